@@ -1,0 +1,1 @@
+namespace Hospes.Config; internal static class Placeholder { }

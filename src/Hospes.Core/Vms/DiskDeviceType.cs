@@ -1,0 +1,7 @@
+namespace Hospes.Core.Vms;
+
+public enum DiskDeviceType
+{
+    Disk,
+    Cdrom,
+}

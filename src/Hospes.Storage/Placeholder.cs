@@ -1,0 +1,1 @@
+namespace Hospes.Storage; internal static class Placeholder { }
