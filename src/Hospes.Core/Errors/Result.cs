@@ -7,7 +7,7 @@ public readonly struct Result<T>
 {
     private readonly T? _value;
 
-    private Result(T? value, HospesError? error)
+    internal Result(T? value, HospesError? error)
     {
         _value = value;
         Error = error;

@@ -5,14 +5,11 @@ public enum VmState
 {
     /// <summary>Defined, no QEMU process.</summary>
     Shutoff,
-
-    /// <summary>QEMU is being started.</summary>
-    Starting,
     Running,
     Paused,
 
-    /// <summary>A graceful shutdown was requested and the guest has not powered off yet.</summary>
-    ShuttingDown,
+    /// <summary>The guest shut down and on_poweroff/on_reboot = preserve keeps its QEMU for inspection (xl's 's').</summary>
+    Preserved,
 
     /// <summary>The guest crashed or its QEMU died unexpectedly.</summary>
     Crashed,

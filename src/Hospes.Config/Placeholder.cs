@@ -1,1 +1,0 @@
-namespace Hospes.Config; internal static class Placeholder { }

@@ -1,0 +1,13 @@
+using Hospes.Core.Vms;
+
+namespace Hospes.Contracts;
+
+public sealed record ConfigCheckResponse
+{
+    public bool Ok { get; init; }
+    public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
+    public VmSpec? Spec { get; init; }
+
+    /// <summary>The spec written back as a normalized xl config file.</summary>
+    public string? Normalized { get; init; }
+}

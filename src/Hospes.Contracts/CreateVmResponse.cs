@@ -1,0 +1,3 @@
+namespace Hospes.Contracts;
+
+public sealed record CreateVmResponse(VmInfo Vm, IReadOnlyList<Diagnostic> Warnings);

@@ -1,0 +1,3 @@
+namespace Hospes.Contracts;
+
+public sealed record ErrorDetail(string Code, string Message, IReadOnlyList<string> Details);

@@ -1,0 +1,12 @@
+namespace Hospes.Contracts;
+
+public sealed record ImageInfo
+{
+    public required string Name { get; init; }
+    public required string Kind { get; init; }
+    public string? Kernel { get; init; }
+    public string? Initrd { get; init; }
+    public string? Description { get; init; }
+    public string DefaultCmdline { get; init; } = "";
+    public DateTimeOffset? BuiltAt { get; init; }
+}

@@ -1,0 +1,31 @@
+namespace Hospes.Host;
+
+/// <summary>Where hospesd keeps things; every path is overridable so several "hosts" fit on one machine.</summary>
+public sealed record HostOptions
+{
+    public const string DefaultStateDir = "/var/lib/hospes";
+    public const string DefaultSocket = "/run/hospes/hospes.sock";
+
+    public string StateDir { get; init; } = DefaultStateDir;
+    public string SocketPath { get; init; } = DefaultSocket;
+
+    /// <summary>Sockets of the VMs (QMP, console); defaults to the API socket's folder. Unix socket paths must stay short.</summary>
+    public string? RunDir { get; init; }
+
+    /// <summary>qemu-system-x86_64 to use; null finds it on PATH.</summary>
+    public string? QemuPath { get; init; }
+
+    /// <summary>Where the accelerator probe's result is cached; it is valid until the host reboots.</summary>
+    public string AccelCachePath { get; init; } = "/run/hospes/accel-probe.json";
+
+    /// <summary>Downloaded Debian packages for image builds, shared by every state dir on the host.</summary>
+    public string PackageCacheDir { get; init; } = "/var/cache/hospes/debs";
+
+    public string EffectiveRunDir => RunDir ?? Path.GetDirectoryName(Path.GetFullPath(SocketPath)) ?? "/run/hospes";
+
+    public string DatabasePath => Path.Combine(StateDir, "hospes.db");
+
+    public string VmsDir => Path.Combine(StateDir, "vms");
+
+    public string ImagesDir => Path.Combine(StateDir, "images");
+}

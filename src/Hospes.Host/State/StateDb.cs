@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text.Json;
+using Hospes.Core.Json;
+using Hospes.Core.Vms;
+using Microsoft.Data.Sqlite;
+
+namespace Hospes.Host.State;
+
+/// <summary>
+/// The host's state in SQLite (WAL). hospesd is its only writer; every change is one short transaction,
+/// so a kill -9 at any moment leaves a consistent file.
+/// </summary>
+internal sealed class StateDb
+{
+    private const int SchemaVersion = 1;
+    private readonly string _connectionString;
+
+    public StateDb(string path)
+    {
+        SQLitePCL.Batteries_V2.Init();
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
+        using SqliteConnection c = Open();
+        Exec(c, "PRAGMA journal_mode = WAL;");
+        long version = (long)Scalar(c, "PRAGMA user_version;")!;
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"{path} was written by a newer hospesd (schema {version}, this one knows {SchemaVersion}); use that version");
+        }
+
+        Exec(c, """
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS vms (
+                uuid TEXT PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                spec TEXT NOT NULL,
+                state TEXT NOT NULL,
+                domid INTEGER,
+                pid INTEGER,
+                machine TEXT,
+                accel TEXT,
+                save_path TEXT,
+                last_error TEXT,
+                crash_count INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                started_at TEXT
+            );
+            PRAGMA user_version = 1;
+            """);
+    }
+
+    public IReadOnlyList<VmRecord> LoadVms()
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at FROM vms ORDER BY name";
+        using SqliteDataReader r = cmd.ExecuteReader();
+        var list = new List<VmRecord>();
+        while (r.Read())
+        {
+            list.Add(new VmRecord
+            {
+                Spec = JsonSerializer.Deserialize<VmSpec>(r.GetString(0), HospesJson.Options)!,
+                State = Enum.Parse<VmState>(r.GetString(1)),
+                DomId = r.IsDBNull(2) ? null : r.GetInt32(2),
+                Pid = r.IsDBNull(3) ? null : r.GetInt32(3),
+                Machine = r.IsDBNull(4) ? null : r.GetString(4),
+                Accel = r.IsDBNull(5) ? null : r.GetString(5),
+                SavePath = r.IsDBNull(6) ? null : r.GetString(6),
+                LastError = r.IsDBNull(7) ? null : r.GetString(7),
+                CrashCount = r.GetInt32(8),
+                CreatedAt = DateTimeOffset.Parse(r.GetString(9), CultureInfo.InvariantCulture),
+                StartedAt = r.IsDBNull(10) ? null : DateTimeOffset.Parse(r.GetString(10), CultureInfo.InvariantCulture),
+            });
+        }
+
+        return list;
+    }
+
+    /// <summary>Inserts a new VM; false if its name or uuid is taken.</summary>
+    public bool TryInsert(VmRecord vm)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = """
+            INSERT INTO vms (uuid, name, spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at)
+            VALUES ($uuid, $name, $spec, $state, $domid, $pid, $machine, $accel, $save, $error, $crashes, $created, $started)
+            """;
+        Bind(cmd, vm);
+        try
+        {
+            cmd.ExecuteNonQuery();
+            return true;
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19)
+        {
+            return false; // SQLITE_CONSTRAINT
+        }
+    }
+
+    public void Update(VmRecord vm)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = """
+            UPDATE vms SET name = $name, spec = $spec, state = $state, domid = $domid, pid = $pid, machine = $machine, accel = $accel,
+                save_path = $save, last_error = $error, crash_count = $crashes, created_at = $created, started_at = $started
+            WHERE uuid = $uuid
+            """;
+        Bind(cmd, vm);
+        cmd.ExecuteNonQuery();
+    }
+
+    public void Delete(Guid uuid)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = "DELETE FROM vms WHERE uuid = $uuid";
+        cmd.Parameters.AddWithValue("$uuid", uuid.ToString());
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>The next domain id, unique for the life of this state dir (xl counts the same way).</summary>
+    public int NextDomId()
+    {
+        using SqliteConnection c = Open();
+        using SqliteTransaction tx = c.BeginTransaction();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = """
+            INSERT INTO meta (key, value) VALUES ('next_domid', '2') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1;
+            SELECT CAST(value AS INTEGER) - 1 FROM meta WHERE key = 'next_domid';
+            """;
+        int id = Convert.ToInt32(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+        tx.Commit();
+        return id;
+    }
+
+    private static void Bind(SqliteCommand cmd, VmRecord vm)
+    {
+        cmd.Parameters.AddWithValue("$uuid", vm.Uuid.ToString());
+        cmd.Parameters.AddWithValue("$name", vm.Name);
+        cmd.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(vm.Spec, HospesJson.Options));
+        cmd.Parameters.AddWithValue("$state", vm.State.ToString());
+        cmd.Parameters.AddWithValue("$domid", (object?)vm.DomId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$pid", (object?)vm.Pid ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$machine", (object?)vm.Machine ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$accel", (object?)vm.Accel ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$save", (object?)vm.SavePath ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$error", (object?)vm.LastError ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$crashes", vm.CrashCount);
+        cmd.Parameters.AddWithValue("$created", vm.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$started", vm.StartedAt is { } s ? s.ToString("O", CultureInfo.InvariantCulture) : DBNull.Value);
+    }
+
+    private SqliteConnection Open()
+    {
+        var c = new SqliteConnection(_connectionString);
+        c.Open();
+        Exec(c, "PRAGMA busy_timeout = 5000;");
+        return c;
+    }
+
+    private static void Exec(SqliteConnection c, string sql)
+    {
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection c, string sql)
+    {
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
+}

@@ -1,0 +1,25 @@
+using Hospes.Core.Vms;
+
+namespace Hospes.Host.State;
+
+/// <summary>One VM as the state DB holds it: its spec plus what hospesd knows of its current run.</summary>
+internal sealed record VmRecord
+{
+    public required VmSpec Spec { get; init; }
+    public VmState State { get; init; } = VmState.Shutoff;
+    public int? DomId { get; init; }
+    public int? Pid { get; init; }
+
+    /// <summary>microvm or q35, and kvm or tcg, of the current run.</summary>
+    public string? Machine { get; init; }
+    public string? Accel { get; init; }
+    public string? SavePath { get; init; }
+    public string? LastError { get; init; }
+    public int CrashCount { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public Guid Uuid => Spec.Uuid;
+
+    public string Name => Spec.Name;
+}

@@ -1,0 +1,16 @@
+namespace Hospes.Host;
+
+/// <summary>Stable event ids of hospesd's log, in one place.</summary>
+internal static class LogEvents
+{
+    public const int VmStarted = 100;
+    public const int VmStopped = 101;
+    public const int VmCrashed = 102;
+    public const int VmLifecycleAction = 103;
+    public const int VmReattached = 104;
+    public const int VmSaved = 105;
+    public const int VmRestored = 106;
+    public const int VmCommandFailed = 107;
+    public const int VmGuestReset = 108;
+    public const int ReconcileDone = 200;
+}

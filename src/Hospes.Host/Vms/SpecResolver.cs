@@ -1,0 +1,92 @@
+using Hospes.Core.Errors;
+using Hospes.Core.Vms;
+using Hospes.Storage.Images;
+
+namespace Hospes.Host.Vms;
+
+/// <summary>
+/// Turns "image:NAME" references into the store's paths and checks that every file the guest needs
+/// exists now, so QEMU is never started to fail on a missing file.
+/// </summary>
+internal static class SpecResolver
+{
+    /// <summary>Set on the kernel command line of store kernels so the tiny guest knows its name.</summary>
+    public const string NameParameter = "hospes.name";
+
+    public static Result<ResolvedVm> Resolve(VmSpec spec, ImageStore images)
+    {
+        var problems = new List<string>();
+        string? kernel = spec.Kernel;
+        string? ramdisk = spec.Ramdisk;
+        var hostCmdline = new List<string>();
+        if (ImageStore.IsReference(kernel))
+        {
+            Result<BootImage> image = images.Find(ImageStore.NameOf(kernel!));
+            if (image.IsOk)
+            {
+                kernel = image.Value.Kernel;
+                ramdisk ??= image.Value.Initrd;
+                if (image.Value.DefaultCmdline.Length > 0)
+                {
+                    hostCmdline.Add(image.Value.DefaultCmdline);
+                }
+
+                hostCmdline.Add($"{NameParameter}={spec.Name}");
+            }
+            else
+            {
+                problems.Add($"kernel '{kernel}': {image.Error.Message}");
+            }
+        }
+
+        if (ImageStore.IsReference(ramdisk))
+        {
+            Result<BootImage> image = images.Find(ImageStore.NameOf(ramdisk!));
+            if (image is { IsOk: true, Value.Initrd: { } initrd })
+            {
+                ramdisk = initrd;
+            }
+            else
+            {
+                problems.Add($"ramdisk '{ramdisk}': {(image.IsOk ? $"image '{image.Value.Name}' has no initrd" : image.Error.Message)}");
+            }
+        }
+
+        RequireFile(problems, "kernel", kernel);
+        RequireFile(problems, "ramdisk", ramdisk);
+        foreach (DiskSpec disk in spec.Disks)
+        {
+            if (ImageStore.IsReference(disk.Target))
+            {
+                problems.Add($"disk '{disk.Source ?? disk.Target}': the store holds no disk images yet ({disk.Target}); give a file or device path");
+            }
+            else if (disk.Target.Length > 0)
+            {
+                RequireFile(problems, $"disk '{disk.Source ?? disk.Vdev}'", disk.Target);
+            }
+        }
+
+        foreach (string bdf in spec.PciDevices)
+        {
+            if (!Directory.Exists($"/sys/bus/pci/devices/{bdf}"))
+            {
+                problems.Add($"pci '{bdf}': no such PCI device on this host");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return new HospesError(ErrorCode.Unavailable, $"{spec.Name} cannot start here: {problems[0]}") { Details = problems };
+        }
+
+        return new ResolvedVm(spec with { Kernel = kernel, Ramdisk = ramdisk }, string.Join(' ', hostCmdline));
+    }
+
+    private static void RequireFile(List<string> problems, string what, string? path)
+    {
+        if (path is not null && !File.Exists(path))
+        {
+            problems.Add($"{what}: {path} does not exist");
+        }
+    }
+}

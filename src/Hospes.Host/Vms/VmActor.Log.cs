@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace Hospes.Host.Vms;
+
+internal sealed partial class VmActor
+{
+    [LoggerMessage(EventId = LogEvents.VmStarted, Level = LogLevel.Information, Message = "{Name}: started (pid {Pid}, domid {DomId}, {Machine}, {Accel})")]
+    private partial void LogStarted(string name, int pid, int domId, string machine, string accel);
+
+    [LoggerMessage(EventId = LogEvents.VmStopped, Level = LogLevel.Information, Message = "{Name}: stopped ({Why})")]
+    private partial void LogStopped(string name, string why);
+
+    [LoggerMessage(EventId = LogEvents.VmCrashed, Level = LogLevel.Warning, Message = "{Name}: crashed: {Why}")]
+    private partial void LogCrashed(string name, string why);
+
+    [LoggerMessage(EventId = LogEvents.VmLifecycleAction, Level = LogLevel.Information, Message = "{Name}: guest {Event}; applying {Action}")]
+    private partial void LogLifecycle(string name, GuestEvent @event, Hospes.Core.Vms.LifecycleAction action);
+
+    [LoggerMessage(EventId = LogEvents.VmReattached, Level = LogLevel.Information, Message = "{Name}: re-attached to running QEMU (pid {Pid}), guest {Status}")]
+    private partial void LogReattached(string name, int pid, string status);
+
+    [LoggerMessage(EventId = LogEvents.VmSaved, Level = LogLevel.Information, Message = "{Name}: saved to {Path} ({Bytes} bytes)")]
+    private partial void LogSaved(string name, string path, long bytes);
+
+    [LoggerMessage(EventId = LogEvents.VmRestored, Level = LogLevel.Information, Message = "{Name}: restored from {Path}")]
+    private partial void LogRestored(string name, string path);
+
+    [LoggerMessage(EventId = LogEvents.VmCommandFailed, Level = LogLevel.Error, Message = "{Name}: command failed")]
+    private partial void LogCommandFailed(string name, Exception error);
+
+    [LoggerMessage(EventId = LogEvents.VmGuestReset, Level = LogLevel.Information, Message = "{Name}: guest rebooted")]
+    private partial void LogGuestReset(string name);
+}

@@ -1,0 +1,198 @@
+using Hospes.Host.State;
+using Hospes.Core.Errors;
+using Hospes.Core.Operations;
+using Hospes.Core.Vms;
+using Hospes.Host.Console;
+using Hospes.Qemu.CommandLine;
+using Hospes.Qemu.Host;
+using Hospes.Qemu.Launch;
+using Hospes.Qemu.Qmp;
+
+namespace Hospes.Host.Vms;
+
+internal sealed partial class VmActor
+{
+    public Task<Result<VmRecord>> StartAsync() => EnqueueAsync<VmRecord>(async () =>
+    {
+        VmRecord r = Record;
+        if (r.State == VmState.Saved && r.SavePath is { } savePath)
+        {
+            return await RestoreCoreAsync(savePath, paused: false).ConfigureAwait(false);
+        }
+
+        if (r.State is not (VmState.Shutoff or VmState.Crashed))
+        {
+            return NotAllowed("start");
+        }
+
+        if (_qemu is not null)
+        {
+            // A crashed guest whose QEMU was preserved: destroy it first so disks are not opened twice.
+            return NotAllowed("start");
+        }
+
+        return await StartCoreAsync(incoming: false).ConfigureAwait(false);
+    });
+
+    /// <summary>Launches QEMU for the current spec. Runs inside the queue.</summary>
+    private async Task<Result<VmRecord>> StartCoreAsync(bool incoming)
+    {
+        VmRecord r = Record;
+        Result<ResolvedVm> resolved = SpecResolver.Resolve(r.Spec, _ctx.Images);
+        if (!resolved.IsOk)
+        {
+            return resolved.Error;
+        }
+
+        Result<QemuBinary> qemu = await _ctx.Runtime.QemuAsync().ConfigureAwait(false);
+        if (!qemu.IsOk)
+        {
+            return qemu.Error;
+        }
+
+        Result<Accelerator> accel = await _ctx.Runtime.ResolveAsync(r.Spec.Accel).ConfigureAwait(false);
+        if (!accel.IsOk)
+        {
+            return accel.Error;
+        }
+
+        Result<IReadOnlyList<int>> cpus = r.Spec.CpuAffinity is { } list ? CpuAffinity.Parse(list) : Result.Ok<IReadOnlyList<int>>([]);
+        if (!cpus.IsOk)
+        {
+            return cpus.Error;
+        }
+
+        VmRuntimePaths paths = _ctx.Paths(r.Uuid);
+        var launch = new QemuLaunchSpec { Spec = resolved.Value.Spec, Paths = paths, Accel = accel.Value, HostCmdline = resolved.Value.HostCmdline, Incoming = incoming };
+        Result<IReadOnlyList<string>> args = QemuCommandLineBuilder.Build(launch);
+        if (!args.IsOk)
+        {
+            return args.Error;
+        }
+
+        Directory.CreateDirectory(_ctx.VmDir(r.Uuid));
+        Directory.CreateDirectory(_ctx.Options.EffectiveRunDir);
+        await using var revert = new Reverter();
+        revert.Add(() => RemoveSockets(paths));
+        Result<RunningQemu> started = await QemuLauncher.LaunchAsync(qemu.Value.Path, args.Value, paths, _ctx.Time, CancellationToken.None).ConfigureAwait(false);
+        if (!started.IsOk)
+        {
+            return started.Error with { Message = $"{r.Name}: {started.Error.Message}" };
+        }
+
+        RunningQemu q = started.Value;
+        revert.Add(async () =>
+        {
+            await q.KillAsync(_ctx.Time, CancellationToken.None).ConfigureAwait(false);
+            await q.DisposeAsync().ConfigureAwait(false);
+        });
+
+        IReadOnlyList<int> threads = await q.Qmp.QueryVcpuThreadsAsync().ConfigureAwait(false);
+        foreach (int tid in cpus.Value.Count > 0 ? threads : [])
+        {
+            Result<bool> pinned = CpuAffinity.Pin(tid, cpus.Value);
+            if (!pinned.IsOk)
+            {
+                return pinned.Error;
+            }
+        }
+
+        if (!incoming)
+        {
+            await q.Qmp.ContAsync().ConfigureAwait(false);
+        }
+
+        int domId = _ctx.Db.NextDomId();
+        revert.Commit();
+        Attach(q, threads);
+        string machine = MachineChooser.Choose(launch.Spec).Value;
+        string accelName = accel.Value.ToString().ToLowerInvariant();
+        Commit(r with
+        {
+            State = incoming ? VmState.Paused : VmState.Running,
+            DomId = domId,
+            Pid = q.Pid,
+            Machine = machine,
+            Accel = accelName,
+            StartedAt = _ctx.Time.GetUtcNow(),
+            LastError = null,
+            SavePath = null,
+        });
+        LogStarted(r.Name, q.Pid, domId, machine, accelName);
+        return Record;
+    }
+
+    /// <summary>Takes ownership of a QEMU: its events and its exit now flow into this queue.</summary>
+    private void Attach(RunningQemu q, IReadOnlyList<int> vcpuThreads)
+    {
+        _qemu = q;
+        _vcpuThreads = vcpuThreads;
+        _rebootRequested = false;
+        _console = new ConsoleHub(_ctx.Paths(Record.Uuid).ConsoleSocket);
+        _ = Task.Run(async () =>
+        {
+            await foreach (QmpEvent e in q.Qmp.Events.ReadAllAsync().ConfigureAwait(false))
+            {
+                Post(() => OnEventAsync(q, e));
+            }
+
+            Post(() => OnQemuExitedAsync(q));
+        });
+    }
+
+    /// <summary>Forgets the current QEMU (already stopped, or left running when hospesd exits).</summary>
+    private async Task DetachQemuAsync()
+    {
+        RunningQemu? q = _qemu;
+        ConsoleHub? console = _console;
+        _qemu = null;
+        _console = null;
+        _vcpuThreads = [];
+        if (console is not null)
+        {
+            await console.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (q is not null)
+        {
+            await q.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends the current QEMU for good: quit (flushes disks), SIGKILL if it does not go.</summary>
+    private async Task StopQemuAsync()
+    {
+        RunningQemu? q = _qemu;
+        if (q is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await q.Qmp.QuitAsync().WaitAsync(TimeSpan.FromSeconds(5), _ctx.Time).ConfigureAwait(false);
+            await q.WaitForExitAsync(TimeSpan.FromSeconds(5), _ctx.Time, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is QmpDisconnectedException or TimeoutException or QmpException)
+        {
+        }
+
+        if (ProcFs.IsAlive(q.Pid))
+        {
+            await q.KillAsync(_ctx.Time, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await DetachQemuAsync().ConfigureAwait(false);
+        RemoveSockets(_ctx.Paths(Record.Uuid));
+    }
+
+    private static void RemoveSockets(VmRuntimePaths paths)
+    {
+        File.Delete(paths.QmpSocket);
+        File.Delete(paths.ConsoleSocket);
+        File.Delete(paths.PidFile);
+    }
+
+    private static VmRecord Stopped(VmRecord r, VmState state, string? error = null) =>
+        r with { State = state, DomId = null, Pid = null, LastError = error ?? r.LastError };
+}

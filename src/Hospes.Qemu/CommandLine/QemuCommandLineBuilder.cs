@@ -1,0 +1,181 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Hospes.Core.Errors;
+using Hospes.Core.Vms;
+
+namespace Hospes.Qemu.CommandLine;
+
+/// <summary>VM spec to QEMU arguments. Pure: no IO, tested table-driven against expected text.</summary>
+public static class QemuCommandLineBuilder
+{
+    public const string ConsoleDevice = "ttyS0";
+
+    public static Result<IReadOnlyList<string>> Build(QemuLaunchSpec launch)
+    {
+        VmSpec spec = launch.Spec;
+        Result<string> machine = MachineChooser.Choose(spec);
+        if (!machine.IsOk)
+        {
+            return machine.Error;
+        }
+
+        bool mmio = machine.Value == MachineChooser.Microvm;
+        var a = new List<string>
+        {
+            "-name", $"guest={spec.Name},debug-threads=on",
+            "-uuid", spec.Uuid.ToString(),
+            "-accel", launch.Accel == Accelerator.Kvm ? "kvm" : "tcg",
+            "-machine", mmio ? "microvm,acpi=on" : machine.Value,
+            "-cpu", launch.Accel == Accelerator.Kvm ? "host" : "max",
+            "-m", $"{spec.MemoryMib}M",
+            "-smp", mmio ? Invariant(spec.Vcpus) : $"{spec.Vcpus},maxcpus={spec.MaxVcpus}",
+            "-nodefaults", "-no-user-config", "-display", "none",
+            "-msg", "timestamp=on",
+            "-chardev", $"socket,id=console0,path={Escape(launch.Paths.ConsoleSocket)},server=on,wait=off,logfile={Escape(launch.Paths.ConsoleLog)},logappend=on",
+            "-serial", "chardev:console0",
+            "-chardev", $"socket,id=qmp0,path={Escape(launch.Paths.QmpSocket)},server=on,wait=off",
+            "-mon", "chardev=qmp0,mode=control",
+            "-pidfile", launch.Paths.PidFile,
+
+            // QEMU pauses instead of exiting when the guest powers off, so hospesd (even after a restart)
+            // learns it was a power-off and not a crash, and applies on_poweroff itself.
+            "-action", $"reboot={(spec.OnReboot == LifecycleAction.Restart ? "reset" : "shutdown")},shutdown=pause,panic=pause",
+            "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
+            "-device", "pvpanic",
+            "-object", "rng-random,id=rng0,filename=/dev/urandom",
+            "-device", (mmio ? "virtio-rng-device" : "virtio-rng-pci") + ",rng=rng0",
+        };
+
+        // Hospes sets up (vCPU pinning, QMP) before the first guest instruction runs, then continues;
+        // a restored guest likewise stays paused until Hospes decides.
+        a.Add("-S");
+        if (launch.Incoming)
+        {
+            a.AddRange(["-incoming", "defer"]);
+        }
+
+        if (spec.Kernel is not null)
+        {
+            a.AddRange(["-kernel", spec.Kernel]);
+            if (spec.Ramdisk is not null)
+            {
+                a.AddRange(["-initrd", spec.Ramdisk]);
+            }
+
+            a.AddRange(["-append", KernelCmdline(spec, launch.HostCmdline)]);
+        }
+
+        if (spec.Boot == BootMode.Hvm && spec.BootOrder is { Length: > 0 } order)
+        {
+            a.AddRange(["-boot", $"order={order}"]);
+        }
+
+        AddDisks(a, spec, mmio);
+        AddVifs(a, spec, launch.NetdevBackends, mmio);
+        foreach (string bdf in spec.PciDevices)
+        {
+            a.AddRange(["-device", $"vfio-pci,host={bdf}"]);
+        }
+
+        return a;
+    }
+
+    /// <summary>Host parameters, then the config's own; the serial console unless the config names a console itself.</summary>
+    public static string KernelCmdline(VmSpec spec, string hostCmdline)
+    {
+        var parts = new List<string>();
+        if (!string.IsNullOrWhiteSpace(hostCmdline))
+        {
+            parts.Add(hostCmdline.Trim());
+        }
+
+        if (!string.IsNullOrWhiteSpace(spec.KernelCmdline))
+        {
+            parts.Add(spec.KernelCmdline.Trim());
+        }
+
+        bool namesConsole = spec.KernelCmdline.Split(' ', StringSplitOptions.RemoveEmptyEntries).Any(p => p.StartsWith("console=", StringComparison.Ordinal));
+        if (!namesConsole)
+        {
+            parts.Add($"console={ConsoleDevice}");
+        }
+
+        return string.Join(' ', parts);
+    }
+
+    private static void AddDisks(List<string> a, VmSpec spec, bool mmio)
+    {
+        int ide = 0;
+        for (int i = 0; i < spec.Disks.Count; i++)
+        {
+            DiskSpec disk = spec.Disks[i];
+            string node = $"drive{i}";
+            bool hasMedium = disk.Target.Length > 0;
+            if (hasMedium)
+            {
+                a.AddRange(["-blockdev", Blockdev(disk, node)]);
+            }
+
+            string drive = hasMedium ? $",drive={node}" : "";
+            string id = $"id=disk-{disk.Vdev}";
+            if (disk.DeviceType == DiskDeviceType.Cdrom)
+            {
+                a.AddRange(["-device", $"ide-cd,{id},bus=ide.{ide++}{drive}"]);
+            }
+            else if (spec.Boot == BootMode.Hvm && disk.Vdev.StartsWith("hd", StringComparison.Ordinal))
+            {
+                a.AddRange(["-device", $"ide-hd,{id},bus=ide.{ide++}{drive}"]);
+            }
+            else
+            {
+                a.AddRange(["-device", $"{(mmio ? "virtio-blk-device" : "virtio-blk-pci")},{id}{drive}"]);
+            }
+        }
+    }
+
+    private static string Blockdev(DiskSpec disk, string node)
+    {
+        bool device = disk.Target.StartsWith("/dev/", StringComparison.Ordinal);
+        var file = new JsonObject
+        {
+            ["driver"] = device ? "host_device" : "file",
+            ["filename"] = disk.Target,
+            ["read-only"] = disk.ReadOnly,
+        };
+        if (!disk.ReadOnly)
+        {
+            file["discard"] = "unmap";
+        }
+
+        var format = new JsonObject
+        {
+            ["driver"] = disk.Format,
+            ["file"] = file,
+            ["node-name"] = node,
+            ["read-only"] = disk.ReadOnly,
+        };
+        return format.ToJsonString();
+    }
+
+    private static void AddVifs(List<string> a, VmSpec spec, IReadOnlyList<string> backends, bool mmio)
+    {
+        for (int i = 0; i < spec.Vifs.Count; i++)
+        {
+            VifSpec vif = spec.Vifs[i];
+            string backend = i < backends.Count ? backends[i] : "user";
+            a.AddRange(["-netdev", $"{backend},id=net{i}"]);
+            string model = vif.Model switch
+            {
+                "virtio-net" => mmio ? "virtio-net-device" : "virtio-net-pci",
+                _ => vif.Model,
+            };
+            string mac = vif.Mac is null ? "" : $",mac={vif.Mac}";
+            a.AddRange(["-device", $"{model},netdev=net{i},id=vif{i}{mac}"]);
+        }
+    }
+
+    /// <summary>QEMU option values escape a comma by doubling it.</summary>
+    private static string Escape(string value) => value.Replace(",", ",,", StringComparison.Ordinal);
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,26 @@
+using Hospes.Core.Vms;
+
+namespace Hospes.Qemu.CommandLine;
+
+/// <summary>Everything needed to build one QEMU command line.</summary>
+public sealed record QemuLaunchSpec
+{
+    /// <summary>The VM with every path resolved (no "image:" references left).</summary>
+    public required VmSpec Spec { get; init; }
+    public required VmRuntimePaths Paths { get; init; }
+
+    /// <summary>Kvm or Tcg: the host's decision for "auto" already applied.</summary>
+    public required Accelerator Accel { get; init; }
+
+    /// <summary>Kernel parameters the host adds in front of the config's own (an image's defaults, the guest's name).</summary>
+    public string HostCmdline { get; init; } = "";
+
+    /// <summary>
+    /// The -netdev backend of each vif, in order ("user", "tap,ifname=...,script=no,downscript=no");
+    /// empty means QEMU's user-mode networking for every vif.
+    /// </summary>
+    public IReadOnlyList<string> NetdevBackends { get; init; } = [];
+
+    /// <summary>Start waiting for a restore or an incoming migration instead of booting.</summary>
+    public bool Incoming { get; init; }
+}

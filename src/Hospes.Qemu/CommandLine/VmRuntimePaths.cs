@@ -1,0 +1,16 @@
+namespace Hospes.Qemu.CommandLine;
+
+/// <summary>Where one running VM's sockets, logs and pid file live.</summary>
+public sealed record VmRuntimePaths
+{
+    public required string QmpSocket { get; init; }
+    public required string ConsoleSocket { get; init; }
+
+    /// <summary>Everything the guest wrote on its serial console; QEMU itself appends to it, even while hospesd is down.</summary>
+    public required string ConsoleLog { get; init; }
+    public required string PidFile { get; init; }
+
+    /// <summary>QEMU's own stdout/stderr.</summary>
+    public required string QemuLog { get; init; }
+    public required string QmpLog { get; init; }
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using Hospes.Core.Errors;
+using Hospes.Qemu.CommandLine;
+using Hospes.Qemu.Qmp;
+
+namespace Hospes.Qemu.Launch;
+
+/// <summary>
+/// Starts one QEMU per VM in its own session so that it outlives hospesd, with its output in a file,
+/// and connects QMP once the monitor socket answers.
+/// </summary>
+public static class QemuLauncher
+{
+    private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
+
+    public static async Task<Result<RunningQemu>> LaunchAsync(string qemuPath, IReadOnlyList<string> arguments, VmRuntimePaths paths, TimeProvider time, CancellationToken ct)
+    {
+        foreach (string stale in new[] { paths.QmpSocket, paths.ConsoleSocket, paths.PidFile })
+        {
+            File.Delete(stale);
+        }
+
+        long logStart = AppendHeader(paths.QemuLog, qemuPath, arguments, time);
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+
+        // exec keeps one pid from sh to setsid to QEMU; setsid puts QEMU in its own session, away from
+        // hospesd's terminal and process group, so signals meant for hospesd do not reach guests.
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec setsid \"$0\" \"$@\" </dev/null >>\"$HOSPES_QEMU_LOG\" 2>&1");
+        psi.ArgumentList.Add(qemuPath);
+        foreach (string arg in arguments)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        psi.Environment["HOSPES_QEMU_LOG"] = paths.QemuLog;
+        Process process = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null");
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            if (process.HasExited)
+            {
+                string reason = ReadReason(paths.QemuLog, logStart);
+                process.Dispose();
+                return HospesError.Unavailable($"QEMU refused to start: {reason}");
+            }
+
+            if (File.Exists(paths.QmpSocket))
+            {
+                var qmpLog = new QmpLog(paths.QmpLog, time);
+                try
+                {
+                    QmpConnection qmp = await QmpConnection.ConnectAsync(paths.QmpSocket, qmpLog, time, ct).ConfigureAwait(false);
+                    return new RunningQemu(process.Id, qmp, qmpLog, process);
+                }
+                catch (Exception e) when (e is SocketException or QmpDisconnectedException or IOException)
+                {
+                    qmpLog.Dispose();
+                }
+            }
+
+            if (clock.Elapsed > StartLimit)
+            {
+                ProcFs.Signal(process.Id, ProcFs.SigKill);
+                process.Dispose();
+                return new HospesError(ErrorCode.Timeout, $"QEMU did not open its monitor socket within {StartLimit.TotalSeconds:0} s; see {paths.QemuLog}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), time, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reconnects to a QEMU started by an earlier hospesd, if it still runs and is the one we started.</summary>
+    public static async Task<RunningQemu?> AttachAsync(int pid, VmRuntimePaths paths, TimeProvider time, CancellationToken ct)
+    {
+        if (!ProcFs.IsAlive(pid) || !ProcFs.CommandLine(pid).Any(a => a.Contains(paths.QmpSocket, StringComparison.Ordinal)))
+        {
+            return null;
+        }
+
+        var qmpLog = new QmpLog(paths.QmpLog, time);
+        try
+        {
+            QmpConnection qmp = await QmpConnection.ConnectAsync(paths.QmpSocket, qmpLog, time, ct).ConfigureAwait(false);
+            return new RunningQemu(pid, qmp, qmpLog, null);
+        }
+        catch (Exception e) when (e is SocketException or QmpDisconnectedException or IOException)
+        {
+            qmpLog.Dispose();
+            return null;
+        }
+    }
+
+    private static long AppendHeader(string logPath, string qemuPath, IReadOnlyList<string> arguments, TimeProvider time)
+    {
+        using var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite));
+        log.WriteLine($"# {time.GetUtcNow():O} hospesd starts: {ShellQuote.Join([qemuPath, .. arguments])}");
+        log.Flush();
+        return log.BaseStream.Position;
+    }
+
+    private static string ReadReason(string logPath, long offset)
+    {
+        try
+        {
+            using var f = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            f.Seek(offset, SeekOrigin.Begin);
+            string text = new StreamReader(f).ReadToEnd();
+            string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (lines.Length == 0)
+            {
+                return $"it exited without a message; see {logPath}";
+            }
+
+            // "2026-11-22T04:00:00.000000Z qemu-system-x86_64: -kernel /x: could not open..." -> the part after the program name
+            string last = lines[^1];
+            int colon = last.IndexOf("qemu-system-x86_64: ", StringComparison.Ordinal);
+            return colon >= 0 ? last[(colon + "qemu-system-x86_64: ".Length)..] : last;
+        }
+        catch (IOException)
+        {
+            return $"it exited; see {logPath}";
+        }
+    }
+}

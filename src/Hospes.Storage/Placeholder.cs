@@ -1,1 +1,0 @@
-namespace Hospes.Storage; internal static class Placeholder { }
