@@ -1,0 +1,7 @@
+namespace Hospes.Config;
+
+public enum DiagnosticSeverity
+{
+    Error,
+    Warning,
+}

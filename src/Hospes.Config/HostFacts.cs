@@ -1,0 +1,12 @@
+namespace Hospes.Config;
+
+/// <summary>The facts of the machine this process runs on.</summary>
+public sealed class HostFacts : IHostFacts
+{
+    public int CpuCount => Environment.ProcessorCount;
+
+    // File.Exists is true for device nodes on Unix: it only rejects directories.
+    public bool PathExists(string path) => File.Exists(path) || Directory.Exists(path);
+
+    public bool PciDeviceExists(string normalizedBdf) => Directory.Exists(Path.Combine("/sys/bus/pci/devices", normalizedBdf));
+}

@@ -1,0 +1,111 @@
+using Hospes.Config.Syntax;
+using Hospes.Core.Vms;
+
+namespace Hospes.Config.Reading;
+
+/// <summary>type/builder/pvh, kernel, ramdisk and bootloader: how the guest boots.</summary>
+internal sealed class BootKeys : IKeyGroup
+{
+    public void Read(ReadContext context)
+    {
+        SpecDraft draft = context.Draft;
+        draft.Boot = ReadBootMode(context);
+        Setting<string>? kernel = ReadImage(context, "kernel", "kernel = '/boot/vmlinuz'");
+        Setting<string>? ramdisk = ReadImage(context, "ramdisk", "ramdisk = '/boot/initrd.img'");
+        draft.Kernel = kernel?.Value;
+        draft.Ramdisk = ramdisk?.Value;
+
+        Setting<string>? bootloader = context.Text("bootloader", "bootloader = 'pygrub'") is { Value.Length: > 0 } b ? b : null;
+        draft.Bootloader = bootloader?.Value;
+
+        if (draft.Boot == BootMode.Hvm)
+        {
+            if (bootloader is { } ignored)
+            {
+                context.Warning(ignored.Source, $"bootloader '{ignored.Value}' is ignored: HVM guests boot from their disks through the firmware");
+            }
+        }
+        else if (kernel is null)
+        {
+            if (bootloader is { } unsupported)
+            {
+                context.HostProblem(unsupported.Source, $"bootloader '{unsupported.Value}': Hospes cannot run bootloaders yet; set kernel= (and ramdisk=) to boot this guest");
+            }
+            else if (!context.IsBroken("kernel") && context.Settings.Get("kernel")?.Value is not ListValue)
+            {
+                context.FileError("no kernel: set kernel= or type = 'hvm'");
+            }
+        }
+        else if (kernel is not null && bootloader is { } unused)
+        {
+            context.Warning(unused.Source, $"bootloader '{unused.Value}' is ignored because kernel is set");
+        }
+    }
+
+    private static BootMode ReadBootMode(ReadContext context)
+    {
+        Setting<string>? type = context.Text("type", "type = 'hvm'");
+        Setting<string>? builder = context.Text("builder", "builder = 'hvm'");
+        Setting<long>? pvh = context.Integer("pvh", "0 or 1", "type = 'pvh'");
+        if (type is { } t)
+        {
+            if (builder is { } b)
+            {
+                context.Warning(b.Source, "builder is ignored because type is set; remove builder");
+            }
+
+            switch (t.Value.ToUpperInvariant())
+            {
+                case "PV":
+                    return BootMode.Pv;
+                case "PVH":
+                    return BootMode.Pvh;
+                case "HVM":
+                    return BootMode.Hvm;
+                default:
+                    context.Error(t.Source, $"type: '{t.Value}' is not a guest type; use 'pv', 'pvh' or 'hvm'");
+                    return BootMode.Pv;
+            }
+        }
+
+        if (builder is { } old)
+        {
+            switch (old.Value.ToUpperInvariant())
+            {
+                case "LINUX" or "GENERIC":
+                    return BootMode.Pv;
+                case "HVM":
+                    return BootMode.Hvm;
+                default:
+                    context.Error(old.Source, $"builder: '{old.Value}' is not a builder; use type = 'pv', 'pvh' or 'hvm' instead");
+                    return BootMode.Pv;
+            }
+        }
+
+        if (pvh is { Value: not 0 } p)
+        {
+            context.Warning(p.Source, "pvh = 1 is deprecated in xl; write type = 'pvh'");
+            return BootMode.Pvh;
+        }
+
+        return BootMode.Pv;
+    }
+
+    /// <summary>kernel or ramdisk: an image reference or a host path that must exist.</summary>
+    private static Setting<string>? ReadImage(ReadContext context, string key, string example)
+    {
+        Setting<string>? setting = context.Text(key, example);
+        if (setting is not { Value.Length: > 0 } given)
+        {
+            return null;
+        }
+
+        string path = HostPaths.Resolve(given.Value, context.BaseDirectory);
+        if (!HostPaths.IsImageReference(path) && !context.Host.PathExists(path))
+        {
+            context.HostProblem(given.Source, $"{key}: file {path} does not exist on this host; copy it there or use {key} = 'image:NAME' from the Hospes store");
+        }
+
+        return new Setting<string>(path, given.Source);
+    }
+}

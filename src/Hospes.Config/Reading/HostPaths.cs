@@ -1,0 +1,14 @@
+namespace Hospes.Config.Reading;
+
+/// <summary>How paths in a config become host paths.</summary>
+internal static class HostPaths
+{
+    public const string ImagePrefix = "image:";
+
+    /// <summary>A Hospes store reference ("image:NAME"): kept symbolic, never checked on disk.</summary>
+    public static bool IsImageReference(string path) => path.StartsWith(ImagePrefix, StringComparison.Ordinal);
+
+    /// <summary>Absolute paths and image references stay; relative paths resolve against the config's folder.</summary>
+    public static string Resolve(string path, string baseDirectory) =>
+        IsImageReference(path) || Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDirectory, path));
+}

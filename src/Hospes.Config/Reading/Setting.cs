@@ -1,0 +1,6 @@
+using Hospes.Config.Syntax;
+
+namespace Hospes.Config.Reading;
+
+/// <summary>A converted value and where it came from, for later messages.</summary>
+internal readonly record struct Setting<T>(T Value, ConfigValue Source);

@@ -1,0 +1,113 @@
+using System.Text.RegularExpressions;
+
+namespace Hospes.Config.Reading.Vifs;
+
+/// <summary>One vif string: comma-separated key=value pairs (xl-network-configuration(5)).</summary>
+internal static partial class VifSpecParser
+{
+    private static readonly HashSet<string> XenOnly = new(StringComparer.Ordinal)
+    {
+        "type", "script", "rate", "backend", "gatewaydev", "netdev", "devid", "mtu", "vlan", "accel",
+        "trusted", "untrusted", "forwarddev", "uuid", "ip6",
+    };
+
+    public static ParsedVif Parse(string text)
+    {
+        var vif = new ParsedVif();
+        foreach (string raw in text.Split(','))
+        {
+            string item = raw.Trim();
+            if (item.Length == 0)
+            {
+                continue;
+            }
+
+            int equals = item.IndexOf('=', StringComparison.Ordinal);
+            string key = equals < 0 ? item : item[..equals].Trim();
+            string value = equals < 0 ? "" : item[(equals + 1)..].Trim();
+            Apply(vif, key, value, item);
+        }
+
+        return vif;
+    }
+
+    private static void Apply(ParsedVif vif, string key, string value, string item)
+    {
+        switch (key)
+        {
+            case "mac":
+                string? problem = MacAddress.TryNormalize(value, out string mac);
+                if (problem is null)
+                {
+                    vif.Spec = vif.Spec with { Mac = mac };
+                }
+                else
+                {
+                    vif.Errors.Add($"mac '{value}' {problem}");
+                }
+
+                break;
+            case "ip":
+                ApplyIp(vif, value);
+                break;
+            case "bridge":
+                vif.Spec = vif.Spec with { Bridge = value.Length == 0 ? null : value };
+                break;
+            case "vifname":
+                vif.Spec = vif.Spec with { VifName = value.Length == 0 ? null : value };
+                break;
+            case "model":
+                ApplyModel(vif, value);
+                break;
+            case var _ when XenOnly.Contains(key):
+                vif.Warnings.Add($"'{item}' is Xen-only, ignored");
+                break;
+            default:
+                vif.Warnings.Add($"unknown parameter '{item}', ignored; known ones are mac, ip, bridge, model and vifname");
+                break;
+        }
+    }
+
+    private static void ApplyIp(ParsedVif vif, string value)
+    {
+        string[] addresses = value.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+        if (addresses.Length == 0)
+        {
+            vif.Errors.Add("ip is empty; write e.g. ip=192.168.1.10 or leave it out");
+            return;
+        }
+
+        foreach (string address in addresses.Where(a => !Ipv4Pattern().IsMatch(a)))
+        {
+            vif.Errors.Add($"ip '{address}' is not an IPv4 address; write e.g. ip=192.168.1.10");
+        }
+
+        if (addresses.Length > 1)
+        {
+            vif.Warnings.Add($"several addresses in ip='{value}'; only the first, {addresses[0]}, is used");
+        }
+
+        vif.Spec = vif.Spec with { Ip = addresses[0] };
+    }
+
+    private static void ApplyModel(ParsedVif vif, string value)
+    {
+        string? model = value.ToLowerInvariant() switch
+        {
+            "virtio" or "virtio-net" or "virtio-net-pci" => "virtio-net",
+            "e1000" => "e1000",
+            "rtl8139" => "rtl8139",
+            _ => null,
+        };
+        if (model is null)
+        {
+            vif.Errors.Add($"model '{value}' is not supported; use virtio-net, e1000 or rtl8139");
+            return;
+        }
+
+        vif.Spec = vif.Spec with { Model = model };
+    }
+
+    [GeneratedRegex(@"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$")]
+    private static partial Regex Ipv4Pattern();
+}

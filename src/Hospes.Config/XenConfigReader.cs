@@ -1,0 +1,54 @@
+using Hospes.Config.Reading;
+using Hospes.Config.Syntax;
+
+namespace Hospes.Config;
+
+/// <summary>Reads an xl.cfg / xm config file (plus command-line overrides) into a <see cref="Core.Vms.VmSpec"/>.</summary>
+public static class XenConfigReader
+{
+    // Order matters: boot keys need the disks (root= rewriting) and the boot mode.
+    private static readonly IKeyGroup[] Groups =
+    [
+        new IdentityKeys(),
+        new MemoryKeys(),
+        new CpuKeys(),
+        new DiskKeys(),
+        new VifKeys(),
+        new PciKeys(),
+        new BootKeys(),
+        new CommandLineKeys(),
+        new LifecycleKeys(),
+        new MachineKeys(),
+        new IgnoredKeys(),
+        new UnknownKeys(),
+        new UnquotedValues(),
+    ];
+
+    /// <summary>
+    /// Reports every problem of the file in one run. Expected failures are diagnostics, never exceptions;
+    /// the spec is null when any diagnostic is an error.
+    /// </summary>
+    public static ConfigReadResult Read(XenConfigSource source, ConfigReadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+
+        var diagnostics = new DiagnosticBag(options.StrictHost);
+        ConfigDocument document = Parser.Parse(source.Text, source.FilePath, diagnostics);
+        List<ConfigSetting> overrides = OverrideParser.Parse(source.Overrides, diagnostics);
+        ConfigSetting[] all = [.. document.Settings, .. overrides];
+        var settings = new SettingTable(all, diagnostics);
+
+        string fullPath = Path.GetFullPath(source.FilePath);
+        string baseDirectory = Path.GetDirectoryName(fullPath) ?? fullPath;
+        var context = new ReadContext(all, settings, document.BrokenKeys, diagnostics, options.Host, source.FilePath, baseDirectory);
+        foreach (IKeyGroup group in Groups)
+        {
+            group.Read(context);
+        }
+
+        return new ConfigReadResult(
+            diagnostics.HasErrors ? null : context.Draft.ToSpec(fullPath),
+            diagnostics.ToSortedList(source.FilePath));
+    }
+}

@@ -1,0 +1,26 @@
+using Hospes.Config;
+
+namespace Hospes.Config.Tests.TestSupport;
+
+/// <summary>A host with exactly the files, PCI devices and CPUs a test gives it.</summary>
+public sealed class FakeHost : IHostFacts
+{
+    public HashSet<string> Paths { get; } = new(StringComparer.Ordinal);
+
+    public HashSet<string> PciDevices { get; } = new(StringComparer.Ordinal);
+
+    public int CpuCount { get; init; } = 4;
+
+    /// <summary>When true every path exists, for tests about syntax rather than the host.</summary>
+    public bool AllPathsExist { get; init; }
+
+    public bool PathExists(string path) => AllPathsExist || Paths.Contains(path);
+
+    public bool PciDeviceExists(string normalizedBdf) => PciDevices.Contains(normalizedBdf);
+
+    public FakeHost With(params string[] paths)
+    {
+        Paths.UnionWith(paths);
+        return this;
+    }
+}
