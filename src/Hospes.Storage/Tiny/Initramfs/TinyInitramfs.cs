@@ -1,0 +1,72 @@
+using System.IO.Compression;
+using System.Text;
+using Hospes.Storage.Tiny.Modules;
+
+namespace Hospes.Storage.Tiny.Initramfs;
+
+/// <summary>Assembles the tiny guest's root filesystem: busybox with its applet links made here, the modules, the scripts.</summary>
+internal static class TinyInitramfs
+{
+    private const int Regular = 0b110_100_100; // 0644
+
+    /// <param name="applets">busybox --list-full: paths such as "sbin/init", "usr/bin/awk".</param>
+    public static async Task<InitramfsLayout> ComposeAsync(
+        string busyboxPath, IEnumerable<string> applets, string kernelVersion, ModuleSelection modules, CancellationToken ct)
+    {
+        var layout = new InitramfsLayout();
+        foreach (string dir in (string[])["dev", "proc", "sys", "mnt", "run", "var/log"])
+        {
+            layout.Add(CpioEntry.Directory(dir));
+        }
+
+        layout.Add(CpioEntry.Directory("tmp", 0b1_111_111_111)); // 1777
+        layout.Add(CpioEntry.Directory("root", 0b111_000_000));
+        // The kernel opens /dev/console for init before anything mounts devtmpfs.
+        layout.Add(CpioEntry.CharDevice("dev/console", 0b110_000_000, 5, 1));
+
+        byte[] busybox = await File.ReadAllBytesAsync(busyboxPath, ct).ConfigureAwait(false);
+        layout.Add(CpioEntry.File("bin/busybox", busybox, GuestFiles.Executable));
+        layout.Add(CpioEntry.Symlink("init", "/bin/busybox"));
+        foreach (string applet in applets)
+        {
+            // linuxrc is the initrd-era init; /init plays that part.
+            if (applet != "linuxrc" && !layout.Contains(applet))
+            {
+                layout.Add(CpioEntry.Symlink(applet, "/bin/busybox"));
+            }
+        }
+
+        foreach (GuestFile file in GuestFiles.All)
+        {
+            layout.Add(CpioEntry.File(file.Path, Encoding.UTF8.GetBytes(file.Content), file.Mode));
+        }
+
+        layout.Add(CpioEntry.File(RcModules.Path, Encoding.UTF8.GetBytes(RcModules.Render(kernelVersion, modules.Chains)), Regular));
+        string moduleDir = RcModules.ModuleDirectory(kernelVersion);
+        foreach (SelectedModule module in modules.Modules)
+        {
+            byte[] ko = await File.ReadAllBytesAsync(module.SourcePath, ct).ConfigureAwait(false);
+            layout.Add(CpioEntry.File($"{moduleDir}/{module.Name}.ko", ko, Regular));
+        }
+
+        return layout;
+    }
+
+    /// <summary>Writes the layout as a gzip'd newc cpio archive, the format every kernel unpacks.</summary>
+    public static async Task<long> WriteAsync(InitramfsLayout layout, string path, CancellationToken ct)
+    {
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        await using (file.ConfigureAwait(false))
+        {
+            var gzip = new GZipStream(file, CompressionLevel.SmallestSize, leaveOpen: true);
+            await using (gzip.ConfigureAwait(false))
+            {
+                await layout.WriteCpioAsync(gzip, ct).ConfigureAwait(false);
+            }
+
+            // On disk before the image directory is renamed into place, so a crash cannot leave a torn initrd.
+            file.Flush(flushToDisk: true);
+            return file.Length;
+        }
+    }
+}

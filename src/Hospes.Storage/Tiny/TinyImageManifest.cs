@@ -1,0 +1,29 @@
+namespace Hospes.Storage.Tiny;
+
+/// <summary>image.json of the tiny image: what it is made of and how to boot it.</summary>
+public sealed record TinyImageManifest
+{
+    public string Name { get; init; } = TinyGuest.ImageName;
+
+    /// <summary>Absolute path of the kernel (bzImage) in the image directory.</summary>
+    public required string Kernel { get; init; }
+
+    /// <summary>Absolute path of the gzip'd cpio initramfs in the image directory.</summary>
+    public required string Initrd { get; init; }
+
+    /// <summary>The kernel release, e.g. 6.1.0-56-cloud-amd64.</summary>
+    public required string KernelVersion { get; init; }
+
+    /// <summary>Debian version of linux-image-&lt;KernelVersion&gt;, e.g. 6.1.192-2.</summary>
+    public required string KernelPackageVersion { get; init; }
+
+    /// <summary>Debian version of busybox-static.</summary>
+    public required string BusyboxPackageVersion { get; init; }
+
+    /// <summary>SHA-256 over everything the image is built from; a build with equal inputs is skipped.</summary>
+    public required string InputsHash { get; init; }
+
+    public string DefaultCmdline { get; init; } = TinyGuest.DefaultCmdline;
+
+    public required DateTimeOffset BuiltAt { get; init; }
+}

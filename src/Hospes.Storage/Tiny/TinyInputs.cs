@@ -1,0 +1,15 @@
+using Hospes.Storage.Tiny.Apt;
+using Hospes.Storage.Tiny.Initramfs;
+using Hospes.Storage.Tiny.Modules;
+
+namespace Hospes.Storage.Tiny;
+
+/// <summary>The package versions a build uses, and the hash of everything it is made from.</summary>
+internal sealed record TinyInputs(DebPackage Kernel, DebPackage Busybox)
+{
+    /// <summary>The kernel release, from the package name: linux-image-6.1.0-56-cloud-amd64 → 6.1.0-56-cloud-amd64.</summary>
+    public string KernelVersion => Kernel.Name[TinyImageBuilder.KernelPackagePrefix.Length..];
+
+    public string Hash => InputsHash.Compute(
+        Kernel.Name, Kernel.Version, Busybox.Version, TinyModules.Required.Concat(TinyModules.Optional), GuestFiles.All);
+}

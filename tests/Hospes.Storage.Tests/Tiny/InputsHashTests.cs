@@ -1,0 +1,38 @@
+using Hospes.Storage.Tiny;
+using Hospes.Storage.Tiny.Initramfs;
+
+namespace Hospes.Storage.Tests.Tiny;
+
+public sealed class InputsHashTests
+{
+    private static readonly GuestFile[] Files = [new("etc/rc", 0b111_101_101, "#!/bin/sh\n"), new("etc/inittab", 0b110_100_100, "::sysinit:/etc/rc\n")];
+
+    private static string Hash(
+        string kernelVersion = "6.1.192-2", string busyboxVersion = "1:1.35.0-4", string[]? modules = null, GuestFile[]? files = null) =>
+        InputsHash.Compute("linux-image-6.1.0-56-cloud-amd64", kernelVersion, busyboxVersion, modules ?? ["virtio", "virtio_blk"], files ?? Files);
+
+    [Fact]
+    public void Compute_SameInputs_GivesSameHash() => Assert.Equal(Hash(), Hash());
+
+    [Fact]
+    public void Compute_IsLowerCaseSha256Hex() => Assert.Matches("^[0-9a-f]{64}$", Hash());
+
+    [Fact]
+    public void Compute_FileOrder_DoesNotMatter() => Assert.Equal(Hash(), Hash(files: [.. Files.Reverse()]));
+
+    [Fact]
+    public void Compute_AnyInputChanged_GivesDifferentHash()
+    {
+        string[] hashes =
+        [
+            Hash(),
+            Hash(kernelVersion: "6.1.193-1"),
+            Hash(busyboxVersion: "1:1.36.1-9"),
+            Hash(modules: ["virtio", "virtio_blk", "virtio_net"]),
+            Hash(files: [Files[0] with { Content = "#!/bin/sh\n# changed\n" }, Files[1]]),
+            Hash(files: [Files[0] with { Mode = 0b110_100_100 }, Files[1]]),
+        ];
+
+        Assert.Equal(hashes.Length, hashes.Distinct().Count());
+    }
+}

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using Hospes.Storage.Tiny;
+
+namespace Hospes.Storage.Tests.Tiny.Support;
+
+/// <summary>
+/// A real qemu-system-x86_64 (TCG) running the tiny image, with its serial console on stdio and a QMP socket.
+/// Disposing kills it if it is still running.
+/// </summary>
+internal sealed class QemuGuest : IAsyncDisposable
+{
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Process _process;
+    private readonly string _qmpSocket;
+    private readonly Stopwatch _clock;
+    private readonly StringBuilder _console = new();
+    private readonly Lock _lock = new();
+    private readonly Task _reader;
+    private readonly Task<string> _stderr;
+    private bool _closed;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _commands;
+
+    private QemuGuest(Process process, string qmpSocket, Stopwatch clock)
+    {
+        _process = process;
+        _qmpSocket = qmpSocket;
+        _clock = clock;
+        _reader = Task.Run(ReadConsoleAsync);
+        _stderr = process.StandardError.ReadToEndAsync();
+    }
+
+    public string Console
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _console.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    public static QemuGuest Start(TinyImageManifest image, TinyMachine machine, string workDir, string? disk = null, string cmdline = "")
+    {
+        string qmp = Path.Combine(workDir, $"qmp-{Guid.NewGuid():N}.sock");
+        var info = new ProcessStartInfo("qemu-system-x86_64")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        string[] machineArgs = machine == TinyMachine.Microvm ? ["-machine", "microvm,acpi=on"] : ["-machine", "q35"];
+        string tsc = machine == TinyMachine.Microvm ? HostTsc.MicrovmParameter : "";
+        string append = string.Join(' ', new[] { $"console={TinyGuest.ConsoleDevice}", image.DefaultCmdline, tsc, cmdline }.Where(p => p.Length > 0));
+        List<string> args =
+        [
+            "-accel", "tcg", .. machineArgs, "-cpu", "max", "-m", "256",
+            "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
+            "-kernel", image.Kernel, "-initrd", image.Initrd, "-append", append,
+            "-qmp", $"unix:{qmp},server=on,wait=off",
+        ];
+        if (disk is not null)
+        {
+            string device = machine == TinyMachine.Microvm ? "virtio-blk-device" : "virtio-blk-pci";
+            args.AddRange(["-drive", $"if=none,id=d0,file={disk},format=qcow2", "-device", $"{device},drive=d0"]);
+        }
+
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var clock = Stopwatch.StartNew();
+        Process process = Process.Start(info)!;
+        return new QemuGuest(process, qmp, clock);
+    }
+
+    /// <summary>Waits until the console shows <paramref name="text"/>; returns the time since QEMU started.</summary>
+    public async Task<TimeSpan> WaitForAsync(string text, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
+        while (true)
+        {
+            Task changed;
+            lock (_lock)
+            {
+                if (_console.ToString().Contains(text, StringComparison.Ordinal))
+                {
+                    return _clock.Elapsed;
+                }
+
+                if (_closed)
+                {
+                    throw new InvalidOperationException($"QEMU exited before '{text}' appeared. Console:\n{_console}");
+                }
+
+                changed = _changed.Task;
+            }
+
+            try
+            {
+                await changed.WaitAsync(cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"'{text}' did not appear on the console within {timeout ?? DefaultTimeout}. Console:\n{Console}");
+            }
+        }
+    }
+
+    /// <summary>Types a command into the console shell and returns what it printed.</summary>
+    public async Task<string> RunAsync(string command, TimeSpan? timeout = null)
+    {
+        int n = Interlocked.Increment(ref _commands);
+        // The quotes keep the shell's echo of the typed line from matching the markers.
+        string begin = $"<<{n}>>";
+        string end = $"<<{n}//";
+        await _process.StandardInput.WriteAsync($"echo '<<'{n}'>>'; {command}; echo '<<'{n}'//'\n");
+        await _process.StandardInput.FlushAsync();
+        await WaitForAsync(end, timeout);
+        string console = Console;
+        int from = console.IndexOf(begin, StringComparison.Ordinal) + begin.Length;
+        int to = console.IndexOf(end, from, StringComparison.Ordinal);
+        return console[from..to].Replace("\r", "", StringComparison.Ordinal).Trim();
+    }
+
+    /// <summary>Presses the ACPI power button through QMP (system_powerdown).</summary>
+    public async Task PowerdownAsync()
+    {
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        await socket.ConnectAsync(new UnixDomainSocketEndPoint(_qmpSocket));
+        using var stream = new NetworkStream(socket);
+        using var reader = new StreamReader(stream);
+        using var writer = new StreamWriter(stream) { AutoFlush = true };
+        await reader.ReadLineAsync(); // greeting
+        await ExecuteAsync(reader, writer, "qmp_capabilities");
+        await ExecuteAsync(reader, writer, "system_powerdown");
+    }
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        await _process.WaitForExitAsync();
+        await _reader;
+        await _stderr;
+        _process.Dispose();
+        File.Delete(_qmpSocket);
+    }
+
+    private static async Task ExecuteAsync(StreamReader reader, StreamWriter writer, string command)
+    {
+        await writer.WriteLineAsync($$"""{"execute":"{{command}}"}""");
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            // Events may arrive first; the reply is the line with "return" or "error".
+            if (line.Contains("\"return\"", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            Assert.DoesNotContain("\"error\"", line, StringComparison.Ordinal);
+        }
+    }
+
+    private async Task ReadConsoleAsync()
+    {
+        Stream stdout = _process.StandardOutput.BaseStream;
+        byte[] buffer = new byte[4096];
+        int read;
+        while ((read = await stdout.ReadAsync(buffer)) > 0)
+        {
+            TaskCompletionSource changed;
+            lock (_lock)
+            {
+                // Latin-1 maps every byte, so stray escape sequences cannot break decoding.
+                _console.Append(Encoding.Latin1.GetString(buffer, 0, read));
+                changed = _changed;
+                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            changed.SetResult();
+        }
+
+        lock (_lock)
+        {
+            _closed = true;
+            _changed.TrySetResult();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Hospes.Storage.Tiny;
+
+namespace Hospes.Storage.Tests.Tiny.Support;
+
+/// <summary>One real tiny image, built once for the tests that boot it.</summary>
+public sealed class TinyImageFixture : IAsyncLifetime, IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    internal TinyImageOptions Options => new() { ImageDir = _dir.Combine("images", "tiny"), CacheDir = TestPaths.DebCache };
+
+    internal TinyImageManifest Image { get; private set; } = null!;
+
+    internal List<string> Progress { get; } = [];
+
+    internal string WorkDir => _dir.Path;
+
+    public async Task InitializeAsync()
+    {
+        var progress = new SynchronousProgress(Progress.Add);
+        var built = await new TinyImageBuilder(Options).BuildAsync(force: false, progress, CancellationToken.None);
+        Assert.True(built.IsOk, built.Error?.Message);
+        Image = built.Value.Manifest;
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    public void Dispose() => _dir.Dispose();
+}
