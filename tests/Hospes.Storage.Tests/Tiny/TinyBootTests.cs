@@ -46,6 +46,21 @@ public sealed class TinyBootTests : IDisposable
     }
 
     [Fact]
+    public async Task Boot_WithVirtioNic_GetsDhcpLeaseInTheBackground()
+    {
+        await using QemuGuest guest = QemuGuest.Start(_image.Image, TinyMachine.Microvm, _dir.Path, nic: true);
+        await guest.WaitForAsync(TinyGuest.ReadyMarker);
+
+        // The lease comes after the marker (udhcpc runs in the background); wait for it inside the guest.
+        string addr = await guest.RunAsync(
+            "for i in 1 2 3 4 5 6 7 8 9 10; do ip -4 addr show eth0 | grep -q inet && break; sleep 1; done; ip -4 addr show eth0; ip route");
+
+        Assert.Contains("inet 10.0.2.15/24", addr, StringComparison.Ordinal);
+        Assert.Contains("default via 10.0.2.2 dev eth0", addr, StringComparison.Ordinal);
+        Assert.Contains("virtio_net", await guest.RunAsync("lsmod"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SystemPowerdown_RightAfterReady_PowersGuestOffCleanly()
     {
         string disk = await Tool.MakeExt4DiskAsync(_dir.Path, new Dictionary<string, string>());

@@ -5,6 +5,9 @@ internal static class GuestFiles
 {
     public const int Executable = 0b111_101_101; // 0755
 
+    /// <summary>Where Debian's busybox udhcpc looks by default; /etc/rc also names it explicitly.</summary>
+    public const string DhcpScriptPath = "etc/udhcpc/default.script";
+
     public static IReadOnlyList<GuestFile> All { get; } =
     [
         new("etc/inittab", Regular, """
@@ -34,7 +37,7 @@ internal static class GuestFiles
             exec poweroff
 
             """),
-        new("usr/share/udhcpc/default.script", Executable, """
+        new(DhcpScriptPath, Executable, """
             #!/bin/sh
             # udhcpc calls this with the event in $1 and the lease in the environment.
             case $1 in
@@ -65,6 +68,7 @@ internal static class GuestFiles
             """),
         new("etc/passwd", Regular, "root:x:0:0:root:/root:/bin/sh\n"),
         new("etc/group", Regular, "root:x:0:\n"),
+        new("etc/hosts", Regular, "127.0.0.1 localhost\n"),
     ];
 
     private const int Regular = 0b110_100_100; // 0644

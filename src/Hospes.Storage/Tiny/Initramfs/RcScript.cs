@@ -92,7 +92,7 @@ internal static class RcScript
         ip link set lo up
         if [ -e /sys/class/net/eth0 ]; then
           ip link set eth0 up
-          udhcpc -i eth0 -f -t 5 -T 1 -A 5 < /dev/null > /dev/null 2>&1 &
+          udhcpc -i eth0 -f -t 5 -T 1 -A 5 -s /{{GuestFiles.DhcpScriptPath}} < /dev/null > /dev/null 2>&1 &
         fi
 
         # acpid must hold the button's event device before the marker, or an early system_powerdown is lost.

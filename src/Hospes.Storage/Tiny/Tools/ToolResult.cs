@@ -12,8 +12,9 @@ internal sealed record ToolResult(int ExitCode, string Stdout, string Stderr)
         {
             string text = Stderr.Trim().Length > 0 ? Stderr : Stdout;
             string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            string? error = lines.LastOrDefault(l => l.StartsWith("E:", StringComparison.Ordinal))
-                ?? lines.LastOrDefault(l => !l.StartsWith("W:", StringComparison.Ordinal));
+            // apt prefixes errors with "E: " and warnings with "W: "; the errors are what went wrong.
+            string? error = lines.LastOrDefault(l => l.StartsWith("E: ", StringComparison.Ordinal))?[3..]
+                ?? lines.LastOrDefault(l => !l.StartsWith("W: ", StringComparison.Ordinal) && !l.StartsWith("N: ", StringComparison.Ordinal));
             return error ?? $"exit code {ExitCode}";
         }
     }

@@ -46,7 +46,9 @@ internal sealed class QemuGuest : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static QemuGuest Start(TinyImageManifest image, TinyMachine machine, string workDir, string? disk = null, string cmdline = "")
+    /// <param name="nic">Adds a virtio NIC on QEMU's user-mode network (DHCP server at 10.0.2.2).</param>
+    public static QemuGuest Start(
+        TinyImageManifest image, TinyMachine machine, string workDir, string? disk = null, string cmdline = "", bool nic = false)
     {
         string qmp = Path.Combine(workDir, $"qmp-{Guid.NewGuid():N}.sock");
         var info = new ProcessStartInfo("qemu-system-x86_64")
@@ -69,6 +71,12 @@ internal sealed class QemuGuest : IAsyncDisposable
         {
             string device = machine == TinyMachine.Microvm ? "virtio-blk-device" : "virtio-blk-pci";
             args.AddRange(["-drive", $"if=none,id=d0,file={disk},format=qcow2", "-device", $"{device},drive=d0"]);
+        }
+
+        if (nic)
+        {
+            string device = machine == TinyMachine.Microvm ? "virtio-net-device" : "virtio-net-pci";
+            args.AddRange(["-netdev", "user,id=n0", "-device", $"{device},netdev=n0"]);
         }
 
         foreach (string arg in args)
