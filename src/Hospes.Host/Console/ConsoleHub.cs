@@ -9,7 +9,7 @@ namespace Hospes.Host.Console;
 /// console socket and fans the guest's output out; input from every client goes to the guest.
 /// QEMU itself writes the console log, so history survives hospesd restarts.
 /// </summary>
-internal sealed class ConsoleHub : IAsyncDisposable
+public sealed class ConsoleHub : IAsyncDisposable
 {
     private readonly string _socketPath;
     private readonly ConcurrentDictionary<Guid, Channel<byte[]>> _clients = new();
@@ -18,7 +18,7 @@ internal sealed class ConsoleHub : IAsyncDisposable
     private Socket? _socket;
     private Task? _readLoop;
 
-    public ConsoleHub(string socketPath)
+    internal ConsoleHub(string socketPath)
     {
         _socketPath = socketPath;
     }
@@ -47,7 +47,7 @@ internal sealed class ConsoleHub : IAsyncDisposable
         }
     }
 
-    public void Detach(Guid id)
+    internal void Detach(Guid id)
     {
         if (_clients.TryRemove(id, out var channel))
         {

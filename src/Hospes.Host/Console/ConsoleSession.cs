@@ -3,12 +3,12 @@ using System.Threading.Channels;
 namespace Hospes.Host.Console;
 
 /// <summary>One client's view of a VM console.</summary>
-internal sealed class ConsoleSession : IDisposable
+public sealed class ConsoleSession : IDisposable
 {
     private readonly ConsoleHub _hub;
     private readonly Guid _id;
 
-    public ConsoleSession(ChannelReader<byte[]> output, ConsoleHub hub, Guid id)
+    internal ConsoleSession(ChannelReader<byte[]> output, ConsoleHub hub, Guid id)
     {
         Output = output;
         _hub = hub;

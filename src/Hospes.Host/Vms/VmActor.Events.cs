@@ -54,7 +54,7 @@ internal sealed partial class VmActor
 
         await q.WaitForExitAsync(TimeSpan.FromSeconds(5), _ctx.Time, CancellationToken.None).ConfigureAwait(false);
         await DetachQemuAsync().ConfigureAwait(false);
-        RemoveSockets(_ctx.Paths(Record.Uuid));
+        QemuLauncher.RemoveRuntimeFiles(_ctx.Paths(Record.Uuid));
         string why = $"QEMU (pid {q.Pid}) exited unexpectedly{QemuLogTail()}";
         Commit(Stopped(Record, VmState.Crashed, why));
         await ApplyAsync(GuestEvent.Crash, why).ConfigureAwait(false);

@@ -17,7 +17,7 @@ internal sealed partial class VmActor
     private partial void LogLifecycle(string name, GuestEvent @event, Hospes.Core.Vms.LifecycleAction action);
 
     [LoggerMessage(EventId = LogEvents.VmReattached, Level = LogLevel.Information, Message = "{Name}: re-attached to running QEMU (pid {Pid}), guest {Status}")]
-    private partial void LogReattached(string name, int pid, string status);
+    private partial void LogReattached(string name, int pid, Hospes.Qemu.Qmp.QemuRunState status);
 
     [LoggerMessage(EventId = LogEvents.VmSaved, Level = LogLevel.Information, Message = "{Name}: saved to {Path} ({Bytes} bytes)")]
     private partial void LogSaved(string name, string path, long bytes);

@@ -75,9 +75,10 @@ internal sealed partial class VmActor
             return new HospesError(ErrorCode.Internal, $"saving {r.Name} to {path} failed: {status.Error ?? status.Status}; the guest continues");
         }
 
-        // Recorded before QEMU goes: a hospesd killed now finds the VM saved, not crashed.
-        Commit(Stopped(r, VmState.Saved) with { SavePath = path });
+        // Recorded before QEMU goes: a hospesd killed now finds the VM saved (and its finished QEMU to end).
+        Commit(r with { State = VmState.Saved, SavePath = path });
         await StopQemuAsync().ConfigureAwait(false);
+        Commit(Stopped(Record, VmState.Saved));
         long size = new FileInfo(path).Length;
         LogSaved(r.Name, path, size);
         return Record;

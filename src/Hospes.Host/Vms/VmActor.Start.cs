@@ -73,7 +73,7 @@ internal sealed partial class VmActor
         Directory.CreateDirectory(_ctx.VmDir(r.Uuid));
         Directory.CreateDirectory(_ctx.Options.EffectiveRunDir);
         await using var revert = new Reverter();
-        revert.Add(() => RemoveSockets(paths));
+        revert.Add(() => QemuLauncher.RemoveRuntimeFiles(paths));
         Result<RunningQemu> started = await QemuLauncher.LaunchAsync(qemu.Value.Path, args.Value, paths, _ctx.Time, CancellationToken.None).ConfigureAwait(false);
         if (!started.IsOk)
         {
@@ -183,14 +183,7 @@ internal sealed partial class VmActor
         }
 
         await DetachQemuAsync().ConfigureAwait(false);
-        RemoveSockets(_ctx.Paths(Record.Uuid));
-    }
-
-    private static void RemoveSockets(VmRuntimePaths paths)
-    {
-        File.Delete(paths.QmpSocket);
-        File.Delete(paths.ConsoleSocket);
-        File.Delete(paths.PidFile);
+        QemuLauncher.RemoveRuntimeFiles(_ctx.Paths(Record.Uuid));
     }
 
     private static VmRecord Stopped(VmRecord r, VmState state, string? error = null) =>

@@ -16,11 +16,7 @@ public static class QemuLauncher
 
     public static async Task<Result<RunningQemu>> LaunchAsync(string qemuPath, IReadOnlyList<string> arguments, VmRuntimePaths paths, TimeProvider time, CancellationToken ct)
     {
-        foreach (string stale in new[] { paths.QmpSocket, paths.ConsoleSocket, paths.PidFile })
-        {
-            File.Delete(stale);
-        }
-
+        RemoveRuntimeFiles(paths);
         long logStart = AppendHeader(paths.QemuLog, qemuPath, arguments, time);
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
 
@@ -43,6 +39,7 @@ public static class QemuLauncher
             {
                 string reason = ReadReason(paths.QemuLog, logStart);
                 process.Dispose();
+                RemoveRuntimeFiles(paths); // QEMU does not unlink its sockets when it fails during init
                 return HospesError.Unavailable($"QEMU refused to start: {reason}");
             }
 
@@ -63,7 +60,9 @@ public static class QemuLauncher
             if (clock.Elapsed > StartLimit)
             {
                 ProcFs.Signal(process.Id, ProcFs.SigKill);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
                 process.Dispose();
+                RemoveRuntimeFiles(paths);
                 return new HospesError(ErrorCode.Timeout, $"QEMU did not open its monitor socket within {StartLimit.TotalSeconds:0} s; see {paths.QemuLog}");
             }
 
@@ -90,6 +89,14 @@ public static class QemuLauncher
             qmpLog.Dispose();
             return null;
         }
+    }
+
+    /// <summary>The sockets and pid file of one run; logs stay.</summary>
+    public static void RemoveRuntimeFiles(VmRuntimePaths paths)
+    {
+        File.Delete(paths.QmpSocket);
+        File.Delete(paths.ConsoleSocket);
+        File.Delete(paths.PidFile);
     }
 
     private static long AppendHeader(string logPath, string qemuPath, IReadOnlyList<string> arguments, TimeProvider time)

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what Hospes needs on Debian 12 and builds it: out/hospes (CLI) and out/hospesd (daemon).
+# Idempotent: a second run installs nothing and rebuilds only what changed.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'setup.sh: %s\n' "$*" >&2; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "run as root (it installs Debian packages and Hospes drives /dev/net/tun, bridges and QEMU)"
+command -v apt-get >/dev/null || die "this script expects Debian 12 (apt-get not found)"
+
+# QEMU 9.0 or later: Debian 12's own 7.2 loses guest memory during live migration under TCG.
+QEMU_MIN_MAJOR=9
+PACKAGES=(busybox-static dnsmasq-base iproute2 nftables e2fsprogs cpio socat procps)
+BACKPORTS_PACKAGES=(qemu-system-x86 qemu-utils)
+
+backports_source=/etc/apt/sources.list.d/hospes-bookworm-backports.sources
+if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    say "adding Debian bookworm-backports (QEMU 10)"
+    cat >"$backports_source" <<'SOURCES'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+    apt_updated=no
+fi
+
+qemu_major() { qemu-system-x86_64 --version 2>/dev/null | sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -n1; }
+missing=()
+for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+need_qemu=no
+if [ -z "$(qemu_major)" ] || [ "$(qemu_major)" -lt "$QEMU_MIN_MAJOR" ] || ! command -v qemu-img >/dev/null; then need_qemu=yes; fi
+
+if [ ${#missing[@]} -gt 0 ] || [ "$need_qemu" = yes ] || [ "${apt_updated:-}" = no ]; then
+    say "apt-get update"
+    apt-get update -qq
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ "$need_qemu" = yes ]; then
+    say "installing ${BACKPORTS_PACKAGES[*]} from bookworm-backports"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -t bookworm-backports "${BACKPORTS_PACKAGES[@]}" >/dev/null
+fi
+[ "$(qemu_major)" -ge "$QEMU_MIN_MAJOR" ] || die "QEMU $(qemu_major) is installed but Hospes needs $QEMU_MIN_MAJOR or later; check apt's bookworm-backports source"
+
+command -v dotnet >/dev/null || die "the .NET 10 SDK is missing: install it (https://dot.net) and run ./setup.sh again"
+dotnet --list-sdks | grep -q '^10\.' || die "the .NET 10 SDK is needed; found: $(dotnet --list-sdks | tr '\n' ' ')"
+
+say "building out/hospes and out/hospesd"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+mkdir -p out
+for project in src/Hospes.Cli src/hospesd; do
+    dotnet publish "$project" -c Release -o out --nologo -v quiet -p:UseAppHost=true >/dev/null \
+        || { dotnet publish "$project" -c Release -o out --nologo -v minimal; die "build of $project failed"; }
+done
+[ -x out/hospes ] && [ -x out/hospesd ] || die "the build did not produce out/hospes and out/hospesd"
+say "ready: $(out/hospes --version 2>/dev/null || echo out/hospes) / QEMU $(qemu-system-x86_64 --version | head -n1 | sed 's/.*version //')"

@@ -1,0 +1,36 @@
+using Hospes.Contracts;
+using Hospes.Core.Errors;
+using Microsoft.AspNetCore.Http;
+
+namespace Hospes.Api;
+
+/// <summary>Results to HTTP: values as JSON, errors as {"error": {...}} with one status per error kind.</summary>
+internal static class ApiResults
+{
+    public static IResult From<T>(Result<T> result, int successStatus = StatusCodes.Status200OK) =>
+        result.IsOk ? Results.Json(result.Value, statusCode: successStatus) : Error(result.Error);
+
+    public static IResult Error(HospesError error) =>
+        Results.Json(new ErrorBody(new ErrorDetail(Code(error.Code), error.Message, error.Details)), statusCode: Status(error.Code));
+
+    private static int Status(ErrorCode code) => code switch
+    {
+        ErrorCode.InvalidArgument => StatusCodes.Status400BadRequest,
+        ErrorCode.NotFound => StatusCodes.Status404NotFound,
+        ErrorCode.Conflict or ErrorCode.InvalidState => StatusCodes.Status409Conflict,
+        ErrorCode.Unavailable => StatusCodes.Status422UnprocessableEntity,
+        ErrorCode.Timeout => StatusCodes.Status504GatewayTimeout,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    private static string Code(ErrorCode code) => code switch
+    {
+        ErrorCode.InvalidArgument => "invalid_argument",
+        ErrorCode.NotFound => "not_found",
+        ErrorCode.Conflict => "conflict",
+        ErrorCode.InvalidState => "invalid_state",
+        ErrorCode.Unavailable => "unavailable",
+        ErrorCode.Timeout => "timeout",
+        _ => "internal",
+    };
+}

@@ -1,0 +1,105 @@
+using System.Net.WebSockets;
+using Hospes.Core.Errors;
+using Hospes.Host;
+using Hospes.Host.Console;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hospes.Api.Endpoints;
+
+/// <summary>The serial console: its log as text, and live over a WebSocket (binary frames both ways).</summary>
+internal static class ConsoleEndpoints
+{
+    private const long MaxLogBytes = 8 * 1024 * 1024;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/vms/{name}/console/log", (string name, HospesHost h) =>
+        {
+            Result<string> path = h.ConsoleLogPath(name);
+            if (!path.IsOk)
+            {
+                return ApiResults.Error(path.Error);
+            }
+
+            return Results.Text(ReadTail(path.Value), "text/plain; charset=utf-8");
+        });
+
+        app.MapGet("/v1/vms/{name}/console", async (string name, HttpContext http, HospesHost h, CancellationToken ct) =>
+        {
+            if (!http.WebSockets.IsWebSocketRequest)
+            {
+                return ApiResults.Error(HospesError.Invalid("the console is a WebSocket: connect with a WebSocket client (`hospes console NAME`)"));
+            }
+
+            Result<ConsoleSession> session = await h.AttachConsoleAsync(name, ct);
+            if (!session.IsOk)
+            {
+                return ApiResults.Error(session.Error);
+            }
+
+            using ConsoleSession console = session.Value;
+            using WebSocket ws = await http.WebSockets.AcceptWebSocketAsync();
+            await PumpAsync(ws, console, ct);
+            return Results.Empty;
+        });
+    }
+
+    private static async Task PumpAsync(WebSocket ws, ConsoleSession console, CancellationToken ct)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        Task toClient = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (byte[] chunk in console.Output.ReadAllAsync(done.Token))
+                {
+                    await ws.SendAsync(chunk, WebSocketMessageType.Binary, endOfMessage: true, done.Token);
+                }
+
+                await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "the VM stopped", CancellationToken.None);
+            }
+            catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+            {
+            }
+        }, CancellationToken.None);
+
+        byte[] buffer = new byte[4096];
+        try
+        {
+            while (ws.State == WebSocketState.Open)
+            {
+                WebSocketReceiveResult r = await ws.ReceiveAsync(buffer, done.Token);
+                if (r.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                await console.WriteAsync(buffer.AsMemory(0, r.Count), done.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException or InvalidOperationException)
+        {
+        }
+
+        await done.CancelAsync();
+        await toClient;
+    }
+
+    private static string ReadTail(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return "";
+        }
+
+        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        if (f.Length > MaxLogBytes)
+        {
+            f.Seek(-MaxLogBytes, SeekOrigin.End);
+        }
+
+        return new StreamReader(f).ReadToEnd();
+    }
+}

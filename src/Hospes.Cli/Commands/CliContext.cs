@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Hospes.Cli.Client;
+using Hospes.Cli.Output;
+
+namespace Hospes.Cli.Commands;
+
+/// <summary>Options every command has, and the one place API errors become exit codes.</summary>
+internal static class CliContext
+{
+    public static readonly Option<string?> Socket = new("--socket")
+    {
+        Description = $"hospesd's API socket (default: ${HospesClient.SocketVariable} or {HospesClient.DefaultSocket})",
+        Recursive = true,
+    };
+
+    public static readonly Option<OutputFormat> Format = new("--format")
+    {
+        Description = "Output as a table for people or json for scripts",
+        DefaultValueFactory = _ => OutputFormat.Table,
+        Recursive = true,
+    };
+
+    /// <summary>Runs a command against hospesd; an API error prints one line (plus details) and exits 1.</summary>
+    public static void Action(Command command, Func<ParseResult, HospesClient, CancellationToken, Task<int>> action) =>
+        command.SetAction(async (parsed, ct) =>
+        {
+            using var client = new HospesClient(parsed.GetValue(Socket));
+            try
+            {
+                return await action(parsed, client, ct);
+            }
+            catch (ApiException e)
+            {
+                foreach (string detail in e.Details)
+                {
+                    await Console.Error.WriteLineAsync(detail);
+                }
+
+                await Console.Error.WriteLineAsync($"hospes: {e.Message}");
+                return 1;
+            }
+        });
+
+    public static bool Json(ParseResult parsed) => parsed.GetValue(Format) == OutputFormat.Json;
+}

@@ -1,0 +1,231 @@
+using System.CommandLine;
+using Hospes.Cli.Client;
+using Hospes.Cli.Output;
+using Hospes.Cli.Terminal;
+using Hospes.Contracts;
+
+namespace Hospes.Cli.Commands;
+
+/// <summary>The xl-style VM lifecycle commands.</summary>
+internal static class VmCommands
+{
+    public static IEnumerable<Command> All() =>
+    [
+        Create("create", start: true, "Define a VM from a Xen-style config file and start it (like `xm create`)."),
+        Create("define", start: false, "Define a VM from a Xen-style config file without starting it."),
+        List(), Info(),
+        Simple("start", "Start a defined (or saved) VM", "start", attachable: true),
+        Simple("pause", "Pause a running VM: its vCPUs stop, its memory stays", "pause"),
+        Simple("unpause", "Continue a paused VM", "unpause"),
+        Simple("destroy", "Hard power-off; the definition stays (state shutoff)", "destroy"),
+        Shutdown(), Reboot(), Delete(), Save(), Restore(),
+    ];
+
+    private static Command Create(string name, bool start, string description)
+    {
+        var file = new Argument<string>("file") { Description = "Xen-style domain config (xl.cfg / xm format)" };
+        var overrides = new Argument<string[]>("key=value") { Description = "Settings that override the file, e.g. memory=512 name=web2", Arity = ArgumentArity.ZeroOrMore };
+        var console = new Option<bool>("--console", "-c") { Description = "Attach to the console once started (like `xm create -c`)" };
+        var cmd = new Command(name, $"{description}\n\nExamples:\n  hospes {name} web.cfg\n  hospes {name} web.cfg memory=512 name=web2") { file, overrides };
+        if (start)
+        {
+            cmd.Options.Add(console);
+        }
+
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            ConfigRequest source = ConfigSource.Read(p.GetValue(file)!, p.GetValue(overrides) ?? []);
+            var response = await client.PostAsync<CreateVmResponse>("/v1/vms", new CreateVmRequest { Source = source, Start = start }, ct);
+            foreach (Diagnostic w in response.Warnings)
+            {
+                await Console.Error.WriteLineAsync(w.Rendered);
+            }
+
+            if (CliContext.Json(p))
+            {
+                Printer.Json(response);
+            }
+            else
+            {
+                Console.Out.WriteLine(Summary(response.Vm));
+            }
+
+            return start && p.GetValue(console) ? await ConsoleClient.AttachAsync(client, response.Vm.Name, ct) : 0;
+        });
+        return cmd;
+    }
+
+    private static Command List()
+    {
+        var cmd = new Command("list", "List the VMs of this host with xl's columns\n\nExamples:\n  hospes list\n  hospes list --format json");
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            var vms = await client.GetAsync<List<VmInfo>>("/v1/vms", ct);
+            if (CliContext.Json(p))
+            {
+                Printer.Json(vms);
+                return 0;
+            }
+
+            var table = new Table(("Name", false), ("ID", true), ("Mem(MiB)", true), ("VCPUs", true), ("State", false), ("Time(s)", true));
+            foreach (VmInfo vm in vms)
+            {
+                table.Add(vm.Name, vm.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", Printer.Format(vm.MemoryMib), Printer.Format(vm.Vcpus), vm.Flags, Printer.Format(vm.CpuTimeS));
+            }
+
+            Console.Out.Write(table.ToString());
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Info()
+    {
+        var name = new Argument<string>("name");
+        var cmd = new Command("info", "Show one VM in detail\n\nExamples:\n  hospes info web\n  hospes info web --format json") { name };
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            var vm = await client.GetAsync<VmInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(name)!)}", ct);
+            if (CliContext.Json(p))
+            {
+                Printer.Json(vm);
+                return 0;
+            }
+
+            Printer.Fields(
+            [
+                ("Name", vm.Name), ("UUID", vm.Uuid), ("State", $"{Lower(vm.State)} ({vm.Flags})"), ("ID", vm.Id), ("PID", vm.Pid),
+                ("Memory (MiB)", vm.MemoryMib), ("Max memory (MiB)", vm.MaxMemoryMib), ("vCPUs", vm.Vcpus), ("CPU time (s)", vm.CpuTimeS),
+                ("Machine", vm.Machine), ("Accelerator", vm.Accel), ("Started", vm.StartedAt), ("Crashes", vm.CrashCount),
+                ("Last error", vm.LastError), ("Saved to", vm.SavePath),
+                ("Kernel", vm.Spec?.Kernel), ("Ramdisk", vm.Spec?.Ramdisk), ("Command line", vm.Spec?.KernelCmdline),
+                ("Disks", vm.Spec is null ? null : string.Join(", ", vm.Spec.Disks.Select(d => $"{d.Vdev}={d.Target}{(d.ReadOnly ? " (ro)" : "")}"))),
+                ("Network", vm.Spec is null ? null : string.Join(", ", vm.Spec.Vifs.Select(v => $"{v.Mac} {v.Model}{(v.Ip is null ? "" : " ip=" + v.Ip)}"))),
+                ("On poweroff/reboot/crash", vm.Spec is null ? null : $"{Lower(vm.Spec.OnPoweroff)}/{Lower(vm.Spec.OnReboot)}/{Lower(vm.Spec.OnCrash)}"),
+                ("Config", vm.Spec?.SourcePath), ("Console log", vm.ConsoleLog),
+            ]);
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Simple(string verb, string description, string endpoint, bool attachable = false)
+    {
+        var name = new Argument<string>("name");
+        var console = new Option<bool>("--console", "-c") { Description = "Attach to the console afterwards" };
+        var cmd = new Command(verb, $"{description}\n\nExample:\n  hospes {verb} web") { name };
+        if (attachable)
+        {
+            cmd.Options.Add(console);
+        }
+
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            string vm = p.GetValue(name)!;
+            var info = await client.PostAsync<VmInfo>($"/v1/vms/{HospesClient.Escape(vm)}/{endpoint}", null, ct);
+            Report(p, info);
+            return attachable && p.GetValue(console) ? await ConsoleClient.AttachAsync(client, vm, ct) : 0;
+        });
+        return cmd;
+    }
+
+    private static Command Shutdown()
+    {
+        var name = new Argument<string>("name");
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the guest to power off", DefaultValueFactory = _ => 60 };
+        var force = new Option<bool>("--force") { Description = "Destroy the VM if the guest has not powered off in time" };
+        var cmd = new Command("shutdown", "Ask the guest to power off (ACPI power button) and wait for it\n\nExamples:\n  hospes shutdown web\n  hospes shutdown web --timeout 20 --force") { name, timeout, force };
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            var request = new ShutdownRequest { TimeoutS = p.GetValue(timeout), Force = p.GetValue(force) };
+            Report(p, await client.PostAsync<VmInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(name)!)}/shutdown", request, ct));
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Reboot()
+    {
+        var name = new Argument<string>("name");
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the guest to go down", DefaultValueFactory = _ => 60 };
+        var cmd = new Command("reboot", "Reboot the guest gracefully (power button, then on_reboot applies)\n\nExample:\n  hospes reboot web") { name, timeout };
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            Report(p, await client.PostAsync<VmInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(name)!)}/reboot", new ShutdownRequest { TimeoutS = p.GetValue(timeout) }, ct));
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Delete()
+    {
+        var name = new Argument<string>("name");
+        var force = new Option<bool>("--force") { Description = "Destroy the VM first if it runs" };
+        var cmd = new Command("delete", "Remove a VM's definition and logs (its disks stay); refused while it runs\n\nExamples:\n  hospes delete web\n  hospes delete web --force") { name, force };
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            string vm = HospesClient.Escape(p.GetValue(name)!);
+            var info = await client.DeleteAsync<VmInfo>($"/v1/vms/{vm}{(p.GetValue(force) ? "?force=true" : "")}", ct);
+            if (CliContext.Json(p))
+            {
+                Printer.Json(info);
+            }
+            else
+            {
+                Console.Out.WriteLine($"{info.Name}: deleted");
+            }
+
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Save()
+    {
+        var name = new Argument<string>("name");
+        var file = new Argument<string>("file") { Description = "Where to write the VM's state" };
+        var cmd = new Command("save", "Save a VM's state to one file; the VM stops running (like `xl save`)\n\nExample:\n  hospes save web /tmp/web.save") { name, file };
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            var request = new SaveRequest { Path = Path.GetFullPath(p.GetValue(file)!) };
+            Report(p, await client.PostAsync<VmInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(name)!)}/save", request, ct));
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Restore()
+    {
+        var file = new Argument<string>("file") { Description = "A file written by `hospes save`" };
+        var paused = new Option<bool>("--paused", "-p") { Description = "Leave the guest paused after restoring" };
+        var cmd = new Command("restore", "Continue a saved VM exactly where it was (like `xl restore`)\n\nExample:\n  hospes restore /tmp/web.save") { file, paused };
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            var request = new RestoreRequest { Path = Path.GetFullPath(p.GetValue(file)!), Paused = p.GetValue(paused) };
+            Report(p, await client.PostAsync<VmInfo>("/v1/restore", request, ct));
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static void Report(ParseResult p, VmInfo vm)
+    {
+        if (CliContext.Json(p))
+        {
+            Printer.Json(vm);
+        }
+        else
+        {
+            Console.Out.WriteLine(Summary(vm));
+        }
+    }
+
+    private static string Summary(VmInfo vm)
+    {
+        string where = vm.Id is { } id ? $" (id {id}, pid {vm.Pid})" : vm.SavePath is { } save ? $" in {save}" : "";
+        return $"{vm.Name}: {Lower(vm.State)}{where}";
+    }
+
+    private static string Lower<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,7 @@
+namespace Hospes.Cli.Output;
+
+internal enum OutputFormat
+{
+    Table,
+    Json,
+}

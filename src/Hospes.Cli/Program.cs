@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Hospes.Cli.Commands;
+
+var root = new RootCommand(
+    "hospes: run virtual machines from Xen-style config files on QEMU.\n\n"
+    + "Examples:\n  hospes create web.cfg\n  hospes list\n  hospes console web\n  hospes shutdown web")
+{
+    CliContext.Socket,
+    CliContext.Format,
+};
+foreach (Command command in VmCommands.All())
+{
+    root.Subcommands.Add(command);
+}
+
+root.Subcommands.Add(ConsoleCommand.Create());
+root.Subcommands.Add(ConfigCommands.Create());
+root.Subcommands.Add(HostCommands.Create());
+root.Subcommands.Add(ImageCommands.Create());
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,71 @@
+using Hospes.Contracts;
+using Hospes.Host.Images;
+using Hospes.Host.Machine;
+using Hospes.Host.State;
+using Hospes.Host.Vms;
+using Hospes.Storage.Images;
+using Microsoft.Extensions.Logging;
+
+namespace Hospes.Host;
+
+/// <summary>Everything hospesd owns on one host, built once at start.</summary>
+public sealed partial class HospesHost : IAsyncDisposable
+{
+    private readonly Stream _lock;
+
+    private HospesHost(HostOptions options, TimeProvider time, ILoggerFactory logs, Stream stateLock)
+    {
+        Options = options;
+        _lock = stateLock;
+        Runtime = new HostRuntime(options, time);
+        var images = new ImageStore(options.ImagesDir);
+        Context = new VmContext(options, new StateDb(options.DatabasePath), Runtime, images, time, logs);
+        Vms = new VmManager(Context);
+        Images = new ImageService(options, images, time);
+    }
+
+    public HostOptions Options { get; }
+
+    internal HostRuntime Runtime { get; }
+
+    internal VmContext Context { get; }
+
+    internal VmManager Vms { get; }
+
+    internal ImageService Images { get; }
+
+    /// <summary>Opens the state dir (one hospesd per state dir), reconciles VMs, starts the accelerator probe.</summary>
+    public static async Task<HospesHost> StartAsync(HostOptions options, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.StateDir);
+        Directory.CreateDirectory(options.VmsDir);
+        Directory.CreateDirectory(options.ImagesDir);
+        Directory.CreateDirectory(options.EffectiveRunDir);
+        Stream stateLock = LockStateDir(options.StateDir);
+        var host = new HospesHost(options, time, logs, stateLock);
+        host.Runtime.Warm();
+        await host.Vms.InitializeAsync(ct).ConfigureAwait(false);
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Vms.DisposeAsync().ConfigureAwait(false);
+        Images.Dispose();
+        await _lock.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static FileStream LockStateDir(string stateDir)
+    {
+        string path = Path.Combine(stateDir, "hospesd.lock");
+        try
+        {
+            // FileShare.None takes an exclusive advisory lock (flock) on Linux; it ends with the process.
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new InvalidOperationException($"another hospesd already uses the state dir {stateDir}; stop it first or give --state-dir another folder");
+        }
+    }
+}

@@ -1,0 +1,285 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Hospes.Config;
+using Hospes.Contracts;
+using Hospes.Core.Errors;
+using Hospes.Core.Operations;
+using Hospes.Core.Vms;
+using Hospes.Host.State;
+
+namespace Hospes.Host.Vms;
+
+/// <summary>The host's VMs: defines, finds, deletes and restores them; each VM's own work goes to its actor.</summary>
+internal sealed partial class VmManager : IAsyncDisposable
+{
+    private readonly VmContext _ctx;
+    private readonly ConcurrentDictionary<Guid, VmActor> _actors = new();
+
+    // Defining, deleting and restoring change which names exist: one at a time keeps names unique.
+    private readonly SemaphoreSlim _namesGate = new(1, 1);
+
+    public VmManager(VmContext ctx)
+    {
+        _ctx = ctx;
+    }
+
+    public IReadOnlyList<VmActor> All => [.. _actors.Values.OrderBy(a => a.Record.Name, StringComparer.Ordinal)];
+
+    public Result<VmActor> Find(string nameOrUuid)
+    {
+        VmActor? actor = _actors.Values.FirstOrDefault(a => a.Record.Name == nameOrUuid)
+            ?? (Guid.TryParse(nameOrUuid, out Guid id) && _actors.TryGetValue(id, out var byId) ? byId : null);
+        return actor is null
+            ? HospesError.NotFound($"no VM named '{nameOrUuid}' on this host; `hospes list` shows the VMs")
+            : actor;
+    }
+
+    /// <summary>Reads a config strictly (as create does) and defines the VM; starts it when asked.</summary>
+    public async Task<Result<CreateVmResponse>> CreateAsync(CreateVmRequest request, CancellationToken ct)
+    {
+        ConfigReadResult read = ReadConfig(request.Source, strict: true);
+        List<Diagnostic> diagnostics = [.. read.Diagnostics.Select(ToDiagnostic)];
+        if (read.Spec is null)
+        {
+            var errors = diagnostics.Where(d => d.Severity == "error").ToList();
+            return new HospesError(ErrorCode.InvalidArgument, $"{request.Source.ConfigPath}: {errors.Count} problem(s); nothing was created: {errors[0].Rendered}")
+            {
+                Details = [.. diagnostics.Select(d => d.Rendered)],
+            };
+        }
+
+        VmSpec spec = WithIdentity(read.Spec);
+        await _namesGate.WaitAsync(ct).ConfigureAwait(false);
+        VmActor actor;
+        await using (var revert = new Reverter())
+        {
+            try
+            {
+                Result<VmActor> defined = Define(spec);
+                if (!defined.IsOk)
+                {
+                    return defined.Error;
+                }
+
+                actor = defined.Value;
+                revert.Add(() => RemoveAsync(actor));
+            }
+            finally
+            {
+                _namesGate.Release();
+            }
+
+            if (request.Start)
+            {
+                Result<VmRecord> started = await actor.StartAsync().ConfigureAwait(false);
+                if (!started.IsOk)
+                {
+                    return started.Error with { Message = $"{started.Error.Message}; nothing was created" };
+                }
+            }
+
+            revert.Commit();
+        }
+
+        return new CreateVmResponse(VmInfoFactory.Create(actor, _ctx), [.. diagnostics.Where(d => d.Severity == "warning")]);
+    }
+
+    /// <summary>Parses and validates without defining anything (`hospes config check`).</summary>
+    public static ConfigCheckResponse Check(ConfigRequest source)
+    {
+        ConfigReadResult read = ReadConfig(source, strict: false);
+        return new ConfigCheckResponse
+        {
+            Ok = !read.HasErrors,
+            Diagnostics = [.. read.Diagnostics.Select(ToDiagnostic)],
+            Spec = read.Spec,
+            Normalized = read.Spec is null ? null : XenConfigWriter.Write(read.Spec),
+        };
+    }
+
+    public async Task<Result<VmInfo>> DeleteAsync(string name, bool force, CancellationToken ct)
+    {
+        Result<VmActor> found = Find(name);
+        if (!found.IsOk)
+        {
+            return found.Error;
+        }
+
+        VmActor actor = found.Value;
+        VmRecord r = actor.Record;
+        if (r.State is VmState.Running or VmState.Paused or VmState.Preserved || actor.Pid is not null)
+        {
+            if (!force)
+            {
+                return HospesError.State($"cannot delete {r.Name}: it is {r.State.ToString().ToLowerInvariant()}; shut it down or destroy it first, or use --force");
+            }
+
+            Result<VmRecord> destroyed = await actor.DestroyAsync().ConfigureAwait(false);
+            if (!destroyed.IsOk && actor.Pid is not null)
+            {
+                return destroyed.Error;
+            }
+        }
+
+        VmInfo info = VmInfoFactory.Create(actor, _ctx);
+        await _namesGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await RemoveAsync(actor).ConfigureAwait(false);
+        }
+        finally
+        {
+            _namesGate.Release();
+        }
+
+        return info;
+    }
+
+    /// <summary>Restores a save file: into its VM if this host has it, else defines the VM from the file first.</summary>
+    public async Task<Result<VmInfo>> RestoreAsync(RestoreRequest request, CancellationToken ct)
+    {
+        Result<SaveHeader> header = SaveFile.ReadHeader(request.Path);
+        if (!header.IsOk)
+        {
+            return header.Error;
+        }
+
+        VmSpec spec = header.Value.Spec;
+        await _namesGate.WaitAsync(ct).ConfigureAwait(false);
+        VmActor actor;
+        bool definedHere = false;
+        try
+        {
+            if (_actors.TryGetValue(spec.Uuid, out var existing))
+            {
+                actor = existing;
+                VmRecord r = actor.Record;
+                if (r.State != VmState.Saved || r.SavePath != request.Path)
+                {
+                    string why = r.State == VmState.Saved
+                        ? $"its latest save is {r.SavePath}, not this file"
+                        : $"it is {r.State.ToString().ToLowerInvariant()} and may have written to its disks since this save";
+                    return HospesError.State($"cannot restore {r.Name} from {request.Path}: {why}; restoring would not match its disks");
+                }
+            }
+            else
+            {
+                Result<VmActor> defined = Define(spec);
+                if (!defined.IsOk)
+                {
+                    return defined.Error;
+                }
+
+                actor = defined.Value;
+                definedHere = true;
+            }
+        }
+        finally
+        {
+            _namesGate.Release();
+        }
+
+        Result<VmRecord> restored = await actor.RestoreAsync(request.Path, request.Paused).ConfigureAwait(false);
+        if (!restored.IsOk)
+        {
+            if (definedHere)
+            {
+                await RemoveAsync(actor).ConfigureAwait(false);
+            }
+
+            return restored.Error;
+        }
+
+        return VmInfoFactory.Create(actor, _ctx);
+    }
+
+    /// <summary>Loads every VM from the state DB and reconciles it with what really runs.</summary>
+    public async Task InitializeAsync(CancellationToken ct)
+    {
+        foreach (VmRecord record in _ctx.Db.LoadVms())
+        {
+            var actor = new VmActor(_ctx, record);
+            _actors[record.Uuid] = actor;
+        }
+
+        await Task.WhenAll(_actors.Values.Select(a => a.ReconcileAsync())).WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (VmActor actor in _actors.Values)
+        {
+            await actor.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _namesGate.Dispose();
+    }
+
+    private static ConfigReadResult ReadConfig(ConfigRequest source, bool strict) =>
+        XenConfigReader.Read(
+            new XenConfigSource(source.Config, source.ConfigPath) { Overrides = source.Overrides },
+            new ConfigReadOptions { StrictHost = strict, Host = new HostFacts() });
+
+    /// <summary>Adds a VM to the DB and the registry. Caller holds the names gate.</summary>
+    private Result<VmActor> Define(VmSpec spec)
+    {
+        if (_actors.Values.FirstOrDefault(a => a.Record.Name == spec.Name) is { } clash)
+        {
+            return HospesError.Conflict($"a VM named '{spec.Name}' already exists ({clash.Record.State.ToString().ToLowerInvariant()}); choose another name, e.g. `hospes create FILE name={spec.Name}-2`");
+        }
+
+        if (_actors.TryGetValue(spec.Uuid, out var sameUuid))
+        {
+            return HospesError.Conflict($"uuid {spec.Uuid} is already used by VM '{sameUuid.Record.Name}'; remove uuid= from the config or give another");
+        }
+
+        var record = new VmRecord { Spec = spec, CreatedAt = _ctx.Time.GetUtcNow() };
+        if (!_ctx.Db.TryInsert(record))
+        {
+            return HospesError.Conflict($"the state DB already holds a VM named '{spec.Name}' or uuid {spec.Uuid}");
+        }
+
+        var actor = new VmActor(_ctx, record);
+        _actors[spec.Uuid] = actor;
+        return actor;
+    }
+
+    private async ValueTask RemoveAsync(VmActor actor)
+    {
+        _actors.TryRemove(actor.Record.Uuid, out _);
+        await actor.DisposeAsync().ConfigureAwait(false);
+        _ctx.Db.Delete(actor.Record.Uuid);
+        string dir = _ctx.VmDir(actor.Record.Uuid);
+        if (Directory.Exists(dir))
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>A uuid and MACs for what the config left open; they stay for the VM's life.</summary>
+    private static VmSpec WithIdentity(VmSpec spec) => spec with
+    {
+        Uuid = spec.Uuid == Guid.Empty ? Guid.NewGuid() : spec.Uuid,
+        Vifs = [.. spec.Vifs.Select(v => v.Mac is null ? v with { Mac = RandomMac() } : v)],
+    };
+
+    /// <summary>52:54:00 is QEMU's locally administered prefix; the rest is random.</summary>
+    private static string RandomMac()
+    {
+        Span<byte> b = stackalloc byte[3];
+        RandomNumberGenerator.Fill(b);
+        return $"52:54:00:{b[0]:x2}:{b[1]:x2}:{b[2]:x2}";
+    }
+
+    private static Diagnostic ToDiagnostic(ConfigDiagnostic d) => new()
+    {
+        Severity = d.Severity == DiagnosticSeverity.Error ? "error" : "warning",
+        File = d.File,
+        Line = d.Line,
+        Column = d.Column,
+        Text = d.Text,
+        Message = d.Message,
+        HostDependent = d.HostDependent,
+        Rendered = d.ToString(),
+    };
+}

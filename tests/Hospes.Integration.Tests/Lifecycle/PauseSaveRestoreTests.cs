@@ -1,0 +1,105 @@
+using Hospes.Contracts;
+using Hospes.Core.Vms;
+using Hospes.Integration.Tests.Support;
+
+namespace Hospes.Integration.Tests.Lifecycle;
+
+[Collection(HospesTests.Name)]
+public sealed class PauseSaveRestoreTests(TinyImage image) : IAsyncLifetime
+{
+    private Daemon _d = null!;
+
+    public async Task InitializeAsync() => _d = await Daemon.StartAsync(image);
+
+    public async Task DisposeAsync() => await _d.DisposeAsync();
+
+    [Fact]
+    public async Task Pause_StopsTheGuest_AndUnpauseContinuesIt()
+    {
+        await Guest.CreateAsync(_d, "web");
+        await using GuestConsole console = await _d.OpenConsoleAsync("web");
+        await console.SendLineAsync(Guest.StartCounter);
+        await console.WaitForAsync("^tick 3\r?$");
+
+        (await _d.CliAsync("pause", "web")).Ok();
+        VmInfo paused = await _d.InfoAsync("web");
+        Assert.Equal(VmState.Paused, paused.State);
+        Assert.Equal("--p---", paused.Flags);
+        int ticksAtPause = Guest.Ticks(console.Output).Max();
+        await Task.Delay(1500);
+        Assert.True(Guest.Ticks(console.Output).Max() <= ticksAtPause + 1, "the guest kept running while paused");
+
+        string again = (await _d.CliAsync("pause", "web")).Fails();
+        Assert.Equal("hospes: cannot pause web: it is paused; unpause it with `hospes unpause web`", again);
+
+        (await _d.CliAsync("unpause", "web")).Ok();
+        await console.WaitForAsync($"^tick {ticksAtPause + 5}\r?$");
+        Assert.Equal(VmState.Running, (await _d.InfoAsync("web")).State);
+    }
+
+    [Fact]
+    public async Task SaveAndRestore_TheGuestContinuesWhereItWas_WithoutARebooot()
+    {
+        await Guest.CreateAsync(_d, "web");
+        int firstPid = (await _d.InfoAsync("web")).Pid!.Value;
+        int lastBeforeSave;
+        await using (GuestConsole console = await _d.OpenConsoleAsync("web"))
+        {
+            await console.SendLineAsync(Guest.StartCounter);
+            await console.WaitForAsync("^tick 10\r?$");
+            string saveFile = Path.Combine(_d.Dir, "web.save");
+
+            (await _d.CliAsync("save", "web", saveFile)).Ok();
+
+            lastBeforeSave = Guest.Ticks(await _d.ConsoleLogAsync("web")).Max();
+            VmInfo saved = await _d.InfoAsync("web");
+            Assert.Equal(VmState.Saved, saved.State);
+            Assert.Equal(saveFile, saved.SavePath);
+            Assert.Null(saved.Pid);
+            Assert.Empty(_d.Qemus());
+            Assert.Empty(_d.RuntimeFiles());
+            Assert.True(new FileInfo(saveFile).Length > 1024 * 1024);
+            await console.WaitClosedAsync(TimeSpan.FromSeconds(5));
+
+            string stopped = (await _d.CliAsync("save", "web", saveFile + "2")).Fails();
+            Assert.StartsWith("hospes: cannot save web: it is saved", stopped, StringComparison.Ordinal);
+
+            (await _d.CliAsync("restore", saveFile)).Ok();
+        }
+
+        VmInfo restored = await _d.InfoAsync("web");
+        Assert.Equal(VmState.Running, restored.State);
+        Assert.NotEqual(firstPid, restored.Pid);
+        string log = await _d.WaitForConsoleAsync("web", $"tick {lastBeforeSave + 5}");
+        IReadOnlyList<int> ticks = Guest.Ticks(log);
+        int afterRestore = ticks.SkipWhile(t => t != lastBeforeSave).Skip(1).First();
+        Assert.Equal(lastBeforeSave + 1, afterRestore);
+        Assert.Equal(1, log.Split(Guest.Ready).Length - 1);
+    }
+
+    [Fact]
+    public async Task Restore_OfAFileThatIsNotASave_IsRefusedAndDefinesNothing()
+    {
+        string junk = Path.Combine(_d.Dir, "junk.save");
+        await File.WriteAllBytesAsync(junk, new byte[64 * 1024]);
+
+        string reason = (await _d.CliAsync("restore", junk)).Fails();
+
+        Assert.Contains("is not a Hospes save file", reason, StringComparison.Ordinal);
+        Assert.Empty(await _d.ListAsync());
+        string missing = (await _d.CliAsync("restore", Path.Combine(_d.Dir, "nope.save"))).Fails();
+        Assert.Contains("does not exist", missing, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Save_OfAStoppedVm_IsRefused()
+    {
+        string cfg = _d.WriteConfig("web.cfg", Guest.Config("web"));
+        (await _d.CliAsync("define", cfg)).Ok();
+
+        string reason = (await _d.CliAsync("save", "web", Path.Combine(_d.Dir, "web.save"))).Fails();
+
+        Assert.Equal("hospes: cannot save web: it is shutoff; start it with `hospes start web`", reason);
+        Assert.False(File.Exists(Path.Combine(_d.Dir, "web.save")));
+    }
+}

@@ -1,0 +1,116 @@
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Hospes.Integration.Tests.Support;
+
+/// <summary>A VM's console through the API's WebSocket: type lines, wait for what the guest prints.</summary>
+public sealed class GuestConsole : IAsyncDisposable
+{
+    private readonly ClientWebSocket _ws;
+    private readonly StringBuilder _output = new();
+    private readonly Task _reader;
+    private readonly CancellationTokenSource _stop = new();
+
+    private GuestConsole(ClientWebSocket ws)
+    {
+        _ws = ws;
+        _reader = Task.Run(ReadAsync);
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool Closed => _reader.IsCompleted;
+
+    public static async Task<GuestConsole> OpenAsync(string apiSocket, string name)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                await s.ConnectAsync(new UnixDomainSocketEndPoint(apiSocket), ct);
+                return new NetworkStream(s, ownsSocket: true);
+            },
+        };
+        var ws = new ClientWebSocket();
+        await ws.ConnectAsync(new Uri($"ws://hospesd/v1/vms/{name}/console"), new HttpMessageInvoker(handler), CancellationToken.None);
+        return new GuestConsole(ws);
+    }
+
+    public Task SendLineAsync(string line) => _ws.SendAsync(Encoding.UTF8.GetBytes(line + "\n"), WebSocketMessageType.Binary, true, CancellationToken.None);
+
+    /// <summary>Waits for <paramref name="pattern"/> in what arrived after position <paramref name="from"/>.</summary>
+    public async Task<Match> WaitForAsync(string pattern, TimeSpan? limit = null, int from = 0)
+    {
+        var regex = new Regex(pattern, RegexOptions.Multiline);
+        var deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(30));
+        while (true)
+        {
+            string text = Output;
+            Match m = regex.Match(text, Math.Min(from, text.Length));
+            if (m.Success)
+            {
+                return m;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"'{pattern}' did not appear on the console within {(limit ?? TimeSpan.FromSeconds(30)).TotalSeconds} s; got:\n{text[Math.Min(from, text.Length)..]}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task WaitClosedAsync(TimeSpan limit) => await _reader.WaitAsync(limit);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        try
+        {
+            await _reader;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        _ws.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task ReadAsync()
+    {
+        byte[] buffer = new byte[8192];
+        try
+        {
+            while (_ws.State == WebSocketState.Open)
+            {
+                WebSocketReceiveResult r = await _ws.ReceiveAsync(buffer, _stop.Token);
+                if (r.MessageType == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                lock (_output)
+                {
+                    _output.Append(Encoding.UTF8.GetString(buffer, 0, r.Count));
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using Hospes.Core.Errors;
+using Hospes.Qemu.CommandLine;
+using Hospes.Qemu.Launch;
+using Hospes.Qemu.Qmp;
+
+namespace Hospes.Qemu.Tests;
+
+/// <summary>Real QEMU processes, no guest: what the launcher and the QMP client promise.</summary>
+public class QemuLauncherTests
+{
+    private static readonly string Qemu = Host.QemuBinary.FindOnPath("qemu-system-x86_64")
+        ?? throw new InvalidOperationException("qemu-system-x86_64 is not installed: run ./setup.sh");
+
+    private static VmRuntimePaths PathsIn(TempDir dir) => new()
+    {
+        QmpSocket = dir.File("q.qmp"),
+        ConsoleSocket = dir.File("q.console"),
+        ConsoleLog = dir.File("console.log"),
+        PidFile = dir.File("q.pid"),
+        QemuLog = dir.File("qemu.log"),
+        QmpLog = dir.File("qmp.log"),
+    };
+
+    private static string[] NoGuest(VmRuntimePaths p) =>
+    [
+        "-machine", "microvm", "-accel", "tcg", "-nodefaults", "-no-user-config", "-display", "none", "-S",
+        "-chardev", $"socket,id=qmp0,path={p.QmpSocket},server=on,wait=off", "-mon", "chardev=qmp0,mode=control",
+        "-pidfile", p.PidFile,
+    ];
+
+    [Fact]
+    public async Task Launch_ConnectsQmp_AndQuitEndsTheProcessAndClosesQmp()
+    {
+        using var dir = new TempDir();
+        VmRuntimePaths paths = PathsIn(dir);
+        Result<RunningQemu> started = await QemuLauncher.LaunchAsync(Qemu, NoGuest(paths), paths, TimeProvider.System, CancellationToken.None);
+        Assert.True(started.IsOk, started.Error?.Message);
+        await using RunningQemu q = started.Value;
+        try
+        {
+            Assert.True(q.Qmp.QemuVersion >= new Version(9, 0));
+            Assert.Equal(QemuRunState.Paused, await q.Qmp.QueryStatusAsync());
+            Assert.Equal(q.Pid, int.Parse(File.ReadAllText(paths.PidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture));
+
+            await q.Qmp.QuitAsync();
+            await q.Qmp.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+            await q.WaitForExitAsync(TimeSpan.FromSeconds(10), TimeProvider.System, CancellationToken.None);
+
+            Assert.False(ProcFs.IsAlive(q.Pid));
+            await Assert.ThrowsAsync<QmpDisconnectedException>(() => q.Qmp.QueryStatusAsync());
+            Assert.Contains("\"execute\":\"quit\"", File.ReadAllText(paths.QmpLog), StringComparison.Ordinal);
+        }
+        finally
+        {
+            ProcFs.Signal(q.Pid, ProcFs.SigKill);
+        }
+    }
+
+    [Fact]
+    public async Task Launch_ProcessRunsInItsOwnSession_SoItOutlivesItsStarter()
+    {
+        using var dir = new TempDir();
+        VmRuntimePaths paths = PathsIn(dir);
+        RunningQemu q = (await QemuLauncher.LaunchAsync(Qemu, NoGuest(paths), paths, TimeProvider.System, CancellationToken.None)).Value;
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{q.Pid}/stat");
+            string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            int sessionId = int.Parse(fields[3], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(q.Pid, sessionId);
+            Assert.Contains(paths.QmpSocket, string.Join(' ', ProcFs.CommandLine(q.Pid)), StringComparison.Ordinal);
+
+            // A second client (a restarted hospesd) can attach once the first has gone.
+            await q.Qmp.DisposeAsync();
+            RunningQemu? again = await QemuLauncher.AttachAsync(q.Pid, paths, TimeProvider.System, CancellationToken.None);
+            Assert.NotNull(again);
+            await using (again)
+            {
+                Assert.Equal(QemuRunState.Paused, await again.Qmp.QueryStatusAsync());
+            }
+        }
+        finally
+        {
+            ProcFs.Signal(q.Pid, ProcFs.SigKill);
+        }
+    }
+
+    [Fact]
+    public async Task Attach_ToAPidThatIsNotThisVmsQemu_ReturnsNull()
+    {
+        using var dir = new TempDir();
+        Assert.Null(await QemuLauncher.AttachAsync(Environment.ProcessId, PathsIn(dir), TimeProvider.System, CancellationToken.None));
+        Assert.Null(await QemuLauncher.AttachAsync(int.MaxValue - 1, PathsIn(dir), TimeProvider.System, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Launch_WithArgumentsQemuRefuses_ReturnsQemusOwnReason_AndLeavesNoProcess()
+    {
+        using var dir = new TempDir();
+        VmRuntimePaths paths = PathsIn(dir);
+        string[] args = [.. NoGuest(paths), "-kernel", dir.File("no-such-kernel")];
+
+        Result<RunningQemu> started = await QemuLauncher.LaunchAsync(Qemu, args, paths, TimeProvider.System, CancellationToken.None);
+
+        Assert.False(started.IsOk);
+        Assert.StartsWith("QEMU refused to start: ", started.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("no-such-kernel", started.Error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(paths.QmpSocket));
+    }
+
+    [Fact]
+    public async Task Events_ArriveOnTheChannel()
+    {
+        using var dir = new TempDir();
+        VmRuntimePaths paths = PathsIn(dir);
+        await using RunningQemu q = (await QemuLauncher.LaunchAsync(Qemu, NoGuest(paths), paths, TimeProvider.System, CancellationToken.None)).Value;
+        try
+        {
+            await q.Qmp.ContAsync();
+            await q.Qmp.StopAsync();
+            var names = new List<string>();
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await foreach (QmpEvent e in q.Qmp.Events.ReadAllAsync(cts.Token))
+            {
+                names.Add(e.Name);
+                if (e.Name == "STOP")
+                {
+                    break;
+                }
+            }
+
+            Assert.Equal(["RESUME", "STOP"], names);
+        }
+        finally
+        {
+            ProcFs.Signal(q.Pid, ProcFs.SigKill);
+        }
+    }
+}
