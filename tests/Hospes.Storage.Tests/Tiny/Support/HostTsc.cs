@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.Intrinsics.X86;
+using Hospes.Storage.Tiny;
 
 namespace Hospes.Storage.Tests.Tiny.Support;
 
@@ -12,7 +13,7 @@ internal static class HostTsc
     public static long? Khz { get; } = Probe();
 
     /// <summary>The kernel parameter for microvm boots under TCG, or "" when the rate is unknown.</summary>
-    public static string MicrovmParameter => Khz is { } khz ? $"tsc_early_khz={khz}" : "";
+    public static string MicrovmParameter => Khz is { } khz ? $"{TinyGuest.TscKhzParameter}={khz}" : "";
 
     private static long? Probe()
     {
