@@ -74,6 +74,18 @@ public class CommandLineBuilderTests
     }
 
     [Fact]
+    public void MicrovmUnderTcg_IsToldTheTscRate_SoItNeedNotCalibrate()
+    {
+        string Append(VmSpec spec, Accelerator accel) =>
+            string.Join(' ', QemuCommandLineBuilder.Build(new QemuLaunchSpec { Spec = spec, Paths = Paths, Accel = accel, HostTscKhz = 2000000 }).Value);
+
+        Assert.Contains("-append tsc_early_khz=2000000 root=/dev/vda ro console=ttyS0", Append(Pv, Accelerator.Tcg), StringComparison.Ordinal);
+        Assert.DoesNotContain("tsc_early_khz", Append(Pv, Accelerator.Kvm), StringComparison.Ordinal);
+        Assert.DoesNotContain("tsc_early_khz", Append(Pv with { Boot = BootMode.Hvm }, Accelerator.Tcg), StringComparison.Ordinal);
+        Assert.Contains("-append root=/dev/vda ro tsc_early_khz=1 console=ttyS0", Append(Pv with { KernelCmdline = "root=/dev/vda ro tsc_early_khz=1" }, Accelerator.Tcg), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Kvm_UsesHostCpu()
     {
         string line = Line(Pv, Accelerator.Kvm);

@@ -48,43 +48,52 @@ internal static class ConsoleEndpoints
 
     private static async Task PumpAsync(WebSocket ws, ConsoleSession console, CancellationToken ct)
     {
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var stopOutput = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Task toClient = Task.Run(async () =>
         {
             try
             {
-                await foreach (byte[] chunk in console.Output.ReadAllAsync(done.Token))
+                await foreach (byte[] chunk in console.Output.ReadAllAsync(stopOutput.Token))
                 {
-                    await ws.SendAsync(chunk, WebSocketMessageType.Binary, endOfMessage: true, done.Token);
+                    await ws.SendAsync(chunk, WebSocketMessageType.Binary, endOfMessage: true, stopOutput.Token);
                 }
 
+                // The VM stopped: say so, and give the client a moment to answer the close before hanging up.
                 await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "the VM stopped", CancellationToken.None);
+                await Task.Delay(TimeSpan.FromSeconds(5), stopOutput.Token);
+                ws.Abort();
             }
             catch (Exception e) when (e is OperationCanceledException or WebSocketException)
             {
             }
         }, CancellationToken.None);
 
+        // Reads until the client closes or goes away, without a cancellation token: a request abort must
+        // not drop keys that already arrived (a client may type a line and hang up at once).
         byte[] buffer = new byte[4096];
         try
         {
-            while (ws.State == WebSocketState.Open)
+            while (ws.State is WebSocketState.Open or WebSocketState.CloseSent)
             {
-                WebSocketReceiveResult r = await ws.ReceiveAsync(buffer, done.Token);
+                WebSocketReceiveResult r = await ws.ReceiveAsync(buffer, CancellationToken.None);
                 if (r.MessageType == WebSocketMessageType.Close)
                 {
                     break;
                 }
 
-                await console.WriteAsync(buffer.AsMemory(0, r.Count), done.Token);
+                await console.WriteAsync(buffer.AsMemory(0, r.Count), CancellationToken.None);
             }
         }
-        catch (Exception e) when (e is OperationCanceledException or WebSocketException or InvalidOperationException)
+        catch (Exception e) when (e is WebSocketException or InvalidOperationException or IOException or OperationCanceledException)
         {
         }
 
-        await done.CancelAsync();
+        await stopOutput.CancelAsync();
         await toClient;
+        if (ws.State == WebSocketState.CloseReceived)
+        {
+            await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "detached", CancellationToken.None);
+        }
     }
 
     private static string ReadTail(string path)

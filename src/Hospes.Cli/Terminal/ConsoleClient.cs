@@ -102,18 +102,20 @@ internal static class ConsoleClient
         {
         }
 
-        await session.CancelAsync();
+        // Leave politely: our close frame, then the output task ends on the server's answer.
         if (ws.State == WebSocketState.Open)
         {
             try
             {
-                await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "detached", CancellationToken.None);
+                await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "detached", CancellationToken.None);
             }
             catch (WebSocketException)
             {
             }
         }
 
+        await Task.WhenAny(output, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None));
+        await session.CancelAsync();
         raw.Dispose();
         if (interactive)
         {

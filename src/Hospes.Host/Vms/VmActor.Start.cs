@@ -31,10 +31,11 @@ internal sealed partial class VmActor
             return NotAllowed("start");
         }
 
+        Commit(r with { LastError = null });
         return await StartCoreAsync(incoming: false).ConfigureAwait(false);
     });
 
-    /// <summary>Launches QEMU for the current spec. Runs inside the queue.</summary>
+    /// <summary>Launches QEMU for the current spec. Runs inside the queue; keeps LastError (why it crashed, before an automatic restart).</summary>
     private async Task<Result<VmRecord>> StartCoreAsync(bool incoming)
     {
         VmRecord r = Record;
@@ -63,7 +64,15 @@ internal sealed partial class VmActor
         }
 
         VmRuntimePaths paths = _ctx.Paths(r.Uuid);
-        var launch = new QemuLaunchSpec { Spec = resolved.Value.Spec, Paths = paths, Accel = accel.Value, HostCmdline = resolved.Value.HostCmdline, Incoming = incoming };
+        var launch = new QemuLaunchSpec
+        {
+            Spec = resolved.Value.Spec,
+            Paths = paths,
+            Accel = accel.Value,
+            HostCmdline = resolved.Value.HostCmdline,
+            HostTscKhz = HostTsc.Khz,
+            Incoming = incoming,
+        };
         Result<IReadOnlyList<string>> args = QemuCommandLineBuilder.Build(launch);
         if (!args.IsOk)
         {
@@ -115,7 +124,6 @@ internal sealed partial class VmActor
             Machine = machine,
             Accel = accelName,
             StartedAt = _ctx.Time.GetUtcNow(),
-            LastError = null,
             SavePath = null,
         });
         LogStarted(r.Name, q.Pid, domId, machine, accelName);

@@ -10,6 +10,10 @@ public static class QemuCommandLineBuilder
 {
     public const string ConsoleDevice = "ttyS0";
 
+    /// <summary>Tells a Linux guest its TSC rate so it need not calibrate it (microvm has no timer to calibrate against).</summary>
+    public const string TscParameter = "tsc_early_khz";
+
+
     public static Result<IReadOnlyList<string>> Build(QemuLaunchSpec launch)
     {
         VmSpec spec = launch.Spec;
@@ -62,7 +66,13 @@ public static class QemuCommandLineBuilder
                 a.AddRange(["-initrd", spec.Ramdisk]);
             }
 
-            a.AddRange(["-append", KernelCmdline(spec, launch.HostCmdline)]);
+            string hostCmdline = launch.HostCmdline;
+            if (mmio && launch.Accel == Accelerator.Tcg && launch.HostTscKhz is { } khz && !spec.KernelCmdline.Contains(TscParameter, StringComparison.Ordinal))
+            {
+                hostCmdline = $"{hostCmdline} {TscParameter}={Invariant(khz)}".Trim();
+            }
+
+            a.AddRange(["-append", KernelCmdline(spec, hostCmdline)]);
         }
 
         if (spec.Boot == BootMode.Hvm && spec.BootOrder is { Length: > 0 } order)
@@ -177,5 +187,5 @@ public static class QemuCommandLineBuilder
     /// <summary>QEMU option values escape a comma by doubling it.</summary>
     private static string Escape(string value) => value.Replace(",", ",,", StringComparison.Ordinal);
 
-    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -21,6 +21,9 @@ public sealed record QemuLaunchSpec
     /// </summary>
     public IReadOnlyList<string> NetdevBackends { get; init; } = [];
 
+    /// <summary>The host's TSC rate in kHz, if known: microvm guests under TCG get it as tsc_early_khz (see HostTsc).</summary>
+    public long? HostTscKhz { get; init; }
+
     /// <summary>Start waiting for a restore or an incoming migration instead of booting.</summary>
     public bool Incoming { get; init; }
 }

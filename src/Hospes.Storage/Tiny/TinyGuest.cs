@@ -15,13 +15,6 @@ public static class TinyGuest
     /// <summary>Appended by callers to their own parameters; without it boot is ~2 s slower (serial output is slow under TCG).</summary>
     public const string DefaultCmdline = "quiet";
 
-    /// <summary>
-    /// Kernel parameter callers should add on microvm under TCG, set to the host's TSC rate in kHz (the guest's TSC
-    /// runs at the host's rate): microvm has no HPET or ACPI PM timer, so on a busy host the kernel's PIT calibration
-    /// of the TSC fails and the boot hangs before userspace. q35 has an HPET and does not need it.
-    /// </summary>
-    public const string TscKhzParameter = "tsc_early_khz";
-
     /// <summary>The console the guest's shell and marker use; callers put <c>console=ttyS0</c> on the command line.</summary>
     public const string ConsoleDevice = "ttyS0";
 

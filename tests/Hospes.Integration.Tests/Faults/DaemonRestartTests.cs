@@ -44,8 +44,9 @@ public sealed class DaemonRestartTests(TinyImage image) : IAsyncLifetime
 
         string log = await _d.ConsoleLogAsync("web");
         Assert.Equal(1, log.Split(Guest.Ready).Length - 1);
+        // Every tick, no gap: the guest ran on without noticing (the first may share a line with the prompt).
         IReadOnlyList<int> ticks = Guest.Ticks(log);
-        Assert.Equal(Enumerable.Range(1, ticks.Count), ticks);
+        Assert.Equal(Enumerable.Range(ticks[0], ticks.Count), ticks);
 
         await using (GuestConsole console = await _d.OpenConsoleAsync("web"))
         {

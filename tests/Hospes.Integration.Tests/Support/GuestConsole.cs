@@ -75,17 +75,23 @@ public sealed class GuestConsole : IAsyncDisposable
 
     public async Task WaitClosedAsync(TimeSpan limit) => await _reader.WaitAsync(limit);
 
+    /// <summary>Closes the way a client should: a close frame, then wait for the server's (everything sent is delivered).</summary>
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync();
-        try
+        if (_ws.State == WebSocketState.Open)
         {
-            await _reader;
-        }
-        catch (OperationCanceledException)
-        {
+            try
+            {
+                await _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
+                await _reader.WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception e) when (e is WebSocketException or TimeoutException)
+            {
+            }
         }
 
+        await _stop.CancelAsync();
+        await _reader;
         _ws.Dispose();
         _stop.Dispose();
     }
@@ -100,6 +106,11 @@ public sealed class GuestConsole : IAsyncDisposable
                 WebSocketReceiveResult r = await _ws.ReceiveAsync(buffer, _stop.Token);
                 if (r.MessageType == WebSocketMessageType.Close)
                 {
+                    if (_ws.State == WebSocketState.CloseReceived)
+                    {
+                        await _ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                    }
+
                     return;
                 }
 

@@ -61,9 +61,16 @@ internal static class GuestFiles
             exit 0
 
             """),
-        new("etc/profile", Regular, """
+        new("etc/profile", Regular, $$"""
             export PATH=/sbin:/bin:/usr/sbin:/usr/bin
             export PS1='\h:\w\$ '
+
+            # The ready marker, once per boot (the initramfs root is new at every boot): printed by the
+            # console shell itself, so input sent after it is read by a shell rather than lost on a closed tty.
+            if [ ! -e /run/hospes-ready ]; then
+              : > /run/hospes-ready
+              echo {{TinyGuest.ReadyMarker}}
+            fi
 
             """),
         new("etc/passwd", Regular, "root:x:0:0:root:/root:/bin/sh\n"),

@@ -110,7 +110,7 @@ internal static class RcScript
           done
         fi
 
-        echo {{TinyGuest.ReadyMarker}} > /dev/console
+        # The ready marker comes from the console shell's /etc/profile, so what is typed after it reaches a shell.
 
         """;
 }

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
+using Hospes.Qemu.CommandLine;
+using Hospes.Qemu.Host;
 using Hospes.Storage.Tiny;
 
 namespace Hospes.Storage.Tests.Tiny.Support;
@@ -58,7 +60,7 @@ internal sealed class QemuGuest : IAsyncDisposable
             RedirectStandardError = true,
         };
         string[] machineArgs = machine == TinyMachine.Microvm ? ["-machine", "microvm,acpi=on"] : ["-machine", "q35"];
-        string tsc = machine == TinyMachine.Microvm ? HostTsc.MicrovmParameter : "";
+        string tsc = machine == TinyMachine.Microvm && HostTsc.Khz is { } khz ? $"{QemuCommandLineBuilder.TscParameter}={khz}" : "";
         string append = string.Join(' ', new[] { $"console={TinyGuest.ConsoleDevice}", image.DefaultCmdline, tsc, cmdline }.Where(p => p.Length > 0));
         List<string> args =
         [

@@ -1,19 +1,18 @@
 using System.Globalization;
 using System.Runtime.Intrinsics.X86;
-using Hospes.Storage.Tiny;
 
-namespace Hospes.Storage.Tests.Tiny.Support;
+namespace Hospes.Qemu.Host;
 
 /// <summary>
-/// The host's TSC rate, which is also the guest's under TCG. microvm has no HPET or ACPI PM timer, so when the host is
-/// busy the kernel's PIT calibration fails and boot hangs; tsc_early_khz=&lt;this&gt; skips the calibration.
+/// The host's TSC rate, which under TCG is also the guest's. microvm has no HPET or ACPI PM timer:
+/// on a busy host the guest kernel cannot calibrate its TSC against the PIT and hangs early in boot
+/// (13 of 20 boots here). tsc_early_khz=&lt;this&gt; on the kernel command line skips that calibration.
 /// </summary>
-internal static class HostTsc
+public static class HostTsc
 {
-    public static long? Khz { get; } = Probe();
+    private static readonly Lazy<long?> Cached = new(Probe);
 
-    /// <summary>The kernel parameter for microvm boots under TCG, or "" when the rate is unknown.</summary>
-    public static string MicrovmParameter => Khz is { } khz ? $"{TinyGuest.TscKhzParameter}={khz}" : "";
+    public static long? Khz => Cached.Value;
 
     private static long? Probe()
     {
