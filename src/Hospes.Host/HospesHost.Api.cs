@@ -29,7 +29,7 @@ public sealed partial class HospesHost
     public Task<Result<VmInfo>> DestroyVmAsync(string name) => Run(name, a => a.DestroyAsync());
 
     public Task<Result<VmInfo>> ShutdownVmAsync(string name, ShutdownRequest request, CancellationToken ct) =>
-        Run(name, a => VmLifecycle.ShutdownAsync(a, request, Context.Time, ct));
+        Run(name, a => VmLifecycle.ShutdownAsync(a, request, ct));
 
     public Task<Result<VmInfo>> RebootVmAsync(string name, ShutdownRequest request, CancellationToken ct) =>
         Run(name, a => VmLifecycle.RebootAsync(a, request, ct));

@@ -11,17 +11,27 @@ namespace Hospes.Host.Vms;
 /// </summary>
 internal static class VmLifecycle
 {
-    public static async Task<Result<VmRecord>> ShutdownAsync(VmActor actor, ShutdownRequest request, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// A guest still booting has nothing listening to the power button yet and loses the press, so the
+    /// button is pressed again at this interval until the guest answers or the time is up.
+    /// </summary>
+    private static readonly TimeSpan PressAgainAfter = TimeSpan.FromSeconds(5);
+
+    public static async Task<Result<VmRecord>> ShutdownAsync(VmActor actor, ShutdownRequest request, CancellationToken ct)
     {
-        Result<DateTimeOffset> asked = await actor.RequestShutdownAsync().ConfigureAwait(false);
-        if (!asked.IsOk)
+        TimeSpan limit = TimeSpan.FromSeconds(Math.Max(0, request.TimeoutS));
+        Result<bool> answered = await PressUntilAsync(
+            actor,
+            actor.RequestShutdownAsync,
+            (a, asked) => a.LastGuestShutdown >= asked || a.Record.State is not (VmState.Running or VmState.Paused),
+            limit,
+            ct).ConfigureAwait(false);
+        if (!answered.IsOk)
         {
-            return asked.Error;
+            return answered.Error;
         }
 
-        TimeSpan limit = TimeSpan.FromSeconds(Math.Max(0, request.TimeoutS));
-        bool done = await actor.WaitForAsync(a => a.LastGuestShutdown >= asked.Value || a.Record.State is not (VmState.Running or VmState.Paused), limit, ct).ConfigureAwait(false);
-        if (done)
+        if (answered.Value)
         {
             return actor.Record;
         }
@@ -39,18 +49,19 @@ internal static class VmLifecycle
 
     public static async Task<Result<VmRecord>> RebootAsync(VmActor actor, ShutdownRequest request, CancellationToken ct)
     {
-        Result<DateTimeOffset> asked = await actor.RequestRebootAsync().ConfigureAwait(false);
-        if (!asked.IsOk)
-        {
-            return asked.Error;
-        }
-
         TimeSpan limit = TimeSpan.FromSeconds(Math.Max(0, request.TimeoutS));
-        bool done = await actor.WaitForAsync(
-            a => a.LastGuestReboot >= asked.Value || a.LastGuestShutdown >= asked.Value || a.Record.State is not VmState.Running,
+        Result<bool> answered = await PressUntilAsync(
+            actor,
+            actor.RequestRebootAsync,
+            (a, asked) => a.LastGuestReboot >= asked || a.LastGuestShutdown >= asked || a.Record.State is not VmState.Running,
             limit,
             ct).ConfigureAwait(false);
-        if (done)
+        if (!answered.IsOk)
+        {
+            return answered.Error;
+        }
+
+        if (answered.Value)
         {
             return actor.Record;
         }
@@ -59,5 +70,40 @@ internal static class VmLifecycle
         return new HospesError(
             ErrorCode.Timeout,
             $"{name} did not shut down for the reboot within {limit.TotalSeconds:0} s (the guest may ignore the ACPI power button); `hospes destroy {name}` then `hospes start {name}` forces it");
+    }
+
+    /// <summary>Presses the button, then again every few seconds, until <paramref name="done"/> holds; false on time-out.</summary>
+    private static async Task<Result<bool>> PressUntilAsync(
+        VmActor actor,
+        Func<Task<Result<DateTimeOffset>>> press,
+        Func<VmActor, DateTimeOffset, bool> done,
+        TimeSpan limit,
+        CancellationToken ct)
+    {
+        Result<DateTimeOffset> first = await press().ConfigureAwait(false);
+        if (!first.IsOk)
+        {
+            return first.Error;
+        }
+
+        DateTimeOffset asked = first.Value;
+        TimeSpan waited = TimeSpan.Zero;
+        while (waited < limit)
+        {
+            TimeSpan slice = limit - waited < PressAgainAfter ? limit - waited : PressAgainAfter;
+            if (await actor.WaitForAsync(a => done(a, asked), slice, ct).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            waited += slice;
+            if (waited < limit && !(await press().ConfigureAwait(false)).IsOk)
+            {
+                // The VM left the state the press needs (it stopped or was paused meanwhile): look once more.
+                return done(actor, asked);
+            }
+        }
+
+        return false;
     }
 }

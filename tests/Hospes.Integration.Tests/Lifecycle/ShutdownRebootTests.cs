@@ -28,6 +28,19 @@ public sealed class ShutdownRebootTests(TinyImage image) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Shutdown_WhileTheGuestIsStillBooting_PressesTheButtonAgainUntilItIsHeard()
+    {
+        await Guest.CreateAsync(_d, "web");
+        (await _d.CliAsync("reboot", "web")).Ok();
+
+        // The guest is booting again now: nothing in it listens to the power button yet.
+        (await _d.CliAsync("shutdown", "web", "--timeout", "60")).Ok();
+
+        Assert.Equal(VmState.Shutoff, (await _d.InfoAsync("web")).State);
+        Assert.Empty(_d.Qemus());
+    }
+
+    [Fact]
     public async Task Shutdown_PowersTheGuestOff_AndTheQemuGoes()
     {
         await Guest.CreateAsync(_d, "web");
