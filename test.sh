@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test: unit tests and the integration tests that boot
-# real guests under QEMU (TCG). A test whose tool is missing fails; none is skipped.
+# Installs what is missing, builds, and runs every test: the unit tests, then the integration tests that
+# boot real guests under QEMU (TCG). A test whose tool is missing fails; none is skipped.
 set -euo pipefail
 cd "$(dirname "$0")"
 ./setup.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
 status=0
-for project in tests/*/; do
-    name=$(basename "$project")
-    printf '\033[1m==> %s\033[0m\n' "$name" >&2
+say "code style (dotnet format --verify-no-changes)"
+dotnet format Hospes.slnx --verify-no-changes || { echo "test.sh: run 'dotnet format Hospes.slnx' and commit the result" >&2; status=1; }
+
+# Fast unit tests first, then the real guests.
+for project in $(ls -d tests/*/ | grep -v Integration) tests/Hospes.Integration.Tests/; do
+    say "$(basename "$project")"
     dotnet test "$project" -c Release --nologo --logger "console;verbosity=normal" || status=1
 done
 exit $status

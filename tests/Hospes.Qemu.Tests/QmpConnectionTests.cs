@@ -17,14 +17,14 @@ public class QmpConnectionTests
         using var server = Listen(path);
         Task serve = ServeAsync(server, answerCommands: 1);
         using var log = new QmpLog(null, TimeProvider.System);
-        await using QmpConnection qmp = await QmpConnection.ConnectAsync(path, log, TimeProvider.System, CancellationToken.None);
+        QmpConnection qmp = await QmpConnection.ConnectAsync(path, log, TimeProvider.System, CancellationToken.None);
 
         var e = await Assert.ThrowsAsync<TimeoutException>(() => qmp.ExecuteAsync("query-status", timeout: TimeSpan.FromMilliseconds(200)));
 
         Assert.Equal("QEMU did not answer query-status within 0.2 s", e.Message);
         Assert.Equal(new Version(10, 0, 2), qmp.QemuVersion);
-        server.Close();
-        await serve;
+        await qmp.DisposeAsync();
+        await serve.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -35,14 +35,14 @@ public class QmpConnectionTests
         using var server = Listen(path);
         Task serve = ServeAsync(server, answerCommands: 2, error: "{\"error\": {\"class\": \"GenericError\", \"desc\": \"No migration in progress\"}, \"id\": 2}\n");
         using var log = new QmpLog(null, TimeProvider.System);
-        await using QmpConnection qmp = await QmpConnection.ConnectAsync(path, log, TimeProvider.System, CancellationToken.None);
+        QmpConnection qmp = await QmpConnection.ConnectAsync(path, log, TimeProvider.System, CancellationToken.None);
 
         var e = await Assert.ThrowsAsync<QmpException>(() => qmp.ExecuteAsync("migrate_cancel"));
 
         Assert.Equal("GenericError", e.ErrorClass);
         Assert.Equal("QEMU refused migrate_cancel: No migration in progress", e.Message);
-        server.Close();
-        await serve;
+        await qmp.DisposeAsync();
+        await serve.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -55,10 +55,10 @@ public class QmpConnectionTests
         using var log = new QmpLog(null, TimeProvider.System);
         await using QmpConnection qmp = await QmpConnection.ConnectAsync(path, log, TimeProvider.System, CancellationToken.None);
 
-        await Assert.ThrowsAsync<QmpDisconnectedException>(() => qmp.ExecuteAsync("query-status"));
+        await Assert.ThrowsAsync<QmpDisconnectedException>(() => qmp.ExecuteAsync("query-status").WaitAsync(TimeSpan.FromSeconds(10)));
         await qmp.Closed.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.False(await qmp.Events.WaitToReadAsync());
-        await serve;
+        await serve.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     private static Socket Listen(string path)

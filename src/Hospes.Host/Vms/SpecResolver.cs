@@ -84,7 +84,8 @@ internal static class SpecResolver
 
     private static void RequireFile(List<string> problems, string what, string? path)
     {
-        if (path is not null && !File.Exists(path))
+        // An image reference that did not resolve has been reported already.
+        if (path is not null && !ImageStore.IsReference(path) && !File.Exists(path))
         {
             problems.Add($"{what}: {path} does not exist");
         }

@@ -96,19 +96,29 @@ internal sealed partial class VmActor
             await q.DisposeAsync().ConfigureAwait(false);
         });
 
-        IReadOnlyList<int> threads = await q.Qmp.QueryVcpuThreadsAsync().ConfigureAwait(false);
-        foreach (int tid in cpus.Value.Count > 0 ? threads : [])
+        IReadOnlyList<int> threads;
+        try
         {
-            Result<bool> pinned = CpuAffinity.Pin(tid, cpus.Value);
-            if (!pinned.IsOk)
+            threads = await q.Qmp.QueryVcpuThreadsAsync().ConfigureAwait(false);
+            foreach (int tid in cpus.Value.Count > 0 ? threads : [])
             {
-                return pinned.Error;
+                Result<bool> pinned = CpuAffinity.Pin(tid, cpus.Value);
+                if (!pinned.IsOk)
+                {
+                    return pinned.Error;
+                }
+            }
+
+            if (!incoming)
+            {
+                await q.Qmp.ContAsync().ConfigureAwait(false);
             }
         }
-
-        if (!incoming)
+        catch (QmpDisconnectedException)
         {
-            await q.Qmp.ContAsync().ConfigureAwait(false);
+            // QEMU answered its monitor, then failed to set the machine up (e.g. an unreadable kernel).
+            await q.WaitForExitAsync(TimeSpan.FromSeconds(5), _ctx.Time, CancellationToken.None).ConfigureAwait(false);
+            return HospesError.Unavailable($"{r.Name}: QEMU refused to start{QemuLogTail()}");
         }
 
         int domId = _ctx.Db.NextDomId();

@@ -1,0 +1,48 @@
+using Hospes.Core.Vms;
+using Hospes.Host.Vms;
+
+namespace Hospes.Host.Tests;
+
+public class SaveFileTests
+{
+    [Fact]
+    public void Header_RoundTrips_AndTheStreamStartsAt4KiB()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("web.save");
+        var header = new SaveHeader { Spec = new VmSpec { Name = "web", Uuid = Guid.NewGuid(), MemoryMib = 192 }, WasRunning = true, QemuVersion = "10.0.2" };
+        SaveFile.WriteHeader(path, header);
+        using (var f = new FileStream(path, FileMode.Append))
+        {
+            f.Write(new byte[100]); // stands in for QEMU's stream
+        }
+
+        var read = SaveFile.ReadHeader(path);
+
+        Assert.True(read.IsOk, read.Error?.Message);
+        Assert.Equal(header.Spec.Uuid, read.Value.Spec.Uuid);
+        Assert.True(read.Value.WasRunning);
+        Assert.Equal(SaveFile.StreamOffset + 100, new FileInfo(path).Length);
+    }
+
+    [Fact]
+    public void WriteHeader_NeverOverwritesAFile()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("web.save");
+        File.WriteAllText(path, "precious");
+        Assert.Throws<IOException>(() => SaveFile.WriteHeader(path, new SaveHeader { Spec = new VmSpec { Name = "web" } }));
+        Assert.Equal("precious", File.ReadAllText(path));
+    }
+
+    [Theory]
+    [InlineData(100, "is not a Hospes save file (too short)")]
+    [InlineData(8192, "is not a Hospes save file (it does not start with 'HOSPES-SAVE 1')")]
+    public void ReadHeader_OfSomethingElse_SaysSo(int size, string expected)
+    {
+        using var dir = new TempDir();
+        string path = dir.File("junk");
+        File.WriteAllBytes(path, new byte[size]);
+        Assert.Contains(expected, SaveFile.ReadHeader(path).Error!.Message, StringComparison.Ordinal);
+    }
+}
