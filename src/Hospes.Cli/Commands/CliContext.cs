@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Hospes.Cli.Client;
-using Hospes.Cli.Output;
 
 namespace Hospes.Cli.Commands;
 
@@ -13,12 +12,7 @@ internal static class CliContext
         Recursive = true,
     };
 
-    public static readonly Option<OutputFormat> Format = new("--format")
-    {
-        Description = "Output as a table for people or json for scripts",
-        DefaultValueFactory = _ => OutputFormat.Table,
-        Recursive = true,
-    };
+    public static readonly Option<string> Format = CreateFormat();
 
     /// <summary>Runs a command against hospesd; an API error prints one line (plus details) and exits 1.</summary>
     public static void Action(Command command, Func<ParseResult, HospesClient, CancellationToken, Task<int>> action) =>
@@ -41,5 +35,17 @@ internal static class CliContext
             }
         });
 
-    public static bool Json(ParseResult parsed) => parsed.GetValue(Format) == OutputFormat.Json;
+    public static bool Json(ParseResult parsed) => parsed.GetValue(Format) == "json";
+
+    private static Option<string> CreateFormat()
+    {
+        var format = new Option<string>("--format")
+        {
+            Description = "Output as a table for people or json for scripts",
+            DefaultValueFactory = _ => "table",
+            Recursive = true,
+        };
+        format.AcceptOnlyFromAmong("table", "json");
+        return format;
+    }
 }

@@ -43,6 +43,6 @@ internal static class ConfigCommands
 
             return response.Ok ? 0 : 1;
         });
-        return new Command("config", "Work with Xen-style config files") { check };
+        return new Command("config", "Work with Xen-style config files\n\nExample:\n  hospes config check /etc/xen/web.cfg") { check };
     }
 }

@@ -7,7 +7,7 @@ namespace Hospes.Cli.Commands;
 
 internal static class ImageCommands
 {
-    public static Command Create() => new("image", "Images in this host's store") { Build(), List(), Info() };
+    public static Command Create() => new("image", "Images in this host's store\n\nExamples:\n  hospes image build tiny\n  hospes image list") { Build(), List(), Info() };
 
     private static Command Build()
     {

@@ -1,7 +1,0 @@
-namespace Hospes.Cli.Output;
-
-internal enum OutputFormat
-{
-    Table,
-    Json,
-}
