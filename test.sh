@@ -12,8 +12,9 @@ say "code style (dotnet format --verify-no-changes)"
 dotnet format Hospes.slnx --verify-no-changes || { echo "test.sh: run 'dotnet format Hospes.slnx' and commit the result" >&2; status=1; }
 
 # Fast unit tests first, then the real guests.
-for project in $(ls -d tests/*/ | grep -v Integration) tests/Hospes.Integration.Tests/; do
-    say "$(basename "$project")"
+# tests/Shared holds source compiled into every test project; it is not a project itself.
+for project in $(ls tests/*/*.Tests.csproj | grep -v Integration) tests/Hospes.Integration.Tests/Hospes.Integration.Tests.csproj; do
+    say "$(basename "$project" .csproj)"
     dotnet test "$project" -c Release --nologo --logger "console;verbosity=normal" || status=1
 done
 exit $status
