@@ -17,4 +17,8 @@ root.Subcommands.Add(ConsoleCommand.Create());
 root.Subcommands.Add(ConfigCommands.Create());
 root.Subcommands.Add(HostCommands.Create());
 root.Subcommands.Add(ImageCommands.Create());
+root.Subcommands.Add(DiskCommands.Create());
+root.Subcommands.Add(TemplateCommands.Create());
+root.Subcommands.Add(CloneCommand.Create());
+root.Subcommands.Add(SnapshotCommands.Create());
 return await root.Parse(args).InvokeAsync();

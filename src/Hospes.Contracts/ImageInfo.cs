@@ -9,4 +9,8 @@ public sealed record ImageInfo
     public string? Description { get; init; }
     public string DefaultCmdline { get; init; } = "";
     public DateTimeOffset? BuiltAt { get; init; }
+
+    /// <summary>The image's disk in the store, when it has one (imported and built disk images).</summary>
+    public string? Disk { get; init; }
+    public long? VirtualSizeBytes { get; init; }
 }

@@ -2,8 +2,10 @@ using Hospes.Contracts;
 using Hospes.Host.Images;
 using Hospes.Host.Machine;
 using Hospes.Host.State;
+using Hospes.Host.Storage;
 using Hospes.Host.Vms;
 using Hospes.Storage.Images;
+using Hospes.Storage.QemuImg;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host;
@@ -19,9 +21,13 @@ public sealed partial class HospesHost : IAsyncDisposable
         _lock = stateLock;
         Runtime = new HostRuntime(options, time);
         var images = new ImageStore(options.ImagesDir);
-        Context = new VmContext(options, new StateDb(options.DatabasePath), Runtime, images, time, logs);
-        Vms = new VmManager(Context);
-        Images = new ImageService(options, images, time);
+        var db = new StateDb(options.DatabasePath);
+        Context = new VmContext(options, db, Runtime, images, time, logs);
+        var qemuImg = new QemuImg();
+        Volumes = new VolumeStore(db, new StoreLayout(options), time);
+        Vms = new VmManager(Context, new DiskProvisioner(Volumes, qemuImg));
+        Store = new StoreService(Volumes, Vms, qemuImg);
+        Images = new ImageService(options, images, Volumes, time);
     }
 
     public HostOptions Options { get; }
@@ -34,6 +40,10 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     internal ImageService Images { get; }
 
+    internal VolumeStore Volumes { get; }
+
+    internal StoreService Store { get; }
+
     /// <summary>Opens the state dir (one hospesd per state dir), reconciles VMs, starts the accelerator probe.</summary>
     public static async Task<HospesHost> StartAsync(HostOptions options, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
@@ -45,6 +55,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         var host = new HospesHost(options, time, logs, stateLock);
         host.Runtime.Warm();
         await host.Vms.InitializeAsync(ct).ConfigureAwait(false);
+        host.Store.Reconcile();
         return host;
     }
 
@@ -52,6 +63,7 @@ public sealed partial class HospesHost : IAsyncDisposable
     {
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();
+        Volumes.Dispose();
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -51,6 +51,21 @@ internal sealed class HospesClient : IDisposable
 
     public Task<T> DeleteAsync<T>(string path, CancellationToken ct) => SendAsync<T>(HttpMethod.Delete, path, null, ct);
 
+    /// <summary>POSTs and hands each line of a streamed (application/x-ndjson) answer to <paramref name="onLine"/> as it arrives.</summary>
+    public async Task PostStreamAsync<T>(string path, object? body, Func<T, Task> onLine, CancellationToken ct)
+    {
+        using HttpResponseMessage response = await SendRawAsync(HttpMethod.Post, path, body, ct, streamed: true);
+        await using Stream stream = await response.Content.ReadAsStreamAsync(ct);
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            if (line.Length > 0 && JsonSerializer.Deserialize<T>(line, HospesJson.Options) is { } item)
+            {
+                await onLine(item);
+            }
+        }
+    }
+
     public async Task<string> GetTextAsync(string path, CancellationToken ct)
     {
         using HttpResponseMessage response = await SendRawAsync(HttpMethod.Get, path, null, ct);
@@ -86,7 +101,7 @@ internal sealed class HospesClient : IDisposable
         return value ?? throw new ApiException($"hospesd sent an empty answer to {method} {path}");
     }
 
-    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, object? body, CancellationToken ct, bool streamed = false)
     {
         using var request = new HttpRequestMessage(method, path);
         if (body is not null)
@@ -97,7 +112,7 @@ internal sealed class HospesClient : IDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, ct);
+            response = await _http.SendAsync(request, streamed ? HttpCompletionOption.ResponseHeadersRead : HttpCompletionOption.ResponseContentRead, ct);
         }
         catch (HttpRequestException e) when (e.InnerException is ApiException api)
         {

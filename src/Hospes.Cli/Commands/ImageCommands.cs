@@ -7,7 +7,7 @@ namespace Hospes.Cli.Commands;
 
 internal static class ImageCommands
 {
-    public static Command Create() => new("image", "Images in this host's store\n\nExamples:\n  hospes image build tiny\n  hospes image list") { Build(), List(), Info() };
+    public static Command Create() => new("image", "Images in this host's store\n\nExamples:\n  hospes image build tiny\n  hospes image list") { Build(), Import(), List(), Info() };
 
     private static Command Build()
     {
@@ -40,6 +40,28 @@ internal static class ImageCommands
         return cmd;
     }
 
+    private static Command Import()
+    {
+        var file = new Argument<string>("file") { Description = "A disk image: qcow2, raw, vmdk, vdi, vhdx or vpc (vhd)" };
+        var name = new Option<string>("--name") { Description = "The image's name in the store", Required = true };
+        var format = new Option<string?>("--source-format") { Description = "The file's format (qcow2, raw, vmdk, vdi, vhdx, vpc) when qemu-img should not guess it" };
+        var cmd = new Command("import", "Convert a disk image into a read-only qcow2 image of the store; configs name it as 'image:NAME'\n\nExample:\n  hospes image import disk.vmdk --name deb12") { file, name, format };
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            var request = new ImageImportRequest { Path = Path.GetFullPath(p.GetValue(file)!), Name = p.GetValue(name)!, Format = p.GetValue(format) };
+            var image = await client.PostAsync<VolumeInfo>("/v1/images/import", request, ct);
+            if (CliContext.Json(p))
+            {
+                Printer.Json(image);
+                return 0;
+            }
+
+            Console.Out.WriteLine($"image '{image.Name}' imported: {image.Path} ({Core.Units.ByteSize.Format(image.VirtualSizeBytes)})");
+            return 0;
+        });
+        return cmd;
+    }
+
     private static Command List()
     {
         var cmd = new Command("list", "List the images\n\nExample:\n  hospes image list");
@@ -52,10 +74,11 @@ internal static class ImageCommands
                 return 0;
             }
 
-            var table = new Table(("Name", false), ("Kind", false), ("Built", false), ("Kernel", false));
+            var table = new Table(("Name", false), ("Kind", false), ("Built", false), ("Size", true), ("Kernel / disk", false));
             foreach (ImageInfo i in images)
             {
-                table.Add(i.Name, i.Kind, Printer.Format(i.BuiltAt), i.Kernel ?? "");
+                string size = i.VirtualSizeBytes is { } b ? Core.Units.ByteSize.Format(b) : "";
+                table.Add(i.Name, i.Kind, Printer.Format(i.BuiltAt), size, i.Disk ?? i.Kernel ?? "");
             }
 
             Console.Out.Write(table.ToString());
@@ -77,7 +100,8 @@ internal static class ImageCommands
                 return 0;
             }
 
-            Printer.Fields([("Name", image.Name), ("Kind", image.Kind), ("Kernel", image.Kernel), ("Initrd", image.Initrd), ("Default cmdline", image.DefaultCmdline), ("Built", image.BuiltAt)]);
+            Printer.Fields([("Name", image.Name), ("Kind", image.Kind), ("Kernel", image.Kernel), ("Initrd", image.Initrd), ("Default cmdline", image.DefaultCmdline), ("Disk", image.Disk),
+                ("Size", image.VirtualSizeBytes is { } b ? Core.Units.ByteSize.Format(b) : null), ("Built", image.BuiltAt)]);
             return 0;
         });
         return cmd;

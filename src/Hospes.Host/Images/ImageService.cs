@@ -1,5 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Core.Errors;
+using Hospes.Host.Storage;
 using Hospes.Storage.Images;
 
 namespace Hospes.Host.Images;
@@ -9,23 +10,47 @@ internal sealed class ImageService : IDisposable
 {
     private readonly HostOptions _options;
     private readonly ImageStore _store;
+    private readonly VolumeStore _volumes;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _buildGate = new(1, 1);
 
-    public ImageService(HostOptions options, ImageStore store, TimeProvider time)
+    public ImageService(HostOptions options, ImageStore store, VolumeStore volumes, TimeProvider time)
     {
+        _volumes = volumes;
         _options = options;
         _store = store;
         _time = time;
     }
 
-    public IReadOnlyList<ImageInfo> List() => [.. _store.List().Select(ToInfo)];
+    /// <summary>Boot images (a folder with image.json) and disk images (rows of the store), by name.</summary>
+    public IReadOnlyList<ImageInfo> List()
+    {
+        var boot = _store.List().Select(ToInfo).ToDictionary(i => i.Name, StringComparer.Ordinal);
+        foreach (VolumeRecord v in _volumes.All().Where(v => v.Kind == VolumeKind.Image))
+        {
+            boot[v.Name] = WithDisk(boot.GetValueOrDefault(v.Name), v);
+        }
+
+        return [.. boot.Values.OrderBy(i => i.Name, StringComparer.Ordinal)];
+    }
 
     public Result<ImageInfo> Find(string name)
     {
         Result<BootImage> image = _store.Find(name);
+        VolumeRecord? disk = _volumes.Find(VolumeKind.Image, name);
+        if (disk is not null)
+        {
+            return WithDisk(image.IsOk ? ToInfo(image.Value) : null, disk);
+        }
+
         return image.IsOk ? ToInfo(image.Value) : image.Error;
     }
+
+    private static ImageInfo WithDisk(ImageInfo? boot, VolumeRecord v) => (boot ?? new ImageInfo { Name = v.Name, Kind = "disk", BuiltAt = v.CreatedAt }) with
+    {
+        Disk = v.Path,
+        VirtualSizeBytes = v.VirtualSize,
+    };
 
     public async Task<Result<ImageBuildResponse>> BuildAsync(string kind, bool force, CancellationToken ct)
     {
@@ -39,8 +64,8 @@ internal sealed class ImageService : IDisposable
         {
             var log = new List<string>();
             var progress = new SynchronousProgress(log);
-            var builder = new Storage.Tiny.TinyImageBuilder(
-                new Storage.Tiny.TinyImageOptions { ImageDir = _store.DirectoryOf("tiny"), CacheDir = _options.PackageCacheDir },
+            var builder = new Hospes.Storage.Tiny.TinyImageBuilder(
+                new Hospes.Storage.Tiny.TinyImageOptions { ImageDir = _store.DirectoryOf("tiny"), CacheDir = _options.PackageCacheDir },
                 _time);
             var built = await builder.BuildAsync(force, progress, ct).ConfigureAwait(false);
             if (!built.IsOk)

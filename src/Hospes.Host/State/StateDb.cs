@@ -10,9 +10,9 @@ namespace Hospes.Host.State;
 /// The host's state in SQLite (WAL). hospesd is its only writer; every change is one short transaction,
 /// so a kill -9 at any moment leaves a consistent file.
 /// </summary>
-internal sealed class StateDb
+internal sealed partial class StateDb
 {
-    private const int SchemaVersion = 1;
+    private const int SchemaVersion = 2;
     private readonly string _connectionString;
 
     public StateDb(string path)
@@ -44,8 +44,9 @@ internal sealed class StateDb
                 created_at TEXT NOT NULL,
                 started_at TEXT
             );
-            PRAGMA user_version = 1;
             """);
+        Exec(c, VolumeSchema);
+        Exec(c, $"PRAGMA user_version = {SchemaVersion};");
     }
 
     public IReadOnlyList<VmRecord> LoadVms()
@@ -135,7 +136,7 @@ internal sealed class StateDb
         return id;
     }
 
-    private static void Bind(SqliteCommand cmd, VmRecord vm)
+    internal static void Bind(SqliteCommand cmd, VmRecord vm)
     {
         cmd.Parameters.AddWithValue("$uuid", vm.Uuid.ToString());
         cmd.Parameters.AddWithValue("$name", vm.Name);

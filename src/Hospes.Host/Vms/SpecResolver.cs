@@ -58,7 +58,7 @@ internal static class SpecResolver
         {
             if (ImageStore.IsReference(disk.Target))
             {
-                problems.Add($"disk '{disk.Source ?? disk.Target}': the store holds no disk images yet ({disk.Target}); give a file or device path");
+                problems.Add($"disk '{disk.Source ?? disk.Target}': {disk.Target} was never given to this VM as its own disk; define the VM again from its config");
             }
             else if (disk.Target.Length > 0)
             {

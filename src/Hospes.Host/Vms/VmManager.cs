@@ -6,6 +6,7 @@ using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
 using Hospes.Host.State;
+using Hospes.Host.Storage;
 
 namespace Hospes.Host.Vms;
 
@@ -13,14 +14,16 @@ namespace Hospes.Host.Vms;
 internal sealed partial class VmManager : IAsyncDisposable
 {
     private readonly VmContext _ctx;
+    private readonly DiskProvisioner _disks;
     private readonly ConcurrentDictionary<Guid, VmActor> _actors = new();
 
     // Defining, deleting and restoring change which names exist: one at a time keeps names unique.
     private readonly SemaphoreSlim _namesGate = new(1, 1);
 
-    public VmManager(VmContext ctx)
+    public VmManager(VmContext ctx, DiskProvisioner disks)
     {
         _ctx = ctx;
+        _disks = disks;
     }
 
     public IReadOnlyList<VmActor> All => [.. _actors.Values.OrderBy(a => a.Record.Name, StringComparer.Ordinal)];
@@ -48,27 +51,16 @@ internal sealed partial class VmManager : IAsyncDisposable
             };
         }
 
-        VmSpec spec = WithIdentity(read.Spec);
-        await _namesGate.WaitAsync(ct).ConfigureAwait(false);
         VmActor actor;
         await using (var revert = new Reverter())
         {
-            try
+            Result<VmActor> defined = await DefineAsync(WithIdentity(read.Spec), fullCopies: false, revert, ct).ConfigureAwait(false);
+            if (!defined.IsOk)
             {
-                Result<VmActor> defined = Define(spec);
-                if (!defined.IsOk)
-                {
-                    return defined.Error;
-                }
-
-                actor = defined.Value;
-                revert.Add(() => RemoveAsync(actor));
-            }
-            finally
-            {
-                _namesGate.Release();
+                return defined.Error;
             }
 
+            actor = defined.Value;
             if (request.Start)
             {
                 Result<VmRecord> started = await actor.StartAsync().ConfigureAwait(false);
@@ -83,6 +75,50 @@ internal sealed partial class VmManager : IAsyncDisposable
 
         return new CreateVmResponse(VmInfoFactory.Create(actor, _ctx), [.. diagnostics.Where(d => d.Severity == "warning")]);
     }
+
+    /// <summary>
+    /// Defines a VM with disks of its own (overlays on images and templates, made here) in one transaction
+    /// with its volume rows. <paramref name="revert"/> removes the VM and its files unless committed.
+    /// </summary>
+    public async Task<Result<VmActor>> DefineAsync(VmSpec spec, bool fullCopies, Reverter revert, CancellationToken ct)
+    {
+        await _namesGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (NameClash(spec) is { } clash)
+            {
+                return clash;
+            }
+
+            revert.Add(() => DeleteFolder(spec.Uuid));
+            Result<Provisioned> disks = await _disks.ProvisionAsync(spec, fullCopies, revert, ct).ConfigureAwait(false);
+            if (!disks.IsOk)
+            {
+                return disks.Error;
+            }
+
+            Result<VmActor> defined = Define(disks.Value);
+            if (defined.IsOk)
+            {
+                VmActor actor = defined.Value;
+                revert.Add(() => RemoveAsync(actor));
+            }
+
+            return defined;
+        }
+        finally
+        {
+            _namesGate.Release();
+        }
+    }
+
+    /// <summary>A spec with a fresh uuid and fresh MACs (every clone gets its own identity).</summary>
+    public static VmSpec WithNewIdentity(VmSpec spec, string name) => WithIdentity(spec with
+    {
+        Name = name,
+        Uuid = Guid.Empty,
+        Vifs = [.. spec.Vifs.Select(v => v with { Mac = null })],
+    });
 
     /// <summary>Parses and validates without defining anything (`hospes config check`).</summary>
     public static ConfigCheckResponse Check(ConfigRequest source)
@@ -220,8 +256,7 @@ internal sealed partial class VmManager : IAsyncDisposable
             new XenConfigSource(source.Config, source.ConfigPath) { Overrides = source.Overrides },
             new ConfigReadOptions { StrictHost = strict, Host = new HostFacts() });
 
-    /// <summary>Adds a VM to the DB and the registry. Caller holds the names gate.</summary>
-    private Result<VmActor> Define(VmSpec spec)
+    private HospesError? NameClash(VmSpec spec)
     {
         if (_actors.Values.FirstOrDefault(a => a.Record.Name == spec.Name) is { } clash)
         {
@@ -233,8 +268,42 @@ internal sealed partial class VmManager : IAsyncDisposable
             return HospesError.Conflict($"uuid {spec.Uuid} is already used by VM '{sameUuid.Record.Name}'; remove uuid= from the config or give another");
         }
 
+        return null;
+    }
+
+    /// <summary>Adds a VM to the DB and the registry. Caller holds the names gate.</summary>
+    private Result<VmActor> Define(VmSpec spec) => Define(new Provisioned(spec, [], []));
+
+    /// <summary>Adds a VM and its volume rows in one transaction. Caller holds the names gate.</summary>
+    private Result<VmActor> Define(Provisioned p)
+    {
+        VmSpec spec = p.Spec;
+        if (NameClash(spec) is { } clash)
+        {
+            return clash;
+        }
+
         var record = new VmRecord { Spec = spec, CreatedAt = _ctx.Time.GetUtcNow() };
-        if (!_ctx.Db.TryInsert(record))
+        bool inserted = _ctx.Db.InTransaction(tx =>
+        {
+            if (!tx.TryInsertVm(record))
+            {
+                return false;
+            }
+
+            foreach (VolumeRecord v in p.NewVolumes)
+            {
+                _ = tx.TryInsertVolume(v) ?? throw new HospesException(HospesError.Conflict($"the state DB already holds a volume at {v.Path}"));
+            }
+
+            foreach (VolumeRecord v in p.Attached)
+            {
+                tx.UpdateVolume(v);
+            }
+
+            return true;
+        });
+        if (!inserted)
         {
             return HospesError.Conflict($"the state DB already holds a VM named '{spec.Name}' or uuid {spec.Uuid}");
         }
@@ -244,12 +313,34 @@ internal sealed partial class VmManager : IAsyncDisposable
         return actor;
     }
 
+    /// <summary>Removes a VM, the disks it owns (rows and files) and its folder; detaches store disks it used.</summary>
     private async ValueTask RemoveAsync(VmActor actor)
     {
         _actors.TryRemove(actor.Record.Uuid, out _);
         await actor.DisposeAsync().ConfigureAwait(false);
-        _ctx.Db.Delete(actor.Record.Uuid);
-        string dir = _ctx.VmDir(actor.Record.Uuid);
+        Guid uuid = actor.Record.Uuid;
+        var volumes = _ctx.Db.LoadVolumes().Where(v => v.Vm == uuid).ToList();
+        _ctx.Db.InTransaction(tx =>
+        {
+            tx.DeleteVm(uuid);
+            foreach (VolumeRecord v in volumes)
+            {
+                if (v.Kind == VolumeKind.VmDisk)
+                {
+                    tx.DeleteVolume(v.Id);
+                }
+                else
+                {
+                    tx.UpdateVolume(v with { Vm = null });
+                }
+            }
+        });
+        DeleteFolder(uuid);
+    }
+
+    private void DeleteFolder(Guid uuid)
+    {
+        string dir = _ctx.VmDir(uuid);
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using Hospes.Cli.Client;
+using Hospes.Cli.Output;
+using Hospes.Contracts;
+
+namespace Hospes.Cli.Commands;
+
+internal static class CloneCommand
+{
+    public static Command Create()
+    {
+        var template = new Argument<string>("template");
+        var name = new Argument<string>("name") { Description = "The clone's name; with --count a pattern where {i} becomes 1..N" };
+        var count = new Option<int>("--count") { Description = "How many clones", DefaultValueFactory = _ => 1 };
+        var start = new Option<bool>("--start") { Description = "Start each clone and wait for its guest to be ready" };
+        var full = new Option<bool>("--full") { Description = "Independent copies instead of linked clones (overlays on the template)" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds one clone may take from start to ready", DefaultValueFactory = _ => 300 };
+        var cmd = new Command(
+            "clone",
+            "Make VMs from a template: linked clones in seconds, each with its own name, UUID, MACs and hostname\n\nExamples:\n  hospes clone web-tmpl 'grid-{i}' --count 75 --start\n  hospes clone web-tmpl solo --full")
+        {
+            template, name, count, start, full, timeout,
+        };
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            var request = new CloneRequest { Name = p.GetValue(name)!, Count = p.GetValue(count), Start = p.GetValue(start), Full = p.GetValue(full), ReadyTimeoutS = p.GetValue(timeout) };
+            bool json = CliContext.Json(p);
+            var bar = new ProgressLine(Console.Error, request.Start);
+            CloneEvent? done = null;
+            await client.PostStreamAsync<CloneEvent>($"/v1/templates/{HospesClient.Escape(p.GetValue(template)!)}/clone", request, e =>
+            {
+                if (e.Event == "done")
+                {
+                    done = e;
+                }
+                else if (!json)
+                {
+                    bar.Show(e);
+                }
+
+                return Task.CompletedTask;
+            }, ct);
+            bar.End();
+            if (done is null)
+            {
+                throw new ApiException("hospesd ended the clone stream without a summary; see `hospes list` for what was made");
+            }
+
+            if (json)
+            {
+                Printer.Json(done);
+            }
+            else
+            {
+                foreach (string failure in done.Failures)
+                {
+                    await Console.Error.WriteLineAsync($"failed: {failure}");
+                }
+
+                string readyPart = request.Start ? $", {done.Ready} ready" : "";
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{done.Created} of {done.Total} clone(s) created{readyPart}, {done.Failed} failed, in {done.ElapsedS:0.0} s"));
+            }
+
+            return done.Failed == 0 ? 0 : 1;
+        });
+        return cmd;
+    }
+}

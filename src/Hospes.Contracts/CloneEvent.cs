@@ -1,0 +1,18 @@
+namespace Hospes.Contracts;
+
+/// <summary>One line of a clone run's progress stream (application/x-ndjson).</summary>
+public sealed record CloneEvent
+{
+    /// <summary>created, started, ready, failed, or done (the last line, with the summary).</summary>
+    public required string Event { get; init; }
+    public string? Name { get; init; }
+    public string? Message { get; init; }
+    public int Total { get; init; }
+    public int Created { get; init; }
+    public int Ready { get; init; }
+    public int Failed { get; init; }
+    public double ElapsedS { get; init; }
+
+    /// <summary>On the done line: every failure, one per clone.</summary>
+    public IReadOnlyList<string> Failures { get; init; } = [];
+}

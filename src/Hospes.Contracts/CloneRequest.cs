@@ -1,0 +1,17 @@
+namespace Hospes.Contracts;
+
+public sealed record CloneRequest
+{
+    /// <summary>The clone's name, or a pattern with {i} for 1..Count.</summary>
+    public required string Name { get; init; }
+    public int Count { get; init; } = 1;
+
+    /// <summary>An independent copy of each disk instead of an overlay on the template.</summary>
+    public bool Full { get; init; }
+
+    /// <summary>Start every clone and wait for its ready marker.</summary>
+    public bool Start { get; init; }
+
+    /// <summary>How long one clone may take from start to its ready marker.</summary>
+    public int ReadyTimeoutS { get; init; } = 300;
+}

@@ -1,0 +1,6 @@
+namespace Hospes.Contracts;
+
+public sealed record DiskResizeRequest
+{
+    public long SizeBytes { get; init; }
+}

@@ -1,0 +1,15 @@
+namespace Hospes.Contracts;
+
+public sealed record TemplateInfo
+{
+    public required string Name { get; init; }
+    public string? SourceVm { get; init; }
+    public int MemoryMib { get; init; }
+    public int Vcpus { get; init; }
+    public string? ReadyMarker { get; init; }
+    public IReadOnlyList<VolumeInfo> Disks { get; init; } = [];
+
+    /// <summary>VMs whose disks are overlays on this template's disks.</summary>
+    public IReadOnlyList<string> Clones { get; init; } = [];
+    public DateTimeOffset CreatedAt { get; init; }
+}

@@ -1,0 +1,114 @@
+using Hospes.Core.Errors;
+using Hospes.Core.Operations;
+using Hospes.Core.Vms;
+using Hospes.Storage.Images;
+using Hospes.Storage.QemuImg;
+
+namespace Hospes.Host.Storage;
+
+/// <summary>
+/// Gives a VM being defined its own disks: a writable disk on a read-only base (an image named as
+/// "image:NAME", or a template's disk) becomes an overlay in the VM's folder, or a full copy; a store disk
+/// named "image:NAME" is attached as it is. Files are made here; rows land with the VM's row.
+/// </summary>
+internal sealed class DiskProvisioner(VolumeStore store, QemuImg img)
+{
+    public async Task<Result<Provisioned>> ProvisionAsync(VmSpec spec, bool fullCopies, Reverter revert, CancellationToken ct)
+    {
+        IReadOnlyList<VolumeRecord> all = store.All();
+        var disks = new List<DiskSpec>();
+        var created = new List<VolumeRecord>();
+        var attached = new List<VolumeRecord>();
+        var problems = new List<string>();
+        foreach (DiskSpec d in spec.Disks)
+        {
+            Result<VolumeRecord?> source = Source(d, all);
+            if (!source.IsOk)
+            {
+                problems.Add(source.Error.Message);
+                continue;
+            }
+
+            if (source.Value is not { } v)
+            {
+                disks.Add(d);
+            }
+            else if (v.Kind == VolumeKind.Disk)
+            {
+                if (v.Vm is { } owner && owner != spec.Uuid)
+                {
+                    problems.Add($"disk '{d.Source ?? d.Target}': store disk {v.Name} is already attached to another VM ({owner}); give each VM its own disk");
+                    continue;
+                }
+
+                attached.Add(v with { Vm = spec.Uuid });
+                disks.Add(d with { Target = v.Path, Format = v.Format });
+            }
+            else if (d.ReadOnly || d.DeviceType == DiskDeviceType.Cdrom)
+            {
+                disks.Add(d with { Target = v.Path, Format = v.Format, ReadOnly = true });
+            }
+            else
+            {
+                Result<VolumeRecord> own = await MakeOwnDiskAsync(spec, d, v, fullCopies, revert, ct).ConfigureAwait(false);
+                if (!own.IsOk)
+                {
+                    problems.Add(own.Error.Message);
+                    continue;
+                }
+
+                created.Add(own.Value);
+                disks.Add(d with { Target = own.Value.Path, Format = "qcow2" });
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return new HospesError(ErrorCode.Unavailable, $"{spec.Name}: {problems[0]}") { Details = problems };
+        }
+
+        return new Provisioned(spec with { Disks = disks }, created, attached);
+    }
+
+    /// <summary>The store volume a disk line names (image:NAME, or a base's path), or null for a plain file.</summary>
+    private static Result<VolumeRecord?> Source(DiskSpec d, IReadOnlyList<VolumeRecord> all)
+    {
+        if (ImageStore.IsReference(d.Target))
+        {
+            string name = ImageStore.NameOf(d.Target);
+            VolumeRecord? v = all.FirstOrDefault(x => x.Kind == VolumeKind.Image && x.Name == name)
+                ?? all.FirstOrDefault(x => x.Kind == VolumeKind.Disk && x.Name == name);
+            return v is null
+                ? HospesError.NotFound($"disk '{d.Source ?? d.Target}': the store has no disk image named '{name}'; see `hospes image list` and `hospes disk list`, or import one with `hospes image import FILE --name {name}`")
+                : v;
+        }
+
+        return all.FirstOrDefault(x => x.Path == d.Target && x.Kind is VolumeKind.Image or VolumeKind.Template);
+    }
+
+    private async Task<Result<VolumeRecord>> MakeOwnDiskAsync(VmSpec spec, DiskSpec d, VolumeRecord baseVolume, bool full, Reverter revert, CancellationToken ct)
+    {
+        string path = store.Layout.VmDiskPath(spec.Uuid, d.Vdev);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        revert.Add(() => File.Delete(path));
+        Result<bool> made = full
+            ? await img.ConvertAsync(baseVolume.Path, baseVolume.Format, path, "qcow2", ct).ConfigureAwait(false)
+            : await img.CreateOverlayAsync(path, baseVolume.Path, baseVolume.Format, ct).ConfigureAwait(false);
+        if (!made.IsOk)
+        {
+            return HospesError.Unavailable($"disk {d.Vdev}: {made.Error.Message}");
+        }
+
+        return new VolumeRecord
+        {
+            Kind = VolumeKind.VmDisk,
+            Name = $"{spec.Name}/{d.Vdev}",
+            Path = path,
+            Format = "qcow2",
+            VirtualSize = baseVolume.VirtualSize,
+            BackingId = full ? null : baseVolume.Id,
+            Vm = spec.Uuid,
+            CreatedAt = store.Time.GetUtcNow(),
+        };
+    }
+}

@@ -1,0 +1,30 @@
+namespace Hospes.Host.Storage;
+
+/// <summary>Where the store keeps its files: a folder per image, per template and per VM under the state dir.</summary>
+internal sealed record StoreLayout(HostOptions Options)
+{
+    /// <summary>Suffix of a folder being made; a start of hospesd removes any it finds.</summary>
+    public const string PartialSuffix = ".partial";
+
+    public string ImagesDir => Options.ImagesDir;
+
+    public string TemplatesDir => Path.Combine(Options.StateDir, "templates");
+
+    public string DisksDir => Path.Combine(Options.StateDir, "disks");
+
+    public string ImageDir(string name) => Path.Combine(ImagesDir, name);
+
+    public string TemplateDir(string name) => Path.Combine(TemplatesDir, name);
+
+    public string DiskPath(string name, string format) => Path.Combine(DisksDir, $"{name}.{format}");
+
+    public string VmDisksDir(Guid vm) => Path.Combine(Options.VmsDir, vm.ToString(), "disks");
+
+    public string VmDiskPath(Guid vm, string vdev) => Path.Combine(VmDisksDir(vm), $"{vdev}.qcow2");
+
+    public void CreateFolders()
+    {
+        Directory.CreateDirectory(TemplatesDir);
+        Directory.CreateDirectory(DisksDir);
+    }
+}

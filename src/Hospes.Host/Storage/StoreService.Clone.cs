@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using Hospes.Contracts;
+using Hospes.Core.Errors;
+using Hospes.Core.Operations;
+using Hospes.Core.Vms;
+using Hospes.Host.Machine;
+using Hospes.Host.State;
+using Hospes.Host.Vms;
+
+namespace Hospes.Host.Storage;
+
+internal sealed partial class StoreService
+{
+    public const int MaxCloneCount = 1000;
+
+    /// <summary>Host memory kept free when deciding how many clones can run (for the host and QEMU's own use).</summary>
+    private const long ReserveMib = 1024;
+
+    /// <summary>What one TCG QEMU needs beyond its guest's memory (code cache, device state).</summary>
+    private const long QemuOverheadMib = 96;
+
+    /// <summary>Checks a clone request before anything is made: the template exists and the names are usable.</summary>
+    public Result<IReadOnlyList<string>> PlanClones(string template, CloneRequest request)
+    {
+        Result<TemplateRecord> t = _store.FindTemplate(template);
+        if (!t.IsOk)
+        {
+            return t.Error;
+        }
+
+        if (request.Count is < 1 or > MaxCloneCount)
+        {
+            return HospesError.Invalid($"--count {request.Count} is out of range; give 1 to {MaxCloneCount}");
+        }
+
+        bool pattern = request.Name.Contains("{i}", StringComparison.Ordinal);
+        if (request.Count > 1 && !pattern)
+        {
+            return HospesError.Invalid($"cloning {request.Count} VMs needs a name pattern with {{i}} (e.g. '{request.Name}-{{i}}'); '{request.Name}' would name them all alike");
+        }
+
+        var names = Enumerable.Range(1, request.Count).Select(i => request.Name.Replace("{i}", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)).ToList();
+        if (Core.Vms.VmName.Validate(names[0]) is { } problem)
+        {
+            return HospesError.Invalid($"clone name '{names[0]}' is not valid: {problem}");
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// Makes the clones in parallel, then (with Start) boots them a few at a time, as many as host memory
+    /// holds, and waits for each one's ready marker. Each clone succeeds or fails on its own; every event is
+    /// reported through <paramref name="emit"/>, the summary last.
+    /// </summary>
+    public async Task<CloneEvent> CloneAsync(string template, CloneRequest request, IReadOnlyList<string> names, Func<CloneEvent, Task> emit, CancellationToken ct)
+    {
+        TemplateRecord t = _store.FindTemplate(template).Value;
+        var clock = Stopwatch.StartNew();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var made = new System.Collections.Concurrent.ConcurrentBag<VmActor>();
+        int created = 0, ready = 0;
+        var emitGate = new SemaphoreSlim(1, 1);
+
+        async Task Emit(string kind, string? name, string? message)
+        {
+            await emitGate.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await emit(new CloneEvent
+                {
+                    Event = kind,
+                    Name = name,
+                    Message = message,
+                    Total = names.Count,
+                    Created = created,
+                    Ready = ready,
+                    Failed = failures.Count,
+                    ElapsedS = clock.Elapsed.TotalSeconds,
+                }).ConfigureAwait(false);
+            }
+            finally
+            {
+                emitGate.Release();
+            }
+        }
+
+        // qemu-img create of an overlay is a few ms: a small pool keeps the DB and disk busy, not flooded.
+        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (name, token) =>
+        {
+            Result<VmActor> one = await CloneOneAsync(t, name, request.Full, token).ConfigureAwait(false);
+            if (one.IsOk)
+            {
+                made.Add(one.Value);
+                Interlocked.Increment(ref created);
+                await Emit("created", name, null).ConfigureAwait(false);
+            }
+            else
+            {
+                failures.Add($"{name}: {one.Error.Message}");
+                await Emit("failed", name, one.Error.Message).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+
+        if (request.Start)
+        {
+            var order = names.Select((n, i) => (n, i)).ToDictionary(x => x.n, x => x.i, StringComparer.Ordinal);
+            var toStart = made.OrderBy(a => order[a.Record.Name]).ToList();
+            long perVm = t.Spec.MemoryMib + QemuOverheadMib;
+            long budget = HostMachine.Memory().AvailableMib - ReserveMib;
+            int fits = (int)Math.Clamp(budget / perVm, 0, toStart.Count);
+            foreach (VmActor over in toStart.Skip(fits))
+            {
+                string why = $"not started: host memory holds {fits} more VMs of {perVm} MiB (guest + QEMU) with {ReserveMib} MiB kept free; start it later with `hospes start {over.Record.Name}`";
+                failures.Add($"{over.Record.Name}: {why}");
+                await Emit("failed", over.Record.Name, why).ConfigureAwait(false);
+            }
+
+            // Booting under TCG is CPU-bound: a few boots per core at a time finish sooner than all at once.
+            int parallel = Math.Max(2, HostMachine.CpuCount * 2);
+            await Parallel.ForEachAsync(toStart.Take(fits), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (vm, token) =>
+            {
+                Result<bool> up = await StartAndWaitAsync(vm, t.ReadyMarker, TimeSpan.FromSeconds(request.ReadyTimeoutS), token).ConfigureAwait(false);
+                if (up.IsOk)
+                {
+                    Interlocked.Increment(ref ready);
+                    await Emit("ready", vm.Record.Name, null).ConfigureAwait(false);
+                }
+                else
+                {
+                    failures.Add($"{vm.Record.Name}: {up.Error.Message}");
+                    await Emit("failed", vm.Record.Name, up.Error.Message).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
+        }
+
+        emitGate.Dispose();
+        return new CloneEvent
+        {
+            Event = "done",
+            Total = names.Count,
+            Created = created,
+            Ready = ready,
+            Failed = failures.Count,
+            ElapsedS = clock.Elapsed.TotalSeconds,
+            Failures = [.. failures.Order(StringComparer.Ordinal)],
+        };
+    }
+
+    private async Task<Result<VmActor>> CloneOneAsync(TemplateRecord t, string name, bool full, CancellationToken ct)
+    {
+        VmSpec spec = VmManager.WithNewIdentity(t.Spec, name);
+        await using var revert = new Reverter();
+        Result<VmActor> defined = await _vms.DefineAsync(spec, full, revert, ct).ConfigureAwait(false);
+        if (defined.IsOk)
+        {
+            revert.Commit();
+        }
+
+        return defined;
+    }
+
+    private async Task<Result<bool>> StartAndWaitAsync(VmActor vm, string? marker, TimeSpan limit, CancellationToken ct)
+    {
+        long from = ConsoleMarker.LengthOf(vm.ConsoleLogPath);
+        Result<VmRecord> started = await vm.StartAsync().ConfigureAwait(false);
+        if (!started.IsOk)
+        {
+            return started.Error;
+        }
+
+        if (marker is null)
+        {
+            return true;
+        }
+
+        bool seen = await ConsoleMarker.WaitAsync(vm.ConsoleLogPath, marker, from, () => vm.Pid is not null, limit, _store.Time, ct).ConfigureAwait(false);
+        if (seen)
+        {
+            return true;
+        }
+
+        return vm.Pid is null
+            ? HospesError.Unavailable($"it stopped before printing '{marker}' ({vm.Record.State.ToString().ToLowerInvariant()}); see `hospes console {vm.Record.Name} --show-log`")
+            : new HospesError(ErrorCode.Timeout, $"no '{marker}' on its console within {limit.TotalSeconds:0} s; it is still running, see `hospes console {vm.Record.Name} --show-log`");
+    }
+}

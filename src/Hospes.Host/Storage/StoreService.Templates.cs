@@ -1,0 +1,242 @@
+using Hospes.Contracts;
+using Hospes.Core.Errors;
+using Hospes.Core.Operations;
+using Hospes.Core.Vms;
+using Hospes.Host.Vms;
+
+namespace Hospes.Host.Storage;
+
+internal sealed partial class StoreService
+{
+    public IReadOnlyList<TemplateInfo> ListTemplates()
+    {
+        IReadOnlyList<VolumeRecord> all = _store.All();
+        return [.. _store.Templates().Select(t => TemplateInfoOf(t, all))];
+    }
+
+    public Result<TemplateInfo> GetTemplate(string name)
+    {
+        Result<TemplateRecord> t = _store.FindTemplate(name);
+        return t.IsOk ? TemplateInfoOf(t.Value, _store.All()) : t.Error;
+    }
+
+    /// <summary>
+    /// `hospes template create VM --name T`: copies the stopped VM's writable disks into read-only bases
+    /// (an overlay keeps its backing image, anything else becomes a standalone qcow2) and keeps the VM's
+    /// spec for the clones. The VM itself is not changed.
+    /// </summary>
+    public async Task<Result<TemplateInfo>> CreateTemplateAsync(TemplateCreateRequest request, CancellationToken ct)
+    {
+        Result<string> name = ValidName(request.Name, "template");
+        if (!name.IsOk)
+        {
+            return name.Error;
+        }
+
+        Result<VmActor> found = _vms.Find(request.Vm);
+        if (!found.IsOk)
+        {
+            return found.Error;
+        }
+
+        VmActor vm = found.Value;
+        if (vm.Pid is not null || vm.Record.State is VmState.Running or VmState.Paused or VmState.Preserved)
+        {
+            return HospesError.State($"cannot make a template of {Describe(vm)}: its disks are in use; shut it down first (`hospes shutdown {vm.Record.Name}`)");
+        }
+
+        if (vm.Record.State == VmState.Saved)
+        {
+            return HospesError.State($"cannot make a template of {vm.Record.Name}: it is saved and its disks belong to that save; restore and shut it down first");
+        }
+
+        await _store.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_store.Templates().Any(t => t.Name == request.Name))
+            {
+                return HospesError.Conflict($"a template named '{request.Name}' already exists; choose another --name or `hospes template delete {request.Name}`");
+            }
+
+            return await CopyIntoTemplateAsync(vm.Record.Spec, request.Name, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _store.Gate.Release();
+        }
+    }
+
+    public async Task<Result<TemplateInfo>> DeleteTemplateAsync(string name, CancellationToken ct)
+    {
+        await _store.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            Result<TemplateRecord> t = _store.FindTemplate(name);
+            if (!t.IsOk)
+            {
+                return t.Error;
+            }
+
+            IReadOnlyList<VolumeRecord> all = _store.All();
+            TemplateInfo info = TemplateInfoOf(t.Value, all);
+            if (info.Clones.Count > 0)
+            {
+                return HospesError.State($"cannot delete template {name}: {info.Clones.Count} VM(s) are linked clones of it: {string.Join(", ", info.Clones)}; delete them first (full clones made with --full do not count)");
+            }
+
+            var mine = all.Where(v => v.Kind == VolumeKind.Template && v.Template == name).ToList();
+            _store.Db.InTransaction(tx =>
+            {
+                foreach (VolumeRecord v in mine)
+                {
+                    tx.DeleteVolume(v.Id);
+                }
+
+                tx.DeleteTemplate(name);
+            });
+            DeleteQuietly(Layout.TemplateDir(name));
+            return info;
+        }
+        finally
+        {
+            _store.Gate.Release();
+        }
+    }
+
+    private async Task<Result<TemplateInfo>> CopyIntoTemplateAsync(VmSpec source, string name, CancellationToken ct)
+    {
+        IReadOnlyList<VolumeRecord> all = _store.All();
+        string final = Layout.TemplateDir(name);
+        string partial = final + StoreLayout.PartialSuffix;
+        await using var revert = new Reverter();
+        DeleteQuietly(partial);
+        Directory.CreateDirectory(partial);
+        revert.Add(() => DeleteQuietly(partial));
+
+        var disks = new List<DiskSpec>();
+        var rows = new List<VolumeRecord>();
+        foreach (DiskSpec d in source.Disks)
+        {
+            if (!IsWritableDisk(d))
+            {
+                disks.Add(d); // cdroms and read-only disks are shared as they are
+                continue;
+            }
+
+            string file = $"{d.Vdev}.qcow2";
+            VolumeRecord? owned = all.FirstOrDefault(v => v.Path == d.Target);
+            VolumeRecord? backing = owned?.BackingId is { } b ? all.FirstOrDefault(v => v.Id == b) : null;
+            Result<bool> copied = backing is not null
+                ? await CopyOverlayAsync(d.Target, Path.Combine(partial, file), ct).ConfigureAwait(false)
+                : await _img.ConvertAsync(d.Target, d.Format, Path.Combine(partial, file), "qcow2", ct).ConfigureAwait(false);
+            if (!copied.IsOk)
+            {
+                return HospesError.Unavailable($"cannot make template {name} from disk {d.Vdev} ({d.Target}): {copied.Error.Message}");
+            }
+
+            MakeReadOnly(Path.Combine(partial, file));
+            rows.Add(new VolumeRecord
+            {
+                Kind = VolumeKind.Template,
+                Name = $"{name}/{d.Vdev}",
+                Path = Path.Combine(final, file),
+                Format = "qcow2",
+                VirtualSize = owned?.VirtualSize ?? await VirtualSizeAsync(d.Target, ct).ConfigureAwait(false),
+                BackingId = backing?.Id,
+                Template = name,
+                Checksum = await Sha256Async(Path.Combine(partial, file), ct).ConfigureAwait(false),
+                CreatedAt = _store.Time.GetUtcNow(),
+            });
+            disks.Add(d with { Target = Path.Combine(final, file), Format = "qcow2", ReadOnly = false });
+        }
+
+        var record = new TemplateRecord
+        {
+            Name = name,
+            Spec = source with
+            {
+                Name = name,
+                Uuid = Guid.Empty,
+                Disks = disks,
+                Vifs = [.. source.Vifs.Select(v => v with { Mac = null, Ip = null })],
+                SourcePath = null,
+            },
+            SourceVm = source.Name,
+            ReadyMarker = ReadyMarkerOf(source),
+            CreatedAt = _store.Time.GetUtcNow(),
+        };
+
+        Directory.Move(partial, final);
+        revert.Add(() => DeleteQuietly(final));
+        bool inserted = _store.Db.InTransaction(tx =>
+        {
+            if (!tx.TryInsertTemplate(record))
+            {
+                return false;
+            }
+
+            foreach (VolumeRecord row in rows)
+            {
+                if (tx.TryInsertVolume(row) is null)
+                {
+                    throw new HospesException(HospesError.Conflict($"the state DB already holds a volume at {row.Path}"));
+                }
+            }
+
+            return true;
+        });
+        if (!inserted)
+        {
+            return HospesError.Conflict($"a template named '{name}' already exists");
+        }
+
+        revert.Commit();
+        return TemplateInfoOf(record, _store.All());
+    }
+
+    /// <summary>Copies an overlay file as it is, so the copy keeps its (absolute) backing file.</summary>
+    private static async Task<Result<bool>> CopyOverlayAsync(string from, string to, CancellationToken ct)
+    {
+        try
+        {
+            await using FileStream src = File.OpenRead(from);
+            await using FileStream dst = File.Create(to);
+            await src.CopyToAsync(dst, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (IOException e)
+        {
+            return HospesError.Unavailable($"copying {from} to {to}: {e.Message}");
+        }
+    }
+
+    private async Task<long> VirtualSizeAsync(string path, CancellationToken ct)
+    {
+        var info = await _img.InfoAsync(path, ct).ConfigureAwait(false);
+        return info.IsOk ? info.Value.VirtualSize : 0;
+    }
+
+    /// <summary>The tiny guest prints HOSPES-READY; a full Debian guest shows a login prompt.</summary>
+    private static string? ReadyMarkerOf(VmSpec spec) =>
+        spec.Kernel == "image:tiny" || spec.Kernel?.Contains("/images/tiny/", StringComparison.Ordinal) == true
+            ? Hospes.Storage.Tiny.TinyGuest.ReadyMarker
+            : "login:";
+
+    private TemplateInfo TemplateInfoOf(TemplateRecord t, IReadOnlyList<VolumeRecord> all)
+    {
+        var mine = all.Where(v => v.Kind == VolumeKind.Template && v.Template == t.Name).ToList();
+        var ids = mine.Select(v => v.Id).ToHashSet();
+        return new TemplateInfo
+        {
+            Name = t.Name,
+            SourceVm = t.SourceVm,
+            MemoryMib = t.Spec.MemoryMib,
+            Vcpus = t.Spec.Vcpus,
+            ReadyMarker = t.ReadyMarker,
+            Disks = [.. mine.Select(v => Info(v, all))],
+            Clones = [.. all.Where(v => v.BackingId is { } b && ids.Contains(b) && v.Vm is not null)
+                .Select(v => VmName(v.Vm!.Value) ?? v.Vm.Value.ToString()).Distinct().Order(StringComparer.Ordinal)],
+            CreatedAt = t.CreatedAt,
+        };
+    }
+}

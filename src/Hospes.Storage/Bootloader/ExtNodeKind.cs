@@ -1,0 +1,9 @@
+namespace Hospes.Storage.Bootloader;
+
+internal enum ExtNodeKind
+{
+    File,
+    Directory,
+    Symlink,
+    Other,
+}

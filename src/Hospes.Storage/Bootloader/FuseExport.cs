@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+using Hospes.Core.Errors;
+using Hospes.Storage.QemuImg;
+using Hospes.Storage.Tiny.Tools;
+
+namespace Hospes.Storage.Bootloader;
+
+/// <summary>
+/// Shows an image of any format as a raw, read-only file through qemu-storage-daemon's FUSE export, so a
+/// 20 GB qcow2 is read in place instead of converted. Needs /dev/fuse and the right to mount (root).
+/// </summary>
+internal sealed class FuseExport : IAsyncDisposable
+{
+    private const int SigTerm = 15;
+    private readonly int _pid;
+
+    private FuseExport(string path, int pid)
+    {
+        Path = path;
+        _pid = pid;
+    }
+
+    /// <summary>The raw view of the image: a regular file while the export lasts.</summary>
+    public string Path { get; }
+
+    public static bool Available => File.Exists("/dev/fuse");
+
+    public static async Task<Result<FuseExport>> StartAsync(string image, string format, string mountpoint, CancellationToken ct)
+    {
+        // The daemon changes to / when it daemonizes and unmounts by the path it was given: absolute paths only.
+        image = System.IO.Path.GetFullPath(image);
+        mountpoint = System.IO.Path.GetFullPath(mountpoint);
+        string pidFile = mountpoint + ".pid";
+        await File.WriteAllBytesAsync(mountpoint, [], ct).ConfigureAwait(false);
+        Result<ToolResult> run = await HostProcess.RunAsync(
+            "qemu-storage-daemon",
+            [
+                "--daemonize", "--pidfile", pidFile,
+                "--blockdev", $"driver=file,node-name=file0,filename={Escape(image)},read-only=on",
+                "--blockdev", $"driver={Escape(format)},node-name=image0,file=file0,read-only=on",
+                "--export", $"type=fuse,id=export0,node-name=image0,mountpoint={Escape(mountpoint)},writable=off",
+            ],
+            "qemu-utils",
+            ct).ConfigureAwait(false);
+        if (!run.IsOk || !run.Value.Succeeded)
+        {
+            File.Delete(mountpoint);
+            return run.IsOk ? HospesError.Unavailable($"qemu-storage-daemon cannot export {image}: {run.Value.Complaint}") : run.Error;
+        }
+
+        // With --daemonize the parent exits only after the export is mounted and the pid file written.
+        int pid = int.Parse(await File.ReadAllTextAsync(pidFile, ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        return new FuseExport(mountpoint, pid);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // SIGTERM lets the daemon unmount; a killed one would leave a dead mount behind.
+        _ = Kill(_pid, SigTerm);
+        for (int i = 0; i < 100 && Directory.Exists($"/proc/{_pid}"); i++)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+
+        if (IsMounted(Path))
+        {
+            await HostProcess.RunAsync("umount", ["-l", Path], "mount", CancellationToken.None).ConfigureAwait(false);
+        }
+
+        try
+        {
+            File.Delete(Path);
+        }
+        catch (IOException)
+        {
+            // Still mounted after all; the dot-file in the extract dir is harmless.
+        }
+    }
+
+    private static bool IsMounted(string path) =>
+        File.ReadLines("/proc/self/mountinfo").Any(l => l.Split(' ').ElementAtOrDefault(4) == path.Replace(" ", "\\040", StringComparison.Ordinal));
+
+    // QEMU's option syntax: a comma inside a value is written twice.
+    private static string Escape(string value) => value.Replace(",", ",,", StringComparison.Ordinal);
+
+    // LibraryImport would need unsafe code in this assembly; a plain int signature marshals as is.
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Kill(int pid, int signal);
+}

@@ -1,0 +1,65 @@
+using Hospes.Core.Errors;
+using Hospes.Storage.Tiny.Tools;
+
+namespace Hospes.Storage.QemuImg;
+
+public sealed partial class QemuImg
+{
+    /// <summary>
+    /// Copies an image into a new file of <paramref name="dstFormat"/>. qemu-img writes <c>dst.partial</c>,
+    /// renamed on success: a failed or cancelled convert leaves no half-written image behind.
+    /// </summary>
+    /// <param name="srcFormat">The source format, or null to let qemu-img probe it.</param>
+    public async Task<Result<bool>> ConvertAsync(string src, string? srcFormat, string dst, string dstFormat, CancellationToken ct)
+    {
+        if (File.Exists(dst))
+        {
+            return HospesError.Conflict($"qemu-img convert {src} to {dst}: {dst} exists; choose another destination or delete it first");
+        }
+
+        string partial = dst + ".partial";
+        List<string> args = ["convert"];
+        if (srcFormat is not null)
+        {
+            args.AddRange(["-f", srcFormat]);
+        }
+
+        args.AddRange(["-O", dstFormat, src, partial]);
+        bool done = false;
+        try
+        {
+            Result<ToolResult> run = await RunAsync("convert", src, args, ct).ConfigureAwait(false);
+            if (!run.IsOk)
+            {
+                return run.Error;
+            }
+
+            File.Move(partial, dst, overwrite: false);
+            done = true;
+            return true;
+        }
+        catch (IOException e)
+        {
+            return HospesError.Unavailable($"qemu-img convert {src}: cannot move the result to {dst}: {e.Message}; free the destination name and retry");
+        }
+        finally
+        {
+            if (!done)
+            {
+                DeleteQuietly(partial);
+            }
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Reporting the convert's own failure matters more than a leftover .partial file.
+        }
+    }
+}
