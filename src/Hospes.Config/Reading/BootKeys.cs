@@ -27,9 +27,14 @@ internal sealed class BootKeys : IKeyGroup
         }
         else if (kernel is null)
         {
-            if (bootloader is { } unsupported)
+            if (bootloader is { } given)
             {
-                context.HostProblem(unsupported.Source, $"bootloader '{unsupported.Value}': Hospes cannot run bootloaders yet; set kernel= (and ramdisk=) to boot this guest");
+                if (IsPygrub(given.Value))
+                {
+                    return;
+                }
+
+                context.HostProblem(given.Source, $"bootloader '{given.Value}' is not supported: Hospes does pygrub's job itself (reads the GRUB menu in the guest's disk); write bootloader = 'pygrub', or set kernel= (and ramdisk=)");
             }
             else if (!context.IsBroken("kernel") && context.Settings.Get("kernel")?.Value is not ListValue)
             {
@@ -41,6 +46,9 @@ internal sealed class BootKeys : IKeyGroup
             context.Warning(unused.Source, $"bootloader '{unused.Value}' is ignored because kernel is set");
         }
     }
+
+    /// <summary>pygrub under any path (/usr/lib/xen-3.0.3-1/bin/pygrub): Hospes finds the kernel in the disk as pygrub did.</summary>
+    public static bool IsPygrub(string bootloader) => Path.GetFileName(bootloader) == "pygrub";
 
     private static BootMode ReadBootMode(ReadContext context)
     {

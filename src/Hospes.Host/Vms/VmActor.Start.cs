@@ -39,7 +39,19 @@ internal sealed partial class VmActor
     private async Task<Result<VmRecord>> StartCoreAsync(bool incoming)
     {
         VmRecord r = Record;
-        Result<ResolvedVm> resolved = SpecResolver.Resolve(r.Spec, _ctx.Images);
+        VmSpec spec = r.Spec;
+        if (BootloaderStep.Applies(spec))
+        {
+            Result<VmSpec> booted = await BootloaderStep.ApplyAsync(spec, _ctx.VmDir(r.Uuid), CancellationToken.None).ConfigureAwait(false);
+            if (!booted.IsOk)
+            {
+                return booted.Error;
+            }
+
+            spec = booted.Value;
+        }
+
+        Result<ResolvedVm> resolved = SpecResolver.Resolve(spec, _ctx.Images);
         if (!resolved.IsOk)
         {
             return resolved.Error;

@@ -69,16 +69,25 @@ public sealed class BootTests
     }
 
     [Fact]
-    public void Read_PvWithBootloaderOnly_IsAHostProblem()
+    public void Read_PvWithPygrubOnly_IsAccepted_TheKernelComesFromTheDiskAtStart()
     {
-        const string Text = "name = 'web'\nbootloader = 'pygrub'\n";
+        ConfigReadResult strict = Read("name = 'web'\nbootloader = '/usr/lib/xen-3.0.3-1/bin/pygrub'\n", strict: true);
+
+        Assert.Empty(strict.Errors());
+        Assert.Equal("/usr/lib/xen-3.0.3-1/bin/pygrub", strict.Spec!.Bootloader);
+        Assert.Null(strict.Spec.Kernel);
+    }
+
+    [Fact]
+    public void Read_PvWithAnotherBootloader_IsAHostProblem()
+    {
+        const string Text = "name = 'web'\nbootloader = 'pvgrub'\n";
 
         ConfigReadResult lenient = Read(Text);
         ConfigReadResult strict = Read(Text, strict: true);
 
-        string message = "bootloader 'pygrub': Hospes cannot run bootloaders yet; set kernel= (and ramdisk=) to boot this guest";
+        string message = "bootloader 'pvgrub' is not supported: Hospes does pygrub's job itself (reads the GRUB menu in the guest's disk); write bootloader = 'pygrub', or set kernel= (and ramdisk=)";
         Assert.Equal([$"web.cfg:2:14: warning: {message}"], lenient.Warnings());
-        Assert.Equal("pygrub", lenient.Spec!.Bootloader);
         Assert.Equal([$"web.cfg:2:14: error: {message}"], strict.Errors());
     }
 
