@@ -52,7 +52,7 @@ public sealed partial class HospesHost
 
     public Result<ImageInfo> GetImage(string name) => Images.Find(name);
 
-    public Task<Result<ImageBuildResponse>> BuildImageAsync(string kind, bool force, CancellationToken ct) => Images.BuildAsync(kind, force, ct);
+    public Task<Result<ImageBuildResponse>> BuildImageAsync(ImageBuildRequest request, CancellationToken ct) => Images.BuildAsync(request, ct);
 
     private async Task<Result<VmInfo>> Run(string name, Func<VmActor, Task<Result<VmRecord>>> operation)
     {

@@ -20,6 +20,8 @@ public sealed partial class HospesHost
 
     public Task<Result<VolumeInfo>> ImportImageAsync(ImageImportRequest request, CancellationToken ct) => Store.ImportAsync(request, ct);
 
+    public Task<Result<VolumeInfo>> DeleteImageAsync(string name, CancellationToken ct) => Store.DeleteImageAsync(name, ct);
+
     public IReadOnlyList<TemplateInfo> ListTemplates() => Store.ListTemplates();
 
     public Result<TemplateInfo> GetTemplate(string name) => Store.GetTemplate(name);

@@ -14,7 +14,7 @@ internal static class HostEndpoints
         app.MapPost("/v1/config/check", (ConfigRequest request) => Results.Json(HospesHost.CheckConfig(request)));
         app.MapGet("/v1/images", (HospesHost h) => Results.Json(h.ListImages()));
         app.MapGet("/v1/images/{name}", (string name, HospesHost h) => ApiResults.From(h.GetImage(name)));
-        app.MapPost("/v1/images/{kind}/build", async (string kind, bool? force, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.BuildImageAsync(kind, force ?? false, ct)));
+        app.MapPost("/v1/images/{kind}/build", async (string kind, bool? force, ImageBuildRequest? request, HospesHost h, CancellationToken ct) =>
+            ApiResults.From(await h.BuildImageAsync((request ?? new ImageBuildRequest { Kind = kind }) with { Kind = kind, Force = (request?.Force ?? false) || (force ?? false) }, ct)));
     }
 }

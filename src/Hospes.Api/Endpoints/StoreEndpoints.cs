@@ -21,6 +21,7 @@ internal static class StoreEndpoints
         app.MapPost("/v1/disk/resize", async (string name, DiskResizeRequest request, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.ResizeDiskAsync(name, request, ct)));
         app.MapGet("/v1/disks/check", async (string? name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.CheckStoreAsync(name, ct)));
+        app.MapDelete("/v1/images/{name}", async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteImageAsync(name, ct)));
         app.MapPost("/v1/images/import", async (ImageImportRequest request, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.ImportImageAsync(request, ct), StatusCodes.Status201Created));
 

@@ -7,13 +7,16 @@ namespace Hospes.Cli.Commands;
 
 internal static class ImageCommands
 {
-    public static Command Create() => new("image", "Images in this host's store\n\nExamples:\n  hospes image build tiny\n  hospes image list") { Build(), Import(), List(), Info() };
+    public static Command Create() => new("image", "Images in this host's store\n\nExamples:\n  hospes image build tiny\n  hospes image list") { Build(), Import(), List(), Info(), Delete() };
 
     private static Command Build()
     {
-        var kind = new Argument<string>("kind") { Description = "What to build: tiny (a Debian kernel + busybox guest for tests and demos)" };
+        var kind = new Argument<string>("kind") { Description = "What to build: tiny (a Debian kernel + busybox guest for tests and demos) or debian (debootstrap into a qcow2 template disk)" };
         var force = new Option<bool>("--force") { Description = "Rebuild even when the inputs did not change" };
-        var cmd = new Command("build", "Build an image from Debian packages; configs then use it as kernel = \"image:tiny\"\n\nExample:\n  hospes image build tiny") { kind, force };
+        var name = new Option<string?>("--name") { Description = "The image's name in the store (default: the kind)" };
+        var release = new Option<string?>("--release") { Description = "Debian release of a debian image (default: bookworm)" };
+        var size = new Option<string?>("--size") { Description = "Disk size of a debian image (default: 4G)" };
+        var cmd = new Command("build", "Build an image from Debian packages; configs then use it as kernel = \"image:tiny\", or disk = [ 'image:debian,qcow2,xvda,w' ] with bootloader = \"pygrub\"\n\nExamples:\n  hospes image build tiny\n  hospes image build debian --release bookworm --size 4G") { kind, force, name, release, size };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             string what = p.GetValue(kind)!;
@@ -22,7 +25,15 @@ internal static class ImageCommands
                 await Console.Error.WriteLineAsync($"Building image '{what}' (the first build downloads Debian packages)...");
             }
 
-            var response = await client.PostAsync<ImageBuildResponse>($"/v1/images/{HospesClient.Escape(what)}/build{(p.GetValue(force) ? "?force=true" : "")}", null, ct);
+            long? bytes = null;
+            if (p.GetValue(size) is { } text)
+            {
+                var parsed = Core.Units.ByteSize.Parse(text, "--size");
+                bytes = parsed.IsOk ? parsed.Value : throw new ApiException(parsed.Error.Message, code: "invalid_argument");
+            }
+
+            var request = new ImageBuildRequest { Kind = what, Force = p.GetValue(force), Name = p.GetValue(name), Release = p.GetValue(release), SizeBytes = bytes };
+            var response = await client.PostAsync<ImageBuildResponse>($"/v1/images/{HospesClient.Escape(what)}/build", request, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(response);
@@ -34,7 +45,8 @@ internal static class ImageCommands
                 await Console.Error.WriteLineAsync("  " + line);
             }
 
-            Console.Out.WriteLine(response.Rebuilt ? $"image '{response.Image.Name}' built: {response.Image.Kernel}" : $"image '{response.Image.Name}' is up to date: {response.Image.Kernel}");
+            string where = response.Image.Disk ?? response.Image.Kernel ?? "";
+            Console.Out.WriteLine(response.Rebuilt ? $"image '{response.Image.Name}' built: {where}" : $"image '{response.Image.Name}' is up to date: {where}");
             return 0;
         });
         return cmd;
@@ -57,6 +69,25 @@ internal static class ImageCommands
             }
 
             Console.Out.WriteLine($"image '{image.Name}' imported: {image.Path} ({Core.Units.ByteSize.Format(image.VirtualSizeBytes)})");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command Delete()
+    {
+        var name = new Argument<string>("name");
+        var cmd = new Command("delete", "Delete a disk image (refused while VMs or templates depend on it)\n\nExample:\n  hospes image delete deb12") { name };
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            var image = await client.DeleteAsync<VolumeInfo>($"/v1/images/{HospesClient.Escape(p.GetValue(name)!)}", ct);
+            if (CliContext.Json(p))
+            {
+                Printer.Json(image);
+                return 0;
+            }
+
+            Console.Out.WriteLine($"image '{image.Name}' deleted");
             return 0;
         });
         return cmd;

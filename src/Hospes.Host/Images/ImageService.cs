@@ -1,6 +1,8 @@
 using Hospes.Contracts;
 using Hospes.Core.Errors;
+using Hospes.Core.Vms;
 using Hospes.Host.Storage;
+using Hospes.Storage.Debian;
 using Hospes.Storage.Images;
 
 namespace Hospes.Host.Images;
@@ -52,11 +54,11 @@ internal sealed class ImageService : IDisposable
         VirtualSizeBytes = v.VirtualSize,
     };
 
-    public async Task<Result<ImageBuildResponse>> BuildAsync(string kind, bool force, CancellationToken ct)
+    public async Task<Result<ImageBuildResponse>> BuildAsync(ImageBuildRequest request, CancellationToken ct)
     {
-        if (kind != "tiny")
+        if (request.Kind is not ("tiny" or "debian"))
         {
-            return HospesError.Invalid($"cannot build image '{kind}': Hospes builds 'tiny' (the small test and demo guest)");
+            return HospesError.Invalid($"cannot build image '{request.Kind}': Hospes builds 'tiny' (the small test and demo guest) and 'debian' (a Debian template with a disk)");
         }
 
         await _buildGate.WaitAsync(ct).ConfigureAwait(false);
@@ -64,22 +66,95 @@ internal sealed class ImageService : IDisposable
         {
             var log = new List<string>();
             var progress = new SynchronousProgress(log);
-            var builder = new Hospes.Storage.Tiny.TinyImageBuilder(
-                new Hospes.Storage.Tiny.TinyImageOptions { ImageDir = _store.DirectoryOf("tiny"), CacheDir = _options.PackageCacheDir },
-                _time);
-            var built = await builder.BuildAsync(force, progress, ct).ConfigureAwait(false);
-            if (!built.IsOk)
-            {
-                return built.Error with { Details = log };
-            }
-
-            Result<ImageInfo> info = Find("tiny");
-            return info.IsOk ? new ImageBuildResponse(info.Value, built.Value.Rebuilt, log) : info.Error;
+            return request.Kind == "tiny"
+                ? await BuildTinyAsync(request.Force, log, progress, ct).ConfigureAwait(false)
+                : await BuildDebianAsync(request, log, progress, ct).ConfigureAwait(false);
         }
         finally
         {
             _buildGate.Release();
         }
+    }
+
+    private async Task<Result<ImageBuildResponse>> BuildTinyAsync(bool force, List<string> log, IProgress<string> progress, CancellationToken ct)
+    {
+        var builder = new Hospes.Storage.Tiny.TinyImageBuilder(
+            new Hospes.Storage.Tiny.TinyImageOptions { ImageDir = _store.DirectoryOf("tiny"), CacheDir = _options.PackageCacheDir },
+            _time);
+        var built = await builder.BuildAsync(force, progress, ct).ConfigureAwait(false);
+        if (!built.IsOk)
+        {
+            return built.Error with { Details = log };
+        }
+
+        Result<ImageInfo> info = Find("tiny");
+        return info.IsOk ? new ImageBuildResponse(info.Value, built.Value.Rebuilt, log) : info.Error;
+    }
+
+    /// <summary>debootstrap → a qcow2 disk with GRUB menu, kernel and initrd, registered as a read-only image of the store.</summary>
+    private async Task<Result<ImageBuildResponse>> BuildDebianAsync(ImageBuildRequest request, List<string> log, IProgress<string> progress, CancellationToken ct)
+    {
+        string name = request.Name ?? DebianGuest.DefaultImageName;
+        if (Core.Vms.VmName.Validate(name) is { } problem)
+        {
+            return HospesError.Invalid($"image name '{name}' is not valid: {problem}");
+        }
+
+        VolumeRecord? existing = _volumes.Find(VolumeKind.Image, name);
+        if ((existing is not null || Directory.Exists(_store.DirectoryOf(name))) && !request.Force)
+        {
+            Result<ImageInfo> have = Find(name);
+            return have.IsOk ? new ImageBuildResponse(have.Value, false, ["the image exists; --force rebuilds it"]) : have.Error;
+        }
+
+        if (existing is not null && _volumes.Dependents(existing.Id).Count > 0)
+        {
+            return HospesError.State($"cannot rebuild image {name}: {_volumes.Dependents(existing.Id).Count} disk(s) are overlays on it; build under another --name, or delete them first");
+        }
+
+        var builder = new DebianImageBuilder(
+            new DebianImageOptions
+            {
+                ImageDir = _store.DirectoryOf(name),
+                Release = request.Release ?? DebianGuest.DefaultRelease,
+                SizeBytes = request.SizeBytes ?? DebianGuest.DefaultSizeBytes,
+                CacheDir = Path.Combine(Path.GetDirectoryName(_options.PackageCacheDir) ?? "/var/cache/hospes", "debootstrap"),
+            },
+            _time);
+        Result<DebianImageBuildResult> built = await builder.BuildAsync(progress, ct).ConfigureAwait(false);
+        if (!built.IsOk)
+        {
+            return built.Error with { Details = log };
+        }
+
+        string disk = built.Value.DiskPath;
+        File.SetUnixFileMode(disk, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        string checksum;
+        await using (FileStream f = File.OpenRead(disk))
+        {
+            checksum = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(f, ct).ConfigureAwait(false));
+        }
+
+        _volumes.Db.InTransaction(tx =>
+        {
+            if (existing is not null)
+            {
+                tx.DeleteVolume(existing.Id);
+            }
+
+            _ = tx.TryInsertVolume(new VolumeRecord
+            {
+                Kind = VolumeKind.Image,
+                Name = name,
+                Path = disk,
+                Format = built.Value.Manifest.DiskFormat,
+                VirtualSize = built.Value.Manifest.DiskSizeBytes,
+                Checksum = checksum,
+                CreatedAt = _time.GetUtcNow(),
+            }) ?? throw new HospesException(HospesError.Conflict($"the state DB already holds a volume at {disk}"));
+        });
+        Result<ImageInfo> info = Find(name);
+        return info.IsOk ? new ImageBuildResponse(info.Value, true, log) : info.Error;
     }
 
     public void Dispose() => _buildGate.Dispose();

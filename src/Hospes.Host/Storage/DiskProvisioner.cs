@@ -1,6 +1,8 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Storage.CloudInit;
+using Hospes.Storage.Debian;
 using Hospes.Storage.Images;
 using Hospes.Storage.QemuImg;
 
@@ -67,7 +69,52 @@ internal sealed class DiskProvisioner(VolumeStore store, QemuImg img)
             return new HospesError(ErrorCode.Unavailable, $"{spec.Name}: {problems[0]}") { Details = problems };
         }
 
+        if (created.Any(v => NeedsIdentitySeed(v, all)))
+        {
+            Result<DiskSpec> seed = await WriteSeedAsync(spec, revert, ct).ConfigureAwait(false);
+            if (!seed.IsOk)
+            {
+                return seed.Error;
+            }
+
+            disks.Add(seed.Value);
+        }
+
         return new Provisioned(spec with { Disks = disks }, created, attached);
+    }
+
+    /// <summary>Marks the seed disk in a spec, so a template made from the VM leaves it out (each clone gets its own).</summary>
+    public const string SeedSource = "hospes:nocloud-seed";
+
+    /// <summary>A full guest image (built by `image build debian`) reads its hostname from a NoCloud seed; the tiny guest from its kernel command line.</summary>
+    private static bool NeedsIdentitySeed(VolumeRecord own, IReadOnlyList<VolumeRecord> all)
+    {
+        VolumeRecord? v = own.BackingId is { } b ? all.FirstOrDefault(x => x.Id == b) : null;
+        for (int depth = 0; v is not null && depth < 16; depth++)
+        {
+            if (v.Kind == VolumeKind.Image)
+            {
+                return DebianImageBuilder.ReadManifest(Path.GetDirectoryName(v.Path)!) is not null;
+            }
+
+            v = v.BackingId is { } next ? all.FirstOrDefault(x => x.Id == next) : null;
+        }
+
+        return false;
+    }
+
+    private async Task<Result<DiskSpec>> WriteSeedAsync(VmSpec spec, Reverter revert, CancellationToken ct)
+    {
+        string path = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(store.Layout.VmDiskPath(spec.Uuid, "x"))!)!, "seed.img");
+        revert.Add(() => File.Delete(path));
+        Result<string> written = await NoCloudSeed.WriteAsync(new NoCloudIdentity { InstanceId = spec.Uuid.ToString(), Hostname = spec.Name }, path, ct).ConfigureAwait(false);
+        if (!written.IsOk)
+        {
+            return HospesError.Unavailable($"{spec.Name}: cannot write its NoCloud seed (hostname and identity for the guest): {written.Error.Message}");
+        }
+
+        string vdev = Enumerable.Range(0, 26).Select(i => $"xvd{(char)('z' - i)}").First(v => spec.Disks.All(d => d.Vdev != v));
+        return new DiskSpec { Target = path, Format = "raw", Vdev = vdev, ReadOnly = true, Source = SeedSource };
     }
 
     /// <summary>The store volume a disk line names (image:NAME, or a base's path), or null for a plain file.</summary>

@@ -117,6 +117,11 @@ internal sealed partial class StoreService
         var rows = new List<VolumeRecord>();
         foreach (DiskSpec d in source.Disks)
         {
+            if (d.Source == DiskProvisioner.SeedSource)
+            {
+                continue; // each clone gets a seed of its own
+            }
+
             if (!IsWritableDisk(d))
             {
                 disks.Add(d); // cdroms and read-only disks are shared as they are

@@ -96,6 +96,14 @@ public sealed class TemplateCloneTests(TinyImage image) : IAsyncLifetime
         Assert.True(File.Exists((await _d.JsonAsync<ImageInfo>("image", "info", "data")).Disk));
         List<VolumeInfo> volumes = await _d.JsonAsync<List<VolumeInfo>>("disk", "list");
         Assert.DoesNotContain(volumes, v => v.Name.StartsWith("gone/", StringComparison.Ordinal));
+
+        // The image stays while the template (its disk keeps the image as backing file) and the base VM use it.
+        string reason = (await _d.CliAsync("image", "delete", "data")).Fails();
+        Assert.Contains("VM base, template:tmpl/xvda", reason, StringComparison.Ordinal);
+        (await _d.CliAsync("template", "delete", "tmpl")).Ok();
+        (await _d.CliAsync("delete", "base")).Ok();
+        (await _d.CliAsync("image", "delete", "data")).Ok();
+        Assert.Empty(await _d.JsonAsync<List<VolumeInfo>>("disk", "list"));
     }
 
     [Fact]
