@@ -110,6 +110,11 @@ internal static class DiskCommands
                 {
                     Console.Out.WriteLine($"        {problem}");
                 }
+
+                if (c.Note is { } note)
+                {
+                    Console.Out.WriteLine($"        {note}");
+                }
             }
 
             foreach (string repair in report.Repairs)

@@ -52,6 +52,19 @@ internal sealed partial class StoreService
         {
             problems.Add($"{v.Path} is missing");
         }
+        else if (RunningUser(v.Path) is { } user)
+        {
+            // A running QEMU holds the image's write lock, and its metadata is in flux: qemu-img check would be refused or wrong.
+            return new VolumeCheck
+            {
+                Name = v.Name,
+                Kind = VolumeStore.KindName(v.Kind),
+                Path = v.Path,
+                Ok = true,
+                Problems = [],
+                Note = $"in use by running VM {user.Record.Name}: qemu-img check skipped; check it while the VM is stopped",
+            };
+        }
         else
         {
             if (v.Format == "qcow2")

@@ -22,6 +22,9 @@ public sealed class DiskTests(TinyImage image) : IAsyncLifetime
         await Guest.CreateAsync(_d, "user", "disk = [ 'image:data,qcow2,xvda,w' ]");
         Assert.Equal("67108864", await GuestShell.RunAsync(_d, "user", "echo $(( $(cat /sys/block/vda/size) * 512 ))"));
 
+        CliResult check = (await _d.CliAsync("disk", "check")).Ok();
+        Assert.Contains("in use by running VM user: qemu-img check skipped", check.Stdout, StringComparison.Ordinal);
+
         string running = (await _d.CliAsync("disk", "resize", "data", "--size", "128M")).Fails();
         Assert.Contains("in use by VM user (running)", running, StringComparison.Ordinal);
 
