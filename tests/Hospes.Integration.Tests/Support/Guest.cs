@@ -25,8 +25,11 @@ internal static class Guest
         return cfg;
     }
 
-    /// <summary>The numbers of every "tick N" line in <paramref name="text"/>.</summary>
+    /// <summary>
+    /// The numbers of every "tick N" line in <paramref name="text"/>. The shell's prompt may land on a tick's line
+    /// ("/ # tick 2") when the counter runs before the prompt is printed, so only the end of the line is anchored.
+    /// </summary>
     public static IReadOnlyList<int> Ticks(string text) =>
-        [.. System.Text.RegularExpressions.Regex.Matches(text, @"^tick (\d+)\r?$", System.Text.RegularExpressions.RegexOptions.Multiline)
+        [.. System.Text.RegularExpressions.Regex.Matches(text, @"(?:^|\s)tick (\d+)\r?$", System.Text.RegularExpressions.RegexOptions.Multiline)
             .Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
 }
