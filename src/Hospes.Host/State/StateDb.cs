@@ -78,25 +78,7 @@ internal sealed partial class StateDb
     }
 
     /// <summary>Inserts a new VM; false if its name or uuid is taken.</summary>
-    public bool TryInsert(VmRecord vm)
-    {
-        using SqliteConnection c = Open();
-        using SqliteCommand cmd = c.CreateCommand();
-        cmd.CommandText = """
-            INSERT INTO vms (uuid, name, spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at)
-            VALUES ($uuid, $name, $spec, $state, $domid, $pid, $machine, $accel, $save, $error, $crashes, $created, $started)
-            """;
-        Bind(cmd, vm);
-        try
-        {
-            cmd.ExecuteNonQuery();
-            return true;
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
-        {
-            return false; // SQLITE_CONSTRAINT
-        }
-    }
+    public bool TryInsert(VmRecord vm) => InTransaction(t => t.TryInsertVm(vm));
 
     public void Update(VmRecord vm)
     {
@@ -111,14 +93,7 @@ internal sealed partial class StateDb
         cmd.ExecuteNonQuery();
     }
 
-    public void Delete(Guid uuid)
-    {
-        using SqliteConnection c = Open();
-        using SqliteCommand cmd = c.CreateCommand();
-        cmd.CommandText = "DELETE FROM vms WHERE uuid = $uuid";
-        cmd.Parameters.AddWithValue("$uuid", uuid.ToString());
-        cmd.ExecuteNonQuery();
-    }
+    public void Delete(Guid uuid) => InTransaction(t => t.DeleteVm(uuid));
 
     /// <summary>The next domain id, unique for the life of this state dir (xl counts the same way).</summary>
     public int NextDomId()
