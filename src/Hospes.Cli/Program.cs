@@ -21,4 +21,9 @@ root.Subcommands.Add(DiskCommands.Create());
 root.Subcommands.Add(TemplateCommands.Create());
 root.Subcommands.Add(CloneCommand.Create());
 root.Subcommands.Add(SnapshotCommands.Create());
+foreach (Command command in NetworkCommands.All())
+{
+    root.Subcommands.Add(command);
+}
+
 return await root.Parse(args).InvokeAsync();

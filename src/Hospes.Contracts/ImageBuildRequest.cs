@@ -12,4 +12,7 @@ public sealed record ImageBuildRequest
     /// <summary>Debian release for debian images (bookworm when left out).</summary>
     public string? Release { get; init; }
     public long? SizeBytes { get; init; }
+
+    /// <summary>Kernel of a tiny image: cloud (default; virtio only) or generic (slower to boot; drives e1000 NICs).</summary>
+    public string? Kernel { get; init; }
 }

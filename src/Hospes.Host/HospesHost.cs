@@ -1,6 +1,7 @@
 using Hospes.Contracts;
 using Hospes.Host.Images;
 using Hospes.Host.Machine;
+using Hospes.Host.Network;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
 using Hospes.Host.Vms;
@@ -14,18 +15,23 @@ namespace Hospes.Host;
 public sealed partial class HospesHost : IAsyncDisposable
 {
     private readonly Stream _lock;
+    private readonly ILogger _log;
 
     private HospesHost(HostOptions options, TimeProvider time, ILoggerFactory logs, Stream stateLock)
     {
         Options = options;
         _lock = stateLock;
+        _log = logs.CreateLogger("Hospes.Host");
         Runtime = new HostRuntime(options, time);
         var images = new ImageStore(options.ImagesDir);
         var db = new StateDb(options.DatabasePath);
-        Context = new VmContext(options, db, Runtime, images, time, logs);
+        Networks = new NetworkService(db, options, time, logs);
+        Ssh = new SshKey(options.StateDir);
+        Context = new VmContext(options, db, Runtime, images, time, logs, Networks, Ssh);
         var qemuImg = new QemuImg();
         Volumes = new VolumeStore(db, new StoreLayout(options), time);
         Vms = new VmManager(Context, new DiskProvisioner(Volumes, qemuImg));
+        Networks.Vms = () => [.. Vms.All.Select(a => a.Record.Spec)];
         Store = new StoreService(Volumes, Vms, qemuImg);
         Images = new ImageService(options, images, Volumes, time);
     }
@@ -44,6 +50,10 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     internal StoreService Store { get; }
 
+    internal NetworkService Networks { get; }
+
+    internal SshKey Ssh { get; }
+
     /// <summary>Opens the state dir (one hospesd per state dir), reconciles VMs, starts the accelerator probe.</summary>
     public static async Task<HospesHost> StartAsync(HostOptions options, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
@@ -54,7 +64,14 @@ public sealed partial class HospesHost : IAsyncDisposable
         Stream stateLock = LockStateDir(options.StateDir);
         var host = new HospesHost(options, time, logs, stateLock);
         host.Runtime.Warm();
+        if (await host.Ssh.EnsureAsync(ct).ConfigureAwait(false) is { } sshProblem)
+        {
+            host.LogSshProblem(sshProblem);
+        }
+
+        await host.Networks.InitializeAsync(ct).ConfigureAwait(false);
         await host.Vms.InitializeAsync(ct).ConfigureAwait(false);
+        await host.Networks.ReconcileAsync(ct).ConfigureAwait(false);
         host.Store.Reconcile();
         return host;
     }
@@ -63,6 +80,7 @@ public sealed partial class HospesHost : IAsyncDisposable
     {
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();
+        Networks.Dispose();
         Volumes.Dispose();
         await _lock.DisposeAsync().ConfigureAwait(false);
     }

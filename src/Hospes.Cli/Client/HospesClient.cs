@@ -88,6 +88,22 @@ internal sealed class HospesClient : IDisposable
         }
     }
 
+    /// <summary>Opens an API WebSocket (e.g. the TCP relay) through the same unix socket.</summary>
+    public async Task<ClientWebSocket> ConnectWebSocketAsync(string path, CancellationToken ct)
+    {
+        var ws = new ClientWebSocket();
+        try
+        {
+            await ws.ConnectAsync(new Uri($"ws://hospesd{path}"), new HttpMessageInvoker(_handler, disposeHandler: false), ct);
+            return ws;
+        }
+        catch (WebSocketException e)
+        {
+            ws.Dispose();
+            throw new ApiException($"cannot open {path}: {e.Message}");
+        }
+    }
+
     public void Dispose()
     {
         _http.Dispose();

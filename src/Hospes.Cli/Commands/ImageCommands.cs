@@ -15,8 +15,9 @@ internal static class ImageCommands
         var force = new Option<bool>("--force") { Description = "Rebuild even when the inputs did not change" };
         var name = new Option<string?>("--name") { Description = "The image's name in the store (default: the kind)" };
         var release = new Option<string?>("--release") { Description = "Debian release of a debian image (default: bookworm)" };
+        var kernel = new Option<string?>("--kernel") { Description = "Kernel of a tiny image: cloud (default, virtio only) or generic (also drives e1000 NICs)" };
         var size = new Option<string?>("--size") { Description = "Disk size of a debian image (default: 4G)" };
-        var cmd = new Command("build", "Build an image from Debian packages; configs then use it as kernel = \"image:tiny\", or disk = [ 'image:debian,qcow2,xvda,w' ] with bootloader = \"pygrub\"\n\nExamples:\n  hospes image build tiny\n  hospes image build debian --release bookworm --size 4G") { kind, force, name, release, size };
+        var cmd = new Command("build", "Build an image from Debian packages; configs then use it as kernel = \"image:tiny\", or disk = [ 'image:debian,qcow2,xvda,w' ] with bootloader = \"pygrub\"\n\nExamples:\n  hospes image build tiny\n  hospes image build tiny --kernel generic --name tiny-generic\n  hospes image build debian --release bookworm --size 4G") { kind, force, name, release, size, kernel };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             string what = p.GetValue(kind)!;
@@ -32,7 +33,7 @@ internal static class ImageCommands
                 bytes = parsed.IsOk ? parsed.Value : throw new ApiException(parsed.Error.Message, code: "invalid_argument");
             }
 
-            var request = new ImageBuildRequest { Kind = what, Force = p.GetValue(force), Name = p.GetValue(name), Release = p.GetValue(release), SizeBytes = bytes };
+            var request = new ImageBuildRequest { Kind = what, Force = p.GetValue(force), Name = p.GetValue(name), Release = p.GetValue(release), SizeBytes = bytes, Kernel = p.GetValue(kernel) };
             var response = await client.PostAsync<ImageBuildResponse>($"/v1/images/{HospesClient.Escape(what)}/build", request, ct);
             if (CliContext.Json(p))
             {

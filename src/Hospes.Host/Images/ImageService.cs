@@ -67,7 +67,7 @@ internal sealed class ImageService : IDisposable
             var log = new List<string>();
             var progress = new SynchronousProgress(log);
             return request.Kind == "tiny"
-                ? await BuildTinyAsync(request.Force, log, progress, ct).ConfigureAwait(false)
+                ? await BuildTinyAsync(request, log, progress, ct).ConfigureAwait(false)
                 : await BuildDebianAsync(request, log, progress, ct).ConfigureAwait(false);
         }
         finally
@@ -76,18 +76,35 @@ internal sealed class ImageService : IDisposable
         }
     }
 
-    private async Task<Result<ImageBuildResponse>> BuildTinyAsync(bool force, List<string> log, IProgress<string> progress, CancellationToken ct)
+    private async Task<Result<ImageBuildResponse>> BuildTinyAsync(ImageBuildRequest request, List<string> log, IProgress<string> progress, CancellationToken ct)
     {
+        string name = request.Name ?? "tiny";
+        if (Core.Vms.VmName.Validate(name) is { } problem)
+        {
+            return HospesError.Invalid($"image name '{name}': {problem}");
+        }
+
+        string? flavour = request.Kernel switch
+        {
+            null or "cloud" => Hospes.Storage.Tiny.TinyImageOptions.CloudKernel,
+            "generic" => Hospes.Storage.Tiny.TinyImageOptions.GenericKernel,
+            _ => null,
+        };
+        if (flavour is null)
+        {
+            return HospesError.Invalid($"kernel '{request.Kernel}' is not known; use cloud (small, virtio only) or generic (also drives e1000 NICs)");
+        }
+
         var builder = new Hospes.Storage.Tiny.TinyImageBuilder(
-            new Hospes.Storage.Tiny.TinyImageOptions { ImageDir = _store.DirectoryOf("tiny"), CacheDir = _options.PackageCacheDir },
+            new Hospes.Storage.Tiny.TinyImageOptions { ImageDir = _store.DirectoryOf(name), CacheDir = _options.PackageCacheDir, KernelFlavour = flavour },
             _time);
-        var built = await builder.BuildAsync(force, progress, ct).ConfigureAwait(false);
+        var built = await builder.BuildAsync(request.Force, progress, ct).ConfigureAwait(false);
         if (!built.IsOk)
         {
             return built.Error with { Details = log };
         }
 
-        Result<ImageInfo> info = Find("tiny");
+        Result<ImageInfo> info = Find(name);
         return info.IsOk ? new ImageBuildResponse(info.Value, built.Value.Rebuilt, log) : info.Error;
     }
 

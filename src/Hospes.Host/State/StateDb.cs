@@ -12,7 +12,7 @@ namespace Hospes.Host.State;
 /// </summary>
 internal sealed partial class StateDb
 {
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
     private readonly string _connectionString;
 
     public StateDb(string path)
@@ -46,6 +46,7 @@ internal sealed partial class StateDb
             );
             """);
         Exec(c, VolumeSchema);
+        Exec(c, NetworkSchema);
         Exec(c, $"PRAGMA user_version = {SchemaVersion};");
     }
 

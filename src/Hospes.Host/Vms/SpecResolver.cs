@@ -1,6 +1,7 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Storage.Images;
+using Hospes.Storage.Tiny;
 
 namespace Hospes.Host.Vms;
 
@@ -13,7 +14,8 @@ internal static class SpecResolver
     /// <summary>Set on the kernel command line of store kernels so the tiny guest knows its name.</summary>
     public const string NameParameter = "hospes.name";
 
-    public static Result<ResolvedVm> Resolve(VmSpec spec, ImageStore images)
+    /// <summary><paramref name="sshPublicKey"/> (an OpenSSH public key line) goes to store kernels, which take it as root's key.</summary>
+    public static Result<ResolvedVm> Resolve(VmSpec spec, ImageStore images, string? sshPublicKey = null)
     {
         var problems = new List<string>();
         string? kernel = spec.Kernel;
@@ -32,6 +34,10 @@ internal static class SpecResolver
                 }
 
                 hostCmdline.Add($"{NameParameter}={spec.Name}");
+                if (sshPublicKey is not null && spec.Vifs.Count > 0 && TinyGuest.SshKeyArgument(sshPublicKey) is { IsOk: true } key)
+                {
+                    hostCmdline.Add(key.Value);
+                }
             }
             else
             {

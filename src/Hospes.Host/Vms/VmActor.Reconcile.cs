@@ -36,6 +36,9 @@ internal sealed partial class VmActor
 
         IReadOnlyList<int> threads = await q.Qmp.QueryVcpuThreadsAsync().ConfigureAwait(false);
         Attach(q, threads);
+
+        // A network brought down and up again while hospesd was away has lost its ports; put the taps back.
+        _ = await _ctx.Networks.AttachAsync(r.Spec, CancellationToken.None).ConfigureAwait(false);
         QemuRunState status = await q.Qmp.QueryStatusAsync().ConfigureAwait(false);
         LogReattached(r.Name, q.Pid, status);
         switch (status)

@@ -51,7 +51,7 @@ internal sealed partial class VmActor
             spec = booted.Value;
         }
 
-        Result<ResolvedVm> resolved = SpecResolver.Resolve(spec, _ctx.Images);
+        Result<ResolvedVm> resolved = SpecResolver.Resolve(spec, _ctx.Images, _ctx.Ssh.PublicLine);
         if (!resolved.IsOk)
         {
             return resolved.Error;
@@ -75,6 +75,12 @@ internal sealed partial class VmActor
             return cpus.Error;
         }
 
+        Result<IReadOnlyList<string>> netdevs = await _ctx.Networks.PrepareAsync(spec, CancellationToken.None).ConfigureAwait(false);
+        if (!netdevs.IsOk)
+        {
+            return netdevs.Error;
+        }
+
         VmRuntimePaths paths = _ctx.Paths(r.Uuid);
         var launch = new QemuLaunchSpec
         {
@@ -84,6 +90,7 @@ internal sealed partial class VmActor
             HostCmdline = resolved.Value.HostCmdline,
             HostTscKhz = HostTsc.Khz,
             Incoming = incoming,
+            NetdevBackends = netdevs.Value,
         };
         Result<IReadOnlyList<string>> args = QemuCommandLineBuilder.Build(launch);
         if (!args.IsOk)
@@ -107,6 +114,13 @@ internal sealed partial class VmActor
             await q.KillAsync(_ctx.Time, CancellationToken.None).ConfigureAwait(false);
             await q.DisposeAsync().ConfigureAwait(false);
         });
+
+        // QEMU made the taps; they join their bridges before the guest's first instruction.
+        Result<bool> attached = await _ctx.Networks.AttachAsync(spec, CancellationToken.None).ConfigureAwait(false);
+        if (!attached.IsOk)
+        {
+            return attached.Error;
+        }
 
         IReadOnlyList<int> threads;
         try

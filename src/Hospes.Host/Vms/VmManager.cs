@@ -117,7 +117,7 @@ internal sealed partial class VmManager : IAsyncDisposable
     {
         Name = name,
         Uuid = Guid.Empty,
-        Vifs = [.. spec.Vifs.Select(v => v with { Mac = null })],
+        Vifs = [.. spec.Vifs.Select(v => v with { Mac = null, Ip = null })],
     });
 
     /// <summary>Parses and validates without defining anything (`hospes config check`).</summary>
@@ -277,11 +277,19 @@ internal sealed partial class VmManager : IAsyncDisposable
     /// <summary>Adds a VM and its volume rows in one transaction. Caller holds the names gate.</summary>
     private Result<VmActor> Define(Provisioned p)
     {
-        VmSpec spec = p.Spec;
-        if (NameClash(spec) is { } clash)
+        if (NameClash(p.Spec) is { } clash)
         {
             return clash;
         }
+
+        // Every vif's network exists, its MAC is unique here and it has its address: all before the row lands.
+        Result<VmSpec> addressed = _ctx.Networks.Assign(p.Spec, [.. _actors.Values.Select(a => a.Record.Spec)]);
+        if (!addressed.IsOk)
+        {
+            return addressed.Error;
+        }
+
+        VmSpec spec = addressed.Value;
 
         var record = new VmRecord { Spec = spec, CreatedAt = _ctx.Time.GetUtcNow() };
         bool inserted = _ctx.Db.InTransaction(tx =>
@@ -336,6 +344,7 @@ internal sealed partial class VmManager : IAsyncDisposable
             }
         });
         DeleteFolder(uuid);
+        await _ctx.Networks.ForgetVmAsync(actor.Record.Spec, CancellationToken.None).ConfigureAwait(false);
     }
 
     private void DeleteFolder(Guid uuid)

@@ -1,22 +1,25 @@
 using System.Security.Cryptography;
 using System.Text;
+using Hospes.Storage.Tiny.Apt;
 using Hospes.Storage.Tiny.Initramfs;
 
 namespace Hospes.Storage.Tiny;
 
 /// <summary>
-/// Identifies everything a tiny image is made from, computable before downloading anything: package versions, the
-/// files Hospes writes, the module list. Equal hashes mean a rebuild would produce the same image.
+/// Identifies everything a tiny image is made from, computable before downloading anything: package versions (the
+/// SSH server's libraries included), the files Hospes writes, the module list. Equal hashes mean a rebuild would
+/// produce the same image.
 /// </summary>
 internal static class InputsHash
 {
     /// <summary>Bump when the way the image is assembled changes in a way the other inputs do not show.</summary>
-    private const int Format = 1;
+    private const int Format = 2;
 
     public static string Compute(
         string kernelPackage,
         string kernelPackageVersion,
         string busyboxPackageVersion,
+        IEnumerable<DebPackage> packages,
         IEnumerable<string> modules,
         IEnumerable<GuestFile> files)
     {
@@ -24,6 +27,11 @@ internal static class InputsHash
         text.Append("format ").Append(Format).Append('\n');
         text.Append("kernel ").Append(kernelPackage).Append(' ').Append(kernelPackageVersion).Append('\n');
         text.Append("busybox ").Append(busyboxPackageVersion).Append('\n');
+        foreach (DebPackage package in packages.OrderBy(p => p.Name, StringComparer.Ordinal))
+        {
+            text.Append("package ").Append(package.Name).Append(' ').Append(package.Version).Append('\n');
+        }
+
         text.Append("modules ").AppendJoin(',', modules).Append('\n');
         foreach (GuestFile file in files.OrderBy(f => f.Path, StringComparer.Ordinal))
         {

@@ -1,3 +1,6 @@
+using Hospes.Core.Errors;
+using Hospes.Storage.Tiny.Ssh;
+
 namespace Hospes.Storage.Tiny;
 
 /// <summary>What the tiny guest promises its callers: the marker it prints, the kernel parameters it reads, where things are.</summary>
@@ -8,6 +11,19 @@ public static class TinyGuest
 
     /// <summary>Kernel command line parameter naming the guest: <c>hospes.name=web7</c> sets the hostname.</summary>
     public const string NameParameter = "hospes.name";
+
+    /// <summary>
+    /// Kernel command line parameter with a public key root may log in with over SSH:
+    /// <c>hospes.sshkey=ssh-ed25519:AAAAC3Nza...</c> (the key's space made a colon, no comment; see
+    /// <see cref="SshKeyArgument"/>). May be given several times. With at least one key and a NIC, the guest runs an SSH
+    /// server (dropbear, key logins only) on port <see cref="SshPort"/> once its init script is done.
+    /// </summary>
+    public const string SshKeyParameter = "hospes.sshkey";
+
+    /// <summary>The user an SSH key logs in as; its shell is busybox sh with the applets on PATH.</summary>
+    public const string SshUser = "root";
+
+    public const int SshPort = 22;
 
     /// <summary>The hostname when the command line has no <see cref="NameParameter"/>.</summary>
     public const string DefaultHostname = "tiny";
@@ -28,7 +44,28 @@ public static class TinyGuest
 
     public const string KernelFileName = "vmlinuz";
 
+    /// <summary>A gzip'd cpio archive followed by an uncompressed one (the SSH server); the kernel unpacks both.</summary>
     public const string InitrdFileName = "initrd.gz";
 
     public const string ManifestFileName = "image.json";
+
+    /// <summary>
+    /// The kernel parameter that authorizes <paramref name="openSshPublicKeyLine"/> (a line of an OpenSSH .pub file):
+    /// <c>hospes.sshkey=TYPE:BASE64</c>, the comment dropped. Refuses a line that is not a public key.
+    /// </summary>
+    public static Result<string> SshKeyArgument(string openSshPublicKeyLine)
+    {
+        Result<(string Type, string Blob)> key = SshPublicKey.Parse(openSshPublicKeyLine);
+        if (!key.IsOk)
+        {
+            return key.Error;
+        }
+
+        string argument = $"{SshKeyParameter}={key.Value.Type}:{key.Value.Blob}";
+        return argument.Length <= SshPublicKey.MaxArgumentLength
+            ? argument
+            : HospesError.Invalid(
+                $"SSH public key {key.Value.Type} is {argument.Length} characters as a kernel parameter, more than the {SshPublicKey.MaxArgumentLength} "
+                + "the tiny guest takes (the whole command line holds 2048); use an ed25519 key");
+    }
 }

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using Hospes.Core.Errors;
 using Hospes.Core.Json;
+using Hospes.Storage.Tiny.Elf;
 using Hospes.Storage.Tiny.Initramfs;
 using Hospes.Storage.Tiny.Modules;
+using Hospes.Storage.Tiny.Ssh;
 using Hospes.Storage.Tiny.Tools;
 
 namespace Hospes.Storage.Tiny;
 
-/// <summary>Turns the two downloaded packages into a finished image directory: kernel, initramfs, manifest.</summary>
+/// <summary>Turns the downloaded packages into a finished image directory: kernel, initramfs, manifest.</summary>
 internal static class TinyImageAssembler
 {
     /// <summary>The directory under the work directory that becomes the image.</summary>
@@ -18,17 +20,19 @@ internal static class TinyImageAssembler
     public static async Task<Result<TinyImageManifest>> AssembleAsync(
         string work,
         TinyInputs inputs,
-        string kernelDeb,
-        string busyboxDeb,
+        TinyPackageFiles debs,
+        string kernelFlavour,
         string imageDir,
         DateTimeOffset builtAt,
         IProgress<string>? progress,
         CancellationToken ct)
     {
-        progress?.Report($"unpacking {inputs.Kernel.Name} and {inputs.Busybox.Name}");
+        progress?.Report($"unpacking {inputs.Kernel.Name}, {inputs.Busybox.Name} and {string.Join(", ", inputs.Ssh.Select(p => p.Name))}");
         string kernelRoot = Path.Combine(work, "kernel");
         string busyboxRoot = Path.Combine(work, "busybox");
-        foreach ((string deb, string into) in ((string, string)[])[(kernelDeb, kernelRoot), (busyboxDeb, busyboxRoot)])
+        string sshRoot = Path.Combine(work, "ssh");
+        (string Deb, string Into)[] unpacks = [(debs.KernelDeb, kernelRoot), (debs.BusyboxDeb, busyboxRoot), .. debs.SshDebs.Select(d => (d, sshRoot))];
+        foreach ((string deb, string into) in unpacks)
         {
             Result<ToolResult> unpack = await ToolRunner.RunAsync("dpkg-deb", ["-x", deb, into], null, ct).ConfigureAwait(false);
             if (!unpack.IsOk)
@@ -76,22 +80,35 @@ internal static class TinyImageAssembler
         }
 
         string[] applets = list.Value.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        InitramfsLayout layout = await TinyInitramfs.ComposeAsync(busybox, applets, inputs.KernelVersion, modules.Value, ct).ConfigureAwait(false);
+        Result<IReadOnlyList<ProgramFile>> ssh = await SharedLibraryResolver
+            .ResolveAsync(sshRoot, Dropbear.Program, $"{Dropbear.Package} and its dependencies", ct)
+            .ConfigureAwait(false);
+        if (!ssh.IsOk)
+        {
+            return ssh.Error;
+        }
+
+        progress?.Report($"ssh: {string.Join(" ", ssh.Value.Select(f => Path.GetFileName(f.GuestPath)))}");
+        InitramfsArchives initramfs = await TinyInitramfs.ComposeAsync(busybox, applets, inputs.KernelVersion, modules.Value, ssh.Value, ct).ConfigureAwait(false);
 
         string staging = Path.Combine(work, StagingName);
         Directory.CreateDirectory(staging);
         progress?.Report("writing initramfs");
-        long initrdSize = await TinyInitramfs.WriteAsync(layout, Path.Combine(staging, TinyGuest.InitrdFileName), ct).ConfigureAwait(false);
+        long initrdSize = await TinyInitramfs.WriteAsync(initramfs, Path.Combine(staging, TinyGuest.InitrdFileName), ct).ConfigureAwait(false);
         File.Copy(vmlinuz, Path.Combine(staging, TinyGuest.KernelFileName));
-        progress?.Report($"initramfs: {layout.Entries.Count()} entries, {initrdSize / 1024} KiB");
+        progress?.Report($"initramfs: {initramfs.Entries.Count()} entries, {initrdSize / 1024} KiB");
 
         var manifest = new TinyImageManifest
         {
+            // The store names images by their directory: a second tiny image (e.g. the generic kernel's) is not "tiny".
+            Name = Path.GetFileName(imageDir),
             Kernel = Path.Combine(imageDir, TinyGuest.KernelFileName),
             Initrd = Path.Combine(imageDir, TinyGuest.InitrdFileName),
             KernelVersion = inputs.KernelVersion,
             KernelPackageVersion = inputs.Kernel.Version,
             BusyboxPackageVersion = inputs.Busybox.Version,
+            DropbearPackageVersion = inputs.Ssh.Single(p => p.Name == Dropbear.Package).Version,
+            KernelFlavour = kernelFlavour,
             InputsHash = inputs.Hash,
             BuiltAt = builtAt,
         };

@@ -1,18 +1,20 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Hospes.Core.Errors;
 using Hospes.Core.Json;
 using Hospes.Storage.Tiny.Apt;
+using Hospes.Storage.Tiny.Ssh;
 using Hospes.Storage.Tiny.Tools;
 
 namespace Hospes.Storage.Tiny;
 
 /// <summary>
-/// Builds the tiny guest (`hospes image build tiny`): Debian's cloud kernel plus an initramfs of busybox-static, the
-/// virtio drivers and Hospes's boot scripts. Skips the work when the inputs are unchanged; swaps the result in atomically.
+/// Builds the tiny guest (`hospes image build tiny`): a Debian kernel (the cloud flavour unless told otherwise) plus an
+/// initramfs of busybox-static, the virtio drivers, dropbear with its libraries and Hospes's boot scripts. Skips the work
+/// when the inputs are unchanged; swaps the result in atomically.
 /// </summary>
-public sealed class TinyImageBuilder
+public sealed partial class TinyImageBuilder
 {
-    internal const string KernelMetapackage = "linux-image-cloud-amd64";
     internal const string KernelPackagePrefix = "linux-image-";
     internal const string BusyboxPackage = "busybox-static";
 
@@ -29,23 +31,22 @@ public sealed class TinyImageBuilder
     {
         string imageDir = Path.GetFullPath(_options.ImageDir);
         string cacheDir = Path.GetFullPath(_options.CacheDir);
-
-        progress?.Report($"resolving {KernelMetapackage} and {BusyboxPackage} with apt");
-        Result<DebPackage> kernel = await AptClient.ResolveMetapackageAsync(KernelMetapackage, KernelPackagePrefix, ct).ConfigureAwait(false);
-        if (!kernel.IsOk)
+        if (!Flavour().IsMatch(_options.KernelFlavour))
         {
-            return kernel.Error;
+            return HospesError.Invalid(
+                $"kernel flavour '{_options.KernelFlavour}' is not a Debian kernel flavour; use {TinyImageOptions.CloudKernel} or {TinyImageOptions.GenericKernel}");
         }
 
-        Result<DebPackage> busybox = await AptClient.ShowAsync(BusyboxPackage, ct).ConfigureAwait(false);
-        if (!busybox.IsOk)
+        string metapackage = KernelPackagePrefix + _options.KernelFlavour;
+        progress?.Report($"resolving {metapackage}, {BusyboxPackage} and {Dropbear.Package} with apt");
+        Result<TinyInputs> inputs = await ResolveAsync(metapackage, ct).ConfigureAwait(false);
+        if (!inputs.IsOk)
         {
-            return busybox.Error;
+            return inputs.Error;
         }
 
-        var inputs = new TinyInputs(kernel.Value, busybox.Value);
         TinyImageManifest? current = ReadManifest(imageDir);
-        if (!force && current is not null && current.InputsHash == inputs.Hash && File.Exists(current.Kernel) && File.Exists(current.Initrd))
+        if (!force && current is not null && current.InputsHash == inputs.Value.Hash && File.Exists(current.Kernel) && File.Exists(current.Initrd))
         {
             progress?.Report($"tiny image in {imageDir} is up to date (kernel {current.KernelVersion})");
             return new TinyImageBuildResult(current, Rebuilt: false);
@@ -53,7 +54,7 @@ public sealed class TinyImageBuilder
 
         try
         {
-            return await RebuildAsync(inputs, imageDir, cacheDir, progress, ct).ConfigureAwait(false);
+            return await RebuildAsync(inputs.Value, imageDir, cacheDir, progress, ct).ConfigureAwait(false);
         }
         catch (HospesException e)
         {
@@ -80,19 +81,43 @@ public sealed class TinyImageBuilder
         }
     }
 
+    /// <summary>Every package version the image is made of, with three apt-cache runs (each reads the whole index).</summary>
+    private static async Task<Result<TinyInputs>> ResolveAsync(string metapackage, CancellationToken ct)
+    {
+        Result<string> kernel = await AptClient.MetapackageTargetAsync(metapackage, KernelPackagePrefix, ct).ConfigureAwait(false);
+        if (!kernel.IsOk)
+        {
+            return kernel.Error;
+        }
+
+        Result<IReadOnlyList<string>> ssh = await AptClient.DependencyNamesAsync(Dropbear.Package, ct).ConfigureAwait(false);
+        if (!ssh.IsOk)
+        {
+            return ssh.Error;
+        }
+
+        Result<IReadOnlyDictionary<string, DebPackage>> shown = await AptClient
+            .ShowAllAsync([kernel.Value, BusyboxPackage, .. ssh.Value.Where(p => p != kernel.Value && p != BusyboxPackage)], ct)
+            .ConfigureAwait(false);
+        if (!shown.IsOk)
+        {
+            return shown.Error;
+        }
+
+        Result<IReadOnlyList<DebPackage>> sshPackages = PackageClosure.Walk(Dropbear.Package, shown.Value);
+        return sshPackages.IsOk
+            ? new TinyInputs(shown.Value[kernel.Value], shown.Value[BusyboxPackage], sshPackages.Value)
+            : sshPackages.Error;
+    }
+
     private async Task<Result<TinyImageBuildResult>> RebuildAsync(
         TinyInputs inputs, string imageDir, string cacheDir, IProgress<string>? progress, CancellationToken ct)
     {
-        Result<string> kernelDeb = await AptClient.FetchAsync(inputs.Kernel, cacheDir, progress, ct).ConfigureAwait(false);
-        if (!kernelDeb.IsOk)
+        Result<IReadOnlyList<string>> debs = await AptClient.FetchAllAsync([inputs.Kernel, inputs.Busybox, .. inputs.Ssh], cacheDir, progress, ct)
+            .ConfigureAwait(false);
+        if (!debs.IsOk)
         {
-            return kernelDeb.Error;
-        }
-
-        Result<string> busyboxDeb = await AptClient.FetchAsync(inputs.Busybox, cacheDir, progress, ct).ConfigureAwait(false);
-        if (!busyboxDeb.IsOk)
-        {
-            return busyboxDeb.Error;
+            return debs.Error;
         }
 
         string parent = Path.GetDirectoryName(imageDir) ?? throw new ArgumentException($"image directory {imageDir} has no parent");
@@ -100,8 +125,9 @@ public sealed class TinyImageBuilder
         string work = TempDirectory.CreateIn(parent, Path.GetFileName(imageDir) + ".build");
         try
         {
+            var packages = new TinyPackageFiles(debs.Value[0], debs.Value[1], debs.Value.Skip(2).ToList());
             Result<TinyImageManifest> built = await TinyImageAssembler
-                .AssembleAsync(work, inputs, kernelDeb.Value, busyboxDeb.Value, imageDir, _time.GetUtcNow(), progress, ct)
+                .AssembleAsync(work, inputs, packages, _options.KernelFlavour, imageDir, _time.GetUtcNow(), progress, ct)
                 .ConfigureAwait(false);
             if (!built.IsOk)
             {
@@ -117,4 +143,7 @@ public sealed class TinyImageBuilder
             TempDirectory.TryDelete(work);
         }
     }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]*$")]
+    private static partial Regex Flavour();
 }

@@ -3,6 +3,7 @@ namespace Hospes.Storage.Tiny;
 /// <summary>image.json of the tiny image: what it is made of and how to boot it.</summary>
 public sealed record TinyImageManifest
 {
+    /// <summary>The image directory's name, <see cref="TinyGuest.ImageName"/> unless the caller chose another directory.</summary>
     public string Name { get; init; } = TinyGuest.ImageName;
 
     /// <summary>Absolute path of the kernel (bzImage) in the image directory.</summary>
@@ -19,6 +20,12 @@ public sealed record TinyImageManifest
 
     /// <summary>Debian version of busybox-static.</summary>
     public required string BusyboxPackageVersion { get; init; }
+
+    /// <summary>Debian version of dropbear-bin, the SSH server; null in images built before the guest had one.</summary>
+    public string? DropbearPackageVersion { get; init; }
+
+    /// <summary>The Debian kernel flavour (<see cref="TinyImageOptions.KernelFlavour"/>).</summary>
+    public string KernelFlavour { get; init; } = TinyImageOptions.CloudKernel;
 
     /// <summary>SHA-256 over everything the image is built from; a build with equal inputs is skipped.</summary>
     public required string InputsHash { get; init; }

@@ -3,7 +3,7 @@ using Hospes.Integration.Tests.Support;
 
 namespace Hospes.Integration.Tests.Machines;
 
-/// <summary>Config keys that change the machine: HVM, cpus pinning, vifs.</summary>
+/// <summary>Config keys that change the machine: HVM, cpus pinning (vifs: Network/NetworkTests).</summary>
 [Collection(HospesTests.Name)]
 public sealed class MachineTests(TinyImage image) : IAsyncLifetime
 {
@@ -42,32 +42,5 @@ public sealed class MachineTests(TinyImage image) : IAsyncLifetime
             string allowed = File.ReadAllLines(Path.Combine(thread, "status")).Single(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal));
             Assert.Equal("Cpus_allowed_list:\t1", allowed);
         }
-    }
-
-    [Fact]
-    public async Task Vif_GivesTheGuestANicWithTheConfiguredMac_AndAnAddressOverUserModeNetworking()
-    {
-        await Guest.CreateAsync(_d, "net", "vif = [ 'mac=AA:00:00:03:B2:2E' ]");
-
-        VmInfo info = await _d.InfoAsync("net");
-        Assert.Equal("aa:00:00:03:b2:2e", Assert.Single(info.Spec!.Vifs).Mac);
-        await using GuestConsole console = await _d.OpenConsoleAsync("net");
-        await console.SendLineAsync("cat /sys/class/net/eth0/address");
-        await console.WaitForAsync(@"^aa:00:00:03:b2:2e\r?$");
-        await console.SendLineAsync("for i in $(seq 1 50); do ip -4 addr show eth0 | grep -q 'inet ' && break; sleep 0.2; done; ip -4 addr show eth0 | grep -o 'inet [0-9.]*'");
-        await console.WaitForAsync(@"^inet 10\.0\.2\.15\r?$");
-    }
-
-    [Fact]
-    public async Task AVifWithoutMac_GetsOneThatStaysForTheVmsLife()
-    {
-        await Guest.CreateAsync(_d, "net", "vif = [ '' ]");
-        string mac = Assert.Single((await _d.InfoAsync("net")).Spec!.Vifs).Mac!;
-        Assert.Matches("^52:54:00:[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}$", mac);
-
-        (await _d.CliAsync("destroy", "net")).Ok();
-        (await _d.CliAsync("start", "net")).Ok();
-
-        Assert.Equal(mac, Assert.Single((await _d.InfoAsync("net")).Spec!.Vifs).Mac);
     }
 }

@@ -7,7 +7,8 @@ namespace Hospes.Integration.Tests.Reliability;
 [Collection(HospesTests.Name)]
 public sealed class BootReliabilityTests(TinyImage image, ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int Boots = 30;
+    // The hang this guards against (microvm under TCG without tsc_early_khz) hit 13 of 20 boots: 15 in a row catch it.
+    private const int Boots = 15;
     private Daemon _d = null!;
 
     public async Task InitializeAsync() => _d = await Daemon.StartAsync(image);
@@ -15,7 +16,7 @@ public sealed class BootReliabilityTests(TinyImage image, ITestOutputHelper outp
     public async Task DisposeAsync() => await _d.DisposeAsync();
 
     [Fact]
-    public async Task TheTinyGuest_Boots30TimesInARow_WithoutAHang()
+    public async Task TheTinyGuest_Boots15TimesInARow_WithoutAHang()
     {
         string cfg = _d.WriteConfig("boot.cfg", Guest.Config("boot"));
         (await _d.CliAsync("define", cfg)).Ok();

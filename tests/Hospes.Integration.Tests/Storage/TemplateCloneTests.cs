@@ -8,10 +8,20 @@ namespace Hospes.Integration.Tests.Storage;
 public sealed class TemplateCloneTests(TinyImage image) : IAsyncLifetime
 {
     private Daemon _d = null!;
+    private NetNs _ns = null!;
 
-    public async Task InitializeAsync() => _d = await Daemon.StartAsync(image);
+    // The VMs have a vif on the default network: hospesd runs in a namespace of the test's own.
+    public async Task InitializeAsync()
+    {
+        _ns = await NetNs.CreateAsync();
+        _d = await Daemon.StartAsync(image, _ns);
+    }
 
-    public async Task DisposeAsync() => await _d.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _d.DisposeAsync();
+        await _ns.DisposeAsync();
+    }
 
     [Fact]
     public async Task LinkedClones_ReadTheTemplatesData_SeeOnlyTheirOwnWrites_AndLeaveTheBaseUnchanged()
@@ -39,6 +49,8 @@ public sealed class TemplateCloneTests(TinyImage image) : IAsyncLifetime
         var clones = vms.Where(v => v.Name.StartsWith("c-", StringComparison.Ordinal)).ToList();
         Assert.Equal(3, clones.Select(v => v.Uuid).Distinct().Count());
         Assert.Equal(3, clones.Select(v => v.Spec!.Vifs.Single().Mac).Distinct().Count());
+        Assert.Equal(3, clones.Select(v => v.Spec!.Vifs.Single().Ip).Distinct().Count());
+        Assert.All(clones, v => Assert.StartsWith("10.254.", v.Spec!.Vifs.Single().Ip, StringComparison.Ordinal));
         foreach (VmInfo c in clones)
         {
             string disk = c.Spec!.Disks.Single().Target;

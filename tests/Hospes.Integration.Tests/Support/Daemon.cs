@@ -14,10 +14,14 @@ public sealed class Daemon : IAsyncDisposable
 {
     private Process? _process;
 
-    private Daemon(string dir)
+    private Daemon(string dir, NetNs? netns)
     {
         Dir = dir;
+        Netns = netns;
     }
+
+    /// <summary>The network namespace hospesd runs in; null for the test's own.</summary>
+    public NetNs? Netns { get; }
 
     public string Dir { get; }
 
@@ -29,9 +33,13 @@ public sealed class Daemon : IAsyncDisposable
 
     public int Pid => _process?.Id ?? 0;
 
-    public static async Task<Daemon> StartAsync(TinyImage? image)
+    /// <summary>A VM with a vif needs <paramref name="netns"/>: networks are made only inside namespaces tests own.</summary>
+    public static async Task<Daemon> StartAsync(TinyImage? image, NetNs? netns = null)
     {
-        var daemon = new Daemon(Directory.CreateTempSubdirectory("hit-").FullName);
+        var daemon = new Daemon(Directory.CreateTempSubdirectory("hit-").FullName, netns);
+
+        // dnsmasq reads its files as nobody: the folders above them must be searchable, as /var/lib/hospes is.
+        File.SetUnixFileMode(daemon.Dir, (UnixFileMode)0b111_001_001);
         image?.CopyInto(Path.Combine(daemon.StateDir, "images"));
         await daemon.StartProcessAsync();
         return daemon;
@@ -100,6 +108,9 @@ public sealed class Daemon : IAsyncDisposable
 
     public IReadOnlyList<int> Qemus() => Support.Qemus.WithArgument(Dir + "/");
 
+    /// <summary>dnsmasq processes of this hospesd's networks (their files are in its state dir).</summary>
+    public IReadOnlyList<int> Dnsmasqs() => Support.Qemus.WithArgument(Dir + "/", "dnsmasq");
+
     /// <summary>Sockets and pid files of VMs left in the run dir (the API socket aside).</summary>
     public IReadOnlyList<string> RuntimeFiles() =>
         [.. Directory.EnumerateFiles(Dir).Where(f => f.EndsWith(".qmp", StringComparison.Ordinal) || f.EndsWith(".console", StringComparison.Ordinal) || f.EndsWith(".pid", StringComparison.Ordinal))];
@@ -116,7 +127,7 @@ public sealed class Daemon : IAsyncDisposable
             p.Dispose();
         }
 
-        foreach (int pid in Qemus())
+        foreach (int pid in Qemus().Concat(Dnsmasqs()))
         {
             Support.Qemus.Kill(pid);
             await Support.Qemus.WaitGoneAsync(pid, TimeSpan.FromSeconds(10));
@@ -146,7 +157,8 @@ public sealed class Daemon : IAsyncDisposable
     {
         // Its output goes to a file through the shell, so nothing ties hospesd's life to pipes of ours.
         var sh = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true };
-        foreach (string a in (string[])["-c", "exec \"$0\" \"$@\" >>\"$HOSPESD_LOG\" 2>&1", Repo.Hospesd, "--state-dir", StateDir, "--socket", Socket])
+        string[] daemon = Netns is { } ns ? ["ip", "netns", "exec", ns.Name, Repo.Hospesd] : [Repo.Hospesd];
+        foreach (string a in (string[])["-c", "exec \"$0\" \"$@\" >>\"$HOSPESD_LOG\" 2>&1", .. daemon, "--state-dir", StateDir, "--socket", Socket])
         {
             sh.ArgumentList.Add(a);
         }

@@ -5,7 +5,10 @@ namespace Hospes.Integration.Tests.Support;
 /// <summary>QEMU processes as /proc shows them, found by a path in their command line.</summary>
 internal static class Qemus
 {
-    public static IReadOnlyList<int> WithArgument(string fragment)
+    public static IReadOnlyList<int> WithArgument(string fragment) => WithArgument(fragment, "/usr/bin/qemu-system");
+
+    /// <summary>Processes whose command line starts with <paramref name="program"/> and holds <paramref name="fragment"/>.</summary>
+    public static IReadOnlyList<int> WithArgument(string fragment, string program)
     {
         var pids = new List<int>();
         foreach (string dir in Directory.EnumerateDirectories("/proc"))
@@ -18,7 +21,7 @@ internal static class Qemus
             try
             {
                 string cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (cmdline.StartsWith("/usr/bin/qemu-system", StringComparison.Ordinal) && cmdline.Contains(fragment, StringComparison.Ordinal) && IsAlive(pid))
+                if (cmdline.Contains(program, StringComparison.Ordinal) && cmdline.Contains(fragment, StringComparison.Ordinal) && IsAlive(pid))
                 {
                     pids.Add(pid);
                 }

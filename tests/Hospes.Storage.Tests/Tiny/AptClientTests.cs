@@ -20,6 +20,37 @@ public sealed class AptClientTests : IDisposable
     }
 
     [Fact]
+    public async Task ShowAll_SeveralPackages_GivesEachWithItsDependsFields()
+    {
+        var shown = await AptClient.ShowAllAsync(["dropbear-bin", "libc6", "busybox-static"], CancellationToken.None);
+
+        Assert.True(shown.IsOk, shown.Error?.Message);
+        Assert.Equal(["busybox-static", "dropbear-bin", "libc6"], shown.Value.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("libtomcrypt1", shown.Value["dropbear-bin"].Depends, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ShowAll_OneUnknownPackage_IsRefusedNamingIt()
+    {
+        var shown = await AptClient.ShowAllAsync(["libc6", "hospes-no-such-package"], CancellationToken.None);
+
+        Assert.False(shown.IsOk);
+        Assert.StartsWith("cannot resolve hospes-no-such-package: apt knows no installable version of it;", shown.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DependencyNames_Dropbear_ReachesLibcAndItsDependencies()
+    {
+        var names = await AptClient.DependencyNamesAsync("dropbear-bin", CancellationToken.None);
+
+        Assert.True(names.IsOk, names.Error?.Message);
+        Assert.Contains("dropbear-bin", names.Value);
+        Assert.Contains("libtomcrypt1", names.Value);
+        Assert.Contains("libgmp10", names.Value);
+        Assert.Contains("libc6", names.Value);
+    }
+
+    [Fact]
     public async Task Show_UnknownPackage_SaysWhatAptSaidAndHowToFixIt()
     {
         var package = await AptClient.ShowAsync("hospes-no-such-package", CancellationToken.None);

@@ -30,6 +30,15 @@ public sealed class DebControlTests
     }
 
     [Fact]
+    public void ParseStanzas_ReadsEveryStanza()
+    {
+        var stanzas = DebControl.ParseStanzas(AptCacheShow);
+
+        Assert.Equal(["6.1.192-2", "6.1.176-1"], stanzas.Select(s => s["Version"]));
+        Assert.Equal("linux-image-cloud-amd64", stanzas[1]["Package"]);
+    }
+
+    [Fact]
     public void DependencyNames_DropVersionsArchitecturesAndKeepAlternatives() =>
         Assert.Equal(
             ["kmod", "linux-base", "initramfs-tools", "linux-initramfs-tool", "libc6"],

@@ -46,7 +46,7 @@ public sealed class TinyBootTests : IDisposable
     }
 
     [Fact]
-    public async Task Boot_WithVirtioNic_GetsDhcpLeaseInTheBackground()
+    public async Task Boot_WithVirtioNicAndNoSshKey_GetsDhcpLeaseInTheBackgroundAndRunsNoSshServer()
     {
         await using QemuGuest guest = QemuGuest.Start(_image.Image, TinyMachine.Microvm, _dir.Path, nic: true);
         await guest.WaitForAsync(TinyGuest.ReadyMarker);
@@ -58,6 +58,7 @@ public sealed class TinyBootTests : IDisposable
         Assert.Contains("inet 10.0.2.15/24", addr, StringComparison.Ordinal);
         Assert.Contains("default via 10.0.2.2 dev eth0", addr, StringComparison.Ordinal);
         Assert.Contains("virtio_net", await guest.RunAsync("lsmod"), StringComparison.Ordinal);
+        Assert.Equal("none", await guest.RunAsync("pidof dropbear || echo none"));
     }
 
     [Fact]

@@ -45,6 +45,8 @@ public sealed class TinyImageBuilderTests : IDisposable
         Assert.Equal("quiet", root.GetProperty("default_cmdline").GetString());
         Assert.True(root.TryGetProperty("kernel_package_version", out _));
         Assert.True(root.TryGetProperty("busybox_package_version", out _));
+        Assert.Matches(@"^\d{4}\.\d+-", root.GetProperty("dropbear_package_version").GetString());
+        Assert.Equal("cloud-amd64", root.GetProperty("kernel_flavour").GetString());
         Assert.True(root.TryGetProperty("built_at", out _));
         TinyImageManifest? read = TinyImageBuilder.ReadManifest(imageDir);
         Assert.NotNull(read);
@@ -54,22 +56,45 @@ public sealed class TinyImageBuilderTests : IDisposable
     }
 
     [Fact]
-    public async Task Build_Initramfs_HoldsBusyboxAppletLinksModulesAndScripts()
+    public async Task Build_Initramfs_HoldsBusyboxAppletLinksModulesScriptsAndSshServer()
     {
-        string cpio = _dir.Combine("initrd.cpio");
-        await using (var gz = new GZipStream(File.OpenRead(_image.Image.Initrd), CompressionMode.Decompress))
-        await using (var raw = File.Create(cpio))
+        // A gzip'd archive, then an uncompressed one at a 4-byte boundary (GZipStream, like zcat, stops after the first).
+        byte[] initrd = await File.ReadAllBytesAsync(_image.Image.Initrd);
+        string compressed = _dir.Combine("compressed.cpio");
+        await using (var gz = new GZipStream(new MemoryStream(initrd), CompressionMode.Decompress))
+        await using (var raw = File.Create(compressed))
         {
             await gz.CopyToAsync(raw);
         }
 
-        string[] listing = (await Tool.RunAsync("cpio", "-t", "-v", "--quiet", "-F", cpio)).Split('\n');
+        string stored = _dir.Combine("stored.cpio");
+        await File.WriteAllBytesAsync(stored, initrd.AsMemory(StoredArchiveOffset(initrd)));
+        string[] storedListing = (await Tool.RunAsync("cpio", "-t", "-v", "--quiet", "-F", stored)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string[] listing = [.. (await Tool.RunAsync("cpio", "-t", "-v", "--quiet", "-F", compressed)).Split('\n'), .. storedListing];
         string modules = $"lib/modules/{_image.Image.KernelVersion}";
 
         Assert.Contains(listing, l => l.EndsWith(" init -> /bin/busybox", StringComparison.Ordinal));
         Assert.Contains(listing, l => l.EndsWith(" sbin/acpid -> /bin/busybox", StringComparison.Ordinal));
         Assert.Contains(listing, l => l.StartsWith("crw-------", StringComparison.Ordinal) && l.EndsWith(" dev/console", StringComparison.Ordinal));
         Assert.Contains(listing, l => l.StartsWith("-rwxr-xr-x", StringComparison.Ordinal) && l.EndsWith(" etc/rc", StringComparison.Ordinal));
+        // What network tests run in the guest.
+        foreach (string applet in (string[])["bin/ping", "usr/bin/nc", "sbin/ip", "usr/bin/wget", "sbin/udhcpc"])
+        {
+            Assert.Contains(listing, l => l.EndsWith($" {applet} -> /bin/busybox", StringComparison.Ordinal));
+        }
+
+        // dropbear, its loader and exactly the libraries its DT_NEEDED entries reach; none of its client tools.
+        Assert.Contains(listing, l => l.StartsWith("-rwxr-xr-x", StringComparison.Ordinal) && l.EndsWith(" usr/sbin/dropbear", StringComparison.Ordinal));
+        Assert.Contains(listing, l => l.StartsWith("-rwxr-xr-x", StringComparison.Ordinal) && l.EndsWith(" lib64/ld-linux-x86-64.so.2", StringComparison.Ordinal));
+        Assert.Equal(
+            ["libc.so.6", "libcrypt.so.1", "libgmp.so.10", "libtomcrypt.so.1", "libtommath.so.1", "libz.so.1"],
+            listing.Select(l => l.Split(' ')[^1]).Where(p => p.StartsWith("lib/x86_64-linux-gnu/", StringComparison.Ordinal)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(listing, l => l.Contains("dbclient", StringComparison.Ordinal) || l.Contains("dropbearkey", StringComparison.Ordinal));
+        Assert.Contains(listing, l => l.StartsWith("drwx------", StringComparison.Ordinal) && l.EndsWith(" root/.ssh", StringComparison.Ordinal));
+        // The binaries are stored uncompressed: gunzip under TCG would cost boot time.
+        Assert.Contains(storedListing, l => l.EndsWith(" usr/sbin/dropbear", StringComparison.Ordinal));
+        Assert.DoesNotContain(storedListing, l => l.Contains("busybox", StringComparison.Ordinal));
+
         foreach (string module in (string[])["virtio_ring", "virtio_mmio", "virtio_pci", "virtio_blk", "virtio_net", "failover", "virtio_rng", "button", "evdev", "pvpanic_mmio"])
         {
             Assert.Contains(listing, l => l.EndsWith($" {modules}/{module}.ko", StringComparison.Ordinal));
@@ -126,6 +151,20 @@ public sealed class TinyImageBuilderTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
+
+    /// <summary>The first cpio magic at a 4-byte boundary after the gzip header (a chance match in gzip data is ~2^-48 per place).</summary>
+    private static int StoredArchiveOffset(byte[] initrd)
+    {
+        for (int at = 4; at + 6 <= initrd.Length; at += 4)
+        {
+            if (initrd.AsSpan(at, 6).SequenceEqual("070701"u8))
+            {
+                return at;
+            }
+        }
+
+        throw new InvalidDataException("the initrd has no uncompressed cpio archive after its gzip'd one");
+    }
 
     private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 }

@@ -14,6 +14,9 @@ internal sealed record DebPackage
 
     public string Depends { get; init; } = "";
 
+    /// <summary>Pre-Depends: installed before this package; for the guest it counts like Depends.</summary>
+    public string PreDepends { get; init; } = "";
+
     /// <summary>The file name apt-get download gives this version (the epoch's ':' escaped as %3a).</summary>
     public string FileName => $"{Name}_{Version.Replace(":", "%3a", StringComparison.Ordinal)}_{Architecture}.deb";
 }

@@ -67,7 +67,8 @@ internal static class GuestFiles
 
             # The ready marker, once per boot (the initramfs root is new at every boot): printed by the
             # console shell itself, so input sent after it is read by a shell rather than lost on a closed tty.
-            if [ ! -e /run/hospes-ready ]; then
+            # SSH login shells read this file too; they must not take the marker from the console.
+            if [ -z "$SSH_CONNECTION" ] && [ ! -e /run/hospes-ready ]; then
               : > /run/hospes-ready
               echo {{TinyGuest.ReadyMarker}}
             fi
@@ -75,6 +76,8 @@ internal static class GuestFiles
             """),
         new("etc/passwd", Regular, "root:x:0:0:root:/root:/bin/sh\n"),
         new("etc/group", Regular, "root:x:0:\n"),
+        // dropbear lets a user in only with a shell listed here.
+        new("etc/shells", Regular, "/bin/sh\n"),
         new("etc/hosts", Regular, "127.0.0.1 localhost\n"),
     ];
 

@@ -1,3 +1,5 @@
+using Hospes.Storage.Tiny.Ssh;
+
 namespace Hospes.Storage.Tiny.Initramfs;
 
 /// <summary>/etc/rc, run once by init at boot. Everything before the ready marker is on the boot-time path: keep it lean.</summary>
@@ -8,7 +10,7 @@ internal static class RcScript
     public static string Content { get; } = $$"""
         #!/bin/sh
         # Hospes tiny guest bring-up: the basic mounts, drivers for the devices present only (each insmod costs time
-        # under TCG), acpid for the power button, hostname, disk, network, then the ready marker.
+        # under TCG), acpid for the power button, hostname and SSH keys, disk, network, the SSH server, then the ready marker.
         export PATH=/sbin:/bin:/usr/sbin:/usr/bin
         mount -t proc proc /proc
         mount -t sysfs sysfs /sys
@@ -80,9 +82,13 @@ internal static class RcScript
           acpid_pid=$!
         fi
 
+        # The name, and the SSH keys root may log in with ("TYPE:BASE64", the key line's space made a colon).
         name={{TinyGuest.DefaultHostname}}
         for arg in $cmdline; do
-          case $arg in {{TinyGuest.NameParameter}}=?*) name=${arg#*=} ;; esac
+          case $arg in
+            {{TinyGuest.NameParameter}}=?*) name=${arg#*=} ;;
+            {{TinyGuest.SshKeyParameter}}=?*:?*) key=${arg#*=}; echo "${key%%:*} ${key#*:}" >> /root/.ssh/authorized_keys ;;
+          esac
         done
         hostname "$name"
 
@@ -108,6 +114,15 @@ internal static class RcScript
             tries=$((tries + 1))
             usleep 5000
           done
+        fi
+
+        # The SSH server comes last and in the background, so the ready marker does not wait for it. Only keys get in
+        # (-s: no passwords); host keys are made on the first connection (-R); logins get a pty from devpts.
+        if [ -s /root/.ssh/authorized_keys ] && [ -e /sys/class/net/eth0 ]; then
+          (
+            mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
+            exec dropbear -F -E -R -s -p {{TinyGuest.SshPort}} -P /run/dropbear.pid
+          ) < /dev/null >> /{{Dropbear.LogFile}} 2>&1 &
         fi
 
         # The ready marker comes from the console shell's /etc/profile, so what is typed after it reaches a shell.

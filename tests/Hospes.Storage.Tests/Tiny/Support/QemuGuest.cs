@@ -48,9 +48,20 @@ internal sealed class QemuGuest : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    /// <param name="nic">Adds a virtio NIC on QEMU's user-mode network (DHCP server at 10.0.2.2).</param>
+    /// <param name="nic">
+    /// Adds a NIC on QEMU's user-mode network (DHCP server at 10.0.2.2): virtio unless <paramref name="nicDevice"/> names
+    /// another QEMU device, e.g. e1000.
+    /// </param>
+    /// <param name="sshHostPort">Forwards 127.0.0.1:PORT on the host to the guest's SSH port (needs <paramref name="nic"/>).</param>
     public static QemuGuest Start(
-        TinyImageManifest image, TinyMachine machine, string workDir, string? disk = null, string cmdline = "", bool nic = false)
+        TinyImageManifest image,
+        TinyMachine machine,
+        string workDir,
+        string? disk = null,
+        string cmdline = "",
+        bool nic = false,
+        int? sshHostPort = null,
+        string? nicDevice = null)
     {
         string qmp = Path.Combine(workDir, $"qmp-{Guid.NewGuid():N}.sock");
         var info = new ProcessStartInfo("qemu-system-x86_64")
@@ -77,8 +88,14 @@ internal sealed class QemuGuest : IAsyncDisposable
 
         if (nic)
         {
-            string device = machine == TinyMachine.Microvm ? "virtio-net-device" : "virtio-net-pci";
-            args.AddRange(["-netdev", "user,id=n0", "-device", $"{device},netdev=n0"]);
+            string device = nicDevice ?? (machine == TinyMachine.Microvm ? "virtio-net-device" : "virtio-net-pci");
+            // Loopback only: nothing outside this host may reach the guest.
+            string forward = sshHostPort is { } port ? $",hostfwd=tcp:127.0.0.1:{port}-:{TinyGuest.SshPort}" : "";
+            args.AddRange(["-netdev", $"user,id=n0{forward}", "-device", $"{device},netdev=n0"]);
+        }
+        else if (sshHostPort is not null || nicDevice is not null)
+        {
+            throw new ArgumentException("an SSH port forward or NIC model needs nic: true", nameof(nic));
         }
 
         foreach (string arg in args)

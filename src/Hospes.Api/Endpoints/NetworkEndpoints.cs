@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Net.WebSockets;
+using Hospes.Contracts;
+using Hospes.Core.Errors;
+using Hospes.Host;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hospes.Api.Endpoints;
+
+/// <summary>Networks, a VM's vifs and port forwards, and a TCP relay into guests (what `hospes ssh` rides on).</summary>
+internal static class NetworkEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        RouteGroupBuilder networks = app.MapGroup("/v1/networks");
+        networks.MapGet("/", async (HospesHost h, CancellationToken ct) => Results.Json(await h.ListNetworksAsync(ct)));
+        networks.MapPost("/", async (NetworkCreateRequest request, HospesHost h, CancellationToken ct) =>
+            ApiResults.From(await h.CreateNetworkAsync(request, ct), StatusCodes.Status201Created));
+        networks.MapGet("/{name}", async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.GetNetworkAsync(name, ct)));
+        networks.MapDelete("/{name}", async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteNetworkAsync(name, ct)));
+
+        app.MapGet("/v1/vms/{vm}/vifs", (string vm, HospesHost h) => ApiResults.From(h.ListVifs(vm)));
+        app.MapGet("/v1/port-forwards", (HospesHost h) => ApiResults.From(h.ListPortForwards(null)));
+        app.MapGet("/v1/vms/{vm}/port-forwards", (string vm, HospesHost h) => ApiResults.From(h.ListPortForwards(vm)));
+        app.MapPost("/v1/vms/{vm}/port-forwards", async (string vm, PortForwardRequest request, HospesHost h, CancellationToken ct) =>
+            ApiResults.From(await h.AddPortForwardAsync(vm, request, ct), StatusCodes.Status201Created));
+        app.MapDelete("/v1/vms/{vm}/port-forwards/{protocol}/{hostPort:int}", async (string vm, string protocol, int hostPort, HospesHost h, CancellationToken ct) =>
+            ApiResults.From(await h.RemovePortForwardAsync(vm, protocol, hostPort, ct)));
+        app.MapGet("/v1/vms/{vm}/ssh", (string vm, HospesHost h) => ApiResults.From(h.SshTarget(vm)));
+        app.MapGet("/v1/vms/{vm}/tcp/{port:int}", RelayAsync);
+    }
+
+    /// <summary>
+    /// A WebSocket that is a TCP connection to the guest, made from hospesd's network namespace: the client needs
+    /// no route to the guest's network (hospesd may run in a namespace, or on another machine).
+    /// </summary>
+    private static async Task<IResult> RelayAsync(string vm, int port, HttpContext http, HospesHost h, CancellationToken ct)
+    {
+        if (!http.WebSockets.IsWebSocketRequest)
+        {
+            return ApiResults.Error(HospesError.Invalid("the TCP relay is a WebSocket: `hospes ssh` and `hospes tcp-proxy` use it"));
+        }
+
+        // Accepted first, so a failure reaches the client as the close reason (a refused upgrade carries no text).
+        using WebSocket ws = await http.WebSockets.AcceptWebSocketAsync();
+        Result<IPEndPoint> endpoint = h.GuestEndpoint(vm, port);
+        if (!endpoint.IsOk)
+        {
+            await CloseWithErrorAsync(ws, endpoint.Error.Message);
+            return Results.Empty;
+        }
+
+        using var tcp = new TcpClient();
+        try
+        {
+            using var connectLimit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            connectLimit.CancelAfter(TimeSpan.FromSeconds(10));
+            await tcp.ConnectAsync(endpoint.Value, connectLimit.Token);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            await CloseWithErrorAsync(ws, $"{vm}: cannot connect to {endpoint.Value}: {(e is SocketException s ? s.Message : "no answer in 10 s")}");
+            return Results.Empty;
+        }
+
+        NetworkStream stream = tcp.GetStream();
+        Task toGuest = Task.Run(async () =>
+        {
+            byte[] buffer = new byte[16384];
+            try
+            {
+                while (true)
+                {
+                    WebSocketReceiveResult r = await ws.ReceiveAsync(buffer, CancellationToken.None);
+                    if (r.MessageType == WebSocketMessageType.Close)
+                    {
+                        break;
+                    }
+
+                    await stream.WriteAsync(buffer.AsMemory(0, r.Count), CancellationToken.None);
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
+            {
+            }
+
+            tcp.Client.Shutdown(SocketShutdown.Send);
+        }, CancellationToken.None);
+
+        byte[] read = new byte[16384];
+        try
+        {
+            int n;
+            while ((n = await stream.ReadAsync(read, CancellationToken.None)) > 0)
+            {
+                await ws.SendAsync(read.AsMemory(0, n), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
+            }
+
+            await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "the guest closed the connection", CancellationToken.None);
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
+        {
+        }
+
+        await toGuest.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        return Results.Empty;
+    }
+
+    /// <summary>A close frame's reason holds at most 123 bytes.</summary>
+    private static async Task CloseWithErrorAsync(WebSocket ws, string message)
+    {
+        string reason = message;
+        while (System.Text.Encoding.UTF8.GetByteCount(reason) > 123)
+        {
+            reason = reason[..^1];
+        }
+
+        try
+        {
+            await ws.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, reason, CancellationToken.None);
+        }
+        catch (WebSocketException)
+        {
+        }
+    }
+}

@@ -1,0 +1,206 @@
+using System.Globalization;
+using Hospes.Contracts;
+using Hospes.Core.Errors;
+using Hospes.Core.Vms;
+using Hospes.Network;
+
+namespace Hospes.Host.Network;
+
+internal sealed partial class NetworkService
+{
+    public async Task<Result<PortForwardInfo>> AddForwardAsync(VmSpec vm, PortForwardRequest request, CancellationToken ct)
+    {
+        string protocol = request.Protocol.ToLowerInvariant();
+        if (protocol is not ("tcp" or "udp"))
+        {
+            return HospesError.Invalid($"protocol '{request.Protocol}' is not known; use tcp or udp");
+        }
+
+        foreach ((string what, int port) in new[] { ("host port", request.HostPort), ("guest port", request.GuestPort) })
+        {
+            if (port is < 1 or > 65535)
+            {
+                return HospesError.Invalid($"{what} {port} is not a port; use 1-65535, e.g. `hospes port-forward add {vm.Name} 2222:22`");
+            }
+        }
+
+        IReadOnlyList<NetworkRecord> networks = All;
+        int? index = request.Vif ?? Enumerable.Range(0, vm.Vifs.Count).Cast<int?>().FirstOrDefault(i => NetworkOf(vm.Vifs[i!.Value], networks) is not null);
+        if (index is not { } vif || vif < 0 || vif >= vm.Vifs.Count)
+        {
+            return request.Vif is { } asked
+                ? HospesError.Invalid($"{vm.Name} has no vif {asked}; `hospes vif-list {vm.Name}` shows its interfaces")
+                : HospesError.State($"{vm.Name} has no interface on a Hospes network to forward to; give it a vif (e.g. vif = [ '' ] for the default network)");
+        }
+
+        if (NetworkOf(vm.Vifs[vif], networks) is not { } network || vm.Vifs[vif].Ip is null)
+        {
+            return HospesError.State($"{vm.Name}'s vif {vif} is on host bridge '{vm.Vifs[vif].Bridge}', which Hospes does not manage; port forwards need a Hospes network");
+        }
+
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var record = new PortForwardRecord { Vm = vm.Uuid, Vif = vif, Protocol = protocol, HostPort = request.HostPort, GuestPort = request.GuestPort };
+            if (_db.LoadPortForwards().FirstOrDefault(f => f.Protocol == protocol && f.HostPort == request.HostPort) is { } existing)
+            {
+                string owner = Vms().FirstOrDefault(s => s.Uuid == existing.Vm)?.Name ?? existing.Vm.ToString();
+                return HospesError.Conflict($"host port {request.HostPort}/{protocol} already forwards to {owner}:{existing.GuestPort}; choose another host port or remove that forward");
+            }
+
+            if (HostPortInUse(protocol, request.HostPort))
+            {
+                return HospesError.Conflict($"host port {request.HostPort}/{protocol} is in use by a program on this host (`ss -lnp` shows which); choose another host port");
+            }
+
+            if (!_db.TryInsertPortForward(record))
+            {
+                return HospesError.Conflict($"host port {request.HostPort}/{protocol} is already forwarded");
+            }
+
+            Result<bool> applied = await ApplyRulesIfActiveAsync(network, ct).ConfigureAwait(false);
+            if (!applied.IsOk)
+            {
+                _db.DeletePortForwards(vm.Uuid, protocol, request.HostPort);
+                return applied.Error;
+            }
+
+            return Info(record, vm, network);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<Result<PortForwardInfo>> RemoveForwardAsync(VmSpec vm, string protocol, int hostPort, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            PortForwardRecord? record = _db.LoadPortForwards().FirstOrDefault(f => f.Vm == vm.Uuid && f.Protocol == protocol && f.HostPort == hostPort);
+            if (record is null)
+            {
+                return HospesError.NotFound($"{vm.Name} has no forward from host port {hostPort}/{protocol}; `hospes port-forward list {vm.Name}` shows its forwards");
+            }
+
+            _db.DeletePortForwards(vm.Uuid, protocol, hostPort);
+            NetworkRecord? network = record.Vif < vm.Vifs.Count ? NetworkOf(vm.Vifs[record.Vif], All) : null;
+            if (network is not null)
+            {
+                Result<bool> applied = await ApplyRulesIfActiveAsync(network, ct).ConfigureAwait(false);
+                if (!applied.IsOk)
+                {
+                    return applied.Error;
+                }
+            }
+
+            return Info(record, vm, network);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>A deleted VM's forwards go with it.</summary>
+    public async Task ForgetVmAsync(VmSpec vm, CancellationToken ct)
+    {
+        if (_db.DeletePortForwards(vm.Uuid) == 0 && vm.Vifs.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<NetworkRecord> networks = All;
+        foreach (NetworkRecord network in vm.Vifs.Select(v => NetworkOf(v, networks)).OfType<NetworkRecord>().DistinctBy(n => n.Name))
+        {
+            await _gate.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                _ = await ApplyRulesIfActiveAsync(network, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+    }
+
+    public IReadOnlyList<PortForwardInfo> ForwardInfos(Guid? vm = null)
+    {
+        IReadOnlyList<NetworkRecord> networks = All;
+        var specs = Vms().ToDictionary(s => s.Uuid);
+        var list = new List<PortForwardInfo>();
+        foreach (PortForwardRecord f in _db.LoadPortForwards().Where(f => vm is null || f.Vm == vm))
+        {
+            if (specs.TryGetValue(f.Vm, out VmSpec? spec))
+            {
+                NetworkRecord? network = f.Vif < spec.Vifs.Count ? NetworkOf(spec.Vifs[f.Vif], networks) : null;
+                list.Add(Info(f, spec, network));
+            }
+        }
+
+        return list;
+    }
+
+    private IEnumerable<PortForwardInfo> ForwardsOn(NetworkRecord n) =>
+        ForwardInfos().Where(f => f.Network == n.Name && f.GuestIp.Length > 0);
+
+    private static PortForwardInfo Info(PortForwardRecord f, VmSpec vm, NetworkRecord? network) => new()
+    {
+        Vm = vm.Name,
+        Protocol = f.Protocol,
+        HostPort = f.HostPort,
+        GuestPort = f.GuestPort,
+        GuestIp = f.Vif < vm.Vifs.Count ? vm.Vifs[f.Vif].Ip ?? "" : "",
+        Network = network?.Name ?? "",
+    };
+
+    /// <summary>Rules and leases change at once on a network that is up; one that is down gets them when it comes up.</summary>
+    private async Task<Result<bool>> ApplyRulesIfActiveAsync(NetworkRecord n, CancellationToken ct)
+    {
+        try
+        {
+            if ((await _links.ListAsync(ct).ConfigureAwait(false)).Any(l => l.Name == n.Bridge && l.Alias == Alias(n.Name)))
+            {
+                await _nft.ApplyAsync(NftFor(n), ct).ConfigureAwait(false);
+
+                // A deleted VM's lease goes too, so its address can be handed out again.
+                await _dnsmasq.UpdateHostsAsync(DnsmasqFor(n), ct).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (NetToolException e)
+        {
+            return HospesError.Unavailable($"network '{n.Name}': cannot update its rules: {e.Message}");
+        }
+    }
+
+    /// <summary>Is a socket listening on the port (TCP) or bound to it (UDP) in this network namespace?</summary>
+    private static bool HostPortInUse(string protocol, int port)
+    {
+        string[] files = protocol == "tcp" ? ["/proc/net/tcp", "/proc/net/tcp6"] : ["/proc/net/udp", "/proc/net/udp6"];
+        foreach (string file in files.Where(File.Exists))
+        {
+            foreach (string line in File.ReadLines(file).Skip(1))
+            {
+                string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (f.Length < 4)
+                {
+                    continue;
+                }
+
+                string local = f[1];
+                int localPort = int.Parse(local[(local.LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                bool bound = protocol == "udp" || f[3] == "0A";
+                if (bound && localPort == port)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

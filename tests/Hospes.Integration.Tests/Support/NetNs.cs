@@ -1,0 +1,78 @@
+namespace Hospes.Integration.Tests.Support;
+
+/// <summary>
+/// A network namespace the test owns, standing in for a host: hospesd runs inside it, so every bridge, tap,
+/// dnsmasq and guest address lives only there. It has a stand-in "uplink" with a documentation address
+/// (<see cref="HostAddress"/>) and, behind a veth pair, a second namespace "outside" (<see cref="OutsideAddress"/>)
+/// that guests can reach only by being forwarded. Dispose deletes both namespaces and with them every link in them.
+/// </summary>
+public sealed class NetNs : IAsyncDisposable
+{
+    /// <summary>The host's own address on its uplink (TEST-NET-1).</summary>
+    public const string HostAddress = "192.0.2.1";
+
+    /// <summary>A machine beyond the host (TEST-NET-2), reachable from the host through veth.</summary>
+    public const string OutsideAddress = "198.51.100.2";
+
+    public const string HostOutsideAddress = "198.51.100.1";
+
+    private NetNs(string name)
+    {
+        Name = name;
+        Outside = name + "-out";
+    }
+
+    public string Name { get; }
+
+    public string Outside { get; }
+
+    public static async Task<NetNs> CreateAsync()
+    {
+        var ns = new NetNs("hit-" + Guid.NewGuid().ToString("N")[..8]);
+        await IpAsync("netns", "add", ns.Name);
+        await IpAsync("netns", "add", ns.Outside);
+        await IpAsync("-n", ns.Name, "link", "set", "lo", "up");
+        await IpAsync("-n", ns.Outside, "link", "set", "lo", "up");
+        // A bridge with no ports stands in for the uplink: this kernel has no dummy interfaces.
+        await IpAsync("-n", ns.Name, "link", "add", "up0", "type", "bridge");
+        await IpAsync("-n", ns.Name, "addr", "add", HostAddress + "/24", "dev", "up0");
+        await IpAsync("-n", ns.Name, "link", "set", "up0", "up");
+        await IpAsync("-n", ns.Name, "link", "add", "out0", "type", "veth", "peer", "name", "out1", "netns", ns.Outside);
+        await IpAsync("-n", ns.Name, "addr", "add", HostOutsideAddress + "/24", "dev", "out0");
+        await IpAsync("-n", ns.Name, "link", "set", "out0", "up");
+        await IpAsync("-n", ns.Outside, "addr", "add", OutsideAddress + "/24", "dev", "out1");
+        await IpAsync("-n", ns.Outside, "link", "set", "out1", "up");
+        return ns;
+    }
+
+    /// <summary>Runs a command inside the namespace.</summary>
+    public Task<CliResult> ExecAsync(params string[] command) =>
+        Run.ProcessAsync("ip", ["netns", "exec", Name, .. command], timeout: TimeSpan.FromSeconds(60));
+
+    /// <summary>Reads what a TCP server at <paramref name="endpoint"/> (ADDR:PORT) says first, connecting from inside the namespace.</summary>
+    public async Task<string> TcpBannerAsync(string address, int port)
+    {
+        CliResult r = await ExecAsync("socat", "-T", "2", "-u", $"TCP:{address}:{port},connect-timeout=5", "STDOUT");
+        return r.Stdout.Split('\n')[0].TrimEnd('\r');
+    }
+
+    /// <summary>Exit code of one ping from the namespace (busybox's: the host need not have iputils).</summary>
+    public async Task<int> PingAsync(string address) => (await ExecAsync("busybox", "ping", "-c", "1", "-W", "5", address)).ExitCode;
+
+    /// <summary>Links in the namespace, as `ip -o link` lines.</summary>
+    public async Task<string> LinksAsync() => (await ExecAsync("ip", "-o", "-d", "link", "show")).Stdout;
+
+    public async Task<string> NftTablesAsync() => (await ExecAsync("nft", "list", "tables")).Stdout;
+
+    public async ValueTask DisposeAsync()
+    {
+        await Run.ProcessAsync("ip", ["netns", "del", Name]);
+        await Run.ProcessAsync("ip", ["netns", "del", Outside]);
+    }
+
+    private static async Task IpAsync(params string[] args)
+    {
+        CliResult r = await Run.ProcessAsync("ip", args);
+        Assert.True(r.ExitCode == 0, $"ip {string.Join(' ', args)} failed: {r.Stderr}");
+    }
+}

@@ -1,0 +1,3 @@
+namespace Hospes.Storage.Tests.Tiny.Support;
+
+internal sealed record SshResult(int ExitCode, string Stdout, string Stderr);
