@@ -124,13 +124,13 @@ internal static class ElfDynamicReader
         ulong strtabOffset = 0;
         if (strtab is { } address)
         {
-            (ulong Vaddr, ulong Offset, ulong Size)? load = loads.Find(l => address >= l.Vaddr && address < l.Vaddr + l.Size);
-            if (load is null)
+            int load = loads.FindIndex(l => address >= l.Vaddr && address < l.Vaddr + l.Size);
+            if (load < 0)
             {
                 return "its string table is not in a loaded segment";
             }
 
-            strtabOffset = load.Value.Offset + (address - load.Value.Vaddr);
+            strtabOffset = loads[load].Offset + (address - loads[load].Vaddr);
         }
 
         var names = new List<string>();

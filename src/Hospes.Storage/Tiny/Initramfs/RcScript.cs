@@ -10,7 +10,8 @@ internal static class RcScript
     public static string Content { get; } = $$"""
         #!/bin/sh
         # Hospes tiny guest bring-up: the basic mounts, drivers for the devices present only (each insmod costs time
-        # under TCG), acpid for the power button, hostname and SSH keys, disk, network, the SSH server, then the ready marker.
+        # under TCG), acpid for the power button, hostname and SSH keys, disk, network, the SSH server, then the ready
+        # marker.
         export PATH=/sbin:/bin:/usr/sbin:/usr/bin
         mount -t proc proc /proc
         mount -t sysfs sysfs /sys
