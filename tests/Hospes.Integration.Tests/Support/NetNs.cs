@@ -49,7 +49,7 @@ public sealed class NetNs : IAsyncDisposable
     public Task<CliResult> ExecAsync(params string[] command) =>
         Run.ProcessAsync("ip", ["netns", "exec", Name, .. command], timeout: TimeSpan.FromSeconds(60));
 
-    /// <summary>Reads what a TCP server at <paramref name="endpoint"/> (ADDR:PORT) says first, connecting from inside the namespace.</summary>
+    /// <summary>Reads the first line a TCP server at <paramref name="address"/>:<paramref name="port"/> sends, connecting from inside the namespace; "" if nothing answers.</summary>
     public async Task<string> TcpBannerAsync(string address, int port)
     {
         CliResult r = await ExecAsync("socat", "-T", "2", "-u", $"TCP:{address}:{port},connect-timeout=5", "STDOUT");
