@@ -79,6 +79,7 @@ public static partial class HospesApi
             HostEndpoints.Map(app);
             StoreEndpoints.Map(app);
             NetworkEndpoints.Map(app);
+            MemoryEndpoints.Map(app);
             app.MapFallback(() => ApiResults.Error(HospesError.NotFound("no such API endpoint; the API lives under /v1")));
             await app.StartAsync(ct);
             File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);

@@ -1,6 +1,7 @@
 using Hospes.Contracts;
 using Hospes.Host.Images;
 using Hospes.Host.Machine;
+using Hospes.Host.Memory;
 using Hospes.Host.Network;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
@@ -27,11 +28,13 @@ public sealed partial class HospesHost : IAsyncDisposable
         var db = new StateDb(options.DatabasePath);
         Networks = new NetworkService(db, options, time, logs);
         Ssh = new SshKey(options.StateDir);
-        Context = new VmContext(options, db, Runtime, images, time, logs, Networks, Ssh);
+        Memory = new MemoryService(options, db, time, logs);
+        Context = new VmContext(options, db, Runtime, images, time, logs, Networks, Ssh, Memory);
         var qemuImg = new QemuImg();
         Volumes = new VolumeStore(db, new StoreLayout(options), time);
         Vms = new VmManager(Context, new DiskProvisioner(Volumes, qemuImg));
         Networks.Vms = () => [.. Vms.All.Select(a => a.Record.Spec)];
+        Memory.Vms = () => Vms.All;
         Store = new StoreService(Volumes, Vms, qemuImg);
         Images = new ImageService(options, images, Volumes, time);
     }
@@ -54,6 +57,8 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     internal SshKey Ssh { get; }
 
+    internal MemoryService Memory { get; }
+
     /// <summary>Opens the state dir (one hospesd per state dir), reconciles VMs, starts the accelerator probe.</summary>
     public static async Task<HospesHost> StartAsync(HostOptions options, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
     {
@@ -73,11 +78,13 @@ public sealed partial class HospesHost : IAsyncDisposable
         await host.Vms.InitializeAsync(ct).ConfigureAwait(false);
         await host.Networks.ReconcileAsync(ct).ConfigureAwait(false);
         host.Store.Reconcile();
+        host.Memory.Start();
         return host;
     }
 
     public async ValueTask DisposeAsync()
     {
+        await Memory.DisposeAsync().ConfigureAwait(false);
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();
         Networks.Dispose();

@@ -1,3 +1,5 @@
+using Hospes.Host.Memory;
+
 namespace Hospes.Host;
 
 /// <summary>Where hospesd keeps things; every path is overridable so several "hosts" fit on one machine.</summary>
@@ -20,6 +22,15 @@ public sealed record HostOptions
 
     /// <summary>Downloaded Debian packages for image builds, shared by every state dir on the host.</summary>
     public string PackageCacheDir { get; init; } = "/var/cache/hospes/debs";
+
+    /// <summary>Overcommit, balloon policy, KSM (`memory.*` settings).</summary>
+    public MemorySettings Memory { get; init; } = new();
+
+    /// <summary>
+    /// TCG's translation cache per VM in MiB; null leaves QEMU's default (1 GiB reserved, filled as code runs).
+    /// See docs/benchmarks.md (memory) for what the size costs and saves.
+    /// </summary>
+    public int? TcgTbSizeMib { get; init; } = 32;
 
     public string EffectiveRunDir => RunDir ?? Path.GetDirectoryName(Path.GetFullPath(SocketPath)) ?? "/run/hospes";
 

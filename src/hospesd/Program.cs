@@ -1,14 +1,22 @@
 using System.CommandLine;
 using Hospes.Api;
+using Hospes.Core.Errors;
 using Hospes.Host;
+using Hospes.Host.Memory;
 
 var stateDir = new Option<string>("--state-dir") { Description = "Where the state DB, VM logs and images live", DefaultValueFactory = _ => HostOptions.DefaultStateDir };
 var socket = new Option<string>("--socket") { Description = "The API's unix socket", DefaultValueFactory = _ => HostOptions.DefaultSocket };
 var runDir = new Option<string?>("--run-dir") { Description = "Where VM sockets go (default: the API socket's folder)" };
 var qemu = new Option<string?>("--qemu") { Description = "qemu-system-x86_64 to use (default: the one on PATH)" };
-var root = new RootCommand("hospesd: the Hospes host daemon. Owns this host's VMs and serves the REST API on a unix socket.\n\nExample:\n  hospesd --state-dir /var/lib/hospes --socket /run/hospes/hospes.sock")
+var config = new Option<string?>("--config") { Description = $"Settings file (`key = value` lines; default {HostSettings.DefaultPath} if it exists)" };
+var overcommit = new Option<string?>("--memory-overcommit-ratio") { Description = "memory.overcommit_ratio: committed guest memory may reach this many times the host's RAM (default 2.0)" };
+var policy = new Option<string?>("--memory-policy") { Description = "memory.policy: off, or balance (reclaim from idle guests under host memory pressure; default)" };
+var reserve = new Option<string?>("--memory-reserve-mib") { Description = "memory.reserve_mib: memory the host keeps for itself (default 5 % of RAM, 512 MiB to 2 GiB)" };
+var ksm = new Option<string?>("--ksm") { Description = "memory.ksm: auto (switch KSM on while guests that can share pages run; default) or off" };
+var tbSize = new Option<string?>("--tcg-tb-size-mib") { Description = "tcg.tb_size_mib: TCG translation cache per VM (default 32), or default for QEMU's own" };
+var root = new RootCommand("hospesd: the Hospes host daemon. Owns this host's VMs and serves the REST API on a unix socket.\n\nExamples:\n  hospesd --state-dir /var/lib/hospes --socket /run/hospes/hospes.sock\n  hospesd --memory-policy balance --memory-overcommit-ratio 3")
 {
-    stateDir, socket, runDir, qemu,
+    stateDir, socket, runDir, qemu, config, overcommit, policy, reserve, ksm, tbSize,
 };
 root.SetAction(async (parsed, ct) =>
 {
@@ -19,6 +27,28 @@ root.SetAction(async (parsed, ct) =>
         RunDir = parsed.GetValue(runDir) is { } r ? Path.GetFullPath(r) : null,
         QemuPath = parsed.GetValue(qemu),
     };
-    return await HospesApi.RunAsync(options, ct);
+
+    // The settings file first, then flags: a flag wins over the file.
+    string? file = parsed.GetValue(config) ?? (File.Exists(HostSettings.DefaultPath) ? HostSettings.DefaultPath : null);
+    Result<HostOptions> settled = file is null ? options : HostSettings.Load(file, options);
+    foreach ((Option<string?> flag, string key) in new[]
+    {
+        (overcommit, "memory.overcommit_ratio"), (policy, "memory.policy"), (reserve, "memory.reserve_mib"), (ksm, "memory.ksm"), (tbSize, "tcg.tb_size_mib"),
+    })
+    {
+        if (settled.IsOk && parsed.GetValue(flag) is { } value)
+        {
+            Result<HostOptions> next = HostSettings.Apply(settled.Value, key, value);
+            settled = next.IsOk ? next : next.Error with { Message = $"{flag.Name}: {next.Error.Message}" };
+        }
+    }
+
+    if (!settled.IsOk)
+    {
+        await Console.Error.WriteLineAsync($"hospesd: {settled.Error.Message}");
+        return 2;
+    }
+
+    return await HospesApi.RunAsync(settled.Value, ct);
 });
 return await root.Parse(args).InvokeAsync();

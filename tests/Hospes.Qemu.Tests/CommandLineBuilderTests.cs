@@ -20,6 +20,7 @@ public class CommandLineBuilderTests
         Name = "web",
         Uuid = Guid.Parse("11111111-2222-3333-4444-555555555555"),
         MemoryMib = 256,
+        MaxMemoryMib = 256,
         Vcpus = 2,
         MaxVcpus = 2,
         Kernel = "/boot/vmlinuz",
@@ -151,5 +152,27 @@ public class CommandLineBuilderTests
         Assert.Contains("-machine q35", line, StringComparison.Ordinal);
         Assert.Contains("-device vfio-pci,host=0000:06:02.0", line, StringComparison.Ordinal);
         Assert.Contains("-smp 2,maxcpus=2", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Guest_BootsWithMaxmem_AndHasABalloonThatReportsFreePages_AndDeflatesOnOom()
+    {
+        string pv = Line(Pv with { MemoryMib = 256, MaxMemoryMib = 1024 });
+        Assert.Contains("-m 1024M ", pv, StringComparison.Ordinal);
+        Assert.Contains("-device virtio-balloon-device,id=balloon0,deflate-on-oom=on,free-page-reporting=on", pv, StringComparison.Ordinal);
+
+        string hvm = Line(Pv with { Boot = BootMode.Hvm, Kernel = null, Ramdisk = null });
+        Assert.Contains("-device virtio-balloon-pci,id=balloon0,deflate-on-oom=on,free-page-reporting=on", hvm, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TcgTranslationCache_IsSizedOnlyWhenTheHostSaysSo_AndNeverForKvm()
+    {
+        string Accel(Accelerator accel, int? tb) =>
+            string.Join(' ', QemuCommandLineBuilder.Build(new QemuLaunchSpec { Spec = Pv, Paths = Paths, Accel = accel, TcgTbSizeMib = tb }).Value);
+
+        Assert.Contains("-accel tcg,tb-size=32 ", Accel(Accelerator.Tcg, 32), StringComparison.Ordinal);
+        Assert.Contains("-accel tcg ", Accel(Accelerator.Tcg, null), StringComparison.Ordinal);
+        Assert.Contains("-accel kvm ", Accel(Accelerator.Kvm, 32), StringComparison.Ordinal);
     }
 }

@@ -51,6 +51,8 @@ internal sealed class HospesClient : IDisposable
 
     public Task<T> DeleteAsync<T>(string path, CancellationToken ct) => SendAsync<T>(HttpMethod.Delete, path, null, ct);
 
+    public Task<T> PutAsync<T>(string path, object? body, CancellationToken ct) => SendAsync<T>(HttpMethod.Put, path, body, ct);
+
     /// <summary>POSTs and hands each line of a streamed (application/x-ndjson) answer to <paramref name="onLine"/> as it arrives.</summary>
     public async Task PostStreamAsync<T>(string path, object? body, Func<T, Task> onLine, CancellationToken ct)
     {

@@ -28,6 +28,6 @@ internal static class HostCommands
             ]);
             return 0;
         });
-        return new Command("host", "This host: QEMU, accelerator, CPUs, memory\n\nExample:\n  hospes host info") { info };
+        return new Command("host", "This host: QEMU, accelerator, CPUs, memory\n\nExamples:\n  hospes host info\n  hospes host memory") { info, MemoryCommands.HostMemory() };
     }
 }

@@ -146,4 +146,23 @@ internal sealed partial class StateDb
         cmd.Parameters.AddWithValue("$value", create());
         return (string)cmd.ExecuteScalar()!;
     }
+
+    /// <summary>A value of the meta table, or null.</summary>
+    public string? MetaValue(string key)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT value FROM meta WHERE key = $key";
+        cmd.Parameters.AddWithValue("$key", key);
+        return cmd.ExecuteScalar() as string;
+    }
+
+    public void DeleteMetaValue(string key)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = "DELETE FROM meta WHERE key = $key";
+        cmd.Parameters.AddWithValue("$key", key);
+        cmd.ExecuteNonQuery();
+    }
 }

@@ -12,5 +12,9 @@ internal static class LogEvents
     public const int VmRestored = 106;
     public const int VmCommandFailed = 107;
     public const int VmGuestReset = 108;
+    public const int VmBalloonUnresponsive = 109;
     public const int ReconcileDone = 200;
+    public const int MemoryPolicyAction = 300;
+    public const int MemoryKsm = 301;
+    public const int MemoryAdmission = 302;
 }

@@ -11,4 +11,7 @@ internal sealed record SaveHeader
     public string? QemuVersion { get; init; }
     public string? Machine { get; init; }
     public string? Accel { get; init; }
+
+    /// <summary>The RAM the saved QEMU ran with: the restoring QEMU must have exactly as much. Null in older files.</summary>
+    public int? RamMib { get; init; }
 }

@@ -28,6 +28,9 @@ internal sealed partial class VmActor
     [LoggerMessage(EventId = LogEvents.VmCommandFailed, Level = LogLevel.Error, Message = "{Name}: command failed")]
     private partial void LogCommandFailed(string name, Exception error);
 
+    [LoggerMessage(EventId = LogEvents.VmBalloonUnresponsive, Level = LogLevel.Warning, Message = "{Name}: the guest's balloon driver has not reached its target of {TargetMib} MiB (it holds {ActualMib} MiB); left alone by the memory policy")]
+    private partial void LogBalloonUnresponsive(string name, int targetMib, long actualMib);
+
     [LoggerMessage(EventId = LogEvents.VmGuestReset, Level = LogLevel.Information, Message = "{Name}: guest rebooted")]
     private partial void LogGuestReset(string name);
 }

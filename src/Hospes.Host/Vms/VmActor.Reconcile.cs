@@ -37,6 +37,11 @@ internal sealed partial class VmActor
         IReadOnlyList<int> threads = await q.Qmp.QueryVcpuThreadsAsync().ConfigureAwait(false);
         Attach(q, threads);
 
+        // The balloon keeps its target in QEMU; take what it holds now as the target (a policy cut is undone by the policy).
+        int booted = (int)(await q.Qmp.QueryRamSizeAsync().ConfigureAwait(false) / Mib);
+        int actual = (int)(await q.Qmp.QueryBalloonAsync().ConfigureAwait(false) / Mib);
+        await StartBalloonAsync(q.Qmp, booted, Math.Min(r.Spec.MemoryMib, Math.Max(actual, MinimumMib)), setTarget: false).ConfigureAwait(false);
+
         // A network brought down and up again while hospesd was away has lost its ports; put the taps back.
         _ = await _ctx.Networks.AttachAsync(r.Spec, CancellationToken.None).ConfigureAwait(false);
         QemuRunState status = await q.Qmp.QueryStatusAsync().ConfigureAwait(false);

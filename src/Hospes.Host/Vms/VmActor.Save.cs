@@ -47,6 +47,7 @@ internal sealed partial class VmActor
             QemuVersion = qmp.QemuVersion.ToString(),
             Machine = r.Machine,
             Accel = r.Accel,
+            RamMib = Memory.BootedMib,
         });
         MigrationStatus status;
         try
@@ -100,7 +101,7 @@ internal sealed partial class VmActor
             return header.Error;
         }
 
-        Result<VmRecord> started = await StartCoreAsync(incoming: true).ConfigureAwait(false);
+        Result<VmRecord> started = await StartCoreAsync(incoming: true, header.Value.RamMib).ConfigureAwait(false);
         if (!started.IsOk)
         {
             return started.Error;

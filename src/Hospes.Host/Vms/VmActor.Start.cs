@@ -3,6 +3,7 @@ using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
 using Hospes.Host.Console;
+using Hospes.Host.Memory;
 using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Host;
 using Hospes.Qemu.Launch;
@@ -35,8 +36,11 @@ internal sealed partial class VmActor
         return await StartCoreAsync(incoming: false).ConfigureAwait(false);
     });
 
-    /// <summary>Launches QEMU for the current spec. Runs inside the queue; keeps LastError (why it crashed, before an automatic restart).</summary>
-    private async Task<Result<VmRecord>> StartCoreAsync(bool incoming)
+    /// <summary>
+    /// Launches QEMU for the current spec. Runs inside the queue; keeps LastError (why it crashed, before an automatic
+    /// restart). <paramref name="ramMib"/>: the RAM an incoming stream was saved with (else the spec's maxmem).
+    /// </summary>
+    private async Task<Result<VmRecord>> StartCoreAsync(bool incoming, int? ramMib = null)
     {
         VmRecord r = Record;
         VmSpec spec = r.Spec;
@@ -75,6 +79,14 @@ internal sealed partial class VmActor
             return cpus.Error;
         }
 
+        int ram = ramMib ?? Math.Max(spec.MemoryMib, spec.MaxMemoryMib);
+        Result<MemoryReservation> admitted = _ctx.Memory.Admit(r, ram);
+        if (!admitted.IsOk)
+        {
+            return admitted.Error;
+        }
+
+        using MemoryReservation reservation = admitted.Value;
         Result<IReadOnlyList<string>> netdevs = await _ctx.Networks.PrepareAsync(spec, CancellationToken.None).ConfigureAwait(false);
         if (!netdevs.IsOk)
         {
@@ -84,13 +96,14 @@ internal sealed partial class VmActor
         VmRuntimePaths paths = _ctx.Paths(r.Uuid);
         var launch = new QemuLaunchSpec
         {
-            Spec = resolved.Value.Spec,
+            Spec = resolved.Value.Spec with { MaxMemoryMib = ram, MemoryMib = Math.Min(spec.MemoryMib, ram) },
             Paths = paths,
             Accel = accel.Value,
             HostCmdline = resolved.Value.HostCmdline,
             HostTscKhz = HostTsc.Khz,
             Incoming = incoming,
             NetdevBackends = netdevs.Value,
+            TcgTbSizeMib = _ctx.Options.TcgTbSizeMib,
         };
         Result<IReadOnlyList<string>> args = QemuCommandLineBuilder.Build(launch);
         if (!args.IsOk)
@@ -135,6 +148,8 @@ internal sealed partial class VmActor
                 }
             }
 
+            // Booted with maxmem; the balloon takes the guest down to memory as soon as its driver loads.
+            await StartBalloonAsync(q.Qmp, ram, Math.Min(spec.MemoryMib, ram), setTarget: true).ConfigureAwait(false);
             if (!incoming)
             {
                 await q.Qmp.ContAsync().ConfigureAwait(false);
@@ -192,6 +207,7 @@ internal sealed partial class VmActor
         _qemu = null;
         _console = null;
         _vcpuThreads = [];
+        ForgetMemory();
         if (console is not null)
         {
             await console.DisposeAsync().ConfigureAwait(false);

@@ -13,6 +13,8 @@ public static class QemuCommandLineBuilder
     /// <summary>Tells a Linux guest its TSC rate so it need not calibrate it (microvm has no timer to calibrate against).</summary>
     public const string TscParameter = "tsc_early_khz";
 
+    /// <summary>The balloon's QOM path: its statistics and driver state are read there.</summary>
+    public const string BalloonId = "balloon0";
 
     public static Result<IReadOnlyList<string>> Build(QemuLaunchSpec launch)
     {
@@ -28,10 +30,11 @@ public static class QemuCommandLineBuilder
         {
             "-name", $"guest={spec.Name},debug-threads=on",
             "-uuid", spec.Uuid.ToString(),
-            "-accel", launch.Accel == Accelerator.Kvm ? "kvm" : "tcg",
+            "-accel", Accel(launch),
             "-machine", mmio ? "microvm,acpi=on" : machine.Value,
             "-cpu", launch.Accel == Accelerator.Kvm ? "host" : "max",
-            "-m", $"{spec.MemoryMib}M",
+            // The guest boots with maxmem and is ballooned down to memory before its first instruction (Xen's meaning).
+            "-m", $"{Math.Max(spec.MemoryMib, spec.MaxMemoryMib)}M",
             "-smp", mmio ? Invariant(spec.Vcpus) : $"{spec.Vcpus},maxcpus={spec.MaxVcpus}",
             "-nodefaults", "-no-user-config", "-display", "none",
             "-msg", "timestamp=on",
@@ -48,6 +51,10 @@ public static class QemuCommandLineBuilder
             "-device", "pvpanic",
             "-object", "rng-random,id=rng0,filename=/dev/urandom",
             "-device", (mmio ? "virtio-rng-device" : "virtio-rng-pci") + ",rng=rng0",
+
+            // deflate-on-oom: a guest about to OOM-kill takes pages back from its balloon, so no balloon target can
+            // kill a guest process. free-page-reporting: pages the guest frees go back to the host by themselves.
+            "-device", (mmio ? "virtio-balloon-device" : "virtio-balloon-pci") + $",id={BalloonId},deflate-on-oom=on,free-page-reporting=on",
         };
 
         // Hospes sets up (vCPU pinning, QMP) before the first guest instruction runs, then continues;
@@ -183,6 +190,14 @@ public static class QemuCommandLineBuilder
             a.AddRange(["-device", $"{model},netdev=net{i},id=vif{i}{mac}"]);
         }
     }
+
+    /// <summary>kvm, or tcg with the translation cache size when the host sets one (QEMU's default reserves 1 GiB per VM).</summary>
+    private static string Accel(QemuLaunchSpec launch) => launch.Accel switch
+    {
+        Accelerator.Kvm => "kvm",
+        _ when launch.TcgTbSizeMib is { } mib => $"tcg,tb-size={Invariant(mib)}",
+        _ => "tcg",
+    };
 
     /// <summary>QEMU option values escape a comma by doubling it.</summary>
     private static string Escape(string value) => value.Replace(",", ",,", StringComparison.Ordinal);

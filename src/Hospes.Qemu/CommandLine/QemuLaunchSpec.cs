@@ -24,6 +24,9 @@ public sealed record QemuLaunchSpec
     /// <summary>The host's TSC rate in kHz, if known: microvm guests under TCG get it as tsc_early_khz (see HostTsc).</summary>
     public long? HostTscKhz { get; init; }
 
+    /// <summary>TCG's translation cache in MiB (-accel tcg,tb-size=); null leaves QEMU's default.</summary>
+    public int? TcgTbSizeMib { get; init; }
+
     /// <summary>Start waiting for a restore or an incoming migration instead of booting.</summary>
     public bool Incoming { get; init; }
 }

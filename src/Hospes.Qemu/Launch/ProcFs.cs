@@ -44,6 +44,30 @@ public static partial class ProcFs
         return (long.Parse(utime, CultureInfo.InvariantCulture) + long.Parse(stime, CultureInfo.InvariantCulture)) / (double)ClockTicks;
     }
 
+    /// <summary>
+    /// Proportional resident memory (Pss, /proc/PID/smaps_rollup) in bytes: pages shared with other processes (KSM, the
+    /// same libraries) count by share, so it adds up across guests where RSS would count shared pages again.
+    /// </summary>
+    public static long? ProportionalBytes(int pid)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
+            {
+                if (line.StartsWith("Pss:", StringComparison.Ordinal))
+                {
+                    string kb = line[4..].Trim().Split(' ')[0];
+                    return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return null;
+    }
+
     /// <summary>True when any of the given threads is on a CPU or runnable right now (xl's 'r' rather than 'b').</summary>
     public static bool AnyThreadRunnable(int pid, IEnumerable<int> threadIds)
     {

@@ -21,6 +21,7 @@ public sealed class QmpConnection : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
+    private readonly ConcurrentDictionary<long, byte> _unlogged = new();
     private readonly Channel<QmpEvent> _events = Channel.CreateUnbounded<QmpEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
@@ -72,7 +73,14 @@ public sealed class QmpConnection : IAsyncDisposable
     }
 
     /// <summary>Runs one command; returns its "return" value or throws <see cref="QmpException"/>.</summary>
-    public async Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments = null, TimeSpan? timeout = null, CancellationToken ct = default)
+    public Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments = null, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        ExecuteAsync(command, arguments, logged: true, timeout, ct);
+
+    /// <summary>
+    /// Runs one command; <paramref name="logged"/> false keeps it and its reply out of the QMP log (polling that
+    /// runs every few seconds would bury what the log is for). Errors are logged either way.
+    /// </summary>
+    public async Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments, bool logged, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         long id = Interlocked.Increment(ref _nextId);
         var request = new JsonObject { ["execute"] = command, ["id"] = id };
@@ -90,7 +98,12 @@ public sealed class QmpConnection : IAsyncDisposable
                 throw new QmpDisconnectedException($"QMP is closed; cannot run {command}");
             }
 
-            await WriteAsync(request.ToJsonString(), ct).ConfigureAwait(false);
+            if (!logged)
+            {
+                _unlogged[id] = 0;
+            }
+
+            await WriteAsync(request.ToJsonString(), logged, ct).ConfigureAwait(false);
             JsonElement response = await reply.Task.WaitAsync(timeout ?? DefaultTimeout, _time, ct).ConfigureAwait(false);
             if (response.TryGetProperty("error", out var error))
             {
@@ -109,6 +122,7 @@ public sealed class QmpConnection : IAsyncDisposable
         finally
         {
             _pending.TryRemove(id, out _);
+            _unlogged.TryRemove(id, out _);
         }
     }
 
@@ -155,9 +169,13 @@ public sealed class QmpConnection : IAsyncDisposable
         await ExecuteAsync("qmp_capabilities", ct: ct).ConfigureAwait(false);
     }
 
-    private async Task WriteAsync(string json, CancellationToken ct)
+    private async Task WriteAsync(string json, bool logged, CancellationToken ct)
     {
-        _log.Write("->", json);
+        if (logged)
+        {
+            _log.Write("->", json);
+        }
+
         byte[] bytes = Encoding.UTF8.GetBytes(json + "\n");
         await _writeGate.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -186,7 +204,6 @@ public sealed class QmpConnection : IAsyncDisposable
                     continue;
                 }
 
-                _log.Write("<-", line);
                 Dispatch(line);
             }
         }
@@ -209,6 +226,13 @@ public sealed class QmpConnection : IAsyncDisposable
         // The element outlives the document: clone it.
         using var doc = JsonDocument.Parse(line);
         JsonElement root = doc.RootElement.Clone();
+        bool unlogged = root.TryGetProperty("id", out var replyTo) && replyTo.TryGetInt64(out long replyId)
+            && _unlogged.ContainsKey(replyId) && !root.TryGetProperty("error", out _);
+        if (!unlogged)
+        {
+            _log.Write("<-", line);
+        }
+
         if (root.TryGetProperty("event", out var name))
         {
             _events.Writer.TryWrite(new QmpEvent(name.GetString() ?? "", root.TryGetProperty("data", out var data) ? data : default, ReadTimestamp(root)));

@@ -12,12 +12,14 @@ namespace Hospes.Integration.Tests.Support;
 /// </summary>
 public sealed class Daemon : IAsyncDisposable
 {
+    private readonly string[] _args;
     private Process? _process;
 
-    private Daemon(string dir, NetNs? netns)
+    private Daemon(string dir, NetNs? netns, string[] args)
     {
         Dir = dir;
         Netns = netns;
+        _args = args;
     }
 
     /// <summary>The network namespace hospesd runs in; null for the test's own.</summary>
@@ -33,10 +35,13 @@ public sealed class Daemon : IAsyncDisposable
 
     public int Pid => _process?.Id ?? 0;
 
-    /// <summary>A VM with a vif needs <paramref name="netns"/>: networks are made only inside namespaces tests own.</summary>
-    public static async Task<Daemon> StartAsync(TinyImage? image, NetNs? netns = null)
+    /// <summary>
+    /// A VM with a vif needs <paramref name="netns"/>: networks are made only inside namespaces tests own.
+    /// <paramref name="args"/> go to hospesd after its folders (settings such as --memory-policy).
+    /// </summary>
+    public static async Task<Daemon> StartAsync(TinyImage? image, NetNs? netns = null, params string[] args)
     {
-        var daemon = new Daemon(Directory.CreateTempSubdirectory("hit-").FullName, netns);
+        var daemon = new Daemon(Directory.CreateTempSubdirectory("hit-").FullName, netns, args);
 
         // dnsmasq reads its files as nobody: the folders above them must be searchable, as /var/lib/hospes is.
         File.SetUnixFileMode(daemon.Dir, (UnixFileMode)0b111_001_001);
@@ -158,7 +163,7 @@ public sealed class Daemon : IAsyncDisposable
         // Its output goes to a file through the shell, so nothing ties hospesd's life to pipes of ours.
         var sh = new ProcessStartInfo("/bin/sh") { UseShellExecute = false, RedirectStandardInput = true };
         string[] daemon = Netns is { } ns ? ["ip", "netns", "exec", ns.Name, Repo.Hospesd] : [Repo.Hospesd];
-        foreach (string a in (string[])["-c", "exec \"$0\" \"$@\" >>\"$HOSPESD_LOG\" 2>&1", .. daemon, "--state-dir", StateDir, "--socket", Socket])
+        foreach (string a in (string[])["-c", "exec \"$0\" \"$@\" >>\"$HOSPESD_LOG\" 2>&1", .. daemon, "--state-dir", StateDir, "--socket", Socket, .. _args])
         {
             sh.ArgumentList.Add(a);
         }

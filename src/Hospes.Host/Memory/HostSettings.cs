@@ -1,0 +1,110 @@
+using System.Globalization;
+using Hospes.Core.Errors;
+
+namespace Hospes.Host.Memory;
+
+/// <summary>
+/// hospesd's settings file: `key = value` lines, `#` comments. Unknown keys and bad values are errors that name the
+/// line, so a typo is never silently ignored.
+/// </summary>
+public static class HostSettings
+{
+    public const string DefaultPath = "/etc/hospes/hospesd.conf";
+
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "memory.overcommit_ratio", "memory.policy", "memory.reserve_mib", "memory.ksm", "memory.interval_s", "tcg.tb_size_mib",
+    ];
+
+    /// <summary>Reads a settings file into <paramref name="options"/>.</summary>
+    public static Result<HostOptions> Load(string path, HostOptions options)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return HospesError.Invalid($"{path}: cannot read the settings file: {e.Message}");
+        }
+
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            int eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                return HospesError.Invalid($"{path}:{i + 1}: expected `key = value`, e.g. `memory.policy = balance`");
+            }
+
+            string value = line[(eq + 1)..].Trim().Trim('"');
+            Result<HostOptions> applied = Apply(options, line[..eq].Trim(), value);
+            if (!applied.IsOk)
+            {
+                return applied.Error with { Message = $"{path}:{i + 1}: {applied.Error.Message}" };
+            }
+
+            options = applied.Value;
+        }
+
+        return options;
+    }
+
+    /// <summary>Sets one key (from the file or from a flag) after checking its value.</summary>
+    public static Result<HostOptions> Apply(HostOptions options, string key, string value)
+    {
+        MemorySettings m = options.Memory;
+        switch (key)
+        {
+            case "memory.overcommit_ratio":
+                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double ratio) || ratio < 0.01 || ratio > 100)
+                {
+                    return Bad(key, value, "a number from 0.01 to 100, e.g. 2.0 (1.0 means no overcommit)");
+                }
+
+                return options with { Memory = m with { OvercommitRatio = ratio } };
+            case "memory.policy":
+                return value switch
+                {
+                    "off" => options with { Memory = m with { Policy = MemoryPolicyMode.Off } },
+                    "balance" => options with { Memory = m with { Policy = MemoryPolicyMode.Balance } },
+                    _ => Bad(key, value, "off or balance"),
+                };
+            case "memory.ksm":
+                return value switch
+                {
+                    "auto" => options with { Memory = m with { Ksm = KsmMode.Auto } },
+                    "off" => options with { Memory = m with { Ksm = KsmMode.Off } },
+                    _ => Bad(key, value, "auto or off"),
+                };
+            case "memory.reserve_mib":
+                return Int(value, 0, 1 << 24) is { } reserve
+                    ? options with { Memory = m with { ReserveMib = reserve } }
+                    : Bad(key, value, "a number of MiB, e.g. 1024");
+            case "memory.interval_s":
+                return Int(value, 1, 60) is { } seconds
+                    ? options with { Memory = m with { Interval = TimeSpan.FromSeconds(seconds) } }
+                    : Bad(key, value, "whole seconds from 1 to 60, e.g. 2");
+            case "tcg.tb_size_mib":
+                return value == "default"
+                    ? options with { TcgTbSizeMib = null }
+                    : Int(value, 1, 4096) is { } tb
+                        ? options with { TcgTbSizeMib = tb }
+                        : Bad(key, value, "a number of MiB from 1 to 4096, or default (QEMU's own)");
+            default:
+                return HospesError.Invalid($"unknown setting {key}; known settings: {string.Join(", ", Keys)}");
+        }
+    }
+
+    private static int? Int(string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max ? n : null;
+
+    private static HospesError Bad(string key, string value, string expected) =>
+        HospesError.Invalid($"{key} = {value}: expected {expected}");
+}
