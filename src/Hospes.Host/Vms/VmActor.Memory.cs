@@ -72,14 +72,6 @@ internal sealed partial class VmActor
             return HospesError.Invalid($"{r.Name}: {mib} MiB is more than the {booted} MiB of RAM it was started with; a guest gets more only when it starts again with a higher maxmem");
         }
 
-        int floor = FloorMib(m.GuestUsedBytes);
-        if (mib < floor)
-        {
-            return HospesError.Invalid(m.GuestUsedBytes is { } used
-                ? $"{r.Name}: {mib} MiB is below what the guest uses now ({used / Mib} MiB, cache and free memory not counted) plus a margin; choose at least {floor} MiB, or free memory in the guest first"
-                : $"{r.Name}: {mib} MiB is below the minimum of {MinimumMib} MiB a guest needs; choose at least {MinimumMib} MiB");
-        }
-
         // Asked now, not taken from the last sample: the driver may have been unloaded since.
         BalloonDriver? driver = await _qemu.Qmp.QueryBalloonDriverAsync().ConfigureAwait(false) ?? m.Driver;
         UpdateMemory(x => x.BootedMib is null ? x : x with { Driver = driver });
@@ -87,6 +79,14 @@ internal sealed partial class VmActor
         {
             return HospesError.Unavailable($"{r.Name}: the guest has no balloon driver running (virtio_balloon), so it cannot give memory back; "
                 + "load the module in the guest (`modprobe virtio_balloon`), or change memory in its config and start it again");
+        }
+
+        int floor = FloorMib(m.GuestUsedBytes);
+        if (mib < floor)
+        {
+            return HospesError.Invalid(m.GuestUsedBytes is { } used
+                ? $"{r.Name}: {mib} MiB is below what the guest uses now ({used / Mib} MiB, cache and free memory not counted) plus a margin; choose at least {floor} MiB, or free memory in the guest first"
+                : $"{r.Name}: {mib} MiB is below the minimum of {MinimumMib} MiB a guest needs; choose at least {MinimumMib} MiB");
         }
 
         Result<bool> set = await SetBalloonTargetCoreAsync(mib, policyReason: null).ConfigureAwait(false);
