@@ -19,6 +19,9 @@ internal sealed partial class MemoryService
     [LoggerMessage(EventId = LogEvents.MemoryKsm, Level = LogLevel.Warning, Message = "KSM left as it is: {Why}")]
     private partial void LogKsmFailed(string why);
 
+    [LoggerMessage(EventId = LogEvents.MemoryAdmission, Level = LogLevel.Information, Message = "memory: {TotalMib} MiB ({Source}), overcommit ratio {Ratio}, reserve {ReserveMib} MiB, policy {Policy}, KSM {Ksm}")]
+    private partial void LogSettings(long totalMib, string source, double ratio, long reserveMib, MemoryPolicyMode policy, KsmMode ksm);
+
     [LoggerMessage(EventId = LogEvents.MemoryAdmission, Level = LogLevel.Warning, Message = "{Refusal}")]
     private partial void LogAdmissionRefused(string refusal);
 

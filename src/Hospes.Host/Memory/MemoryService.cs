@@ -23,7 +23,8 @@ internal sealed partial class MemoryService : IAsyncDisposable
     private readonly ILogger _log;
     private readonly HostMemoryReader _reader;
     private readonly Ksm _ksm;
-    private readonly ConcurrentDictionary<Guid, long> _starting = new();
+    /// <summary>VMs admitted and still starting: their memory (committed) and the working set promised to them.</summary>
+    private readonly ConcurrentDictionary<Guid, (long Memory, long Needs)> _starting = new();
     private readonly Lock _admitGate = new();
     private readonly Queue<MemoryAction> _actions = new();
     private readonly CancellationTokenSource _stop = new();
@@ -47,7 +48,15 @@ internal sealed partial class MemoryService : IAsyncDisposable
 
     public MemorySettings Settings => _settings;
 
-    public void Start() => _loop = Task.Run(() => RunAsync(_stop.Token));
+    public void Start()
+    {
+        HostMemorySample host = _reader.Read();
+        long totalMib = host.TotalBytes / Mib;
+        long reserveMib = _settings.ReserveBytes(host.TotalBytes) / Mib;
+        string source = host.CgroupLimitBytes is null ? "RAM" : "hospesd's cgroup limit";
+        LogSettings(totalMib, source, _settings.OvercommitRatio, reserveMib, _settings.Policy, _settings.Ksm);
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -62,7 +71,8 @@ internal sealed partial class MemoryService : IAsyncDisposable
 
     /// <summary>
     /// Admission control: a VM may start if the host's committed memory stays within the overcommit ratio and the host
-    /// can hold the guest's whole memory now on top of what running guests actually use, keeping its reserve.
+    /// can hold the guest's working set now, on top of what running guests actually use, keeping its reserve.
+    /// The working set is estimated from this host's running guests (see <see cref="WorkingSet"/>).
     /// </summary>
     public Result<MemoryReservation> Admit(VmRecord vm, int ramMib)
     {
@@ -73,8 +83,9 @@ internal sealed partial class MemoryService : IAsyncDisposable
             long committed = Committed(exclude: vm.Uuid);
             long limit = (long)(host.TotalBytes * _settings.OvercommitRatio);
             long reserve = _settings.ReserveBytes(host.TotalBytes);
-            long starting = _starting.Where(s => s.Key != vm.Uuid).Sum(s => s.Value);
+            long starting = _starting.Where(s => s.Key != vm.Uuid).Sum(s => s.Value.Needs);
             long canHold = host.AvailableBytes - reserve - starting;
+            (long needs, double? share) = WorkingSet(memory);
             string? refusal = null;
             if (committed + memory > limit)
             {
@@ -82,9 +93,10 @@ internal sealed partial class MemoryService : IAsyncDisposable
                     + $"{limit / Mib} MiB ({host.TotalBytes / Mib} MiB RAM × overcommit ratio {_settings.OvercommitRatio:0.##}; {committed / Mib} MiB committed now). "
                     + $"Stop a VM, lower a VM's memory with `hospes mem-set`, or raise memory.overcommit_ratio in hospesd's settings";
             }
-            else if (memory > canHold)
+            else if (needs > canHold)
             {
-                refusal = $"cannot start {vm.Name}: the host cannot hold its {memory / Mib} MiB now: {host.AvailableBytes / Mib} MiB available"
+                string estimate = share is { } f ? $" (of its {memory / Mib} MiB: guests here hold {f:P0} of their memory at the median, + 25 %)" : "";
+                refusal = $"cannot start {vm.Name}: the host cannot hold it now: it needs about {needs / Mib} MiB{estimate}; {host.AvailableBytes / Mib} MiB available"
                     + (starting > 0 ? $", {starting / Mib} MiB promised to VMs that are starting" : "")
                     + $", {reserve / Mib} MiB kept for the host (memory.reserve_mib) leaves {Math.Max(0, canHold) / Mib} MiB. "
                     + $"Stop a VM, start this one with less memory, or free memory on the host";
@@ -96,7 +108,7 @@ internal sealed partial class MemoryService : IAsyncDisposable
                 return HospesError.Unavailable(refusal);
             }
 
-            _starting[vm.Uuid] = memory;
+            _starting[vm.Uuid] = (memory, needs);
             return new MemoryReservation(() => _starting.TryRemove(vm.Uuid, out _));
         }
     }
@@ -191,12 +203,34 @@ internal sealed partial class MemoryService : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// What a guest of <paramref name="memory"/> is expected to take from the host: the share of their memory that this
+    /// host's running guests' QEMUs hold (median, once at least three run; RSS, so QEMU's own memory is in it) plus a
+    /// quarter, at most the whole memory. With fewer guests to learn from, the whole memory. The balance policy and the
+    /// guests' free page reporting keep real use near it; the reserve absorbs the rest.
+    /// </summary>
+    private (long Bytes, double? Share) WorkingSet(long memory)
+    {
+        double[] shares = [.. Vms().Select(a => (a.Memory.HostRssBytes, Mib: Math.Min(a.Record.Spec.MemoryMib, a.Memory.BootedMib ?? 0)))
+            .Where(x => x.HostRssBytes > 0 && x.Mib > 0)
+            .Select(x => x.HostRssBytes!.Value / (double)(x.Mib * Mib))
+            .Order()];
+        if (shares.Length < 3)
+        {
+            return (memory, null);
+        }
+
+        double share = shares[shares.Length / 2];
+        long bytes = (long)(memory * share * 1.25);
+        return bytes >= memory ? (memory, null) : (bytes, share);
+    }
+
     /// <summary>The memory of every VM with a QEMU, and of VMs admitted but still starting.</summary>
     private long Committed(Guid? exclude)
     {
         long running = Vms().Where(a => a.Record.Uuid != exclude && a.Pid is not null && !_starting.ContainsKey(a.Record.Uuid))
             .Sum(a => (long)Math.Min(a.Record.Spec.MemoryMib, a.Memory.BootedMib ?? a.Record.Spec.MemoryMib) * Mib);
-        return running + _starting.Where(s => s.Key != exclude).Sum(s => s.Value);
+        return running + _starting.Where(s => s.Key != exclude).Sum(s => s.Value.Memory);
     }
 
     private async Task RunAsync(CancellationToken ct)

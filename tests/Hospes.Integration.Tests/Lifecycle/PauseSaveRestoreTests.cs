@@ -78,6 +78,33 @@ public sealed class PauseSaveRestoreTests(TinyImage image) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SaveAndRestore_LoseNoPageTheGuestWrote_AndKeepTheRamItBootedWith()
+    {
+        // Booted with 256 MiB, ballooned to 192: a restore must give QEMU the 256 MiB again.
+        string disk = MemCheck.Disk(_d.Dir);
+        await Guest.CreateAsync(_d, "mc", $"maxmem = 256\ndisk = [ 'file:{disk},xvda,r' ]");
+        await GuestShell.RunAsync(_d, "mc", MemCheck.Start(96));
+        int passes = 3;
+        for (int round = 1; round <= 3; round++)
+        {
+            await _d.WaitForConsoleAsync("mc", "memcheck pass " + passes.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ");
+            string saveFile = Path.Combine(_d.Dir, $"mc{round}.save");
+            (await _d.CliAsync("save", "mc", saveFile)).Ok();
+            (await _d.CliAsync("restore", saveFile)).Ok();
+            File.Delete(saveFile);
+            passes = MemCheck.Passes(await _d.ConsoleLogAsync("mc")).Max() + 3;
+        }
+
+        string log = await _d.WaitForConsoleAsync("mc", "memcheck pass " + passes.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ");
+        Assert.False(MemCheck.FoundStale(log), log[Math.Max(0, log.IndexOf("memcheck STALE", StringComparison.Ordinal))..]);
+        IReadOnlyList<int> seen = MemCheck.Passes(log);
+        Assert.Equal(Enumerable.Range(1, seen.Count), seen);
+        Assert.Equal(1, log.Split(Guest.Ready).Length - 1);
+        VmMemoryInfo m = (await _d.JsonAsync<TopInfo>("top", "--once")).Vms.Single();
+        Assert.Equal((256, 192), (m.BootedMib, m.MemoryMib));
+    }
+
+    [Fact]
     public async Task Restore_OfAFileThatIsNotASave_IsRefusedAndDefinesNothing()
     {
         string junk = Path.Combine(_d.Dir, "junk.save");

@@ -98,7 +98,7 @@ public sealed class MemoryTests(TinyImage image) : IAsyncLifetime
         long available = host.AvailableMib;
         Daemon full = await StartAsync("--memory-reserve-mib", (available + 4096).ToString(CultureInfo.InvariantCulture));
         string cannot = (await full.CliAsync("create", full.WriteConfig("big.cfg", Config("big", 256, 256)))).Fails();
-        Assert.Matches(@"cannot start big: the host cannot hold its 256 MiB now: \d+ MiB available, \d+ MiB kept for the host \(memory\.reserve_mib\)", cannot);
+        Assert.Matches(@"cannot start big: the host cannot hold it now: it needs about 256 MiB; \d+ MiB available, \d+ MiB kept for the host \(memory\.reserve_mib\)", cannot);
         Assert.Empty(await full.ListAsync());
         Assert.Empty(full.Qemus());
 
