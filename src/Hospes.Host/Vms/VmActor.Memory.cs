@@ -196,6 +196,13 @@ internal sealed partial class VmActor
         BalloonStats stats;
         BalloonDriver? driver = Memory.Driver;
         DateTimeOffset now = _ctx.Time.GetUtcNow();
+        if (Memory.TargetMib is null)
+        {
+            // A QEMU without a balloon (started before Hospes had them): only /proc has something to say.
+            SampleProcess(q.Pid, now);
+            return;
+        }
+
         try
         {
             actual = await q.Qmp.QueryBalloonAsync(ct).ConfigureAwait(false);
@@ -226,7 +233,6 @@ internal sealed partial class VmActor
                 return m; // detached meanwhile
             }
 
-            double seconds = (now - m.SampledAt).TotalSeconds;
             bool off = m.TargetMib is { } target && driver.Ready && Math.Abs(actual - (target * Mib)) > 16 * Mib;
             bool unresponsive = off && !paused && now - m.TargetSetAt > BalloonPatience;
             reportUnresponsive = unresponsive && !m.Unresponsive;
@@ -237,7 +243,7 @@ internal sealed partial class VmActor
                 Driver = driver,
                 HostRssBytes = rss,
                 HostPssBytes = pss,
-                CpuPercent = m.CpuSeconds > 0 && seconds > 0.1 ? Math.Max(0, (cpu - m.CpuSeconds) / seconds * 100) : null,
+                CpuPercent = CpuPercent(m, cpu, now),
                 CpuSeconds = cpu,
                 SampledAt = now,
                 Unresponsive = unresponsive || (m.Unresponsive && off),
@@ -247,6 +253,28 @@ internal sealed partial class VmActor
         {
             LogBalloonUnresponsive(name, Memory.TargetMib ?? 0, actual / Mib);
         }
+    }
+
+    private void SampleProcess(int pid, DateTimeOffset now)
+    {
+        long rss = ProcFs.ResidentBytes(pid);
+        long? pss = ProcFs.ProportionalBytes(pid);
+        double cpu = ProcFs.CpuSeconds(pid);
+        UpdateMemory(m => m.BootedMib is null ? m : m with
+        {
+            HostRssBytes = rss,
+            HostPssBytes = pss,
+            CpuPercent = CpuPercent(m, cpu, now),
+            CpuSeconds = cpu,
+            SampledAt = now,
+        });
+    }
+
+    /// <summary>CPU % of one core since the last sample; null for the first.</summary>
+    private static double? CpuPercent(VmMemoryState last, double cpuSeconds, DateTimeOffset now)
+    {
+        double seconds = (now - last.SampledAt).TotalSeconds;
+        return last.CpuSeconds > 0 && seconds > 0.1 ? Math.Max(0, (cpuSeconds - last.CpuSeconds) / seconds * 100) : null;
     }
 
     private void UpdateMemory(Func<VmMemoryState, VmMemoryState> change)

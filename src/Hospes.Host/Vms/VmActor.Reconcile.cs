@@ -1,5 +1,6 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Memory;
 using Hospes.Host.State;
 using Hospes.Qemu.Launch;
 using Hospes.Qemu.Qmp;
@@ -37,10 +38,7 @@ internal sealed partial class VmActor
         IReadOnlyList<int> threads = await q.Qmp.QueryVcpuThreadsAsync().ConfigureAwait(false);
         Attach(q, threads);
 
-        // The balloon keeps its target in QEMU; take what it holds now as the target (a policy cut is undone by the policy).
-        int booted = (int)(await q.Qmp.QueryRamSizeAsync().ConfigureAwait(false) / Mib);
-        int actual = (int)(await q.Qmp.QueryBalloonAsync().ConfigureAwait(false) / Mib);
-        await StartBalloonAsync(q.Qmp, booted, Math.Min(r.Spec.MemoryMib, Math.Max(actual, MinimumMib)), setTarget: false).ConfigureAwait(false);
+        await ReattachBalloonAsync(q.Qmp, r).ConfigureAwait(false);
 
         // A network brought down and up again while hospesd was away has lost its ports; put the taps back.
         _ = await _ctx.Networks.AttachAsync(r.Spec, CancellationToken.None).ConfigureAwait(false);
@@ -70,4 +68,22 @@ internal sealed partial class VmActor
 
         return Record;
     });
+
+    /// <summary>
+    /// The balloon keeps its target in QEMU; what it holds now becomes the target (a policy cut is undone by the policy).
+    /// A QEMU started before Hospes had balloons has none: it is watched without one, and gets one at its next start.
+    /// </summary>
+    private async Task ReattachBalloonAsync(QmpConnection qmp, VmRecord r)
+    {
+        int booted = (int)(await qmp.QueryRamSizeAsync().ConfigureAwait(false) / Mib);
+        try
+        {
+            int actual = (int)(await qmp.QueryBalloonAsync().ConfigureAwait(false) / Mib);
+            await StartBalloonAsync(qmp, booted, Math.Min(r.Spec.MemoryMib, Math.Max(actual, MinimumMib)), setTarget: false).ConfigureAwait(false);
+        }
+        catch (QmpException)
+        {
+            UpdateMemory(_ => VmMemoryState.None with { BootedMib = booted, SampledAt = _ctx.Time.GetUtcNow() });
+        }
+    }
 }
