@@ -148,7 +148,9 @@ public sealed class MemoryTests(TinyImage image) : IAsyncLifetime
         using (var hog = new Hog())
         {
             hog.FillUntilAvailableBelow((reserve - 200) * Mib);
-            TopInfo squeezed = await WaitForTopAsync(d, t => vms.All(n => t.Vms.Single(v => v.Name == n).TargetMib < 512) && !t.Host.Pressure, TimeSpan.FromSeconds(90), "both guests squeezed and the pressure relieved");
+            // Whether the host climbs back above its reserve depends on everything else on it; what the policy owes is the
+            // squeeze (down to the guests' floors if needed) and the memory it frees, which the guests' QEMUs show.
+            TopInfo squeezed = await WaitForTopAsync(d, t => vms.All(n => t.Vms.Single(v => v.Name == n) is { TargetMib: <= 256, ActualMib: <= 264 }), TimeSpan.FromSeconds(90), "both guests squeezed");
             Assert.Contains(squeezed.Actions, a => a.Reason.StartsWith("host memory low", StringComparison.Ordinal) && a.ToMib < a.FromMib);
             foreach (string vm in vms)
             {
