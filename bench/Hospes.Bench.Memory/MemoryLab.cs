@@ -25,6 +25,7 @@ internal sealed class MemoryLab : IAsyncDisposable
     private readonly string _hospesd;
     private readonly string _help;
     private Process? _daemon;
+    private string? _keptAs;
     private int _starts;
 
     private MemoryLab(string dir, string hospes, string hospesd, string help, Cgroup? cgroup)
@@ -307,7 +308,10 @@ internal sealed class MemoryLab : IAsyncDisposable
             || l.Contains("cannot hold", StringComparison.OrdinalIgnoreCase) || l.Contains("oom", StringComparison.OrdinalIgnoreCase)
             || l.Contains("crash", StringComparison.OrdinalIgnoreCase) || l.Contains("exception", StringComparison.OrdinalIgnoreCase))];
 
-    /// <summary>Copies hospesd's log out of the lab (which is deleted) and returns where it went.</summary>
+    /// <summary>
+    /// Copies hospesd's log out of the lab (which is deleted) and returns where it went. The copy is made again once
+    /// hospesd has stopped (see <see cref="DisposeAsync"/>), so it also holds what hospesd did while its VMs were deleted.
+    /// </summary>
     public string KeepLog(string label)
     {
         string dir = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "hospes-bench-memory")).FullName;
@@ -317,6 +321,7 @@ internal sealed class MemoryLab : IAsyncDisposable
             File.Copy(DaemonLog, to, overwrite: true);
         }
 
+        _keptAs = to;
         return to;
     }
 
@@ -330,6 +335,14 @@ internal sealed class MemoryLab : IAsyncDisposable
         {
             Console.Error.WriteLine($"warning: stopping hospesd: {e.Message}");
             _daemon?.Kill();
+        }
+
+        if (_keptAs is not null && File.Exists(DaemonLog))
+        {
+            KsmState k = KsmState.Read();
+            await File.AppendAllTextAsync(DaemonLog, $"==== bench: hospesd stopped; KSM now run = {k.Run}, pages_to_scan = {k.PagesToScan}, sleep_millisecs = {k.SleepMs}\n");
+            File.Copy(DaemonLog, _keptAs, overwrite: true);
+            Console.Error.WriteLine($"after hospesd stopped: KSM run = {k.Run}, pages_to_scan = {k.PagesToScan}; log kept again in {_keptAs}");
         }
 
         foreach (int pid in HostStats.Qemus(_dir + "/"))
