@@ -3,6 +3,7 @@ using Hospes.Host.Images;
 using Hospes.Host.Machine;
 using Hospes.Host.Memory;
 using Hospes.Host.Network;
+using Hospes.Host.Peers;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
 using Hospes.Host.Vms;
@@ -37,6 +38,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Memory.Vms = () => Vms.All;
         Store = new StoreService(Volumes, Vms, qemuImg);
         Images = new ImageService(options, images, Volumes, time);
+        Peers = new PeerService(options, db, time, logs);
     }
 
     public HostOptions Options { get; }
@@ -58,6 +60,8 @@ public sealed partial class HospesHost : IAsyncDisposable
     internal SshKey Ssh { get; }
 
     internal MemoryService Memory { get; }
+
+    internal PeerService Peers { get; }
 
     /// <summary>Opens the state dir (one hospesd per state dir), reconciles VMs, starts the accelerator probe.</summary>
     public static async Task<HospesHost> StartAsync(HostOptions options, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
@@ -89,6 +93,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Images.Dispose();
         Networks.Dispose();
         Volumes.Dispose();
+        Peers.Dispose();
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -1,3 +1,4 @@
+using System.Net;
 using Hospes.Host.Memory;
 
 namespace Hospes.Host;
@@ -23,6 +24,12 @@ public sealed record HostOptions
     /// <summary>Downloaded Debian packages for image builds, shared by every state dir on the host.</summary>
     public string PackageCacheDir { get; init; } = "/var/cache/hospes/debs";
 
+    /// <summary>Where hospesd listens for other Hospes hosts (HTTPS, `/v1/peer/` only); null: no TCP listener at all.</summary>
+    public IPEndPoint? ListenEndpoint { get; init; }
+
+    /// <summary>This host's name: its certificate's CN and what it tells other hosts it is called.</summary>
+    public string HostName { get; init; } = Environment.MachineName;
+
     /// <summary>Overcommit, balloon policy, KSM (`memory.*` settings).</summary>
     public MemorySettings Memory { get; init; } = new();
 
@@ -39,4 +46,6 @@ public sealed record HostOptions
     public string VmsDir => Path.Combine(StateDir, "vms");
 
     public string ImagesDir => Path.Combine(StateDir, "images");
+
+    public string TlsDir => Path.Combine(StateDir, "tls");
 }

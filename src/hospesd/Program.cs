@@ -14,9 +14,11 @@ var policy = new Option<string?>("--memory-policy") { Description = "memory.poli
 var reserve = new Option<string?>("--memory-reserve-mib") { Description = "memory.reserve_mib: memory the host keeps for itself (default 5 % of RAM, 512 MiB to 2 GiB)" };
 var ksm = new Option<string?>("--ksm") { Description = "memory.ksm: auto (switch KSM on while guests that can share pages run; default) or off" };
 var tbSize = new Option<string?>("--tcg-tb-size-mib") { Description = "tcg.tb_size_mib: TCG translation cache per VM (default 32), or default for QEMU's own" };
-var root = new RootCommand("hospesd: the Hospes host daemon. Owns this host's VMs and serves the REST API on a unix socket.\n\nExamples:\n  hospesd --state-dir /var/lib/hospes --socket /run/hospes/hospes.sock\n  hospesd --memory-policy balance --memory-overcommit-ratio 3")
+var listen = new Option<string?>("--listen") { Description = "listen: ADDRESS:PORT where other Hospes hosts reach this one over HTTPS, e.g. 0.0.0.0:8443 or [::]:8443 (default: none, no TCP listener)" };
+var hostName = new Option<string?>("--host-name") { Description = "host.name: this host's name, in its certificate and as other hosts first know it (default: the machine's name)" };
+var root = new RootCommand("hospesd: the Hospes host daemon. Owns this host's VMs and serves the REST API on a unix socket.\n\nExamples:\n  hospesd --state-dir /var/lib/hospes --socket /run/hospes/hospes.sock\n  hospesd --memory-policy balance --memory-overcommit-ratio 3\n  hospesd --listen 0.0.0.0:8443 --host-name host-a")
 {
-    stateDir, socket, runDir, qemu, config, overcommit, policy, reserve, ksm, tbSize,
+    stateDir, socket, runDir, qemu, config, overcommit, policy, reserve, ksm, tbSize, listen, hostName,
 };
 root.SetAction(async (parsed, ct) =>
 {
@@ -34,6 +36,7 @@ root.SetAction(async (parsed, ct) =>
     foreach ((Option<string?> flag, string key) in new[]
     {
         (overcommit, "memory.overcommit_ratio"), (policy, "memory.policy"), (reserve, "memory.reserve_mib"), (ksm, "memory.ksm"), (tbSize, "tcg.tb_size_mib"),
+        (listen, "listen"), (hostName, "host.name"),
     })
     {
         if (settled.IsOk && parsed.GetValue(flag) is { } value)

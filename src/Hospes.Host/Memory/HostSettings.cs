@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Hospes.Core.Errors;
 
 namespace Hospes.Host.Memory;
@@ -13,7 +14,7 @@ public static class HostSettings
 
     public static readonly IReadOnlyList<string> Keys =
     [
-        "memory.overcommit_ratio", "memory.policy", "memory.reserve_mib", "memory.ksm", "memory.interval_s", "tcg.tb_size_mib",
+        "memory.overcommit_ratio", "memory.policy", "memory.reserve_mib", "memory.ksm", "memory.interval_s", "tcg.tb_size_mib", "listen", "host.name",
     ];
 
     /// <summary>Reads a settings file into <paramref name="options"/>.</summary>
@@ -97,10 +98,28 @@ public static class HostSettings
                     : Int(value, 1, 4096) is { } tb
                         ? options with { TcgTbSizeMib = tb }
                         : Bad(key, value, "a number of MiB from 1 to 4096, or default (QEMU's own)");
+            case "listen":
+                return ParseListen(value) is { } endpoint
+                    ? options with { ListenEndpoint = endpoint }
+                    : Bad(key, value, "ADDRESS:PORT with an IP address and a port from 1 to 65535, e.g. 0.0.0.0:8443, 192.0.2.1:8443 or [::]:8443");
+            case "host.name":
+                return IsHostName(value)
+                    ? options with { HostName = value }
+                    : Bad(key, value, "1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit, e.g. host-b");
             default:
                 return HospesError.Invalid($"unknown setting {key}; known settings: {string.Join(", ", Keys)}");
         }
     }
+
+    /// <summary>ADDRESS:PORT with a literal IP (IPv6 in brackets) and an explicit port.</summary>
+    public static IPEndPoint? ParseListen(string value) =>
+        value.Contains(':', StringComparison.Ordinal) && !value.EndsWith(']') && IPEndPoint.TryParse(value, out IPEndPoint? endpoint) && endpoint.Port > 0
+            && (endpoint.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6 || value.StartsWith('['))
+            ? endpoint
+            : null;
+
+    public static bool IsHostName(string value) =>
+        value.Length is > 0 and <= 63 && char.IsAsciiLetterOrDigit(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     private static int? Int(string value, int min, int max) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max ? n : null;

@@ -12,7 +12,7 @@ namespace Hospes.Host.State;
 /// </summary>
 internal sealed partial class StateDb
 {
-    private const int SchemaVersion = 3;
+    private const int SchemaVersion = 4;
     private readonly string _connectionString;
 
     public StateDb(string path)
@@ -47,6 +47,7 @@ internal sealed partial class StateDb
             """);
         Exec(c, VolumeSchema);
         Exec(c, NetworkSchema);
+        Exec(c, PeerSchema);
         Exec(c, $"PRAGMA user_version = {SchemaVersion};");
     }
 

@@ -17,4 +17,9 @@ internal static class LogEvents
     public const int MemoryPolicyAction = 300;
     public const int MemoryKsm = 301;
     public const int MemoryAdmission = 302;
+    public const int PeerTokenCreated = 400;
+    public const int PeerAdded = 401;
+    public const int PeerJoined = 402;
+    public const int PeerRemoved = 403;
+    public const int PeerRefused = 404;
 }
