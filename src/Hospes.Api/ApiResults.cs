@@ -13,6 +13,10 @@ internal static class ApiResults
     public static IResult Error(HospesError error) =>
         Results.Json(new ErrorBody(new ErrorDetail(Code(error.Code), error.Message, error.Details)), statusCode: Status(error.Code));
 
+    /// <summary>403: the caller is known to be someone this host does not serve (no HospesError kind means that).</summary>
+    public static IResult Forbidden(string message) =>
+        Results.Json(new ErrorBody(new ErrorDetail("forbidden", message, [])), statusCode: StatusCodes.Status403Forbidden);
+
     private static int Status(ErrorCode code) => code switch
     {
         ErrorCode.InvalidArgument => StatusCodes.Status400BadRequest,

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -42,7 +43,6 @@ public static partial class HospesApi
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.WebHost.ConfigureKestrel(k => k.ListenUnixSocket(socket));
         builder.Services.Configure<JsonOptions>(o => HospesJson.Apply(o.SerializerOptions));
 
         HospesHost host;
@@ -63,6 +63,14 @@ public static partial class HospesApi
 
         await using (host)
         {
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                k.ListenUnixSocket(socket);
+                if (options.ListenEndpoint is { } endpoint)
+                {
+                    k.Listen(endpoint, l => l.UseHttps(PeerTls(host)));
+                }
+            });
             builder.Services.AddSingleton(host);
             WebApplication app = builder.Build();
             app.UseExceptionHandler(errors => errors.Run(async http =>
@@ -73,6 +81,7 @@ public static partial class HospesApi
                     : ApiResults.Error(new HospesError(ErrorCode.Internal, e?.Message ?? "internal error"));
                 await result.ExecuteAsync(http);
             }));
+            app.Use(OnlyPeerRoutesOverTcp);
             app.UseWebSockets();
             VmEndpoints.Map(app);
             ConsoleEndpoints.Map(app);
@@ -80,10 +89,16 @@ public static partial class HospesApi
             StoreEndpoints.Map(app);
             NetworkEndpoints.Map(app);
             MemoryEndpoints.Map(app);
+            PeerEndpoints.Map(app);
             app.MapFallback(() => ApiResults.Error(HospesError.NotFound("no such API endpoint; the API lives under /v1")));
             await app.StartAsync(ct);
             File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
             LogListening(app.Logger, socket, options.StateDir);
+            if (options.ListenEndpoint is { } listen)
+            {
+                LogListeningTcp(app.Logger, listen, host.Fingerprint);
+            }
+
             await app.WaitForShutdownAsync(ct);
         }
 
@@ -92,6 +107,23 @@ public static partial class HospesApi
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "hospesd listening on {Socket}, state in {StateDir}")]
     private static partial void LogListening(ILogger logger, string socket, string stateDir);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "hospesd listening for other hosts on https://{Listen}/v1/peer/, certificate fingerprint {Fingerprint}")]
+    private static partial void LogListeningTcp(ILogger logger, System.Net.IPEndPoint listen, string fingerprint);
+
+    /// <summary>Any client certificate is let in: trust is decided per request by its fingerprint (PeerEndpoints).</summary>
+    private static HttpsConnectionAdapterOptions PeerTls(HospesHost host) => new()
+    {
+        ServerCertificate = host.Certificate,
+        ClientCertificateMode = ClientCertificateMode.AllowCertificate,
+        ClientCertificateValidation = (_, _, _) => true,
+    };
+
+    /// <summary>The TCP listener serves other hosts only; the full API stays on the unix socket.</summary>
+    private static Task OnlyPeerRoutesOverTcp(HttpContext http, RequestDelegate next) =>
+        http.Request.IsHttps && !http.Request.Path.StartsWithSegments("/v1/peer", StringComparison.Ordinal)
+            ? ApiResults.Error(HospesError.NotFound("this address serves other Hospes hosts only; use the unix socket")).ExecuteAsync(http)
+            : next(http);
 
     private static async Task<bool> IsListeningAsync(string socket, CancellationToken ct)
     {

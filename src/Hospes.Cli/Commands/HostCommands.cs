@@ -28,6 +28,12 @@ internal static class HostCommands
             ]);
             return 0;
         });
-        return new Command("host", "This host: QEMU, accelerator, CPUs, memory\n\nExamples:\n  hospes host info\n  hospes host memory") { info, MemoryCommands.HostMemory() };
+        var host = new Command("host", "This host (QEMU, accelerator, CPUs, memory) and the hosts it trusts\n\nExamples:\n  hospes host info\n  hospes host memory\n  hospes host token\n  hospes host add b 10.0.0.2:8443 --token T\n  hospes host list") { info, MemoryCommands.HostMemory() };
+        foreach (Command c in PeerCommands.All())
+        {
+            host.Add(c);
+        }
+
+        return host;
     }
 }
