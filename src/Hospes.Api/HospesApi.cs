@@ -65,11 +65,13 @@ public static partial class HospesApi
         {
             builder.WebHost.ConfigureKestrel(k =>
             {
-                k.ListenUnixSocket(socket);
+                // TCP first: Kestrel binds in order, so once the unix socket answers, other hosts can connect too.
                 if (options.ListenEndpoint is { } endpoint)
                 {
                     k.Listen(endpoint, l => l.UseHttps(PeerTls(host)));
                 }
+
+                k.ListenUnixSocket(socket);
             });
             builder.Services.AddSingleton(host);
             WebApplication app = builder.Build();

@@ -45,6 +45,19 @@ public sealed class NetNs : IAsyncDisposable
         return ns;
     }
 
+    /// <summary>
+    /// Joins two namespaces (two "hosts") with a veth pair, <paramref name="addressA"/> on <paramref name="a"/>'s end
+    /// (link0) and <paramref name="addressB"/> on <paramref name="b"/>'s (link1), both CIDR.
+    /// </summary>
+    public static async Task LinkAsync(NetNs a, NetNs b, string addressA, string addressB)
+    {
+        await IpAsync("-n", a.Name, "link", "add", "link0", "type", "veth", "peer", "name", "link1", "netns", b.Name);
+        await IpAsync("-n", a.Name, "addr", "add", addressA, "dev", "link0");
+        await IpAsync("-n", b.Name, "addr", "add", addressB, "dev", "link1");
+        await IpAsync("-n", a.Name, "link", "set", "link0", "up");
+        await IpAsync("-n", b.Name, "link", "set", "link1", "up");
+    }
+
     /// <summary>Runs a command inside the namespace.</summary>
     public Task<CliResult> ExecAsync(params string[] command) =>
         Run.ProcessAsync("ip", ["netns", "exec", Name, .. command], timeout: TimeSpan.FromSeconds(60));
