@@ -92,6 +92,8 @@ public static partial class HospesApi
             NetworkEndpoints.Map(app);
             MemoryEndpoints.Map(app);
             PeerEndpoints.Map(app);
+            MigrationEndpoints.Map(app);
+            MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
             app.MapFallback(() => ApiResults.Error(HospesError.NotFound("no such API endpoint; the API lives under /v1")));
             await app.StartAsync(ct);
             File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);

@@ -21,6 +21,7 @@ root.Subcommands.Add(DiskCommands.Create());
 root.Subcommands.Add(TemplateCommands.Create());
 root.Subcommands.Add(CloneCommand.Create());
 root.Subcommands.Add(SnapshotCommands.Create());
+root.Subcommands.Add(MigrateCommand.Create());
 foreach (Command command in NetworkCommands.All().Concat(MemoryCommands.All()))
 {
     root.Subcommands.Add(command);

@@ -2,6 +2,7 @@ using Hospes.Contracts;
 using Hospes.Host.Images;
 using Hospes.Host.Machine;
 using Hospes.Host.Memory;
+using Hospes.Host.Migration;
 using Hospes.Host.Network;
 using Hospes.Host.Peers;
 using Hospes.Host.State;
@@ -39,6 +40,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Store = new StoreService(Volumes, Vms, qemuImg);
         Images = new ImageService(options, images, Volumes, time);
         Peers = new PeerService(options, db, time, logs);
+        Migrations = new MigrationService(Context, Vms, qemuImg) { Targets = MigrationTarget, HostName = options.HostName };
     }
 
     public HostOptions Options { get; }
@@ -62,6 +64,8 @@ public sealed partial class HospesHost : IAsyncDisposable
     internal MemoryService Memory { get; }
 
     internal PeerService Peers { get; }
+
+    internal MigrationService Migrations { get; }
 
     /// <summary>Opens the state dir (one hospesd per state dir), reconciles VMs, starts the accelerator probe.</summary>
     public static async Task<HospesHost> StartAsync(HostOptions options, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
@@ -88,6 +92,7 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Migrations.DisposeAsync().ConfigureAwait(false);
         await Memory.DisposeAsync().ConfigureAwait(false);
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();

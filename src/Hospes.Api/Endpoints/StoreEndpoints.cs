@@ -57,25 +57,8 @@ internal static class StoreEndpoints
             return;
         }
 
-        http.Response.ContentType = "application/x-ndjson";
-        bool clientGone = false;
-        async Task Emit(CloneEvent e)
-        {
-            if (clientGone)
-            {
-                return;
-            }
-
-            try
-            {
-                await http.Response.WriteAsync(JsonSerializer.Serialize(e, HospesJson.Options) + "\n", CancellationToken.None);
-                await http.Response.Body.FlushAsync(CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)
-            {
-                clientGone = true;
-            }
-        }
+        var stream = new NdjsonStream(http);
+        Task Emit(CloneEvent e) => stream.WriteAsync(e);
 
         CloneEvent done = await h.CloneAsync(name, request, plan.Value, Emit, CancellationToken.None);
         await Emit(done);

@@ -13,6 +13,7 @@ internal static class LogEvents
     public const int VmCommandFailed = 107;
     public const int VmGuestReset = 108;
     public const int VmBalloonUnresponsive = 109;
+    public const int VmMigrated = 110;
     public const int ReconcileDone = 200;
     public const int MemoryPolicyAction = 300;
     public const int MemoryKsm = 301;
@@ -22,4 +23,8 @@ internal static class LogEvents
     public const int PeerJoined = 402;
     public const int PeerRemoved = 403;
     public const int PeerRefused = 404;
+    public const int MigrationIncoming = 500;
+    public const int MigrationArrived = 501;
+    public const int MigrationIncomingAborted = 502;
+    public const int MigrationFailed = 503;
 }

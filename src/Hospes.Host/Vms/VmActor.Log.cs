@@ -33,4 +33,7 @@ internal sealed partial class VmActor
 
     [LoggerMessage(EventId = LogEvents.VmGuestReset, Level = LogLevel.Information, Message = "{Name}: guest rebooted")]
     private partial void LogGuestReset(string name);
+
+    [LoggerMessage(EventId = LogEvents.VmMigrated, Level = LogLevel.Information, Message = "{Name}: migrated to {Peer} in {TotalMs} ms, downtime {DowntimeMs} ms, {Bytes} bytes sent")]
+    private partial void LogMigrated(string name, string peer, long totalMs, long downtimeMs, long bytes);
 }

@@ -192,6 +192,15 @@ internal sealed partial class VmActor
         {
             await foreach (QmpEvent e in q.Qmp.Events.ReadAllAsync().ConfigureAwait(false))
             {
+                if (e.Name == "STOP")
+                {
+                    _lastStopAt = e.Timestamp; // a migration's downtime starts here
+                }
+                else if (e.Name == "MIGRATION")
+                {
+                    Interlocked.Exchange(ref _migrationChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+                }
+
                 Post(() => OnEventAsync(q, e));
             }
 

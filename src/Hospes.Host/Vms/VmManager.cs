@@ -112,6 +112,47 @@ internal sealed partial class VmManager : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Defines a VM arriving by migration: its spec as the source had it (uuid, MACs and addresses kept), with
+    /// <paramref name="volumes"/> (disks made here for it) owned by it. Undone by <paramref name="revert"/>.
+    /// </summary>
+    public async Task<Result<VmActor>> DefineIncomingAsync(VmSpec spec, IReadOnlyList<VolumeRecord> volumes, Reverter revert, CancellationToken ct)
+    {
+        await _namesGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            Result<VmActor> defined = Define(new Provisioned(spec, volumes, []));
+            if (defined.IsOk)
+            {
+                VmActor actor = defined.Value;
+                revert.Add(() => RemoveAsync(actor));
+            }
+
+            return defined;
+        }
+        finally
+        {
+            _namesGate.Release();
+        }
+    }
+
+    /// <summary>Whether a VM of this name or uuid exists here (a migration's destination asks before anything else).</summary>
+    public HospesError? Clash(VmSpec spec) => NameClash(spec);
+
+    /// <summary>Forgets a VM that now lives on another host: its row, its own disks and folder (shared disks stay).</summary>
+    public async Task ForgetAsync(VmActor actor, CancellationToken ct)
+    {
+        await _namesGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await RemoveAsync(actor).ConfigureAwait(false);
+        }
+        finally
+        {
+            _namesGate.Release();
+        }
+    }
+
     /// <summary>A spec with a fresh uuid and fresh MACs (every clone gets its own identity).</summary>
     public static VmSpec WithNewIdentity(VmSpec spec, string name) => WithIdentity(spec with
     {

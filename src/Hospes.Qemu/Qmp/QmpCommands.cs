@@ -37,12 +37,6 @@ public static class QmpCommands
 
     public static Task MigrateCancelAsync(this QmpConnection qmp, CancellationToken ct = default) => qmp.ExecuteAsync("migrate_cancel", ct: ct);
 
-    public static async Task<MigrationStatus> QueryMigrateAsync(this QmpConnection qmp, CancellationToken ct = default)
-    {
-        JsonElement r = await qmp.ExecuteAsync("query-migrate", ct: ct).ConfigureAwait(false);
-        string status = r.TryGetProperty("status", out var s) ? s.GetString() ?? "none" : "none";
-        string? error = r.TryGetProperty("error-desc", out var e) ? e.GetString() : null;
-        long transferred = r.TryGetProperty("ram", out var ram) && ram.TryGetProperty("transferred", out var t) ? t.GetInt64() : 0;
-        return new MigrationStatus(status, error, transferred);
-    }
+    public static Task<MigrationStatus> QueryMigrateAsync(this QmpConnection qmp, CancellationToken ct = default) =>
+        qmp.QueryMigrationAsync(logged: true, ct);
 }

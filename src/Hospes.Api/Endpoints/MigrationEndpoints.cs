@@ -1,0 +1,52 @@
+using Hospes.Contracts;
+using Hospes.Host;
+using Hospes.Host.Peers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hospes.Api.Endpoints;
+
+/// <summary>`hospes migrate` (local), and the peer API a source host drives a migration to this host through.</summary>
+internal static class MigrationEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/vms/{vm}/migrate", MigrateAsync);
+        app.MapDelete("/v1/vms/{vm}/migration", (string vm, HospesHost h) => ApiResults.From(h.CancelMigration(vm)));
+    }
+
+    /// <summary>Destination side: only trusted hosts reach these (the peer group checks their certificate).</summary>
+    public static void MapPeer(RouteGroupBuilder peer)
+    {
+        peer.MapPost("/migrations", async (MigrationOffer offer, HospesHost h, HttpContext http, CancellationToken ct) =>
+            ApiResults.From(await h.PrepareIncomingMigrationAsync(offer, PeerName(http), LocalAddress(http), ct)));
+        peer.MapPost("/migrations/{id}/finish", async (string id, MigrationFinish request, HospesHost h) =>
+            ApiResults.From(await h.FinishIncomingMigrationAsync(id, request)));
+        peer.MapDelete("/migrations/{id}", async (string id, HospesHost h, HttpContext http) =>
+            ApiResults.From(await h.AbortIncomingMigrationAsync(id, PeerName(http))));
+    }
+
+    /// <summary>Streams progress as JSON lines, "done" (with the summary) or "failed" last; a request refused outright is a plain error.</summary>
+    private static async Task MigrateAsync(string vm, MigrateRequest request, HospesHost h, HttpContext http)
+    {
+        var check = h.CheckMigrate(vm, request);
+        if (!check.IsOk)
+        {
+            await ApiResults.Error(check.Error).ExecuteAsync(http);
+            return;
+        }
+
+        var stream = new NdjsonStream(http);
+        var done = await h.MigrateAsync(vm, request, stream.WriteAsync);
+        await stream.WriteAsync(done.IsOk
+            ? new MigrationEvent { Event = "done", Summary = done.Value, ElapsedMs = done.Value.TotalMs, TransferredBytes = done.Value.TransferredBytes }
+            : new MigrationEvent { Event = "failed", Message = done.Error.Message, Status = done.Error.Code.ToString() });
+    }
+
+    private static string PeerName(HttpContext http) => http.Items[PeerEndpoints.PeerItem] is PeerRecord p ? p.Name : "an unknown host";
+
+    /// <summary>The address this host was reached at: the migration stream is to come there too.</summary>
+    private static string LocalAddress(HttpContext http) =>
+        http.Connection.LocalIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : "127.0.0.1";
+}

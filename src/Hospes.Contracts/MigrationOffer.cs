@@ -1,0 +1,55 @@
+using Hospes.Core.Vms;
+
+namespace Hospes.Contracts;
+
+/// <summary>Host to host (`/v1/peer/migrations`): the source asks the destination to take a VM.</summary>
+public sealed record MigrationOffer
+{
+    public required VmSpec Spec { get; init; }
+
+    /// <summary>The RAM the source's QEMU booted with: the incoming QEMU must have exactly as much.</summary>
+    public required int RamMib { get; init; }
+
+    /// <summary>Whether the guest runs (else it stays paused there too).</summary>
+    public bool Running { get; init; }
+
+    public required string SourceHost { get; init; }
+    public required string QemuVersion { get; init; }
+    public required string Accel { get; init; }
+    public string? CpuModel { get; init; }
+
+    /// <summary>Disks the destination makes empty and receives by block mirror (by vdev), with their sizes.</summary>
+    public IReadOnlyList<MigratedDisk> MirroredDisks { get; init; } = [];
+
+    /// <summary>Small read-only local disks (a NoCloud seed) sent whole, base64, by vdev.</summary>
+    public IReadOnlyDictionary<string, string> InlineDisks { get; init; } = new Dictionary<string, string>();
+
+    public bool Postcopy { get; init; }
+    public bool DryRun { get; init; }
+}
+
+/// <summary>A disk the destination receives by mirror.</summary>
+public sealed record MigratedDisk(string Vdev, long VirtualSize);
+
+/// <summary>The destination's answer: where to send the stream and the disks, or why not.</summary>
+public sealed record MigrationPrepared
+{
+    public string? Id { get; init; }
+    public IReadOnlyList<MigrationCheck> Checks { get; init; } = [];
+
+    /// <summary>The port its QEMU listens on for the stream (on the address the source reaches it at).</summary>
+    public int MigratePort { get; init; }
+    public int? NbdPort { get; init; }
+
+    /// <summary>NBD export name per mirrored vdev.</summary>
+    public IReadOnlyDictionary<string, string> Exports { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// After the stream completed: the destination continues the guest (or leaves it paused). A probe only walks the
+/// same path before the switch-over, so nothing on it is cold (first-use compilation) while the guest is stopped.
+/// </summary>
+public sealed record MigrationFinish(bool Run, bool Postcopy, bool Probe = false);
+
+/// <summary>The destination's confirmation that the guest is its now, with when its QEMU resumed.</summary>
+public sealed record MigrationFinished(string State, DateTimeOffset? ResumedAt);

@@ -1,0 +1,22 @@
+using Hospes.Contracts;
+using Hospes.Core.Errors;
+
+namespace Hospes.Host.Migration;
+
+/// <summary>The destination of an outgoing migration, as the source sees it (another hospesd over TLS).</summary>
+internal interface IMigrationTarget
+{
+    /// <summary>The destination's name on this host.</summary>
+    string Name { get; }
+
+    /// <summary>The address QEMU sends the stream and the disks to (the one its hospesd is reached at).</summary>
+    string StreamHost { get; }
+
+    Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, CancellationToken ct);
+
+    /// <summary>The stream ended: the destination continues the guest. <paramref name="probe"/>: only walk the path (no effect).</summary>
+    Task<Result<MigrationFinished>> FinishAsync(string id, bool run, bool postcopy, bool probe, CancellationToken ct);
+
+    /// <summary>Best effort: the destination drops what it prepared (it also does so by itself when the stream fails).</summary>
+    Task AbortAsync(string id, CancellationToken ct);
+}

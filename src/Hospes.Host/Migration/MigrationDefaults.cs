@@ -1,0 +1,33 @@
+using Hospes.Core.Vms;
+
+namespace Hospes.Host.Migration;
+
+/// <summary>
+/// The settings Hospes migrates with so users need not choose them. Measured on this project's machines (TCG,
+/// loopback, 256 MiB guest dirtying ≈127 MiB/s): QEMU's defaults (128 MiB/s cap, 300 ms limit) never converge;
+/// an 8 GiB/s cap with a 50 ms limit converges in ≈0.6 s with 23–36 ms downtime.
+/// </summary>
+internal static class MigrationDefaults
+{
+    /// <summary>QEMU's max-bandwidth, bytes/s: effectively "as fast as the link goes".</summary>
+    public const long BandwidthBytesPerSecond = 8L << 30;
+
+    public const int DowntimeMs = 50;
+
+    /// <summary>How long pre-copy may try before the migration fails (or, with --postcopy, switches).</summary>
+    public static readonly TimeSpan ConvergeTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>With --postcopy: pre-copy gets this long to converge by itself first.</summary>
+    public static readonly TimeSpan PostcopyAfter = TimeSpan.FromSeconds(2);
+
+    /// <summary>Read-only local disks (a NoCloud seed) up to this size travel inside the offer.</summary>
+    public const long InlineDiskLimitBytes = 16L << 20;
+
+    /// <summary>
+    /// Whether this QEMU tracks the pages a running guest dirties correctly. QEMU before 9.0 under TCG lost
+    /// guest writes in 11 of 11 live migrations measured here (an upstream bug fixed in 9.0); such a guest is
+    /// migrated paused instead.
+    /// </summary>
+    public static bool DirtyTrackingSound(Version qemu, string accel) =>
+        !(string.Equals(accel, nameof(Accelerator.Tcg), StringComparison.OrdinalIgnoreCase) && qemu < new Version(9, 0));
+}

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Hospes.Qemu.Qmp;
+
+/// <summary>
+/// Storage migration as libvirt, Proxmox and Incus do it: the destination exports its (empty) disks over NBD,
+/// the source mirrors each disk into that export while RAM moves, and ends the mirrors once the guest is
+/// stopped for the switch-over.
+/// </summary>
+public static class QmpBlockMirror
+{
+    /// <summary>Destination: an NBD server on <paramref name="host"/>:<paramref name="port"/>.</summary>
+    public static Task NbdServerStartAsync(this QmpConnection qmp, string host, int port, CancellationToken ct = default) =>
+        qmp.ExecuteAsync("nbd-server-start", new JsonObject
+        {
+            ["addr"] = new JsonObject { ["type"] = "inet", ["data"] = new JsonObject { ["host"] = host, ["port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+        }, ct: ct);
+
+    /// <summary>Destination: exports block node <paramref name="node"/> writable under its own name.</summary>
+    public static Task NbdExportAsync(this QmpConnection qmp, string node, CancellationToken ct = default) =>
+        qmp.ExecuteAsync("block-export-add", new JsonObject
+        {
+            ["type"] = "nbd",
+            ["id"] = "export-" + node,
+            ["node-name"] = node,
+            ["name"] = node,
+            ["writable"] = true,
+        }, ct: ct);
+
+    public static Task NbdServerStopAsync(this QmpConnection qmp, CancellationToken ct = default) => qmp.ExecuteAsync("nbd-server-stop", ct: ct);
+
+    /// <summary>Source: opens the destination's export <paramref name="export"/> as node <paramref name="node"/>.</summary>
+    public static Task AddNbdTargetAsync(this QmpConnection qmp, string node, string host, int port, string export, CancellationToken ct = default) =>
+        qmp.ExecuteAsync("blockdev-add", new JsonObject
+        {
+            ["driver"] = "nbd",
+            ["node-name"] = node,
+            ["server"] = new JsonObject { ["type"] = "inet", ["host"] = host, ["port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            ["export"] = export,
+        }, ct: ct);
+
+    /// <summary>Source: copies all of <paramref name="device"/> (its backing chain included) into <paramref name="target"/>, then mirrors every write.</summary>
+    public static Task MirrorAsync(this QmpConnection qmp, string jobId, string device, string target, CancellationToken ct = default) =>
+        qmp.ExecuteAsync("blockdev-mirror", new JsonObject
+        {
+            ["job-id"] = jobId,
+            ["device"] = device,
+            ["target"] = target,
+            ["sync"] = "full",
+        }, ct: ct);
+
+    /// <summary>The block jobs QEMU runs, by id.</summary>
+    public static async Task<IReadOnlyList<BlockJob>> QueryBlockJobsAsync(this QmpConnection qmp, bool logged = true, CancellationToken ct = default)
+    {
+        JsonElement r = await qmp.ExecuteAsync("query-block-jobs", null, logged, ct: ct).ConfigureAwait(false);
+        return [.. r.EnumerateArray().Select(j => new BlockJob(
+            j.GetProperty("device").GetString() ?? "",
+            j.TryGetProperty("status", out var s) ? s.GetString() ?? "" : "",
+            j.TryGetProperty("ready", out var ready) && ready.ValueKind == JsonValueKind.True,
+            j.TryGetProperty("offset", out var o) ? o.GetInt64() : 0,
+            j.TryGetProperty("len", out var l) ? l.GetInt64() : 0,
+            j.TryGetProperty("error", out var e) ? e.GetString() : null))];
+    }
+
+    /// <summary>
+    /// Ends a job. On a ready mirror this finishes the copy and leaves the source in use: the target now holds
+    /// exactly what the (stopped) guest wrote. <paramref name="force"/> abandons a job at once (a failed migration).
+    /// </summary>
+    public static Task BlockJobCancelAsync(this QmpConnection qmp, string jobId, bool force = false, CancellationToken ct = default) =>
+        qmp.ExecuteAsync("block-job-cancel", new JsonObject { ["device"] = jobId, ["force"] = force }, ct: ct);
+
+    public static Task BlockdevDelAsync(this QmpConnection qmp, string node, CancellationToken ct = default) =>
+        qmp.ExecuteAsync("blockdev-del", new JsonObject { ["node-name"] = node }, ct: ct);
+}
+
+/// <summary>One entry of query-block-jobs.</summary>
+public sealed record BlockJob(string Id, string Status, bool Ready, long Offset, long Length, string? Error);

@@ -1,0 +1,293 @@
+using System.Diagnostics;
+using Hospes.Contracts;
+using Hospes.Core.Vms;
+using Hospes.Integration.Tests.Support;
+
+namespace Hospes.Integration.Tests.Hosts;
+
+/// <summary>
+/// Live migration between two hosts: each a hospesd in its own network namespace; the namespaces are joined by a
+/// veth pair that both hosts put on a bridge (brg), so they share one L2 segment (203.0.113.0/24) as hosts on one
+/// switch do. Guests that need a network sit on that bridge with an address of their own on it. The guest runs
+/// Guests/memcheck.c, which stamps every page each pass and checks the previous stamp: one lost write is reported.
+/// </summary>
+[Collection(HospesTests.Name)]
+public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
+{
+    private const string HostA = "203.0.113.1";
+    private const string HostB = "203.0.113.2";
+    private const string GuestIp = "203.0.113.50";
+    private NetNs _nsA = null!;
+    private NetNs _nsB = null!;
+    private Daemon _a = null!;
+    private Daemon _b = null!;
+    private string _shared = null!;
+
+    public async Task InitializeAsync()
+    {
+        _nsA = await NetNs.CreateAsync();
+        _nsB = await NetNs.CreateAsync();
+        await NetNs.LinkAsync(_nsA, _nsB, HostA + "/24", HostB + "/24");
+        await BridgeAsync(_nsA, "link0", HostA);
+        await BridgeAsync(_nsB, "link1", HostB);
+        _a = await Daemon.StartAsync(image, _nsA, "--listen", HostA + ":8443", "--host-name", "host-a");
+        _b = await Daemon.StartAsync(image, _nsB, "--listen", HostB + ":8443", "--host-name", "host-b");
+        string token = (await _b.CliAsync("host", "token")).Ok().Stdout.Trim().Split('\n')[^1].Trim();
+        (await _a.CliAsync("host", "add", "host-b", HostB + ":8443", "--token", token)).Ok();
+
+        // Storage both hosts see at the same path: the checker's disk.
+        _shared = Directory.CreateTempSubdirectory("hit-shared-").FullName;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _a.DisposeAsync();
+        await _b.DisposeAsync();
+        await _nsA.DisposeAsync();
+        await _nsB.DisposeAsync();
+        Directory.Delete(_shared, recursive: true);
+    }
+
+    [Fact]
+    public async Task LiveMigration_BackAndForth_LosesNoPage_KeepsTheGuestRunning_AndATcpSessionSurvives()
+    {
+        string disk = MemCheck.Disk(_shared);
+        await Guest.CreateAsync(_a, "mc", $"maxmem = 256\ndisk = [ 'file:{disk},xvda,r' ]\nvif = [ 'bridge=brg' ]");
+        await GuestShell.RunAsync(_a, "mc", $"ip addr add {GuestIp}/24 dev eth0; ip link set eth0 up; (nc -l -p 7000 | while read l; do echo \"got $l\"; done &)");
+        await GuestShell.RunAsync(_a, "mc", MemCheck.Start(64));
+        await _a.WaitForConsoleAsync("mc", "memcheck pass 3 ");
+
+        // A TCP session from host A to the guest, open across all three migrations.
+        using Process session = StartSession(_nsA, "(echo before; sleep 12; echo after; sleep 1)");
+        await _a.WaitForConsoleAsync("mc", "got before");
+
+        var hops = new[] { (From: _a, To: _b, Dest: "host-b"), (From: _b, To: _a, Dest: "host-a"), (From: _a, To: _b, Dest: "host-b") };
+        foreach ((Daemon from, Daemon to, string dest) in hops)
+        {
+            // The source's console log goes with its VM: follow it until the migration returns.
+            string consoleFile = Path.Combine(from.StateDir, "vms", (await from.InfoAsync("mc")).Uuid.ToString(), "console.log");
+            using var following = new CancellationTokenSource();
+            Task<string> lastSeen = FollowAsync(consoleFile, following.Token);
+            MigrationSummary s = await from.JsonAsync<MigrationSummary>("migrate", "mc", dest);
+            await following.CancelAsync();
+            IReadOnlyList<(int Pass, long T)> before = Stamps(await lastSeen);
+            Assert.Equal(("mc", dest, "live"), (s.Vm, s.To, s.Mode));
+            Assert.True(s.TransferredBytes > 32 << 20 && s.TotalMs > 0 && s.DowntimeMs is >= 0 and < 2000, $"summary: {s}");
+
+            // The source keeps nothing: no VM, no QEMU, no folder; the destination runs the guest.
+            Assert.Empty(await from.ListAsync());
+            Assert.Empty(from.Qemus());
+            Assert.Empty(from.VmDirs());
+            Assert.Equal(VmState.Running, (await to.InfoAsync("mc")).State);
+
+            string log = await to.WaitForConsoleAsync("mc", $"memcheck pass {before[^1].Pass + 3} ");
+            Assert.False(MemCheck.FoundStale(log), log[Math.Max(0, log.IndexOf("memcheck STALE", StringComparison.Ordinal))..]);
+            Assert.DoesNotContain(Guest.Ready, log, StringComparison.Ordinal); // no reboot: the console there starts mid-run
+
+            // The counter goes on where it stopped, and the guest's own clock shows no gap beyond a pass or two.
+            (int Pass, long T) first = Stamps(log)[0];
+            Assert.True(first.Pass - before[^1].Pass is >= 1 and <= 3, $"memcheck's last pass on {from.Netns!.Name} was {before[^1].Pass}, its first on the destination {first.Pass}");
+            Assert.True(first.T - before[^1].T < 2000, $"the guest's clock jumped {first.T - before[^1].T} ms at the switch-over");
+        }
+
+        Assert.True(await session.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the TCP session did not end");
+        Assert.Equal(0, session.ExitCode);
+        await _b.WaitForConsoleAsync("mc", "got after");
+    }
+
+    [Fact]
+    public async Task CopyStorage_CarriesTheLocalDisk_AndOfflineBringsItBack()
+    {
+        string disk = MemCheck.Disk(_shared);
+        (await _a.CliAsync("disk", "create", "data", "--size", "64M")).Ok();
+        await Guest.CreateAsync(_a, "st", $"disk = [ 'file:{disk},xvda,r', 'image:data,qcow2,xvdb,w' ]");
+        await GuestShell.RunAsync(_a, "st", "echo written-on-a | dd of=/dev/vdb bs=512 count=1 conv=sync 2>/dev/null; sync");
+
+        string refused = (await _a.CliAsync("migrate", "st", "host-b")).Fails();
+        Assert.Contains("--copy-storage", refused, StringComparison.Ordinal);
+        Assert.Empty(await _b.ListAsync());
+
+        await GuestShell.RunAsync(_a, "st", MemCheck.Start(48));
+        MigrationSummary s = await _a.JsonAsync<MigrationSummary>("migrate", "st", "host-b", "--copy-storage");
+        Assert.Equal("live", s.Mode);
+        Assert.True(s.DiskBytes > 0, $"summary: {s}");
+        Assert.Contains("written-on-a", await GuestShell.RunAsync(_b, "st", "dd if=/dev/vdb bs=512 count=1 2>/dev/null | head -c 12; echo"), StringComparison.Ordinal);
+
+        // The disk lives in B's store now: B owns a copy, and the guest writes there.
+        VmInfo onB = await _b.InfoAsync("st");
+        Assert.StartsWith(_b.StateDir, onB.Spec!.Disks.Single(d => d.Vdev == "xvdb").Target, StringComparison.Ordinal);
+        await GuestShell.RunAsync(_b, "st", "echo written-on-b | dd of=/dev/vdb bs=512 seek=1 count=1 conv=sync 2>/dev/null; sync");
+
+        MigrationSummary back = await _b.JsonAsync<MigrationSummary>("migrate", "st", "host-a", "--copy-storage", "--offline");
+        Assert.Equal("paused", back.Mode);
+        string both = await GuestShell.RunAsync(_a, "st", "dd if=/dev/vdb bs=512 count=2 2>/dev/null | tr -d '\\000'; echo");
+        Assert.Contains("written-on-a", both, StringComparison.Ordinal);
+        Assert.Contains("written-on-b", both, StringComparison.Ordinal);
+        string log = await _a.ConsoleLogAsync("st");
+        Assert.False(MemCheck.FoundStale(log), log);
+        Assert.Empty(await _b.ListAsync());
+        Assert.Empty(_b.VmDirs());
+    }
+
+    [Fact]
+    public async Task DestinationKilledMidStream_TheGuestRunsOnHere_AndTheDestinationKeepsNothing()
+    {
+        await StartBusyGuestAsync("kd");
+        Process migrate = StartMigrate("kd");
+        int incoming = await WaitForQemuAsync(_b);
+        await Task.Delay(700);
+        Qemus.Kill(incoming);
+
+        Assert.True(await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60)), "hospes migrate did not end after the destination's QEMU died");
+        Assert.NotEqual(0, migrate.ExitCode);
+        await AssertStillHereAsync("kd");
+    }
+
+    [Fact]
+    public async Task Cancel_EndsTheMigration_TheGuestRunsOnHere_AndTheDestinationKeepsNothing()
+    {
+        await StartBusyGuestAsync("cx");
+        Process migrate = StartMigrate("cx");
+        await WaitForQemuAsync(_b);
+        await Task.Delay(700);
+        (await _a.CliAsync("migrate", "--cancel", "cx")).Ok();
+
+        Assert.True(await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60)), "hospes migrate did not end after --cancel");
+        Assert.Contains("cancelled", await migrate.StandardError.ReadToEndAsync(), StringComparison.Ordinal);
+        await AssertStillHereAsync("cx");
+        Assert.Contains("not being migrated", (await _a.CliAsync("migrate", "--cancel", "cx")).Fails(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DryRun_ChecksTheDestination_AndBadRequestsAreRefusedLeavingNothing()
+    {
+        await Guest.CreateAsync(_a, "dr", "vif = [ 'bridge=brg' ]");
+        (await _a.CliAsync("migrate", "dr", "host-b", "--dry-run")).Ok();
+        Assert.Empty(await _b.ListAsync());
+
+        Assert.Contains("no host named 'nowhere'", (await _a.CliAsync("migrate", "dr", "nowhere")).Fails(), StringComparison.Ordinal);
+        Assert.Contains("--downtime-ms 0", (await _a.CliAsync("migrate", "dr", "host-b", "--downtime-ms", "0")).Fails(), StringComparison.Ordinal);
+
+        // The destination lacks the guest's bridge: the check names it, and nothing is made there.
+        await _nsB.ExecAsync("ip", "link", "set", "brg", "name", "brx");
+        string refused = (await _a.CliAsync("migrate", "dr", "host-b")).Fails();
+        Assert.Contains("network", refused, StringComparison.Ordinal);
+        Assert.Contains("brg", refused, StringComparison.Ordinal);
+        Assert.Empty(await _b.ListAsync());
+        Assert.Empty(_b.Qemus());
+        Assert.Equal(VmState.Running, (await _a.InfoAsync("dr")).State);
+
+        (await _a.CliAsync("destroy", "dr")).Ok();
+        Assert.Contains("start it first", (await _a.CliAsync("migrate", "dr", "host-b")).Fails(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Reads <paramref name="file"/> every 20 ms until cancelled (or gone); returns the last content read.</summary>
+    private static async Task<string> FollowAsync(string file, CancellationToken ct)
+    {
+        string last = "";
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                last = await File.ReadAllTextAsync(file, CancellationToken.None);
+            }
+            catch (IOException)
+            {
+            }
+
+            await Task.Delay(20, CancellationToken.None);
+        }
+
+        return last;
+    }
+
+    /// <summary>memcheck's (pass, guest ms) lines.</summary>
+    private static IReadOnlyList<(int Pass, long T)> Stamps(string console) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(console, @"memcheck pass (\d+) t=(\d+)")
+            .Select(m => (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), long.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)))];
+
+    /// <summary>A guest dirtying 128 MiB as fast as it can: with a 1 ms limit it cannot converge for a long while.</summary>
+    private async Task StartBusyGuestAsync(string name)
+    {
+        string disk = MemCheck.Disk(_shared);
+        await Guest.CreateAsync(_a, name, $"memory = 256\ndisk = [ 'file:{disk},xvda,r' ]");
+        await GuestShell.RunAsync(_a, name, MemCheck.Start(128, intervalMs: 0));
+        await _a.WaitForConsoleAsync(name, "memcheck pass 2 ");
+    }
+
+    private Process StartMigrate(string name) => Process.Start(new ProcessStartInfo(Repo.Hospes, ["migrate", name, "host-b", "--downtime-ms", "1", "--timeout", "120"])
+    {
+        RedirectStandardError = true,
+        RedirectStandardOutput = true,
+        Environment = { ["HOSPES_SOCKET"] = _a.Socket },
+    })!;
+
+    private async Task AssertStillHereAsync(string name)
+    {
+        Assert.Equal(VmState.Running, (await _a.InfoAsync(name)).State);
+        int last = MemCheck.Passes(await _a.ConsoleLogAsync(name)).Max();
+        string log = await _a.WaitForConsoleAsync(name, $"memcheck pass {last + 2} ");
+        Assert.False(MemCheck.FoundStale(log), log);
+
+        // The destination drops the incoming VM by itself (or on the source's word): no row, no QEMU, no folder.
+        DateTime deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await _b.ListAsync()).Count > 0 || _b.Qemus().Count > 0 || _b.VmDirs().Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"host B kept the incoming VM: {await File.ReadAllTextAsync(_b.LogPath)}");
+            await Task.Delay(200);
+        }
+    }
+
+    private static async Task<int> WaitForQemuAsync(Daemon d)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (d.Qemus().Count == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the destination never started its incoming QEMU");
+            await Task.Delay(50);
+        }
+
+        return d.Qemus()[0];
+    }
+
+    /// <summary>socat from host A to the guest, fed by <paramref name="feeder"/>; exit 0 only if the session held.</summary>
+    private static Process StartSession(NetNs ns, string feeder) =>
+        Process.Start(new ProcessStartInfo("ip", ["netns", "exec", ns.Name, "bash", "-c", $"{feeder} | socat -t 5 - TCP:{GuestIp}:7000,connect-timeout=5"])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        })!;
+
+    /// <summary>Puts the host's end of the link on a bridge brg, moving its address there: guests join brg too.</summary>
+    private static async Task BridgeAsync(NetNs ns, string link, string address)
+    {
+        foreach (string[] cmd in new[]
+        {
+            new[] { "ip", "link", "add", "brg", "type", "bridge" },
+            ["ip", "addr", "del", address + "/24", "dev", link],
+            ["ip", "link", "set", link, "master", "brg"],
+            ["ip", "addr", "add", address + "/24", "dev", "brg"],
+            ["ip", "link", "set", "brg", "up"],
+        })
+        {
+            (await ns.ExecAsync(cmd)).Ok();
+        }
+    }
+}
+
+internal static class ProcessExtensions
+{
+    public static async Task<bool> WaitForExitAsync(this Process p, TimeSpan limit)
+    {
+        using var cts = new CancellationTokenSource(limit);
+        try
+        {
+            await p.WaitForExitAsync(cts.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
