@@ -23,4 +23,7 @@ public sealed record MigrateRequest
 
     /// <summary>How long pre-copy may try to converge before the migration fails (or switches to post-copy), in s.</summary>
     public int? ConvergeTimeoutS { get; init; }
+
+    /// <summary>For comparison (bench/): leave QEMU's own bandwidth cap, downtime limit and no auto-converge.</summary>
+    public bool QemuDefaults { get; init; }
 }

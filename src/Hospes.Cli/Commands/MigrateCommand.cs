@@ -21,11 +21,12 @@ internal static class MigrateCommand
         var dryRun = new Option<bool>("--dry-run") { Description = "Only check CPU, memory, storage and networks on the destination" };
         var cancel = new Option<bool>("--cancel") { Description = "Stop a running migration of VM before its switch-over; the guest stays here" };
         var timeout = new Option<int?>("--timeout") { Description = "Seconds pre-copy may try to converge before the migration fails (default 60)" };
+        var qemuDefaults = new Option<bool>("--qemu-defaults") { Description = "Migrate with QEMU's own settings (128 MiB/s cap, 300 ms limit, no auto-converge) instead of Hospes's: for comparison", Hidden = true };
         var cmd = new Command(
             "migrate",
             "Move a running VM to another host, live by default; its MAC and address go with it\n\nExamples:\n  hospes migrate web hostb\n  hospes migrate web hostb --copy-storage\n  hospes migrate web hostb --dry-run\n  hospes migrate --cancel web")
         {
-            vm, host, live, offline, copyStorage, downtime, postcopy, dryRun, cancel, timeout,
+            vm, host, live, offline, copyStorage, downtime, postcopy, dryRun, cancel, timeout, qemuDefaults,
         };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
@@ -56,6 +57,7 @@ internal static class MigrateCommand
                 Postcopy = p.GetValue(postcopy),
                 DryRun = p.GetValue(dryRun),
                 ConvergeTimeoutS = p.GetValue(timeout),
+                QemuDefaults = p.GetValue(qemuDefaults),
             };
             bool json = CliContext.Json(p);
             bool tty = !Console.IsErrorRedirected;

@@ -12,6 +12,9 @@ internal sealed record MigrationPlan
     public int DowntimeMs { get; init; } = MigrationDefaults.DowntimeMs;
     public bool Postcopy { get; init; }
     public bool DryRun { get; init; }
+    /// <summary>Leave QEMU's defaults (bandwidth cap, downtime limit, no auto-converge): for comparison only.</summary>
+    public bool QemuDefaults { get; init; }
+
     public TimeSpan ConvergeTimeout { get; init; } = MigrationDefaults.ConvergeTimeout;
     public required Func<MigrationEvent, Task> Emit { get; init; }
 

@@ -67,6 +67,7 @@ internal sealed partial class MigrationService : IAsyncDisposable
                 DowntimeMs = request.DowntimeMs ?? MigrationDefaults.DowntimeMs,
                 Postcopy = request.Postcopy,
                 DryRun = request.DryRun,
+                QemuDefaults = request.QemuDefaults,
                 ConvergeTimeout = request.ConvergeTimeoutS is { } s ? TimeSpan.FromSeconds(s) : MigrationDefaults.ConvergeTimeout,
                 Emit = emit,
                 Cancel = cancel.Token,

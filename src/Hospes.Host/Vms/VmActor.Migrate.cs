@@ -97,14 +97,17 @@ internal sealed partial class VmActor
             await qmp.SetCapabilitiesAsync(new Dictionary<string, bool>
             {
                 ["events"] = true,
-                ["auto-converge"] = !paused,
+                ["auto-converge"] = !paused && !plan.QemuDefaults,
                 ["postcopy-ram"] = plan.Postcopy && !paused,
             }).ConfigureAwait(false);
-            await qmp.SetParametersAsync(new JsonObject
+            if (!plan.QemuDefaults)
             {
-                ["max-bandwidth"] = MigrationDefaults.BandwidthBytesPerSecond,
-                ["downtime-limit"] = paused ? 300 : plan.DowntimeMs,
-            }).ConfigureAwait(false);
+                await qmp.SetParametersAsync(new JsonObject
+                {
+                    ["max-bandwidth"] = MigrationDefaults.BandwidthBytesPerSecond,
+                    ["downtime-limit"] = paused ? 300 : plan.DowntimeMs,
+                }).ConfigureAwait(false);
+            }
             // The switch-over's own path (request, endpoint, the destination's queue) runs once now, so nothing
             // on it is cold while the guest is stopped.
             _ = await plan.Target.FinishAsync(id, running, postcopy: false, probe: true, CancellationToken.None).ConfigureAwait(false);
@@ -360,7 +363,7 @@ internal sealed partial class VmActor
                 else if (!plan.Postcopy && elapsed >= plan.ConvergeTimeout)
                 {
                     return new HospesError(ErrorCode.Timeout, string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                        $"migration of {Record.Name} to {plan.Target.Name} did not converge in {plan.ConvergeTimeout.TotalSeconds:0} s: the guest dirties {s.DirtyBytesPerSecond >> 20} MiB/s, the link carries {s.Mbps / 8:0} MB/s, expected downtime {s.ExpectedDowntimeMs ?? 0} ms against a limit of {plan.DowntimeMs} ms (pass {s.Passes}, cpu throttled {s.ThrottlePercent} %); it continues here. Try --downtime-ms with a higher limit, --postcopy, or --offline"));
+                        $"migration of {Record.Name} to {plan.Target.Name} did not converge in {plan.ConvergeTimeout.TotalSeconds:0} s: the guest dirties {s.DirtyBytesPerSecond >> 20} MiB/s, the link carries {s.Mbps / 8:0} MB/s, expected downtime {s.ExpectedDowntimeMs ?? 0} ms against a limit of {(plan.QemuDefaults ? "QEMU's 300" : plan.DowntimeMs)} ms (pass {s.Passes}, cpu throttled {s.ThrottlePercent} %); it continues here. Try --downtime-ms with a higher limit, --postcopy, or --offline"));
                 }
             }
 

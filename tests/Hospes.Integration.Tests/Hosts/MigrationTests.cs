@@ -53,13 +53,16 @@ public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
     {
         string disk = MemCheck.Disk(_shared);
         await Guest.CreateAsync(_a, "mc", $"maxmem = 256\ndisk = [ 'file:{disk},xvda,r' ]\nvif = [ 'bridge=brg' ]");
-        await GuestShell.RunAsync(_a, "mc", $"ip addr add {GuestIp}/24 dev eth0; ip link set eth0 up; (nc -l -p 7000 | while read l; do echo \"got $l\"; done &)");
+        await GuestShell.RunAsync(_a, "mc", $"ip addr add {GuestIp}/24 dev eth0; ip link set eth0 up; (sleep 3600 | nc -l -p 7000 | while read l; do echo \"got $l\"; done &)");
         await GuestShell.RunAsync(_a, "mc", MemCheck.Start(64));
         await _a.WaitForConsoleAsync("mc", "memcheck pass 3 ");
 
-        // A TCP session from host A to the guest, open across all three migrations.
-        using Process session = StartSession(_nsA, "(echo before; sleep 12; echo after; sleep 1)");
+        // A TCP session from host A to the guest, open across all three migrations (the guest's nc keeps its own
+        // side open: its stdin is a sleep, not the console's EOF).
+        string flag = Path.Combine(_shared, "send-after");
+        using Process session = StartSession(_nsA, $"(echo before; while [ ! -e {flag} ]; do sleep 0.1; done; echo after; sleep 1)");
         await _a.WaitForConsoleAsync("mc", "got before");
+        Assert.Equal(0, await _nsB.PingAsync(GuestIp));
 
         var hops = new[] { (From: _a, To: _b, Dest: "host-b"), (From: _b, To: _a, Dest: "host-a"), (From: _a, To: _b, Dest: "host-b") };
         foreach ((Daemon from, Daemon to, string dest) in hops)
@@ -79,6 +82,8 @@ public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
             Assert.Empty(from.Qemus());
             Assert.Empty(from.VmDirs());
             Assert.Equal(VmState.Running, (await to.InfoAsync("mc")).State);
+            Assert.Equal(0, await _nsA.PingAsync(GuestIp)); // the guest's address answers from its new place
+            Assert.Equal(0, await _nsB.PingAsync(GuestIp));
 
             string log = await to.WaitForConsoleAsync("mc", $"memcheck pass {before[^1].Pass + 3} ");
             Assert.False(MemCheck.FoundStale(log), log[Math.Max(0, log.IndexOf("memcheck STALE", StringComparison.Ordinal))..]);
@@ -90,9 +95,11 @@ public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
             Assert.True(first.T - before[^1].T < 2000, $"the guest's clock jumped {first.T - before[^1].T} ms at the switch-over");
         }
 
+        // The same connection, opened while the guest was on A, now reaches it on B.
+        await File.WriteAllTextAsync(flag, "");
+        await _b.WaitForConsoleAsync("mc", "got after", limit: TimeSpan.FromSeconds(30));
         Assert.True(await session.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the TCP session did not end");
         Assert.Equal(0, session.ExitCode);
-        await _b.WaitForConsoleAsync("mc", "got after");
     }
 
     [Fact]
