@@ -112,9 +112,17 @@ internal sealed partial class VmActor
             resumedAt = _ctx.Time.GetUtcNow();
         }
 
+        // The guest runs here now: nothing after this point may fail the migration (the source would resume it).
         if (Record.Spec.Vifs.Count > 0)
         {
-            await qmp.AnnounceSelfAsync().ConfigureAwait(false);
+            try
+            {
+                await qmp.AnnounceSelfAsync().ConfigureAwait(false);
+            }
+            catch (QmpException e)
+            {
+                LogAnnounceFailed(Record.Name, e.Message);
+            }
         }
 
         Commit(Record with { State = run ? VmState.Running : VmState.Paused, LastError = null });

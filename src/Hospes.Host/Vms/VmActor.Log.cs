@@ -36,4 +36,7 @@ internal sealed partial class VmActor
 
     [LoggerMessage(EventId = LogEvents.VmMigrated, Level = LogLevel.Information, Message = "{Name}: migrated to {Peer} in {TotalMs} ms, downtime {DowntimeMs} ms, {Bytes} bytes sent")]
     private partial void LogMigrated(string name, string peer, long totalMs, long downtimeMs, long bytes);
+
+    [LoggerMessage(EventId = LogEvents.VmAnnounceFailed, Level = LogLevel.Warning, Message = "{Name}: arrived, but its NICs could not announce themselves ({Why}); switches learn its MACs when it sends")]
+    private partial void LogAnnounceFailed(string name, string why);
 }
