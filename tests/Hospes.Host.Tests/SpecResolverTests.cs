@@ -25,6 +25,23 @@ public class SpecResolverTests
     }
 
     [Fact]
+    public void AnImageCopiedFromAnotherStore_WhoseManifestNamesAbsolutePaths_BootsItsOwnFiles()
+    {
+        using var dir = new TempDir();
+        string tiny = Path.Combine(dir.Path, "tiny");
+        Directory.CreateDirectory(tiny);
+        File.WriteAllText(Path.Combine(tiny, "vmlinuz"), "k");
+        File.WriteAllText(Path.Combine(tiny, "initrd.gz"), "i");
+        File.WriteAllText(Path.Combine(tiny, "image.json"), """{"kernel": "/elsewhere/images/tiny/vmlinuz", "initrd": "/elsewhere/images/tiny/initrd.gz"}""");
+
+        var found = new ImageStore(dir.Path).Find("tiny");
+
+        Assert.True(found.IsOk, found.Error?.Message);
+        Assert.Equal(Path.Combine(tiny, "vmlinuz"), found.Value.Kernel);
+        Assert.Equal(Path.Combine(tiny, "initrd.gz"), found.Value.Initrd);
+    }
+
+    [Fact]
     public void MissingImageAndFiles_AreAllNamed()
     {
         using var dir = new TempDir();

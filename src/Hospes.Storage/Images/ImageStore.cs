@@ -73,8 +73,8 @@ public sealed class ImageStore
             return new BootImage
             {
                 Name = name,
-                Kernel = Path.IsPathRooted(kernel) ? kernel : Path.Combine(dir, kernel),
-                Initrd = Str(root, "initrd") is { } initrd ? (Path.IsPathRooted(initrd) ? initrd : Path.Combine(dir, initrd)) : null,
+                Kernel = FileIn(dir, kernel),
+                Initrd = Str(root, "initrd") is { } initrd ? FileIn(dir, initrd) : null,
                 DefaultCmdline = Str(root, "default_cmdline") ?? "",
                 Kind = Str(root, "kind") ?? "kernel",
                 BuiltAt = Str(root, "built_at") is { } at ? DateTimeOffset.Parse(at, CultureInfo.InvariantCulture) : null,
@@ -84,6 +84,21 @@ public sealed class ImageStore
         {
             return HospesError.Unavailable($"image '{name}': cannot read {manifest}: {e.Message}; rebuild it");
         }
+    }
+
+    /// <summary>
+    /// A file an image.json names: relative to the image's folder. Older tiny images named absolute paths; one that
+    /// exists in this folder under the same file name is taken from here, so a moved or copied store boots its own files.
+    /// </summary>
+    private static string FileIn(string dir, string file)
+    {
+        if (!Path.IsPathRooted(file))
+        {
+            return Path.Combine(dir, file);
+        }
+
+        string here = Path.Combine(dir, Path.GetFileName(file));
+        return File.Exists(here) ? here : file;
     }
 
     private static string? Str(JsonElement root, string property) =>

@@ -102,8 +102,8 @@ internal static class TinyImageAssembler
         {
             // The store names images by their directory: a second tiny image (e.g. the generic kernel's) is not "tiny".
             Name = Path.GetFileName(imageDir),
-            Kernel = Path.Combine(imageDir, TinyGuest.KernelFileName),
-            Initrd = Path.Combine(imageDir, TinyGuest.InitrdFileName),
+            Kernel = TinyGuest.KernelFileName,
+            Initrd = TinyGuest.InitrdFileName,
             KernelVersion = inputs.KernelVersion,
             KernelPackageVersion = inputs.Kernel.Version,
             BusyboxPackageVersion = inputs.Busybox.Version,

@@ -46,10 +46,11 @@ public sealed partial class TinyImageBuilder
         }
 
         TinyImageManifest? current = ReadManifest(imageDir);
-        if (!force && current is not null && current.InputsHash == inputs.Value.Hash && File.Exists(current.Kernel) && File.Exists(current.Initrd))
+        if (!force && current is not null && current.InputsHash == inputs.Value.Hash
+            && File.Exists(Path.Combine(imageDir, current.Kernel)) && File.Exists(Path.Combine(imageDir, current.Initrd)))
         {
             progress?.Report($"tiny image in {imageDir} is up to date (kernel {current.KernelVersion})");
-            return new TinyImageBuildResult(current, Rebuilt: false);
+            return new TinyImageBuildResult(current, Rebuilt: false, imageDir);
         }
 
         try
@@ -136,7 +137,7 @@ public sealed partial class TinyImageBuilder
 
             ImageInstaller.Install(Path.Combine(work, TinyImageAssembler.StagingName), imageDir);
             progress?.Report($"tiny image ready in {imageDir} (kernel {inputs.KernelVersion})");
-            return new TinyImageBuildResult(built.Value, Rebuilt: true);
+            return new TinyImageBuildResult(built.Value, Rebuilt: true, imageDir);
         }
         finally
         {

@@ -6,10 +6,10 @@ public sealed record TinyImageManifest
     /// <summary>The image directory's name, <see cref="TinyGuest.ImageName"/> unless the caller chose another directory.</summary>
     public string Name { get; init; } = TinyGuest.ImageName;
 
-    /// <summary>Absolute path of the kernel (bzImage) in the image directory.</summary>
+    /// <summary>File name of the kernel (bzImage) in the image directory; relative, so the store can move (images built before 2026-11-22 hold an absolute path, which still works).</summary>
     public required string Kernel { get; init; }
 
-    /// <summary>Absolute path of the gzip'd cpio initramfs in the image directory.</summary>
+    /// <summary>File name of the gzip'd cpio initramfs in the image directory (relative, as <see cref="Kernel"/>).</summary>
     public required string Initrd { get; init; }
 
     /// <summary>The kernel release, e.g. 6.1.0-56-cloud-amd64.</summary>

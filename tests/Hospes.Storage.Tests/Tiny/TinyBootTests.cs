@@ -22,7 +22,7 @@ public sealed class TinyBootTests : IDisposable
     public async Task Boot_OnMicrovmWithDisk_PrintsReadyMarkerAndMountsDisk()
     {
         string disk = await Tool.MakeExt4DiskAsync(_dir.Path, new Dictionary<string, string> { ["hello.txt"] = "hello from the disk" });
-        await using QemuGuest guest = QemuGuest.Start(_image.Image, TinyMachine.Microvm, _dir.Path, disk);
+        await using QemuGuest guest = QemuGuest.Start(_image.Built, TinyMachine.Microvm, _dir.Path, disk);
 
         TimeSpan ready = await guest.WaitForAsync(TinyGuest.ReadyMarker);
         _output.WriteLine($"microvm ready after {ready.TotalSeconds:F2} s");
@@ -38,7 +38,7 @@ public sealed class TinyBootTests : IDisposable
     {
         string disk = await Tool.MakeExt4DiskAsync(_dir.Path, new Dictionary<string, string>());
         await using QemuGuest guest = QemuGuest.Start(
-            _image.Image, TinyMachine.Microvm, _dir.Path, disk, $"{TinyGuest.NameParameter}=web7 virtio-blk.queue_depth=64");
+            _image.Built, TinyMachine.Microvm, _dir.Path, disk, $"{TinyGuest.NameParameter}=web7 virtio-blk.queue_depth=64");
         await guest.WaitForAsync(TinyGuest.ReadyMarker);
 
         Assert.Equal("web7", await guest.RunAsync("hostname"));
@@ -48,7 +48,7 @@ public sealed class TinyBootTests : IDisposable
     [Fact]
     public async Task Boot_WithVirtioNicAndNoSshKey_GetsDhcpLeaseInTheBackgroundAndRunsNoSshServer()
     {
-        await using QemuGuest guest = QemuGuest.Start(_image.Image, TinyMachine.Microvm, _dir.Path, nic: true);
+        await using QemuGuest guest = QemuGuest.Start(_image.Built, TinyMachine.Microvm, _dir.Path, nic: true);
         await guest.WaitForAsync(TinyGuest.ReadyMarker);
 
         // The lease comes after the marker (udhcpc runs in the background); wait for it inside the guest.
@@ -65,7 +65,7 @@ public sealed class TinyBootTests : IDisposable
     public async Task SystemPowerdown_RightAfterReady_PowersGuestOffCleanly()
     {
         string disk = await Tool.MakeExt4DiskAsync(_dir.Path, new Dictionary<string, string>());
-        await using QemuGuest guest = QemuGuest.Start(_image.Image, TinyMachine.Microvm, _dir.Path, disk);
+        await using QemuGuest guest = QemuGuest.Start(_image.Built, TinyMachine.Microvm, _dir.Path, disk);
         await guest.WaitForAsync(TinyGuest.ReadyMarker);
 
         await guest.PowerdownAsync();
@@ -84,7 +84,7 @@ public sealed class TinyBootTests : IDisposable
     public async Task Boot_OnQ35WithVirtioPciDisk_MountsDiskAndPowersOff()
     {
         string disk = await Tool.MakeExt4DiskAsync(_dir.Path, new Dictionary<string, string> { ["hello.txt"] = "q35" });
-        await using QemuGuest guest = QemuGuest.Start(_image.Image, TinyMachine.Q35, _dir.Path, disk);
+        await using QemuGuest guest = QemuGuest.Start(_image.Built, TinyMachine.Q35, _dir.Path, disk);
 
         TimeSpan ready = await guest.WaitForAsync(TinyGuest.ReadyMarker);
         _output.WriteLine($"q35 ready after {ready.TotalSeconds:F2} s");

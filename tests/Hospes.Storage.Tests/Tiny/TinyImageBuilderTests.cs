@@ -32,15 +32,15 @@ public sealed class TinyImageBuilderTests : IDisposable
     }
 
     [Fact]
-    public void Build_WritesSnakeCaseManifestWithAbsolutePaths()
+    public void Build_WritesSnakeCaseManifest_NamingItsFilesRelativeToTheImageFolder()
     {
         string imageDir = Path.GetFullPath(_image.Options.ImageDir);
         using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(imageDir, TinyGuest.ManifestFileName)));
         JsonElement root = json.RootElement;
 
         Assert.Equal("tiny", root.GetProperty("name").GetString());
-        Assert.Equal(Path.Combine(imageDir, "vmlinuz"), root.GetProperty("kernel").GetString());
-        Assert.Equal(Path.Combine(imageDir, "initrd.gz"), root.GetProperty("initrd").GetString());
+        Assert.Equal("vmlinuz", root.GetProperty("kernel").GetString());
+        Assert.Equal("initrd.gz", root.GetProperty("initrd").GetString());
         Assert.Matches(@"^\d+\.\d+\.\d+-\d+-cloud-amd64$", root.GetProperty("kernel_version").GetString());
         Assert.Equal("quiet", root.GetProperty("default_cmdline").GetString());
         Assert.True(root.TryGetProperty("kernel_package_version", out _));
@@ -52,14 +52,14 @@ public sealed class TinyImageBuilderTests : IDisposable
         Assert.NotNull(read);
         // A forced rebuild by another test may have renewed built_at; everything else is fixed by the inputs.
         Assert.Equal(_image.Image with { BuiltAt = read.BuiltAt }, read);
-        Assert.True(File.Exists(_image.Image.Kernel));
+        Assert.True(File.Exists(_image.Built.KernelPath));
     }
 
     [Fact]
     public async Task Build_Initramfs_HoldsBusyboxAppletLinksModulesScriptsAndSshServer()
     {
         // A gzip'd archive, then an uncompressed one at a 4-byte boundary (GZipStream, like zcat, stops after the first).
-        byte[] initrd = await File.ReadAllBytesAsync(_image.Image.Initrd);
+        byte[] initrd = await File.ReadAllBytesAsync(_image.Built.InitrdPath);
         string compressed = _dir.Combine("compressed.cpio");
         await using (var gz = new GZipStream(new MemoryStream(initrd), CompressionMode.Decompress))
         await using (var raw = File.Create(compressed))
@@ -104,7 +104,7 @@ public sealed class TinyImageBuilderTests : IDisposable
     [Fact]
     public async Task Build_Forced_RebuildsIdenticalImageAndLeavesNoTempLitter()
     {
-        string before = Sha256(_image.Image.Initrd);
+        string before = Sha256(_image.Built.InitrdPath);
         var at = new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
         var rebuilt = await new TinyImageBuilder(_image.Options, new FixedTimeProvider(at)).BuildAsync(force: true, null, CancellationToken.None);
@@ -112,7 +112,7 @@ public sealed class TinyImageBuilderTests : IDisposable
         Assert.True(rebuilt.IsOk, rebuilt.Error?.Message);
         Assert.True(rebuilt.Value.Rebuilt);
         Assert.Equal(at, rebuilt.Value.Manifest.BuiltAt);
-        Assert.Equal(before, Sha256(rebuilt.Value.Manifest.Initrd));
+        Assert.Equal(before, Sha256(rebuilt.Value.InitrdPath));
         Assert.Equal(["tiny"], Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(_image.Options.ImageDir)!).Select(Path.GetFileName));
         Assert.Empty(Directory.EnumerateDirectories(TestPaths.DebCache, ".partial-*"));
     }
@@ -137,7 +137,7 @@ public sealed class TinyImageBuilderTests : IDisposable
 
         Assert.False(failed.IsOk);
         Assert.StartsWith($"cannot write to the package cache {options.CacheDir}:", failed.Error.Message, StringComparison.Ordinal);
-        Assert.Equal(Sha256(_image.Image.Initrd), Sha256(Path.Combine(imageDir, "initrd.gz")));
+        Assert.Equal(Sha256(_image.Built.InitrdPath), Sha256(Path.Combine(imageDir, "initrd.gz")));
         Assert.Equal(["tiny"], Directory.EnumerateFileSystemEntries(images).Select(Path.GetFileName));
     }
 

@@ -35,7 +35,7 @@ public sealed class TinyKernelFlavourTests : IClassFixture<GenericKernelImageFix
         var argument = TinyGuest.SshKeyArgument(key.PublicKeyLine);
         int port = SshClient.FreeLoopbackPort();
         await using QemuGuest guest = QemuGuest.Start(
-            _generic.Image, TinyMachine.Q35, _dir.Path, cmdline: $"{TinyGuest.NameParameter}=e1k {argument.Value}", nic: true, sshHostPort: port, nicDevice: "e1000");
+            _generic.Built, TinyMachine.Q35, _dir.Path, cmdline: $"{TinyGuest.NameParameter}=e1k {argument.Value}", nic: true, sshHostPort: port, nicDevice: "e1000");
 
         TimeSpan ready = await guest.WaitForAsync(TinyGuest.ReadyMarker, TimeSpan.FromSeconds(60));
         var ssh = new SshClient(port, key);

@@ -28,7 +28,7 @@ public sealed class TinySshTests : IDisposable
         SshKey stranger = await SshKey.CreateAsync(_dir.Path, "stranger");
         int port = SshClient.FreeLoopbackPort();
         await using QemuGuest guest = QemuGuest.Start(
-            _image.Image, TinyMachine.Microvm, _dir.Path, cmdline: $"{TinyGuest.NameParameter}=web7 {Argument(first)} {Argument(second)}", nic: true, sshHostPort: port);
+            _image.Built, TinyMachine.Microvm, _dir.Path, cmdline: $"{TinyGuest.NameParameter}=web7 {Argument(first)} {Argument(second)}", nic: true, sshHostPort: port);
         TimeSpan ready = await guest.WaitForAsync(TinyGuest.ReadyMarker);
         TimeSpan reachable = await new SshClient(port, first).WaitUntilReachableAsync(Reachable);
         _output.WriteLine($"ready after {ready.TotalSeconds:F2} s, ssh works {reachable.TotalSeconds:F2} s later");
@@ -54,7 +54,7 @@ public sealed class TinySshTests : IDisposable
         SshKey key = await SshKey.CreateAsync(_dir.Path, "key");
         int port = SshClient.FreeLoopbackPort();
         await using QemuGuest guest = QemuGuest.Start(
-            _image.Image, TinyMachine.Microvm, _dir.Path, cmdline: $"{TinyGuest.NameParameter}=shell1 {Argument(key)}", nic: true, sshHostPort: port);
+            _image.Built, TinyMachine.Microvm, _dir.Path, cmdline: $"{TinyGuest.NameParameter}=shell1 {Argument(key)}", nic: true, sshHostPort: port);
         await guest.WaitForAsync(TinyGuest.ReadyMarker);
         var ssh = new SshClient(port, key);
         await ssh.WaitUntilReachableAsync(Reachable);

@@ -7,7 +7,9 @@ public sealed class GenericKernelImageFixture : IAsyncLifetime, IDisposable
 {
     private readonly TempDir _dir = new();
 
-    internal TinyImageManifest Image { get; private set; } = null!;
+    internal TinyImageManifest Image => Built.Manifest;
+
+    internal TinyImageBuildResult Built { get; private set; } = null!;
 
     internal List<string> Progress { get; } = [];
 
@@ -21,7 +23,7 @@ public sealed class GenericKernelImageFixture : IAsyncLifetime, IDisposable
         };
         var built = await new TinyImageBuilder(options).BuildAsync(force: false, new SynchronousProgress(Progress.Add), CancellationToken.None);
         Assert.True(built.IsOk, built.Error?.Message);
-        Image = built.Value.Manifest;
+        Built = built.Value;
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -54,7 +54,7 @@ internal sealed class QemuGuest : IAsyncDisposable
     /// </param>
     /// <param name="sshHostPort">Forwards 127.0.0.1:PORT on the host to the guest's SSH port (needs <paramref name="nic"/>).</param>
     public static QemuGuest Start(
-        TinyImageManifest image,
+        TinyImageBuildResult image,
         TinyMachine machine,
         string workDir,
         string? disk = null,
@@ -72,12 +72,12 @@ internal sealed class QemuGuest : IAsyncDisposable
         };
         string[] machineArgs = machine == TinyMachine.Microvm ? ["-machine", "microvm,acpi=on"] : ["-machine", "q35"];
         string tsc = machine == TinyMachine.Microvm && HostTsc.Khz is { } khz ? $"{QemuCommandLineBuilder.TscParameter}={khz}" : "";
-        string append = string.Join(' ', new[] { $"console={TinyGuest.ConsoleDevice}", image.DefaultCmdline, tsc, cmdline }.Where(p => p.Length > 0));
+        string append = string.Join(' ', new[] { $"console={TinyGuest.ConsoleDevice}", image.Manifest.DefaultCmdline, tsc, cmdline }.Where(p => p.Length > 0));
         List<string> args =
         [
             "-accel", "tcg", .. machineArgs, "-cpu", "max", "-m", "256",
             "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
-            "-kernel", image.Kernel, "-initrd", image.Initrd, "-append", append,
+            "-kernel", image.KernelPath, "-initrd", image.InitrdPath, "-append", append,
             "-qmp", $"unix:{qmp},server=on,wait=off",
         ];
         if (disk is not null)

@@ -9,7 +9,9 @@ public sealed class TinyImageFixture : IAsyncLifetime, IDisposable
 
     internal TinyImageOptions Options => new() { ImageDir = _dir.Combine("images", "tiny"), CacheDir = TestPaths.DebCache };
 
-    internal TinyImageManifest Image { get; private set; } = null!;
+    internal TinyImageManifest Image => Built.Manifest;
+
+    internal TinyImageBuildResult Built { get; private set; } = null!;
 
     internal List<string> Progress { get; } = [];
 
@@ -20,7 +22,7 @@ public sealed class TinyImageFixture : IAsyncLifetime, IDisposable
         var progress = new SynchronousProgress(Progress.Add);
         var built = await new TinyImageBuilder(Options).BuildAsync(force: false, progress, CancellationToken.None);
         Assert.True(built.IsOk, built.Error?.Message);
-        Image = built.Value.Manifest;
+        Built = built.Value;
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
