@@ -4,8 +4,7 @@ using Hospes.Integration.Tests.Support;
 namespace Hospes.Integration.Tests.Config;
 
 /// <summary>The Xen configs this project descends from, through the real CLI.</summary>
-[Collection(HospesTests.Name)]
-public sealed class SeedConfigTests(TinyImage image) : IAsyncLifetime
+public sealed class SeedConfigTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
     private Daemon _d = null!;
 

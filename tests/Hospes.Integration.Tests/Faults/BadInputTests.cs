@@ -3,8 +3,7 @@ using Hospes.Integration.Tests.Support;
 namespace Hospes.Integration.Tests.Faults;
 
 /// <summary>Each bad input gets one clear error and leaves nothing behind.</summary>
-[Collection(HospesTests.Name)]
-public sealed class BadInputTests(TinyImage image) : IAsyncLifetime
+public sealed class BadInputTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
     private Daemon _d = null!;
 

@@ -4,8 +4,7 @@ using Hospes.Integration.Tests.Support;
 
 namespace Hospes.Integration.Tests.Faults;
 
-[Collection(HospesTests.Name)]
-public sealed class QemuCrashTests(TinyImage image) : IAsyncLifetime
+public sealed class QemuCrashTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
     private Daemon _d = null!;
 

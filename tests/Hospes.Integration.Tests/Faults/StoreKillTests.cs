@@ -3,8 +3,7 @@ using Hospes.Integration.Tests.Support;
 
 namespace Hospes.Integration.Tests.Faults;
 
-[Collection(HospesTests.Name)]
-public sealed class StoreKillTests(TinyImage image) : IAsyncLifetime
+public sealed class StoreKillTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
     private Daemon _d = null!;
 

@@ -11,7 +11,7 @@ namespace Hospes.Integration.Tests.Hosts;
 /// switch do. Guests that need a network sit on that bridge with an address of their own on it. The guest runs
 /// Guests/memcheck.c, which stamps every page each pass and checks the previous stamp: one lost write is reported.
 /// </summary>
-[Collection(HospesTests.Name)]
+[Collection(HospesTests.Exclusive)]
 public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
 {
     private const string HostA = "203.0.113.1";

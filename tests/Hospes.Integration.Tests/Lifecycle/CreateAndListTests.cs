@@ -5,8 +5,7 @@ using Hospes.Integration.Tests.Support;
 
 namespace Hospes.Integration.Tests.Lifecycle;
 
-[Collection(HospesTests.Name)]
-public sealed class CreateAndListTests(TinyImage image) : IAsyncLifetime
+public sealed class CreateAndListTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
     private Daemon _d = null!;
 

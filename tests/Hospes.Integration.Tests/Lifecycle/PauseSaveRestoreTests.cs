@@ -4,8 +4,7 @@ using Hospes.Integration.Tests.Support;
 
 namespace Hospes.Integration.Tests.Lifecycle;
 
-[Collection(HospesTests.Name)]
-public sealed class PauseSaveRestoreTests(TinyImage image) : IAsyncLifetime
+public sealed class PauseSaveRestoreTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
     private Daemon _d = null!;
 

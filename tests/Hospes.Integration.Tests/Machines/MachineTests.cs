@@ -4,8 +4,7 @@ using Hospes.Integration.Tests.Support;
 namespace Hospes.Integration.Tests.Machines;
 
 /// <summary>Config keys that change the machine: HVM, cpus pinning (vifs: Network/NetworkTests).</summary>
-[Collection(HospesTests.Name)]
-public sealed class MachineTests(TinyImage image) : IAsyncLifetime
+public sealed class MachineTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
     private Daemon _d = null!;
 

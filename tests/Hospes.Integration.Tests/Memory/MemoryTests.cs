@@ -6,7 +6,7 @@ using Hospes.Integration.Tests.Support;
 namespace Hospes.Integration.Tests.Memory;
 
 /// <summary>Balloons, free page reporting, admission control, KSM and the balance policy, on real tiny guests.</summary>
-[Collection(HospesTests.Name)]
+[Collection(HospesTests.Exclusive)]
 public sealed class MemoryTests(TinyImage image) : IAsyncLifetime
 {
     private const long Mib = 1024 * 1024;
@@ -112,7 +112,7 @@ public sealed class MemoryTests(TinyImage image) : IAsyncLifetime
     public async Task KsmIsSwitchedOn_WhileTwoGuestsRun_SavesMemory_AndIsPutBackAfter()
     {
         File.WriteAllText("/sys/kernel/mm/ksm/run", "0");
-        Daemon d = await StartAsync();
+        Daemon d = await StartAsync("--ksm", "auto");
         await CreateAsync(d, "k1", memory: 256, maxmem: 256);
         await WaitAsync(async () => (await d.JsonAsync<HostMemoryInfo>("host", "memory")).VmsRunning == 1, TimeSpan.FromSeconds(10), () => "k1 counted");
         Assert.Equal("0", File.ReadAllText("/sys/kernel/mm/ksm/run").Trim());

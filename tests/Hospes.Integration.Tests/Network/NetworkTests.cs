@@ -8,8 +8,7 @@ namespace Hospes.Integration.Tests.Network;
 /// Real bridges, taps, dnsmasq and nftables, all inside a network namespace the test made (hospesd runs in it):
 /// nothing here touches the machine's own interfaces.
 /// </summary>
-[Collection(HospesTests.Name)]
-public sealed class NetworkTests(TinyImage image) : IAsyncLifetime
+public sealed class NetworkTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
     private NetNs _ns = null!;
     private Daemon _d = null!;

@@ -2,8 +2,7 @@ using Hospes.Integration.Tests.Support;
 
 namespace Hospes.Integration.Tests.Storage;
 
-[Collection(HospesTests.Name)]
-public sealed class PygrubTests(TinyImage image) : IAsyncLifetime
+public sealed class PygrubTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
     private Daemon _d = null!;
 

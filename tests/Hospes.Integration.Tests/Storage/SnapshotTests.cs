@@ -3,8 +3,7 @@ using Hospes.Integration.Tests.Support;
 
 namespace Hospes.Integration.Tests.Storage;
 
-[Collection(HospesTests.Name)]
-public sealed class SnapshotTests(TinyImage image) : IAsyncLifetime
+public sealed class SnapshotTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
     private Daemon _d = null!;
 

@@ -4,8 +4,7 @@ using Hospes.Integration.Tests.Support;
 
 namespace Hospes.Integration.Tests.Storage;
 
-[Collection(HospesTests.Name)]
-public sealed class TemplateCloneTests(TinyImage image) : IAsyncLifetime
+public sealed class TemplateCloneTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
     private Daemon _d = null!;
     private NetNs _ns = null!;
