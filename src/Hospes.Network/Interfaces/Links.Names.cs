@@ -64,6 +64,14 @@ public sealed partial class Links
     }
 
     /// <summary>A unicast, locally administered MAC (second-lowest bit of the first byte set, lowest clear).</summary>
+    /// <summary>fe:xx:xx:xx:xx:xx, random below: locally administered, unicast, above any real NIC's MAC.</summary>
+    internal static string TapMac()
+    {
+        byte[] b = RandomNumberGenerator.GetBytes(6);
+        b[0] = 0xfe;
+        return string.Join(':', b.Select(x => x.ToString("x2", CultureInfo.InvariantCulture)));
+    }
+
     internal static string RandomLocalMac()
     {
         byte[] b = RandomNumberGenerator.GetBytes(6);

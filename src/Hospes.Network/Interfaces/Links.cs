@@ -36,13 +36,16 @@ public sealed partial class Links(NetTools tools)
 
     /// <summary>
     /// A persistent tap on <paramref name="bridge"/>, IPv6 off, up. QEMU opens it later with
-    /// <c>-netdev tap,ifname=NAME,script=no,downscript=no</c>; until then it has no carrier.
+    /// <c>-netdev tap,ifname=NAME,script=no,downscript=no</c>; until then it has no carrier. Its own (host side)
+    /// MAC starts with fe, as libvirt's and Xen's do: a bridge without a fixed MAC (a host's br0) takes the lowest
+    /// of its ports', and a tap with a lower one would change the bridge's MAC under its peers' ARP caches, which
+    /// stalls the host's own traffic over that bridge for as long as they hold the old one.
     /// </summary>
     public async Task CreateTapAsync(string name, string alias, string bridge, CancellationToken ct)
     {
         ThrowIfInvalid(name);
         await tools.RunAsync("ip", ["tuntap", "add", "dev", name, "mode", "tap"], ct).ConfigureAwait(false);
-        await SetUpOrDeleteAsync(name, ["alias", alias, "master", bridge, "up"], ct).ConfigureAwait(false);
+        await SetUpOrDeleteAsync(name, ["address", TapMac(), "alias", alias, "master", bridge, "up"], ct).ConfigureAwait(false);
     }
 
     /// <summary>Deletes a bridge, tap or veth; a link that does not exist is not an error.</summary>

@@ -16,6 +16,27 @@ public class LinksNetnsTests : IAsyncLifetime
     public async Task DisposeAsync() => await _ns.DisposeAsync();
 
     [Fact]
+    public async Task ATapOnAHostBridgeWithoutAFixedMac_NeverBecomesTheBridgesMac()
+    {
+        // A host's br0 as admins make it: no address set, so the bridge takes the lowest MAC of its ports.
+        CancellationToken ct = CancellationToken.None;
+        await _ns.RunAsync("ip", "link", "add", "br0", "type", "bridge");
+        await _ns.RunAsync("ip", "link", "add", "uplink0", "address", "fc:ff:ff:ff:ff:ff", "type", "veth", "peer", "name", "uplink1");
+        await _ns.RunAsync("ip", "link", "set", "uplink0", "master", "br0", "up");
+        string before = Single(await Links.ListAsync(ct), "br0").Mac!;
+        Assert.Equal("fc:ff:ff:ff:ff:ff", before);
+
+        for (int i = 0; i < 8; i++)
+        {
+            await Links.CreateTapAsync($"ht{i}", $"hospes:web{i}:0", "br0", ct);
+        }
+
+        IReadOnlyList<LinkInfo> links = await Links.ListAsync(ct);
+        Assert.Equal(before, Single(links, "br0").Mac);
+        Assert.All(links.Where(l => l.Name.StartsWith("ht", StringComparison.Ordinal)), t => Assert.StartsWith("fe:", t.Mac, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task BridgeAndTaps_AreCreatedListedAndDeleted()
     {
         CancellationToken ct = CancellationToken.None;
