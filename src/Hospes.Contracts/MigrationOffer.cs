@@ -52,4 +52,8 @@ public sealed record MigrationPrepared
 public sealed record MigrationFinish(bool Run, bool Postcopy, bool Probe = false);
 
 /// <summary>The destination's confirmation that the guest is its now, with when its QEMU resumed.</summary>
-public sealed record MigrationFinished(string State, DateTimeOffset? ResumedAt);
+/// <remarks>
+/// <paramref name="ReceivedAt"/> (the request arrived) and <paramref name="StreamCompleteAt"/> (this QEMU had the whole
+/// stream) time the destination's part of a switch-over for the source's log.
+/// </remarks>
+public sealed record MigrationFinished(string State, DateTimeOffset? ResumedAt, DateTimeOffset? ReceivedAt = null, DateTimeOffset? StreamCompleteAt = null);

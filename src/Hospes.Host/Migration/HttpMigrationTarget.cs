@@ -19,8 +19,11 @@ internal sealed class HttpMigrationTarget(string name, string streamHost, HttpCl
     public Task<Result<MigrationFinished>> FinishAsync(string id, bool run, bool postcopy, bool probe, CancellationToken ct) =>
         SendAsync<MigrationFinished>(HttpMethod.Post, $"v1/peer/migrations/{Uri.EscapeDataString(id)}/finish", new MigrationFinish(run, postcopy, probe), ct);
 
-    public async Task AbortAsync(string id, CancellationToken ct) =>
-        _ = await SendAsync<JsonElement>(HttpMethod.Delete, $"v1/peer/migrations/{Uri.EscapeDataString(id)}", null, ct).ConfigureAwait(false);
+    public async Task<Result<bool>> AbortAsync(string id, CancellationToken ct)
+    {
+        Result<JsonElement> r = await SendAsync<JsonElement>(HttpMethod.Delete, $"v1/peer/migrations/{Uri.EscapeDataString(id)}", null, ct).ConfigureAwait(false);
+        return r.IsOk ? true : r.Error;
+    }
 
     private async Task<Result<T>> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken ct)
     {
@@ -52,7 +55,7 @@ internal sealed class HttpMigrationTarget(string name, string streamHost, HttpCl
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or JsonException)
         {
-            return HospesError.Unavailable($"cannot reach {name}: {e.Message}");
+            return HospesError.Unavailable($"cannot reach {name}: {e.Message}") with { Details = [IMigrationTarget.NoAnswer] };
         }
     }
 

@@ -6,6 +6,9 @@ namespace Hospes.Host.Migration;
 /// <summary>The destination of an outgoing migration, as the source sees it (another hospesd over TLS).</summary>
 internal interface IMigrationTarget
 {
+    /// <summary>In <see cref="HospesError.Details"/> when no answer came (transport failure, timeout): the request may have taken effect.</summary>
+    const string NoAnswer = "no-answer";
+
     /// <summary>The destination's name on this host.</summary>
     string Name { get; }
 
@@ -17,6 +20,9 @@ internal interface IMigrationTarget
     /// <summary>The stream ended: the destination continues the guest. <paramref name="probe"/>: only walk the path (no effect).</summary>
     Task<Result<MigrationFinished>> FinishAsync(string id, bool run, bool postcopy, bool probe, CancellationToken ct);
 
-    /// <summary>Best effort: the destination drops what it prepared (it also does so by itself when the stream fails).</summary>
-    Task AbortAsync(string id, CancellationToken ct);
+    /// <summary>
+    /// The destination drops what it prepared (it also does so by itself when the stream fails). Ok only when it
+    /// confirms it dropped it; it refuses once the switch-over has begun there (the guest may run there).
+    /// </summary>
+    Task<Result<bool>> AbortAsync(string id, CancellationToken ct);
 }

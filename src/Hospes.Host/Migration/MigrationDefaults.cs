@@ -14,6 +14,15 @@ internal static class MigrationDefaults
 
     public const int DowntimeMs = 50;
 
+    /// <summary>
+    /// QEMU's downtime-limit for a guest-visible downtime of <paramref name="targetMs"/>. The guest stays stopped
+    /// after QEMU's part too: until the destination hears of the end and continues it, about one round trip of the
+    /// switch-over's request (<paramref name="switchover"/>, timed just before). QEMU gets what is left, never less
+    /// than half the target (a slow link would otherwise leave it nothing to converge with).
+    /// </summary>
+    public static int QemuDowntimeLimitMs(int targetMs, TimeSpan switchover) =>
+        Math.Max(Math.Max(1, targetMs / 2), targetMs - (int)Math.Ceiling(switchover.TotalMilliseconds));
+
     /// <summary>How long pre-copy may try before the migration fails (or, with --postcopy, switches).</summary>
     public static readonly TimeSpan ConvergeTimeout = TimeSpan.FromSeconds(60);
 

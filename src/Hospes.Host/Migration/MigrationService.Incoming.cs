@@ -109,7 +109,18 @@ internal sealed partial class MigrationService
             return HospesError.NotFound($"no incoming migration {id} here (it failed or was aborted; see hospesd's log)");
         }
 
+        DateTimeOffset received = _ctx.Time.GetUtcNow();
+        if (!request.Probe && !m.TryBeginFinish())
+        {
+            return HospesError.State($"incoming migration {id} is being {(m.IsFinishing ? "finished" : "aborted")} already");
+        }
+
         Result<MigrationFinished> finished = await m.Actor.FinishIncomingAsync(request.Run, request.Postcopy, request.Probe).ConfigureAwait(false);
+        if (finished.IsOk)
+        {
+            finished = finished.Value with { ReceivedAt = received };
+        }
+
         if (request.Probe)
         {
             return finished;
@@ -117,7 +128,7 @@ internal sealed partial class MigrationService
 
         if (!finished.IsOk)
         {
-            await AbortAsync(id, finished.Error.Message).ConfigureAwait(false);
+            await DropAsync(id, finished.Error.Message).ConfigureAwait(false);
             return finished.Error;
         }
 
@@ -126,8 +137,26 @@ internal sealed partial class MigrationService
         return finished;
     }
 
-    /// <summary>Drops an incoming migration: its QEMU, its row, the disks made for it.</summary>
-    public async Task<Result<bool>> AbortAsync(string id, string why)
+    /// <summary>
+    /// Drops an incoming migration (its QEMU, its row, the disks made for it) unless its switch-over has begun: then
+    /// the guest may run here already, and the answer says so (Conflict) so that the source does not run it too.
+    /// </summary>
+    public Task<Result<bool>> AbortAsync(string id, string why)
+    {
+        if (!_incoming.TryGetValue(id, out IncomingMigration? m))
+        {
+            return Task.FromResult<Result<bool>>(HospesError.NotFound($"no incoming migration {id} here (it was dropped, or it finished and the guest runs here)"));
+        }
+
+        if (!m.TryBeginAbort())
+        {
+            return Task.FromResult<Result<bool>>(HospesError.Conflict($"incoming migration {id} is past its switch-over: {m.Actor.Record.Name} may run here; not dropped"));
+        }
+
+        return DropAsync(id, why);
+    }
+
+    private async Task<Result<bool>> DropAsync(string id, string why)
     {
         if (!_incoming.TryRemove(id, out IncomingMigration? m))
         {

@@ -15,6 +15,7 @@ internal static class LogEvents
     public const int VmBalloonUnresponsive = 109;
     public const int VmMigrated = 110;
     public const int VmAnnounceFailed = 111;
+    public const int VmSwitchover = 112;
     public const int ReconcileDone = 200;
     public const int MemoryPolicyAction = 300;
     public const int MemoryKsm = 301;

@@ -83,11 +83,13 @@ internal sealed partial class VmActor
         }
 
         DateTimeOffset deadline = _ctx.Time.GetUtcNow() + TimeSpan.FromSeconds(30);
+        DateTimeOffset complete;
         while (true)
         {
             MigrationStatus s = await qmp.QueryMigrationAsync(logged: false).ConfigureAwait(false);
             if (s.IsCompleted || (postcopy && s.IsPostcopy))
             {
+                complete = _ctx.Time.GetUtcNow();
                 break;
             }
 
@@ -126,7 +128,7 @@ internal sealed partial class VmActor
         }
 
         Commit(Record with { State = run ? VmState.Running : VmState.Paused, LastError = null });
-        return new MigrationFinished(Record.State.ToString().ToLowerInvariant(), resumedAt);
+        return new MigrationFinished(Record.State.ToString().ToLowerInvariant(), resumedAt, StreamCompleteAt: complete);
     });
 
     /// <summary>The incoming stream's state, read outside the queue (the destination's watchdog).</summary>

@@ -37,6 +37,9 @@ internal sealed partial class VmActor
     [LoggerMessage(EventId = LogEvents.VmMigrated, Level = LogLevel.Information, Message = "{Name}: migrated to {Peer} in {TotalMs} ms, downtime {DowntimeMs} ms, {Bytes} bytes sent")]
     private partial void LogMigrated(string name, string peer, long totalMs, long downtimeMs, long bytes);
 
+    [LoggerMessage(EventId = LogEvents.VmSwitchover, Level = LogLevel.Information, Message = "{Name}: switch-over to {Peer}, ms after the guest stopped: QEMU done {QemuMs}, seen here {SeenMs}, request sent {SentMs}, received there {ReceivedMs}, stream complete there {CompleteMs}, continued {ResumedMs}; answer back {AnsweredMs}")]
+    private partial void LogSwitchover(string name, string peer, double qemuMs, double seenMs, double sentMs, double receivedMs, double completeMs, double resumedMs, double answeredMs);
+
     [LoggerMessage(EventId = LogEvents.VmAnnounceFailed, Level = LogLevel.Warning, Message = "{Name}: arrived, but its NICs could not announce themselves ({Why}); switches learn its MACs when it sends")]
     private partial void LogAnnounceFailed(string name, string why);
 }

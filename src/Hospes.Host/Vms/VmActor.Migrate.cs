@@ -20,6 +20,9 @@ internal sealed partial class VmActor
     /// <summary>When this VM's QEMU last reported STOP (QEMU's own event time): the start of a switch-over's pause.</summary>
     private DateTimeOffset? _lastStopAt;
 
+    /// <summary>When this QEMU last reported its outgoing stream completed (QEMU's event time).</summary>
+    private DateTimeOffset? _lastMigratedAt;
+
     /// <summary>Completed at each MIGRATION event (with the events capability): the stream's end is seen at once, not at the next poll.</summary>
     private TaskCompletionSource _migrationChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -79,18 +82,29 @@ internal sealed partial class VmActor
         }
 
         await using var revert = new Reverter();
-        revert.Add(() => plan.Target.AbortAsync(id, CancellationToken.None));
         bool stoppedHere = false;
+
+        // Once the finish is sent the destination may continue the guest; unless it answers that it did not (or
+        // confirms it dropped it), the guest must not run here too: it stays paused and the user is told why.
+        bool finishSent = false, droppedThere = false;
         revert.Add(async () =>
         {
-            // Whatever happened, a guest that ran before runs again here.
+            if (finishSent && !droppedThere)
+            {
+                Commit(Record with { State = VmState.Paused, LastError = MaybeThere(plan, r.Name) });
+                return;
+            }
+
+            // Whatever else happened, a guest that ran before runs again here.
             if (_qemu is { } q && (running || stoppedHere) && await q.Qmp.QueryStatusAsync().ConfigureAwait(false) is QemuRunState.Paused or QemuRunState.PostMigrate)
             {
                 await q.Qmp.ContAsync().ConfigureAwait(false);
             }
         });
+        revert.Add(async () => droppedThere |= (await plan.Target.AbortAsync(id, CancellationToken.None).ConfigureAwait(false)).IsOk);
 
         _lastStopAt = null;
+        _lastMigratedAt = null;
         try
         {
             IReadOnlyList<string> jobs = await MirrorDisksAsync(plan, p, offer.Value, qmp, revert, clock).ConfigureAwait(false);
@@ -100,17 +114,20 @@ internal sealed partial class VmActor
                 ["auto-converge"] = !paused && !plan.QemuDefaults,
                 ["postcopy-ram"] = plan.Postcopy && !paused,
             }).ConfigureAwait(false);
+            // The switch-over's own path (request, endpoint, the destination's queue) runs once now, so nothing
+            // on it is cold while the guest is stopped; its time is taken from QEMU's share of the downtime target.
+            var probe = System.Diagnostics.Stopwatch.StartNew();
+            _ = await plan.Target.FinishAsync(id, running, postcopy: false, probe: true, CancellationToken.None).ConfigureAwait(false);
+            probe.Stop();
             if (!plan.QemuDefaults)
             {
                 await qmp.SetParametersAsync(new JsonObject
                 {
                     ["max-bandwidth"] = MigrationDefaults.BandwidthBytesPerSecond,
-                    ["downtime-limit"] = paused ? 300 : plan.DowntimeMs,
+                    ["downtime-limit"] = paused ? 300 : MigrationDefaults.QemuDowntimeLimitMs(plan.DowntimeMs, probe.Elapsed),
                 }).ConfigureAwait(false);
             }
-            // The switch-over's own path (request, endpoint, the destination's queue) runs once now, so nothing
-            // on it is cold while the guest is stopped.
-            _ = await plan.Target.FinishAsync(id, running, postcopy: false, probe: true, CancellationToken.None).ConfigureAwait(false);
+
             if (paused && running)
             {
                 await qmp.StopAsync().ConfigureAwait(false);
@@ -133,19 +150,32 @@ internal sealed partial class VmActor
             }
 
             MigrationStatus done = streamed.Value;
+            DateTimeOffset seen = _ctx.Time.GetUtcNow();
             bool postcopy = done.IsPostcopy || _postcopyStarted;
 
             // The guest is stopped here now (postmigrate): end the mirrors, which flushes the last writes to the destination.
-            foreach (string job in jobs)
+            // Everything from here to the destination's continue is the guest's downtime: nothing else goes first.
+            if (jobs.Count > 0)
             {
-                await qmp.BlockJobCancelAsync(job).ConfigureAwait(false);
+                foreach (string job in jobs)
+                {
+                    await qmp.BlockJobCancelAsync(job).ConfigureAwait(false);
+                }
+
+                await WaitForJobsGoneAsync(qmp, jobs, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
             }
 
-            await WaitForJobsGoneAsync(qmp, jobs, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
-            await plan.Emit(new MigrationEvent { Event = "switchover", Message = $"{plan.Target.Name} continues the guest", ElapsedMs = clock.ElapsedMilliseconds }).ConfigureAwait(false);
+            DateTimeOffset sent = _ctx.Time.GetUtcNow();
+            finishSent = true;
             Result<MigrationFinished> finished = await plan.Target.FinishAsync(id, running, postcopy, probe: false, CancellationToken.None).ConfigureAwait(false);
+            DateTimeOffset answered = _ctx.Time.GetUtcNow();
+            await plan.Emit(Progress(done, clock)).ConfigureAwait(false);
             if (!finished.IsOk)
             {
+                // An answer, even a failure, means the destination did not continue the guest and keeps nothing.
+                // No answer: only its confirmed drop lets the guest continue here.
+                droppedThere = !finished.Error.Details.Contains(IMigrationTarget.NoAnswer)
+                    || (await plan.Target.AbortAsync(id, CancellationToken.None).ConfigureAwait(false)).IsOk;
                 if (postcopy)
                 {
                     // Post-copy moved part of the guest's memory already: it cannot continue here.
@@ -156,11 +186,14 @@ internal sealed partial class VmActor
                     return new HospesError(ErrorCode.Internal, why + "; the guest is lost (its disks are intact)");
                 }
 
-                return finished.Error with { Message = $"{plan.Target.Name} could not continue {r.Name}: {finished.Error.Message}; it continues here" };
+                return droppedThere
+                    ? finished.Error with { Message = $"{plan.Target.Name} could not continue {r.Name}: {finished.Error.Message}; it continues here" }
+                    : finished.Error with { Message = $"{plan.Target.Name} did not answer the switch-over ({finished.Error.Message}). {MaybeThere(plan, r.Name)}" };
             }
 
             // Confirmed: the guest is the destination's. This QEMU goes (after post-copy sent the rest); the caller forgets the VM.
             revert.Commit();
+            await plan.Emit(new MigrationEvent { Event = "switchover", Message = $"{plan.Target.Name} continues the guest", ElapsedMs = clock.ElapsedMilliseconds }).ConfigureAwait(false);
             while (!done.IsCompleted)
             {
                 await Task.Delay(ProgressPoll, _ctx.Time).ConfigureAwait(false);
@@ -172,6 +205,12 @@ internal sealed partial class VmActor
                     Commit(Stopped(Record, VmState.Crashed, why));
                     return new HospesError(ErrorCode.Internal, why + "; the guest is lost (its disks are intact)");
                 }
+            }
+
+            if (running && _lastStopAt is { } stopped && finished.Value is { ReceivedAt: { } received, StreamCompleteAt: { } complete, ResumedAt: { } continued })
+            {
+                double[] ms = [.. new[] { _lastMigratedAt ?? stopped.AddMilliseconds(-1), seen, sent, received, complete, continued, answered }.Select(t => Math.Round((t - stopped).TotalMilliseconds, 1))];
+                LogSwitchover(r.Name, plan.Target.Name, ms[0], ms[1], ms[2], ms[3], ms[4], ms[5], ms[6]);
             }
 
             long total = clock.ElapsedMilliseconds;
@@ -337,8 +376,7 @@ internal sealed partial class VmActor
             s = await qmp.QueryMigrationAsync(logged: false).ConfigureAwait(false);
             if (s.IsCompleted || s.IsPostcopy)
             {
-                await plan.Emit(Progress(s, clock)).ConfigureAwait(false);
-                return s;
+                return s; // its progress line goes out after the switch-over, which is the guest's downtime
             }
 
             if (s.IsFailed)
@@ -376,6 +414,9 @@ internal sealed partial class VmActor
             await Task.WhenAny(changed, Task.Delay(ProgressPoll, _ctx.Time)).ConfigureAwait(false);
         }
     }
+
+    private static string MaybeThere(MigrationPlan plan, string vm) =>
+        $"{plan.Target.Name} may be running {vm} now, so it stays paused here and never runs twice: if `hospes list` on {plan.Target.Name} does not show it running, `hospes unpause {vm}` here";
 
     private static MigrationEvent Progress(MigrationStatus s, System.Diagnostics.Stopwatch clock) => new()
     {

@@ -198,6 +198,11 @@ internal sealed partial class VmActor
                 }
                 else if (e.Name == "MIGRATION")
                 {
+                    if (e.GetString("status") == "completed")
+                    {
+                        _lastMigratedAt = e.Timestamp;
+                    }
+
                     Interlocked.Exchange(ref _migrationChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
                 }
 
