@@ -10,11 +10,7 @@ public class SpecResolverTests
     public void ImageKernel_ResolvesToTheStoresFiles_WithItsDefaultsAndTheGuestsName()
     {
         using var dir = new TempDir();
-        string tiny = Path.Combine(dir.Path, "tiny");
-        Directory.CreateDirectory(tiny);
-        File.WriteAllText(Path.Combine(tiny, "vmlinuz"), "k");
-        File.WriteAllText(Path.Combine(tiny, "initrd.gz"), "i");
-        File.WriteAllText(Path.Combine(tiny, "image.json"), """{"kernel": "vmlinuz", "initrd": "initrd.gz", "default_cmdline": "quiet"}""");
+        string tiny = TinyImage(dir, """{"kernel": "vmlinuz", "initrd": "initrd.gz", "default_cmdline": "quiet"}""");
 
         var resolved = SpecResolver.Resolve(new VmSpec { Name = "web", Kernel = "image:tiny" }, new ImageStore(dir.Path));
 
@@ -28,11 +24,7 @@ public class SpecResolverTests
     public void AnImageCopiedFromAnotherStore_WhoseManifestNamesAbsolutePaths_BootsItsOwnFiles()
     {
         using var dir = new TempDir();
-        string tiny = Path.Combine(dir.Path, "tiny");
-        Directory.CreateDirectory(tiny);
-        File.WriteAllText(Path.Combine(tiny, "vmlinuz"), "k");
-        File.WriteAllText(Path.Combine(tiny, "initrd.gz"), "i");
-        File.WriteAllText(Path.Combine(tiny, "image.json"), """{"kernel": "/elsewhere/images/tiny/vmlinuz", "initrd": "/elsewhere/images/tiny/initrd.gz"}""");
+        string tiny = TinyImage(dir, """{"kernel": "/elsewhere/images/tiny/vmlinuz", "initrd": "/elsewhere/images/tiny/initrd.gz"}""");
 
         var found = new ImageStore(dir.Path).Find("tiny");
 
@@ -59,5 +51,16 @@ public class SpecResolverTests
         Assert.Contains("run `hospes image build tiny`", resolved.Error.Message, StringComparison.Ordinal);
         Assert.Equal(2, resolved.Error.Details.Count);
         Assert.Equal("disk '/nonexistent/a.img,raw,xvda,w': /nonexistent/a.img does not exist", resolved.Error.Details[1]);
+    }
+
+    /// <summary>An image folder "tiny" in <paramref name="store"/> with a kernel, an initrd and <paramref name="manifest"/>.</summary>
+    private static string TinyImage(TempDir store, string manifest)
+    {
+        string tiny = Path.Combine(store.Path, "tiny");
+        Directory.CreateDirectory(tiny);
+        File.WriteAllText(Path.Combine(tiny, "vmlinuz"), "k");
+        File.WriteAllText(Path.Combine(tiny, "initrd.gz"), "i");
+        File.WriteAllText(Path.Combine(tiny, "image.json"), manifest);
+        return tiny;
     }
 }
