@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace Hospes.Bench.Boot;
@@ -61,5 +62,41 @@ internal static class Docs
         }
 
         File.WriteAllText(path, text[..(b + begin.Length)] + "\n" + body.TrimEnd() + "\n" + text[e..]);
+    }
+}
+
+internal static class Proc
+{
+    /// <summary>Runs a program to its end (killed after <paramref name="limit"/>); <paramref name="socket"/> goes in HOSPES_SOCKET.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string file, TimeSpan limit, string? socket, string? stdin, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        if (socket is not null)
+        {
+            psi.Environment["HOSPES_SOCKET"] = socket;
+        }
+
+        using Process p = Process.Start(psi)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await p.StandardInput.WriteAsync(stdin);
+        }
+
+        p.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await p.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+            return (-1, await stdout, $"{file} {string.Join(' ', args)}: killed after {limit.TotalSeconds:0} s\n" + await stderr);
+        }
+
+        return (p.ExitCode, await stdout, await stderr);
     }
 }

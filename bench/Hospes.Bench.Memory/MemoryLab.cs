@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text.Json;
+using Hospes.Bench.Boot;
 
 namespace Hospes.Bench.Memory;
 
@@ -70,7 +71,7 @@ internal sealed class MemoryLab : IAsyncDisposable
             throw new InvalidOperationException("out/hospes and out/hospesd are missing: run ./setup.sh first");
         }
 
-        (_, string help, _) = await RunAsync(hospesd, TimeSpan.FromSeconds(30), null, null, "--help");
+        (_, string help, _) = await Proc.RunAsync(hospesd, TimeSpan.FromSeconds(30), null, null, "--help");
         string dir = Directory.CreateTempSubdirectory("hmem-").FullName;
         Cgroup? cgroup = cgroupMib is { } mib ? Cgroup.Create(mib) : null;
         return new MemoryLab(dir, hospes, hospesd, help, cgroup);
@@ -146,7 +147,7 @@ internal sealed class MemoryLab : IAsyncDisposable
             Console.Error.WriteLine($"warning: deleting the VMs failed: {e.Message}");
         }
 
-        await RunAsync("kill", TimeSpan.FromSeconds(10), null, null, "-TERM", _daemon.Id.ToString(CultureInfo.InvariantCulture));
+        await Proc.RunAsync("kill", TimeSpan.FromSeconds(10), null, null, "-TERM", _daemon.Id.ToString(CultureInfo.InvariantCulture));
         using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
         {
             try
@@ -192,7 +193,7 @@ internal sealed class MemoryLab : IAsyncDisposable
         }
 
         var clock = Stopwatch.StartNew();
-        (int code, string stdout, string stderr) = await RunAsync(_hospes, TimeSpan.FromMinutes(5), Socket, null, "create", cfg, "name=" + name);
+        (int code, string stdout, string stderr) = await Proc.RunAsync(_hospes, TimeSpan.FromMinutes(5), Socket, null, "create", cfg, "name=" + name);
         if (code != 0)
         {
             string message = (stderr + stdout).Trim();
@@ -240,7 +241,7 @@ internal sealed class MemoryLab : IAsyncDisposable
             var clock = Stopwatch.StartNew();
             try
             {
-                (int code, _, _) = await RunAsync(_hospes, TimeSpan.FromSeconds(30), Socket, $"echo \"ping-\"{round}-{i + 1}.\n", "console", g.Name);
+                (int code, _, _) = await Proc.RunAsync(_hospes, TimeSpan.FromSeconds(30), Socket, $"echo \"ping-\"{round}-{i + 1}.\n", "console", g.Name);
                 cli[g.Name] = string.Create(CultureInfo.InvariantCulture, $"console exit {code} in {clock.Elapsed.TotalSeconds:0.0} s");
             }
             finally
@@ -283,7 +284,7 @@ internal sealed class MemoryLab : IAsyncDisposable
     /// <summary>The JSON a CLI command prints, or null when this CLI/hospesd does not have the command yet.</summary>
     public async Task<JsonDocument?> TryJsonAsync(params string[] args)
     {
-        (int code, string stdout, string stderr) = await RunAsync(_hospes, TimeSpan.FromMinutes(1), Socket, null, [.. args, "--format", "json"]);
+        (int code, string stdout, string stderr) = await Proc.RunAsync(_hospes, TimeSpan.FromMinutes(1), Socket, null, [.. args, "--format", "json"]);
         if (code != 0)
         {
             Console.Error.WriteLine($"note: hospes {string.Join(' ', args)} --format json failed: {stderr.Trim()}");
@@ -387,41 +388,8 @@ internal sealed class MemoryLab : IAsyncDisposable
 
     private async Task<string> CliAsync(params string[] args)
     {
-        (int code, string stdout, string stderr) = await RunAsync(_hospes, TimeSpan.FromMinutes(10), Socket, null, args);
+        (int code, string stdout, string stderr) = await Proc.RunAsync(_hospes, TimeSpan.FromMinutes(10), Socket, null, args);
         return code == 0 ? stdout : throw new InvalidOperationException($"hospes {string.Join(' ', args)}: {stderr}{stdout}");
-    }
-
-    /// <summary>Runs a program to its end (killed after <paramref name="limit"/>); <paramref name="socket"/> goes in HOSPES_SOCKET.</summary>
-    private static async Task<(int Code, string Stdout, string Stderr)> RunAsync(string file, TimeSpan limit, string? socket, string? stdin, params string[] args)
-    {
-        var psi = new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        if (socket is not null)
-        {
-            psi.Environment["HOSPES_SOCKET"] = socket;
-        }
-
-        using Process p = Process.Start(psi)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await p.StandardInput.WriteAsync(stdin);
-        }
-
-        p.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await p.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            await p.WaitForExitAsync();
-            return (-1, await stdout, $"{file} {string.Join(' ', args)}: killed after {limit.TotalSeconds:0} s\n" + await stderr);
-        }
-
-        return (p.ExitCode, await stdout, await stderr);
     }
 
     private static async Task<string> ReadSharedAsync(string file)

@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Hospes.Bench.Boot;
 
 namespace Hospes.Bench.Migration;
 
@@ -242,27 +243,8 @@ internal sealed class Lab : IAsyncDisposable
         return code == 0 ? stdout : throw new InvalidOperationException($"hospes {string.Join(' ', args)} (on {host}): {stderr}{stdout}");
     }
 
-    private async Task<(int Code, string Stdout, string Stderr)> RunAsync(string host, TimeSpan limit, params string[] args)
-    {
-        var psi = new ProcessStartInfo(_hospes, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        psi.Environment["HOSPES_SOCKET"] = Socket(host);
-        using var p = Process.Start(psi)!;
-        p.StandardInput.Close();
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync(), stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(limit);
-        try
-        {
-            await p.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            p.Kill(entireProcessTree: true);
-            await p.WaitForExitAsync();
-            return (-1, await stdout, $"hospes {string.Join(' ', args)}: killed after {limit.TotalSeconds:0} s " + await stderr);
-        }
-
-        return (p.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Code, string Stdout, string Stderr)> RunAsync(string host, TimeSpan limit, params string[] args) =>
+        Proc.RunAsync(_hospes, limit, Socket(host), null, args);
 
     private static void CopyDir(string from, string to)
     {

@@ -7,6 +7,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Hospes.Bench.Boot;
 using Hospes.Bench.Migration;
 
 int runs = Args.Int(args, "--runs", 10);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Hospes.Bench.Boot;
 
 namespace Hospes.Bench.Migration;
 

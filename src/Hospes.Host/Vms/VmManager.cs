@@ -97,14 +97,7 @@ internal sealed partial class VmManager : IAsyncDisposable
                 return disks.Error;
             }
 
-            Result<VmActor> defined = Define(disks.Value);
-            if (defined.IsOk)
-            {
-                VmActor actor = defined.Value;
-                revert.Add(() => RemoveAsync(actor));
-            }
-
-            return defined;
+            return Define(disks.Value, revert);
         }
         finally
         {
@@ -121,19 +114,25 @@ internal sealed partial class VmManager : IAsyncDisposable
         await _namesGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            Result<VmActor> defined = Define(new Provisioned(spec, volumes, []));
-            if (defined.IsOk)
-            {
-                VmActor actor = defined.Value;
-                revert.Add(() => RemoveAsync(actor));
-            }
-
-            return defined;
+            return Define(new Provisioned(spec, volumes, []), revert);
         }
         finally
         {
             _namesGate.Release();
         }
+    }
+
+    /// <summary><see cref="Define(Provisioned)"/>, undone by <paramref name="revert"/>.</summary>
+    private Result<VmActor> Define(Provisioned provisioned, Reverter revert)
+    {
+        Result<VmActor> defined = Define(provisioned);
+        if (defined.IsOk)
+        {
+            VmActor actor = defined.Value;
+            revert.Add(() => RemoveAsync(actor));
+        }
+
+        return defined;
     }
 
     /// <summary>Whether a VM of this name or uuid exists here (a migration's destination asks before anything else).</summary>
