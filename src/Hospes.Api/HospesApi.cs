@@ -5,6 +5,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Json;
 using Hospes.Host;
+using Hospes.Host.Settings;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
@@ -20,7 +21,7 @@ namespace Hospes.Api;
 /// <summary>hospesd: the host, served as REST + WebSocket on a unix socket.</summary>
 public static partial class HospesApi
 {
-    public static async Task<int> RunAsync(Hospes.Host.HostOptions options, CancellationToken ct)
+    public static async Task<int> RunAsync(Hospes.Host.Settings.HostOptions options, CancellationToken ct)
     {
         string socket = Path.GetFullPath(options.SocketPath);
         if (Path.GetDirectoryName(socket) is { } dir)

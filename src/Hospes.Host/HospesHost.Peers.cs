@@ -5,6 +5,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Json;
 using Hospes.Host.Peers;
+using Hospes.Host.State;
 
 namespace Hospes.Host;
 

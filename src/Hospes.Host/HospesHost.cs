@@ -5,6 +5,7 @@ using Hospes.Host.Memory;
 using Hospes.Host.Migration;
 using Hospes.Host.Network;
 using Hospes.Host.Peers;
+using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
 using Hospes.Host.Vms;
@@ -31,7 +32,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Networks = new NetworkService(db, options, time, logs);
         Ssh = new SshKey(options.StateDir);
         Memory = new MemoryService(options, db, time, logs);
-        Context = new VmContext(options, db, Runtime, images, time, logs, Networks, Ssh, Memory);
+        Context = new VmContext(options, db, Runtime, images, time, logs, Networks, Ssh, Memory, new Hospes.Qemu.Launch.QemuLauncher(time));
         var qemuImg = new QemuImg();
         Volumes = new VolumeStore(db, new StoreLayout(options), time);
         Vms = new VmManager(Context, new DiskProvisioner(Volumes, qemuImg));

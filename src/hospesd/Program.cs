@@ -3,6 +3,7 @@ using Hospes.Api;
 using Hospes.Core.Errors;
 using Hospes.Host;
 using Hospes.Host.Memory;
+using Hospes.Host.Settings;
 
 var stateDir = new Option<string>("--state-dir") { Description = "Where the state DB, VM logs and images live", DefaultValueFactory = _ => HostOptions.DefaultStateDir };
 var socket = new Option<string>("--socket") { Description = "The API's unix socket", DefaultValueFactory = _ => HostOptions.DefaultSocket };

@@ -1,5 +1,6 @@
 using Hospes.Host;
 using Hospes.Host.Memory;
+using Hospes.Host.Settings;
 using Hospes.Host.Vms;
 using Hospes.Qemu.Qmp;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Hospes.Host.Memory;
 using Hospes.Host.Peers;
+using Hospes.Host.Settings;
 using Hospes.Host.State;
 
 namespace Hospes.Host.Tests;

@@ -1,5 +1,6 @@
 using Hospes.Core.Vms;
 using Hospes.Host.Network;
+using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -8,6 +8,8 @@ namespace Hospes.Qemu.Tests;
 /// <summary>Real QEMU processes, no guest: what the launcher and the QMP client promise.</summary>
 public class QemuLauncherTests
 {
+    private static readonly QemuLauncher Launcher = new(TimeProvider.System);
+
     private static readonly string Qemu = Host.QemuBinary.FindOnPath("qemu-system-x86_64")
         ?? throw new InvalidOperationException("qemu-system-x86_64 is not installed: run ./setup.sh");
 
@@ -33,9 +35,9 @@ public class QemuLauncherTests
     {
         using var dir = new TempDir();
         VmRuntimePaths paths = PathsIn(dir);
-        Result<RunningQemu> started = await QemuLauncher.LaunchAsync(Qemu, NoGuest(paths), paths, TimeProvider.System, CancellationToken.None);
+        Result<IQemuProcess> started = await Launcher.LaunchAsync(Qemu, NoGuest(paths), paths, CancellationToken.None);
         Assert.True(started.IsOk, started.Error?.Message);
-        await using RunningQemu q = started.Value;
+        await using IQemuProcess q = started.Value;
         try
         {
             Assert.True(q.Qmp.QemuVersion >= new Version(9, 0));
@@ -44,7 +46,7 @@ public class QemuLauncherTests
 
             await q.Qmp.QuitAsync();
             await q.Qmp.Closed.WaitAsync(TimeSpan.FromSeconds(10));
-            await q.WaitForExitAsync(TimeSpan.FromSeconds(10), TimeProvider.System, CancellationToken.None);
+            await q.WaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
 
             Assert.False(ProcFs.IsAlive(q.Pid));
             await Assert.ThrowsAsync<QmpDisconnectedException>(() => q.Qmp.QueryStatusAsync());
@@ -61,7 +63,7 @@ public class QemuLauncherTests
     {
         using var dir = new TempDir();
         VmRuntimePaths paths = PathsIn(dir);
-        RunningQemu q = (await QemuLauncher.LaunchAsync(Qemu, NoGuest(paths), paths, TimeProvider.System, CancellationToken.None)).Value;
+        IQemuProcess q = (await Launcher.LaunchAsync(Qemu, NoGuest(paths), paths, CancellationToken.None)).Value;
         try
         {
             string stat = File.ReadAllText($"/proc/{q.Pid}/stat");
@@ -72,7 +74,7 @@ public class QemuLauncherTests
 
             // A second client (a restarted hospesd) can attach once the first has gone.
             await q.Qmp.DisposeAsync();
-            RunningQemu? again = await QemuLauncher.AttachAsync(q.Pid, paths, TimeProvider.System, CancellationToken.None);
+            IQemuProcess? again = await Launcher.AttachAsync(q.Pid, paths, CancellationToken.None);
             Assert.NotNull(again);
             await using (again)
             {
@@ -89,8 +91,8 @@ public class QemuLauncherTests
     public async Task Attach_ToAPidThatIsNotThisVmsQemu_ReturnsNull()
     {
         using var dir = new TempDir();
-        Assert.Null(await QemuLauncher.AttachAsync(Environment.ProcessId, PathsIn(dir), TimeProvider.System, CancellationToken.None));
-        Assert.Null(await QemuLauncher.AttachAsync(int.MaxValue - 1, PathsIn(dir), TimeProvider.System, CancellationToken.None));
+        Assert.Null(await Launcher.AttachAsync(Environment.ProcessId, PathsIn(dir), CancellationToken.None));
+        Assert.Null(await Launcher.AttachAsync(int.MaxValue - 1, PathsIn(dir), CancellationToken.None));
     }
 
     [Fact]
@@ -100,7 +102,7 @@ public class QemuLauncherTests
         VmRuntimePaths paths = PathsIn(dir);
         string[] args = [.. NoGuest(paths), "-kernel", dir.File("no-such-kernel")];
 
-        Result<RunningQemu> started = await QemuLauncher.LaunchAsync(Qemu, args, paths, TimeProvider.System, CancellationToken.None);
+        Result<IQemuProcess> started = await Launcher.LaunchAsync(Qemu, args, paths, CancellationToken.None);
 
         Assert.False(started.IsOk);
         Assert.StartsWith("QEMU refused to start: ", started.Error.Message, StringComparison.Ordinal);
@@ -113,7 +115,7 @@ public class QemuLauncherTests
     {
         using var dir = new TempDir();
         VmRuntimePaths paths = PathsIn(dir);
-        await using RunningQemu q = (await QemuLauncher.LaunchAsync(Qemu, NoGuest(paths), paths, TimeProvider.System, CancellationToken.None)).Value;
+        await using IQemuProcess q = (await Launcher.LaunchAsync(Qemu, NoGuest(paths), paths, CancellationToken.None)).Value;
         try
         {
             await q.Qmp.ContAsync();

@@ -1,6 +1,7 @@
 using Hospes.Contracts;
 using Hospes.Host;
 using Hospes.Host.Peers;
+using Hospes.Host.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,6 +1,8 @@
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Settings;
+using Hospes.Host.State;
 using Hospes.Host.Storage;
 using Hospes.Storage.Debian;
 using Hospes.Storage.Images;

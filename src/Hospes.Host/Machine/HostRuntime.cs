@@ -1,5 +1,6 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Settings;
 using Hospes.Qemu.Host;
 
 namespace Hospes.Host.Machine;

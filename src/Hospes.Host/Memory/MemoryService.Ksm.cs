@@ -1,4 +1,5 @@
 using System.Globalization;
+using Hospes.Host.Settings;
 using Hospes.Host.Vms;
 
 namespace Hospes.Host.Memory;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Host.Vms;
 using Microsoft.Extensions.Logging;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.State;
 using Hospes.Network;
 
 namespace Hospes.Host.Network;

@@ -1,3 +1,4 @@
+using Hospes.Host.State;
 using Hospes.Network;
 
 namespace Hospes.Host.Network;

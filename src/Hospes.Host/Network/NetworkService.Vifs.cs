@@ -2,6 +2,7 @@ using System.Net;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.State;
 using Hospes.Network;
 
 namespace Hospes.Host.Network;

@@ -4,6 +4,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Network;
 using Microsoft.Extensions.Logging;

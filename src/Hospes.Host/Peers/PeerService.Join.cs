@@ -5,6 +5,8 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Json;
 using Hospes.Host.Memory;
+using Hospes.Host.Settings;
+using Hospes.Host.State;
 
 namespace Hospes.Host.Peers;
 

@@ -5,6 +5,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
+using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,7 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.State;
 using Hospes.Storage.CloudInit;
 using Hospes.Storage.Debian;
 using Hospes.Storage.Images;

@@ -1,4 +1,5 @@
 using Hospes.Core.Vms;
+using Hospes.Host.State;
 
 namespace Hospes.Host.Storage;
 

@@ -1,3 +1,4 @@
+using Hospes.Host.Settings;
 namespace Hospes.Host.Storage;
 
 /// <summary>Where the store keeps its files: a folder per image, per template and per VM under the state dir.</summary>

@@ -1,5 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Core.Errors;
+using Hospes.Host.State;
 using Hospes.Storage.QemuImg;
 
 namespace Hospes.Host.Storage;

@@ -3,6 +3,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Console;
 using Hospes.Host.Machine;
 using Hospes.Host.State;
 using Hospes.Host.Vms;

@@ -2,6 +2,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Units;
+using Hospes.Host.State;
 
 namespace Hospes.Host.Storage;
 

@@ -1,5 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Core.Errors;
+using Hospes.Host.State;
 
 namespace Hospes.Host.Storage;
 

@@ -1,6 +1,7 @@
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
+using Hospes.Host.State;
 using Hospes.Storage.QemuImg;
 
 namespace Hospes.Host.Storage;

@@ -1,3 +1,4 @@
+using Hospes.Host.State;
 namespace Hospes.Host.Storage;
 
 internal sealed partial class StoreService

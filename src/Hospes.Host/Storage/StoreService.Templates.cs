@@ -2,6 +2,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.State;
 using Hospes.Host.Vms;
 
 namespace Hospes.Host.Storage;

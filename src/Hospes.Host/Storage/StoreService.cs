@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.State;
 using Hospes.Host.Vms;
 using Hospes.Storage.QemuImg;
 

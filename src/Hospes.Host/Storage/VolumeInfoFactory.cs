@@ -1,4 +1,5 @@
 using Hospes.Contracts;
+using Hospes.Host.State;
 
 namespace Hospes.Host.Storage;
 

@@ -17,7 +17,7 @@ internal sealed partial class VmActor
         Crash,
     }
 
-    private async Task OnEventAsync(RunningQemu q, QmpEvent e)
+    private async Task OnEventAsync(IQemuProcess q, QmpEvent e)
     {
         if (!ReferenceEquals(q, _qemu))
         {
@@ -45,16 +45,16 @@ internal sealed partial class VmActor
     }
 
     /// <summary>QMP closed. If nobody asked QEMU to go, it crashed or was killed: on_crash applies.</summary>
-    private async Task OnQemuExitedAsync(RunningQemu q)
+    private async Task OnQemuExitedAsync(IQemuProcess q)
     {
         if (!ReferenceEquals(q, _qemu))
         {
             return;
         }
 
-        await q.WaitForExitAsync(TimeSpan.FromSeconds(5), _ctx.Time, CancellationToken.None).ConfigureAwait(false);
+        await q.WaitForExitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
         await DetachQemuAsync().ConfigureAwait(false);
-        QemuLauncher.RemoveRuntimeFiles(_ctx.Paths(Record.Uuid));
+        _ctx.Launcher.RemoveRuntimeFiles(_ctx.Paths(Record.Uuid));
         string why = $"QEMU (pid {q.Pid}) exited unexpectedly{QemuLogTail()}";
         Commit(Stopped(Record, VmState.Crashed, why));
         await ApplyAsync(GuestEvent.Crash, why).ConfigureAwait(false);

@@ -32,7 +32,7 @@ internal sealed partial class VmActor
                 return started.Error;
             }
 
-            QmpConnection qmp = _qemu!.Qmp;
+            IQmp qmp = _qemu!.Qmp;
             try
             {
                 await qmp.SetCapabilitiesAsync(new Dictionary<string, bool> { ["postcopy-ram"] = postcopy }).ConfigureAwait(false);
@@ -75,7 +75,7 @@ internal sealed partial class VmActor
             return HospesError.Unavailable($"{Record.Name}: its incoming QEMU is gone{QemuLogTail()}");
         }
 
-        QmpConnection qmp = _qemu.Qmp;
+        IQmp qmp = _qemu.Qmp;
         if (probe)
         {
             MigrationStatus now = await qmp.QueryMigrationAsync(logged: false).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Hospes.Host.Settings;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Vms;

@@ -141,7 +141,7 @@ internal sealed partial class VmActor
     });
 
     /// <summary>In the queue, once QEMU runs (before the guest's first instruction) or was re-attached.</summary>
-    private async Task StartBalloonAsync(QmpConnection qmp, int bootedMib, int targetMib, bool setTarget)
+    private async Task StartBalloonAsync(IQmp qmp, int bootedMib, int targetMib, bool setTarget)
     {
         DateTimeOffset now = _ctx.Time.GetUtcNow();
         lock (_memoryGate)
@@ -160,7 +160,7 @@ internal sealed partial class VmActor
 
     private async Task<Result<bool>> SetBalloonTargetCoreAsync(int mib, string? policyReason)
     {
-        RunningQemu? q = _qemu;
+        IQemuProcess? q = _qemu;
         if (q is null)
         {
             return HospesError.State($"{Record.Name} is not running");
@@ -186,7 +186,7 @@ internal sealed partial class VmActor
     /// </summary>
     public async Task SampleMemoryAsync(CancellationToken ct)
     {
-        RunningQemu? q = _qemu;
+        IQemuProcess? q = _qemu;
         if (q is null || Memory.BootedMib is null)
         {
             return;

@@ -44,7 +44,7 @@ internal sealed partial class VmActor
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        QmpConnection qmp = _qemu.Qmp;
+        IQmp qmp = _qemu.Qmp;
         bool running = r.State == VmState.Running;
         string accel = r.Accel ?? "tcg";
         bool paused = plan.Offline || !MigrationDefaults.DirtyTrackingSound(qmp.QemuVersion, accel);
@@ -254,7 +254,7 @@ internal sealed partial class VmActor
     private long _mirroredBytes;
 
     /// <summary>What the destination needs to know: the spec, RAM, QEMU, and which disks it must make.</summary>
-    private async Task<Result<MigrationOffer>> OfferAsync(MigrationPlan plan, QmpConnection qmp, bool running)
+    private async Task<Result<MigrationOffer>> OfferAsync(MigrationPlan plan, IQmp qmp, bool running)
     {
         VmRecord r = Record;
         string stateDir = Path.GetFullPath(_ctx.Options.StateDir) + "/";
@@ -302,7 +302,7 @@ internal sealed partial class VmActor
     }
 
     /// <summary>Starts one mirror per disk the destination exports and waits until every one is in step.</summary>
-    private async Task<IReadOnlyList<string>> MirrorDisksAsync(MigrationPlan plan, MigrationPrepared p, MigrationOffer offer, QmpConnection qmp, Reverter revert, System.Diagnostics.Stopwatch clock)
+    private async Task<IReadOnlyList<string>> MirrorDisksAsync(MigrationPlan plan, MigrationPrepared p, MigrationOffer offer, IQmp qmp, Reverter revert, System.Diagnostics.Stopwatch clock)
     {
         if (offer.MirroredDisks.Count == 0)
         {
@@ -365,7 +365,7 @@ internal sealed partial class VmActor
     /// Follows the stream to its end: progress out, cancel in, post-copy when asked and pre-copy lags, and a clean
     /// failure with the reason when it cannot converge.
     /// </summary>
-    private async Task<Result<MigrationStatus>> WatchStreamAsync(MigrationPlan plan, QmpConnection qmp, bool paused, System.Diagnostics.Stopwatch clock)
+    private async Task<Result<MigrationStatus>> WatchStreamAsync(MigrationPlan plan, IQmp qmp, bool paused, System.Diagnostics.Stopwatch clock)
     {
         DateTimeOffset started = _ctx.Time.GetUtcNow();
         DateTimeOffset lastEmit = DateTimeOffset.MinValue;
@@ -433,7 +433,7 @@ internal sealed partial class VmActor
         ElapsedMs = clock.ElapsedMilliseconds,
     };
 
-    private async Task WaitForJobsGoneAsync(QmpConnection qmp, IReadOnlyList<string> jobs, TimeSpan limit)
+    private async Task WaitForJobsGoneAsync(IQmp qmp, IReadOnlyList<string> jobs, TimeSpan limit)
     {
         DateTimeOffset deadline = _ctx.Time.GetUtcNow() + limit;
         while ((await qmp.QueryBlockJobsAsync(logged: false).ConfigureAwait(false)).Any(j => jobs.Contains(j.Id)))
@@ -448,7 +448,7 @@ internal sealed partial class VmActor
     }
 
     /// <summary>Virtual size of each named block node (query-named-block-nodes).</summary>
-    private static async Task<Dictionary<string, long>> NodeSizesAsync(QmpConnection qmp)
+    private static async Task<Dictionary<string, long>> NodeSizesAsync(IQmp qmp)
     {
         JsonElement nodes = await qmp.ExecuteAsync("query-named-block-nodes", new JsonObject { ["flat"] = true }).ConfigureAwait(false);
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -16,8 +16,8 @@ internal sealed partial class VmActor
     public Task<Result<VmRecord>> ReconcileAsync() => EnqueueAsync<VmRecord>(async () =>
     {
         VmRecord r = Record;
-        RunningQemu? q = r.Pid is { } pid
-            ? await QemuLauncher.AttachAsync(pid, _ctx.Paths(r.Uuid), _ctx.Time, CancellationToken.None).ConfigureAwait(false)
+        IQemuProcess? q = r.Pid is { } pid
+            ? await _ctx.Launcher.AttachAsync(pid, _ctx.Paths(r.Uuid), CancellationToken.None).ConfigureAwait(false)
             : null;
         if (q is null)
         {
@@ -73,7 +73,7 @@ internal sealed partial class VmActor
     /// The balloon keeps its target in QEMU; what it holds now becomes the target (a policy cut is undone by the policy).
     /// A QEMU started before Hospes had balloons has none: it is watched without one, and gets one at its next start.
     /// </summary>
-    private async Task ReattachBalloonAsync(QmpConnection qmp, VmRecord r)
+    private async Task ReattachBalloonAsync(IQmp qmp, VmRecord r)
     {
         int booted = (int)(await qmp.QueryRamSizeAsync().ConfigureAwait(false) / Mib);
         try

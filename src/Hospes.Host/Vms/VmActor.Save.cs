@@ -38,7 +38,7 @@ internal sealed partial class VmActor
         }
 
         bool wasRunning = r.State == VmState.Running;
-        QmpConnection qmp = _qemu.Qmp;
+        IQmp qmp = _qemu.Qmp;
         SaveFile.WriteHeader(path, new SaveHeader
         {
             Spec = r.Spec,
@@ -107,7 +107,7 @@ internal sealed partial class VmActor
             return started.Error;
         }
 
-        QmpConnection qmp = _qemu!.Qmp;
+        IQmp qmp = _qemu!.Qmp;
         MigrationStatus status;
         try
         {
@@ -138,7 +138,7 @@ internal sealed partial class VmActor
     }
 
     /// <summary>Polls query-migrate until the file stream has finished one way or the other.</summary>
-    private async Task<MigrationStatus> WaitForStreamAsync(QmpConnection qmp)
+    private async Task<MigrationStatus> WaitForStreamAsync(IQmp qmp)
     {
         // Generous: a file stream of a large guest on a slow disk; a QEMU that dies ends the wait at once.
         DateTimeOffset deadline = _ctx.Time.GetUtcNow() + TimeSpan.FromMinutes(10);

@@ -12,7 +12,7 @@ internal sealed partial class VmActor
     /// Runs a snapshot step in the VM's queue, so no start or stop can come in between: a QMP job in the
     /// running QEMU, or <paramref name="offline"/> (qemu-img on the disks) while it has no QEMU.
     /// </summary>
-    public Task<Result<bool>> RunSnapshotAsync(string action, string tag, Func<QmpConnection, IReadOnlyList<string>, Task> job, Func<Task<Result<bool>>> offline) =>
+    public Task<Result<bool>> RunSnapshotAsync(string action, string tag, Func<IQmp, IReadOnlyList<string>, Task> job, Func<Task<Result<bool>>> offline) =>
         EnqueueAsync<bool>(async () =>
         {
             if (Record.State == VmState.Saved)

@@ -114,17 +114,17 @@ internal sealed partial class VmActor
         Directory.CreateDirectory(_ctx.VmDir(r.Uuid));
         Directory.CreateDirectory(_ctx.Options.EffectiveRunDir);
         await using var revert = new Reverter();
-        revert.Add(() => QemuLauncher.RemoveRuntimeFiles(paths));
-        Result<RunningQemu> started = await QemuLauncher.LaunchAsync(qemu.Value.Path, args.Value, paths, _ctx.Time, CancellationToken.None).ConfigureAwait(false);
+        revert.Add(() => _ctx.Launcher.RemoveRuntimeFiles(paths));
+        Result<IQemuProcess> started = await _ctx.Launcher.LaunchAsync(qemu.Value.Path, args.Value, paths, CancellationToken.None).ConfigureAwait(false);
         if (!started.IsOk)
         {
             return started.Error with { Message = $"{r.Name}: {started.Error.Message}" };
         }
 
-        RunningQemu q = started.Value;
+        IQemuProcess q = started.Value;
         revert.Add(async () =>
         {
-            await q.KillAsync(_ctx.Time, CancellationToken.None).ConfigureAwait(false);
+            await q.KillAsync(CancellationToken.None).ConfigureAwait(false);
             await q.DisposeAsync().ConfigureAwait(false);
         });
 
@@ -158,7 +158,7 @@ internal sealed partial class VmActor
         catch (QmpDisconnectedException)
         {
             // QEMU answered its monitor, then failed to set the machine up (e.g. an unreadable kernel).
-            await q.WaitForExitAsync(TimeSpan.FromSeconds(5), _ctx.Time, CancellationToken.None).ConfigureAwait(false);
+            await q.WaitForExitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
             return HospesError.Unavailable($"{r.Name}: QEMU refused to start{QemuLogTail()}");
         }
 
@@ -182,7 +182,7 @@ internal sealed partial class VmActor
     }
 
     /// <summary>Takes ownership of a QEMU: its events and its exit now flow into this queue.</summary>
-    private void Attach(RunningQemu q, IReadOnlyList<int> vcpuThreads)
+    private void Attach(IQemuProcess q, IReadOnlyList<int> vcpuThreads)
     {
         _qemu = q;
         _vcpuThreads = vcpuThreads;
@@ -216,7 +216,7 @@ internal sealed partial class VmActor
     /// <summary>Forgets the current QEMU (already stopped, or left running when hospesd exits).</summary>
     private async Task DetachQemuAsync()
     {
-        RunningQemu? q = _qemu;
+        IQemuProcess? q = _qemu;
         ConsoleHub? console = _console;
         _qemu = null;
         _console = null;
@@ -236,7 +236,7 @@ internal sealed partial class VmActor
     /// <summary>Ends the current QEMU for good: quit (flushes disks), SIGKILL if it does not go.</summary>
     private async Task StopQemuAsync()
     {
-        RunningQemu? q = _qemu;
+        IQemuProcess? q = _qemu;
         if (q is null)
         {
             return;
@@ -245,19 +245,19 @@ internal sealed partial class VmActor
         try
         {
             await q.Qmp.QuitAsync().WaitAsync(TimeSpan.FromSeconds(5), _ctx.Time).ConfigureAwait(false);
-            await q.WaitForExitAsync(TimeSpan.FromSeconds(5), _ctx.Time, CancellationToken.None).ConfigureAwait(false);
+            await q.WaitForExitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is QmpDisconnectedException or TimeoutException or QmpException)
         {
         }
 
-        if (ProcFs.IsAlive(q.Pid))
+        if (q.IsAlive)
         {
-            await q.KillAsync(_ctx.Time, CancellationToken.None).ConfigureAwait(false);
+            await q.KillAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
         await DetachQemuAsync().ConfigureAwait(false);
-        QemuLauncher.RemoveRuntimeFiles(_ctx.Paths(Record.Uuid));
+        _ctx.Launcher.RemoveRuntimeFiles(_ctx.Paths(Record.Uuid));
     }
 
     private static VmRecord Stopped(VmRecord r, VmState state, string? error = null) =>

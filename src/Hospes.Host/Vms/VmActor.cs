@@ -20,7 +20,7 @@ internal sealed partial class VmActor : IAsyncDisposable
     private readonly Task _loop;
     private readonly Queue<DateTimeOffset> _recentCrashes = new();
     private VmRecord _record;
-    private RunningQemu? _qemu;
+    private IQemuProcess? _qemu;
     private ConsoleHub? _console;
     private IReadOnlyList<int> _vcpuThreads = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,15 +1,17 @@
 using Hospes.Host.Machine;
 using Hospes.Host.Memory;
 using Hospes.Host.Network;
+using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Qemu.CommandLine;
+using Hospes.Qemu.Launch;
 using Hospes.Storage.Images;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Vms;
 
 /// <summary>What every VM actor shares: the host's state, QEMU, images, clock and log.</summary>
-internal sealed record VmContext(HostOptions Options, StateDb Db, HostRuntime Runtime, ImageStore Images, TimeProvider Time, ILoggerFactory Logs, NetworkService Networks, SshKey Ssh, MemoryService Memory)
+internal sealed record VmContext(HostOptions Options, StateDb Db, HostRuntime Runtime, ImageStore Images, TimeProvider Time, ILoggerFactory Logs, NetworkService Networks, SshKey Ssh, MemoryService Memory, IQemuLauncher Launcher)
 {
     public string VmDir(Guid uuid) => Path.Combine(Options.VmsDir, uuid.ToString());
 

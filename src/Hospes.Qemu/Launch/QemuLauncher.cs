@@ -10,11 +10,11 @@ namespace Hospes.Qemu.Launch;
 /// Starts one QEMU per VM in its own session so that it outlives hospesd, with its output in a file,
 /// and connects QMP once the monitor socket answers.
 /// </summary>
-public static class QemuLauncher
+public sealed class QemuLauncher(TimeProvider time) : IQemuLauncher
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
 
-    public static async Task<Result<RunningQemu>> LaunchAsync(string qemuPath, IReadOnlyList<string> arguments, VmRuntimePaths paths, TimeProvider time, CancellationToken ct)
+    public async Task<Result<IQemuProcess>> LaunchAsync(string qemuPath, IReadOnlyList<string> arguments, VmRuntimePaths paths, CancellationToken ct)
     {
         RemoveRuntimeFiles(paths);
         long logStart = AppendHeader(paths.QemuLog, qemuPath, arguments, time);
@@ -39,7 +39,7 @@ public static class QemuLauncher
             {
                 string reason = ReadReason(paths.QemuLog, logStart);
                 process.Dispose();
-                RemoveRuntimeFiles(paths); // QEMU does not unlink its sockets when it fails during init
+                RemoveFiles(paths); // QEMU does not unlink its sockets when it fails during init
                 return HospesError.Unavailable($"QEMU refused to start: {reason}");
             }
 
@@ -49,7 +49,7 @@ public static class QemuLauncher
                 try
                 {
                     QmpConnection qmp = await QmpConnection.ConnectAsync(paths.QmpSocket, qmpLog, time, ct).ConfigureAwait(false);
-                    return new RunningQemu(process.Id, qmp, qmpLog, process);
+                    return new RunningQemu(process.Id, qmp, qmpLog, process, time);
                 }
                 catch (Exception e) when (e is SocketException or QmpDisconnectedException or IOException)
                 {
@@ -71,7 +71,7 @@ public static class QemuLauncher
     }
 
     /// <summary>Reconnects to a QEMU started by an earlier hospesd, if it still runs and is the one we started.</summary>
-    public static async Task<RunningQemu?> AttachAsync(int pid, VmRuntimePaths paths, TimeProvider time, CancellationToken ct)
+    public async Task<IQemuProcess?> AttachAsync(int pid, VmRuntimePaths paths, CancellationToken ct)
     {
         if (!ProcFs.IsAlive(pid) || !ProcFs.CommandLine(pid).Any(a => a.Contains(paths.QmpSocket, StringComparison.Ordinal)))
         {
@@ -82,7 +82,7 @@ public static class QemuLauncher
         try
         {
             QmpConnection qmp = await QmpConnection.ConnectAsync(paths.QmpSocket, qmpLog, time, ct).ConfigureAwait(false);
-            return new RunningQemu(pid, qmp, qmpLog, null);
+            return new RunningQemu(pid, qmp, qmpLog, null, time);
         }
         catch (Exception e) when (e is SocketException or QmpDisconnectedException or IOException)
         {
@@ -92,7 +92,9 @@ public static class QemuLauncher
     }
 
     /// <summary>The sockets and pid file of one run; logs stay.</summary>
-    public static void RemoveRuntimeFiles(VmRuntimePaths paths)
+    public void RemoveRuntimeFiles(VmRuntimePaths paths) => RemoveFiles(paths);
+
+    private static void RemoveFiles(VmRuntimePaths paths)
     {
         File.Delete(paths.QmpSocket);
         File.Delete(paths.ConsoleSocket);

@@ -21,35 +21,35 @@ public static class QmpBalloon
     private const string Path = "/machine/peripheral/" + QemuCommandLineBuilder.BalloonId;
 
     /// <summary>Asks the guest to give back memory until it has <paramref name="bytes"/> (or to take it back).</summary>
-    public static Task SetBalloonTargetAsync(this QmpConnection qmp, long bytes, CancellationToken ct = default) =>
+    public static Task SetBalloonTargetAsync(this IQmp qmp, long bytes, CancellationToken ct = default) =>
         qmp.ExecuteAsync("balloon", new JsonObject { ["value"] = bytes }, ct: ct);
 
     /// <summary>The guest's memory now, as the balloon has it (the booted size less what the balloon holds).</summary>
-    public static async Task<long> QueryBalloonAsync(this QmpConnection qmp, CancellationToken ct = default)
+    public static async Task<long> QueryBalloonAsync(this IQmp qmp, CancellationToken ct = default)
     {
         JsonElement r = await qmp.ExecuteAsync("query-balloon", null, logged: false, ct: ct).ConfigureAwait(false);
         return r.GetProperty("actual").GetInt64();
     }
 
     /// <summary>The RAM QEMU was started with (-m), in bytes.</summary>
-    public static async Task<long> QueryRamSizeAsync(this QmpConnection qmp, CancellationToken ct = default)
+    public static async Task<long> QueryRamSizeAsync(this IQmp qmp, CancellationToken ct = default)
     {
         JsonElement r = await qmp.ExecuteAsync("query-memory-size-summary", ct: ct).ConfigureAwait(false);
         return r.GetProperty("base-memory").GetInt64();
     }
 
     /// <summary>Tells the guest to send its memory statistics every <paramref name="seconds"/> (0 stops it).</summary>
-    public static Task SetBalloonStatsIntervalAsync(this QmpConnection qmp, int seconds, CancellationToken ct = default) =>
+    public static Task SetBalloonStatsIntervalAsync(this IQmp qmp, int seconds, CancellationToken ct = default) =>
         qmp.ExecuteAsync("qom-set", new JsonObject { ["path"] = Path, ["property"] = "guest-stats-polling-interval", ["value"] = seconds }, ct: ct);
 
-    public static async Task<BalloonStats> QueryBalloonStatsAsync(this QmpConnection qmp, CancellationToken ct = default)
+    public static async Task<BalloonStats> QueryBalloonStatsAsync(this IQmp qmp, CancellationToken ct = default)
     {
         JsonElement r = await qmp.ExecuteAsync("qom-get", new JsonObject { ["path"] = Path, ["property"] = "guest-stats" }, logged: false, ct: ct).ConfigureAwait(false);
         return ParseStats(r);
     }
 
     /// <summary>The driver's state, from QEMU's virtio introspection; null when this QEMU cannot tell.</summary>
-    public static async Task<BalloonDriver?> QueryBalloonDriverAsync(this QmpConnection qmp, CancellationToken ct = default)
+    public static async Task<BalloonDriver?> QueryBalloonDriverAsync(this IQmp qmp, CancellationToken ct = default)
     {
         try
         {

@@ -11,14 +11,14 @@ namespace Hospes.Qemu.Qmp;
 public static class QmpBlockMirror
 {
     /// <summary>Destination: an NBD server on <paramref name="host"/>:<paramref name="port"/>.</summary>
-    public static Task NbdServerStartAsync(this QmpConnection qmp, string host, int port, CancellationToken ct = default) =>
+    public static Task NbdServerStartAsync(this IQmp qmp, string host, int port, CancellationToken ct = default) =>
         qmp.ExecuteAsync("nbd-server-start", new JsonObject
         {
             ["addr"] = new JsonObject { ["type"] = "inet", ["data"] = new JsonObject { ["host"] = host, ["port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
         }, ct: ct);
 
     /// <summary>Destination: exports block node <paramref name="node"/> writable under its own name.</summary>
-    public static Task NbdExportAsync(this QmpConnection qmp, string node, CancellationToken ct = default) =>
+    public static Task NbdExportAsync(this IQmp qmp, string node, CancellationToken ct = default) =>
         qmp.ExecuteAsync("block-export-add", new JsonObject
         {
             ["type"] = "nbd",
@@ -28,10 +28,10 @@ public static class QmpBlockMirror
             ["writable"] = true,
         }, ct: ct);
 
-    public static Task NbdServerStopAsync(this QmpConnection qmp, CancellationToken ct = default) => qmp.ExecuteAsync("nbd-server-stop", ct: ct);
+    public static Task NbdServerStopAsync(this IQmp qmp, CancellationToken ct = default) => qmp.ExecuteAsync("nbd-server-stop", ct: ct);
 
     /// <summary>Source: opens the destination's export <paramref name="export"/> as node <paramref name="node"/>.</summary>
-    public static Task AddNbdTargetAsync(this QmpConnection qmp, string node, string host, int port, string export, CancellationToken ct = default) =>
+    public static Task AddNbdTargetAsync(this IQmp qmp, string node, string host, int port, string export, CancellationToken ct = default) =>
         qmp.ExecuteAsync("blockdev-add", new JsonObject
         {
             ["driver"] = "nbd",
@@ -41,7 +41,7 @@ public static class QmpBlockMirror
         }, ct: ct);
 
     /// <summary>Source: copies all of <paramref name="device"/> (its backing chain included) into <paramref name="target"/>, then mirrors every write.</summary>
-    public static Task MirrorAsync(this QmpConnection qmp, string jobId, string device, string target, CancellationToken ct = default) =>
+    public static Task MirrorAsync(this IQmp qmp, string jobId, string device, string target, CancellationToken ct = default) =>
         qmp.ExecuteAsync("blockdev-mirror", new JsonObject
         {
             ["job-id"] = jobId,
@@ -51,7 +51,7 @@ public static class QmpBlockMirror
         }, ct: ct);
 
     /// <summary>The block jobs QEMU runs, by id.</summary>
-    public static async Task<IReadOnlyList<BlockJob>> QueryBlockJobsAsync(this QmpConnection qmp, bool logged = true, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<BlockJob>> QueryBlockJobsAsync(this IQmp qmp, bool logged = true, CancellationToken ct = default)
     {
         JsonElement r = await qmp.ExecuteAsync("query-block-jobs", null, logged, ct: ct).ConfigureAwait(false);
         return [.. r.EnumerateArray().Select(j => new BlockJob(
@@ -67,10 +67,10 @@ public static class QmpBlockMirror
     /// Ends a job. On a ready mirror this finishes the copy and leaves the source in use: the target now holds
     /// exactly what the (stopped) guest wrote. <paramref name="force"/> abandons a job at once (a failed migration).
     /// </summary>
-    public static Task BlockJobCancelAsync(this QmpConnection qmp, string jobId, bool force = false, CancellationToken ct = default) =>
+    public static Task BlockJobCancelAsync(this IQmp qmp, string jobId, bool force = false, CancellationToken ct = default) =>
         qmp.ExecuteAsync("block-job-cancel", new JsonObject { ["device"] = jobId, ["force"] = force }, ct: ct);
 
-    public static Task BlockdevDelAsync(this QmpConnection qmp, string node, CancellationToken ct = default) =>
+    public static Task BlockdevDelAsync(this IQmp qmp, string node, CancellationToken ct = default) =>
         qmp.ExecuteAsync("blockdev-del", new JsonObject { ["node-name"] = node }, ct: ct);
 }
 

@@ -11,7 +11,7 @@ namespace Hospes.Qemu.Qmp;
 /// One QMP session over QEMU's monitor unix socket: typed replies by id, events on a channel.
 /// A disconnect means QEMU stopped; <see cref="Closed"/> completes and pending commands fail.
 /// </summary>
-public sealed class QmpConnection : IAsyncDisposable
+public sealed class QmpConnection : IQmp
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
@@ -71,10 +71,6 @@ public sealed class QmpConnection : IAsyncDisposable
 
         return connection;
     }
-
-    /// <summary>Runs one command; returns its "return" value or throws <see cref="QmpException"/>.</summary>
-    public Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments = null, TimeSpan? timeout = null, CancellationToken ct = default) =>
-        ExecuteAsync(command, arguments, logged: true, timeout, ct);
 
     /// <summary>
     /// Runs one command; <paramref name="logged"/> false keeps it and its reply out of the QMP log (polling that
@@ -166,7 +162,7 @@ public sealed class QmpConnection : IAsyncDisposable
         }
 
         _readLoop = Task.Run(() => ReadLoopAsync(reader), CancellationToken.None);
-        await ExecuteAsync("qmp_capabilities", ct: ct).ConfigureAwait(false);
+        await ExecuteAsync("qmp_capabilities", null, logged: true, ct: ct).ConfigureAwait(false);
     }
 
     private async Task WriteAsync(string json, bool logged, CancellationToken ct)

@@ -12,7 +12,7 @@ public static class QmpJobs
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Saves the VM's memory into <paramref name="vmstateNode"/> and an internal snapshot on every node.</summary>
-    public static Task SnapshotSaveAsync(this QmpConnection qmp, string tag, string vmstateNode, IReadOnlyList<string> nodes, TimeSpan limit, CancellationToken ct) =>
+    public static Task SnapshotSaveAsync(this IQmp qmp, string tag, string vmstateNode, IReadOnlyList<string> nodes, TimeSpan limit, CancellationToken ct) =>
         RunAsync(qmp, "snapshot-save", $"save-{tag}", new JsonObject
         {
             ["tag"] = tag,
@@ -21,7 +21,7 @@ public static class QmpJobs
         }, limit, ct);
 
     /// <summary>Loads memory and disks from an internal snapshot; the guest continues from that moment.</summary>
-    public static Task SnapshotLoadAsync(this QmpConnection qmp, string tag, string vmstateNode, IReadOnlyList<string> nodes, TimeSpan limit, CancellationToken ct) =>
+    public static Task SnapshotLoadAsync(this IQmp qmp, string tag, string vmstateNode, IReadOnlyList<string> nodes, TimeSpan limit, CancellationToken ct) =>
         RunAsync(qmp, "snapshot-load", $"load-{tag}", new JsonObject
         {
             ["tag"] = tag,
@@ -29,14 +29,14 @@ public static class QmpJobs
             ["devices"] = new JsonArray([.. nodes.Select(n => JsonValue.Create(n))]),
         }, limit, ct);
 
-    public static Task SnapshotDeleteAsync(this QmpConnection qmp, string tag, IReadOnlyList<string> nodes, TimeSpan limit, CancellationToken ct) =>
+    public static Task SnapshotDeleteAsync(this IQmp qmp, string tag, IReadOnlyList<string> nodes, TimeSpan limit, CancellationToken ct) =>
         RunAsync(qmp, "snapshot-delete", $"delete-{tag}", new JsonObject
         {
             ["tag"] = tag,
             ["devices"] = new JsonArray([.. nodes.Select(n => JsonValue.Create(n))]),
         }, limit, ct);
 
-    private static async Task RunAsync(QmpConnection qmp, string command, string jobId, JsonObject args, TimeSpan limit, CancellationToken ct)
+    private static async Task RunAsync(IQmp qmp, string command, string jobId, JsonObject args, TimeSpan limit, CancellationToken ct)
     {
         args["job-id"] = jobId;
         await qmp.ExecuteAsync(command, args, ct: ct).ConfigureAwait(false);

@@ -11,24 +11,24 @@ namespace Hospes.Qemu.Qmp;
 public static class QmpMigration
 {
     /// <summary>Sets migration capabilities; both ends must agree on those that change the stream (postcopy-ram).</summary>
-    public static Task SetCapabilitiesAsync(this QmpConnection qmp, IReadOnlyDictionary<string, bool> capabilities, CancellationToken ct = default) =>
+    public static Task SetCapabilitiesAsync(this IQmp qmp, IReadOnlyDictionary<string, bool> capabilities, CancellationToken ct = default) =>
         qmp.ExecuteAsync("migrate-set-capabilities", new JsonObject
         {
             ["capabilities"] = new JsonArray([.. capabilities.Select(c => (JsonNode)new JsonObject { ["capability"] = c.Key, ["state"] = c.Value })]),
         }, ct: ct);
 
     /// <summary>migrate-set-parameters with what is given (max-bandwidth in bytes/s, downtime-limit in ms, ...).</summary>
-    public static Task SetParametersAsync(this QmpConnection qmp, JsonObject parameters, CancellationToken ct = default) =>
+    public static Task SetParametersAsync(this IQmp qmp, JsonObject parameters, CancellationToken ct = default) =>
         qmp.ExecuteAsync("migrate-set-parameters", parameters, ct: ct);
 
-    public static Task StartPostcopyAsync(this QmpConnection qmp, CancellationToken ct = default) => qmp.ExecuteAsync("migrate-start-postcopy", ct: ct);
+    public static Task StartPostcopyAsync(this IQmp qmp, CancellationToken ct = default) => qmp.ExecuteAsync("migrate-start-postcopy", ct: ct);
 
     /// <summary>Gratuitous ARP/RARP from every NIC, so switches learn where the guest's MACs are now.</summary>
-    public static Task AnnounceSelfAsync(this QmpConnection qmp, CancellationToken ct = default) =>
+    public static Task AnnounceSelfAsync(this IQmp qmp, CancellationToken ct = default) =>
         qmp.ExecuteAsync("announce-self", new JsonObject { ["initial"] = 50, ["max"] = 550, ["rounds"] = 5, ["step"] = 100 }, ct: ct);
 
     /// <summary>The whole of query-migrate; <paramref name="logged"/> false for progress polls.</summary>
-    public static async Task<MigrationStatus> QueryMigrationAsync(this QmpConnection qmp, bool logged = true, CancellationToken ct = default)
+    public static async Task<MigrationStatus> QueryMigrationAsync(this IQmp qmp, bool logged = true, CancellationToken ct = default)
     {
         JsonElement r = await qmp.ExecuteAsync("query-migrate", null, logged, ct: ct).ConfigureAwait(false);
         return Parse(r);

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Hospes.Host.Storage;
+namespace Hospes.Host.Console;
 
 /// <summary>Waits for a line a guest prints on its console, by reading the VM's console log as it grows.</summary>
 internal static class ConsoleMarker

@@ -1,7 +1,6 @@
 using System.Net;
-using Hospes.Host.Memory;
 
-namespace Hospes.Host;
+namespace Hospes.Host.Settings;
 
 /// <summary>Where hospesd keeps things; every path is overridable so several "hosts" fit on one machine.</summary>
 public sealed record HostOptions

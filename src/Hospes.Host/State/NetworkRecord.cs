@@ -1,4 +1,4 @@
-namespace Hospes.Host.Network;
+namespace Hospes.Host.State;
 
 /// <summary>A row of `networks`: what a network is. Whether its bridge and dnsmasq are up is host state, found by looking.</summary>
 internal sealed record NetworkRecord

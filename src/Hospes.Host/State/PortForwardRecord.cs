@@ -1,4 +1,4 @@
-namespace Hospes.Host.Network;
+namespace Hospes.Host.State;
 
 /// <summary>A row of `port_forwards`: a host port that leads to a port of a VM's interface.</summary>
 internal sealed record PortForwardRecord

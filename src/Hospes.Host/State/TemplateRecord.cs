@@ -1,6 +1,6 @@
 using Hospes.Core.Vms;
 
-namespace Hospes.Host.Storage;
+namespace Hospes.Host.State;
 
 /// <summary>A template: the spec its clones get, whose disks point at the template's read-only volumes.</summary>
 internal sealed record TemplateRecord

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using Hospes.Core.Errors;
 
-namespace Hospes.Host.Memory;
+namespace Hospes.Host.Settings;
 
 /// <summary>
 /// hospesd's settings file: `key = value` lines, `#` comments. Unknown keys and bad values are errors that name the

@@ -1,4 +1,4 @@
-namespace Hospes.Host.Storage;
+namespace Hospes.Host.State;
 
 /// <summary>What a volume in the store is for; it decides who may write it and who deletes it.</summary>
 internal enum VolumeKind

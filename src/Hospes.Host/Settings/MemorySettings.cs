@@ -1,4 +1,4 @@
-namespace Hospes.Host.Memory;
+namespace Hospes.Host.Settings;
 
 /// <summary>What the balloon policy does: nothing, or shift memory from idle guests to the host under pressure.</summary>
 public enum MemoryPolicyMode

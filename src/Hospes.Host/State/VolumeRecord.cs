@@ -1,4 +1,4 @@
-namespace Hospes.Host.Storage;
+namespace Hospes.Host.State;
 
 /// <summary>One file of the store as the state DB knows it.</summary>
 internal sealed record VolumeRecord

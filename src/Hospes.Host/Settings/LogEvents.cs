@@ -1,4 +1,4 @@
-namespace Hospes.Host;
+namespace Hospes.Host.Settings;
 
 /// <summary>Stable event ids of hospesd's log, in one place.</summary>
 internal static class LogEvents
