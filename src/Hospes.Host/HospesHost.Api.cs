@@ -1,7 +1,8 @@
+using Hospes.Config;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Console;
-using Hospes.Host.Machine;
+using Hospes.Host.Edge;
 using Hospes.Host.State;
 using Hospes.Host.Vms;
 
@@ -12,40 +13,56 @@ public sealed partial class HospesHost
 {
     public Task<HostInfo> HostInfoAsync() => HostInfoFactory.CreateAsync(this);
 
-    public IReadOnlyList<VmInfo> ListVms() => [.. Vms.All.Select(a => VmInfoFactory.Create(a, Context))];
+    public IReadOnlyList<VmInfo> ListVms() => [.. Vms.All.Select(VmInfoFactory.Create)];
 
-    public Result<VmInfo> GetVm(string name) => Map(Vms.Find(name), a => VmInfoFactory.Create(a, Context));
+    public Result<VmInfo> GetVm(string name) => Map(Vms.Find(name), VmInfoFactory.Create);
 
-    public Task<Result<CreateVmResponse>> CreateVmAsync(CreateVmRequest request, CancellationToken ct) => Vms.CreateAsync(request, ct);
+    public async Task<Result<CreateVmResponse>> CreateVmAsync(CreateVmRequest request, CancellationToken ct)
+    {
+        Result<CreatedVm> created = await Creator.CreateAsync(Source(request.Source), request.Start, ct).ConfigureAwait(false);
+        return Map(created, c => new CreateVmResponse(VmInfoFactory.Create(c.Vm), [.. c.Warnings.Select(DiagnosticFactory.Create)]));
+    }
 
-    public static ConfigCheckResponse CheckConfig(ConfigRequest request) => VmManager.Check(request);
+    public static ConfigCheckResponse CheckConfig(ConfigRequest request)
+    {
+        ConfigReadResult read = VmCreator.Check(Source(request));
+        return new ConfigCheckResponse
+        {
+            Ok = !read.HasErrors,
+            Diagnostics = [.. read.Diagnostics.Select(DiagnosticFactory.Create)],
+            Spec = read.Spec,
+            Normalized = read.Spec is null ? null : XenConfigWriter.Write(read.Spec),
+        };
+    }
 
-    public Task<Result<VmInfo>> StartVmAsync(string name) => Run(name, a => a.StartAsync());
+    public Task<Result<VmInfo>> StartVmAsync(string name) => Run(name, a => a.RunAsync(Vms.Commands.Start()));
 
-    public Task<Result<VmInfo>> PauseVmAsync(string name) => Run(name, a => a.PauseAsync());
+    public Task<Result<VmInfo>> PauseVmAsync(string name) => Run(name, a => a.RunAsync(VmCommands.Pause()));
 
-    public Task<Result<VmInfo>> UnpauseVmAsync(string name) => Run(name, a => a.UnpauseAsync());
+    public Task<Result<VmInfo>> UnpauseVmAsync(string name) => Run(name, a => a.RunAsync(VmCommands.Unpause()));
 
-    public Task<Result<VmInfo>> DestroyVmAsync(string name) => Run(name, a => a.DestroyAsync());
+    public Task<Result<VmInfo>> DestroyVmAsync(string name) => Run(name, a => a.RunAsync(Vms.Commands.Destroy()));
 
     public Task<Result<VmInfo>> ShutdownVmAsync(string name, ShutdownRequest request, CancellationToken ct) =>
-        Run(name, a => VmLifecycle.ShutdownAsync(a, request, ct));
+        Run(name, a => VmLifecycle.ShutdownAsync(a, Vms.Commands, request.TimeoutS, request.Force, ct));
 
     public Task<Result<VmInfo>> RebootVmAsync(string name, ShutdownRequest request, CancellationToken ct) =>
-        Run(name, a => VmLifecycle.RebootAsync(a, request, ct));
+        Run(name, a => VmLifecycle.RebootAsync(a, Vms.Commands, request.TimeoutS, ct));
 
-    public Task<Result<VmInfo>> SaveVmAsync(string name, SaveRequest request) => Run(name, a => a.SaveAsync(request.Path));
+    public Task<Result<VmInfo>> SaveVmAsync(string name, SaveRequest request) => Run(name, a => a.RunAsync(Vms.Commands.Save(request.Path)));
 
-    public Task<Result<VmInfo>> RestoreVmAsync(RestoreRequest request, CancellationToken ct) => Vms.RestoreAsync(request, ct);
+    public async Task<Result<VmInfo>> RestoreVmAsync(RestoreRequest request, CancellationToken ct) =>
+        Map(await Vms.RestoreAsync(request.Path, request.Paused, ct).ConfigureAwait(false), VmInfoFactory.Create);
 
-    public Task<Result<VmInfo>> DeleteVmAsync(string name, bool force, CancellationToken ct) => Vms.DeleteAsync(name, force, ct);
+    public async Task<Result<VmInfo>> DeleteVmAsync(string name, bool force, CancellationToken ct) =>
+        Map(await Vms.DeleteAsync(name, force, ct).ConfigureAwait(false), VmInfoFactory.Create);
 
     public Result<string> ConsoleLogPath(string name) => Map(Vms.Find(name), a => a.ConsoleLogPath);
 
     public async Task<Result<ConsoleSession>> AttachConsoleAsync(string name, CancellationToken ct)
     {
         Result<VmActor> actor = Vms.Find(name);
-        return actor.IsOk ? await actor.Value.AttachConsoleAsync(ct).ConfigureAwait(false) : actor.Error;
+        return actor.IsOk ? await actor.Value.RunAsync(VmCommands.AttachConsole(), ct).ConfigureAwait(false) : actor.Error;
     }
 
     public IReadOnlyList<ImageInfo> ListImages() => Images.List();
@@ -63,8 +80,10 @@ public sealed partial class HospesHost
         }
 
         Result<VmRecord> done = await operation(actor.Value).ConfigureAwait(false);
-        return done.IsOk ? VmInfoFactory.Create(actor.Value, Context) : done.Error;
+        return done.IsOk ? VmInfoFactory.Create(actor.Value) : done.Error;
     }
+
+    private static XenConfigSource Source(ConfigRequest request) => new(request.Config, request.ConfigPath) { Overrides = request.Overrides };
 
     private static Result<TOut> Map<TIn, TOut>(Result<TIn> input, Func<TIn, TOut> map) => input.IsOk ? map(input.Value) : input.Error;
 }

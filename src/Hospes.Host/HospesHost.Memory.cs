@@ -7,9 +7,9 @@ namespace Hospes.Host;
 /// <summary>Memory: mem-set, mem-max, top, host memory.</summary>
 public sealed partial class HospesHost
 {
-    public Task<Result<VmMemoryInfo>> MemSetAsync(string name, MemorySizeRequest request) => RunMemory(name, a => a.MemSetAsync(request.Mib));
+    public Task<Result<VmMemoryInfo>> MemSetAsync(string name, MemorySizeRequest request) => RunMemory(name, a => a.RunAsync(Vms.Commands.MemSet(request.Mib)));
 
-    public Task<Result<VmMemoryInfo>> MemMaxAsync(string name, MemorySizeRequest request) => RunMemory(name, a => a.MemMaxAsync(request.Mib));
+    public Task<Result<VmMemoryInfo>> MemMaxAsync(string name, MemorySizeRequest request) => RunMemory(name, a => a.RunAsync(Vms.Commands.MemMax(request.Mib)));
 
     public Result<VmMemoryInfo> VmMemory(string name) => Map(Vms.Find(name), Memory.VmInfo);
 

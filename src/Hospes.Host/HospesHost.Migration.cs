@@ -21,27 +21,9 @@ public sealed partial class HospesHost
 
     /// <summary><paramref name="listenHost"/>: the local address the peer reached this host at; the stream comes there too.</summary>
     public Task<Result<MigrationPrepared>> PrepareIncomingMigrationAsync(MigrationOffer offer, string peer, string listenHost, CancellationToken ct) =>
-        Migrations.PrepareAsync(offer, peer, listenHost, ct);
+        Incoming.PrepareAsync(offer, peer, listenHost, ct);
 
-    public Task<Result<MigrationFinished>> FinishIncomingMigrationAsync(string id, MigrationFinish request) => Migrations.FinishAsync(id, request);
+    public Task<Result<MigrationFinished>> FinishIncomingMigrationAsync(string id, MigrationFinish request) => Incoming.FinishAsync(id, request);
 
-    public Task<Result<bool>> AbortIncomingMigrationAsync(string id, string peer) => Migrations.AbortAsync(id, $"{peer} aborted it");
-
-    /// <summary>A host `hospes host add` made known, reached over its pinned TLS; QEMU streams to the same address.</summary>
-    private Result<IMigrationTarget> MigrationTarget(string name)
-    {
-        if (Peers.Get(name) is not { } peer)
-        {
-            return HospesError.NotFound($"no host named '{name}'; `hospes host list` shows the hosts this one trusts, `hospes host add` adds one");
-        }
-
-        Result<HttpClient> client = Peers.Client(name);
-        if (!client.IsOk)
-        {
-            return client.Error;
-        }
-
-        string address = peer.Address!;
-        return new HttpMigrationTarget(name, address[..address.LastIndexOf(':')].Trim('[', ']'), client.Value);
-    }
+    public Task<Result<bool>> AbortIncomingMigrationAsync(string id, string peer) => Incoming.AbortAsync(id, $"{peer} aborted it");
 }

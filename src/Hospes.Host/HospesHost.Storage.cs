@@ -31,10 +31,10 @@ public sealed partial class HospesHost
     public Task<Result<TemplateInfo>> DeleteTemplateAsync(string name, CancellationToken ct) => Store.DeleteTemplateAsync(name, ct);
 
     /// <summary>Checks a clone request; on success the names the clones will get.</summary>
-    public Result<IReadOnlyList<string>> PlanClones(string template, CloneRequest request) => Store.PlanClones(template, request);
+    public Result<IReadOnlyList<string>> PlanClones(string template, CloneRequest request) => Clones.PlanClones(template, request);
 
     public Task<CloneEvent> CloneAsync(string template, CloneRequest request, IReadOnlyList<string> names, Func<CloneEvent, Task> emit, CancellationToken ct) =>
-        Store.CloneAsync(template, request, names, emit, ct);
+        Clones.CloneAsync(template, request, names, emit, ct);
 
     public Task<Result<IReadOnlyList<SnapshotInfo>>> ListSnapshotsAsync(string vm, CancellationToken ct) => Store.ListSnapshotsAsync(vm, ct);
 

@@ -1,4 +1,4 @@
-using Hospes.Contracts;
+using Hospes.Host.Edge;
 using Hospes.Host.Images;
 using Hospes.Host.Machine;
 using Hospes.Host.Memory;
@@ -9,13 +9,17 @@ using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
 using Hospes.Host.Vms;
+using Hospes.Qemu.Launch;
 using Hospes.Storage.Images;
 using Hospes.Storage.QemuImg;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host;
 
-/// <summary>Everything hospesd owns on one host, built once at start.</summary>
+/// <summary>
+/// Everything hospesd owns on one host, built once at start, floor by floor: each service gets what it needs in its
+/// constructor, from the floors below it.
+/// </summary>
 public sealed partial class HospesHost : IAsyncDisposable
 {
     private readonly Stream _lock;
@@ -26,31 +30,50 @@ public sealed partial class HospesHost : IAsyncDisposable
         Options = options;
         _lock = stateLock;
         _log = logs.CreateLogger("Hospes.Host");
-        Runtime = new HostRuntime(options, time);
-        var images = new ImageStore(options.ImagesDir);
+
+        // Floor 1: state. Floor 2: the machine and the VM seam.
         var db = new StateDb(options.DatabasePath);
-        Networks = new NetworkService(db, options, time, logs);
-        Ssh = new SshKey(options.StateDir);
-        Memory = new MemoryService(options, db, time, logs);
-        Context = new VmContext(options, db, Runtime, images, time, logs, Networks, Ssh, Memory, new Hospes.Qemu.Launch.QemuLauncher(time));
+        var layout = new VmLayout(options);
+        var registry = new VmRegistry<VmActor>();
+        Runtime = new HostRuntime(options, time);
+        var qemu = new QemuLauncher(time);
+
+        // Floor 3: resources, which see the VMs through the registry.
+        var images = new ImageStore(options.ImagesDir);
         var qemuImg = new QemuImg();
-        Volumes = new VolumeStore(db, new StoreLayout(options), time);
-        Vms = new VmManager(Context, new DiskProvisioner(Volumes, qemuImg));
-        Networks.Vms = () => [.. Vms.All.Select(a => a.Record.Spec)];
-        Memory.Vms = () => Vms.All;
-        Store = new StoreService(Volumes, Vms, qemuImg);
+        Networks = new NetworkService(db, registry, options, time, logs);
+        Ssh = new SshKey(options.StateDir);
+        Balloons = new Balloons(options.Memory, time, logs);
+        Memory = new MemoryService(options, db, registry, Balloons, time, logs);
+        var storeLayout = new StoreLayout(options);
+        Volumes = new VolumeStore(db, storeLayout, time);
+        Store = new StoreService(Volumes, registry, qemuImg);
         Images = new ImageService(options, images, Volumes, time);
         Peers = new PeerService(options, db, time, logs);
-        Migrations = new MigrationService(Context, Vms, qemuImg) { Targets = MigrationTarget, HostName = options.HostName };
+
+        // Floor 4: the VMs.
+        ILogger vmLog = logs.CreateLogger(VmLog.Category);
+        var launcher = new VmLauncher(options, Runtime, images, Ssh, Memory, Balloons, Networks, qemu, db, vmLog);
+        var commands = new VmCommands(launcher, new FileStreams(time), Balloons, qemu, Networks, vmLog);
+        Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, time, vmLog);
+        Creator = new VmCreator(Vms);
+        Clones = new CloneService(Volumes, Vms, commands);
+
+        // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.
+        Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
+        var checks = new OfferChecks(options, Runtime, images, Memory, Networks, Vms, time);
+        Incoming = new IncomingMigrations(Vms, layout, storeLayout, launcher, checks, qemuImg, time, logs);
     }
 
     public HostOptions Options { get; }
 
     internal HostRuntime Runtime { get; }
 
-    internal VmContext Context { get; }
-
     internal VmManager Vms { get; }
+
+    internal VmCreator Creator { get; }
+
+    internal CloneService Clones { get; }
 
     internal ImageService Images { get; }
 
@@ -62,11 +85,15 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     internal SshKey Ssh { get; }
 
+    internal Balloons Balloons { get; }
+
     internal MemoryService Memory { get; }
 
     internal PeerService Peers { get; }
 
     internal MigrationService Migrations { get; }
+
+    internal IncomingMigrations Incoming { get; }
 
     /// <summary>Opens the state dir (one hospesd per state dir), reconciles VMs, starts the accelerator probe.</summary>
     public static async Task<HospesHost> StartAsync(HostOptions options, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
@@ -93,7 +120,7 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Migrations.DisposeAsync().ConfigureAwait(false);
+        await Incoming.DisposeAsync().ConfigureAwait(false);
         await Memory.DisposeAsync().ConfigureAwait(false);
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();

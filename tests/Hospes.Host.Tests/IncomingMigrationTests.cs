@@ -4,7 +4,7 @@ namespace Hospes.Host.Tests;
 
 public class IncomingMigrationTests
 {
-    private static IncomingMigration New() => new("m1", null!, "host-a", DateTimeOffset.UnixEpoch, Postcopy: false);
+    private static IncomingMigration New() => new("m1", null!, null!, "host-a", DateTimeOffset.UnixEpoch, Postcopy: false);
 
     [Fact]
     public void OnceTheSwitchoverBegan_NoAbortCanDropIt_AndItBeginsOnlyOnce()

@@ -88,10 +88,10 @@ public sealed class MemoryTests : IDisposable
     [Fact]
     public void BalloonFloor_IsWhatTheGuestUsesPlusAnEighth_AtLeast32MiBMore_AndNeverBelow64()
     {
-        Assert.Equal(64, VmActor.FloorMib(null));
-        Assert.Equal(64, VmActor.FloorMib(10 * Mib));
-        Assert.Equal(132, VmActor.FloorMib(100 * Mib));
-        Assert.Equal(1152, VmActor.FloorMib(1024 * Mib));
+        Assert.Equal(64, Balloons.FloorMib(null));
+        Assert.Equal(64, Balloons.FloorMib(10 * Mib));
+        Assert.Equal(132, Balloons.FloorMib(100 * Mib));
+        Assert.Equal(1152, Balloons.FloorMib(1024 * Mib));
     }
 
     [Fact]

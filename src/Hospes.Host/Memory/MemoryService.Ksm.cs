@@ -1,6 +1,6 @@
 using System.Globalization;
+using Hospes.Host.Machine;
 using Hospes.Host.Settings;
-using Hospes.Host.Vms;
 
 namespace Hospes.Host.Memory;
 
@@ -19,7 +19,7 @@ internal sealed partial class MemoryService
     /// A KSM the administrator switched on is left as it is. hospesd remembers the host's setting in its database,
     /// so a hospesd killed meanwhile still restores it.
     /// </summary>
-    private void ManageKsm(IReadOnlyList<VmActor> running)
+    private void ManageKsm(IReadOnlyList<IVm> running)
     {
         if (_settings.Ksm == KsmMode.Off || !_ksm.Available)
         {
@@ -36,7 +36,7 @@ internal sealed partial class MemoryService
                 return; // the administrator's KSM
             }
 
-            long guestPages = running.Sum(a => a.Memory.HostRssBytes ?? 0) / Environment.SystemPageSize;
+            long guestPages = running.Sum(a => _balloons.Of(a).HostRssBytes ?? 0) / Environment.SystemPageSize;
             long pagesToScan = Math.Clamp(guestPages / (PassSeconds * 1000 / KsmSleepMs), 100, 1000);
             if (!_ksmManaged)
             {

@@ -1,21 +1,21 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
-using Hospes.Host.Vms;
+using Hospes.Host.Machine;
 
 namespace Hospes.Host.Memory;
 
 internal sealed partial class MemoryService
 {
     /// <summary>One round of the balance policy: the guests whose balloons follow targets, planned, then moved.</summary>
-    private async Task BalanceAsync(IReadOnlyList<VmActor> running)
+    private async Task BalanceAsync(IReadOnlyList<IVm> running)
     {
         HostMemorySample host = _reader.Read();
         long reserve = _settings.ReserveBytes(host.TotalBytes);
-        var actors = new Dictionary<string, VmActor>(StringComparer.Ordinal);
+        var actors = new Dictionary<string, IVm>(StringComparer.Ordinal);
         var guests = new List<PolicyGuest>();
-        foreach (VmActor vm in running)
+        foreach (IVm vm in running)
         {
-            VmMemoryState m = vm.Memory;
+            VmMemoryState m = _balloons.Of(vm);
             if (vm.Record.State != VmState.Running || m is not { Balloon: BalloonState.Active, TargetMib: { } target, GuestUsedBytes: { } used })
             {
                 continue;
@@ -23,14 +23,14 @@ internal sealed partial class MemoryService
 
             int ceiling = Math.Min(vm.Record.Spec.MemoryMib, m.BootedMib ?? vm.Record.Spec.MemoryMib);
             actors[vm.Record.Name] = vm;
-            guests.Add(new PolicyGuest(vm.Record.Name, target, ceiling, Math.Min(VmActor.FloorMib(used), ceiling), m.ActualBytes ?? target * Mib, m.Stats?.AvailableBytes ?? 0));
+            guests.Add(new PolicyGuest(vm.Record.Name, target, ceiling, Math.Min(Balloons.FloorMib(used), ceiling), m.ActualBytes ?? target * Mib, m.Stats?.AvailableBytes ?? 0));
         }
 
         PolicyPlan plan = BalancePlanner.Plan(host.AvailableBytes, reserve, _calmRounds, guests);
         _calmRounds = plan.CalmRounds;
         foreach (PolicyMove move in plan.Moves)
         {
-            Result<int> set = await actors[move.Name].PolicyTargetAsync(move.ToMib, move.Reason).ConfigureAwait(false);
+            Result<int> set = await actors[move.Name].RunAsync(new PolicyTargetCommand(_balloons, move.ToMib, move.Reason)).ConfigureAwait(false);
             if (set.IsOk && set.Value != move.FromMib)
             {
                 Note(actors[move.Name], move.FromMib, set.Value, move.Reason);

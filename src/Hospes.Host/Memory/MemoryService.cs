@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Machine;
 using Hospes.Host.Settings;
 using Hospes.Host.State;
-using Hospes.Host.Vms;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Memory;
@@ -20,6 +20,8 @@ internal sealed partial class MemoryService : IAsyncDisposable
 
     private readonly MemorySettings _settings;
     private readonly StateDb _db;
+    private readonly IVmDirectory _vms;
+    private readonly Balloons _balloons;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly HostMemoryReader _reader;
@@ -34,18 +36,17 @@ internal sealed partial class MemoryService : IAsyncDisposable
     private int _calmRounds;
     private bool _pressureReported;
 
-    public MemoryService(HostOptions options, StateDb db, TimeProvider time, ILoggerFactory logs, HostMemoryReader? reader = null, Ksm? ksm = null)
+    public MemoryService(HostOptions options, StateDb db, IVmDirectory vms, Balloons balloons, TimeProvider time, ILoggerFactory logs, HostMemoryReader? reader = null, Ksm? ksm = null)
     {
         _settings = options.Memory;
         _db = db;
+        _vms = vms;
+        _balloons = balloons;
         _time = time;
         _log = logs.CreateLogger("Hospes.Memory");
         _reader = reader ?? new HostMemoryReader();
         _ksm = ksm ?? new Ksm();
     }
-
-    /// <summary>The VMs of this host (set once the VM manager exists).</summary>
-    public Func<IReadOnlyList<VmActor>> Vms { get; set; } = () => [];
 
     public MemorySettings Settings => _settings;
 
@@ -117,7 +118,7 @@ internal sealed partial class MemoryService : IAsyncDisposable
     public HostMemoryInfo HostInfo()
     {
         HostMemorySample host = _reader.Read();
-        IReadOnlyList<VmActor> running = [.. Vms().Where(a => a.Memory.BootedMib is not null)];
+        IReadOnlyList<IVm> running = [.. _vms.All.Where(a => _balloons.Of(a).BootedMib is not null)];
         long committed = Committed(exclude: null);
         long reserve = _settings.ReserveBytes(host.TotalBytes);
         KsmStatus ksm = _ksm.Read();
@@ -135,8 +136,8 @@ internal sealed partial class MemoryService : IAsyncDisposable
             Pressure = host.AvailableBytes < reserve,
             PsiSomeAvg10 = host.PressureAvg10,
             Policy = _settings.Policy.ToString().ToLowerInvariant(),
-            GuestsRssMib = running.Sum(a => a.Memory.HostRssBytes ?? 0) / Mib,
-            GuestsPssMib = running.Sum(a => a.Memory.HostPssBytes ?? 0) / Mib,
+            GuestsRssMib = running.Sum(a => _balloons.Of(a).HostRssBytes ?? 0) / Mib,
+            GuestsPssMib = running.Sum(a => _balloons.Of(a).HostPssBytes ?? 0) / Mib,
             VmsRunning = running.Count,
             Ksm = new KsmInfo
             {
@@ -150,7 +151,7 @@ internal sealed partial class MemoryService : IAsyncDisposable
                 SleepMs = ksm.SleepMs,
                 FullScans = ksm.FullScans,
             },
-            FreePageReportingGuests = running.Count(a => a.Memory.Driver is { FreePageReporting: true }),
+            FreePageReportingGuests = running.Count(a => _balloons.Of(a).Driver is { FreePageReporting: true }),
         };
     }
 
@@ -165,15 +166,15 @@ internal sealed partial class MemoryService : IAsyncDisposable
         return new TopInfo
         {
             Host = HostInfo(),
-            Vms = [.. Vms().Where(a => a.Memory.BootedMib is not null).Select(VmInfo).OrderBy(v => v.Name, StringComparer.Ordinal)],
+            Vms = [.. _vms.All.Where(a => _balloons.Of(a).BootedMib is not null).Select(VmInfo).OrderBy(v => v.Name, StringComparer.Ordinal)],
             Actions = actions,
         };
     }
 
-    public VmMemoryInfo VmInfo(VmActor actor)
+    public VmMemoryInfo VmInfo(IVm actor)
     {
         VmRecord r = actor.Record;
-        VmMemoryState m = actor.Memory;
+        VmMemoryState m = _balloons.Of(actor);
         DateTimeOffset now = _time.GetUtcNow();
         return new VmMemoryInfo
         {
@@ -212,7 +213,7 @@ internal sealed partial class MemoryService : IAsyncDisposable
     /// </summary>
     private (long Bytes, double? Share) WorkingSet(long memory)
     {
-        double[] shares = [.. Vms().Select(a => (a.Memory.HostRssBytes, Mib: Math.Min(a.Record.Spec.MemoryMib, a.Memory.BootedMib ?? 0)))
+        double[] shares = [.. _vms.All.Select(a => (_balloons.Of(a).HostRssBytes, Mib: Math.Min(a.Record.Spec.MemoryMib, _balloons.Of(a).BootedMib ?? 0)))
             .Where(x => x.HostRssBytes > 0 && x.Mib > 0)
             .Select(x => x.HostRssBytes!.Value / (double)(x.Mib * Mib))
             .Order()];
@@ -229,8 +230,8 @@ internal sealed partial class MemoryService : IAsyncDisposable
     /// <summary>The memory of every VM with a QEMU, and of VMs admitted but still starting.</summary>
     private long Committed(Guid? exclude)
     {
-        long running = Vms().Where(a => a.Record.Uuid != exclude && a.Pid is not null && !_starting.ContainsKey(a.Record.Uuid))
-            .Sum(a => (long)Math.Min(a.Record.Spec.MemoryMib, a.Memory.BootedMib ?? a.Record.Spec.MemoryMib) * Mib);
+        long running = _vms.All.Where(a => a.Record.Uuid != exclude && a.Pid is not null && !_starting.ContainsKey(a.Record.Uuid))
+            .Sum(a => (long)Math.Min(a.Record.Spec.MemoryMib, _balloons.Of(a).BootedMib ?? a.Record.Spec.MemoryMib) * Mib);
         return running + _starting.Where(s => s.Key != exclude).Sum(s => s.Value.Memory);
     }
 
@@ -259,9 +260,9 @@ internal sealed partial class MemoryService : IAsyncDisposable
     /// <summary>One round: sample every guest, then KSM, then the policy.</summary>
     internal async Task RoundAsync(CancellationToken ct)
     {
-        IReadOnlyList<VmActor> vms = Vms();
-        await Task.WhenAll(vms.Select(a => a.SampleMemoryAsync(ct))).ConfigureAwait(false);
-        IReadOnlyList<VmActor> running = [.. vms.Where(a => a.Memory.BootedMib is not null)];
+        IReadOnlyList<IVm> vms = _vms.All;
+        await Task.WhenAll(vms.Select(a => _balloons.SampleAsync(a, ct))).ConfigureAwait(false);
+        IReadOnlyList<IVm> running = [.. vms.Where(a => _balloons.Of(a).BootedMib is not null)];
         ManageKsm(running);
         if (_settings.Policy == MemoryPolicyMode.Balance)
         {
@@ -269,7 +270,7 @@ internal sealed partial class MemoryService : IAsyncDisposable
         }
     }
 
-    private void Note(VmActor vm, int from, int to, string reason)
+    private void Note(IVm vm, int from, int to, string reason)
     {
         var action = new MemoryAction { At = _time.GetUtcNow(), Vm = vm.Record.Name, FromMib = from, ToMib = to, Reason = reason };
         lock (_actions)

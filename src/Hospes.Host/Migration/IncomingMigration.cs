@@ -3,7 +3,7 @@ using Hospes.Host.Vms;
 namespace Hospes.Host.Migration;
 
 /// <summary>A VM this host is receiving: defined, its QEMU waiting for the stream, until finish or abort.</summary>
-internal sealed record IncomingMigration(string Id, VmActor Actor, string FromPeer, DateTimeOffset PreparedAt, bool Postcopy)
+internal sealed record IncomingMigration(string Id, VmActor Actor, IncomingQemu Qemu, string FromPeer, DateTimeOffset PreparedAt, bool Postcopy)
 {
     private const int Waiting = 0, Finishing = 1, Aborting = 2;
     private int _state;

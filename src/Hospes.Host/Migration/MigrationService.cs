@@ -3,43 +3,34 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.Vms;
-using Hospes.Storage.QemuImg;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Migration;
 
 /// <summary>
-/// Migrations in both directions. Outgoing: resolves the destination, runs the VM actor's migration and forgets
-/// the VM once the destination confirmed it. Incoming: checks an offer, defines the VM, makes its disks and an
-/// incoming QEMU, and watches it until the source finishes or the stream breaks (then nothing stays behind).
+/// Outgoing migrations: resolves the destination, runs the migration in the VM's queue and forgets the VM once the
+/// destination confirmed it. (The destination's side is <see cref="IncomingMigrations"/>.)
 /// </summary>
-internal sealed partial class MigrationService : IAsyncDisposable
+internal sealed partial class MigrationService
 {
-    private static readonly TimeSpan WatchEvery = TimeSpan.FromMilliseconds(500);
-    private static readonly TimeSpan SilentLimit = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan UnfinishedLimit = TimeSpan.FromSeconds(60);
-
-    private readonly VmContext _ctx;
     private readonly VmManager _vms;
-    private readonly QemuImg _img;
+    private readonly IMigrationTargets _targets;
+    private readonly MigrationOfferBuilder _offers;
+    private readonly string _hostName;
     private readonly ILogger _log;
+    private readonly ILogger _vmLog;
     private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _outgoing = new();
-    private readonly ConcurrentDictionary<string, IncomingMigration> _incoming = new(StringComparer.Ordinal);
-    private readonly CancellationTokenSource _stopping = new();
 
-    public MigrationService(VmContext ctx, VmManager vms, QemuImg img)
+    /// <param name="hostName">This host's name, as destinations see it.</param>
+    public MigrationService(VmManager vms, IMigrationTargets targets, MigrationOfferBuilder offers, string hostName, ILoggerFactory logs)
     {
-        _ctx = ctx;
         _vms = vms;
-        _img = img;
-        _log = ctx.Logs.CreateLogger("Hospes.Migration");
+        _targets = targets;
+        _offers = offers;
+        _hostName = hostName;
+        _log = logs.CreateLogger("Hospes.Migration");
+        _vmLog = logs.CreateLogger(VmLog.Category);
     }
-
-    /// <summary>Resolves a destination by its name on this host (set by the host that wires peers in).</summary>
-    public Func<string, Result<IMigrationTarget>> Targets { get; set; } = name => HospesError.NotFound($"no host named '{name}'");
-
-    /// <summary>This host's name, as destinations see it.</summary>
-    public string HostName { get; set; } = Environment.MachineName;
 
     public async Task<Result<MigrationSummary>> MigrateAsync(string vm, MigrateRequest request, Func<MigrationEvent, Task> emit)
     {
@@ -58,10 +49,10 @@ internal sealed partial class MigrationService : IAsyncDisposable
 
         try
         {
-            Result<MigrationSummary> done = await actor.MigrateOutAsync(new MigrationPlan
+            var plan = new MigrationPlan
             {
                 Target = target,
-                SourceHost = HostName,
+                SourceHost = _hostName,
                 Offline = request.Offline,
                 CopyStorage = request.CopyStorage,
                 DowntimeMs = request.DowntimeMs ?? MigrationDefaults.DowntimeMs,
@@ -71,14 +62,15 @@ internal sealed partial class MigrationService : IAsyncDisposable
                 ConvergeTimeout = request.ConvergeTimeoutS is { } s ? TimeSpan.FromSeconds(s) : MigrationDefaults.ConvergeTimeout,
                 Emit = emit,
                 Cancel = cancel.Token,
-            }).ConfigureAwait(false);
+            };
+            Result<MigrationSummary> done = await actor.RunAsync(new OutgoingMigration(plan, _offers, _vmLog)).ConfigureAwait(false);
             if (done.IsOk && done.Value.Mode != "dry-run")
             {
                 await _vms.ForgetAsync(actor, CancellationToken.None).ConfigureAwait(false);
             }
             else if (!done.IsOk)
             {
-                LogMigrationFailed(actor.Record.Name, target.Name, done.Error.Message);
+                LogMigrationFailed(_log, actor.Record.Name, target.Name, done.Error.Message);
             }
 
             return done;
@@ -113,7 +105,7 @@ internal sealed partial class MigrationService : IAsyncDisposable
             return HospesError.Invalid("--offline and --postcopy do not go together: post-copy is a way to migrate a running guest; choose one");
         }
 
-        Result<IMigrationTarget> target = Targets(request.Host);
+        Result<IMigrationTarget> target = _targets.Find(request.Host);
         return target.IsOk ? (found.Value, target.Value) : target.Error;
     }
 
@@ -133,16 +125,5 @@ internal sealed partial class MigrationService : IAsyncDisposable
 
         cancel.Cancel();
         return true;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (IncomingMigration m in _incoming.Values)
-        {
-            await AbortAsync(m.Id, "hospesd is stopping").ConfigureAwait(false);
-        }
-
-        _stopping.Dispose();
     }
 }

@@ -45,7 +45,7 @@ internal sealed partial class NetworkService
             var record = new PortForwardRecord { Vm = vm.Uuid, Vif = vif, Protocol = protocol, HostPort = request.HostPort, GuestPort = request.GuestPort };
             if (_db.LoadPortForwards().FirstOrDefault(f => f.Protocol == protocol && f.HostPort == request.HostPort) is { } existing)
             {
-                string owner = Vms().FirstOrDefault(s => s.Uuid == existing.Vm)?.Name ?? existing.Vm.ToString();
+                string owner = Specs().FirstOrDefault(s => s.Uuid == existing.Vm)?.Name ?? existing.Vm.ToString();
                 return HospesError.Conflict($"host port {request.HostPort}/{protocol} already forwards to {owner}:{existing.GuestPort}; choose another host port or remove that forward");
             }
 
@@ -130,7 +130,7 @@ internal sealed partial class NetworkService
     public IReadOnlyList<PortForwardInfo> ForwardInfos(Guid? vm = null)
     {
         IReadOnlyList<NetworkRecord> networks = All;
-        var specs = Vms().ToDictionary(s => s.Uuid);
+        var specs = Specs().ToDictionary(s => s.Uuid);
         var list = new List<PortForwardInfo>();
         foreach (PortForwardRecord f in _db.LoadPortForwards().Where(f => vm is null || f.Vm == vm))
         {

@@ -4,6 +4,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Machine;
 using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Network;
@@ -22,6 +23,7 @@ internal sealed partial class NetworkService : IDisposable
     public const string DefaultBridge = "hospes0";
 
     private readonly StateDb _db;
+    private readonly IVmDirectory _vms;
     private readonly HostOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
@@ -34,9 +36,10 @@ internal sealed partial class NetworkService : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string _instance = "";
 
-    public NetworkService(StateDb db, HostOptions options, TimeProvider time, ILoggerFactory logs)
+    public NetworkService(StateDb db, IVmDirectory vms, HostOptions options, TimeProvider time, ILoggerFactory logs)
     {
         _db = db;
+        _vms = vms;
         _options = options;
         _time = time;
         _log = logs.CreateLogger("Hospes.Network");
@@ -46,10 +49,10 @@ internal sealed partial class NetworkService : IDisposable
         _dnsmasq = new Dnsmasq(_tools, time);
     }
 
-    /// <summary>The VMs of this host (uuid, spec); set once the VM registry exists.</summary>
-    public Func<IReadOnlyList<VmSpec>> Vms { get; set; } = () => [];
-
     public string NetworksDir => Path.Combine(_options.StateDir, "networks");
+
+    /// <summary>The specs of this host's VMs.</summary>
+    private IReadOnlyList<VmSpec> Specs() => [.. _vms.All.Select(v => v.Record.Spec)];
 
     /// <summary>Found on every link Hospes made, so it removes those and only those.</summary>
     private string AliasPrefix => $"hospes:{_instance}:";
@@ -178,7 +181,7 @@ internal sealed partial class NetworkService : IDisposable
 
             NetworkRecord n = found.Value;
             IReadOnlyList<NetworkRecord> all = All;
-            List<string> users = [.. Vms().Where(s => s.Vifs.Any(v => NetworkOf(v, all)?.Name == n.Name)).Select(s => s.Name)];
+            List<string> users = [.. Specs().Where(s => s.Vifs.Any(v => NetworkOf(v, all)?.Name == n.Name)).Select(s => s.Name)];
             if (users.Count > 0)
             {
                 return HospesError.State($"network '{name}' is used by {users.Count} VM(s): {string.Join(", ", users)}; delete them or move their vifs to another network first");
@@ -227,7 +230,7 @@ internal sealed partial class NetworkService : IDisposable
             Mode = n.Mode,
             Active = active,
             DnsmasqPid = Dnsmasq.RunningPid(NetworkDir(n.Name)),
-            Vms = [.. Vms().SelectMany(s => s.Vifs.Where(v => NetworkOf(v, all)?.Name == n.Name).Select(v => $"{s.Name} ({v.Ip})"))],
+            Vms = [.. Specs().SelectMany(s => s.Vifs.Where(v => NetworkOf(v, all)?.Name == n.Name).Select(v => $"{s.Name} ({v.Ip})"))],
             PortForwards = [.. ForwardInfos().Where(f => f.Network == n.Name)],
             CreatedAt = n.CreatedAt,
         };
@@ -377,7 +380,7 @@ internal sealed partial class NetworkService : IDisposable
     private DnsmasqSpec DnsmasqFor(NetworkRecord n)
     {
         IReadOnlyList<NetworkRecord> all = All;
-        var hosts = Vms()
+        var hosts = Specs()
             .SelectMany(s => s.Vifs.Where(v => v.Ip is not null && v.Mac is not null && NetworkOf(v, all)?.Name == n.Name)
                 .Select(v => new DhcpHost(v.Mac!, IPAddress.Parse(v.Ip!), s.Name)))
             .ToList();

@@ -1,7 +1,7 @@
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
-using Hospes.Host.Vms;
+using Hospes.Host.Machine;
 using Hospes.Qemu.Qmp;
 using Hospes.Storage.QemuImg;
 
@@ -14,7 +14,7 @@ internal sealed partial class StoreService
 
     public async Task<Result<IReadOnlyList<SnapshotInfo>>> ListSnapshotsAsync(string vm, CancellationToken ct)
     {
-        Result<(VmActor Vm, List<DiskSpec> Disks)> target = SnapshotTarget(vm, "list snapshots of");
+        Result<(IVm Vm, List<DiskSpec> Disks)> target = SnapshotTarget(vm, "list snapshots of");
         if (!target.IsOk)
         {
             return target.Error;
@@ -46,7 +46,7 @@ internal sealed partial class StoreService
 
     public async Task<Result<SnapshotInfo>> CreateSnapshotAsync(string vm, SnapshotRequest request, CancellationToken ct)
     {
-        Result<(VmActor Vm, List<DiskSpec> Disks)> target = SnapshotTarget(vm, "snapshot");
+        Result<(IVm Vm, List<DiskSpec> Disks)> target = SnapshotTarget(vm, "snapshot");
         if (!target.IsOk)
         {
             return target.Error;
@@ -63,12 +63,12 @@ internal sealed partial class StoreService
             return HospesError.Conflict($"{vm} already has a snapshot named '{request.Name}'; choose another name or delete it first");
         }
 
-        (VmActor actor, List<DiskSpec> disks) = target.Value;
-        Result<bool> done = await actor.RunSnapshotAsync(
+        (IVm actor, List<DiskSpec> disks) = target.Value;
+        Result<bool> done = await actor.RunAsync(new SnapshotCommand(
             "create",
             request.Name,
             (qmp, nodes) => qmp.SnapshotSaveAsync(request.Name, nodes[0], nodes, JobLimit, ct),
-            () => OnEveryDiskAsync(actor, disks, d => _img.SnapshotCreateAsync(d.Target, request.Name, ct), d => _img.SnapshotDeleteAsync(d.Target, request.Name, ct))).ConfigureAwait(false);
+            () => OnEveryDiskAsync(actor, disks, d => _img.SnapshotCreateAsync(d.Target, request.Name, ct), d => _img.SnapshotDeleteAsync(d.Target, request.Name, ct))), CancellationToken.None).ConfigureAwait(false);
         if (!done.IsOk)
         {
             return done.Error;
@@ -82,20 +82,20 @@ internal sealed partial class StoreService
 
     public async Task<Result<SnapshotInfo>> RevertSnapshotAsync(string vm, string name, CancellationToken ct)
     {
-        Result<(VmActor Vm, List<DiskSpec> Disks, SnapshotInfo Snapshot)> found = await FindSnapshotAsync(vm, name, ct).ConfigureAwait(false);
+        Result<(IVm Vm, List<DiskSpec> Disks, SnapshotInfo Snapshot)> found = await FindSnapshotAsync(vm, name, ct).ConfigureAwait(false);
         if (!found.IsOk)
         {
             return found.Error;
         }
 
-        (VmActor actor, List<DiskSpec> disks, SnapshotInfo snapshot) = found.Value;
-        Result<bool> done = await actor.RunSnapshotAsync(
+        (IVm actor, List<DiskSpec> disks, SnapshotInfo snapshot) = found.Value;
+        Result<bool> done = await actor.RunAsync(new SnapshotCommand(
             "revert to",
             name,
             (qmp, nodes) => snapshot.VmStateBytes > 0
                 ? qmp.SnapshotLoadAsync(name, nodes[0], nodes, JobLimit, ct)
                 : throw new QmpException("snapshot-load", "NoVmState", $"it was taken while {vm} was stopped and holds no memory; shut {vm} down, then revert"),
-            () => OnEveryDiskAsync(actor, disks, d => _img.SnapshotApplyAsync(d.Target, name, ct), null)).ConfigureAwait(false);
+            () => OnEveryDiskAsync(actor, disks, d => _img.SnapshotApplyAsync(d.Target, name, ct), null)), CancellationToken.None).ConfigureAwait(false);
         if (!done.IsOk)
         {
             return done.Error;
@@ -106,18 +106,18 @@ internal sealed partial class StoreService
 
     public async Task<Result<SnapshotInfo>> DeleteSnapshotAsync(string vm, string name, CancellationToken ct)
     {
-        Result<(VmActor Vm, List<DiskSpec> Disks, SnapshotInfo Snapshot)> found = await FindSnapshotAsync(vm, name, ct).ConfigureAwait(false);
+        Result<(IVm Vm, List<DiskSpec> Disks, SnapshotInfo Snapshot)> found = await FindSnapshotAsync(vm, name, ct).ConfigureAwait(false);
         if (!found.IsOk)
         {
             return found.Error;
         }
 
-        (VmActor actor, List<DiskSpec> disks, SnapshotInfo snapshot) = found.Value;
-        Result<bool> done = await actor.RunSnapshotAsync(
+        (IVm actor, List<DiskSpec> disks, SnapshotInfo snapshot) = found.Value;
+        Result<bool> done = await actor.RunAsync(new SnapshotCommand(
             "delete",
             name,
             (qmp, nodes) => qmp.SnapshotDeleteAsync(name, nodes, JobLimit, ct),
-            () => OnEveryDiskAsync(actor, disks, d => _img.SnapshotDeleteAsync(d.Target, name, ct), null)).ConfigureAwait(false);
+            () => OnEveryDiskAsync(actor, disks, d => _img.SnapshotDeleteAsync(d.Target, name, ct), null)), CancellationToken.None).ConfigureAwait(false);
         if (!done.IsOk)
         {
             return done.Error;
@@ -126,9 +126,9 @@ internal sealed partial class StoreService
         return snapshot;
     }
 
-    private async Task<Result<(VmActor Vm, List<DiskSpec> Disks, SnapshotInfo Snapshot)>> FindSnapshotAsync(string vm, string name, CancellationToken ct)
+    private async Task<Result<(IVm Vm, List<DiskSpec> Disks, SnapshotInfo Snapshot)>> FindSnapshotAsync(string vm, string name, CancellationToken ct)
     {
-        Result<(VmActor Vm, List<DiskSpec> Disks)> target = SnapshotTarget(vm, "use snapshots of");
+        Result<(IVm Vm, List<DiskSpec> Disks)> target = SnapshotTarget(vm, "use snapshots of");
         if (!target.IsOk)
         {
             return target.Error;
@@ -154,9 +154,9 @@ internal sealed partial class StoreService
         return (target.Value.Vm, target.Value.Disks, s);
     }
 
-    private Result<(VmActor Vm, List<DiskSpec> Disks)> SnapshotTarget(string vm, string action)
+    private Result<(IVm Vm, List<DiskSpec> Disks)> SnapshotTarget(string vm, string action)
     {
-        Result<VmActor> found = _vms.Find(vm);
+        Result<IVm> found = _vms.Find(vm);
         if (!found.IsOk)
         {
             return found.Error;
@@ -177,7 +177,7 @@ internal sealed partial class StoreService
     }
 
     /// <summary>Applies a qemu-img step to every disk of a stopped VM; on a failure undoes what it can.</summary>
-    private static async Task<Result<bool>> OnEveryDiskAsync(VmActor vm, List<DiskSpec> disks, Func<DiskSpec, Task<Result<bool>>> step, Func<DiskSpec, Task<Result<bool>>>? undo)
+    private static async Task<Result<bool>> OnEveryDiskAsync(IVm vm, List<DiskSpec> disks, Func<DiskSpec, Task<Result<bool>>> step, Func<DiskSpec, Task<Result<bool>>>? undo)
     {
         var done = new List<DiskSpec>();
         foreach (DiskSpec d in disks)

@@ -3,7 +3,7 @@ using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
 using Hospes.Host.State;
-using Hospes.Host.Vms;
+using Hospes.Host.Machine;
 
 namespace Hospes.Host.Storage;
 
@@ -34,21 +34,16 @@ internal sealed partial class StoreService
             return name.Error;
         }
 
-        Result<VmActor> found = _vms.Find(request.Vm);
+        Result<IVm> found = _vms.Find(request.Vm);
         if (!found.IsOk)
         {
             return found.Error;
         }
 
-        VmActor vm = found.Value;
-        if (vm.Pid is not null || vm.Record.State is VmState.Running or VmState.Paused or VmState.Preserved)
+        IVm vm = found.Value;
+        if (VmTransitions.Check(VmAction.MakeTemplate, new VmSubject(vm.Record.Name, vm.Record.State, vm.Pid is not null)) is { } refused)
         {
-            return HospesError.State($"cannot make a template of {Describe(vm)}: its disks are in use; shut it down first (`hospes shutdown {vm.Record.Name}`)");
-        }
-
-        if (vm.Record.State == VmState.Saved)
-        {
-            return HospesError.State($"cannot make a template of {vm.Record.Name}: it is saved and its disks belong to that save; restore and shut it down first");
+            return refused;
         }
 
         await _store.Gate.WaitAsync(ct).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.State;
-using Hospes.Host.Vms;
+using Hospes.Host.Machine;
 using Hospes.Storage.QemuImg;
 
 namespace Hospes.Host.Storage;
@@ -15,10 +15,10 @@ namespace Hospes.Host.Storage;
 internal sealed partial class StoreService
 {
     private readonly VolumeStore _store;
-    private readonly VmManager _vms;
+    private readonly IVmDirectory _vms;
     private readonly QemuImg _img;
 
-    public StoreService(VolumeStore store, VmManager vms, QemuImg img)
+    public StoreService(VolumeStore store, IVmDirectory vms, QemuImg img)
     {
         _store = store;
         _vms = vms;
@@ -34,10 +34,10 @@ internal sealed partial class StoreService
 
     private string? VmName(Guid uuid) => _vms.Find(uuid.ToString()) is { IsOk: true } a ? a.Value.Record.Name : null;
 
-    private VmActor? Vm(Guid? uuid) => uuid is { } u && _vms.Find(u.ToString()) is { IsOk: true } a ? a.Value : null;
+    private IVm? Vm(Guid? uuid) => uuid is { } u && _vms.Find(u.ToString()) is { IsOk: true } a ? a.Value : null;
 
     /// <summary>Is a VM running on <paramref name="path"/>, directly or through an overlay?</summary>
-    private VmActor? RunningUser(string path) =>
+    private IVm? RunningUser(string path) =>
         _vms.All.FirstOrDefault(a => a.Pid is not null && a.Record.Spec.Disks.Any(d => d.Target == path));
 
     private static Result<string> ValidName(string name, string what)
@@ -73,9 +73,9 @@ internal sealed partial class StoreService
     private static void MakeReadOnly(string path) =>
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
 
-    private static string Describe(VmActor vm) => $"{vm.Record.Name} ({vm.Record.State.ToString().ToLowerInvariant()})";
+    private static string Describe(IVm vm) => $"{vm.Record.Name} ({vm.Record.State.ToString().ToLowerInvariant()})";
 
-    private static HospesError InUse(string what, VmActor vm, string fix) =>
+    private static HospesError InUse(string what, IVm vm, string fix) =>
         HospesError.State($"{what} is in use by VM {Describe(vm)}; {fix}");
 
     private static bool IsWritableDisk(DiskSpec d) => !d.ReadOnly && d.DeviceType == DiskDeviceType.Disk && d.Target.Length > 0;

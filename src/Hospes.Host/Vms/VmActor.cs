@@ -1,88 +1,77 @@
 using System.Threading.Channels;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
-using Hospes.Host.Console;
+using Hospes.Host.Machine;
+using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Qemu.Launch;
+using Hospes.Qemu.Qmp;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Vms;
 
 /// <summary>
-/// One VM's owner. Every lifecycle step and every QEMU event runs through one queue, so two clients
-/// (or a client and the guest) cannot race the VM into a bad state.
+/// One VM's owner: its queue, its record, its QEMU and the pump that turns the QEMU's events into work in the queue.
+/// Every change to the VM is a typed command run in the queue, one at a time, so two clients (or a client and the
+/// guest) cannot race the VM into a bad state. What a command may do meanwhile is its <see cref="VmSession"/>.
 /// </summary>
-internal sealed partial class VmActor : IAsyncDisposable
+internal sealed class VmActor : IVm, IAsyncDisposable
 {
-    private readonly VmContext _ctx;
+    private readonly StateDb _db;
+    private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly Channel<Func<Task>> _queue = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
-    private readonly Queue<DateTimeOffset> _recentCrashes = new();
     private VmRecord _record;
-    private IQemuProcess? _qemu;
-    private ConsoleHub? _console;
-    private IReadOnlyList<int> _vcpuThreads = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private bool _rebootRequested;
 
-    public VmActor(VmContext ctx, VmRecord record)
+    public VmActor(VmRecord record, StateDb db, VmLayout layout, IQemuLauncher launcher, GuestEvents guest, TimeProvider time, ILogger log)
     {
-        _ctx = ctx;
         _record = record;
-        _log = ctx.Logs.CreateLogger("Hospes.Vm");
-        _loop = Task.Run(RunAsync);
+        _db = db;
+        _time = time;
+        _log = log;
+        Layout = layout;
+        Slot = new QemuSlot(launcher, layout.Paths(record.Uuid));
+        Guest = guest;
+        _loop = Task.Run(RunLoopAsync);
     }
 
     /// <summary>A consistent snapshot of the VM's record, readable from any thread.</summary>
     public VmRecord Record => Volatile.Read(ref _record);
 
-    public int? Pid => _qemu?.Pid;
+    public int? Pid => Slot.Qemu?.Pid;
 
-    public IReadOnlyList<int> VcpuThreads => _vcpuThreads;
+    public IQmp? Qmp => Slot.Qemu?.Qmp;
 
-    /// <summary>When the guest last powered off or rebooted (through any path); shutdown and reboot wait on it.</summary>
-    public DateTimeOffset LastGuestShutdown { get; private set; } = DateTimeOffset.MinValue;
+    public IReadOnlyList<int> VcpuThreads => Slot.VcpuThreads;
 
-    public DateTimeOffset LastGuestReboot { get; private set; } = DateTimeOffset.MinValue;
+    public string ConsoleLogPath => Layout.Paths(Record.Uuid).ConsoleLog;
 
-    /// <summary>Runs <paramref name="operation"/> in the VM's queue and returns its result.</summary>
-    public Task<Result<T>> EnqueueAsync<T>(Func<Task<Result<T>>> operation)
+    /// <summary>What the guest did last (power-off, reboot) and what hospesd asked of it; shutdown and reboot wait on it.</summary>
+    public GuestEvents Guest { get; }
+
+    internal VmLayout Layout { get; }
+
+    internal QemuSlot Slot { get; }
+
+    internal TimeProvider Time => _time;
+
+    public Task<Result<T>> RunAsync<T>(IVmCommand<T> command, CancellationToken ct = default)
     {
-        var done = new TaskCompletionSource<Result<T>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        bool queued = _queue.Writer.TryWrite(async () =>
-        {
-            try
-            {
-                done.SetResult(await operation().ConfigureAwait(false));
-            }
-            catch (HospesException e)
-            {
-                done.SetResult(e.Error);
-            }
-#pragma warning disable CA1031 // An unexpected failure becomes an error for this caller; the VM's queue goes on.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                LogCommandFailed(Record.Name, e);
-                done.SetResult(new HospesError(ErrorCode.Internal, $"{Record.Name}: {e.Message}"));
-            }
-        });
-        if (!queued)
-        {
-            done.SetResult(HospesError.NotFound($"{Record.Name} is being deleted"));
-        }
-
-        return done.Task;
+        var work = new CommandWork<T>(command, ct);
+        return _queue.Writer.TryWrite(work)
+            ? work.Done
+            : Task.FromResult<Result<T>>(HospesError.NotFound($"{Record.Name} is being deleted"));
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds or the time is up; returns whether it held.</summary>
     public async Task<bool> WaitForAsync(Func<VmActor, bool> condition, TimeSpan limit, CancellationToken ct)
     {
-        DateTimeOffset deadline = _ctx.Time.GetUtcNow() + limit;
+        DateTimeOffset deadline = _time.GetUtcNow() + limit;
         while (!condition(this))
         {
-            TimeSpan left = deadline - _ctx.Time.GetUtcNow();
+            TimeSpan left = deadline - _time.GetUtcNow();
             if (left <= TimeSpan.Zero)
             {
                 return false;
@@ -91,7 +80,7 @@ internal sealed partial class VmActor : IAsyncDisposable
             Task changed = Volatile.Read(ref _changed).Task;
             try
             {
-                await changed.WaitAsync(left, _ctx.Time, ct).ConfigureAwait(false);
+                await changed.WaitAsync(left, _time, ct).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -107,55 +96,101 @@ internal sealed partial class VmActor : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
-        await DetachQemuAsync().ConfigureAwait(false);
+        await Slot.DisposeAsync().ConfigureAwait(false);
     }
 
-    private void Post(Func<Task> work) => _queue.Writer.TryWrite(work);
-
-    private async Task RunAsync()
+    /// <summary>Persists a new record and wakes everyone waiting for a change. Only a session calls it.</summary>
+    internal VmRecord Commit(VmRecord record)
     {
-        await foreach (Func<Task> work in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            try
-            {
-                await work().ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // Posted event handlers must not stop the queue.
-            catch (Exception e)
-#pragma warning restore CA1031
-            {
-                LogCommandFailed(Record.Name, e);
-            }
-        }
-    }
-
-    /// <summary>Persists a new record and wakes everyone waiting for a change.</summary>
-    private VmRecord Commit(VmRecord record)
-    {
-        _ctx.Db.Update(record);
+        _db.Update(record);
         Volatile.Write(ref _record, record);
         Notify();
         return record;
     }
 
-    private void Notify()
+    internal void Notify()
     {
         TaskCompletionSource previous = Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         previous.TrySetResult();
     }
 
-    private HospesError NotAllowed(string action)
+    /// <summary>Takes ownership of a QEMU: its events and its exit now flow into this queue.</summary>
+    internal void Attach(IQemuProcess q, IReadOnlyList<int> vcpuThreads)
     {
-        VmRecord r = Record;
-        string hint = r.State switch
+        Guest.RebootRequested = false;
+        Slot.Attach(q, vcpuThreads, (from, e) => _queue.Writer.TryWrite(new EventWork(from, e)), from => _queue.Writer.TryWrite(new ExitWork(from)));
+    }
+
+    private async Task RunLoopAsync()
+    {
+        await foreach (Work work in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            VmState.Shutoff => $"start it with `hospes start {r.Name}`",
-            VmState.Saved => $"restore it with `hospes restore {r.SavePath}` or `hospes start {r.Name}`",
-            VmState.Paused => $"unpause it with `hospes unpause {r.Name}`",
-            VmState.Crashed => $"see `hospes console {r.Name} --show-log`, then `hospes destroy {r.Name}` and start it again",
-            VmState.Preserved => $"`hospes destroy {r.Name}` releases it",
-            _ => "",
-        };
-        return HospesError.State($"cannot {action} {r.Name}: it is {r.State.ToString().ToLowerInvariant()}{(hint.Length > 0 ? "; " + hint : "")}");
+            var session = new VmSession(this);
+            try
+            {
+                await work.RunAsync(this, session).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Work that fails must not stop the queue.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                VmLog.CommandFailed(_log, Record.Name, e);
+            }
+            finally
+            {
+                session.End();
+            }
+        }
+    }
+
+    /// <summary>One item of the queue: a command from a client, or an event or the exit of the VM's QEMU.</summary>
+    private abstract class Work
+    {
+        public abstract Task RunAsync(VmActor actor, VmSession session);
+    }
+
+    private sealed class CommandWork<T>(IVmCommand<T> command, CancellationToken ct) : Work
+    {
+        private readonly TaskCompletionSource<Result<T>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<Result<T>> Done => _done.Task;
+
+        public override async Task RunAsync(VmActor actor, VmSession session)
+        {
+            VmRecord r = actor.Record;
+            if (VmTransitions.Check(command.Action, new VmSubject(r.Name, r.State, actor.Slot.Qemu is not null, r.SavePath), command.Verb) is { } refused)
+            {
+                _done.SetResult(refused);
+                return;
+            }
+
+            try
+            {
+                _done.SetResult(await command.RunAsync(session, ct).ConfigureAwait(false));
+            }
+            catch (HospesException e)
+            {
+                _done.SetResult(e.Error);
+            }
+#pragma warning disable CA1031 // An unexpected failure becomes an error for this caller; the VM's queue goes on.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                VmLog.CommandFailed(actor._log, actor.Record.Name, e);
+                _done.SetResult(new HospesError(ErrorCode.Internal, $"{actor.Record.Name}: {e.Message}"));
+            }
+        }
+    }
+
+    private sealed class EventWork(IQemuProcess from, QmpEvent e) : Work
+    {
+        public override Task RunAsync(VmActor actor, VmSession session) =>
+            ReferenceEquals(from, actor.Slot.Qemu) ? actor.Guest.OnEventAsync(session, e) : Task.CompletedTask; // else an event of a QEMU already gone
+    }
+
+    private sealed class ExitWork(IQemuProcess from) : Work
+    {
+        public override Task RunAsync(VmActor actor, VmSession session) =>
+            ReferenceEquals(from, actor.Slot.Qemu) ? actor.Guest.OnQemuExitedAsync(session, from) : Task.CompletedTask;
     }
 }

@@ -1,4 +1,3 @@
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.State;
@@ -17,13 +16,13 @@ internal static class VmLifecycle
     /// </summary>
     private static readonly TimeSpan PressAgainAfter = TimeSpan.FromSeconds(5);
 
-    public static async Task<Result<VmRecord>> ShutdownAsync(VmActor actor, ShutdownRequest request, CancellationToken ct)
+    public static async Task<Result<VmRecord>> ShutdownAsync(VmActor actor, VmCommands commands, int timeoutS, bool force, CancellationToken ct)
     {
-        TimeSpan limit = TimeSpan.FromSeconds(Math.Max(0, request.TimeoutS));
+        TimeSpan limit = TimeSpan.FromSeconds(Math.Max(0, timeoutS));
         Result<bool> answered = await PressUntilAsync(
             actor,
-            actor.RequestShutdownAsync,
-            (a, asked) => a.LastGuestShutdown >= asked || a.Record.State is not (VmState.Running or VmState.Paused),
+            () => actor.RunAsync(VmCommands.PressPowerButton(reboot: false)),
+            (a, asked) => a.Guest.LastShutdown >= asked || a.Record.State is not (VmState.Running or VmState.Paused),
             limit,
             ct).ConfigureAwait(false);
         if (!answered.IsOk)
@@ -36,9 +35,9 @@ internal static class VmLifecycle
             return actor.Record;
         }
 
-        if (request.Force)
+        if (force)
         {
-            return await actor.DestroyAsync().ConfigureAwait(false);
+            return await actor.RunAsync(commands.Destroy(), CancellationToken.None).ConfigureAwait(false);
         }
 
         string name = actor.Record.Name;
@@ -47,13 +46,13 @@ internal static class VmLifecycle
             $"{name} did not power off within {limit.TotalSeconds:0} s (the guest may ignore the ACPI power button); `hospes destroy {name}` forces it off, or add --force");
     }
 
-    public static async Task<Result<VmRecord>> RebootAsync(VmActor actor, ShutdownRequest request, CancellationToken ct)
+    public static async Task<Result<VmRecord>> RebootAsync(VmActor actor, VmCommands commands, int timeoutS, CancellationToken ct)
     {
-        TimeSpan limit = TimeSpan.FromSeconds(Math.Max(0, request.TimeoutS));
+        TimeSpan limit = TimeSpan.FromSeconds(Math.Max(0, timeoutS));
         Result<bool> answered = await PressUntilAsync(
             actor,
-            actor.RequestRebootAsync,
-            (a, asked) => a.LastGuestReboot >= asked || a.LastGuestShutdown >= asked || a.Record.State is not VmState.Running,
+            () => actor.RunAsync(VmCommands.PressPowerButton(reboot: true)),
+            (a, asked) => a.Guest.LastReboot >= asked || a.Guest.LastShutdown >= asked || a.Record.State is not VmState.Running,
             limit,
             ct).ConfigureAwait(false);
         if (!answered.IsOk)

@@ -1,80 +1,61 @@
-using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using Hospes.Config;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Machine;
+using Hospes.Host.Network;
+using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
+using Hospes.Qemu.Launch;
+using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Vms;
 
-/// <summary>The host's VMs: defines, finds, deletes and restores them; each VM's own work goes to its actor.</summary>
-internal sealed partial class VmManager : IAsyncDisposable
+/// <summary>The host's VMs: defines, finds, deletes and restores them; each VM's own work goes to its actor as a command.</summary>
+internal sealed class VmManager : IAsyncDisposable
 {
-    private readonly VmContext _ctx;
+    private readonly StateDb _db;
+    private readonly VmLayout _layout;
+    private readonly VmRegistry<VmActor> _registry;
     private readonly DiskProvisioner _disks;
-    private readonly ConcurrentDictionary<Guid, VmActor> _actors = new();
+    private readonly NetworkService _networks;
+    private readonly IQemuLauncher _qemu;
+    private readonly VmLauncher _launcher;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
 
     // Defining, deleting and restoring change which names exist: one at a time keeps names unique.
     private readonly SemaphoreSlim _namesGate = new(1, 1);
 
-    public VmManager(VmContext ctx, DiskProvisioner disks)
+    public VmManager(
+        StateDb db,
+        VmLayout layout,
+        VmRegistry<VmActor> registry,
+        DiskProvisioner disks,
+        NetworkService networks,
+        IQemuLauncher qemu,
+        VmLauncher launcher,
+        VmCommands commands,
+        TimeProvider time,
+        ILogger log)
     {
-        _ctx = ctx;
+        _db = db;
+        _layout = layout;
+        _registry = registry;
         _disks = disks;
+        _networks = networks;
+        _qemu = qemu;
+        _launcher = launcher;
+        Commands = commands;
+        _time = time;
+        _log = log;
     }
 
-    public IReadOnlyList<VmActor> All => [.. _actors.Values.OrderBy(a => a.Record.Name, StringComparer.Ordinal)];
+    public VmCommands Commands { get; }
 
-    public Result<VmActor> Find(string nameOrUuid)
-    {
-        VmActor? actor = _actors.Values.FirstOrDefault(a => a.Record.Name == nameOrUuid)
-            ?? (Guid.TryParse(nameOrUuid, out Guid id) && _actors.TryGetValue(id, out var byId) ? byId : null);
-        return actor is null
-            ? HospesError.NotFound($"no VM named '{nameOrUuid}' on this host; `hospes list` shows the VMs")
-            : actor;
-    }
+    public IReadOnlyList<VmActor> All => _registry.Vms;
 
-    /// <summary>Reads a config strictly (as create does) and defines the VM; starts it when asked.</summary>
-    public async Task<Result<CreateVmResponse>> CreateAsync(CreateVmRequest request, CancellationToken ct)
-    {
-        ConfigReadResult read = ReadConfig(request.Source, strict: true);
-        List<Diagnostic> diagnostics = [.. read.Diagnostics.Select(ToDiagnostic)];
-        if (read.Spec is null)
-        {
-            var errors = diagnostics.Where(d => d.Severity == "error").ToList();
-            return new HospesError(ErrorCode.InvalidArgument, $"{request.Source.ConfigPath}: {errors.Count} problem(s); nothing was created: {errors[0].Rendered}")
-            {
-                Details = [.. diagnostics.Select(d => d.Rendered)],
-            };
-        }
-
-        VmActor actor;
-        await using (var revert = new Reverter())
-        {
-            Result<VmActor> defined = await DefineAsync(WithIdentity(read.Spec), fullCopies: false, revert, ct).ConfigureAwait(false);
-            if (!defined.IsOk)
-            {
-                return defined.Error;
-            }
-
-            actor = defined.Value;
-            if (request.Start)
-            {
-                Result<VmRecord> started = await actor.StartAsync().ConfigureAwait(false);
-                if (!started.IsOk)
-                {
-                    return started.Error with { Message = $"{started.Error.Message}; nothing was created" };
-                }
-            }
-
-            revert.Commit();
-        }
-
-        return new CreateVmResponse(VmInfoFactory.Create(actor, _ctx), [.. diagnostics.Where(d => d.Severity == "warning")]);
-    }
+    public Result<VmActor> Find(string nameOrUuid) => _registry.Get(nameOrUuid);
 
     /// <summary>
     /// Defines a VM with disks of its own (overlays on images and templates, made here) in one transaction
@@ -85,7 +66,7 @@ internal sealed partial class VmManager : IAsyncDisposable
         await _namesGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (NameClash(spec) is { } clash)
+            if (Clash(spec) is { } clash)
             {
                 return clash;
             }
@@ -122,21 +103,21 @@ internal sealed partial class VmManager : IAsyncDisposable
         }
     }
 
-    /// <summary><see cref="Define(Provisioned)"/>, undone by <paramref name="revert"/>.</summary>
-    private Result<VmActor> Define(Provisioned provisioned, Reverter revert)
+    /// <summary>Whether a VM of this name or uuid exists here (a migration's destination asks before anything else).</summary>
+    public HospesError? Clash(VmSpec spec)
     {
-        Result<VmActor> defined = Define(provisioned);
-        if (defined.IsOk)
+        if (_registry.Vms.FirstOrDefault(a => a.Record.Name == spec.Name) is { } clash)
         {
-            VmActor actor = defined.Value;
-            revert.Add(() => RemoveAsync(actor));
+            return HospesError.Conflict($"a VM named '{spec.Name}' already exists ({clash.Record.State.ToString().ToLowerInvariant()}); choose another name, e.g. `hospes create FILE name={spec.Name}-2`");
         }
 
-        return defined;
-    }
+        if (_registry.Get(spec.Uuid) is { } sameUuid)
+        {
+            return HospesError.Conflict($"uuid {spec.Uuid} is already used by VM '{sameUuid.Record.Name}'; remove uuid= from the config or give another");
+        }
 
-    /// <summary>Whether a VM of this name or uuid exists here (a migration's destination asks before anything else).</summary>
-    public HospesError? Clash(VmSpec spec) => NameClash(spec);
+        return null;
+    }
 
     /// <summary>Forgets a VM that now lives on another host: its row, its own disks and folder (shared disks stay).</summary>
     public async Task ForgetAsync(VmActor actor, CancellationToken ct)
@@ -152,28 +133,8 @@ internal sealed partial class VmManager : IAsyncDisposable
         }
     }
 
-    /// <summary>A spec with a fresh uuid and fresh MACs (every clone gets its own identity).</summary>
-    public static VmSpec WithNewIdentity(VmSpec spec, string name) => WithIdentity(spec with
-    {
-        Name = name,
-        Uuid = Guid.Empty,
-        Vifs = [.. spec.Vifs.Select(v => v with { Mac = null, Ip = null })],
-    });
-
-    /// <summary>Parses and validates without defining anything (`hospes config check`).</summary>
-    public static ConfigCheckResponse Check(ConfigRequest source)
-    {
-        ConfigReadResult read = ReadConfig(source, strict: false);
-        return new ConfigCheckResponse
-        {
-            Ok = !read.HasErrors,
-            Diagnostics = [.. read.Diagnostics.Select(ToDiagnostic)],
-            Spec = read.Spec,
-            Normalized = read.Spec is null ? null : XenConfigWriter.Write(read.Spec),
-        };
-    }
-
-    public async Task<Result<VmInfo>> DeleteAsync(string name, bool force, CancellationToken ct)
+    /// <summary>Deletes a VM (destroying it first with <paramref name="force"/>); the VM as it was is the result.</summary>
+    public async Task<Result<VmActor>> DeleteAsync(string name, bool force, CancellationToken ct)
     {
         Result<VmActor> found = Find(name);
         if (!found.IsOk)
@@ -183,38 +144,28 @@ internal sealed partial class VmManager : IAsyncDisposable
 
         VmActor actor = found.Value;
         VmRecord r = actor.Record;
-        if (r.State is VmState.Running or VmState.Paused or VmState.Preserved || actor.Pid is not null)
+        if (VmTransitions.Check(VmAction.Delete, new VmSubject(r.Name, r.State, actor.Pid is not null)) is { } refused)
         {
             if (!force)
             {
-                return HospesError.State($"cannot delete {r.Name}: it is {r.State.ToString().ToLowerInvariant()}; shut it down or destroy it first, or use --force");
+                return refused;
             }
 
-            Result<VmRecord> destroyed = await actor.DestroyAsync().ConfigureAwait(false);
+            Result<VmRecord> destroyed = await actor.RunAsync(Commands.Destroy(), ct).ConfigureAwait(false);
             if (!destroyed.IsOk && actor.Pid is not null)
             {
                 return destroyed.Error;
             }
         }
 
-        VmInfo info = VmInfoFactory.Create(actor, _ctx);
-        await _namesGate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            await RemoveAsync(actor).ConfigureAwait(false);
-        }
-        finally
-        {
-            _namesGate.Release();
-        }
-
-        return info;
+        await ForgetAsync(actor, ct).ConfigureAwait(false);
+        return actor;
     }
 
     /// <summary>Restores a save file: into its VM if this host has it, else defines the VM from the file first.</summary>
-    public async Task<Result<VmInfo>> RestoreAsync(RestoreRequest request, CancellationToken ct)
+    public async Task<Result<VmActor>> RestoreAsync(string path, bool paused, CancellationToken ct)
     {
-        Result<SaveHeader> header = SaveFile.ReadHeader(request.Path);
+        Result<SaveHeader> header = SaveFile.ReadHeader(path);
         if (!header.IsOk)
         {
             return header.Error;
@@ -226,21 +177,21 @@ internal sealed partial class VmManager : IAsyncDisposable
         bool definedHere = false;
         try
         {
-            if (_actors.TryGetValue(spec.Uuid, out var existing))
+            if (_registry.Get(spec.Uuid) is { } existing)
             {
                 actor = existing;
                 VmRecord r = actor.Record;
-                if (r.State != VmState.Saved || r.SavePath != request.Path)
+                if (r.State != VmState.Saved || r.SavePath != path)
                 {
                     string why = r.State == VmState.Saved
                         ? $"its latest save is {r.SavePath}, not this file"
                         : $"it is {r.State.ToString().ToLowerInvariant()} and may have written to its disks since this save";
-                    return HospesError.State($"cannot restore {r.Name} from {request.Path}: {why}; restoring would not match its disks");
+                    return HospesError.State($"cannot restore {r.Name} from {path}: {why}; restoring would not match its disks");
                 }
             }
             else
             {
-                Result<VmActor> defined = Define(spec);
+                Result<VmActor> defined = Define(new Provisioned(spec, [], []));
                 if (!defined.IsOk)
                 {
                     return defined.Error;
@@ -255,7 +206,7 @@ internal sealed partial class VmManager : IAsyncDisposable
             _namesGate.Release();
         }
 
-        Result<VmRecord> restored = await actor.RestoreAsync(request.Path, request.Paused).ConfigureAwait(false);
+        Result<VmRecord> restored = await actor.RunAsync(Commands.Restore(path, paused), ct).ConfigureAwait(false);
         if (!restored.IsOk)
         {
             if (definedHere)
@@ -266,24 +217,23 @@ internal sealed partial class VmManager : IAsyncDisposable
             return restored.Error;
         }
 
-        return VmInfoFactory.Create(actor, _ctx);
+        return actor;
     }
 
     /// <summary>Loads every VM from the state DB and reconciles it with what really runs.</summary>
     public async Task InitializeAsync(CancellationToken ct)
     {
-        foreach (VmRecord record in _ctx.Db.LoadVms())
+        foreach (VmRecord record in _db.LoadVms())
         {
-            var actor = new VmActor(_ctx, record);
-            _actors[record.Uuid] = actor;
+            _registry.Add(NewActor(record));
         }
 
-        await Task.WhenAll(_actors.Values.Select(a => a.ReconcileAsync())).WaitAsync(ct).ConfigureAwait(false);
+        await Task.WhenAll(_registry.Vms.Select(a => a.RunAsync(Commands.Reconcile(), ct))).WaitAsync(ct).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (VmActor actor in _actors.Values)
+        foreach (VmActor actor in _registry.Vms)
         {
             await actor.DisposeAsync().ConfigureAwait(false);
         }
@@ -291,48 +241,39 @@ internal sealed partial class VmManager : IAsyncDisposable
         _namesGate.Dispose();
     }
 
-    private static ConfigReadResult ReadConfig(ConfigRequest source, bool strict) =>
-        XenConfigReader.Read(
-            new XenConfigSource(source.Config, source.ConfigPath) { Overrides = source.Overrides },
-            new ConfigReadOptions { StrictHost = strict, Host = new HostFacts() });
+    private VmActor NewActor(VmRecord record) => new(record, _db, _layout, _qemu, new GuestEvents(_launcher, _log), _time, _log);
 
-    private HospesError? NameClash(VmSpec spec)
+    /// <summary><see cref="Define(Provisioned)"/>, undone by <paramref name="revert"/>.</summary>
+    private Result<VmActor> Define(Provisioned provisioned, Reverter revert)
     {
-        if (_actors.Values.FirstOrDefault(a => a.Record.Name == spec.Name) is { } clash)
+        Result<VmActor> defined = Define(provisioned);
+        if (defined.IsOk)
         {
-            return HospesError.Conflict($"a VM named '{spec.Name}' already exists ({clash.Record.State.ToString().ToLowerInvariant()}); choose another name, e.g. `hospes create FILE name={spec.Name}-2`");
+            VmActor actor = defined.Value;
+            revert.Add(() => RemoveAsync(actor));
         }
 
-        if (_actors.TryGetValue(spec.Uuid, out var sameUuid))
-        {
-            return HospesError.Conflict($"uuid {spec.Uuid} is already used by VM '{sameUuid.Record.Name}'; remove uuid= from the config or give another");
-        }
-
-        return null;
+        return defined;
     }
-
-    /// <summary>Adds a VM to the DB and the registry. Caller holds the names gate.</summary>
-    private Result<VmActor> Define(VmSpec spec) => Define(new Provisioned(spec, [], []));
 
     /// <summary>Adds a VM and its volume rows in one transaction. Caller holds the names gate.</summary>
     private Result<VmActor> Define(Provisioned p)
     {
-        if (NameClash(p.Spec) is { } clash)
+        if (Clash(p.Spec) is { } clash)
         {
             return clash;
         }
 
         // Every vif's network exists, its MAC is unique here and it has its address: all before the row lands.
-        Result<VmSpec> addressed = _ctx.Networks.Assign(p.Spec, [.. _actors.Values.Select(a => a.Record.Spec)]);
+        Result<VmSpec> addressed = _networks.Assign(p.Spec, [.. _registry.Vms.Select(a => a.Record.Spec)]);
         if (!addressed.IsOk)
         {
             return addressed.Error;
         }
 
         VmSpec spec = addressed.Value;
-
-        var record = new VmRecord { Spec = spec, CreatedAt = _ctx.Time.GetUtcNow() };
-        bool inserted = _ctx.Db.InTransaction(tx =>
+        var record = new VmRecord { Spec = spec, CreatedAt = _time.GetUtcNow() };
+        bool inserted = _db.InTransaction(tx =>
         {
             if (!tx.TryInsertVm(record))
             {
@@ -356,19 +297,19 @@ internal sealed partial class VmManager : IAsyncDisposable
             return HospesError.Conflict($"the state DB already holds a VM named '{spec.Name}' or uuid {spec.Uuid}");
         }
 
-        var actor = new VmActor(_ctx, record);
-        _actors[spec.Uuid] = actor;
+        VmActor actor = NewActor(record);
+        _registry.Add(actor);
         return actor;
     }
 
     /// <summary>Removes a VM, the disks it owns (rows and files) and its folder; detaches store disks it used.</summary>
     private async ValueTask RemoveAsync(VmActor actor)
     {
-        _actors.TryRemove(actor.Record.Uuid, out _);
+        _registry.Remove(actor.Record.Uuid);
         await actor.DisposeAsync().ConfigureAwait(false);
         Guid uuid = actor.Record.Uuid;
-        var volumes = _ctx.Db.LoadVolumes().Where(v => v.Vm == uuid).ToList();
-        _ctx.Db.InTransaction(tx =>
+        var volumes = _db.LoadVolumes().Where(v => v.Vm == uuid).ToList();
+        _db.InTransaction(tx =>
         {
             tx.DeleteVm(uuid);
             foreach (VolumeRecord v in volumes)
@@ -384,42 +325,15 @@ internal sealed partial class VmManager : IAsyncDisposable
             }
         });
         DeleteFolder(uuid);
-        await _ctx.Networks.ForgetVmAsync(actor.Record.Spec, CancellationToken.None).ConfigureAwait(false);
+        await _networks.ForgetVmAsync(actor.Record.Spec, CancellationToken.None).ConfigureAwait(false);
     }
 
     private void DeleteFolder(Guid uuid)
     {
-        string dir = _ctx.VmDir(uuid);
+        string dir = _layout.VmDir(uuid);
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);
         }
     }
-
-    /// <summary>A uuid and MACs for what the config left open; they stay for the VM's life.</summary>
-    private static VmSpec WithIdentity(VmSpec spec) => spec with
-    {
-        Uuid = spec.Uuid == Guid.Empty ? Guid.NewGuid() : spec.Uuid,
-        Vifs = [.. spec.Vifs.Select(v => v.Mac is null ? v with { Mac = RandomMac() } : v)],
-    };
-
-    /// <summary>52:54:00 is QEMU's locally administered prefix; the rest is random.</summary>
-    private static string RandomMac()
-    {
-        Span<byte> b = stackalloc byte[3];
-        RandomNumberGenerator.Fill(b);
-        return $"52:54:00:{b[0]:x2}:{b[1]:x2}:{b[2]:x2}";
-    }
-
-    private static Diagnostic ToDiagnostic(ConfigDiagnostic d) => new()
-    {
-        Severity = d.Severity == DiagnosticSeverity.Error ? "error" : "warning",
-        File = d.File,
-        Line = d.Line,
-        Column = d.Column,
-        Text = d.Text,
-        Message = d.Message,
-        HostDependent = d.HostDependent,
-        Rendered = d.ToString(),
-    };
 }

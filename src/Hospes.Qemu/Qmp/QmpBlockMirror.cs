@@ -70,6 +70,22 @@ public static class QmpBlockMirror
     public static Task BlockJobCancelAsync(this IQmp qmp, string jobId, bool force = false, CancellationToken ct = default) =>
         qmp.ExecuteAsync("block-job-cancel", new JsonObject { ["device"] = jobId, ["force"] = force }, ct: ct);
 
+    /// <summary>Virtual size of each named block node, by node name (query-named-block-nodes).</summary>
+    public static async Task<IReadOnlyDictionary<string, long>> QueryNodeSizesAsync(this IQmp qmp, CancellationToken ct = default)
+    {
+        JsonElement nodes = await qmp.ExecuteAsync("query-named-block-nodes", new JsonObject { ["flat"] = true }, ct: ct).ConfigureAwait(false);
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (JsonElement n in nodes.EnumerateArray())
+        {
+            if (n.TryGetProperty("node-name", out var name) && n.TryGetProperty("image", out var image) && image.TryGetProperty("virtual-size", out var size))
+            {
+                sizes[name.GetString() ?? ""] = size.GetInt64();
+            }
+        }
+
+        return sizes;
+    }
+
     public static Task BlockdevDelAsync(this IQmp qmp, string node, CancellationToken ct = default) =>
         qmp.ExecuteAsync("blockdev-del", new JsonObject { ["node-name"] = node }, ct: ct);
 }

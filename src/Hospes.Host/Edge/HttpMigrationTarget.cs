@@ -3,8 +3,9 @@ using System.Text.Json;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Json;
+using Hospes.Host.Migration;
 
-namespace Hospes.Host.Migration;
+namespace Hospes.Host.Edge;
 
 /// <summary>A destination hospesd reached over its peer API (`/v1/peer/migrations`), TLS with pinned certificates.</summary>
 internal sealed class HttpMigrationTarget(string name, string streamHost, HttpClient client) : IMigrationTarget

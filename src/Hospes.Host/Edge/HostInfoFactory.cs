@@ -2,9 +2,10 @@ using System.Reflection;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Machine;
 using Hospes.Qemu.Host;
 
-namespace Hospes.Host.Machine;
+namespace Hospes.Host.Edge;
 
 internal static class HostInfoFactory
 {

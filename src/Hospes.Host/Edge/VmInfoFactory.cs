@@ -1,14 +1,15 @@
 using Hospes.Contracts;
 using Hospes.Core.Vms;
 using Hospes.Host.State;
+using Hospes.Host.Vms;
 using Hospes.Qemu.Launch;
 
-namespace Hospes.Host.Vms;
+namespace Hospes.Host.Edge;
 
 /// <summary>A VM's record plus live figures from /proc, as the API shows it.</summary>
 internal static class VmInfoFactory
 {
-    public static VmInfo Create(VmActor actor, VmContext ctx)
+    public static VmInfo Create(VmActor actor)
     {
         VmRecord r = actor.Record;
         int? pid = actor.Pid;
@@ -31,7 +32,7 @@ internal static class VmInfoFactory
             CrashCount = r.CrashCount,
             LastError = r.LastError,
             SavePath = r.SavePath,
-            ConsoleLog = ctx.Paths(r.Uuid).ConsoleLog,
+            ConsoleLog = actor.ConsoleLogPath,
             Spec = r.Spec,
         };
     }

@@ -1,19 +1,54 @@
+using System.Collections.Concurrent;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
-using Hospes.Host.Machine;
-using Hospes.Host.Memory;
 using Hospes.Host.State;
+using Hospes.Host.Settings;
 using Hospes.Host.Storage;
 using Hospes.Host.Vms;
+using Hospes.Storage.QemuImg;
+using Microsoft.Extensions.Logging;
 using Hospes.Qemu.Host;
 using Hospes.Qemu.Qmp;
 
 namespace Hospes.Host.Migration;
 
-internal sealed partial class MigrationService
+/// <summary>
+/// Incoming migrations, the destination's side: checks an offer, defines the VM, makes its disks and an incoming
+/// QEMU, and watches it until the source finishes or the stream breaks (then nothing stays behind).
+/// </summary>
+internal sealed partial class IncomingMigrations : IAsyncDisposable
 {
+    private static readonly TimeSpan WatchEvery = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan SilentLimit = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan UnfinishedLimit = TimeSpan.FromSeconds(60);
+
+    private readonly VmManager _vms;
+    private readonly VmLayout _layout;
+    private readonly StoreLayout _store;
+    private readonly VmLauncher _launcher;
+    private readonly OfferChecks _checks;
+    private readonly QemuImg _img;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly ILogger _vmLog;
+    private readonly ConcurrentDictionary<string, IncomingMigration> _incoming = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+
+    public IncomingMigrations(VmManager vms, VmLayout layout, StoreLayout store, VmLauncher launcher, OfferChecks checks, QemuImg img, TimeProvider time, ILoggerFactory logs)
+    {
+        _vms = vms;
+        _layout = layout;
+        _store = store;
+        _launcher = launcher;
+        _checks = checks;
+        _img = img;
+        _time = time;
+        _log = logs.CreateLogger("Hospes.Migration");
+        _vmLog = logs.CreateLogger(VmLog.Category);
+    }
+
     /// <summary>
     /// The destination's half of the handshake: every check (answered even when one fails, so the user fixes all
     /// in one go), then, unless it is a dry run, the VM's row, its disks and an incoming QEMU listening on
@@ -23,16 +58,15 @@ internal sealed partial class MigrationService
     {
         VmSpec spec = offer.Spec;
         var mirrored = offer.MirroredDisks.ToDictionary(d => d.Vdev, StringComparer.Ordinal);
-        IReadOnlyList<MigrationCheck> checks = await CheckOfferAsync(offer, mirrored).ConfigureAwait(false);
+        IReadOnlyList<MigrationCheck> checks = await _checks.CheckAsync(offer, mirrored).ConfigureAwait(false);
         if (offer.DryRun || checks.Any(c => !c.Ok))
         {
             return new MigrationPrepared { Checks = checks };
         }
 
         string id = Guid.NewGuid().ToString("N")[..12];
-        var layout = new StoreLayout(_ctx.Options);
         await using var revert = new Reverter();
-        string vmDir = _ctx.VmDir(spec.Uuid);
+        string vmDir = _layout.VmDir(spec.Uuid);
         revert.Add(() =>
         {
             if (Directory.Exists(vmDir))
@@ -46,7 +80,7 @@ internal sealed partial class MigrationService
         {
             if (mirrored.TryGetValue(d.Vdev, out MigratedDisk? m))
             {
-                string path = layout.VmDiskPath(spec.Uuid, d.Vdev);
+                string path = _store.VmDiskPath(spec.Uuid, d.Vdev);
                 Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                 Result<bool> made = await _img.CreateAsync(path, "qcow2", m.VirtualSize, ct).ConfigureAwait(false);
                 if (!made.IsOk)
@@ -62,7 +96,7 @@ internal sealed partial class MigrationService
                     Format = "qcow2",
                     VirtualSize = m.VirtualSize,
                     Vm = spec.Uuid,
-                    CreatedAt = _ctx.Time.GetUtcNow(),
+                    CreatedAt = _time.GetUtcNow(),
                 });
                 disks.Add(d with { Target = path, Format = "qcow2" });
             }
@@ -86,17 +120,18 @@ internal sealed partial class MigrationService
         }
 
         VmActor actor = defined.Value;
-        revert.Add(() => actor.AbortIncomingAsync());
-        Result<MigrationPrepared> ready = await actor.PrepareIncomingAsync(offer.RamMib, listenHost, offer.Postcopy, [.. mirrored.Keys]).ConfigureAwait(false);
+        var qemu = new IncomingQemu(_launcher, _vmLog);
+        revert.Add(() => actor.RunAsync(qemu.Abort()));
+        Result<MigrationPrepared> ready = await actor.RunAsync(qemu.Prepare(offer.RamMib, listenHost, offer.Postcopy, [.. mirrored.Keys]), CancellationToken.None).ConfigureAwait(false);
         if (!ready.IsOk)
         {
             return ready.Error;
         }
 
         revert.Commit();
-        var incoming = new IncomingMigration(id, actor, fromPeer, _ctx.Time.GetUtcNow(), offer.Postcopy);
+        var incoming = new IncomingMigration(id, actor, qemu, fromPeer, _time.GetUtcNow(), offer.Postcopy);
         _incoming[id] = incoming;
-        LogIncoming(spec.Name, fromPeer, id, ready.Value.MigratePort);
+        LogIncoming(_log, spec.Name, fromPeer, id, ready.Value.MigratePort);
         _ = WatchAsync(incoming);
         return ready.Value with { Id = id, Checks = checks };
     }
@@ -109,13 +144,13 @@ internal sealed partial class MigrationService
             return HospesError.NotFound($"no incoming migration {id} here (it failed or was aborted; see hospesd's log)");
         }
 
-        DateTimeOffset received = _ctx.Time.GetUtcNow();
+        DateTimeOffset received = _time.GetUtcNow();
         if (!request.Probe && !m.TryBeginFinish())
         {
             return HospesError.State($"incoming migration {id} is being {(m.IsFinishing ? "finished" : "aborted")} already");
         }
 
-        Result<MigrationFinished> finished = await m.Actor.FinishIncomingAsync(request.Run, request.Postcopy, request.Probe).ConfigureAwait(false);
+        Result<MigrationFinished> finished = await m.Actor.RunAsync(m.Qemu.Finish(request.Run, request.Postcopy, request.Probe)).ConfigureAwait(false);
         if (finished.IsOk)
         {
             finished = finished.Value with { ReceivedAt = received };
@@ -133,7 +168,7 @@ internal sealed partial class MigrationService
         }
 
         _incoming.TryRemove(id, out _);
-        LogArrived(m.Actor.Record.Name, m.FromPeer);
+        LogArrived(_log, m.Actor.Record.Name, m.FromPeer);
         return finished;
     }
 
@@ -163,8 +198,8 @@ internal sealed partial class MigrationService
             return HospesError.NotFound($"no incoming migration {id} here");
         }
 
-        LogIncomingAborted(m.Actor.Record.Name, m.FromPeer, why);
-        await m.Actor.AbortIncomingAsync().ConfigureAwait(false);
+        LogIncomingAborted(_log, m.Actor.Record.Name, m.FromPeer, why);
+        await m.Actor.RunAsync(m.Qemu.Abort()).ConfigureAwait(false);
         await _vms.ForgetAsync(m.Actor, CancellationToken.None).ConfigureAwait(false);
         return true;
     }
@@ -180,14 +215,14 @@ internal sealed partial class MigrationService
         {
             while (_incoming.ContainsKey(m.Id))
             {
-                await Task.Delay(WatchEvery, _ctx.Time, _stopping.Token).ConfigureAwait(false);
+                await Task.Delay(WatchEvery, _time, _stopping.Token).ConfigureAwait(false);
                 if (!_incoming.ContainsKey(m.Id))
                 {
                     return;
                 }
 
-                MigrationStatus? s = await m.Actor.IncomingStatusAsync().ConfigureAwait(false);
-                DateTimeOffset now = _ctx.Time.GetUtcNow();
+                MigrationStatus? s = await IncomingQemu.StatusAsync(m.Actor).ConfigureAwait(false);
+                DateTimeOffset now = _time.GetUtcNow();
                 string? why = s switch
                 {
                     null => "its QEMU is gone",
@@ -208,69 +243,14 @@ internal sealed partial class MigrationService
         }
     }
 
-    private async Task<IReadOnlyList<MigrationCheck>> CheckOfferAsync(MigrationOffer offer, IReadOnlyDictionary<string, MigratedDisk> mirrored)
+    public async ValueTask DisposeAsync()
     {
-        VmSpec spec = offer.Spec;
-        var checks = new List<MigrationCheck>();
-        checks.Add(_vms.Clash(spec) is { } clash ? new("name", false, clash.Message) : new("name", true, $"no VM named {spec.Name} or with its uuid here"));
-
-        Result<QemuBinary> qemu = await _ctx.Runtime.QemuAsync().ConfigureAwait(false);
-        if (!qemu.IsOk)
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (IncomingMigration m in _incoming.Values)
         {
-            checks.Add(new("qemu", false, qemu.Error.Message));
-        }
-        else
-        {
-            Version mine = qemu.Value.Version;
-            bool same = Version.TryParse(offer.QemuVersion, out Version? theirs) && theirs.Major == mine.Major && theirs.Minor == mine.Minor;
-            checks.Add(same
-                ? new("qemu", true, $"QEMU {mine} here, {offer.QemuVersion} there")
-                : new("qemu", false, $"the source runs QEMU {offer.QemuVersion}, this host {mine}: their machine types differ; install the same QEMU version on both hosts"));
+            await AbortAsync(m.Id, "hospesd is stopping").ConfigureAwait(false);
         }
 
-        Result<Accelerator> accel = await _ctx.Runtime.ResolveAsync(spec.Accel).ConfigureAwait(false);
-        string accelHere = accel.IsOk ? accel.Value.ToString().ToLowerInvariant() : "none";
-        checks.Add(accelHere == offer.Accel
-            ? new("cpu", true, accelHere == "kvm" && offer.CpuModel != HostMachine.CpuModel()
-                ? $"kvm on both, but CPU {HostMachine.CpuModel()} here and {offer.CpuModel} there"
-                : $"{accelHere} on both{(accelHere == "kvm" ? $", CPU {HostMachine.CpuModel()}" : " (QEMU's max CPU model)")}")
-            : new("cpu", false, $"the guest runs under {offer.Accel} there and would run under {accelHere} here{(accel.IsOk ? "" : $" ({accel.Error.Message})")}; a guest cannot change accelerator while it runs"));
-        if (accelHere == "kvm" && offer.Accel == "kvm" && offer.CpuModel != HostMachine.CpuModel())
-        {
-            checks[^1] = new("cpu", false, $"kvm runs the guest with the host's CPU (-cpu host): {offer.CpuModel} there, {HostMachine.CpuModel()} here; migrate between hosts with the same CPU");
-        }
-
-        // Boot files (image:NAME is this host's image of that name) and shared disks: they must be here already.
-        VmSpec needed = spec with { Disks = [.. spec.Disks.Where(d => !mirrored.ContainsKey(d.Vdev) && !offer.InlineDisks.ContainsKey(d.Vdev))] };
-        Result<ResolvedVm> resolved = SpecResolver.Resolve(needed, _ctx.Images);
-        checks.Add(resolved.IsOk
-            ? new("storage", true, needed.Disks.Count == 0 ? "no shared disks to find" : $"{string.Join(", ", needed.Disks.Select(d => d.Vdev))} found at the same paths")
-            : new("storage", false, resolved.Error.Message));
-        if (mirrored.Count > 0)
-        {
-            long need = mirrored.Values.Sum(d => d.VirtualSize);
-            long free = new DriveInfo(_ctx.Options.StateDir).AvailableFreeSpace;
-            checks.Add(need <= free
-                ? new("disk space", true, $"{need >> 20} MiB of disks to copy, {free >> 20} MiB free in {_ctx.Options.StateDir}")
-                : new("disk space", false, $"{need >> 20} MiB of disks to copy but only {free >> 20} MiB free in {_ctx.Options.StateDir}; free space or use shared storage"));
-        }
-
-        var record = new VmRecord { Spec = spec, CreatedAt = _ctx.Time.GetUtcNow() };
-        Result<MemoryReservation> admitted = _ctx.Memory.Admit(record, offer.RamMib);
-        if (admitted.IsOk)
-        {
-            admitted.Value.Dispose();
-            checks.Add(new("memory", true, $"{offer.RamMib} MiB admitted"));
-        }
-        else
-        {
-            checks.Add(new("memory", false, admitted.Error.Message));
-        }
-
-        Result<VmSpec> addressed = spec.Vifs.Count == 0 ? spec : _ctx.Networks.Assign(spec, [.. _vms.All.Select(a => a.Record.Spec)]);
-        checks.Add(addressed.IsOk
-            ? new("network", true, spec.Vifs.Count == 0 ? "no vifs" : string.Join(", ", spec.Vifs.Select(v => $"{v.Mac} {v.Ip ?? ""} on {v.Source ?? v.Bridge ?? "default"}".Replace("  ", " ", StringComparison.Ordinal))))
-            : new("network", false, addressed.Error.Message));
-        return checks;
+        _stopping.Dispose();
     }
 }

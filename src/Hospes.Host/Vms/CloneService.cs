@@ -6,11 +6,12 @@ using Hospes.Core.Vms;
 using Hospes.Host.Console;
 using Hospes.Host.Machine;
 using Hospes.Host.State;
-using Hospes.Host.Vms;
+using Hospes.Host.Storage;
 
-namespace Hospes.Host.Storage;
+namespace Hospes.Host.Vms;
 
-internal sealed partial class StoreService
+/// <summary>`hospes clone`: many VMs from a template, made in parallel and (with --start) booted as host memory allows.</summary>
+internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands commands)
 {
     public const int MaxCloneCount = 1000;
 
@@ -23,7 +24,7 @@ internal sealed partial class StoreService
     /// <summary>Checks a clone request before anything is made: the template exists and the names are usable.</summary>
     public Result<IReadOnlyList<string>> PlanClones(string template, CloneRequest request)
     {
-        Result<TemplateRecord> t = _store.FindTemplate(template);
+        Result<TemplateRecord> t = store.FindTemplate(template);
         if (!t.IsOk)
         {
             return t.Error;
@@ -56,7 +57,7 @@ internal sealed partial class StoreService
     /// </summary>
     public async Task<CloneEvent> CloneAsync(string template, CloneRequest request, IReadOnlyList<string> names, Func<CloneEvent, Task> emit, CancellationToken ct)
     {
-        TemplateRecord t = _store.FindTemplate(template).Value;
+        TemplateRecord t = store.FindTemplate(template).Value;
         var clock = Stopwatch.StartNew();
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
         var made = new System.Collections.Concurrent.ConcurrentBag<VmActor>();
@@ -150,9 +151,9 @@ internal sealed partial class StoreService
 
     private async Task<Result<VmActor>> CloneOneAsync(TemplateRecord t, string name, bool full, CancellationToken ct)
     {
-        VmSpec spec = VmManager.WithNewIdentity(t.Spec, name);
+        VmSpec spec = VmIdentity.Fresh(t.Spec, name);
         await using var revert = new Reverter();
-        Result<VmActor> defined = await _vms.DefineAsync(spec, full, revert, ct).ConfigureAwait(false);
+        Result<VmActor> defined = await vms.DefineAsync(spec, full, revert, ct).ConfigureAwait(false);
         if (defined.IsOk)
         {
             revert.Commit();
@@ -164,7 +165,7 @@ internal sealed partial class StoreService
     private async Task<Result<bool>> StartAndWaitAsync(VmActor vm, string? marker, TimeSpan limit, CancellationToken ct)
     {
         long from = ConsoleMarker.LengthOf(vm.ConsoleLogPath);
-        Result<VmRecord> started = await vm.StartAsync().ConfigureAwait(false);
+        Result<VmRecord> started = await vm.RunAsync(commands.Start(), CancellationToken.None).ConfigureAwait(false);
         if (!started.IsOk)
         {
             return started.Error;
@@ -175,7 +176,7 @@ internal sealed partial class StoreService
             return true;
         }
 
-        bool seen = await ConsoleMarker.WaitAsync(vm.ConsoleLogPath, marker, from, () => vm.Pid is not null, limit, _store.Time, ct).ConfigureAwait(false);
+        bool seen = await ConsoleMarker.WaitAsync(vm.ConsoleLogPath, marker, from, () => vm.Pid is not null, limit, store.Time, ct).ConfigureAwait(false);
         if (seen)
         {
             return true;

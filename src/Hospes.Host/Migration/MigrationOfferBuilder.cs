@@ -1,0 +1,62 @@
+using Hospes.Contracts;
+using Hospes.Core.Errors;
+using Hospes.Core.Vms;
+using Hospes.Host.Machine;
+using Hospes.Host.Memory;
+using Hospes.Host.State;
+using Hospes.Qemu.CommandLine;
+using Hospes.Qemu.Qmp;
+
+namespace Hospes.Host.Migration;
+
+/// <summary>What the destination needs to know of an outgoing VM: the spec, RAM, QEMU, and which disks it must make.</summary>
+internal sealed class MigrationOfferBuilder(string stateDir, Balloons balloons)
+{
+    public async Task<Result<MigrationOffer>> BuildAsync(VmRecord r, MigrationPlan plan, IQmp qmp, bool running)
+    {
+        string state = Path.GetFullPath(stateDir) + "/";
+        var local = r.Spec.Disks.Where(d => d.Target.Length > 0 && Path.GetFullPath(d.Target).StartsWith(state, StringComparison.Ordinal)).ToList();
+        if (local.Count > 0 && !plan.CopyStorage)
+        {
+            return HospesError.State($"cannot migrate {r.Name} without --copy-storage: {string.Join(", ", local.Select(d => $"{d.Vdev} ({d.Target})"))} {(local.Count == 1 ? "is" : "are")} on this host's own storage; add --copy-storage to copy {(local.Count == 1 ? "it" : "them")}, or put the disks on storage both hosts see");
+        }
+
+        IReadOnlyDictionary<string, long> sizes = await qmp.QueryNodeSizesAsync().ConfigureAwait(false);
+        var mirrored = new List<MigratedDisk>();
+        var inline = new Dictionary<string, string>();
+        foreach (DiskSpec d in local)
+        {
+            if (!d.ReadOnly)
+            {
+                mirrored.Add(new MigratedDisk(d.Vdev, sizes.GetValueOrDefault(DiskNode(r.Spec, d.Vdev))));
+                continue;
+            }
+
+            long length = new FileInfo(d.Target).Length;
+            if (length > MigrationDefaults.InlineDiskLimitBytes)
+            {
+                return HospesError.State($"cannot migrate {r.Name}: read-only disk {d.Vdev} ({d.Target}, {length >> 20} MiB) is on this host's storage and too large to send with the VM; put it where both hosts see it");
+            }
+
+            inline[d.Vdev] = Convert.ToBase64String(await File.ReadAllBytesAsync(d.Target).ConfigureAwait(false));
+        }
+
+        return new MigrationOffer
+        {
+            Spec = r.Spec,
+            RamMib = balloons.Of(qmp).BootedMib ?? Math.Max(r.Spec.MemoryMib, r.Spec.MaxMemoryMib),
+            Running = running,
+            SourceHost = plan.SourceHost,
+            QemuVersion = qmp.QemuVersion.ToString(),
+            Accel = r.Accel ?? "tcg",
+            CpuModel = HostMachine.CpuModel(),
+            MirroredDisks = mirrored,
+            InlineDisks = inline,
+            Postcopy = plan.Postcopy,
+            DryRun = plan.DryRun,
+        };
+    }
+
+    /// <summary>The QEMU block node of the disk with <paramref name="vdev"/>.</summary>
+    public static string DiskNode(VmSpec spec, string vdev) => QemuNames.DiskNode(spec.Disks.ToList().FindIndex(d => d.Vdev == vdev));
+}

@@ -1,0 +1,75 @@
+using Hospes.Core.Errors;
+using Hospes.Core.Vms;
+using Hospes.Host.Memory;
+using Hospes.Host.Network;
+using Hospes.Host.State;
+using Hospes.Qemu.Launch;
+using Hospes.Qemu.Qmp;
+using Microsoft.Extensions.Logging;
+
+namespace Hospes.Host.Vms.Commands;
+
+/// <summary>
+/// After hospesd (re)starts: a VM whose QEMU still runs is re-attached without the guest noticing; what happened
+/// while hospesd was away (power-off, panic, QEMU death) is applied now.
+/// </summary>
+internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons, NetworkService networks, ILogger log) : VmCommand<VmRecord>
+{
+    public override VmAction Action => VmAction.Any;
+
+    protected override async Task<Result<VmRecord>> RunAsync(VmSession vm, CancellationToken ct)
+    {
+        VmRecord r = vm.Record;
+        IQemuProcess? q = r.Pid is { } pid
+            ? await launcher.AttachAsync(pid, vm.Paths, CancellationToken.None).ConfigureAwait(false)
+            : null;
+        if (q is null)
+        {
+            if (r.State is VmState.Running or VmState.Paused or VmState.Preserved)
+            {
+                string why = $"QEMU (pid {r.Pid}) was gone when hospesd started{vm.QemuLogTail()}";
+                vm.Commit(GuestEvents.Stopped(r, VmState.Crashed, why));
+                await vm.Guest.ApplyAsync(vm, GuestEvents.Kind.Crash, why).ConfigureAwait(false);
+            }
+            else if (r.Pid is not null)
+            {
+                vm.Commit(GuestEvents.Stopped(r, r.State));
+            }
+
+            return vm.Record;
+        }
+
+        IReadOnlyList<int> threads = await q.Qmp.QueryVcpuThreadsAsync(ct).ConfigureAwait(false);
+        vm.Attach(q, threads);
+
+        await balloons.ReattachAsync(q.Qmp, r).ConfigureAwait(false);
+
+        // A network brought down and up again while hospesd was away has lost its ports; put the taps back.
+        _ = await networks.AttachAsync(r.Spec, CancellationToken.None).ConfigureAwait(false);
+        QemuRunState status = await q.Qmp.QueryStatusAsync(ct).ConfigureAwait(false);
+        VmLog.Reattached(log, r.Name, q.Pid, status);
+        switch (status)
+        {
+            case QemuRunState.Running:
+                vm.Commit(r with { State = VmState.Running });
+                break;
+            case QemuRunState.Paused when r.State != VmState.Crashed:
+                vm.Commit(r with { State = r.State == VmState.Preserved ? VmState.Preserved : VmState.Paused });
+                break;
+            case QemuRunState.Shutdown when r.State != VmState.Preserved:
+                // The guest powered off while hospesd was away; QEMU waited for us.
+                await vm.Guest.ApplyAsync(vm, GuestEvents.Kind.Poweroff).ConfigureAwait(false);
+                break;
+            case QemuRunState.GuestPanicked when r.State != VmState.Crashed:
+                await vm.Guest.ApplyAsync(vm, GuestEvents.Kind.Crash, "the guest kernel panicked while hospesd was not running").ConfigureAwait(false);
+                break;
+            case QemuRunState.PostMigrate or QemuRunState.InMigrate:
+                // A save or restore was cut off by hospesd's death: the save file (if recorded) holds the guest.
+                await vm.StopQemuAsync().ConfigureAwait(false);
+                vm.Commit(GuestEvents.Stopped(r, r.SavePath is null ? VmState.Crashed : VmState.Saved, r.SavePath is null ? "hospesd died during save or restore" : r.LastError));
+                break;
+        }
+
+        return vm.Record;
+    }
+}

@@ -1,0 +1,83 @@
+using Hospes.Core.Errors;
+using Hospes.Core.Vms;
+using Hospes.Host.Memory;
+using Hospes.Host.State;
+using Hospes.Qemu.Qmp;
+using Microsoft.Extensions.Logging;
+
+namespace Hospes.Host.Vms.Commands;
+
+/// <summary>
+/// `hospes save`: stops the guest, streams its state into one file and ends its QEMU (as `xl save`).
+/// On any failure the file is removed and the guest continues as it was.
+/// </summary>
+internal sealed class SaveCommand(string path, Balloons balloons, FileStreams streams, ILogger log) : VmCommand<VmRecord>
+{
+    public override VmAction Action => VmAction.Save;
+
+    protected override async Task<Result<VmRecord>> RunAsync(VmSession vm, CancellationToken ct)
+    {
+        VmRecord r = vm.Record;
+        if (!Path.IsPathRooted(path))
+        {
+            return HospesError.Invalid($"save path '{path}' is not absolute");
+        }
+
+        if (File.Exists(path))
+        {
+            return HospesError.Conflict($"{path} already exists; remove it or choose another file");
+        }
+
+        if (Path.GetDirectoryName(path) is { } dir && !Directory.Exists(dir))
+        {
+            return HospesError.NotFound($"folder {dir} does not exist; create it or choose another path for the save file");
+        }
+
+        bool wasRunning = r.State == VmState.Running;
+        IQmp qmp = vm.Qmp!;
+        SaveFile.WriteHeader(path, new SaveHeader
+        {
+            Spec = r.Spec,
+            WasRunning = wasRunning,
+            SavedAt = vm.Time.GetUtcNow(),
+            QemuVersion = qmp.QemuVersion.ToString(),
+            Machine = r.Machine,
+            Accel = r.Accel,
+            RamMib = balloons.Of(qmp).BootedMib,
+        });
+        MigrationStatus status;
+        try
+        {
+            if (wasRunning)
+            {
+                await qmp.StopAsync(ct).ConfigureAwait(false);
+            }
+
+            await qmp.MigrateAsync($"file:{path},offset={SaveFile.StreamOffset}", ct).ConfigureAwait(false);
+            status = await streams.WaitAsync(qmp).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is QmpException or TimeoutException)
+        {
+            status = new MigrationStatus("failed", e.Message, 0);
+        }
+
+        if (!status.IsCompleted)
+        {
+            File.Delete(path);
+            if (wasRunning)
+            {
+                await qmp.ContAsync(ct).ConfigureAwait(false);
+            }
+
+            return new HospesError(ErrorCode.Internal, $"saving {r.Name} to {path} failed: {status.Error ?? status.Status}; the guest continues");
+        }
+
+        // Recorded before QEMU goes: a hospesd killed now finds the VM saved (and its finished QEMU to end).
+        vm.Commit(r with { State = VmState.Saved, SavePath = path });
+        await vm.StopQemuAsync().ConfigureAwait(false);
+        vm.Commit(GuestEvents.Stopped(vm.Record, VmState.Saved));
+        long size = new FileInfo(path).Length;
+        VmLog.Saved(log, r.Name, path, size);
+        return vm.Record;
+    }
+}

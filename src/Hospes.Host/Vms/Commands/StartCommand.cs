@@ -1,0 +1,26 @@
+using Hospes.Core.Errors;
+using Hospes.Core.Vms;
+using Hospes.Host.State;
+using Microsoft.Extensions.Logging;
+
+namespace Hospes.Host.Vms.Commands;
+
+/// <summary>`hospes start`: boots a defined VM, or continues a saved one from its save file.</summary>
+internal sealed class StartCommand(VmLauncher launcher, FileStreams streams, ILogger log) : VmCommand<VmRecord>
+{
+    public override VmAction Action => VmAction.Start;
+
+    protected override async Task<Result<VmRecord>> RunAsync(VmSession vm, CancellationToken ct)
+    {
+        VmRecord r = vm.Record;
+        if (r.State == VmState.Saved)
+        {
+            return r.SavePath is { } savePath
+                ? await RestoreCommand.RestoreAsync(vm, launcher, streams, savePath, paused: false, log).ConfigureAwait(false)
+                : VmTransitions.Refuse(Action, new VmSubject(r.Name, r.State, HasQemu: false));
+        }
+
+        vm.Commit(r with { LastError = null });
+        return await launcher.LaunchAsync(vm, incoming: false).ConfigureAwait(false);
+    }
+}

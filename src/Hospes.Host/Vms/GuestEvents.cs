@@ -1,0 +1,152 @@
+using Hospes.Core.Errors;
+using Hospes.Core.Vms;
+using Hospes.Host.State;
+using Hospes.Qemu.Launch;
+using Hospes.Qemu.Qmp;
+using Microsoft.Extensions.Logging;
+
+namespace Hospes.Host.Vms;
+
+/// <summary>
+/// One VM's guest, as its QEMU reports it: power-off, reboot, panic, or QEMU's own death, and what on_poweroff,
+/// on_reboot and on_crash make of them. Runs in the VM's queue.
+/// </summary>
+internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
+{
+    private const int CrashRestartLimit = 5;
+    private static readonly TimeSpan CrashWindow = TimeSpan.FromMinutes(5);
+
+    private readonly Queue<DateTimeOffset> _recentCrashes = new();
+
+    public enum Kind
+    {
+        Poweroff,
+        Reboot,
+        Crash,
+    }
+
+    /// <summary>When the guest last powered off or rebooted (through any path); shutdown and reboot wait on it.</summary>
+    public DateTimeOffset LastShutdown { get; private set; } = DateTimeOffset.MinValue;
+
+    public DateTimeOffset LastReboot { get; private set; } = DateTimeOffset.MinValue;
+
+    /// <summary>`hospes reboot` pressed the power button: the power-off that follows is that reboot.</summary>
+    public bool RebootRequested { get; set; }
+
+    public async Task OnEventAsync(VmSession vm, QmpEvent e)
+    {
+        switch (e.Name)
+        {
+            case "SHUTDOWN" when e.GetBool("guest"):
+                // With -action shutdown=pause QEMU now waits for us. A power-off after `hospes reboot`
+                // is that reboot; "guest-reset" arrives only when on_reboot is not restart.
+                bool reboot = RebootRequested || e.GetString("reason") == "guest-reset";
+                RebootRequested = false;
+                await ApplyAsync(vm, reboot ? Kind.Reboot : Kind.Poweroff).ConfigureAwait(false);
+                break;
+            case "GUEST_PANICKED":
+                await ApplyAsync(vm, Kind.Crash, "the guest kernel panicked").ConfigureAwait(false);
+                break;
+            case "RESET" when e.GetBool("guest"):
+                LastReboot = vm.Time.GetUtcNow();
+                VmLog.GuestReset(log, vm.Name);
+                vm.Notify();
+                break;
+        }
+    }
+
+    /// <summary>QMP closed. If nobody asked QEMU to go, it crashed or was killed: on_crash applies.</summary>
+    public async Task OnQemuExitedAsync(VmSession vm, IQemuProcess q)
+    {
+        await vm.ReleaseQemuAsync(q).ConfigureAwait(false);
+        string why = $"QEMU (pid {q.Pid}) exited unexpectedly{vm.QemuLogTail()}";
+        vm.Commit(Stopped(vm.Record, VmState.Crashed, why));
+        await ApplyAsync(vm, Kind.Crash, why).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies on_poweroff, on_reboot or on_crash.</summary>
+    public async Task ApplyAsync(VmSession vm, Kind what, string? why = null)
+    {
+        VmSpec spec = vm.Record.Spec;
+        LifecycleAction action = what switch
+        {
+            Kind.Poweroff => spec.OnPoweroff,
+            Kind.Reboot => spec.OnReboot,
+            _ => spec.OnCrash,
+        };
+        VmLog.Lifecycle(log, vm.Name, what, action);
+        DateTimeOffset now = vm.Time.GetUtcNow();
+        if (what == Kind.Crash)
+        {
+            VmLog.Crashed(log, vm.Name, why ?? "");
+            vm.Commit(vm.Record with { CrashCount = vm.Record.CrashCount + 1, LastError = why });
+        }
+        else
+        {
+            LastShutdown = now;
+        }
+
+        switch (action)
+        {
+            case LifecycleAction.Restart or LifecycleAction.RenameRestart when what != Kind.Crash || MayRestartAfterCrash(vm, now):
+                // Hospes keeps one QEMU per VM, so rename-restart restarts in place; the earlier run's output stays in console.log.
+                await RestartAsync(vm, what).ConfigureAwait(false);
+                break;
+            case LifecycleAction.Preserve:
+                // Keep QEMU (paused, with the guest's memory) for inspection until `hospes destroy`.
+                vm.Commit(vm.Record with { State = what == Kind.Crash ? VmState.Crashed : VmState.Preserved });
+                break;
+            default:
+                await vm.StopQemuAsync().ConfigureAwait(false);
+                VmState state = what == Kind.Crash ? VmState.Crashed : VmState.Shutoff;
+                VmLog.Stopped(log, vm.Name, what == Kind.Crash ? "crashed" : "guest powered off");
+                vm.Commit(Stopped(vm.Record, state));
+                break;
+        }
+    }
+
+    /// <summary>The record of a VM whose QEMU is gone.</summary>
+    public static VmRecord Stopped(VmRecord r, VmState state, string? error = null) =>
+        r with { State = state, DomId = null, Pid = null, LastError = error ?? r.LastError };
+
+    private async Task RestartAsync(VmSession vm, Kind what)
+    {
+        if (vm.Qmp is { } qmp)
+        {
+            // The same QEMU, reset: a fresh boot without a new process.
+            await qmp.SystemResetAsync().ConfigureAwait(false);
+            await qmp.ContAsync().ConfigureAwait(false);
+            if (what != Kind.Poweroff)
+            {
+                LastReboot = vm.Time.GetUtcNow();
+            }
+
+            vm.Commit(vm.Record with { State = VmState.Running });
+            return;
+        }
+
+        Result<VmRecord> started = await launcher.LaunchAsync(vm, incoming: false).ConfigureAwait(false);
+        if (!started.IsOk)
+        {
+            vm.Commit(vm.Record with { State = VmState.Crashed, LastError = $"restart after crash failed: {started.Error.Message}" });
+        }
+    }
+
+    /// <summary>A guest that keeps crashing is left crashed instead of restarted forever.</summary>
+    private bool MayRestartAfterCrash(VmSession vm, DateTimeOffset now)
+    {
+        _recentCrashes.Enqueue(now);
+        while (_recentCrashes.Count > 0 && now - _recentCrashes.Peek() > CrashWindow)
+        {
+            _recentCrashes.Dequeue();
+        }
+
+        if (_recentCrashes.Count <= CrashRestartLimit)
+        {
+            return true;
+        }
+
+        vm.Commit(vm.Record with { LastError = $"crashed {_recentCrashes.Count} times within {CrashWindow.TotalMinutes:0} minutes; not restarting it again. Last: {vm.Record.LastError}" });
+        return false;
+    }
+}

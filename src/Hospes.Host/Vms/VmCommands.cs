@@ -1,0 +1,33 @@
+using Hospes.Host.Memory;
+using Hospes.Host.Network;
+using Hospes.Host.Vms.Commands;
+using Hospes.Qemu.Launch;
+using Microsoft.Extensions.Logging;
+
+namespace Hospes.Host.Vms;
+
+/// <summary>Makes the VM floor's commands with what they need; callers only say what they want done.</summary>
+internal sealed class VmCommands(VmLauncher launcher, FileStreams streams, Balloons balloons, IQemuLauncher qemu, NetworkService networks, ILogger log)
+{
+    public StartCommand Start() => new(launcher, streams, log);
+
+    public static PauseCommand Pause() => new(pause: true);
+
+    public static PauseCommand Unpause() => new(pause: false);
+
+    public static PowerButtonCommand PressPowerButton(bool reboot) => new(reboot);
+
+    public DestroyCommand Destroy() => new(log);
+
+    public SaveCommand Save(string path) => new(path, balloons, streams, log);
+
+    public RestoreCommand Restore(string path, bool paused) => new(launcher, streams, path, paused, log);
+
+    public ReconcileCommand Reconcile() => new(qemu, balloons, networks, log);
+
+    public static AttachConsoleCommand AttachConsole() => new();
+
+    public MemSetCommand MemSet(int mib) => new(balloons, mib);
+
+    public MemMaxCommand MemMax(int mib) => new(balloons, mib);
+}

@@ -1,0 +1,57 @@
+using Hospes.Config;
+using Hospes.Core.Errors;
+using Hospes.Core.Operations;
+using Hospes.Host.State;
+
+namespace Hospes.Host.Vms;
+
+/// <summary>`hospes create` and `hospes define`: a config file read strictly, the VM defined, and started when asked.</summary>
+internal sealed class VmCreator(VmManager vms)
+{
+    /// <summary>Defines (and starts) the VM of a config; nothing is left of it when any step fails.</summary>
+    public async Task<Result<CreatedVm>> CreateAsync(XenConfigSource source, bool start, CancellationToken ct)
+    {
+        ConfigReadResult read = Read(source, strict: true);
+        if (read.Spec is null)
+        {
+            var errors = read.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+            return new HospesError(ErrorCode.InvalidArgument, $"{source.FilePath}: {errors.Count} problem(s); nothing was created: {errors[0]}")
+            {
+                Details = [.. read.Diagnostics.Select(d => d.ToString())],
+            };
+        }
+
+        VmActor actor;
+        await using (var revert = new Reverter())
+        {
+            Result<VmActor> defined = await vms.DefineAsync(VmIdentity.Complete(read.Spec), fullCopies: false, revert, ct).ConfigureAwait(false);
+            if (!defined.IsOk)
+            {
+                return defined.Error;
+            }
+
+            actor = defined.Value;
+            if (start)
+            {
+                Result<VmRecord> started = await actor.RunAsync(vms.Commands.Start(), ct).ConfigureAwait(false);
+                if (!started.IsOk)
+                {
+                    return started.Error with { Message = $"{started.Error.Message}; nothing was created" };
+                }
+            }
+
+            revert.Commit();
+        }
+
+        return new CreatedVm(actor, [.. read.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning)]);
+    }
+
+    /// <summary>Parses and validates without defining anything (`hospes config check`): the host's files need not exist.</summary>
+    public static ConfigReadResult Check(XenConfigSource source) => Read(source, strict: false);
+
+    private static ConfigReadResult Read(XenConfigSource source, bool strict) =>
+        XenConfigReader.Read(source, new ConfigReadOptions { StrictHost = strict, Host = new HostFacts() });
+}
+
+/// <summary>A VM made from a config, and what the config check warned about.</summary>
+internal sealed record CreatedVm(VmActor Vm, IReadOnlyList<ConfigDiagnostic> Warnings);

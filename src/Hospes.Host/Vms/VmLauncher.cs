@@ -1,0 +1,179 @@
+using Hospes.Core.Errors;
+using Hospes.Core.Operations;
+using Hospes.Core.Vms;
+using Hospes.Host.Machine;
+using Hospes.Host.Memory;
+using Hospes.Host.Network;
+using Hospes.Host.Settings;
+using Hospes.Host.State;
+using Hospes.Qemu.CommandLine;
+using Hospes.Qemu.Host;
+using Hospes.Qemu.Launch;
+using Hospes.Qemu.Qmp;
+using Hospes.Storage.Images;
+using Microsoft.Extensions.Logging;
+
+namespace Hospes.Host.Vms;
+
+/// <summary>
+/// Launches QEMU for a VM's current spec, in the VM's queue: bootloader, files, accelerator, admission, networks, the
+/// command line, the process, taps on their bridges, vCPU pinning and the balloon, all before the guest's first
+/// instruction (-S). Used by start, restore, restarts after a crash and incoming migrations.
+/// </summary>
+internal sealed class VmLauncher(
+    HostOptions options,
+    HostRuntime runtime,
+    ImageStore images,
+    SshKey ssh,
+    MemoryService memory,
+    Balloons balloons,
+    NetworkService networks,
+    IQemuLauncher qemuLauncher,
+    StateDb db,
+    ILogger log)
+{
+    /// <summary>
+    /// Keeps LastError (why it crashed, before an automatic restart). <paramref name="ramMib"/>: the RAM an incoming
+    /// stream was saved with (else the spec's maxmem). An incoming QEMU stays paused, waiting for its stream.
+    /// </summary>
+    public async Task<Result<VmRecord>> LaunchAsync(VmSession vm, bool incoming, int? ramMib = null)
+    {
+        VmRecord r = vm.Record;
+        VmSpec spec = r.Spec;
+        if (BootloaderStep.Applies(spec))
+        {
+            Result<VmSpec> booted = await BootloaderStep.ApplyAsync(spec, vm.VmDir, CancellationToken.None).ConfigureAwait(false);
+            if (!booted.IsOk)
+            {
+                return booted.Error;
+            }
+
+            spec = booted.Value;
+        }
+
+        Result<ResolvedVm> resolved = SpecResolver.Resolve(spec, images, ssh.PublicLine);
+        if (!resolved.IsOk)
+        {
+            return resolved.Error;
+        }
+
+        Result<QemuBinary> qemu = await runtime.QemuAsync().ConfigureAwait(false);
+        if (!qemu.IsOk)
+        {
+            return qemu.Error;
+        }
+
+        Result<Accelerator> accel = await runtime.ResolveAsync(r.Spec.Accel).ConfigureAwait(false);
+        if (!accel.IsOk)
+        {
+            return accel.Error;
+        }
+
+        Result<IReadOnlyList<int>> cpus = r.Spec.CpuAffinity is { } list ? CpuAffinity.Parse(list) : Result.Ok<IReadOnlyList<int>>([]);
+        if (!cpus.IsOk)
+        {
+            return cpus.Error;
+        }
+
+        int ram = ramMib ?? Math.Max(spec.MemoryMib, spec.MaxMemoryMib);
+        Result<MemoryReservation> admitted = memory.Admit(r, ram);
+        if (!admitted.IsOk)
+        {
+            return admitted.Error;
+        }
+
+        using MemoryReservation reservation = admitted.Value;
+        Result<IReadOnlyList<string>> netdevs = await networks.PrepareAsync(spec, CancellationToken.None).ConfigureAwait(false);
+        if (!netdevs.IsOk)
+        {
+            return netdevs.Error;
+        }
+
+        VmRuntimePaths paths = vm.Paths;
+        var launch = new QemuLaunchSpec
+        {
+            Spec = resolved.Value.Spec with { MaxMemoryMib = ram, MemoryMib = Math.Min(spec.MemoryMib, ram) },
+            Paths = paths,
+            Accel = accel.Value,
+            HostCmdline = resolved.Value.HostCmdline,
+            HostTscKhz = HostTsc.Khz,
+            Incoming = incoming,
+            NetdevBackends = netdevs.Value,
+            TcgTbSizeMib = options.TcgTbSizeMib,
+        };
+        Result<IReadOnlyList<string>> args = QemuCommandLineBuilder.Build(launch);
+        if (!args.IsOk)
+        {
+            return args.Error;
+        }
+
+        Directory.CreateDirectory(vm.VmDir);
+        Directory.CreateDirectory(options.EffectiveRunDir);
+        await using var revert = new Reverter();
+        revert.Add(() => qemuLauncher.RemoveRuntimeFiles(paths));
+        Result<IQemuProcess> started = await qemuLauncher.LaunchAsync(qemu.Value.Path, args.Value, paths, CancellationToken.None).ConfigureAwait(false);
+        if (!started.IsOk)
+        {
+            return started.Error with { Message = $"{r.Name}: {started.Error.Message}" };
+        }
+
+        IQemuProcess q = started.Value;
+        revert.Add(async () =>
+        {
+            await q.KillAsync(CancellationToken.None).ConfigureAwait(false);
+            await q.DisposeAsync().ConfigureAwait(false);
+        });
+
+        // QEMU made the taps; they join their bridges before the guest's first instruction.
+        Result<bool> attached = await networks.AttachAsync(spec, CancellationToken.None).ConfigureAwait(false);
+        if (!attached.IsOk)
+        {
+            return attached.Error;
+        }
+
+        IReadOnlyList<int> threads;
+        try
+        {
+            threads = await q.Qmp.QueryVcpuThreadsAsync().ConfigureAwait(false);
+            foreach (int tid in cpus.Value.Count > 0 ? threads : [])
+            {
+                Result<bool> pinned = CpuAffinity.Pin(tid, cpus.Value);
+                if (!pinned.IsOk)
+                {
+                    return pinned.Error;
+                }
+            }
+
+            // Booted with maxmem; the balloon takes the guest down to memory as soon as its driver loads.
+            await balloons.StartAsync(q.Qmp, ram, Math.Min(spec.MemoryMib, ram), setTarget: true).ConfigureAwait(false);
+            if (!incoming)
+            {
+                await q.Qmp.ContAsync().ConfigureAwait(false);
+            }
+        }
+        catch (QmpDisconnectedException)
+        {
+            // QEMU answered its monitor, then failed to set the machine up (e.g. an unreadable kernel).
+            await q.WaitForExitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+            return HospesError.Unavailable($"{r.Name}: QEMU refused to start{vm.QemuLogTail()}");
+        }
+
+        int domId = db.NextDomId();
+        revert.Commit();
+        vm.Attach(q, threads);
+        string machine = MachineChooser.Choose(launch.Spec).Value;
+        string accelName = accel.Value.ToString().ToLowerInvariant();
+        vm.Commit(r with
+        {
+            State = incoming ? VmState.Paused : VmState.Running,
+            DomId = domId,
+            Pid = q.Pid,
+            Machine = machine,
+            Accel = accelName,
+            StartedAt = vm.Time.GetUtcNow(),
+            SavePath = null,
+        });
+        VmLog.Started(log, r.Name, q.Pid, domId, machine, accelName);
+        return vm.Record;
+    }
+}

@@ -1,0 +1,91 @@
+using Hospes.Host.Console;
+using Hospes.Host.Machine;
+using Hospes.Host.State;
+using Hospes.Qemu.CommandLine;
+using Hospes.Qemu.Launch;
+using Hospes.Qemu.Qmp;
+
+namespace Hospes.Host.Vms;
+
+/// <summary>
+/// What a command may do to its VM while it runs in the VM's queue: change the record, own, stop or forget the
+/// QEMU. It ends with the command, so nothing outside the queue can keep it.
+/// </summary>
+internal sealed class VmSession(VmActor actor) : IVmSession
+{
+    private bool _ended;
+
+    public VmRecord Record => actor.Record;
+
+    public string Name => actor.Record.Name;
+
+    public IQemuProcess? Qemu => actor.Slot.Qemu;
+
+    public IQmp? Qmp => actor.Slot.Qemu?.Qmp;
+
+    public ConsoleHub? Console => actor.Slot.Console;
+
+    /// <summary>The current QEMU's migration signals (event times of STOP and of the stream's end).</summary>
+    public QemuSignals Signals => actor.Slot.Signals;
+
+    public GuestEvents Guest => actor.Guest;
+
+    public TimeProvider Time => actor.Time;
+
+    public VmRuntimePaths Paths => actor.Layout.Paths(actor.Record.Uuid);
+
+    public string VmDir => actor.Layout.VmDir(actor.Record.Uuid);
+
+    public VmRecord Commit(VmRecord record)
+    {
+        Live();
+        return actor.Commit(record);
+    }
+
+    /// <summary>Wakes everyone waiting for a change (a guest event that changes no record).</summary>
+    public void Notify() => actor.Notify();
+
+    /// <summary>Takes ownership of a QEMU: its events and its exit now flow into the VM's queue.</summary>
+    public void Attach(IQemuProcess q, IReadOnlyList<int> vcpuThreads)
+    {
+        Live();
+        actor.Attach(q, vcpuThreads);
+    }
+
+    /// <summary>Ends the VM's QEMU for good: quit (flushes disks), SIGKILL if it does not go.</summary>
+    public Task StopQemuAsync()
+    {
+        Live();
+        return actor.Slot.StopAsync(actor.Time);
+    }
+
+    /// <summary>After the VM's QEMU went by itself: forget it and remove its sockets.</summary>
+    public Task ReleaseQemuAsync(IQemuProcess q)
+    {
+        Live();
+        return actor.Slot.ReleaseAsync(q);
+    }
+
+    public string QemuLogTail()
+    {
+        try
+        {
+            string? last = File.ReadLines(Paths.QemuLog).LastOrDefault(l => l.Length > 0 && !l.StartsWith('#'));
+            return last is null ? "" : $": {last.Trim()}";
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+    }
+
+    internal void End() => _ended = true;
+
+    private void Live()
+    {
+        if (_ended)
+        {
+            throw new InvalidOperationException($"{actor.Record.Name}: a command's session was used after the command ended");
+        }
+    }
+}
