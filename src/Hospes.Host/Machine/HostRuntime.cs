@@ -24,6 +24,13 @@ internal sealed class HostRuntime
         });
     }
 
+    /// <summary>A runtime whose QEMU and accelerator are known already (tests: no detection, no probe guest).</summary>
+    public HostRuntime(QemuBinary qemu, AccelDecision accel)
+    {
+        _qemu = new Lazy<Task<Result<QemuBinary>>>(Task.FromResult<Result<QemuBinary>>(qemu));
+        _accel = new Lazy<Task<AccelDecision?>>(Task.FromResult<AccelDecision?>(accel));
+    }
+
     public Task<Result<QemuBinary>> QemuAsync() => _qemu.Value;
 
     public Task<AccelDecision?> AccelAsync() => _accel.Value;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Hospes.Host.Peers;
 using Microsoft.Data.Sqlite;
 
 namespace Hospes.Host.State;

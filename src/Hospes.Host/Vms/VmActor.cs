@@ -164,21 +164,26 @@ internal sealed class VmActor : IVm, IAsyncDisposable
                 return;
             }
 
+            Result<T> result;
             try
             {
-                _done.SetResult(await command.RunAsync(session, ct).ConfigureAwait(false));
+                result = await command.RunAsync(session, ct).ConfigureAwait(false);
             }
             catch (HospesException e)
             {
-                _done.SetResult(e.Error);
+                result = e.Error;
             }
 #pragma warning disable CA1031 // An unexpected failure becomes an error for this caller; the VM's queue goes on.
             catch (Exception e)
 #pragma warning restore CA1031
             {
                 VmLog.CommandFailed(actor._log, actor.Record.Name, e);
-                _done.SetResult(new HospesError(ErrorCode.Internal, $"{actor.Record.Name}: {e.Message}"));
+                result = new HospesError(ErrorCode.Internal, $"{actor.Record.Name}: {e.Message}");
             }
+
+            // The caller may go on before the queue does: the session ends first.
+            session.End();
+            _done.SetResult(result);
         }
     }
 

@@ -1,4 +1,4 @@
-namespace Hospes.Host.Peers;
+namespace Hospes.Host.State;
 
 /// <summary>What became of a join token presented by another host.</summary>
 internal enum PeerJoinOutcome

@@ -1,0 +1,106 @@
+using Hospes.Core.Operations;
+using Hospes.Core.Vms;
+using Hospes.Host.Machine;
+using Hospes.Host.Memory;
+using Hospes.Host.Network;
+using Hospes.Host.Settings;
+using Hospes.Host.State;
+using Hospes.Host.Storage;
+using Hospes.Host.Tests.Fakes;
+using Hospes.Host.Vms;
+using Hospes.Qemu.Host;
+using Hospes.Storage.Images;
+using Hospes.Storage.QemuImg;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hospes.Host.Tests.Vms;
+
+/// <summary>
+/// The VM floor as hospesd builds it, on a temp state dir, with QEMU faked: real state DB, registry, launcher steps,
+/// commands and actors, in milliseconds.
+/// </summary>
+internal sealed class VmFloor : IAsyncDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly StateDb _db;
+    private readonly NetworkService _networks;
+    private readonly MemoryService _memory;
+    private readonly VolumeStore _volumes;
+
+    public VmFloor()
+    {
+        Options = new HostOptions { StateDir = _dir.Path, SocketPath = _dir.File("hospes.sock"), QemuPath = "/usr/bin/true" };
+        Directory.CreateDirectory(Options.VmsDir);
+        Kernel = _dir.File("vmlinuz");
+        File.WriteAllText(Kernel, "not a kernel: QEMU is faked");
+        _db = new StateDb(Options.DatabasePath);
+        var layout = new VmLayout(Options);
+        var time = TimeProvider.System;
+        ILoggerFactory logs = NullLoggerFactory.Instance;
+        ILogger log = NullLogger.Instance;
+        var runtime = new HostRuntime(new QemuBinary("/usr/bin/true", new Version(10, 0, 2), "QEMU emulator version 10.0.2"), new AccelDecision { Chosen = Accelerator.Tcg, Reason = "test" });
+        _networks = new NetworkService(_db, Registry, Options, time, logs);
+        Balloons = new Balloons(Options.Memory, time, logs);
+        _memory = new MemoryService(Options, _db, Registry, Balloons, time, logs);
+        var launcher = new VmLauncher(Options, runtime, new ImageStore(Options.ImagesDir), new SshKey(Options.StateDir), _memory, Balloons, _networks, Qemu, _db, log);
+        Commands = new VmCommands(launcher, new FileStreams(time), Balloons, Qemu, _networks, log);
+        _volumes = new VolumeStore(_db, new StoreLayout(Options), time);
+        Vms = new VmManager(_db, layout, Registry, new DiskProvisioner(_volumes, new QemuImg()), _networks, Qemu, launcher, Commands, time, log);
+    }
+
+    public HostOptions Options { get; }
+
+    public string Kernel { get; }
+
+    public FakeQemuLauncher Qemu { get; } = new();
+
+    public VmRegistry<VmActor> Registry { get; } = new();
+
+    public Balloons Balloons { get; }
+
+    public VmCommands Commands { get; }
+
+    public VmManager Vms { get; }
+
+    public StateDb Db => _db;
+
+    /// <summary>A direct-boot VM with no disks or NICs.</summary>
+    public VmSpec Spec(string name, Func<VmSpec, VmSpec>? change = null)
+    {
+        var spec = new VmSpec { Name = name, Uuid = Guid.NewGuid(), Kernel = Kernel, MemoryMib = 128, MaxMemoryMib = 128, Accel = Accelerator.Tcg };
+        return change is null ? spec : change(spec);
+    }
+
+    public async Task<VmActor> DefineAsync(VmSpec spec)
+    {
+        await using var revert = new Reverter();
+        VmActor vm = (await Vms.DefineAsync(spec, fullCopies: false, revert, CancellationToken.None)).Value;
+        revert.Commit();
+        return vm;
+    }
+
+    public async Task<VmActor> StartedAsync(string name, Func<VmSpec, VmSpec>? change = null)
+    {
+        VmActor vm = await DefineAsync(Spec(name, change));
+        Assert.True((await vm.RunAsync(Commands.Start())).IsOk);
+        return vm;
+    }
+
+    /// <summary>The QEMU a VM runs now (faked).</summary>
+    public FakeQemu QemuOf(VmActor vm) => Qemu.Running[vm.Pid ?? throw new InvalidOperationException($"{vm.Record.Name} has no QEMU")];
+
+    public static async Task UntilAsync(VmActor vm, Func<VmActor, bool> condition)
+    {
+        Assert.True(await vm.WaitForAsync(condition, TimeSpan.FromSeconds(10), CancellationToken.None), $"{vm.Record.Name}: still {vm.Record.State} ({vm.Record.LastError})");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _memory.DisposeAsync();
+        await Vms.DisposeAsync();
+        _networks.Dispose();
+        _volumes.Dispose();
+        _dir.Dispose();
+    }
+}
