@@ -223,12 +223,17 @@ internal sealed class VmManager : IAsyncDisposable
     /// <summary>Loads every VM from the state DB and reconciles it with what really runs.</summary>
     public async Task InitializeAsync(CancellationToken ct)
     {
+        Load();
+        await Task.WhenAll(_registry.Vms.Select(a => a.RunAsync(Commands.Reconcile(), ct))).WaitAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>An actor for every VM of the state DB (none runs a command yet).</summary>
+    public void Load()
+    {
         foreach (VmRecord record in _db.LoadVms())
         {
             _registry.Add(NewActor(record));
         }
-
-        await Task.WhenAll(_registry.Vms.Select(a => a.RunAsync(Commands.Reconcile(), ct))).WaitAsync(ct).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

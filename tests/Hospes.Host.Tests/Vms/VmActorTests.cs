@@ -145,9 +145,10 @@ public sealed class VmActorTests
         }
 
         floor.QemuOf(vm).Monitor.Close();
-        await VmFloor.UntilAsync(vm, a => a.Record.CrashCount == 6 && a.Record.State == VmState.Crashed);
+        await VmFloor.UntilAsync(vm, a => a.Record.LastError?.StartsWith("crashed 6 times within 5 minutes; not restarting it again", StringComparison.Ordinal) == true);
+        Assert.Equal(VmState.Crashed, vm.Record.State);
+        Assert.Equal(6, vm.Record.CrashCount);
         Assert.Equal(6, floor.Qemu.Launched.Count);
-        Assert.StartsWith("crashed 6 times within 5 minutes; not restarting it again", vm.Record.LastError, StringComparison.Ordinal);
     }
 
     [Fact]

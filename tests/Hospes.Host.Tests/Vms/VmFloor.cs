@@ -27,6 +27,7 @@ internal sealed class VmFloor : IAsyncDisposable
     private readonly NetworkService _networks;
     private readonly MemoryService _memory;
     private readonly VolumeStore _volumes;
+    private readonly VmLauncher _launcher;
 
     public VmFloor()
     {
@@ -35,7 +36,7 @@ internal sealed class VmFloor : IAsyncDisposable
         Kernel = _dir.File("vmlinuz");
         File.WriteAllText(Kernel, "not a kernel: QEMU is faked");
         _db = new StateDb(Options.DatabasePath);
-        var layout = new VmLayout(Options);
+        var layout = Layout = new VmLayout(Options);
         var time = TimeProvider.System;
         ILoggerFactory logs = NullLoggerFactory.Instance;
         ILogger log = NullLogger.Instance;
@@ -43,13 +44,15 @@ internal sealed class VmFloor : IAsyncDisposable
         _networks = new NetworkService(_db, Registry, Options, time, logs);
         Balloons = new Balloons(Options.Memory, time, logs);
         _memory = new MemoryService(Options, _db, Registry, Balloons, time, logs);
-        var launcher = new VmLauncher(Options, runtime, new ImageStore(Options.ImagesDir), new SshKey(Options.StateDir), _memory, Balloons, _networks, Qemu, _db, log);
+        var launcher = _launcher = new VmLauncher(Options, runtime, new ImageStore(Options.ImagesDir), new SshKey(Options.StateDir), _memory, Balloons, _networks, Qemu, _db, log);
         Commands = new VmCommands(launcher, new FileStreams(time), Balloons, Qemu, _networks, log);
         _volumes = new VolumeStore(_db, new StoreLayout(Options), time);
         Vms = new VmManager(_db, layout, Registry, new DiskProvisioner(_volumes, new QemuImg()), _networks, Qemu, launcher, Commands, time, log);
     }
 
     public HostOptions Options { get; }
+
+    public VmLayout Layout { get; }
 
     public string Kernel { get; }
 
@@ -61,9 +64,22 @@ internal sealed class VmFloor : IAsyncDisposable
 
     public VmCommands Commands { get; }
 
-    public VmManager Vms { get; }
+    public VmManager Vms { get; private set; }
 
     public StateDb Db => _db;
+
+    /// <summary>As after a restart of hospesd: a new VM floor loads the VMs from the state DB (reconcile not yet run).</summary>
+    public VmActor RestartVms(string name)
+    {
+        Vms = new VmManager(_db, Layout, Registry, new DiskProvisioner(_volumes, new QemuImg()), _networks, Qemu, _launcher, Commands, TimeProvider.System, NullLogger.Instance);
+        foreach (VmRecord r in _db.LoadVms())
+        {
+            Registry.Remove(r.Uuid);
+        }
+
+        Vms.Load();
+        return Vms.Find(name).Value;
+    }
 
     /// <summary>A direct-boot VM with no disks or NICs.</summary>
     public VmSpec Spec(string name, Func<VmSpec, VmSpec>? change = null)

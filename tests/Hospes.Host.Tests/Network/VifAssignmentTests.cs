@@ -4,7 +4,7 @@ using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Hospes.Host.Tests;
+namespace Hospes.Host.Tests.Network;
 
 /// <summary>Define-time checks of vifs against the networks in the state DB (no links are touched).</summary>
 public sealed class VifAssignmentTests : IDisposable

@@ -1,6 +1,6 @@
 using Hospes.Host.Migration;
 
-namespace Hospes.Host.Tests;
+namespace Hospes.Host.Tests.Migration;
 
 public class IncomingMigrationTests
 {

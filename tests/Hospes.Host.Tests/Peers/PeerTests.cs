@@ -5,7 +5,7 @@ using Hospes.Host.Peers;
 using Hospes.Host.Settings;
 using Hospes.Host.State;
 
-namespace Hospes.Host.Tests;
+namespace Hospes.Host.Tests.Peers;
 
 public sealed class PeerTests : IDisposable
 {

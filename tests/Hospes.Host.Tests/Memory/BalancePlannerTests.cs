@@ -1,6 +1,6 @@
 using Hospes.Host.Memory;
 
-namespace Hospes.Host.Tests;
+namespace Hospes.Host.Tests.Memory;
 
 /// <summary>The balance policy's decisions; the real thing is in the integration tests (a host-side hog, real guests).</summary>
 public sealed class BalancePlannerTests

@@ -1,7 +1,7 @@
 using Hospes.Core.Vms;
 using Hospes.Host.State;
 
-namespace Hospes.Host.Tests;
+namespace Hospes.Host.Tests.State;
 
 public class StateDbTests
 {

@@ -1,7 +1,7 @@
 using Hospes.Core.Vms;
 using Hospes.Host.Vms;
 
-namespace Hospes.Host.Tests;
+namespace Hospes.Host.Tests.Vms;
 
 public class SaveFileTests
 {

@@ -2,7 +2,7 @@ using Hospes.Core.Vms;
 using Hospes.Host.Vms;
 using Hospes.Storage.Images;
 
-namespace Hospes.Host.Tests;
+namespace Hospes.Host.Tests.Vms;
 
 public class SpecResolverTests
 {

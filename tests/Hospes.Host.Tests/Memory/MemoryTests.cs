@@ -4,7 +4,7 @@ using Hospes.Host.Settings;
 using Hospes.Host.Vms;
 using Hospes.Qemu.Qmp;
 
-namespace Hospes.Host.Tests;
+namespace Hospes.Host.Tests.Memory;
 
 public sealed class MemoryTests : IDisposable
 {
