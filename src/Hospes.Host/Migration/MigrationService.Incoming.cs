@@ -2,6 +2,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Edge;
 using Hospes.Host.Machine;
 using Hospes.Host.Memory;
 using Hospes.Host.State;
@@ -21,7 +22,7 @@ internal sealed partial class MigrationService
     /// </summary>
     public async Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, string fromPeer, string listenHost, CancellationToken ct)
     {
-        VmSpec spec = offer.Spec;
+        VmSpec spec = WireSpec.ToDomain(offer.Spec);
         var mirrored = offer.MirroredDisks.ToDictionary(d => d.Vdev, StringComparer.Ordinal);
         IReadOnlyList<MigrationCheck> checks = await CheckOfferAsync(offer, mirrored).ConfigureAwait(false);
         if (offer.DryRun || checks.Any(c => !c.Ok))
@@ -210,7 +211,7 @@ internal sealed partial class MigrationService
 
     private async Task<IReadOnlyList<MigrationCheck>> CheckOfferAsync(MigrationOffer offer, IReadOnlyDictionary<string, MigratedDisk> mirrored)
     {
-        VmSpec spec = offer.Spec;
+        VmSpec spec = WireSpec.ToDomain(offer.Spec);
         var checks = new List<MigrationCheck>();
         checks.Add(_vms.Clash(spec) is { } clash ? new("name", false, clash.Message) : new("name", true, $"no VM named {spec.Name} or with its uuid here"));
 

@@ -4,6 +4,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Edge;
 using Hospes.Host.Machine;
 using Hospes.Host.Migration;
 using Hospes.Host.State;
@@ -287,7 +288,7 @@ internal sealed partial class VmActor
 
         return new MigrationOffer
         {
-            Spec = r.Spec,
+            Spec = WireSpec.ToWire(r.Spec),
             RamMib = Memory.BootedMib ?? Math.Max(r.Spec.MemoryMib, r.Spec.MaxMemoryMib),
             Running = running,
             SourceHost = plan.SourceHost,

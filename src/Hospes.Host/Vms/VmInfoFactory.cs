@@ -1,5 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Core.Vms;
+using Hospes.Host.Edge;
 using Hospes.Host.State;
 using Hospes.Qemu.Launch;
 
@@ -21,7 +22,7 @@ internal static class VmInfoFactory
             MemoryMib = r.Spec.MemoryMib,
             MaxMemoryMib = r.Spec.MaxMemoryMib,
             Vcpus = r.Spec.Vcpus,
-            State = r.State,
+            State = WireSpec.ToWire(r.State),
             Flags = Flags(r.State, live && pid is { } p && ProcFs.AnyThreadRunnable(p, actor.VcpuThreads)),
             CpuTimeS = live && pid is { } p2 ? Math.Round(ProcFs.CpuSeconds(p2), 1) : 0,
             Pid = pid,
@@ -32,7 +33,7 @@ internal static class VmInfoFactory
             LastError = r.LastError,
             SavePath = r.SavePath,
             ConsoleLog = ctx.Paths(r.Uuid).ConsoleLog,
-            Spec = r.Spec,
+            Spec = WireSpec.ToWire(r.Spec),
         };
     }
 

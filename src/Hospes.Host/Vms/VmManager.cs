@@ -5,6 +5,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Edge;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
 
@@ -168,7 +169,7 @@ internal sealed partial class VmManager : IAsyncDisposable
         {
             Ok = !read.HasErrors,
             Diagnostics = [.. read.Diagnostics.Select(ToDiagnostic)],
-            Spec = read.Spec,
+            Spec = read.Spec is null ? null : WireSpec.ToWire(read.Spec),
             Normalized = read.Spec is null ? null : XenConfigWriter.Write(read.Spec),
         };
     }
