@@ -1,3 +1,4 @@
+using Hospes.Client;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Migration;
@@ -35,13 +36,13 @@ public sealed partial class HospesHost
             return HospesError.NotFound($"no host named '{name}'; `hospes host list` shows the hosts this one trusts, `hospes host add` adds one");
         }
 
-        Result<HttpClient> client = Peers.Client(name);
-        if (!client.IsOk)
+        Result<PeerApi> api = Peers.Client(name);
+        if (!api.IsOk)
         {
-            return client.Error;
+            return api.Error;
         }
 
         string address = peer.Address!;
-        return new HttpMigrationTarget(name, address[..address.LastIndexOf(':')].Trim('[', ']'), client.Value);
+        return new HttpMigrationTarget(name, address[..address.LastIndexOf(':')].Trim('[', ']'), api.Value);
     }
 }
