@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Hospes.Client;
 using Hospes.Cli.Output;
 using Hospes.Cli.Terminal;
+using Hospes.Client;
 using Hospes.Contracts;
 
 namespace Hospes.Cli.Commands;
