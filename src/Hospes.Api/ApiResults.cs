@@ -1,5 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Core.Errors;
+using Hospes.Host.Edge;
 using Microsoft.AspNetCore.Http;
 
 namespace Hospes.Api;
@@ -11,11 +12,11 @@ internal static class ApiResults
         result.IsOk ? Results.Json(result.Value, statusCode: successStatus) : Error(result.Error);
 
     public static IResult Error(HospesError error) =>
-        Results.Json(new ErrorBody(new ErrorDetail(Code(error.Code), error.Message, error.Details)), statusCode: Status(error.Code));
+        Results.Json(new ErrorBody(new ErrorDetail(WireSpec.ToWire(error.Code), error.Message, error.Details)), statusCode: Status(error.Code));
 
     /// <summary>403: the caller is known to be someone this host does not serve (no HospesError kind means that).</summary>
     public static IResult Forbidden(string message) =>
-        Results.Json(new ErrorBody(new ErrorDetail("forbidden", message, [])), statusCode: StatusCodes.Status403Forbidden);
+        Results.Json(new ErrorBody(new ErrorDetail(ErrorCodes.Forbidden, message, [])), statusCode: StatusCodes.Status403Forbidden);
 
     private static int Status(ErrorCode code) => code switch
     {
@@ -25,16 +26,5 @@ internal static class ApiResults
         ErrorCode.Unavailable => StatusCodes.Status422UnprocessableEntity,
         ErrorCode.Timeout => StatusCodes.Status504GatewayTimeout,
         _ => StatusCodes.Status500InternalServerError,
-    };
-
-    private static string Code(ErrorCode code) => code switch
-    {
-        ErrorCode.InvalidArgument => "invalid_argument",
-        ErrorCode.NotFound => "not_found",
-        ErrorCode.Conflict => "conflict",
-        ErrorCode.InvalidState => "invalid_state",
-        ErrorCode.Unavailable => "unavailable",
-        ErrorCode.Timeout => "timeout",
-        _ => "internal",
     };
 }

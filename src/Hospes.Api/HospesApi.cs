@@ -3,7 +3,6 @@ using System.Text.Json;
 using Hospes.Api.Endpoints;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
-using Hospes.Core.Json;
 using Hospes.Host;
 using Hospes.Host.Settings;
 using Microsoft.AspNetCore.Builder;
@@ -51,7 +50,7 @@ public static partial class HospesApi
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.Configure<JsonOptions>(o => HospesJson.Apply(o.SerializerOptions));
+        builder.Services.Configure<JsonOptions>(o => WireJson.Apply(o.SerializerOptions));
 
         HospesHost host;
         using var logs = LoggerFactory.Create(l => l.AddSimpleConsole(o =>
@@ -133,7 +132,7 @@ public static partial class HospesApi
 
     /// <summary>The TCP listener serves other hosts only; the full API stays on the unix socket.</summary>
     private static Task OnlyPeerRoutesOverTcp(HttpContext http, RequestDelegate next) =>
-        http.Request.IsHttps && !http.Request.Path.StartsWithSegments("/v1/peer", StringComparison.Ordinal)
+        http.Request.IsHttps && !http.Request.Path.StartsWithSegments(Routes.Peer, StringComparison.Ordinal)
             ? ApiResults.Error(HospesError.NotFound("this address serves other Hospes hosts only; use the unix socket")).ExecuteAsync(http)
             : next(http);
 

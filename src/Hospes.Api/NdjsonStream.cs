@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Hospes.Core.Json;
+using Hospes.Contracts;
 using Microsoft.AspNetCore.Http;
 
 namespace Hospes.Api;
@@ -28,7 +28,7 @@ internal sealed class NdjsonStream(HttpContext http)
                 _started = true;
             }
 
-            await http.Response.WriteAsync(JsonSerializer.Serialize(item, HospesJson.Options) + "\n", CancellationToken.None);
+            await http.Response.WriteAsync(JsonSerializer.Serialize(item, WireJson.Options) + "\n", CancellationToken.None);
             await http.Response.Body.FlushAsync(CancellationToken.None);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException)

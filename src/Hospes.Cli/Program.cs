@@ -1,30 +1,3 @@
-using System.CommandLine;
 using Hospes.Cli.Commands;
 
-var root = new RootCommand(
-    "hospes: run virtual machines from Xen-style config files on QEMU.\n\n"
-    + "Examples:\n  hospes create web.cfg\n  hospes list\n  hospes console web\n  hospes shutdown web")
-{
-    CliContext.Socket,
-    CliContext.Format,
-};
-foreach (Command command in VmCommands.All())
-{
-    root.Subcommands.Add(command);
-}
-
-root.Subcommands.Add(ConsoleCommand.Create());
-root.Subcommands.Add(ConfigCommands.Create());
-root.Subcommands.Add(HostCommands.Create());
-root.Subcommands.Add(ImageCommands.Create());
-root.Subcommands.Add(DiskCommands.Create());
-root.Subcommands.Add(TemplateCommands.Create());
-root.Subcommands.Add(CloneCommand.Create());
-root.Subcommands.Add(SnapshotCommands.Create());
-root.Subcommands.Add(MigrateCommand.Create());
-foreach (Command command in NetworkCommands.All().Concat(MemoryCommands.All()))
-{
-    root.Subcommands.Add(command);
-}
-
-return await root.Parse(args).InvokeAsync();
+return await CliRoot.Create().Parse(args).InvokeAsync();

@@ -1,4 +1,4 @@
-using Hospes.Core.Vms;
+using Hospes.Contracts.Vms;
 
 namespace Hospes.Contracts;
 
@@ -6,7 +6,7 @@ public sealed record ConfigCheckResponse
 {
     public bool Ok { get; init; }
     public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
-    public VmSpec? Spec { get; init; }
+    public VmSpecDto? Spec { get; init; }
 
     /// <summary>The spec written back as a normalized xl config file.</summary>
     public string? Normalized { get; init; }

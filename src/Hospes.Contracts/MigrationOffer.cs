@@ -1,11 +1,11 @@
-using Hospes.Core.Vms;
+using Hospes.Contracts.Vms;
 
 namespace Hospes.Contracts;
 
 /// <summary>Host to host (`/v1/peer/migrations`): the source asks the destination to take a VM.</summary>
 public sealed record MigrationOffer
 {
-    public required VmSpec Spec { get; init; }
+    public required VmSpecDto Spec { get; init; }
 
     /// <summary>The RAM the source's QEMU booted with: the incoming QEMU must have exactly as much.</summary>
     public required int RamMib { get; init; }

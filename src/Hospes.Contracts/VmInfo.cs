@@ -1,4 +1,4 @@
-using Hospes.Core.Vms;
+using Hospes.Contracts.Vms;
 
 namespace Hospes.Contracts;
 
@@ -28,5 +28,5 @@ public sealed record VmInfo
     public string? LastError { get; init; }
     public string? SavePath { get; init; }
     public string? ConsoleLog { get; init; }
-    public VmSpec? Spec { get; init; }
+    public VmSpecDto? Spec { get; init; }
 }

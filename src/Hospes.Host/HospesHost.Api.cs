@@ -30,7 +30,7 @@ public sealed partial class HospesHost
         {
             Ok = !read.HasErrors,
             Diagnostics = [.. read.Diagnostics.Select(DiagnosticFactory.Create)],
-            Spec = read.Spec,
+            Spec = read.Spec is null ? null : WireSpec.ToWire(read.Spec),
             Normalized = read.Spec is null ? null : XenConfigWriter.Write(read.Spec),
         };
     }

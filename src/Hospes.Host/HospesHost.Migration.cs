@@ -1,3 +1,4 @@
+using Hospes.Client;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Migration;

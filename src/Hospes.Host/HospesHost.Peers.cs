@@ -1,9 +1,8 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
+using Hospes.Client;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
-using Hospes.Core.Json;
 using Hospes.Host.Peers;
 using Hospes.Host.State;
 
@@ -41,30 +40,28 @@ public sealed partial class HospesHost
     /// <summary>Reaches a trusted host over its pinned TLS connection and asks who it is.</summary>
     public async Task<Result<PeerJoinResponse>> CheckPeerAsync(string name, CancellationToken ct)
     {
-        Result<HttpClient> client = Peers.Client(name);
-        if (!client.IsOk)
+        Result<PeerApi> peer = Peers.Client(name);
+        if (!peer.IsOk)
         {
-            return client.Error;
+            return peer.Error;
         }
 
         try
         {
-            using HttpResponseMessage response = await client.Value.GetAsync(new Uri("v1/peer/hello", UriKind.Relative), ct).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                ErrorBody? body = await response.Content.ReadFromJsonAsync<ErrorBody>(HospesJson.Options, ct).ConfigureAwait(false);
-                return HospesError.State($"host '{name}' refused: {body?.Error.Message ?? response.StatusCode.ToString()}");
-            }
-
-            return (await response.Content.ReadFromJsonAsync<PeerJoinResponse>(HospesJson.Options, ct).ConfigureAwait(false))!;
+            return await peer.Value.HelloAsync(ct).ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (HospesApiException e) when (e.Delivery == Delivery.Answered)
         {
-            return HospesError.Unavailable($"cannot reach host '{name}': {e.InnerException?.Message ?? e.Message}");
+            return HospesError.State($"host '{name}' refused: {(e.HasErrorBody ? e.Message : e.Status.ToString())}");
         }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        catch (HospesApiException e) when (e.TimedOut)
         {
             return new HospesError(ErrorCode.Timeout, $"host '{name}' did not answer in time");
+        }
+        catch (HospesApiException e)
+        {
+            Exception failure = e.InnerException ?? e;
+            return HospesError.Unavailable($"cannot reach host '{name}': {failure.InnerException?.Message ?? failure.Message}");
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host;
 using Hospes.Host.Console;
@@ -15,7 +16,7 @@ internal static class ConsoleEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/vms/{name}/console/log", (string name, HospesHost h) =>
+        app.MapGet(Routes.VmConsoleLog, (string name, HospesHost h) =>
         {
             Result<string> path = h.ConsoleLogPath(name);
             if (!path.IsOk)
@@ -26,7 +27,7 @@ internal static class ConsoleEndpoints
             return Results.Text(ReadTail(path.Value), "text/plain; charset=utf-8");
         });
 
-        app.MapGet("/v1/vms/{name}/console", async (string name, HttpContext http, HospesHost h, CancellationToken ct) =>
+        app.MapGet(Routes.VmConsole, async (string name, HttpContext http, HospesHost h, CancellationToken ct) =>
         {
             if (!http.WebSockets.IsWebSocketRequest)
             {

@@ -11,10 +11,10 @@ internal static class MemoryEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/host/memory", (HospesHost h) => Results.Json(h.HostMemory()));
-        app.MapGet("/v1/top", (HospesHost h) => Results.Json(h.Top()));
-        app.MapGet("/v1/vms/{vm}/memory", (string vm, HospesHost h) => ApiResults.From(h.VmMemory(vm)));
-        app.MapPut("/v1/vms/{vm}/memory/target", async (string vm, MemorySizeRequest request, HospesHost h) => ApiResults.From(await h.MemSetAsync(vm, request)));
-        app.MapPut("/v1/vms/{vm}/memory/max", async (string vm, MemorySizeRequest request, HospesHost h) => ApiResults.From(await h.MemMaxAsync(vm, request)));
+        app.MapGet(Routes.HostMemory, (HospesHost h) => Results.Json(h.HostMemory()));
+        app.MapGet(Routes.Top, (HospesHost h) => Results.Json(h.Top()));
+        app.MapGet(Routes.VmMemory, (string vm, HospesHost h) => ApiResults.From(h.VmMemory(vm)));
+        app.MapPut(Routes.VmMemoryTarget, async (string vm, MemorySizeRequest request, HospesHost h) => ApiResults.From(await h.MemSetAsync(vm, request)));
+        app.MapPut(Routes.VmMemoryMax, async (string vm, MemorySizeRequest request, HospesHost h) => ApiResults.From(await h.MemMaxAsync(vm, request)));
     }
 }

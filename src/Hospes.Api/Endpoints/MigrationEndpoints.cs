@@ -13,18 +13,18 @@ internal static class MigrationEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/vms/{vm}/migrate", MigrateAsync);
-        app.MapDelete("/v1/vms/{vm}/migration", (string vm, HospesHost h) => ApiResults.From(h.CancelMigration(vm)));
+        app.MapPost(Routes.VmMigrate, MigrateAsync);
+        app.MapDelete(Routes.VmMigration, (string vm, HospesHost h) => ApiResults.From(h.CancelMigration(vm)));
     }
 
     /// <summary>Destination side: only trusted hosts reach these (the peer group checks their certificate).</summary>
     public static void MapPeer(RouteGroupBuilder peer)
     {
-        peer.MapPost("/migrations", async (MigrationOffer offer, HospesHost h, HttpContext http, CancellationToken ct) =>
+        peer.MapPost(Routes.PeerMigrations, async (MigrationOffer offer, HospesHost h, HttpContext http, CancellationToken ct) =>
             ApiResults.From(await h.PrepareIncomingMigrationAsync(offer, PeerName(http), LocalAddress(http), ct)));
-        peer.MapPost("/migrations/{id}/finish", async (string id, MigrationFinish request, HospesHost h) =>
+        peer.MapPost(Routes.PeerMigrationFinish, async (string id, MigrationFinish request, HospesHost h) =>
             ApiResults.From(await h.FinishIncomingMigrationAsync(id, request)));
-        peer.MapDelete("/migrations/{id}", async (string id, HospesHost h, HttpContext http) =>
+        peer.MapDelete(Routes.PeerMigration, async (string id, HospesHost h, HttpContext http) =>
             ApiResults.From(await h.AbortIncomingMigrationAsync(id, PeerName(http))));
     }
 

@@ -15,22 +15,21 @@ internal static class NetworkEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder networks = app.MapGroup("/v1/networks");
-        networks.MapGet("/", async (HospesHost h, CancellationToken ct) => Results.Json(await h.ListNetworksAsync(ct)));
-        networks.MapPost("/", async (NetworkCreateRequest request, HospesHost h, CancellationToken ct) =>
+        app.MapGet(Routes.Networks, async (HospesHost h, CancellationToken ct) => Results.Json(await h.ListNetworksAsync(ct)));
+        app.MapPost(Routes.Networks, async (NetworkCreateRequest request, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.CreateNetworkAsync(request, ct), StatusCodes.Status201Created));
-        networks.MapGet("/{name}", async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.GetNetworkAsync(name, ct)));
-        networks.MapDelete("/{name}", async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteNetworkAsync(name, ct)));
+        app.MapGet(Routes.Network, async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.GetNetworkAsync(name, ct)));
+        app.MapDelete(Routes.Network, async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteNetworkAsync(name, ct)));
 
-        app.MapGet("/v1/vms/{vm}/vifs", (string vm, HospesHost h) => ApiResults.From(h.ListVifs(vm)));
-        app.MapGet("/v1/port-forwards", (HospesHost h) => ApiResults.From(h.ListPortForwards(null)));
-        app.MapGet("/v1/vms/{vm}/port-forwards", (string vm, HospesHost h) => ApiResults.From(h.ListPortForwards(vm)));
-        app.MapPost("/v1/vms/{vm}/port-forwards", async (string vm, PortForwardRequest request, HospesHost h, CancellationToken ct) =>
+        app.MapGet(Routes.VmVifs, (string vm, HospesHost h) => ApiResults.From(h.ListVifs(vm)));
+        app.MapGet(Routes.PortForwards, (HospesHost h) => ApiResults.From(h.ListPortForwards(null)));
+        app.MapGet(Routes.VmPortForwards, (string vm, HospesHost h) => ApiResults.From(h.ListPortForwards(vm)));
+        app.MapPost(Routes.VmPortForwards, async (string vm, PortForwardRequest request, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.AddPortForwardAsync(vm, request, ct), StatusCodes.Status201Created));
-        app.MapDelete("/v1/vms/{vm}/port-forwards/{protocol}/{hostPort:int}", async (string vm, string protocol, int hostPort, HospesHost h, CancellationToken ct) =>
+        app.MapDelete(Routes.VmPortForward, async (string vm, string protocol, int hostPort, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.RemovePortForwardAsync(vm, protocol, hostPort, ct)));
-        app.MapGet("/v1/vms/{vm}/ssh", (string vm, HospesHost h) => ApiResults.From(h.SshTarget(vm)));
-        app.MapGet("/v1/vms/{vm}/tcp/{port:int}", RelayAsync);
+        app.MapGet(Routes.VmSsh, (string vm, HospesHost h) => ApiResults.From(h.SshTarget(vm)));
+        app.MapGet(Routes.VmTcp, RelayAsync);
     }
 
     /// <summary>

@@ -20,25 +20,26 @@ internal static class PeerEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/host/tokens", (HospesHost h) => ApiResults.From(h.CreatePeerToken(), StatusCodes.Status201Created));
-        app.MapGet("/v1/host/peers", (HospesHost h) => Results.Json(h.ListPeers()));
-        app.MapPost("/v1/host/peers", async (HostAddRequest request, HospesHost h, CancellationToken ct) =>
+        app.MapPost(Routes.HostTokens, (HospesHost h) => ApiResults.From(h.CreatePeerToken(), StatusCodes.Status201Created));
+        app.MapGet(Routes.HostPeers, (HospesHost h) => Results.Json(h.ListPeers()));
+        app.MapPost(Routes.HostPeers, async (HostAddRequest request, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.AddPeerAsync(request, ct), StatusCodes.Status201Created));
-        app.MapDelete("/v1/host/peers/{name}", (string name, HospesHost h) => ApiResults.From(h.RemovePeer(name)));
-        app.MapPost("/v1/host/peers/{name}/check", async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.CheckPeerAsync(name, ct)));
+        app.MapDelete(Routes.HostPeer, (string name, HospesHost h) => ApiResults.From(h.RemovePeer(name)));
+        app.MapPost(Routes.HostPeerCheck, async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.CheckPeerAsync(name, ct)));
 
-        app.MapPost("/v1/peer/join", async (PeerJoinRequest request, HttpContext http, HospesHost h) =>
+        app.MapPost(Routes.PeerJoin, async (PeerJoinRequest request, HttpContext http, HospesHost h) =>
             ApiResults.From(h.JoinPeer(request, await http.Connection.GetClientCertificateAsync(http.RequestAborted), http.Connection.RemoteIpAddress)));
-        PeerGroup(app).MapGet("/hello", (HospesHost h) => Results.Json(h.PeerHello()));
+        PeerGroup(app).MapGet(Routes.PeerHello, (HospesHost h) => Results.Json(h.PeerHello()));
     }
 
     /// <summary>
-    /// The `/v1/peer` group: only a caller whose TLS client certificate is a trusted host's gets through, with its
-    /// <see cref="PeerRecord"/> in <c>HttpContext.Items["hospes.peer"]</c>. Add host-to-host endpoints here.
+    /// The `/v1/peer` routes but join: only a caller whose TLS client certificate is a trusted host's gets through, with
+    /// its <see cref="PeerRecord"/> in <c>HttpContext.Items["hospes.peer"]</c>. Add host-to-host endpoints here, with
+    /// their whole route (the group adds no prefix, so the routes stay those of <see cref="Routes"/>).
     /// </summary>
     internal static RouteGroupBuilder PeerGroup(IEndpointRouteBuilder app)
     {
-        RouteGroupBuilder group = app.MapGroup("/v1/peer");
+        RouteGroupBuilder group = app.MapGroup("");
         group.AddEndpointFilter(async (context, next) =>
         {
             HttpContext http = context.HttpContext;

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Hospes.Contracts;
-using Hospes.Core.Json;
 using Hospes.Host;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,33 +11,31 @@ internal static class StoreEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/disks", (HospesHost h) => Results.Json(h.ListVolumes()));
-        app.MapPost("/v1/disks", async (DiskCreateRequest request, HospesHost h, CancellationToken ct) =>
+        app.MapGet(Routes.Disks, (HospesHost h) => Results.Json(h.ListVolumes()));
+        app.MapPost(Routes.Disks, async (DiskCreateRequest request, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.CreateDiskAsync(request, ct), StatusCodes.Status201Created));
-        app.MapGet("/v1/disk", (string name, HospesHost h) => ApiResults.From(h.GetVolume(name)));
-        app.MapDelete("/v1/disk", async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteDiskAsync(name, ct)));
-        app.MapPost("/v1/disk/resize", async (string name, DiskResizeRequest request, HospesHost h, CancellationToken ct) =>
+        app.MapGet(Routes.Disk, (string name, HospesHost h) => ApiResults.From(h.GetVolume(name)));
+        app.MapDelete(Routes.Disk, async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteDiskAsync(name, ct)));
+        app.MapPost(Routes.DiskResize, async (string name, DiskResizeRequest request, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.ResizeDiskAsync(name, request, ct)));
-        app.MapGet("/v1/disks/check", async (string? name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.CheckStoreAsync(name, ct)));
-        app.MapDelete("/v1/images/{name}", async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteImageAsync(name, ct)));
-        app.MapPost("/v1/images/import", async (ImageImportRequest request, HospesHost h, CancellationToken ct) =>
+        app.MapGet(Routes.DisksCheck, async (string? name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.CheckStoreAsync(name, ct)));
+        app.MapDelete(Routes.Image, async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteImageAsync(name, ct)));
+        app.MapPost(Routes.ImageImport, async (ImageImportRequest request, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.ImportImageAsync(request, ct), StatusCodes.Status201Created));
 
-        RouteGroupBuilder templates = app.MapGroup("/v1/templates");
-        templates.MapGet("/", (HospesHost h) => Results.Json(h.ListTemplates()));
-        templates.MapPost("/", async (TemplateCreateRequest request, HospesHost h, CancellationToken ct) =>
+        app.MapGet(Routes.Templates, (HospesHost h) => Results.Json(h.ListTemplates()));
+        app.MapPost(Routes.Templates, async (TemplateCreateRequest request, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.CreateTemplateAsync(request, ct), StatusCodes.Status201Created));
-        templates.MapGet("/{name}", (string name, HospesHost h) => ApiResults.From(h.GetTemplate(name)));
-        templates.MapDelete("/{name}", async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteTemplateAsync(name, ct)));
-        templates.MapPost("/{name}/clone", CloneAsync);
+        app.MapGet(Routes.Template, (string name, HospesHost h) => ApiResults.From(h.GetTemplate(name)));
+        app.MapDelete(Routes.Template, async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteTemplateAsync(name, ct)));
+        app.MapPost(Routes.TemplateClone, CloneAsync);
 
-        RouteGroupBuilder snapshots = app.MapGroup("/v1/vms/{vm}/snapshots");
-        snapshots.MapGet("/", async (string vm, HospesHost h, CancellationToken ct) => ApiResults.From(await h.ListSnapshotsAsync(vm, ct)));
-        snapshots.MapPost("/", async (string vm, SnapshotRequest request, HospesHost h, CancellationToken ct) =>
+        app.MapGet(Routes.VmSnapshots, async (string vm, HospesHost h, CancellationToken ct) => ApiResults.From(await h.ListSnapshotsAsync(vm, ct)));
+        app.MapPost(Routes.VmSnapshots, async (string vm, SnapshotRequest request, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.CreateSnapshotAsync(vm, request, ct), StatusCodes.Status201Created));
-        snapshots.MapPost("/{snapshot}/revert", async (string vm, string snapshot, HospesHost h, CancellationToken ct) =>
+        app.MapPost(Routes.VmSnapshotRevert, async (string vm, string snapshot, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.RevertSnapshotAsync(vm, snapshot, ct)));
-        snapshots.MapDelete("/{snapshot}", async (string vm, string snapshot, HospesHost h, CancellationToken ct) =>
+        app.MapDelete(Routes.VmSnapshot, async (string vm, string snapshot, HospesHost h, CancellationToken ct) =>
             ApiResults.From(await h.DeleteSnapshotAsync(vm, snapshot, ct)));
     }
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Hospes.Cli.Client;
+using Hospes.Client;
 
 namespace Hospes.Cli.Commands;
 
@@ -8,28 +8,36 @@ internal static class CliContext
 {
     public static readonly Option<string?> Socket = new("--socket")
     {
-        Description = $"hospesd's API socket (default: ${HospesClient.SocketVariable} or {HospesClient.DefaultSocket})",
+        Description = $"hospesd's API socket (default: ${HospesConnection.SocketVariable} or {HospesConnection.DefaultSocket})",
         Recursive = true,
     };
 
     public static readonly Option<string> Format = CreateFormat();
 
+    /// <summary>How a command reaches hospesd, given --socket; tests answer with a stub instead.</summary>
+    internal static Func<string?, HospesClient> Connect { get; set; } = socket => HospesClient.ForSocket(socket);
+
     /// <summary>Runs a command against hospesd; an API error prints one line (plus details) and exits 1.</summary>
     public static void Action(Command command, Func<ParseResult, HospesClient, CancellationToken, Task<int>> action) =>
         command.SetAction(async (parsed, ct) =>
         {
-            using var client = new HospesClient(parsed.GetValue(Socket));
+            using HospesClient client = Connect(parsed.GetValue(Socket));
             try
             {
                 return await action(parsed, client, ct);
             }
-            catch (ApiException e)
+            catch (HospesApiException e)
             {
                 foreach (string detail in e.Details)
                 {
                     await Console.Error.WriteLineAsync(detail);
                 }
 
+                await Console.Error.WriteLineAsync($"hospes: {e.Message}");
+                return 1;
+            }
+            catch (CliException e)
+            {
                 await Console.Error.WriteLineAsync($"hospes: {e.Message}");
                 return 1;
             }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Hospes.Cli.Client;
 using Hospes.Cli.Output;
 using Hospes.Contracts;
 
@@ -28,7 +27,7 @@ internal static class CloneCommand
             bool json = CliContext.Json(p);
             var bar = new ProgressLine(Console.Error, request.Start);
             CloneEvent? done = null;
-            await client.PostStreamAsync<CloneEvent>($"/v1/templates/{HospesClient.Escape(p.GetValue(template)!)}/clone", request, e =>
+            await foreach (CloneEvent e in client.Store.CloneAsync(p.GetValue(template)!, request, ct))
             {
                 if (e.Event == "done")
                 {
@@ -38,13 +37,12 @@ internal static class CloneCommand
                 {
                     bar.Show(e);
                 }
+            }
 
-                return Task.CompletedTask;
-            }, ct);
             bar.End();
             if (done is null)
             {
-                throw new ApiException("hospesd ended the clone stream without a summary; see `hospes list` for what was made");
+                throw new CliException("hospesd ended the clone stream without a summary; see `hospes list` for what was made");
             }
 
             if (json)

@@ -17,7 +17,7 @@ internal static class ConfigCommands
         { file, overrides };
         CliContext.Action(check, async (p, client, ct) =>
         {
-            var response = await client.PostAsync<ConfigCheckResponse>("/v1/config/check", ConfigSource.Read(p.GetValue(file)!, p.GetValue(overrides) ?? []), ct);
+            var response = await client.Host.CheckConfigAsync(ConfigSource.Read(p.GetValue(file)!, p.GetValue(overrides) ?? []), ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(response);

@@ -1,4 +1,3 @@
-using Hospes.Cli.Client;
 using Hospes.Contracts;
 
 namespace Hospes.Cli.Commands;
@@ -11,7 +10,7 @@ internal static class ConfigSource
         string path = Path.GetFullPath(file);
         if (Directory.Exists(path))
         {
-            throw new ApiException($"{file} is a folder; give a config file such as /etc/hospes/web.cfg");
+            throw new CliException($"{file} is a folder; give a config file such as /etc/hospes/web.cfg");
         }
 
         string text;
@@ -21,7 +20,7 @@ internal static class ConfigSource
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ApiException($"cannot read config file {file}: {e.Message}");
+            throw new CliException($"cannot read config file {file}: {e.Message}");
         }
 
         return new ConfigRequest { Config = text, ConfigPath = path, Overrides = overrides };

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Hospes.Cli.Client;
 using Hospes.Cli.Terminal;
 
 namespace Hospes.Cli.Commands;
@@ -16,7 +15,7 @@ internal static class ConsoleCommand
             string vm = p.GetValue(name)!;
             if (p.GetValue(showLog))
             {
-                string log = await client.GetTextAsync($"/v1/vms/{HospesClient.Escape(vm)}/console/log", ct);
+                string log = await client.Console.LogAsync(vm, ct);
                 await Console.Out.WriteAsync(log);
                 return 0;
             }

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using Hospes.Cli.Client;
 using Hospes.Cli.Output;
+using Hospes.Client.Units;
 using Hospes.Contracts;
-using Hospes.Core.Units;
 
 namespace Hospes.Cli.Commands;
 
@@ -23,7 +22,7 @@ internal static class DiskCommands
         var cmd = new Command("create", "Create an empty disk; configs attach it as disk = [ 'image:NAME,qcow2,xvdb,w' ]\n\nExample:\n  hospes disk create data --size 8G") { name, size, format };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var disk = await client.PostAsync<VolumeInfo>("/v1/disks", new DiskCreateRequest { Name = p.GetValue(name)!, SizeBytes = SizeOption.Bytes(p, size), Format = p.GetValue(format)! }, ct);
+            var disk = await client.Store.CreateDiskAsync(new DiskCreateRequest { Name = p.GetValue(name)!, SizeBytes = SizeOption.Bytes(p, size), Format = p.GetValue(format)! }, ct);
             return Show(p, disk, $"disk {disk.Name} created: {disk.Path} ({ByteSize.Format(disk.VirtualSizeBytes)})");
         });
         return cmd;
@@ -34,7 +33,7 @@ internal static class DiskCommands
         var cmd = new Command("list", "List every volume of the store\n\nExample:\n  hospes disk list");
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var disks = await client.GetAsync<List<VolumeInfo>>("/v1/disks", ct);
+            var disks = await client.Store.ListDisksAsync(ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(disks);
@@ -59,7 +58,7 @@ internal static class DiskCommands
         var cmd = new Command("info", "Show one volume\n\nExamples:\n  hospes disk info data\n  hospes disk info web/xvda") { name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var d = await client.GetAsync<VolumeInfo>($"/v1/disk?name={HospesClient.Escape(p.GetValue(name)!)}", ct);
+            var d = await client.Store.GetDiskAsync(p.GetValue(name)!, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(d);
@@ -83,7 +82,7 @@ internal static class DiskCommands
         var cmd = new Command("resize", "Grow a disk of a stopped VM or a standalone disk; the guest grows its partition and filesystem itself\n\nExample:\n  hospes disk resize data --size 16G") { name, size };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var d = await client.PostAsync<VolumeInfo>($"/v1/disk/resize?name={HospesClient.Escape(p.GetValue(name)!)}", new DiskResizeRequest { SizeBytes = SizeOption.Bytes(p, size) }, ct);
+            var d = await client.Store.ResizeDiskAsync(p.GetValue(name)!, new DiskResizeRequest { SizeBytes = SizeOption.Bytes(p, size) }, ct);
             return Show(p, d, $"{d.Name} is now {ByteSize.Format(d.VirtualSizeBytes)}");
         });
         return cmd;
@@ -96,7 +95,7 @@ internal static class DiskCommands
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             string? one = p.GetValue(name);
-            var report = await client.GetAsync<StoreCheckReport>($"/v1/disks/check{(one is null ? "" : "?name=" + HospesClient.Escape(one))}", ct);
+            var report = await client.Store.CheckAsync(one, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(report);
@@ -134,7 +133,7 @@ internal static class DiskCommands
         var cmd = new Command("delete", "Delete a standalone disk (refused while a VM uses it)\n\nExample:\n  hospes disk delete data") { name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var d = await client.DeleteAsync<VolumeInfo>($"/v1/disk?name={HospesClient.Escape(p.GetValue(name)!)}", ct);
+            var d = await client.Store.DeleteDiskAsync(p.GetValue(name)!, ct);
             return Show(p, d, $"disk {d.Name} deleted");
         });
         return cmd;

@@ -11,7 +11,7 @@ internal static class HostCommands
         var info = new Command("info", "Show QEMU's version, the accelerator chosen and why, CPUs and memory\n\nExamples:\n  hospes host info\n  hospes host info --format json");
         CliContext.Action(info, async (p, client, ct) =>
         {
-            var host = await client.GetAsync<HostInfo>("/v1/host", ct);
+            var host = await client.Host.InfoAsync(ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(host);

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Hospes.Cli.Client;
 using Hospes.Cli.Output;
+using Hospes.Client.Units;
 using Hospes.Contracts;
 
 namespace Hospes.Cli.Commands;
@@ -29,12 +29,11 @@ internal static class ImageCommands
             long? bytes = null;
             if (p.GetValue(size) is { } text)
             {
-                var parsed = Core.Units.ByteSize.Parse(text, "--size");
-                bytes = parsed.IsOk ? parsed.Value : throw new ApiException(parsed.Error.Message, code: "invalid_argument");
+                bytes = SizeOption.Bytes(text);
             }
 
             var request = new ImageBuildRequest { Kind = what, Force = p.GetValue(force), Name = p.GetValue(name), Release = p.GetValue(release), SizeBytes = bytes, Kernel = p.GetValue(kernel) };
-            var response = await client.PostAsync<ImageBuildResponse>($"/v1/images/{HospesClient.Escape(what)}/build", request, ct);
+            var response = await client.Images.BuildAsync(request, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(response);
@@ -62,14 +61,14 @@ internal static class ImageCommands
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             var request = new ImageImportRequest { Path = Path.GetFullPath(p.GetValue(file)!), Name = p.GetValue(name)!, Format = p.GetValue(format) };
-            var image = await client.PostAsync<VolumeInfo>("/v1/images/import", request, ct);
+            var image = await client.Store.ImportImageAsync(request, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(image);
                 return 0;
             }
 
-            Console.Out.WriteLine($"image '{image.Name}' imported: {image.Path} ({Core.Units.ByteSize.Format(image.VirtualSizeBytes)})");
+            Console.Out.WriteLine($"image '{image.Name}' imported: {image.Path} ({ByteSize.Format(image.VirtualSizeBytes)})");
             return 0;
         });
         return cmd;
@@ -81,7 +80,7 @@ internal static class ImageCommands
         var cmd = new Command("delete", "Delete a disk image (refused while VMs or templates depend on it)\n\nExample:\n  hospes image delete deb12") { name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var image = await client.DeleteAsync<VolumeInfo>($"/v1/images/{HospesClient.Escape(p.GetValue(name)!)}", ct);
+            var image = await client.Store.DeleteImageAsync(p.GetValue(name)!, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(image);
@@ -99,7 +98,7 @@ internal static class ImageCommands
         var cmd = new Command("list", "List the images\n\nExample:\n  hospes image list");
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var images = await client.GetAsync<List<ImageInfo>>("/v1/images", ct);
+            var images = await client.Images.ListAsync(ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(images);
@@ -109,7 +108,7 @@ internal static class ImageCommands
             var table = new Table(("Name", false), ("Kind", false), ("Built", false), ("Size", true), ("Kernel / disk", false));
             foreach (ImageInfo i in images)
             {
-                string size = i.VirtualSizeBytes is { } b ? Core.Units.ByteSize.Format(b) : "";
+                string size = i.VirtualSizeBytes is { } b ? ByteSize.Format(b) : "";
                 table.Add(i.Name, i.Kind, Printer.Format(i.BuiltAt), size, i.Disk ?? i.Kernel ?? "");
             }
 
@@ -125,7 +124,7 @@ internal static class ImageCommands
         var cmd = new Command("info", "Show one image\n\nExample:\n  hospes image info tiny") { name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var image = await client.GetAsync<ImageInfo>($"/v1/images/{HospesClient.Escape(p.GetValue(name)!)}", ct);
+            var image = await client.Images.GetAsync(p.GetValue(name)!, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(image);
@@ -133,7 +132,7 @@ internal static class ImageCommands
             }
 
             Printer.Fields([("Name", image.Name), ("Kind", image.Kind), ("Kernel", image.Kernel), ("Initrd", image.Initrd), ("Default cmdline", image.DefaultCmdline), ("Disk", image.Disk),
-                ("Size", image.VirtualSizeBytes is { } b ? Core.Units.ByteSize.Format(b) : null), ("Built", image.BuiltAt)]);
+                ("Size", image.VirtualSizeBytes is { } b ? ByteSize.Format(b) : null), ("Built", image.BuiltAt)]);
             return 0;
         });
         return cmd;

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Hospes.Cli.Client;
 using Hospes.Cli.Output;
 using Hospes.Contracts;
 
@@ -16,7 +15,7 @@ internal static class MemoryCommands
         var cmd = new Command("memory", "The host's memory: total, available, committed to guests, overcommit ratio, KSM, free page reporting\n\nExamples:\n  hospes host memory\n  hospes host memory --format json");
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var m = await client.GetAsync<HostMemoryInfo>("/v1/host/memory", ct);
+            var m = await client.Memory.HostAsync(ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(m);
@@ -47,7 +46,7 @@ internal static class MemoryCommands
         var cmd = new Command("mem-set", "Balloon a running guest to this much memory now, and keep it as its memory (like xl mem-set)\n\nExamples:\n  hospes mem-set web 256\n  hospes mem-set web 1024") { name, mib };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var m = await client.PutAsync<VmMemoryInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(name)!)}/memory/target", new MemorySizeRequest { Mib = p.GetValue(mib) }, ct);
+            var m = await client.Memory.SetTargetAsync(p.GetValue(name)!, new MemorySizeRequest { Mib = p.GetValue(mib) }, ct);
             return Show(p, m, $"{m.Name}: memory {m.MemoryMib} MiB (the guest has {Printer.Format(m.ActualMib)} MiB now; the balloon takes a moment)");
         });
         return cmd;
@@ -60,7 +59,7 @@ internal static class MemoryCommands
         var cmd = new Command("mem-max", "Set the most memory a guest may get (like xl mem-max); while it runs, up to the RAM it was started with\n\nExamples:\n  hospes mem-max web 1024") { name, mib };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var m = await client.PutAsync<VmMemoryInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(name)!)}/memory/max", new MemorySizeRequest { Mib = p.GetValue(mib) }, ct);
+            var m = await client.Memory.SetMaxAsync(p.GetValue(name)!, new MemorySizeRequest { Mib = p.GetValue(mib) }, ct);
             return Show(p, m, $"{m.Name}: maxmem {m.MaxMemoryMib} MiB, memory {m.MemoryMib} MiB");
         });
         return cmd;
@@ -79,7 +78,7 @@ internal static class MemoryCommands
             bool redraw = left > 1 && !Console.IsOutputRedirected;
             while (left-- > 0 && !ct.IsCancellationRequested)
             {
-                var top = await client.GetAsync<TopInfo>("/v1/top", ct);
+                var top = await client.Memory.TopAsync(ct);
                 if (json)
                 {
                     Printer.Json(top);

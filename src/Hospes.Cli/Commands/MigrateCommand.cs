@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Hospes.Cli.Client;
 using Hospes.Cli.Output;
+using Hospes.Client;
 using Hospes.Contracts;
 
 namespace Hospes.Cli.Commands;
@@ -33,19 +33,19 @@ internal static class MigrateCommand
             string name = p.GetValue(vm)!;
             if (p.GetValue(cancel))
             {
-                await client.DeleteAsync<bool>($"/v1/vms/{HospesClient.Escape(name)}/migration", ct);
+                await client.Migrations.CancelAsync(name, ct);
                 await Console.Error.WriteLineAsync($"cancelling the migration of {name}; it stays on this host");
                 return 0;
             }
 
             if (p.GetValue(host) is not { } destination)
             {
-                throw new ApiException($"hospes migrate {name}: name the destination host (`hospes host list` shows them), e.g. `hospes migrate {name} HOST`", code: "invalid_argument");
+                throw new CliException($"hospes migrate {name}: name the destination host (`hospes host list` shows them), e.g. `hospes migrate {name} HOST`");
             }
 
             if (p.GetValue(live) && p.GetValue(offline))
             {
-                throw new ApiException("--live and --offline exclude each other; choose one", code: "invalid_argument");
+                throw new CliException("--live and --offline exclude each other; choose one");
             }
 
             var request = new MigrateRequest
@@ -62,12 +62,12 @@ internal static class MigrateCommand
             bool json = CliContext.Json(p);
             bool tty = !Console.IsErrorRedirected;
             MigrationEvent? last = null;
-            await client.PostStreamAsync<MigrationEvent>($"/v1/vms/{HospesClient.Escape(name)}/migrate", request, async e =>
+            await foreach (MigrationEvent e in client.Migrations.MigrateAsync(name, request, ct))
             {
                 last = e;
                 if (json || e.Event is "done" or "failed")
                 {
-                    return;
+                    continue;
                 }
 
                 string line = Describe(e);
@@ -79,7 +79,8 @@ internal static class MigrateCommand
                 {
                     await Console.Error.WriteLineAsync((tty ? "\r" : "") + line.PadRight(tty ? 100 : 0));
                 }
-            }, ct);
+            }
+
             if (tty && !json)
             {
                 await Console.Error.WriteAsync("\r" + new string(' ', 100) + "\r");
@@ -94,12 +95,12 @@ internal static class MigrateCommand
     {
         if (last is null || last.Event is not ("done" or "failed"))
         {
-            throw new ApiException($"hospesd ended the migration stream of {name} without a result; see `hospes list` and hospesd's log");
+            throw new CliException($"hospesd ended the migration stream of {name} without a result; see `hospes list` and hospesd's log");
         }
 
         if (last.Event == "failed")
         {
-            throw new ApiException(last.Message ?? "migration failed", code: "internal");
+            throw new HospesApiException(ErrorCodes.Internal, last.Message ?? "migration failed");
         }
 
         MigrationSummary s = last.Summary!;

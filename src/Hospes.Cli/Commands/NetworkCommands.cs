@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
-using Hospes.Cli.Client;
 using Hospes.Cli.Output;
 using Hospes.Contracts;
 
@@ -44,7 +43,7 @@ internal static class NetworkCommands
                 Mode = p.GetValue(isolated) ? "isolated" : "nat",
                 Bridge = p.GetValue(bridge),
             };
-            var n = await client.PostAsync<NetworkInfo>("/v1/networks", request, ct);
+            var n = await client.Networks.CreateAsync(request, ct);
             return ShowNetwork(p, n, $"network {n.Name} created: bridge {n.Bridge}, {n.Subnet}, gateway {n.Gateway}, {n.Mode}");
         });
         return cmd;
@@ -55,7 +54,7 @@ internal static class NetworkCommands
         var cmd = new Command("list", "List the networks\n\nExample:\n  hospes network list");
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var all = await client.GetAsync<List<NetworkInfo>>("/v1/networks", ct);
+            var all = await client.Networks.ListAsync(ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(all);
@@ -80,7 +79,7 @@ internal static class NetworkCommands
         var cmd = new Command("info", "Show a network, its VMs and port forwards\n\nExample:\n  hospes network info lab0") { name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var n = await client.GetAsync<NetworkInfo>($"/v1/networks/{HospesClient.Escape(p.GetValue(name)!)}", ct);
+            var n = await client.Networks.GetAsync(p.GetValue(name)!, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(n);
@@ -106,7 +105,7 @@ internal static class NetworkCommands
         var cmd = new Command("delete", "Delete a network no VM uses: its bridge, DHCP server and rules\n\nExample:\n  hospes network delete lab0") { name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var n = await client.DeleteAsync<NetworkInfo>($"/v1/networks/{HospesClient.Escape(p.GetValue(name)!)}", ct);
+            var n = await client.Networks.DeleteAsync(p.GetValue(name)!, ct);
             return ShowNetwork(p, n, $"network {n.Name} deleted");
         });
         return cmd;
@@ -118,7 +117,7 @@ internal static class NetworkCommands
         var cmd = new Command("vif-list", "List a VM's network interfaces (like `xm network-list`)\n\nExample:\n  hospes vif-list web") { vm };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var vifs = await client.GetAsync<List<VifInfo>>($"/v1/vms/{HospesClient.Escape(p.GetValue(vm)!)}/vifs", ct);
+            var vifs = await client.Networks.ListVifsAsync(p.GetValue(vm)!, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(vifs);
@@ -154,7 +153,7 @@ internal static class NetworkCommands
         {
             (int host, int guest, string protocol) = ParsePorts(p.GetValue(ports)!);
             var request = new PortForwardRequest { HostPort = host, GuestPort = guest, Protocol = protocol, Vif = p.GetValue(vif) };
-            var f = await client.PostAsync<PortForwardInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(vm)!)}/port-forwards", request, ct);
+            var f = await client.Networks.AddPortForwardAsync(p.GetValue(vm)!, request, ct);
             return ShowForward(p, f, $"host port {f.HostPort}/{f.Protocol} -> {f.Vm} {f.GuestIp}:{f.GuestPort} (network {f.Network})");
         });
         return cmd;
@@ -167,7 +166,7 @@ internal static class NetworkCommands
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             string? name = p.GetValue(vm);
-            var all = await client.GetAsync<List<PortForwardInfo>>(name is null ? "/v1/port-forwards" : $"/v1/vms/{HospesClient.Escape(name)}/port-forwards", ct);
+            var all = await client.Networks.ListPortForwardsAsync(name, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(all);
@@ -198,10 +197,10 @@ internal static class NetworkCommands
             string number = text.Split('/')[0];
             if (!int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out int hostPort))
             {
-                throw new ApiException($"'{text}' is not a host port; write e.g. 2222 or 5353/udp");
+                throw new CliException($"'{text}' is not a host port; write e.g. 2222 or 5353/udp");
             }
 
-            var f = await client.DeleteAsync<PortForwardInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(vm)!)}/port-forwards/{protocol}/{hostPort}", ct);
+            var f = await client.Networks.RemovePortForwardAsync(p.GetValue(vm)!, protocol, hostPort, ct);
             return ShowForward(p, f, $"forward from host port {f.HostPort}/{f.Protocol} to {f.Vm} removed");
         });
         return cmd;
@@ -215,14 +214,14 @@ internal static class NetworkCommands
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             string name = p.GetValue(vm)!;
-            var target = await client.GetAsync<SshTarget>($"/v1/vms/{HospesClient.Escape(name)}/ssh", ct);
+            var target = await client.Networks.SshTargetAsync(name, ct);
             if (!File.Exists(target.KeyPath))
             {
-                throw new ApiException($"cannot read hospesd's ssh key {target.KeyPath}: `hospes ssh` must run as root on the host of hospesd");
+                throw new CliException($"cannot read hospesd's ssh key {target.KeyPath}: `hospes ssh` must run as root on the host of hospesd");
             }
 
             string self = Environment.ProcessPath ?? "hospes";
-            string proxy = $"{Quote(self)} --socket {Quote(client.SocketPath)} tcp-proxy {Quote(name)} {target.Port}";
+            string proxy = $"{Quote(self)} --socket {Quote(client.Connection.Target)} tcp-proxy {Quote(name)} {target.Port}";
             var psi = new ProcessStartInfo("ssh") { UseShellExecute = false };
             foreach (string a in (string[])[
                 "-i", target.KeyPath, "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
@@ -243,7 +242,7 @@ internal static class NetworkCommands
             }
             catch (System.ComponentModel.Win32Exception)
             {
-                throw new ApiException("ssh is missing; install the openssh-client package");
+                throw new CliException("ssh is missing; install the openssh-client package");
             }
 
             using (ssh)
@@ -264,7 +263,7 @@ internal static class NetworkCommands
         cmd.Hidden = true;
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            using ClientWebSocket ws = await client.ConnectWebSocketAsync($"/v1/vms/{HospesClient.Escape(p.GetValue(vm)!)}/tcp/{p.GetValue(port)}", ct);
+            using ClientWebSocket ws = await client.Networks.ConnectTcpAsync(p.GetValue(vm)!, p.GetValue(port), ct);
             using Stream stdin = Console.OpenStandardInput();
             using Stream stdout = Console.OpenStandardOutput();
             Task up = Task.Run(async () =>
@@ -288,7 +287,7 @@ internal static class NetworkCommands
                     {
                         if (r.CloseStatus is not WebSocketCloseStatus.NormalClosure)
                         {
-                            throw new ApiException(r.CloseStatusDescription ?? $"hospesd closed the relay ({r.CloseStatus})");
+                            throw new CliException(r.CloseStatusDescription ?? $"hospesd closed the relay ({r.CloseStatus})");
                         }
 
                         break;
@@ -323,7 +322,7 @@ internal static class NetworkCommands
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int host)
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int guest))
         {
-            throw new ApiException($"'{text}' is not HOSTPORT:GUESTPORT; write e.g. 2222:22 or 5353:53/udp");
+            throw new CliException($"'{text}' is not HOSTPORT:GUESTPORT; write e.g. 2222:22 or 5353:53/udp");
         }
 
         return (host, guest, protocol);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Hospes.Cli.Client;
 using Hospes.Cli.Output;
 using Hospes.Contracts;
 
@@ -15,7 +14,7 @@ internal static class PeerCommands
         var cmd = new Command("token", "Print a one-time token that lets another host join this one (valid 1 hour); hospesd must run with --listen\n\nExamples:\n  hospes host token\n  hospes host token --format json");
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var t = await client.PostAsync<HostTokenInfo>("/v1/host/tokens", null, ct);
+            var t = await client.Peers.CreateTokenAsync(ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(t);
@@ -38,7 +37,7 @@ internal static class PeerCommands
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             var request = new HostAddRequest { Name = p.GetValue(name)!, Address = p.GetValue(address)!, Token = p.GetValue(token)! };
-            var peer = await client.PostAsync<HostPeerInfo>("/v1/host/peers", request, ct);
+            var peer = await client.Peers.AddAsync(request, ct);
             return Show(p, peer, $"host {peer.Name} at {peer.Address} added (fingerprint {Short(peer.Fingerprint)}); it trusts this host too");
         });
         return cmd;
@@ -49,7 +48,7 @@ internal static class PeerCommands
         var cmd = new Command("list", "List the hosts this one trusts\n\nExamples:\n  hospes host list\n  hospes host list --format json");
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var all = await client.GetAsync<List<HostPeerInfo>>("/v1/host/peers", ct);
+            var all = await client.Peers.ListAsync(ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(all);
@@ -74,7 +73,7 @@ internal static class PeerCommands
         var cmd = new Command("remove", "Stop trusting a host (here only; run it on the other host too to end trust both ways)\n\nExample:\n  hospes host remove b") { name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var peer = await client.DeleteAsync<HostPeerInfo>($"/v1/host/peers/{HospesClient.Escape(p.GetValue(name)!)}", ct);
+            var peer = await client.Peers.RemoveAsync(p.GetValue(name)!, ct);
             return Show(p, peer, $"host {peer.Name} removed: this host no longer trusts it");
         });
         return cmd;

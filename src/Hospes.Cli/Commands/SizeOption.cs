@@ -1,7 +1,5 @@
 using System.CommandLine;
-using Hospes.Cli.Client;
-using Hospes.Core.Errors;
-using Hospes.Core.Units;
+using Hospes.Client.Units;
 
 namespace Hospes.Cli.Commands;
 
@@ -10,9 +8,7 @@ internal static class SizeOption
 {
     public static Option<string> Create(string description) => new("--size") { Description = description, Required = true };
 
-    public static long Bytes(ParseResult p, Option<string> option)
-    {
-        Result<long> size = ByteSize.Parse(p.GetValue(option)!, "--size");
-        return size.IsOk ? size.Value : throw new ApiException(size.Error.Message, code: "invalid_argument");
-    }
+    public static long Bytes(ParseResult p, Option<string> option) => Bytes(p.GetValue(option)!);
+
+    public static long Bytes(string text) => ByteSize.TryParse(text, "--size", out long bytes, out string? error) ? bytes : throw new CliException(error);
 }

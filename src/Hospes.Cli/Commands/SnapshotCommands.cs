@@ -1,8 +1,7 @@
 using System.CommandLine;
-using Hospes.Cli.Client;
 using Hospes.Cli.Output;
+using Hospes.Client.Units;
 using Hospes.Contracts;
-using Hospes.Core.Units;
 
 namespace Hospes.Cli.Commands;
 
@@ -21,7 +20,7 @@ internal static class SnapshotCommands
         var cmd = new Command("create", "Snapshot a VM, stopped or running\n\nExample:\n  hospes snapshot create web before-upgrade") { vm, name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var s = await client.PostAsync<SnapshotInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(vm)!)}/snapshots", new SnapshotRequest { Name = p.GetValue(name)! }, ct);
+            var s = await client.Store.CreateSnapshotAsync(p.GetValue(vm)!, new SnapshotRequest { Name = p.GetValue(name)! }, ct);
             return Show(p, s, $"snapshot {s.Name} of {p.GetValue(vm)} created{(s.VmStateBytes > 0 ? $" with {ByteSize.Format(s.VmStateBytes)} of memory" : "")}");
         });
         return cmd;
@@ -33,7 +32,7 @@ internal static class SnapshotCommands
         var cmd = new Command("list", "List a VM's snapshots\n\nExample:\n  hospes snapshot list web") { vm };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var all = await client.GetAsync<List<SnapshotInfo>>($"/v1/vms/{HospesClient.Escape(p.GetValue(vm)!)}/snapshots", ct);
+            var all = await client.Store.ListSnapshotsAsync(p.GetValue(vm)!, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(all);
@@ -58,7 +57,7 @@ internal static class SnapshotCommands
         var cmd = new Command("revert", "Return a VM's disks (and, if it runs, its memory) to a snapshot\n\nExample:\n  hospes snapshot revert web before-upgrade") { vm, name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var s = await client.PostAsync<SnapshotInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(vm)!)}/snapshots/{HospesClient.Escape(p.GetValue(name)!)}/revert", null, ct);
+            var s = await client.Store.RevertSnapshotAsync(p.GetValue(vm)!, p.GetValue(name)!, ct);
             return Show(p, s, $"{p.GetValue(vm)} reverted to snapshot {s.Name}");
         });
         return cmd;
@@ -70,7 +69,7 @@ internal static class SnapshotCommands
         var cmd = new Command("delete", "Delete a snapshot\n\nExample:\n  hospes snapshot delete web before-upgrade") { vm, name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var s = await client.DeleteAsync<SnapshotInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(vm)!)}/snapshots/{HospesClient.Escape(p.GetValue(name)!)}", ct);
+            var s = await client.Store.DeleteSnapshotAsync(p.GetValue(vm)!, p.GetValue(name)!, ct);
             return Show(p, s, $"snapshot {s.Name} of {p.GetValue(vm)} deleted");
         });
         return cmd;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Hospes.Cli.Client;
 using Hospes.Cli.Output;
 using Hospes.Contracts;
 
@@ -21,7 +20,7 @@ internal static class TemplateCommands
         var cmd = new Command("create", "Make a template of a stopped VM; the VM stays as it is\n\nExample:\n  hospes template create web --name web-tmpl") { vm, name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var t = await client.PostAsync<TemplateInfo>("/v1/templates", new TemplateCreateRequest { Vm = p.GetValue(vm)!, Name = p.GetValue(name)! }, ct);
+            var t = await client.Store.CreateTemplateAsync(new TemplateCreateRequest { Vm = p.GetValue(vm)!, Name = p.GetValue(name)! }, ct);
             return Show(p, t, $"template {t.Name} created from {t.SourceVm} ({t.Disks.Count} disk(s))");
         });
         return cmd;
@@ -32,7 +31,7 @@ internal static class TemplateCommands
         var cmd = new Command("list", "List the templates\n\nExample:\n  hospes template list");
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var all = await client.GetAsync<List<TemplateInfo>>("/v1/templates", ct);
+            var all = await client.Store.ListTemplatesAsync(ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(all);
@@ -57,7 +56,7 @@ internal static class TemplateCommands
         var cmd = new Command("info", "Show one template, its disks and its linked clones\n\nExample:\n  hospes template info web-tmpl") { name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var t = await client.GetAsync<TemplateInfo>($"/v1/templates/{HospesClient.Escape(p.GetValue(name)!)}", ct);
+            var t = await client.Store.GetTemplateAsync(p.GetValue(name)!, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(t);
@@ -79,7 +78,7 @@ internal static class TemplateCommands
         var cmd = new Command("delete", "Delete a template (refused while linked clones depend on it)\n\nExample:\n  hospes template delete web-tmpl") { name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var t = await client.DeleteAsync<TemplateInfo>($"/v1/templates/{HospesClient.Escape(p.GetValue(name)!)}", ct);
+            var t = await client.Store.DeleteTemplateAsync(p.GetValue(name)!, ct);
             return Show(p, t, $"template {t.Name} deleted");
         });
         return cmd;

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using Hospes.Cli.Client;
 using Hospes.Cli.Output;
 using Hospes.Cli.Terminal;
+using Hospes.Client;
 using Hospes.Contracts;
 
 namespace Hospes.Cli.Commands;
@@ -14,10 +14,10 @@ internal static class VmCommands
         Create("create", start: true, "Define a VM from a Xen-style config file and start it (like `xm create`)."),
         Create("define", start: false, "Define a VM from a Xen-style config file without starting it."),
         List(), Info(),
-        Simple("start", "Start a defined (or saved) VM", "start", attachable: true),
-        Simple("pause", "Pause a running VM: its vCPUs stop, its memory stays", "pause"),
-        Simple("unpause", "Continue a paused VM", "unpause"),
-        Simple("destroy", "Hard power-off; the definition stays (state shutoff)", "destroy"),
+        Simple("start", "Start a defined (or saved) VM", (vms, vm, ct) => vms.StartAsync(vm, ct), attachable: true),
+        Simple("pause", "Pause a running VM: its vCPUs stop, its memory stays", (vms, vm, ct) => vms.PauseAsync(vm, ct)),
+        Simple("unpause", "Continue a paused VM", (vms, vm, ct) => vms.UnpauseAsync(vm, ct)),
+        Simple("destroy", "Hard power-off; the definition stays (state shutoff)", (vms, vm, ct) => vms.DestroyAsync(vm, ct)),
         Shutdown(), Reboot(), Delete(), Save(), Restore(),
     ];
 
@@ -35,7 +35,7 @@ internal static class VmCommands
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             ConfigRequest source = ConfigSource.Read(p.GetValue(file)!, p.GetValue(overrides) ?? []);
-            var response = await client.PostAsync<CreateVmResponse>("/v1/vms", new CreateVmRequest { Source = source, Start = start }, ct);
+            var response = await client.Vms.CreateAsync(new CreateVmRequest { Source = source, Start = start }, ct);
             foreach (Diagnostic w in response.Warnings)
             {
                 await Console.Error.WriteLineAsync(w.Rendered);
@@ -60,7 +60,7 @@ internal static class VmCommands
         var cmd = new Command("list", "List the VMs of this host with xl's columns\n\nExamples:\n  hospes list\n  hospes list --format json");
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var vms = await client.GetAsync<List<VmInfo>>("/v1/vms", ct);
+            var vms = await client.Vms.ListAsync(ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(vms);
@@ -85,7 +85,7 @@ internal static class VmCommands
         var cmd = new Command("info", "Show one VM in detail\n\nExamples:\n  hospes info web\n  hospes info web --format json") { name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var vm = await client.GetAsync<VmInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(name)!)}", ct);
+            var vm = await client.Vms.GetAsync(p.GetValue(name)!, ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(vm);
@@ -109,7 +109,7 @@ internal static class VmCommands
         return cmd;
     }
 
-    private static Command Simple(string verb, string description, string endpoint, bool attachable = false)
+    private static Command Simple(string verb, string description, Func<VmsApi, string, CancellationToken, Task<VmInfo>> run, bool attachable = false)
     {
         var name = new Argument<string>("name");
         var console = new Option<bool>("--console", "-c") { Description = "Attach to the console afterwards" };
@@ -122,7 +122,7 @@ internal static class VmCommands
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             string vm = p.GetValue(name)!;
-            var info = await client.PostAsync<VmInfo>($"/v1/vms/{HospesClient.Escape(vm)}/{endpoint}", null, ct);
+            var info = await run(client.Vms, vm, ct);
             Report(p, info);
             return attachable && p.GetValue(console) ? await ConsoleClient.AttachAsync(client, vm, ct) : 0;
         });
@@ -138,7 +138,7 @@ internal static class VmCommands
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             var request = new ShutdownRequest { TimeoutS = p.GetValue(timeout), Force = p.GetValue(force) };
-            Report(p, await client.PostAsync<VmInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(name)!)}/shutdown", request, ct));
+            Report(p, await client.Vms.ShutdownAsync(p.GetValue(name)!, request, ct));
             return 0;
         });
         return cmd;
@@ -151,7 +151,7 @@ internal static class VmCommands
         var cmd = new Command("reboot", "Reboot the guest gracefully (power button, then on_reboot applies)\n\nExample:\n  hospes reboot web") { name, timeout };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            Report(p, await client.PostAsync<VmInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(name)!)}/reboot", new ShutdownRequest { TimeoutS = p.GetValue(timeout) }, ct));
+            Report(p, await client.Vms.RebootAsync(p.GetValue(name)!, new ShutdownRequest { TimeoutS = p.GetValue(timeout) }, ct));
             return 0;
         });
         return cmd;
@@ -164,8 +164,7 @@ internal static class VmCommands
         var cmd = new Command("delete", "Remove a VM's definition and logs (its disks stay); refused while it runs\n\nExamples:\n  hospes delete web\n  hospes delete web --force") { name, force };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            string vm = HospesClient.Escape(p.GetValue(name)!);
-            var info = await client.DeleteAsync<VmInfo>($"/v1/vms/{vm}{(p.GetValue(force) ? "?force=true" : "")}", ct);
+            var info = await client.Vms.DeleteAsync(p.GetValue(name)!, p.GetValue(force), ct);
             if (CliContext.Json(p))
             {
                 Printer.Json(info);
@@ -188,7 +187,7 @@ internal static class VmCommands
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             var request = new SaveRequest { Path = Path.GetFullPath(p.GetValue(file)!) };
-            Report(p, await client.PostAsync<VmInfo>($"/v1/vms/{HospesClient.Escape(p.GetValue(name)!)}/save", request, ct));
+            Report(p, await client.Vms.SaveAsync(p.GetValue(name)!, request, ct));
             return 0;
         });
         return cmd;
@@ -202,7 +201,7 @@ internal static class VmCommands
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             var request = new RestoreRequest { Path = Path.GetFullPath(p.GetValue(file)!), Paused = p.GetValue(paused) };
-            Report(p, await client.PostAsync<VmInfo>("/v1/restore", request, ct));
+            Report(p, await client.Vms.RestoreAsync(request, ct));
             return 0;
         });
         return cmd;

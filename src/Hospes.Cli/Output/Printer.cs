@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
-using Hospes.Core.Json;
+using Hospes.Contracts;
 
 namespace Hospes.Cli.Output;
 
 /// <summary>Writes results as text for people or JSON for scripts.</summary>
 internal static class Printer
 {
-    public static void Json<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, HospesJson.Indented));
+    public static void Json<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, WireJson.Indented));
 
     /// <summary>"key: value" lines with the keys aligned, skipping empty values.</summary>
     public static void Fields(IEnumerable<(string Key, object? Value)> fields)

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
-using Hospes.Cli.Client;
-using Hospes.Contracts;
-using Hospes.Core.Vms;
+using Hospes.Cli.Commands;
+using Hospes.Client;
+using Hospes.Contracts.Vms;
 
 namespace Hospes.Cli.Terminal;
 
@@ -18,13 +18,13 @@ internal static class ConsoleClient
     public static async Task<int> AttachAsync(HospesClient client, string name, CancellationToken ct)
     {
         // Ask first, so a stopped VM gets a clear message rather than a failed WebSocket upgrade.
-        var vm = await client.GetAsync<VmInfo>($"/v1/vms/{HospesClient.Escape(name)}", ct);
+        var vm = await client.Vms.GetAsync(name, ct);
         if (vm.State is VmState.Shutoff or VmState.Saved)
         {
-            throw new ApiException($"{name} is {vm.State.ToString().ToLowerInvariant()}: start it first; `hospes console {name} --show-log` shows what it wrote");
+            throw new CliException($"{name} is {vm.State.ToString().ToLowerInvariant()}: start it first; `hospes console {name} --show-log` shows what it wrote");
         }
 
-        using ClientWebSocket ws = await client.ConnectConsoleAsync(name, ct);
+        using ClientWebSocket ws = await client.Console.ConnectAsync(name, ct);
         bool interactive = !Console.IsInputRedirected;
         if (interactive)
         {

@@ -1,3 +1,4 @@
+using Hospes.Client;
 using Hospes.Core.Errors;
 using Hospes.Host.Migration;
 using Hospes.Host.Peers;
@@ -14,13 +15,13 @@ internal sealed class PeerMigrationTargets(PeerService peers) : IMigrationTarget
             return HospesError.NotFound($"no host named '{name}'; `hospes host list` shows the hosts this one trusts, `hospes host add` adds one");
         }
 
-        Result<HttpClient> client = peers.Client(name);
-        if (!client.IsOk)
+        Result<PeerApi> api = peers.Client(name);
+        if (!api.IsOk)
         {
-            return client.Error;
+            return api.Error;
         }
 
         string address = peer.Address!;
-        return new HttpMigrationTarget(name, address[..address.LastIndexOf(':')].Trim('[', ']'), client.Value);
+        return new HttpMigrationTarget(name, address[..address.LastIndexOf(':')].Trim('[', ']'), api.Value);
     }
 }

@@ -1,5 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Core.Vms;
+using Hospes.Host.Edge;
 using Hospes.Host.State;
 using Hospes.Host.Vms;
 using Hospes.Qemu.Launch;
@@ -22,7 +23,7 @@ internal static class VmInfoFactory
             MemoryMib = r.Spec.MemoryMib,
             MaxMemoryMib = r.Spec.MaxMemoryMib,
             Vcpus = r.Spec.Vcpus,
-            State = r.State,
+            State = WireSpec.ToWire(r.State),
             Flags = Flags(r.State, live && pid is { } p && ProcFs.AnyThreadRunnable(p, actor.VcpuThreads)),
             CpuTimeS = live && pid is { } p2 ? Math.Round(ProcFs.CpuSeconds(p2), 1) : 0,
             Pid = pid,
@@ -33,7 +34,7 @@ internal static class VmInfoFactory
             LastError = r.LastError,
             SavePath = r.SavePath,
             ConsoleLog = actor.ConsoleLogPath,
-            Spec = r.Spec,
+            Spec = WireSpec.ToWire(r.Spec),
         };
     }
 

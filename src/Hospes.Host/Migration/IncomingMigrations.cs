@@ -3,6 +3,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Edge;
 using Hospes.Host.State;
 using Hospes.Host.Settings;
 using Hospes.Host.Storage;
@@ -56,7 +57,7 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
     /// </summary>
     public async Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, string fromPeer, string listenHost, CancellationToken ct)
     {
-        VmSpec spec = offer.Spec;
+        VmSpec spec = WireSpec.ToDomain(offer.Spec);
         var mirrored = offer.MirroredDisks.ToDictionary(d => d.Vdev, StringComparer.Ordinal);
         IReadOnlyList<MigrationCheck> checks = await _checks.CheckAsync(offer, mirrored).ConfigureAwait(false);
         if (offer.DryRun || checks.Any(c => !c.Ok))

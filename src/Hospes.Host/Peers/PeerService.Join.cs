@@ -1,9 +1,8 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Security.Authentication;
+using Hospes.Client;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
-using Hospes.Core.Json;
 using Hospes.Host.Memory;
 using Hospes.Host.Settings;
 using Hospes.Host.State;
@@ -134,43 +133,33 @@ internal sealed partial class PeerService
     private async Task<Result<PeerJoinResponse>> JoinRemoteAsync(string address, PeerToken token, CancellationToken ct)
     {
         string? presented = null;
-        using HttpClient http = NewClient(address, token.Fingerprint, f => presented = f);
+        using PeerApi peer = NewClient(address, token.Fingerprint, f => presented = f);
         var request = new PeerJoinRequest { Secret = token.Secret, Name = HostName, Address = _options.ListenEndpoint?.ToString() };
         try
         {
-            using HttpResponseMessage response = await http.PostAsJsonAsync("v1/peer/join", request, HospesJson.Options, ct).ConfigureAwait(false);
-            if (response.IsSuccessStatusCode)
-            {
-                PeerJoinResponse? answer = await response.Content.ReadFromJsonAsync<PeerJoinResponse>(HospesJson.Options, ct).ConfigureAwait(false);
-                return answer is not null && string.Equals(answer.Fingerprint, token.Fingerprint, StringComparison.OrdinalIgnoreCase)
-                    ? answer
-                    : HospesError.State($"the host at {address} answered the join with another fingerprint than its certificate's; nothing was added");
-            }
-
-            ErrorBody? body = null;
-            try
-            {
-                body = await response.Content.ReadFromJsonAsync<ErrorBody>(HospesJson.Options, ct).ConfigureAwait(false);
-            }
-            catch (System.Text.Json.JsonException)
-            {
-            }
-
-            string message = body?.Error.Message ?? $"the host at {address} answered {(int)response.StatusCode} {response.ReasonPhrase}; is that a Hospes host's --listen address?";
-            return response.StatusCode == HttpStatusCode.Conflict ? HospesError.Conflict(message) : HospesError.Invalid(message);
+            PeerJoinResponse answer = await peer.JoinAsync(request, ct).ConfigureAwait(false);
+            return string.Equals(answer.Fingerprint, token.Fingerprint, StringComparison.OrdinalIgnoreCase)
+                ? answer
+                : HospesError.State($"the host at {address} answered the join with another fingerprint than its certificate's; nothing was added");
         }
-        catch (HttpRequestException) when (presented is not null && !string.Equals(presented, token.Fingerprint, StringComparison.OrdinalIgnoreCase))
+        catch (HospesApiException e) when (e.Delivery == Delivery.Answered)
+        {
+            string message = e.HasErrorBody ? e.Message : $"the host at {address} answered {(int?)e.Status} {e.Reason}; is that a Hospes host's --listen address?";
+            return e.Status == HttpStatusCode.Conflict ? HospesError.Conflict(message) : HospesError.Invalid(message);
+        }
+        catch (HospesApiException) when (presented is not null && !string.Equals(presented, token.Fingerprint, StringComparison.OrdinalIgnoreCase))
         {
             return HospesError.Invalid($"the host at {address} presented a certificate with fingerprint {presented}, but the token is for '{token.Name}' with fingerprint {token.Fingerprint}; check the address, or run `hospes host token` on the host at {address}");
         }
-        catch (HttpRequestException e)
-        {
-            string why = e.InnerException is AuthenticationException auth ? $"TLS failed: {auth.Message}" : e.InnerException?.Message ?? e.Message;
-            return HospesError.Unavailable($"cannot reach hospesd at {address}: {why}; is it started with --listen, and is the port open from here?");
-        }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        catch (HospesApiException e) when (e.TimedOut)
         {
             return new HospesError(ErrorCode.Timeout, $"hospesd at {address} did not answer within {RequestTimeout.TotalSeconds:0} s");
+        }
+        catch (HospesApiException e)
+        {
+            Exception failure = e.InnerException ?? e;
+            string why = failure.InnerException is AuthenticationException auth ? $"TLS failed: {auth.Message}" : failure.InnerException?.Message ?? failure.Message;
+            return HospesError.Unavailable($"cannot reach hospesd at {address}: {why}; is it started with --listen, and is the port open from here?");
         }
     }
 

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.NetworkInformation;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
+using Hospes.Client;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Settings;
@@ -13,7 +12,7 @@ namespace Hospes.Host.Peers;
 
 /// <summary>
 /// Trust between hosts: this host's certificate, the hosts it trusts (pinned by certificate fingerprint) and
-/// HttpClients to reach them. Trust is always mutual and made with a one-time token (PeerService.Join.cs).
+/// connections to reach them. Trust is always mutual and made with a one-time token (PeerService.Join.cs).
 /// </summary>
 internal sealed partial class PeerService : IDisposable
 {
@@ -22,7 +21,7 @@ internal sealed partial class PeerService : IDisposable
     private readonly StateDb _db;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly ConcurrentDictionary<string, Lazy<HttpClient>> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<PeerApi>> _clients = new(StringComparer.Ordinal);
 
     public PeerService(HostOptions options, StateDb db, TimeProvider time, ILoggerFactory logs)
     {
@@ -58,10 +57,10 @@ internal sealed partial class PeerService : IDisposable
     }
 
     /// <summary>
-    /// An HttpClient to a trusted host: base address https://ADDRESS/, this host's certificate as client certificate, the
-    /// server accepted by its pinned fingerprint only (its name and issuer do not matter). One per host, kept.
+    /// The peer API of a trusted host: https://ADDRESS/, this host's certificate as client certificate, the server
+    /// accepted by its pinned fingerprint only (its name and issuer do not matter). One per host, kept.
     /// </summary>
-    public Result<HttpClient> Client(string peerName)
+    public Result<PeerApi> Client(string peerName)
     {
         if (Get(peerName) is not { } peer)
         {
@@ -74,7 +73,7 @@ internal sealed partial class PeerService : IDisposable
         }
 
         string key = $"{peer.Name}\n{peer.Address}\n{peer.Fingerprint}";
-        Lazy<HttpClient> client = _clients.GetOrAdd(key, _ => new Lazy<HttpClient>(() => NewClient(peer.Address, peer.Fingerprint, null)));
+        Lazy<PeerApi> client = _clients.GetOrAdd(key, _ => new Lazy<PeerApi>(() => NewClient(peer.Address, peer.Fingerprint, null)));
         return client.Value;
     }
 
@@ -101,7 +100,7 @@ internal sealed partial class PeerService : IDisposable
 
     public void Dispose()
     {
-        foreach (Lazy<HttpClient> client in _clients.Values.Where(c => c.IsValueCreated))
+        foreach (Lazy<PeerApi> client in _clients.Values.Where(c => c.IsValueCreated))
         {
             client.Value.Dispose();
         }
@@ -118,7 +117,7 @@ internal sealed partial class PeerService : IDisposable
     {
         foreach (string key in _clients.Keys.Where(k => k.StartsWith(name + "\n", StringComparison.Ordinal)))
         {
-            if (_clients.TryRemove(key, out Lazy<HttpClient>? client) && client.IsValueCreated)
+            if (_clients.TryRemove(key, out Lazy<PeerApi>? client) && client.IsValueCreated)
             {
                 client.Value.Dispose();
             }
@@ -126,30 +125,6 @@ internal sealed partial class PeerService : IDisposable
     }
 
     /// <param name="seen">Told the fingerprint the server presented, so a mismatch can name it.</param>
-    private HttpClient NewClient(string address, string fingerprint, Action<string>? seen)
-    {
-        X509Certificate2 own = Identity.Certificate;
-        var handler = new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                ClientCertificates = [own],
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => own,
-                RemoteCertificateValidationCallback = (_, cert, _, _) =>
-                {
-                    if (cert is null)
-                    {
-                        return false;
-                    }
-
-                    string presented = HostCertificate.FingerprintOf(cert);
-                    seen?.Invoke(presented);
-                    return string.Equals(presented, fingerprint, StringComparison.OrdinalIgnoreCase);
-                },
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = new Uri($"https://{address}/"), Timeout = RequestTimeout };
-    }
+    private PeerApi NewClient(string address, string fingerprint, Action<string>? seen) =>
+        PeerApi.Connect(address, fingerprint, Identity.Certificate, RequestTimeout, seen);
 }

@@ -1,5 +1,5 @@
 using Hospes.Contracts;
-using Hospes.Core.Vms;
+using Hospes.Contracts.Vms;
 using Hospes.Integration.Tests.Support;
 
 namespace Hospes.Integration.Tests.Faults;

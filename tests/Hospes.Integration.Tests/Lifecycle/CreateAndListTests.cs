@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Hospes.Contracts;
-using Hospes.Core.Vms;
+using Hospes.Contracts.Vms;
 using Hospes.Integration.Tests.Support;
 
 namespace Hospes.Integration.Tests.Lifecycle;

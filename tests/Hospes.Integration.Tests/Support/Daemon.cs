@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text.Json;
 using Hospes.Contracts;
-using Hospes.Core.Json;
 
 namespace Hospes.Integration.Tests.Support;
 
@@ -77,7 +76,7 @@ public sealed class Daemon : IAsyncDisposable
     public async Task<T> JsonAsync<T>(params string[] args)
     {
         CliResult r = (await CliAsync([.. args, "--format", "json"])).Ok();
-        return JsonSerializer.Deserialize<T>(r.Stdout, HospesJson.Options)!;
+        return JsonSerializer.Deserialize<T>(r.Stdout, WireJson.Options)!;
     }
 
     public Task<VmInfo> InfoAsync(string name) => JsonAsync<VmInfo>("info", name);

@@ -1,0 +1,19 @@
+using System.Net.WebSockets;
+using Hospes.Contracts;
+
+namespace Hospes.Client;
+
+/// <summary>A VM's serial console.</summary>
+public sealed class ConsoleApi
+{
+    private readonly HospesConnection _c;
+
+    internal ConsoleApi(HospesConnection connection) => _c = connection;
+
+    /// <summary>What the guest wrote on its console so far (the last 8 MiB).</summary>
+    public Task<string> LogAsync(string vm, CancellationToken ct) => _c.GetTextAsync(Routes.Path(Routes.VmConsoleLog, vm), ct);
+
+    /// <summary>The live console: binary frames both ways; hospesd closes it when the VM stops.</summary>
+    public Task<ClientWebSocket> ConnectAsync(string vm, CancellationToken ct) =>
+        _c.ConnectWebSocketAsync(Routes.Path(Routes.VmConsole, vm), $"cannot attach to the console of {vm}", ct);
+}

@@ -1,0 +1,55 @@
+namespace Hospes.Client;
+
+/// <summary>
+/// hospesd's whole API, typed and grouped by feature (<c>client.Vms.StartAsync("web", ct)</c>). Every failure is a
+/// <see cref="HospesApiException"/>.
+/// </summary>
+public sealed class HospesClient : IDisposable
+{
+    /// <summary>The client over <paramref name="connection"/>, which it then owns.</summary>
+    public HospesClient(HospesConnection connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        Connection = connection;
+        Vms = new VmsApi(connection);
+        Store = new StoreApi(connection);
+        Images = new ImagesApi(connection);
+        Networks = new NetworksApi(connection);
+        Memory = new MemoryApi(connection);
+        Host = new HostApi(connection);
+        Peers = new PeersApi(connection);
+        Migrations = new MigrationsApi(connection);
+        Console = new ConsoleApi(connection);
+    }
+
+    public HospesConnection Connection { get; }
+
+    /// <summary>Lifecycle: define, start, stop, save, restore, delete.</summary>
+    public VmsApi Vms { get; }
+
+    /// <summary>Disks, image imports, templates, clones and snapshots.</summary>
+    public StoreApi Store { get; }
+
+    public ImagesApi Images { get; }
+
+    /// <summary>Networks, a VM's vifs and port forwards, ssh targets and the TCP relay.</summary>
+    public NetworksApi Networks { get; }
+
+    public MemoryApi Memory { get; }
+
+    /// <summary>This host and config checks.</summary>
+    public HostApi Host { get; }
+
+    /// <summary>The hosts this one trusts and the tokens to join it.</summary>
+    public PeersApi Peers { get; }
+
+    public MigrationsApi Migrations { get; }
+
+    /// <summary>The serial console: its log and the live WebSocket.</summary>
+    public ConsoleApi Console { get; }
+
+    /// <summary>hospesd's API socket: <paramref name="socketPath"/>, else $HOSPES_SOCKET, else /run/hospes/hospes.sock.</summary>
+    public static HospesClient ForSocket(string? socketPath = null) => new(HospesConnection.UnixSocket(socketPath));
+
+    public void Dispose() => Connection.Dispose();
+}

@@ -1,0 +1,123 @@
+using System.Text;
+
+namespace Hospes.Contracts;
+
+/// <summary>
+/// Every route of the API: the templates the endpoints map, and <see cref="Path"/>, which fills one in for a client.
+/// Parameter names ({name}, {vm}, ...) are the endpoints' handler parameters. Volume names hold '/', so the store's
+/// routes take them as ?name= instead of a segment.
+/// </summary>
+public static class Routes
+{
+    // VMs: xl's lifecycle.
+    public const string Vms = "/v1/vms";
+    public const string Vm = "/v1/vms/{name}";
+    public const string VmStart = "/v1/vms/{name}/start";
+    public const string VmPause = "/v1/vms/{name}/pause";
+    public const string VmUnpause = "/v1/vms/{name}/unpause";
+    public const string VmDestroy = "/v1/vms/{name}/destroy";
+    public const string VmShutdown = "/v1/vms/{name}/shutdown";
+    public const string VmReboot = "/v1/vms/{name}/reboot";
+    public const string VmSave = "/v1/vms/{name}/save";
+    public const string Restore = "/v1/restore";
+
+    // The serial console: its log as text, and live as a WebSocket.
+    public const string VmConsoleLog = "/v1/vms/{name}/console/log";
+    public const string VmConsole = "/v1/vms/{name}/console";
+
+    // This host and config files.
+    public const string Host = "/v1/host";
+    public const string ConfigCheck = "/v1/config/check";
+
+    // Images.
+    public const string Images = "/v1/images";
+    public const string Image = "/v1/images/{name}";
+    public const string ImageBuild = "/v1/images/{kind}/build";
+    public const string ImageImport = "/v1/images/import";
+
+    // The store: disks (?name=), templates, clones (NDJSON) and snapshots.
+    public const string Disks = "/v1/disks";
+    public const string Disk = "/v1/disk";
+    public const string DiskResize = "/v1/disk/resize";
+    public const string DisksCheck = "/v1/disks/check";
+    public const string Templates = "/v1/templates";
+    public const string Template = "/v1/templates/{name}";
+    public const string TemplateClone = "/v1/templates/{name}/clone";
+    public const string VmSnapshots = "/v1/vms/{vm}/snapshots";
+    public const string VmSnapshot = "/v1/vms/{vm}/snapshots/{snapshot}";
+    public const string VmSnapshotRevert = "/v1/vms/{vm}/snapshots/{snapshot}/revert";
+
+    // Networks, a VM's vifs and port forwards, and the TCP relay WebSocket `hospes ssh` rides on.
+    public const string Networks = "/v1/networks";
+    public const string Network = "/v1/networks/{name}";
+    public const string VmVifs = "/v1/vms/{vm}/vifs";
+    public const string PortForwards = "/v1/port-forwards";
+    public const string VmPortForwards = "/v1/vms/{vm}/port-forwards";
+    public const string VmPortForward = "/v1/vms/{vm}/port-forwards/{protocol}/{hostPort:int}";
+    public const string VmSsh = "/v1/vms/{vm}/ssh";
+    public const string VmTcp = "/v1/vms/{vm}/tcp/{port:int}";
+
+    // Memory.
+    public const string HostMemory = "/v1/host/memory";
+    public const string Top = "/v1/top";
+    public const string VmMemory = "/v1/vms/{vm}/memory";
+    public const string VmMemoryTarget = "/v1/vms/{vm}/memory/target";
+    public const string VmMemoryMax = "/v1/vms/{vm}/memory/max";
+
+    // Live migration (NDJSON progress) and its cancel.
+    public const string VmMigrate = "/v1/vms/{vm}/migrate";
+    public const string VmMigration = "/v1/vms/{vm}/migration";
+
+    // The hosts this one trusts, on the unix socket.
+    public const string HostTokens = "/v1/host/tokens";
+    public const string HostPeers = "/v1/host/peers";
+    public const string HostPeer = "/v1/host/peers/{name}";
+    public const string HostPeerCheck = "/v1/host/peers/{name}/check";
+
+    /// <summary>Host to host: all the TCP listener serves. Everything under it but join needs a trusted client certificate.</summary>
+    public const string Peer = "/v1/peer";
+    public const string PeerJoin = "/v1/peer/join";
+    public const string PeerHello = "/v1/peer/hello";
+    public const string PeerMigrations = "/v1/peer/migrations";
+    public const string PeerMigration = "/v1/peer/migrations/{id}";
+    public const string PeerMigrationFinish = "/v1/peer/migrations/{id}/finish";
+
+    /// <summary>
+    /// Fills the template's parameters in order with <paramref name="segments"/>, each escaped as one path segment:
+    /// <c>Path(VmStart, "web")</c> is "/v1/vms/web/start".
+    /// </summary>
+    public static string Path(string template, params ReadOnlySpan<string> segments)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        var path = new StringBuilder(template.Length + 16);
+        int used = 0;
+        for (int i = 0; i < template.Length; i++)
+        {
+            if (template[i] != '{')
+            {
+                path.Append(template[i]);
+                continue;
+            }
+
+            int end = template.IndexOf('}', i);
+            if (end < 0 || used == segments.Length)
+            {
+                throw new ArgumentException($"route {template} needs more than {segments.Length} segment(s)", nameof(segments));
+            }
+
+            path.Append(Uri.EscapeDataString(segments[used++]));
+            i = end;
+        }
+
+        return used == segments.Length
+            ? path.ToString()
+            : throw new ArgumentException($"route {template} takes {used} segment(s), not {segments.Length}", nameof(segments));
+    }
+
+    /// <summary>Adds one escaped query parameter: <c>Query(Disk, "name", "web/xvda")</c> is "/v1/disk?name=web%2Fxvda".</summary>
+    public static string Query(string path, string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return $"{path}{(path.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{key}={Uri.EscapeDataString(value)}";
+    }
+}
