@@ -9,7 +9,7 @@ namespace Hospes.Storage.QemuImg;
 /// Typed access to the host's <c>qemu-img</c>: Hospes never reads or writes image formats itself.
 /// Operations that change an image expect no VM to be using it; qemu-img's image locks refuse otherwise.
 /// </summary>
-public sealed partial class QemuImg
+public sealed partial class QemuImg : IQemuImg
 {
     public QemuImg(string? binaryPath = null)
     {
