@@ -2,7 +2,7 @@ using System.Globalization;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
-using Hospes.Network;
+using Hospes.Network.Tools;
 
 namespace Hospes.Host.Network;
 

@@ -1,4 +1,5 @@
-using Hospes.Network;
+using Hospes.Network.Dhcp;
+using Hospes.Network.Interfaces;
 
 namespace Hospes.Host.Network;
 

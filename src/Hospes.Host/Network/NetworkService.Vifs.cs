@@ -2,7 +2,8 @@ using System.Net;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
-using Hospes.Network;
+using Hospes.Network.Addressing;
+using Hospes.Network.Tools;
 
 namespace Hospes.Host.Network;
 

@@ -6,6 +6,11 @@ using Hospes.Core.Operations;
 using Hospes.Core.Vms;
 using Hospes.Host.State;
 using Hospes.Network;
+using Hospes.Network.Addressing;
+using Hospes.Network.Dhcp;
+using Hospes.Network.Firewall;
+using Hospes.Network.Interfaces;
+using Hospes.Network.Tools;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Network;

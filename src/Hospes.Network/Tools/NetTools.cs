@@ -1,7 +1,7 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Processes;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Tools;
 
 /// <summary>
 /// Runs the network tools. Every command can be given a prefix, so the whole layer can act on a network
