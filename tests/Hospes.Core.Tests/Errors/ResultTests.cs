@@ -1,6 +1,6 @@
 using Hospes.Core.Errors;
 
-namespace Hospes.Core.Tests;
+namespace Hospes.Core.Tests.Errors;
 
 public class ResultTests
 {

@@ -1,6 +1,6 @@
 using Hospes.Core.Vms;
 
-namespace Hospes.Core.Tests;
+namespace Hospes.Core.Tests.Vms;
 
 public class VmNameTests
 {

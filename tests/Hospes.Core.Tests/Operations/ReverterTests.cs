@@ -1,6 +1,6 @@
 using Hospes.Core.Operations;
 
-namespace Hospes.Core.Tests;
+namespace Hospes.Core.Tests.Operations;
 
 public class ReverterTests
 {
