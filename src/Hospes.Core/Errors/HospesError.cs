@@ -1,7 +1,10 @@
 namespace Hospes.Core.Errors;
 
-/// <summary>An expected failure, carried as a value. Messages name the thing, the problem and the fix.</summary>
-public sealed record HospesError(ErrorCode Code, string Message)
+/// <summary>
+/// An expected failure, carried as a value. Messages name the thing, the problem and the fix. Not sealed so a
+/// failure can carry typed facts for callers that react to them (<c>Processes.ToolError</c>: the exit code, the package).
+/// </summary>
+public record HospesError(ErrorCode Code, string Message)
 {
     /// <summary>Further lines, e.g. every problem found in a config file.</summary>
     public IReadOnlyList<string> Details { get; init; } = [];
@@ -16,5 +19,5 @@ public sealed record HospesError(ErrorCode Code, string Message)
 
     public static HospesError Unavailable(string message) => new(ErrorCode.Unavailable, message);
 
-    public override string ToString() => Message;
+    public sealed override string ToString() => Message;
 }

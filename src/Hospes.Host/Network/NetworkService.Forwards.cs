@@ -3,7 +3,7 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.State;
-using Hospes.Network;
+using Hospes.Network.Tools;
 
 namespace Hospes.Host.Network;
 

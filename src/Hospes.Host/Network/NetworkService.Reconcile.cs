@@ -1,5 +1,6 @@
 using Hospes.Host.State;
-using Hospes.Network;
+using Hospes.Network.Dhcp;
+using Hospes.Network.Interfaces;
 
 namespace Hospes.Host.Network;
 

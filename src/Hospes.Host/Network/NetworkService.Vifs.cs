@@ -3,7 +3,8 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.State;
-using Hospes.Network;
+using Hospes.Network.Addressing;
+using Hospes.Network.Tools;
 
 namespace Hospes.Host.Network;
 

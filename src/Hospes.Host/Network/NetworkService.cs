@@ -8,6 +8,11 @@ using Hospes.Host.Machine;
 using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Network;
+using Hospes.Network.Addressing;
+using Hospes.Network.Dhcp;
+using Hospes.Network.Firewall;
+using Hospes.Network.Interfaces;
+using Hospes.Network.Tools;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Network;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Addressing;
 
 /// <summary>IPv4 addresses as host-order integers.</summary>
 internal static class Ipv4

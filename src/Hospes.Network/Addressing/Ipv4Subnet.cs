@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Addressing;
 
 /// <summary>
 /// An IPv4 network a Hospes network can use: a network address and a prefix of 8 to 30, so there is room

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Dhcp;
 
 /// <summary>A reserved address: the guest NIC with <paramref name="Mac"/> always gets <paramref name="Ip"/>.</summary>
 /// <param name="Mac">Colon-separated, e.g. "52:54:00:12:34:56".</param>

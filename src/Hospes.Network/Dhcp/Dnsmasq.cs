@@ -1,6 +1,7 @@
 using System.Globalization;
+using Hospes.Network.Tools;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Dhcp;
 
 /// <summary>
 /// One dnsmasq per network: DHCP with reserved addresses only, and DNS for the guests' names. dnsmasq

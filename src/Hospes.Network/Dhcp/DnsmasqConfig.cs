@@ -1,6 +1,7 @@
 using System.Text;
+using Hospes.Network.Addressing;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Dhcp;
 
 /// <summary>The text of a network's dnsmasq files. Pure: <see cref="Dnsmasq"/> writes them.</summary>
 public static class DnsmasqConfig

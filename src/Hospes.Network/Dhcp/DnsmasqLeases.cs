@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Dhcp;
 
 /// <summary>
 /// dnsmasq's lease file, one "EXPIRY MAC IP NAME CLIENT-ID" per line. dnsmasq refuses a reserved address while

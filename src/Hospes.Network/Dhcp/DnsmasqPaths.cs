@@ -1,4 +1,4 @@
-namespace Hospes.Network;
+namespace Hospes.Network.Dhcp;
 
 /// <summary>The files of one network's dnsmasq, all in its directory.</summary>
 public sealed record DnsmasqPaths(string Directory)

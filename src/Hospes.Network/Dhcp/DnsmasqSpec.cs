@@ -1,4 +1,7 @@
-namespace Hospes.Network;
+using Hospes.Network.Addressing;
+using Hospes.Network.Interfaces;
+
+namespace Hospes.Network.Dhcp;
 
 /// <summary>Everything one network's dnsmasq is made from.</summary>
 /// <param name="NetworkName">Also the DNS domain of the guests: "web1" in network "lab" is "web1.lab".</param>

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Dhcp;
 
 /// <summary>Enough of /proc and kill(2) to supervise a daemon that is not our child.</summary>
 internal static partial class Processes

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using Hospes.Network.Tools;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Firewall;
 
 /// <summary>Applies and removes network tables with nft; each change is one nft transaction.</summary>
 public sealed class Nft(NetTools tools)

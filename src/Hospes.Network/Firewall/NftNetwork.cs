@@ -1,4 +1,7 @@
-namespace Hospes.Network;
+using Hospes.Network.Addressing;
+using Hospes.Network.Interfaces;
+
+namespace Hospes.Network.Firewall;
 
 /// <summary>Everything the nftables table of one network is made from.</summary>
 /// <param name="Table">The table's name in the ip family, e.g. "hospes-net1": letters, digits, '-' and '_'.</param>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Firewall;
 
 /// <summary>
 /// The nftables table of one network, as text for <c>nft -f</c>. One table per network, so a network's

@@ -1,4 +1,4 @@
-namespace Hospes.Network;
+namespace Hospes.Network.Interfaces;
 
 /// <summary>One network interface as <c>ip -d link</c> shows it.</summary>
 /// <param name="Kind">The driver kind: "bridge", "tun" (taps too), "veth", ...; null for plain devices (lo, most NICs).</param>

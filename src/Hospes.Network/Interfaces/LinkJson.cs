@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Hospes.Network.Addressing;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Interfaces;
 
 /// <summary>Reads the JSON of <c>ip -j</c>.</summary>
 internal static class LinkJson

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Interfaces;
 
 /// <summary>The naming rules of links, and the keys of their settings.</summary>
 public sealed partial class Links

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
+using Hospes.Network.Tools;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Interfaces;
 
 /// <summary>Bridges, taps and addresses, through iproute2; sysctls through procps, so a netns prefix applies to both.</summary>
 public sealed partial class Links(NetTools tools)

@@ -1,6 +1,6 @@
 using Hospes.Core.Errors;
 
-namespace Hospes.Network;
+namespace Hospes.Network.Tools;
 
 /// <summary>
 /// A network tool (ip, nft, dnsmasq, sysctl) could not be run or failed. The message names the command,

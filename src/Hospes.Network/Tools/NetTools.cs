@@ -1,4 +1,7 @@
-namespace Hospes.Network;
+using Hospes.Core.Errors;
+using Hospes.Core.Processes;
+
+namespace Hospes.Network.Tools;
 
 /// <summary>
 /// Runs the network tools. Every command can be given a prefix, so the whole layer can act on a network
@@ -8,6 +11,9 @@ namespace Hospes.Network;
 public sealed class NetTools
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>dnsmasq forks its daemon and exits; one that kept our pipes open would otherwise hang us.</summary>
+    private static readonly TimeSpan DaemonGrace = TimeSpan.FromSeconds(5);
 
     private readonly string _searchPath;
 
@@ -55,7 +61,19 @@ public sealed class NetTools
         argv.Add(Resolve(tool));
         argv.AddRange(arguments);
         string commandLine = string.Join(' ', Prefix.Append(tool).Concat(arguments));
-        return await ToolProcess.RunAsync(argv, commandLine, standardInput, Timeout, ct).ConfigureAwait(false);
+        var command = new ToolCommand(argv[0], argv.Skip(1)) { StandardInput = standardInput, Timeout = Timeout, DaemonGrace = DaemonGrace };
+        Result<ToolOutput> run = await ToolProcess.RunAsync(command, ct).ConfigureAwait(false);
+        return run.Error switch
+        {
+            null => Completed(commandLine, run.Value),
+            ToolExited exited => Completed(commandLine, exited.Output),
+            ToolNotInstalled missing => throw new NetToolException($"cannot run '{commandLine}': {missing.Reason}", commandLine, exitCode: null, standardError: ""),
+            ToolTimedOut timedOut => throw new NetToolException(
+                $"'{commandLine}' did not finish within {Timeout.TotalSeconds:0} s and was killed", commandLine, exitCode: null, standardError: timedOut.Output.StandardError),
+            ToolOutputHeld held => throw new NetToolException(
+                $"'{commandLine}' exited but a process it left behind keeps its output open", commandLine, held.Output.ExitCode, standardError: ""),
+            _ => throw new NetToolException(run.Error.Message, commandLine, exitCode: null, standardError: ""),
+        };
     }
 
     /// <summary>The tool's full path. hospesd may run with a PATH lacking the sbin folders, where all these tools live.</summary>
@@ -80,6 +98,15 @@ public sealed class NetTools
         throw Missing(tool);
     }
 
-    private static NetToolException Missing(string tool) =>
-        new(ToolPackages.MissingMessage(Path.GetFileName(tool)), tool, exitCode: null, standardError: "") { IsToolMissing = true };
+    private static NetToolException Missing(string tool)
+    {
+        string name = Path.GetFileName(tool);
+        string message = ToolPackages.Of(name) is { } package
+            ? $"{name} is not installed: install the Debian package {package} (apt-get install {package})"
+            : $"{name} is not installed (not found on PATH or in /usr/sbin, /sbin)";
+        return new(message, tool, exitCode: null, standardError: "") { IsToolMissing = true };
+    }
+
+    private static ToolResult Completed(string commandLine, ToolOutput output) =>
+        new(commandLine, output.ExitCode, output.StandardOutput, output.StandardError);
 }

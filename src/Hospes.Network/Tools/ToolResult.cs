@@ -1,4 +1,4 @@
-namespace Hospes.Network;
+namespace Hospes.Network.Tools;
 
 /// <summary>How a tool ended: its exit code and everything it printed.</summary>
 public sealed record ToolResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)

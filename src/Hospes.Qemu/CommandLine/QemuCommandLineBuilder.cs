@@ -13,8 +13,8 @@ public static class QemuCommandLineBuilder
     /// <summary>Tells a Linux guest its TSC rate so it need not calibrate it (microvm has no timer to calibrate against).</summary>
     public const string TscParameter = "tsc_early_khz";
 
-    /// <summary>The balloon's QOM path: its statistics and driver state are read there.</summary>
-    public const string BalloonId = "balloon0";
+    /// <summary>The balloon's id; <see cref="QemuNames.BalloonId"/> is its home.</summary>
+    public const string BalloonId = QemuNames.BalloonId;
 
     public static Result<IReadOnlyList<string>> Build(QemuLaunchSpec launch)
     {
@@ -38,10 +38,10 @@ public static class QemuCommandLineBuilder
             "-smp", mmio ? Invariant(spec.Vcpus) : $"{spec.Vcpus},maxcpus={spec.MaxVcpus}",
             "-nodefaults", "-no-user-config", "-display", "none",
             "-msg", "timestamp=on",
-            "-chardev", $"socket,id=console0,path={Escape(launch.Paths.ConsoleSocket)},server=on,wait=off,logfile={Escape(launch.Paths.ConsoleLog)},logappend=on",
-            "-serial", "chardev:console0",
-            "-chardev", $"socket,id=qmp0,path={Escape(launch.Paths.QmpSocket)},server=on,wait=off",
-            "-mon", "chardev=qmp0,mode=control",
+            "-chardev", $"socket,id={QemuNames.ConsoleChardev},path={Escape(launch.Paths.ConsoleSocket)},server=on,wait=off,logfile={Escape(launch.Paths.ConsoleLog)},logappend=on",
+            "-serial", $"chardev:{QemuNames.ConsoleChardev}",
+            "-chardev", $"socket,id={QemuNames.QmpChardev},path={Escape(launch.Paths.QmpSocket)},server=on,wait=off",
+            "-mon", $"chardev={QemuNames.QmpChardev},mode=control",
             "-pidfile", launch.Paths.PidFile,
 
             // QEMU pauses instead of exiting when the guest powers off, so hospesd (even after a restart)
@@ -49,12 +49,12 @@ public static class QemuCommandLineBuilder
             "-action", $"reboot={(spec.OnReboot == LifecycleAction.Restart ? "reset" : "shutdown")},shutdown=pause,panic=pause",
             "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
             "-device", "pvpanic",
-            "-object", "rng-random,id=rng0,filename=/dev/urandom",
-            "-device", (mmio ? "virtio-rng-device" : "virtio-rng-pci") + ",rng=rng0",
+            "-object", $"rng-random,id={QemuNames.RngObject},filename=/dev/urandom",
+            "-device", (mmio ? "virtio-rng-device" : "virtio-rng-pci") + $",rng={QemuNames.RngObject}",
 
             // deflate-on-oom: a guest about to OOM-kill takes pages back from its balloon, so no balloon target can
             // kill a guest process. free-page-reporting: pages the guest frees go back to the host by themselves.
-            "-device", (mmio ? "virtio-balloon-device" : "virtio-balloon-pci") + $",id={BalloonId},deflate-on-oom=on,free-page-reporting=on",
+            "-device", (mmio ? "virtio-balloon-device" : "virtio-balloon-pci") + $",id={QemuNames.BalloonId},deflate-on-oom=on,free-page-reporting=on",
         };
 
         // Hospes sets up (vCPU pinning, QMP) before the first guest instruction runs, then continues;
@@ -126,7 +126,7 @@ public static class QemuCommandLineBuilder
         for (int i = 0; i < spec.Disks.Count; i++)
         {
             DiskSpec disk = spec.Disks[i];
-            string node = $"drive{i}";
+            string node = QemuNames.DiskNode(i);
             bool hasMedium = disk.Target.Length > 0;
             if (hasMedium)
             {
@@ -134,7 +134,7 @@ public static class QemuCommandLineBuilder
             }
 
             string drive = hasMedium ? $",drive={node}" : "";
-            string id = $"id=disk-{disk.Vdev}";
+            string id = $"id={QemuNames.DiskDevice(disk.Vdev)}";
             if (disk.DeviceType == DiskDeviceType.Cdrom)
             {
                 a.AddRange(["-device", $"ide-cd,{id},bus=ide.{ide++}{drive}"]);
@@ -180,14 +180,15 @@ public static class QemuCommandLineBuilder
         {
             VifSpec vif = spec.Vifs[i];
             string backend = i < backends.Count ? backends[i] : "user";
-            a.AddRange(["-netdev", $"{backend},id=net{i}"]);
+            string netdev = QemuNames.Netdev(i);
+            a.AddRange(["-netdev", $"{backend},id={netdev}"]);
             string model = vif.Model switch
             {
                 "virtio-net" => mmio ? "virtio-net-device" : "virtio-net-pci",
                 _ => vif.Model,
             };
             string mac = vif.Mac is null ? "" : $",mac={vif.Mac}";
-            a.AddRange(["-device", $"{model},netdev=net{i},id=vif{i}{mac}"]);
+            a.AddRange(["-device", $"{model},netdev={netdev},id={QemuNames.VifDevice(i)}{mac}"]);
         }
     }
 

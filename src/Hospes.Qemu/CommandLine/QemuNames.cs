@@ -1,8 +1,49 @@
+using System.Globalization;
+using Hospes.Core.Vms;
+
 namespace Hospes.Qemu.CommandLine;
 
-/// <summary>The names QEMU's devices and block nodes get (as libvirt's qemu_alias.c): the command line and QMP callers agree through here.</summary>
+/// <summary>
+/// The ids and node names Hospes gives QEMU's devices, block nodes and chardevs (libvirt's qemu_alias.c). The command
+/// line creates them and QMP commands refer to them later, so both sides take them from here.
+/// </summary>
 public static class QemuNames
 {
-    /// <summary>The block node of the VM's disk at <paramref name="index"/> in its spec.</summary>
-    public static string DiskNode(int index) => $"drive{index}";
+    /// <summary>The serial console's chardev.</summary>
+    public const string ConsoleChardev = "console0";
+
+    /// <summary>The QMP monitor's chardev.</summary>
+    public const string QmpChardev = "qmp0";
+
+    /// <summary>The entropy source behind virtio-rng.</summary>
+    public const string RngObject = "rng0";
+
+    /// <summary>The balloon device's id.</summary>
+    public const string BalloonId = "balloon0";
+
+    /// <summary>The balloon's QOM path: its statistics and driver state are read there.</summary>
+    public const string BalloonPath = "/machine/peripheral/" + BalloonId;
+
+    /// <summary>The format node of disk <paramref name="index"/> of the spec (snapshots, mirrors and NBD exports name it).</summary>
+    public static string DiskNode(int index) => "drive" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The format node of the disk with guest device name <paramref name="vdev"/> (xvda, hdc, ...).</summary>
+    public static string DiskNode(VmSpec spec, string vdev)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        int index = spec.Disks.ToList().FindIndex(d => d.Vdev == vdev);
+        return index >= 0 ? DiskNode(index) : throw new ArgumentException($"VM {spec.Name} has no disk {vdev}", nameof(vdev));
+    }
+
+    /// <summary>The guest-visible device of a disk, by its guest device name.</summary>
+    public static string DiskDevice(string vdev) => "disk-" + vdev;
+
+    /// <summary>The host side (netdev) of network interface <paramref name="index"/>.</summary>
+    public static string Netdev(int index) => "net" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The guest-visible NIC of network interface <paramref name="index"/>.</summary>
+    public static string VifDevice(int index) => "vif" + index.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>During a storage migration, the NBD node (and mirror job) that copies disk node <paramref name="diskNode"/> to the destination.</summary>
+    public static string MigrationTarget(string diskNode) => "mig-" + diskNode;
 }

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Hospes.Core.Errors;
 using Hospes.Core.Json;
+using Hospes.Core.Processes;
 using Hospes.Core.Vms;
-using Hospes.Qemu.Launch;
 
 namespace Hospes.Qemu.Host;
 
@@ -102,8 +103,14 @@ public static class AccelProbe
             "-accel", accel, "-machine", "microvm", "-nodefaults", "-no-user-config", "-display", "none", "-m", "16",
             "-bios", firmware, "-device", $"isa-debug-exit,iobase=0x{ProbeFirmware.DebugExitPort:x},iosize=4",
         ];
-        ProcessResult r = await ProcessRunner.RunAsync(qemu.Path, args, limit, ct).ConfigureAwait(false);
-        return !r.TimedOut && r.ExitCode == ProbeFirmware.SuccessExitCode ? r.Elapsed.TotalSeconds : null;
+        Result<ToolOutput> run = await ToolProcess.RunAsync(new ToolCommand(qemu.Path, args) { Timeout = limit }, ct).ConfigureAwait(false);
+        return run.Error switch
+        {
+            // isa-debug-exit makes QEMU exit with a non-zero code; that code is the probe's success.
+            ToolExited exited => exited.ExitCode == ProbeFirmware.SuccessExitCode ? exited.Output.Elapsed.TotalSeconds : null,
+            ToolNotInstalled missing => throw new FileNotFoundException($"cannot run {qemu.Path}: {missing.Reason}", qemu.Path),
+            _ => null,
+        };
     }
 
     private static string Seconds(double s) => s.ToString("0.00", CultureInfo.InvariantCulture) + " s";

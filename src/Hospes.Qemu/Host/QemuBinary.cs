@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Hospes.Core.Errors;
-using Hospes.Qemu.Launch;
+using Hospes.Core.Processes;
 
 namespace Hospes.Qemu.Host;
 
@@ -16,14 +16,24 @@ public sealed partial record QemuBinary(string Path, Version Version, string Ver
     public static async Task<Result<QemuBinary>> DetectAsync(string? configuredPath, CancellationToken ct)
     {
         string path = configuredPath ?? FindOnPath("qemu-system-x86_64") ?? "qemu-system-x86_64";
-        ProcessResult r;
-        try
+        Result<ToolOutput> run = await ToolProcess.RunAsync(new ToolCommand(path, ["--version"]) { Timeout = TimeSpan.FromSeconds(10) }, ct)
+            .ConfigureAwait(false);
+        ToolOutput r;
+        switch (run.Error)
         {
-            r = await ProcessRunner.RunAsync(path, ["--version"], TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
-        }
-        catch (FileNotFoundException)
-        {
-            return HospesError.Unavailable($"QEMU not found ({path}): install qemu-system-x86 from bookworm-backports; ./setup.sh does it");
+            case null:
+                r = run.Value;
+                break;
+            case ToolNotInstalled:
+                return HospesError.Unavailable($"QEMU not found ({path}): install qemu-system-x86 from bookworm-backports; ./setup.sh does it");
+            case ToolExited exited:
+                r = exited.Output;
+                break;
+            case ToolTimedOut timedOut:
+                r = timedOut.Output;
+                break;
+            default:
+                return run.Error;
         }
 
         string firstLine = r.StandardOutput.Split('\n')[0].Trim();

@@ -1,54 +1,28 @@
-using System.ComponentModel;
-using System.Diagnostics;
+using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 
 namespace Hospes.Qemu.Launch;
 
-/// <summary>Runs a short-lived tool to completion, capturing its output; kills it on timeout or cancellation.</summary>
+/// <summary>
+/// Runs a short-lived tool to completion through <see cref="ToolProcess"/>, in the shape its older callers expect: any exit
+/// and a timeout are a <see cref="ProcessResult"/>, a missing tool a <see cref="FileNotFoundException"/>. New code uses
+/// <see cref="ToolProcess"/> directly.
+/// </summary>
 public static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken ct = default)
     {
-        var psi = new ProcessStartInfo(fileName)
+        Result<ToolOutput> run = await ToolProcess.RunAsync(new ToolCommand(fileName, arguments) { Timeout = timeout }, ct).ConfigureAwait(false);
+        return run.Error switch
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
+            null => From(run.Value, timedOut: false),
+            ToolExited exited => From(exited.Output, timedOut: false),
+            ToolTimedOut timedOut => From(timedOut.Output, timedOut: true),
+            ToolNotInstalled missing => throw new FileNotFoundException($"cannot run {fileName}: {missing.Reason}", fileName),
+            _ => throw new HospesException(run.Error),
         };
-        foreach (string a in arguments)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        var clock = Stopwatch.StartNew();
-        using var process = new Process { StartInfo = psi };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception e)
-        {
-            throw new FileNotFoundException($"cannot run {fileName}: {e.Message}", fileName, e);
-        }
-
-        process.StandardInput.Close();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-        bool timedOut = false;
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(timeout);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            timedOut = !ct.IsCancellationRequested;
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            ct.ThrowIfCancellationRequested();
-        }
-
-        return new ProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false), clock.Elapsed, timedOut);
     }
+
+    private static ProcessResult From(ToolOutput output, bool timedOut) =>
+        new(output.ExitCode, output.StandardOutput, output.StandardError, output.Elapsed, timedOut);
 }

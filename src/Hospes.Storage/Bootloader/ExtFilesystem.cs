@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Storage.QemuImg;
 using Hospes.Storage.Tiny.Tools;
 
@@ -22,7 +23,7 @@ internal sealed class ExtFilesystem
     /// <summary>What a path names, without following a final symlink; null when nothing is there.</summary>
     public async Task<Result<ExtNode?>> StatAsync(string path, CancellationToken ct)
     {
-        Result<ToolResult> run = await RunAsync($"stat {Quote(path)}", ct).ConfigureAwait(false);
+        Result<ToolOutput> run = await RunAsync($"stat {Quote(path)}", ct).ConfigureAwait(false);
         if (!run.IsOk)
         {
             return run.Error;
@@ -33,7 +34,7 @@ internal sealed class ExtFilesystem
             return (ExtNode?)null;
         }
 
-        string stat = run.Value.Stdout;
+        string stat = run.Value.StandardOutput;
         string type = Field(stat, "Type:") ?? "";
         if (type != "symlink")
         {
@@ -50,8 +51,8 @@ internal sealed class ExtFilesystem
             return new ExtNode(ExtNodeKind.Symlink, stat[start..end]);
         }
 
-        Result<ToolResult> target = await RunAsync($"cat {Quote(path)}", ct).ConfigureAwait(false);
-        return target.IsOk ? new ExtNode(ExtNodeKind.Symlink, target.Value.Stdout) : target.Error;
+        Result<ToolOutput> target = await RunAsync($"cat {Quote(path)}", ct).ConfigureAwait(false);
+        return target.IsOk ? new ExtNode(ExtNodeKind.Symlink, target.Value.StandardOutput) : target.Error;
     }
 
     /// <summary>The path with every symlink followed; null when it, or a link on the way, leads nowhere.</summary>
@@ -91,7 +92,7 @@ internal sealed class ExtFilesystem
             return resolved;
         }
 
-        Result<ToolResult> run = await RunAsync($"cat {Quote(resolved.Value)}", ct).ConfigureAwait(false);
+        Result<ToolOutput> run = await RunAsync($"cat {Quote(resolved.Value)}", ct).ConfigureAwait(false);
         if (!run.IsOk)
         {
             return run.Error;
@@ -99,14 +100,14 @@ internal sealed class ExtFilesystem
 
         return Complaint(run.Value) is { } complaint
             ? HospesError.Invalid($"debugfs cannot read {path} in {_device}: {complaint}")
-            : run.Value.Stdout;
+            : run.Value.StandardOutput;
     }
 
     /// <summary>Copies a (resolved) file out of the filesystem to a host path.</summary>
     public async Task<Result<bool>> DumpAsync(string path, string destination, CancellationToken ct)
     {
         File.Delete(destination);
-        Result<ToolResult> run = await RunAsync($"dump {Quote(path)} {Quote(destination)}", ct).ConfigureAwait(false);
+        Result<ToolOutput> run = await RunAsync($"dump {Quote(path)} {Quote(destination)}", ct).ConfigureAwait(false);
         if (!run.IsOk)
         {
             return run.Error;
@@ -120,12 +121,12 @@ internal sealed class ExtFilesystem
         return true;
     }
 
-    private Task<Result<ToolResult>> RunAsync(string request, CancellationToken ct) =>
+    private Task<Result<ToolOutput>> RunAsync(string request, CancellationToken ct) =>
         HostProcess.RunAsync("debugfs", ["-R", request, _device], "e2fsprogs", ct);
 
     /// <summary>debugfs exits 0 even when a request fails; the failure is on stderr after its version banner.</summary>
-    private static string? Complaint(ToolResult result) =>
-        result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+    private static string? Complaint(ToolOutput result) =>
+        result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .FirstOrDefault(l => !l.StartsWith("debugfs ", StringComparison.Ordinal));
 
     private static string? Field(string stat, string name)

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Storage.QemuImg;
 using Hospes.Storage.Tiny.Tools;
 
@@ -12,6 +13,9 @@ namespace Hospes.Storage.Bootloader;
 internal sealed class FuseExport : IAsyncDisposable
 {
     private const int SigTerm = 15;
+
+    /// <summary>The daemon detaches from our pipes as it daemonizes; if one ever did not, we would wait for its whole life.</summary>
+    private static readonly TimeSpan DaemonGrace = TimeSpan.FromSeconds(5);
     private readonly int _pid;
 
     private FuseExport(string path, int pid)
@@ -32,7 +36,7 @@ internal sealed class FuseExport : IAsyncDisposable
         mountpoint = System.IO.Path.GetFullPath(mountpoint);
         string pidFile = mountpoint + ".pid";
         await File.WriteAllBytesAsync(mountpoint, [], ct).ConfigureAwait(false);
-        Result<ToolResult> run = await HostProcess.RunAsync(
+        Result<ToolOutput> run = await HostProcess.RunAsync(
             "qemu-storage-daemon",
             [
                 "--daemonize", "--pidfile", pidFile,
@@ -41,7 +45,8 @@ internal sealed class FuseExport : IAsyncDisposable
                 "--export", $"type=fuse,id=export0,node-name=image0,mountpoint={Escape(mountpoint)},writable=off",
             ],
             "qemu-utils",
-            ct).ConfigureAwait(false);
+            ct,
+            daemonGrace: DaemonGrace).ConfigureAwait(false);
         if (!run.IsOk || !run.Value.Succeeded)
         {
             File.Delete(mountpoint);

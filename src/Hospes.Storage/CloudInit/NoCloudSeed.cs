@@ -1,4 +1,5 @@
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Storage.Tiny.Tools;
 
 namespace Hospes.Storage.CloudInit;
@@ -86,7 +87,7 @@ public static class NoCloudSeed
             stream.SetLength(SizeBytes);
         }
 
-        Result<ToolResult> mkfs = await ToolRunner.RunAsync(tools["mkfs.vfat"], ["-n", Label, image], work, ct).ConfigureAwait(false);
+        Result<ToolOutput> mkfs = await ToolRunner.RunAsync(tools["mkfs.vfat"], ["-n", Label, image], work, ct).ConfigureAwait(false);
         if (!mkfs.IsOk || !mkfs.Value.Succeeded)
         {
             return mkfs.IsOk ? HospesError.Unavailable($"mkfs.vfat on NoCloud seed {image} failed: {mkfs.Value.Complaint}") : mkfs.Error;
@@ -97,7 +98,7 @@ public static class NoCloudSeed
             string source = Path.Combine(work, name);
             await File.WriteAllTextAsync(source, text, ct).ConfigureAwait(false);
             // -i works on the image file directly; -o overwrites without asking (stdin is closed).
-            Result<ToolResult> copy = await ToolRunner.RunAsync(tools["mcopy"], ["-o", "-i", image, source, "::" + name], work, ct).ConfigureAwait(false);
+            Result<ToolOutput> copy = await ToolRunner.RunAsync(tools["mcopy"], ["-o", "-i", image, source, "::" + name], work, ct).ConfigureAwait(false);
             if (!copy.IsOk || !copy.Value.Succeeded)
             {
                 return copy.IsOk ? HospesError.Unavailable($"mcopy of {name} into NoCloud seed {image} failed: {copy.Value.Complaint}") : copy.Error;

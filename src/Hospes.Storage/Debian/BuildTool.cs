@@ -1,4 +1,5 @@
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Storage.Tiny.Tools;
 
 namespace Hospes.Storage.Debian;
@@ -8,7 +9,7 @@ internal static class BuildTool
 {
     public static async Task<HospesError?> RunAsync(string tool, IReadOnlyList<string> args, string step, string fix, CancellationToken ct)
     {
-        Result<ToolResult> run = await ToolRunner.RunAsync(tool, args, null, ct).ConfigureAwait(false);
+        Result<ToolOutput> run = await ToolRunner.RunAsync(tool, args, null, ct).ConfigureAwait(false);
         if (!run.IsOk)
         {
             return run.Error;

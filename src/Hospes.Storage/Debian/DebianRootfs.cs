@@ -1,4 +1,5 @@
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Storage.CloudInit;
 using Hospes.Storage.Tiny.Tools;
 
@@ -64,7 +65,7 @@ internal static class DebianRootfs
     /// <summary>A root disk the initramfs cannot see is a guest that never boots; catch it at build time.</summary>
     private static async Task<HospesError?> CheckInitramfsAsync(string root, string kernel, CancellationToken ct)
     {
-        Result<ToolResult> list = await ToolRunner.RunAsync("chroot", [root, "lsinitramfs", "/boot/initrd.img-" + kernel], null, ct)
+        Result<ToolOutput> list = await ToolRunner.RunAsync("chroot", [root, "lsinitramfs", "/boot/initrd.img-" + kernel], null, ct)
             .ConfigureAwait(false);
         if (!list.IsOk)
         {
@@ -72,7 +73,7 @@ internal static class DebianRootfs
         }
 
         string[] missing = [.. InitramfsModules.Where(m => m is "virtio_pci" or "virtio_blk" or "virtio_mmio")
-            .Where(m => !list.Value.Stdout.Contains($"/{m}.ko", StringComparison.Ordinal))];
+            .Where(m => !list.Value.StandardOutput.Contains($"/{m}.ko", StringComparison.Ordinal))];
         return missing.Length == 0 ? null : HospesError.Unavailable(
             $"the initramfs of kernel {kernel} lacks {string.Join(", ", missing)} (lsinitramfs: {list.Value.Complaint}); "
             + "the guest could not find its disk; check /etc/initramfs-tools/modules handling in this Debian release");

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Storage.Tiny.Tools;
 
 namespace Hospes.Storage.QemuImg;
@@ -16,24 +17,24 @@ public sealed partial class QemuImg
     /// </summary>
     public async Task<Result<CheckResult>> CheckAsync(string path, CancellationToken ct)
     {
-        Result<ToolResult> run = await HostProcess.RunAsync(BinaryPath, ["check", "--output=json", path], "qemu-utils", ct)
+        Result<ToolOutput> run = await HostProcess.RunAsync(BinaryPath, ["check", "--output=json", path], "qemu-utils", ct)
             .ConfigureAwait(false);
         if (!run.IsOk)
         {
             return run.Error;
         }
 
-        ToolResult r = run.Value;
+        ToolOutput r = run.Value;
         if (r.ExitCode == CheckUnsupported)
         {
             return new CheckResult { Clean = true, Supported = false, Message = QemuImgError.Complaint(r) };
         }
 
-        if (r.Stdout.TrimStart().StartsWith('{'))
+        if (r.StandardOutput.TrimStart().StartsWith('{'))
         {
             try
             {
-                return CheckJson.Parse(r.Stdout, r.Stderr.Trim());
+                return CheckJson.Parse(r.StandardOutput, r.StandardError.Trim());
             }
             catch (JsonException)
             {

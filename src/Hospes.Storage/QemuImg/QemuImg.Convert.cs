@@ -1,4 +1,5 @@
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Storage.Tiny.Tools;
 
 namespace Hospes.Storage.QemuImg;
@@ -28,7 +29,7 @@ public sealed partial class QemuImg
         bool done = false;
         try
         {
-            Result<ToolResult> run = await RunAsync("convert", src, args, ct).ConfigureAwait(false);
+            Result<ToolOutput> run = await RunAsync("convert", src, args, ct).ConfigureAwait(false);
             if (!run.IsOk)
             {
                 return run.Error;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Storage.Tiny.Tools;
 
 namespace Hospes.Storage.QemuImg;
@@ -83,5 +84,5 @@ public sealed partial class QemuImg
 
     private static string Bytes(long size) => size.ToString(CultureInfo.InvariantCulture);
 
-    private static Result<bool> Done(Result<ToolResult> run) => run.IsOk ? true : run.Error;
+    private static Result<bool> Done(Result<ToolOutput> run) => run.IsOk ? true : run.Error;
 }

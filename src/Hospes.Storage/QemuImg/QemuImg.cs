@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Storage.Tiny.Tools;
 
 namespace Hospes.Storage.QemuImg;
@@ -8,7 +9,7 @@ namespace Hospes.Storage.QemuImg;
 /// Typed access to the host's <c>qemu-img</c>: Hospes never reads or writes image formats itself.
 /// Operations that change an image expect no VM to be using it; qemu-img's image locks refuse otherwise.
 /// </summary>
-public sealed partial class QemuImg
+public sealed partial class QemuImg : IQemuImg
 {
     public QemuImg(string? binaryPath = null)
     {
@@ -33,7 +34,7 @@ public sealed partial class QemuImg
         }
 
         args.Add(path);
-        Result<ToolResult> run = await RunAsync("info", path, args, ct).ConfigureAwait(false);
+        Result<ToolOutput> run = await RunAsync("info", path, args, ct).ConfigureAwait(false);
         if (!run.IsOk)
         {
             return run.Error;
@@ -41,7 +42,7 @@ public sealed partial class QemuImg
 
         try
         {
-            return ImageInfoJson.Parse(run.Value.Stdout);
+            return ImageInfoJson.Parse(run.Value.StandardOutput);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -65,9 +66,9 @@ public sealed partial class QemuImg
     }
 
     /// <summary>Runs qemu-img; a non-zero exit becomes an error naming the command and the file.</summary>
-    private async Task<Result<ToolResult>> RunAsync(string command, string path, IReadOnlyList<string> args, CancellationToken ct)
+    private async Task<Result<ToolOutput>> RunAsync(string command, string path, IReadOnlyList<string> args, CancellationToken ct)
     {
-        Result<ToolResult> run = await HostProcess.RunAsync(BinaryPath, args, "qemu-utils", ct).ConfigureAwait(false);
+        Result<ToolOutput> run = await HostProcess.RunAsync(BinaryPath, args, "qemu-utils", ct).ConfigureAwait(false);
         if (!run.IsOk)
         {
             return run.Error;

@@ -1,4 +1,5 @@
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Storage.Tiny.Tools;
 
 namespace Hospes.Storage.QemuImg;
@@ -6,7 +7,7 @@ namespace Hospes.Storage.QemuImg;
 /// <summary>Turns a failed qemu-img run into an error naming the command, the file, qemu-img's complaint and a fix.</summary>
 internal static class QemuImgError
 {
-    public static HospesError From(string command, string path, ToolResult result)
+    public static HospesError From(string command, string path, ToolOutput result)
     {
         string complaint = Complaint(result);
         string what = $"qemu-img {command} {path}: {complaint}";
@@ -39,9 +40,9 @@ internal static class QemuImgError
     }
 
     /// <summary>qemu-img's first error line, without its "qemu-img: " prefix; warnings are skipped.</summary>
-    public static string Complaint(ToolResult result)
+    public static string Complaint(ToolOutput result)
     {
-        string[] lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[] lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         string? line = lines.FirstOrDefault(l => !l.Contains("warning:", StringComparison.OrdinalIgnoreCase))
             ?? lines.FirstOrDefault();
         if (line is null)

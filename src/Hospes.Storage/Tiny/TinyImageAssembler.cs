@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Core.Json;
 using Hospes.Storage.Tiny.Elf;
 using Hospes.Storage.Tiny.Initramfs;
@@ -34,7 +35,7 @@ internal static class TinyImageAssembler
         (string Deb, string Into)[] unpacks = [(debs.KernelDeb, kernelRoot), (debs.BusyboxDeb, busyboxRoot), .. debs.SshDebs.Select(d => (d, sshRoot))];
         foreach ((string deb, string into) in unpacks)
         {
-            Result<ToolResult> unpack = await ToolRunner.RunAsync("dpkg-deb", ["-x", deb, into], null, ct).ConfigureAwait(false);
+            Result<ToolOutput> unpack = await ToolRunner.RunAsync("dpkg-deb", ["-x", deb, into], null, ct).ConfigureAwait(false);
             if (!unpack.IsOk)
             {
                 return unpack.Error;
@@ -68,7 +69,7 @@ internal static class TinyImageAssembler
         progress?.Report($"modules: {string.Join(" ", modules.Value.Modules.Select(m => m.Name))}{absent}");
 
         string busybox = Path.Combine(busyboxRoot, "bin", "busybox");
-        Result<ToolResult> list = await ToolRunner.RunAsync(busybox, ["--list-full"], null, ct).ConfigureAwait(false);
+        Result<ToolOutput> list = await ToolRunner.RunAsync(busybox, ["--list-full"], null, ct).ConfigureAwait(false);
         if (!list.IsOk)
         {
             return list.Error;
@@ -79,7 +80,7 @@ internal static class TinyImageAssembler
             return HospesError.Unavailable($"{inputs.Busybox.Name} {inputs.Busybox.Version}: busybox --list-full failed: {list.Value.Complaint}");
         }
 
-        string[] applets = list.Value.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[] applets = list.Value.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Result<IReadOnlyList<ProgramFile>> ssh = await SharedLibraryResolver
             .ResolveAsync(sshRoot, Dropbear.Program, $"{Dropbear.Package} and its dependencies", ct)
             .ConfigureAwait(false);

@@ -1,4 +1,5 @@
 using System.Net;
+using Hospes.Network.Addressing;
 
 namespace Hospes.Network.Tests.Addressing;
 

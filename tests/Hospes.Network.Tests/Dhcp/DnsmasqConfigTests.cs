@@ -1,4 +1,6 @@
 using System.Net;
+using Hospes.Network.Addressing;
+using Hospes.Network.Dhcp;
 
 namespace Hospes.Network.Tests.Dhcp;
 

@@ -1,3 +1,7 @@
+using Hospes.Network.Addressing;
+using Hospes.Network.Dhcp;
+using Hospes.Network.Tools;
+
 namespace Hospes.Network.Tests.Dhcp;
 
 public class DnsmasqFilesTests

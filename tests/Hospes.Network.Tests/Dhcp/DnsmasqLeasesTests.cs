@@ -1,4 +1,5 @@
 using System.Net;
+using Hospes.Network.Dhcp;
 
 namespace Hospes.Network.Tests.Dhcp;
 

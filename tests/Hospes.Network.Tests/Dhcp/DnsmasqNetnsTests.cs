@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using Hospes.Network.Addressing;
+using Hospes.Network.Dhcp;
+using Hospes.Network.Firewall;
 using Hospes.Network.Tests.Support;
+using Hospes.Network.Tools;
 
 namespace Hospes.Network.Tests.Dhcp;
 

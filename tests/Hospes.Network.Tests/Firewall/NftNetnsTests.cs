@@ -1,5 +1,8 @@
 using System.Net;
+using Hospes.Network.Addressing;
+using Hospes.Network.Firewall;
 using Hospes.Network.Tests.Support;
+using Hospes.Network.Tools;
 
 namespace Hospes.Network.Tests.Firewall;
 

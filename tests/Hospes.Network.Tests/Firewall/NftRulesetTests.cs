@@ -1,4 +1,6 @@
 using System.Net;
+using Hospes.Network.Addressing;
+using Hospes.Network.Firewall;
 
 namespace Hospes.Network.Tests.Firewall;
 

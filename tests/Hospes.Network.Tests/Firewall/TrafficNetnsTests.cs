@@ -1,4 +1,6 @@
 using System.Net;
+using Hospes.Network.Firewall;
+using Hospes.Network.Interfaces;
 using Hospes.Network.Tests.Support;
 
 namespace Hospes.Network.Tests.Firewall;

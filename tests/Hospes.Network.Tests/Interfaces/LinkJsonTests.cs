@@ -1,4 +1,5 @@
 using System.Net;
+using Hospes.Network.Interfaces;
 
 namespace Hospes.Network.Tests.Interfaces;
 

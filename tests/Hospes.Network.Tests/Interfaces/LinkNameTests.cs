@@ -1,3 +1,5 @@
+using Hospes.Network.Interfaces;
+
 namespace Hospes.Network.Tests.Interfaces;
 
 public class LinkNameTests

@@ -1,5 +1,6 @@
 using System.Net;
-using Hospes.Network;
+using Hospes.Network.Addressing;
+using Hospes.Network.Interfaces;
 
 namespace Hospes.Network.Tests.Support;
 

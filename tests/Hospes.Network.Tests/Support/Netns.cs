@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Hospes.Network;
+using Hospes.Network.Tools;
 
 namespace Hospes.Network.Tests.Support;
 

@@ -13,7 +13,7 @@ internal static class Tcp
     /// <summary>What the listener at ADDRESS:PORT answered, or null when no connection could be made within 2 s.</summary>
     public static async Task<string?> AskAsync(Netns from, string address, int port)
     {
-        Network.ToolResult r = await from.TryRunAsync("socat", "-T", "3", "-", $"TCP:{address}:{port},connect-timeout=2");
+        Network.Tools.ToolResult r = await from.TryRunAsync("socat", "-T", "3", "-", $"TCP:{address}:{port},connect-timeout=2");
         return r.ExitCode == 0 && r.StandardOutput.Trim().Length > 0 ? r.StandardOutput.Trim() : null;
     }
 

@@ -1,3 +1,5 @@
+using Hospes.Network.Tools;
+
 namespace Hospes.Network.Tests.Tools;
 
 public class NetToolsTests

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Storage.Tiny.Tools;
 
 namespace Hospes.Storage.Tiny.Apt;
@@ -22,20 +23,20 @@ internal static class AptClient
     /// <summary>The candidate versions of several packages with one apt-cache run; every one must be known.</summary>
     public static async Task<Result<IReadOnlyDictionary<string, DebPackage>>> ShowAllAsync(IReadOnlyCollection<string> packages, CancellationToken ct)
     {
-        Result<ToolResult> run = await ToolRunner.RunAsync("apt-cache", ["show", "--no-all-versions", .. packages], null, ct).ConfigureAwait(false);
+        Result<ToolOutput> run = await ToolRunner.RunAsync("apt-cache", ["show", "--no-all-versions", .. packages], null, ct).ConfigureAwait(false);
         if (!run.IsOk)
         {
             return run.Error;
         }
 
-        if (!run.Value.Succeeded || run.Value.Stdout.Trim().Length == 0)
+        if (!run.Value.Succeeded || run.Value.StandardOutput.Trim().Length == 0)
         {
             string why = run.Value.Succeeded ? "apt knows no installable version of it" : run.Value.Complaint;
             return HospesError.Unavailable($"cannot resolve {string.Join(", ", packages)}: {why}; {Fix}");
         }
 
         var found = new Dictionary<string, DebPackage>(StringComparer.Ordinal);
-        foreach (IReadOnlyDictionary<string, string> fields in DebControl.ParseStanzas(run.Value.Stdout))
+        foreach (IReadOnlyDictionary<string, string> fields in DebControl.ParseStanzas(run.Value.StandardOutput))
         {
             if (!fields.TryGetValue("Package", out string? name) || !packages.Contains(name) || found.ContainsKey(name))
             {
@@ -95,7 +96,7 @@ internal static class AptClient
     /// </summary>
     public static async Task<Result<IReadOnlyList<string>>> DependencyNamesAsync(string package, CancellationToken ct)
     {
-        Result<ToolResult> run = await ToolRunner.RunAsync(
+        Result<ToolOutput> run = await ToolRunner.RunAsync(
             "apt-cache",
             ["depends", "--recurse", "--no-recommends", "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances", package],
             null,
@@ -111,7 +112,7 @@ internal static class AptClient
         }
 
         // Packages start at column 0, their relations are indented; <name> is a virtual package.
-        return (string[])[.. run.Value.Stdout.Split('\n')
+        return (string[])[.. run.Value.StandardOutput.Split('\n')
             .Where(l => l.Length > 0 && l[0] is not (' ' or '\t' or '<'))
             .Select(l => l.Trim())
             .Distinct(StringComparer.Ordinal)];
@@ -182,7 +183,7 @@ internal static class AptClient
                 args.InsertRange(0, ["-o", "APT::Sandbox::User=root"]);
             }
 
-            Result<ToolResult> run = await ToolRunner.RunAsync("apt-get", args, partial, ct).ConfigureAwait(false);
+            Result<ToolOutput> run = await ToolRunner.RunAsync("apt-get", args, partial, ct).ConfigureAwait(false);
             if (!run.IsOk)
             {
                 return run.Error;

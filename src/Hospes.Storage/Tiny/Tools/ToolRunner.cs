@@ -1,62 +1,30 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 
 namespace Hospes.Storage.Tiny.Tools;
 
-/// <summary>Runs a host tool (apt-cache, apt-get, dpkg-deb) to completion and captures its output.</summary>
+/// <summary>
+/// Runs a host tool (apt-cache, apt-get, dpkg-deb) to completion through <see cref="ToolProcess"/>. Any exit code is a
+/// value for the caller to judge (<see cref="ToolOutput.Succeeded"/>, <c>Complaint</c>); only a tool that cannot run is an error.
+/// </summary>
 internal static class ToolRunner
 {
-    public static async Task<Result<ToolResult>> RunAsync(
-        string tool, IReadOnlyList<string> args, string? workingDirectory, CancellationToken ct)
+    public static Task<Result<ToolOutput>> RunAsync(string tool, IReadOnlyList<string> args, string? workingDirectory, CancellationToken ct) =>
+        RunAsync(
+            new ToolCommand(tool, args) { WorkingDirectory = workingDirectory },
+            missing => $"cannot run {tool}: {missing.Reason}; the tiny image is built from Debian packages and needs {tool} (Debian/Ubuntu host)",
+            ct);
+
+    /// <summary>Runs <paramref name="command"/>; a tool that cannot be started is reported with <paramref name="notInstalled"/>'s words.</summary>
+    public static async Task<Result<ToolOutput>> RunAsync(ToolCommand command, Func<ToolNotInstalled, string> notInstalled, CancellationToken ct)
     {
-        var info = new ProcessStartInfo(tool)
+        Result<ToolOutput> run = await ToolProcess.RunAsync(command, ct).ConfigureAwait(false);
+        return run.Error switch
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? "",
+            null => run,
+            ToolExited exited => exited.Output,
+            ToolNotInstalled missing => HospesError.Unavailable(notInstalled(missing)),
+            _ => run.Error,
         };
-        foreach (string arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        // Stable, parseable messages whatever the caller's locale.
-        info.Environment["LC_ALL"] = "C";
-
-        using var process = new Process { StartInfo = info };
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception e)
-        {
-            return HospesError.Unavailable(
-                $"cannot run {tool}: {e.Message}; the tiny image is built from Debian packages and needs {tool} (Debian/Ubuntu host)");
-        }
-
-        process.StandardInput.Close();
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync(ct);
-        Task<string> stderr = process.StandardError.ReadToEndAsync(ct);
-        try
-        {
-            await process.WaitForExitAsync(ct).ConfigureAwait(false);
-            return new ToolResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
-        }
-        catch (OperationCanceledException)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // It exited on its own meanwhile.
-            }
-
-            throw;
-        }
     }
 }

@@ -1,16 +1,17 @@
 using Hospes.Core.Errors;
 using Hospes.Qemu.CommandLine;
+using Hospes.Qemu.Host;
 using Hospes.Qemu.Launch;
 using Hospes.Qemu.Qmp;
 
-namespace Hospes.Qemu.Tests;
+namespace Hospes.Qemu.Tests.Launch;
 
 /// <summary>Real QEMU processes, no guest: what the launcher and the QMP client promise.</summary>
 public class QemuLauncherTests
 {
     private static readonly QemuLauncher Launcher = new(TimeProvider.System);
 
-    private static readonly string Qemu = Host.QemuBinary.FindOnPath("qemu-system-x86_64")
+    private static readonly string Qemu = QemuBinary.FindOnPath("qemu-system-x86_64")
         ?? throw new InvalidOperationException("qemu-system-x86_64 is not installed: run ./setup.sh");
 
     private static VmRuntimePaths PathsIn(TempDir dir) => new()

@@ -1,7 +1,7 @@
 using Hospes.Core.Vms;
 using Hospes.Qemu.Host;
 
-namespace Hospes.Qemu.Tests;
+namespace Hospes.Qemu.Tests.Host;
 
 public class AccelProbeTests
 {

@@ -1,6 +1,6 @@
 using Hospes.Qemu.Launch;
 
-namespace Hospes.Qemu.Tests;
+namespace Hospes.Qemu.Tests.Launch;
 
 public class ShellQuoteTests
 {

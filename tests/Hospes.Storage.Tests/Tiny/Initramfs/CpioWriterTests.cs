@@ -2,7 +2,7 @@ using System.Text;
 using Hospes.Storage.Tests.Tiny.Support;
 using Hospes.Storage.Tiny.Initramfs;
 
-namespace Hospes.Storage.Tests.Tiny;
+namespace Hospes.Storage.Tests.Tiny.Initramfs;
 
 /// <summary>The archive is checked by GNU cpio, not by our own reader.</summary>
 public sealed class CpioWriterTests : IDisposable

@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using Hospes.Qemu.Qmp;
 
-namespace Hospes.Qemu.Tests;
+namespace Hospes.Qemu.Tests.Qmp;
 
 /// <summary>Timeouts and refusals, against a scripted monitor (QemuLauncherTests covers a real QEMU).</summary>
 public class QmpConnectionTests

@@ -1,6 +1,6 @@
 using Hospes.Storage.Tiny.Modules;
 
-namespace Hospes.Storage.Tests.Tiny;
+namespace Hospes.Storage.Tests.Tiny.Modules;
 
 public sealed class ModuleGraphTests
 {

@@ -1,7 +1,7 @@
 using Hospes.Core.Vms;
 using Hospes.Qemu.CommandLine;
 
-namespace Hospes.Qemu.Tests;
+namespace Hospes.Qemu.Tests.CommandLine;
 
 public class CommandLineBuilderTests
 {

@@ -2,7 +2,7 @@ using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Qemu.CommandLine;
 
-namespace Hospes.Qemu.Tests;
+namespace Hospes.Qemu.Tests.CommandLine;
 
 public class MachineChooserTests
 {

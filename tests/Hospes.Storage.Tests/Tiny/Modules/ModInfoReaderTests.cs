@@ -1,7 +1,7 @@
 using Hospes.Storage.Tests.Tiny.Support;
 using Hospes.Storage.Tiny.Modules;
 
-namespace Hospes.Storage.Tests.Tiny;
+namespace Hospes.Storage.Tests.Tiny.Modules;
 
 /// <summary>.modinfo parsing and load ordering on the real .ko files of Debian's cloud kernel.</summary>
 public sealed class ModInfoReaderTests : IClassFixture<KernelPackageFixture>

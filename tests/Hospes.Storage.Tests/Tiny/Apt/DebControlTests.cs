@@ -1,6 +1,6 @@
 using Hospes.Storage.Tiny.Apt;
 
-namespace Hospes.Storage.Tests.Tiny;
+namespace Hospes.Storage.Tests.Tiny.Apt;
 
 public sealed class DebControlTests
 {

@@ -1,6 +1,6 @@
 using Hospes.Qemu.Host;
 
-namespace Hospes.Qemu.Tests;
+namespace Hospes.Qemu.Tests.Host;
 
 public class QemuBinaryTests
 {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Hospes.Qemu.Qmp;
 
-namespace Hospes.Qemu.Tests;
+namespace Hospes.Qemu.Tests.Qmp;
 
 public class QmpBalloonTests
 {

@@ -2,7 +2,7 @@ using Hospes.Core.Errors;
 using Hospes.Storage.Tests.Tiny.Support;
 using Hospes.Storage.Tiny.Apt;
 
-namespace Hospes.Storage.Tests.Tiny;
+namespace Hospes.Storage.Tests.Tiny.Apt;
 
 /// <summary>Against the host's real apt (offline index; nothing is downloaded here).</summary>
 public sealed class AptClientTests : IDisposable

@@ -1,6 +1,6 @@
 using Hospes.Storage.Tiny.Elf;
 
-namespace Hospes.Storage.Tests.Tiny;
+namespace Hospes.Storage.Tests.Tiny.Elf;
 
 /// <summary>On the host's own binaries (the host is Debian 12, like the guest's libraries).</summary>
 public sealed class ElfDynamicReaderTests : IDisposable
