@@ -1,6 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Core.Vms;
-using Hospes.Integration.Tests.Support;
+using Hospes.Testing;
 
 namespace Hospes.Integration.Tests.Faults;
 
