@@ -31,7 +31,7 @@ internal sealed class Lab : IAsyncDisposable
 
     public static async Task<Lab> StartAsync()
     {
-        var lab = new Lab(await Daemon.StartAsync(new DaemonOptions { TempPrefix = "hbench-", CliTimeout = TimeSpan.FromMinutes(30) }));
+        var lab = new Lab(await Daemon.StartAsync(new DaemonOptions { TempPrefix = "hbench-", CliTimeout = Timeout.InfiniteTimeSpan }));
         try
         {
             (await lab._daemon.CliAsync("image", "build", "tiny")).Ok();

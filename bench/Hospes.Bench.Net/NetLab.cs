@@ -23,7 +23,7 @@ internal sealed class NetLab : IAsyncDisposable
     public const string Receiver = "sh -c \"dd of=/tmp/rx bs=64k 2>/dev/null; stat -c %s /tmp/rx; rm -f /tmp/rx\"";
 
     /// <summary>No limit of its own: a transfer on a slow machine takes what it takes.</summary>
-    private static readonly TimeSpan Unlimited = TimeSpan.FromMinutes(30);
+    private static readonly TimeSpan Unlimited = Timeout.InfiniteTimeSpan;
     private readonly NetNs _ns;
     private readonly Daemon _daemon;
 

@@ -23,7 +23,7 @@ public sealed record DaemonOptions
     /// <summary>The cgroup.procs file of a cgroup hospesd joins before it runs; its QEMUs, its children, stay there too.</summary>
     public string? CgroupProcs { get; init; }
 
-    /// <summary>How long one CLI command may take before it is killed (<see cref="Daemon.CliAsync"/>).</summary>
+    /// <summary>How long one CLI command may take before it is killed (<see cref="Daemon.CliAsync"/>); <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</summary>
     public TimeSpan CliTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
     /// <summary>How long hospesd may take to answer on its socket.</summary>

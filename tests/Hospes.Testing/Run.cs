@@ -9,7 +9,8 @@ public static class Run
 
     /// <summary>
     /// Runs <paramref name="file"/> to its end and returns how it ended, whatever its exit code. Past
-    /// <paramref name="timeout"/> (3 minutes unless given) it is killed with its children and a <see cref="TimeoutException"/> is thrown.
+    /// <paramref name="timeout"/> (3 minutes unless given; <see cref="Timeout.InfiniteTimeSpan"/> for none) it is killed
+    /// with its children and a <see cref="TimeoutException"/> is thrown.
     /// </summary>
     public static async Task<CliResult> ProcessAsync(string file, IEnumerable<string> args, IDictionary<string, string>? env = null, string? stdin = null, TimeSpan? timeout = null)
     {
