@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
 using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Host;
 using Hospes.Storage.Tiny;
+using Hospes.Testing;
 
 namespace Hospes.Storage.Tests.Tiny.Support;
 
@@ -17,34 +17,17 @@ internal sealed class QemuGuest : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _qmpSocket;
-    private readonly Stopwatch _clock;
-    private readonly StringBuilder _console = new();
-    private readonly Lock _lock = new();
-    private readonly Task _reader;
-    private readonly Task<string> _stderr;
-    private bool _closed;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly SerialConsole _console;
     private int _commands;
 
     private QemuGuest(Process process, string qmpSocket, Stopwatch clock)
     {
         _process = process;
         _qmpSocket = qmpSocket;
-        _clock = clock;
-        _reader = Task.Run(ReadConsoleAsync);
-        _stderr = process.StandardError.ReadToEndAsync();
+        _console = new SerialConsole(process, clock);
     }
 
-    public string Console
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _console.ToString();
-            }
-        }
-    }
+    public string Console => _console.Text;
 
     public bool HasExited => _process.HasExited;
 
@@ -109,37 +92,7 @@ internal sealed class QemuGuest : IAsyncDisposable
     }
 
     /// <summary>Waits until the console shows <paramref name="text"/>; returns the time since QEMU started.</summary>
-    public async Task<TimeSpan> WaitForAsync(string text, TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        while (true)
-        {
-            Task changed;
-            lock (_lock)
-            {
-                if (_console.ToString().Contains(text, StringComparison.Ordinal))
-                {
-                    return _clock.Elapsed;
-                }
-
-                if (_closed)
-                {
-                    throw new InvalidOperationException($"QEMU exited before '{text}' appeared. Console:\n{_console}");
-                }
-
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"'{text}' did not appear on the console within {timeout ?? DefaultTimeout}. Console:\n{Console}");
-            }
-        }
-    }
+    public Task<TimeSpan> WaitForAsync(string text, TimeSpan? timeout = null) => _console.WaitForAsync(text, timeout ?? DefaultTimeout);
 
     /// <summary>Types a command into the console shell and returns what it printed.</summary>
     public async Task<string> RunAsync(string command, TimeSpan? timeout = null)
@@ -192,8 +145,7 @@ internal sealed class QemuGuest : IAsyncDisposable
         }
 
         await _process.WaitForExitAsync();
-        await _reader;
-        await _stderr;
+        await _console.WhenClosedAsync();
         _process.Dispose();
         File.Delete(_qmpSocket);
     }
@@ -210,32 +162,6 @@ internal sealed class QemuGuest : IAsyncDisposable
             }
 
             Assert.DoesNotContain("\"error\"", line, StringComparison.Ordinal);
-        }
-    }
-
-    private async Task ReadConsoleAsync()
-    {
-        Stream stdout = _process.StandardOutput.BaseStream;
-        byte[] buffer = new byte[4096];
-        int read;
-        while ((read = await stdout.ReadAsync(buffer)) > 0)
-        {
-            TaskCompletionSource changed;
-            lock (_lock)
-            {
-                // Latin-1 maps every byte, so stray escape sequences cannot break decoding.
-                _console.Append(Encoding.Latin1.GetString(buffer, 0, read));
-                changed = _changed;
-                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            changed.SetResult();
-        }
-
-        lock (_lock)
-        {
-            _closed = true;
-            _changed.TrySetResult();
         }
     }
 }
