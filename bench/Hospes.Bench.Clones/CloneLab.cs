@@ -70,8 +70,8 @@ internal sealed class CloneLab : IAsyncDisposable
         long before = ProcFs.MemInfoMib("MemAvailable");
         double seconds = await HospesCloneAsync(prefix, count, start: true);
         string state = _daemon.StateDir + "/";
-        MemoryUse use = Measure(Qemus.WithArgument(state, "qemu-system"), before, count);
-        await Qemus.KillAllAsync(state, "qemu-system");
+        MemoryUse use = Measure(HostProcesses.WithArgument(state, "qemu-system"), before, count);
+        await HostProcesses.KillAllAsync(state, "qemu-system");
         return (seconds, use);
     }
 
@@ -112,7 +112,7 @@ internal sealed class CloneLab : IAsyncDisposable
             }
         }));
         double seconds = clock.Elapsed.TotalSeconds;
-        MemoryUse use = Measure(Qemus.WithArgument(dir + "/", "qemu-system"), before, count);
+        MemoryUse use = Measure(HostProcesses.WithArgument(dir + "/", "qemu-system"), before, count);
         await StopManualAsync();
         return (seconds, use);
     }

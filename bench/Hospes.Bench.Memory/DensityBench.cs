@@ -196,9 +196,9 @@ internal sealed class DensityBench(string policy, double ratio, long? cgroupMib,
 
             if (!silentStop && guests.Count > 0)
             {
-                (List<string> silent, double slowest) = await lab.PingAsync([.. guests.Where(g => Qemus.IsAlive(g.Pid))], ++round, PingLimit);
+                (List<string> silent, double slowest) = await lab.PingAsync([.. guests.Where(g => HostProcesses.IsAlive(g.Pid))], ++round, PingLimit);
                 slowestPing = Math.Max(slowestPing, slowest);
-                silentAtEnd = silent.Count + guests.Count(g => !Qemus.IsAlive(g.Pid));
+                silentAtEnd = silent.Count + guests.Count(g => !HostProcesses.IsAlive(g.Pid));
                 silentDetails = silent;
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{policy}] final ping: {guests.Count - silentAtEnd}/{guests.Count} answered, slowest {slowest:0.0} s"));
             }
@@ -211,7 +211,7 @@ internal sealed class DensityBench(string policy, double ratio, long? cgroupMib,
                     Console.Error.WriteLine($"[{policy}]   silent: {d}");
                 }
 
-                List<Guest> again = [.. guests.Where(g => silentDetails.Any(d => d.StartsWith(g.Name + " ", StringComparison.Ordinal)) && Qemus.IsAlive(g.Pid))];
+                List<Guest> again = [.. guests.Where(g => silentDetails.Any(d => d.StartsWith(g.Name + " ", StringComparison.Ordinal)) && HostProcesses.IsAlive(g.Pid))];
                 (List<string> still, _) = await lab.PingAsync(again, ++round, PingLimit);
                 secondAnswered = again.Count - still.Count;
                 Console.Error.WriteLine($"[{policy}] asked again: {secondAnswered}/{silentDetails.Count} answered");
@@ -284,7 +284,7 @@ internal sealed class DensityBench(string policy, double ratio, long? cgroupMib,
         // The reasons to stop before the next start, or null to go on.
         string? Check()
         {
-            Guest? dead = guests.FirstOrDefault(g => !Qemus.IsAlive(g.Pid));
+            Guest? dead = guests.FirstOrDefault(g => !HostProcesses.IsAlive(g.Pid));
             long oom = lab.Cgroup?.OomKills ?? 0;
             long available = lab.AvailableMib;
             return Interrupt.Requested ? "interrupted (Ctrl-C)"

@@ -130,13 +130,13 @@ internal sealed class MemoryLab : IAsyncDisposable
         }
 
         await _daemon.StopAsync(TimeSpan.FromSeconds(15));
-        foreach (int pid in Qemus.WithArgument(_dir + "/", "qemu-system"))
+        foreach (int pid in HostProcesses.WithArgument(_dir + "/", "qemu-system"))
         {
             Console.Error.WriteLine($"warning: QEMU {pid} of the lab outlived its VM's deletion; killing it");
-            Qemus.Kill(pid);
+            HostProcesses.Kill(pid);
         }
 
-        for (int i = 0; i < 100 && Qemus.WithArgument(_dir + "/", "qemu-system").Count > 0; i++)
+        for (int i = 0; i < 100 && HostProcesses.WithArgument(_dir + "/", "qemu-system").Count > 0; i++)
         {
             await Task.Delay(100);
         }
@@ -179,7 +179,7 @@ internal sealed class MemoryLab : IAsyncDisposable
                 throw new TimeoutException($"{name}: no {Hospes.Testing.Guest.Ready} on its console after {readyLimit.TotalSeconds:0} s");
             }
 
-            if (!Qemus.IsAlive(pid))
+            if (!HostProcesses.IsAlive(pid))
             {
                 throw new InvalidOperationException($"{name}: its QEMU (pid {pid}) ended while it booted");
             }
@@ -241,7 +241,7 @@ internal sealed class MemoryLab : IAsyncDisposable
         {
             string log = await ConsoleFile.ReadAsync(g.ConsoleLog);
             string tail = new([.. log[Math.Max(0, log.Length - 60)..].Select(c => char.IsControl(c) ? ' ' : c)]);
-            silent.Add($"{g.Name} ({cli.GetValueOrDefault(g.Name, "console not run")}; alive {Qemus.IsAlive(g.Pid)}; log ends `{tail.Trim().Replace("`", "'", StringComparison.Ordinal)}`)");
+            silent.Add($"{g.Name} ({cli.GetValueOrDefault(g.Name, "console not run")}; alive {HostProcesses.IsAlive(g.Pid)}; log ends `{tail.Trim().Replace("`", "'", StringComparison.Ordinal)}`)");
         }
 
         return (silent, answered.IsEmpty ? 0 : answered.Values.Max());

@@ -67,10 +67,10 @@ public sealed partial class Daemon
         return path;
     }
 
-    public IReadOnlyList<int> Qemus() => Testing.Qemus.WithArgument(Dir + "/");
+    public IReadOnlyList<int> Qemus() => HostProcesses.WithArgument(Dir + "/");
 
     /// <summary>dnsmasq processes of this hospesd's networks (their files are in its state dir).</summary>
-    public IReadOnlyList<int> Dnsmasqs() => Testing.Qemus.WithArgument(Dir + "/", "dnsmasq");
+    public IReadOnlyList<int> Dnsmasqs() => HostProcesses.WithArgument(Dir + "/", "dnsmasq");
 
     /// <summary>Sockets and pid files of VMs left in the run dir (the API socket aside).</summary>
     public IReadOnlyList<string> RuntimeFiles() =>

@@ -190,8 +190,8 @@ public sealed partial class Daemon : IAsyncDisposable
         }
 
         // Its QEMUs and dnsmasqs name files under its folder on their command lines.
-        await Testing.Qemus.KillAllAsync(Dir + "/", "qemu-system");
-        await Testing.Qemus.KillAllAsync(Dir + "/", "dnsmasq");
+        await HostProcesses.KillAllAsync(Dir + "/", "qemu-system");
+        await HostProcesses.KillAllAsync(Dir + "/", "dnsmasq");
         if (_ownsDir)
         {
             try

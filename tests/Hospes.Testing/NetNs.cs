@@ -121,7 +121,7 @@ public sealed class NetNs : IAsyncDisposable
             CliResult pids = await Run.ProcessAsync("ip", ["netns", "pids", ns]);
             foreach (string pid in pids.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
-                Qemus.Kill(int.Parse(pid, CultureInfo.InvariantCulture));
+                HostProcesses.Kill(int.Parse(pid, CultureInfo.InvariantCulture));
             }
 
             await Run.ProcessAsync("ip", ["netns", "del", ns]);

@@ -144,7 +144,7 @@ public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
         Process migrate = StartMigrate("kd");
         int incoming = await WaitForQemuAsync(_b);
         await Task.Delay(700);
-        Qemus.Kill(incoming);
+        HostProcesses.Kill(incoming);
 
         Assert.True(await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60)), "hospes migrate did not end after the destination's QEMU died");
         Assert.NotEqual(0, migrate.ExitCode);

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Hospes.Testing;
 
 /// <summary>Host processes as /proc shows them (QEMUs, dnsmasq, hospesd), found by a path in their command line.</summary>
-public static class Qemus
+public static class HostProcesses
 {
     /// <summary>The QEMUs (as hospesd starts them, /usr/bin/qemu-system-*) whose command line holds <paramref name="fragment"/>.</summary>
     public static IReadOnlyList<int> WithArgument(string fragment) => WithArgument(fragment, "/usr/bin/qemu-system");
