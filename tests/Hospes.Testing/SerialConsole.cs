@@ -4,10 +4,10 @@ using System.Text;
 namespace Hospes.Testing;
 
 /// <summary>
-/// The serial console of a QEMU started with `-serial stdio` (its stdout): what it printed so far, and a wait for a
-/// text. It reads stdout and stderr from the start; the caller owns and ends the process.
+/// A QEMU started with `-serial stdio`: its stdout is the guest's serial console. Keeps what the console printed,
+/// waits for a text on it; dispose kills QEMU if it still runs.
 /// </summary>
-public sealed class SerialConsole
+public sealed class SerialConsole : IAsyncDisposable
 {
     private readonly Stopwatch _clock;
     private readonly StringBuilder _text = new();
@@ -17,15 +17,19 @@ public sealed class SerialConsole
     private bool _closed;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <param name="process">Started with stdout and stderr redirected.</param>
-    /// <param name="clock">Started when the process was: <see cref="WaitForAsync"/> says when a text appeared on it.</param>
-    public SerialConsole(Process process, Stopwatch clock)
+    private SerialConsole(Process process, Stopwatch clock)
     {
-        ArgumentNullException.ThrowIfNull(process);
+        Process = process;
         _clock = clock;
         _reader = Task.Run(() => ReadAsync(process.StandardOutput.BaseStream));
         _stderr = process.StandardError.ReadToEndAsync();
     }
+
+    /// <summary>QEMU, for its stdin and its end.</summary>
+    public Process Process { get; }
+
+    /// <summary>Time since QEMU started.</summary>
+    public TimeSpan Elapsed => _clock.Elapsed;
 
     public string Text
     {
@@ -77,11 +81,27 @@ public sealed class SerialConsole
         }
     }
 
-    /// <summary>Waits until both of QEMU's outputs are closed (after it ended).</summary>
-    public async Task WhenClosedAsync()
+    /// <summary>Starts <paramref name="info"/> (QEMU with `-serial stdio`) with its stdout and stderr read from the start.</summary>
+    public static SerialConsole Start(ProcessStartInfo info)
     {
+        ArgumentNullException.ThrowIfNull(info);
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        var clock = Stopwatch.StartNew();
+        return new SerialConsole(Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}"), clock);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+        }
+
+        await Process.WaitForExitAsync();
         await _reader;
         await _stderr;
+        Process.Dispose();
     }
 
     private async Task ReadAsync(Stream stdout)

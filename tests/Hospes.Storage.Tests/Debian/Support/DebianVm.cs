@@ -12,28 +12,24 @@ namespace Hospes.Storage.Tests.Debian.Support;
 /// </summary>
 internal sealed class DebianVm : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly Stopwatch _clock;
-    private readonly SerialConsole _console;
+    private readonly SerialConsole _qemu;
 
-    private DebianVm(Process process, int sshPort, Stopwatch clock)
+    private DebianVm(SerialConsole qemu, int sshPort)
     {
-        _process = process;
+        _qemu = qemu;
         SshPort = sshPort;
-        _clock = clock;
-        _console = new SerialConsole(process, clock);
     }
 
     public int SshPort { get; }
 
-    public TimeSpan Uptime => _clock.Elapsed;
+    public TimeSpan Uptime => _qemu.Elapsed;
 
-    public string Console => _console.Text;
+    public string Console => _qemu.Text;
 
     public static DebianVm Start(DebianImageBuildResult image, string seed)
     {
         int port = FreePort();
-        var info = new ProcessStartInfo("qemu-system-x86_64") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo("qemu-system-x86_64");
         string[] args =
         [
             "-accel", "tcg", "-machine", "q35", "-cpu", "max", "-m", "512",
@@ -48,12 +44,11 @@ internal sealed class DebianVm : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        var clock = Stopwatch.StartNew();
-        return new DebianVm(Process.Start(info)!, port, clock);
+        return new DebianVm(SerialConsole.Start(info), port);
     }
 
     /// <summary>Waits until the console shows <paramref name="text"/>; returns the time since QEMU started.</summary>
-    public Task<TimeSpan> WaitForAsync(string text, TimeSpan timeout) => _console.WaitForAsync(text, timeout);
+    public Task<TimeSpan> WaitForAsync(string text, TimeSpan timeout) => _qemu.WaitForAsync(text, timeout);
 
     /// <summary>Runs a host tool (ssh) and returns how it ended, without failing the test.</summary>
     public static async Task<(int Exit, string Stdout, string Stderr)> RunHostToolAsync(string tool, IEnumerable<string> args)
@@ -62,17 +57,7 @@ internal sealed class DebianVm : IAsyncDisposable
         return (r.ExitCode, r.Stdout, r.Stderr);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync();
-        await _console.WhenClosedAsync();
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _qemu.DisposeAsync();
 
     private static int FreePort()
     {
