@@ -56,8 +56,6 @@ internal sealed class Lab : IAsyncDisposable
     public static Lab Create()
     {
         string dir = Directory.CreateTempSubdirectory("hmig-").FullName;
-
-        // dnsmasq and QEMU's helpers need to reach files below it: searchable, as /var/lib/hospes is.
         File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
         Console.Error.WriteLine($"lab: {dir}");
         return new Lab(dir);

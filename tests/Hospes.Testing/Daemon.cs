@@ -41,9 +41,6 @@ public sealed partial class Daemon : IAsyncDisposable
 
     public int Pid => _process?.Id ?? 0;
 
-    /// <summary>The arguments hospesd runs with after its folders.</summary>
-    public IReadOnlyList<string> Args => _args;
-
     /// <summary>
     /// The integration tests' daemon, in a new "hit-" folder. A VM with a vif needs <paramref name="netns"/>: networks are
     /// made only inside namespaces tests own. <paramref name="args"/> go to hospesd after its folders (settings such as
