@@ -2,15 +2,17 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Hospes.Bench.Boot;
+using Hospes.Testing;
+using Hospes.Testing.Bench;
 
 // Boot benchmark: `hospes create` to the tiny guest's ready marker, against the same kernel, initrd and
 // kernel command line started by a plain qemu-system-x86_64, interleaved, median of N runs.
 // Usage: dotnet run --project bench/Hospes.Bench.Boot -c Release -- [--runs 5] [--write docs/benchmarks.md]
 int runs = Args.Int(args, "--runs", 5);
 string? write = Args.Str(args, "--write");
-string root = Paths.RepoRoot();
+string root = Repo.Root;
 
-await using var lab = await Lab.StartAsync(root);
+await using var lab = await Lab.StartAsync();
 var hospes = new List<double>();
 var raw = new List<double>();
 for (int i = 1; i <= runs; i++)

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Hospes.Bench.Boot;
 using Hospes.Bench.Clones;
+using Hospes.Testing;
+using Hospes.Testing.Bench;
 
 // Clone benchmark: 75 linked clones of a template made (`hospes clone --count 75`), and 75 clones of the tiny
 // guest started to their ready marker (`--start`), each against the same work done by hand (qemu-img create -b
@@ -11,10 +12,10 @@ int count = Args.Int(args, "--count", 75);
 int runs = Args.Int(args, "--runs", 3);
 int startRuns = Args.Int(args, "--start-runs", 2);
 string? write = Args.Str(args, "--write");
-string root = Paths.RepoRoot();
+string root = Repo.Root;
 string load = Machine.LoadAverage();
 
-await using var lab = await CloneLab.StartAsync(root);
+await using var lab = await CloneLab.StartAsync();
 var hospesCreate = new List<double>();
 var manualCreate = new List<double>();
 for (int i = 1; i <= runs; i++)

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using Hospes.Bench.Boot;
+using Hospes.Contracts;
+using Hospes.Testing;
+using Hospes.Testing.Bench;
 
 namespace Hospes.Bench.Memory;
 
@@ -99,7 +100,7 @@ internal sealed class KsmWatch
 /// <c>checkEvery</c> starts and at the end. KSM is reset to the host's default before the run so that hospesd itself
 /// switches it on and tunes it.
 /// </summary>
-internal sealed class DensityBench(string root, string policy, double ratio, long? cgroupMib, int? tbSizeMib, TimeSpan budget, int maxGuests, int checkEvery, long safetyMib)
+internal sealed class DensityBench(string policy, double ratio, long? cgroupMib, int? tbSizeMib, TimeSpan budget, int maxGuests, int checkEvery, long safetyMib)
 {
     private static readonly TimeSpan PingLimit = TimeSpan.FromSeconds(60);
 
@@ -108,7 +109,7 @@ internal sealed class DensityBench(string root, string policy, double ratio, lon
         KsmState found = KsmState.Read();
         KsmState.ResetToDefault();
         Console.Error.WriteLine($"[{policy}] KSM found run = {found.Run}, pages_to_scan = {found.PagesToScan}, sleep_millisecs = {found.SleepMs}; reset to run = 0, pages_to_scan = 100, sleep_millisecs = 20");
-        await using MemoryLab lab = await MemoryLab.CreateAsync(root, cgroupMib);
+        await using MemoryLab lab = await MemoryLab.CreateAsync(cgroupMib);
         List<string> flags = ["--memory-policy", policy, "--memory-overcommit-ratio", ratio.ToString(CultureInfo.InvariantCulture)];
         if (tbSizeMib is { } tb)
         {
@@ -195,9 +196,9 @@ internal sealed class DensityBench(string root, string policy, double ratio, lon
 
             if (!silentStop && guests.Count > 0)
             {
-                (List<string> silent, double slowest) = await lab.PingAsync([.. guests.Where(g => HostStats.Alive(g.Pid))], ++round, PingLimit);
+                (List<string> silent, double slowest) = await lab.PingAsync([.. guests.Where(g => HostProcesses.IsAlive(g.Pid))], ++round, PingLimit);
                 slowestPing = Math.Max(slowestPing, slowest);
-                silentAtEnd = silent.Count + guests.Count(g => !HostStats.Alive(g.Pid));
+                silentAtEnd = silent.Count + guests.Count(g => !HostProcesses.IsAlive(g.Pid));
                 silentDetails = silent;
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{policy}] final ping: {guests.Count - silentAtEnd}/{guests.Count} answered, slowest {slowest:0.0} s"));
             }
@@ -210,7 +211,7 @@ internal sealed class DensityBench(string root, string policy, double ratio, lon
                     Console.Error.WriteLine($"[{policy}]   silent: {d}");
                 }
 
-                List<Guest> again = [.. guests.Where(g => silentDetails.Any(d => d.StartsWith(g.Name + " ", StringComparison.Ordinal)) && HostStats.Alive(g.Pid))];
+                List<Guest> again = [.. guests.Where(g => silentDetails.Any(d => d.StartsWith(g.Name + " ", StringComparison.Ordinal)) && HostProcesses.IsAlive(g.Pid))];
                 (List<string> still, _) = await lab.PingAsync(again, ++round, PingLimit);
                 secondAnswered = again.Count - still.Count;
                 Console.Error.WriteLine($"[{policy}] asked again: {secondAnswered}/{silentDetails.Count} answered");
@@ -218,12 +219,13 @@ internal sealed class DensityBench(string root, string policy, double ratio, lon
 
             double total = clock.Elapsed.TotalSeconds;
             ksm.Sample();
-            var mem = guests.Select(g => HostStats.SmapsRollup(g.Pid)).OfType<(long RssKib, long PssKib)>().ToList();
-            var parts = guests.Select(g => HostStats.RssBreakdown(g.Pid, MemoryLab.GuestMib, HostStats.TbSizeMib(g.Pid))).OfType<(long GuestRamKib, long TcgCacheKib)>().ToList();
-            (string view, string balloons) = await HospesdViewAsync(lab);
+            var mem = guests.Select(g => ProcFs.SmapsRollup(g.Pid)).OfType<(long RssKib, long PssKib)>().ToList();
+            var parts = guests.Select(g => QemuStats.RssBreakdown(g.Pid, MemoryLab.GuestMib, QemuStats.TbSizeMib(g.Pid))).OfType<(long GuestRamKib, long TcgCacheKib)>().ToList();
+            (HostMemoryInfo? hostMemory, string view, string balloons) = await HospesdViewAsync(lab);
             (int actions, string reasons, int pressure) = PolicyActions(lab.DaemonLog);
+            // From the log: `hospes host memory` says how KSM is now, not when hospesd switched it on nor for how many guests.
             string? ksmOn = File.Exists(lab.DaemonLog) ? File.ReadLines(lab.DaemonLog).Select(l => l.IndexOf("KSM on for ", StringComparison.Ordinal) is var at and >= 0 ? l[(at + 7)..] : null).FirstOrDefault(l => l is not null) : null;
-            string workingSet = WorkingSetCheck(mem.Select(m => m.RssKib / 1024.0).ToList(), view);
+            string workingSet = WorkingSetCheck(mem.Select(m => m.RssKib / 1024.0).ToList(), hostMemory);
             await watching.CancelAsync();
             await watcher;
             return new DensityResult
@@ -237,7 +239,7 @@ internal sealed class DensityBench(string root, string policy, double ratio, lon
                 SecondAnswered = secondAnswered,
                 StopReason = stop ?? "?",
                 Refusal = refusal,
-                HostAvailableEndMib = HostStats.MemInfoMib("MemAvailable"),
+                HostAvailableEndMib = ProcFs.MemInfoMib("MemAvailable"),
                 CgroupAvailableEndMib = lab.Cgroup?.AvailableMib,
                 CgroupUsageEndMib = lab.Cgroup?.UsageMib,
                 MinAvailableMib = Interlocked.Read(ref minAvailable),
@@ -251,7 +253,7 @@ internal sealed class DensityBench(string root, string policy, double ratio, lon
                 RssMedianMib = mem.Count > 0 ? Stats.Median([.. mem.Select(m => m.RssKib / 1024.0)]) : 0,
                 GuestRamMedianMib = parts.Count > 0 ? Stats.Median([.. parts.Select(m => m.GuestRamKib / 1024.0)]) : 0,
                 TcgCacheMedianMib = parts.Count > 0 ? Stats.Median([.. parts.Select(m => m.TcgCacheKib / 1024.0)]) : 0,
-                AccelArgument = guests.Count > 0 ? HostStats.AccelArgument(guests[0].Pid) : "",
+                AccelArgument = guests.Count > 0 ? QemuStats.AccelArgument(guests[0].Pid) : "",
                 QemuVersion = lab.QemuVersion,
                 Accel = lab.Accel,
                 CheckEvery = checkEvery,
@@ -282,7 +284,7 @@ internal sealed class DensityBench(string root, string policy, double ratio, lon
         // The reasons to stop before the next start, or null to go on.
         string? Check()
         {
-            Guest? dead = guests.FirstOrDefault(g => !HostStats.Alive(g.Pid));
+            Guest? dead = guests.FirstOrDefault(g => !HostProcesses.IsAlive(g.Pid));
             long oom = lab.Cgroup?.OomKills ?? 0;
             long available = lab.AvailableMib;
             return Interrupt.Requested ? "interrupted (Ctrl-C)"
@@ -315,57 +317,44 @@ internal sealed class DensityBench(string root, string policy, double ratio, lon
     }
 
     /// <summary>hospesd's own view at the end (`hospes host memory`, `hospes top --once`), when this hospesd has them.</summary>
-    private static async Task<(string View, string Balloons)> HospesdViewAsync(MemoryLab lab)
+    private static async Task<(HostMemoryInfo? Host, string View, string Balloons)> HospesdViewAsync(MemoryLab lab)
     {
         string view = "", balloons = "";
-        using (JsonDocument? host = await lab.TryJsonAsync("host", "memory"))
+        HostMemoryInfo? host = await lab.TryJsonAsync<HostMemoryInfo>("host", "memory");
+        if (host is not null)
         {
-            if (host is not null)
-            {
-                JsonElement h = host.RootElement;
-                view = $"total {Get(h, "total_mib")} MiB, available {Get(h, "available_mib")} MiB, committed {Get(h, "committed_mib")} MiB, ratio {Get(h, "overcommit_ratio")}, reserve {Get(h, "reserve_mib")} MiB, policy {Get(h, "policy")}"
-                    + (h.TryGetProperty("ksm", out JsonElement k) ? $", KSM {Get(k, "state")} (saved {Get(k, "saved_mib")} MiB)" : "");
-            }
+            view = string.Create(CultureInfo.InvariantCulture, $"total {host.TotalMib} MiB, available {host.AvailableMib} MiB, committed {host.CommittedMib} MiB, ratio {host.OvercommitRatio}, reserve {host.ReserveMib} MiB, policy {host.Policy}, KSM {host.Ksm.State} (saved {host.Ksm.SavedMib} MiB)");
         }
 
-        using (JsonDocument? top = await lab.TryJsonAsync("top", "--once"))
+        if (await lab.TryJsonAsync<TopInfo>("top", "--once") is { } top)
         {
-            if (top is not null && top.RootElement.TryGetProperty("vms", out JsonElement vms) && vms.ValueKind == JsonValueKind.Array)
-            {
-                double[] actual = [.. vms.EnumerateArray().Select(v => Num(v, "actual_mib")).OfType<double>()];
-                double[] used = [.. vms.EnumerateArray().Select(v => Num(v, "guest_used_mib")).OfType<double>()];
-                double[] rss = [.. vms.EnumerateArray().Select(v => Num(v, "host_rss_mib")).OfType<double>()];
-                balloons = string.Create(CultureInfo.InvariantCulture, $"median per guest: balloon actual {Med(actual)} MiB, guest used {Med(used)} MiB, host RSS {Med(rss)} MiB");
-            }
+            double[] actual = [.. top.Vms.Select(v => v.ActualMib).OfType<long>().Select(v => (double)v)];
+            double[] used = [.. top.Vms.Select(v => v.GuestUsedMib).OfType<long>().Select(v => (double)v)];
+            double[] rss = [.. top.Vms.Select(v => v.HostRssMib).OfType<long>().Select(v => (double)v)];
+            balloons = string.Create(CultureInfo.InvariantCulture, $"median per guest: balloon actual {Med(actual)} MiB, guest used {Med(used)} MiB, host RSS {Med(rss)} MiB");
         }
 
-        return (view, balloons);
+        return (host, view, balloons);
     }
 
     private static string Med(double[] v) => v.Length == 0 ? "?" : Stats.Median(v).ToString("0", CultureInfo.InvariantCulture);
-
-    private static string Get(JsonElement e, string p) => e.TryGetProperty(p, out JsonElement v) ? v.ToString() : "?";
 
     /// <summary>
     /// Admission's working-set check for one more guest, redone from the end state the way hospesd does it: the
     /// median share of their 512 MiB the guests' QEMUs hold (Rss), + 25 %, against hospesd's available − reserve.
     /// </summary>
-    private static string WorkingSetCheck(List<double> rssMib, string view)
+    private static string WorkingSetCheck(List<double> rssMib, HostMemoryInfo? host)
     {
-        var available = System.Text.RegularExpressions.Regex.Match(view, @"available (\d+) MiB");
-        var reserve = System.Text.RegularExpressions.Regex.Match(view, @"reserve (\d+) MiB");
-        if (rssMib.Count < 3 || !available.Success || !reserve.Success)
+        if (rssMib.Count < 3 || host is null)
         {
             return "n/a";
         }
 
         double share = Stats.Median([.. rssMib.Select(r => r / MemoryLab.GuestMib)]);
         double needs = Math.Min(1, share * 1.25) * MemoryLab.GuestMib;
-        long canHold = long.Parse(available.Groups[1].Value, CultureInfo.InvariantCulture) - long.Parse(reserve.Groups[1].Value, CultureInfo.InvariantCulture);
+        long canHold = host.AvailableMib - host.ReserveMib;
         return string.Create(CultureInfo.InvariantCulture, $"needs ≈ {needs:0} MiB ({share:P0} × 1.25 of 512 MiB); {canHold} MiB above the reserve: {(needs <= canHold ? "would admit" : "would refuse")}");
     }
-
-    private static double? Num(JsonElement e, string p) => e.TryGetProperty(p, out JsonElement v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 
     private static string FirstLine(string s) => s.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? s;
 }

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text.Json;
-using Hospes.Bench.Boot;
+using Hospes.Contracts;
+using Hospes.Testing;
+using Hospes.Testing.Bench;
 
 namespace Hospes.Bench.Memory;
 
@@ -20,20 +21,15 @@ internal sealed class StartRefusedException(string message) : Exception(message)
 internal sealed class MemoryLab : IAsyncDisposable
 {
     public const int GuestMib = 512;
-    private const string Marker = "HOSPES-READY";
     private readonly string _dir;
-    private readonly string _hospes;
-    private readonly string _hospesd;
     private readonly string _help;
-    private Process? _daemon;
+    private Daemon? _daemon;
     private string? _keptAs;
     private int _starts;
 
-    private MemoryLab(string dir, string hospes, string hospesd, string help, Cgroup? cgroup)
+    private MemoryLab(string dir, string help, Cgroup? cgroup)
     {
         _dir = dir;
-        _hospes = hospes;
-        _hospesd = hospesd;
         _help = help;
         Cgroup = cgroup;
     }
@@ -53,28 +49,19 @@ internal sealed class MemoryLab : IAsyncDisposable
     public string DaemonLog => Path.Combine(_dir, "hospesd.log");
 
     /// <summary>RAM the guests may use: the cgroup's limit, else the host's MemTotal.</summary>
-    public long RamMib => Cgroup?.LimitMib ?? HostStats.MemInfoMib("MemTotal");
+    public long RamMib => Cgroup?.LimitMib ?? ProcFs.MemInfoMib("MemTotal");
 
     /// <summary>MemAvailable of the cgroup (limit − usage + inactive page cache), else the host's.</summary>
-    public long AvailableMib => Cgroup is { } c ? Math.Min(c.AvailableMib, HostStats.MemInfoMib("MemAvailable")) : HostStats.MemInfoMib("MemAvailable");
+    public long AvailableMib => Cgroup is { } c ? Math.Min(c.AvailableMib, ProcFs.MemInfoMib("MemAvailable")) : ProcFs.MemInfoMib("MemAvailable");
 
-    private string Socket => Path.Combine(_dir, "hospes.sock");
+    private bool Running => _daemon is { Pid: not 0 };
 
-    private string StateDir => Path.Combine(_dir, "state");
-
-    public static async Task<MemoryLab> CreateAsync(string root, long? cgroupMib)
+    public static async Task<MemoryLab> CreateAsync(long? cgroupMib)
     {
-        string hospes = Path.Combine(root, "out", "hospes");
-        string hospesd = Path.Combine(root, "out", "hospesd");
-        if (!File.Exists(hospes) || !File.Exists(hospesd))
-        {
-            throw new InvalidOperationException("out/hospes and out/hospesd are missing: run ./setup.sh first");
-        }
-
-        (_, string help, _) = await Proc.RunAsync(hospesd, TimeSpan.FromSeconds(30), null, null, "--help");
+        string help = (await Run.ProcessAsync(Repo.Hospesd, ["--help"], timeout: TimeSpan.FromSeconds(30))).Stdout;
         string dir = Directory.CreateTempSubdirectory("hmem-").FullName;
         Cgroup? cgroup = cgroupMib is { } mib ? Cgroup.Create(mib) : null;
-        return new MemoryLab(dir, hospes, hospesd, help, cgroup);
+        return new MemoryLab(dir, help, cgroup);
     }
 
     public bool Supports(string flag) => _help.Contains(flag, StringComparison.Ordinal);
@@ -82,7 +69,7 @@ internal sealed class MemoryLab : IAsyncDisposable
     /// <summary>Starts hospesd with <paramref name="flags"/> (those it does not know yet are left out, with a warning).</summary>
     public async Task StartDaemonAsync(IReadOnlyList<string> flags)
     {
-        if (_daemon is not null)
+        if (Running)
         {
             throw new InvalidOperationException("hospesd already runs");
         }
@@ -106,34 +93,29 @@ internal sealed class MemoryLab : IAsyncDisposable
 
         DaemonFlags = passed;
         _starts++;
-        string script = (Cgroup is null ? "" : "echo $$ >\"$HOSPES_CGROUP_PROCS\" || exit 97; ") + "exec \"$0\" \"$@\" >>\"$HOSPESD_LOG\" 2>&1";
-        var psi = new ProcessStartInfo("/bin/sh", ["-c", script, _hospesd, "--state-dir", StateDir, "--socket", Socket, .. passed])
+        await File.AppendAllTextAsync(DaemonLog, $"==== bench: hospesd start {_starts}: {string.Join(' ', passed)}\n");
+        if (_daemon is null)
         {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-        };
-        psi.Environment["HOSPESD_LOG"] = DaemonLog;
-        if (Cgroup is not null)
+            _daemon = await Daemon.StartAsync(new DaemonOptions { Dir = _dir, Args = passed, CgroupProcs = Cgroup?.ProcsFile, CliTimeout = TimeSpan.FromMinutes(10) });
+        }
+        else
         {
-            psi.Environment["HOSPES_CGROUP_PROCS"] = Cgroup.ProcsFile;
+            await _daemon.StartProcessAsync(passed);
         }
 
-        await File.AppendAllTextAsync(DaemonLog, $"==== bench: hospesd start {_starts}: {string.Join(' ', passed)}\n");
-        _daemon = Process.Start(psi)!;
-        await WaitForDaemonAsync();
         if (_starts == 1)
         {
-            await CliAsync("image", "build", "tiny");
-            using JsonDocument host = JsonDocument.Parse(await CliAsync("host", "info", "--format", "json"));
-            QemuVersion = "QEMU " + host.RootElement.GetProperty("qemu_version").GetString();
-            Accel = host.RootElement.GetProperty("accelerator").GetString() ?? "?";
+            (await _daemon.CliAsync("image", "build", "tiny")).Ok();
+            HostInfo host = await _daemon.HostInfoAsync();
+            QemuVersion = "QEMU " + host.QemuVersion;
+            Accel = host.Accelerator ?? "?";
         }
     }
 
     /// <summary>Deletes every VM, stops hospesd (SIGTERM, then SIGKILL), and kills any QEMU of this lab still left.</summary>
     public async Task StopDaemonAsync()
     {
-        if (_daemon is null)
+        if (_daemon is null || !Running)
         {
             return;
         }
@@ -142,34 +124,19 @@ internal sealed class MemoryLab : IAsyncDisposable
         {
             await DeleteAllAsync();
         }
-        catch (InvalidOperationException e)
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
         {
             Console.Error.WriteLine($"warning: deleting the VMs failed: {e.Message}");
         }
 
-        await Proc.RunAsync("kill", TimeSpan.FromSeconds(10), null, null, "-TERM", _daemon.Id.ToString(CultureInfo.InvariantCulture));
-        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
-        {
-            try
-            {
-                await _daemon.WaitForExitAsync(wait.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _daemon.Kill();
-                await _daemon.WaitForExitAsync();
-            }
-        }
-
-        _daemon.Dispose();
-        _daemon = null;
-        foreach (int pid in HostStats.Qemus(_dir + "/"))
+        await _daemon.StopAsync(TimeSpan.FromSeconds(15));
+        foreach (int pid in HostProcesses.WithArgument(_dir + "/", "qemu-system"))
         {
             Console.Error.WriteLine($"warning: QEMU {pid} of the lab outlived its VM's deletion; killing it");
-            Kill(pid);
+            HostProcesses.Kill(pid);
         }
 
-        for (int i = 0; i < 100 && HostStats.Qemus(_dir + "/").Count > 0; i++)
+        for (int i = 0; i < 100 && HostProcesses.WithArgument(_dir + "/", "qemu-system").Count > 0; i++)
         {
             await Task.Delay(100);
         }
@@ -177,9 +144,9 @@ internal sealed class MemoryLab : IAsyncDisposable
 
     public async Task DeleteAllAsync()
     {
-        foreach ((string name, _, _) in await ListAsync())
+        foreach (VmInfo vm in await Hospesd().ListAsync())
         {
-            await CliAsync("delete", name, "--force");
+            (await Hospesd().CliAsync("delete", vm.Name, "--force")).Ok();
         }
     }
 
@@ -193,26 +160,26 @@ internal sealed class MemoryLab : IAsyncDisposable
         }
 
         var clock = Stopwatch.StartNew();
-        (int code, string stdout, string stderr) = await Proc.RunAsync(_hospes, TimeSpan.FromMinutes(5), Socket, null, "create", cfg, "name=" + name);
-        if (code != 0)
+        CliResult create = await Hospesd().CliWithinAsync(TimeSpan.FromMinutes(5), null, "create", cfg, "name=" + name);
+        if (create.ExitCode != 0)
         {
-            string message = (stderr + stdout).Trim();
+            string message = (create.Stderr + create.Stdout).Trim();
             throw message.Contains("overcommit", StringComparison.OrdinalIgnoreCase) || message.Contains("cannot hold", StringComparison.OrdinalIgnoreCase)
                 ? new StartRefusedException(message)
                 : new InvalidOperationException($"hospes create {name}: {message}");
         }
 
-        using JsonDocument info = JsonDocument.Parse(await CliAsync("info", name, "--format", "json"));
-        string log = info.RootElement.GetProperty("console_log").GetString()!;
-        int pid = info.RootElement.GetProperty("pid").GetInt32();
-        while (!(await ReadSharedAsync(log)).Contains(Marker, StringComparison.Ordinal))
+        VmInfo info = await Hospesd().InfoAsync(name);
+        string log = info.ConsoleLog ?? throw new InvalidOperationException($"{name} has no console log");
+        int pid = info.Pid ?? throw new InvalidOperationException($"{name} has no QEMU after `hospes create`");
+        while (!(await ConsoleFile.ReadAsync(log)).Contains(Hospes.Testing.Guest.Ready, StringComparison.Ordinal))
         {
             if (clock.Elapsed > readyLimit)
             {
-                throw new TimeoutException($"{name}: no {Marker} on its console after {readyLimit.TotalSeconds:0} s");
+                throw new TimeoutException($"{name}: no {Hospes.Testing.Guest.Ready} on its console after {readyLimit.TotalSeconds:0} s");
             }
 
-            if (!HostStats.Alive(pid))
+            if (!HostProcesses.IsAlive(pid))
             {
                 throw new InvalidOperationException($"{name}: its QEMU (pid {pid}) ended while it booted");
             }
@@ -241,7 +208,16 @@ internal sealed class MemoryLab : IAsyncDisposable
             var clock = Stopwatch.StartNew();
             try
             {
-                (int code, _, _) = await Proc.RunAsync(_hospes, TimeSpan.FromSeconds(30), Socket, $"echo \"ping-\"{round}-{i + 1}.\n", "console", g.Name);
+                int code;
+                try
+                {
+                    code = (await Hospesd().CliWithinAsync(TimeSpan.FromSeconds(30), $"echo \"ping-\"{round}-{i + 1}.\n", "console", g.Name)).ExitCode;
+                }
+                catch (TimeoutException)
+                {
+                    code = -1;
+                }
+
                 cli[g.Name] = string.Create(CultureInfo.InvariantCulture, $"console exit {code} in {clock.Elapsed.TotalSeconds:0.0} s");
             }
             finally
@@ -251,7 +227,7 @@ internal sealed class MemoryLab : IAsyncDisposable
 
             while (clock.Elapsed < limit)
             {
-                if ((await ReadSharedAsync(g.ConsoleLog)).Contains(answer, StringComparison.Ordinal))
+                if ((await ConsoleFile.ReadAsync(g.ConsoleLog)).Contains(answer, StringComparison.Ordinal))
                 {
                     answered[g.Name] = clock.Elapsed.TotalSeconds;
                     return;
@@ -263,40 +239,32 @@ internal sealed class MemoryLab : IAsyncDisposable
         var silent = new List<string>();
         foreach (Guest g in guests.Where(g => !answered.ContainsKey(g.Name)))
         {
-            string log = await ReadSharedAsync(g.ConsoleLog);
+            string log = await ConsoleFile.ReadAsync(g.ConsoleLog);
             string tail = new([.. log[Math.Max(0, log.Length - 60)..].Select(c => char.IsControl(c) ? ' ' : c)]);
-            silent.Add($"{g.Name} ({cli.GetValueOrDefault(g.Name, "console not run")}; alive {HostStats.Alive(g.Pid)}; log ends `{tail.Trim().Replace("`", "'", StringComparison.Ordinal)}`)");
+            silent.Add($"{g.Name} ({cli.GetValueOrDefault(g.Name, "console not run")}; alive {HostProcesses.IsAlive(g.Pid)}; log ends `{tail.Trim().Replace("`", "'", StringComparison.Ordinal)}`)");
         }
 
         return (silent, answered.IsEmpty ? 0 : answered.Values.Max());
     }
 
-    /// <summary>The VMs of `hospes list --format json`: name, state, QEMU pid.</summary>
-    public async Task<List<(string Name, string State, int? Pid)>> ListAsync()
+    /// <summary>What a CLI command prints with --format json, or null when this CLI/hospesd does not have the command yet.</summary>
+    public async Task<T?> TryJsonAsync<T>(params string[] args)
+        where T : class
     {
-        using JsonDocument list = JsonDocument.Parse(await CliAsync("list", "--format", "json"));
-        return [.. list.RootElement.EnumerateArray().Select(v => (
-            v.GetProperty("name").GetString()!,
-            v.GetProperty("state").ToString(),
-            v.TryGetProperty("pid", out JsonElement p) && p.ValueKind == JsonValueKind.Number ? p.GetInt32() : (int?)null))];
-    }
-
-    /// <summary>The JSON a CLI command prints, or null when this CLI/hospesd does not have the command yet.</summary>
-    public async Task<JsonDocument?> TryJsonAsync(params string[] args)
-    {
-        (int code, string stdout, string stderr) = await Proc.RunAsync(_hospes, TimeSpan.FromMinutes(1), Socket, null, [.. args, "--format", "json"]);
-        if (code != 0)
-        {
-            Console.Error.WriteLine($"note: hospes {string.Join(' ', args)} --format json failed: {stderr.Trim()}");
-            return null;
-        }
-
         try
         {
-            return JsonDocument.Parse(stdout);
+            CliResult r = await Hospesd().CliWithinAsync(TimeSpan.FromMinutes(1), null, [.. args, "--format", "json"]);
+            if (r.ExitCode != 0)
+            {
+                Console.Error.WriteLine($"note: hospes {string.Join(' ', args)} --format json failed: {r.Stderr.Trim()}");
+                return null;
+            }
+
+            return Wire.Read<T>(r.Stdout);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or TimeoutException)
         {
+            Console.Error.WriteLine($"note: hospes {string.Join(' ', args)} --format json: {e.Message}");
             return null;
         }
     }
@@ -332,10 +300,9 @@ internal sealed class MemoryLab : IAsyncDisposable
         {
             await StopDaemonAsync();
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException)
+        catch (Exception e) when (e is InvalidOperationException or IOException or TimeoutException)
         {
             Console.Error.WriteLine($"warning: stopping hospesd: {e.Message}");
-            _daemon?.Kill();
         }
 
         if (_keptAs is not null && File.Exists(DaemonLog))
@@ -346,14 +313,10 @@ internal sealed class MemoryLab : IAsyncDisposable
             Console.Error.WriteLine($"after hospesd stopped: KSM run = {k.Run}, pages_to_scan = {k.PagesToScan}; log kept again in {_keptAs}");
         }
 
-        foreach (int pid in HostStats.Qemus(_dir + "/"))
+        // Kills hospesd if stopping it failed, and every QEMU of the lab; the lab's folder is ours to remove.
+        if (_daemon is not null)
         {
-            Kill(pid);
-        }
-
-        for (int i = 0; i < 100 && HostStats.Qemus(_dir + "/").Count > 0; i++)
-        {
-            await Task.Delay(100);
+            await _daemon.DisposeAsync();
         }
 
         if (Cgroup is not null)
@@ -371,64 +334,5 @@ internal sealed class MemoryLab : IAsyncDisposable
         }
     }
 
-    private static void Kill(int pid)
-    {
-        try
-        {
-            using Process p = Process.GetProcessById(pid);
-            p.Kill();
-        }
-        catch (ArgumentException)
-        {
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    private async Task<string> CliAsync(params string[] args)
-    {
-        (int code, string stdout, string stderr) = await Proc.RunAsync(_hospes, TimeSpan.FromMinutes(10), Socket, null, args);
-        return code == 0 ? stdout : throw new InvalidOperationException($"hospes {string.Join(' ', args)}: {stderr}{stdout}");
-    }
-
-    private static async Task<string> ReadSharedAsync(string file)
-    {
-        if (!File.Exists(file))
-        {
-            return "";
-        }
-
-        await using var f = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(f);
-        return await reader.ReadToEndAsync();
-    }
-
-    private async Task WaitForDaemonAsync()
-    {
-        for (int i = 0; i < 1200; i++)
-        {
-            if (_daemon!.HasExited)
-            {
-                throw new InvalidOperationException($"hospesd exited with {_daemon.ExitCode}: {string.Join('\n', File.ReadLines(DaemonLog).TakeLast(10))}");
-            }
-
-            if (File.Exists(Socket))
-            {
-                using var s = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await s.ConnectAsync(new UnixDomainSocketEndPoint(Socket));
-                    return;
-                }
-                catch (SocketException)
-                {
-                }
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new InvalidOperationException($"hospesd did not start; see {DaemonLog}");
-    }
+    private Daemon Hospesd() => _daemon ?? throw new InvalidOperationException("hospesd has not been started: call StartDaemonAsync first");
 }

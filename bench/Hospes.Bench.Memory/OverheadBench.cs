@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Hospes.Bench.Boot;
+using Hospes.Testing;
+using Hospes.Testing.Bench;
 
 namespace Hospes.Bench.Memory;
 
@@ -15,7 +16,7 @@ internal sealed record OverheadRun(double RssMib, double PssMib, double GuestRam
 /// Sizes are interleaved within every run so that machine load hits them alike.
 /// </summary>
 /// <remarks>Size 0: the flag absent (hospesd's own default); size -1: `--tcg-tb-size-mib default` (QEMU's default, 1 GiB).</remarks>
-internal sealed class OverheadBench(string root, IReadOnlyList<int> tbSizes, int guests, int runs, TimeSpan idle, TimeSpan cpuWindow)
+internal sealed class OverheadBench(IReadOnlyList<int> tbSizes, int guests, int runs, TimeSpan idle, TimeSpan cpuWindow)
 {
     private readonly Dictionary<int, List<OverheadRun>> _results = tbSizes.ToDictionary(t => t, _ => new List<OverheadRun>());
     private readonly Dictionary<int, string> _accelAsRun = [];
@@ -30,7 +31,7 @@ internal sealed class OverheadBench(string root, IReadOnlyList<int> tbSizes, int
     {
         // hospesd and its QEMUs run in a memory cgroup as large as the host (so nothing is limited): its charge is what
         // the guests cost, without the noise other work on a shared machine puts into MemAvailable.
-        await using MemoryLab lab = await MemoryLab.CreateAsync(root, cgroupMib: HostStats.MemInfoMib("MemTotal"));
+        await using MemoryLab lab = await MemoryLab.CreateAsync(cgroupMib: ProcFs.MemInfoMib("MemTotal"));
         try
         {
             for (int run = 1; run <= runs; run++)
@@ -73,7 +74,7 @@ internal sealed class OverheadBench(string root, IReadOnlyList<int> tbSizes, int
     public string Markdown(string loadBefore, string command)
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Machine.Cpu()}), {_qemu}, accelerator {_accel}, {HostStats.MemInfoMib("MemTotal") / 1024} GiB RAM, no swap; load average before the run: {loadBefore}, after: {Machine.LoadAverage()}. KSM as hospesd left it: run = {_ksm.RunText}, pages_to_scan = {_ksm.PagesToScan}, sleep_millisecs = {_ksm.SleepMs}.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Machine.Cpu()}), {_qemu}, accelerator {_accel}, {ProcFs.MemInfoMib("MemTotal") / 1024} GiB RAM, no swap; load average before the run: {loadBefore}, after: {Machine.LoadAverage()}. KSM as hospesd left it: run = {_ksm.RunText}, pages_to_scan = {_ksm.PagesToScan}, sleep_millisecs = {_ksm.SleepMs}.");
         md.AppendLine();
         md.AppendLine("```");
         md.AppendLine(command);
@@ -132,7 +133,7 @@ internal sealed class OverheadBench(string root, IReadOnlyList<int> tbSizes, int
     private async Task<OverheadRun> OneRunAsync(MemoryLab lab, int tb, int run)
     {
         await Task.Delay(TimeSpan.FromSeconds(3));
-        long before = HostStats.MemInfoMib("MemAvailable"), chargeBefore = lab.Cgroup!.UsageMib;
+        long before = ProcFs.MemInfoMib("MemAvailable"), chargeBefore = lab.Cgroup!.UsageMib;
         var started = new List<Guest>();
         for (int i = 1; i <= guests; i++)
         {
@@ -140,19 +141,19 @@ internal sealed class OverheadBench(string root, IReadOnlyList<int> tbSizes, int
             started.Add(await lab.CreateGuestAsync($"o{run}-{tb switch { 0 => "a", < 0 => "q", _ => tb.ToString(CultureInfo.InvariantCulture) }}-{i}", TimeSpan.FromMinutes(5)));
         }
 
-        _accelAsRun[tb] = "-accel " + HostStats.AccelArgument(started[0].Pid);
+        _accelAsRun[tb] = "-accel " + QemuStats.AccelArgument(started[0].Pid);
         await Task.Delay(idle);
         Interrupt.ThrowIfRequested();
-        long[] t0 = [.. started.Select(g => HostStats.CpuTicks(g.Pid) ?? throw new InvalidOperationException($"{g.Name}'s QEMU ended while idle"))];
+        long[] t0 = [.. started.Select(g => QemuStats.CpuTicks(g.Pid) ?? throw new InvalidOperationException($"{g.Name}'s QEMU ended while idle"))];
         var clock = Stopwatch.StartNew();
         await Task.Delay(cpuWindow);
-        long[] t1 = [.. started.Select(g => HostStats.CpuTicks(g.Pid) ?? throw new InvalidOperationException($"{g.Name}'s QEMU ended while idle"))];
+        long[] t1 = [.. started.Select(g => QemuStats.CpuTicks(g.Pid) ?? throw new InvalidOperationException($"{g.Name}'s QEMU ended while idle"))];
         double seconds = clock.Elapsed.TotalSeconds;
-        var mem = started.Select(g => HostStats.SmapsRollup(g.Pid) ?? throw new InvalidOperationException($"{g.Name}'s QEMU ended while idle")).ToList();
-        var parts = started.Select(g => HostStats.RssBreakdown(g.Pid, MemoryLab.GuestMib, HostStats.TbSizeMib(g.Pid)) ?? throw new InvalidOperationException($"{g.Name}'s QEMU ended while idle")).ToList();
-        long after = HostStats.MemInfoMib("MemAvailable"), chargeAfter = lab.Cgroup!.UsageMib;
+        var mem = started.Select(g => ProcFs.SmapsRollup(g.Pid) ?? throw new InvalidOperationException($"{g.Name}'s QEMU ended while idle")).ToList();
+        var parts = started.Select(g => QemuStats.RssBreakdown(g.Pid, MemoryLab.GuestMib, QemuStats.TbSizeMib(g.Pid)) ?? throw new InvalidOperationException($"{g.Name}'s QEMU ended while idle")).ToList();
+        long after = ProcFs.MemInfoMib("MemAvailable"), chargeAfter = lab.Cgroup!.UsageMib;
         _ksm = KsmState.Read();
-        double cpu = t0.Zip(t1, (a, b) => (b - a) / HostStats.ClockTicksPerSecond / seconds * 100).Average();
+        double cpu = t0.Zip(t1, (a, b) => (b - a) / QemuStats.ClockTicksPerSecond / seconds * 100).Average();
         return new OverheadRun(
             Stats.Median([.. mem.Select(m => m.RssKib / 1024.0)]),
             Stats.Median([.. mem.Select(m => m.PssKib / 1024.0)]),

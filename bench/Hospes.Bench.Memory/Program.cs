@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Hospes.Bench.Boot;
 using Hospes.Bench.Memory;
+using Hospes.Testing;
+using Hospes.Testing.Bench;
 
 // Memory benchmark, two modes:
 //   overhead: the host's cost of one idle tiny guest (memory = 512) by TCG translation cache size (hospesd --tcg-tb-size-mib).
@@ -16,7 +17,7 @@ using Hospes.Bench.Memory;
 //     [--max-guests 400] [--check-every 10] [--min-available-mib 128] [--tcg-tb-size-mib N] [--write docs/benchmarks.md]
 string mode = args.Length > 0 ? args[0] : "";
 string? write = Args.Str(args, "--write");
-string root = Paths.RepoRoot();
+string root = Repo.Root;
 string load = Machine.LoadAverage();
 // The density section shows the command exactly as run; the overhead section's was run after ./setup.sh.
 string command = (mode == "density" ? "" : "./setup.sh && ") + "dotnet run --project bench/Hospes.Bench.Memory -c Release -- " + string.Join(' ', args);
@@ -33,7 +34,7 @@ switch (mode)
     case "overhead":
         {
             int[] sizes = [.. (Args.Str(args, "--tb-sizes") ?? "default,64,32,16").Split(',').Select(OverheadBench.ParseSize)];
-            var bench = new OverheadBench(root, sizes, Args.Int(args, "--guests", 6), Args.Int(args, "--runs", 3),
+            var bench = new OverheadBench(sizes, Args.Int(args, "--guests", 6), Args.Int(args, "--runs", 3),
                 TimeSpan.FromSeconds(Args.Int(args, "--idle-s", 20)), TimeSpan.FromSeconds(Args.Int(args, "--cpu-s", 20)));
             await bench.RunAsync();
             string md = bench.Markdown(load, command);
@@ -62,7 +63,7 @@ switch (mode)
                     break;
                 }
 
-                var bench = new DensityBench(root, p, double.Parse(Args.Str(args, "--ratio") ?? "4", CultureInfo.InvariantCulture),
+                var bench = new DensityBench(p, double.Parse(Args.Str(args, "--ratio") ?? "4", CultureInfo.InvariantCulture),
                     cg is null ? null : long.Parse(cg, CultureInfo.InvariantCulture), tb is null ? null : int.Parse(tb, CultureInfo.InvariantCulture),
                     TimeSpan.FromMinutes(Args.Int(args, "--max-minutes", 25)), Args.Int(args, "--max-guests", 400), Args.Int(args, "--check-every", 10),
                     Args.Int(args, "--min-available-mib", 128));
@@ -105,7 +106,7 @@ static string DensityMarkdown(IReadOnlyList<DensityResult> results, string load,
     var md = new StringBuilder();
     KsmState ksm = results.Count > 0 ? results[^1].Ksm : KsmState.Read();
     DensityResult? any = results.Count > 0 ? results[0] : null;
-    md.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Machine.Cpu()}), {any?.QemuVersion}, accelerator {any?.Accel}, {HostStats.MemInfoMib("MemTotal") / 1024} GiB RAM, no swap; load average before the run: {load}, after: {Machine.LoadAverage()}. KSM at the end, as hospesd left it: run = {ksm.RunText}, pages_to_scan = {ksm.PagesToScan}, sleep_millisecs = {ksm.SleepMs}.");
+    md.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Machine.Cpu()}), {any?.QemuVersion}, accelerator {any?.Accel}, {ProcFs.MemInfoMib("MemTotal") / 1024} GiB RAM, no swap; load average before the run: {load}, after: {Machine.LoadAverage()}. KSM at the end, as hospesd left it: run = {ksm.RunText}, pages_to_scan = {ksm.PagesToScan}, sleep_millisecs = {ksm.SleepMs}.");
     md.AppendLine();
     md.AppendLine("```");
     md.AppendLine(command);

@@ -5,20 +5,19 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Hospes.Bench.Boot;
 using Hospes.Bench.Migration;
+using Hospes.Testing;
+using Hospes.Testing.Bench;
 
 int runs = Args.Int(args, "--runs", 10);
 int defaultRuns = Args.Int(args, "--default-runs", 3);
 double budgetMin = Args.Int(args, "--budget-min", 14);
 string? write = Args.Str(args, "--write");
-string root = Paths.RepoRoot();
+string root = Repo.Root;
 var clock = Stopwatch.StartNew();
 string load = Machine.LoadAverage();
 
-await using var lab = await Lab.CreateAsync(root);
+await using var lab = Lab.Create();
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -30,7 +29,7 @@ var results = new List<GuestResult>();
 try
 {
     await lab.StartAsync();
-    string memcheck = lab.BuildMemcheck(root);
+    string memcheck = lab.BuildMemcheck();
     (int Guest, int Dirty)[] sizes = [(256, 128), (1024, 256)];
     foreach ((int guestMib, int dirtyMib) in sizes)
     {
@@ -53,8 +52,8 @@ try
         }
 
         string log = await lab.ConsoleLogAsync(at, name);
-        r.Stale = log.Contains("memcheck STALE", StringComparison.Ordinal);
-        r.LastPass = Regex.Matches(log, @"memcheck pass (\d+) t=").LastOrDefault()?.Groups[1].Value ?? "?";
+        r.Stale = MemCheck.FoundStale(log);
+        r.LastPass = MemCheck.Passes(log) is [.., int last] ? last.ToString(CultureInfo.InvariantCulture) : "?";
         r.EndedOn = at;
         bool timeForDefaults = guestMib == 256 || clock.Elapsed.TotalMinutes + (defaultRuns * 0.6) < budgetMin;
         for (int i = 0; i < defaultRuns && timeForDefaults; i++)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Hospes.Bench.Boot;
+using Hospes.Testing.Bench;
 
 namespace Hospes.Bench.Migration;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Sockets;
-using System.Text.Json;
 using System.Text.RegularExpressions;
+using Hospes.Contracts;
+using Hospes.Testing;
+using Hospes.Testing.Bench;
 
 namespace Hospes.Bench.Net;
 
@@ -20,16 +21,14 @@ internal sealed class NetLab : IAsyncDisposable
     public const int Port = 5001;
     public const int SourcePort = 5002;
     public const string Receiver = "sh -c \"dd of=/tmp/rx bs=64k 2>/dev/null; stat -c %s /tmp/rx; rm -f /tmp/rx\"";
-    private const string Marker = "HOSPES-READY";
-    private readonly string _dir;
-    private readonly string _hospes;
-    private readonly string _ns;
-    private readonly Process _daemon;
 
-    private NetLab(string dir, string hospes, string ns, Process daemon)
+    /// <summary>No limit of its own: a transfer on a slow machine takes what it takes.</summary>
+    private static readonly TimeSpan Unlimited = Timeout.InfiniteTimeSpan;
+    private readonly NetNs _ns;
+    private readonly Daemon _daemon;
+
+    private NetLab(NetNs ns, Daemon daemon)
     {
-        _dir = dir;
-        _hospes = hospes;
         _ns = ns;
         _daemon = daemon;
     }
@@ -40,49 +39,30 @@ internal sealed class NetLab : IAsyncDisposable
 
     public string Accel { get; private set; } = "";
 
-    private string Socket => Path.Combine(_dir, "h.sock");
-
-    public static async Task<NetLab> StartAsync(string root)
+    public static async Task<NetLab> StartAsync()
     {
-        string hospes = Path.Combine(root, "out", "hospes");
-        string hospesd = Path.Combine(root, "out", "hospesd");
-        if (!File.Exists(hospes) || !File.Exists(hospesd))
-        {
-            throw new InvalidOperationException("out/hospes and out/hospesd are missing: run ./setup.sh first");
-        }
-
-        // dnsmasq reads its files in the state dir as 'nobody': the directory must be traversable.
-        string dir = Directory.CreateTempSubdirectory("hbnet-").FullName;
-        File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        string ns = "hb-" + Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..4]);
-        await RunAsync("ip", "netns", "add", ns);
+        NetNs ns = await NetNs.CreateBareAsync("hb-");
+        Daemon daemon;
         try
         {
-            await RunAsync("ip", "netns", "exec", ns, "ip", "link", "set", "lo", "up");
+            daemon = await Daemon.StartAsync(new DaemonOptions { TempPrefix = "hbnet-", Netns = ns, CliTimeout = Unlimited });
         }
         catch
         {
-            await RunAsync("ip", "netns", "delete", ns);
+            await ns.DisposeAsync();
             throw;
         }
 
-        var psi = new ProcessStartInfo("ip", ["netns", "exec", ns, "/bin/sh", "-c", "exec \"$0\" \"$@\" >\"$HOSPESD_LOG\" 2>&1", hospesd, "--state-dir", Path.Combine(dir, "state"), "--socket", Path.Combine(dir, "h.sock")])
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-        };
-        psi.Environment["HOSPESD_LOG"] = Path.Combine(dir, "hospesd.log");
-        var lab = new NetLab(dir, hospes, ns, Process.Start(psi)!);
+        var lab = new NetLab(ns, daemon);
         try
         {
-            await lab.WaitForDaemonAsync();
-            Console.Error.WriteLine($"hospesd runs in network namespace {ns}, state in {dir}/state");
-            await lab.CliAsync("image", "build", "tiny");
-            await lab.CliAsync("image", "build", "tiny", "--kernel", "generic", "--name", "tinyg");
-            string host = await lab.CliAsync("host", "info", "--format", "json");
-            lab.QemuVersion = "QEMU " + Field(host, "qemu_version");
-            lab.Accel = Field(host, "accelerator");
-            await lab.CliAsync("network", "create", "bench0", "--subnet", Subnet + ".0/24");
+            Console.Error.WriteLine($"hospesd runs in network namespace {ns.Name}, state in {daemon.StateDir}");
+            (await daemon.CliAsync("image", "build", "tiny")).Ok();
+            (await daemon.CliAsync("image", "build", "tiny", "--kernel", "generic", "--name", "tinyg")).Ok();
+            HostInfo host = await daemon.HostInfoAsync();
+            lab.QemuVersion = "QEMU " + host.QemuVersion;
+            lab.Accel = host.Accelerator ?? "";
+            (await daemon.CliAsync("network", "create", "bench0", "--subnet", Subnet + ".0/24")).Ok();
         }
         catch
         {
@@ -107,26 +87,23 @@ internal sealed class NetLab : IAsyncDisposable
         for (int g = 1; g <= 2; g++)
         {
             string name = GuestName(setup, g);
-            string cfg = Path.Combine(_dir, name + ".cfg");
             string machine = setup.Machine.Length > 0 ? $"machine = \"{setup.Machine}\"\n" : "";
-            await File.WriteAllTextAsync(cfg, $"name = \"{name}\"\nkernel = \"image:{setup.Image}\"\nmemory = {GuestMib}\nvcpus = 1\n{machine}vif = [ 'ip={Ip(setup, g)},bridge=bench0,model={setup.Model}' ]\n");
-            await CliAsync("create", cfg);
+            string cfg = _daemon.WriteConfig(name + ".cfg", $"name = \"{name}\"\nkernel = \"image:{setup.Image}\"\nmemory = {GuestMib}\nvcpus = 1\n{machine}vif = [ 'ip={Ip(setup, g)},bridge=bench0,model={setup.Model}' ]\n");
+            (await _daemon.CliAsync("create", cfg)).Ok();
         }
 
         for (int g = 1; g <= 2; g++)
         {
             string name = GuestName(setup, g);
-            await WaitForMarkerAsync(name);
-            string vifs = await CliAsync("vif-list", name);
+            await _daemon.WaitForConsoleAsync(name, Guest.Ready, limit: TimeSpan.FromMinutes(5));
+            string vifs = (await _daemon.CliAsync("vif-list", name)).Ok().Stdout;
             if (!vifs.Contains(Ip(setup, g), StringComparison.Ordinal) || !vifs.Contains(setup.Model, StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"{name}: vif-list does not show {Ip(setup, g)} with model {setup.Model}:\n{vifs}");
             }
 
             await WaitForAddressAsync(name, Ip(setup, g));
-            string info = await CliAsync("info", name, "--format", "json");
-            string qemuLog = Path.Combine(Path.GetDirectoryName(Field(info, "console_log"))!, "qemu.log");
-            string started = File.ReadLines(qemuLog).Last(l => l.Contains("hospesd starts:", StringComparison.Ordinal));
+            string started = await QemuLog.StartLineAsync(_daemon, name, last: true);
             device = $"`{Regex.Match(started, @"-device (\S+?),netdev=").Groups[1].Value}` on `{Regex.Match(started, @"-machine (\S+)").Groups[1].Value}`";
         }
 
@@ -134,7 +111,7 @@ internal sealed class NetLab : IAsyncDisposable
         // into the guest's tmpfs), then send back its size. On SourcePort: send N MiB of zeros straight from dd into
         // the socket. Busybox wc -c and a dd | nc pipe are themselves CPU-bound under TCG (about 8 and 1.5 MB/s), so
         // neither is in the measured path.
-        await CliAsync("ssh", GuestName(setup, 2), "--", $"nc -ll -p {Port} -e {Receiver} >/dev/null 2>&1 </dev/null & nc -ll -p {SourcePort} -e dd if=/dev/zero bs=64k count={GuestToGuestMib * 16} >/dev/null 2>&1 </dev/null & echo started");
+        await SshAsync(GuestName(setup, 2), $"nc -ll -p {Port} -e {Receiver} >/dev/null 2>&1 </dev/null & nc -ll -p {SourcePort} -e dd if=/dev/zero bs=64k count={GuestToGuestMib * 16} >/dev/null 2>&1 </dev/null & echo started");
         await Task.Delay(500);
         return device;
     }
@@ -143,7 +120,7 @@ internal sealed class NetLab : IAsyncDisposable
     {
         for (int g = 1; g <= 2; g++)
         {
-            await CliAsync("destroy", GuestName(setup, g));
+            (await _daemon.CliAsync("destroy", GuestName(setup, g))).Ok();
         }
     }
 
@@ -155,7 +132,7 @@ internal sealed class NetLab : IAsyncDisposable
     {
         long bytes = mib * 1024L * 1024L;
         var clock = Stopwatch.StartNew();
-        string output = await RunAsync("ip", "netns", "exec", _ns, "/bin/sh", "-c", $"head -c {bytes} /dev/zero | socat -t 120 - TCP:{Ip(setup, 2)}:{Port}");
+        string output = (await _ns.ExecAsync(Unlimited, "/bin/sh", "-c", $"head -c {bytes} /dev/zero | socat -t 120 - TCP:{Ip(setup, 2)}:{Port}")).Ok().Stdout;
         double seconds = clock.Elapsed.TotalSeconds;
         CheckCount(output.Trim(), bytes, "host → " + GuestName(setup, 2));
         return bytes / seconds / 1e6;
@@ -169,7 +146,7 @@ internal sealed class NetLab : IAsyncDisposable
     {
         long bytes = GuestToGuestMib * 1024L * 1024L;
         var clock = Stopwatch.StartNew();
-        string output = await CliAsync("ssh", GuestName(setup, 1), "--", GuestToGuestCommand(Ip(setup, 2)));
+        string output = await SshAsync(GuestName(setup, 1), GuestToGuestCommand(Ip(setup, 2)));
         double wall = clock.Elapsed.TotalSeconds;
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (lines.Length < 2)
@@ -191,32 +168,11 @@ internal sealed class NetLab : IAsyncDisposable
     public static string GuestToGuestCommand(string ip) =>
         $"read a b </proc/uptime; nc {ip} {SourcePort} -e {Receiver.Replace("stat -c %s /tmp/rx", "stat -c %s /tmp/rx >&2", StringComparison.Ordinal)} 2>&1; read c d </proc/uptime; echo $a $c";
 
+    /// <summary>Stops hospesd and what it started (QEMUs, dnsmasq), then deletes the namespace.</summary>
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            _daemon.Kill();
-            await _daemon.WaitForExitAsync();
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _daemon.Dispose();
-
-        // Our QEMUs and dnsmasq name files under our directory on their command lines.
-        foreach (int pid in Processes(_dir + "/"))
-        {
-            Kill(pid);
-        }
-
-        for (int i = 0; i < 100 && Processes(_dir + "/").Count > 0; i++)
-        {
-            await Task.Delay(100);
-        }
-
-        await RunAsync("ip", "netns", "delete", _ns);
-        Directory.Delete(_dir, recursive: true);
+        await _daemon.DisposeAsync();
+        await _ns.DisposeAsync();
     }
 
     private static void CheckCount(string received, long expected, string what)
@@ -227,19 +183,7 @@ internal sealed class NetLab : IAsyncDisposable
         }
     }
 
-    private async Task WaitForMarkerAsync(string name)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!(await CliAsync("console", name, "--show-log")).Contains(Marker, StringComparison.Ordinal))
-        {
-            if (clock.Elapsed > TimeSpan.FromMinutes(5))
-            {
-                throw new TimeoutException($"{name}: no {Marker} after 5 minutes");
-            }
-
-            await Task.Delay(500);
-        }
-    }
+    private async Task<string> SshAsync(string name, string command) => (await _daemon.CliAsync("ssh", name, "--", command)).Ok().Stdout;
 
     private async Task WaitForAddressAsync(string name, string ip)
     {
@@ -249,7 +193,7 @@ internal sealed class NetLab : IAsyncDisposable
         {
             try
             {
-                last = await CliAsync("ssh", name, "--", "ip -4 addr show eth0");
+                last = await SshAsync(name, "ip -4 addr show eth0");
                 if (last.Contains($"inet {ip}/", StringComparison.Ordinal))
                 {
                     return;
@@ -265,94 +209,4 @@ internal sealed class NetLab : IAsyncDisposable
 
         throw new TimeoutException($"{name} did not get {ip} within 2 minutes: {last}");
     }
-
-    /// <summary>Processes whose command line mentions <paramref name="needle"/> (QEMU, dnsmasq).</summary>
-    private static List<int> Processes(string needle)
-    {
-        var pids = new List<int>();
-        foreach (string d in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(d), out int pid) || pid == Environment.ProcessId)
-            {
-                continue;
-            }
-
-            try
-            {
-                string cmd = File.ReadAllText(Path.Combine(d, "cmdline")).Replace('\0', ' ');
-                bool ours = cmd.Contains("qemu-system", StringComparison.Ordinal) || cmd.Contains("dnsmasq", StringComparison.Ordinal);
-                if (ours && cmd.Contains(needle, StringComparison.Ordinal))
-                {
-                    pids.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }
-
-        return pids;
-    }
-
-    private static void Kill(int pid)
-    {
-        try
-        {
-            Process.GetProcessById(pid).Kill();
-        }
-        catch (ArgumentException)
-        {
-        }
-        catch (InvalidOperationException)
-        {
-        }
-    }
-
-    private async Task<string> CliAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo(_hospes, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["HOSPES_SOCKET"] = Socket;
-        using Process p = Process.Start(psi)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return p.ExitCode == 0 ? await stdout : throw new InvalidOperationException($"hospes {string.Join(' ', args)}: {stderr}{await stdout}");
-    }
-
-    private static async Task<string> RunAsync(string file, params string[] args)
-    {
-        using Process p = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true })!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        string stderr = await p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return p.ExitCode == 0 ? await stdout : throw new InvalidOperationException($"{file} {string.Join(' ', args)}: {stderr}");
-    }
-
-    private async Task WaitForDaemonAsync()
-    {
-        for (int i = 0; i < 600; i++)
-        {
-            if (File.Exists(Socket))
-            {
-                using var s = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await s.ConnectAsync(new UnixDomainSocketEndPoint(Socket));
-                    return;
-                }
-                catch (SocketException)
-                {
-                }
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new InvalidOperationException($"hospesd did not start; see {_dir}/hospesd.log");
-    }
-
-    private static string Field(string json, string field) => JsonDocument.Parse(json).RootElement.GetProperty(field).ToString();
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Hospes.Bench.Boot;
 using Hospes.Bench.Net;
+using Hospes.Testing;
+using Hospes.Testing.Bench;
 
 // Network benchmark: TCP throughput host → guest and guest → guest over a Hospes network (bridge + taps), for
 // the same generic kernel with a paravirtual NIC (virtio-net-pci) and an emulated one (e1000), both on q35, and
@@ -13,7 +14,7 @@ int h2gMib = Args.Int(args, "--h2g-mib", 64);
 int g2gMib = Args.Int(args, "--g2g-mib", 64);
 NetLab.GuestToGuestMib = g2gMib;
 string? write = Args.Str(args, "--write");
-string root = Paths.RepoRoot();
+string root = Repo.Root;
 string loadBefore = Machine.LoadAverage();
 
 NicSetup[] setups =
@@ -27,7 +28,7 @@ var h2g = setups.ToDictionary(s => s, _ => new List<double>());
 var g2g = setups.ToDictionary(s => s, _ => new List<double>());
 var devices = new Dictionary<NicSetup, string>();
 string qemuVersion, accel;
-await using (var lab = await NetLab.StartAsync(root))
+await using (var lab = await NetLab.StartAsync())
 {
     qemuVersion = lab.QemuVersion;
     accel = lab.Accel;

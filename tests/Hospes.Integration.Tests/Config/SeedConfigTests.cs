@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Hospes.Integration.Tests.Support;
+using Hospes.Testing;
 
 namespace Hospes.Integration.Tests.Config;
 

@@ -1,6 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
-using Hospes.Integration.Tests.Support;
+using Hospes.Testing;
 
 namespace Hospes.Integration.Tests.Faults;
 
@@ -76,10 +76,10 @@ public sealed class DaemonRestartTests(TinyImage image) : IClassFixture<TinyImag
             await Task.Delay(3000);
         }
 
-        Assert.True(Qemus.IsAlive(pid), "QEMU waits (shutdown=pause) for hospesd to decide");
+        Assert.True(HostProcesses.IsAlive(pid), "QEMU waits (shutdown=pause) for hospesd to decide");
         await _d.RestartAsync();
 
-        await Qemus.WaitGoneAsync(pid, TimeSpan.FromSeconds(10));
+        await HostProcesses.WaitGoneAsync(pid, TimeSpan.FromSeconds(10));
         Assert.Equal(VmState.Shutoff, (await _d.InfoAsync("web")).State);
     }
 }

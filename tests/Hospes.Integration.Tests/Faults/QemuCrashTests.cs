@@ -1,6 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
-using Hospes.Integration.Tests.Support;
+using Hospes.Testing;
 
 namespace Hospes.Integration.Tests.Faults;
 
@@ -18,7 +18,7 @@ public sealed class QemuCrashTests(TinyImage image) : IClassFixture<TinyImage>, 
         await Guest.CreateAsync(_d, "web", "on_crash = 'restart'");
         int pid = (await _d.InfoAsync("web")).Pid!.Value;
 
-        Qemus.Kill(pid);
+        HostProcesses.Kill(pid);
 
         await _d.WaitForConsoleAsync("web", Guest.Ready, count: 2);
         VmInfo info = await _d.InfoAsync("web");
@@ -35,8 +35,8 @@ public sealed class QemuCrashTests(TinyImage image) : IClassFixture<TinyImage>, 
         await Guest.CreateAsync(_d, "web", "on_crash = 'destroy'");
         int pid = (await _d.InfoAsync("web")).Pid!.Value;
 
-        Qemus.Kill(pid);
-        await Qemus.WaitGoneAsync(pid, TimeSpan.FromSeconds(10));
+        HostProcesses.Kill(pid);
+        await HostProcesses.WaitGoneAsync(pid, TimeSpan.FromSeconds(10));
 
         VmInfo info = await WaitForStateAsync("web", VmState.Crashed);
         Assert.Equal("----c-", info.Flags);
@@ -59,10 +59,10 @@ public sealed class QemuCrashTests(TinyImage image) : IClassFixture<TinyImage>, 
         VmInfo crashed = await WaitForStateAsync("web", VmState.Crashed);
         Assert.Equal("the guest kernel panicked", crashed.LastError);
         Assert.Equal(pid, crashed.Pid);
-        Assert.True(Qemus.IsAlive(pid));
+        Assert.True(HostProcesses.IsAlive(pid));
 
         (await _d.CliAsync("destroy", "web")).Ok();
-        await Qemus.WaitGoneAsync(pid, TimeSpan.FromSeconds(10));
+        await HostProcesses.WaitGoneAsync(pid, TimeSpan.FromSeconds(10));
         Assert.Equal(VmState.Shutoff, (await _d.InfoAsync("web")).State);
     }
 
@@ -72,8 +72,8 @@ public sealed class QemuCrashTests(TinyImage image) : IClassFixture<TinyImage>, 
         await Guest.CreateAsync(_d, "web", "on_crash = 'restart'");
         int pid = (await _d.InfoAsync("web")).Pid!.Value;
         await _d.KillHardAsync();
-        Qemus.Kill(pid);
-        await Qemus.WaitGoneAsync(pid, TimeSpan.FromSeconds(10));
+        HostProcesses.Kill(pid);
+        await HostProcesses.WaitGoneAsync(pid, TimeSpan.FromSeconds(10));
 
         await _d.RestartAsync();
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
 using Hospes.Integration.Tests.Support;
+using Hospes.Testing;
 
 namespace Hospes.Integration.Tests.Hosts;
 
@@ -9,7 +10,7 @@ namespace Hospes.Integration.Tests.Hosts;
 /// Live migration between two hosts: each a hospesd in its own network namespace; the namespaces are joined by a
 /// veth pair that both hosts put on a bridge (brg), so they share one L2 segment (203.0.113.0/24) as hosts on one
 /// switch do. Guests that need a network sit on that bridge with an address of their own on it. The guest runs
-/// Guests/memcheck.c, which stamps every page each pass and checks the previous stamp: one lost write is reported.
+/// tests/Hospes.Testing/Guests/memcheck.c, which stamps every page each pass and checks the previous stamp: one lost write is reported.
 /// </summary>
 [Collection(HospesTests.Exclusive)]
 public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
@@ -143,7 +144,7 @@ public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
         Process migrate = StartMigrate("kd");
         int incoming = await WaitForQemuAsync(_b);
         await Task.Delay(700);
-        Qemus.Kill(incoming);
+        HostProcesses.Kill(incoming);
 
         Assert.True(await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60)), "hospes migrate did not end after the destination's QEMU died");
         Assert.NotEqual(0, migrate.ExitCode);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
-using Hospes.Integration.Tests.Support;
+using Hospes.Testing;
 
 namespace Hospes.Integration.Tests.Lifecycle;
 

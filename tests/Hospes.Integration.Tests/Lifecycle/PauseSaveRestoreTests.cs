@@ -1,6 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
-using Hospes.Integration.Tests.Support;
+using Hospes.Testing;
 
 namespace Hospes.Integration.Tests.Lifecycle;
 

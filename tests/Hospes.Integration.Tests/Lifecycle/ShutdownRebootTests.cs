@@ -1,6 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
-using Hospes.Integration.Tests.Support;
+using Hospes.Testing;
 
 namespace Hospes.Integration.Tests.Lifecycle;
 
@@ -48,7 +48,7 @@ public sealed class ShutdownRebootTests(TinyImage image) : IClassFixture<TinyIma
         CliResult r = (await _d.CliAsync("shutdown", "web", "--timeout", "60")).Ok();
 
         Assert.Equal("web: shutoff", r.Stdout.Trim());
-        await Qemus.WaitGoneAsync(pid, TimeSpan.FromSeconds(10));
+        await HostProcesses.WaitGoneAsync(pid, TimeSpan.FromSeconds(10));
         VmInfo info = await _d.InfoAsync("web");
         Assert.Equal(VmState.Shutoff, info.State);
         Assert.Null(info.Id);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Hospes.Contracts;
 using Hospes.Integration.Tests.Support;
+using Hospes.Testing;
 
 namespace Hospes.Integration.Tests.Memory;
 

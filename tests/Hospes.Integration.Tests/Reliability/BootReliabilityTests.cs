@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Hospes.Integration.Tests.Support;
+using Hospes.Testing;
 using Xunit.Abstractions;
 
 namespace Hospes.Integration.Tests.Reliability;

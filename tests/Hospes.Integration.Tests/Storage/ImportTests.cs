@@ -1,5 +1,5 @@
 using Hospes.Contracts;
-using Hospes.Integration.Tests.Support;
+using Hospes.Testing;
 
 namespace Hospes.Integration.Tests.Storage;
 

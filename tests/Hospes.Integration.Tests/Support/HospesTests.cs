@@ -1,3 +1,5 @@
+using Hospes.Testing;
+
 namespace Hospes.Integration.Tests.Support;
 
 /// <summary>

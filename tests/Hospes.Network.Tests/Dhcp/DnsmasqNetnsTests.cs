@@ -6,6 +6,7 @@ using Hospes.Network.Dhcp;
 using Hospes.Network.Firewall;
 using Hospes.Network.Tests.Support;
 using Hospes.Network.Tools;
+using Hospes.Testing;
 
 namespace Hospes.Network.Tests.Dhcp;
 
@@ -85,7 +86,7 @@ public class DnsmasqNetnsTests
         }
 
         Assert.Null(Dnsmasq.RunningPid(spec.Directory));
-        Assert.False(IsAlive(pid));
+        Assert.False(HostProcesses.IsAlive(pid));
         Assert.False(File.Exists(new DnsmasqPaths(spec.Directory).PidFile));
     }
 
@@ -114,9 +115,9 @@ public class DnsmasqNetnsTests
             await again.StartAsync(spec, ct);
             int second = Dnsmasq.RunningPid(spec.Directory) ?? throw new InvalidOperationException("dnsmasq is not running");
             Assert.NotEqual(pid, second);
-            Assert.False(IsAlive(pid));
+            Assert.False(HostProcesses.IsAlive(pid));
             await again.StopAsync(spec.Directory, ct);
-            Assert.False(IsAlive(second));
+            Assert.False(HostProcesses.IsAlive(second));
         }
         finally
         {
@@ -228,20 +229,6 @@ public class DnsmasqNetnsTests
             .Where(l => l.StartsWith("Address:", StringComparison.Ordinal) && !l.Contains(":53", StringComparison.Ordinal))
             .Select(l => l["Address:".Length..].Trim())
             .Single();
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            string stat = File.ReadAllText($"/proc/{pid}/stat");
-            char state = stat[stat.LastIndexOf(')') + 2];
-            return state is not ('Z' or 'X');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
     }
 
     private static int Uid(int pid) =>

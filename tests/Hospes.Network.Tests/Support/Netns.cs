@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Hospes.Network.Tools;
 
 namespace Hospes.Network.Tests.Support;
@@ -10,15 +9,16 @@ namespace Hospes.Network.Tests.Support;
 /// </summary>
 internal sealed class Netns : IAsyncDisposable
 {
+    private readonly Testing.NetNs _ns;
     private readonly List<Process> _background = [];
 
-    private Netns(string name)
+    private Netns(Testing.NetNs ns)
     {
-        Name = name;
-        Tools = new NetTools(["ip", "netns", "exec", name]);
+        _ns = ns;
+        Tools = new NetTools(["ip", "netns", "exec", ns.Name]);
     }
 
-    public string Name { get; }
+    public string Name => _ns.Name;
 
     /// <summary>Runs tools inside this namespace; hand it to Links, Nft and Dnsmasq.</summary>
     public NetTools Tools { get; }
@@ -31,10 +31,7 @@ internal sealed class Netns : IAsyncDisposable
                 "this test needs root: it creates network namespaces, bridges and nftables tables (run 'dotnet test' as root)");
         }
 
-        var ns = new Netns($"hn-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}");
-        await new NetTools().RunAsync("ip", ["netns", "add", ns.Name], CancellationToken.None);
-        await ns.RunAsync("ip", "link", "set", "lo", "up");
-        return ns;
+        return new Netns(await Testing.NetNs.CreateBareAsync("hn-"));
     }
 
     public Task<ToolResult> RunAsync(string tool, params string[] args) => Tools.RunAsync(tool, args, CancellationToken.None);
@@ -70,6 +67,7 @@ internal sealed class Netns : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends the listeners it started, then the namespace with what else runs in it (dnsmasq outlives its starter).</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (Process p in _background)
@@ -82,22 +80,6 @@ internal sealed class Netns : IAsyncDisposable
             p.Dispose();
         }
 
-        // Daemons started in the namespace (dnsmasq) outlive their starter and keep running after the namespace is deleted.
-        var host = new NetTools();
-        ToolResult pids = await host.TryRunAsync("ip", ["netns", "pids", Name], CancellationToken.None);
-        foreach (string pid in pids.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-        {
-            try
-            {
-                using var process = Process.GetProcessById(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture));
-                process.Kill();
-            }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-            {
-                // Already gone.
-            }
-        }
-
-        await host.TryRunAsync("ip", ["netns", "delete", Name], CancellationToken.None);
+        await _ns.DisposeAsync();
     }
 }

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
 using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Host;
 using Hospes.Storage.Tiny;
+using Hospes.Testing;
 
 namespace Hospes.Storage.Tests.Tiny.Support;
 
@@ -15,38 +15,19 @@ internal sealed class QemuGuest : IAsyncDisposable
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly Process _process;
+    private readonly SerialConsole _qemu;
     private readonly string _qmpSocket;
-    private readonly Stopwatch _clock;
-    private readonly StringBuilder _console = new();
-    private readonly Lock _lock = new();
-    private readonly Task _reader;
-    private readonly Task<string> _stderr;
-    private bool _closed;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _commands;
 
-    private QemuGuest(Process process, string qmpSocket, Stopwatch clock)
+    private QemuGuest(SerialConsole qemu, string qmpSocket)
     {
-        _process = process;
+        _qemu = qemu;
         _qmpSocket = qmpSocket;
-        _clock = clock;
-        _reader = Task.Run(ReadConsoleAsync);
-        _stderr = process.StandardError.ReadToEndAsync();
     }
 
-    public string Console
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _console.ToString();
-            }
-        }
-    }
+    public string Console => _qemu.Text;
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _qemu.Process.HasExited;
 
     /// <param name="nic">
     /// Adds a NIC on QEMU's user-mode network (DHCP server at 10.0.2.2): virtio unless <paramref name="nicDevice"/> names
@@ -64,12 +45,7 @@ internal sealed class QemuGuest : IAsyncDisposable
         string? nicDevice = null)
     {
         string qmp = Path.Combine(workDir, $"qmp-{Guid.NewGuid():N}.sock");
-        var info = new ProcessStartInfo("qemu-system-x86_64")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var info = new ProcessStartInfo("qemu-system-x86_64") { RedirectStandardInput = true };
         string[] machineArgs = machine == TinyMachine.Microvm ? ["-machine", "microvm,acpi=on"] : ["-machine", "q35"];
         string tsc = machine == TinyMachine.Microvm && HostTsc.Khz is { } khz ? $"{QemuCommandLineBuilder.TscParameter}={khz}" : "";
         string append = string.Join(' ', new[] { $"console={TinyGuest.ConsoleDevice}", image.Manifest.DefaultCmdline, tsc, cmdline }.Where(p => p.Length > 0));
@@ -103,43 +79,11 @@ internal sealed class QemuGuest : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        var clock = Stopwatch.StartNew();
-        Process process = Process.Start(info)!;
-        return new QemuGuest(process, qmp, clock);
+        return new QemuGuest(SerialConsole.Start(info), qmp);
     }
 
     /// <summary>Waits until the console shows <paramref name="text"/>; returns the time since QEMU started.</summary>
-    public async Task<TimeSpan> WaitForAsync(string text, TimeSpan? timeout = null)
-    {
-        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
-        while (true)
-        {
-            Task changed;
-            lock (_lock)
-            {
-                if (_console.ToString().Contains(text, StringComparison.Ordinal))
-                {
-                    return _clock.Elapsed;
-                }
-
-                if (_closed)
-                {
-                    throw new InvalidOperationException($"QEMU exited before '{text}' appeared. Console:\n{_console}");
-                }
-
-                changed = _changed.Task;
-            }
-
-            try
-            {
-                await changed.WaitAsync(cts.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                throw new TimeoutException($"'{text}' did not appear on the console within {timeout ?? DefaultTimeout}. Console:\n{Console}");
-            }
-        }
-    }
+    public Task<TimeSpan> WaitForAsync(string text, TimeSpan? timeout = null) => _qemu.WaitForAsync(text, timeout ?? DefaultTimeout);
 
     /// <summary>Types a command into the console shell and returns what it printed.</summary>
     public async Task<string> RunAsync(string command, TimeSpan? timeout = null)
@@ -148,8 +92,8 @@ internal sealed class QemuGuest : IAsyncDisposable
         // The quotes keep the shell's echo of the typed line from matching the markers.
         string begin = $"<<{n}>>";
         string end = $"<<{n}//";
-        await _process.StandardInput.WriteAsync($"echo '<<'{n}'>>'; {command}; echo '<<'{n}'//'\n");
-        await _process.StandardInput.FlushAsync();
+        await _qemu.Process.StandardInput.WriteAsync($"echo '<<'{n}'>>'; {command}; echo '<<'{n}'//'\n");
+        await _qemu.Process.StandardInput.FlushAsync();
         await WaitForAsync(end, timeout);
         string console = Console;
         int from = console.IndexOf(begin, StringComparison.Ordinal) + begin.Length;
@@ -175,7 +119,7 @@ internal sealed class QemuGuest : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            await _process.WaitForExitAsync(cts.Token);
+            await _qemu.Process.WaitForExitAsync(cts.Token);
             return true;
         }
         catch (OperationCanceledException)
@@ -186,15 +130,7 @@ internal sealed class QemuGuest : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync();
-        await _reader;
-        await _stderr;
-        _process.Dispose();
+        await _qemu.DisposeAsync();
         File.Delete(_qmpSocket);
     }
 
@@ -210,32 +146,6 @@ internal sealed class QemuGuest : IAsyncDisposable
             }
 
             Assert.DoesNotContain("\"error\"", line, StringComparison.Ordinal);
-        }
-    }
-
-    private async Task ReadConsoleAsync()
-    {
-        Stream stdout = _process.StandardOutput.BaseStream;
-        byte[] buffer = new byte[4096];
-        int read;
-        while ((read = await stdout.ReadAsync(buffer)) > 0)
-        {
-            TaskCompletionSource changed;
-            lock (_lock)
-            {
-                // Latin-1 maps every byte, so stray escape sequences cannot break decoding.
-                _console.Append(Encoding.Latin1.GetString(buffer, 0, read));
-                changed = _changed;
-                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            changed.SetResult();
-        }
-
-        lock (_lock)
-        {
-            _closed = true;
-            _changed.TrySetResult();
         }
     }
 }

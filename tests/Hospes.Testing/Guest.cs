@@ -1,7 +1,7 @@
-namespace Hospes.Integration.Tests.Support;
+namespace Hospes.Testing;
 
 /// <summary>Configs for the tiny guest and what it prints.</summary>
-internal static class Guest
+public static class Guest
 {
     public const string Ready = "HOSPES-READY";
 

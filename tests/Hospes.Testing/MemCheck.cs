@@ -1,12 +1,12 @@
 using System.Text.RegularExpressions;
 
-namespace Hospes.Integration.Tests.Support;
+namespace Hospes.Testing;
 
 /// <summary>
 /// Guests/memcheck.c, built static with the host's gcc, on a raw disk of its own: the tiny guest copies it from
 /// /dev/vda with dd (no filesystem needed) and runs it in the background, its passes on the console.
 /// </summary>
-internal static partial class MemCheck
+public static partial class MemCheck
 {
     private static readonly Lazy<string> Binary = new(Build);
 
@@ -32,11 +32,12 @@ internal static partial class MemCheck
 
     private static string Build()
     {
-        string source = Path.Combine(Repo.Root, "tests", "Hospes.Integration.Tests", "Guests", "memcheck.c");
+        string source = Path.Combine(Repo.Root, "tests", "Hospes.Testing", "Guests", "memcheck.c");
         string output = Path.Combine(Directory.CreateTempSubdirectory("memcheck-").FullName, "memcheck");
         CliResult gcc = Run.ProcessAsync("gcc", ["-static", "-O2", "-Wall", "-Werror", "-o", output, source]).GetAwaiter().GetResult();
-        Assert.True(gcc.ExitCode == 0, $"gcc could not build the guest's memory checker (setup.sh installs gcc and libc6-dev): {gcc.Stderr}");
-        return output;
+        return gcc.ExitCode == 0
+            ? output
+            : throw new InvalidOperationException($"gcc could not build the guest's memory checker (setup.sh installs gcc and libc6-dev): {gcc.Stderr}");
     }
 
     [GeneratedRegex(@"memcheck pass (\d+) t=")]

@@ -1,7 +1,7 @@
-namespace Hospes.Integration.Tests.Support;
+namespace Hospes.Testing;
 
 /// <summary>Runs one command in a guest's console shell and returns what it printed between two markers.</summary>
-internal static class GuestShell
+public static class GuestShell
 {
     /// <remarks>The last line break is not part of the result.</remarks>
     public static async Task<string> RunAsync(Daemon d, string vm, string command, TimeSpan? limit = null)

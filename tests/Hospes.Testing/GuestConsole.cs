@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Hospes.Integration.Tests.Support;
+namespace Hospes.Testing;
 
 /// <summary>A VM's console through the API's WebSocket: type lines, wait for what the guest prints.</summary>
 public sealed class GuestConsole : IAsyncDisposable
@@ -66,7 +66,7 @@ public sealed class GuestConsole : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"'{pattern}' did not appear on the console within {(limit ?? TimeSpan.FromSeconds(30)).TotalSeconds} s; got:\n{text[Math.Min(from, text.Length)..]}");
+                throw new TimeoutException($"'{pattern}' did not appear on the console within {(limit ?? TimeSpan.FromSeconds(30)).TotalSeconds} s; got:\n{text[Math.Min(from, text.Length)..]}");
             }
 
             await Task.Delay(50);

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 
-namespace Hospes.Integration.Tests.Support;
+namespace Hospes.Testing;
 
 /// <summary>Disk images made with the real tools (mkfs.ext4 -d, qemu-img, qemu-io): no mounting needed.</summary>
-internal static class Disks
+public static class Disks
 {
     /// <summary>A qcow2 disk with an ext4 filesystem holding <paramref name="files"/> (name → content).</summary>
     public static async Task<string> Ext4Async(string dir, string name, IReadOnlyDictionary<string, string> files, string size = "64M")
@@ -25,12 +25,8 @@ internal static class Disks
         return qcow2;
     }
 
-    public static async Task<CliResult> ToolAsync(string tool, params string[] args)
-    {
-        CliResult r = await Run.ProcessAsync(tool, args);
-        Assert.True(r.ExitCode == 0, $"{tool} {string.Join(' ', args)} failed ({r.ExitCode}): {r.Stderr}{r.Stdout}");
-        return r;
-    }
+    /// <summary>Runs a host tool; throws with its output unless it exits with 0.</summary>
+    public static Task<CliResult> ToolAsync(string tool, params string[] args) => Run.ToolAsync(tool, args);
 
     public static string Sha256(string path)
     {
