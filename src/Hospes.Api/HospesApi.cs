@@ -81,6 +81,8 @@ public static partial class HospesApi
                 k.ListenUnixSocket(socket);
             });
             builder.Services.AddSingleton(host);
+            builder.Services.AddSingleton(host.VmsApi);
+            builder.Services.AddSingleton(host.HostApi);
             WebApplication app = builder.Build();
             app.UseExceptionHandler(errors => errors.Run(async http =>
             {

@@ -1,5 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Core.Errors;
+using Hospes.Host.Edge;
 using Hospes.Host.Vms;
 
 namespace Hospes.Host;
@@ -11,7 +12,7 @@ public sealed partial class HospesHost
 
     public Task<Result<VmMemoryInfo>> MemMaxAsync(string name, MemorySizeRequest request) => RunMemory(name, a => a.RunAsync(Vms.Commands.MemMax(request.Mib)));
 
-    public Result<VmMemoryInfo> VmMemory(string name) => Map(Vms.Find(name), Memory.VmInfo);
+    public Result<VmMemoryInfo> VmMemory(string name) => ResultMap.Map(Vms.Find(name), Memory.VmInfo);
 
     public HostMemoryInfo HostMemory() => Memory.HostInfo();
 

@@ -63,9 +63,17 @@ public sealed partial class HospesHost : IAsyncDisposable
         Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
         var checks = new OfferChecks(options, Runtime, images, Memory, Networks, Vms, time);
         Incoming = new IncomingMigrations(Vms, layout, storeLayout, launcher, checks, qemuImg, time, logs);
+
+        // Floor 6: what the API may ask, in its own words.
+        VmsApi = new VmsApi(Vms, Creator);
+        HostApi = new HostApi(options, Runtime, Vms);
     }
 
     public HostOptions Options { get; }
+
+    public VmsApi VmsApi { get; }
+
+    public HostApi HostApi { get; }
 
     internal HostRuntime Runtime { get; }
 

@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
-using Hospes.Host;
+using Hospes.Host.Edge;
 using Hospes.Host.Console;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,9 +16,9 @@ internal static class ConsoleEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(Routes.VmConsoleLog, (string name, HospesHost h) =>
+        app.MapGet(Routes.VmConsoleLog, (string name, VmsApi vms) =>
         {
-            Result<string> path = h.ConsoleLogPath(name);
+            Result<string> path = vms.ConsoleLogPath(name);
             if (!path.IsOk)
             {
                 return ApiResults.Error(path.Error);
@@ -27,14 +27,14 @@ internal static class ConsoleEndpoints
             return Results.Text(ReadTail(path.Value), "text/plain; charset=utf-8");
         });
 
-        app.MapGet(Routes.VmConsole, async (string name, HttpContext http, HospesHost h, CancellationToken ct) =>
+        app.MapGet(Routes.VmConsole, async (string name, HttpContext http, VmsApi vms, CancellationToken ct) =>
         {
             if (!http.WebSockets.IsWebSocketRequest)
             {
                 return ApiResults.Error(HospesError.Invalid("the console is a WebSocket: connect with a WebSocket client (`hospes console NAME`)"));
             }
 
-            Result<ConsoleSession> session = await h.AttachConsoleAsync(name, ct);
+            Result<ConsoleSession> session = await vms.AttachConsoleAsync(name, ct);
             if (!session.IsOk)
             {
                 return ApiResults.Error(session.Error);

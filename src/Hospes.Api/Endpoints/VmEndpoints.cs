@@ -1,5 +1,5 @@
 using Hospes.Contracts;
-using Hospes.Host;
+using Hospes.Host.Edge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -10,21 +10,21 @@ internal static class VmEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(Routes.Vms, (HospesHost h) => Results.Json(h.ListVms()));
-        app.MapPost(Routes.Vms, async (CreateVmRequest request, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.CreateVmAsync(request, ct), StatusCodes.Status201Created));
-        app.MapGet(Routes.Vm, (string name, HospesHost h) => ApiResults.From(h.GetVm(name)));
-        app.MapDelete(Routes.Vm, async (string name, bool? force, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.DeleteVmAsync(name, force ?? false, ct)));
-        app.MapPost(Routes.VmStart, async (string name, HospesHost h) => ApiResults.From(await h.StartVmAsync(name)));
-        app.MapPost(Routes.VmPause, async (string name, HospesHost h) => ApiResults.From(await h.PauseVmAsync(name)));
-        app.MapPost(Routes.VmUnpause, async (string name, HospesHost h) => ApiResults.From(await h.UnpauseVmAsync(name)));
-        app.MapPost(Routes.VmDestroy, async (string name, HospesHost h) => ApiResults.From(await h.DestroyVmAsync(name)));
-        app.MapPost(Routes.VmShutdown, async (string name, ShutdownRequest? request, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.ShutdownVmAsync(name, request ?? new ShutdownRequest(), ct)));
-        app.MapPost(Routes.VmReboot, async (string name, ShutdownRequest? request, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.RebootVmAsync(name, request ?? new ShutdownRequest(), ct)));
-        app.MapPost(Routes.VmSave, async (string name, SaveRequest request, HospesHost h) => ApiResults.From(await h.SaveVmAsync(name, request)));
-        app.MapPost(Routes.Restore, async (RestoreRequest request, HospesHost h, CancellationToken ct) => ApiResults.From(await h.RestoreVmAsync(request, ct)));
+        app.MapGet(Routes.Vms, (VmsApi vms) => Results.Json(vms.List()));
+        app.MapPost(Routes.Vms, async (CreateVmRequest request, VmsApi vms, CancellationToken ct) =>
+            ApiResults.From(await vms.CreateAsync(request, ct), StatusCodes.Status201Created));
+        app.MapGet(Routes.Vm, (string name, VmsApi vms) => ApiResults.From(vms.Get(name)));
+        app.MapDelete(Routes.Vm, async (string name, bool? force, VmsApi vms, CancellationToken ct) =>
+            ApiResults.From(await vms.DeleteAsync(name, force ?? false, ct)));
+        app.MapPost(Routes.VmStart, async (string name, VmsApi vms) => ApiResults.From(await vms.StartAsync(name)));
+        app.MapPost(Routes.VmPause, async (string name, VmsApi vms) => ApiResults.From(await vms.PauseAsync(name)));
+        app.MapPost(Routes.VmUnpause, async (string name, VmsApi vms) => ApiResults.From(await vms.UnpauseAsync(name)));
+        app.MapPost(Routes.VmDestroy, async (string name, VmsApi vms) => ApiResults.From(await vms.DestroyAsync(name)));
+        app.MapPost(Routes.VmShutdown, async (string name, ShutdownRequest? request, VmsApi vms, CancellationToken ct) =>
+            ApiResults.From(await vms.ShutdownAsync(name, request ?? new ShutdownRequest(), ct)));
+        app.MapPost(Routes.VmReboot, async (string name, ShutdownRequest? request, VmsApi vms, CancellationToken ct) =>
+            ApiResults.From(await vms.RebootAsync(name, request ?? new ShutdownRequest(), ct)));
+        app.MapPost(Routes.VmSave, async (string name, SaveRequest request, VmsApi vms) => ApiResults.From(await vms.SaveAsync(name, request)));
+        app.MapPost(Routes.Restore, async (RestoreRequest request, VmsApi vms, CancellationToken ct) => ApiResults.From(await vms.RestoreAsync(request, ct)));
     }
 }

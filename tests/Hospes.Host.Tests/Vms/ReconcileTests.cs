@@ -1,6 +1,6 @@
 using Hospes.Core.Vms;
 using Hospes.Host.State;
-using Hospes.Host.Tests.Fakes;
+using Hospes.Testing.Fakes;
 using Hospes.Host.Vms;
 
 namespace Hospes.Host.Tests.Vms;

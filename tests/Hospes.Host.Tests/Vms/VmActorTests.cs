@@ -1,7 +1,7 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.State;
-using Hospes.Host.Tests.Fakes;
+using Hospes.Testing.Fakes;
 using Hospes.Host.Vms;
 
 namespace Hospes.Host.Tests.Vms;

@@ -6,7 +6,7 @@ using Hospes.Host.Network;
 using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
-using Hospes.Host.Tests.Fakes;
+using Hospes.Testing.Fakes;
 using Hospes.Host.Vms;
 using Hospes.Qemu.Host;
 using Hospes.Storage.Images;

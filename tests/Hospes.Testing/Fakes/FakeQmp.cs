@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Hospes.Qemu.Qmp;
 
-namespace Hospes.Host.Tests.Fakes;
+namespace Hospes.Testing.Fakes;
 
 /// <summary>
 /// A QEMU monitor in memory: answers commands by name (a default for what every VM asks, or what a test set),

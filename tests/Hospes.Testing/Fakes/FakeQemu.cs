@@ -1,7 +1,7 @@
 using Hospes.Qemu.Launch;
 using Hospes.Qemu.Qmp;
 
-namespace Hospes.Host.Tests.Fakes;
+namespace Hospes.Testing.Fakes;
 
 /// <summary>A QEMU process that is only its monitor: killed or quit, its monitor closes.</summary>
 public sealed class FakeQemu(int pid, FakeQmp qmp) : IQemuProcess

@@ -3,22 +3,36 @@ using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.Machine;
+using Hospes.Host.Settings;
+using Hospes.Host.Vms;
 using Hospes.Qemu.Host;
 
 namespace Hospes.Host.Edge;
 
-internal static class HostInfoFactory
+/// <summary>`hospes host info`: this host, its QEMU and accelerator, its VMs in numbers.</summary>
+public sealed class HostApi
 {
-    public static async Task<HostInfo> CreateAsync(HospesHost host)
+    private readonly HostOptions _options;
+    private readonly HostRuntime _runtime;
+    private readonly VmManager _vms;
+
+    internal HostApi(HostOptions options, HostRuntime runtime, VmManager vms)
     {
-        Result<QemuBinary> qemu = await host.Runtime.QemuAsync().ConfigureAwait(false);
-        AccelDecision? accel = await host.Runtime.AccelAsync().ConfigureAwait(false);
+        _options = options;
+        _runtime = runtime;
+        _vms = vms;
+    }
+
+    public async Task<HostInfo> InfoAsync()
+    {
+        Result<QemuBinary> qemu = await _runtime.QemuAsync().ConfigureAwait(false);
+        AccelDecision? accel = await _runtime.AccelAsync().ConfigureAwait(false);
         (long total, long available) = HostMachine.Memory();
-        var vms = host.Vms.All;
+        var vms = _vms.All;
         return new HostInfo
         {
             Hostname = Environment.MachineName,
-            HospesVersion = typeof(HostInfoFactory).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev",
+            HospesVersion = typeof(HostApi).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "dev",
             Kernel = HostMachine.KernelRelease(),
             QemuPath = qemu.IsOk ? qemu.Value.Path : null,
             QemuVersion = qemu.IsOk ? qemu.Value.Version.ToString() : null,
@@ -34,7 +48,7 @@ internal static class HostInfoFactory
             MemoryAvailableMib = available,
             VmsDefined = vms.Count,
             VmsRunning = vms.Count(a => a.Record.State is VmState.Running or VmState.Paused),
-            StateDir = host.Options.StateDir,
+            StateDir = _options.StateDir,
         };
     }
 }

@@ -3,7 +3,7 @@ using Hospes.Core.Errors;
 using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Launch;
 
-namespace Hospes.Host.Tests.Fakes;
+namespace Hospes.Testing.Fakes;
 
 /// <summary>Launches <see cref="FakeQemu"/>s: records each command line; a test can make the next launch fail or hand out QEMUs to re-attach.</summary>
 public sealed class FakeQemuLauncher : IQemuLauncher

@@ -1,0 +1,89 @@
+using Hospes.Config;
+using Hospes.Contracts;
+using Hospes.Core.Errors;
+using Hospes.Host.Console;
+using Hospes.Host.State;
+using Hospes.Host.Vms;
+
+namespace Hospes.Host.Edge;
+
+/// <summary>The VMs as the API shows them: wire requests in, each turned into the VM floor's call, wire records or errors out.</summary>
+public sealed class VmsApi
+{
+    private readonly VmManager _vms;
+    private readonly VmCreator _creator;
+
+    internal VmsApi(VmManager vms, VmCreator creator)
+    {
+        _vms = vms;
+        _creator = creator;
+    }
+
+    public IReadOnlyList<VmInfo> List() => [.. _vms.All.Select(VmInfoFactory.Create)];
+
+    public Result<VmInfo> Get(string name) => ResultMap.Map(_vms.Find(name), VmInfoFactory.Create);
+
+    public async Task<Result<CreateVmResponse>> CreateAsync(CreateVmRequest request, CancellationToken ct)
+    {
+        Result<CreatedVm> created = await _creator.CreateAsync(Source(request.Source), request.Start, ct).ConfigureAwait(false);
+        return ResultMap.Map(created, c => new CreateVmResponse(VmInfoFactory.Create(c.Vm), [.. c.Warnings.Select(DiagnosticFactory.Create)]));
+    }
+
+    /// <summary>`hospes config check`: read and validated, nothing defined; the host's files need not exist.</summary>
+    public static ConfigCheckResponse Check(ConfigRequest request)
+    {
+        ConfigReadResult read = VmCreator.Check(Source(request));
+        return new ConfigCheckResponse
+        {
+            Ok = !read.HasErrors,
+            Diagnostics = [.. read.Diagnostics.Select(DiagnosticFactory.Create)],
+            Spec = read.Spec is null ? null : WireSpec.ToWire(read.Spec),
+            Normalized = read.Spec is null ? null : XenConfigWriter.Write(read.Spec),
+        };
+    }
+
+    public Task<Result<VmInfo>> StartAsync(string name) => Run(name, a => a.RunAsync(_vms.Commands.Start()));
+
+    public Task<Result<VmInfo>> PauseAsync(string name) => Run(name, a => a.RunAsync(VmCommands.Pause()));
+
+    public Task<Result<VmInfo>> UnpauseAsync(string name) => Run(name, a => a.RunAsync(VmCommands.Unpause()));
+
+    public Task<Result<VmInfo>> DestroyAsync(string name) => Run(name, a => a.RunAsync(_vms.Commands.Destroy()));
+
+    public Task<Result<VmInfo>> ShutdownAsync(string name, ShutdownRequest request, CancellationToken ct) =>
+        Run(name, a => VmLifecycle.ShutdownAsync(a, _vms.Commands, request.TimeoutS, request.Force, ct));
+
+    public Task<Result<VmInfo>> RebootAsync(string name, ShutdownRequest request, CancellationToken ct) =>
+        Run(name, a => VmLifecycle.RebootAsync(a, _vms.Commands, request.TimeoutS, ct));
+
+    public Task<Result<VmInfo>> SaveAsync(string name, SaveRequest request) => Run(name, a => a.RunAsync(_vms.Commands.Save(request.Path)));
+
+    public async Task<Result<VmInfo>> RestoreAsync(RestoreRequest request, CancellationToken ct) =>
+        ResultMap.Map(await _vms.RestoreAsync(request.Path, request.Paused, ct).ConfigureAwait(false), VmInfoFactory.Create);
+
+    public async Task<Result<VmInfo>> DeleteAsync(string name, bool force, CancellationToken ct) =>
+        ResultMap.Map(await _vms.DeleteAsync(name, force, ct).ConfigureAwait(false), VmInfoFactory.Create);
+
+    /// <summary>Everything the guest wrote on its console (the file QEMU appends to).</summary>
+    public Result<string> ConsoleLogPath(string name) => ResultMap.Map(_vms.Find(name), a => a.ConsoleLogPath);
+
+    public async Task<Result<ConsoleSession>> AttachConsoleAsync(string name, CancellationToken ct)
+    {
+        Result<VmActor> actor = _vms.Find(name);
+        return actor.IsOk ? await actor.Value.RunAsync(VmCommands.AttachConsole(), ct).ConfigureAwait(false) : actor.Error;
+    }
+
+    private static XenConfigSource Source(ConfigRequest request) => new(request.Config, request.ConfigPath) { Overrides = request.Overrides };
+
+    private async Task<Result<VmInfo>> Run(string name, Func<VmActor, Task<Result<VmRecord>>> operation)
+    {
+        Result<VmActor> actor = _vms.Find(name);
+        if (!actor.IsOk)
+        {
+            return actor.Error;
+        }
+
+        Result<VmRecord> done = await operation(actor.Value).ConfigureAwait(false);
+        return done.IsOk ? VmInfoFactory.Create(actor.Value) : done.Error;
+    }
+}
