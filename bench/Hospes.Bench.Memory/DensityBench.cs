@@ -320,13 +320,13 @@ internal sealed class DensityBench(string policy, double ratio, long? cgroupMib,
     private static async Task<(HostMemoryInfo? Host, string View, string Balloons)> HospesdViewAsync(MemoryLab lab)
     {
         string view = "", balloons = "";
-        HostMemoryInfo? host = await lab.TryJsonAsync<HostMemoryInfo>("host", "memory");
+        HostMemoryInfo? host = await lab.TryReadAsync("host memory", (c, ct) => c.Memory.HostAsync(ct));
         if (host is not null)
         {
             view = string.Create(CultureInfo.InvariantCulture, $"total {host.TotalMib} MiB, available {host.AvailableMib} MiB, committed {host.CommittedMib} MiB, ratio {host.OvercommitRatio}, reserve {host.ReserveMib} MiB, policy {host.Policy}, KSM {host.Ksm.State} (saved {host.Ksm.SavedMib} MiB)");
         }
 
-        if (await lab.TryJsonAsync<TopInfo>("top", "--once") is { } top)
+        if (await lab.TryReadAsync("top", (c, ct) => c.Memory.TopAsync(ct)) is { } top)
         {
             double[] actual = [.. top.Vms.Select(v => v.ActualMib).OfType<long>().Select(v => (double)v)];
             double[] used = [.. top.Vms.Select(v => v.GuestUsedMib).OfType<long>().Select(v => (double)v)];

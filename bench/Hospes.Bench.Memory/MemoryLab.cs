@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
+using Hospes.Client;
 using Hospes.Contracts;
 using Hospes.Testing;
 using Hospes.Testing.Bench;
@@ -247,24 +247,18 @@ internal sealed class MemoryLab : IAsyncDisposable
         return (silent, answered.IsEmpty ? 0 : answered.Values.Max());
     }
 
-    /// <summary>What a CLI command prints with --format json, or null when this CLI/hospesd does not have the command yet.</summary>
-    public async Task<T?> TryJsonAsync<T>(params string[] args)
+    /// <summary>A read through the typed client, or null when this hospesd does not answer it (an older build has not every route).</summary>
+    public async Task<T?> TryReadAsync<T>(string what, Func<HospesClient, CancellationToken, Task<T>> read)
         where T : class
     {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         try
         {
-            CliResult r = await Hospesd().CliWithinAsync(TimeSpan.FromMinutes(1), null, [.. args, "--format", "json"]);
-            if (r.ExitCode != 0)
-            {
-                Console.Error.WriteLine($"note: hospes {string.Join(' ', args)} --format json failed: {r.Stderr.Trim()}");
-                return null;
-            }
-
-            return Wire.Read<T>(r.Stdout);
+            return await read(Hospesd().Client, limit.Token);
         }
-        catch (Exception e) when (e is JsonException or TimeoutException)
+        catch (Exception e) when (e is HospesApiException or OperationCanceledException)
         {
-            Console.Error.WriteLine($"note: hospes {string.Join(' ', args)} --format json: {e.Message}");
+            Console.Error.WriteLine($"note: {what}: {e.Message}");
             return null;
         }
     }

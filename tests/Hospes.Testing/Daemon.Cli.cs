@@ -2,7 +2,7 @@ using Hospes.Contracts;
 
 namespace Hospes.Testing;
 
-/// <summary>The daemon through the real CLI (HOSPES_SOCKET), and what it leaves on the host.</summary>
+/// <summary>The daemon through the real CLI (HOSPES_SOCKET) or the typed client, and what it leaves on the host.</summary>
 public sealed partial class Daemon
 {
     /// <summary>Runs `hospes ARGS` against this daemon; returns how it ended (check with <see cref="CliResult.Ok"/>).</summary>
@@ -21,11 +21,11 @@ public sealed partial class Daemon
         return Wire.Read<T>(r.Stdout);
     }
 
-    public Task<VmInfo> InfoAsync(string name) => JsonAsync<VmInfo>("info", name);
+    public Task<VmInfo> InfoAsync(string name) => Client.Vms.GetAsync(name, CancellationToken.None);
 
-    public Task<List<VmInfo>> ListAsync() => JsonAsync<List<VmInfo>>("list");
+    public async Task<List<VmInfo>> ListAsync() => [.. await Client.Vms.ListAsync(CancellationToken.None)];
 
-    public Task<HostInfo> HostInfoAsync() => JsonAsync<HostInfo>("host", "info");
+    public Task<HostInfo> HostInfoAsync() => Client.Host.InfoAsync(CancellationToken.None);
 
     public async Task<string> ConsoleLogAsync(string name) => (await CliAsync("console", name, "--show-log")).Ok().Stdout;
 
@@ -57,7 +57,7 @@ public sealed partial class Daemon
         }
     }
 
-    public Task<GuestConsole> OpenConsoleAsync(string name) => GuestConsole.OpenAsync(Socket, name);
+    public Task<GuestConsole> OpenConsoleAsync(string name) => GuestConsole.OpenAsync(Client, name);
 
     /// <summary>Writes a config file into the daemon's folder and returns its path.</summary>
     public string WriteConfig(string fileName, string text)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using Hospes.Client;
 
 namespace Hospes.Testing;
 
@@ -16,6 +17,7 @@ public sealed partial class Daemon : IAsyncDisposable
     private readonly TimeSpan _startLimit;
     private IReadOnlyList<string> _args;
     private Process? _process;
+    private HospesClient? _client;
 
     private Daemon(string dir, bool ownsDir, DaemonOptions options)
     {
@@ -36,6 +38,9 @@ public sealed partial class Daemon : IAsyncDisposable
     public string StateDir => Path.Combine(Dir, "state");
 
     public string Socket => Path.Combine(Dir, "hospes.sock");
+
+    /// <summary>The typed client of this daemon's API (its socket), for reads and the console.</summary>
+    public HospesClient Client => _client ??= HospesClient.ForSocket(Socket);
 
     public string LogPath => Path.Combine(Dir, "hospesd.log");
 
@@ -178,6 +183,7 @@ public sealed partial class Daemon : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _client?.Dispose();
         if (_process is { } p)
         {
             p.Kill();

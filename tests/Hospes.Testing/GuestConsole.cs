@@ -1,7 +1,7 @@
-using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Hospes.Client;
 
 namespace Hospes.Testing;
 
@@ -32,19 +32,9 @@ public sealed class GuestConsole : IAsyncDisposable
 
     public bool Closed => _reader.IsCompleted;
 
-    public static async Task<GuestConsole> OpenAsync(string apiSocket, string name)
+    public static async Task<GuestConsole> OpenAsync(HospesClient client, string name)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, ct) =>
-            {
-                var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                await s.ConnectAsync(new UnixDomainSocketEndPoint(apiSocket), ct);
-                return new NetworkStream(s, ownsSocket: true);
-            },
-        };
-        var ws = new ClientWebSocket();
-        await ws.ConnectAsync(new Uri($"ws://hospesd/v1/vms/{name}/console"), new HttpMessageInvoker(handler), CancellationToken.None);
+        ClientWebSocket ws = await client.Console.ConnectAsync(name, CancellationToken.None);
         return new GuestConsole(ws);
     }
 
