@@ -71,6 +71,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         VmsApi = new VmsApi(Vms, Creator);
         HostApi = new HostApi(options, Runtime, Vms);
         NetworksApi = new NetworksApi(Networks, guests);
+        MemoryApi = new MemoryApi(Memory);
     }
 
     public HostOptions Options { get; }
@@ -80,6 +81,8 @@ public sealed partial class HospesHost : IAsyncDisposable
     public HostApi HostApi { get; }
 
     public NetworksApi NetworksApi { get; }
+
+    public MemoryApi MemoryApi { get; }
 
     internal HostRuntime Runtime { get; }
 
