@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
@@ -93,7 +94,7 @@ public sealed class FakeNetworkHost : INetworkHost
     });
 
     public Task AddAddressAsync(string link, IPAddress address, int prefixLength, CancellationToken ct) =>
-        Change(string.Create(CultureInfo.InvariantCulture, $"ip address replace {address}/{prefixLength} dev {link}"), () => Routed.Add((address, prefixLength)));
+        Change(string.Create(CultureInfo.InvariantCulture, $"ip address replace {address}/{prefixLength} dev {link}"), () => Routed.Add((NetworkOf(address, prefixLength), prefixLength)));
 
     public Task SetSysctlAsync(string key, string value, CancellationToken ct) => Change($"sysctl {key}={value}", () => { });
 
@@ -152,6 +153,14 @@ public sealed class FakeNetworkHost : INetworkHost
         }
 
         return Task.CompletedTask;
+    }
+
+    private static IPAddress NetworkOf(IPAddress address, int prefixLength)
+    {
+        byte[] bytes = address.GetAddressBytes();
+        uint mask = prefixLength == 0 ? 0 : uint.MaxValue << (32 - prefixLength);
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, BinaryPrimitives.ReadUInt32BigEndian(bytes) & mask);
+        return new IPAddress(bytes);
     }
 
     private static NetToolException Failed(string command, string message) =>
