@@ -83,6 +83,8 @@ public static partial class HospesApi
             builder.Services.AddSingleton(host);
             builder.Services.AddSingleton(host.VmsApi);
             builder.Services.AddSingleton(host.HostApi);
+            builder.Services.AddSingleton(host.NetworksApi);
+            builder.Services.AddSingleton(host.MemoryApi);
             WebApplication app = builder.Build();
             app.UseExceptionHandler(errors => errors.Run(async http =>
             {

@@ -9,6 +9,8 @@ using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
 using Hospes.Host.Vms;
+using Hospes.Network;
+using Hospes.Network.Tools;
 using Hospes.Qemu.Launch;
 using Hospes.Storage.Images;
 using Hospes.Storage.QemuImg;
@@ -41,8 +43,9 @@ public sealed partial class HospesHost : IAsyncDisposable
         // Floor 3: resources, which see the VMs through the registry.
         var images = new ImageStore(options.ImagesDir);
         var qemuImg = new QemuImg();
-        Networks = new NetworkService(db, registry, options, time, logs);
+        Networks = new NetworkService(db, registry, options, new NetworkHost(new NetTools(), time), time, logs);
         Ssh = new SshKey(options.StateDir);
+        var guests = new GuestAccess(registry, Ssh);
         Balloons = new Balloons(options.Memory, time, logs);
         Memory = new MemoryService(options, db, registry, Balloons, time, logs);
         var storeLayout = new StoreLayout(options);
@@ -67,6 +70,8 @@ public sealed partial class HospesHost : IAsyncDisposable
         // Floor 6: what the API may ask, in its own words.
         VmsApi = new VmsApi(Vms, Creator);
         HostApi = new HostApi(options, Runtime, Vms);
+        NetworksApi = new NetworksApi(Networks, guests);
+        MemoryApi = new MemoryApi(Memory);
     }
 
     public HostOptions Options { get; }
@@ -74,6 +79,10 @@ public sealed partial class HospesHost : IAsyncDisposable
     public VmsApi VmsApi { get; }
 
     public HostApi HostApi { get; }
+
+    public NetworksApi NetworksApi { get; }
+
+    public MemoryApi MemoryApi { get; }
 
     internal HostRuntime Runtime { get; }
 
@@ -137,6 +146,9 @@ public sealed partial class HospesHost : IAsyncDisposable
         Peers.Dispose();
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ssh key: {Problem}; `hospes ssh` will not work")]
+    private partial void LogSshProblem(string problem);
 
     private static FileStream LockStateDir(string stateDir)
     {

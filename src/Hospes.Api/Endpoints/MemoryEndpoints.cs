@@ -1,5 +1,5 @@
 using Hospes.Contracts;
-using Hospes.Host;
+using Hospes.Host.Edge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,10 +11,10 @@ internal static class MemoryEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(Routes.HostMemory, (HospesHost h) => Results.Json(h.HostMemory()));
-        app.MapGet(Routes.Top, (HospesHost h) => Results.Json(h.Top()));
-        app.MapGet(Routes.VmMemory, (string vm, HospesHost h) => ApiResults.From(h.VmMemory(vm)));
-        app.MapPut(Routes.VmMemoryTarget, async (string vm, MemorySizeRequest request, HospesHost h) => ApiResults.From(await h.MemSetAsync(vm, request)));
-        app.MapPut(Routes.VmMemoryMax, async (string vm, MemorySizeRequest request, HospesHost h) => ApiResults.From(await h.MemMaxAsync(vm, request)));
+        app.MapGet(Routes.HostMemory, (MemoryApi memory) => Results.Json(memory.Host()));
+        app.MapGet(Routes.Top, (MemoryApi memory) => Results.Json(memory.Top()));
+        app.MapGet(Routes.VmMemory, (string vm, MemoryApi memory) => ApiResults.From(memory.Vm(vm)));
+        app.MapPut(Routes.VmMemoryTarget, async (string vm, MemorySizeRequest request, MemoryApi memory) => ApiResults.From(await memory.SetTargetAsync(vm, request)));
+        app.MapPut(Routes.VmMemoryMax, async (string vm, MemorySizeRequest request, MemoryApi memory) => ApiResults.From(await memory.SetMaxAsync(vm, request)));
     }
 }

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
-using Hospes.Host;
+using Hospes.Host.Edge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,20 +15,20 @@ internal static class NetworkEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(Routes.Networks, async (HospesHost h, CancellationToken ct) => Results.Json(await h.ListNetworksAsync(ct)));
-        app.MapPost(Routes.Networks, async (NetworkCreateRequest request, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.CreateNetworkAsync(request, ct), StatusCodes.Status201Created));
-        app.MapGet(Routes.Network, async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.GetNetworkAsync(name, ct)));
-        app.MapDelete(Routes.Network, async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteNetworkAsync(name, ct)));
+        app.MapGet(Routes.Networks, async (NetworksApi networks, CancellationToken ct) => Results.Json(await networks.ListAsync(ct)));
+        app.MapPost(Routes.Networks, async (NetworkCreateRequest request, NetworksApi networks, CancellationToken ct) =>
+            ApiResults.From(await networks.CreateAsync(request, ct), StatusCodes.Status201Created));
+        app.MapGet(Routes.Network, async (string name, NetworksApi networks, CancellationToken ct) => ApiResults.From(await networks.GetAsync(name, ct)));
+        app.MapDelete(Routes.Network, async (string name, NetworksApi networks, CancellationToken ct) => ApiResults.From(await networks.DeleteAsync(name, ct)));
 
-        app.MapGet(Routes.VmVifs, (string vm, HospesHost h) => ApiResults.From(h.ListVifs(vm)));
-        app.MapGet(Routes.PortForwards, (HospesHost h) => ApiResults.From(h.ListPortForwards(null)));
-        app.MapGet(Routes.VmPortForwards, (string vm, HospesHost h) => ApiResults.From(h.ListPortForwards(vm)));
-        app.MapPost(Routes.VmPortForwards, async (string vm, PortForwardRequest request, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.AddPortForwardAsync(vm, request, ct), StatusCodes.Status201Created));
-        app.MapDelete(Routes.VmPortForward, async (string vm, string protocol, int hostPort, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.RemovePortForwardAsync(vm, protocol, hostPort, ct)));
-        app.MapGet(Routes.VmSsh, (string vm, HospesHost h) => ApiResults.From(h.SshTarget(vm)));
+        app.MapGet(Routes.VmVifs, (string vm, NetworksApi networks) => ApiResults.From(networks.ListVifs(vm)));
+        app.MapGet(Routes.PortForwards, (NetworksApi networks) => ApiResults.From(networks.ListPortForwards(null)));
+        app.MapGet(Routes.VmPortForwards, (string vm, NetworksApi networks) => ApiResults.From(networks.ListPortForwards(vm)));
+        app.MapPost(Routes.VmPortForwards, async (string vm, PortForwardRequest request, NetworksApi networks, CancellationToken ct) =>
+            ApiResults.From(await networks.AddPortForwardAsync(vm, request, ct), StatusCodes.Status201Created));
+        app.MapDelete(Routes.VmPortForward, async (string vm, string protocol, int hostPort, NetworksApi networks, CancellationToken ct) =>
+            ApiResults.From(await networks.RemovePortForwardAsync(vm, protocol, hostPort, ct)));
+        app.MapGet(Routes.VmSsh, (string vm, NetworksApi networks) => ApiResults.From(networks.SshTarget(vm)));
         app.MapGet(Routes.VmTcp, RelayAsync);
     }
 
@@ -36,7 +36,7 @@ internal static class NetworkEndpoints
     /// A WebSocket that is a TCP connection to the guest, made from hospesd's network namespace: the client needs
     /// no route to the guest's network (hospesd may run in a namespace, or on another machine).
     /// </summary>
-    private static async Task<IResult> RelayAsync(string vm, int port, HttpContext http, HospesHost h, CancellationToken ct)
+    private static async Task<IResult> RelayAsync(string vm, int port, HttpContext http, NetworksApi networks, CancellationToken ct)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -45,7 +45,7 @@ internal static class NetworkEndpoints
 
         // Accepted first, so a failure reaches the client as the close reason (a refused upgrade carries no text).
         using WebSocket ws = await http.WebSockets.AcceptWebSocketAsync();
-        Result<IPEndPoint> endpoint = h.GuestEndpoint(vm, port);
+        Result<IPEndPoint> endpoint = networks.GuestEndpoint(vm, port);
         if (!endpoint.IsOk)
         {
             await CloseWithErrorAsync(ws, endpoint.Error.Message);

@@ -1,15 +1,60 @@
-using System.Globalization;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Machine;
 using Hospes.Host.State;
-using Hospes.Network.Tools;
 
 namespace Hospes.Host.Network;
 
 internal sealed partial class NetworkService
 {
-    public async Task<Result<PortForwardInfo>> AddForwardAsync(VmSpec vm, PortForwardRequest request, CancellationToken ct)
+    /// <summary>A VM's forwards, or every forward of the host when <paramref name="vm"/> is null.</summary>
+    public Result<IReadOnlyList<VmForward>> ForwardsOf(string? vm)
+    {
+        if (vm is null)
+        {
+            return Result.Ok<IReadOnlyList<VmForward>>(Forwards());
+        }
+
+        Result<IVm> found = _vms.Find(vm);
+        return found.IsOk ? Result.Ok<IReadOnlyList<VmForward>>(Forwards(found.Value.Record.Uuid)) : found.Error;
+    }
+
+    public async Task<Result<VmForward>> AddForwardAsync(string vm, ForwardSpec request, CancellationToken ct)
+    {
+        Result<IVm> found = _vms.Find(vm);
+        return found.IsOk ? await AddForwardAsync(found.Value.Record.Spec, request, ct).ConfigureAwait(false) : found.Error;
+    }
+
+    public async Task<Result<VmForward>> RemoveForwardAsync(string vm, string protocol, int hostPort, CancellationToken ct)
+    {
+        Result<IVm> found = _vms.Find(vm);
+        return found.IsOk ? await RemoveForwardAsync(found.Value.Record.Spec, protocol, hostPort, ct).ConfigureAwait(false) : found.Error;
+    }
+
+    /// <summary>A deleted VM's forwards go with it.</summary>
+    public async Task ForgetVmAsync(VmSpec vm, CancellationToken ct)
+    {
+        if (_db.DeletePortForwards(vm.Uuid) == 0 && vm.Vifs.Count == 0)
+        {
+            return;
+        }
+
+        IReadOnlyList<NetworkRecord> networks = All;
+        foreach (NetworkRecord network in vm.Vifs.Select(v => NetworkOf(v, networks)).OfType<NetworkRecord>().DistinctBy(n => n.Name))
+        {
+            await _gate.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                _ = await ApplyRulesIfActiveAsync(network, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+    }
+
+    private async Task<Result<VmForward>> AddForwardAsync(VmSpec vm, ForwardSpec request, CancellationToken ct)
     {
         string protocol = request.Protocol.ToLowerInvariant();
         if (protocol is not ("tcp" or "udp"))
@@ -49,7 +94,7 @@ internal sealed partial class NetworkService
                 return HospesError.Conflict($"host port {request.HostPort}/{protocol} already forwards to {owner}:{existing.GuestPort}; choose another host port or remove that forward");
             }
 
-            if (HostPortInUse(protocol, request.HostPort))
+            if (_host.IsPortInUse(protocol, request.HostPort))
             {
                 return HospesError.Conflict($"host port {request.HostPort}/{protocol} is in use by a program on this host (`ss -lnp` shows which); choose another host port");
             }
@@ -66,7 +111,7 @@ internal sealed partial class NetworkService
                 return applied.Error;
             }
 
-            return Info(record, vm, network);
+            return Forward(record, vm, network);
         }
         finally
         {
@@ -74,7 +119,7 @@ internal sealed partial class NetworkService
         }
     }
 
-    public async Task<Result<PortForwardInfo>> RemoveForwardAsync(VmSpec vm, string protocol, int hostPort, CancellationToken ct)
+    private async Task<Result<VmForward>> RemoveForwardAsync(VmSpec vm, string protocol, int hostPort, CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -96,7 +141,7 @@ internal sealed partial class NetworkService
                 }
             }
 
-            return Info(record, vm, network);
+            return Forward(record, vm, network);
         }
         finally
         {
@@ -104,104 +149,24 @@ internal sealed partial class NetworkService
         }
     }
 
-    /// <summary>A deleted VM's forwards go with it.</summary>
-    public async Task ForgetVmAsync(VmSpec vm, CancellationToken ct)
-    {
-        if (_db.DeletePortForwards(vm.Uuid) == 0 && vm.Vifs.Count == 0)
-        {
-            return;
-        }
-
-        IReadOnlyList<NetworkRecord> networks = All;
-        foreach (NetworkRecord network in vm.Vifs.Select(v => NetworkOf(v, networks)).OfType<NetworkRecord>().DistinctBy(n => n.Name))
-        {
-            await _gate.WaitAsync(ct).ConfigureAwait(false);
-            try
-            {
-                _ = await ApplyRulesIfActiveAsync(network, ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-    }
-
-    public IReadOnlyList<PortForwardInfo> ForwardInfos(Guid? vm = null)
+    /// <summary>The forwards of the VMs this host has (of one VM when <paramref name="vm"/> is given).</summary>
+    private List<VmForward> Forwards(Guid? vm = null)
     {
         IReadOnlyList<NetworkRecord> networks = All;
         var specs = Specs().ToDictionary(s => s.Uuid);
-        var list = new List<PortForwardInfo>();
+        var list = new List<VmForward>();
         foreach (PortForwardRecord f in _db.LoadPortForwards().Where(f => vm is null || f.Vm == vm))
         {
             if (specs.TryGetValue(f.Vm, out VmSpec? spec))
             {
                 NetworkRecord? network = f.Vif < spec.Vifs.Count ? NetworkOf(spec.Vifs[f.Vif], networks) : null;
-                list.Add(Info(f, spec, network));
+                list.Add(Forward(f, spec, network));
             }
         }
 
         return list;
     }
 
-    private IEnumerable<PortForwardInfo> ForwardsOn(NetworkRecord n) =>
-        ForwardInfos().Where(f => f.Network == n.Name && f.GuestIp.Length > 0);
-
-    private static PortForwardInfo Info(PortForwardRecord f, VmSpec vm, NetworkRecord? network) => new()
-    {
-        Vm = vm.Name,
-        Protocol = f.Protocol,
-        HostPort = f.HostPort,
-        GuestPort = f.GuestPort,
-        GuestIp = f.Vif < vm.Vifs.Count ? vm.Vifs[f.Vif].Ip ?? "" : "",
-        Network = network?.Name ?? "",
-    };
-
-    /// <summary>Rules and leases change at once on a network that is up; one that is down gets them when it comes up.</summary>
-    private async Task<Result<bool>> ApplyRulesIfActiveAsync(NetworkRecord n, CancellationToken ct)
-    {
-        try
-        {
-            if ((await _links.ListAsync(ct).ConfigureAwait(false)).Any(l => l.Name == n.Bridge && l.Alias == Alias(n.Name)))
-            {
-                await _nft.ApplyAsync(NftFor(n), ct).ConfigureAwait(false);
-
-                // A deleted VM's lease goes too, so its address can be handed out again.
-                await _dnsmasq.UpdateHostsAsync(DnsmasqFor(n), ct).ConfigureAwait(false);
-            }
-
-            return true;
-        }
-        catch (NetToolException e)
-        {
-            return HospesError.Unavailable($"network '{n.Name}': cannot update its rules: {e.Message}");
-        }
-    }
-
-    /// <summary>Is a socket listening on the port (TCP) or bound to it (UDP) in this network namespace?</summary>
-    private static bool HostPortInUse(string protocol, int port)
-    {
-        string[] files = protocol == "tcp" ? ["/proc/net/tcp", "/proc/net/tcp6"] : ["/proc/net/udp", "/proc/net/udp6"];
-        foreach (string file in files.Where(File.Exists))
-        {
-            foreach (string line in File.ReadLines(file).Skip(1))
-            {
-                string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (f.Length < 4)
-                {
-                    continue;
-                }
-
-                string local = f[1];
-                int localPort = int.Parse(local[(local.LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-                bool bound = protocol == "udp" || f[3] == "0A";
-                if (bound && localPort == port)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    private static VmForward Forward(PortForwardRecord f, VmSpec vm, NetworkRecord? network) => new(
+        vm.Name, f.Protocol, f.HostPort, f.GuestPort, f.Vif < vm.Vifs.Count ? vm.Vifs[f.Vif].Ip ?? "" : "", network?.Name ?? "");
 }

@@ -1,5 +1,4 @@
 using Hospes.Host.State;
-using Hospes.Network.Dhcp;
 using Hospes.Network.Interfaces;
 
 namespace Hospes.Host.Network;
@@ -14,7 +13,7 @@ internal sealed partial class NetworkService
     private async Task ReconcileCoreAsync(CancellationToken ct)
     {
         IReadOnlyList<NetworkRecord> networks = All;
-        IReadOnlyList<LinkInfo> links = await _links.ListAsync(ct).ConfigureAwait(false);
+        IReadOnlyList<LinkInfo> links = await _host.ListLinksAsync(ct).ConfigureAwait(false);
         foreach (LinkInfo link in links.Where(l => l.Alias?.StartsWith($"{AliasPrefix}net:", StringComparison.Ordinal) == true))
         {
             string name = link.Alias![$"{AliasPrefix}net:".Length..];
@@ -31,35 +30,34 @@ internal sealed partial class NetworkService
             if (networks.All(n => n.Name != name))
             {
                 LogRepair("network folder", name, "its network was deleted; dnsmasq stopped, files removed");
-                await _dnsmasq.StopAsync(dir, ct).ConfigureAwait(false);
+                await _host.StopDhcpAsync(dir, ct).ConfigureAwait(false);
                 Directory.Delete(dir, recursive: true);
             }
         }
 
         foreach (NetworkRecord n in networks)
         {
-            bool up = links.Any(l => l.Name == n.Bridge && l.Alias == Alias(n.Name));
-            if (up)
+            if (IsUp(n, links))
             {
                 // Rules may have been flushed, dnsmasq may have died with a reboot of nothing else.
                 _ = await ActivateCoreAsync(n, ct).ConfigureAwait(false);
             }
-            else if (Dnsmasq.RunningPid(NetworkDir(n.Name)) is not null)
+            else if (_host.DhcpPid(NetworkDir(n.Name)) is not null)
             {
                 LogRepair("dnsmasq of network", n.Name, "its bridge is gone; stopped");
-                await _dnsmasq.StopAsync(NetworkDir(n.Name), ct).ConfigureAwait(false);
+                await _host.StopDhcpAsync(NetworkDir(n.Name), ct).ConfigureAwait(false);
             }
         }
 
-        var ours = networks.Select(n => TableName(n.Bridge)).ToHashSet(StringComparer.Ordinal);
+        var ours = networks.Select(n => NetworkSpecs.TableName(n.Bridge)).ToHashSet(StringComparer.Ordinal);
         var linkNames = links.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (string table in await _nft.ListTablesAsync(ct).ConfigureAwait(false))
+        foreach (string table in await _host.ListTablesAsync(ct).ConfigureAwait(false))
         {
             // A table of ours whose bridge no longer exists at all (another hospesd's bridge would still exist).
-            if (table.StartsWith("hospes_", StringComparison.Ordinal) && !ours.Contains(table) && !linkNames.Any(l => TableName(l) == table))
+            if (table.StartsWith("hospes_", StringComparison.Ordinal) && !ours.Contains(table) && !linkNames.Any(l => NetworkSpecs.TableName(l) == table))
             {
                 LogRepair("nftables table", table, "no bridge of it is left; removed");
-                await _nft.DeleteTableAsync(table, ct).ConfigureAwait(false);
+                await _host.DeleteRulesAsync(table, ct).ConfigureAwait(false);
             }
         }
     }

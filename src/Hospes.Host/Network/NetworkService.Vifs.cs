@@ -1,5 +1,4 @@
 using System.Net;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.State;
@@ -20,7 +19,8 @@ internal sealed partial class NetworkService
         return networks.FirstOrDefault(n => n.Name == name) ?? networks.FirstOrDefault(n => n.Bridge == name);
     }
 
-    public static Result<VifTarget> Resolve(VifSpec vif, IReadOnlyList<NetworkRecord> networks)
+    /// <summary>Where a vif goes: its Hospes network, else a bridge of the host by that name.</summary>
+    public Result<VifTarget> Resolve(VifSpec vif, IReadOnlyList<NetworkRecord> networks)
     {
         if (NetworkOf(vif, networks) is { } network)
         {
@@ -28,7 +28,7 @@ internal sealed partial class NetworkService
         }
 
         string name = vif.Bridge ?? DefaultNetwork;
-        if (vif.Bridge is not null && Directory.Exists($"/sys/class/net/{name}/bridge"))
+        if (vif.Bridge is not null && _host.IsBridge(name))
         {
             return new VifTarget(null, name);
         }
@@ -81,7 +81,7 @@ internal sealed partial class NetworkService
                 continue;
             }
 
-            Ipv4Subnet subnet = Subnet(network);
+            Ipv4Subnet subnet = NetworkSpecs.Subnet(network);
             var taken = others.SelectMany(o => o.Vifs.Where(v => v.Ip is not null && NetworkOf(v, networks)?.Name == network.Name).Select(v => (Ip: v.Ip!, o.Name)))
                 .Concat(vifs.Where(v => v.Ip is not null && NetworkOf(v, networks)?.Name == network.Name).Select(v => (Ip: v.Ip!, spec.Name)))
                 .ToList();
@@ -183,7 +183,7 @@ internal sealed partial class NetworkService
                     return target.Error;
                 }
 
-                await _tools.RunAsync("ip", ["link", "set", "dev", TapName(spec, i), "master", target.Value.Bridge, "up"], ct).ConfigureAwait(false);
+                await _host.AttachTapAsync(TapName(spec, i), target.Value.Bridge, ct).ConfigureAwait(false);
             }
 
             return true;
@@ -192,29 +192,5 @@ internal sealed partial class NetworkService
         {
             return HospesError.Unavailable($"{spec.Name}: cannot put its taps on their bridges: {e.Message}");
         }
-    }
-
-    public IReadOnlyList<VifInfo> VifInfos(VmSpec spec, bool running)
-    {
-        IReadOnlyList<NetworkRecord> networks = All;
-        var list = new List<VifInfo>();
-        for (int i = 0; i < spec.Vifs.Count; i++)
-        {
-            VifSpec vif = spec.Vifs[i];
-            Result<VifTarget> target = Resolve(vif, networks);
-            string tap = TapName(spec, i);
-            list.Add(new VifInfo
-            {
-                Index = i,
-                Mac = vif.Mac ?? "",
-                Ip = vif.Ip,
-                Model = vif.Model,
-                Network = target.IsOk ? target.Value.Network?.Name : null,
-                Bridge = target.IsOk ? target.Value.Bridge : $"(missing: {vif.Bridge ?? DefaultNetwork})",
-                Tap = running && Directory.Exists($"/sys/class/net/{tap}") ? tap : null,
-            });
-        }
-
-        return list;
     }
 }

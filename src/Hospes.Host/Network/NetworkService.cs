@@ -1,6 +1,4 @@
-using System.Net;
 using System.Security.Cryptography;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
@@ -9,8 +7,6 @@ using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Network;
 using Hospes.Network.Addressing;
-using Hospes.Network.Dhcp;
-using Hospes.Network.Firewall;
 using Hospes.Network.Interfaces;
 using Hospes.Network.Tools;
 using Microsoft.Extensions.Logging;
@@ -30,39 +26,30 @@ internal sealed partial class NetworkService : IDisposable
     private readonly StateDb _db;
     private readonly IVmDirectory _vms;
     private readonly HostOptions _options;
+    private readonly INetworkHost _host;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly NetTools _tools;
-    private readonly Links _links;
-    private readonly Nft _nft;
-    private readonly Dnsmasq _dnsmasq;
 
     // Networks change (create, delete, bring up) one at a time.
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string _instance = "";
 
-    public NetworkService(StateDb db, IVmDirectory vms, HostOptions options, TimeProvider time, ILoggerFactory logs)
+    public NetworkService(StateDb db, IVmDirectory vms, HostOptions options, INetworkHost host, TimeProvider time, ILoggerFactory logs)
     {
         _db = db;
         _vms = vms;
         _options = options;
+        _host = host;
         _time = time;
         _log = logs.CreateLogger("Hospes.Network");
-        _tools = new NetTools();
-        _links = new Links(_tools);
-        _nft = new Nft(_tools);
-        _dnsmasq = new Dnsmasq(_tools, time);
     }
 
     public string NetworksDir => Path.Combine(_options.StateDir, "networks");
 
-    /// <summary>The specs of this host's VMs.</summary>
-    private IReadOnlyList<VmSpec> Specs() => [.. _vms.All.Select(v => v.Record.Spec)];
+    public IReadOnlyList<NetworkRecord> All => _db.LoadNetworks();
 
     /// <summary>Found on every link Hospes made, so it removes those and only those.</summary>
     private string AliasPrefix => $"hospes:{_instance}:";
-
-    public IReadOnlyList<NetworkRecord> All => _db.LoadNetworks();
 
     public Result<NetworkRecord> Find(string name) =>
         All.FirstOrDefault(n => n.Name == name) is { } n
@@ -102,7 +89,58 @@ internal sealed partial class NetworkService : IDisposable
         }
     }
 
-    public async Task<Result<NetworkRecord>> CreateAsync(NetworkCreateRequest request, CancellationToken ct)
+    /// <summary>Makes the network and brings it up; nothing of it is left when that fails.</summary>
+    public async Task<Result<NetworkStatus>> CreateAsync(NetworkDefinition request, CancellationToken ct)
+    {
+        Result<NetworkRecord> made = await CreateRecordAsync(request, ct).ConfigureAwait(false);
+        return made.IsOk ? await StatusAsync(made.Value, ct).ConfigureAwait(false) : made.Error;
+    }
+
+    /// <summary>Deletes an unused network with its bridge, rules and dnsmasq; returns it as it was, now inactive.</summary>
+    public async Task<Result<NetworkStatus>> DeleteAsync(string name, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            Result<NetworkRecord> found = Find(name);
+            if (!found.IsOk)
+            {
+                return found.Error;
+            }
+
+            NetworkRecord n = found.Value;
+            IReadOnlyList<NetworkRecord> all = All;
+            List<string> users = [.. Specs().Where(s => s.Vifs.Any(v => NetworkOf(v, all)?.Name == n.Name)).Select(s => s.Name)];
+            if (users.Count > 0)
+            {
+                return HospesError.State($"network '{name}' is used by {users.Count} VM(s): {string.Join(", ", users)}; delete them or move their vifs to another network first");
+            }
+
+            NetworkStatus status = await StatusAsync(n, ct).ConfigureAwait(false);
+            await TeardownAsync(n.Name, n.Bridge, ct).ConfigureAwait(false);
+            _db.DeleteNetwork(n.Name);
+            if (n.Name == DefaultNetwork)
+            {
+                // Deleted on purpose: not made again at the next start.
+                _ = _db.MetaValue("default_network_deleted", () => "yes");
+            }
+
+            LogDeleted(n.Name);
+            return status with { Active = false, DnsmasqPid = null };
+        }
+        catch (NetToolException e)
+        {
+            return HospesError.Unavailable($"network '{name}': {e.Message}");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task<Result<NetworkRecord>> CreateRecordAsync(NetworkDefinition request, CancellationToken ct)
     {
         if (ValidateName(request.Name) is { } nameProblem)
         {
@@ -139,12 +177,12 @@ internal sealed partial class NetworkService : IDisposable
                 return HospesError.Conflict($"bridge '{bridge}' already belongs to network '{sameBridge.Name}'; choose another with --bridge");
             }
 
-            if (all.FirstOrDefault(n => Subnet(n).Overlaps(subnet)) is { } overlapping)
+            if (all.FirstOrDefault(n => NetworkSpecs.Subnet(n).Overlaps(subnet)) is { } overlapping)
             {
                 return HospesError.Conflict($"subnet {subnet} overlaps network '{overlapping.Name}' ({overlapping.Subnet}); choose a subnet outside it");
             }
 
-            if (await HostClashAsync(bridge, subnet, ct).ConfigureAwait(false) is { } clash)
+            if (await HostClash.CheckAsync(_host, bridge, subnet, ct).ConfigureAwait(false) is { } clash)
             {
                 return clash;
             }
@@ -173,178 +211,7 @@ internal sealed partial class NetworkService : IDisposable
         }
     }
 
-    public async Task<Result<NetworkRecord>> DeleteAsync(string name, CancellationToken ct)
-    {
-        await _gate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            Result<NetworkRecord> found = Find(name);
-            if (!found.IsOk)
-            {
-                return found.Error;
-            }
-
-            NetworkRecord n = found.Value;
-            IReadOnlyList<NetworkRecord> all = All;
-            List<string> users = [.. Specs().Where(s => s.Vifs.Any(v => NetworkOf(v, all)?.Name == n.Name)).Select(s => s.Name)];
-            if (users.Count > 0)
-            {
-                return HospesError.State($"network '{name}' is used by {users.Count} VM(s): {string.Join(", ", users)}; delete them or move their vifs to another network first");
-            }
-
-            await TeardownAsync(n.Name, n.Bridge, ct).ConfigureAwait(false);
-            _db.DeleteNetwork(n.Name);
-            if (n.Name == DefaultNetwork)
-            {
-                // Deleted on purpose: not made again at the next start.
-                _ = _db.MetaValue("default_network_deleted", () => "yes");
-            }
-
-            LogDeleted(n.Name);
-            return n;
-        }
-        catch (NetToolException e)
-        {
-            return HospesError.Unavailable($"network '{name}': {e.Message}");
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    public async Task<NetworkInfo> InfoAsync(NetworkRecord n, CancellationToken ct)
-    {
-        bool active = false;
-        try
-        {
-            active = (await _links.ListAsync(ct).ConfigureAwait(false)).Any(l => l.Name == n.Bridge && l.Alias == Alias(n.Name));
-        }
-        catch (NetToolException)
-        {
-        }
-
-        Ipv4Subnet subnet = Subnet(n);
-        IReadOnlyList<NetworkRecord> all = All;
-        return new NetworkInfo
-        {
-            Name = n.Name,
-            Bridge = n.Bridge,
-            Subnet = n.Subnet,
-            Gateway = subnet.Gateway.ToString(),
-            Mode = n.Mode,
-            Active = active,
-            DnsmasqPid = Dnsmasq.RunningPid(NetworkDir(n.Name)),
-            Vms = [.. Specs().SelectMany(s => s.Vifs.Where(v => NetworkOf(v, all)?.Name == n.Name).Select(v => $"{s.Name} ({v.Ip})"))],
-            PortForwards = [.. ForwardInfos().Where(f => f.Network == n.Name)],
-            CreatedAt = n.CreatedAt,
-        };
-    }
-
-    /// <summary>Deletes the network's bridge, rules and dnsmasq (whatever of them exists).</summary>
-    private async Task TeardownAsync(string name, string bridge, CancellationToken ct)
-    {
-        string dir = NetworkDir(name);
-        await _dnsmasq.StopAsync(dir, ct).ConfigureAwait(false);
-        await _nft.DeleteTableAsync(TableName(bridge), ct).ConfigureAwait(false);
-        IReadOnlyList<LinkInfo> links = await _links.ListAsync(ct).ConfigureAwait(false);
-        if (links.Any(l => l.Name == bridge && l.Alias == Alias(name)))
-        {
-            await _links.DeleteAsync(bridge, ct).ConfigureAwait(false);
-        }
-
-        if (Directory.Exists(dir))
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    }
-
-    /// <summary>Brings a network up (idempotent): bridge with the gateway address, forwarding, rules, dnsmasq with every vif's lease.</summary>
-    private async Task<Result<bool>> ActivateCoreAsync(NetworkRecord n, CancellationToken ct)
-    {
-        Ipv4Subnet subnet = Subnet(n);
-        bool made = false;
-        try
-        {
-            IReadOnlyList<LinkInfo> links = await _links.ListAsync(ct).ConfigureAwait(false);
-            LinkInfo? bridge = links.FirstOrDefault(l => l.Name == n.Bridge);
-            if (bridge is null)
-            {
-                if (await HostClashAsync(n.Bridge, subnet, ct).ConfigureAwait(false) is { } clash)
-                {
-                    return clash;
-                }
-
-                made = true;
-                await _links.CreateBridgeAsync(n.Bridge, Alias(n.Name), ct).ConfigureAwait(false);
-                await _links.AddAddressAsync(n.Bridge, subnet.Gateway, subnet.PrefixLength, ct).ConfigureAwait(false);
-            }
-            else if (bridge.Alias != Alias(n.Name))
-            {
-                return HospesError.Conflict($"network '{n.Name}': the host already has an interface named '{n.Bridge}' that this hospesd did not make; delete the network and create it with another --bridge");
-            }
-
-            if (n.Mode == "nat")
-            {
-                await _links.SetSysctlAsync("net.ipv4.ip_forward", "1", ct).ConfigureAwait(false);
-            }
-
-            // Port forwards from the host's own 127.0.0.1 are routed onto the bridge.
-            await _links.SetSysctlAsync(Links.InterfaceSysctl(n.Bridge, "route_localnet"), "1", ct).ConfigureAwait(false);
-            await _nft.ApplyAsync(NftFor(n), ct).ConfigureAwait(false);
-            Directory.CreateDirectory(NetworkDir(n.Name));
-            await _dnsmasq.UpdateHostsAsync(DnsmasqFor(n), ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (NetToolException e)
-        {
-            if (made)
-            {
-                await TeardownQuietlyAsync(n).ConfigureAwait(false);
-            }
-
-            return HospesError.Unavailable($"network '{n.Name}' cannot be brought up: {e.Message}");
-        }
-    }
-
-    private async Task TeardownQuietlyAsync(NetworkRecord n)
-    {
-        try
-        {
-            await TeardownAsync(n.Name, n.Bridge, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (NetToolException e)
-        {
-            LogStartupProblem(e.Message);
-        }
-    }
-
-    /// <summary>A bridge name the host already uses, or a subnet the host already routes.</summary>
-    private async Task<HospesError?> HostClashAsync(string bridge, Ipv4Subnet subnet, CancellationToken ct)
-    {
-        try
-        {
-            if ((await _links.ListAsync(ct).ConfigureAwait(false)).FirstOrDefault(l => l.Name == bridge) is { } link)
-            {
-                return HospesError.Conflict($"the host already has an interface named '{bridge}'{(link.Alias?.StartsWith("hospes:", StringComparison.Ordinal) == true ? " (another hospesd's)" : "")}; choose another bridge name with --bridge");
-            }
-
-            foreach ((IPAddress network, int prefix) in await _links.Ipv4NetworksInUseAsync(ct).ConfigureAwait(false))
-            {
-                if (subnet.Overlaps(network, prefix))
-                {
-                    return HospesError.Conflict($"subnet {subnet} overlaps {network}/{prefix}, which this host already routes; choose a subnet outside it");
-                }
-            }
-
-            return null;
-        }
-        catch (NetToolException e)
-        {
-            return HospesError.Unavailable($"cannot check the host's interfaces: {e.Message}");
-        }
-    }
-
+    /// <summary>A new host gets a default network, unless it was deleted on purpose; its subnet is checked again when it comes up.</summary>
     private async Task EnsureDefaultAsync(CancellationToken ct)
     {
         if (All.Any(n => n.Name == DefaultNetwork) || _db.MetaValue("default_network_deleted", () => "no") == "yes")
@@ -352,45 +219,19 @@ internal sealed partial class NetworkService : IDisposable
             return;
         }
 
-        // The first 10.254.N.0/24 that neither the host nor another network uses; checked again when it comes up.
-        var routed = await _links.Ipv4NetworksInUseAsync(ct).ConfigureAwait(false);
-        var networks = All.Select(Subnet).ToList();
-        for (int i = 0; i < 256; i++)
+        var routed = await _host.Ipv4NetworksInUseAsync(ct).ConfigureAwait(false);
+        if (DefaultSubnet.Choose(routed, [.. All.Select(NetworkSpecs.Subnet)]) is { } subnet)
         {
-            Ipv4Subnet candidate = Ipv4Subnet.Parse($"10.254.{i}.0/24");
-            if (routed.Any(r => candidate.Overlaps(r.Network, r.Prefix)) || networks.Any(n => n.Overlaps(candidate)))
-            {
-                continue;
-            }
-
-            _db.TryInsertNetwork(new NetworkRecord { Name = DefaultNetwork, Bridge = DefaultBridge, Subnet = candidate.ToString(), Mode = "nat", CreatedAt = _time.GetUtcNow() });
-            return;
+            _db.TryInsertNetwork(new NetworkRecord { Name = DefaultNetwork, Bridge = DefaultBridge, Subnet = subnet.ToString(), Mode = "nat", CreatedAt = _time.GetUtcNow() });
         }
     }
+
+    /// <summary>The specs of this host's VMs.</summary>
+    private IReadOnlyList<VmSpec> Specs() => [.. _vms.All.Select(v => v.Record.Spec)];
 
     private string NetworkDir(string name) => Path.Combine(NetworksDir, name);
 
     private string Alias(string network) => $"{AliasPrefix}net:{network}";
-
-    /// <summary>nftables table names: letters, digits and '_'.</summary>
-    private static string TableName(string bridge) => "hospes_" + string.Concat(bridge.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_'));
-
-    private static Ipv4Subnet Subnet(NetworkRecord n) =>
-        Ipv4Subnet.TryParse(n.Subnet, out Ipv4Subnet s, out string? problem) ? s : throw new InvalidOperationException($"network {n.Name}: stored subnet {n.Subnet}: {problem}");
-
-    private NftNetwork NftFor(NetworkRecord n) => new(
-        TableName(n.Bridge), n.Bridge, Subnet(n), n.Mode == "nat" ? NetworkMode.Nat : NetworkMode.Isolated,
-        [.. ForwardsOn(n).Select(f => new PortForward(f.Protocol, f.HostPort, IPAddress.Parse(f.GuestIp), f.GuestPort))]);
-
-    private DnsmasqSpec DnsmasqFor(NetworkRecord n)
-    {
-        IReadOnlyList<NetworkRecord> all = All;
-        var hosts = Specs()
-            .SelectMany(s => s.Vifs.Where(v => v.Ip is not null && v.Mac is not null && NetworkOf(v, all)?.Name == n.Name)
-                .Select(v => new DhcpHost(v.Mac!, IPAddress.Parse(v.Ip!), s.Name)))
-            .ToList();
-        return new DnsmasqSpec(n.Name, n.Bridge, Subnet(n), n.Mode == "nat" ? NetworkMode.Nat : NetworkMode.Isolated, NetworkDir(n.Name), hosts);
-    }
 
     /// <summary>Network names: like VM names, but short enough to be a bridge name too.</summary>
     private static string? ValidateName(string name)
@@ -402,18 +243,4 @@ internal sealed partial class NetworkService : IDisposable
 
         return name.Length > 32 ? "at most 32 characters are allowed" : null;
     }
-
-    public void Dispose() => _gate.Dispose();
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "networks: {Problem}")]
-    private partial void LogStartupProblem(string problem);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "network {Name} created: bridge {Bridge}, {Subnet}, {Mode}")]
-    private partial void LogCreated(string name, string bridge, string subnet, string mode);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "network {Name} deleted")]
-    private partial void LogDeleted(string name);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "network repair: {Thing} {Name}: {Why}")]
-    private partial void LogRepair(string thing, string name, string why);
 }

@@ -1,4 +1,5 @@
-using Hospes.Qemu.Launch;
+using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 
 namespace Hospes.Host.Network;
 
@@ -23,14 +24,15 @@ internal sealed class SshKey(string stateDir)
         File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         File.Delete(PrivatePath);
         File.Delete(PrivatePath + ".pub");
-        try
+        var keygen = new ToolCommand("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "hospes", "-f", PrivatePath]) { Timeout = TimeSpan.FromSeconds(30) };
+        Result<ToolOutput> run = await ToolProcess.RunAsync(keygen, ct).ConfigureAwait(false);
+        return run.Error switch
         {
-            ProcessResult r = await ProcessRunner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "hospes", "-f", PrivatePath], TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-            return r.ExitCode == 0 ? null : $"ssh-keygen failed: {r.LastErrorLine}";
-        }
-        catch (FileNotFoundException)
-        {
-            return "ssh-keygen is missing; install the openssh-client package";
-        }
+            null => null,
+            ToolNotInstalled => "ssh-keygen is missing; install the openssh-client package",
+            ToolExited exited => $"ssh-keygen failed: {exited.Output.LastErrorLine}",
+            ToolTimedOut timedOut => $"ssh-keygen failed: {timedOut.Output.LastErrorLine}",
+            _ => $"ssh-keygen failed: {run.Error.Message}",
+        };
     }
 }

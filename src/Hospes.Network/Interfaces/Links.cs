@@ -49,6 +49,10 @@ public sealed partial class Links(NetTools tools)
         await SetUpOrDeleteAsync(name, ["address", TapMac(), "alias", alias, "master", bridge, "up"], ct).ConfigureAwait(false);
     }
 
+    /// <summary>Puts an existing link (a tap QEMU made) on <paramref name="bridge"/> and brings it up.</summary>
+    public Task AttachAsync(string link, string bridge, CancellationToken ct) =>
+        tools.RunAsync("ip", ["link", "set", "dev", link, "master", bridge, "up"], ct);
+
     /// <summary>Deletes a bridge, tap or veth; a link that does not exist is not an error.</summary>
     public async Task DeleteAsync(string name, CancellationToken ct)
     {

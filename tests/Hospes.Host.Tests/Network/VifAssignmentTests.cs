@@ -2,6 +2,7 @@ using Hospes.Core.Vms;
 using Hospes.Host.Network;
 using Hospes.Host.Settings;
 using Hospes.Host.State;
+using Hospes.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hospes.Host.Tests.Network;
@@ -17,7 +18,7 @@ public sealed class VifAssignmentTests : IDisposable
         var db = new StateDb(_dir.File("h.db"));
         db.TryInsertNetwork(new NetworkRecord { Name = "lab0", Bridge = "lab0", Subnet = "10.165.1.0/29", Mode = "nat" });
         db.TryInsertNetwork(new NetworkRecord { Name = "default", Bridge = "hospes0", Subnet = "10.254.0.0/24", Mode = "nat" });
-        _networks = new NetworkService(db, new Hospes.Host.Machine.VmRegistry<Hospes.Host.Vms.VmActor>(), new HostOptions { StateDir = _dir.Path }, TimeProvider.System, NullLoggerFactory.Instance);
+        _networks = new NetworkService(db, new Hospes.Host.Machine.VmRegistry<Hospes.Host.Vms.VmActor>(), new HostOptions { StateDir = _dir.Path }, new FakeNetworkHost(), TimeProvider.System, NullLoggerFactory.Instance);
     }
 
     public void Dispose()

@@ -41,7 +41,7 @@ internal sealed class VmFloor : IAsyncDisposable
         ILoggerFactory logs = NullLoggerFactory.Instance;
         ILogger log = NullLogger.Instance;
         var runtime = new HostRuntime(new QemuBinary("/usr/bin/true", new Version(10, 0, 2), "QEMU emulator version 10.0.2"), new AccelDecision { Chosen = Accelerator.Tcg, Reason = "test" });
-        _networks = new NetworkService(_db, Registry, Options, time, logs);
+        _networks = new NetworkService(_db, Registry, Options, new FakeNetworkHost(), time, logs);
         Balloons = new Balloons(Options.Memory, time, logs);
         _memory = new MemoryService(Options, _db, Registry, Balloons, time, logs);
         var launcher = _launcher = new VmLauncher(Options, runtime, new ImageStore(Options.ImagesDir), new SshKey(Options.StateDir), _memory, Balloons, _networks, Qemu, _db, log);

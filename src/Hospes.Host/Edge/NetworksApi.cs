@@ -1,0 +1,55 @@
+using System.Net;
+using Hospes.Contracts;
+using Hospes.Core.Errors;
+using Hospes.Host.Network;
+
+namespace Hospes.Host.Edge;
+
+/// <summary>Networks, a VM's vifs and port forwards, and the ways into a guest (ssh, the TCP relay), as the API shows them.</summary>
+public sealed class NetworksApi
+{
+    private readonly NetworkService _networks;
+    private readonly GuestAccess _guests;
+
+    internal NetworksApi(NetworkService networks, GuestAccess guests)
+    {
+        _networks = networks;
+        _guests = guests;
+    }
+
+    public async Task<IReadOnlyList<NetworkInfo>> ListAsync(CancellationToken ct) =>
+        [.. (await _networks.ListAsync(ct).ConfigureAwait(false)).Select(NetworkInfoFactory.Create)];
+
+    public async Task<Result<NetworkInfo>> GetAsync(string name, CancellationToken ct) =>
+        ResultMap.Map(await _networks.GetAsync(name, ct).ConfigureAwait(false), NetworkInfoFactory.Create);
+
+    public async Task<Result<NetworkInfo>> CreateAsync(NetworkCreateRequest request, CancellationToken ct)
+    {
+        var definition = new NetworkDefinition(request.Name, request.Subnet, request.Mode, request.Bridge);
+        return ResultMap.Map(await _networks.CreateAsync(definition, ct).ConfigureAwait(false), NetworkInfoFactory.Create);
+    }
+
+    public async Task<Result<NetworkInfo>> DeleteAsync(string name, CancellationToken ct) =>
+        ResultMap.Map(await _networks.DeleteAsync(name, ct).ConfigureAwait(false), NetworkInfoFactory.Create);
+
+    public Result<IReadOnlyList<VifInfo>> ListVifs(string vm) =>
+        ResultMap.Map(_networks.VifsOf(vm), vifs => (IReadOnlyList<VifInfo>)[.. vifs.Select(NetworkInfoFactory.Create)]);
+
+    /// <summary>A VM's forwards, or every forward of the host when <paramref name="vm"/> is null.</summary>
+    public Result<IReadOnlyList<PortForwardInfo>> ListPortForwards(string? vm) =>
+        ResultMap.Map(_networks.ForwardsOf(vm), forwards => (IReadOnlyList<PortForwardInfo>)[.. forwards.Select(NetworkInfoFactory.Create)]);
+
+    public async Task<Result<PortForwardInfo>> AddPortForwardAsync(string vm, PortForwardRequest request, CancellationToken ct)
+    {
+        var forward = new ForwardSpec(request.Protocol, request.HostPort, request.GuestPort, request.Vif);
+        return ResultMap.Map(await _networks.AddForwardAsync(vm, forward, ct).ConfigureAwait(false), NetworkInfoFactory.Create);
+    }
+
+    public async Task<Result<PortForwardInfo>> RemovePortForwardAsync(string vm, string protocol, int hostPort, CancellationToken ct) =>
+        ResultMap.Map(await _networks.RemoveForwardAsync(vm, protocol, hostPort, ct).ConfigureAwait(false), NetworkInfoFactory.Create);
+
+    public Result<SshTarget> SshTarget(string vm) => ResultMap.Map(_guests.Ssh(vm), NetworkInfoFactory.Create);
+
+    /// <summary>Where the TCP relay connects: a running VM's first address.</summary>
+    public Result<IPEndPoint> GuestEndpoint(string vm, int port) => _guests.Endpoint(vm, port);
+}

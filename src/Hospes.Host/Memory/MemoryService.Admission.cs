@@ -1,0 +1,81 @@
+using Hospes.Core.Errors;
+using Hospes.Host.State;
+
+namespace Hospes.Host.Memory;
+
+internal sealed partial class MemoryService
+{
+    /// <summary>
+    /// Admission control: a VM may start if the host's committed memory stays within the overcommit ratio and the host
+    /// can hold the guest's working set now, on top of what running guests actually use, keeping its reserve.
+    /// The working set is estimated from this host's running guests (see <see cref="WorkingSet"/>).
+    /// </summary>
+    public Result<MemoryReservation> Admit(VmRecord vm, int ramMib)
+    {
+        long memory = Math.Min(vm.Spec.MemoryMib, ramMib) * Mib;
+        lock (_admitGate)
+        {
+            HostMemorySample host = _reader.Read();
+            long committed = Committed(exclude: vm.Uuid);
+            long limit = (long)(host.TotalBytes * _settings.OvercommitRatio);
+            long reserve = _settings.ReserveBytes(host.TotalBytes);
+            long starting = _starting.Where(s => s.Key != vm.Uuid).Sum(s => s.Value.Needs);
+            long canHold = host.AvailableBytes - reserve - starting;
+            (long needs, double? share) = WorkingSet(memory);
+            string? refusal = null;
+            if (committed + memory > limit)
+            {
+                refusal = $"cannot start {vm.Name}: its {memory / Mib} MiB would commit {(committed + memory) / Mib} MiB, past this host's limit of "
+                    + $"{limit / Mib} MiB ({host.TotalBytes / Mib} MiB RAM × overcommit ratio {_settings.OvercommitRatio:0.##}; {committed / Mib} MiB committed now). "
+                    + $"Stop a VM, lower a VM's memory with `hospes mem-set`, or raise memory.overcommit_ratio in hospesd's settings";
+            }
+            else if (needs > canHold)
+            {
+                string estimate = share is { } f ? $" (of its {memory / Mib} MiB: guests here hold {f:P0} of their memory at the median, + 25 %)" : "";
+                refusal = $"cannot start {vm.Name}: the host cannot hold it now: it needs about {needs / Mib} MiB{estimate}; {host.AvailableBytes / Mib} MiB available"
+                    + (starting > 0 ? $", {starting / Mib} MiB promised to VMs that are starting" : "")
+                    + $", {reserve / Mib} MiB kept for the host (memory.reserve_mib) leaves {Math.Max(0, canHold) / Mib} MiB. "
+                    + $"Stop a VM, start this one with less memory, or free memory on the host";
+            }
+
+            if (refusal is not null)
+            {
+                LogAdmissionRefused(refusal);
+                return HospesError.Unavailable(refusal);
+            }
+
+            _starting[vm.Uuid] = (memory, needs);
+            return new MemoryReservation(() => _starting.TryRemove(vm.Uuid, out _));
+        }
+    }
+
+    /// <summary>
+    /// What a guest of <paramref name="memory"/> is expected to take from the host: the share of their memory that this
+    /// host's running guests' QEMUs hold (median, once at least three run; RSS, so QEMU's own memory is in it) plus a
+    /// quarter, at most the whole memory. With fewer guests to learn from, the whole memory. The balance policy and the
+    /// guests' free page reporting keep real use near it; the reserve absorbs the rest.
+    /// </summary>
+    private (long Bytes, double? Share) WorkingSet(long memory)
+    {
+        double[] shares = [.. _vms.All.Select(a => (_balloons.Of(a).HostRssBytes, Mib: Math.Min(a.Record.Spec.MemoryMib, _balloons.Of(a).BootedMib ?? 0)))
+            .Where(x => x.HostRssBytes > 0 && x.Mib > 0)
+            .Select(x => x.HostRssBytes!.Value / (double)(x.Mib * Mib))
+            .Order()];
+        if (shares.Length < 3)
+        {
+            return (memory, null);
+        }
+
+        double share = shares[shares.Length / 2];
+        long bytes = (long)(memory * share * 1.25);
+        return bytes >= memory ? (memory, null) : (bytes, share);
+    }
+
+    /// <summary>The memory of every VM with a QEMU, and of VMs admitted but still starting.</summary>
+    private long Committed(Guid? exclude)
+    {
+        long running = _vms.All.Where(a => a.Record.Uuid != exclude && a.Pid is not null && !_starting.ContainsKey(a.Record.Uuid))
+            .Sum(a => (long)Math.Min(a.Record.Spec.MemoryMib, _balloons.Of(a).BootedMib ?? a.Record.Spec.MemoryMib) * Mib);
+        return running + _starting.Where(s => s.Key != exclude).Sum(s => s.Value.Memory);
+    }
+}

@@ -1,0 +1,90 @@
+using Hospes.Core.Errors;
+using Hospes.Core.Vms;
+using Hospes.Host.Machine;
+using Hospes.Host.Memory;
+using Hospes.Host.Settings;
+using Hospes.Host.State;
+using Hospes.Host.Tests.Machine;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hospes.Host.Tests.Memory;
+
+/// <summary>Admission control: a start is refused past the overcommit limit, or when the host cannot hold the guest now.</summary>
+public sealed class AdmissionTests : IAsyncDisposable
+{
+    private readonly TempDir _dir = new();
+    private readonly StateDb _db;
+    private readonly VmRegistry<StubVm> _vms = new();
+    private readonly ProcMemory _proc = new(totalMib: 4096, availableMib: 3072);
+    private readonly MemoryService _memory;
+
+    public AdmissionTests()
+    {
+        _db = new StateDb(_dir.File("hospes.db"));
+        var options = new HostOptions { StateDir = _dir.Path, Memory = new MemorySettings { OvercommitRatio = 1.5, ReserveMib = 512, Ksm = KsmMode.Off } };
+        var balloons = new Balloons(options.Memory, TimeProvider.System, NullLoggerFactory.Instance);
+        _memory = new MemoryService(options, _db, _vms, balloons, TimeProvider.System, NullLoggerFactory.Instance, _proc.Reader, new Ksm(_dir.File("no-ksm")));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _memory.DisposeAsync();
+        _proc.Dispose();
+        _dir.Dispose();
+    }
+
+    [Fact]
+    public void Admit_PastTheOvercommitLimit_IsRefused_NamingTheFiguresAndTheWaysOut()
+    {
+        Running("web", 4096);
+
+        Result<MemoryReservation> admitted = _memory.Admit(Vm("db", 2560), ramMib: 2560);
+
+        Assert.Equal(ErrorCode.Unavailable, admitted.Error!.Code);
+        Assert.Equal(
+            "cannot start db: its 2560 MiB would commit 6656 MiB, past this host's limit of 6144 MiB (4096 MiB RAM × overcommit ratio 1.5; 4096 MiB committed now). "
+            + "Stop a VM, lower a VM's memory with `hospes mem-set`, or raise memory.overcommit_ratio in hospesd's settings",
+            admitted.Error.Message);
+    }
+
+    [Fact]
+    public void Admit_OfMoreThanTheHostHoldsNow_IsRefused_CountingItsReserve()
+    {
+        Result<MemoryReservation> admitted = _memory.Admit(Vm("db", 3000), ramMib: 3000);
+
+        Assert.Equal(
+            "cannot start db: the host cannot hold it now: it needs about 3000 MiB; 3072 MiB available, 512 MiB kept for the host (memory.reserve_mib) leaves 2560 MiB. "
+            + "Stop a VM, start this one with less memory, or free memory on the host",
+            admitted.Error!.Message);
+        Assert.True(_memory.Admit(Vm("db", 2560), ramMib: 2560).IsOk);
+    }
+
+    [Fact]
+    public void Admit_CountsWhatIsPromisedToVmsStillStarting_UntilTheirStartEnds()
+    {
+        MemoryReservation web = _memory.Admit(Vm("web", 2048), ramMib: 2048).Value;
+        Assert.Equal(2048, _memory.HostStatus().CommittedBytes >> 20);
+
+        Result<MemoryReservation> db = _memory.Admit(Vm("db", 1024), ramMib: 1024);
+
+        Assert.Equal(
+            "cannot start db: the host cannot hold it now: it needs about 1024 MiB; 3072 MiB available, 2048 MiB promised to VMs that are starting, "
+            + "512 MiB kept for the host (memory.reserve_mib) leaves 512 MiB. Stop a VM, start this one with less memory, or free memory on the host",
+            db.Error!.Message);
+        web.Dispose();
+        Assert.True(_memory.Admit(Vm("db", 1024), ramMib: 1024).IsOk);
+    }
+
+    [Fact]
+    public void Admit_TakesTheSmallerOfTheVmsMemoryAndTheRamItStartsWith()
+    {
+        Running("web", 4096);
+
+        Assert.True(_memory.Admit(Vm("db", 4096), ramMib: 2048).IsOk);
+        Assert.Equal(6144, _memory.HostStatus().CommittedBytes >> 20);
+    }
+
+    private static VmRecord Vm(string name, int memoryMib) => new() { Spec = new VmSpec { Name = name, Uuid = Guid.NewGuid(), MemoryMib = memoryMib, MaxMemoryMib = memoryMib } };
+
+    private void Running(string name, int memoryMib) => _vms.Add(new StubVm(Vm(name, memoryMib).Spec, pid: 4242));
+}
