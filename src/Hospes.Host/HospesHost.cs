@@ -40,7 +40,7 @@ public sealed partial class HospesHost : IAsyncDisposable
 
         // Floor 3: resources, which see the VMs through the registry.
         var images = new ImageStore(options.ImagesDir);
-        var qemuImg = new QemuImg();
+        IQemuImg qemuImg = new QemuImg();
         Networks = new NetworkService(db, registry, options, time, logs);
         Ssh = new SshKey(options.StateDir);
         Balloons = new Balloons(options.Memory, time, logs);

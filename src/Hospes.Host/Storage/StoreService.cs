@@ -16,9 +16,9 @@ internal sealed partial class StoreService
 {
     private readonly VolumeStore _store;
     private readonly IVmDirectory _vms;
-    private readonly QemuImg _img;
+    private readonly IQemuImg _img;
 
-    public StoreService(VolumeStore store, IVmDirectory vms, QemuImg img)
+    public StoreService(VolumeStore store, IVmDirectory vms, IQemuImg img)
     {
         _store = store;
         _vms = vms;
