@@ -83,6 +83,8 @@ public static partial class HospesApi
             builder.Services.AddSingleton(host);
             builder.Services.AddSingleton(host.VmsApi);
             builder.Services.AddSingleton(host.HostApi);
+            builder.Services.AddSingleton(host.StoreApi);
+            builder.Services.AddSingleton(host.ImagesApi);
             WebApplication app = builder.Build();
             app.UseExceptionHandler(errors => errors.Run(async http =>
             {
@@ -98,6 +100,7 @@ public static partial class HospesApi
             ConsoleEndpoints.Map(app);
             HostEndpoints.Map(app);
             StoreEndpoints.Map(app);
+            ImageEndpoints.Map(app);
             NetworkEndpoints.Map(app);
             MemoryEndpoints.Map(app);
             PeerEndpoints.Map(app);

@@ -47,7 +47,12 @@ public sealed partial class HospesHost : IAsyncDisposable
         Memory = new MemoryService(options, db, registry, Balloons, time, logs);
         var storeLayout = new StoreLayout(options);
         Volumes = new VolumeStore(db, storeLayout, time);
-        Store = new StoreService(Volumes, registry, qemuImg);
+        StoreRepair = new StoreRepair(Volumes, registry);
+        var disks = new DiskService(Volumes, registry, qemuImg);
+        var diskImages = new DiskImages(Volumes, registry, qemuImg);
+        var templates = new TemplateService(Volumes, registry, qemuImg);
+        var snapshots = new SnapshotService(registry, qemuImg);
+        var storeCheck = new StoreCheck(Volumes, registry, qemuImg, StoreRepair);
         Images = new ImageService(options, images, Volumes, time);
         Peers = new PeerService(options, db, time, logs);
 
@@ -57,7 +62,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         var commands = new VmCommands(launcher, new FileStreams(time), Balloons, qemu, Networks, vmLog);
         Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, time, vmLog);
         Creator = new VmCreator(Vms);
-        Clones = new CloneService(Volumes, Vms, commands);
+        var clones = new CloneService(Volumes, Vms, commands);
 
         // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.
         Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
@@ -67,6 +72,8 @@ public sealed partial class HospesHost : IAsyncDisposable
         // Floor 6: what the API may ask, in its own words.
         VmsApi = new VmsApi(Vms, Creator);
         HostApi = new HostApi(options, Runtime, Vms);
+        StoreApi = new StoreApi(disks, diskImages, templates, snapshots, storeCheck, clones);
+        ImagesApi = new ImagesApi(Images);
     }
 
     public HostOptions Options { get; }
@@ -75,19 +82,21 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     public HostApi HostApi { get; }
 
+    public StoreApi StoreApi { get; }
+
+    public ImagesApi ImagesApi { get; }
+
     internal HostRuntime Runtime { get; }
 
     internal VmManager Vms { get; }
 
     internal VmCreator Creator { get; }
 
-    internal CloneService Clones { get; }
-
     internal ImageService Images { get; }
 
     internal VolumeStore Volumes { get; }
 
-    internal StoreService Store { get; }
+    internal StoreRepair StoreRepair { get; }
 
     internal NetworkService Networks { get; }
 
@@ -121,7 +130,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await host.Networks.InitializeAsync(ct).ConfigureAwait(false);
         await host.Vms.InitializeAsync(ct).ConfigureAwait(false);
         await host.Networks.ReconcileAsync(ct).ConfigureAwait(false);
-        host.Store.Reconcile();
+        host.StoreRepair.Run();
         host.Memory.Start();
         return host;
     }
