@@ -60,15 +60,15 @@ public sealed class StoreApi
     public async Task<Result<VolumeInfo>> DeleteImageAsync(string name, CancellationToken ct) =>
         ResultMap.Map(await _images.DeleteAsync(name, ct).ConfigureAwait(false), VolumeInfoFactory.Create);
 
-    public IReadOnlyList<TemplateInfo> ListTemplates() => [.. _templates.List().Select(VolumeInfoFactory.Create)];
+    public IReadOnlyList<TemplateInfo> ListTemplates() => [.. _templates.List().Select(TemplateInfoFactory.Create)];
 
-    public Result<TemplateInfo> GetTemplate(string name) => ResultMap.Map(_templates.Get(name), VolumeInfoFactory.Create);
+    public Result<TemplateInfo> GetTemplate(string name) => ResultMap.Map(_templates.Get(name), TemplateInfoFactory.Create);
 
     public async Task<Result<TemplateInfo>> CreateTemplateAsync(TemplateCreateRequest request, CancellationToken ct) =>
-        ResultMap.Map(await _templates.CreateAsync(request.Vm, request.Name, ct).ConfigureAwait(false), VolumeInfoFactory.Create);
+        ResultMap.Map(await _templates.CreateAsync(request.Vm, request.Name, ct).ConfigureAwait(false), TemplateInfoFactory.Create);
 
     public async Task<Result<TemplateInfo>> DeleteTemplateAsync(string name, CancellationToken ct) =>
-        ResultMap.Map(await _templates.DeleteAsync(name, ct).ConfigureAwait(false), VolumeInfoFactory.Create);
+        ResultMap.Map(await _templates.DeleteAsync(name, ct).ConfigureAwait(false), TemplateInfoFactory.Create);
 
     /// <summary>Checks a clone request before anything is made; on success the names the clones will get.</summary>
     public Result<IReadOnlyList<string>> PlanClones(string template, CloneRequest request) => _clones.PlanClones(template, Order(request));

@@ -3,7 +3,7 @@ using Hospes.Host.Storage;
 
 namespace Hospes.Host.Edge;
 
-/// <summary>The store's volumes and templates in wire form, VMs and backing volumes named as users know them.</summary>
+/// <summary>A volume of the store in wire form, VMs and backing volumes named as users know them.</summary>
 internal static class VolumeInfoFactory
 {
     public static VolumeInfo Create(VolumeView view)
@@ -25,16 +25,4 @@ internal static class VolumeInfoFactory
             CreatedAt = v.CreatedAt,
         };
     }
-
-    public static TemplateInfo Create(TemplateView view) => new()
-    {
-        Name = view.Template.Name,
-        SourceVm = view.Template.SourceVm,
-        MemoryMib = view.Template.Spec.MemoryMib,
-        Vcpus = view.Template.Spec.Vcpus,
-        ReadyMarker = view.Template.ReadyMarker,
-        Disks = [.. view.Disks.Select(Create)],
-        Clones = view.Clones,
-        CreatedAt = view.Template.CreatedAt,
-    };
 }
