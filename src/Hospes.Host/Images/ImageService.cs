@@ -8,7 +8,7 @@ using Hospes.Storage.Images;
 
 namespace Hospes.Host.Images;
 
-/// <summary>The image API: list the store, build the tiny guest.</summary>
+/// <summary>`hospes image`: the boot and disk images of the store, listed and shown; tiny and debian images built.</summary>
 internal sealed class ImageService : IDisposable
 {
     private readonly HostOptions _options;
