@@ -85,6 +85,8 @@ public static partial class HospesApi
             builder.Services.AddSingleton(host.HostApi);
             builder.Services.AddSingleton(host.NetworksApi);
             builder.Services.AddSingleton(host.MemoryApi);
+            builder.Services.AddSingleton(host.StoreApi);
+            builder.Services.AddSingleton(host.ImagesApi);
             WebApplication app = builder.Build();
             app.UseExceptionHandler(errors => errors.Run(async http =>
             {
@@ -100,6 +102,7 @@ public static partial class HospesApi
             ConsoleEndpoints.Map(app);
             HostEndpoints.Map(app);
             StoreEndpoints.Map(app);
+            ImageEndpoints.Map(app);
             NetworkEndpoints.Map(app);
             MemoryEndpoints.Map(app);
             PeerEndpoints.Map(app);

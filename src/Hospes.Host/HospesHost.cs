@@ -42,7 +42,7 @@ public sealed partial class HospesHost : IAsyncDisposable
 
         // Floor 3: resources, which see the VMs through the registry.
         var images = new ImageStore(options.ImagesDir);
-        var qemuImg = new QemuImg();
+        IQemuImg qemuImg = new QemuImg();
         Networks = new NetworkService(db, registry, options, new NetworkHost(new NetTools(), time), time, logs);
         Ssh = new SshKey(options.StateDir);
         var guests = new GuestAccess(registry, Ssh);
@@ -50,7 +50,12 @@ public sealed partial class HospesHost : IAsyncDisposable
         Memory = new MemoryService(options, db, registry, Balloons, time, logs);
         var storeLayout = new StoreLayout(options);
         Volumes = new VolumeStore(db, storeLayout, time);
-        Store = new StoreService(Volumes, registry, qemuImg);
+        StoreRepair = new StoreRepair(Volumes, registry);
+        var disks = new DiskService(Volumes, registry, qemuImg);
+        var diskImages = new DiskImages(Volumes, registry, qemuImg);
+        var templates = new TemplateService(Volumes, registry, qemuImg);
+        var snapshots = new SnapshotService(registry, qemuImg);
+        var storeCheck = new StoreCheck(Volumes, registry, qemuImg, StoreRepair);
         Images = new ImageService(options, images, Volumes, time);
         Peers = new PeerService(options, db, time, logs);
 
@@ -60,7 +65,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         var commands = new VmCommands(launcher, new FileStreams(time), Balloons, qemu, Networks, vmLog);
         Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, time, vmLog);
         Creator = new VmCreator(Vms);
-        Clones = new CloneService(Volumes, Vms, commands);
+        var clones = new CloneService(Volumes, Vms, commands);
 
         // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.
         Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
@@ -72,6 +77,8 @@ public sealed partial class HospesHost : IAsyncDisposable
         HostApi = new HostApi(options, Runtime, Vms);
         NetworksApi = new NetworksApi(Networks, guests);
         MemoryApi = new MemoryApi(Memory);
+        StoreApi = new StoreApi(disks, diskImages, templates, snapshots, storeCheck, clones);
+        ImagesApi = new ImagesApi(Images);
     }
 
     public HostOptions Options { get; }
@@ -84,19 +91,21 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     public MemoryApi MemoryApi { get; }
 
+    public StoreApi StoreApi { get; }
+
+    public ImagesApi ImagesApi { get; }
+
     internal HostRuntime Runtime { get; }
 
     internal VmManager Vms { get; }
 
     internal VmCreator Creator { get; }
 
-    internal CloneService Clones { get; }
-
     internal ImageService Images { get; }
 
     internal VolumeStore Volumes { get; }
 
-    internal StoreService Store { get; }
+    internal StoreRepair StoreRepair { get; }
 
     internal NetworkService Networks { get; }
 
@@ -130,7 +139,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await host.Networks.InitializeAsync(ct).ConfigureAwait(false);
         await host.Vms.InitializeAsync(ct).ConfigureAwait(false);
         await host.Networks.ReconcileAsync(ct).ConfigureAwait(false);
-        host.Store.Reconcile();
+        host.StoreRepair.Run();
         host.Memory.Start();
         return host;
     }

@@ -1,5 +1,5 @@
 using Hospes.Contracts;
-using Hospes.Host;
+using Hospes.Host.Edge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,32 +11,32 @@ internal static class StoreEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(Routes.Disks, (HospesHost h) => Results.Json(h.ListVolumes()));
-        app.MapPost(Routes.Disks, async (DiskCreateRequest request, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.CreateDiskAsync(request, ct), StatusCodes.Status201Created));
-        app.MapGet(Routes.Disk, (string name, HospesHost h) => ApiResults.From(h.GetVolume(name)));
-        app.MapDelete(Routes.Disk, async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteDiskAsync(name, ct)));
-        app.MapPost(Routes.DiskResize, async (string name, DiskResizeRequest request, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.ResizeDiskAsync(name, request, ct)));
-        app.MapGet(Routes.DisksCheck, async (string? name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.CheckStoreAsync(name, ct)));
-        app.MapDelete(Routes.Image, async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteImageAsync(name, ct)));
-        app.MapPost(Routes.ImageImport, async (ImageImportRequest request, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.ImportImageAsync(request, ct), StatusCodes.Status201Created));
+        app.MapGet(Routes.Disks, (StoreApi store) => Results.Json(store.ListVolumes()));
+        app.MapPost(Routes.Disks, async (DiskCreateRequest request, StoreApi store, CancellationToken ct) =>
+            ApiResults.From(await store.CreateDiskAsync(request, ct), StatusCodes.Status201Created));
+        app.MapGet(Routes.Disk, (string name, StoreApi store) => ApiResults.From(store.GetVolume(name)));
+        app.MapDelete(Routes.Disk, async (string name, StoreApi store, CancellationToken ct) => ApiResults.From(await store.DeleteDiskAsync(name, ct)));
+        app.MapPost(Routes.DiskResize, async (string name, DiskResizeRequest request, StoreApi store, CancellationToken ct) =>
+            ApiResults.From(await store.ResizeDiskAsync(name, request, ct)));
+        app.MapGet(Routes.DisksCheck, async (string? name, StoreApi store, CancellationToken ct) => ApiResults.From(await store.CheckAsync(name, ct)));
+        app.MapDelete(Routes.Image, async (string name, StoreApi store, CancellationToken ct) => ApiResults.From(await store.DeleteImageAsync(name, ct)));
+        app.MapPost(Routes.ImageImport, async (ImageImportRequest request, StoreApi store, CancellationToken ct) =>
+            ApiResults.From(await store.ImportImageAsync(request, ct), StatusCodes.Status201Created));
 
-        app.MapGet(Routes.Templates, (HospesHost h) => Results.Json(h.ListTemplates()));
-        app.MapPost(Routes.Templates, async (TemplateCreateRequest request, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.CreateTemplateAsync(request, ct), StatusCodes.Status201Created));
-        app.MapGet(Routes.Template, (string name, HospesHost h) => ApiResults.From(h.GetTemplate(name)));
-        app.MapDelete(Routes.Template, async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.DeleteTemplateAsync(name, ct)));
+        app.MapGet(Routes.Templates, (StoreApi store) => Results.Json(store.ListTemplates()));
+        app.MapPost(Routes.Templates, async (TemplateCreateRequest request, StoreApi store, CancellationToken ct) =>
+            ApiResults.From(await store.CreateTemplateAsync(request, ct), StatusCodes.Status201Created));
+        app.MapGet(Routes.Template, (string name, StoreApi store) => ApiResults.From(store.GetTemplate(name)));
+        app.MapDelete(Routes.Template, async (string name, StoreApi store, CancellationToken ct) => ApiResults.From(await store.DeleteTemplateAsync(name, ct)));
         app.MapPost(Routes.TemplateClone, CloneAsync);
 
-        app.MapGet(Routes.VmSnapshots, async (string vm, HospesHost h, CancellationToken ct) => ApiResults.From(await h.ListSnapshotsAsync(vm, ct)));
-        app.MapPost(Routes.VmSnapshots, async (string vm, SnapshotRequest request, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.CreateSnapshotAsync(vm, request, ct), StatusCodes.Status201Created));
-        app.MapPost(Routes.VmSnapshotRevert, async (string vm, string snapshot, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.RevertSnapshotAsync(vm, snapshot, ct)));
-        app.MapDelete(Routes.VmSnapshot, async (string vm, string snapshot, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.DeleteSnapshotAsync(vm, snapshot, ct)));
+        app.MapGet(Routes.VmSnapshots, async (string vm, StoreApi store, CancellationToken ct) => ApiResults.From(await store.ListSnapshotsAsync(vm, ct)));
+        app.MapPost(Routes.VmSnapshots, async (string vm, SnapshotRequest request, StoreApi store, CancellationToken ct) =>
+            ApiResults.From(await store.CreateSnapshotAsync(vm, request, ct), StatusCodes.Status201Created));
+        app.MapPost(Routes.VmSnapshotRevert, async (string vm, string snapshot, StoreApi store, CancellationToken ct) =>
+            ApiResults.From(await store.RevertSnapshotAsync(vm, snapshot, ct)));
+        app.MapDelete(Routes.VmSnapshot, async (string vm, string snapshot, StoreApi store, CancellationToken ct) =>
+            ApiResults.From(await store.DeleteSnapshotAsync(vm, snapshot, ct)));
     }
 
     /// <summary>
@@ -44,9 +44,9 @@ internal static class StoreEndpoints
     /// A request that cannot start at all is refused with a normal error instead. The run goes on if the
     /// client goes away: half-made clones would only be cleaned up later.
     /// </summary>
-    private static async Task CloneAsync(string name, CloneRequest request, HospesHost h, HttpContext http)
+    private static async Task CloneAsync(string name, CloneRequest request, StoreApi store, HttpContext http)
     {
-        var plan = h.PlanClones(name, request);
+        var plan = store.PlanClones(name, request);
         if (!plan.IsOk)
         {
             await ApiResults.Error(plan.Error).ExecuteAsync(http);
@@ -56,7 +56,7 @@ internal static class StoreEndpoints
         var stream = new NdjsonStream(http);
         Task Emit(CloneEvent e) => stream.WriteAsync(e);
 
-        CloneEvent done = await h.CloneAsync(name, request, plan.Value, Emit, CancellationToken.None);
+        CloneEvent done = await store.CloneAsync(name, request, plan.Value, Emit, CancellationToken.None);
         await Emit(done);
     }
 }

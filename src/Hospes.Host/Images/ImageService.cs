@@ -1,4 +1,3 @@
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.Settings;
@@ -9,7 +8,7 @@ using Hospes.Storage.Images;
 
 namespace Hospes.Host.Images;
 
-/// <summary>The image API: list the store, build the tiny guest.</summary>
+/// <summary>`hospes image`: the boot and disk images of the store, listed and shown; tiny and debian images built.</summary>
 internal sealed class ImageService : IDisposable
 {
     private readonly HostOptions _options;
@@ -27,36 +26,30 @@ internal sealed class ImageService : IDisposable
     }
 
     /// <summary>Boot images (a folder with image.json) and disk images (rows of the store), by name.</summary>
-    public IReadOnlyList<ImageInfo> List()
+    public IReadOnlyList<ImageView> List()
     {
-        var boot = _store.List().Select(ToInfo).ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var byName = _store.List().ToDictionary(b => b.Name, b => new ImageView(b.Name, b, null), StringComparer.Ordinal);
         foreach (VolumeRecord v in _volumes.All().Where(v => v.Kind == VolumeKind.Image))
         {
-            boot[v.Name] = WithDisk(boot.GetValueOrDefault(v.Name), v);
+            byName[v.Name] = new ImageView(v.Name, byName.GetValueOrDefault(v.Name)?.Boot, v);
         }
 
-        return [.. boot.Values.OrderBy(i => i.Name, StringComparer.Ordinal)];
+        return [.. byName.Values.OrderBy(i => i.Name, StringComparer.Ordinal)];
     }
 
-    public Result<ImageInfo> Find(string name)
+    public Result<ImageView> Find(string name)
     {
         Result<BootImage> image = _store.Find(name);
         VolumeRecord? disk = _volumes.Find(VolumeKind.Image, name);
         if (disk is not null)
         {
-            return WithDisk(image.IsOk ? ToInfo(image.Value) : null, disk);
+            return new ImageView(name, image.IsOk ? image.Value : null, disk);
         }
 
-        return image.IsOk ? ToInfo(image.Value) : image.Error;
+        return image.IsOk ? new ImageView(name, image.Value, null) : image.Error;
     }
 
-    private static ImageInfo WithDisk(ImageInfo? boot, VolumeRecord v) => (boot ?? new ImageInfo { Name = v.Name, Kind = "disk", BuiltAt = v.CreatedAt }) with
-    {
-        Disk = v.Path,
-        VirtualSizeBytes = v.VirtualSize,
-    };
-
-    public async Task<Result<ImageBuildResponse>> BuildAsync(ImageBuildRequest request, CancellationToken ct)
+    public async Task<Result<ImageBuilt>> BuildAsync(ImageBuild request, CancellationToken ct)
     {
         if (request.Kind is not ("tiny" or "debian"))
         {
@@ -78,7 +71,7 @@ internal sealed class ImageService : IDisposable
         }
     }
 
-    private async Task<Result<ImageBuildResponse>> BuildTinyAsync(ImageBuildRequest request, List<string> log, IProgress<string> progress, CancellationToken ct)
+    private async Task<Result<ImageBuilt>> BuildTinyAsync(ImageBuild request, List<string> log, IProgress<string> progress, CancellationToken ct)
     {
         string name = request.Name ?? "tiny";
         if (Core.Vms.VmName.Validate(name) is { } problem)
@@ -106,12 +99,12 @@ internal sealed class ImageService : IDisposable
             return built.Error with { Details = log };
         }
 
-        Result<ImageInfo> info = Find(name);
-        return info.IsOk ? new ImageBuildResponse(info.Value, built.Value.Rebuilt, log) : info.Error;
+        Result<ImageView> info = Find(name);
+        return info.IsOk ? new ImageBuilt(info.Value, built.Value.Rebuilt, log) : info.Error;
     }
 
     /// <summary>debootstrap → a qcow2 disk with GRUB menu, kernel and initrd, registered as a read-only image of the store.</summary>
-    private async Task<Result<ImageBuildResponse>> BuildDebianAsync(ImageBuildRequest request, List<string> log, IProgress<string> progress, CancellationToken ct)
+    private async Task<Result<ImageBuilt>> BuildDebianAsync(ImageBuild request, List<string> log, IProgress<string> progress, CancellationToken ct)
     {
         string name = request.Name ?? DebianGuest.DefaultImageName;
         if (Core.Vms.VmName.Validate(name) is { } problem)
@@ -122,8 +115,8 @@ internal sealed class ImageService : IDisposable
         VolumeRecord? existing = _volumes.Find(VolumeKind.Image, name);
         if ((existing is not null || Directory.Exists(_store.DirectoryOf(name))) && !request.Force)
         {
-            Result<ImageInfo> have = Find(name);
-            return have.IsOk ? new ImageBuildResponse(have.Value, false, ["the image exists; --force rebuilds it"]) : have.Error;
+            Result<ImageView> have = Find(name);
+            return have.IsOk ? new ImageBuilt(have.Value, false, ["the image exists; --force rebuilds it"]) : have.Error;
         }
 
         if (existing is not null && _volumes.Dependents(existing.Id).Count > 0)
@@ -147,12 +140,8 @@ internal sealed class ImageService : IDisposable
         }
 
         string disk = built.Value.DiskPath;
-        File.SetUnixFileMode(disk, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        string checksum;
-        await using (FileStream f = File.OpenRead(disk))
-        {
-            checksum = Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(f, ct).ConfigureAwait(false));
-        }
+        StoreFiles.MakeReadOnly(disk);
+        string checksum = await StoreFiles.Sha256Async(disk, ct).ConfigureAwait(false);
 
         _volumes.Db.InTransaction(tx =>
         {
@@ -172,21 +161,11 @@ internal sealed class ImageService : IDisposable
                 CreatedAt = _time.GetUtcNow(),
             }) ?? throw new HospesException(HospesError.Conflict($"the state DB already holds a volume at {disk}"));
         });
-        Result<ImageInfo> info = Find(name);
-        return info.IsOk ? new ImageBuildResponse(info.Value, true, log) : info.Error;
+        Result<ImageView> info = Find(name);
+        return info.IsOk ? new ImageBuilt(info.Value, true, log) : info.Error;
     }
 
     public void Dispose() => _buildGate.Dispose();
-
-    private static ImageInfo ToInfo(BootImage image) => new()
-    {
-        Name = image.Name,
-        Kind = image.Kind,
-        Kernel = image.Kernel,
-        Initrd = image.Initrd,
-        DefaultCmdline = image.DefaultCmdline,
-        BuiltAt = image.BuiltAt,
-    };
 
     /// <summary>Collects progress lines in order (Progress&lt;T&gt; would post them to the thread pool).</summary>
     private sealed class SynchronousProgress(List<string> lines) : IProgress<string>

@@ -14,7 +14,7 @@ namespace Hospes.Host.Storage;
 /// "image:NAME", or a template's disk) becomes an overlay in the VM's folder, or a full copy; a store disk
 /// named "image:NAME" is attached as it is. Files are made here; rows land with the VM's row.
 /// </summary>
-internal sealed class DiskProvisioner(VolumeStore store, QemuImg img)
+internal sealed class DiskProvisioner(VolumeStore store, IQemuImg img)
 {
     public async Task<Result<Provisioned>> ProvisionAsync(VmSpec spec, bool fullCopies, Reverter revert, CancellationToken ct)
     {

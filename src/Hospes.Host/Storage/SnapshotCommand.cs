@@ -24,7 +24,7 @@ internal sealed class SnapshotCommand(
 
     /// <summary>QEMU node names of the disks a snapshot covers: every writable disk.</summary>
     public static IReadOnlyList<string> Nodes(VmSpec spec) =>
-        [.. spec.Disks.Select((d, i) => (d, i)).Where(x => !x.d.ReadOnly && x.d.DeviceType == DiskDeviceType.Disk && x.d.Target.Length > 0).Select(x => QemuNames.DiskNode(x.i))];
+        [.. spec.Disks.Select((d, i) => (d, i)).Where(x => StoreVms.IsWritableDisk(x.d)).Select(x => QemuNames.DiskNode(x.i))];
 
     public async Task<Result<bool>> RunAsync(IVmSession vm, CancellationToken ct)
     {

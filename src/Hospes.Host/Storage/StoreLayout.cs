@@ -1,4 +1,6 @@
 using Hospes.Host.Settings;
+using Hospes.Host.State;
+
 namespace Hospes.Host.Storage;
 
 /// <summary>Where the store keeps its files: a folder per image, per template and per VM under the state dir.</summary>
@@ -22,6 +24,16 @@ internal sealed record StoreLayout(HostOptions Options)
     public string VmDisksDir(Guid vm) => Path.Combine(Options.VmsDir, vm.ToString(), "disks");
 
     public string VmDiskPath(Guid vm, string vdev) => Path.Combine(VmDisksDir(vm), $"{vdev}.qcow2");
+
+    /// <summary>Disk files in folders the store owns that no row names.</summary>
+    public IEnumerable<string> OrphanFiles(IReadOnlyList<VolumeRecord> all)
+    {
+        var known = all.Select(v => v.Path).ToHashSet(StringComparer.Ordinal);
+        IEnumerable<string> candidates = StoreFiles.Files(DisksDir, "*")
+            .Concat(StoreFiles.Files(TemplatesDir, "*.qcow2", SearchOption.AllDirectories))
+            .Concat(StoreFiles.Files(Options.VmsDir, "*.qcow2", SearchOption.AllDirectories).Where(f => f.Contains("/disks/", StringComparison.Ordinal)));
+        return candidates.Where(f => !known.Contains(f));
+    }
 
     public void CreateFolders()
     {

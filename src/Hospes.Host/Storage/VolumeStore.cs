@@ -41,5 +41,23 @@ internal sealed class VolumeStore(StateDb db, StoreLayout layout, TimeProvider t
         _ => "vm-disk",
     };
 
+    /// <summary>A volume as messages and listings name it: "kind:name".</summary>
+    public static string Handle(VolumeRecord v) => $"{KindName(v.Kind)}:{v.Name}";
+
+    /// <summary>Finds a volume by name: a disk, an image, "TEMPLATE/vdev" or "VM/vdev".</summary>
+    public static Result<VolumeRecord> Resolve(string name, IReadOnlyList<VolumeRecord> all)
+    {
+        VolumeRecord? v = all.FirstOrDefault(x => x.Kind == VolumeKind.Disk && x.Name == name)
+            ?? all.FirstOrDefault(x => x.Kind == VolumeKind.Image && x.Name == name)
+            ?? all.FirstOrDefault(x => x.Kind is VolumeKind.VmDisk or VolumeKind.Template && x.Name == name);
+        return v is null
+            ? HospesError.NotFound($"no disk or image named '{name}'; `hospes disk list` shows them (a VM's disks are named VM/vdev, a template's TEMPLATE/vdev)")
+            : v;
+    }
+
+    /// <summary>Names of disks, images and templates follow the rules of VM names.</summary>
+    public static Result<string> ValidName(string name, string what) =>
+        Core.Vms.VmName.Validate(name) is { } problem ? HospesError.Invalid($"{what} name '{name}' is not valid: {problem}") : name;
+
     public void Dispose() => Gate.Dispose();
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
@@ -22,7 +21,7 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
     private const long QemuOverheadMib = 96;
 
     /// <summary>Checks a clone request before anything is made: the template exists and the names are usable.</summary>
-    public Result<IReadOnlyList<string>> PlanClones(string template, CloneRequest request)
+    public Result<IReadOnlyList<string>> PlanClones(string template, CloneOrder request)
     {
         Result<TemplateRecord> t = store.FindTemplate(template);
         if (!t.IsOk)
@@ -53,9 +52,9 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
     /// <summary>
     /// Makes the clones in parallel, then (with Start) boots them a few at a time, as many as host memory
     /// holds, and waits for each one's ready marker. Each clone succeeds or fails on its own; every event is
-    /// reported through <paramref name="emit"/>, the summary last.
+    /// reported through <paramref name="emit"/>; the summary is returned.
     /// </summary>
-    public async Task<CloneEvent> CloneAsync(string template, CloneRequest request, IReadOnlyList<string> names, Func<CloneEvent, Task> emit, CancellationToken ct)
+    public async Task<CloneProgress> CloneAsync(string template, CloneOrder request, IReadOnlyList<string> names, Func<CloneProgress, Task> emit, CancellationToken ct)
     {
         TemplateRecord t = store.FindTemplate(template).Value;
         var clock = Stopwatch.StartNew();
@@ -64,22 +63,12 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
         int created = 0, ready = 0;
         var emitGate = new SemaphoreSlim(1, 1);
 
-        async Task Emit(string kind, string? name, string? message)
+        async Task Emit(CloneStep step, string? name, string? message)
         {
             await emitGate.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                await emit(new CloneEvent
-                {
-                    Event = kind,
-                    Name = name,
-                    Message = message,
-                    Total = names.Count,
-                    Created = created,
-                    Ready = ready,
-                    Failed = failures.Count,
-                    ElapsedS = clock.Elapsed.TotalSeconds,
-                }).ConfigureAwait(false);
+                await emit(new CloneProgress(step, name, message, names.Count, created, ready, failures.Count, clock.Elapsed)).ConfigureAwait(false);
             }
             finally
             {
@@ -95,12 +84,12 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
             {
                 made.Add(one.Value);
                 Interlocked.Increment(ref created);
-                await Emit("created", name, null).ConfigureAwait(false);
+                await Emit(CloneStep.Created, name, null).ConfigureAwait(false);
             }
             else
             {
                 failures.Add($"{name}: {one.Error.Message}");
-                await Emit("failed", name, one.Error.Message).ConfigureAwait(false);
+                await Emit(CloneStep.Failed, name, one.Error.Message).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
 
@@ -115,36 +104,30 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
             {
                 string why = $"not started: host memory holds {fits} more VMs of {perVm} MiB (guest + QEMU) with {ReserveMib} MiB kept free; start it later with `hospes start {over.Record.Name}`";
                 failures.Add($"{over.Record.Name}: {why}");
-                await Emit("failed", over.Record.Name, why).ConfigureAwait(false);
+                await Emit(CloneStep.Failed, over.Record.Name, why).ConfigureAwait(false);
             }
 
             // Booting under TCG is CPU-bound: a few boots per core at a time finish sooner than all at once.
             int parallel = Math.Max(2, HostMachine.CpuCount * 2);
             await Parallel.ForEachAsync(toStart.Take(fits), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (vm, token) =>
             {
-                Result<bool> up = await StartAndWaitAsync(vm, t.ReadyMarker, TimeSpan.FromSeconds(request.ReadyTimeoutS), token).ConfigureAwait(false);
+                Result<bool> up = await StartAndWaitAsync(vm, t.ReadyMarker, request.ReadyTimeout, token).ConfigureAwait(false);
                 if (up.IsOk)
                 {
                     Interlocked.Increment(ref ready);
-                    await Emit("ready", vm.Record.Name, null).ConfigureAwait(false);
+                    await Emit(CloneStep.Ready, vm.Record.Name, null).ConfigureAwait(false);
                 }
                 else
                 {
                     failures.Add($"{vm.Record.Name}: {up.Error.Message}");
-                    await Emit("failed", vm.Record.Name, up.Error.Message).ConfigureAwait(false);
+                    await Emit(CloneStep.Failed, vm.Record.Name, up.Error.Message).ConfigureAwait(false);
                 }
             }).ConfigureAwait(false);
         }
 
         emitGate.Dispose();
-        return new CloneEvent
+        return new CloneProgress(CloneStep.Done, null, null, names.Count, created, ready, failures.Count, clock.Elapsed)
         {
-            Event = "done",
-            Total = names.Count,
-            Created = created,
-            Ready = ready,
-            Failed = failures.Count,
-            ElapsedS = clock.Elapsed.TotalSeconds,
             Failures = [.. failures.Order(StringComparer.Ordinal)],
         };
     }

@@ -10,15 +10,14 @@ using Hospes.Testing.Fakes;
 using Hospes.Host.Vms;
 using Hospes.Qemu.Host;
 using Hospes.Storage.Images;
-using Hospes.Storage.QemuImg;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hospes.Host.Tests.Vms;
 
 /// <summary>
-/// The VM floor as hospesd builds it, on a temp state dir, with QEMU faked: real state DB, registry, launcher steps,
-/// commands and actors, in milliseconds.
+/// The VM floor as hospesd builds it, on a temp state dir, with QEMU and qemu-img faked: real state DB, registry, store
+/// rows, launcher steps, commands and actors, in milliseconds.
 /// </summary>
 internal sealed class VmFloor : IAsyncDisposable
 {
@@ -26,7 +25,6 @@ internal sealed class VmFloor : IAsyncDisposable
     private readonly StateDb _db;
     private readonly NetworkService _networks;
     private readonly MemoryService _memory;
-    private readonly VolumeStore _volumes;
     private readonly VmLauncher _launcher;
 
     public VmFloor()
@@ -46,8 +44,8 @@ internal sealed class VmFloor : IAsyncDisposable
         _memory = new MemoryService(Options, _db, Registry, Balloons, time, logs);
         var launcher = _launcher = new VmLauncher(Options, runtime, new ImageStore(Options.ImagesDir), new SshKey(Options.StateDir), _memory, Balloons, _networks, Qemu, _db, log);
         Commands = new VmCommands(launcher, new FileStreams(time), Balloons, Qemu, _networks, log);
-        _volumes = new VolumeStore(_db, new StoreLayout(Options), time);
-        Vms = new VmManager(_db, layout, Registry, new DiskProvisioner(_volumes, new QemuImg()), _networks, Qemu, launcher, Commands, time, log);
+        Volumes = new VolumeStore(_db, new StoreLayout(Options), time);
+        Vms = new VmManager(_db, layout, Registry, new DiskProvisioner(Volumes, Img), _networks, Qemu, launcher, Commands, time, log);
     }
 
     public HostOptions Options { get; }
@@ -57,6 +55,12 @@ internal sealed class VmFloor : IAsyncDisposable
     public string Kernel { get; }
 
     public FakeQemuLauncher Qemu { get; } = new();
+
+    /// <summary>The qemu-img every disk of this floor is made with (small real files).</summary>
+    public FakeQemuImg Img { get; } = new();
+
+    /// <summary>The store's rows and folders (under the temp state dir).</summary>
+    public VolumeStore Volumes { get; }
 
     public VmRegistry<VmActor> Registry { get; } = new();
 
@@ -71,7 +75,7 @@ internal sealed class VmFloor : IAsyncDisposable
     /// <summary>As after a restart of hospesd: a new VM floor loads the VMs from the state DB (reconcile not yet run).</summary>
     public VmActor RestartVms(string name)
     {
-        Vms = new VmManager(_db, Layout, Registry, new DiskProvisioner(_volumes, new QemuImg()), _networks, Qemu, _launcher, Commands, TimeProvider.System, NullLogger.Instance);
+        Vms = new VmManager(_db, Layout, Registry, new DiskProvisioner(Volumes, Img), _networks, Qemu, _launcher, Commands, TimeProvider.System, NullLogger.Instance);
         foreach (VmRecord r in _db.LoadVms())
         {
             Registry.Remove(r.Uuid);
@@ -116,7 +120,7 @@ internal sealed class VmFloor : IAsyncDisposable
         await _memory.DisposeAsync();
         await Vms.DisposeAsync();
         _networks.Dispose();
-        _volumes.Dispose();
+        Volumes.Dispose();
         _dir.Dispose();
     }
 }

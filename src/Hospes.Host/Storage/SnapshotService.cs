@@ -1,4 +1,3 @@
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.Machine;
@@ -8,11 +7,11 @@ using Hospes.Storage.QemuImg;
 namespace Hospes.Host.Storage;
 
 /// <summary>Internal qcow2 snapshots of a VM's writable disks: with qemu-img while it is stopped, through QMP jobs (memory included) while it runs.</summary>
-internal sealed partial class StoreService
+internal sealed class SnapshotService(IVmDirectory vms, IQemuImg img)
 {
     private static readonly TimeSpan JobLimit = TimeSpan.FromMinutes(10);
 
-    public async Task<Result<IReadOnlyList<SnapshotInfo>>> ListSnapshotsAsync(string vm, CancellationToken ct)
+    public async Task<Result<IReadOnlyList<VmSnapshot>>> ListAsync(string vm, CancellationToken ct)
     {
         Result<(IVm Vm, List<DiskSpec> Disks)> target = SnapshotTarget(vm, "list snapshots of");
         if (!target.IsOk)
@@ -20,10 +19,10 @@ internal sealed partial class StoreService
             return target.Error;
         }
 
-        var byName = new Dictionary<string, (SnapshotInfo Info, List<string> Disks)>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, (VmSnapshot Info, List<string> Disks)>(StringComparer.Ordinal);
         foreach (DiskSpec d in target.Value.Disks)
         {
-            Result<ImageFileInfo> info = await _img.InfoAsync(d.Target, ct).ConfigureAwait(false);
+            Result<ImageFileInfo> info = await img.InfoAsync(d.Target, ct).ConfigureAwait(false);
             if (!info.IsOk)
             {
                 return info.Error;
@@ -33,7 +32,7 @@ internal sealed partial class StoreService
             {
                 if (!byName.TryGetValue(s.Name, out var entry))
                 {
-                    entry = (new SnapshotInfo { Name = s.Name, CreatedAt = s.Date, VmStateBytes = s.VmStateSize }, []);
+                    entry = (new VmSnapshot(s.Name, s.Date, s.VmStateSize, []), []);
                     byName[s.Name] = entry;
                 }
 
@@ -44,7 +43,7 @@ internal sealed partial class StoreService
         return byName.Values.OrderBy(e => e.Info.CreatedAt).Select(e => e.Info with { Disks = e.Disks }).ToList();
     }
 
-    public async Task<Result<SnapshotInfo>> CreateSnapshotAsync(string vm, SnapshotRequest request, CancellationToken ct)
+    public async Task<Result<VmSnapshot>> CreateAsync(string vm, string name, CancellationToken ct)
     {
         Result<(IVm Vm, List<DiskSpec> Disks)> target = SnapshotTarget(vm, "snapshot");
         if (!target.IsOk)
@@ -52,50 +51,50 @@ internal sealed partial class StoreService
             return target.Error;
         }
 
-        if (Core.Vms.VmName.Validate(request.Name) is { } problem)
+        if (Core.Vms.VmName.Validate(name) is { } problem)
         {
-            return HospesError.Invalid($"snapshot name '{request.Name}' is not valid: {problem}");
+            return HospesError.Invalid($"snapshot name '{name}' is not valid: {problem}");
         }
 
-        Result<IReadOnlyList<SnapshotInfo>> existing = await ListSnapshotsAsync(vm, ct).ConfigureAwait(false);
-        if (existing.IsOk && existing.Value.Any(s => s.Name == request.Name))
+        Result<IReadOnlyList<VmSnapshot>> existing = await ListAsync(vm, ct).ConfigureAwait(false);
+        if (existing.IsOk && existing.Value.Any(s => s.Name == name))
         {
-            return HospesError.Conflict($"{vm} already has a snapshot named '{request.Name}'; choose another name or delete it first");
+            return HospesError.Conflict($"{vm} already has a snapshot named '{name}'; choose another name or delete it first");
         }
 
         (IVm actor, List<DiskSpec> disks) = target.Value;
         Result<bool> done = await actor.RunAsync(new SnapshotCommand(
             "create",
-            request.Name,
-            (qmp, nodes) => qmp.SnapshotSaveAsync(request.Name, nodes[0], nodes, JobLimit, ct),
-            () => OnEveryDiskAsync(actor, disks, d => _img.SnapshotCreateAsync(d.Target, request.Name, ct), d => _img.SnapshotDeleteAsync(d.Target, request.Name, ct))), CancellationToken.None).ConfigureAwait(false);
+            name,
+            (qmp, nodes) => qmp.SnapshotSaveAsync(name, nodes[0], nodes, JobLimit, ct),
+            () => OnEveryDiskAsync(actor, disks, d => img.SnapshotCreateAsync(d.Target, name, ct), d => img.SnapshotDeleteAsync(d.Target, name, ct))), CancellationToken.None).ConfigureAwait(false);
         if (!done.IsOk)
         {
             return done.Error;
         }
 
-        Result<IReadOnlyList<SnapshotInfo>> after = await ListSnapshotsAsync(vm, ct).ConfigureAwait(false);
-        return after.IsOk && after.Value.FirstOrDefault(s => s.Name == request.Name) is { } made
+        Result<IReadOnlyList<VmSnapshot>> after = await ListAsync(vm, ct).ConfigureAwait(false);
+        return after.IsOk && after.Value.FirstOrDefault(s => s.Name == name) is { } made
             ? made
-            : HospesError.Unavailable($"{vm}: the snapshot '{request.Name}' was made but cannot be read back");
+            : HospesError.Unavailable($"{vm}: the snapshot '{name}' was made but cannot be read back");
     }
 
-    public async Task<Result<SnapshotInfo>> RevertSnapshotAsync(string vm, string name, CancellationToken ct)
+    public async Task<Result<VmSnapshot>> RevertAsync(string vm, string name, CancellationToken ct)
     {
-        Result<(IVm Vm, List<DiskSpec> Disks, SnapshotInfo Snapshot)> found = await FindSnapshotAsync(vm, name, ct).ConfigureAwait(false);
+        Result<(IVm Vm, List<DiskSpec> Disks, VmSnapshot Snapshot)> found = await FindSnapshotAsync(vm, name, ct).ConfigureAwait(false);
         if (!found.IsOk)
         {
             return found.Error;
         }
 
-        (IVm actor, List<DiskSpec> disks, SnapshotInfo snapshot) = found.Value;
+        (IVm actor, List<DiskSpec> disks, VmSnapshot snapshot) = found.Value;
         Result<bool> done = await actor.RunAsync(new SnapshotCommand(
             "revert to",
             name,
             (qmp, nodes) => snapshot.VmStateBytes > 0
                 ? qmp.SnapshotLoadAsync(name, nodes[0], nodes, JobLimit, ct)
                 : throw new QmpException("snapshot-load", "NoVmState", $"it was taken while {vm} was stopped and holds no memory; shut {vm} down, then revert"),
-            () => OnEveryDiskAsync(actor, disks, d => _img.SnapshotApplyAsync(d.Target, name, ct), null)), CancellationToken.None).ConfigureAwait(false);
+            () => OnEveryDiskAsync(actor, disks, d => img.SnapshotApplyAsync(d.Target, name, ct), null)), CancellationToken.None).ConfigureAwait(false);
         if (!done.IsOk)
         {
             return done.Error;
@@ -104,20 +103,20 @@ internal sealed partial class StoreService
         return snapshot;
     }
 
-    public async Task<Result<SnapshotInfo>> DeleteSnapshotAsync(string vm, string name, CancellationToken ct)
+    public async Task<Result<VmSnapshot>> DeleteAsync(string vm, string name, CancellationToken ct)
     {
-        Result<(IVm Vm, List<DiskSpec> Disks, SnapshotInfo Snapshot)> found = await FindSnapshotAsync(vm, name, ct).ConfigureAwait(false);
+        Result<(IVm Vm, List<DiskSpec> Disks, VmSnapshot Snapshot)> found = await FindSnapshotAsync(vm, name, ct).ConfigureAwait(false);
         if (!found.IsOk)
         {
             return found.Error;
         }
 
-        (IVm actor, List<DiskSpec> disks, SnapshotInfo snapshot) = found.Value;
+        (IVm actor, List<DiskSpec> disks, VmSnapshot snapshot) = found.Value;
         Result<bool> done = await actor.RunAsync(new SnapshotCommand(
             "delete",
             name,
             (qmp, nodes) => qmp.SnapshotDeleteAsync(name, nodes, JobLimit, ct),
-            () => OnEveryDiskAsync(actor, disks, d => _img.SnapshotDeleteAsync(d.Target, name, ct), null)), CancellationToken.None).ConfigureAwait(false);
+            () => OnEveryDiskAsync(actor, disks, d => img.SnapshotDeleteAsync(d.Target, name, ct), null)), CancellationToken.None).ConfigureAwait(false);
         if (!done.IsOk)
         {
             return done.Error;
@@ -126,7 +125,7 @@ internal sealed partial class StoreService
         return snapshot;
     }
 
-    private async Task<Result<(IVm Vm, List<DiskSpec> Disks, SnapshotInfo Snapshot)>> FindSnapshotAsync(string vm, string name, CancellationToken ct)
+    private async Task<Result<(IVm Vm, List<DiskSpec> Disks, VmSnapshot Snapshot)>> FindSnapshotAsync(string vm, string name, CancellationToken ct)
     {
         Result<(IVm Vm, List<DiskSpec> Disks)> target = SnapshotTarget(vm, "use snapshots of");
         if (!target.IsOk)
@@ -134,13 +133,13 @@ internal sealed partial class StoreService
             return target.Error;
         }
 
-        Result<IReadOnlyList<SnapshotInfo>> list = await ListSnapshotsAsync(vm, ct).ConfigureAwait(false);
+        Result<IReadOnlyList<VmSnapshot>> list = await ListAsync(vm, ct).ConfigureAwait(false);
         if (!list.IsOk)
         {
             return list.Error;
         }
 
-        SnapshotInfo? s = list.Value.FirstOrDefault(x => x.Name == name);
+        VmSnapshot? s = list.Value.FirstOrDefault(x => x.Name == name);
         if (s is null)
         {
             return HospesError.NotFound($"{vm} has no snapshot named '{name}'; `hospes snapshot list {vm}` shows them");
@@ -156,13 +155,13 @@ internal sealed partial class StoreService
 
     private Result<(IVm Vm, List<DiskSpec> Disks)> SnapshotTarget(string vm, string action)
     {
-        Result<IVm> found = _vms.Find(vm);
+        Result<IVm> found = vms.Find(vm);
         if (!found.IsOk)
         {
             return found.Error;
         }
 
-        var disks = found.Value.Record.Spec.Disks.Where(IsWritableDisk).ToList();
+        var disks = found.Value.Record.Spec.Disks.Where(StoreVms.IsWritableDisk).ToList();
         if (disks.Count == 0)
         {
             return HospesError.State($"cannot {action} {vm}: it has no writable disk to hold a snapshot");

@@ -1,24 +1,25 @@
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
-using Hospes.Host.State;
 using Hospes.Host.Machine;
+using Hospes.Host.State;
+using Hospes.Storage.QemuImg;
 
 namespace Hospes.Host.Storage;
 
-internal sealed partial class StoreService
+/// <summary>`hospes template`: read-only copies of a stopped VM's disks and its spec, for clones to start from.</summary>
+internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemuImg img)
 {
-    public IReadOnlyList<TemplateInfo> ListTemplates()
+    public IReadOnlyList<TemplateView> List()
     {
-        IReadOnlyList<VolumeRecord> all = _store.All();
-        return [.. _store.Templates().Select(t => TemplateInfoOf(t, all))];
+        IReadOnlyList<VolumeRecord> all = store.All();
+        return [.. store.Templates().Select(t => ViewOf(t, all))];
     }
 
-    public Result<TemplateInfo> GetTemplate(string name)
+    public Result<TemplateView> Get(string name)
     {
-        Result<TemplateRecord> t = _store.FindTemplate(name);
-        return t.IsOk ? TemplateInfoOf(t.Value, _store.All()) : t.Error;
+        Result<TemplateRecord> t = store.FindTemplate(name);
+        return t.IsOk ? ViewOf(t.Value, store.All()) : t.Error;
     }
 
     /// <summary>
@@ -26,15 +27,15 @@ internal sealed partial class StoreService
     /// (an overlay keeps its backing image, anything else becomes a standalone qcow2) and keeps the VM's
     /// spec for the clones. The VM itself is not changed.
     /// </summary>
-    public async Task<Result<TemplateInfo>> CreateTemplateAsync(TemplateCreateRequest request, CancellationToken ct)
+    public async Task<Result<TemplateView>> CreateAsync(string vmName, string name, CancellationToken ct)
     {
-        Result<string> name = ValidName(request.Name, "template");
-        if (!name.IsOk)
+        Result<string> valid = VolumeStore.ValidName(name, "template");
+        if (!valid.IsOk)
         {
-            return name.Error;
+            return valid.Error;
         }
 
-        Result<IVm> found = _vms.Find(request.Vm);
+        Result<IVm> found = vms.Find(vmName);
         if (!found.IsOk)
         {
             return found.Error;
@@ -46,42 +47,43 @@ internal sealed partial class StoreService
             return refused;
         }
 
-        await _store.Gate.WaitAsync(ct).ConfigureAwait(false);
+        await store.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (_store.Templates().Any(t => t.Name == request.Name))
+            if (store.Templates().Any(t => t.Name == name))
             {
-                return HospesError.Conflict($"a template named '{request.Name}' already exists; choose another --name or `hospes template delete {request.Name}`");
+                return HospesError.Conflict($"a template named '{name}' already exists; choose another --name or `hospes template delete {name}`");
             }
 
-            return await CopyIntoTemplateAsync(vm.Record.Spec, request.Name, ct).ConfigureAwait(false);
+            return await CopyIntoTemplateAsync(vm.Record.Spec, name, ct).ConfigureAwait(false);
         }
         finally
         {
-            _store.Gate.Release();
+            store.Gate.Release();
         }
     }
 
-    public async Task<Result<TemplateInfo>> DeleteTemplateAsync(string name, CancellationToken ct)
+    /// <summary>Deletes a template no linked clone stands on; answers it as it was.</summary>
+    public async Task<Result<TemplateView>> DeleteAsync(string name, CancellationToken ct)
     {
-        await _store.Gate.WaitAsync(ct).ConfigureAwait(false);
+        await store.Gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            Result<TemplateRecord> t = _store.FindTemplate(name);
+            Result<TemplateRecord> t = store.FindTemplate(name);
             if (!t.IsOk)
             {
                 return t.Error;
             }
 
-            IReadOnlyList<VolumeRecord> all = _store.All();
-            TemplateInfo info = TemplateInfoOf(t.Value, all);
-            if (info.Clones.Count > 0)
+            IReadOnlyList<VolumeRecord> all = store.All();
+            TemplateView view = ViewOf(t.Value, all);
+            if (view.Clones.Count > 0)
             {
-                return HospesError.State($"cannot delete template {name}: {info.Clones.Count} VM(s) are linked clones of it: {string.Join(", ", info.Clones)}; delete them first (full clones made with --full do not count)");
+                return HospesError.State($"cannot delete template {name}: {view.Clones.Count} VM(s) are linked clones of it: {string.Join(", ", view.Clones)}; delete them first (full clones made with --full do not count)");
             }
 
             var mine = all.Where(v => v.Kind == VolumeKind.Template && v.Template == name).ToList();
-            _store.Db.InTransaction(tx =>
+            store.Db.InTransaction(tx =>
             {
                 foreach (VolumeRecord v in mine)
                 {
@@ -90,24 +92,24 @@ internal sealed partial class StoreService
 
                 tx.DeleteTemplate(name);
             });
-            DeleteQuietly(Layout.TemplateDir(name));
-            return info;
+            StoreFiles.DeleteQuietly(store.Layout.TemplateDir(name));
+            return view;
         }
         finally
         {
-            _store.Gate.Release();
+            store.Gate.Release();
         }
     }
 
-    private async Task<Result<TemplateInfo>> CopyIntoTemplateAsync(VmSpec source, string name, CancellationToken ct)
+    private async Task<Result<TemplateView>> CopyIntoTemplateAsync(VmSpec source, string name, CancellationToken ct)
     {
-        IReadOnlyList<VolumeRecord> all = _store.All();
-        string final = Layout.TemplateDir(name);
+        IReadOnlyList<VolumeRecord> all = store.All();
+        string final = store.Layout.TemplateDir(name);
         string partial = final + StoreLayout.PartialSuffix;
         await using var revert = new Reverter();
-        DeleteQuietly(partial);
+        StoreFiles.DeleteQuietly(partial);
         Directory.CreateDirectory(partial);
-        revert.Add(() => DeleteQuietly(partial));
+        revert.Add(() => StoreFiles.DeleteQuietly(partial));
 
         var disks = new List<DiskSpec>();
         var rows = new List<VolumeRecord>();
@@ -118,7 +120,7 @@ internal sealed partial class StoreService
                 continue; // each clone gets a seed of its own
             }
 
-            if (!IsWritableDisk(d))
+            if (!StoreVms.IsWritableDisk(d))
             {
                 disks.Add(d); // cdroms and read-only disks are shared as they are
                 continue;
@@ -129,13 +131,13 @@ internal sealed partial class StoreService
             VolumeRecord? backing = owned?.BackingId is { } b ? all.FirstOrDefault(v => v.Id == b) : null;
             Result<bool> copied = backing is not null
                 ? await CopyOverlayAsync(d.Target, Path.Combine(partial, file), ct).ConfigureAwait(false)
-                : await _img.ConvertAsync(d.Target, d.Format, Path.Combine(partial, file), "qcow2", ct).ConfigureAwait(false);
+                : await img.ConvertAsync(d.Target, d.Format, Path.Combine(partial, file), "qcow2", ct).ConfigureAwait(false);
             if (!copied.IsOk)
             {
                 return HospesError.Unavailable($"cannot make template {name} from disk {d.Vdev} ({d.Target}): {copied.Error.Message}");
             }
 
-            MakeReadOnly(Path.Combine(partial, file));
+            StoreFiles.MakeReadOnly(Path.Combine(partial, file));
             rows.Add(new VolumeRecord
             {
                 Kind = VolumeKind.Template,
@@ -145,8 +147,8 @@ internal sealed partial class StoreService
                 VirtualSize = owned?.VirtualSize ?? await VirtualSizeAsync(d.Target, ct).ConfigureAwait(false),
                 BackingId = backing?.Id,
                 Template = name,
-                Checksum = await Sha256Async(Path.Combine(partial, file), ct).ConfigureAwait(false),
-                CreatedAt = _store.Time.GetUtcNow(),
+                Checksum = await StoreFiles.Sha256Async(Path.Combine(partial, file), ct).ConfigureAwait(false),
+                CreatedAt = store.Time.GetUtcNow(),
             });
             disks.Add(d with { Target = Path.Combine(final, file), Format = "qcow2", ReadOnly = false });
         }
@@ -164,12 +166,12 @@ internal sealed partial class StoreService
             },
             SourceVm = source.Name,
             ReadyMarker = ReadyMarkerOf(source),
-            CreatedAt = _store.Time.GetUtcNow(),
+            CreatedAt = store.Time.GetUtcNow(),
         };
 
         Directory.Move(partial, final);
-        revert.Add(() => DeleteQuietly(final));
-        bool inserted = _store.Db.InTransaction(tx =>
+        revert.Add(() => StoreFiles.DeleteQuietly(final));
+        bool inserted = store.Db.InTransaction(tx =>
         {
             if (!tx.TryInsertTemplate(record))
             {
@@ -192,7 +194,7 @@ internal sealed partial class StoreService
         }
 
         revert.Commit();
-        return TemplateInfoOf(record, _store.All());
+        return ViewOf(record, store.All());
     }
 
     /// <summary>Copies an overlay file as it is, so the copy keeps its (absolute) backing file.</summary>
@@ -213,7 +215,7 @@ internal sealed partial class StoreService
 
     private async Task<long> VirtualSizeAsync(string path, CancellationToken ct)
     {
-        var info = await _img.InfoAsync(path, ct).ConfigureAwait(false);
+        var info = await img.InfoAsync(path, ct).ConfigureAwait(false);
         return info.IsOk ? info.Value.VirtualSize : 0;
     }
 
@@ -223,21 +225,14 @@ internal sealed partial class StoreService
             ? Hospes.Storage.Tiny.TinyGuest.ReadyMarker
             : "login:";
 
-    private TemplateInfo TemplateInfoOf(TemplateRecord t, IReadOnlyList<VolumeRecord> all)
+    private TemplateView ViewOf(TemplateRecord t, IReadOnlyList<VolumeRecord> all)
     {
         var mine = all.Where(v => v.Kind == VolumeKind.Template && v.Template == t.Name).ToList();
         var ids = mine.Select(v => v.Id).ToHashSet();
-        return new TemplateInfo
-        {
-            Name = t.Name,
-            SourceVm = t.SourceVm,
-            MemoryMib = t.Spec.MemoryMib,
-            Vcpus = t.Spec.Vcpus,
-            ReadyMarker = t.ReadyMarker,
-            Disks = [.. mine.Select(v => Info(v, all))],
-            Clones = [.. all.Where(v => v.BackingId is { } b && ids.Contains(b) && v.Vm is not null)
-                .Select(v => VmName(v.Vm!.Value) ?? v.Vm.Value.ToString()).Distinct().Order(StringComparer.Ordinal)],
-            CreatedAt = t.CreatedAt,
-        };
+        return new TemplateView(
+            t,
+            [.. mine.Select(v => VolumeView.Of(v, all, vms))],
+            [.. all.Where(v => v.BackingId is { } b && ids.Contains(b) && v.Vm is not null)
+                .Select(v => vms.NameOf(v.Vm!.Value)).Distinct().Order(StringComparer.Ordinal)]);
     }
 }

@@ -1,0 +1,7 @@
+namespace Hospes.Host.Vms;
+
+/// <summary>What `hospes clone` asks for.</summary>
+/// <param name="Name">The clone's name, or a pattern with {i} for 1..Count.</param>
+/// <param name="Full">An independent copy of each disk instead of an overlay on the template.</param>
+/// <param name="Start">Start every clone and wait for its ready marker, for at most <paramref name="ReadyTimeout"/> each.</param>
+internal sealed record CloneOrder(string Name, int Count, bool Full, bool Start, TimeSpan ReadyTimeout);

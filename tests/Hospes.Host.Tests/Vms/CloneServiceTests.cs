@@ -1,0 +1,95 @@
+using Hospes.Core.Errors;
+using Hospes.Host.State;
+using Hospes.Host.Tests.Storage;
+using Hospes.Host.Vms;
+
+namespace Hospes.Host.Tests.Vms;
+
+/// <summary>`hospes clone`: each clone is made whole or not at all, and one failing leaves the others as they are.</summary>
+public sealed class CloneServiceTests
+{
+    private static readonly CloneOrder ThreeClones = new("web-{i}", 3, Full: false, Start: false, TimeSpan.FromSeconds(5));
+
+    [Fact]
+    public async Task AFailingOverlay_LeavesNoTraceOfItsClone_AndTheOthersIntact()
+    {
+        await using var store = await WithTemplateAsync();
+        IReadOnlyList<string> names = store.Clones.PlanClones("golden", ThreeClones).Value;
+        store.Img.FailCreate(2);
+        var steps = new List<CloneProgress>();
+
+        CloneProgress done = await store.Clones.CloneAsync("golden", ThreeClones, names, p => Record(steps, p), CancellationToken.None);
+
+        Assert.Equal((CloneStep.Done, 3, 2, 1), (done.Step, done.Total, done.Created, done.Failed));
+        CloneProgress failed = Assert.Single(steps, s => s.Step == CloneStep.Failed);
+        string lost = failed.Name!;
+        Assert.Contains("No space left on device", failed.Message, StringComparison.Ordinal);
+        Assert.False(store.Floor.Vms.Find(lost).IsOk);
+        Assert.DoesNotContain(store.Floor.Volumes.All(), v => v.Name.StartsWith(lost + "/", StringComparison.Ordinal));
+
+        string[] made = [.. names.Where(n => n != lost)];
+        Assert.All(made, n => Assert.True(store.Floor.Vms.Find(n).IsOk, n));
+        VolumeRecord[] clones = [.. store.Floor.Volumes.All().Where(v => v.Kind == VolumeKind.VmDisk && made.Any(n => v.Name == n + "/xvda"))];
+        Assert.Equal(2, clones.Length);
+        Assert.All(clones, v => Assert.True(File.Exists(v.Path), v.Path));
+
+        // The source VM and the two clones: no folder of the lost clone is left in the VMs' folder.
+        string[] folders = [.. Directory.EnumerateDirectories(store.Floor.Options.VmsDir).Select(Path.GetFileName)!];
+        Assert.Equal(store.Floor.Registry.Vms.Select(a => a.Record.Uuid.ToString()).Order(StringComparer.Ordinal), folders.Order(StringComparer.Ordinal));
+        Assert.Equal(3, folders.Length);
+    }
+
+    [Fact]
+    public async Task EveryCloneMade_IsReportedAsCreated_AndTheSummaryComesLast()
+    {
+        await using var store = await WithTemplateAsync();
+        IReadOnlyList<string> names = store.Clones.PlanClones("golden", ThreeClones).Value;
+        var steps = new List<CloneProgress>();
+
+        CloneProgress done = await store.Clones.CloneAsync("golden", ThreeClones, names, p => Record(steps, p), CancellationToken.None);
+
+        Assert.Equal(["web-1", "web-2", "web-3"], steps.Select(s => s.Name!).Order(StringComparer.Ordinal));
+        Assert.All(steps, s => Assert.Equal(CloneStep.Created, s.Step));
+        Assert.Equal((3, 0), (done.Created, done.Failed));
+        Assert.Empty(done.Failures);
+    }
+
+    [Fact]
+    public async Task ManyClonesWithoutAPattern_AreRefused()
+    {
+        await using var store = await WithTemplateAsync();
+
+        Result<IReadOnlyList<string>> plan = store.Clones.PlanClones("golden", ThreeClones with { Name = "web" });
+
+        Assert.Equal(ErrorCode.InvalidArgument, plan.Error!.Code);
+        Assert.Equal("cloning 3 VMs needs a name pattern with {i} (e.g. 'web-{i}'); 'web' would name them all alike", plan.Error!.Message);
+    }
+
+    [Fact]
+    public async Task AClonesOfATemplateThatDoesNotExist_AreNotFound()
+    {
+        await using var store = new StoreFloor();
+
+        Assert.Equal(ErrorCode.NotFound, store.Clones.PlanClones("golden", ThreeClones).Error!.Code);
+    }
+
+    /// <summary>A template "golden" made from a stopped VM "src" on the store image "base".</summary>
+    private static async Task<StoreFloor> WithTemplateAsync()
+    {
+        var store = new StoreFloor();
+        await store.ImageAsync("base");
+        await store.VmOnAsync("src", "base");
+        Assert.True((await store.Templates.CreateAsync("src", "golden", CancellationToken.None)).IsOk);
+        return store;
+    }
+
+    private static Task Record(List<CloneProgress> steps, CloneProgress p)
+    {
+        lock (steps)
+        {
+            steps.Add(p);
+        }
+
+        return Task.CompletedTask;
+    }
+}
