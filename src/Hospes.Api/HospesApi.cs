@@ -83,6 +83,7 @@ public static partial class HospesApi
             builder.Services.AddSingleton(host);
             builder.Services.AddSingleton(host.VmsApi);
             builder.Services.AddSingleton(host.HostApi);
+            builder.Services.AddSingleton(host.MigrationsApi);
             WebApplication app = builder.Build();
             app.UseExceptionHandler(errors => errors.Run(async http =>
             {

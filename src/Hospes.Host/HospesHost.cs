@@ -67,6 +67,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         // Floor 6: what the API may ask, in its own words.
         VmsApi = new VmsApi(Vms, Creator);
         HostApi = new HostApi(options, Runtime, Vms);
+        MigrationsApi = new MigrationsApi(Migrations, Incoming);
     }
 
     public HostOptions Options { get; }
@@ -74,6 +75,8 @@ public sealed partial class HospesHost : IAsyncDisposable
     public VmsApi VmsApi { get; }
 
     public HostApi HostApi { get; }
+
+    public MigrationsApi MigrationsApi { get; }
 
     internal HostRuntime Runtime { get; }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Hospes.Contracts;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
 using Hospes.Qemu.CommandLine;
