@@ -49,7 +49,9 @@ public sealed partial class HospesHost : IAsyncDisposable
         Volumes = new VolumeStore(db, storeLayout, time);
         Store = new StoreService(Volumes, registry, qemuImg);
         Images = new ImageService(options, images, Volumes, time);
-        Peers = new PeerService(options, db, time, logs);
+        var identity = HostCertificate.LoadOrCreate(options.TlsDir, options.HostName, time.GetUtcNow());
+        var peerConnections = new PeerConnections(identity);
+        Peers = new PeerService(options, db, identity, peerConnections, time, logs);
 
         // Floor 4: the VMs.
         ILogger vmLog = logs.CreateLogger(VmLog.Category);
@@ -60,7 +62,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Clones = new CloneService(Volumes, Vms, commands);
 
         // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.
-        Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
+        Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers, peerConnections), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
         var checks = new OfferChecks(options, Runtime, images, Memory, Networks, Vms, time);
         Incoming = new IncomingMigrations(Vms, layout, storeLayout, launcher, checks, qemuImg, time, logs);
 
@@ -68,6 +70,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         VmsApi = new VmsApi(Vms, Creator);
         HostApi = new HostApi(options, Runtime, Vms);
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
+        PeersApi = new PeersApi(Peers);
     }
 
     public HostOptions Options { get; }
@@ -77,6 +80,8 @@ public sealed partial class HospesHost : IAsyncDisposable
     public HostApi HostApi { get; }
 
     public MigrationsApi MigrationsApi { get; }
+
+    public PeersApi PeersApi { get; }
 
     internal HostRuntime Runtime { get; }
 

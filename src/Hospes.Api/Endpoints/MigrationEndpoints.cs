@@ -1,6 +1,5 @@
 using Hospes.Contracts;
 using Hospes.Host.Edge;
-using Hospes.Host.State;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -44,7 +43,7 @@ internal static class MigrationEndpoints
             : new MigrationEvent { Event = "failed", Message = done.Error.Message, Status = done.Error.Code.ToString() });
     }
 
-    private static string PeerName(HttpContext http) => http.Items[PeerEndpoints.PeerItem] is PeerRecord p ? p.Name : "an unknown host";
+    private static string PeerName(HttpContext http) => http.Items[PeerEndpoints.PeerItem] is HostPeerInfo p ? p.Name : "an unknown host";
 
     /// <summary>The address this host was reached at: the migration stream is to come there too.</summary>
     private static string LocalAddress(HttpContext http) =>
