@@ -28,14 +28,14 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
     private readonly StoreLayout _store;
     private readonly VmLauncher _launcher;
     private readonly OfferChecks _checks;
-    private readonly QemuImg _img;
+    private readonly IQemuImg _img;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly ILogger _vmLog;
     private readonly ConcurrentDictionary<string, IncomingMigration> _incoming = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
-    public IncomingMigrations(VmManager vms, VmLayout layout, StoreLayout store, VmLauncher launcher, OfferChecks checks, QemuImg img, TimeProvider time, ILoggerFactory logs)
+    public IncomingMigrations(VmManager vms, VmLayout layout, StoreLayout store, VmLauncher launcher, OfferChecks checks, IQemuImg img, TimeProvider time, ILoggerFactory logs)
     {
         _vms = vms;
         _layout = layout;
