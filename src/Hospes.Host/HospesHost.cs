@@ -49,6 +49,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Volumes = new VolumeStore(db, storeLayout, time);
         Store = new StoreService(Volumes, registry, qemuImg);
         Images = new ImageService(options, images, Volumes, time);
+        // The peers' calls to other hosts go out through the edge (Hospes.Client); the service sees them as IPeerConnections.
         var identity = HostCertificate.LoadOrCreate(options.TlsDir, options.HostName, time.GetUtcNow());
         var peerConnections = new PeerConnections(identity);
         Peers = new PeerService(options, db, identity, peerConnections, time, logs);
