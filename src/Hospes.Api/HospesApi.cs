@@ -87,6 +87,8 @@ public static partial class HospesApi
             builder.Services.AddSingleton(host.MemoryApi);
             builder.Services.AddSingleton(host.StoreApi);
             builder.Services.AddSingleton(host.ImagesApi);
+            builder.Services.AddSingleton(host.MigrationsApi);
+            builder.Services.AddSingleton(host.PeersApi);
             WebApplication app = builder.Build();
             app.UseExceptionHandler(errors => errors.Run(async http =>
             {
@@ -114,7 +116,7 @@ public static partial class HospesApi
             LogListening(app.Logger, socket, options.StateDir);
             if (options.ListenEndpoint is { } listen)
             {
-                LogListeningTcp(app.Logger, listen, host.Fingerprint);
+                LogListeningTcp(app.Logger, listen, host.PeersApi.Fingerprint);
             }
 
             await app.WaitForShutdownAsync(ct);
@@ -132,7 +134,7 @@ public static partial class HospesApi
     /// <summary>Any client certificate is let in: trust is decided per request by its fingerprint (PeerEndpoints).</summary>
     private static HttpsConnectionAdapterOptions PeerTls(HospesHost host) => new()
     {
-        ServerCertificate = host.Certificate,
+        ServerCertificate = host.PeersApi.Certificate,
         ClientCertificateMode = ClientCertificateMode.AllowCertificate,
         ClientCertificateValidation = (_, _, _) => true,
     };

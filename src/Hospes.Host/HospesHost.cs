@@ -57,7 +57,10 @@ public sealed partial class HospesHost : IAsyncDisposable
         var snapshots = new SnapshotService(registry, qemuImg);
         var storeCheck = new StoreCheck(Volumes, registry, qemuImg, StoreRepair);
         Images = new ImageService(options, images, Volumes, time);
-        Peers = new PeerService(options, db, time, logs);
+        // The peers' calls to other hosts go out through the edge (Hospes.Client); the service sees them as IPeerConnections.
+        var identity = HostCertificate.LoadOrCreate(options.TlsDir, options.HostName, time.GetUtcNow());
+        var peerConnections = new PeerConnections(identity);
+        Peers = new PeerService(options, db, identity, peerConnections, time, logs);
 
         // Floor 4: the VMs.
         ILogger vmLog = logs.CreateLogger(VmLog.Category);
@@ -68,7 +71,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         var clones = new CloneService(Volumes, Vms, commands);
 
         // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.
-        Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
+        Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers, peerConnections), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
         var checks = new OfferChecks(options, Runtime, images, Memory, Networks, Vms, time);
         Incoming = new IncomingMigrations(Vms, layout, storeLayout, launcher, checks, qemuImg, time, logs);
 
@@ -79,6 +82,8 @@ public sealed partial class HospesHost : IAsyncDisposable
         MemoryApi = new MemoryApi(Memory);
         StoreApi = new StoreApi(disks, diskImages, templates, snapshots, storeCheck, clones);
         ImagesApi = new ImagesApi(Images);
+        MigrationsApi = new MigrationsApi(Migrations, Incoming);
+        PeersApi = new PeersApi(Peers);
     }
 
     public HostOptions Options { get; }
@@ -94,6 +99,10 @@ public sealed partial class HospesHost : IAsyncDisposable
     public StoreApi StoreApi { get; }
 
     public ImagesApi ImagesApi { get; }
+
+    public MigrationsApi MigrationsApi { get; }
+
+    public PeersApi PeersApi { get; }
 
     internal HostRuntime Runtime { get; }
 

@@ -1,7 +1,5 @@
 using Hospes.Contracts;
-using Hospes.Host;
-using Hospes.Host.Peers;
-using Hospes.Host.State;
+using Hospes.Host.Edge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,24 +12,24 @@ internal static class MigrationEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost(Routes.VmMigrate, MigrateAsync);
-        app.MapDelete(Routes.VmMigration, (string vm, HospesHost h) => ApiResults.From(h.CancelMigration(vm)));
+        app.MapDelete(Routes.VmMigration, (string vm, MigrationsApi m) => ApiResults.From(m.Cancel(vm)));
     }
 
     /// <summary>Destination side: only trusted hosts reach these (the peer group checks their certificate).</summary>
     public static void MapPeer(RouteGroupBuilder peer)
     {
-        peer.MapPost(Routes.PeerMigrations, async (MigrationOffer offer, HospesHost h, HttpContext http, CancellationToken ct) =>
-            ApiResults.From(await h.PrepareIncomingMigrationAsync(offer, PeerName(http), LocalAddress(http), ct)));
-        peer.MapPost(Routes.PeerMigrationFinish, async (string id, MigrationFinish request, HospesHost h) =>
-            ApiResults.From(await h.FinishIncomingMigrationAsync(id, request)));
-        peer.MapDelete(Routes.PeerMigration, async (string id, HospesHost h, HttpContext http) =>
-            ApiResults.From(await h.AbortIncomingMigrationAsync(id, PeerName(http))));
+        peer.MapPost(Routes.PeerMigrations, async (MigrationOffer offer, MigrationsApi m, HttpContext http, CancellationToken ct) =>
+            ApiResults.From(await m.PrepareIncomingAsync(offer, PeerName(http), LocalAddress(http), ct)));
+        peer.MapPost(Routes.PeerMigrationFinish, async (string id, MigrationFinish request, MigrationsApi m) =>
+            ApiResults.From(await m.FinishIncomingAsync(id, request)));
+        peer.MapDelete(Routes.PeerMigration, async (string id, MigrationsApi m, HttpContext http) =>
+            ApiResults.From(await m.AbortIncomingAsync(id, PeerName(http))));
     }
 
     /// <summary>Streams progress as JSON lines, "done" (with the summary) or "failed" last; a request refused outright is a plain error.</summary>
-    private static async Task MigrateAsync(string vm, MigrateRequest request, HospesHost h, HttpContext http)
+    private static async Task MigrateAsync(string vm, MigrateRequest request, MigrationsApi m, HttpContext http)
     {
-        var check = h.CheckMigrate(vm, request);
+        var check = m.Check(vm, request);
         if (!check.IsOk)
         {
             await ApiResults.Error(check.Error).ExecuteAsync(http);
@@ -39,13 +37,13 @@ internal static class MigrationEndpoints
         }
 
         var stream = new NdjsonStream(http);
-        var done = await h.MigrateAsync(vm, request, stream.WriteAsync);
+        var done = await m.MigrateAsync(vm, request, stream.WriteAsync);
         await stream.WriteAsync(done.IsOk
             ? new MigrationEvent { Event = "done", Summary = done.Value, ElapsedMs = done.Value.TotalMs, TransferredBytes = done.Value.TransferredBytes }
             : new MigrationEvent { Event = "failed", Message = done.Error.Message, Status = done.Error.Code.ToString() });
     }
 
-    private static string PeerName(HttpContext http) => http.Items[PeerEndpoints.PeerItem] is PeerRecord p ? p.Name : "an unknown host";
+    private static string PeerName(HttpContext http) => http.Items[PeerEndpoints.PeerItem] is HostPeerInfo p ? p.Name : "an unknown host";
 
     /// <summary>The address this host was reached at: the migration stream is to come there too.</summary>
     private static string LocalAddress(HttpContext http) =>

@@ -1,6 +1,5 @@
 using Hospes.Contracts;
-using Hospes.Host;
-using Hospes.Host.Peers;
+using Hospes.Host.Edge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,26 +14,26 @@ namespace Hospes.Api.Endpoints;
 /// </summary>
 internal static class PeerEndpoints
 {
-    /// <summary>Where the peer group's filter leaves the caller's <see cref="PeerRecord"/>.</summary>
+    /// <summary>Where the peer group's filter leaves the caller's <see cref="HostPeerInfo"/>.</summary>
     public const string PeerItem = "hospes.peer";
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost(Routes.HostTokens, (HospesHost h) => ApiResults.From(h.CreatePeerToken(), StatusCodes.Status201Created));
-        app.MapGet(Routes.HostPeers, (HospesHost h) => Results.Json(h.ListPeers()));
-        app.MapPost(Routes.HostPeers, async (HostAddRequest request, HospesHost h, CancellationToken ct) =>
-            ApiResults.From(await h.AddPeerAsync(request, ct), StatusCodes.Status201Created));
-        app.MapDelete(Routes.HostPeer, (string name, HospesHost h) => ApiResults.From(h.RemovePeer(name)));
-        app.MapPost(Routes.HostPeerCheck, async (string name, HospesHost h, CancellationToken ct) => ApiResults.From(await h.CheckPeerAsync(name, ct)));
+        app.MapPost(Routes.HostTokens, (PeersApi peers) => ApiResults.From(peers.CreateToken(), StatusCodes.Status201Created));
+        app.MapGet(Routes.HostPeers, (PeersApi peers) => Results.Json(peers.List()));
+        app.MapPost(Routes.HostPeers, async (HostAddRequest request, PeersApi peers, CancellationToken ct) =>
+            ApiResults.From(await peers.AddAsync(request, ct), StatusCodes.Status201Created));
+        app.MapDelete(Routes.HostPeer, (string name, PeersApi peers) => ApiResults.From(peers.Remove(name)));
+        app.MapPost(Routes.HostPeerCheck, async (string name, PeersApi peers, CancellationToken ct) => ApiResults.From(await peers.CheckAsync(name, ct)));
 
-        app.MapPost(Routes.PeerJoin, async (PeerJoinRequest request, HttpContext http, HospesHost h) =>
-            ApiResults.From(h.JoinPeer(request, await http.Connection.GetClientCertificateAsync(http.RequestAborted), http.Connection.RemoteIpAddress)));
-        PeerGroup(app).MapGet(Routes.PeerHello, (HospesHost h) => Results.Json(h.PeerHello()));
+        app.MapPost(Routes.PeerJoin, async (PeerJoinRequest request, HttpContext http, PeersApi peers) =>
+            ApiResults.From(peers.Join(request, await http.Connection.GetClientCertificateAsync(http.RequestAborted), http.Connection.RemoteIpAddress)));
+        PeerGroup(app).MapGet(Routes.PeerHello, (PeersApi peers) => Results.Json(peers.Hello()));
     }
 
     /// <summary>
     /// The `/v1/peer` routes but join: only a caller whose TLS client certificate is a trusted host's gets through, with
-    /// its <see cref="PeerRecord"/> in <c>HttpContext.Items["hospes.peer"]</c>. Add host-to-host endpoints here, with
+    /// its <see cref="HostPeerInfo"/> in <c>HttpContext.Items["hospes.peer"]</c>. Add host-to-host endpoints here, with
     /// their whole route (the group adds no prefix, so the routes stay those of <see cref="Routes"/>).
     /// </summary>
     internal static RouteGroupBuilder PeerGroup(IEndpointRouteBuilder app)
@@ -43,8 +42,8 @@ internal static class PeerEndpoints
         group.AddEndpointFilter(async (context, next) =>
         {
             HttpContext http = context.HttpContext;
-            HospesHost host = http.RequestServices.GetRequiredService<HospesHost>();
-            if (host.TrustedPeer(await http.Connection.GetClientCertificateAsync(http.RequestAborted)) is not { } peer)
+            PeersApi peers = http.RequestServices.GetRequiredService<PeersApi>();
+            if (peers.TrustedPeer(await http.Connection.GetClientCertificateAsync(http.RequestAborted)) is not { } peer)
             {
                 return ApiResults.Forbidden("this host does not trust the caller; run `hospes host token` here and `hospes host add` there");
             }

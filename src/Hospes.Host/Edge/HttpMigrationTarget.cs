@@ -1,7 +1,7 @@
 using Hospes.Client;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Migration;
+using Wire = Hospes.Contracts;
 
 namespace Hospes.Host.Edge;
 
@@ -12,11 +12,11 @@ internal sealed class HttpMigrationTarget(string name, string streamHost, PeerAp
 
     public string StreamHost => streamHost;
 
-    public Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, CancellationToken ct) =>
-        CallAsync(() => peer.PrepareMigrationAsync(offer, ct));
+    public async Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, CancellationToken ct) =>
+        ResultMap.Map(await CallAsync(() => peer.PrepareMigrationAsync(MigrationWire.ToWire(offer), ct)).ConfigureAwait(false), MigrationWire.ToDomain);
 
-    public Task<Result<MigrationFinished>> FinishAsync(string id, bool run, bool postcopy, bool probe, CancellationToken ct) =>
-        CallAsync(() => peer.FinishMigrationAsync(id, new MigrationFinish(run, postcopy, probe), ct));
+    public async Task<Result<MigrationFinished>> FinishAsync(string id, bool run, bool postcopy, bool probe, CancellationToken ct) =>
+        ResultMap.Map(await CallAsync(() => peer.FinishMigrationAsync(id, new Wire.MigrationFinish(run, postcopy, probe), ct)).ConfigureAwait(false), MigrationWire.ToDomain);
 
     public async Task<Result<bool>> AbortAsync(string id, CancellationToken ct)
     {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Hospes.Contracts;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Qmp;
 
 namespace Hospes.Host.Migration;
@@ -34,7 +34,7 @@ internal sealed class DiskMirror(MigrationPlan plan, IQmp qmp, TimeProvider time
         foreach (MigratedDisk disk in offer.MirroredDisks)
         {
             string node = MigrationOfferBuilder.DiskNode(spec, disk.Vdev);
-            string target = "mig-" + node;
+            string target = QemuNames.MigrationTarget(node);
             await qmp.AddNbdTargetAsync(target, OutgoingMigration.UriHost(plan.Target.StreamHost).Trim('[', ']'), port, p.Exports[disk.Vdev]).ConfigureAwait(false);
             revert.Add(() => qmp.BlockdevDelAsync(target));
             await qmp.MirrorAsync(target, node, target).ConfigureAwait(false);

@@ -1,4 +1,3 @@
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 
 namespace Hospes.Host.Migration;

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
-using Hospes.Host.Edge;
 using Hospes.Host.State;
 using Hospes.Host.Settings;
 using Hospes.Host.Storage;
@@ -57,7 +55,7 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
     /// </summary>
     public async Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, string fromPeer, string listenHost, CancellationToken ct)
     {
-        VmSpec spec = WireSpec.ToDomain(offer.Spec);
+        VmSpec spec = offer.Spec;
         var mirrored = offer.MirroredDisks.ToDictionary(d => d.Vdev, StringComparer.Ordinal);
         IReadOnlyList<MigrationCheck> checks = await _checks.CheckAsync(offer, mirrored).ConfigureAwait(false);
         if (offer.DryRun || checks.Any(c => !c.Ok))
@@ -137,8 +135,11 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
         return ready.Value with { Id = id, Checks = checks };
     }
 
-    /// <summary>The source's stream is done: continue the guest here. On failure this host keeps nothing of it.</summary>
-    public async Task<Result<MigrationFinished>> FinishAsync(string id, MigrationFinish request)
+    /// <summary>
+    /// The source's stream is done: continue the guest here when <paramref name="run"/>. On failure this host keeps
+    /// nothing of it. A <paramref name="probe"/> only walks the path (nothing changes).
+    /// </summary>
+    public async Task<Result<MigrationFinished>> FinishAsync(string id, bool run, bool postcopy, bool probe)
     {
         if (!_incoming.TryGetValue(id, out IncomingMigration? m))
         {
@@ -146,18 +147,18 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
         }
 
         DateTimeOffset received = _time.GetUtcNow();
-        if (!request.Probe && !m.TryBeginFinish())
+        if (!probe && !m.TryBeginFinish())
         {
             return HospesError.State($"incoming migration {id} is being {(m.IsFinishing ? "finished" : "aborted")} already");
         }
 
-        Result<MigrationFinished> finished = await m.Actor.RunAsync(m.Qemu.Finish(request.Run, request.Postcopy, request.Probe)).ConfigureAwait(false);
+        Result<MigrationFinished> finished = await m.Actor.RunAsync(m.Qemu.Finish(run, postcopy, probe)).ConfigureAwait(false);
         if (finished.IsOk)
         {
             finished = finished.Value with { ReceivedAt = received };
         }
 
-        if (request.Probe)
+        if (probe)
         {
             return finished;
         }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.State;

@@ -1,7 +1,5 @@
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
-using Hospes.Host.Edge;
 using Hospes.Host.Machine;
 using Hospes.Host.Memory;
 using Hospes.Host.State;
@@ -44,7 +42,7 @@ internal sealed class MigrationOfferBuilder(string stateDir, Balloons balloons)
 
         return new MigrationOffer
         {
-            Spec = WireSpec.ToWire(r.Spec),
+            Spec = r.Spec,
             RamMib = balloons.Of(qmp).BootedMib ?? Math.Max(r.Spec.MemoryMib, r.Spec.MaxMemoryMib),
             Running = running,
             SourceHost = plan.SourceHost,

@@ -1,4 +1,3 @@
-using Hospes.Contracts;
 
 namespace Hospes.Host.Migration;
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.Vms;

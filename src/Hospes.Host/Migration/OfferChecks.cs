@@ -1,7 +1,5 @@
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
-using Hospes.Host.Edge;
 using Hospes.Host.Machine;
 using Hospes.Host.Memory;
 using Hospes.Host.Network;
@@ -21,7 +19,7 @@ internal sealed class OfferChecks(HostOptions options, HostRuntime runtime, Imag
 {
     public async Task<IReadOnlyList<MigrationCheck>> CheckAsync(MigrationOffer offer, IReadOnlyDictionary<string, MigratedDisk> mirrored)
     {
-        VmSpec spec = WireSpec.ToDomain(offer.Spec);
+        VmSpec spec = offer.Spec;
         var checks = new List<MigrationCheck>();
         checks.Add(vms.Clash(spec) is { } clash ? new("name", false, clash.Message) : new("name", true, $"no VM named {spec.Name} or with its uuid here"));
 

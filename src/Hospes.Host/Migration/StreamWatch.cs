@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Vms;
 using Hospes.Qemu.Qmp;

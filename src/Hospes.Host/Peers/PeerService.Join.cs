@@ -1,9 +1,5 @@
 using System.Net;
-using System.Security.Authentication;
-using Hospes.Client;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
-using Hospes.Host.Memory;
 using Hospes.Host.Settings;
 using Hospes.Host.State;
 
@@ -17,7 +13,7 @@ internal sealed partial class PeerService
 {
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
 
-    public Result<HostTokenInfo> CreateToken()
+    public Result<PeerToken> CreateToken()
     {
         if (_options.ListenEndpoint is null)
         {
@@ -35,11 +31,11 @@ internal sealed partial class PeerService
         };
         _db.InsertPeerToken(PeerToken.HashSecret(token.Secret), now, token.ExpiresAt);
         LogTokenCreated(token.ExpiresAt);
-        return new HostTokenInfo { Token = token.Encode(), ExpiresAt = token.ExpiresAt };
+        return token;
     }
 
     /// <summary>On host A: trust the host at <paramref name="address"/> that printed <paramref name="tokenText"/>, and have it trust A.</summary>
-    public async Task<Result<HostPeerInfo>> AddAsync(string name, string address, string tokenText, CancellationToken ct)
+    public async Task<Result<PeerRecord>> AddAsync(string name, string address, string tokenText, CancellationToken ct)
     {
         if (!HostSettings.IsHostName(name))
         {
@@ -74,7 +70,7 @@ internal sealed partial class PeerService
             return HospesError.Conflict($"this host already trusts that host as '{same.Name}' (fingerprint {Short(same.Fingerprint)}); `hospes host remove {same.Name}` first to add it again");
         }
 
-        Result<PeerJoinResponse> joined = await JoinRemoteAsync(where.Value, token, ct).ConfigureAwait(false);
+        Result<PeerIdentity> joined = await JoinRemoteAsync(where.Value, token, ct).ConfigureAwait(false);
         if (!joined.IsOk)
         {
             return joined.Error;
@@ -86,13 +82,13 @@ internal sealed partial class PeerService
             return HospesError.Conflict($"host '{name}' or its fingerprint was added here meanwhile; `hospes host list` shows it");
         }
 
-        Forget(name);
+        _connections.Forget(name);
         LogAdded(name, where.Value, token.Fingerprint);
-        return Info(peer);
+        return peer;
     }
 
     /// <summary>On host B: another host presents a token's secret; its identity is its TLS client certificate.</summary>
-    public Result<PeerJoinResponse> Join(PeerJoinRequest request, string? clientFingerprint, IPAddress? remote)
+    public Result<PeerIdentity> Join(PeerJoin request, string? clientFingerprint, IPAddress? remote)
     {
         string? refusal = clientFingerprint is null ? "the joining host presented no TLS client certificate"
             : !HostSettings.IsHostName(request.Name) ? $"its name '{request.Name}' is not a valid host name"
@@ -120,9 +116,9 @@ internal sealed partial class PeerService
             return error;
         }
 
-        Forget(peer.Name);
+        _connections.Forget(peer.Name);
         LogJoined(peer.Name, peer.Address, peer.Fingerprint);
-        return new PeerJoinResponse { Name = HostName, Fingerprint = Identity.Fingerprint };
+        return Self;
     }
 
     private HospesError Clash(PeerRecord joining) =>
@@ -130,37 +126,13 @@ internal sealed partial class PeerService
             ? HospesError.Conflict($"host '{HostName}' already trusts another host named '{joining.Name}' (fingerprint {Short(named.Fingerprint)}); run `hospes host remove {joining.Name}` on '{HostName}' first, or give the joining hospesd another --host-name")
             : HospesError.Conflict($"host '{HostName}' already trusts the joining host as '{FindByFingerprint(joining.Fingerprint)?.Name}'; run `hospes host remove` for it on '{HostName}' first");
 
-    private async Task<Result<PeerJoinResponse>> JoinRemoteAsync(string address, PeerToken token, CancellationToken ct)
+    private async Task<Result<PeerIdentity>> JoinRemoteAsync(string address, PeerToken token, CancellationToken ct)
     {
-        string? presented = null;
-        using PeerApi peer = NewClient(address, token.Fingerprint, f => presented = f);
-        var request = new PeerJoinRequest { Secret = token.Secret, Name = HostName, Address = _options.ListenEndpoint?.ToString() };
-        try
-        {
-            PeerJoinResponse answer = await peer.JoinAsync(request, ct).ConfigureAwait(false);
-            return string.Equals(answer.Fingerprint, token.Fingerprint, StringComparison.OrdinalIgnoreCase)
-                ? answer
-                : HospesError.State($"the host at {address} answered the join with another fingerprint than its certificate's; nothing was added");
-        }
-        catch (HospesApiException e) when (e.Delivery == Delivery.Answered)
-        {
-            string message = e.HasErrorBody ? e.Message : $"the host at {address} answered {(int?)e.Status} {e.Reason}; is that a Hospes host's --listen address?";
-            return e.Status == HttpStatusCode.Conflict ? HospesError.Conflict(message) : HospesError.Invalid(message);
-        }
-        catch (HospesApiException) when (presented is not null && !string.Equals(presented, token.Fingerprint, StringComparison.OrdinalIgnoreCase))
-        {
-            return HospesError.Invalid($"the host at {address} presented a certificate with fingerprint {presented}, but the token is for '{token.Name}' with fingerprint {token.Fingerprint}; check the address, or run `hospes host token` on the host at {address}");
-        }
-        catch (HospesApiException e) when (e.TimedOut)
-        {
-            return new HospesError(ErrorCode.Timeout, $"hospesd at {address} did not answer within {RequestTimeout.TotalSeconds:0} s");
-        }
-        catch (HospesApiException e)
-        {
-            Exception failure = e.InnerException ?? e;
-            string why = failure.InnerException is AuthenticationException auth ? $"TLS failed: {auth.Message}" : failure.InnerException?.Message ?? failure.Message;
-            return HospesError.Unavailable($"cannot reach hospesd at {address}: {why}; is it started with --listen, and is the port open from here?");
-        }
+        var join = new PeerJoin(token.Secret, HostName, _options.ListenEndpoint?.ToString());
+        Result<PeerIdentity> answer = await _connections.JoinAsync(address, token, join, ct).ConfigureAwait(false);
+        return !answer.IsOk || string.Equals(answer.Value.Fingerprint, token.Fingerprint, StringComparison.OrdinalIgnoreCase)
+            ? answer
+            : HospesError.State($"the host at {address} answered the join with another fingerprint than its certificate's; nothing was added");
     }
 
     private static string Short(string fingerprint) => fingerprint.Length > 16 ? fingerprint[..16] : fingerprint;

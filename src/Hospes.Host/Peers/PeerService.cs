@@ -1,8 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.NetworkInformation;
-using Hospes.Client;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Settings;
 using Hospes.Host.State;
@@ -11,32 +8,36 @@ using Microsoft.Extensions.Logging;
 namespace Hospes.Host.Peers;
 
 /// <summary>
-/// Trust between hosts: this host's certificate, the hosts it trusts (pinned by certificate fingerprint) and
-/// connections to reach them. Trust is always mutual and made with a one-time token (PeerService.Join.cs).
+/// Trust between hosts: this host's certificate, the hosts it trusts (pinned by certificate fingerprint) and how to
+/// reach them. Trust is always mutual and made with a one-time token (PeerService.Join.cs).
 /// </summary>
 internal sealed partial class PeerService : IDisposable
 {
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
     private readonly HostOptions _options;
     private readonly StateDb _db;
+    private readonly IPeerConnections _connections;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private readonly ConcurrentDictionary<string, Lazy<PeerApi>> _clients = new(StringComparer.Ordinal);
 
-    public PeerService(HostOptions options, StateDb db, TimeProvider time, ILoggerFactory logs)
+    /// <param name="identity">This host's certificate; the service owns it from here, as it owns <paramref name="connections"/>.</param>
+    public PeerService(HostOptions options, StateDb db, HostCertificate identity, IPeerConnections connections, TimeProvider time, ILoggerFactory logs)
     {
         _options = options;
         _db = db;
+        _connections = connections;
         _time = time;
         _log = logs.CreateLogger("Hospes.Host.Peers");
-        Identity = HostCertificate.LoadOrCreate(options.TlsDir, options.HostName, time.GetUtcNow());
+        Identity = identity;
     }
 
     public HostCertificate Identity { get; }
 
     public string HostName => _options.HostName;
 
-    public IReadOnlyList<HostPeerInfo> List() => [.. _db.LoadPeers().Select(Info)];
+    /// <summary>Who this host is, as told to other hosts (hello).</summary>
+    public PeerIdentity Self => new(HostName, Identity.Fingerprint);
+
+    public IReadOnlyList<PeerRecord> List() => _db.LoadPeers();
 
     public PeerRecord? Get(string name) => _db.LoadPeers().FirstOrDefault(p => p.Name == name);
 
@@ -44,23 +45,20 @@ internal sealed partial class PeerService : IDisposable
         _db.LoadPeers().FirstOrDefault(p => string.Equals(p.Fingerprint, fingerprint, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Forgets a host here only; the other host still lists this one until it removes it too.</summary>
-    public Result<HostPeerInfo> Remove(string name)
+    public Result<PeerRecord> Remove(string name)
     {
         if (Get(name) is not { } peer || !_db.DeletePeer(name))
         {
             return NoSuchPeer(name);
         }
 
-        Forget(name);
+        _connections.Forget(name);
         LogRemoved(name);
-        return Info(peer);
+        return peer;
     }
 
-    /// <summary>
-    /// The peer API of a trusted host: https://ADDRESS/, this host's certificate as client certificate, the server
-    /// accepted by its pinned fingerprint only (its name and issuer do not matter). One per host, kept.
-    /// </summary>
-    public Result<PeerApi> Client(string peerName)
+    /// <summary>A trusted host this host can reach: it is known here and said where it listens.</summary>
+    public Result<PeerRecord> Reachable(string peerName)
     {
         if (Get(peerName) is not { } peer)
         {
@@ -72,9 +70,14 @@ internal sealed partial class PeerService : IDisposable
             return HospesError.State($"host '{peerName}' did not say where it listens (its hospesd has no --listen), so this host cannot reach it; start it with --listen ADDR:PORT, then `hospes host remove {peerName}` and `hospes host add` it again");
         }
 
-        string key = $"{peer.Name}\n{peer.Address}\n{peer.Fingerprint}";
-        Lazy<PeerApi> client = _clients.GetOrAdd(key, _ => new Lazy<PeerApi>(() => NewClient(peer.Address, peer.Fingerprint, null)));
-        return client.Value;
+        return peer;
+    }
+
+    /// <summary>Reaches a trusted host over its pinned TLS connection and asks who it is.</summary>
+    public async Task<Result<PeerIdentity>> CheckAsync(string peerName, CancellationToken ct)
+    {
+        Result<PeerRecord> peer = Reachable(peerName);
+        return peer.IsOk ? await _connections.HelloAsync(peer.Value, ct).ConfigureAwait(false) : peer.Error;
     }
 
     /// <summary>Where this host tells others it listens: its --listen, or each address of the host on a wildcard.</summary>
@@ -100,31 +103,10 @@ internal sealed partial class PeerService : IDisposable
 
     public void Dispose()
     {
-        foreach (Lazy<PeerApi> client in _clients.Values.Where(c => c.IsValueCreated))
-        {
-            client.Value.Dispose();
-        }
-
+        _connections.Dispose();
         Identity.Dispose();
     }
 
     private static HospesError NoSuchPeer(string name) =>
         HospesError.NotFound($"no host named '{name}'; `hospes host list` shows the hosts this one trusts, `hospes host add` adds one");
-
-    private static HostPeerInfo Info(PeerRecord p) => new() { Name = p.Name, Address = p.Address, Fingerprint = p.Fingerprint, AddedAt = p.AddedAt };
-
-    private void Forget(string name)
-    {
-        foreach (string key in _clients.Keys.Where(k => k.StartsWith(name + "\n", StringComparison.Ordinal)))
-        {
-            if (_clients.TryRemove(key, out Lazy<PeerApi>? client) && client.IsValueCreated)
-            {
-                client.Value.Dispose();
-            }
-        }
-    }
-
-    /// <param name="seen">Told the fingerprint the server presented, so a mismatch can name it.</param>
-    private PeerApi NewClient(string address, string fingerprint, Action<string>? seen) =>
-        PeerApi.Connect(address, fingerprint, Identity.Certificate, RequestTimeout, seen);
 }

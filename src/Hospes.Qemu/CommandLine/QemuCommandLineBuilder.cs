@@ -13,9 +13,6 @@ public static class QemuCommandLineBuilder
     /// <summary>Tells a Linux guest its TSC rate so it need not calibrate it (microvm has no timer to calibrate against).</summary>
     public const string TscParameter = "tsc_early_khz";
 
-    /// <summary>The balloon's id; <see cref="QemuNames.BalloonId"/> is its home.</summary>
-    public const string BalloonId = QemuNames.BalloonId;
-
     public static Result<IReadOnlyList<string>> Build(QemuLaunchSpec launch)
     {
         VmSpec spec = launch.Spec;

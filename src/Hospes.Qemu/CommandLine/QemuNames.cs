@@ -46,4 +46,7 @@ public static class QemuNames
 
     /// <summary>During a storage migration, the NBD node (and mirror job) that copies disk node <paramref name="diskNode"/> to the destination.</summary>
     public static string MigrationTarget(string diskNode) => "mig-" + diskNode;
+
+    /// <summary>During a storage migration, the destination's NBD export (block-export-add id) of disk node <paramref name="diskNode"/>.</summary>
+    public static string NbdExport(string diskNode) => "export-" + diskNode;
 }

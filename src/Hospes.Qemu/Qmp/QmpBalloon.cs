@@ -18,8 +18,6 @@ public sealed record BalloonDriver(bool Ready, bool FreePageReporting, bool Stat
 /// <summary>The virtio-balloon through QMP: target, actual size, the guest's memory statistics and its driver.</summary>
 public static class QmpBalloon
 {
-    private const string Path = "/machine/peripheral/" + QemuCommandLineBuilder.BalloonId;
-
     /// <summary>Asks the guest to give back memory until it has <paramref name="bytes"/> (or to take it back).</summary>
     public static Task SetBalloonTargetAsync(this IQmp qmp, long bytes, CancellationToken ct = default) =>
         qmp.ExecuteAsync("balloon", new JsonObject { ["value"] = bytes }, ct: ct);
@@ -40,11 +38,11 @@ public static class QmpBalloon
 
     /// <summary>Tells the guest to send its memory statistics every <paramref name="seconds"/> (0 stops it).</summary>
     public static Task SetBalloonStatsIntervalAsync(this IQmp qmp, int seconds, CancellationToken ct = default) =>
-        qmp.ExecuteAsync("qom-set", new JsonObject { ["path"] = Path, ["property"] = "guest-stats-polling-interval", ["value"] = seconds }, ct: ct);
+        qmp.ExecuteAsync("qom-set", new JsonObject { ["path"] = QemuNames.BalloonPath, ["property"] = "guest-stats-polling-interval", ["value"] = seconds }, ct: ct);
 
     public static async Task<BalloonStats> QueryBalloonStatsAsync(this IQmp qmp, CancellationToken ct = default)
     {
-        JsonElement r = await qmp.ExecuteAsync("qom-get", new JsonObject { ["path"] = Path, ["property"] = "guest-stats" }, logged: false, ct: ct).ConfigureAwait(false);
+        JsonElement r = await qmp.ExecuteAsync("qom-get", new JsonObject { ["path"] = QemuNames.BalloonPath, ["property"] = "guest-stats" }, logged: false, ct: ct).ConfigureAwait(false);
         return ParseStats(r);
     }
 
@@ -53,7 +51,7 @@ public static class QmpBalloon
     {
         try
         {
-            JsonElement r = await qmp.ExecuteAsync("x-query-virtio-status", new JsonObject { ["path"] = Path }, logged: false, ct: ct).ConfigureAwait(false);
+            JsonElement r = await qmp.ExecuteAsync("x-query-virtio-status", new JsonObject { ["path"] = QemuNames.BalloonPath }, logged: false, ct: ct).ConfigureAwait(false);
             return ParseDriver(r);
         }
         catch (QmpException)

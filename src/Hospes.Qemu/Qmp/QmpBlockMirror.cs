@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Hospes.Qemu.CommandLine;
 
 namespace Hospes.Qemu.Qmp;
 
@@ -22,7 +23,7 @@ public static class QmpBlockMirror
         qmp.ExecuteAsync("block-export-add", new JsonObject
         {
             ["type"] = "nbd",
-            ["id"] = "export-" + node,
+            ["id"] = QemuNames.NbdExport(node),
             ["node-name"] = node,
             ["name"] = node,
             ["writable"] = true,

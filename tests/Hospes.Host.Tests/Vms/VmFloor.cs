@@ -38,7 +38,7 @@ internal sealed class VmFloor : IAsyncDisposable
         var time = TimeProvider.System;
         ILoggerFactory logs = NullLoggerFactory.Instance;
         ILogger log = NullLogger.Instance;
-        var runtime = new HostRuntime(new QemuBinary("/usr/bin/true", new Version(10, 0, 2), "QEMU emulator version 10.0.2"), new AccelDecision { Chosen = Accelerator.Tcg, Reason = "test" });
+        var runtime = Runtime = new HostRuntime(new QemuBinary("/usr/bin/true", new Version(10, 0, 2), "QEMU emulator version 10.0.2"), new AccelDecision { Chosen = Accelerator.Tcg, Reason = "test" });
         _networks = new NetworkService(_db, Registry, Options, new FakeNetworkHost(), time, logs);
         Balloons = new Balloons(Options.Memory, time, logs);
         _memory = new MemoryService(Options, _db, Registry, Balloons, time, logs);
@@ -51,6 +51,14 @@ internal sealed class VmFloor : IAsyncDisposable
     public HostOptions Options { get; }
 
     public VmLayout Layout { get; }
+
+    public HostRuntime Runtime { get; }
+
+    public VmLauncher Launcher => _launcher;
+
+    public MemoryService Memory => _memory;
+
+    public NetworkService Networks => _networks;
 
     public string Kernel { get; }
 

@@ -27,11 +27,11 @@ public class QemuNamesTests
     public void Names_StayWhatRunningQemusWereGiven()
     {
         Assert.Equal(
-            ["drive0", "drive12", "disk-xvda", "net1", "vif1", "balloon0", "/machine/peripheral/balloon0", "console0", "qmp0", "rng0", "mig-drive0"],
+            ["drive0", "drive12", "disk-xvda", "net1", "vif1", "balloon0", "/machine/peripheral/balloon0", "console0", "qmp0", "rng0", "mig-drive0", "export-drive0"],
             [
                 QemuNames.DiskNode(0), QemuNames.DiskNode(12), QemuNames.DiskDevice("xvda"), QemuNames.Netdev(1), QemuNames.VifDevice(1),
                 QemuNames.BalloonId, QemuNames.BalloonPath, QemuNames.ConsoleChardev, QemuNames.QmpChardev, QemuNames.RngObject,
-                QemuNames.MigrationTarget("drive0"),
+                QemuNames.MigrationTarget("drive0"), QemuNames.NbdExport("drive0"),
             ]);
     }
 

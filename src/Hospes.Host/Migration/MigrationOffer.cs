@@ -1,0 +1,32 @@
+using Hospes.Core.Vms;
+
+namespace Hospes.Host.Migration;
+
+/// <summary>The source asks the destination to take a VM: what the destination needs to know to check and prepare it.</summary>
+internal sealed record MigrationOffer
+{
+    public required VmSpec Spec { get; init; }
+
+    /// <summary>The RAM the source's QEMU booted with: the incoming QEMU must have exactly as much.</summary>
+    public required int RamMib { get; init; }
+
+    /// <summary>Whether the guest runs (else it stays paused there too).</summary>
+    public bool Running { get; init; }
+
+    public required string SourceHost { get; init; }
+    public required string QemuVersion { get; init; }
+    public required string Accel { get; init; }
+    public string? CpuModel { get; init; }
+
+    /// <summary>Disks the destination makes empty and receives by block mirror (by vdev), with their sizes.</summary>
+    public IReadOnlyList<MigratedDisk> MirroredDisks { get; init; } = [];
+
+    /// <summary>Small read-only local disks (a NoCloud seed) sent whole, base64, by vdev.</summary>
+    public IReadOnlyDictionary<string, string> InlineDisks { get; init; } = new Dictionary<string, string>();
+
+    public bool Postcopy { get; init; }
+    public bool DryRun { get; init; }
+}
+
+/// <summary>A disk the destination receives by mirror.</summary>
+internal sealed record MigratedDisk(string Vdev, long VirtualSize);
