@@ -1,15 +1,10 @@
 using System.Net.Sockets;
-using System.Text.Json;
-using Hospes.Api.Endpoints;
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host;
 using Hospes.Host.Settings;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -50,7 +45,6 @@ public static partial class HospesApi
             o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
         });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.Configure<JsonOptions>(o => WireJson.Apply(o.SerializerOptions));
 
         HospesHost host;
         using var logs = LoggerFactory.Create(l => l.AddSimpleConsole(o =>
@@ -80,37 +74,9 @@ public static partial class HospesApi
 
                 k.ListenUnixSocket(socket);
             });
-            builder.Services.AddSingleton(host);
-            builder.Services.AddSingleton(host.VmsApi);
-            builder.Services.AddSingleton(host.HostApi);
-            builder.Services.AddSingleton(host.NetworksApi);
-            builder.Services.AddSingleton(host.MemoryApi);
-            builder.Services.AddSingleton(host.StoreApi);
-            builder.Services.AddSingleton(host.ImagesApi);
-            builder.Services.AddSingleton(host.MigrationsApi);
-            builder.Services.AddSingleton(host.PeersApi);
+            builder.Services.AddHospes(host);
             WebApplication app = builder.Build();
-            app.UseExceptionHandler(errors => errors.Run(async http =>
-            {
-                Exception? e = http.Features.Get<IExceptionHandlerFeature>()?.Error;
-                IResult result = e is BadHttpRequestException or JsonException
-                    ? ApiResults.Error(HospesError.Invalid($"malformed request: {e.InnerException?.Message ?? e.Message}"))
-                    : ApiResults.Error(new HospesError(ErrorCode.Internal, e?.Message ?? "internal error"));
-                await result.ExecuteAsync(http);
-            }));
-            app.Use(OnlyPeerRoutesOverTcp);
-            app.UseWebSockets();
-            VmEndpoints.Map(app);
-            ConsoleEndpoints.Map(app);
-            HostEndpoints.Map(app);
-            StoreEndpoints.Map(app);
-            ImageEndpoints.Map(app);
-            NetworkEndpoints.Map(app);
-            MemoryEndpoints.Map(app);
-            PeerEndpoints.Map(app);
-            MigrationEndpoints.Map(app);
-            MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
-            app.MapFallback(() => ApiResults.Error(HospesError.NotFound("no such API endpoint; the API lives under /v1")));
+            app.MapHospes();
             await app.StartAsync(ct);
             File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
             LogListening(app.Logger, socket, options.StateDir);
@@ -138,12 +104,6 @@ public static partial class HospesApi
         ClientCertificateMode = ClientCertificateMode.AllowCertificate,
         ClientCertificateValidation = (_, _, _) => true,
     };
-
-    /// <summary>The TCP listener serves other hosts only; the full API stays on the unix socket.</summary>
-    private static Task OnlyPeerRoutesOverTcp(HttpContext http, RequestDelegate next) =>
-        http.Request.IsHttps && !http.Request.Path.StartsWithSegments(Routes.Peer, StringComparison.Ordinal)
-            ? ApiResults.Error(HospesError.NotFound("this address serves other Hospes hosts only; use the unix socket")).ExecuteAsync(http)
-            : next(http);
 
     private static async Task<bool> IsListeningAsync(string socket, CancellationToken ct)
     {

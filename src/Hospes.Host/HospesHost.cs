@@ -27,7 +27,7 @@ public sealed partial class HospesHost : IAsyncDisposable
     private readonly Stream _lock;
     private readonly ILogger _log;
 
-    private HospesHost(HostOptions options, TimeProvider time, ILoggerFactory logs, Stream stateLock)
+    private HospesHost(HostOptions options, TimeProvider time, ILoggerFactory logs, MachineParts machine, Stream stateLock)
     {
         Options = options;
         _lock = stateLock;
@@ -37,13 +37,13 @@ public sealed partial class HospesHost : IAsyncDisposable
         var db = new StateDb(options.DatabasePath);
         var layout = new VmLayout(options);
         var registry = new VmRegistry<VmActor>();
-        Runtime = new HostRuntime(options, time);
-        var qemu = new QemuLauncher(time);
+        Runtime = machine.Runtime ?? new HostRuntime(options, time);
+        IQemuLauncher qemu = machine.Launcher ?? new QemuLauncher(time);
 
         // Floor 3: resources, which see the VMs through the registry.
         var images = new ImageStore(options.ImagesDir);
-        IQemuImg qemuImg = new QemuImg();
-        Networks = new NetworkService(db, registry, options, new NetworkHost(new NetTools(), time), time, logs);
+        IQemuImg qemuImg = machine.QemuImg ?? new QemuImg();
+        Networks = new NetworkService(db, registry, options, machine.Network ?? new NetworkHost(new NetTools(), time), time, logs);
         Ssh = new SshKey(options.StateDir);
         var guests = new GuestAccess(registry, Ssh);
         Balloons = new Balloons(options.Memory, time, logs);
@@ -131,14 +131,18 @@ public sealed partial class HospesHost : IAsyncDisposable
     internal IncomingMigrations Incoming { get; }
 
     /// <summary>Opens the state dir (one hospesd per state dir), reconciles VMs, starts the accelerator probe.</summary>
-    public static async Task<HospesHost> StartAsync(HostOptions options, TimeProvider time, ILoggerFactory logs, CancellationToken ct)
+    public static Task<HospesHost> StartAsync(HostOptions options, TimeProvider time, ILoggerFactory logs, CancellationToken ct) =>
+        StartAsync(options, time, logs, new MachineParts(), ct);
+
+    /// <summary>As <see cref="StartAsync(HostOptions, TimeProvider, ILoggerFactory, CancellationToken)"/>, on the given parts of the machine (tests: fakes).</summary>
+    internal static async Task<HospesHost> StartAsync(HostOptions options, TimeProvider time, ILoggerFactory logs, MachineParts machine, CancellationToken ct)
     {
         Directory.CreateDirectory(options.StateDir);
         Directory.CreateDirectory(options.VmsDir);
         Directory.CreateDirectory(options.ImagesDir);
         Directory.CreateDirectory(options.EffectiveRunDir);
         Stream stateLock = LockStateDir(options.StateDir);
-        var host = new HospesHost(options, time, logs, stateLock);
+        var host = new HospesHost(options, time, logs, machine, stateLock);
         host.Runtime.Warm();
         if (await host.Ssh.EnsureAsync(ct).ConfigureAwait(false) is { } sshProblem)
         {

@@ -26,8 +26,4 @@ internal sealed class VmCommands(VmLauncher launcher, FileStreams streams, Ballo
     public ReconcileCommand Reconcile() => new(qemu, balloons, networks, log);
 
     public static AttachConsoleCommand AttachConsole() => new();
-
-    public MemSetCommand MemSet(int mib) => new(balloons, mib);
-
-    public MemMaxCommand MemMax(int mib) => new(balloons, mib);
 }

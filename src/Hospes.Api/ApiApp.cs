@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Hospes.Api.Endpoints;
+using Hospes.Contracts;
+using Hospes.Core.Errors;
+using Hospes.Host;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hospes.Api;
+
+/// <summary>The API as one piece: what the endpoints bind to, and the pipeline with every endpoint (hospesd and the tests build it alike).</summary>
+internal static class ApiApp
+{
+    /// <summary>The wire's JSON shape and the host's edge classes, one per feature, for the endpoints to bind to.</summary>
+    public static void AddHospes(this IServiceCollection services, HospesHost host)
+    {
+        services.Configure<JsonOptions>(o => WireJson.Apply(o.SerializerOptions));
+
+        // A body that is not JSON (or not the request's shape) reaches the exception handler below, which names the
+        // problem; without this, minimal APIs answer a bare 400 outside Development.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddSingleton(host.VmsApi);
+        services.AddSingleton(host.HostApi);
+        services.AddSingleton(host.NetworksApi);
+        services.AddSingleton(host.MemoryApi);
+        services.AddSingleton(host.StoreApi);
+        services.AddSingleton(host.ImagesApi);
+        services.AddSingleton(host.MigrationsApi);
+        services.AddSingleton(host.PeersApi);
+    }
+
+    /// <summary>Errors as the wire's error body, the TCP listener's limit to /v1/peer, WebSockets, and every endpoint.</summary>
+    public static void MapHospes(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = async http =>
+            {
+                Exception? e = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+                IResult result = IsMalformed(e)
+                    ? ApiResults.Error(HospesError.Invalid($"malformed request: {e!.InnerException?.Message ?? e.Message}"))
+                    : ApiResults.Error(new HospesError(ErrorCode.Internal, e?.Message ?? "internal error"));
+                await result.ExecuteAsync(http);
+            },
+
+            // A caller's malformed request is its error, answered in full; only the host's own failures go to the log.
+            SuppressDiagnosticsCallback = c => IsMalformed(c.Exception),
+        });
+        app.Use(OnlyPeerRoutesOverTcp);
+        app.UseWebSockets();
+        VmEndpoints.Map(app);
+        ConsoleEndpoints.Map(app);
+        HostEndpoints.Map(app);
+        StoreEndpoints.Map(app);
+        ImageEndpoints.Map(app);
+        NetworkEndpoints.Map(app);
+        MemoryEndpoints.Map(app);
+        PeerEndpoints.Map(app);
+        MigrationEndpoints.Map(app);
+        MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
+        app.MapFallback(() => ApiResults.Error(HospesError.NotFound("no such API endpoint; the API lives under /v1")));
+    }
+
+    private static bool IsMalformed(Exception? e) => e is BadHttpRequestException or JsonException;
+
+    /// <summary>The TCP listener serves other hosts only; the full API stays on the unix socket.</summary>
+    private static Task OnlyPeerRoutesOverTcp(HttpContext http, RequestDelegate next) =>
+        http.Request.IsHttps && !http.Request.Path.StartsWithSegments("/v1/peer", StringComparison.Ordinal)
+            ? ApiResults.Error(HospesError.NotFound("this address serves other Hospes hosts only; use the unix socket")).ExecuteAsync(http)
+            : next(http);
+}
