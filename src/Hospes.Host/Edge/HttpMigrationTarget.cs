@@ -25,7 +25,7 @@ internal sealed class HttpMigrationTarget(string name, string streamHost, PeerAp
     }
 
     /// <summary>
-    /// An answer is the destination's word (its error, or its status). Anything else carries <see cref="IMigrationTarget.NoAnswer"/>:
+    /// An answer is the destination's word (its error, or its status). Anything else is a <see cref="NoAnswer"/>:
     /// the request may have taken effect. A request that provably never arrived counts as no answer too, for now.
     /// </summary>
     private async Task<Result<T>> CallAsync<T>(Func<Task<T>> call)
@@ -40,11 +40,11 @@ internal sealed class HttpMigrationTarget(string name, string streamHost, PeerAp
         }
         catch (HospesApiException e)
         {
-            return HospesError.Unavailable($"cannot reach {name}: {e.InnerException?.Message ?? e.Message}") with { Details = [IMigrationTarget.NoAnswer] };
+            return new NoAnswer($"cannot reach {name}: {e.InnerException?.Message ?? e.Message}");
         }
         catch (OperationCanceledException e)
         {
-            return HospesError.Unavailable($"cannot reach {name}: {e.Message}") with { Details = [IMigrationTarget.NoAnswer] };
+            return new NoAnswer($"cannot reach {name}: {e.Message}");
         }
     }
 }

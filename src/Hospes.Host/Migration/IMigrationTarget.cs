@@ -2,12 +2,12 @@ using Hospes.Core.Errors;
 
 namespace Hospes.Host.Migration;
 
-/// <summary>The destination of an outgoing migration, as the source sees it (another hospesd over TLS).</summary>
+/// <summary>
+/// The destination of an outgoing migration, as the source sees it (another hospesd over TLS). A call that got no
+/// answer fails with <see cref="NoAnswer"/>; any other error is the destination's own answer.
+/// </summary>
 internal interface IMigrationTarget
 {
-    /// <summary>In <see cref="HospesError.Details"/> when no answer came (transport failure, timeout): the request may have taken effect.</summary>
-    const string NoAnswer = "no-answer";
-
     /// <summary>The destination's name on this host.</summary>
     string Name { get; }
 

@@ -156,7 +156,7 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
             {
                 // An answer, even a failure, means the destination did not continue the guest and keeps nothing.
                 // No answer: only its confirmed drop lets the guest continue here.
-                droppedThere = !finished.Error.Details.Contains(IMigrationTarget.NoAnswer)
+                droppedThere = finished.Error is not NoAnswer
                     || (await plan.Target.AbortAsync(id, CancellationToken.None).ConfigureAwait(false)).IsOk;
                 if (postcopy)
                 {

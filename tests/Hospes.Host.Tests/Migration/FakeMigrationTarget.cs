@@ -38,7 +38,7 @@ internal sealed class FakeMigrationTarget : IMigrationTarget, IMigrationTargets
     public int Aborts => Volatile.Read(ref _aborts);
 
     /// <summary>The request went out, no answer came: it may have taken effect there.</summary>
-    public static HospesError NoAnswer(string why) => HospesError.Unavailable($"cannot reach host-b: {why}") with { Details = [IMigrationTarget.NoAnswer] };
+    public static HospesError NoAnswer(string why) => new Hospes.Host.Migration.NoAnswer($"cannot reach host-b: {why}");
 
     public static Result<MigrationFinished> Continued()
     {
