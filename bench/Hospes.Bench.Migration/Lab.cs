@@ -142,8 +142,15 @@ internal sealed class Lab : IAsyncDisposable
     }
 
     /// <summary>The guest's console log as `hospes console --show-log` on <paramref name="host"/> prints it ("" when it cannot).</summary>
-    public async Task<string> ConsoleLogAsync(string host, string name) =>
-        (await _daemons[host].CliWithinAsync(TimeSpan.FromSeconds(30), null, "console", name, "--show-log")).Stdout;
+    /// <summary>
+    /// The guest's console on <paramref name="host"/> once memcheck printed a pass there: the VM's folder (and its
+    /// console log) is new on every arrival, so right after a quick migration it may not hold a pass line yet.
+    /// </summary>
+    public async Task<string> ConsoleLogAsync(string host, string name)
+    {
+        await _daemons[host].WaitForConsoleAsync(name, "memcheck pass ", limit: TimeSpan.FromSeconds(30));
+        return (await _daemons[host].CliWithinAsync(TimeSpan.FromSeconds(30), null, "console", name, "--show-log")).Ok().Stdout;
+    }
 
     public async Task DeleteGuestAsync(string name, string host)
     {
