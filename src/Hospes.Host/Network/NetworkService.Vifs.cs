@@ -4,6 +4,7 @@ using Hospes.Core.Vms;
 using Hospes.Host.State;
 using Hospes.Network.Addressing;
 using Hospes.Network.Tools;
+using Hospes.Qemu.CommandLine;
 
 namespace Hospes.Host.Network;
 
@@ -163,7 +164,7 @@ internal sealed partial class NetworkService
                 }
             }
 
-            backends.Add($"tap,ifname={TapName(spec, i)},script=no,downscript=no");
+            backends.Add($"tap,ifname={QemuOption.Escape(TapName(spec, i))},script=no,downscript=no");
         }
 
         return backends;

@@ -25,10 +25,10 @@ public static class QemuCommandLineBuilder
         bool mmio = machine.Value == MachineChooser.Microvm;
         var a = new List<string>
         {
-            "-name", $"guest={spec.Name},debug-threads=on",
+            "-name", $"guest={Escape(spec.Name)},debug-threads=on",
             "-uuid", spec.Uuid.ToString(),
             "-accel", Accel(launch),
-            "-machine", mmio ? "microvm,acpi=on" : machine.Value,
+            "-machine", mmio ? "microvm,acpi=on" : Escape(machine.Value),
             "-cpu", launch.Accel == Accelerator.Kvm ? "host" : "max",
             // The guest boots with maxmem and is ballooned down to memory before its first instruction (Xen's meaning).
             "-m", $"{Math.Max(spec.MemoryMib, spec.MaxMemoryMib)}M",
@@ -44,7 +44,7 @@ public static class QemuCommandLineBuilder
             // QEMU pauses instead of exiting when the guest powers off, so hospesd (even after a restart)
             // learns it was a power-off and not a crash, and applies on_poweroff itself.
             "-action", $"reboot={(spec.OnReboot == LifecycleAction.Restart ? "reset" : "shutdown")},shutdown=pause,panic=pause",
-            "-sandbox", "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny",
+            "-sandbox", Sandbox(launch.RunAs),
             "-device", "pvpanic",
             "-object", $"rng-random,id={QemuNames.RngObject},filename=/dev/urandom",
             "-device", (mmio ? "virtio-rng-device" : "virtio-rng-pci") + $",rng={QemuNames.RngObject}",
@@ -53,6 +53,11 @@ public static class QemuCommandLineBuilder
             // kill a guest process. free-page-reporting: pages the guest frees go back to the host by themselves.
             "-device", (mmio ? "virtio-balloon-device" : "virtio-balloon-pci") + $",id={QemuNames.BalloonId},deflate-on-oom=on,free-page-reporting=on",
         };
+
+        if (launch.RunAs is { } user)
+        {
+            a.AddRange(["-run-with", $"user={Invariant(user.Uid)}:{Invariant(user.Gid)}"]);
+        }
 
         // Hospes sets up (vCPU pinning, QMP) before the first guest instruction runs, then continues;
         // a restored guest likewise stays paused until Hospes decides.
@@ -81,14 +86,14 @@ public static class QemuCommandLineBuilder
 
         if (spec.Boot == BootMode.Hvm && spec.BootOrder is { Length: > 0 } order)
         {
-            a.AddRange(["-boot", $"order={order}"]);
+            a.AddRange(["-boot", $"order={Escape(order)}"]);
         }
 
         AddDisks(a, spec, mmio);
         AddVifs(a, spec, launch.NetdevBackends, mmio);
         foreach (string bdf in spec.PciDevices)
         {
-            a.AddRange(["-device", $"vfio-pci,host={bdf}"]);
+            a.AddRange(["-device", $"vfio-pci,host={Escape(bdf)}"]);
         }
 
         return a;
@@ -131,7 +136,7 @@ public static class QemuCommandLineBuilder
             }
 
             string drive = hasMedium ? $",drive={node}" : "";
-            string id = $"id={QemuNames.DiskDevice(disk.Vdev)}";
+            string id = $"id={Escape(QemuNames.DiskDevice(disk.Vdev))}";
             if (disk.DeviceType == DiskDeviceType.Cdrom)
             {
                 a.AddRange(["-device", $"ide-cd,{id},bus=ide.{ide++}{drive}"]);
@@ -182,9 +187,9 @@ public static class QemuCommandLineBuilder
             string model = vif.Model switch
             {
                 "virtio-net" => mmio ? "virtio-net-device" : "virtio-net-pci",
-                _ => vif.Model,
+                _ => Escape(vif.Model),
             };
-            string mac = vif.Mac is null ? "" : $",mac={vif.Mac}";
+            string mac = vif.Mac is null ? "" : $",mac={Escape(vif.Mac)}";
             a.AddRange(["-device", $"{model},netdev={netdev},id={QemuNames.VifDevice(i)}{mac}"]);
         }
     }
@@ -197,8 +202,15 @@ public static class QemuCommandLineBuilder
         _ => "tcg",
     };
 
-    /// <summary>QEMU option values escape a comma by doubling it.</summary>
-    private static string Escape(string value) => value.Replace(",", ",,", StringComparison.Ordinal);
+    /// <summary>
+    /// QEMU's syscall filter. elevateprivileges must allow set*id when QEMU drops to its own uid itself (-run-with runs
+    /// after the filter is in place; "deny" kills QEMU at that call). Once dropped, QEMU has no capabilities left, so no
+    /// set*id call can take it back to root, and exec (spawn=deny) and setuid binaries (no_new_privs) stay closed.
+    /// </summary>
+    private static string Sandbox(QemuUser? runAs) =>
+        $"on,obsolete=deny,elevateprivileges={(runAs is null ? "deny" : "allow")},spawn=deny,resourcecontrol=deny";
+
+    private static string Escape(string value) => QemuOption.Escape(value);
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -27,6 +27,9 @@ public sealed record QemuLaunchSpec
     /// <summary>TCG's translation cache in MiB (-accel tcg,tb-size=); null leaves QEMU's default.</summary>
     public int? TcgTbSizeMib { get; init; }
 
+    /// <summary>The unprivileged uid:gid QEMU runs the guest as; null leaves QEMU as root (hospesd always gives one).</summary>
+    public QemuUser? RunAs { get; init; }
+
     /// <summary>Start waiting for a restore or an incoming migration instead of booting.</summary>
     public bool Incoming { get; init; }
 }

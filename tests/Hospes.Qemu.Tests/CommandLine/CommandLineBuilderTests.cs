@@ -175,4 +175,22 @@ public class CommandLineBuilderTests
         Assert.Contains("-accel tcg ", Accel(Accelerator.Tcg, null), StringComparison.Ordinal);
         Assert.Contains("-accel kvm ", Accel(Accelerator.Kvm, 32), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void QemuDropsToItsOwnUid_AndItsSyscallFilterLetsItDoSo()
+    {
+        string line = string.Join(' ', QemuCommandLineBuilder.Build(new QemuLaunchSpec { Spec = Pv, Paths = Paths, Accel = Accelerator.Tcg, RunAs = new QemuUser(2000000007, 2000000007) }).Value);
+
+        Assert.Contains("-run-with user=2000000007:2000000007", line, StringComparison.Ordinal);
+        Assert.Contains("-sandbox on,obsolete=deny,elevateprivileges=allow,spawn=deny,resourcecontrol=deny", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void QemuThatKeepsItsUid_MayNotChangeIt()
+    {
+        string line = Line(Pv);
+
+        Assert.DoesNotContain("-run-with", line, StringComparison.Ordinal);
+        Assert.Contains("-sandbox on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny", line, StringComparison.Ordinal);
+    }
 }
