@@ -7,12 +7,20 @@ internal sealed class VmLayout(HostOptions options)
 {
     public string VmDir(Guid uuid) => Path.Combine(options.VmsDir, uuid.ToString());
 
-    public VmRuntimePaths Paths(Guid uuid)
+    /// <summary>
+    /// Sockets and the pid file are named by the whole uuid: two VMs never share a name (a shared prefix once let one
+    /// VM's start delete another's sockets). "/run/hospes/" + 32 hex + ".console" stays far below the 107-byte limit
+    /// of unix socket paths.
+    /// </summary>
+    public VmRuntimePaths Paths(Guid uuid) => PathsNamed(uuid, uuid.ToString("N"));
+
+    /// <summary>The names an older hospesd gave (a 12-hex uuid prefix): only to find its QEMUs again after an upgrade.</summary>
+    public VmRuntimePaths LegacyPaths(Guid uuid) => PathsNamed(uuid, uuid.ToString("N")[..12]);
+
+    private VmRuntimePaths PathsNamed(Guid uuid, string name)
     {
         string dir = VmDir(uuid);
-
-        // Unix socket paths are limited to 107 bytes: sockets go to the (short) run dir, named by a uuid prefix.
-        string run = Path.Combine(options.EffectiveRunDir, uuid.ToString("N")[..12]);
+        string run = Path.Combine(options.EffectiveRunDir, name);
         return new VmRuntimePaths
         {
             QmpSocket = run + ".qmp",

@@ -9,8 +9,9 @@ namespace Hospes.Host.Vms;
 /// The QEMU a VM owns (at most one), with its console and vCPU threads, and the pump that hands its events and its
 /// exit to the VM's queue. Only the VM's actor (through a command's session) attaches, stops or forgets it.
 /// </summary>
-internal sealed class QemuSlot(IQemuLauncher launcher, VmRuntimePaths paths) : IAsyncDisposable
+internal sealed class QemuSlot(IQemuLauncher launcher, VmRuntimePaths usual) : IAsyncDisposable
 {
+    private VmRuntimePaths? _started;
     private IQemuProcess? _qemu;
     private ConsoleHub? _console;
     private IReadOnlyList<int> _vcpuThreads = [];
@@ -26,12 +27,14 @@ internal sealed class QemuSlot(IQemuLauncher launcher, VmRuntimePaths paths) : I
     /// <summary>
     /// Takes ownership of a QEMU: each of its events goes to <paramref name="onEvent"/> (after the migration signals saw
     /// it), and its end (QMP closed) to <paramref name="onExit"/>. Both are expected to post into the VM's queue.
+    /// <paramref name="started"/>: the files of a QEMU an older hospesd started under other names; null for the usual.
     /// </summary>
-    public void Attach(IQemuProcess q, IReadOnlyList<int> vcpuThreads, Action<IQemuProcess, QmpEvent> onEvent, Action<IQemuProcess> onExit)
+    public void Attach(IQemuProcess q, IReadOnlyList<int> vcpuThreads, Action<IQemuProcess, QmpEvent> onEvent, Action<IQemuProcess> onExit, VmRuntimePaths? started = null)
     {
         _qemu = q;
         _vcpuThreads = vcpuThreads;
-        _console = new ConsoleHub(paths.ConsoleSocket);
+        _started = started;
+        _console = new ConsoleHub((started ?? usual).ConsoleSocket);
         QemuSignals signals = Signals = new QemuSignals();
         _ = Task.Run(async () =>
         {
@@ -64,6 +67,13 @@ internal sealed class QemuSlot(IQemuLauncher launcher, VmRuntimePaths paths) : I
         }
     }
 
+    /// <summary>QEMU runs unprivileged in a root-only run dir: it cannot remove its sockets and pid file itself.</summary>
+    private void RemoveFiles()
+    {
+        launcher.RemoveRuntimeFiles(_started ?? usual);
+        _started = null;
+    }
+
     /// <summary>Forgets the QEMU and closes the console; the QEMU itself keeps running.</summary>
     public ValueTask DisposeAsync() => new(DetachAsync());
 
@@ -91,7 +101,7 @@ internal sealed class QemuSlot(IQemuLauncher launcher, VmRuntimePaths paths) : I
         }
 
         await DetachAsync().ConfigureAwait(false);
-        launcher.RemoveRuntimeFiles(paths);
+        RemoveFiles();
     }
 
     /// <summary>After QEMU went by itself: wait for the process to be gone, forget it, remove its sockets.</summary>
@@ -99,6 +109,6 @@ internal sealed class QemuSlot(IQemuLauncher launcher, VmRuntimePaths paths) : I
     {
         await q.WaitForExitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
         await DetachAsync().ConfigureAwait(false);
-        launcher.RemoveRuntimeFiles(paths);
+        RemoveFiles();
     }
 }

@@ -4,6 +4,7 @@ using Hospes.Core.Vms;
 using Hospes.Host.Machine;
 using Hospes.Host.Settings;
 using Hospes.Host.State;
+using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Launch;
 using Hospes.Qemu.Qmp;
 using Microsoft.Extensions.Logging;
@@ -115,10 +116,10 @@ internal sealed class VmActor : IVm, IAsyncDisposable
     }
 
     /// <summary>Takes ownership of a QEMU: its events and its exit now flow into this queue.</summary>
-    internal void Attach(IQemuProcess q, IReadOnlyList<int> vcpuThreads)
+    internal void Attach(IQemuProcess q, IReadOnlyList<int> vcpuThreads, VmRuntimePaths? started = null)
     {
         Guest.RebootRequested = false;
-        Slot.Attach(q, vcpuThreads, (from, e) => _queue.Writer.TryWrite(new EventWork(from, e)), from => _queue.Writer.TryWrite(new ExitWork(from)));
+        Slot.Attach(q, vcpuThreads, (from, e) => _queue.Writer.TryWrite(new EventWork(from, e)), from => _queue.Writer.TryWrite(new ExitWork(from)), started);
     }
 
     private async Task RunLoopAsync()

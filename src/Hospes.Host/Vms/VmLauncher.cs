@@ -110,10 +110,15 @@ internal sealed class VmLauncher(
         Directory.CreateDirectory(vm.VmDir);
         Directory.CreateDirectory(options.EffectiveRunDir);
         await using var revert = new Reverter();
-        revert.Add(() => qemuLauncher.RemoveRuntimeFiles(paths));
         Result<IQemuProcess> started = await qemuLauncher.LaunchAsync(qemu.Value.Path, args.Value, paths, CancellationToken.None).ConfigureAwait(false);
         if (!started.IsOk)
         {
+            // A QEMU that failed in its init leaves its sockets behind; sockets that were there before (a conflict) are not ours.
+            if (started.Error.Code != ErrorCode.Conflict)
+            {
+                qemuLauncher.RemoveRuntimeFiles(paths);
+            }
+
             return started.Error with { Message = $"{r.Name}: {started.Error.Message}" };
         }
 
@@ -122,6 +127,7 @@ internal sealed class VmLauncher(
         {
             await q.KillAsync(CancellationToken.None).ConfigureAwait(false);
             await q.DisposeAsync().ConfigureAwait(false);
+            qemuLauncher.RemoveRuntimeFiles(paths);
         });
 
         // QEMU made the taps; they join their bridges before the guest's first instruction.

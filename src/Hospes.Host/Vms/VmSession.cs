@@ -34,6 +34,9 @@ internal sealed class VmSession(VmActor actor) : IVmSession
 
     public VmRuntimePaths Paths => actor.Layout.Paths(actor.Record.Uuid);
 
+    /// <summary>Where an older hospesd put this VM's sockets (a uuid prefix); only to find its QEMU again.</summary>
+    public VmRuntimePaths LegacyPaths => actor.Layout.LegacyPaths(actor.Record.Uuid);
+
     public string VmDir => actor.Layout.VmDir(actor.Record.Uuid);
 
     public VmRecord Commit(VmRecord record)
@@ -45,11 +48,14 @@ internal sealed class VmSession(VmActor actor) : IVmSession
     /// <summary>Wakes everyone waiting for a change (a guest event that changes no record).</summary>
     public void Notify() => actor.Notify();
 
-    /// <summary>Takes ownership of a QEMU: its events and its exit now flow into the VM's queue.</summary>
-    public void Attach(IQemuProcess q, IReadOnlyList<int> vcpuThreads)
+    /// <summary>
+    /// Takes ownership of a QEMU: its events and its exit now flow into the VM's queue. <paramref name="started"/>: the
+    /// files of a QEMU an older hospesd started under other names.
+    /// </summary>
+    public void Attach(IQemuProcess q, IReadOnlyList<int> vcpuThreads, VmRuntimePaths? started = null)
     {
         Live();
-        actor.Attach(q, vcpuThreads);
+        actor.Attach(q, vcpuThreads, started);
     }
 
     /// <summary>Ends the VM's QEMU for good: quit (flushes disks), SIGKILL if it does not go.</summary>

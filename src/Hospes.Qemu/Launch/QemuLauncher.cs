@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Qmp;
 
@@ -16,7 +17,14 @@ public sealed class QemuLauncher(TimeProvider time) : IQemuLauncher
 
     public async Task<Result<IQemuProcess>> LaunchAsync(string qemuPath, IReadOnlyList<string> arguments, VmRuntimePaths paths, CancellationToken ct)
     {
-        RemoveRuntimeFiles(paths);
+        // Sockets are named by the VM's whole uuid: one that exists belongs to a QEMU of this VM that still runs, or
+        // one whose end nobody saw. Either way it is not ours to delete (finding #21).
+        if (new[] { paths.QmpSocket, paths.ConsoleSocket, paths.PidFile }.FirstOrDefault(Path.Exists) is { } taken)
+        {
+            return HospesError.Conflict(
+                $"QEMU cannot start: {taken} exists, so another QEMU of this VM may still run; end it (its pid is in {paths.PidFile}), or remove {taken} if none runs");
+        }
+
         long logStart = AppendHeader(paths.QemuLog, qemuPath, arguments, time);
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
 
@@ -32,12 +40,16 @@ public sealed class QemuLauncher(TimeProvider time) : IQemuLauncher
 
         psi.Environment["HOSPES_QEMU_LOG"] = paths.QemuLog;
         Process process = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null");
+
+        // Opened while the child cannot have been reaped yet (HasExited below says so), so it is this QEMU's handle.
+        PidFd? handle = PidFd.Open(process.Id);
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            if (process.HasExited)
+            if (handle is null || process.HasExited)
             {
                 string reason = ReadReason(paths.QemuLog, logStart);
+                handle?.Dispose();
                 process.Dispose();
                 RemoveFiles(paths); // QEMU does not unlink its sockets when it fails during init
                 return HospesError.Unavailable($"QEMU refused to start: {reason}");
@@ -49,7 +61,7 @@ public sealed class QemuLauncher(TimeProvider time) : IQemuLauncher
                 try
                 {
                     QmpConnection qmp = await QmpConnection.ConnectAsync(paths.QmpSocket, qmpLog, time, ct).ConfigureAwait(false);
-                    return new RunningQemu(process.Id, qmp, qmpLog, process, time);
+                    return new RunningQemu(handle, qmp, qmpLog, process, time);
                 }
                 catch (Exception e) when (e is SocketException or QmpDisconnectedException or IOException)
                 {
@@ -59,8 +71,9 @@ public sealed class QemuLauncher(TimeProvider time) : IQemuLauncher
 
             if (clock.Elapsed > StartLimit)
             {
-                ProcFs.Signal(process.Id, ProcFs.SigKill);
+                handle.Signal(PidFd.SigKill);
                 await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                handle.Dispose();
                 process.Dispose();
                 RemoveRuntimeFiles(paths);
                 return new HospesError(ErrorCode.Timeout, $"QEMU did not open its monitor socket within {StartLimit.TotalSeconds:0} s; see {paths.QemuLog}");
@@ -73,8 +86,11 @@ public sealed class QemuLauncher(TimeProvider time) : IQemuLauncher
     /// <summary>Reconnects to a QEMU started by an earlier hospesd, if it still runs and is the one we started.</summary>
     public async Task<IQemuProcess?> AttachAsync(int pid, VmRuntimePaths paths, CancellationToken ct)
     {
-        if (!ProcFs.IsAlive(pid) || !ProcFs.CommandLine(pid).Any(a => a.Contains(paths.QmpSocket, StringComparison.Ordinal)))
+        // The handle first, then the checks: they then speak of the process the handle holds, even if the pid is reused.
+        PidFd? handle = PidFd.Open(pid);
+        if (handle is null || handle.HasExited || !ProcFs.CommandLine(pid).Any(a => a.Contains(paths.QmpSocket, StringComparison.Ordinal)))
         {
+            handle?.Dispose();
             return null;
         }
 
@@ -82,11 +98,12 @@ public sealed class QemuLauncher(TimeProvider time) : IQemuLauncher
         try
         {
             QmpConnection qmp = await QmpConnection.ConnectAsync(paths.QmpSocket, qmpLog, time, ct).ConfigureAwait(false);
-            return new RunningQemu(pid, qmp, qmpLog, null, time);
+            return new RunningQemu(handle, qmp, qmpLog, null, time);
         }
         catch (Exception e) when (e is SocketException or QmpDisconnectedException or IOException)
         {
             qmpLog.Dispose();
+            handle.Dispose();
             return null;
         }
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hospes.Core.Processes;
 using Hospes.Qemu.Qmp;
 
 namespace Hospes.Qemu.Launch;
@@ -7,23 +8,26 @@ namespace Hospes.Qemu.Launch;
 public sealed class RunningQemu : IQemuProcess
 {
     private readonly Process? _child;
+    private readonly PidFd _process;
     private readonly QmpLog _log;
     private readonly TimeProvider _time;
 
-    public RunningQemu(int pid, QmpConnection qmp, QmpLog log, Process? child, TimeProvider time)
+    /// <param name="process">The handle QEMU is signalled and watched through: never its pid, which a stranger may get once it ends.</param>
+    public RunningQemu(PidFd process, QmpConnection qmp, QmpLog log, Process? child, TimeProvider time)
     {
-        Pid = pid;
+        ArgumentNullException.ThrowIfNull(process);
+        _process = process;
         Qmp = qmp;
         _log = log;
         _child = child;
         _time = time;
     }
 
-    public int Pid { get; }
+    public int Pid => _process.Pid;
 
     public IQmp Qmp { get; }
 
-    public bool IsAlive => ProcFs.IsAlive(Pid);
+    public bool IsAlive => !_process.HasExited;
 
     /// <summary>Waits until the process is really gone (QMP closes slightly before the process ends).</summary>
     public async Task WaitForExitAsync(TimeSpan limit, CancellationToken ct)
@@ -43,17 +47,13 @@ public sealed class RunningQemu : IQemuProcess
             return;
         }
 
-        var deadline = _time.GetUtcNow() + limit;
-        while (ProcFs.IsAlive(Pid) && _time.GetUtcNow() < deadline)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(20), _time, ct).ConfigureAwait(false);
-        }
+        await _process.WaitForExitAsync(limit, _time, ct).ConfigureAwait(false);
     }
 
     /// <summary>Hard power-off: SIGKILL, then wait for the process to vanish.</summary>
     public async Task KillAsync(CancellationToken ct)
     {
-        ProcFs.Signal(Pid, ProcFs.SigKill);
+        _process.Signal(PidFd.SigKill);
         await WaitForExitAsync(TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
     }
 
@@ -62,5 +62,6 @@ public sealed class RunningQemu : IQemuProcess
         await Qmp.DisposeAsync().ConfigureAwait(false);
         _log.Dispose();
         _child?.Dispose();
+        _process.Dispose();
     }
 }

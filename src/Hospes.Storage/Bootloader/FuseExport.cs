@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Hospes.Core.Errors;
 using Hospes.Core.Processes;
 using Hospes.Storage.QemuImg;
@@ -12,16 +11,14 @@ namespace Hospes.Storage.Bootloader;
 /// </summary>
 internal sealed class FuseExport : IAsyncDisposable
 {
-    private const int SigTerm = 15;
-
     /// <summary>The daemon detaches from our pipes as it daemonizes; if one ever did not, we would wait for its whole life.</summary>
     private static readonly TimeSpan DaemonGrace = TimeSpan.FromSeconds(5);
-    private readonly int _pid;
+    private readonly PidFd? _daemon;
 
-    private FuseExport(string path, int pid)
+    private FuseExport(string path, PidFd? daemon)
     {
         Path = path;
-        _pid = pid;
+        _daemon = daemon;
     }
 
     /// <summary>The raw view of the image: a regular file while the export lasts.</summary>
@@ -54,17 +51,26 @@ internal sealed class FuseExport : IAsyncDisposable
         }
 
         // With --daemonize the parent exits only after the export is mounted and the pid file written.
+        // Signalled through a handle, never by pid: a daemon that already ended may have passed its pid on to a stranger.
         int pid = int.Parse(await File.ReadAllTextAsync(pidFile, ct).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-        return new FuseExport(mountpoint, pid);
+        PidFd? daemon = PidFd.Open(pid);
+        if (daemon is not null && !NamesMountpoint(pid, mountpoint))
+        {
+            daemon.Dispose();
+            daemon = null;
+        }
+
+        return new FuseExport(mountpoint, daemon);
     }
 
     public async ValueTask DisposeAsync()
     {
         // SIGTERM lets the daemon unmount; a killed one would leave a dead mount behind.
-        _ = Kill(_pid, SigTerm);
-        for (int i = 0; i < 100 && Directory.Exists($"/proc/{_pid}"); i++)
+        if (_daemon is not null)
         {
-            await Task.Delay(50).ConfigureAwait(false);
+            _daemon.Signal(PidFd.SigTerm);
+            await _daemon.WaitForExitAsync(TimeSpan.FromSeconds(5), TimeProvider.System, CancellationToken.None).ConfigureAwait(false);
+            _daemon.Dispose();
         }
 
         if (IsMounted(Path))
@@ -82,14 +88,21 @@ internal sealed class FuseExport : IAsyncDisposable
         }
     }
 
+    private static bool NamesMountpoint(int pid, string mountpoint)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains(mountpoint, StringComparison.Ordinal);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private static bool IsMounted(string path) =>
         File.ReadLines("/proc/self/mountinfo").Any(l => l.Split(' ').ElementAtOrDefault(4) == path.Replace(" ", "\\040", StringComparison.Ordinal));
 
     // QEMU's option syntax: a comma inside a value is written twice.
     private static string Escape(string value) => value.Replace(",", ",,", StringComparison.Ordinal);
-
-    // LibraryImport would need unsafe code in this assembly; a plain int signature marshals as is.
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Kill(int pid, int signal);
 }

@@ -36,6 +36,18 @@ public sealed class ReconcileTests
     }
 
     [Fact]
+    public async Task AQemuThatIsGone_LeavesNoSockets_ForItCouldNotRemoveThemItself()
+    {
+        await using var floor = new VmFloor();
+        VmActor vm = await Restarted(floor, "running");
+        floor.Qemu.Running.Clear();
+
+        await vm.RunAsync(floor.Commands.Reconcile());
+
+        Assert.Equal(1, floor.Qemu.RemovedRuntimeFiles);
+    }
+
+    [Fact]
     public async Task AGuestThatPoweredOffMeanwhile_GetsItsOnPoweroff()
     {
         await using var floor = new VmFloor();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Hospes.Core.Errors;
 using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Host;
@@ -138,5 +139,70 @@ public class QemuLauncherTests
         {
             ProcFs.Signal(q.Pid, ProcFs.SigKill);
         }
+    }
+
+    [Fact]
+    public async Task Launch_WhenTheVmsSocketExists_IsRefused_AndNothingIsDeleted()
+    {
+        using var dir = new TempDir();
+        VmRuntimePaths paths = PathsIn(dir);
+        File.WriteAllText(paths.ConsoleSocket, "another QEMU's");
+
+        Result<IQemuProcess> started = await Launcher.LaunchAsync(Qemu, NoGuest(paths), paths, CancellationToken.None);
+
+        Assert.False(started.IsOk);
+        Assert.Equal(ErrorCode.Conflict, started.Error.Code);
+        Assert.Contains(paths.ConsoleSocket, started.Error.Message, StringComparison.Ordinal);
+        Assert.Equal("another QEMU's", File.ReadAllText(paths.ConsoleSocket));
+        Assert.False(File.Exists(paths.QmpSocket));
+    }
+
+    [Fact]
+    public async Task Kill_OfAQemuThatHasEnded_NeverReachesTheProcessThatGotItsPid()
+    {
+        using var dir = new TempDir();
+        VmRuntimePaths paths = PathsIn(dir);
+        IQemuProcess first = (await Launcher.LaunchAsync(Qemu, NoGuest(paths), paths, CancellationToken.None)).Value;
+        int pid = first.Pid;
+        await first.Qmp.DisposeAsync();
+
+        // As after a restart of hospesd: attached by pid, then the QEMU ends and its pid is free for anyone.
+        await using (IQemuProcess attached = (await Launcher.AttachAsync(pid, paths, CancellationToken.None))!)
+        {
+            ProcFs.Signal(pid, ProcFs.SigKill);
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+
+            using Process stranger = StartWithPid(pid);
+            try
+            {
+                await attached.KillAsync(CancellationToken.None);
+
+                Assert.False(stranger.WaitForExit(TimeSpan.FromSeconds(1)), "SIGKILL by a reused pid hit a process that is not the QEMU");
+            }
+            finally
+            {
+                stranger.Kill();
+            }
+        }
+    }
+
+    /// <summary>A `sleep` with exactly <paramref name="pid"/> (root: the kernel's next pid is set, other processes may race; retried).</summary>
+    private static Process StartWithPid(int pid)
+    {
+        for (int attempt = 0; attempt < 200; attempt++)
+        {
+            File.WriteAllText("/proc/sys/kernel/ns_last_pid", (pid - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var p = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+            if (p.Id == pid)
+            {
+                return p;
+            }
+
+            p.Kill();
+            p.WaitForExit();
+            p.Dispose();
+        }
+
+        throw new InvalidOperationException($"could not start a process with pid {pid}");
     }
 }

@@ -3,6 +3,7 @@ using Hospes.Core.Vms;
 using Hospes.Host.Memory;
 using Hospes.Host.Network;
 using Hospes.Host.State;
+using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Launch;
 using Hospes.Qemu.Qmp;
 using Microsoft.Extensions.Logging;
@@ -20,11 +21,25 @@ internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons
     protected override async Task<Result<VmRecord>> RunAsync(VmSession vm, CancellationToken ct)
     {
         VmRecord r = vm.Record;
+        VmRuntimePaths paths = vm.Paths;
         IQemuProcess? q = r.Pid is { } pid
-            ? await launcher.AttachAsync(pid, vm.Paths, CancellationToken.None).ConfigureAwait(false)
+            ? await launcher.AttachAsync(pid, paths, CancellationToken.None).ConfigureAwait(false)
             : null;
+        if (q is null && r.Pid is { } old && File.Exists(vm.LegacyPaths.QmpSocket))
+        {
+            // Started by a hospesd that named sockets by a uuid prefix: attach by those names until that QEMU ends.
+            paths = vm.LegacyPaths;
+            q = await launcher.AttachAsync(old, paths, CancellationToken.None).ConfigureAwait(false);
+        }
+
         if (q is null)
         {
+            // This VM's QEMU is gone: its sockets (named by this VM's uuid) are leftovers it could not remove itself.
+            if (r.Pid is not null)
+            {
+                launcher.RemoveRuntimeFiles(vm.Paths);
+            }
+
             if (r.State is VmState.Running or VmState.Paused or VmState.Preserved)
             {
                 string why = $"QEMU (pid {r.Pid}) was gone when hospesd started{vm.QemuLogTail()}";
@@ -40,7 +55,7 @@ internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons
         }
 
         IReadOnlyList<int> threads = await q.Qmp.QueryVcpuThreadsAsync(ct).ConfigureAwait(false);
-        vm.Attach(q, threads);
+        vm.Attach(q, threads, paths == vm.Paths ? null : paths);
 
         await balloons.ReattachAsync(q.Qmp, r).ConfigureAwait(false);
 
