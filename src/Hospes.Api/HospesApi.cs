@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Host;
 using Hospes.Host.Settings;
 using Microsoft.AspNetCore.Builder;
@@ -77,7 +78,13 @@ public static partial class HospesApi
             builder.Services.AddHospes(host);
             WebApplication app = builder.Build();
             app.MapHospes();
-            await app.StartAsync(ct);
+            // Kestrel creates the socket with mode 0777 & ~umask: under a umask of 000 (some process managers) any local
+            // user could connect before the chmod below. Bound under 077, the socket is root's alone until then (#22).
+            using (Umask.Restrict(Umask.OwnerOnly))
+            {
+                await app.StartAsync(ct);
+            }
+
             File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
             LogListening(app.Logger, socket, options.StateDir);
             if (options.ListenEndpoint is { } listen)

@@ -137,10 +137,7 @@ public sealed partial class HospesHost : IAsyncDisposable
     /// <summary>As <see cref="StartAsync(HostOptions, TimeProvider, ILoggerFactory, CancellationToken)"/>, on the given parts of the machine (tests: fakes).</summary>
     internal static async Task<HospesHost> StartAsync(HostOptions options, TimeProvider time, ILoggerFactory logs, MachineParts machine, CancellationToken ct)
     {
-        Directory.CreateDirectory(options.StateDir);
-        Directory.CreateDirectory(options.VmsDir);
-        Directory.CreateDirectory(options.ImagesDir);
-        Directory.CreateDirectory(options.EffectiveRunDir);
+        StateModes.Apply(options);
         Stream stateLock = LockStateDir(options.StateDir);
         var host = new HospesHost(options, time, logs, machine, stateLock);
         host.Runtime.Warm();

@@ -1,6 +1,7 @@
 using Hospes.Core.Errors;
 using Hospes.Host.State;
 using Hospes.Network.Addressing;
+using Hospes.Network.Dhcp;
 using Hospes.Network.Interfaces;
 using Hospes.Network.Tools;
 
@@ -42,7 +43,7 @@ internal sealed partial class NetworkService
             await _host.SetSysctlAsync(Links.InterfaceSysctl(n.Bridge, "route_localnet"), "1", ct).ConfigureAwait(false);
             await _host.ApplyRulesAsync(NetworkSpecs.Nft(n, Forwards()), ct).ConfigureAwait(false);
             Directory.CreateDirectory(NetworkDir(n.Name));
-            await _host.UpdateDhcpAsync(NetworkSpecs.Dnsmasq(n, All, Specs(), NetworkDir(n.Name)), ct).ConfigureAwait(false);
+            await _host.UpdateDhcpAsync(Dhcp(n), ct).ConfigureAwait(false);
             return true;
         }
         catch (NetToolException e)
@@ -66,7 +67,7 @@ internal sealed partial class NetworkService
                 await _host.ApplyRulesAsync(NetworkSpecs.Nft(n, Forwards()), ct).ConfigureAwait(false);
 
                 // A deleted VM's lease goes too, so its address can be handed out again.
-                await _host.UpdateDhcpAsync(NetworkSpecs.Dnsmasq(n, All, Specs(), NetworkDir(n.Name)), ct).ConfigureAwait(false);
+                await _host.UpdateDhcpAsync(Dhcp(n), ct).ConfigureAwait(false);
             }
 
             return true;
@@ -93,7 +94,15 @@ internal sealed partial class NetworkService
         {
             Directory.Delete(dir, recursive: true);
         }
+
+        if (Directory.Exists(HostsDir(name)))
+        {
+            Directory.Delete(HostsDir(name), recursive: true);
+        }
     }
+
+    /// <summary>The network's dnsmasq: its files in the state dir (root's alone), its hosts files in the run dir (#5).</summary>
+    private DnsmasqSpec Dhcp(NetworkRecord n) => NetworkSpecs.Dnsmasq(n, All, Specs(), NetworkDir(n.Name)) with { HostsDirectory = HostsDir(n.Name) };
 
     private async Task TeardownQuietlyAsync(NetworkRecord n)
     {

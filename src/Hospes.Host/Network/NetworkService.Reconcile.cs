@@ -32,6 +32,10 @@ internal sealed partial class NetworkService
                 LogRepair("network folder", name, "its network was deleted; dnsmasq stopped, files removed");
                 await _host.StopDhcpAsync(dir, ct).ConfigureAwait(false);
                 Directory.Delete(dir, recursive: true);
+                if (Directory.Exists(HostsDir(name)))
+                {
+                    Directory.Delete(HostsDir(name), recursive: true);
+                }
             }
         }
 

@@ -44,7 +44,7 @@ internal sealed partial class NetworkService : IDisposable
         _log = logs.CreateLogger("Hospes.Network");
     }
 
-    public string NetworksDir => Path.Combine(_options.StateDir, "networks");
+    public string NetworksDir => StateModes.Networks(_options);
 
     public IReadOnlyList<NetworkRecord> All => _db.LoadNetworks();
 
@@ -60,7 +60,8 @@ internal sealed partial class NetworkService : IDisposable
     public async Task InitializeAsync(CancellationToken ct)
     {
         _instance = _db.MetaValue("instance", () => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
-        Directory.CreateDirectory(NetworksDir);
+        StateModes.CreatePrivate(NetworksDir);
+        Directory.CreateDirectory(StateModes.DnsmasqDir(_options), StateModes.PassThrough);
         try
         {
             await EnsureDefaultAsync(ct).ConfigureAwait(false);
@@ -230,6 +231,8 @@ internal sealed partial class NetworkService : IDisposable
     private IReadOnlyList<VmSpec> Specs() => [.. _vms.All.Select(v => v.Record.Spec)];
 
     private string NetworkDir(string name) => Path.Combine(NetworksDir, name);
+
+    private string HostsDir(string name) => StateModes.DnsmasqHostsDir(_options, name);
 
     private string Alias(string network) => $"{AliasPrefix}net:{network}";
 

@@ -11,9 +11,9 @@ internal sealed record StoreLayout(HostOptions Options)
 
     public string ImagesDir => Options.ImagesDir;
 
-    public string TemplatesDir => Path.Combine(Options.StateDir, "templates");
+    public string TemplatesDir => StateModes.Templates(Options);
 
-    public string DisksDir => Path.Combine(Options.StateDir, "disks");
+    public string DisksDir => StateModes.Disks(Options);
 
     public string ImageDir(string name) => Path.Combine(ImagesDir, name);
 
@@ -37,7 +37,7 @@ internal sealed record StoreLayout(HostOptions Options)
 
     public void CreateFolders()
     {
-        Directory.CreateDirectory(TemplatesDir);
-        Directory.CreateDirectory(DisksDir);
+        StateModes.CreatePrivate(TemplatesDir);
+        StateModes.CreatePrivate(DisksDir);
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hospes.Core.Errors;
 using Hospes.Core.Json;
 using Hospes.Core.Vms;
+using Hospes.Host.Settings;
 
 namespace Hospes.Host.Vms;
 
@@ -28,7 +29,8 @@ internal static class SaveFile
         magic.CopyTo(block, 0);
         json.CopyTo(block, magic.Length);
         block[magic.Length + json.Length] = (byte)'\n';
-        using var f = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        // The guest's whole RAM (its keys and passwords) follows the header: for root alone, whatever the umask.
+        using var f = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = StateModes.File });
         f.Write(block);
     }
 

@@ -11,6 +11,7 @@ public sealed class Dnsmasq(NetTools tools, TimeProvider? time = null)
 {
     private const UnixFileMode Readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
     private const UnixFileMode Searchable = Readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+    private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan StartWait = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan TermWait = TimeSpan.FromSeconds(5);
@@ -149,28 +150,32 @@ public sealed class Dnsmasq(NetTools tools, TimeProvider? time = null)
     }
 
     /// <summary>
-    /// dnsmasq reads its config as root, then drops to user nobody and reads the hosts files as nobody (at
-    /// start and on every SIGHUP): they and every folder above them must be readable by others.
+    /// dnsmasq reads its config and opens its leases, pid file and log as root, then drops to user nobody and reads the
+    /// hosts files as nobody (at start and on every SIGHUP): they and every folder above them must be readable by
+    /// others. With a hosts directory of their own, the network's directory is root's alone.
     /// </summary>
     private static void WriteFiles(DnsmasqSpec s, string config)
     {
-        var p = new DnsmasqPaths(s.Directory);
+        var p = new DnsmasqPaths(s.Directory, s.HostsDirectory);
         Directory.CreateDirectory(s.Directory);
-        File.SetUnixFileMode(s.Directory, Searchable);
-        ThrowIfNotSearchable(s);
+        File.SetUnixFileMode(s.Directory, s.HostsDirectory is null ? Searchable : Private);
+        string hosts = s.HostsDirectory ?? s.Directory;
+        Directory.CreateDirectory(hosts);
+        File.SetUnixFileMode(hosts, Searchable);
+        ThrowIfNotSearchable(s, hosts);
         WriteAtomically(p.Config, config);
         WriteAtomically(p.DhcpHosts, DnsmasqConfig.RenderDhcpHosts(s.Hosts));
         WriteAtomically(p.DnsHosts, DnsmasqConfig.RenderDnsHosts(s.Hosts, s.NetworkName));
     }
 
-    private static void ThrowIfNotSearchable(DnsmasqSpec s)
+    private static void ThrowIfNotSearchable(DnsmasqSpec s, string hosts)
     {
         if (s.User == "root")
         {
             return;
         }
 
-        for (DirectoryInfo? d = new DirectoryInfo(s.Directory).Parent; d is not null; d = d.Parent)
+        for (DirectoryInfo? d = new DirectoryInfo(hosts).Parent; d is not null; d = d.Parent)
         {
             if ((d.UnixFileMode & UnixFileMode.OtherExecute) == 0)
             {

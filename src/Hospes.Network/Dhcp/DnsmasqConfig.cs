@@ -18,7 +18,7 @@ public static class DnsmasqConfig
             throw new ArgumentException($"dnsmasq for network {s.NetworkName}: {string.Join("; ", errors)}", nameof(s));
         }
 
-        var p = new DnsmasqPaths(s.Directory);
+        var p = new DnsmasqPaths(s.Directory, s.HostsDirectory);
         bool nat = s.Mode == NetworkMode.Nat;
         var c = new StringBuilder();
         c.Append($"# Hospes network {s.NetworkName} ({(nat ? "nat" : "isolated")}): written by hospesd, changes are overwritten\n");

@@ -19,6 +19,13 @@ public sealed record DnsmasqSpec(string NetworkName, string Bridge, Ipv4Subnet S
     /// </summary>
     public string? User { get; init; }
 
+    /// <summary>
+    /// An absolute folder for the two hosts files alone (dnsmasq re-reads them as nobody): every folder above it must be
+    /// searchable by others, while <see cref="Directory"/> (config, leases, pid file, log: read or opened as root) is
+    /// made 0700. Null keeps the hosts files in <see cref="Directory"/>, and every folder above that must be searchable.
+    /// </summary>
+    public string? HostsDirectory { get; init; }
+
     /// <summary>Every problem with the spec at once; empty when it can be rendered.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -40,6 +47,11 @@ public sealed record DnsmasqSpec(string NetworkName, string Bridge, Ipv4Subnet S
         else if (Directory.Any(c => char.IsWhiteSpace(c) || c is ',' or '#'))
         {
             errors.Add($"dnsmasq directory '{Directory}' contains whitespace, ',' or '#', which dnsmasq's config cannot hold");
+        }
+
+        if (HostsDirectory is not null && (!Path.IsPathFullyQualified(HostsDirectory) || HostsDirectory.Any(c => char.IsWhiteSpace(c) || c is ',' or '#')))
+        {
+            errors.Add($"dnsmasq hosts directory '{HostsDirectory}' is not an absolute path without whitespace, ',' or '#'");
         }
 
         if (User is not null && (User.Length == 0 || !User.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-')))

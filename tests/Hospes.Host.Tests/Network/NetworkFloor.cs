@@ -17,7 +17,7 @@ internal sealed class NetworkFloor : IDisposable
     public NetworkFloor()
     {
         Db = new StateDb(_dir.File("hospes.db"));
-        Networks = new NetworkService(Db, Vms, new HostOptions { StateDir = _dir.Path }, Host, TimeProvider.System, NullLoggerFactory.Instance);
+        Networks = new NetworkService(Db, Vms, new HostOptions { StateDir = _dir.File("state"), RunDir = _dir.File("run") }, Host, TimeProvider.System, NullLoggerFactory.Instance);
     }
 
     public FakeNetworkHost Host { get; } = new();
@@ -30,6 +30,8 @@ internal sealed class NetworkFloor : IDisposable
 
     /// <summary>The mark this hospesd puts on the links it makes (set by <see cref="NetworkService.InitializeAsync"/>).</summary>
     public string AliasOf(string network) => $"hospes:{Db.MetaValue("instance")}:net:{network}";
+
+    public string RunDir => _dir.File("run");
 
     public string NetworkDir(string network) => Path.Combine(Networks.NetworksDir, network);
 

@@ -26,6 +26,20 @@ public class SaveFileTests
     }
 
     [Fact]
+    public void WriteHeader_MakesAFileForRootAlone_WhateverTheUmask()
+    {
+        // #5: a save file holds the guest's whole RAM (its keys, its passwords).
+        using var dir = new TempDir();
+        string path = dir.File("web.save");
+        using (Hospes.Core.Processes.Umask.Restrict(0))
+        {
+            SaveFile.WriteHeader(path, new SaveHeader { Spec = new VmSpec { Name = "web", Uuid = Guid.NewGuid(), MemoryMib = 192 } });
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
     public void WriteHeader_NeverOverwritesAFile()
     {
         using var dir = new TempDir();

@@ -131,4 +131,13 @@ public class DnsmasqConfigTests
             ["/d/dnsmasq.conf", "/d/dhcp-hosts", "/d/dns-hosts", "/d/dnsmasq.leases", "/d/dnsmasq.pid", "/d/dnsmasq.log"],
             [p.Config, p.DhcpHosts, p.DnsHosts, p.Leases, p.PidFile, p.Log]);
     }
+
+    [Fact]
+    public void Paths_WithAHostsDirectory_PutOnlyTheHostsFilesThere()
+    {
+        var p = new DnsmasqPaths("/state/net", "/run/dnsmasq/net");
+        Assert.Equal(
+            ["/state/net/dnsmasq.conf", "/run/dnsmasq/net/dhcp-hosts", "/run/dnsmasq/net/dns-hosts", "/state/net/dnsmasq.leases", "/state/net/dnsmasq.pid", "/state/net/dnsmasq.log"],
+            [p.Config, p.DhcpHosts, p.DnsHosts, p.Leases, p.PidFile, p.Log]);
+    }
 }

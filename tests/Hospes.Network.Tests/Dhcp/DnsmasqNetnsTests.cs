@@ -195,6 +195,47 @@ public class DnsmasqNetnsTests
         }
     }
 
+    [Fact]
+    public async Task Start_WithHostsFilesOfTheirOwn_KeepsItsDirectoryForRootAlone()
+    {
+        // #5: the network's folder sits in the state dir, which others cannot search; only the hosts files dnsmasq
+        // re-reads as nobody live in a folder others can pass through.
+        CancellationToken ct = CancellationToken.None;
+        await using NetLab lab = await NetLab.CreateAsync();
+        using var state = new TempDir(); // 0700
+        using var run = SearchableTempDir();
+        Netns guest = await lab.AddGuestAsync("vg0", WebMac);
+        var spec = new DnsmasqSpec("lab", NetLab.Bridge, NetLab.Subnet, NetworkMode.Nat, state.File("net"), [new(WebMac, IPAddress.Parse("10.165.1.10"), "web")])
+        {
+            HostsDirectory = run.File("dnsmasq/lab"),
+        };
+        var dnsmasq = new Dnsmasq(lab.Host.Tools);
+        await dnsmasq.StartAsync(spec, ct);
+        try
+        {
+            Assert.NotEqual(0, Uid(Dnsmasq.RunningPid(spec.Directory)!.Value));
+            Assert.Equal("10.165.1.10", (await RequestLeaseAsync(guest, run)).Ip);
+            await guest.RunAsync("ip", "address", "add", "10.165.1.10/24", "dev", "eth0");
+            Assert.Equal("10.165.1.10", await LookupAsync(guest, "web.lab"));
+
+            // A reservation added later is read by the dropped dnsmasq too (SIGHUP).
+            await guest.RunAsync("ip", "address", "flush", "dev", "eth0");
+            await guest.RunAsync("ip", "link", "set", "eth0", "address", DbMac);
+            spec = spec with { Hosts = [.. spec.Hosts, new(DbMac, IPAddress.Parse("10.165.1.20"), "db")] };
+            await dnsmasq.UpdateHostsAsync(spec, ct);
+            Assert.Equal("10.165.1.20", (await RequestLeaseAsync(guest, run)).Ip);
+
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(spec.Directory));
+            Assert.True(File.Exists(new DnsmasqPaths(spec.Directory, spec.HostsDirectory).DhcpHosts));
+            Assert.False(File.Exists(Path.Combine(spec.Directory, "dhcp-hosts")));
+            Assert.Contains($"{DbMac} 10.165.1.20 db", await File.ReadAllTextAsync(new DnsmasqPaths(spec.Directory).Leases, ct), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await dnsmasq.StopAsync(spec.Directory, ct);
+        }
+    }
+
     private sealed record Lease(string Ip, string Subnet, string Router, string Dns, string Domain);
 
     /// <summary>TempDir makes its folder 0700; dnsmasq, once it has dropped to nobody, must get through it.</summary>
