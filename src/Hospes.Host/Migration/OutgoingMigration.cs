@@ -154,8 +154,9 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
             await plan.Emit(StreamWatch.Progress(done, clock)).ConfigureAwait(false);
             if (!finished.IsOk)
             {
-                // An answer, even a failure, means the destination did not continue the guest and keeps nothing.
-                // No answer: only its confirmed drop lets the guest continue here.
+                // An answer, even a failure, means the destination did not continue the guest and keeps nothing; a
+                // request that never reached it cannot have continued it either. No answer: only its confirmed drop
+                // lets the guest continue here.
                 droppedThere = finished.Error is not NoAnswer
                     || (await plan.Target.AbortAsync(id, CancellationToken.None).ConfigureAwait(false)).IsOk;
                 if (postcopy)
@@ -166,7 +167,9 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
                 }
 
                 return droppedThere
-                    ? finished.Error with { Message = $"{plan.Target.Name} could not continue {r.Name}: {finished.Error.Message}; it continues here" }
+                    ? finished.Error is NotDelivered
+                        ? finished.Error with { Message = $"the switch-over never reached {plan.Target.Name} ({finished.Error.Message}); {r.Name} continues here" }
+                        : finished.Error with { Message = $"{plan.Target.Name} could not continue {r.Name}: {finished.Error.Message}; it continues here" }
                     : finished.Error with { Message = $"{plan.Target.Name} did not answer the switch-over ({finished.Error.Message}). {MaybeThere(r.Name)}" };
             }
 

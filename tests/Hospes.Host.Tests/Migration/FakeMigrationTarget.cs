@@ -40,6 +40,9 @@ internal sealed class FakeMigrationTarget : IMigrationTarget, IMigrationTargets
     /// <summary>The request went out, no answer came: it may have taken effect there.</summary>
     public static HospesError NoAnswer(string why) => new Hospes.Host.Migration.NoAnswer($"cannot reach host-b: {why}");
 
+    /// <summary>No connection was made: the request provably never arrived.</summary>
+    public static HospesError NotDelivered(string why) => new Hospes.Host.Migration.NotDelivered($"cannot reach host-b: {why}");
+
     public static Result<MigrationFinished> Continued()
     {
         DateTimeOffset now = DateTimeOffset.UtcNow;

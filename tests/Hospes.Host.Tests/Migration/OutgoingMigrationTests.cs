@@ -64,6 +64,22 @@ public sealed class OutgoingMigrationTests
     }
 
     [Fact]
+    public async Task SwitchoverThatNeverReachedTheDestination_ContinuesTheGuestHere()
+    {
+        await using SourceFloor source = await SourceFloor.StartAsync();
+        source.Target.Finish = () => FakeMigrationTarget.NotDelivered("Connection refused (203.0.113.2:8443)");
+        source.Target.Abort = () => FakeMigrationTarget.NotDelivered("Connection refused (203.0.113.2:8443)");
+
+        Result<MigrationSummary> done = await source.MigrateAsync();
+
+        Assert.Equal("the switch-over never reached host-b (cannot reach host-b: Connection refused (203.0.113.2:8443)); web continues here", done.Error!.Message);
+        Assert.Equal((VmState.Running, (string?)null), (source.Vm.Record.State, source.Vm.Record.LastError));
+        Assert.Equal("cont", source.AskedAfterMigrate()[^1]);
+        Assert.Equal("running", source.Qmp.Status);
+        Assert.True(source.Floor.Vms.Find("web").IsOk);
+    }
+
+    [Fact]
     public async Task DestinationRefusesTheSwitchover_TheGuestContinuesHere()
     {
         await using SourceFloor source = await SourceFloor.StartAsync();
