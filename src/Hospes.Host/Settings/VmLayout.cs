@@ -7,6 +7,12 @@ internal sealed class VmLayout(HostOptions options)
 {
     public string VmDir(Guid uuid) => Path.Combine(options.VmsDir, uuid.ToString());
 
+    /// <summary>
+    /// A migration in flight writes what a restarted hospesd needs to settle it here (Migration/MigrationJournal); while
+    /// it exists, start-up must not end the VM's QEMU.
+    /// </summary>
+    public string MigrationJournal(Guid uuid) => Path.Combine(VmDir(uuid), "migration.json");
+
     public VmRuntimePaths Paths(Guid uuid)
     {
         string dir = VmDir(uuid);

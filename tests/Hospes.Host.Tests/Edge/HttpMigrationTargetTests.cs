@@ -40,7 +40,6 @@ public sealed class HttpMigrationTargetTests : IDisposable
         Task dropping = Task.Run(async () =>
         {
             using Socket s = await listener.AcceptSocketAsync();
-            s.LingerState = new LingerOption(true, 0);
         });
         using PeerApi peer = PeerApi.Connect($"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}", new string('0', 64), _own.Certificate, TimeSpan.FromSeconds(10));
         var target = new HttpMigrationTarget("host-b", "127.0.0.1", peer);

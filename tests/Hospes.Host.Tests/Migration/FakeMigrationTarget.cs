@@ -22,7 +22,10 @@ internal sealed class FakeMigrationTarget : IMigrationTarget, IMigrationTargets
 
     /// <summary>The answer to an offer: by default everything checked and prepared.</summary>
     public Func<MigrationOffer, Result<MigrationPrepared>> Prepare { get; set; } =
-        o => new MigrationPrepared { Id = o.DryRun ? null : Id, MigratePort = 49152, Checks = [new("cpu", true, "tcg on both")] };
+        o => new MigrationPrepared { Id = o.DryRun ? null : Id, MigratePort = 49152, Checks = [new("cpu", true, "tcg on both")], Tls = o.DryRun ? null : Tls };
+
+    /// <summary>The destination's TLS identity, as a real one answers.</summary>
+    public static MigrationTlsPeer Tls { get; } = MigrationTls.Create(DateTimeOffset.UtcNow).Public;
 
     /// <summary>The answer to the switch-over (the probe before it is always answered): by default the guest runs there.</summary>
     public Func<Result<MigrationFinished>> Finish { get; set; } = Continued;
