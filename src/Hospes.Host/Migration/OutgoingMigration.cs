@@ -45,7 +45,9 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
         MigrationTls? tls = plan.DryRun ? null : MigrationTls.Create(vm.Time.GetUtcNow());
         offer = offer.Value with { Tls = tls?.Public };
 
-        Result<MigrationPrepared> prepared = await plan.Target.PrepareAsync(offer.Value, plan.Cancel).ConfigureAwait(false);
+        // Not cut off by a cancel: a prepare the destination completes unseen is dropped there only minutes later. A
+        // cancel during it takes effect once its answer is in (the destination is told to drop what it made).
+        Result<MigrationPrepared> prepared = await plan.Target.PrepareAsync(offer.Value, CancellationToken.None).ConfigureAwait(false);
         if (!prepared.IsOk)
         {
             return prepared.Error with { Message = $"{plan.Target.Name} cannot take {r.Name}: {prepared.Error.Message}" };
@@ -101,6 +103,7 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
         var mirror = new DiskMirror(plan, qmp, vm.Time);
         try
         {
+            plan.Cancel.ThrowIfCancellationRequested();
             Result<MigrationTlsPeer> destination = MigrationTlsPeer.Check(p.Tls, plan.Target.Name);
             if (!destination.IsOk)
             {

@@ -139,6 +139,33 @@ public sealed class OutgoingMigrationTests
     }
 
     [Fact]
+    public async Task CancelWhileTheDestinationPrepares_WaitsForItsAnswer_ThenDropsItThere_AndTheGuestContinuesHere()
+    {
+        await using SourceFloor source = await SourceFloor.StartAsync();
+        var preparing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cancelled = new ManualResetEventSlim();
+        Func<MigrationOffer, Result<MigrationPrepared>> prepare = source.Target.Prepare;
+        source.Target.Prepare = o =>
+        {
+            preparing.TrySetResult();
+            Assert.True(cancelled.Wait(TimeSpan.FromSeconds(10)));
+            return prepare(o);
+        };
+
+        Task<Result<MigrationSummary>> migrating = Task.Run(() => source.MigrateAsync());
+        await preparing.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(source.Service.Cancel("web").IsOk);
+        cancelled.Set();
+        Result<MigrationSummary> done = await migrating.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("migration of web to host-b cancelled; it continues here", done.Error!.Message);
+        Assert.DoesNotContain("migrate", source.Qmp.Asked);
+        Assert.Equal(1, source.Target.Aborts);
+        Assert.Equal(VmState.Running, source.Vm.Record.State);
+        Assert.False(File.Exists(source.Floor.Layout.MigrationJournal(source.Vm.Record.Uuid)));
+    }
+
+    [Fact]
     public async Task DryRun_OnlyAsksTheDestinationToCheck_AndTheVmStaysHere()
     {
         await using SourceFloor source = await SourceFloor.StartAsync();
