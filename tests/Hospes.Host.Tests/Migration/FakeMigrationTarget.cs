@@ -58,7 +58,10 @@ internal sealed class FakeMigrationTarget : IMigrationTarget, IMigrationTargets
     public Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, CancellationToken ct)
     {
         _offers.Enqueue(offer);
-        return Task.FromResult(Prepare(offer));
+        Result<MigrationPrepared> prepared = Prepare(offer);
+
+        // As the real one: a request cancelled before its answer came is one without an answer.
+        return Task.FromResult(ct.IsCancellationRequested ? NoAnswer("the request was cancelled") : prepared);
     }
 
     public Task<Result<MigrationFinished>> FinishAsync(string id, bool run, bool postcopy, bool probe, CancellationToken ct)
