@@ -101,6 +101,26 @@ public sealed partial class MigrationChannelTests(TinyImage image) : IAsyncLifet
         Assert.False(File.Exists(journal), "the journal stayed");
     }
 
+    [Fact]
+    public async Task HospesdKilledOnTheDestination_MidStream_AfterItsRestart_KeepsNoCopy_AndTheGuestRunsOnHere()
+    {
+        await StartBusyGuestAsync("dx", "");
+        Process migrate = StartMigrate("dx");
+        await WaitForQemuAsync(_b);
+        await Task.Delay(1500);
+
+        await _b.KillHardAsync();
+        await _b.RestartAsync();
+
+        // No crashed duplicate with the guest's name, uuid and MACs is left to be started on the shared disk.
+        Assert.Empty(await _b.ListAsync());
+        Assert.Empty(_b.Qemus());
+        Assert.Empty(_b.VmDirs());
+        Assert.True(await migrate.WaitForExitAsync(TimeSpan.FromSeconds(60)), "hospes migrate did not end after the destination dropped the guest");
+        Assert.NotEqual(0, migrate.ExitCode);
+        await AssertRunsOnAAsync("dx");
+    }
+
     [GeneratedRegex(@"stream port (\d+)")]
     private static partial Regex StreamPort();
 
