@@ -26,7 +26,16 @@ public sealed record MigrationOffer
 
     public bool Postcopy { get; init; }
     public bool DryRun { get; init; }
+
+    /// <summary>The source's TLS identity for the stream and the disk copies; null in a dry run.</summary>
+    public MigrationTls? Tls { get; init; }
 }
+
+/// <summary>
+/// One side's TLS identity for a migration's QEMU channels: the name its QEMU's certificate carries, and the CA made for
+/// this migration that signed it (PEM). The pinned peer API vouches for both.
+/// </summary>
+public sealed record MigrationTls(string Name, string CaCertificate);
 
 /// <summary>A disk the destination receives by mirror.</summary>
 public sealed record MigratedDisk(string Vdev, long VirtualSize);
@@ -43,6 +52,9 @@ public sealed record MigrationPrepared
 
     /// <summary>NBD export name per mirrored vdev.</summary>
     public IReadOnlyDictionary<string, string> Exports { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The destination's TLS identity; null when nothing was prepared.</summary>
+    public MigrationTls? Tls { get; init; }
 }
 
 /// <summary>

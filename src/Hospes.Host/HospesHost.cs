@@ -149,6 +149,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await host.Networks.InitializeAsync(ct).ConfigureAwait(false);
         await host.Vms.InitializeAsync(ct).ConfigureAwait(false);
         await host.Networks.ReconcileAsync(ct).ConfigureAwait(false);
+        await host.Migrations.SettleAsync(ct).ConfigureAwait(false);
         host.StoreRepair.Run();
         host.Memory.Start();
         return host;

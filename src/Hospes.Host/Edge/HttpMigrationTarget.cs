@@ -25,8 +25,8 @@ internal sealed class HttpMigrationTarget(string name, string streamHost, PeerAp
     }
 
     /// <summary>
-    /// An answer is the destination's word (its error, or its status). Anything else is a <see cref="NoAnswer"/>:
-    /// the request may have taken effect. A request that provably never arrived counts as no answer too, for now.
+    /// An answer is the destination's word (its error, or its status). A request that provably never arrived (no
+    /// connection) is <see cref="NotDelivered"/>; anything else is a <see cref="NoAnswer"/>: it may have taken effect.
     /// </summary>
     private async Task<Result<T>> CallAsync<T>(Func<Task<T>> call)
     {
@@ -37,6 +37,10 @@ internal sealed class HttpMigrationTarget(string name, string streamHost, PeerAp
         catch (HospesApiException e) when (e.Delivery == Delivery.Answered)
         {
             return new HospesError(WireSpec.ToErrorCode(e.Code), e.HasErrorBody ? e.Message : $"{name} answered {(int?)e.Status} {e.Reason}");
+        }
+        catch (HospesApiException e) when (e.Delivery == Delivery.NotDelivered)
+        {
+            return new NotDelivered($"cannot reach {name}: {e.InnerException?.Message ?? e.Message}");
         }
         catch (HospesApiException e)
         {

@@ -34,6 +34,7 @@ internal static class MigrationWire
         InlineDisks = new Dictionary<string, string>(o.InlineDisks, StringComparer.Ordinal),
         Postcopy = o.Postcopy,
         DryRun = o.DryRun,
+        Tls = ToWire(o.Tls),
     };
 
     public static MigrationOffer ToDomain(Wire.MigrationOffer o) => new()
@@ -49,6 +50,7 @@ internal static class MigrationWire
         InlineDisks = new Dictionary<string, string>(o.InlineDisks, StringComparer.Ordinal),
         Postcopy = o.Postcopy,
         DryRun = o.DryRun,
+        Tls = ToDomain(o.Tls),
     };
 
     public static Wire.MigrationPrepared ToWire(MigrationPrepared p) => new()
@@ -58,6 +60,7 @@ internal static class MigrationWire
         MigratePort = p.MigratePort,
         NbdPort = p.NbdPort,
         Exports = new Dictionary<string, string>(p.Exports, StringComparer.Ordinal),
+        Tls = ToWire(p.Tls),
     };
 
     public static MigrationPrepared ToDomain(Wire.MigrationPrepared p) => new()
@@ -67,7 +70,12 @@ internal static class MigrationWire
         MigratePort = p.MigratePort,
         NbdPort = p.NbdPort,
         Exports = new Dictionary<string, string>(p.Exports, StringComparer.Ordinal),
+        Tls = ToDomain(p.Tls),
     };
+
+    public static Wire.MigrationTls? ToWire(MigrationTlsPeer? t) => t is null ? null : new(t.Name, t.CaCertificate);
+
+    public static MigrationTlsPeer? ToDomain(Wire.MigrationTls? t) => t is null ? null : new(t.Name, t.CaCertificate);
 
     public static Wire.MigrationCheck ToWire(MigrationCheck c) => new(c.Name, c.Ok, c.Message);
 

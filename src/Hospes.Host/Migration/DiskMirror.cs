@@ -17,8 +17,11 @@ internal sealed class DiskMirror(MigrationPlan plan, IQmp qmp, TimeProvider time
     /// <summary>What the mirrors copied so far.</summary>
     public long CopiedBytes { get; private set; }
 
-    /// <summary>Starts the mirrors and waits until each is in step; each step's undo goes to <paramref name="revert"/>.</summary>
-    public async Task<IReadOnlyList<string>> StartAsync(VmSpec spec, MigrationPrepared p, MigrationOffer offer, Reverter revert, Stopwatch clock)
+    /// <summary>
+    /// Starts the mirrors and waits until each is in step; each step's undo goes to <paramref name="revert"/>. The
+    /// copies go over TLS with <paramref name="tlsCreds"/> to a server whose certificate names <paramref name="tlsHostname"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StartAsync(VmSpec spec, MigrationPrepared p, MigrationOffer offer, string tlsCreds, string tlsHostname, Reverter revert, Stopwatch clock)
     {
         if (offer.MirroredDisks.Count == 0)
         {
@@ -35,7 +38,7 @@ internal sealed class DiskMirror(MigrationPlan plan, IQmp qmp, TimeProvider time
         {
             string node = MigrationOfferBuilder.DiskNode(spec, disk.Vdev);
             string target = QemuNames.MigrationTarget(node);
-            await qmp.AddNbdTargetAsync(target, OutgoingMigration.UriHost(plan.Target.StreamHost).Trim('[', ']'), port, p.Exports[disk.Vdev]).ConfigureAwait(false);
+            await qmp.AddNbdTargetAsync(target, OutgoingMigration.UriHost(plan.Target.StreamHost).Trim('[', ']'), port, p.Exports[disk.Vdev], tlsCreds, tlsHostname).ConfigureAwait(false);
             revert.Add(() => qmp.BlockdevDelAsync(target));
             await qmp.MirrorAsync(target, node, target).ConfigureAwait(false);
             jobs.Add(target);

@@ -4,7 +4,8 @@ namespace Hospes.Host.Migration;
 
 /// <summary>
 /// The destination of an outgoing migration, as the source sees it (another hospesd over TLS). A call that got no
-/// answer fails with <see cref="NoAnswer"/>; any other error is the destination's own answer.
+/// answer fails with <see cref="NoAnswer"/>, one that never reached it with <see cref="NotDelivered"/>; any other
+/// error is the destination's own answer.
 /// </summary>
 internal interface IMigrationTarget
 {

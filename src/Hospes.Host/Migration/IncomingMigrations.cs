@@ -56,6 +56,11 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
     public async Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, string fromPeer, string listenHost, CancellationToken ct)
     {
         VmSpec spec = offer.Spec;
+        if (CheckDisks(offer) is { } badDisks)
+        {
+            return badDisks;
+        }
+
         var mirrored = offer.MirroredDisks.ToDictionary(d => d.Vdev, StringComparer.Ordinal);
         IReadOnlyList<MigrationCheck> checks = await _checks.CheckAsync(offer, mirrored).ConfigureAwait(false);
         if (offer.DryRun || checks.Any(c => !c.Ok))
@@ -63,9 +68,29 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
             return new MigrationPrepared { Checks = checks };
         }
 
+        Result<MigrationTlsPeer> source = MigrationTlsPeer.Check(offer.Tls, fromPeer);
+        if (!source.IsOk)
+        {
+            return source.Error;
+        }
+
+        // The name and uuid are this offer's from here: another offer (or a local create) of them is refused, so
+        // what this prepare makes, and its undo, never touch another VM's folder. Released after the undo.
+        Result<IDisposable> reserved = await _vms.ReserveAsync(spec, ct).ConfigureAwait(false);
+        if (!reserved.IsOk)
+        {
+            return reserved.Error;
+        }
+
+        using IDisposable reservation = reserved.Value;
         string id = Guid.NewGuid().ToString("N")[..12];
         await using var revert = new Reverter();
         string vmDir = _layout.VmDir(spec.Uuid);
+        if (Directory.Exists(vmDir))
+        {
+            return HospesError.Conflict($"{vmDir} exists though no VM here has uuid {spec.Uuid}; `hospes disk check` says what it holds; move it away to receive {spec.Name}");
+        }
+
         revert.Add(() =>
         {
             if (Directory.Exists(vmDir))
@@ -119,9 +144,13 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
         }
 
         VmActor actor = defined.Value;
-        var qemu = new IncomingQemu(_launcher, _vmLog);
+
+        // A hospesd restarted from here on finds this VM half-received and drops it (unless its guest runs here).
+        new MigrationJournal { Direction = MigrationJournal.Incoming, Peer = fromPeer, Id = id, Running = offer.Running }.Write(_layout.MigrationJournal(spec.Uuid));
+        var qemu = new IncomingQemu(_launcher, id, fromPeer, _vmLog);
         revert.Add(() => actor.RunAsync(qemu.Abort()));
-        Result<MigrationPrepared> ready = await actor.RunAsync(qemu.Prepare(offer.RamMib, listenHost, offer.Postcopy, [.. mirrored.Keys]), CancellationToken.None).ConfigureAwait(false);
+        MigrationTls tls = MigrationTls.Create(_time.GetUtcNow());
+        Result<MigrationPrepared> ready = await actor.RunAsync(qemu.Prepare(offer.RamMib, listenHost, offer.Postcopy, [.. mirrored.Keys], tls, source.Value), CancellationToken.None).ConfigureAwait(false);
         if (!ready.IsOk)
         {
             return ready.Error;
@@ -170,8 +199,26 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
         }
 
         _incoming.TryRemove(id, out _);
+        MigrationJournal.Delete(m.Actor.Layout.MigrationJournal(m.Actor.Record.Uuid));
         LogArrived(_log, m.Actor.Record.Name, m.FromPeer);
         return finished;
+    }
+
+    /// <summary>
+    /// The offer's disk lists, whatever the sender put in them: each vdev once, each a disk of the spec, none both
+    /// mirrored and sent whole. (The spec itself is checked with every other spec.)
+    /// </summary>
+    private static HospesError? CheckDisks(MigrationOffer offer)
+    {
+        var vdevs = offer.Spec.Disks.Select(d => d.Vdev).ToHashSet(StringComparer.Ordinal);
+        var problems = new List<string>();
+        problems.AddRange(offer.Spec.Disks.GroupBy(d => d.Vdev, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => $"the spec has two disks {g.Key}"));
+        problems.AddRange(offer.MirroredDisks.GroupBy(d => d.Vdev, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => $"disk {g.Key} is to be copied twice"));
+        problems.AddRange(offer.MirroredDisks.Where(d => !vdevs.Contains(d.Vdev)).Select(d => $"disk {d.Vdev} to copy is not in the spec"));
+        problems.AddRange(offer.MirroredDisks.Where(d => d.VirtualSize <= 0).Select(d => $"disk {d.Vdev} to copy has size {d.VirtualSize}"));
+        problems.AddRange(offer.InlineDisks.Keys.Where(v => !vdevs.Contains(v)).Select(v => $"disk {v} sent whole is not in the spec"));
+        problems.AddRange(offer.MirroredDisks.Where(d => offer.InlineDisks.ContainsKey(d.Vdev)).Select(d => $"disk {d.Vdev} is both to be copied and sent whole"));
+        return problems.Count == 0 ? null : HospesError.Invalid($"the offer of {offer.Spec.Name} from {offer.SourceHost} is malformed: {string.Join("; ", problems)}; update Hospes on {offer.SourceHost}") with { Details = problems };
     }
 
     /// <summary>

@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json.Nodes;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.State;
 using Hospes.Host.Vms;
+using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Qmp;
 using Microsoft.Extensions.Logging;
 
@@ -13,19 +15,28 @@ namespace Hospes.Host.Migration;
 /// The destination side of one migration: an incoming QEMU, its listening stream and disk exports. Its steps are
 /// commands in the arriving VM's queue.
 /// </summary>
-internal sealed class IncomingQemu(VmLauncher launcher, ILogger log)
+internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPeer, ILogger log)
 {
+    /// <summary>How often the NBD server gets another port when the one just found free was taken meanwhile.</summary>
+    private const int NbdPortAttempts = 5;
+
     private readonly VmLauncher _launcher = launcher;
     private readonly ILogger _log = log;
+    private readonly string _id = id;
+    private readonly string _from = fromPeer;
     private bool _exportsDisks;
+
+    /// <summary>The folder (in the VM's own) QEMU reads this migration's TLS credentials from.</summary>
+    public static string CredentialsDir(string vmDir) => Path.Combine(vmDir, "migration-tls");
 
     /// <summary>
     /// Launches QEMU paused and waiting for a stream on <paramref name="listenHost"/> (a port QEMU picks), and
-    /// exports the disks named in <paramref name="mirrored"/> over NBD for the source's mirrors. On failure
-    /// nothing of it is left running.
+    /// exports the disks named in <paramref name="mirrored"/> over NBD for the source's mirrors. Both take only TLS
+    /// with <paramref name="tls"/>'s certificate, and only the source's QEMU (<paramref name="source"/>) as client.
+    /// On failure nothing of it is left running.
     /// </summary>
-    public VmCommand<MigrationPrepared> Prepare(int ramMib, string listenHost, bool postcopy, IReadOnlyList<string> mirrored) =>
-        new PrepareCommand(this, ramMib, listenHost, postcopy, mirrored);
+    public VmCommand<MigrationPrepared> Prepare(int ramMib, string listenHost, bool postcopy, IReadOnlyList<string> mirrored, MigrationTls tls, MigrationTlsPeer source) =>
+        new PrepareCommand(this, ramMib, listenHost, postcopy, mirrored, tls, source);
 
     /// <summary>
     /// The source's stream ended (or switched to post-copy): wait until this QEMU has all of it, close the disk
@@ -64,7 +75,47 @@ internal sealed class IncomingQemu(VmLauncher launcher, ILogger log)
         return port;
     }
 
-    private sealed class PrepareCommand(IncomingQemu incoming, int ramMib, string listenHost, bool postcopy, IReadOnlyList<string> mirrored) : VmCommand<MigrationPrepared>
+    /// <summary>
+    /// Starts the NBD server on a port found free. Someone may take that port between the probe and QEMU's bind: then
+    /// QEMU's bind fails, nothing listens for us on a port another holds, and the server tries another port.
+    /// </summary>
+    private static async Task<int> StartNbdAsync(IQmp qmp, string host, string creds, string authz, int connections, CancellationToken ct)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            int port = FreePort(host);
+            try
+            {
+                await qmp.NbdServerStartAsync(host, port, creds, authz, connections, ct).ConfigureAwait(false);
+                return port;
+            }
+            catch (QmpException e) when (attempt < NbdPortAttempts && e.Description.Contains("Address already in use", StringComparison.Ordinal))
+            {
+            }
+        }
+    }
+
+    /// <summary>Takes this migration's TLS out of QEMU and its key off the disk (best effort: QEMU may be gone).</summary>
+    private async Task ForgetTlsAsync(VmSession vm, CancellationToken ct)
+    {
+        if (vm.Qmp is { } qmp)
+        {
+            try
+            {
+                await qmp.SetParametersAsync(new JsonObject { ["tls-creds"] = "", ["tls-authz"] = "" }, ct).ConfigureAwait(false);
+                await qmp.ObjectDelAsync(QemuNames.MigrationAuthz(_id), ct).ConfigureAwait(false);
+                await qmp.ObjectDelAsync(QemuNames.MigrationTls(_id), ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException)
+            {
+                MigrationLog.TlsCleanupFailed(_log, vm.Name, e.Message);
+            }
+        }
+
+        MigrationTls.Delete(CredentialsDir(vm.VmDir));
+    }
+
+    private sealed class PrepareCommand(IncomingQemu incoming, int ramMib, string listenHost, bool postcopy, IReadOnlyList<string> mirrored, MigrationTls tls, MigrationTlsPeer source) : VmCommand<MigrationPrepared>
     {
         public override VmAction Action => VmAction.ReceiveMigration;
 
@@ -76,10 +127,19 @@ internal sealed class IncomingQemu(VmLauncher launcher, ILogger log)
                 return started.Error;
             }
 
+            // From here until the finish, only the migration's own commands reach this VM (a `cont` now would
+            // make QEMU start the guest the moment the stream ends, whatever the source decides).
+            vm.BeginArrival(incoming._from);
             IQmp qmp = vm.Qmp!;
+            string creds = QemuNames.MigrationTls(incoming._id), authz = QemuNames.MigrationAuthz(incoming._id);
             try
             {
+                string dir = CredentialsDir(vm.VmDir);
+                tls.WriteCredentials(dir, source, server: true);
+                await qmp.AddTlsCredentialsAsync(creds, dir, server: true, ct).ConfigureAwait(false);
+                await qmp.AddAuthzAsync(authz, MigrationTls.DistinguishedName(source.Name), ct).ConfigureAwait(false);
                 await qmp.SetCapabilitiesAsync(new Dictionary<string, bool> { ["postcopy-ram"] = postcopy }, ct).ConfigureAwait(false);
+                await qmp.SetParametersAsync(new JsonObject { ["tls-creds"] = creds, ["tls-authz"] = authz }, ct).ConfigureAwait(false);
                 await qmp.MigrateIncomingAsync($"tcp:{OutgoingMigration.UriHost(listenHost)}:0", ct).ConfigureAwait(false);
                 MigrationStatus listening = await qmp.QueryMigrationAsync(ct: ct).ConfigureAwait(false);
                 int port = listening.ListeningPort ?? throw new QmpException("query-migrate", "", "QEMU did not say which port it listens on");
@@ -87,8 +147,8 @@ internal sealed class IncomingQemu(VmLauncher launcher, ILogger log)
                 int? nbd = null;
                 if (mirrored.Count > 0)
                 {
-                    nbd = FreePort(listenHost);
-                    await qmp.NbdServerStartAsync(listenHost, nbd.Value, ct).ConfigureAwait(false);
+                    // The source opens one connection per disk; nobody else may hold one.
+                    nbd = await StartNbdAsync(qmp, listenHost, creds, authz, mirrored.Count, ct).ConfigureAwait(false);
                     incoming._exportsDisks = true;
                     foreach (string vdev in mirrored)
                     {
@@ -98,11 +158,13 @@ internal sealed class IncomingQemu(VmLauncher launcher, ILogger log)
                     }
                 }
 
-                return new MigrationPrepared { MigratePort = port, NbdPort = nbd, Exports = exports };
+                return new MigrationPrepared { MigratePort = port, NbdPort = nbd, Exports = exports, Tls = tls.Public };
             }
-            catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException or SocketException)
+            catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException or SocketException or IOException or UnauthorizedAccessException)
             {
                 await vm.StopQemuAsync().ConfigureAwait(false);
+                vm.EndArrival();
+                MigrationTls.Delete(CredentialsDir(vm.VmDir));
                 vm.Commit(GuestEvents.Stopped(vm.Record, VmState.Shutoff));
                 return HospesError.Unavailable($"{vm.Name}: cannot wait for the migration stream: {e.Message}{vm.QemuLogTail()}");
             }
@@ -151,6 +213,7 @@ internal sealed class IncomingQemu(VmLauncher launcher, ILogger log)
                 incoming._exportsDisks = false;
             }
 
+            vm.EndArrival();
             DateTimeOffset? resumedAt = null;
             if (run)
             {
@@ -171,6 +234,7 @@ internal sealed class IncomingQemu(VmLauncher launcher, ILogger log)
                 }
             }
 
+            await incoming.ForgetTlsAsync(vm, ct).ConfigureAwait(false);
             vm.Commit(vm.Record with { State = run ? VmState.Running : VmState.Paused, LastError = null });
             return new MigrationFinished(vm.Record.State.ToString().ToLowerInvariant(), resumedAt, StreamCompleteAt: complete);
         }
@@ -184,6 +248,8 @@ internal sealed class IncomingQemu(VmLauncher launcher, ILogger log)
         {
             await vm.StopQemuAsync().ConfigureAwait(false);
             incoming._exportsDisks = false;
+            vm.EndArrival();
+            MigrationTls.Delete(CredentialsDir(vm.VmDir));
             return vm.Commit(GuestEvents.Stopped(vm.Record, VmState.Shutoff));
         }
     }

@@ -14,4 +14,7 @@ internal static partial class MigrationLog
 
     [LoggerMessage(EventId = LogEvents.VmAnnounceFailed, Level = LogLevel.Warning, Message = "{Name}: arrived, but its NICs could not announce themselves ({Why}); switches learn its MACs when it sends")]
     public static partial void AnnounceFailed(ILogger log, string name, string why);
+
+    [LoggerMessage(EventId = LogEvents.MigrationTlsCleanupFailed, Level = LogLevel.Warning, Message = "{Name}: could not take the migration's TLS objects out of QEMU ({Why}); they are unused and go with this QEMU")]
+    public static partial void TlsCleanupFailed(ILogger log, string name, string why);
 }

@@ -26,6 +26,9 @@ internal sealed record MigrationOffer
 
     public bool Postcopy { get; init; }
     public bool DryRun { get; init; }
+
+    /// <summary>The source's TLS identity for the stream and the disk copies; null in a dry run.</summary>
+    public MigrationTlsPeer? Tls { get; init; }
 }
 
 /// <summary>A disk the destination receives by mirror.</summary>

@@ -13,6 +13,9 @@ internal sealed record MigrationPrepared
 
     /// <summary>NBD export name per mirrored vdev.</summary>
     public IReadOnlyDictionary<string, string> Exports { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The destination's TLS identity: its QEMU's name and the CA that signed it; null when nothing was prepared.</summary>
+    public MigrationTlsPeer? Tls { get; init; }
 }
 
 /// <summary>One check before a migration; a failed one names what to do.</summary>

@@ -5,6 +5,7 @@ using Hospes.Core.Operations;
 using Hospes.Core.Vms;
 using Hospes.Host.State;
 using Hospes.Host.Vms;
+using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Qmp;
 using Microsoft.Extensions.Logging;
 
@@ -40,7 +41,13 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
             return offer.Error;
         }
 
-        Result<MigrationPrepared> prepared = await plan.Target.PrepareAsync(offer.Value, plan.Cancel).ConfigureAwait(false);
+        // The stream and the disk copies go over TLS; the destination learns this side's CA with the offer.
+        MigrationTls? tls = plan.DryRun ? null : MigrationTls.Create(vm.Time.GetUtcNow());
+        offer = offer.Value with { Tls = tls?.Public };
+
+        // Not cut off by a cancel: a prepare the destination completes unseen is dropped there only minutes later. A
+        // cancel during it takes effect once its answer is in (the destination is told to drop what it made).
+        Result<MigrationPrepared> prepared = await plan.Target.PrepareAsync(offer.Value, CancellationToken.None).ConfigureAwait(false);
         if (!prepared.IsOk)
         {
             return prepared.Error with { Message = $"{plan.Target.Name} cannot take {r.Name}: {prepared.Error.Message}" };
@@ -58,7 +65,7 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
             { Details = [.. p.Checks.Where(c => !c.Ok).Select(c => c.Name)] };
         }
 
-        if (plan.DryRun || p.Id is not { } id)
+        if (plan.DryRun || p.Id is not { } id || tls is null)
         {
             return new MigrationSummary { Vm = r.Name, From = plan.SourceHost, To = plan.Target.Name, Mode = "dry-run", TotalMs = clock.ElapsedMilliseconds, Note = note };
         }
@@ -67,8 +74,10 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
         bool stoppedHere = false;
 
         // Once the finish is sent the destination may continue the guest; unless it answers that it did not (or
-        // confirms it dropped it), the guest must not run here too: it stays paused and the user is told why.
+        // confirms it dropped it), the guest must not run here too: it stays paused and the user is told why. The
+        // journal stays with it, so a restarted hospesd asks the destination again before it decides anything.
         bool finishSent = false, droppedThere = false;
+        new MigrationJournal { Direction = MigrationJournal.Outgoing, Peer = plan.Target.Name, Id = id, Running = running }.Write(vm.MigrationJournal);
         revert.Add(async () =>
         {
             if (finishSent && !droppedThere)
@@ -76,6 +85,8 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
                 vm.Commit(vm.Record with { State = VmState.Paused, LastError = MaybeThere(r.Name) });
                 return;
             }
+
+            MigrationJournal.Delete(vm.MigrationJournal);
 
             // Whatever else happened, a guest that ran before runs again here.
             if (vm.Qmp is { } q && (running || stoppedHere) && await q.QueryStatusAsync().ConfigureAwait(false) is QemuRunState.Paused or QemuRunState.PostMigrate)
@@ -88,11 +99,20 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
         QemuSignals signals = vm.Signals;
         signals.LastStopAt = null;
         signals.LastMigratedAt = null;
-        var mirror = new DiskMirror(plan, qmp, vm.Time);
         var watch = new StreamWatch(plan, qmp, signals, vm.Time);
+        var mirror = new DiskMirror(plan, qmp, vm.Time);
         try
         {
-            IReadOnlyList<string> jobs = await mirror.StartAsync(r.Spec, p, offer.Value, revert, clock).ConfigureAwait(false);
+            plan.Cancel.ThrowIfCancellationRequested();
+            Result<MigrationTlsPeer> destination = MigrationTlsPeer.Check(p.Tls, plan.Target.Name);
+            if (!destination.IsOk)
+            {
+                return destination.Error;
+            }
+
+            string creds = QemuNames.MigrationTls(id);
+            await UseTlsAsync(vm, qmp, creds, tls, destination.Value, revert).ConfigureAwait(false);
+            IReadOnlyList<string> jobs = await mirror.StartAsync(r.Spec, p, offer.Value, creds, destination.Value.Name, revert, clock).ConfigureAwait(false);
             await qmp.SetCapabilitiesAsync(
                 new Dictionary<string, bool>
                 {
@@ -154,8 +174,9 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
             await plan.Emit(StreamWatch.Progress(done, clock)).ConfigureAwait(false);
             if (!finished.IsOk)
             {
-                // An answer, even a failure, means the destination did not continue the guest and keeps nothing.
-                // No answer: only its confirmed drop lets the guest continue here.
+                // An answer, even a failure, means the destination did not continue the guest and keeps nothing; a
+                // request that never reached it cannot have continued it either. No answer: only its confirmed drop
+                // lets the guest continue here.
                 droppedThere = finished.Error is not NoAnswer
                     || (await plan.Target.AbortAsync(id, CancellationToken.None).ConfigureAwait(false)).IsOk;
                 if (postcopy)
@@ -166,7 +187,9 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
                 }
 
                 return droppedThere
-                    ? finished.Error with { Message = $"{plan.Target.Name} could not continue {r.Name}: {finished.Error.Message}; it continues here" }
+                    ? finished.Error is NotDelivered
+                        ? finished.Error with { Message = $"the switch-over never reached {plan.Target.Name} ({finished.Error.Message}); {r.Name} continues here" }
+                        : finished.Error with { Message = $"{plan.Target.Name} could not continue {r.Name}: {finished.Error.Message}; it continues here" }
                     : finished.Error with { Message = $"{plan.Target.Name} did not answer the switch-over ({finished.Error.Message}). {MaybeThere(r.Name)}" };
             }
 
@@ -215,6 +238,27 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
         {
             return new HospesError(ErrorCode.Internal, $"migrating {r.Name} to {plan.Target.Name} failed: {e.Message}; {(vm.Qmp is null ? "its QEMU is gone" : "it continues here")}");
         }
+    }
+
+    /// <summary>
+    /// The stream and the disk copies go over TLS: this side's certificate as client, the destination's QEMU accepted
+    /// only with a certificate its CA signed for its name. Undone (the key off the disk too) unless the QEMU goes.
+    /// </summary>
+    private static async Task UseTlsAsync(VmSession vm, IQmp qmp, string creds, MigrationTls tls, MigrationTlsPeer destination, Core.Operations.Reverter revert)
+    {
+        string dir = IncomingQemu.CredentialsDir(vm.VmDir);
+        revert.Add(() => MigrationTls.Delete(dir));
+        tls.WriteCredentials(dir, destination, server: false);
+        await qmp.AddTlsCredentialsAsync(creds, dir, server: false).ConfigureAwait(false);
+        revert.Add(async () =>
+        {
+            if (vm.Qmp is { } q)
+            {
+                await q.SetParametersAsync(new JsonObject { ["tls-creds"] = "", ["tls-hostname"] = "" }).ConfigureAwait(false);
+                await q.ObjectDelAsync(creds).ConfigureAwait(false);
+            }
+        });
+        await qmp.SetParametersAsync(new JsonObject { ["tls-creds"] = creds, ["tls-hostname"] = destination.Name }).ConfigureAwait(false);
     }
 
     /// <summary>Post-copy moved part of the guest's memory: it cannot continue here, and it did not arrive there.</summary>

@@ -87,11 +87,15 @@ internal sealed partial class PeerService
         return peer;
     }
 
+    /// <summary>A field the sender left out or sent as null (JSON lets it, whatever the record's types say).</summary>
+    private static bool Missing(string? value) => string.IsNullOrEmpty(value);
+
     /// <summary>On host B: another host presents a token's secret; its identity is its TLS client certificate.</summary>
     public Result<PeerIdentity> Join(PeerJoin request, string? clientFingerprint, IPAddress? remote)
     {
         string? refusal = clientFingerprint is null ? "the joining host presented no TLS client certificate"
-            : !HostSettings.IsHostName(request.Name) ? $"its name '{request.Name}' is not a valid host name"
+            : Missing(request.Name) || !HostSettings.IsHostName(request.Name) ? $"its name '{request.Name}' is not a valid host name"
+            : Missing(request.Secret) ? "it sent no token secret"
             : string.Equals(clientFingerprint, Identity.Fingerprint, StringComparison.OrdinalIgnoreCase) ? "a host cannot join itself"
             : request.Address is not null && !PeerAddress.Parse(request.Address).IsOk ? $"its address '{request.Address}' is not HOST:PORT"
             : null;

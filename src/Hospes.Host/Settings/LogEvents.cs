@@ -29,4 +29,6 @@ internal static class LogEvents
     public const int MigrationArrived = 501;
     public const int MigrationIncomingAborted = 502;
     public const int MigrationFailed = 503;
+    public const int MigrationTlsCleanupFailed = 504;
+    public const int MigrationSettled = 505;
 }

@@ -8,6 +8,12 @@ internal sealed class VmLayout(HostOptions options)
     public string VmDir(Guid uuid) => Path.Combine(options.VmsDir, uuid.ToString());
 
     /// <summary>
+    /// A migration in flight writes what a restarted hospesd needs to settle it here (Migration/MigrationJournal); while
+    /// it exists, start-up must not end the VM's QEMU.
+    /// </summary>
+    public string MigrationJournal(Guid uuid) => Path.Combine(VmDir(uuid), "migration.json");
+
+    /// <summary>
     /// Sockets and the pid file are named by the whole uuid: two VMs never share a name (a shared prefix once let one
     /// VM's start delete another's sockets). "/run/hospes/" + 32 hex + ".console" stays far below the 107-byte limit
     /// of unix socket paths.

@@ -54,6 +54,9 @@ internal sealed class VmActor : IVm, IAsyncDisposable
 
     internal VmLayout Layout { get; }
 
+    /// <summary>The host it is arriving from by migration, until the switch-over or the drop; set by the migration's commands.</summary>
+    internal string? ArrivingFrom { get; set; }
+
     internal QemuSlot Slot { get; }
 
     internal TimeProvider Time => _time;
@@ -159,6 +162,12 @@ internal sealed class VmActor : IVm, IAsyncDisposable
         public override async Task RunAsync(VmActor actor, VmSession session)
         {
             VmRecord r = actor.Record;
+            if (actor.ArrivingFrom is { } from && command.Action is not (VmAction.Any or VmAction.AttachConsole))
+            {
+                _done.SetResult(HospesError.State($"cannot {command.Verb ?? command.Action.ToString().ToLowerInvariant()} {r.Name}: it is arriving from {from} by migration; wait until that migration ends (`hospes list` shows it running or gone), or cancel it on {from} with `hospes migrate --cancel {r.Name}`"));
+                return;
+            }
+
             if (VmTransitions.Check(command.Action, new VmSubject(r.Name, r.State, actor.Slot.Qemu is not null, r.SavePath), command.Verb) is { } refused)
             {
                 _done.SetResult(refused);

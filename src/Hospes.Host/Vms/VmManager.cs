@@ -27,6 +27,9 @@ internal sealed class VmManager : IAsyncDisposable
     // Defining, deleting and restoring change which names exist: one at a time keeps names unique.
     private readonly SemaphoreSlim _namesGate = new(1, 1);
 
+    // Names and uuids of VMs about to be defined by an incoming migration (which makes their files first), by uuid.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string> _reserved = new();
+
     public VmManager(
         StateDb db,
         VmLayout layout,
@@ -87,15 +90,22 @@ internal sealed class VmManager : IAsyncDisposable
     }
 
     /// <summary>
-    /// Defines a VM arriving by migration: its spec as the source had it (uuid, MACs and addresses kept), with
-    /// <paramref name="volumes"/> (disks made here for it) owned by it. Undone by <paramref name="revert"/>.
+    /// Reserves <paramref name="spec"/>'s name and uuid for a VM that an incoming migration defines once its disks are
+    /// made: until the reservation is disposed, every other define (another offer, a local create) sees them taken, so
+    /// nothing made for this VM, nor its undo, can touch another's. Dispose it after the undo.
     /// </summary>
-    public async Task<Result<VmActor>> DefineIncomingAsync(VmSpec spec, IReadOnlyList<VolumeRecord> volumes, Reverter revert, CancellationToken ct)
+    public async Task<Result<IDisposable>> ReserveAsync(VmSpec spec, CancellationToken ct)
     {
         await _namesGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return Define(new Provisioned(spec, volumes, []), revert);
+            if (Clash(spec) is { } clash)
+            {
+                return clash;
+            }
+
+            _reserved[spec.Uuid] = spec.Name;
+            return new Reservation(this, spec.Uuid);
         }
         finally
         {
@@ -103,8 +113,29 @@ internal sealed class VmManager : IAsyncDisposable
         }
     }
 
-    /// <summary>Whether a VM of this name or uuid exists here (a migration's destination asks before anything else).</summary>
-    public HospesError? Clash(VmSpec spec)
+    /// <summary>
+    /// Defines a VM arriving by migration (reserved with <see cref="ReserveAsync"/>): its spec as the source had it
+    /// (uuid, MACs and addresses kept), with <paramref name="volumes"/> (disks made here for it) owned by it. Undone by
+    /// <paramref name="revert"/>.
+    /// </summary>
+    public async Task<Result<VmActor>> DefineIncomingAsync(VmSpec spec, IReadOnlyList<VolumeRecord> volumes, Reverter revert, CancellationToken ct)
+    {
+        await _namesGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return Define(new Provisioned(spec, volumes, []), revert, reservedFor: spec.Uuid);
+        }
+        finally
+        {
+            _namesGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Whether a VM of this name or uuid exists here or is about to arrive (a migration's destination asks before
+    /// anything else); <paramref name="reservedFor"/> is the arriving VM's own reservation, which does not count.
+    /// </summary>
+    public HospesError? Clash(VmSpec spec, Guid? reservedFor = null)
     {
         if (_registry.Vms.FirstOrDefault(a => a.Record.Name == spec.Name) is { } clash)
         {
@@ -114,6 +145,11 @@ internal sealed class VmManager : IAsyncDisposable
         if (_registry.Get(spec.Uuid) is { } sameUuid)
         {
             return HospesError.Conflict($"uuid {spec.Uuid} is already used by VM '{sameUuid.Record.Name}'; remove uuid= from the config or give another");
+        }
+
+        if (_reserved.FirstOrDefault(r => r.Key != reservedFor && (r.Key == spec.Uuid || r.Value == spec.Name)) is { Value: { } arriving })
+        {
+            return HospesError.Conflict($"a VM named '{arriving}' with {(arriving == spec.Name ? "that name" : $"uuid {spec.Uuid}")} is arriving here by another migration; wait until it ends, or choose another name");
         }
 
         return null;
@@ -248,10 +284,10 @@ internal sealed class VmManager : IAsyncDisposable
 
     private VmActor NewActor(VmRecord record) => new(record, _db, _layout, _qemu, new GuestEvents(_launcher, _log), _time, _log);
 
-    /// <summary><see cref="Define(Provisioned)"/>, undone by <paramref name="revert"/>.</summary>
-    private Result<VmActor> Define(Provisioned provisioned, Reverter revert)
+    /// <summary><see cref="Define(Provisioned, Guid?)"/>, undone by <paramref name="revert"/>.</summary>
+    private Result<VmActor> Define(Provisioned provisioned, Reverter revert, Guid? reservedFor = null)
     {
-        Result<VmActor> defined = Define(provisioned);
+        Result<VmActor> defined = Define(provisioned, reservedFor);
         if (defined.IsOk)
         {
             VmActor actor = defined.Value;
@@ -262,9 +298,9 @@ internal sealed class VmManager : IAsyncDisposable
     }
 
     /// <summary>Adds a VM and its volume rows in one transaction. Caller holds the names gate.</summary>
-    private Result<VmActor> Define(Provisioned p)
+    private Result<VmActor> Define(Provisioned p, Guid? reservedFor = null)
     {
-        if (Clash(p.Spec) is { } clash)
+        if (Clash(p.Spec, reservedFor) is { } clash)
         {
             return clash;
         }
@@ -340,5 +376,10 @@ internal sealed class VmManager : IAsyncDisposable
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    private sealed class Reservation(VmManager vms, Guid uuid) : IDisposable
+    {
+        public void Dispose() => vms._reserved.TryRemove(uuid, out _);
     }
 }

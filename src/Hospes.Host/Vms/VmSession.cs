@@ -39,6 +39,9 @@ internal sealed class VmSession(VmActor actor) : IVmSession
 
     public string VmDir => actor.Layout.VmDir(actor.Record.Uuid);
 
+    /// <summary>Where a migration in flight keeps what a restarted hospesd needs to settle it (see VmLayout).</summary>
+    public string MigrationJournal => actor.Layout.MigrationJournal(actor.Record.Uuid);
+
     public VmRecord Commit(VmRecord record)
     {
         Live();
@@ -56,6 +59,22 @@ internal sealed class VmSession(VmActor actor) : IVmSession
     {
         Live();
         actor.Attach(q, vcpuThreads, started);
+    }
+
+    /// <summary>
+    /// The VM is arriving by migration from <paramref name="from"/>: until <see cref="EndArrival"/>, its queue runs only
+    /// the migration's own commands (and the console), so nothing can continue or change the guest meanwhile.
+    /// </summary>
+    public void BeginArrival(string from)
+    {
+        Live();
+        actor.ArrivingFrom = from;
+    }
+
+    public void EndArrival()
+    {
+        Live();
+        actor.ArrivingFrom = null;
     }
 
     /// <summary>Ends the VM's QEMU for good: quit (flushes disks), SIGKILL if it does not go.</summary>

@@ -47,6 +47,12 @@ public static class QemuNames
     /// <summary>During a storage migration, the NBD node (and mirror job) that copies disk node <paramref name="diskNode"/> to the destination.</summary>
     public static string MigrationTarget(string diskNode) => "mig-" + diskNode;
 
+    /// <summary>During migration <paramref name="migration"/>, the TLS credentials of the stream and the disk copies.</summary>
+    public static string MigrationTls(string migration) => "mig-tls-" + migration;
+
+    /// <summary>During migration <paramref name="migration"/>, on the destination: who may connect (the source's QEMU only).</summary>
+    public static string MigrationAuthz(string migration) => "mig-authz-" + migration;
+
     /// <summary>During a storage migration, the destination's NBD export (block-export-add id) of disk node <paramref name="diskNode"/>.</summary>
     public static string NbdExport(string diskNode) => "export-" + diskNode;
 }

@@ -11,11 +11,18 @@ namespace Hospes.Qemu.Qmp;
 /// </summary>
 public static class QmpBlockMirror
 {
-    /// <summary>Destination: an NBD server on <paramref name="host"/>:<paramref name="port"/>.</summary>
-    public static Task NbdServerStartAsync(this IQmp qmp, string host, int port, CancellationToken ct = default) =>
+    /// <summary>
+    /// Destination: an NBD server on <paramref name="host"/>:<paramref name="port"/> that speaks only TLS with
+    /// <paramref name="tlsCreds"/>, lets in only the clients <paramref name="tlsAuthz"/> allows, and at most
+    /// <paramref name="maxConnections"/> of them at a time.
+    /// </summary>
+    public static Task NbdServerStartAsync(this IQmp qmp, string host, int port, string tlsCreds, string tlsAuthz, int maxConnections, CancellationToken ct = default) =>
         qmp.ExecuteAsync("nbd-server-start", new JsonObject
         {
             ["addr"] = new JsonObject { ["type"] = "inet", ["data"] = new JsonObject { ["host"] = host, ["port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) } },
+            ["tls-creds"] = tlsCreds,
+            ["tls-authz"] = tlsAuthz,
+            ["max-connections"] = maxConnections,
         }, ct: ct);
 
     /// <summary>Destination: exports block node <paramref name="node"/> writable under its own name.</summary>
@@ -31,14 +38,19 @@ public static class QmpBlockMirror
 
     public static Task NbdServerStopAsync(this IQmp qmp, CancellationToken ct = default) => qmp.ExecuteAsync("nbd-server-stop", ct: ct);
 
-    /// <summary>Source: opens the destination's export <paramref name="export"/> as node <paramref name="node"/>.</summary>
-    public static Task AddNbdTargetAsync(this IQmp qmp, string node, string host, int port, string export, CancellationToken ct = default) =>
+    /// <summary>
+    /// Source: opens the destination's export <paramref name="export"/> as node <paramref name="node"/>, over TLS with
+    /// <paramref name="tlsCreds"/>, accepting only a server certificate for <paramref name="tlsHostname"/>.
+    /// </summary>
+    public static Task AddNbdTargetAsync(this IQmp qmp, string node, string host, int port, string export, string tlsCreds, string tlsHostname, CancellationToken ct = default) =>
         qmp.ExecuteAsync("blockdev-add", new JsonObject
         {
             ["driver"] = "nbd",
             ["node-name"] = node,
             ["server"] = new JsonObject { ["type"] = "inet", ["host"] = host, ["port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             ["export"] = export,
+            ["tls-creds"] = tlsCreds,
+            ["tls-hostname"] = tlsHostname,
         }, ct: ct);
 
     /// <summary>Source: copies all of <paramref name="device"/> (its backing chain included) into <paramref name="target"/>, then mirrors every write.</summary>

@@ -17,15 +17,19 @@ namespace Hospes.Host.Tests.Migration;
 /// </summary>
 internal sealed class DestinationFloor : IAsyncDisposable
 {
-    public DestinationFloor()
+    /// <param name="img">qemu-img for the disks made to receive copies; a real one by default.</param>
+    public DestinationFloor(IQemuImg? img = null)
     {
         var checks = new OfferChecks(Floor.Options, Floor.Runtime, new ImageStore(Floor.Options.ImagesDir), Floor.Memory, Floor.Networks, Floor.Vms, TimeProvider.System);
-        Incoming = new IncomingMigrations(Floor.Vms, Floor.Layout, new StoreLayout(Floor.Options), Floor.Launcher, checks, new QemuImg(), Time, NullLoggerFactory.Instance);
+        Incoming = new IncomingMigrations(Floor.Vms, Floor.Layout, new StoreLayout(Floor.Options), Floor.Launcher, checks, img ?? new QemuImg(), Time, NullLoggerFactory.Instance);
         Floor.Qemu.OnLaunch = q => q.Monitor.Answer("query-migrate", () =>
             $$"""{"status": "{{Stream}}", "socket-address": [{"type": "inet", "host": "127.0.0.1", "port": "49152"}]}""");
     }
 
     public VmFloor Floor { get; } = new();
+
+    /// <summary>host-a's TLS identity for the migration.</summary>
+    public MigrationTls SourceTls { get; } = MigrationTls.Create(DateTimeOffset.UtcNow);
 
     public ManualTime Time { get; } = new();
 
@@ -40,7 +44,7 @@ internal sealed class DestinationFloor : IAsyncDisposable
     /// <summary>What host-a offers: a VM "web" as this host's own VMs are made, running there.</summary>
     public MigrationOffer Offer(Func<MigrationOffer, MigrationOffer>? change = null)
     {
-        var offer = new MigrationOffer { Spec = Floor.Spec("web"), RamMib = 128, Running = true, SourceHost = "host-a", QemuVersion = "10.0.2", Accel = "tcg" };
+        var offer = new MigrationOffer { Spec = Floor.Spec("web"), RamMib = 128, Running = true, SourceHost = "host-a", QemuVersion = "10.0.2", Accel = "tcg", Tls = SourceTls.Public };
         return change is null ? offer : change(offer);
     }
 

@@ -22,7 +22,10 @@ internal sealed class FakeMigrationTarget : IMigrationTarget, IMigrationTargets
 
     /// <summary>The answer to an offer: by default everything checked and prepared.</summary>
     public Func<MigrationOffer, Result<MigrationPrepared>> Prepare { get; set; } =
-        o => new MigrationPrepared { Id = o.DryRun ? null : Id, MigratePort = 49152, Checks = [new("cpu", true, "tcg on both")] };
+        o => new MigrationPrepared { Id = o.DryRun ? null : Id, MigratePort = 49152, Checks = [new("cpu", true, "tcg on both")], Tls = o.DryRun ? null : Tls };
+
+    /// <summary>The destination's TLS identity, as a real one answers.</summary>
+    public static MigrationTlsPeer Tls { get; } = MigrationTls.Create(DateTimeOffset.UtcNow).Public;
 
     /// <summary>The answer to the switch-over (the probe before it is always answered): by default the guest runs there.</summary>
     public Func<Result<MigrationFinished>> Finish { get; set; } = Continued;
@@ -40,6 +43,9 @@ internal sealed class FakeMigrationTarget : IMigrationTarget, IMigrationTargets
     /// <summary>The request went out, no answer came: it may have taken effect there.</summary>
     public static HospesError NoAnswer(string why) => new Hospes.Host.Migration.NoAnswer($"cannot reach host-b: {why}");
 
+    /// <summary>No connection was made: the request provably never arrived.</summary>
+    public static HospesError NotDelivered(string why) => new Hospes.Host.Migration.NotDelivered($"cannot reach host-b: {why}");
+
     public static Result<MigrationFinished> Continued()
     {
         DateTimeOffset now = DateTimeOffset.UtcNow;
@@ -52,7 +58,10 @@ internal sealed class FakeMigrationTarget : IMigrationTarget, IMigrationTargets
     public Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, CancellationToken ct)
     {
         _offers.Enqueue(offer);
-        return Task.FromResult(Prepare(offer));
+        Result<MigrationPrepared> prepared = Prepare(offer);
+
+        // As the real one: a request cancelled before its answer came is one without an answer.
+        return Task.FromResult(ct.IsCancellationRequested ? NoAnswer("the request was cancelled") : prepared);
     }
 
     public Task<Result<MigrationFinished>> FinishAsync(string id, bool run, bool postcopy, bool probe, CancellationToken ct)

@@ -104,7 +104,7 @@ public sealed class IncomingMigrationsTests
         Assert.Equal("running", finished.Value.State);
         VmActor vm = destination.Floor.Vms.Find("web").Value;
         Assert.Equal(VmState.Running, vm.Record.State);
-        Assert.Equal("cont", destination.Qemu.Monitor.Asked[^1]);
+        Assert.Equal(["cont", "migrate-set-parameters", "object-del", "object-del"], destination.Qemu.Monitor.Asked.SkipWhile(c => c != "cont"));
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public sealed class IncomingMigrationsTests
 
         destination.Time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
 
-        for (var waited = System.Diagnostics.Stopwatch.StartNew(); destination.Floor.Vms.Find("web").IsOk || destination.Qemu.IsAlive; await Task.Delay(10))
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); destination.Floor.Vms.Find("web").IsOk || destination.Qemu.IsAlive || destination.Floor.Db.LoadVms().Count > 0; await Task.Delay(10))
         {
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the watchdog did not drop the silent migration");
         }

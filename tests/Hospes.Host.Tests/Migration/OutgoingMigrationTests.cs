@@ -64,6 +64,22 @@ public sealed class OutgoingMigrationTests
     }
 
     [Fact]
+    public async Task SwitchoverThatNeverReachedTheDestination_ContinuesTheGuestHere()
+    {
+        await using SourceFloor source = await SourceFloor.StartAsync();
+        source.Target.Finish = () => FakeMigrationTarget.NotDelivered("Connection refused (203.0.113.2:8443)");
+        source.Target.Abort = () => FakeMigrationTarget.NotDelivered("Connection refused (203.0.113.2:8443)");
+
+        Result<MigrationSummary> done = await source.MigrateAsync();
+
+        Assert.Equal("the switch-over never reached host-b (cannot reach host-b: Connection refused (203.0.113.2:8443)); web continues here", done.Error!.Message);
+        Assert.Equal((VmState.Running, (string?)null), (source.Vm.Record.State, source.Vm.Record.LastError));
+        Assert.Equal("cont", source.AskedAfterMigrate()[^1]);
+        Assert.Equal("running", source.Qmp.Status);
+        Assert.True(source.Floor.Vms.Find("web").IsOk);
+    }
+
+    [Fact]
     public async Task DestinationRefusesTheSwitchover_TheGuestContinuesHere()
     {
         await using SourceFloor source = await SourceFloor.StartAsync();
@@ -120,6 +136,33 @@ public sealed class OutgoingMigrationTests
         Assert.Equal(VmState.Running, source.Vm.Record.State);
         Assert.True(source.Qemu.IsAlive);
         Assert.Equal("web is not being migrated", source.Service.Cancel("web").Error!.Message);
+    }
+
+    [Fact]
+    public async Task CancelWhileTheDestinationPrepares_WaitsForItsAnswer_ThenDropsItThere_AndTheGuestContinuesHere()
+    {
+        await using SourceFloor source = await SourceFloor.StartAsync();
+        var preparing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cancelled = new ManualResetEventSlim();
+        Func<MigrationOffer, Result<MigrationPrepared>> prepare = source.Target.Prepare;
+        source.Target.Prepare = o =>
+        {
+            preparing.TrySetResult();
+            Assert.True(cancelled.Wait(TimeSpan.FromSeconds(10)));
+            return prepare(o);
+        };
+
+        Task<Result<MigrationSummary>> migrating = Task.Run(() => source.MigrateAsync());
+        await preparing.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(source.Service.Cancel("web").IsOk);
+        cancelled.Set();
+        Result<MigrationSummary> done = await migrating.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("migration of web to host-b cancelled; it continues here", done.Error!.Message);
+        Assert.DoesNotContain("migrate", source.Qmp.Asked);
+        Assert.Equal(1, source.Target.Aborts);
+        Assert.Equal(VmState.Running, source.Vm.Record.State);
+        Assert.False(File.Exists(source.Floor.Layout.MigrationJournal(source.Vm.Record.Uuid)));
     }
 
     [Fact]

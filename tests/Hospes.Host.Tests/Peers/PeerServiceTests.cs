@@ -54,6 +54,21 @@ public sealed class PeerServiceTests : IDisposable
         Assert.Empty(_b.Service.List());
     }
 
+    [Theory]
+    [InlineData(null, "host-a", "join refused: it sent no token secret")]
+    [InlineData("", "host-a", "join refused: it sent no token secret")]
+    [InlineData("c2VjcmV0", null, "join refused: its name '' is not a valid host name")]
+    public void Join_WithoutASecretOrAName_IsRefused_NotACrash(string? secret, string? name, string message)
+    {
+        _ = _b.Service.CreateToken().Value;
+
+        Result<PeerIdentity> joined = _b.Service.Join(new PeerJoin(secret!, name!, null), _a.Fingerprint, IPAddress.Loopback);
+
+        Assert.Equal(ErrorCode.InvalidArgument, joined.Error!.Code);
+        Assert.Equal(message, joined.Error.Message);
+        Assert.Empty(_b.Service.List());
+    }
+
     [Fact]
     public void Join_WithAnExpiredToken_IsRefused()
     {

@@ -73,6 +73,22 @@ public sealed class ReconcileTests
         Assert.Null(vm.Pid);
     }
 
+    [Fact]
+    public async Task AMigrationCutOffAfterItsStream_KeepsItsQemu_UntilTheMigrationIsSettled()
+    {
+        await using var floor = new VmFloor();
+        VmActor vm = await Restarted(floor, "postmigrate");
+        new Hospes.Host.Migration.MigrationJournal { Direction = "outgoing", Peer = "host-b", Id = "m1", Running = true }.Write(floor.Layout.MigrationJournal(vm.Record.Uuid));
+        FakeQmp qmp = floor.Qemu.Running[77].Monitor;
+
+        await vm.RunAsync(floor.Commands.Reconcile());
+
+        Assert.Equal(VmState.Paused, vm.Record.State);
+        Assert.Equal(77, vm.Pid);
+        Assert.DoesNotContain("quit", qmp.Asked);
+        Assert.DoesNotContain("cont", qmp.Asked);
+    }
+
     /// <summary>A VM recorded as running with QEMU pid 77, which (as the fake launcher knows it) reports <paramref name="status"/>.</summary>
     private static async Task<VmActor> Restarted(VmFloor floor, string status, Func<VmRecord, VmRecord>? change = null)
     {

@@ -49,6 +49,9 @@ public sealed class FakeQmp : IQmp
 
     public JsonObject? ArgumentsOf(string command) => _asked.LastOrDefault(a => a.Command == command).Arguments;
 
+    /// <summary>The arguments of every time <paramref name="command"/> was asked, in order.</summary>
+    public IReadOnlyList<JsonObject?> AllArgumentsOf(string command) => [.. _asked.Where(a => a.Command == command).Select(a => a.Arguments)];
+
     public void Answer(string command, string json) => _answers[command] = _ => json;
 
     public void Answer(string command, Func<string> json) => _answers[command] = _ => json();

@@ -32,6 +32,10 @@ internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons
             q = await launcher.AttachAsync(old, paths, CancellationToken.None).ConfigureAwait(false);
         }
 
+        // A migration was in flight when hospesd died (its journal is there): the migration floor settles it with the
+        // other host once every VM is attached. Until then nothing here stops, restarts or continues this guest: a
+        // crash policy or a QEMU killed as "a save cut off" could run it twice or lose it.
+        bool migrating = File.Exists(vm.MigrationJournal);
         if (q is null)
         {
             // This VM's QEMU is gone: its sockets (named by this VM's uuid) are leftovers it could not remove itself.
@@ -40,7 +44,11 @@ internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons
                 launcher.RemoveRuntimeFiles(vm.Paths);
             }
 
-            if (r.State is VmState.Running or VmState.Paused or VmState.Preserved)
+            if (migrating)
+            {
+                vm.Commit(GuestEvents.Stopped(r, r.State is VmState.Running or VmState.Paused ? VmState.Crashed : r.State, $"QEMU (pid {r.Pid}) was gone when hospesd started, during a migration"));
+            }
+            else if (r.State is VmState.Running or VmState.Paused or VmState.Preserved)
             {
                 string why = $"QEMU (pid {r.Pid}) was gone when hospesd started{vm.QemuLogTail()}";
                 vm.Commit(GuestEvents.Stopped(r, VmState.Crashed, why));
@@ -63,6 +71,12 @@ internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons
         _ = await networks.AttachAsync(r.Spec, CancellationToken.None).ConfigureAwait(false);
         QemuRunState status = await q.Qmp.QueryStatusAsync(ct).ConfigureAwait(false);
         VmLog.Reattached(log, r.Name, q.Pid, status);
+        if (migrating)
+        {
+            vm.Commit(r with { State = status == QemuRunState.Running ? VmState.Running : VmState.Paused });
+            return vm.Record;
+        }
+
         switch (status)
         {
             case QemuRunState.Running:
