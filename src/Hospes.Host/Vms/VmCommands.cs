@@ -24,7 +24,7 @@ internal sealed class VmCommands(VmLauncher launcher, FileStreams streams, Ballo
     /// <summary>A restore of <paramref name="path"/>; <paramref name="definedFromFile"/>: into a VM just defined from its header.</summary>
     public RestoreCommand Restore(string path, bool paused, bool definedFromFile = false) => new(launcher, streams, path, paused, definedFromFile, log);
 
-    public ReconcileCommand Reconcile() => new(qemu, balloons, networks, log);
+    public ReconcileCommand Reconcile() => new(qemu, balloons, networks, streams, log);
 
     public static AttachConsoleCommand AttachConsole() => new();
 }

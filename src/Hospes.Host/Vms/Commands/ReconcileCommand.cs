@@ -13,7 +13,7 @@ namespace Hospes.Host.Vms.Commands;
 /// After hospesd (re)starts: a VM whose QEMU still runs is re-attached without the guest noticing; what happened
 /// while hospesd was away (power-off, panic, QEMU death) is applied now.
 /// </summary>
-internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons, NetworkService networks, ILogger log) : VmCommand<VmRecord>
+internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons, NetworkService networks, FileStreams streams, ILogger log) : VmCommand<VmRecord>
 {
     public override VmAction Action => VmAction.Any;
 
@@ -28,7 +28,12 @@ internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons
             if (r.State is VmState.Running or VmState.Paused or VmState.Preserved)
             {
                 string why = $"QEMU (pid {r.Pid}) was gone when hospesd started{vm.QemuLogTail()}";
-                vm.Commit(GuestEvents.Stopped(r, VmState.Crashed, why));
+                if (SaveReconcile.IsSaving(r))
+                {
+                    why = SaveReconcile.GoneDuringSave(r, why);
+                }
+
+                vm.Commit(GuestEvents.Stopped(r, VmState.Crashed, why) with { SavePath = null });
                 await vm.Guest.ApplyAsync(vm, GuestEvents.Kind.Crash, why).ConfigureAwait(false);
             }
             else if (r.Pid is not null)
@@ -48,6 +53,12 @@ internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons
         _ = await networks.AttachAsync(r.Spec, CancellationToken.None).ConfigureAwait(false);
         QemuRunState status = await q.Qmp.QueryStatusAsync(ct).ConfigureAwait(false);
         VmLog.Reattached(log, r.Name, q.Pid, status);
+        if (SaveReconcile.IsSaving(r) || SaveReconcile.IsRestoring(r))
+        {
+            await SaveReconcile.ApplyAsync(vm, status, streams, log).ConfigureAwait(false);
+            return vm.Record;
+        }
+
         switch (status)
         {
             case QemuRunState.Running:
