@@ -53,8 +53,8 @@ internal sealed class VmLogCap(VmRegistry<VmActor> vms, VmLayout layout, long ma
             if (LogCap.CopyTruncateIfOver(path, maxBytes) && lines.TryTake(time.GetUtcNow(), out _))
             {
                 string name = vm.Record.Name, file = Path.GetFileName(path);
-                long mib = LogCap.RotateAt(maxBytes) >> 20;
-                VmLog.LogRotated(log, name, file, mib);
+                long kib = LogCap.RotateAt(maxBytes) >> 10;
+                VmLog.LogRotated(log, name, file, kib);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
