@@ -73,7 +73,15 @@ internal sealed class VmLogCap(VmRegistry<VmActor> vms, VmLayout layout, long ma
         {
             while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
             {
-                Round();
+                try
+                {
+                    Round();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+                {
+                    // One bad round (a VM removed under it, its folder gone) must not end the caps of all VMs.
+                    VmLog.LogCapFailed(log, "(all VMs)", "a round of logs.vm_max_mib", e);
+                }
             }
         }
         catch (OperationCanceledException)
