@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Hospes needs on Debian 12 and builds it: out/hospes (CLI) and out/hospesd (daemon).
+# Installs what Hospes needs on Debian 12 and builds it: out/hospes (CLI) and out/hospesd (daemon); where systemd runs,
+# installs and starts hospesd.service (deploy/hospesd.service).
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -62,4 +63,28 @@ for project in src/Hospes.Cli src/hospesd; do
         || { dotnet publish "$project" -c Release -o out --nologo -v minimal; die "build of $project failed"; }
 done
 [ -x out/hospes ] && [ -x out/hospesd ] || die "the build did not produce out/hospes and out/hospesd"
+# Supervised where systemd runs (PID 1): restarted if it dies, started at boot. Elsewhere (a container, WSL without
+# systemd) nothing is installed: quickstart.sh starts hospesd itself, see README "Running hospesd".
+if [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ] && command -v systemctl >/dev/null; then
+    unit=/etc/systemd/system/hospesd.service
+    sed "s|@HOSPESD@|$PWD/out/hospesd|" deploy/hospesd.service >"$unit.new"
+    if ! cmp -s "$unit.new" "$unit"; then
+        say "installing $unit (Restart=on-failure)"
+        mv "$unit.new" "$unit"
+        systemctl daemon-reload
+    else
+        rm -f "$unit.new"
+    fi
+    systemctl enable -q hospesd.service
+    if systemctl is-active -q hospesd.service; then
+        systemctl try-restart hospesd.service # the new build; its guests keep running (KillMode=process)
+    elif pgrep -x hospesd >/dev/null; then
+        say "a hospesd started by hand runs: systemd starts its own at the next boot, or after you stop that one"
+    else
+        systemctl start hospesd.service
+    fi
+else
+    say "systemd is not PID 1 here: start hospesd yourself (./quickstart.sh does; see README, Running hospesd)"
+fi
+
 say "ready: $(out/hospes --version 2>/dev/null || echo out/hospes) / QEMU $(qemu-system-x86_64 --version | head -n1 | sed 's/.*version //')"

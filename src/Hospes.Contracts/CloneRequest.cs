@@ -12,6 +12,12 @@ public sealed record CloneRequest
     /// <summary>Start every clone and wait for its ready marker.</summary>
     public bool Start { get; init; }
 
+    /// <summary>
+    /// What a started clone prints on its console once it is up, instead of the template's known marker; without
+    /// either, a clone is ready once it runs.
+    /// </summary>
+    public string? ReadyMarker { get; init; }
+
     /// <summary>How long one clone may take from start to its ready marker.</summary>
     public int ReadyTimeoutS { get; init; } = 300;
 }

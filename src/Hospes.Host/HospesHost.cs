@@ -38,7 +38,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         var layout = new VmLayout(options);
         var registry = new VmRegistry<VmActor>();
         Runtime = machine.Runtime ?? new HostRuntime(options, time);
-        IQemuLauncher qemu = machine.Launcher ?? new QemuLauncher(time);
+        IQemuLauncher qemu = machine.Launcher ?? new QemuLauncher(time, options.VmLogMaxBytes);
 
         // Floor 3: resources, which see the VMs through the registry.
         var images = new ImageStore(options.ImagesDir);
@@ -69,6 +69,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, time, vmLog);
         Creator = new VmCreator(Vms);
         var clones = new CloneService(Volumes, Vms, commands);
+        VmLogs = new VmLogCap(registry, layout, options.VmLogMaxBytes, time, vmLog);
 
         // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.
         Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers, peerConnections), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
@@ -130,6 +131,8 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     internal IncomingMigrations Incoming { get; }
 
+    internal VmLogCap VmLogs { get; }
+
     /// <summary>Opens the state dir (one hospesd per state dir), reconciles VMs, starts the accelerator probe.</summary>
     public static Task<HospesHost> StartAsync(HostOptions options, TimeProvider time, ILoggerFactory logs, CancellationToken ct) =>
         StartAsync(options, time, logs, new MachineParts(), ct);
@@ -152,6 +155,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await host.Migrations.SettleAsync(ct).ConfigureAwait(false);
         host.StoreRepair.Run();
         host.Memory.Start();
+        host.VmLogs.Start();
         return host;
     }
 
@@ -159,6 +163,7 @@ public sealed partial class HospesHost : IAsyncDisposable
     {
         await Incoming.DisposeAsync().ConfigureAwait(false);
         await Memory.DisposeAsync().ConfigureAwait(false);
+        await VmLogs.DisposeAsync().ConfigureAwait(false);
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();
         Networks.Dispose();

@@ -14,16 +14,17 @@ internal static class CloneCommand
         var count = new Option<int>("--count") { Description = "How many clones", DefaultValueFactory = _ => 1 };
         var start = new Option<bool>("--start") { Description = "Start each clone and wait for its guest to be ready" };
         var full = new Option<bool>("--full") { Description = "Independent copies instead of linked clones (overlays on the template)" };
+        var marker = new Option<string?>("--ready-marker") { Description = "What a started clone prints on its console once up (default: the template's known marker; without one, a clone is ready once running)" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds one clone may take from start to ready", DefaultValueFactory = _ => 300 };
         var cmd = new Command(
             "clone",
             "Make VMs from a template: linked clones in seconds, each with its own name, UUID, MACs and hostname\n\nExamples:\n  hospes clone web-tmpl 'grid-{i}' --count 75 --start\n  hospes clone web-tmpl solo --full")
         {
-            template, name, count, start, full, timeout,
+            template, name, count, start, full, marker, timeout,
         };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var request = new CloneRequest { Name = p.GetValue(name)!, Count = p.GetValue(count), Start = p.GetValue(start), Full = p.GetValue(full), ReadyTimeoutS = p.GetValue(timeout) };
+            var request = new CloneRequest { Name = p.GetValue(name)!, Count = p.GetValue(count), Start = p.GetValue(start), Full = p.GetValue(full), ReadyTimeoutS = p.GetValue(timeout), ReadyMarker = p.GetValue(marker) };
             bool json = CliContext.Json(p);
             var bar = new ProgressLine(Console.Error, request.Start);
             CloneEvent? done = null;

@@ -34,13 +34,18 @@ public static class VmTransitions
     /// (e.g. "create snapshot 'before' of"); it defaults to the action's own verb.
     /// </summary>
     public static HospesError? Check(VmAction action, VmSubject vm, string? verb = null) =>
-        IsAllowed(action, vm.State, vm.HasQemu) ? null : Refusal(action, vm, verb ?? Verb(action));
+        vm.Presence == VmPresence.Here && IsAllowed(action, vm.State, vm.HasQemu) ? null : Refusal(action, vm, verb ?? Verb(action));
 
     /// <summary>The refusal of <paramref name="action"/> for <paramref name="vm"/>, whatever the table says (for checks a command makes itself).</summary>
     public static HospesError Refuse(VmAction action, VmSubject vm, string? verb = null) => Refusal(action, vm, verb ?? Verb(action));
 
     private static HospesError Refusal(VmAction action, VmSubject vm, string verb)
     {
+        if (vm.Presence != VmPresence.Here)
+        {
+            return Gone(verb, vm);
+        }
+
         string state = vm.State.ToString().ToLowerInvariant();
         return action switch
         {
@@ -76,12 +81,21 @@ public static class VmTransitions
         return HospesError.State($"cannot {verb} {vm.Name}: it is {vm.State.ToString().ToLowerInvariant()}{(hint.Length > 0 ? "; " + hint : "")}");
     }
 
+    /// <summary>A VM that is no longer this host's: whatever was queued behind its end finds it gone.</summary>
+    private static HospesError Gone(string verb, VmSubject vm) => HospesError.NotFound(vm.Presence switch
+    {
+        VmPresence.Migrated => $"cannot {verb} {vm.Name}: it was migrated to {vm.Elsewhere} and runs there now; use `hospes` on {vm.Elsewhere}",
+        VmPresence.Dropped => $"cannot {verb} {vm.Name}: its incoming migration was dropped, so it is not on this host",
+        _ => $"cannot {verb} {vm.Name}: it was deleted; `hospes create` defines it again",
+    });
+
     private static string Verb(VmAction action) => action switch
     {
         VmAction.Shutdown => "shut down",
         VmAction.ReceiveMigration => "receive a migration into",
         VmAction.Snapshot => "snapshot",
         VmAction.AttachConsole => "attach to the console of",
+        VmAction.Any => "change",
         _ => action.ToString().ToLowerInvariant(),
     };
 }

@@ -18,6 +18,12 @@ internal static class ConsoleMarker
             if (File.Exists(logPath))
             {
                 await using var f = new FileStream(logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                if (f.Length < offset)
+                {
+                    // The log was rotated (logs.vm_max_mib, VmLogCap): what the guest printed since is from its start.
+                    offset = 0;
+                }
+
                 if (f.Length > offset)
                 {
                     f.Seek(offset, SeekOrigin.Begin);

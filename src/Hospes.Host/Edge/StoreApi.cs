@@ -89,7 +89,7 @@ public sealed class StoreApi
     public async Task<Result<SnapshotInfo>> DeleteSnapshotAsync(string vm, string name, CancellationToken ct) =>
         ResultMap.Map(await _snapshots.DeleteAsync(vm, name, ct).ConfigureAwait(false), Snapshot);
 
-    private static CloneOrder Order(CloneRequest r) => new(r.Name, r.Count, r.Full, r.Start, TimeSpan.FromSeconds(r.ReadyTimeoutS));
+    private static CloneOrder Order(CloneRequest r) => new(r.Name, r.Count, r.Full, r.Start, TimeSpan.FromSeconds(r.ReadyTimeoutS), r.ReadyMarker);
 
     private static SnapshotInfo Snapshot(VmSnapshot s) => new() { Name = s.Name, CreatedAt = s.CreatedAt, VmStateBytes = s.VmStateBytes, Disks = s.Disks };
 }

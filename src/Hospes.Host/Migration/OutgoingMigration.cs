@@ -214,6 +214,9 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
                 : null;
             await vm.StopQemuAsync().ConfigureAwait(false);
             vm.Commit(GuestEvents.Stopped(vm.Record, VmState.Shutoff) with { LastError = $"migrated to {plan.Target.Name}" });
+
+            // In this step of the queue: a start that waited behind the migration must not boot the guest here too.
+            vm.End(VmPresence.Migrated, plan.Target.Name);
             MigrationLog.Migrated(log, r.Name, plan.Target.Name, total, downtime ?? -1, done.TransferredBytes);
             return new MigrationSummary
             {

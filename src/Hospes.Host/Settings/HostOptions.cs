@@ -38,6 +38,14 @@ public sealed record HostOptions
     /// </summary>
     public int? TcgTbSizeMib { get; init; } = 32;
 
+    /// <summary>
+    /// What each of a VM's logs (console.log, qemu.log, qmp.log) may take on disk, in MiB, with its one older part
+    /// (`logs.vm_max_mib`): a guest that floods its console or resets in a loop cannot fill the state dir.
+    /// </summary>
+    public int VmLogMaxMib { get; init; } = Hospes.Qemu.Logs.LogCap.DefaultMaxMib;
+
+    public long VmLogMaxBytes => (long)VmLogMaxMib << 20;
+
     public string EffectiveRunDir => RunDir ?? Path.GetDirectoryName(Path.GetFullPath(SocketPath)) ?? "/run/hospes";
 
     public string DatabasePath => Path.Combine(StateDir, "hospes.db");

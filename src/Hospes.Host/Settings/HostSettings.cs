@@ -15,6 +15,7 @@ public static class HostSettings
     public static readonly IReadOnlyList<string> Keys =
     [
         "memory.overcommit_ratio", "memory.policy", "memory.reserve_mib", "memory.ksm", "memory.interval_s", "tcg.tb_size_mib", "listen", "host.name",
+        "logs.vm_max_mib",
     ];
 
     /// <summary>Reads a settings file into <paramref name="options"/>.</summary>
@@ -106,6 +107,10 @@ public static class HostSettings
                 return IsHostName(value)
                     ? options with { HostName = value }
                     : Bad(key, value, "1 to 63 letters, digits, '-', '_' or '.', starting with a letter or digit, e.g. host-b");
+            case "logs.vm_max_mib":
+                return Int(value, 1, 1 << 16) is { } logMib
+                    ? options with { VmLogMaxMib = logMib }
+                    : Bad(key, value, "a number of MiB from 1 to 65536, e.g. 32 (each VM log and its one older part)");
             default:
                 return HospesError.Invalid($"unknown setting {key}; known settings: {string.Join(", ", Keys)}");
         }

@@ -16,6 +16,9 @@ internal static class LogEvents
     public const int VmMigrated = 110;
     public const int VmAnnounceFailed = 111;
     public const int VmSwitchover = 112;
+    public const int VmLogRotated = 113;
+    public const int VmEventsNotLogged = 114;
+    public const int VmLogCapFailed = 115;
     public const int ReconcileDone = 200;
     public const int MemoryPolicyAction = 300;
     public const int MemoryKsm = 301;

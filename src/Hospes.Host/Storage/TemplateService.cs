@@ -219,11 +219,48 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
         return info.IsOk ? info.Value.VirtualSize : 0;
     }
 
-    /// <summary>The tiny guest prints HOSPES-READY; a full Debian guest shows a login prompt.</summary>
-    private static string? ReadyMarkerOf(VmSpec spec) =>
-        spec.Kernel == "image:tiny" || spec.Kernel?.Contains("/images/tiny/", StringComparison.Ordinal) == true
-            ? Hospes.Storage.Tiny.TinyGuest.ReadyMarker
-            : "login:";
+    /// <summary>
+    /// What the guest is known to print once it is up: the tiny guest's HOSPES-READY, the login prompt a Hospes Debian
+    /// image names in its image.json. Any other guest has no known marker (null: its clones are ready once running, or
+    /// `clone --ready-marker` says what to wait for) — a guess such as "login:" for any guest stalls clone --start on
+    /// a guest that never prints it (finding: clone --start readiness).
+    /// </summary>
+    private string? ReadyMarkerOf(VmSpec spec)
+    {
+        if (spec.Kernel == "image:tiny" || spec.Kernel?.Contains("/images/tiny/", StringComparison.Ordinal) == true)
+        {
+            return Hospes.Storage.Tiny.TinyGuest.ReadyMarker;
+        }
+
+        string? dir = spec.Kernel switch
+        {
+            null or "" => null,
+            { } k when k.StartsWith("image:", StringComparison.Ordinal) => store.Layout.ImageDir(k["image:".Length..]),
+            { } k when Path.IsPathRooted(k) => Path.GetDirectoryName(k),
+            _ => null,
+        };
+        string? manifest = dir is null ? null : Path.Combine(dir, Hospes.Storage.Debian.DebianGuest.ManifestFileName);
+        if (manifest is null || !File.Exists(manifest))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifest));
+            System.Text.Json.JsonElement root = json.RootElement;
+            return root.ValueKind == System.Text.Json.JsonValueKind.Object
+                && root.TryGetProperty("kind", out System.Text.Json.JsonElement kind) && kind.ValueEquals(Hospes.Storage.Debian.DebianGuest.ImageKind)
+                && root.TryGetProperty("login_prompt", out System.Text.Json.JsonElement prompt) && prompt.ValueKind == System.Text.Json.JsonValueKind.String
+                && prompt.GetString() is { Length: > 0 } p
+                ? p
+                : null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     private TemplateView ViewOf(TemplateRecord t, IReadOnlyList<VolumeRecord> all)
     {

@@ -4,4 +4,5 @@ namespace Hospes.Host.Vms;
 /// <param name="Name">The clone's name, or a pattern with {i} for 1..Count.</param>
 /// <param name="Full">An independent copy of each disk instead of an overlay on the template.</param>
 /// <param name="Start">Start every clone and wait for its ready marker, for at most <paramref name="ReadyTimeout"/> each.</param>
-internal sealed record CloneOrder(string Name, int Count, bool Full, bool Start, TimeSpan ReadyTimeout);
+/// <param name="ReadyMarker">What to wait for instead of the template's known marker (`--ready-marker`).</param>
+internal sealed record CloneOrder(string Name, int Count, bool Full, bool Start, TimeSpan ReadyTimeout, string? ReadyMarker = null);

@@ -29,6 +29,11 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
             return t.Error;
         }
 
+        if (request.ReadyMarker is { } m && (m.Length is 0 or > 200 || m.Any(char.IsControl)))
+        {
+            return HospesError.Invalid("--ready-marker needs 1 to 200 printable characters on one line, e.g. 'login:'");
+        }
+
         if (request.Count is < 1 or > MaxCloneCount)
         {
             return HospesError.Invalid($"--count {request.Count} is out of range; give 1 to {MaxCloneCount}");
@@ -51,7 +56,8 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
 
     /// <summary>
     /// Makes the clones in parallel, then (with Start) boots them a few at a time, as many as host memory
-    /// holds, and waits for each one's ready marker. Each clone succeeds or fails on its own; every event is
+    /// holds, and waits for each one's ready marker: --ready-marker, else the template's known one; with neither a
+    /// clone is ready once it runs (never a wait on a guess). Each clone succeeds or fails on its own; every event is
     /// reported through <paramref name="emit"/>; the summary is returned.
     /// </summary>
     public async Task<CloneProgress> CloneAsync(string template, CloneOrder request, IReadOnlyList<string> names, Func<CloneProgress, Task> emit, CancellationToken ct)
@@ -111,7 +117,7 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
             int parallel = Math.Max(2, HostMachine.CpuCount * 2);
             await Parallel.ForEachAsync(toStart.Take(fits), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = ct }, async (vm, token) =>
             {
-                Result<bool> up = await StartAndWaitAsync(vm, t.ReadyMarker, request.ReadyTimeout, token).ConfigureAwait(false);
+                Result<bool> up = await StartAndWaitAsync(vm, request.ReadyMarker ?? t.ReadyMarker, request.ReadyTimeout, token).ConfigureAwait(false);
                 if (up.IsOk)
                 {
                     Interlocked.Increment(ref ready);

@@ -18,6 +18,9 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
 
     private readonly Queue<DateTimeOffset> _recentCrashes = new();
 
+    // A guest that resets in a loop (a triple fault right after boot) would write a line per reset into hospesd's log.
+    private readonly LogBudget _resetLines = new(5, TimeSpan.FromMinutes(1));
+
     public enum Kind
     {
         Poweroff,
@@ -49,7 +52,15 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
                 break;
             case "RESET" when e.GetBool("guest"):
                 LastReboot = vm.Time.GetUtcNow();
-                VmLog.GuestReset(log, vm.Name);
+                if (_resetLines.TryTake(LastReboot, out int heldBack))
+                {
+                    VmLog.GuestReset(log, vm.Name);
+                    if (heldBack > 0)
+                    {
+                        VmLog.EventsNotLogged(log, vm.Name, heldBack, "guest resets");
+                    }
+                }
+
                 vm.Notify();
                 break;
         }
@@ -74,8 +85,12 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
             Kind.Reboot => spec.OnReboot,
             _ => spec.OnCrash,
         };
-        VmLog.Lifecycle(log, vm.Name, what, action);
         DateTimeOffset now = vm.Time.GetUtcNow();
+        if (what != Kind.Reboot || _resetLines.TryTake(now, out _))
+        {
+            VmLog.Lifecycle(log, vm.Name, what, action);
+        }
+
         if (what == Kind.Crash)
         {
             VmLog.Crashed(log, vm.Name, why ?? "");

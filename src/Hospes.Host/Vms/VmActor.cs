@@ -24,6 +24,9 @@ internal sealed class VmActor : IVm, IAsyncDisposable
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private VmRecord _record;
+    private volatile VmPresence _presence = VmPresence.Here;
+    private string? _elsewhere;
+    private volatile bool _closing;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public VmActor(VmRecord record, StateDb db, VmLayout layout, IQemuLauncher launcher, GuestEvents guest, TimeProvider time, ILogger log)
@@ -49,6 +52,9 @@ internal sealed class VmActor : IVm, IAsyncDisposable
 
     public string ConsoleLogPath => Layout.Paths(Record.Uuid).ConsoleLog;
 
+    /// <summary>Whether the VM is still this host's; once not, every command is refused (set only in the queue).</summary>
+    public VmPresence Presence => _presence;
+
     /// <summary>What the guest did last (power-off, reboot) and what hospesd asked of it; shutdown and reboot wait on it.</summary>
     public GuestEvents Guest { get; }
 
@@ -64,9 +70,7 @@ internal sealed class VmActor : IVm, IAsyncDisposable
     public Task<Result<T>> RunAsync<T>(IVmCommand<T> command, CancellationToken ct = default)
     {
         var work = new CommandWork<T>(command, ct);
-        return _queue.Writer.TryWrite(work)
-            ? work.Done
-            : Task.FromResult<Result<T>>(HospesError.NotFound($"{Record.Name} is being deleted"));
+        return _queue.Writer.TryWrite(work) ? work.Done : Task.FromResult<Result<T>>(Closed(command.Action, command.Verb));
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds or the time is up; returns whether it held.</summary>
@@ -95,9 +99,13 @@ internal sealed class VmActor : IVm, IAsyncDisposable
         return true;
     }
 
-    /// <summary>Stops the queue after the work already in it; the VM's QEMU keeps running.</summary>
+    /// <summary>
+    /// Stops the queue: the command running now finishes, every command still waiting is refused (never run: a start
+    /// queued behind a delete must not launch a QEMU nobody owns). The VM's QEMU keeps running.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        _closing = true;
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
         await Slot.DisposeAsync().ConfigureAwait(false);
@@ -112,6 +120,18 @@ internal sealed class VmActor : IVm, IAsyncDisposable
         return record;
     }
 
+    /// <summary>
+    /// The VM stops being this host's (deleted, migrated away, dropped): its rows leave the state DB, and every command
+    /// after this one is refused. Only a session calls it, so nothing queued before it is skipped and nothing after runs.
+    /// </summary>
+    internal void End(VmPresence why, string? elsewhere)
+    {
+        _elsewhere = elsewhere;
+        _presence = why;
+        VmRows.Delete(_db, Record.Uuid);
+        Notify();
+    }
+
     internal void Notify()
     {
         TaskCompletionSource previous = Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
@@ -123,12 +143,31 @@ internal sealed class VmActor : IVm, IAsyncDisposable
     {
         Guest.RebootRequested = false;
         Slot.Attach(q, vcpuThreads, (from, e) => _queue.Writer.TryWrite(new EventWork(from, e)), from => _queue.Writer.TryWrite(new ExitWork(from)), started);
+        Notify();
     }
+
+    /// <summary>What <see cref="VmTransitions"/> decides from: the record, the QEMU, and whether the VM is still here.</summary>
+    internal VmSubject Subject()
+    {
+        VmRecord r = Record;
+        return new VmSubject(r.Name, r.State, Slot.Qemu is not null, r.SavePath, Presence, _elsewhere);
+    }
+
+    /// <summary>Why a command cannot even wait in the queue: the VM is gone, or hospesd is stopping.</summary>
+    private HospesError Closed(VmAction action, string? verb) => Presence != VmPresence.Here
+        ? VmTransitions.Refuse(action, Subject(), verb)
+        : HospesError.Unavailable($"{Record.Name}: hospesd is stopping; the VM is left as it is. Try again once hospesd is back");
 
     private async Task RunLoopAsync()
     {
         await foreach (Work work in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            if (_closing)
+            {
+                work.Refuse(this);
+                continue;
+            }
+
             var session = new VmSession(this);
             try
             {
@@ -151,6 +190,11 @@ internal sealed class VmActor : IVm, IAsyncDisposable
     private abstract class Work
     {
         public abstract Task RunAsync(VmActor actor, VmSession session);
+
+        /// <summary>The queue stopped before this work's turn: a command is answered, never run; an event is dropped.</summary>
+        public virtual void Refuse(VmActor actor)
+        {
+        }
     }
 
     private sealed class CommandWork<T>(IVmCommand<T> command, CancellationToken ct) : Work
@@ -158,6 +202,8 @@ internal sealed class VmActor : IVm, IAsyncDisposable
         private readonly TaskCompletionSource<Result<T>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task<Result<T>> Done => _done.Task;
+
+        public override void Refuse(VmActor actor) => _done.TrySetResult(actor.Closed(command.Action, command.Verb));
 
         public override async Task RunAsync(VmActor actor, VmSession session)
         {
@@ -168,7 +214,7 @@ internal sealed class VmActor : IVm, IAsyncDisposable
                 return;
             }
 
-            if (VmTransitions.Check(command.Action, new VmSubject(r.Name, r.State, actor.Slot.Qemu is not null, r.SavePath), command.Verb) is { } refused)
+            if (VmTransitions.Check(command.Action, actor.Subject(), command.Verb) is { } refused)
             {
                 _done.SetResult(refused);
                 return;

@@ -21,9 +21,10 @@ internal sealed class VmCommands(VmLauncher launcher, FileStreams streams, Ballo
 
     public SaveCommand Save(string path) => new(path, balloons, streams, log);
 
-    public RestoreCommand Restore(string path, bool paused) => new(launcher, streams, path, paused, log);
+    /// <summary>A restore of <paramref name="path"/>; <paramref name="definedFromFile"/>: into a VM just defined from its header.</summary>
+    public RestoreCommand Restore(string path, bool paused, bool definedFromFile = false) => new(launcher, streams, path, paused, definedFromFile, log);
 
-    public ReconcileCommand Reconcile() => new(qemu, balloons, networks, log);
+    public ReconcileCommand Reconcile() => new(qemu, balloons, networks, streams, log);
 
     public static AttachConsoleCommand AttachConsole() => new();
 }

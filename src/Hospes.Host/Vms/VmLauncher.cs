@@ -164,21 +164,24 @@ internal sealed class VmLauncher(
             return HospesError.Unavailable($"{r.Name}: QEMU refused to start{vm.QemuLogTail()}");
         }
 
+        // Recorded while the reverter still owns the QEMU: a state DB that cannot take the record (disk full) ends
+        // this QEMU instead of leaving it running unknown to the next hospesd.
         int domId = db.NextDomId();
-        revert.Commit();
-        vm.Attach(q, threads);
         string machine = MachineChooser.Choose(launch.Spec).Value;
         string accelName = accel.Value.ToString().ToLowerInvariant();
         vm.Commit(r with
         {
-            State = incoming ? VmState.Paused : VmState.Running,
+            // A restore stays saved (its file still holds the guest) until its stream is in; an incoming migration waits paused.
+            State = !incoming ? VmState.Running : r.State == VmState.Saved ? VmState.Saved : VmState.Paused,
             DomId = domId,
             Pid = q.Pid,
             Machine = machine,
             Accel = accelName,
             StartedAt = vm.Time.GetUtcNow(),
-            SavePath = null,
+            SavePath = incoming ? r.SavePath : null,
         });
+        revert.Commit();
+        vm.Attach(q, threads);
         VmLog.Started(log, r.Name, q.Pid, domId, machine, accelName);
         return vm.Record;
     }

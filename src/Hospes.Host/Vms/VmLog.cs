@@ -36,4 +36,13 @@ internal static partial class VmLog
 
     [LoggerMessage(EventId = LogEvents.VmGuestReset, Level = LogLevel.Information, Message = "{Name}: guest rebooted")]
     public static partial void GuestReset(ILogger log, string name);
+
+    [LoggerMessage(EventId = LogEvents.VmEventsNotLogged, Level = LogLevel.Warning, Message = "{Name}: {Count} more {What} were not logged (at most 5 a minute are)")]
+    public static partial void EventsNotLogged(ILogger log, string name, int count, string what);
+
+    [LoggerMessage(EventId = LogEvents.VmLogRotated, Level = LogLevel.Information, Message = "{Name}: {File} reached {Kib} KiB; its older part is {File}.1 (logs.vm_max_mib caps each VM log)")]
+    public static partial void LogRotated(ILogger log, string name, string file, long kib);
+
+    [LoggerMessage(EventId = LogEvents.VmLogCapFailed, Level = LogLevel.Warning, Message = "{Name}: cannot rotate {Path}")]
+    public static partial void LogCapFailed(ILogger log, string name, string path, Exception error);
 }

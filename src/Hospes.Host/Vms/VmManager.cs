@@ -6,6 +6,7 @@ using Hospes.Host.Network;
 using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
+using Hospes.Host.Vms.Commands;
 using Hospes.Qemu.Launch;
 using Microsoft.Extensions.Logging;
 
@@ -155,19 +156,12 @@ internal sealed class VmManager : IAsyncDisposable
         return null;
     }
 
-    /// <summary>Forgets a VM that now lives on another host: its row, its own disks and folder (shared disks stay).</summary>
-    public async Task ForgetAsync(VmActor actor, CancellationToken ct)
-    {
-        await _namesGate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            await RemoveAsync(actor).ConfigureAwait(false);
-        }
-        finally
-        {
-            _namesGate.Release();
-        }
-    }
+    /// <summary>
+    /// Forgets a VM that is no longer this host's: one that migrated away ended in its queue already; one whose incoming
+    /// migration is dropped ends now, in its queue (its QEMU stops, its rows go, whatever waits behind is refused). Then
+    /// its own disks and folder go (shared disks stay).
+    /// </summary>
+    public async Task ForgetAsync(VmActor actor, CancellationToken ct) => await RemoveAsync(actor, VmPresence.Dropped).ConfigureAwait(false);
 
     /// <summary>Deletes a VM (destroying it first with <paramref name="force"/>); the VM as it was is the result.</summary>
     public async Task<Result<VmActor>> DeleteAsync(string name, bool force, CancellationToken ct)
@@ -178,23 +172,16 @@ internal sealed class VmManager : IAsyncDisposable
             return found.Error;
         }
 
+        // The state is checked, the VM destroyed and its rows removed in one step of its queue: a start that
+        // waits behind it finds the VM deleted instead of booting a QEMU whose folder is about to go.
         VmActor actor = found.Value;
-        VmRecord r = actor.Record;
-        if (VmTransitions.Check(VmAction.Delete, new VmSubject(r.Name, r.State, actor.Pid is not null)) is { } refused)
+        Result<VmRecord> ended = await actor.RunAsync(new ForgetCommand(VmPresence.Deleted, force, _log), ct).ConfigureAwait(false);
+        if (!ended.IsOk)
         {
-            if (!force)
-            {
-                return refused;
-            }
-
-            Result<VmRecord> destroyed = await actor.RunAsync(Commands.Destroy(), ct).ConfigureAwait(false);
-            if (!destroyed.IsOk && actor.Pid is not null)
-            {
-                return destroyed.Error;
-            }
+            return ended.Error;
         }
 
-        await ForgetAsync(actor, ct).ConfigureAwait(false);
+        await RemoveAsync(actor, VmPresence.Deleted).ConfigureAwait(false);
         return actor;
     }
 
@@ -242,12 +229,12 @@ internal sealed class VmManager : IAsyncDisposable
             _namesGate.Release();
         }
 
-        Result<VmRecord> restored = await actor.RunAsync(Commands.Restore(path, paused), ct).ConfigureAwait(false);
+        Result<VmRecord> restored = await actor.RunAsync(Commands.Restore(path, paused, definedHere), ct).ConfigureAwait(false);
         if (!restored.IsOk)
         {
             if (definedHere)
             {
-                await RemoveAsync(actor).ConfigureAwait(false);
+                await RemoveAsync(actor, VmPresence.Deleted).ConfigureAwait(false);
             }
 
             return restored.Error;
@@ -291,7 +278,7 @@ internal sealed class VmManager : IAsyncDisposable
         if (defined.IsOk)
         {
             VmActor actor = defined.Value;
-            revert.Add(() => RemoveAsync(actor));
+            revert.Add(() => RemoveAsync(actor, VmPresence.Deleted));
         }
 
         return defined;
@@ -343,29 +330,34 @@ internal sealed class VmManager : IAsyncDisposable
         return actor;
     }
 
-    /// <summary>Removes a VM, the disks it owns (rows and files) and its folder; detaches store disks it used.</summary>
-    private async ValueTask RemoveAsync(VmActor actor)
+    /// <summary>
+    /// Removes a VM, the disks it owns (rows and files) and its folder; detaches store disks it used. Its end runs in
+    /// its queue first (unless it ended already), so no command slips in between and no QEMU of it is left running.
+    /// </summary>
+    private async ValueTask RemoveAsync(VmActor actor, VmPresence why)
     {
-        _registry.Remove(actor.Record.Uuid);
-        await actor.DisposeAsync().ConfigureAwait(false);
-        Guid uuid = actor.Record.Uuid;
-        var volumes = _db.LoadVolumes().Where(v => v.Vm == uuid).ToList();
-        _db.InTransaction(tx =>
+        if (actor.Presence == VmPresence.Here)
         {
-            tx.DeleteVm(uuid);
-            foreach (VolumeRecord v in volumes)
+            Result<VmRecord> ended = await actor.RunAsync(new ForgetCommand(why, force: true, _log)).ConfigureAwait(false);
+            if (!ended.IsOk && actor.Presence == VmPresence.Here)
             {
-                if (v.Kind == VolumeKind.VmDisk)
-                {
-                    tx.DeleteVolume(v.Id);
-                }
-                else
-                {
-                    tx.UpdateVolume(v with { Vm = null });
-                }
+                throw new HospesException(ended.Error);
             }
-        });
-        DeleteFolder(uuid);
+        }
+
+        await _namesGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _registry.Remove(actor.Record.Uuid);
+            await actor.DisposeAsync().ConfigureAwait(false);
+            VmRows.Delete(_db, actor.Record.Uuid);
+            DeleteFolder(actor.Record.Uuid);
+        }
+        finally
+        {
+            _namesGate.Release();
+        }
+
         await _networks.ForgetVmAsync(actor.Record.Spec, CancellationToken.None).ConfigureAwait(false);
     }
 

@@ -1,3 +1,4 @@
+using Hospes.Core.Vms;
 using Hospes.Host.Console;
 using Hospes.Host.Machine;
 using Hospes.Host.State;
@@ -46,6 +47,21 @@ internal sealed class VmSession(VmActor actor) : IVmSession
     {
         Live();
         return actor.Commit(record);
+    }
+
+    /// <summary>
+    /// The VM stops being this host's: deleted, migrated to <paramref name="elsewhere"/>, or dropped. Its rows leave the
+    /// state DB now, and every command queued after this one is refused. Its QEMU must be stopped first.
+    /// </summary>
+    public void End(VmPresence why, string? elsewhere = null)
+    {
+        Live();
+        if (actor.Slot.Qemu is not null)
+        {
+            throw new InvalidOperationException($"{actor.Record.Name}: a VM whose QEMU still runs cannot end here");
+        }
+
+        actor.End(why, elsewhere);
     }
 
     /// <summary>Wakes everyone waiting for a change (a guest event that changes no record).</summary>

@@ -3,15 +3,16 @@ using System.Net.Sockets;
 using Hospes.Core.Errors;
 using Hospes.Core.Processes;
 using Hospes.Qemu.CommandLine;
+using Hospes.Qemu.Logs;
 using Hospes.Qemu.Qmp;
 
 namespace Hospes.Qemu.Launch;
 
 /// <summary>
 /// Starts one QEMU per VM in its own session so that it outlives hospesd, with its output in a file,
-/// and connects QMP once the monitor socket answers.
+/// and connects QMP once the monitor socket answers. <paramref name="logMaxBytes"/>: what each of a VM's logs may take (<see cref="LogCap"/>).
 /// </summary>
-public sealed class QemuLauncher(TimeProvider time) : IQemuLauncher
+public sealed class QemuLauncher(TimeProvider time, long logMaxBytes = (long)LogCap.DefaultMaxMib << 20) : IQemuLauncher
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
 
@@ -57,7 +58,7 @@ public sealed class QemuLauncher(TimeProvider time) : IQemuLauncher
 
             if (File.Exists(paths.QmpSocket))
             {
-                var qmpLog = new QmpLog(paths.QmpLog, time);
+                var qmpLog = new QmpLog(paths.QmpLog, time, logMaxBytes);
                 try
                 {
                     QmpConnection qmp = await QmpConnection.ConnectAsync(paths.QmpSocket, qmpLog, time, ct).ConfigureAwait(false);
@@ -94,7 +95,7 @@ public sealed class QemuLauncher(TimeProvider time) : IQemuLauncher
             return null;
         }
 
-        var qmpLog = new QmpLog(paths.QmpLog, time);
+        var qmpLog = new QmpLog(paths.QmpLog, time, logMaxBytes);
         try
         {
             QmpConnection qmp = await QmpConnection.ConnectAsync(paths.QmpSocket, qmpLog, time, ct).ConfigureAwait(false);

@@ -78,4 +78,27 @@ public class VmTransitionsTests
         Assert.Equal(
             "cannot create snapshot 'before' of web: it is saved; restore it with `hospes restore /srv/web.save` or `hospes start web`",
             VmTransitions.Check(VmAction.Snapshot, new VmSubject("web", VmState.Saved, false, "/srv/web.save"), "create snapshot 'before' of")!.Message);
+
+    [Fact]
+    public void AVmThatIsNoLongerHere_RefusesEveryAction_InEveryState()
+    {
+        foreach (VmPresence gone in new[] { VmPresence.Deleted, VmPresence.Migrated, VmPresence.Dropped })
+        {
+            foreach (VmAction action in Enum.GetValues<VmAction>())
+            {
+                foreach (VmState state in Enum.GetValues<VmState>())
+                {
+                    HospesError? refusal = VmTransitions.Check(action, new VmSubject("web", state, HasQemu: false, Presence: gone, Elsewhere: "host-b"));
+                    Assert.True(refusal is { Code: ErrorCode.NotFound }, $"{action} of a {gone} VM in {state}");
+                }
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(VmPresence.Deleted, "cannot start web: it was deleted; `hospes create` defines it again")]
+    [InlineData(VmPresence.Migrated, "cannot start web: it was migrated to host-b and runs there now; use `hospes` on host-b")]
+    [InlineData(VmPresence.Dropped, "cannot start web: its incoming migration was dropped, so it is not on this host")]
+    public void ARefusalOfAVmThatIsGone_SaysWhereItWent(VmPresence gone, string message) =>
+        Assert.Equal(message, VmTransitions.Check(VmAction.Start, new VmSubject("web", VmState.Shutoff, false, Presence: gone, Elsewhere: "host-b"))!.Message);
 }

@@ -1,4 +1,5 @@
 using Hospes.Core.Errors;
+using Hospes.Core.Vms;
 using Hospes.Host.State;
 using Hospes.Host.Tests.Storage;
 using Hospes.Host.Vms;
@@ -71,6 +72,60 @@ public sealed class CloneServiceTests
         await using var store = new StoreFloor();
 
         Assert.Equal(ErrorCode.NotFound, store.Clones.PlanClones("golden", ThreeClones).Error!.Code);
+    }
+
+    [Fact]
+    public async Task StartedClonesOfATemplateWithNoKnownMarker_AreReadyOnceRunning_NotAfterAWaitOnAGuess()
+    {
+        await using var store = await WithTemplateAsync();
+        Assert.Null(store.Floor.Volumes.FindTemplate("golden").Value.ReadyMarker);
+        CloneOrder order = new("up-{i}", 2, Full: false, Start: true, TimeSpan.FromSeconds(30));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        CloneProgress done = await store.Clones.CloneAsync("golden", order, store.Clones.PlanClones("golden", order).Value, _ => Task.CompletedTask, CancellationToken.None);
+
+        Assert.Equal((2, 2, 0), (done.Created, done.Ready, done.Failed));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        Assert.All(["up-1", "up-2"], n => Assert.Equal(VmState.Running, store.Floor.Vms.Find(n).Value.Record.State));
+    }
+
+    [Fact]
+    public async Task AReadyMarkerGiven_IsWhatAStartedCloneWaitsFor()
+    {
+        await using var store = await WithTemplateAsync();
+        CloneOrder order = new("m-{i}", 2, Full: false, Start: true, TimeSpan.FromSeconds(4), ReadyMarker: "BOOTED-OK");
+        var steps = new List<CloneProgress>();
+
+        // m-1's guest prints the marker once it runs; m-2's never does.
+        Task printer = Task.Run(async () =>
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                if (store.Floor.Vms.Find("m-1") is { IsOk: true } found && found.Value.Pid is not null)
+                {
+                    await File.AppendAllTextAsync(found.Value.ConsoleLogPath, "booting\nBOOTED-OK\n");
+                    return;
+                }
+
+                await Task.Delay(20);
+            }
+        });
+        CloneProgress done = await store.Clones.CloneAsync("golden", order, store.Clones.PlanClones("golden", order).Value, p => Record(steps, p), CancellationToken.None);
+        await printer;
+
+        Assert.Equal((2, 1, 1), (done.Created, done.Ready, done.Failed));
+        Assert.Contains(steps, s => s is { Step: CloneStep.Ready, Name: "m-1" });
+        Assert.Equal("m-2: no 'BOOTED-OK' on its console within 4 s; it is still running, see `hospes console m-2 --show-log`", Assert.Single(done.Failures));
+    }
+
+    [Fact]
+    public async Task AReadyMarkerOnManyLines_IsRefused()
+    {
+        await using var store = await WithTemplateAsync();
+
+        Result<IReadOnlyList<string>> plan = store.Clones.PlanClones("golden", ThreeClones with { ReadyMarker = "a\nb" });
+
+        Assert.Equal(ErrorCode.InvalidArgument, plan.Error!.Code);
     }
 
     /// <summary>A template "golden" made from a stopped VM "src" on the store image "base".</summary>

@@ -14,7 +14,7 @@ namespace Hospes.Host.Vms.Commands;
 /// After hospesd (re)starts: a VM whose QEMU still runs is re-attached without the guest noticing; what happened
 /// while hospesd was away (power-off, panic, QEMU death) is applied now.
 /// </summary>
-internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons, NetworkService networks, ILogger log) : VmCommand<VmRecord>
+internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons, NetworkService networks, FileStreams streams, ILogger log) : VmCommand<VmRecord>
 {
     public override VmAction Action => VmAction.Any;
 
@@ -51,7 +51,12 @@ internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons
             else if (r.State is VmState.Running or VmState.Paused or VmState.Preserved)
             {
                 string why = $"QEMU (pid {r.Pid}) was gone when hospesd started{vm.QemuLogTail()}";
-                vm.Commit(GuestEvents.Stopped(r, VmState.Crashed, why));
+                if (SaveReconcile.IsSaving(r))
+                {
+                    why = SaveReconcile.GoneDuringSave(r, why);
+                }
+
+                vm.Commit(GuestEvents.Stopped(r, VmState.Crashed, why) with { SavePath = null });
                 await vm.Guest.ApplyAsync(vm, GuestEvents.Kind.Crash, why).ConfigureAwait(false);
             }
             else if (r.Pid is not null)
@@ -74,6 +79,12 @@ internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons
         if (migrating)
         {
             vm.Commit(r with { State = status == QemuRunState.Running ? VmState.Running : VmState.Paused });
+            return vm.Record;
+        }
+
+        if (SaveReconcile.IsSaving(r) || SaveReconcile.IsRestoring(r))
+        {
+            await SaveReconcile.ApplyAsync(vm, status, streams, log).ConfigureAwait(false);
             return vm.Record;
         }
 

@@ -6,18 +6,29 @@ using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Vms.Commands;
 
-/// <summary>Continues a saved guest from a save file, in this VM (which has no QEMU now).</summary>
-internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, string path, bool paused, ILogger log) : VmCommand<VmRecord>
+/// <summary>
+/// Continues a saved guest from a save file, in this VM (which has no QEMU now). <paramref name="definedFromFile"/>: the VM
+/// was just defined from the file's header; otherwise it must still be saved in exactly this file when its turn comes.
+/// </summary>
+internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, string path, bool paused, bool definedFromFile, ILogger log) : VmCommand<VmRecord>
 {
     public override VmAction Action => VmAction.Restore;
 
-    /// <summary>The restore itself, also what `hospes start` of a saved VM does.</summary>
+    /// <summary>
+    /// The restore itself, also what `hospes start` of a saved VM does. Until it completes the VM stays recorded as saved
+    /// in <paramref name="path"/> (with the incoming QEMU's pid): a hospesd killed meanwhile finds it saved again.
+    /// </summary>
     public static async Task<Result<VmRecord>> RestoreAsync(VmSession vm, VmLauncher launcher, FileStreams streams, string path, bool paused, ILogger log)
     {
         Result<SaveHeader> header = SaveFile.ReadHeader(path);
         if (!header.IsOk)
         {
             return header.Error;
+        }
+
+        if (vm.Record.State != VmState.Saved || vm.Record.SavePath != path)
+        {
+            vm.Commit(vm.Record with { State = VmState.Saved, SavePath = path });
         }
 
         Result<VmRecord> started = await launcher.LaunchAsync(vm, incoming: true, header.Value.RamMib).ConfigureAwait(false);
@@ -46,15 +57,41 @@ internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, s
             return new HospesError(ErrorCode.Internal, $"restoring {vm.Name} from {path} failed: {reason}{vm.QemuLogTail()}");
         }
 
+        // Recorded before the guest runs: once it has, its disks no longer match the save file.
         bool run = header.Value.WasRunning && !paused;
+        try
+        {
+            vm.Commit(vm.Record with { State = run ? VmState.Running : VmState.Paused, SavePath = null });
+        }
+        catch
+        {
+            // Not recorded: the guest must not run unknown to the state DB. It has not run yet, so the file still holds it.
+            await vm.StopQemuAsync().ConfigureAwait(false);
+            throw;
+        }
+
         if (run)
         {
             await qmp.ContAsync().ConfigureAwait(false);
         }
 
         VmLog.Restored(log, vm.Name, path);
-        return vm.Commit(vm.Record with { State = run ? VmState.Running : VmState.Paused, SavePath = null });
+        return vm.Record;
     }
 
-    protected override Task<Result<VmRecord>> RunAsync(VmSession vm, CancellationToken ct) => RestoreAsync(vm, launcher, streams, path, paused, log);
+    protected override async Task<Result<VmRecord>> RunAsync(VmSession vm, CancellationToken ct)
+    {
+        // Checked again in the queue: a start, destroy or another restore may have run since the caller looked.
+        VmRecord r = vm.Record;
+        bool matches = definedFromFile ? r.State == VmState.Shutoff && r.StartedAt is null : r.State == VmState.Saved && r.SavePath == path;
+        if (!matches)
+        {
+            string why = r.State == VmState.Saved
+                ? $"its latest save is {r.SavePath}, not this file"
+                : $"it is {r.State.ToString().ToLowerInvariant()} and may have written to its disks since this save";
+            return HospesError.State($"cannot restore {r.Name} from {path}: {why}; restoring would not match its disks");
+        }
+
+        return await RestoreAsync(vm, launcher, streams, path, paused, log).ConfigureAwait(false);
+    }
 }

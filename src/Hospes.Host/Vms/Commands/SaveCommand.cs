@@ -45,6 +45,18 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
             Accel = r.Accel,
             RamMib = balloons.Of(qmp).BootedMib,
         });
+        try
+        {
+            // The intent first: a hospesd killed during the stream finds the save (state as before, SavePath set) and
+            // finishes or undoes it from what QEMU says (SaveReconcile).
+            vm.Commit(r with { SavePath = path });
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+
         MigrationStatus status;
         try
         {
@@ -56,28 +68,51 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
             await qmp.MigrateAsync($"file:{path},offset={SaveFile.StreamOffset}", ct).ConfigureAwait(false);
             status = await streams.WaitAsync(qmp).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is QmpException or TimeoutException)
+        catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException)
         {
             status = new MigrationStatus("failed", e.Message, 0);
         }
 
         if (!status.IsCompleted)
         {
-            File.Delete(path);
-            if (wasRunning)
-            {
-                await qmp.ContAsync(ct).ConfigureAwait(false);
-            }
-
-            return new HospesError(ErrorCode.Internal, $"saving {r.Name} to {path} failed: {status.Error ?? status.Status}; the guest continues");
+            await UndoAsync(vm, wasRunning).ConfigureAwait(false);
+            vm.Commit(vm.Record with { SavePath = null });
+            return new HospesError(ErrorCode.Internal, $"saving {r.Name} to {path} failed: {status.Error ?? status.Status}; {(vm.Qmp is null ? "its QEMU is gone" : "the guest continues")}");
         }
 
         // Recorded before QEMU goes: a hospesd killed now finds the VM saved (and its finished QEMU to end).
-        vm.Commit(r with { State = VmState.Saved, SavePath = path });
+        try
+        {
+            vm.Commit(vm.Record with { State = VmState.Saved, SavePath = path });
+        }
+        catch
+        {
+            // Not recorded as saved: the guest continues rather than stop with nobody knowing where it went.
+            await UndoAsync(vm, wasRunning).ConfigureAwait(false);
+            throw;
+        }
+
         await vm.StopQemuAsync().ConfigureAwait(false);
         vm.Commit(GuestEvents.Stopped(vm.Record, VmState.Saved));
         long size = new FileInfo(path).Length;
         VmLog.Saved(log, r.Name, path, size);
         return vm.Record;
+    }
+
+    /// <summary>The save did not take: its file goes, and a guest that ran before runs again.</summary>
+    private async Task UndoAsync(VmSession vm, bool wasRunning)
+    {
+        File.Delete(path);
+        if (wasRunning && vm.Qmp is { } qmp)
+        {
+            try
+            {
+                await qmp.ContAsync().ConfigureAwait(false);
+            }
+            catch (QmpDisconnectedException)
+            {
+                // QEMU went during the save; its exit is handled next in the queue.
+            }
+        }
     }
 }
