@@ -32,6 +32,7 @@ internal static class MigrationWire
         CpuModel = o.CpuModel,
         MirroredDisks = [.. o.MirroredDisks.Select(d => new Wire.MigratedDisk(d.Vdev, d.VirtualSize))],
         InlineDisks = new Dictionary<string, string>(o.InlineDisks, StringComparer.Ordinal),
+        SshHostKey = o.SshHostKey,
         Postcopy = o.Postcopy,
         DryRun = o.DryRun,
     };
@@ -47,6 +48,7 @@ internal static class MigrationWire
         CpuModel = o.CpuModel,
         MirroredDisks = [.. o.MirroredDisks.Select(d => new MigratedDisk(d.Vdev, d.VirtualSize))],
         InlineDisks = new Dictionary<string, string>(o.InlineDisks, StringComparer.Ordinal),
+        SshHostKey = o.SshHostKey,
         Postcopy = o.Postcopy,
         DryRun = o.DryRun,
     };

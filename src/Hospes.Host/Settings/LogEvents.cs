@@ -16,6 +16,7 @@ internal static class LogEvents
     public const int VmMigrated = 110;
     public const int VmAnnounceFailed = 111;
     public const int VmSwitchover = 112;
+    public const int VmNoHostKey = 120;
     public const int ReconcileDone = 200;
     public const int MemoryPolicyAction = 300;
     public const int MemoryKsm = 301;

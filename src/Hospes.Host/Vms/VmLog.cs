@@ -36,4 +36,7 @@ internal static partial class VmLog
 
     [LoggerMessage(EventId = LogEvents.VmGuestReset, Level = LogLevel.Information, Message = "{Name}: guest rebooted")]
     public static partial void GuestReset(ILogger log, string name);
+
+    [LoggerMessage(EventId = LogEvents.VmNoHostKey, Level = LogLevel.Warning, Message = "{Name}: starts without the SSH host key hospesd keeps for it, so `hospes ssh` will refuse it: {Why}")]
+    public static partial void NoHostKey(ILogger log, string name, string why);
 }
