@@ -1,6 +1,6 @@
 namespace Hospes.Contracts;
 
-/// <summary>How `hospes ssh` reaches a guest: through hospesd's TCP relay, with the key hospesd put into the guest.</summary>
+/// <summary>How `hospes ssh` reaches a guest: through hospesd's TCP relay, with the key hospesd put into the guest, to the host key it gave it.</summary>
 public sealed record SshTarget
 {
     public required string Vm { get; init; }
@@ -10,4 +10,10 @@ public sealed record SshTarget
 
     /// <summary>The private key on the host running hospesd (readable by root).</summary>
     public required string KeyPath { get; init; }
+
+    /// <summary>
+    /// The guest's SSH host key ("ssh-ed25519 BASE64"), made by hospesd and handed to the guest: ssh must see this one
+    /// and no other. Null from a hospesd that kept no host keys.
+    /// </summary>
+    public string? HostKey { get; init; }
 }

@@ -45,7 +45,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         IQemuImg qemuImg = machine.QemuImg ?? new QemuImg();
         Networks = new NetworkService(db, registry, options, machine.Network ?? new NetworkHost(new NetTools(), time), time, logs);
         Ssh = new SshKey(options.StateDir);
-        var guests = new GuestAccess(registry, Ssh);
+        var guests = new GuestAccess(registry, Ssh, new GuestHostKeys(layout));
         Balloons = new Balloons(options.Memory, time, logs);
         Memory = new MemoryService(options, db, registry, Balloons, time, logs);
         var storeLayout = new StoreLayout(options);

@@ -38,10 +38,13 @@ public interface INetworkHost
     /// <summary>Is a program of the host listening on the port (tcp) or bound to it (udp)?</summary>
     bool IsPortInUse(string protocol, int port);
 
-    /// <summary>Replaces the network's nftables table in one transaction.</summary>
+    /// <summary>The ports the kernel hands out on its own (net.ipv4.ip_local_port_range): never a forward's.</summary>
+    (int Low, int High) EphemeralPorts();
+
+    /// <summary>Replaces the network's nftables tables (ip and bridge) in one transaction.</summary>
     Task ApplyRulesAsync(NftNetwork rules, CancellationToken ct);
 
-    /// <summary>Deletes an nftables table; one that does not exist is not an error.</summary>
+    /// <summary>Deletes a network's nftables tables (ip and bridge); one that does not exist is not an error.</summary>
     Task DeleteRulesAsync(string table, CancellationToken ct);
 
     /// <summary>The names of every nftables table of the ip family, Hospes's or not.</summary>

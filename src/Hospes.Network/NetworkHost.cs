@@ -40,6 +40,8 @@ public sealed class NetworkHost : INetworkHost
 
     public bool IsPortInUse(string protocol, int port) => HostPorts.InUse(protocol, port);
 
+    public (int Low, int High) EphemeralPorts() => HostPorts.EphemeralRange();
+
     public Task ApplyRulesAsync(NftNetwork rules, CancellationToken ct) => _nft.ApplyAsync(rules, ct);
 
     public Task DeleteRulesAsync(string table, CancellationToken ct) => _nft.DeleteTableAsync(table, ct);

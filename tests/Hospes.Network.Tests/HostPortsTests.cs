@@ -52,4 +52,18 @@ public sealed class HostPortsTests : IDisposable
         listener.Stop();
         Assert.False(HostPorts.InUse("tcp", port));
     }
+
+    [Fact]
+    public void TheEphemeralRange_IsReadFromItsSysctl_AndLinuxsDefaultWhenUnreadable()
+    {
+        string file = Path.Combine(_procNet, "ip_local_port_range");
+        File.WriteAllText(file, "40000\t50000\n");
+        Assert.Equal((40000, 50000), HostPorts.EphemeralRange(file));
+
+        File.WriteAllText(file, "garbage\n");
+        Assert.Equal((32768, 60999), HostPorts.EphemeralRange(file));
+        Assert.Equal((32768, 60999), HostPorts.EphemeralRange(Path.Combine(_procNet, "missing")));
+        (int low, int high) = HostPorts.EphemeralRange();
+        Assert.True(low is > 0 and < 65536 && high >= low, $"this host's range: {low}-{high}");
+    }
 }

@@ -105,6 +105,13 @@ public sealed class NetNs : IAsyncDisposable
         return r.Stdout.Split('\n')[0].TrimEnd('\r');
     }
 
+    /// <summary>As <see cref="TcpBannerAsync"/>, from the machine outside (<see cref="Outside"/>): a connection that is not the host's own.</summary>
+    public async Task<string> TcpBannerFromOutsideAsync(string address, int port)
+    {
+        CliResult r = await Run.ProcessAsync("ip", ["netns", "exec", Outside ?? throw new InvalidOperationException($"{Name} has no outside namespace"), "socat", "-T", "2", "-u", $"TCP:{address}:{port},connect-timeout=5", "STDOUT"], timeout: TimeSpan.FromSeconds(60));
+        return r.Stdout.Split('\n')[0].TrimEnd('\r');
+    }
+
     /// <summary>Exit code of one ping from the namespace (busybox's: the host need not have iputils).</summary>
     /// <summary>
     /// Pings <paramref name="address"/> from this namespace: 0 when it answered. Up to three echo requests, one at a

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.WebSockets;
 using Hospes.Cli.Output;
@@ -10,7 +9,7 @@ namespace Hospes.Cli.Commands;
 /// <summary>network, vif-list, port-forward, ssh and the hidden tcp-proxy that ssh rides on.</summary>
 internal static class NetworkCommands
 {
-    public static IEnumerable<Command> All() => [Network(), VifList(), PortForward(), Ssh(), TcpProxy()];
+    public static IEnumerable<Command> All() => [Network(), VifList(), PortForward(), SshCommand.Create(), TcpProxy()];
 
     private static Command Network() => new(
         "network",
@@ -206,54 +205,6 @@ internal static class NetworkCommands
         return cmd;
     }
 
-    private static Command Ssh()
-    {
-        var vm = new Argument<string>("vm");
-        var command = new Argument<string[]>("command") { Arity = ArgumentArity.ZeroOrMore, Description = "A command to run instead of a shell (after --)" };
-        var cmd = new Command("ssh", "Log into a guest with the key Hospes gave it, through hospesd (no route to the guest needed)\n\nExamples:\n  hospes ssh web\n  hospes ssh web -- uname -a") { vm, command };
-        CliContext.Action(cmd, async (p, client, ct) =>
-        {
-            string name = p.GetValue(vm)!;
-            var target = await client.Networks.SshTargetAsync(name, ct);
-            if (!File.Exists(target.KeyPath))
-            {
-                throw new CliException($"cannot read hospesd's ssh key {target.KeyPath}: `hospes ssh` must run as root on the host of hospesd");
-            }
-
-            string self = Environment.ProcessPath ?? "hospes";
-            string proxy = $"{Quote(self)} --socket {Quote(client.Connection.Target)} tcp-proxy {Quote(name)} {target.Port}";
-            var psi = new ProcessStartInfo("ssh") { UseShellExecute = false };
-            foreach (string a in (string[])[
-                "-i", target.KeyPath, "-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-                "-o", "LogLevel=ERROR", "-o", $"ProxyCommand={proxy}", $"{target.User}@{target.Vm}"])
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            foreach (string a in p.GetValue(command) ?? [])
-            {
-                psi.ArgumentList.Add(a);
-            }
-
-            Process ssh;
-            try
-            {
-                ssh = Process.Start(psi)!;
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                throw new CliException("ssh is missing; install the openssh-client package");
-            }
-
-            using (ssh)
-            {
-                await ssh.WaitForExitAsync(ct);
-                return ssh.ExitCode;
-            }
-        });
-        return cmd;
-    }
-
     /// <summary>stdin/stdout as a TCP connection to a guest port, relayed by hospesd (ssh's ProxyCommand).</summary>
     private static Command TcpProxy()
     {
@@ -327,8 +278,6 @@ internal static class NetworkCommands
 
         return (host, guest, protocol);
     }
-
-    private static string Quote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static int ShowNetwork(ParseResult p, NetworkInfo n, string line)
     {

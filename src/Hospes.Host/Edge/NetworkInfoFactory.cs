@@ -41,5 +41,5 @@ internal static class NetworkInfoFactory
         Network = f.Network,
     };
 
-    public static SshTarget Create(SshAccess s) => new() { Vm = s.Vm, Ip = s.Ip, User = s.User, KeyPath = s.KeyPath };
+    public static SshTarget Create(SshAccess s) => new() { Vm = s.Vm, Ip = s.Ip, User = s.User, KeyPath = s.KeyPath, HostKey = s.HostKey };
 }

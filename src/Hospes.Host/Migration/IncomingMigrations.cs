@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Network;
 using Hospes.Host.State;
 using Hospes.Host.Settings;
 using Hospes.Host.Storage;
@@ -135,6 +136,12 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
             {
                 disks.Add(d);
             }
+        }
+
+        // The host key hospesd made for the guest comes with it: `hospes ssh` checks it here too, and a restart here hands it over again.
+        if (offer.SshHostKey is { } hostKey && new GuestHostKeys(_layout).Import(spec.Uuid, hostKey) is { IsOk: false } notKept)
+        {
+            return notKept.Error with { Message = $"{spec.Name}: {notKept.Error.Message}" };
         }
 
         Result<VmActor> defined = await _vms.DefineIncomingAsync(spec with { Disks = disks }, volumes, revert, ct).ConfigureAwait(false);

@@ -24,6 +24,9 @@ internal sealed record MigrationOffer
     /// <summary>Small read-only local disks (a NoCloud seed) sent whole, base64, by vdev.</summary>
     public IReadOnlyDictionary<string, string> InlineDisks { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The guest's SSH host key (OpenSSH private key text) that hospesd made and `hospes ssh` checks; null when it has none.</summary>
+    public string? SshHostKey { get; init; }
+
     public bool Postcopy { get; init; }
     public bool DryRun { get; init; }
 

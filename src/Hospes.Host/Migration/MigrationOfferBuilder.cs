@@ -2,6 +2,8 @@ using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.Machine;
 using Hospes.Host.Memory;
+using Hospes.Host.Network;
+using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Qmp;
@@ -51,6 +53,7 @@ internal sealed class MigrationOfferBuilder(string stateDir, Balloons balloons)
             CpuModel = HostMachine.CpuModel(),
             MirroredDisks = mirrored,
             InlineDisks = inline,
+            SshHostKey = new GuestHostKeys(new VmLayout(new HostOptions { StateDir = stateDir })).Find(r.Uuid)?.PrivateText,
             Postcopy = plan.Postcopy,
             DryRun = plan.DryRun,
         };

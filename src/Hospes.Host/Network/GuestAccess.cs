@@ -6,9 +6,13 @@ using Hospes.Host.Machine;
 namespace Hospes.Host.Network;
 
 /// <summary>How a client reaches into a running guest: `hospes ssh` and the TCP relay, both to the guest's first address.</summary>
-internal sealed class GuestAccess(IVmDirectory vms, SshKey ssh)
+internal sealed class GuestAccess(IVmDirectory vms, SshKey ssh, GuestHostKeys hostKeys)
 {
-    /// <summary>Where `hospes ssh` goes: the first vif with an address, through this hospesd's TCP relay.</summary>
+    /// <summary>
+    /// Where `hospes ssh` goes: the first vif with an address, through this hospesd's TCP relay, to a guest that must show
+    /// the host key hospesd gave it. A guest without one is refused: whoever answered at its address could not be told
+    /// from it.
+    /// </summary>
     public Result<SshAccess> Ssh(string vm)
     {
         Result<(string Name, string Ip)> address = RunningVmAddress(vm);
@@ -22,7 +26,17 @@ internal sealed class GuestAccess(IVmDirectory vms, SshKey ssh)
             return HospesError.Unavailable("hospesd has no ssh key (ssh-keygen failed at start, see its log); install openssh-client and restart hospesd");
         }
 
-        return new SshAccess(address.Value.Name, address.Value.Ip, "root", ssh.PrivatePath);
+        string name = address.Value.Name;
+        if (vms.Find(vm) is not { IsOk: true } found || hostKeys.Find(found.Value.Record.Uuid) is not { } hostKey)
+        {
+            return HospesError.State(
+                $"{name} has no SSH host key from Hospes, so `hospes ssh` cannot tell it from another machine at {address.Value.Ip}: Hospes gives one "
+                + $"to the tiny guest when it starts and to a VM made from a Debian image when it is defined; a tiny guest started before hospesd kept "
+                + $"host keys gets one at its next start (`hospes shutdown {name}`, then `hospes start {name}`); for any other guest, use ssh with a "
+                + "host key you checked yourself");
+        }
+
+        return new SshAccess(name, address.Value.Ip, "root", ssh.PrivatePath, hostKey.PublicLine);
     }
 
     /// <summary>The address to relay a TCP connection to: a running VM's first address.</summary>

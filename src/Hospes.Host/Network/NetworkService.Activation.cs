@@ -1,7 +1,9 @@
 using Hospes.Core.Errors;
+using Hospes.Core.Vms;
 using Hospes.Host.State;
 using Hospes.Network.Addressing;
 using Hospes.Network.Dhcp;
+using Hospes.Network.Firewall;
 using Hospes.Network.Interfaces;
 using Hospes.Network.Tools;
 
@@ -9,8 +11,12 @@ namespace Hospes.Host.Network;
 
 internal sealed partial class NetworkService
 {
-    /// <summary>Brings a network up (idempotent): bridge with the gateway address, forwarding, rules, dnsmasq with every vif's lease.</summary>
-    private async Task<Result<bool>> ActivateCoreAsync(NetworkRecord n, CancellationToken ct)
+    /// <summary>
+    /// Brings a network up (idempotent): bridge with the gateway address, forwarding, rules, dnsmasq with every vif's
+    /// lease. <paramref name="starting"/>: a VM about to start on it, whose taps get their rules even before the VM is
+    /// listed among this host's.
+    /// </summary>
+    private async Task<Result<bool>> ActivateCoreAsync(NetworkRecord n, VmSpec? starting, CancellationToken ct)
     {
         Ipv4Subnet subnet = NetworkSpecs.Subnet(n);
         bool made = false;
@@ -39,9 +45,10 @@ internal sealed partial class NetworkService
                 await _host.SetSysctlAsync("net.ipv4.ip_forward", "1", ct).ConfigureAwait(false);
             }
 
-            // Port forwards from the host's own 127.0.0.1 are routed onto the bridge.
-            await _host.SetSysctlAsync(Links.InterfaceSysctl(n.Bridge, "route_localnet"), "1", ct).ConfigureAwait(false);
-            await _host.ApplyRulesAsync(NetworkSpecs.Nft(n, Forwards()), ct).ConfigureAwait(false);
+            // Forwards never take the host's own connections, so nothing from 127.0.0.1 is routed onto the bridge (hospesd
+            // before 2026-12 turned this on).
+            await _host.SetSysctlAsync(Links.InterfaceSysctl(n.Bridge, "route_localnet"), "0", ct).ConfigureAwait(false);
+            await _host.ApplyRulesAsync(Rules(n, starting), ct).ConfigureAwait(false);
             Directory.CreateDirectory(NetworkDir(n.Name));
             await _host.UpdateDhcpAsync(Dhcp(n), ct).ConfigureAwait(false);
             return true;
@@ -64,7 +71,7 @@ internal sealed partial class NetworkService
         {
             if (IsUp(n, await _host.ListLinksAsync(ct).ConfigureAwait(false)))
             {
-                await _host.ApplyRulesAsync(NetworkSpecs.Nft(n, Forwards()), ct).ConfigureAwait(false);
+                await _host.ApplyRulesAsync(Rules(n), ct).ConfigureAwait(false);
 
                 // A deleted VM's lease goes too, so its address can be handed out again.
                 await _host.UpdateDhcpAsync(Dhcp(n), ct).ConfigureAwait(false);
@@ -114,6 +121,35 @@ internal sealed partial class NetworkService
         {
             LogStartupProblem(e.Message);
         }
+    }
+
+    /// <summary>
+    /// The network's rules as they must be now: every guest tap on it, and the forwards that may be installed. A forward
+    /// whose port a program of the host now holds, or that lies in the kernel's ephemeral range, is left out (and said
+    /// in the log): it would take that program's clients, or a port the kernel hands to a connection or to QEMU.
+    /// </summary>
+    private NftNetwork Rules(NetworkRecord n, VmSpec? starting = null)
+    {
+        (int low, int high) = _host.EphemeralPorts();
+        var forwards = new List<VmForward>();
+        foreach (VmForward f in Forwards().Where(f => f.Network == n.Name))
+        {
+            string? why = f.HostPort >= low && f.HostPort <= high ? $"it is in the kernel's ephemeral port range {low}-{high}"
+                : _host.IsPortInUse(f.Protocol, f.HostPort) ? "a program on this host now holds that port (`ss -lnp` shows which)"
+                : null;
+            if (why is null)
+            {
+                forwards.Add(f);
+            }
+            else
+            {
+                LogForwardLeftOut(f.HostPort, f.Protocol, f.Vm, f.GuestPort, why);
+            }
+        }
+
+        IEnumerable<VmSpec> running = _vms.All.Where(v => v.Pid is not null).Select(v => v.Record.Spec);
+        IEnumerable<VmSpec> vms = starting is null ? [.. running, .. Specs()] : [starting, .. running, .. Specs()];
+        return NetworkSpecs.Nft(n, All, forwards, vms);
     }
 
     /// <summary>The network's bridge exists and carries this hospesd's mark.</summary>

@@ -70,6 +70,14 @@ internal sealed partial class NetworkService
             }
         }
 
+        (int low, int high) = _host.EphemeralPorts();
+        if (request.HostPort >= low && request.HostPort <= high)
+        {
+            return HospesError.Invalid(
+                $"host port {request.HostPort} is in this host's ephemeral port range {low}-{high} (net.ipv4.ip_local_port_range), which the kernel "
+                + $"hands to outgoing connections and to QEMU's migration listeners; a forward there could take them over; choose a host port outside {low}-{high}");
+        }
+
         IReadOnlyList<NetworkRecord> networks = All;
         int? index = request.Vif ?? Enumerable.Range(0, vm.Vifs.Count).Cast<int?>().FirstOrDefault(i => NetworkOf(vm.Vifs[i!.Value], networks) is not null);
         if (index is not { } vif || vif < 0 || vif >= vm.Vifs.Count)

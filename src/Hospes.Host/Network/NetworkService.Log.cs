@@ -13,6 +13,9 @@ internal sealed partial class NetworkService
     [LoggerMessage(Level = LogLevel.Information, Message = "network {Name} deleted")]
     private partial void LogDeleted(string name);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "port forward {HostPort}/{Protocol} -> {Vm}:{GuestPort} is not installed: {Why}; remove it or free the port")]
+    private partial void LogForwardLeftOut(int hostPort, string protocol, string vm, int guestPort, string why);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "network repair: {Thing} {Name}: {Why}")]
     private partial void LogRepair(string thing, string name, string why);
 }

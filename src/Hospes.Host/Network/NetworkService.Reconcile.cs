@@ -44,7 +44,7 @@ internal sealed partial class NetworkService
             if (IsUp(n, links))
             {
                 // Rules may have been flushed, dnsmasq may have died with a reboot of nothing else.
-                _ = await ActivateCoreAsync(n, ct).ConfigureAwait(false);
+                _ = await ActivateCoreAsync(n, null, ct).ConfigureAwait(false);
             }
             else if (_host.DhcpPid(NetworkDir(n.Name)) is not null)
             {

@@ -152,7 +152,7 @@ internal sealed partial class NetworkService
                 await _gate.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    Result<bool> up = await ActivateCoreAsync(network, ct).ConfigureAwait(false);
+                    Result<bool> up = await ActivateCoreAsync(network, spec, ct).ConfigureAwait(false);
                     if (!up.IsOk)
                     {
                         return up.Error with { Message = $"{spec.Name} cannot start: {up.Error.Message}" };

@@ -196,7 +196,7 @@ internal sealed partial class NetworkService : IDisposable
             }
 
             revert.Add(() => _db.DeleteNetwork(record.Name));
-            Result<bool> up = await ActivateCoreAsync(record, ct).ConfigureAwait(false);
+            Result<bool> up = await ActivateCoreAsync(record, null, ct).ConfigureAwait(false);
             if (!up.IsOk)
             {
                 return up.Error with { Message = $"{up.Error.Message}; nothing was created" };

@@ -17,10 +17,23 @@ internal static class NetworkSpecs
     /// <summary>nftables table names: letters, digits and '_'.</summary>
     public static string TableName(string bridge) => "hospes_" + string.Concat(bridge.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '_'));
 
-    /// <summary>The network's table: its subnet, its mode, and the forwards to its guests (<paramref name="forwards"/> may name other networks).</summary>
-    public static NftNetwork Nft(NetworkRecord n, IEnumerable<VmForward> forwards) => new(
+    /// <summary>
+    /// The network's tables: its subnet, its mode, the forwards to its guests (<paramref name="forwards"/> may name other
+    /// networks) and, for every vif of <paramref name="vms"/> on it, its tap with the only MAC and address it may send with
+    /// (of two VMs with one tap name, the first: the caller lists the running ones first).
+    /// </summary>
+    public static NftNetwork Nft(NetworkRecord n, IReadOnlyList<NetworkRecord> networks, IEnumerable<VmForward> forwards, IEnumerable<VmSpec> vms) => new(
         TableName(n.Bridge), n.Bridge, Subnet(n), Mode(n),
-        [.. forwards.Where(f => f.Network == n.Name && f.GuestIp.Length > 0).Select(f => new PortForward(f.Protocol, f.HostPort, IPAddress.Parse(f.GuestIp), f.GuestPort))]);
+        [.. forwards.Where(f => f.Network == n.Name && f.GuestIp.Length > 0).Select(f => new PortForward(f.Protocol, f.HostPort, IPAddress.Parse(f.GuestIp), f.GuestPort))])
+    {
+        Guests =
+        [
+            .. vms.SelectMany(s => s.Vifs.Select((v, i) => (Vif: v, Tap: NetworkService.TapName(s, i)))
+                .Where(x => x.Vif.Ip is not null && x.Vif.Mac is not null && NetworkService.NetworkOf(x.Vif, networks)?.Name == n.Name)
+                .Select(x => new NftGuest(x.Tap, x.Vif.Mac!, IPAddress.Parse(x.Vif.Ip!))))
+                .DistinctBy(g => g.Tap, StringComparer.Ordinal),
+        ],
+    };
 
     /// <summary>The network's dnsmasq in <paramref name="directory"/>: a reserved address for every vif on it with an ip and a MAC.</summary>
     public static DnsmasqSpec Dnsmasq(NetworkRecord n, IReadOnlyList<NetworkRecord> networks, IEnumerable<VmSpec> vms, string directory)

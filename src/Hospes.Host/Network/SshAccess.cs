@@ -1,4 +1,7 @@
 namespace Hospes.Host.Network;
 
-/// <summary>How `hospes ssh` reaches a guest: its address (through hospesd's TCP relay) and the key hospesd put into it.</summary>
-internal sealed record SshAccess(string Vm, string Ip, string User, string KeyPath);
+/// <summary>
+/// How `hospes ssh` reaches a guest: its address (through hospesd's TCP relay), the key hospesd put into it, and the
+/// host key hospesd gave it ("ssh-ed25519 BASE64"), the only one ssh may accept.
+/// </summary>
+internal sealed record SshAccess(string Vm, string Ip, string User, string KeyPath, string HostKey);

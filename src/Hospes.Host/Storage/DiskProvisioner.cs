@@ -1,6 +1,8 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Network;
+using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Storage.CloudInit;
 using Hospes.Storage.Debian;
@@ -108,7 +110,26 @@ internal sealed class DiskProvisioner(VolumeStore store, IQemuImg img)
     {
         string path = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(store.Layout.VmDiskPath(spec.Uuid, "x"))!)!, "seed.img");
         revert.Add(() => File.Delete(path));
-        Result<string> written = await NoCloudSeed.WriteAsync(new NoCloudIdentity { InstanceId = spec.Uuid.ToString(), Hostname = spec.Name }, path, ct).ConfigureAwait(false);
+        var identity = new NoCloudIdentity { InstanceId = spec.Uuid.ToString(), Hostname = spec.Name };
+        if (spec.Vifs.Count > 0)
+        {
+            // As the tiny guest: root takes hospesd's key, and the guest shows the host key hospesd made for it, which
+            // `hospes ssh` checks.
+            Result<GuestHostKey> hostKey = await new GuestHostKeys(new VmLayout(store.Layout.Options)).EnsureAsync(spec.Uuid, ct).ConfigureAwait(false);
+            if (!hostKey.IsOk)
+            {
+                return hostKey.Error with { Message = $"{spec.Name}: {hostKey.Error.Message}" };
+            }
+
+            string? rootKey = new SshKey(store.Layout.Options.StateDir).PublicLine;
+            identity = identity with
+            {
+                SshHostKey = new NoCloudHostKey(hostKey.Value.PrivateText, hostKey.Value.PublicLine),
+                SshAuthorizedKeys = rootKey is null ? [] : [rootKey],
+            };
+        }
+
+        Result<string> written = await NoCloudSeed.WriteAsync(identity, path, ct).ConfigureAwait(false);
         if (!written.IsOk)
         {
             return HospesError.Unavailable($"{spec.Name}: cannot write its NoCloud seed (hostname and identity for the guest): {written.Error.Message}");

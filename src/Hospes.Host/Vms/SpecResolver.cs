@@ -21,6 +21,7 @@ internal static class SpecResolver
         string? kernel = spec.Kernel;
         string? ramdisk = spec.Ramdisk;
         var hostCmdline = new List<string>();
+        bool tinySsh = false;
         if (ImageStore.IsReference(kernel))
         {
             Result<BootImage> image = images.Find(ImageStore.NameOf(kernel!));
@@ -37,6 +38,7 @@ internal static class SpecResolver
                 if (sshPublicKey is not null && spec.Vifs.Count > 0 && TinyGuest.SshKeyArgument(sshPublicKey) is { IsOk: true } key)
                 {
                     hostCmdline.Add(key.Value);
+                    tinySsh = true;
                 }
             }
             else
@@ -85,7 +87,7 @@ internal static class SpecResolver
             return new HospesError(ErrorCode.Unavailable, $"{spec.Name} cannot start here: {problems[0]}") { Details = problems };
         }
 
-        return new ResolvedVm(spec with { Kernel = kernel, Ramdisk = ramdisk }, string.Join(' ', hostCmdline));
+        return new ResolvedVm(spec with { Kernel = kernel, Ramdisk = ramdisk }, string.Join(' ', hostCmdline), tinySsh);
     }
 
     private static void RequireFile(List<string> problems, string what, string? path)

@@ -11,6 +11,7 @@ using Hospes.Qemu.Host;
 using Hospes.Qemu.Launch;
 using Hospes.Qemu.Qmp;
 using Hospes.Storage.Images;
+using Hospes.Storage.Tiny;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Vms;
@@ -32,6 +33,8 @@ internal sealed class VmLauncher(
     StateDb db,
     ILogger log)
 {
+    private readonly GuestHostKeys _hostKeys = new(new VmLayout(options));
+
     /// <summary>
     /// Keeps LastError (why it crashed, before an automatic restart). <paramref name="ramMib"/>: the RAM an incoming
     /// stream was saved with (else the spec's maxmem). An incoming QEMU stays paused, waiting for its stream.
@@ -89,6 +92,21 @@ internal sealed class VmLauncher(
             return netdevs.Error;
         }
 
+        // The tiny guest's SSH server shows the host key hospesd keeps for it; `hospes ssh` refuses any other.
+        var fwCfg = new List<(string Name, string Path)>();
+        if (resolved.Value.TinySsh)
+        {
+            Result<GuestHostKey> hostKey = await _hostKeys.EnsureAsync(r.Uuid, CancellationToken.None).ConfigureAwait(false);
+            if (hostKey.IsOk)
+            {
+                fwCfg.Add((TinyGuest.HostKeyFwCfgName, hostKey.Value.DropbearPath));
+            }
+            else
+            {
+                VmLog.NoHostKey(log, r.Name, hostKey.Error.Message);
+            }
+        }
+
         VmRuntimePaths paths = vm.Paths;
         var launch = new QemuLaunchSpec
         {
@@ -99,6 +117,7 @@ internal sealed class VmLauncher(
             HostTscKhz = HostTsc.Khz,
             Incoming = incoming,
             NetdevBackends = netdevs.Value,
+            FwCfgFiles = fwCfg,
             TcgTbSizeMib = options.TcgTbSizeMib,
         };
         Result<IReadOnlyList<string>> args = QemuCommandLineBuilder.Build(launch);

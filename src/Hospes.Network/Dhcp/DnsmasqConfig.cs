@@ -39,6 +39,9 @@ public static class DnsmasqConfig
         c.Append($"dhcp-range={s.Subnet.Network},static,{s.Subnet.Netmask},{LeaseTime}\n");
         c.Append(nat ? $"dhcp-option=option:router,{s.Subnet.Gateway}\n" : "dhcp-option=option:router\n");
         c.Append("dhcp-authoritative\n");
+
+        // A guest may name itself in its DHCP request (wpad, another VM's name): dnsmasq knows only the names Hospes gave.
+        c.Append("dhcp-ignore-names\n");
         c.Append($"dhcp-hostsfile={p.DhcpHosts}\n");
         c.Append($"addn-hosts={p.DnsHosts}\n");
         c.Append($"dhcp-leasefile={p.Leases}\n");

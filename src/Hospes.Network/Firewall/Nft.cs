@@ -7,8 +7,8 @@ namespace Hospes.Network.Firewall;
 public sealed class Nft(NetTools tools)
 {
     /// <summary>
-    /// Replaces the network's table atomically: declaring the table first makes the delete safe when it does
-    /// not exist yet, and nft applies the file as one transaction, so no packet ever sees a half-built table.
+    /// Replaces the network's tables (ip and bridge) atomically: declaring a table first makes its delete safe when it
+    /// does not exist yet, and nft applies the file as one transaction, so no packet ever sees a half-built table.
     /// </summary>
     public Task ApplyAsync(NftNetwork n, CancellationToken ct) =>
         tools.RunAsync("nft", ["-f", "-"], ReplaceScript(n), ct);
@@ -17,7 +17,7 @@ public sealed class Nft(NetTools tools)
     public Task CheckAsync(NftNetwork n, CancellationToken ct) =>
         tools.RunAsync("nft", ["-c", "-f", "-"], ReplaceScript(n), ct);
 
-    /// <summary>Removes the table; a table that does not exist is not an error.</summary>
+    /// <summary>Removes the network's tables (ip and bridge); one that does not exist is not an error.</summary>
     public Task DeleteTableAsync(string table, CancellationToken ct)
     {
         if (NftNetwork.ValidateTableName(table) is { } error)
@@ -25,7 +25,7 @@ public sealed class Nft(NetTools tools)
             throw new ArgumentException(error, nameof(table));
         }
 
-        return tools.RunAsync("nft", ["-f", "-"], $"table ip {table} {{}}\ndelete table ip {table}\n", ct);
+        return tools.RunAsync("nft", ["-f", "-"], DeleteScript(table), ct);
     }
 
     /// <summary>The names of all tables of the ip family, Hospes's or not.</summary>
@@ -42,8 +42,10 @@ public sealed class Nft(NetTools tools)
         return r.StandardOutput;
     }
 
-    internal static string ReplaceScript(NftNetwork n) =>
-        $"table ip {n.Table} {{}}\ndelete table ip {n.Table}\n{NftRuleset.Render(n)}";
+    internal static string ReplaceScript(NftNetwork n) => DeleteScript(n.Table) + NftRuleset.Render(n);
+
+    private static string DeleteScript(string table) =>
+        $"table ip {table} {{}}\ndelete table ip {table}\ntable bridge {table} {{}}\ndelete table bridge {table}\n";
 
     internal static IReadOnlyList<string> ParseTables(string json)
     {

@@ -3,11 +3,14 @@ using Hospes.Network.Interfaces;
 
 namespace Hospes.Network.Firewall;
 
-/// <summary>Everything the nftables table of one network is made from.</summary>
-/// <param name="Table">The table's name in the ip family, e.g. "hospes-net1": letters, digits, '-' and '_'.</param>
+/// <summary>Everything the nftables tables of one network are made from.</summary>
+/// <param name="Table">The tables' name in the ip and bridge families, e.g. "hospes-net1": letters, digits, '-' and '_'.</param>
 public sealed record NftNetwork(string Table, string Bridge, Ipv4Subnet Subnet, NetworkMode Mode, IReadOnlyList<PortForward> Forwards)
 {
     public const int MaxTableNameLength = 64;
+
+    /// <summary>The guests' taps on the bridge: each may send only with its own MAC and address.</summary>
+    public IReadOnlyList<NftGuest> Guests { get; init; } = [];
 
     /// <summary>Every problem with this network's firewall inputs at once; empty when it can be rendered.</summary>
     public IReadOnlyList<string> Validate()
@@ -48,7 +51,37 @@ public sealed record NftNetwork(string Table, string Bridge, Ipv4Subnet Subnet, 
             }
         }
 
+        var taps = new HashSet<string>(StringComparer.Ordinal);
+        foreach (NftGuest g in Guests)
+        {
+            string what = $"guest port {g.Tap} ({g.Mac}, {g.Ip})";
+            if (Links.ValidateName(g.Tap) is { } tapError)
+            {
+                errors.Add($"{what}: {tapError}");
+            }
+            else if (!taps.Add(g.Tap))
+            {
+                errors.Add($"{what}: tap {g.Tap} appears twice");
+            }
+
+            if (!IsMac(g.Mac))
+            {
+                errors.Add($"{what}: '{g.Mac}' is not a MAC address (aa:bb:cc:dd:ee:ff)");
+            }
+
+            if (!Subnet.IsUsableHost(g.Ip))
+            {
+                errors.Add($"{what}: {g.Ip} is not a guest address of {Subnet}");
+            }
+        }
+
         return errors;
+    }
+
+    private static bool IsMac(string mac)
+    {
+        string[] parts = mac.Split(':');
+        return parts.Length == 6 && parts.All(x => x.Length == 2 && x.All(char.IsAsciiHexDigit));
     }
 
     /// <summary>Null when <paramref name="table"/> can name an nftables table, or what is wrong with it.</summary>

@@ -3,12 +3,17 @@ using System.Text;
 namespace Hospes.Network.Firewall;
 
 /// <summary>
-/// The nftables table of one network, as text for <c>nft -f</c>. One table per network, so a network's
-/// rules are replaced or removed as a whole and never touch another network's or the host's own rules.
+/// The nftables tables of one network, as text for <c>nft -f</c>: <c>table ip</c> (NAT, isolation, what guests may ask
+/// of the host, port forwards) and <c>table bridge</c> (each guest's tap sends only with its own MAC and address). One
+/// pair per network, so a network's rules are replaced or removed as a whole and never touch another network's or the
+/// host's own rules.
 /// </summary>
 public static class NftRuleset
 {
-    /// <summary>The whole <c>table ip TABLE { ... }</c>.</summary>
+    /// <summary>The ethertypes a guest may send: IPv4, ARP, and RARP (QEMU announces a migrated guest with it).</summary>
+    private const string GuestEtherTypes = "{ ip, arp, 0x8035 }";
+
+    /// <summary>Both tables: <c>table ip TABLE { ... }</c> then <c>table bridge TABLE { ... }</c>.</summary>
     /// <exception cref="ArgumentException">When <see cref="NftNetwork.Validate"/> finds problems; the message lists them all.</exception>
     public static string Render(NftNetwork n)
     {
@@ -18,24 +23,26 @@ public static class NftRuleset
             throw new ArgumentException($"network table {n.Table}: {string.Join("; ", errors)}", nameof(n));
         }
 
+        return RenderIp(n) + "\n" + RenderBridge(n);
+    }
+
+    private static string RenderIp(NftNetwork n)
+    {
         string br = $"\"{n.Bridge}\"";
         string net = n.Subnet.ToString();
+        string gw = n.Subnet.Gateway.ToString();
         bool nat = n.Mode == NetworkMode.Nat;
         var t = new StringBuilder();
         t.Append("table ip ").Append(n.Table).Append(" {\n");
         t.Append($"\t# Hospes network on bridge {n.Bridge}, subnet {net}, mode {(nat ? "nat" : "isolated")}\n");
 
-        // Port forwards match any local destination address: from outside (prerouting) and from the host itself (output).
+        // Port forwards take what arrives for one of the host's addresses from elsewhere (a guest included), never the
+        // host's own connections: a local client of a service on that port must reach that service, not a guest.
         Chain(t, "prerouting", "type nat hook prerouting priority dstnat; policy accept;", ForwardRules(n));
-        t.Append('\n');
-        Chain(t, "output", "type nat hook output priority -100; policy accept;", ForwardRules(n));
         t.Append('\n');
 
         var post = new List<string>
         {
-            // A forward reached at 127.0.0.1 leaves with a loopback source, which the guest could not answer.
-            $"ip saddr 127.0.0.0/8 oifname {br} masquerade",
-
             // Hairpin: a guest reaching another guest through a forward must get the answer back through the host.
             $"ct status dnat oifname {br} ip saddr {net} masquerade",
         };
@@ -65,20 +72,53 @@ public static class NftRuleset
         Chain(t, "forward", "type filter hook forward priority filter; policy accept;", forward);
         t.Append('\n');
 
-        var input = new List<string>
-        {
+        // Guests ask the host for DHCP (from 0.0.0.0, to the broadcast address) and DNS on their gateway, and may ping
+        // it; no other service of the host, on any of its addresses, answers them (what an admin forwards is DNATed in
+        // prerouting and never gets here).
+        string[] input =
+        [
             $"iifname {br} ct state established,related accept",
+            $"iifname {br} udp dport 67 accept",
+            $"iifname {br} ip daddr {gw} udp dport 53 accept",
+            $"iifname {br} ip daddr {gw} tcp dport 53 accept",
+            $"iifname {br} ip daddr {gw} icmp type echo-request accept",
+            $"iifname {br} drop",
+        ];
+        Chain(t, "input", "type filter hook input priority filter; policy accept;", input);
+        t.Append("}\n");
+        return t.ToString();
+    }
 
-            // route_localnet (needed for forwards reached at 127.0.0.1) would otherwise let guests reach the host's loopback services.
-            $"iifname {br} ip daddr 127.0.0.0/8 drop",
-        };
-        if (!nat)
+    /// <summary>A chain per guest tap, jumped to by the tap's name: a tap that is not there matches nothing.</summary>
+    private static string RenderBridge(NftNetwork n)
+    {
+        List<NftGuest> guests = [.. n.Guests.OrderBy(g => g.Tap, StringComparer.Ordinal)];
+        var t = new StringBuilder();
+        t.Append("table bridge ").Append(n.Table).Append(" {\n");
+        t.Append($"\t# Hospes network on bridge {n.Bridge}: each guest's tap sends only with its own MAC and address\n");
+        Chain(t, "prerouting", "type filter hook prerouting priority filter; policy accept;", guests.Select((g, i) => $"iifname \"{g.Tap}\" jump guest_{i}"));
+        for (int i = 0; i < guests.Count; i++)
         {
-            input.Add($"iifname {br} ip daddr {{ {n.Subnet.Gateway}, {n.Subnet.Broadcast}, 255.255.255.255 }} accept");
-            input.Add($"iifname {br} drop");
+            NftGuest g = guests[i];
+            string mac = g.Mac.ToLowerInvariant();
+            t.Append('\n');
+            Chain(t, $"guest_{i}", null,
+            [
+                $"ether saddr != {mac} drop",
+                $"ether type != {GuestEtherTypes} drop",
+                "arp hlen != 6 drop",
+                "arp plen != 4 drop",
+                $"arp saddr ether != {mac} drop",
+
+                // 0.0.0.0: an ARP probe (RFC 5227) claims no address.
+                $"arp saddr ip != {{ 0.0.0.0, {g.Ip} }} drop",
+
+                // A DHCP client has no address yet.
+                "ip saddr 0.0.0.0 udp sport 68 udp dport 67 accept",
+                $"ip saddr != {g.Ip} drop",
+            ]);
         }
 
-        Chain(t, "input", "type filter hook input priority filter; policy accept;", input);
         t.Append("}\n");
         return t.ToString();
     }
@@ -87,13 +127,17 @@ public static class NftRuleset
         n.Forwards
             .OrderBy(f => f.Protocol, StringComparer.Ordinal)
             .ThenBy(f => f.HostPort)
-            .Select(f => $"fib daddr type local {f.Protocol} dport {f.HostPort} dnat to {f.GuestIp}:{f.GuestPort}")
+            .Select(f => $"fib saddr type != local fib daddr type local {f.Protocol} dport {f.HostPort} dnat to {f.GuestIp}:{f.GuestPort}")
             .ToList();
 
-    private static void Chain(StringBuilder t, string name, string hook, IEnumerable<string> rules)
+    private static void Chain(StringBuilder t, string name, string? hook, IEnumerable<string> rules)
     {
         t.Append("\tchain ").Append(name).Append(" {\n");
-        t.Append("\t\t").Append(hook).Append('\n');
+        if (hook is not null)
+        {
+            t.Append("\t\t").Append(hook).Append('\n');
+        }
+
         foreach (string r in rules)
         {
             t.Append("\t\t").Append(r).Append('\n');

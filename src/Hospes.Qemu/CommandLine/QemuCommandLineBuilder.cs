@@ -89,6 +89,11 @@ public static class QemuCommandLineBuilder
             a.AddRange(["-boot", $"order={Escape(order)}"]);
         }
 
+        foreach ((string name, string path) in launch.FwCfgFiles)
+        {
+            a.AddRange(["-fw_cfg", $"name={Escape(name)},file={Escape(path)}"]);
+        }
+
         AddDisks(a, spec, mmio);
         AddVifs(a, spec, launch.NetdevBackends, mmio);
         foreach (string bdf in spec.PciDevices)

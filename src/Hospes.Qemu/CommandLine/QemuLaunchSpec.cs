@@ -27,8 +27,14 @@ public sealed record QemuLaunchSpec
     /// <summary>TCG's translation cache in MiB (-accel tcg,tb-size=); null leaves QEMU's default.</summary>
     public int? TcgTbSizeMib { get; init; }
 
-    /// <summary>The unprivileged uid:gid QEMU runs the guest as; null leaves QEMU as root (hospesd always gives one).</summary>
+    /// <summary>The unprivileged uid:gid QEMU runs the guest as; null leaves QEMU as root (hospesd gives none yet: a uid per VM is not done).</summary>
     public QemuUser? RunAs { get; init; }
+
+    /// <summary>
+    /// Files QEMU hands to the guest through fw_cfg, by name ("opt/org.hospes/..."), e.g. the SSH host key hospesd made
+    /// for it. Read by QEMU at its start: the path never reaches the command line of another process.
+    /// </summary>
+    public IReadOnlyList<(string Name, string Path)> FwCfgFiles { get; init; } = [];
 
     /// <summary>Start waiting for a restore or an incoming migration instead of booting.</summary>
     public bool Incoming { get; init; }

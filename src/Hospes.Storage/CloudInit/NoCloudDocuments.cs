@@ -6,7 +6,8 @@ namespace Hospes.Storage.CloudInit;
 
 /// <summary>
 /// The files of a NoCloud seed, as text. Values are validated first (<see cref="NoCloudIdentityValidator"/>), so only ssh keys
-/// need YAML quoting; they are single-quoted, which the guest agent's sed can undo.
+/// need YAML quoting; they are single-quoted, which the guest agent's sed can undo. The SSH host key is also written as files
+/// of its own (<see cref="NoCloudSeed.HostKeyFile"/>), which Hospes's guest agent copies as they are.
 /// </summary>
 internal static class NoCloudDocuments
 {
@@ -24,6 +25,18 @@ internal static class NoCloudDocuments
             {
                 text.Append("  - '").Append(key.Trim().Replace("'", "''", StringComparison.Ordinal)).Append("'\n");
             }
+        }
+
+        if (identity.SshHostKey is { } hostKey)
+        {
+            // cloud-init's own key: it writes /etc/ssh/ssh_host_ed25519_key{,.pub} from these.
+            text.Append("ssh_keys:\n  ed25519_private: |\n");
+            foreach (string line in hostKey.PrivateKey.Trim().Split('\n'))
+            {
+                text.Append("    ").Append(line.TrimEnd('\r')).Append('\n');
+            }
+
+            text.Append("  ed25519_public: '").Append(hostKey.PublicKey.Trim()).Append("'\n");
         }
 
         return text.ToString();

@@ -11,6 +11,12 @@ public sealed record NoCloudIdentity
     /// <summary>OpenSSH public key lines for root's authorized_keys.</summary>
     public IReadOnlyList<string> SshAuthorizedKeys { get; init; } = [];
 
+    /// <summary>The guest's SSH host key, made by Hospes so that `hospes ssh` can check it; null lets the guest make its own.</summary>
+    public NoCloudHostKey? SshHostKey { get; init; }
+
     /// <summary>A static address for the first ethernet NIC; null keeps DHCP.</summary>
     public NoCloudStaticNetwork? Network { get; init; }
 }
+
+/// <summary>An ed25519 SSH host key: the private key as ssh-keygen writes it (OpenSSH format, no passphrase) and its public line.</summary>
+public sealed record NoCloudHostKey(string PrivateKey, string PublicKey);

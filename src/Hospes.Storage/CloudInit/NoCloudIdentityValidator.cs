@@ -33,6 +33,23 @@ internal static partial class NoCloudIdentityValidator
             }
         }
 
+        if (identity.SshHostKey is { } hostKey)
+        {
+            Result<string> derived = Tiny.Ssh.Ed25519KeyFile.PublicLine(hostKey.PrivateKey);
+            if (!derived.IsOk)
+            {
+                problems.Add(derived.Error.Message);
+            }
+            else if (!hostKey.PrivateKey.Split('\n').All(l => l.All(c => char.IsAsciiLetterOrDigit(c) || c is '+' or '/' or '=' or '-' or ' ' or '\r')))
+            {
+                problems.Add("the SSH host key holds more than the key's BEGIN/END lines and base64");
+            }
+            else if (hostKey.PublicKey.Trim().Split(' ') is not [var type, var blob, ..] || $"{type} {blob}" != derived.Value)
+            {
+                problems.Add("the SSH host key's public line is not the public half of its private key");
+            }
+        }
+
         if (identity.Network is { } network)
         {
             if (!IPNetwork.TryParse(network.Address, out _) || !network.Address.Contains('/', StringComparison.Ordinal))

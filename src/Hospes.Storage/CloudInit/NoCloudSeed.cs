@@ -23,6 +23,9 @@ public static class NoCloudSeed
     /// <summary>The static network as a systemd-networkd unit; real cloud-init ignores it.</summary>
     public const string NetworkdFile = "hospes.network";
 
+    /// <summary>The SSH host key's private half as a file of its own (the public half: this name + ".pub"); real cloud-init reads user-data's ssh_keys instead.</summary>
+    public const string HostKeyFile = "ssh_host_ed25519_key";
+
     /// <summary>The image's size: FAT12 needs little, and small keeps clones cheap.</summary>
     internal const int SizeBytes = 1 << 20;
 
@@ -53,6 +56,12 @@ public static class NoCloudSeed
                 [MetaDataFile] = NoCloudDocuments.MetaData(identity),
                 [UserDataFile] = NoCloudDocuments.UserData(identity),
             };
+            if (identity.SshHostKey is { } hostKey)
+            {
+                files[HostKeyFile] = hostKey.PrivateKey.Trim() + "\n";
+                files[HostKeyFile + ".pub"] = hostKey.PublicKey.Trim() + "\n";
+            }
+
             if (identity.Network is { } network)
             {
                 files[NetworkConfigFile] = NoCloudDocuments.NetworkConfig(network);

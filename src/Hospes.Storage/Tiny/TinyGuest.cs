@@ -20,6 +20,13 @@ public static class TinyGuest
     /// </summary>
     public const string SshKeyParameter = "hospes.sshkey";
 
+    /// <summary>
+    /// The fw_cfg file (<c>-fw_cfg name=...,file=...</c>) with the SSH server's host key in dropbear's format (see
+    /// <see cref="Ssh.Ed25519KeyFile.ToDropbear"/>). Without it, or on a kernel without qemu_fw_cfg, dropbear makes a
+    /// key of its own at the first connection, which nobody outside the guest knows.
+    /// </summary>
+    public const string HostKeyFwCfgName = "opt/org.hospes/ssh-host-key";
+
     /// <summary>The user an SSH key logs in as; its shell is busybox sh with the applets on PATH.</summary>
     public const string SshUser = "root";
 

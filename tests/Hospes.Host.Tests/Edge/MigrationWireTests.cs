@@ -26,6 +26,7 @@ public sealed class MigrationWireTests
         CpuModel = "EPYC",
         MirroredDisks = [new("xvda", 1L << 30)],
         InlineDisks = new Dictionary<string, string> { ["xvdb"] = "c2VlZA==" },
+        SshHostKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA==\n-----END OPENSSH PRIVATE KEY-----\n",
         Postcopy = true,
         DryRun = true,
     };

@@ -2,6 +2,7 @@ using System.Net;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.Network;
+using Hospes.Host.Settings;
 
 namespace Hospes.Host.Tests.Network;
 
@@ -9,7 +10,7 @@ namespace Hospes.Host.Tests.Network;
 public sealed class GuestAccessTests
 {
     [Fact]
-    public async Task Ssh_GoesToTheFirstAddressOfARunningVm_AsRoot_WithHospesdsKey()
+    public async Task Ssh_GoesToTheFirstAddressOfARunningVm_AsRoot_WithHospesdsKey_ExpectingTheHostKeyHospesdMadeForIt()
     {
         using NetworkFloor floor = await NetworkFloor.StartedAsync();
         using var state = new TempDir();
@@ -17,11 +18,32 @@ public sealed class GuestAccessTests
         Directory.CreateDirectory(Path.GetDirectoryName(key.PrivatePath)!);
         File.WriteAllText(key.PrivatePath + ".pub", "ssh-ed25519 AAAA hospes\n");
         floor.Host.AddLink("br0");
-        floor.Define("web", pid: 4242, vifs: [new VifSpec { Mac = "52:54:00:00:00:02", Bridge = "br0" }, new VifSpec { Mac = "52:54:00:00:00:03" }]);
-        var guests = new GuestAccess(floor.Vms, key);
+        VmSpec web = floor.Define("web", pid: 4242, vifs: [new VifSpec { Mac = "52:54:00:00:00:02", Bridge = "br0" }, new VifSpec { Mac = "52:54:00:00:00:03" }]).Record.Spec;
+        var hostKeys = new GuestHostKeys(new VmLayout(new HostOptions { StateDir = state.Path }));
+        GuestHostKey hostKey = (await hostKeys.EnsureAsync(web.Uuid, CancellationToken.None)).Value;
+        var guests = new GuestAccess(floor.Vms, key, hostKeys);
 
-        Assert.Equal(new SshAccess("web", "10.254.0.2", "root", key.PrivatePath), guests.Ssh("web").Value);
+        Assert.Equal(new SshAccess("web", "10.254.0.2", "root", key.PrivatePath, hostKey.PublicLine), guests.Ssh("web").Value);
+        Assert.StartsWith("ssh-ed25519 AAAA", hostKey.PublicLine, StringComparison.Ordinal);
         Assert.Equal(new IPEndPoint(IPAddress.Parse("10.254.0.2"), 8080), guests.Endpoint("web", 8080).Value);
+    }
+
+    [Fact]
+    public async Task Ssh_ToAGuestWithoutAHostKeyFromHospes_IsRefused_SayingWhyAndWhatToDo()
+    {
+        using NetworkFloor floor = await NetworkFloor.StartedAsync();
+        using var state = new TempDir();
+        var key = new SshKey(state.Path);
+        Directory.CreateDirectory(Path.GetDirectoryName(key.PrivatePath)!);
+        File.WriteAllText(key.PrivatePath + ".pub", "ssh-ed25519 AAAA hospes\n");
+        floor.Define("web", pid: 4242, vifs: new VifSpec { Mac = "52:54:00:00:00:02" });
+        var guests = new GuestAccess(floor.Vms, key, new GuestHostKeys(new VmLayout(new HostOptions { StateDir = state.Path })));
+
+        HospesError refused = guests.Ssh("web").Error!;
+
+        Assert.Equal(ErrorCode.InvalidState, refused.Code);
+        Assert.StartsWith("web has no SSH host key from Hospes, so `hospes ssh` cannot tell it from another machine at 10.254.0.2", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("`hospes shutdown web`, then `hospes start web`", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -33,7 +55,7 @@ public sealed class GuestAccessTests
         floor.Define("down", vifs: new VifSpec { Mac = "52:54:00:00:00:02" });
         floor.Define("bare", pid: 4242, vifs: new VifSpec { Mac = "52:54:00:00:00:03", Bridge = "br0" });
         floor.Define("web", pid: 4243, vifs: new VifSpec { Mac = "52:54:00:00:00:04" });
-        var guests = new GuestAccess(floor.Vms, new SshKey(state.Path));
+        var guests = new GuestAccess(floor.Vms, new SshKey(state.Path), new GuestHostKeys(new VmLayout(new HostOptions { StateDir = state.Path })));
 
         Assert.Equal("down is not running; start it first (`hospes start down`)", guests.Ssh("down").Error!.Message);
         Assert.Equal(

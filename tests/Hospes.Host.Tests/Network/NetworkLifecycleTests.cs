@@ -33,7 +33,7 @@ public sealed class NetworkLifecycleTests
         Assert.Equal(("lab", "lab", "10.165.1.1", true), (lab.Network.Name, lab.Network.Bridge, lab.Gateway, lab.Active));
         Assert.NotNull(lab.DnsmasqPid);
         Assert.Equal(
-            [$"ip link add lab type bridge alias {floor.AliasOf("lab")}", "ip address replace 10.165.1.1/24 dev lab", "sysctl net/ipv4/conf/lab/route_localnet=1", "nft apply hospes_lab", "dnsmasq lab (0 hosts)"],
+            [$"ip link add lab type bridge alias {floor.AliasOf("lab")}", "ip address replace 10.165.1.1/24 dev lab", "sysctl net/ipv4/conf/lab/route_localnet=0", "nft apply hospes_lab", "dnsmasq lab (0 hosts)"],
             floor.Host.Calls);
     }
 

@@ -24,7 +24,7 @@ public sealed class VifPlumbingTests
                 $"ip link add hospes0 type bridge alias {floor.AliasOf("default")}",
                 "ip address replace 10.254.0.1/24 dev hospes0",
                 "sysctl net.ipv4.ip_forward=1",
-                "sysctl net/ipv4/conf/hospes0/route_localnet=1",
+                "sysctl net/ipv4/conf/hospes0/route_localnet=0",
                 "nft apply hospes_hospes0",
                 "dnsmasq default (1 hosts)",
             ],
@@ -62,7 +62,7 @@ public sealed class VifPlumbingTests
         Assert.True((await floor.Networks.PrepareAsync(db, CancellationToken.None)).IsOk);
 
         Assert.DoesNotContain(floor.Host.Calls, c => c.StartsWith("ip link add", StringComparison.Ordinal));
-        Assert.Equal(["sysctl net.ipv4.ip_forward=1", "sysctl net/ipv4/conf/hospes0/route_localnet=1", "nft apply hospes_hospes0", "dnsmasq default (2 hosts)"], floor.Host.Calls);
+        Assert.Equal(["sysctl net.ipv4.ip_forward=1", "sysctl net/ipv4/conf/hospes0/route_localnet=0", "nft apply hospes_hospes0", "dnsmasq default (2 hosts)"], floor.Host.Calls);
     }
 
     [Fact]

@@ -87,8 +87,9 @@ public sealed class NetworkTests(TinyImage image) : IClassFixture<TinyImage>, IA
 
         PortForwardInfo forward = await _d.JsonAsync<PortForwardInfo>("port-forward", "add", "web", "2222:22");
         Assert.Equal((2222, 22, ip), (forward.HostPort, forward.GuestPort, forward.GuestIp));
-        Assert.StartsWith("SSH-2.0-dropbear", await BannerAsync(NetNs.HostAddress, 2222), StringComparison.Ordinal);
-        Assert.StartsWith("SSH-2.0-dropbear", await BannerAsync("127.0.0.1", 2222), StringComparison.Ordinal);
+        // A forward takes connections from elsewhere, never the host's own (#19).
+        Assert.StartsWith("SSH-2.0-dropbear", await _ns.TcpBannerFromOutsideAsync(NetNs.HostOutsideAddress, 2222), StringComparison.Ordinal);
+        Assert.Equal("", await BannerAsync("127.0.0.1", 2222));
         Assert.Contains("2222", (await _d.CliAsync("port-forward", "list")).Ok().Stdout, StringComparison.Ordinal);
 
         // hospes ssh runs outside the namespace: hospesd relays the connection.
@@ -99,7 +100,7 @@ public sealed class NetworkTests(TinyImage image) : IClassFixture<TinyImage>, IA
         Assert.Equal(7, status.ExitCode);
 
         (await _d.CliAsync("port-forward", "remove", "web", "2222")).Ok();
-        Assert.Equal("", await BannerAsync(NetNs.HostAddress, 2222));
+        Assert.Equal("", await _ns.TcpBannerFromOutsideAsync(NetNs.HostOutsideAddress, 2222));
         Assert.Empty(await _d.JsonAsync<List<PortForwardInfo>>("port-forward", "list"));
     }
 

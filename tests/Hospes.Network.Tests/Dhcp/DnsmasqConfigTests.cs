@@ -34,6 +34,7 @@ public class DnsmasqConfigTests
             dhcp-range=10.165.1.0,static,255.255.255.0,1h
             dhcp-option=option:router,10.165.1.1
             dhcp-authoritative
+            dhcp-ignore-names
             dhcp-hostsfile=/var/lib/hospes/networks/lab/dhcp-hosts
             addn-hosts=/var/lib/hospes/networks/lab/dns-hosts
             dhcp-leasefile=/var/lib/hospes/networks/lab/dnsmasq.leases

@@ -31,7 +31,8 @@ public class NftNetnsTests : IAsyncLifetime
     [InlineData(NetworkMode.Isolated)]
     public async Task Ruleset_PassesTheKernelsCheck(NetworkMode mode)
     {
-        await Nft.CheckAsync(new NftNetwork("hospes-lab", "hb-lab", Subnet, mode, Forwards), CancellationToken.None);
+        var n = new NftNetwork("hospes-lab", "hb-lab", Subnet, mode, Forwards) { Guests = [new("hs0a1b2c3d-0", "52:54:00:aa:00:01", IPAddress.Parse("10.165.1.10"))] };
+        await Nft.CheckAsync(n, CancellationToken.None);
         Assert.DoesNotContain("hospes-lab", await Nft.ListTablesAsync(CancellationToken.None)); // -c changes nothing
     }
 
@@ -56,9 +57,12 @@ public class NftNetnsTests : IAsyncLifetime
         Assert.Single(isolated.Split('\n'), l => l.Contains("oifname \"hb0\" drop", StringComparison.Ordinal));
         Assert.Equal(2, isolated.Split('\n').Count(l => l.Contains("iifname \"hb0\" drop", StringComparison.Ordinal))); // forward and input
 
+        Assert.Contains("table bridge hospes-lab", (await _ns.RunAsync("nft", "list", "tables")).StandardOutput, StringComparison.Ordinal);
+
         await Nft.DeleteTableAsync("hospes-lab", ct);
         await Nft.DeleteTableAsync("hospes-lab", ct); // absent: not an error
         Assert.Equal(["someone-else"], await Nft.ListTablesAsync(ct));
+        Assert.DoesNotContain("hospes-lab", (await _ns.RunAsync("nft", "list", "tables")).StandardOutput, StringComparison.Ordinal); // the bridge table went too
     }
 
     [Fact]

@@ -22,19 +22,12 @@ public class NftRulesetTests
             	# Hospes network on bridge hb-lab, subnet 10.165.1.0/24, mode nat
             	chain prerouting {
             		type nat hook prerouting priority dstnat; policy accept;
-            		fib daddr type local tcp dport 2222 dnat to 10.165.1.10:22
-            		fib daddr type local udp dport 5353 dnat to 10.165.1.11:53
-            	}
-
-            	chain output {
-            		type nat hook output priority -100; policy accept;
-            		fib daddr type local tcp dport 2222 dnat to 10.165.1.10:22
-            		fib daddr type local udp dport 5353 dnat to 10.165.1.11:53
+            		fib saddr type != local fib daddr type local tcp dport 2222 dnat to 10.165.1.10:22
+            		fib saddr type != local fib daddr type local udp dport 5353 dnat to 10.165.1.11:53
             	}
 
             	chain postrouting {
             		type nat hook postrouting priority srcnat; policy accept;
-            		ip saddr 127.0.0.0/8 oifname "hb-lab" masquerade
             		ct status dnat oifname "hb-lab" ip saddr 10.165.1.0/24 masquerade
             		ip saddr 10.165.1.0/24 ip daddr != 10.165.1.0/24 masquerade
             	}
@@ -53,7 +46,18 @@ public class NftRulesetTests
             	chain input {
             		type filter hook input priority filter; policy accept;
             		iifname "hb-lab" ct state established,related accept
-            		iifname "hb-lab" ip daddr 127.0.0.0/8 drop
+            		iifname "hb-lab" udp dport 67 accept
+            		iifname "hb-lab" ip daddr 10.165.1.1 udp dport 53 accept
+            		iifname "hb-lab" ip daddr 10.165.1.1 tcp dport 53 accept
+            		iifname "hb-lab" ip daddr 10.165.1.1 icmp type echo-request accept
+            		iifname "hb-lab" drop
+            	}
+            }
+
+            table bridge hospes-lab {
+            	# Hospes network on bridge hb-lab: each guest's tap sends only with its own MAC and address
+            	chain prerouting {
+            		type filter hook prerouting priority filter; policy accept;
             	}
             }
 
@@ -71,13 +75,8 @@ public class NftRulesetTests
             		type nat hook prerouting priority dstnat; policy accept;
             	}
 
-            	chain output {
-            		type nat hook output priority -100; policy accept;
-            	}
-
             	chain postrouting {
             		type nat hook postrouting priority srcnat; policy accept;
-            		ip saddr 127.0.0.0/8 oifname "hb-lab" masquerade
             		ct status dnat oifname "hb-lab" ip saddr 10.165.1.0/24 masquerade
             	}
 
@@ -93,9 +92,18 @@ public class NftRulesetTests
             	chain input {
             		type filter hook input priority filter; policy accept;
             		iifname "hb-lab" ct state established,related accept
-            		iifname "hb-lab" ip daddr 127.0.0.0/8 drop
-            		iifname "hb-lab" ip daddr { 10.165.1.1, 10.165.1.255, 255.255.255.255 } accept
+            		iifname "hb-lab" udp dport 67 accept
+            		iifname "hb-lab" ip daddr 10.165.1.1 udp dport 53 accept
+            		iifname "hb-lab" ip daddr 10.165.1.1 tcp dport 53 accept
+            		iifname "hb-lab" ip daddr 10.165.1.1 icmp type echo-request accept
             		iifname "hb-lab" drop
+            	}
+            }
+
+            table bridge hospes-lab {
+            	# Hospes network on bridge hb-lab: each guest's tap sends only with its own MAC and address
+            	chain prerouting {
+            		type filter hook prerouting priority filter; policy accept;
             	}
             }
 
@@ -107,9 +115,110 @@ public class NftRulesetTests
     public void Render_Isolated_KeepsForwards()
     {
         string text = NftRuleset.Render(new NftNetwork("hospes-lab", "hb-lab", Subnet, NetworkMode.Isolated, Forwards));
-        Assert.Contains("\t\tfib daddr type local tcp dport 2222 dnat to 10.165.1.10:22\n", text, StringComparison.Ordinal);
+        Assert.Contains("\t\tfib saddr type != local fib daddr type local tcp dport 2222 dnat to 10.165.1.10:22\n", text, StringComparison.Ordinal);
         Assert.Contains("\t\toifname \"hb-lab\" ct status dnat accept\n", text, StringComparison.Ordinal);
         Assert.DoesNotContain("ip daddr != 10.165.1.0/24 masquerade", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(NetworkMode.Nat)]
+    [InlineData(NetworkMode.Isolated)]
+    public void Render_AForward_NeverTakesTheHostsOwnConnections(NetworkMode mode)
+    {
+        string text = NftRuleset.Render(new NftNetwork("hospes-lab", "hb-lab", Subnet, mode, Forwards));
+
+        // No nat hook on output (where the host's own connections are translated), no loopback routed onto the bridge.
+        Assert.DoesNotContain("hook output", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("127.0.0.0/8", text, StringComparison.Ordinal);
+        Assert.All(text.Split('\n').Where(l => l.Contains("dnat to", StringComparison.Ordinal)), l => Assert.Contains("fib saddr type != local ", l, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(NetworkMode.Nat)]
+    [InlineData(NetworkMode.Isolated)]
+    public void Render_GuestsReachOnlyDhcpDnsAndPingOnTheGateway_AndNoOtherHostService(NetworkMode mode)
+    {
+        string input = Section(NftRuleset.Render(new NftNetwork("hospes-lab", "hb-lab", Subnet, mode, Forwards)), "\tchain input {", "\t}");
+
+        string[] accepts = [.. input.Split('\n').Where(l => l.EndsWith(" accept", StringComparison.Ordinal)).Select(l => l.Trim())];
+        Assert.Equal(
+            [
+                "iifname \"hb-lab\" ct state established,related accept",
+                "iifname \"hb-lab\" udp dport 67 accept",
+                "iifname \"hb-lab\" ip daddr 10.165.1.1 udp dport 53 accept",
+                "iifname \"hb-lab\" ip daddr 10.165.1.1 tcp dport 53 accept",
+                "iifname \"hb-lab\" ip daddr 10.165.1.1 icmp type echo-request accept",
+            ],
+            accepts);
+        Assert.EndsWith("\t\tiifname \"hb-lab\" drop\n\t}", input, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_EachGuestTap_SendsOnlyWithItsOwnMacAndAddress()
+    {
+        var n = new NftNetwork("hospes-lab", "hb-lab", Subnet, NetworkMode.Nat, [])
+        {
+            Guests =
+            [
+                new("hs2222-0", "52:54:00:AA:00:02", IPAddress.Parse("10.165.1.11")),
+                new("hs1111-0", "52:54:00:aa:00:01", IPAddress.Parse("10.165.1.10")),
+            ],
+        };
+        string expected = """
+            table bridge hospes-lab {
+            	# Hospes network on bridge hb-lab: each guest's tap sends only with its own MAC and address
+            	chain prerouting {
+            		type filter hook prerouting priority filter; policy accept;
+            		iifname "hs1111-0" jump guest_0
+            		iifname "hs2222-0" jump guest_1
+            	}
+
+            	chain guest_0 {
+            		ether saddr != 52:54:00:aa:00:01 drop
+            		ether type != { ip, arp, 0x8035 } drop
+            		arp hlen != 6 drop
+            		arp plen != 4 drop
+            		arp saddr ether != 52:54:00:aa:00:01 drop
+            		arp saddr ip != { 0.0.0.0, 10.165.1.10 } drop
+            		ip saddr 0.0.0.0 udp sport 68 udp dport 67 accept
+            		ip saddr != 10.165.1.10 drop
+            	}
+
+            	chain guest_1 {
+            		ether saddr != 52:54:00:aa:00:02 drop
+            		ether type != { ip, arp, 0x8035 } drop
+            		arp hlen != 6 drop
+            		arp plen != 4 drop
+            		arp saddr ether != 52:54:00:aa:00:02 drop
+            		arp saddr ip != { 0.0.0.0, 10.165.1.11 } drop
+            		ip saddr 0.0.0.0 udp sport 68 udp dport 67 accept
+            		ip saddr != 10.165.1.11 drop
+            	}
+            }
+
+            """;
+        string text = NftRuleset.Render(n);
+        Assert.Equal(expected, text[text.IndexOf("table bridge", StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
+    public void Render_GuestsWithBadTapsMacsOrAddresses_ListsEveryProblem()
+    {
+        var n = new NftNetwork("hospes-lab", "hb-lab", Subnet, NetworkMode.Nat, [])
+        {
+            Guests =
+            [
+                new("tap\"x", "52:54:00:aa:00:01", IPAddress.Parse("10.165.1.10")),
+                new("hs1-0", "52:54:00:aa:00", IPAddress.Parse("10.165.1.11")),
+                new("hs1-0", "52:54:00:aa:00:03", IPAddress.Parse("10.165.2.12")),
+            ],
+        };
+        ArgumentException e = Assert.Throws<ArgumentException>(() => NftRuleset.Render(n));
+        Assert.Contains("guest port tap\"x", e.Message, StringComparison.Ordinal);
+        Assert.Contains("'52:54:00:aa:00' is not a MAC address", e.Message, StringComparison.Ordinal);
+        Assert.Contains("tap hs1-0 appears twice", e.Message, StringComparison.Ordinal);
+        Assert.Contains("10.165.2.12 is not a guest address of 10.165.1.0/24", e.Message, StringComparison.Ordinal);
+        Assert.Equal(4, n.Validate().Count);
     }
 
     [Fact]
@@ -163,7 +272,11 @@ public class NftRulesetTests
     public void ReplaceScript_DeclaresDeletesAndRecreatesTheTable_InOneFile()
     {
         string script = Nft.ReplaceScript(new NftNetwork("hospes-lab", "hb0", Subnet, NetworkMode.Nat, []));
-        Assert.StartsWith("table ip hospes-lab {}\ndelete table ip hospes-lab\ntable ip hospes-lab {\n", script, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "table ip hospes-lab {}\ndelete table ip hospes-lab\ntable bridge hospes-lab {}\ndelete table bridge hospes-lab\ntable ip hospes-lab {\n",
+            script,
+            StringComparison.Ordinal);
+        Assert.Contains("\ntable bridge hospes-lab {\n", script, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -176,5 +289,11 @@ public class NftRulesetTests
              {"table": {"family": "ip", "name": "nat", "handle": 3}}]}
             """;
         Assert.Equal(["hospes-lab", "nat"], Nft.ParseTables(Json));
+    }
+
+    private static string Section(string text, string start, string end)
+    {
+        int from = text.IndexOf(start, StringComparison.Ordinal);
+        return text[from..(text.IndexOf(end, from, StringComparison.Ordinal) + end.Length)];
     }
 }

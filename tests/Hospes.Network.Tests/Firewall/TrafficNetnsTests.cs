@@ -19,7 +19,7 @@ public class TrafficNetnsTests
     private static readonly string HostOutside = NetLab.HostOutsideIp.ToString();
 
     private static Task ApplyAsync(NetLab lab, NetworkMode mode, params PortForward[] forwards) =>
-        new Nft(lab.Host.Tools).ApplyAsync(new NftNetwork("hospes-lab", NetLab.Bridge, NetLab.Subnet, mode, forwards), CancellationToken.None);
+        new Nft(lab.Host.Tools).ApplyAsync(new NftNetwork("hospes-lab", NetLab.Bridge, NetLab.Subnet, mode, forwards) { Guests = lab.Guests }, CancellationToken.None);
 
     [Fact]
     public async Task Nat_GuestReachesTheOutside_MasqueradedAsTheHost()
@@ -56,19 +56,17 @@ public class TrafficNetnsTests
         Netns guest1 = await lab.AddGuestAsync("vg0", "52:54:00:aa:00:01", Guest1);
         Netns guest2 = await lab.AddGuestAsync("vg1", "52:54:00:aa:00:02", Guest2);
         await Tcp.ListenAsync(lab.Outside, 80, "outside");
-        await Tcp.ListenAsync(lab.Host, 8080, "host");
+        await Tcp.ListenAsync(lab.Host, 53, "dns", bind: Gateway);
         await Tcp.ListenAsync(guest2, 22, "guest2");
 
-        // The same world in nat mode reaches all of it: what isolated mode blocks below is its own doing.
+        // The same world in nat mode reaches the outside: what isolated mode blocks below is its own doing.
         await ApplyAsync(lab, NetworkMode.Nat);
         Assert.Equal($"outside {HostOutside}", await Tcp.AskAsync(guest1, Outside, 80));
-        Assert.Equal($"host {Guest1}", await Tcp.AskAsync(guest1, HostOutside, 8080));
 
         await ApplyAsync(lab, NetworkMode.Isolated);
         Assert.Null(await Tcp.AskAsync(guest1, Outside, 80));
-        Assert.Null(await Tcp.AskAsync(guest1, HostOutside, 8080)); // the host's other addresses
-        Assert.False(await Tcp.PingAsync(guest1, HostOutside));
-        Assert.Equal($"host {Guest1}", await Tcp.AskAsync(guest1, Gateway, 8080)); // the bridge's own address
+        Assert.False(await Tcp.PingAsync(guest1, HostOutside)); // the host's other addresses
+        Assert.Equal($"dns {Guest1}", await Tcp.AskAsync(guest1, Gateway, 53)); // DNS on the bridge's own address
         Assert.True(await Tcp.PingAsync(guest1, Gateway));
         Assert.Equal($"guest2 {Guest1}", await Tcp.AskAsync(guest1, Guest2.ToString(), 22));
         Assert.True(await Tcp.PingAsync(guest2, Guest1.ToString()));
@@ -80,26 +78,26 @@ public class TrafficNetnsTests
     [Theory]
     [InlineData(NetworkMode.Nat)]
     [InlineData(NetworkMode.Isolated)]
-    public async Task PortForward_ReachesTheGuest_FromOutsideFromTheHostAndFromLoopback(NetworkMode mode)
+    public async Task PortForward_ReachesTheGuest_FromOutsideAndFromGuests_ButNeverTakesTheHostsOwnConnections(NetworkMode mode)
     {
         await using NetLab lab = await NetLab.CreateAsync();
         Netns guest1 = await lab.AddGuestAsync("vg0", "52:54:00:aa:00:01", Guest1);
         Netns guest2 = await lab.AddGuestAsync("vg1", "52:54:00:aa:00:02", Guest2);
         await Tcp.ListenAsync(guest1, 22, "guest1");
         await ApplyAsync(lab, mode, new PortForward("tcp", 2222, Guest1, 22));
-        await lab.Links.SetSysctlAsync(Links.InterfaceSysctl(NetLab.Bridge, "route_localnet"), "1", CancellationToken.None);
 
         // From outside: the guest sees the real client.
         Assert.Equal($"guest1 {Outside}", await Tcp.AskAsync(lab.Outside, HostOutside, 2222));
 
-        // From the host itself, to its own address: the output chain.
-        Assert.Equal($"guest1 {HostOutside}", await Tcp.AskAsync(lab.Host, HostOutside, 2222));
-
-        // From the host to 127.0.0.1: needs route_localnet on the bridge and the loopback masquerade.
-        Assert.Equal($"guest1 {Gateway}", await Tcp.AskAsync(lab.Host, "127.0.0.1", 2222));
-
         // From another guest through the host's address (hairpin): answered through the host, so masqueraded.
         Assert.Equal($"guest1 {Gateway}", await Tcp.AskAsync(guest2, Gateway, 2222));
+
+        // The host's own clients, to its own address or to loopback, reach the host's own service on that port.
+        Assert.Null(await Tcp.AskAsync(lab.Host, HostOutside, 2222));
+        Assert.Null(await Tcp.AskAsync(lab.Host, "127.0.0.1", 2222));
+        await Tcp.ListenAsync(lab.Host, 2222, "host");
+        Assert.Equal("host 127.0.0.1", await Tcp.AskAsync(lab.Host, "127.0.0.1", 2222));
+        Assert.Equal($"host {HostOutside}", await Tcp.AskAsync(lab.Host, HostOutside, 2222));
 
         // Other ports stay closed.
         Assert.Null(await Tcp.AskAsync(lab.Outside, HostOutside, 22));

@@ -1,5 +1,6 @@
 using System.Net;
 using Hospes.Network.Addressing;
+using Hospes.Network.Firewall;
 using Hospes.Network.Interfaces;
 
 namespace Hospes.Network.Tests.Support;
@@ -30,6 +31,9 @@ internal sealed class NetLab : IAsyncDisposable
     public Netns Outside { get; }
 
     public Links Links => new(Host.Tools);
+
+    /// <summary>The guests added with an address, as the network's rules know them (port, MAC, address).</summary>
+    public List<NftGuest> Guests { get; } = [];
 
     public static async Task<NetLab> CreateAsync()
     {
@@ -81,6 +85,7 @@ internal sealed class NetLab : IAsyncDisposable
         {
             await guest.RunAsync("ip", "address", "add", $"{ip}/{Subnet.PrefixLength}", "dev", "eth0");
             await guest.RunAsync("ip", "route", "add", "default", "via", Subnet.Gateway.ToString());
+            Guests.Add(new NftGuest(port, mac, ip));
         }
 
         return guest;

@@ -101,6 +101,45 @@ public sealed class NoCloudSeedTests : IDisposable
         Assert.EndsWith("  - 'command=\"echo it''s\" ssh-ed25519 AAAA'\n", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Write_WithAHostKey_GivesItAsFilesForHospessAgent_AndAsSshKeysForCloudInit()
+    {
+        await Tool.RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "guest", "-f", _dir.File("hk"));
+        string privateKey = await File.ReadAllTextAsync(_dir.File("hk"));
+        string publicLine = (await File.ReadAllTextAsync(_dir.File("hk.pub"))).Trim();
+        string seed = _dir.File("seed.img");
+        var identity = new NoCloudIdentity { InstanceId = "i-7", Hostname = "web", SshHostKey = new NoCloudHostKey(privateKey, publicLine) };
+
+        Result<string> written = await NoCloudSeed.WriteAsync(identity, seed, CancellationToken.None);
+
+        Assert.True(written.IsOk, written.Error?.Message);
+        Assert.Equal(privateKey.Trim() + "\n", await ReadAsync(seed, NoCloudSeed.HostKeyFile));
+        Assert.Equal(publicLine + "\n", await ReadAsync(seed, NoCloudSeed.HostKeyFile + ".pub"));
+        string userData = await ReadAsync(seed, "user-data");
+        Assert.Contains("ssh_keys:\n  ed25519_private: |\n    -----BEGIN OPENSSH PRIVATE KEY-----\n", userData, StringComparison.Ordinal);
+        Assert.Contains($"  ed25519_public: '{publicLine}'\n", userData, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Write_WithAHostKeyWhosePublicLineIsAnotherKeys_IsRefused_AndWritesNothing()
+    {
+        await Tool.RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", _dir.File("a"));
+        await Tool.RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", _dir.File("b"));
+        string seed = _dir.File("seed.img");
+        var identity = new NoCloudIdentity
+        {
+            InstanceId = "i-8",
+            Hostname = "web",
+            SshHostKey = new NoCloudHostKey(await File.ReadAllTextAsync(_dir.File("a")), await File.ReadAllTextAsync(_dir.File("b.pub"))),
+        };
+
+        Result<string> written = await NoCloudSeed.WriteAsync(identity, seed, CancellationToken.None);
+
+        Assert.False(written.IsOk);
+        Assert.Contains("public line is not the public half of its private key", string.Join('\n', [written.Error!.Message, .. written.Error.Details]), StringComparison.Ordinal);
+        Assert.False(File.Exists(seed));
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private async Task<string> ReadAsync(string seed, string name)

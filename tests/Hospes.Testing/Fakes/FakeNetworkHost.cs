@@ -35,6 +35,9 @@ public sealed class FakeNetworkHost : INetworkHost
     /// <summary>Ports programs of the host hold, as "tcp/8080".</summary>
     public HashSet<string> PortsInUse { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>net.ipv4.ip_local_port_range: Linux's default unless a test sets another.</summary>
+    public (int Low, int High) Ephemeral { get; set; } = (32768, 60999);
+
     /// <summary>Every change asked for, in order: "ip link add hospes0 type bridge", "nft apply hospes_hospes0", ...</summary>
     public IReadOnlyList<string> Calls
     {
@@ -116,6 +119,8 @@ public sealed class FakeNetworkHost : INetworkHost
     public bool LinkExists(string name) => Links.Any(l => l.Name == name);
 
     public bool IsPortInUse(string protocol, int port) => PortsInUse.Contains(string.Create(CultureInfo.InvariantCulture, $"{protocol}/{port}"));
+
+    public (int Low, int High) EphemeralPorts() => Ephemeral;
 
     public Task ApplyRulesAsync(NftNetwork rules, CancellationToken ct) => Change($"nft apply {rules.Table}", () => Tables[rules.Table] = rules);
 

@@ -118,11 +118,19 @@ internal static class RcScript
         fi
 
         # The SSH server comes last and in the background, so the ready marker does not wait for it. Only keys get in
-        # (-s: no passwords); host keys are made on the first connection (-R); logins get a pty from devpts.
+        # (-s: no passwords); logins get a pty from devpts. Its host key is the one hospesd made for this VM, handed
+        # over by fw_cfg, so that `hospes ssh` knows whom it talks to; without one dropbear makes its own (-R).
         if [ -s /root/.ssh/authorized_keys ] && [ -e /sys/class/net/eth0 ]; then
           (
             mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
-            exec dropbear -F -E -R -s -p {{TinyGuest.SshPort}} -P /run/dropbear.pid
+            hostkey=-R
+            has_acpi QEMU0002 && load qemu_fw_cfg
+            given=/sys/firmware/qemu_fw_cfg/by_name/{{TinyGuest.HostKeyFwCfgName}}/raw
+            kept=/{{Dropbear.HostKeyDirectory}}/hospes_ed25519_host_key
+            if [ -r "$given" ] && (umask 077 && mkdir -p /{{Dropbear.HostKeyDirectory}} && cat "$given" > "$kept") && [ -s "$kept" ]; then
+              hostkey="-r $kept"
+            fi
+            exec dropbear -F -E $hostkey -s -p {{TinyGuest.SshPort}} -P /run/dropbear.pid
           ) < /dev/null >> /{{Dropbear.LogFile}} 2>&1 &
         fi
 

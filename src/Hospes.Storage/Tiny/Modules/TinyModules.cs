@@ -11,6 +11,9 @@ internal static class TinyModules
         "button", "evdev", "pvpanic", "pvpanic_mmio", "pvpanic_pci",
     ];
 
-    /// <summary>Carried when the kernel has them: Debian's cloud kernel is built without e1000 (CONFIG_E1000 is not set).</summary>
-    public static IReadOnlyList<string> Optional { get; } = ["e1000"];
+    /// <summary>
+    /// Carried when the kernel has them: Debian's cloud kernel is built without e1000 (CONFIG_E1000 is not set);
+    /// qemu_fw_cfg reads the SSH host key hospesd hands over (loaded in the background, after the ready marker).
+    /// </summary>
+    public static IReadOnlyList<string> Optional { get; } = ["e1000", "qemu_fw_cfg"];
 }
