@@ -36,10 +36,12 @@ internal sealed class StoreCheck(VolumeStore store, IVmDirectory vms, IQemuImg i
         var orphans = new List<string>();
         if (name is null)
         {
-            orphans.AddRange(store.Layout.OrphanFiles(all).Select(f => $"{f}: a file in the store that no volume row names"));
+            orphans.AddRange(store.Layout.OrphanFiles(StoreRepair.KnownFiles(store, vms)).Select(f => $"{f}: a file in the store that no volume row names"));
         }
 
-        return new StoreCheckResult(checks, [.. repair.Repairs, .. orphans], checks.All(c => c.Ok) && orphans.Count == 0);
+        IEnumerable<string> kept = repair.LostAndFound.EarlierRuns()
+            .Select(d => $"{d} holds what an earlier start of hospesd found in the store and could not match; delete it once you are sure nothing in it is needed");
+        return new StoreCheckResult(checks, [.. repair.Repairs, .. kept, .. orphans], checks.All(c => c.Ok) && orphans.Count == 0);
     }
 
     private async Task<VolumeCheckResult> CheckOneAsync(VolumeRecord v, IReadOnlyList<VolumeRecord> all, CancellationToken ct)

@@ -7,6 +7,7 @@ using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
 using Hospes.Qemu.Launch;
+using Hospes.Storage.Bootloader;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Vms;
@@ -329,6 +330,9 @@ internal sealed class VmManager : IAsyncDisposable
                 }
             }
         });
+
+        // A boot-loader run cut off by a timeout may have left its FUSE export mounted in the folder (busy, undeletable).
+        await BootExportCleanup.StopUnderAsync(_layout.VmDir(uuid)).ConfigureAwait(false);
         DeleteFolder(uuid);
         await _networks.ForgetVmAsync(actor.Record.Spec, CancellationToken.None).ConfigureAwait(false);
     }

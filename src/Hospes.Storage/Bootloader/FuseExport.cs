@@ -13,6 +13,7 @@ namespace Hospes.Storage.Bootloader;
 internal sealed class FuseExport : IAsyncDisposable
 {
     private const int SigTerm = 15;
+    private const int SigKill = 9;
 
     /// <summary>The daemon detaches from our pipes as it daemonizes; if one ever did not, we would wait for its whole life.</summary>
     private static readonly TimeSpan DaemonGrace = TimeSpan.FromSeconds(5);
@@ -79,6 +80,56 @@ internal sealed class FuseExport : IAsyncDisposable
         catch (IOException)
         {
             // Still mounted after all; the dot-file in the extract dir is harmless.
+        }
+    }
+
+    /// <summary>
+    /// Stops the export at <paramref name="mountpoint"/> that an earlier, killed hospesd started: its daemon (found by the
+    /// pid file beside the mountpoint, and only if that process is still a qemu-storage-daemon serving this mountpoint),
+    /// then the mount. True when nothing is mounted there any longer.
+    /// </summary>
+    public static async Task<bool> StopLeftoverAsync(string mountpoint)
+    {
+        if (DaemonOf(mountpoint) is { } pid)
+        {
+            _ = Kill(pid, SigTerm);
+            for (int i = 0; i < 100 && Directory.Exists($"/proc/{pid}"); i++)
+            {
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+
+            if (Directory.Exists($"/proc/{pid}"))
+            {
+                _ = Kill(pid, SigKill);
+            }
+        }
+
+        if (IsMounted(mountpoint))
+        {
+            await HostProcess.RunAsync("umount", ["-l", mountpoint], "mount", CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return !IsMounted(mountpoint);
+    }
+
+    /// <summary>The daemon serving <paramref name="mountpoint"/>, by its pid file; null when that pid is gone or is something else now.</summary>
+    private static int? DaemonOf(string mountpoint)
+    {
+        try
+        {
+            if (!int.TryParse(File.ReadAllText(mountpoint + ".pid").Trim(), System.Globalization.CultureInfo.InvariantCulture, out int pid) || pid <= 1)
+            {
+                return null;
+            }
+
+            string[] argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            bool ours = argv.Length > 0 && System.IO.Path.GetFileName(argv[0]) == "qemu-storage-daemon"
+                && argv.Any(a => a.Contains($"mountpoint={Escape(mountpoint)}", StringComparison.Ordinal));
+            return ours ? pid : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
