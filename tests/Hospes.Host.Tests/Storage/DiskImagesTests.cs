@@ -88,4 +88,17 @@ public sealed class DiskImagesTests
         Assert.False(Directory.Exists(store.Layout.ImageDir("base")));
         Assert.Empty(store.Floor.Volumes.All());
     }
+
+    [Fact]
+    public async Task Import_UnderANameEndingInPartial_IsRefused()
+    {
+        await using var store = new StoreFloor();
+        string source = store.Img.Add(Path.Combine(store.Floor.Options.StateDir, "golden.qcow2"));
+
+        Result<VolumeView> imported = await store.Images.ImportAsync(source, "golden.partial", "qcow2", CancellationToken.None);
+
+        Assert.Equal(ErrorCode.InvalidArgument, imported.Error!.Code);
+        Assert.Contains("names ending in '.partial' are kept for what Hospes is still making", imported.Error!.Message, StringComparison.Ordinal);
+        Assert.Empty(store.Floor.Volumes.All());
+    }
 }

@@ -100,4 +100,16 @@ public sealed class DiskServiceTests
         Assert.Equal(ErrorCode.InvalidArgument, resized.Error!.Code);
         Assert.Contains("would cut off the guest's data", resized.Error!.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Create_UnderANameEndingInPartial_IsRefused_ForHospesKeepsThoseForWhatItIsMaking()
+    {
+        await using var store = new StoreFloor();
+
+        Result<VolumeView> made = await store.Disks.CreateAsync("data.partial", 1L << 30, "qcow2", CancellationToken.None);
+
+        Assert.Equal(ErrorCode.InvalidArgument, made.Error!.Code);
+        Assert.Equal("disk name 'data.partial' is not valid: names ending in '.partial' are kept for what Hospes is still making; choose another name", made.Error!.Message);
+        Assert.Empty(store.Floor.Volumes.All());
+    }
 }
