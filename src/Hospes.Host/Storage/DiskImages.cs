@@ -3,6 +3,7 @@ using Hospes.Core.Operations;
 using Hospes.Host.Machine;
 using Hospes.Host.State;
 using Hospes.Storage.QemuImg;
+using Hospes.Core.Files;
 
 namespace Hospes.Host.Storage;
 
@@ -152,7 +153,7 @@ internal sealed class DiskImages(VolumeStore store, IVmDirectory vms, IQemuImg i
 
         StoreFiles.MakeReadOnly(made);
         string checksum = await StoreFiles.Sha256Async(made, ct).ConfigureAwait(false);
-        Directory.Move(partial, final);
+        DurableFiles.MoveDirectory(partial, final);
         revert.Add(() => StoreFiles.DeleteQuietly(final));
         VolumeRecord? row = store.Db.InTransaction(t => t.TryInsertVolume(new VolumeRecord
         {

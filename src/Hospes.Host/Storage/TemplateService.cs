@@ -4,6 +4,7 @@ using Hospes.Core.Vms;
 using Hospes.Host.Machine;
 using Hospes.Host.State;
 using Hospes.Storage.QemuImg;
+using Hospes.Core.Files;
 
 namespace Hospes.Host.Storage;
 
@@ -169,7 +170,7 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
             CreatedAt = store.Time.GetUtcNow(),
         };
 
-        Directory.Move(partial, final);
+        DurableFiles.MoveDirectory(partial, final);
         revert.Add(() => StoreFiles.DeleteQuietly(final));
         bool inserted = store.Db.InTransaction(tx =>
         {

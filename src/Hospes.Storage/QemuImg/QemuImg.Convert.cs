@@ -1,6 +1,7 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Processes;
 using Hospes.Storage.Tiny.Tools;
+using Hospes.Core.Files;
 
 namespace Hospes.Storage.QemuImg;
 
@@ -35,7 +36,7 @@ public sealed partial class QemuImg
                 return run.Error;
             }
 
-            File.Move(partial, dst, overwrite: false);
+            DurableFiles.MoveFile(partial, dst);
             done = true;
             return true;
         }
