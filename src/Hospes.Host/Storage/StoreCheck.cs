@@ -80,7 +80,7 @@ internal sealed class StoreCheck(VolumeStore store, IVmDirectory vms, IQemuImg i
     /// <summary>qemu-img check is clean, and the overlay's backing file is the volume the store has it on.</summary>
     private async Task CheckImageAsync(VolumeRecord v, IReadOnlyList<VolumeRecord> all, List<string> problems, CancellationToken ct)
     {
-        Result<CheckResult> check = await img.CheckAsync(v.Path, ct).ConfigureAwait(false);
+        Result<CheckResult> check = await img.CheckAsync(v.Path, v.Format, ct).ConfigureAwait(false);
         if (!check.IsOk)
         {
             problems.Add(check.Error.Message);
@@ -90,7 +90,7 @@ internal sealed class StoreCheck(VolumeStore store, IVmDirectory vms, IQemuImg i
             problems.Add($"qemu-img check: {check.Value.Summary}");
         }
 
-        Result<ImageFileInfo> info = await img.InfoAsync(v.Path, ct).ConfigureAwait(false);
+        Result<ImageFileInfo> info = await img.InfoAsync(v.Path, v.Format, ct).ConfigureAwait(false);
         VolumeRecord? backing = v.BackingId is { } b ? all.FirstOrDefault(x => x.Id == b) : null;
         if (info.IsOk && backing is not null && (info.Value.FullBackingFile ?? info.Value.BackingFile) != backing.Path)
         {

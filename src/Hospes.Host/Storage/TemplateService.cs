@@ -145,7 +145,7 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
                 Name = $"{name}/{d.Vdev}",
                 Path = Path.Combine(final, file),
                 Format = "qcow2",
-                VirtualSize = owned?.VirtualSize ?? await VirtualSizeAsync(d.Target, ct).ConfigureAwait(false),
+                VirtualSize = owned?.VirtualSize ?? await VirtualSizeAsync(d.Target, d.Format, ct).ConfigureAwait(false),
                 BackingId = backing?.Id,
                 Template = name,
                 Checksum = await StoreFiles.Sha256Async(Path.Combine(partial, file), ct).ConfigureAwait(false),
@@ -214,9 +214,9 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
         }
     }
 
-    private async Task<long> VirtualSizeAsync(string path, CancellationToken ct)
+    private async Task<long> VirtualSizeAsync(string path, string format, CancellationToken ct)
     {
-        var info = await img.InfoAsync(path, ct).ConfigureAwait(false);
+        var info = await img.InfoAsync(path, format, ct).ConfigureAwait(false);
         return info.IsOk ? info.Value.VirtualSize : 0;
     }
 
