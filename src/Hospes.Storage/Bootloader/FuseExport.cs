@@ -47,7 +47,8 @@ internal sealed class FuseExport : IAsyncDisposable
             ],
             "qemu-utils",
             ct,
-            daemonGrace: DaemonGrace).ConfigureAwait(false);
+            daemonGrace: DaemonGrace,
+            timeout: TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         if (!run.IsOk || !run.Value.Succeeded)
         {
             File.Delete(mountpoint);
@@ -70,7 +71,7 @@ internal sealed class FuseExport : IAsyncDisposable
 
         if (IsMounted(Path))
         {
-            await HostProcess.RunAsync("umount", ["-l", Path], "mount", CancellationToken.None).ConfigureAwait(false);
+            await HostProcess.RunAsync("umount", ["-l", Path], "mount", CancellationToken.None, timeout: TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         }
 
         try
@@ -106,7 +107,7 @@ internal sealed class FuseExport : IAsyncDisposable
 
         if (IsMounted(mountpoint))
         {
-            await HostProcess.RunAsync("umount", ["-l", mountpoint], "mount", CancellationToken.None).ConfigureAwait(false);
+            await HostProcess.RunAsync("umount", ["-l", mountpoint], "mount", CancellationToken.None, timeout: TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         }
 
         return !IsMounted(mountpoint);
