@@ -182,6 +182,45 @@ public sealed class StoreRepairTests
         }
     }
 
+    // #11: debootstrap killed with hospesd leaves /dev (or /proc, /sys) bound inside the build folder. The repair used to
+    // delete that folder recursively, through the mount, emptying the host's folder, then threw at every start.
+    [Fact]
+    public async Task AKilledImageBuildWithAHostFolderBoundInside_IsUnmountedThenMovedAway_AndTheHostFolderKeepsItsFiles()
+    {
+        await using var store = new StoreFloor();
+        string host = Directory.CreateTempSubdirectory("hospes-hostdev-").FullName;
+        File.WriteAllText(Path.Combine(host, "keep"), "host file");
+        string build = Path.Combine(store.Layout.ImagesDir, ".debian.build-x1");
+        string dev = Directory.CreateDirectory(Path.Combine(build, "target", "dev")).FullName;
+        await Hospes.Testing.Run.ToolAsync("mount", "--bind", host, dev);
+        try
+        {
+            await RepairAsync(store);
+
+            Assert.Equal("host file", File.ReadAllText(Path.Combine(host, "keep")));
+            Assert.False(Directory.Exists(build));
+            Assert.True(Directory.Exists(KeptPath(store, dev)));
+            Assert.Empty(Directory.EnumerateFileSystemEntries(KeptPath(store, dev)));
+            Assert.DoesNotContain(File.ReadLines("/proc/self/mountinfo"), l => l.Contains(store.Floor.Options.StateDir, StringComparison.Ordinal));
+            Assert.Contains(store.Repair.Repairs, r => r.Contains("the work folder of an image build cut off", StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (string mounted in (string[])[dev, KeptPathOrNull(store, dev)])
+            {
+                if (mounted.Length > 0 && File.ReadLines("/proc/self/mountinfo").Any(l => l.Contains($" {mounted} ", StringComparison.Ordinal)))
+                {
+                    await Hospes.Testing.Run.ProcessAsync("umount", ["-l", mounted]);
+                }
+            }
+
+            Directory.Delete(host, recursive: true);
+        }
+    }
+
+    private static string KeptPathOrNull(StoreFloor store, string path) =>
+        store.Repair.LostAndFound.ThisRun is null ? "" : KeptPath(store, path);
+
     /// <summary>A start of hospesd: before the VMs are loaded, then after.</summary>
     private static async Task RepairAsync(StoreFloor store)
     {
