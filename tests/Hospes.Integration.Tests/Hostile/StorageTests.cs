@@ -61,6 +61,42 @@ public sealed class StorageTests(TinyImage image) : IClassFixture<TinyImage>, IA
         Assert.Equal("kept", await GuestShell.RunAsync(_d, "keep", "cat /mnt/data.txt"));
     }
 
+    // #4: a pygrub guest's disk is the guest's to write. A grub.cfg whose variable doubles at every line, and a sparse
+    // 8 GiB "kernel" (it takes no room in the disk), are refused by their bounds: hospesd neither fills its memory nor
+    // the state dir, and answers at once afterwards. No guest boots.
+    [Theory]
+    [InlineData("a=xxxxxxxxxxxxxxxx\n" + "a=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\na=$a$a\n" + "menuentry 'A' { linux /boot/vmlinuz-big $a }\n", "sets a to more than 4096 characters")]
+    [InlineData("menuentry 'Big' { linux /boot/vmlinuz-big ro }\n", "bytes, more than the 512 MiB Hospes copies out")]
+    public async Task PygrubOnAHostileDisk_IsRefusedByItsBounds_AndHospesdStaysSmallAndResponsive(string grubCfg, string reason)
+    {
+        _d = await StartAsync(Path.Combine(_root, "d"));
+        string content = Path.Combine(_d.Dir, "bootfs");
+        Directory.CreateDirectory(Path.Combine(content, "boot", "grub"));
+        await File.WriteAllTextAsync(Path.Combine(content, "boot", "grub", "grub.cfg"), grubCfg);
+        await using (var big = new FileStream(Path.Combine(content, "boot", "vmlinuz-big"), FileMode.CreateNew))
+        {
+            big.SetLength(8L << 30);
+        }
+
+        string raw = Path.Combine(_d.Dir, "hostile.raw");
+        await Disks.ToolAsync("truncate", "-s", "64M", raw);
+        await Disks.ToolAsync("mkfs.ext4", "-q", "-F", "-d", content, raw);
+        string cfg = _d.WriteConfig("hg.cfg", $"""
+            name = "hg"
+            bootloader = "pygrub"
+            disk = [ 'file:{raw},xvda,w' ]
+            """);
+
+        string refused = (await _d.CliAsync("create", cfg)).Fails();
+
+        Assert.Contains(reason, refused, StringComparison.Ordinal);
+        Assert.Empty(await _d.ListAsync());
+        Assert.Empty(_d.Qemus());
+        long written = Directory.EnumerateFiles(_d.StateDir, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        Assert.True(written < 512L << 20, $"the state dir holds {written} bytes");
+        Assert.Empty(await _d.ListAsync());
+    }
+
     private Task<Daemon> StartAsync(string dir) =>
         Daemon.StartAsync(new DaemonOptions { Dir = dir, Image = Directory.Exists(Path.Combine(dir, "state")) ? null : image, Args = ["--ksm", "off"] });
 
