@@ -50,7 +50,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Memory = new MemoryService(options, db, registry, Balloons, time, logs);
         var storeLayout = new StoreLayout(options);
         Volumes = new VolumeStore(db, storeLayout, time);
-        StoreRepair = new StoreRepair(Volumes, registry);
+        StoreRepair = new StoreRepair(Volumes, registry, qemuImg);
         var disks = new DiskService(Volumes, registry, qemuImg);
         var diskImages = new DiskImages(Volumes, registry, qemuImg);
         var templates = new TemplateService(Volumes, registry, qemuImg);
@@ -150,10 +150,18 @@ public sealed partial class HospesHost : IAsyncDisposable
         }
 
         await host.Networks.InitializeAsync(ct).ConfigureAwait(false);
+
+        // The store is made usable before any VM may start again (a restart on crash): leftover exports stopped, overlays re-pointed.
+        await host.StoreRepair.PrepareAsync(ct).ConfigureAwait(false);
         await host.Vms.InitializeAsync(ct).ConfigureAwait(false);
         await host.Networks.ReconcileAsync(ct).ConfigureAwait(false);
         await host.Migrations.SettleAsync(ct).ConfigureAwait(false);
-        host.StoreRepair.Run();
+        await host.StoreRepair.RunAsync(ct).ConfigureAwait(false);
+        foreach (string repair in host.StoreRepair.Repairs)
+        {
+            host.LogStoreRepair(repair);
+        }
+
         host.Memory.Start();
         host.VmLogs.Start();
         return host;
@@ -171,6 +179,9 @@ public sealed partial class HospesHost : IAsyncDisposable
         Peers.Dispose();
         await _lock.DisposeAsync().ConfigureAwait(false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "store repair: {Repair} (`hospes disk check` lists it)")]
+    private partial void LogStoreRepair(string repair);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ssh key: {Problem}; `hospes ssh` will not work")]
     private partial void LogSshProblem(string problem);

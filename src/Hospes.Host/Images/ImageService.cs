@@ -74,7 +74,7 @@ internal sealed class ImageService : IDisposable
     private async Task<Result<ImageBuilt>> BuildTinyAsync(ImageBuild request, List<string> log, IProgress<string> progress, CancellationToken ct)
     {
         string name = request.Name ?? "tiny";
-        if (Core.Vms.VmName.Validate(name) is { } problem)
+        if ((Core.Vms.VmName.Validate(name) ?? VolumeStore.ReservedProblem(name)) is { } problem)
         {
             return HospesError.Invalid($"image name '{name}': {problem}");
         }
@@ -107,7 +107,7 @@ internal sealed class ImageService : IDisposable
     private async Task<Result<ImageBuilt>> BuildDebianAsync(ImageBuild request, List<string> log, IProgress<string> progress, CancellationToken ct)
     {
         string name = request.Name ?? DebianGuest.DefaultImageName;
-        if (Core.Vms.VmName.Validate(name) is { } problem)
+        if ((Core.Vms.VmName.Validate(name) ?? VolumeStore.ReservedProblem(name)) is { } problem)
         {
             return HospesError.Invalid($"image name '{name}' is not valid: {problem}");
         }

@@ -22,6 +22,13 @@ internal sealed class MigrationOfferBuilder(string stateDir, Balloons balloons)
             return HospesError.State($"cannot migrate {r.Name} without --copy-storage: {string.Join(", ", local.Select(d => $"{d.Vdev} ({d.Target})"))} {(local.Count == 1 ? "is" : "are")} on this host's own storage; add --copy-storage to copy {(local.Count == 1 ? "it" : "them")}, or put the disks on storage both hosts see");
         }
 
+        if (Vms.BootloaderStep.Applies(r.Spec) && Vms.BootloaderStep.BootDisk(r.Spec) is { ReadOnly: false } boot && local.Any(d => d.Vdev == boot.Vdev))
+        {
+            // #15: the destination's copy of the disk is empty until the stream ends, so pygrub has nothing to read there.
+            return HospesError.State(
+                $"cannot migrate {r.Name} with --copy-storage: it boots with bootloader '{r.Spec.Bootloader}', which reads the kernel from {boot.Vdev}, and the destination's copy of {boot.Vdev} is empty until the migration ends; put its disks on storage both hosts see, or give kernel= and ramdisk= in its config");
+        }
+
         IReadOnlyDictionary<string, long> sizes = await qmp.QueryNodeSizesAsync().ConfigureAwait(false);
         var mirrored = new List<MigratedDisk>();
         var inline = new Dictionary<string, string>();

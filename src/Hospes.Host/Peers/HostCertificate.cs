@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Hospes.Core.Files;
 
 namespace Hospes.Host.Peers;
 
@@ -69,8 +70,11 @@ internal sealed class HostCertificate : IDisposable
         {
             writer.Write(pem);
             writer.Write('\n');
+            writer.Flush();
+            file.Flush(flushToDisk: true);
         }
 
-        File.Move(partial, path, overwrite: true);
+        // Content and name both on disk: a power loss must not leave an empty key under the final name.
+        DurableFiles.MoveFile(partial, path, overwrite: true);
     }
 }

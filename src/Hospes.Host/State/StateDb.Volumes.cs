@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Hospes.Core.Json;
 using Hospes.Core.Vms;
-using Hospes.Host.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Hospes.Host.State;
@@ -48,7 +47,7 @@ internal sealed partial class StateDb
                 Id = r.GetInt64(0),
                 Kind = Enum.Parse<VolumeKind>(r.GetString(1)),
                 Name = r.GetString(2),
-                Path = r.GetString(3),
+                Path = Paths.Live(r.GetString(3)),
                 Format = r.GetString(4),
                 VirtualSize = r.GetInt64(5),
                 BackingId = r.IsDBNull(6) ? null : r.GetInt64(6),
@@ -74,7 +73,7 @@ internal sealed partial class StateDb
             list.Add(new TemplateRecord
             {
                 Name = r.GetString(0),
-                Spec = JsonSerializer.Deserialize<VmSpec>(r.GetString(1), HospesJson.Options)!,
+                Spec = Paths.Live(JsonSerializer.Deserialize<VmSpec>(r.GetString(1), HospesJson.Options)!),
                 SourceVm = r.IsDBNull(2) ? null : r.GetString(2),
                 ReadyMarker = r.IsDBNull(3) ? null : r.GetString(3),
                 CreatedAt = DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture),
@@ -89,7 +88,7 @@ internal sealed partial class StateDb
     {
         using SqliteConnection c = Open();
         using SqliteTransaction tx = c.BeginTransaction();
-        T result = work(new StateTransaction(c, tx));
+        T result = work(new StateTransaction(c, tx, Paths));
         tx.Commit();
         return result;
     }

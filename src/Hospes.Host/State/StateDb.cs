@@ -12,12 +12,14 @@ namespace Hospes.Host.State;
 /// </summary>
 internal sealed partial class StateDb
 {
-    private const int SchemaVersion = 4;
+    private const int SchemaVersion = 5;
     private readonly string _connectionString;
 
+    /// <summary>Opens (or makes) the DB at <paramref name="path"/>; the folder it is in is the state dir its paths are relative to.</summary>
     public StateDb(string path)
     {
         SQLitePCL.Batteries_V2.Init();
+        Paths = new StatePaths(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true }.ToString();
         using SqliteConnection c = Open();
         Exec(c, "PRAGMA journal_mode = WAL;");
@@ -48,7 +50,36 @@ internal sealed partial class StateDb
         Exec(c, VolumeSchema);
         Exec(c, NetworkSchema);
         Exec(c, PeerSchema);
+        if (version < 5)
+        {
+            UpgradeTo5(c, Paths);
+        }
+
         Exec(c, $"PRAGMA user_version = {SchemaVersion};");
+    }
+
+    /// <summary>How paths are written to and read from the DB: relative to the state dir when inside it.</summary>
+    public StatePaths Paths { get; }
+
+    /// <summary>The state dir this DB was in when it was last opened (null: never recorded); differs from <see cref="StatePaths.Root"/> after a move.</summary>
+    public string? RecordedStateDir()
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT value FROM meta WHERE key = $k";
+        cmd.Parameters.AddWithValue("$k", StateDirKey);
+        return cmd.ExecuteScalar() as string;
+    }
+
+    /// <summary>Records the state dir of this run (once everything that named the old one is re-pointed).</summary>
+    public void RecordStateDir()
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT INTO meta (key, value) VALUES ($k, $v) ON CONFLICT(key) DO UPDATE SET value = $v";
+        cmd.Parameters.AddWithValue("$k", StateDirKey);
+        cmd.Parameters.AddWithValue("$v", Paths.Root);
+        cmd.ExecuteNonQuery();
     }
 
     public IReadOnlyList<VmRecord> LoadVms()
@@ -62,13 +93,13 @@ internal sealed partial class StateDb
         {
             list.Add(new VmRecord
             {
-                Spec = JsonSerializer.Deserialize<VmSpec>(r.GetString(0), HospesJson.Options)!,
+                Spec = Paths.Live(JsonSerializer.Deserialize<VmSpec>(r.GetString(0), HospesJson.Options)!),
                 State = Enum.Parse<VmState>(r.GetString(1)),
                 DomId = r.IsDBNull(2) ? null : r.GetInt32(2),
                 Pid = r.IsDBNull(3) ? null : r.GetInt32(3),
                 Machine = r.IsDBNull(4) ? null : r.GetString(4),
                 Accel = r.IsDBNull(5) ? null : r.GetString(5),
-                SavePath = r.IsDBNull(6) ? null : r.GetString(6),
+                SavePath = r.IsDBNull(6) ? null : Paths.Live(r.GetString(6)),
                 LastError = r.IsDBNull(7) ? null : r.GetString(7),
                 CrashCount = r.GetInt32(8),
                 CreatedAt = DateTimeOffset.Parse(r.GetString(9), CultureInfo.InvariantCulture),
@@ -91,7 +122,7 @@ internal sealed partial class StateDb
                 save_path = $save, last_error = $error, crash_count = $crashes, created_at = $created, started_at = $started
             WHERE uuid = $uuid
             """;
-        Bind(cmd, vm);
+        Bind(cmd, vm, Paths);
         cmd.ExecuteNonQuery();
     }
 
@@ -113,17 +144,17 @@ internal sealed partial class StateDb
         return id;
     }
 
-    internal static void Bind(SqliteCommand cmd, VmRecord vm)
+    internal static void Bind(SqliteCommand cmd, VmRecord vm, StatePaths paths)
     {
         cmd.Parameters.AddWithValue("$uuid", vm.Uuid.ToString());
         cmd.Parameters.AddWithValue("$name", vm.Name);
-        cmd.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(vm.Spec, HospesJson.Options));
+        cmd.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(paths.Stored(vm.Spec), HospesJson.Options));
         cmd.Parameters.AddWithValue("$state", vm.State.ToString());
         cmd.Parameters.AddWithValue("$domid", (object?)vm.DomId ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$pid", (object?)vm.Pid ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$machine", (object?)vm.Machine ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$accel", (object?)vm.Accel ?? DBNull.Value);
-        cmd.Parameters.AddWithValue("$save", (object?)vm.SavePath ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$save", vm.SavePath is { } save ? paths.Stored(save) : DBNull.Value);
         cmd.Parameters.AddWithValue("$error", (object?)vm.LastError ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$crashes", vm.CrashCount);
         cmd.Parameters.AddWithValue("$created", vm.CreatedAt.ToString("O", CultureInfo.InvariantCulture));

@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
 using Hospes.Core.Json;
-using Hospes.Host.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Hospes.Host.State;
 
 /// <summary>The writes a multi-row change makes inside one SQLite transaction.</summary>
-internal sealed class StateTransaction(SqliteConnection connection, SqliteTransaction transaction)
+internal sealed class StateTransaction(SqliteConnection connection, SqliteTransaction transaction, StatePaths paths)
 {
     /// <summary>Inserts a VM row; false if its name or uuid is taken.</summary>
     public bool TryInsertVm(VmRecord vm)
@@ -16,7 +15,7 @@ internal sealed class StateTransaction(SqliteConnection connection, SqliteTransa
             INSERT INTO vms (uuid, name, spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at)
             VALUES ($uuid, $name, $spec, $state, $domid, $pid, $machine, $accel, $save, $error, $crashes, $created, $started)
             """);
-        StateDb.Bind(cmd, vm);
+        StateDb.Bind(cmd, vm, paths);
         return TryExecute(cmd);
     }
 
@@ -37,7 +36,7 @@ internal sealed class StateTransaction(SqliteConnection connection, SqliteTransa
             """);
         cmd.Parameters.AddWithValue("$kind", v.Kind.ToString());
         cmd.Parameters.AddWithValue("$name", v.Name);
-        cmd.Parameters.AddWithValue("$path", v.Path);
+        cmd.Parameters.AddWithValue("$path", paths.Stored(v.Path));
         cmd.Parameters.AddWithValue("$format", v.Format);
         cmd.Parameters.AddWithValue("$size", v.VirtualSize);
         cmd.Parameters.AddWithValue("$backing", (object?)v.BackingId ?? DBNull.Value);
@@ -79,7 +78,7 @@ internal sealed class StateTransaction(SqliteConnection connection, SqliteTransa
             INSERT INTO templates (name, spec, source_vm, ready_marker, created_at) VALUES ($name, $spec, $source, $marker, $created)
             """);
         cmd.Parameters.AddWithValue("$name", t.Name);
-        cmd.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(t.Spec, HospesJson.Options));
+        cmd.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(paths.Stored(t.Spec), HospesJson.Options));
         cmd.Parameters.AddWithValue("$source", (object?)t.SourceVm ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$marker", (object?)t.ReadyMarker ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$created", t.CreatedAt.ToString("O", CultureInfo.InvariantCulture));

@@ -3,6 +3,7 @@ using Hospes.Core.Operations;
 using Hospes.Host.Machine;
 using Hospes.Host.State;
 using Hospes.Storage.QemuImg;
+using Hospes.Core.Files;
 
 namespace Hospes.Host.Storage;
 
@@ -11,8 +12,12 @@ internal sealed class DiskImages(VolumeStore store, IVmDirectory vms, IQemuImg i
 {
     private static readonly string[] ImportFormats = ["qcow2", "raw", "vmdk", "vdi", "vhdx", "vpc", "qed", "qcow"];
 
-    /// <summary>Converts a disk image file into a qcow2 image in the store.</summary>
-    /// <param name="format">The source's format; null lets qemu-img probe it.</param>
+    /// <summary>
+    /// Converts a disk image file into a qcow2 image in the store. The image must be whole: it may not name other files
+    /// of the host (a backing file, an external data file, VMDK extents elsewhere), whose bytes the conversion would copy
+    /// into the store; an overlay on one of the store's own read-only images is the one exception.
+    /// </summary>
+    /// <param name="format">The source's format; null lets qemu-img probe it (after Hospes read its header itself).</param>
     public async Task<Result<VolumeView>> ImportAsync(string path, string name, string? format, CancellationToken ct)
     {
         Result<string> valid = VolumeStore.ValidName(name, "image");
@@ -31,13 +36,37 @@ internal sealed class DiskImages(VolumeStore store, IVmDirectory vms, IQemuImg i
             return HospesError.Invalid($"cannot import {path}: format '{given}' is not supported; use one of {string.Join(", ", ImportFormats)}");
         }
 
-        Result<ImageFileInfo> probed = await img.InfoAsync(path, ct).ConfigureAwait(false);
+        if (await ImageHeader.NamesOtherFilesAsync(path, format, ct).ConfigureAwait(false) is { } names)
+        {
+            return Refused(path, names);
+        }
+
+        string sourceFormat;
+        if (format is null)
+        {
+            Result<DetectedFormat> detected = await img.DetectAsync(path, ct).ConfigureAwait(false);
+            if (!detected.IsOk)
+            {
+                return HospesError.Invalid($"cannot import {path}: {detected.Error.Message}");
+            }
+
+            sourceFormat = detected.Value.Format;
+            if (!ImportFormats.Contains(sourceFormat))
+            {
+                return HospesError.Invalid($"cannot import {path}: qemu-img reads it as {sourceFormat}, which Hospes does not import; convert it to qcow2 or raw first, or say --source-format");
+            }
+        }
+        else
+        {
+            sourceFormat = format;
+        }
+
+        Result<ImageFileInfo> probed = await img.InfoAsync(path, sourceFormat, ct).ConfigureAwait(false);
         if (!probed.IsOk)
         {
             return HospesError.Invalid($"cannot import {path}: {probed.Error.Message}");
         }
 
-        string sourceFormat = format ?? probed.Value.Format;
         Result<bool> checkedSource = await CheckSourceAsync(path, sourceFormat, format is not null, probed.Value, ct).ConfigureAwait(false);
         if (!checkedSource.IsOk)
         {
@@ -96,9 +125,15 @@ internal sealed class DiskImages(VolumeStore store, IVmDirectory vms, IQemuImg i
         }
     }
 
-    /// <summary>Refuses what would import badly: a file that is not what it is named, a corrupt table, a missing backing file.</summary>
+    /// <summary>Refuses what would import badly: a file that names other files, is not what it is named, or has a corrupt table.</summary>
     private async Task<Result<bool>> CheckSourceAsync(string path, string format, bool formatGiven, ImageFileInfo probed, CancellationToken ct)
     {
+        Result<bool> whole = Whole(path, probed);
+        if (!whole.IsOk)
+        {
+            return whole.Error;
+        }
+
         Result<bool> plausible = Plausible(path, format, formatGiven);
         if (!plausible.IsOk)
         {
@@ -108,7 +143,7 @@ internal sealed class DiskImages(VolumeStore store, IVmDirectory vms, IQemuImg i
         // qemu-img convert reads what a damaged table points at as zeros and succeeds: check the source first.
         if (format is "qcow2" or "vdi" or "vhdx" or "qed" or "vmdk")
         {
-            Result<CheckResult> sourceCheck = await img.CheckAsync(path, ct).ConfigureAwait(false);
+            Result<CheckResult> sourceCheck = await img.CheckAsync(path, format, ct).ConfigureAwait(false);
             if (!sourceCheck.IsOk)
             {
                 return HospesError.Invalid($"cannot import {path}: {sourceCheck.Error.Message}");
@@ -120,13 +155,47 @@ internal sealed class DiskImages(VolumeStore store, IVmDirectory vms, IQemuImg i
             }
         }
 
-        if (probed.BackingFile is { } backingFile && !File.Exists(ResolveBacking(path, backingFile)))
-        {
-            return HospesError.Unavailable($"cannot import {path}: its backing file {backingFile} is missing; import the image with its backing file next to it, or a flattened copy (`qemu-img convert`)");
-        }
-
         return true;
     }
+
+    /// <summary>
+    /// The image holds its own data: no external data file, no extent in another file, and a backing file only when it
+    /// is one of the store's read-only images (an image or a template disk) in the format the overlay names.
+    /// </summary>
+    private Result<bool> Whole(string path, ImageFileInfo probed)
+    {
+        if (probed.DataFile is { } dataFile)
+        {
+            return Refused(path, $"it is a qcow2 image whose data lives in an external data file ({dataFile})");
+        }
+
+        string self = Path.GetFullPath(path);
+        if (probed.Extents.FirstOrDefault(e => Path.GetFullPath(e) != self) is { } extent)
+        {
+            return Refused(path, $"its data is in another file, the extent {extent}");
+        }
+
+        if (probed.BackingFile is not { } backingFile)
+        {
+            return true;
+        }
+
+        string resolved = Path.GetFullPath(probed.FullBackingFile ?? ResolveBacking(path, backingFile));
+        VolumeRecord? storeBase = store.All().FirstOrDefault(v => v.Kind is VolumeKind.Image or VolumeKind.Template && v.Path == resolved);
+        if (storeBase is null)
+        {
+            return File.Exists(resolved)
+                ? Refused(path, $"it is an overlay on {backingFile}, which is not one of the store's images; its bytes would be copied into the store")
+                : HospesError.Unavailable($"cannot import {path}: its backing file {backingFile} is missing, and only an overlay on one of the store's images can be imported; import a flattened copy (`qemu-img convert -O qcow2 {path} flat.qcow2` where the backing file is)");
+        }
+
+        return probed.BackingFormat == storeBase.Format
+            ? true
+            : Refused(path, $"it is an overlay on the store's {VolumeStore.Handle(storeBase)} but names its format as '{probed.BackingFormat ?? "none"}' (the store has {storeBase.Format}); set it with `qemu-img rebase -u -F {storeBase.Format} -b {resolved} {path}`");
+    }
+
+    private static HospesError Refused(string path, string why) =>
+        HospesError.Invalid($"cannot import {path}: {why}; Hospes imports images that hold their own data only; flatten it into one file where you trust its sources (`qemu-img convert -O qcow2 {path} whole.qcow2`) and import that");
 
     /// <summary>Converts into a partial folder, checks and seals the result, then moves it in place and adds its row.</summary>
     private async Task<Result<VolumeView>> ConvertIntoStoreAsync(string path, string name, string format, long virtualSize, CancellationToken ct)
@@ -144,7 +213,7 @@ internal sealed class DiskImages(VolumeStore store, IVmDirectory vms, IQemuImg i
             return HospesError.Unavailable($"cannot import {path}: {converted.Error.Message}") with { Details = converted.Error.Details };
         }
 
-        Result<CheckResult> check = await img.CheckAsync(made, ct).ConfigureAwait(false);
+        Result<CheckResult> check = await img.CheckAsync(made, "qcow2", ct).ConfigureAwait(false);
         if (!check.IsOk || !check.Value.Clean)
         {
             return HospesError.Invalid($"cannot import {path}: the converted image is not clean ({(check.IsOk ? check.Value.Summary : check.Error.Message)}); the source may be corrupt");
@@ -152,7 +221,7 @@ internal sealed class DiskImages(VolumeStore store, IVmDirectory vms, IQemuImg i
 
         StoreFiles.MakeReadOnly(made);
         string checksum = await StoreFiles.Sha256Async(made, ct).ConfigureAwait(false);
-        Directory.Move(partial, final);
+        DurableFiles.MoveDirectory(partial, final);
         revert.Add(() => StoreFiles.DeleteQuietly(final));
         VolumeRecord? row = store.Db.InTransaction(t => t.TryInsertVolume(new VolumeRecord
         {

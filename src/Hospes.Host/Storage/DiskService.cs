@@ -112,7 +112,7 @@ internal sealed class DiskService(VolumeStore store, IVmDirectory vms, IQemuImg 
             return HospesError.Invalid($"disk {name} is {ByteSize.Format(v.VirtualSize)}; shrinking to {ByteSize.Format(sizeBytes)} would cut off the guest's data; give a larger size");
         }
 
-        Result<bool> resized = await img.ResizeAsync(v.Path, sizeBytes, ct).ConfigureAwait(false);
+        Result<bool> resized = await img.ResizeAsync(v.Path, v.Format, sizeBytes, ct).ConfigureAwait(false);
         if (!resized.IsOk)
         {
             return resized.Error;

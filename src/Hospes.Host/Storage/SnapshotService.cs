@@ -22,7 +22,8 @@ internal sealed class SnapshotService(IVmDirectory vms, IQemuImg img)
         var byName = new Dictionary<string, (VmSnapshot Info, List<string> Disks)>(StringComparer.Ordinal);
         foreach (DiskSpec d in target.Value.Disks)
         {
-            Result<ImageFileInfo> info = await img.InfoAsync(d.Target, ct).ConfigureAwait(false);
+            // The format the VM's spec records, never probed: a guest writes this disk. Read shared: the VM may be running.
+            Result<ImageFileInfo> info = await img.InfoAsync(d.Target, d.Format, ct).ConfigureAwait(false);
             if (!info.IsOk)
             {
                 return info.Error;

@@ -36,10 +36,12 @@ internal sealed class StoreCheck(VolumeStore store, IVmDirectory vms, IQemuImg i
         var orphans = new List<string>();
         if (name is null)
         {
-            orphans.AddRange(store.Layout.OrphanFiles(all).Select(f => $"{f}: a file in the store that no volume row names"));
+            orphans.AddRange(store.Layout.OrphanFiles(StoreRepair.KnownFiles(store, vms)).Select(f => $"{f}: a file in the store that no volume row names"));
         }
 
-        return new StoreCheckResult(checks, [.. repair.Repairs, .. orphans], checks.All(c => c.Ok) && orphans.Count == 0);
+        IEnumerable<string> kept = repair.LostAndFound.EarlierRuns()
+            .Select(d => $"{d} holds what an earlier start of hospesd found in the store and could not match; delete it once you are sure nothing in it is needed");
+        return new StoreCheckResult(checks, [.. repair.Repairs, .. kept, .. orphans], checks.All(c => c.Ok) && orphans.Count == 0);
     }
 
     private async Task<VolumeCheckResult> CheckOneAsync(VolumeRecord v, IReadOnlyList<VolumeRecord> all, CancellationToken ct)
@@ -78,7 +80,7 @@ internal sealed class StoreCheck(VolumeStore store, IVmDirectory vms, IQemuImg i
     /// <summary>qemu-img check is clean, and the overlay's backing file is the volume the store has it on.</summary>
     private async Task CheckImageAsync(VolumeRecord v, IReadOnlyList<VolumeRecord> all, List<string> problems, CancellationToken ct)
     {
-        Result<CheckResult> check = await img.CheckAsync(v.Path, ct).ConfigureAwait(false);
+        Result<CheckResult> check = await img.CheckAsync(v.Path, v.Format, ct).ConfigureAwait(false);
         if (!check.IsOk)
         {
             problems.Add(check.Error.Message);
@@ -88,7 +90,7 @@ internal sealed class StoreCheck(VolumeStore store, IVmDirectory vms, IQemuImg i
             problems.Add($"qemu-img check: {check.Value.Summary}");
         }
 
-        Result<ImageFileInfo> info = await img.InfoAsync(v.Path, ct).ConfigureAwait(false);
+        Result<ImageFileInfo> info = await img.InfoAsync(v.Path, v.Format, ct).ConfigureAwait(false);
         VolumeRecord? backing = v.BackingId is { } b ? all.FirstOrDefault(x => x.Id == b) : null;
         if (info.IsOk && backing is not null && (info.Value.FullBackingFile ?? info.Value.BackingFile) != backing.Path)
         {

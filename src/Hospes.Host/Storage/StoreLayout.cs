@@ -1,12 +1,11 @@
 using Hospes.Host.Settings;
-using Hospes.Host.State;
 
 namespace Hospes.Host.Storage;
 
 /// <summary>Where the store keeps its files: a folder per image, per template and per VM under the state dir.</summary>
 internal sealed record StoreLayout(HostOptions Options)
 {
-    /// <summary>Suffix of a folder being made; a start of hospesd removes any it finds.</summary>
+    /// <summary>Suffix of a folder being made; no name a user gives may end in it.</summary>
     public const string PartialSuffix = ".partial";
 
     public string ImagesDir => Options.ImagesDir;
@@ -25,10 +24,9 @@ internal sealed record StoreLayout(HostOptions Options)
 
     public string VmDiskPath(Guid vm, string vdev) => Path.Combine(VmDisksDir(vm), $"{vdev}.qcow2");
 
-    /// <summary>Disk files in folders the store owns that no row names.</summary>
-    public IEnumerable<string> OrphanFiles(IReadOnlyList<VolumeRecord> all)
+    /// <summary>Disk files in folders the store owns that are not <paramref name="known"/>.</summary>
+    public IEnumerable<string> OrphanFiles(IReadOnlySet<string> known)
     {
-        var known = all.Select(v => v.Path).ToHashSet(StringComparer.Ordinal);
         IEnumerable<string> candidates = StoreFiles.Files(DisksDir, "*")
             .Concat(StoreFiles.Files(TemplatesDir, "*.qcow2", SearchOption.AllDirectories))
             .Concat(StoreFiles.Files(Options.VmsDir, "*.qcow2", SearchOption.AllDirectories).Where(f => f.Contains("/disks/", StringComparison.Ordinal)));

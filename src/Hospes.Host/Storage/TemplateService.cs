@@ -4,6 +4,7 @@ using Hospes.Core.Vms;
 using Hospes.Host.Machine;
 using Hospes.Host.State;
 using Hospes.Storage.QemuImg;
+using Hospes.Core.Files;
 
 namespace Hospes.Host.Storage;
 
@@ -144,7 +145,7 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
                 Name = $"{name}/{d.Vdev}",
                 Path = Path.Combine(final, file),
                 Format = "qcow2",
-                VirtualSize = owned?.VirtualSize ?? await VirtualSizeAsync(d.Target, ct).ConfigureAwait(false),
+                VirtualSize = owned?.VirtualSize ?? await VirtualSizeAsync(d.Target, d.Format, ct).ConfigureAwait(false),
                 BackingId = backing?.Id,
                 Template = name,
                 Checksum = await StoreFiles.Sha256Async(Path.Combine(partial, file), ct).ConfigureAwait(false),
@@ -169,7 +170,7 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
             CreatedAt = store.Time.GetUtcNow(),
         };
 
-        Directory.Move(partial, final);
+        DurableFiles.MoveDirectory(partial, final);
         revert.Add(() => StoreFiles.DeleteQuietly(final));
         bool inserted = store.Db.InTransaction(tx =>
         {
@@ -213,9 +214,9 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
         }
     }
 
-    private async Task<long> VirtualSizeAsync(string path, CancellationToken ct)
+    private async Task<long> VirtualSizeAsync(string path, string format, CancellationToken ct)
     {
-        var info = await img.InfoAsync(path, ct).ConfigureAwait(false);
+        var info = await img.InfoAsync(path, format, ct).ConfigureAwait(false);
         return info.IsOk ? info.Value.VirtualSize : 0;
     }
 

@@ -55,9 +55,15 @@ internal sealed class VolumeStore(StateDb db, StoreLayout layout, TimeProvider t
             : v;
     }
 
-    /// <summary>Names of disks, images and templates follow the rules of VM names.</summary>
+    /// <summary>Names of disks, images and templates follow the rules of VM names, and are not names Hospes keeps for itself.</summary>
     public static Result<string> ValidName(string name, string what) =>
-        Core.Vms.VmName.Validate(name) is { } problem ? HospesError.Invalid($"{what} name '{name}' is not valid: {problem}") : name;
+        (Core.Vms.VmName.Validate(name) ?? ReservedProblem(name)) is { } problem ? HospesError.Invalid($"{what} name '{name}' is not valid: {problem}") : name;
+
+    /// <summary>Why a name valid for a VM cannot name something in the store; null when it can.</summary>
+    public static string? ReservedProblem(string name) =>
+        name.EndsWith(StoreLayout.PartialSuffix, StringComparison.Ordinal)
+            ? $"names ending in '{StoreLayout.PartialSuffix}' are kept for what Hospes is still making; choose another name"
+            : null;
 
     public void Dispose() => Gate.Dispose();
 }

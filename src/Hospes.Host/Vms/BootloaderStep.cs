@@ -13,16 +13,34 @@ internal static class BootloaderStep
     public static bool Applies(VmSpec spec) =>
         spec.Boot != BootMode.Hvm && spec.Kernel is null && spec.Bootloader is { Length: > 0 };
 
-    public static async Task<Result<VmSpec>> ApplyAsync(VmSpec spec, string vmDir, CancellationToken ct)
+    /// <summary>The name of the file beside the extracted kernel that holds the menu's arguments; written last.</summary>
+    public const string CmdlineFileName = "cmdline";
+
+    /// <summary>The disk the boot loader reads.</summary>
+    public static DiskSpec? BootDisk(VmSpec spec) => spec.Disks.FirstOrDefault(d => d.DeviceType == DiskDeviceType.Disk && d.Target.Length > 0);
+
+    /// <param name="incoming">
+    /// For a QEMU that receives a running guest (restore, incoming migration): the kernel extracted at the start the guest
+    /// comes from is booted again, when this VM folder has it, without reading the disk (#15: the guest's RAM holds that
+    /// kernel; its disk may be written by the guest on another host, or not copied yet).
+    /// </param>
+    public static async Task<Result<VmSpec>> ApplyAsync(VmSpec spec, string vmDir, bool incoming, CancellationToken ct)
     {
-        DiskSpec? disk = spec.Disks.FirstOrDefault(d => d.DeviceType == DiskDeviceType.Disk && d.Target.Length > 0);
+        string dir = Path.Combine(vmDir, "boot");
+        if (incoming && Extracted(dir) is { } kept)
+        {
+            return With(spec, kept);
+        }
+
+        DiskSpec? disk = BootDisk(spec);
         if (disk is null)
         {
             return HospesError.Unavailable($"{spec.Name}: bootloader '{spec.Bootloader}' needs a disk to find the kernel on; give a disk, or kernel= and ramdisk=");
         }
 
-        string dir = Path.Combine(vmDir, "boot");
         Directory.CreateDirectory(dir);
+        string cmdlineFile = Path.Combine(dir, CmdlineFileName);
+        File.Delete(cmdlineFile);
         Result<GuestBootEntry> entry = await new GuestBootLoader().FindAsync(disk.Target, disk.Format, dir, null, ct).ConfigureAwait(false);
         if (!entry.IsOk)
         {
@@ -30,6 +48,23 @@ internal static class BootloaderStep
         }
 
         GuestBootEntry e = entry.Value;
+        await File.WriteAllTextAsync(cmdlineFile, e.Args, ct).ConfigureAwait(false);
+        return With(spec, e);
+    }
+
+    /// <summary>The files of the last extraction into <paramref name="dir"/>, when it finished (its cmdline file is written last).</summary>
+    private static GuestBootEntry? Extracted(string dir)
+    {
+        string kernel = Path.Combine(dir, GuestBootLoader.KernelFileName);
+        string initrd = Path.Combine(dir, GuestBootLoader.InitrdFileName);
+        string cmdline = Path.Combine(dir, CmdlineFileName);
+        return File.Exists(kernel) && File.Exists(cmdline)
+            ? new GuestBootEntry(kernel, File.Exists(initrd) ? initrd : null, File.ReadAllText(cmdline), "as extracted at the last start", 0)
+            : null;
+    }
+
+    private static VmSpec With(VmSpec spec, GuestBootEntry e)
+    {
         string cmdline = string.Join(' ', new[] { e.Args, spec.KernelCmdline }.Where(s => s.Length > 0));
         return spec with { Kernel = e.KernelPath, Ramdisk = e.InitrdPath, KernelCmdline = cmdline };
     }

@@ -45,7 +45,7 @@ internal sealed class VmLauncher(
         VmSpec spec = r.Spec;
         if (BootloaderStep.Applies(spec))
         {
-            Result<VmSpec> booted = await BootloaderStep.ApplyAsync(spec, vm.VmDir, CancellationToken.None).ConfigureAwait(false);
+            Result<VmSpec> booted = await BootloaderStep.ApplyAsync(spec, vm.VmDir, incoming, CancellationToken.None).ConfigureAwait(false);
             if (!booted.IsOk)
             {
                 return booted.Error;

@@ -8,6 +8,7 @@ using Hospes.Host.State;
 using Hospes.Host.Storage;
 using Hospes.Host.Vms.Commands;
 using Hospes.Qemu.Launch;
+using Hospes.Storage.Bootloader;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Vms;
@@ -351,6 +352,9 @@ internal sealed class VmManager : IAsyncDisposable
             _registry.Remove(actor.Record.Uuid);
             await actor.DisposeAsync().ConfigureAwait(false);
             VmRows.Delete(_db, actor.Record.Uuid);
+
+            // A boot-loader run cut off by a timeout may have left its FUSE export mounted in the folder (busy, undeletable).
+            await BootExportCleanup.StopUnderAsync(_layout.VmDir(actor.Record.Uuid)).ConfigureAwait(false);
             DeleteFolder(actor.Record.Uuid);
         }
         finally

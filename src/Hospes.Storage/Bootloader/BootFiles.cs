@@ -58,7 +58,20 @@ internal static class BootFiles
             Result<string?> text = await fs.ReadTextAsync(path, ct).ConfigureAwait(false);
             if (!text.IsOk || text.Value is not null)
             {
-                return text.IsOk ? Grub2Menu.Parse(path, text.Value!, await ReadEnvironmentAsync(fs, path, ct).ConfigureAwait(false)) : text.Error;
+                if (!text.IsOk)
+                {
+                    return text.Error;
+                }
+
+                IReadOnlyDictionary<string, string> environment = await ReadEnvironmentAsync(fs, path, ct).ConfigureAwait(false);
+                try
+                {
+                    return Grub2Menu.Parse(path, text.Value!, environment, fs.Limits);
+                }
+                catch (InvalidDataException e)
+                {
+                    return HospesError.Invalid($"{path}: {e.Message}; Hospes does not follow a menu past its bounds");
+                }
             }
         }
 
@@ -112,6 +125,12 @@ internal static class BootFiles
         if (!kernel.IsOk || kernel.Value is null)
         {
             return kernel.IsOk ? Missing(menu, entry, entry.Kernel) : kernel.Error;
+        }
+
+        if (entry.Initrds.Count > fs.Limits.Initrds)
+        {
+            return HospesError.Invalid(
+                $"{menu.Source}: entry '{entry.Title}' names {entry.Initrds.Count} initrds; Hospes joins at most {fs.Limits.Initrds}");
         }
 
         var initrds = new List<string>();

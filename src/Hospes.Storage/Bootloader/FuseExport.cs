@@ -43,7 +43,8 @@ internal sealed class FuseExport : IAsyncDisposable
             ],
             "qemu-utils",
             ct,
-            daemonGrace: DaemonGrace).ConfigureAwait(false);
+            daemonGrace: DaemonGrace,
+            timeout: TimeSpan.FromSeconds(60)).ConfigureAwait(false);
         if (!run.IsOk || !run.Value.Succeeded)
         {
             File.Delete(mountpoint);
@@ -75,7 +76,7 @@ internal sealed class FuseExport : IAsyncDisposable
 
         if (IsMounted(Path))
         {
-            await HostProcess.RunAsync("umount", ["-l", Path], "mount", CancellationToken.None).ConfigureAwait(false);
+            await HostProcess.RunAsync("umount", ["-l", Path], "mount", CancellationToken.None, timeout: TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         }
 
         try
@@ -97,6 +98,67 @@ internal sealed class FuseExport : IAsyncDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Stops the export at <paramref name="mountpoint"/> that an earlier, killed hospesd started: its daemon (found by the
+    /// pid file beside the mountpoint, and only if that process is still a qemu-storage-daemon serving this mountpoint,
+    /// signalled through a pidfd so a reused pid is never hit), then the mount. True when nothing is mounted there any longer.
+    /// </summary>
+    public static async Task<bool> StopLeftoverAsync(string mountpoint)
+    {
+        using (PidFd? daemon = DaemonOf(mountpoint))
+        {
+            if (daemon is not null)
+            {
+                _ = daemon.Signal(PidFd.SigTerm);
+                if (!await daemon.WaitForExitAsync(DaemonGrace, TimeProvider.System, CancellationToken.None).ConfigureAwait(false))
+                {
+                    _ = daemon.Signal(PidFd.SigKill);
+                }
+            }
+        }
+
+        if (IsMounted(mountpoint))
+        {
+            await HostProcess.RunAsync("umount", ["-l", mountpoint], "mount", CancellationToken.None, timeout: TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+
+        return !IsMounted(mountpoint);
+    }
+
+    /// <summary>The daemon serving <paramref name="mountpoint"/>, by its pid file; null when that pid is gone or is something else now.</summary>
+    private static PidFd? DaemonOf(string mountpoint)
+    {
+        try
+        {
+            if (!int.TryParse(File.ReadAllText(mountpoint + ".pid").Trim(), System.Globalization.CultureInfo.InvariantCulture, out int pid) || pid <= 1)
+            {
+                return null;
+            }
+
+            // The pidfd first, then the check: once open, the pid it names cannot be given to another process.
+            PidFd? daemon = PidFd.Open(pid);
+            if (daemon is null)
+            {
+                return null;
+            }
+
+            string[] argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            bool ours = argv.Length > 0 && System.IO.Path.GetFileName(argv[0]) == "qemu-storage-daemon"
+                && argv.Any(a => a.Contains($"mountpoint={Escape(mountpoint)}", StringComparison.Ordinal));
+            if (!ours)
+            {
+                daemon.Dispose();
+                return null;
+            }
+
+            return daemon;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 

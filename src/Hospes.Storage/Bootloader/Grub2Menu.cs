@@ -11,11 +11,18 @@ internal static class Grub2Menu
     private static readonly string[] InitrdCommands = ["initrd", "initrd16", "initrdefi"];
 
     /// <param name="environment">Variables from grubenv (saved_entry, next_entry), which load_env would set.</param>
-    public static BootMenu Parse(string source, string text, IReadOnlyDictionary<string, string> environment)
+    /// <param name="limits">Bounds on what the guest's text may make this do; a menu past one throws <see cref="InvalidDataException"/>.</param>
+    public static BootMenu Parse(string source, string text, IReadOnlyDictionary<string, string> environment, BootLimits? limits = null)
     {
+        limits ??= new BootLimits();
+        if (text.Length > limits.MenuBytes)
+        {
+            throw new InvalidDataException($"it is {text.Length} characters; a boot menu may be at most {BootLimits.Bytes(limits.MenuBytes)}");
+        }
+
         var variables = new Dictionary<string, string>(environment, StringComparer.Ordinal);
         var entries = new List<BootMenuEntry>();
-        var lexer = new GrubLexer(text);
+        var lexer = new GrubLexer(text, limits.ExpansionChars);
         var stack = new Stack<Frame>();
         stack.Push(new Frame(FrameKind.Menu, []));
         while (lexer.Next(variables) is { } all)
@@ -45,6 +52,11 @@ internal static class Grub2Menu
 
             if (words[^1].Value == "{" && !words[^1].Quoted)
             {
+                if (stack.Count > limits.Depth)
+                {
+                    throw new InvalidDataException($"it nests blocks more than {limits.Depth} deep");
+                }
+
                 stack.Push(Open(frame, words, all));
                 continue;
             }
@@ -65,7 +77,7 @@ internal static class Grub2Menu
             }
             else
             {
-                Assign(words, variables);
+                Assign(words, variables, limits.ValueChars);
             }
         }
 
@@ -108,7 +120,7 @@ internal static class Grub2Menu
     }
 
     /// <summary><c>set name=value</c> or <c>name=value</c>.</summary>
-    private static void Assign(List<GrubWord> words, Dictionary<string, string> variables)
+    private static void Assign(List<GrubWord> words, Dictionary<string, string> variables, int maxValue)
     {
         GrubWord? assignment = words[0].Value == "set" && words.Count > 1 ? words[1] : words.Count == 1 ? words[0] : null;
         if (assignment is null)
@@ -119,6 +131,11 @@ internal static class Grub2Menu
         int eq = assignment.Value.IndexOf('=', StringComparison.Ordinal);
         if (eq > 0 && assignment.Value[..eq].All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
         {
+            if (assignment.Value.Length - eq - 1 > maxValue)
+            {
+                throw new InvalidDataException($"it sets {assignment.Value[..eq]} to more than {maxValue} characters");
+            }
+
             variables[assignment.Value[..eq]] = assignment.Value[(eq + 1)..];
         }
     }

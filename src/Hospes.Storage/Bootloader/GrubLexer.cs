@@ -5,17 +5,22 @@ namespace Hospes.Storage.Bootloader;
 /// <summary>
 /// Splits grub.cfg into commands the way GRUB's shell-like parser does: quotes, escapes, comments,
 /// <c>;</c> and newlines, and <c>$var</c> expansion with the variables set so far. A <c>{</c> ends its
-/// command and a <c>}</c> is a command of its own, so blocks are easy to follow.
+/// command and a <c>}</c> is a command of its own, so blocks are easy to follow. Expansion is bounded: a menu whose
+/// variables would add more than <see cref="BootLimits.ExpansionChars"/> (<c>a=$a$a</c> doubling line by line) is
+/// refused with an <see cref="InvalidDataException"/> before the text is made.
 /// </summary>
 internal sealed class GrubLexer
 {
     private readonly string _text;
+    private readonly int _maxExpansion;
     private int _pos;
+    private long _expanded;
     private readonly Queue<List<GrubWord>> _pending = new();
 
-    public GrubLexer(string text)
+    public GrubLexer(string text, int maxExpansion = int.MaxValue)
     {
         _text = text;
+        _maxExpansion = maxExpansion;
     }
 
     /// <summary>The next command, or null at the end of the file.</summary>
@@ -222,6 +227,13 @@ internal sealed class GrubLexer
             }
         }
 
-        return variables.GetValueOrDefault(name, "");
+        string value = variables.GetValueOrDefault(name, "");
+        _expanded += value.Length;
+        if (_expanded > _maxExpansion)
+        {
+            throw new InvalidDataException($"its variables expand to more than {_maxExpansion} characters");
+        }
+
+        return value;
     }
 }

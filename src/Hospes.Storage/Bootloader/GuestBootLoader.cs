@@ -23,6 +23,9 @@ public sealed class GuestBootLoader
     /// <summary>False reads non-raw images by converting them, never through a FUSE export (for tests).</summary>
     internal bool PreferFuse { get; init; } = true;
 
+    /// <summary>How much the guest's disk may make the search do (sizes, counts, time).</summary>
+    public BootLimits Limits { get; init; } = new();
+
     /// <summary>
     /// Finds the guest's default boot entry (or the one <paramref name="entryHint"/> names: a position such as
     /// "0" or "1&gt;2", or part of a title) and copies its kernel and initrd into <paramref name="extractDir"/>
@@ -40,20 +43,39 @@ public sealed class GuestBootLoader
         }
 
         await using RawDisk disk = opened.Value;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(Limits.Time);
+        try
+        {
+            return await SearchAsync(disk, diskPath, extractDir, entryHint, limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // The tool that was running is killed (ToolProcess); nothing half-copied is left to boot.
+            File.Delete(Path.Combine(extractDir, KernelFileName));
+            File.Delete(Path.Combine(extractDir, InitrdFileName));
+            return new HospesError(
+                ErrorCode.Timeout,
+                $"disk {diskPath}: finding the kernel took longer than {Limits.Time.TotalSeconds:0} s (a damaged or hostile filesystem?); give kernel= and ramdisk= in the config instead");
+        }
+    }
+
+    private async Task<Result<GuestBootEntry>> SearchAsync(RawDisk disk, string diskPath, string extractDir, string? entryHint, CancellationToken ct)
+    {
         var search = new DiskSearch(diskPath);
         IReadOnlyList<DiskPartition> partitions;
         await using (FileStream stream = new(disk.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
         {
             partitions = await PartitionTable.ReadAsync(stream, ct).ConfigureAwait(false);
-            foreach (DiskPartition p in partitions)
+            foreach (DiskPartition p in partitions.Take(Limits.Partitions))
             {
                 search.Probed(p, await FilesystemProbe.ProbeAsync(stream, p.Offset, ct).ConfigureAwait(false));
             }
         }
 
-        foreach ((DiskPartition p, string type) in search.Filesystems.Where(f => FilesystemProbe.IsExt(f.Type)))
+        foreach ((DiskPartition p, string type) in search.Filesystems.Where(f => FilesystemProbe.IsExt(f.Type)).Take(Limits.Filesystems))
         {
-            var fs = new ExtFilesystem(disk.Path, p.Offset);
+            var fs = new ExtFilesystem(disk.Path, p.Offset, Limits);
             Result<BootChoice?> choice = await BootFiles.FindAsync(fs, entryHint, ct).ConfigureAwait(false);
             if (!choice.IsOk)
             {
@@ -74,11 +96,11 @@ public sealed class GuestBootLoader
         return search.Failure();
     }
 
-    private static async Task<Result<GuestBootEntry>> ExtractAsync(
+    private async Task<Result<GuestBootEntry>> ExtractAsync(
         ExtFilesystem fs, BootChoice choice, int partition, string extractDir, CancellationToken ct)
     {
         string kernel = Path.Combine(extractDir, KernelFileName);
-        Result<bool> dumped = await fs.DumpAsync(choice.Kernel, kernel, ct).ConfigureAwait(false);
+        Result<long> dumped = await fs.DumpAsync(choice.Kernel, kernel, Limits.FileBytes, ct).ConfigureAwait(false);
         if (!dumped.IsOk)
         {
             return dumped.Error;
@@ -88,7 +110,7 @@ public sealed class GuestBootLoader
         if (choice.Initrds.Count > 0)
         {
             initrd = Path.Combine(extractDir, InitrdFileName);
-            Result<bool> joined = await ExtractInitrdsAsync(fs, choice.Initrds, initrd, ct).ConfigureAwait(false);
+            Result<bool> joined = await ExtractInitrdsAsync(fs, choice.Initrds, initrd, Limits.TotalBytes - dumped.Value, ct).ConfigureAwait(false);
             if (!joined.IsOk)
             {
                 return joined.Error;
@@ -104,13 +126,15 @@ public sealed class GuestBootLoader
 
     /// <summary>
     /// One initrd is copied as is. Several (microcode first, then the initramfs) are joined: the kernel reads
-    /// concatenated cpio archives in order, which is what GRUB does with them too.
+    /// concatenated cpio archives in order, which is what GRUB does with them too. Each is at most
+    /// <see cref="BootLimits.FileBytes"/>, all of them together at most <paramref name="budget"/>.
     /// </summary>
-    private static async Task<Result<bool>> ExtractInitrdsAsync(ExtFilesystem fs, IReadOnlyList<string> initrds, string destination, CancellationToken ct)
+    private async Task<Result<bool>> ExtractInitrdsAsync(ExtFilesystem fs, IReadOnlyList<string> initrds, string destination, long budget, CancellationToken ct)
     {
         if (initrds.Count == 1)
         {
-            return await fs.DumpAsync(initrds[0], destination, ct).ConfigureAwait(false);
+            Result<long> one = await fs.DumpAsync(initrds[0], destination, Math.Min(Limits.FileBytes, budget), ct).ConfigureAwait(false);
+            return one.IsOk ? true : one.Error;
         }
 
         string part = destination + ".part";
@@ -119,11 +143,13 @@ public sealed class GuestBootLoader
             await using FileStream output = new(destination, FileMode.Create, FileAccess.Write);
             foreach (string initrd in initrds)
             {
-                Result<bool> dumped = await fs.DumpAsync(initrd, part, ct).ConfigureAwait(false);
+                Result<long> dumped = await fs.DumpAsync(initrd, part, Math.Min(Limits.FileBytes, budget), ct).ConfigureAwait(false);
                 if (!dumped.IsOk)
                 {
-                    return dumped;
+                    return dumped.Error;
                 }
+
+                budget -= dumped.Value;
 
                 await using FileStream input = File.OpenRead(part);
                 await input.CopyToAsync(output, ct).ConfigureAwait(false);

@@ -9,6 +9,9 @@ namespace Hospes.Storage.Bootloader;
 /// </summary>
 internal sealed class RawDisk : IAsyncDisposable
 {
+    /// <summary>Names of the scratch files (FUSE mountpoints, their pid files, converted copies) in the work folder.</summary>
+    public const string ScratchPrefix = ".bootdisk-";
+
     private readonly FuseExport? _export;
     private readonly string? _tempFile;
 
@@ -48,7 +51,7 @@ internal sealed class RawDisk : IAsyncDisposable
             return new RawDisk(diskPath, null, null);
         }
 
-        string name = System.IO.Path.Combine(workDir, $".bootdisk-{System.IO.Path.GetRandomFileName()}");
+        string name = System.IO.Path.Combine(workDir, $"{ScratchPrefix}{System.IO.Path.GetRandomFileName()}");
         if (preferFuse && FuseExport.Available)
         {
             Result<FuseExport> export = await FuseExport.StartAsync(diskPath, format, name, ct).ConfigureAwait(false);

@@ -9,7 +9,7 @@ namespace Hospes.Storage.Debian;
 /// is killed (a cancelled build), they stay mounted, and deleting the work directory would descend into the host's /sys
 /// or /dev. So every mount under the work directory is unmounted before it is deleted.
 /// </summary>
-internal static class MountCleanup
+public static class MountCleanup
 {
     /// <summary>Mount points at or under <paramref name="directory"/>, deepest first.</summary>
     public static IReadOnlyList<string> MountsUnder(string directory, string mountInfo = "/proc/self/mountinfo")

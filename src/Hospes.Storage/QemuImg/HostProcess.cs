@@ -11,10 +11,12 @@ namespace Hospes.Storage.QemuImg;
 internal static class HostProcess
 {
     /// <param name="daemonGrace">For a tool that daemonizes (qemu-storage-daemon --daemonize): see <see cref="ToolCommand.DaemonGrace"/>.</param>
+    /// <param name="timeout">How long the tool may run before it is killed (a timed-out error); null: until cancelled.</param>
+    /// <param name="outputLimit">Characters of stdout and of stderr kept; the rest is read and dropped.</param>
     public static Task<Result<ToolOutput>> RunAsync(
-        string tool, IReadOnlyList<string> args, string package, CancellationToken ct, TimeSpan? daemonGrace = null) =>
+        string tool, IReadOnlyList<string> args, string package, CancellationToken ct, TimeSpan? daemonGrace = null, TimeSpan? timeout = null, int outputLimit = ToolCommand.DefaultOutputLimit) =>
         ToolRunner.RunAsync(
-            new ToolCommand(tool, args) { Package = package, DaemonGrace = daemonGrace },
+            new ToolCommand(tool, args) { Package = package, DaemonGrace = daemonGrace, Timeout = timeout, OutputLimit = outputLimit },
             missing => $"cannot run {tool}: {missing.Reason}; install the {package} package",
             ct);
 }

@@ -5,24 +5,23 @@ namespace Hospes.Storage.QemuImg;
 /// <summary>
 /// What Hospes asks of qemu-img: the seam between the host and the image tool, so callers can be tested with a fake.
 /// <see cref="QemuImg"/> runs the real one. Operations that change an image expect no VM to be using it.
+/// Every operation names the image's format: a guest writes its own disk, and a raw disk whose first bytes a guest made
+/// look like a qcow2 header must never be read as one. <see cref="DetectAsync"/> is the one probe, for files from
+/// elsewhere whose format nobody gave.
 /// </summary>
 public interface IQemuImg
 {
-    /// <summary>Probes the image's format and reads its size, backing chain and snapshots.</summary>
-    Task<Result<ImageFileInfo>> InfoAsync(string path, CancellationToken ct);
-
-    /// <summary>As <see cref="InfoAsync(string, CancellationToken)"/>, with the format given instead of probed; also reads images a running QEMU holds.</summary>
-    Task<Result<ImageFileInfo>> InfoAsync(string path, string? format, CancellationToken ct);
+    /// <summary>Reads the image's size, backing file (as written; it is not opened) and snapshots, opened as <paramref name="format"/>; also reads images a running QEMU holds.</summary>
+    Task<Result<ImageFileInfo>> InfoAsync(string path, string format, CancellationToken ct);
 
     /// <summary>The format qemu-img probes for an unknown file; a raw answer is flagged for the caller to decide.</summary>
     Task<Result<DetectedFormat>> DetectAsync(string path, CancellationToken ct);
 
     /// <summary>Checks an image's metadata without repairing it; corruptions or leaks are a result that is not clean.</summary>
-    Task<Result<CheckResult>> CheckAsync(string path, CancellationToken ct);
+    Task<Result<CheckResult>> CheckAsync(string path, string format, CancellationToken ct);
 
     /// <summary>Copies an image into a new file of <paramref name="dstFormat"/>; a failed or cancelled copy leaves nothing behind.</summary>
-    /// <param name="srcFormat">The source format, or null to let qemu-img probe it.</param>
-    Task<Result<bool>> ConvertAsync(string src, string? srcFormat, string dst, string dstFormat, CancellationToken ct);
+    Task<Result<bool>> ConvertAsync(string src, string srcFormat, string dst, string dstFormat, CancellationToken ct);
 
     /// <summary>Creates an empty image; an existing file is refused, never overwritten.</summary>
     Task<Result<bool>> CreateAsync(string path, string format, long sizeBytes, CancellationToken ct);
@@ -31,10 +30,10 @@ public interface IQemuImg
     Task<Result<bool>> CreateOverlayAsync(string path, string backingPath, string backingFormat, CancellationToken ct);
 
     /// <summary>Grows the image. Shrinking cuts off guest data and is refused.</summary>
-    Task<Result<bool>> ResizeAsync(string path, long newSizeBytes, CancellationToken ct);
+    Task<Result<bool>> ResizeAsync(string path, string format, long newSizeBytes, CancellationToken ct);
 
     /// <summary>Resizes the image; shrinking only when <paramref name="allowShrink"/>.</summary>
-    Task<Result<bool>> ResizeAsync(string path, long newSizeBytes, bool allowShrink, CancellationToken ct);
+    Task<Result<bool>> ResizeAsync(string path, string format, long newSizeBytes, bool allowShrink, CancellationToken ct);
 
     /// <summary>Points a qcow2 image at another backing file; unsafe mode only rewrites the name (for a backing file that moved).</summary>
     Task<Result<bool>> RebaseAsync(string path, string newBacking, string backingFormat, bool unsafeRebase, CancellationToken ct);

@@ -34,4 +34,10 @@ public sealed record ImageFileInfo
 
     /// <summary>qcow2 marked itself corrupt; it opens read-only until repaired.</summary>
     public bool Corrupt { get; init; }
+
+    /// <summary>A qcow2's external data file: the guest's data lives in that other file, not in this one.</summary>
+    public string? DataFile { get; init; }
+
+    /// <summary>The files a VMDK's data is in (its extents), as qemu-img opened them; a single-file VMDK lists itself.</summary>
+    public IReadOnlyList<string> Extents { get; init; } = [];
 }

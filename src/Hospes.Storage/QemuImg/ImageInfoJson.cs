@@ -26,10 +26,11 @@ internal static class ImageInfoJson
 
     private static ImageFileInfo ParseOne(JsonElement image)
     {
-        bool corrupt = image.TryGetProperty("format-specific", out JsonElement specific)
-            && specific.TryGetProperty("data", out JsonElement data)
-            && data.TryGetProperty("corrupt", out JsonElement flag)
-            && flag.ValueKind == JsonValueKind.True;
+        JsonElement data = image.TryGetProperty("format-specific", out JsonElement specific) && specific.TryGetProperty("data", out JsonElement d)
+            ? d
+            : default;
+        bool corrupt = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("corrupt", out JsonElement flag) && flag.ValueKind == JsonValueKind.True;
+        bool hasExtents = data.ValueKind == JsonValueKind.Object && data.TryGetProperty("extents", out JsonElement extents) && extents.ValueKind == JsonValueKind.Array;
         return new ImageFileInfo
         {
             Filename = image.GetProperty("filename").GetString() ?? "",
@@ -44,6 +45,8 @@ internal static class ImageInfoJson
                 : [],
             Dirty = image.TryGetProperty("dirty-flag", out JsonElement dirty) && dirty.ValueKind == JsonValueKind.True,
             Corrupt = corrupt,
+            DataFile = data.ValueKind == JsonValueKind.Object ? String(data, "data-file") : null,
+            Extents = hasExtents ? [.. data.GetProperty("extents").EnumerateArray().Select(e => String(e, "filename") ?? "")] : [],
         };
     }
 

@@ -15,9 +15,9 @@ public sealed partial class QemuImg
     /// Checks an image's metadata without repairing it. An image that cannot be opened (a garbled header) is
     /// an error; an image with corruptions or leaks is a result that is not <see cref="CheckResult.Clean"/>.
     /// </summary>
-    public async Task<Result<CheckResult>> CheckAsync(string path, CancellationToken ct)
+    public async Task<Result<CheckResult>> CheckAsync(string path, string format, CancellationToken ct)
     {
-        Result<ToolOutput> run = await HostProcess.RunAsync(BinaryPath, ["check", "--output=json", path], "qemu-utils", ct)
+        Result<ToolOutput> run = await HostProcess.RunAsync(BinaryPath, ["check", "-f", format, "--output=json", path], "qemu-utils", ct, timeout: MetadataLimit)
             .ConfigureAwait(false);
         if (!run.IsOk)
         {

@@ -1,6 +1,7 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Processes;
 using Hospes.Storage.Tiny.Tools;
+using Hospes.Core.Files;
 
 namespace Hospes.Storage.QemuImg;
 
@@ -10,8 +11,7 @@ public sealed partial class QemuImg
     /// Copies an image into a new file of <paramref name="dstFormat"/>. qemu-img writes <c>dst.partial</c>,
     /// renamed on success: a failed or cancelled convert leaves no half-written image behind.
     /// </summary>
-    /// <param name="srcFormat">The source format, or null to let qemu-img probe it.</param>
-    public async Task<Result<bool>> ConvertAsync(string src, string? srcFormat, string dst, string dstFormat, CancellationToken ct)
+    public async Task<Result<bool>> ConvertAsync(string src, string srcFormat, string dst, string dstFormat, CancellationToken ct)
     {
         if (File.Exists(dst))
         {
@@ -19,23 +19,17 @@ public sealed partial class QemuImg
         }
 
         string partial = dst + ".partial";
-        List<string> args = ["convert"];
-        if (srcFormat is not null)
-        {
-            args.AddRange(["-f", srcFormat]);
-        }
-
-        args.AddRange(["-O", dstFormat, src, partial]);
+        List<string> args = ["convert", "-f", srcFormat, "-O", dstFormat, src, partial];
         bool done = false;
         try
         {
-            Result<ToolOutput> run = await RunAsync("convert", src, args, ct).ConfigureAwait(false);
+            Result<ToolOutput> run = await RunAsync("convert", src, args, timeout: null, ct).ConfigureAwait(false);
             if (!run.IsOk)
             {
                 return run.Error;
             }
 
-            File.Move(partial, dst, overwrite: false);
+            DurableFiles.MoveFile(partial, dst);
             done = true;
             return true;
         }

@@ -15,7 +15,7 @@ public sealed partial class QemuImg
             return HospesError.Conflict($"qemu-img create {path}: the file exists; choose another path or delete it first");
         }
 
-        return Done(await RunAsync("create", path, ["create", "-q", "-f", format, path, Bytes(sizeBytes)], ct).ConfigureAwait(false));
+        return Done(await RunAsync("create", path, ["create", "-q", "-f", format, path, Bytes(sizeBytes)], MetadataLimit, ct).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -29,17 +29,17 @@ public sealed partial class QemuImg
             return HospesError.Conflict($"qemu-img create {path}: the file exists; choose another path or delete it first");
         }
 
-        return Done(await RunAsync("create", path, ["create", "-q", "-f", "qcow2", "-b", backingPath, "-F", backingFormat, path], ct)
+        return Done(await RunAsync("create", path, ["create", "-q", "-f", "qcow2", "-b", backingPath, "-F", backingFormat, path], MetadataLimit, ct)
             .ConfigureAwait(false));
     }
 
     /// <summary>Grows the image. Shrinking cuts off guest data and is refused.</summary>
-    public Task<Result<bool>> ResizeAsync(string path, long newSizeBytes, CancellationToken ct) =>
-        ResizeAsync(path, newSizeBytes, allowShrink: false, ct);
+    public Task<Result<bool>> ResizeAsync(string path, string format, long newSizeBytes, CancellationToken ct) =>
+        ResizeAsync(path, format, newSizeBytes, allowShrink: false, ct);
 
-    public async Task<Result<bool>> ResizeAsync(string path, long newSizeBytes, bool allowShrink, CancellationToken ct)
+    public async Task<Result<bool>> ResizeAsync(string path, string format, long newSizeBytes, bool allowShrink, CancellationToken ct)
     {
-        Result<ImageFileInfo> info = await InfoAsync(path, ct).ConfigureAwait(false);
+        Result<ImageFileInfo> info = await InfoAsync(path, format, ct).ConfigureAwait(false);
         if (!info.IsOk)
         {
             return info.Error;
@@ -52,14 +52,14 @@ public sealed partial class QemuImg
                 $"qemu-img resize {path}: the image is {current} bytes; shrinking it to {newSizeBytes} bytes would cut off the guest's data; give a size of at least {current} bytes");
         }
 
-        List<string> args = ["resize", "-q", "-f", info.Value.Format];
+        List<string> args = ["resize", "-q", "-f", format];
         if (newSizeBytes < current)
         {
             args.Add("--shrink");
         }
 
         args.AddRange([path, Bytes(newSizeBytes)]);
-        return Done(await RunAsync("resize", path, args, ct).ConfigureAwait(false));
+        return Done(await RunAsync("resize", path, args, MetadataLimit, ct).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -75,12 +75,12 @@ public sealed partial class QemuImg
         }
 
         args.Add(path);
-        return Done(await RunAsync("rebase", path, args, ct).ConfigureAwait(false));
+        return Done(await RunAsync("rebase", path, args, MetadataLimit, ct).ConfigureAwait(false));
     }
 
     /// <summary>Writes an overlay's changes into its backing file; the overlay stays, now empty.</summary>
     public async Task<Result<bool>> CommitAsync(string path, CancellationToken ct) =>
-        Done(await RunAsync("commit", path, ["commit", "-q", "-f", "qcow2", path], ct).ConfigureAwait(false));
+        Done(await RunAsync("commit", path, ["commit", "-q", "-f", "qcow2", path], timeout: null, ct).ConfigureAwait(false));
 
     private static string Bytes(long size) => size.ToString(CultureInfo.InvariantCulture);
 

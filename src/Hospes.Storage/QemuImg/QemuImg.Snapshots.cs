@@ -18,23 +18,14 @@ public sealed partial class QemuImg
             return HospesError.Conflict($"image {path} already has a snapshot '{name}'; choose another name or delete the old one");
         }
 
-        return Done(await RunAsync("snapshot", path, ["snapshot", "-q", "-f", "qcow2", "-c", name, path], ct).ConfigureAwait(false));
+        return Done(await RunAsync("snapshot", path, ["snapshot", "-q", "-f", "qcow2", "-c", name, path], MetadataLimit, ct).ConfigureAwait(false));
     }
 
     public async Task<Result<IReadOnlyList<ImageSnapshot>>> SnapshotListAsync(string path, CancellationToken ct)
     {
-        Result<ImageFileInfo> info = await InfoAsync(path, ct).ConfigureAwait(false);
-        if (!info.IsOk)
-        {
-            return info.Error;
-        }
-
-        if (info.Value.Format != "qcow2")
-        {
-            return HospesError.Invalid($"image {path} is {info.Value.Format}; only qcow2 images hold snapshots; convert it to qcow2 first");
-        }
-
-        return Result.Ok(info.Value.Snapshots);
+        // Snapshots live in qcow2 only: the file is read as qcow2, never probed (a raw guest disk may carry a qcow2 header its guest wrote).
+        Result<ImageFileInfo> info = await InfoAsync(path, "qcow2", ct).ConfigureAwait(false);
+        return info.IsOk ? Result.Ok(info.Value.Snapshots) : info.Error;
     }
 
     /// <summary>Reverts the image's content to the snapshot; changes made since are lost.</summary>
@@ -59,6 +50,6 @@ public sealed partial class QemuImg
             return HospesError.NotFound($"image {path} has no snapshot '{name}' (it has: {known})");
         }
 
-        return Done(await RunAsync("snapshot", path, ["snapshot", "-q", "-f", "qcow2", flag, name, path], ct).ConfigureAwait(false));
+        return Done(await RunAsync("snapshot", path, ["snapshot", "-q", "-f", "qcow2", flag, name, path], MetadataLimit, ct).ConfigureAwait(false));
     }
 }

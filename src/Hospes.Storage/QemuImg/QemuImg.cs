@@ -11,6 +11,12 @@ namespace Hospes.Storage.QemuImg;
 /// </summary>
 public sealed partial class QemuImg : IQemuImg
 {
+    /// <summary>Reading an image's header takes milliseconds; a file that makes qemu-img wait (a FIFO, a hung mount) must not hold a caller forever.</summary>
+    private static readonly TimeSpan InfoLimit = TimeSpan.FromMinutes(1);
+
+    /// <summary>Metadata work (check, snapshots, resize, create, rebase) on a large image; copies of data (convert, commit) run until cancelled.</summary>
+    private static readonly TimeSpan MetadataLimit = TimeSpan.FromMinutes(10);
+
     public QemuImg(string? binaryPath = null)
     {
         BinaryPath = binaryPath ?? "qemu-img";
@@ -18,23 +24,26 @@ public sealed partial class QemuImg : IQemuImg
 
     public string BinaryPath { get; }
 
-    /// <summary>Probes the image's format and reads its size, backing chain and snapshots.</summary>
-    public Task<Result<ImageFileInfo>> InfoAsync(string path, CancellationToken ct) => InfoAsync(path, null, ct);
-
     /// <summary>
-    /// As <see cref="InfoAsync(string, CancellationToken)"/>, with the format given instead of probed. Runs with
-    /// force-share (-U), so it also reads images a running QEMU holds.
+    /// Reads the image as <paramref name="format"/>: size, snapshots, and its backing file as written (not opened: a
+    /// backing file may name a device, a FIFO or a URL). Runs with force-share (-U), so it also reads images a running
+    /// QEMU holds.
     /// </summary>
-    public async Task<Result<ImageFileInfo>> InfoAsync(string path, string? format, CancellationToken ct)
+    public Task<Result<ImageFileInfo>> InfoAsync(string path, string format, CancellationToken ct) => ReadInfoAsync(path, format, ct);
+
+    /// <summary>As <see cref="InfoAsync(string, string, CancellationToken)"/>, the format probed: only for files of Hospes's own making (tests) and <see cref="DetectAsync"/>.</summary>
+    internal Task<Result<ImageFileInfo>> InfoAsync(string path, CancellationToken ct) => ReadInfoAsync(path, null, ct);
+
+    private async Task<Result<ImageFileInfo>> ReadInfoAsync(string path, string? format, CancellationToken ct)
     {
-        List<string> args = ["info", "-U", "--output=json", "--backing-chain"];
+        List<string> args = ["info", "-U", "--output=json"];
         if (format is not null)
         {
             args.AddRange(["-f", format]);
         }
 
         args.Add(path);
-        Result<ToolOutput> run = await RunAsync("info", path, args, ct).ConfigureAwait(false);
+        Result<ToolOutput> run = await RunAsync("info", path, args, InfoLimit, ct).ConfigureAwait(false);
         if (!run.IsOk)
         {
             return run.Error;
@@ -61,14 +70,15 @@ public sealed partial class QemuImg : IQemuImg
             return HospesError.NotFound($"{path} does not exist; check the path");
         }
 
-        Result<ImageFileInfo> info = await InfoAsync(path, ct).ConfigureAwait(false);
+        Result<ImageFileInfo> info = await ReadInfoAsync(path, null, ct).ConfigureAwait(false);
         return info.IsOk ? new DetectedFormat(info.Value.Format, info.Value.VirtualSize) : info.Error;
     }
 
     /// <summary>Runs qemu-img; a non-zero exit becomes an error naming the command and the file.</summary>
-    private async Task<Result<ToolOutput>> RunAsync(string command, string path, IReadOnlyList<string> args, CancellationToken ct)
+    /// <param name="timeout">Null: until cancelled (copies of data).</param>
+    private async Task<Result<ToolOutput>> RunAsync(string command, string path, IReadOnlyList<string> args, TimeSpan? timeout, CancellationToken ct)
     {
-        Result<ToolOutput> run = await HostProcess.RunAsync(BinaryPath, args, "qemu-utils", ct).ConfigureAwait(false);
+        Result<ToolOutput> run = await HostProcess.RunAsync(BinaryPath, args, "qemu-utils", ct, timeout: timeout).ConfigureAwait(false);
         if (!run.IsOk)
         {
             return run.Error;

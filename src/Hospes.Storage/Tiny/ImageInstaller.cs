@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Hospes.Core.Files;
 
 namespace Hospes.Storage.Tiny;
 
@@ -18,7 +19,7 @@ internal static class ImageInstaller
         {
             try
             {
-                Directory.Move(staging, imageDir);
+                DurableFiles.MoveDirectory(staging, imageDir);
                 return;
             }
             catch (IOException) when (Path.Exists(imageDir))
@@ -31,11 +32,13 @@ internal static class ImageInstaller
         {
             // No RENAME_EXCHANGE on this filesystem: two renames, with a brief moment without an image.
             string old = staging + ".old";
-            Directory.Move(imageDir, old);
-            Directory.Move(staging, imageDir);
+            DurableFiles.MoveDirectory(imageDir, old);
+            DurableFiles.MoveDirectory(staging, imageDir);
             Tools.TempDirectory.TryDelete(old);
             return;
         }
+
+        DurableFiles.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(imageDir))!);
 
         // The old image is now at the staging path.
         Tools.TempDirectory.TryDelete(staging);

@@ -1,5 +1,6 @@
 using Hospes.Core.Vms;
 using Hospes.Host.State;
+using Microsoft.Data.Sqlite;
 
 namespace Hospes.Host.Tests.State;
 
@@ -74,5 +75,61 @@ public class StateDbTests
         int b = new StateDb(dir.File("h.db")).NextDomId();
         Assert.Equal(1, a);
         Assert.Equal(2, b);
+    }
+
+    [Fact]
+    public void PathsInTheStateDir_AreStoredRelative_AndReadBackUnderTheStateDirOfThisRun()
+    {
+        using var dir = new TempDir();
+        var db = new StateDb(dir.File("hospes.db"));
+        string own = dir.Combine("vms", "x", "disks", "xvda.qcow2");
+        VmRecord web = Record("web") with { SavePath = dir.File("web.save") };
+        web = web with { Spec = web.Spec with { Disks = [.. web.Spec.Disks, new DiskSpec { Target = own, Vdev = "xvdb" }] } };
+        db.TryInsert(web);
+        db.InTransaction(t => t.TryInsertVolume(new VolumeRecord { Kind = VolumeKind.Disk, Name = "data", Path = dir.Combine("disks", "data.qcow2"), Format = "qcow2" }));
+
+        Assert.Equal("disks/data.qcow2", Raw(dir.File("hospes.db"), "SELECT path FROM volumes"));
+        Assert.Equal("web.save", Raw(dir.File("hospes.db"), "SELECT save_path FROM vms"));
+        string spec = Raw(dir.File("hospes.db"), "SELECT spec FROM vms");
+        Assert.Contains("\"vms/x/disks/xvda.qcow2\"", spec, StringComparison.Ordinal);
+        Assert.Contains("\"/srv/a.qcow2\"", spec, StringComparison.Ordinal);
+        VmRecord loaded = Assert.Single(db.LoadVms());
+        Assert.Equal(["/srv/a.qcow2", own], loaded.Spec.Disks.Select(d => d.Target));
+        Assert.Equal(("image:tiny", dir.File("web.save")), (loaded.Spec.Kernel, loaded.SavePath));
+        Assert.Equal(dir.Combine("disks", "data.qcow2"), Assert.Single(db.LoadVolumes()).Path);
+    }
+
+    [Fact]
+    public void ASchema4Db_WrittenInAnotherStateDir_GetsItsStorePathsRelative_AndOutsidePathsKept()
+    {
+        using var dir = new TempDir();
+        string file = dir.File("hospes.db");
+        new StateDb(file).TryInsert(Record("web"));
+        Guid uuid = Guid.NewGuid();
+        string spec = $$"""{"name":"db","uuid":"{{uuid}}","disks":[{"target":"/var/lib/hospes/vms/{{uuid}}/disks/xvda.qcow2","vdev":"xvda","format":"qcow2"},{"target":"/srv/b.img","vdev":"xvdb"}]}""";
+        Raw(file, $"""
+            INSERT INTO vms (uuid, name, spec, state, created_at) VALUES ('{uuid}', 'db', '{spec}', 'Shutoff', '2026-11-22T10:00:00Z');
+            INSERT INTO volumes (kind, name, path, format, virtual_size, vm, created_at) VALUES ('VmDisk', 'db/xvda', '/var/lib/hospes/vms/{uuid}/disks/xvda.qcow2', 'qcow2', 1, '{uuid}', '2026-11-22T10:00:00Z');
+            INSERT INTO volumes (kind, name, path, format, virtual_size, created_at) VALUES ('Disk', 'data1', '/var/lib/hospes/disks/data1.qcow2', 'qcow2', 1, '2026-11-22T10:00:00Z');
+            DELETE FROM meta WHERE key = 'state_dir';
+            PRAGMA user_version = 4;
+            """);
+
+        var db = new StateDb(file);
+
+        Assert.Equal([dir.Combine("disks", "data1.qcow2"), dir.Combine("vms", uuid.ToString(), "disks", "xvda.qcow2")], db.LoadVolumes().Select(v => v.Path).Order());
+        Assert.Equal([dir.Combine("vms", uuid.ToString(), "disks", "xvda.qcow2"), "/srv/b.img"], db.LoadVms().Single(v => v.Name == "db").Spec.Disks.Select(d => d.Target));
+        Assert.Equal("/srv/a.qcow2", db.LoadVms().Single(v => v.Name == "web").Spec.Disks.Single().Target);
+        Assert.Equal("/var/lib/hospes", db.RecordedStateDir());
+        Assert.Equal("5", Raw(file, "PRAGMA user_version"));
+    }
+
+    private static string Raw(string db, string sql)
+    {
+        using var c = new SqliteConnection($"Data Source={db};Pooling=False");
+        c.Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToString(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
     }
 }

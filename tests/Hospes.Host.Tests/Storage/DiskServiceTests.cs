@@ -100,4 +100,34 @@ public sealed class DiskServiceTests
         Assert.Equal(ErrorCode.InvalidArgument, resized.Error!.Code);
         Assert.Contains("would cut off the guest's data", resized.Error!.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Create_UnderANameEndingInPartial_IsRefused_ForHospesKeepsThoseForWhatItIsMaking()
+    {
+        await using var store = new StoreFloor();
+
+        Result<VolumeView> made = await store.Disks.CreateAsync("data.partial", 1L << 30, "qcow2", CancellationToken.None);
+
+        Assert.Equal(ErrorCode.InvalidArgument, made.Error!.Code);
+        Assert.Equal("disk name 'data.partial' is not valid: names ending in '.partial' are kept for what Hospes is still making; choose another name", made.Error!.Message);
+        Assert.Empty(store.Floor.Volumes.All());
+    }
+
+    [Fact]
+    public async Task WorkOnTheDisksOfAVm_NamesTheirRecordedFormat_AndNeverProbesIt()
+    {
+        await using var store = new StoreFloor();
+        await store.ImageAsync("base");
+        await store.DiskAsync("data");
+        await store.VmOnAsync("web", "base", "data");
+        int imports = store.Img.Probes.Count;
+
+        Assert.True((await store.Disks.ResizeAsync("data", 2L << 30, CancellationToken.None)).IsOk);
+        Assert.True((await store.Snapshots.CreateAsync("web", "before", CancellationToken.None)).IsOk);
+        Assert.True((await store.Snapshots.ListAsync("web", CancellationToken.None)).IsOk);
+        Assert.True((await store.Check.CheckAsync(null, CancellationToken.None)).IsOk);
+        Assert.True((await store.Templates.CreateAsync("web", "golden", CancellationToken.None)).IsOk);
+
+        Assert.Equal(imports, store.Img.Probes.Count);
+    }
 }

@@ -9,19 +9,21 @@ namespace Hospes.Host.Tests.Storage;
 /// <summary>The store's services as hospesd builds them, on a <see cref="VmFloor"/> (QEMU and qemu-img faked).</summary>
 internal sealed class StoreFloor : IAsyncDisposable
 {
-    public StoreFloor()
+    /// <param name="stateDir">An existing state dir to open; null: a new one.</param>
+    public StoreFloor(string? stateDir = null)
     {
+        Floor = new VmFloor(stateDir);
         VolumeStore volumes = Floor.Volumes;
         Disks = new DiskService(volumes, Floor.Registry, Img);
         Images = new DiskImages(volumes, Floor.Registry, Img);
         Templates = new TemplateService(volumes, Floor.Registry, Img);
         Snapshots = new SnapshotService(Floor.Registry, Img);
-        Repair = new StoreRepair(volumes, Floor.Registry);
+        Repair = new StoreRepair(volumes, Floor.Registry, Img);
         Check = new StoreCheck(volumes, Floor.Registry, Img, Repair);
         Clones = new CloneService(volumes, Floor.Vms, Floor.Commands);
     }
 
-    public VmFloor Floor { get; } = new();
+    public VmFloor Floor { get; }
 
     public FakeQemuImg Img => Floor.Img;
 

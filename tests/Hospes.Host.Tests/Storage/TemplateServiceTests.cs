@@ -73,4 +73,17 @@ public sealed class TemplateServiceTests
         Assert.StartsWith("cannot delete template golden: 1 VM(s) are linked clones of it: clone1;", deleted.Error!.Message, StringComparison.Ordinal);
         Assert.True(Directory.Exists(store.Layout.TemplateDir("golden")));
     }
+
+    [Fact]
+    public async Task Create_UnderANameEndingInPartial_IsRefused()
+    {
+        await using var store = new StoreFloor();
+        await store.ImageAsync("base");
+        await store.VmOnAsync("web", "base");
+
+        Result<TemplateView> made = await store.Templates.CreateAsync("web", "golden.partial", CancellationToken.None);
+
+        Assert.Equal(ErrorCode.InvalidArgument, made.Error!.Code);
+        Assert.False(Directory.Exists(store.Layout.TemplateDir("golden.partial")));
+    }
 }

@@ -27,9 +27,10 @@ internal sealed class VmFloor : IAsyncDisposable
     private readonly MemoryService _memory;
     private readonly VmLauncher _launcher;
 
-    public VmFloor()
+    /// <param name="stateDir">An existing state dir to open (as hospesd started with --state-dir); null: a new one.</param>
+    public VmFloor(string? stateDir = null)
     {
-        Options = new HostOptions { StateDir = _dir.Path, SocketPath = _dir.File("hospes.sock"), QemuPath = "/usr/bin/true" };
+        Options = new HostOptions { StateDir = stateDir ?? _dir.Path, SocketPath = _dir.File("hospes.sock"), QemuPath = "/usr/bin/true" };
         Directory.CreateDirectory(Options.VmsDir);
         Kernel = _dir.File("vmlinuz");
         File.WriteAllText(Kernel, "not a kernel: QEMU is faked");

@@ -10,8 +10,10 @@ internal static class BootDisk
     public const int MiB = 1 << 20;
 
     /// <summary>An ext4 image holding <paramref name="files"/> (text or bytes) and <paramref name="links"/> (path to target).</summary>
+    /// <param name="sparse">Files of that many bytes, all a hole (mkfs keeps holes: they take no room in the image).</param>
     public static async Task<string> Ext4Async(
-        string dir, string name, IReadOnlyDictionary<string, object> files, IReadOnlyDictionary<string, string>? links = null, int sizeMiB = 16)
+        string dir, string name, IReadOnlyDictionary<string, object> files, IReadOnlyDictionary<string, string>? links = null, int sizeMiB = 16,
+        IReadOnlyDictionary<string, long>? sparse = null)
     {
         string root = Path.Combine(dir, name + "-root");
         Directory.CreateDirectory(root);
@@ -20,6 +22,14 @@ internal static class BootDisk
             string host = Path.Combine(root, path.TrimStart('/'));
             Directory.CreateDirectory(Path.GetDirectoryName(host)!);
             await File.WriteAllBytesAsync(host, content as byte[] ?? Encoding.UTF8.GetBytes((string)content));
+        }
+
+        foreach ((string path, long bytes) in sparse ?? new Dictionary<string, long>())
+        {
+            string host = Path.Combine(root, path.TrimStart('/'));
+            Directory.CreateDirectory(Path.GetDirectoryName(host)!);
+            await using var f = new FileStream(host, FileMode.CreateNew);
+            f.SetLength(bytes);
         }
 
         foreach ((string path, string target) in links ?? new Dictionary<string, string>())

@@ -95,4 +95,42 @@ public sealed class Grub2MenuTests
         Assert.Equal(["A"], menu.Entries.Select(e => e.Title));
         Assert.Equal("0", menu.Default);
     }
+    // #4: a guest's grub.cfg is the guest's to write; what it may make the reader allocate is bounded.
+    [Fact]
+    public void Parse_VariablesDoublingEveryLine_RefusedBeforeTheTextIsMade()
+    {
+        string cfg = "a=xxxxxxxxxxxxxxxx\n" + string.Concat(Enumerable.Repeat("a=$a$a\n", 30)) + "menuentry 'A' { linux /a $a }\n";
+
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => Grub2Menu.Parse("grub.cfg", cfg, NoEnvironment));
+
+        Assert.Contains("sets a to more than 4096 characters", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_ExpansionOfBoundedValuesAddingUp_IsRefused()
+    {
+        string cfg = "a=" + new string('x', 4000) + "\n" + string.Concat(Enumerable.Repeat("echo $a$a$a$a$a$a$a$a\n", 200));
+
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => Grub2Menu.Parse("grub.cfg", cfg, NoEnvironment));
+
+        Assert.Contains("expand to more than", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_SubmenusNestedTooDeep_IsRefused()
+    {
+        string cfg = string.Concat(Enumerable.Repeat("submenu 'S' {\n", 5000)) + "menuentry 'A' { linux /a }\n";
+
+        InvalidDataException e = Assert.Throws<InvalidDataException>(() => Grub2Menu.Parse("grub.cfg", cfg, NoEnvironment));
+
+        Assert.Contains("nests blocks more than 32 deep", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_GeneratedMenuNesting_IsWithinTheBounds()
+    {
+        BootMenu menu = Grub2Menu.Parse("grub.cfg", "submenu 'S' {\n if [ x ]; then\n menuentry 'A' { linux /a ro }\n fi\n}\n", NoEnvironment);
+
+        Assert.Single(menu.Entries);
+    }
 }

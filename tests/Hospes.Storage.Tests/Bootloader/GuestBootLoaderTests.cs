@@ -239,6 +239,70 @@ public sealed class GuestBootLoaderTests : IDisposable
         Assert.Equal(ErrorCode.NotFound, found.Error?.Code);
     }
 
+    // #4: the guest writes everything pygrub reads. A sparse "grub.cfg" or "kernel" takes no room in its disk but would
+    // stream gigabytes into hospesd's memory or the state dir; each is refused by its size before it is read.
+    [Fact]
+    public async Task SparseMenuOfGigabytes_IsRefusedBeforeItIsRead()
+    {
+        string root = await BootDisk.Ext4Async(
+            _dir.Path, "root", new Dictionary<string, object>(), sparse: new Dictionary<string, long> { ["boot/grub/grub.cfg"] = 4L << 30 });
+
+        Result<GuestBootEntry> found = await new GuestBootLoader().FindAsync(root, "raw", _dir.Combine("out"), null, CancellationToken.None);
+
+        Assert.False(found.IsOk);
+        Assert.Contains($"/boot/grub/grub.cfg in {root} is {4L << 30} bytes; a boot menu may be at most 1 MiB", found.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SparseKernelOfGigabytes_IsRefusedBeforeItIsCopiedOut()
+    {
+        string root = await BootDisk.Ext4Async(
+            _dir.Path,
+            "root",
+            new Dictionary<string, object> { ["boot/grub/grub.cfg"] = "menuentry 'Big' {\n linux /boot/vmlinuz-big ro\n}\n" },
+            sparse: new Dictionary<string, long> { ["boot/vmlinuz-big"] = 4L << 30 });
+
+        Result<GuestBootEntry> found = await new GuestBootLoader().FindAsync(root, "raw", _dir.Combine("out"), null, CancellationToken.None);
+
+        Assert.False(found.IsOk);
+        Assert.Contains($"/boot/vmlinuz-big in {root} is {4L << 30} bytes, more than the 512 MiB", found.Error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.Combine("out", GuestBootLoader.KernelFileName)));
+    }
+
+    [Fact]
+    public async Task InitrdsAddingUpPastTheTotal_AreRefused()
+    {
+        string root = await BootDisk.Ext4Async(
+            _dir.Path,
+            "root",
+            new Dictionary<string, object>
+            {
+                ["boot/grub/grub.cfg"] = "menuentry 'Many' {\n linux /boot/vmlinuz ro\n initrd /boot/i /boot/i /boot/i\n}\n",
+                ["boot/vmlinuz"] = _newKernel,
+                ["boot/i"] = BootDisk.Bytes(100_000, 4),
+            });
+        var loader = new GuestBootLoader { Limits = new BootLimits { TotalBytes = _newKernel.Length + 250_000 } };
+
+        Result<GuestBootEntry> found = await loader.FindAsync(root, "raw", _dir.Combine("out"), null, CancellationToken.None);
+
+        Assert.False(found.IsOk);
+        Assert.Contains("/boot/i in", found.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("is 100000 bytes, more than the 50000 bytes", found.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SearchPastItsTimeLimit_IsATimeoutAndLeavesNoKernel()
+    {
+        string disk = await DebianRootAsync("disk");
+        var loader = new GuestBootLoader { Limits = new BootLimits { Time = TimeSpan.FromMilliseconds(1) } };
+
+        Result<GuestBootEntry> found = await loader.FindAsync(disk, "raw", _dir.Combine("out"), null, CancellationToken.None);
+
+        Assert.Equal(ErrorCode.Timeout, found.Error?.Code);
+        Assert.Contains("finding the kernel took longer than", found.Error!.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(_dir.Combine("out", GuestBootLoader.KernelFileName)));
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private async Task<string> DebianRootAsync(string name) =>

@@ -36,6 +36,35 @@ public sealed class RawDiskTests : IDisposable
         Assert.DoesNotContain(path, await File.ReadAllTextAsync("/proc/self/mountinfo"), StringComparison.Ordinal);
     }
 
+    // #31: hospesd killed while pygrub reads a qcow2 leaves the daemonized qemu-storage-daemon and its FUSE mount in the
+    // VM's boot folder; the folder could not be deleted (EBUSY) and the disk stayed open. The next start stops them.
+    [Fact]
+    public async Task FuseExportLeftByAKilledHospesd_IsStoppedByTheStartUpCleanup_AndTheVmFolderCanGo()
+    {
+        string qcow2 = _dir.File("d.qcow2");
+        await Tool.RunAsync("qemu-img", "create", "-q", "-f", "qcow2", qcow2, "4M");
+        string vm = _dir.Combine("vms", Guid.NewGuid().ToString());
+        string boot = Directory.CreateDirectory(Path.Combine(vm, "boot")).FullName;
+        RawDisk left = (await RawDisk.OpenAsync(new Img(), qcow2, "qcow2", boot, preferFuse: true, CancellationToken.None)).Value;
+        Assert.Equal("fuse", left.Access);
+        try
+        {
+            // hospesd is gone: nobody disposes the export.
+            IReadOnlyList<string> report = await BootExportCleanup.StopUnderAsync(_dir.Combine("vms"));
+
+            Assert.Equal([$"stopped the FUSE export {left.Path}: a boot-loader run cut off by a kill of hospesd left it mounted"], report);
+            Assert.DoesNotContain(left.Path, await File.ReadAllTextAsync("/proc/self/mountinfo"), StringComparison.Ordinal);
+            Directory.Delete(vm, recursive: true);
+        }
+        finally
+        {
+            if ((await File.ReadAllTextAsync("/proc/self/mountinfo")).Contains(left.Path, StringComparison.Ordinal))
+            {
+                await left.DisposeAsync();
+            }
+        }
+    }
+
     [Fact]
     public async Task Raw_IsUsedInPlace()
     {

@@ -17,7 +17,7 @@ public sealed class QemuImgCheckTests : IDisposable
         Assert.True((await _img.CreateAsync(path, "qcow2", 4 << 20, CancellationToken.None)).IsOk);
         await Tool.RunAsync("qemu-io", "-c", "write -P 0xab 0 64k", path);
 
-        CheckResult check = (await _img.CheckAsync(path, CancellationToken.None)).Value;
+        CheckResult check = (await _img.CheckAsync(path, "qcow2", CancellationToken.None)).Value;
 
         Assert.True(check.Clean);
         Assert.Equal("clean", check.Summary);
@@ -39,7 +39,7 @@ public sealed class QemuImgCheckTests : IDisposable
             await f.WriteAsync(new byte[] { 0x80, 0, 0, 0, 0, 0x03, 0, 0 });
         }
 
-        CheckResult check = (await _img.CheckAsync(path, CancellationToken.None)).Value;
+        CheckResult check = (await _img.CheckAsync(path, "qcow2", CancellationToken.None)).Value;
 
         Assert.False(check.Clean);
         Assert.True(check.Corruptions > 0);
@@ -53,7 +53,7 @@ public sealed class QemuImgCheckTests : IDisposable
         string path = _dir.File("junk.qcow2");
         await File.WriteAllBytesAsync(path, [(byte)'Q', (byte)'F', (byte)'I', 0xfb, 0, 0, 0, 3]);
 
-        Result<CheckResult> check = await _img.CheckAsync(path, CancellationToken.None);
+        Result<CheckResult> check = await _img.CheckAsync(path, "qcow2", CancellationToken.None);
 
         Assert.False(check.IsOk);
         Assert.Contains(path, check.Error.Message, StringComparison.Ordinal);
@@ -65,7 +65,7 @@ public sealed class QemuImgCheckTests : IDisposable
         string path = _dir.File("a.raw");
         Assert.True((await _img.CreateAsync(path, "raw", 1 << 20, CancellationToken.None)).IsOk);
 
-        CheckResult check = (await _img.CheckAsync(path, CancellationToken.None)).Value;
+        CheckResult check = (await _img.CheckAsync(path, "raw", CancellationToken.None)).Value;
 
         Assert.False(check.Supported);
     }

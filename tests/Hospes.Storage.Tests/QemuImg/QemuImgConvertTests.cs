@@ -23,7 +23,7 @@ public sealed class QemuImgConvertTests : IDisposable
         await Tool.RunAsync("qemu-img", "create", "-q", "-f", format, src, "4M");
         await Tool.RunAsync("qemu-io", "-f", format, "-c", "write -P 0xab 0 64k", "-c", "write -P 0x5c 1M 64k", src);
 
-        Assert.True((await _img.ConvertAsync(src, null, dst, "qcow2", CancellationToken.None)).IsOk);
+        Assert.True((await _img.ConvertAsync(src, format, dst, "qcow2", CancellationToken.None)).IsOk);
 
         Assert.Equal("qcow2", (await _img.InfoAsync(dst, CancellationToken.None)).Value.Format);
         // qemu-io exits 0 even when a pattern differs; its output says so.

@@ -52,7 +52,7 @@ public sealed class QemuImgInfoTests : IDisposable
     }
 
     [Fact]
-    public async Task OverlayChain_InfoShowsBackingFilesAsWrittenAndTheWholeChain()
+    public async Task OverlayChain_InfoShowsTheBackingFileAsWritten_WithoutOpeningTheChain()
     {
         string basePath = _dir.File("base.raw");
         string middle = _dir.File("middle.qcow2");
@@ -61,15 +61,49 @@ public sealed class QemuImgInfoTests : IDisposable
         Assert.True((await _img.CreateOverlayAsync(middle, basePath, "raw", CancellationToken.None)).IsOk);
         Assert.True((await _img.CreateOverlayAsync(top, "middle.qcow2", "qcow2", CancellationToken.None)).IsOk);
 
-        ImageFileInfo info = (await _img.InfoAsync(top, CancellationToken.None)).Value;
+        ImageFileInfo info = (await _img.InfoAsync(top, "qcow2", CancellationToken.None)).Value;
 
         Assert.Equal("middle.qcow2", info.BackingFile);
+        Assert.Equal(middle, info.FullBackingFile);
         Assert.Equal("qcow2", info.BackingFormat);
         Assert.Equal(8 << 20, info.VirtualSize);
-        Assert.Equal([middle, basePath], info.BackingChain.Select(l => l.Filename));
-        Assert.Equal(["qcow2", "raw"], info.BackingChain.Select(l => l.Format));
-        Assert.Equal(basePath, info.BackingChain[0].BackingFile);
-        Assert.Null(info.BackingChain[1].BackingFile);
+        Assert.Empty(info.BackingChain);
+    }
+
+    [Fact]
+    public async Task Info_OfAnOverlayWhoseBackingFileIsAFifo_AnswersWithoutOpeningIt()
+    {
+        string fifo = _dir.File("pipe");
+        await Tool.RunAsync("mkfifo", fifo);
+        string top = _dir.File("top.qcow2");
+        await Tool.RunAsync("qemu-img", "create", "-q", "-f", "qcow2", "-u", "-b", fifo, "-F", "raw", top, "1M");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        ImageFileInfo info = (await _img.InfoAsync(top, "qcow2", cts.Token)).Value;
+
+        Assert.Equal(fifo, info.BackingFile);
+    }
+
+    [Fact]
+    public async Task Info_AsRaw_OfARawDiskWhoseGuestWroteAQcow2Header_ReadsItAsTheRawDiskItIs()
+    {
+        // What a guest can do to its own raw disk: write a qcow2 header naming a host file as backing file.
+        string header = _dir.File("header.qcow2");
+        await Tool.RunAsync("qemu-img", "create", "-q", "-f", "qcow2", "-u", "-b", "/etc/shadow", "-F", "raw", header, "1M");
+        string disk = _dir.File("guest.raw");
+        await using (var f = new FileStream(disk, FileMode.CreateNew))
+        {
+            await f.WriteAsync(await File.ReadAllBytesAsync(header));
+            f.SetLength(8 << 20);
+        }
+
+        ImageFileInfo info = (await _img.InfoAsync(disk, "raw", CancellationToken.None)).Value;
+        Result<bool> grown = await _img.ResizeAsync(disk, "raw", 16 << 20, CancellationToken.None);
+
+        Assert.Equal(("raw", 8 << 20, (string?)null), (info.Format, info.VirtualSize, info.BackingFile));
+        Assert.True(grown.IsOk, grown.Error?.Message);
+        Assert.Equal(16 << 20, new FileInfo(disk).Length);
+        Assert.Equal(await File.ReadAllBytesAsync(header), (await File.ReadAllBytesAsync(disk))[..(int)new FileInfo(header).Length]);
     }
 
     [Fact]
@@ -82,7 +116,7 @@ public sealed class QemuImgInfoTests : IDisposable
         await Task.Delay(500);
 
         Result<ImageFileInfo> info = await _img.InfoAsync(path, CancellationToken.None);
-        Result<bool> resized = await _img.ResizeAsync(path, 2 << 20, CancellationToken.None);
+        Result<bool> resized = await _img.ResizeAsync(path, "qcow2", 2 << 20, CancellationToken.None);
         holder.Kill();
 
         Assert.True(info.IsOk, info.Error?.Message);
@@ -166,10 +200,10 @@ public sealed class QemuImgInfoTests : IDisposable
         string path = _dir.File("r.qcow2");
         Assert.True((await _img.CreateAsync(path, "qcow2", 8 << 20, CancellationToken.None)).IsOk);
 
-        Assert.True((await _img.ResizeAsync(path, 32 << 20, CancellationToken.None)).IsOk);
-        Result<bool> shrink = await _img.ResizeAsync(path, 4 << 20, CancellationToken.None);
+        Assert.True((await _img.ResizeAsync(path, "qcow2", 32 << 20, CancellationToken.None)).IsOk);
+        Result<bool> shrink = await _img.ResizeAsync(path, "qcow2", 4 << 20, CancellationToken.None);
         long afterRefusal = (await _img.InfoAsync(path, CancellationToken.None)).Value.VirtualSize;
-        Assert.True((await _img.ResizeAsync(path, 4 << 20, allowShrink: true, CancellationToken.None)).IsOk);
+        Assert.True((await _img.ResizeAsync(path, "qcow2", 4 << 20, allowShrink: true, CancellationToken.None)).IsOk);
 
         Assert.Equal(ErrorCode.InvalidArgument, shrink.Error?.Code);
         Assert.Contains("shrinking", shrink.Error!.Message, StringComparison.Ordinal);

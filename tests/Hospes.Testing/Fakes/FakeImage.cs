@@ -13,4 +13,10 @@ public sealed record FakeImage(string Format, long VirtualSize)
 
     /// <summary>qemu-img check finds a corruption in it.</summary>
     public bool Corrupt { get; init; }
+
+    /// <summary>A qcow2's external data file.</summary>
+    public string? DataFile { get; init; }
+
+    /// <summary>The files a VMDK's data is in.</summary>
+    public IReadOnlyList<string> Extents { get; init; } = [];
 }

@@ -13,6 +13,7 @@ public sealed class FakeQemuImg : IQemuImg
     private readonly Lock _lock = new();
     private readonly Dictionary<string, FakeImage> _images = new(StringComparer.Ordinal);
     private readonly List<string> _calls = [];
+    private readonly List<string> _probes = [];
     private readonly HashSet<int> _failingCreates = [];
     private int _creates;
 
@@ -24,6 +25,18 @@ public sealed class FakeQemuImg : IQemuImg
             lock (_lock)
             {
                 return [.. _calls];
+            }
+        }
+    }
+
+    /// <summary>Files whose format was probed (<see cref="DetectAsync"/>), in order: the only call that does not name a format.</summary>
+    public IReadOnlyList<string> Probes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _probes];
             }
         }
     }
@@ -61,13 +74,28 @@ public sealed class FakeQemuImg : IQemuImg
         }
     }
 
-    public Task<Result<ImageFileInfo>> InfoAsync(string path, CancellationToken ct) => InfoAsync(path, null, ct);
-
-    public Task<Result<ImageFileInfo>> InfoAsync(string path, string? format, CancellationToken ct)
+    /// <summary>As qemu-img opens a file as the format it is told: a qcow2 read as raw is raw bytes (no backing file), a raw file read as qcow2 fails.</summary>
+    public Task<Result<ImageFileInfo>> InfoAsync(string path, string format, CancellationToken ct)
     {
         Record("info", path);
+        Result<FakeImage> image = As(Read("info", path), path, format);
+        return Task.FromResult(Info(path, image));
+    }
+
+    public Task<Result<DetectedFormat>> DetectAsync(string path, CancellationToken ct)
+    {
+        Record("info", path);
+        lock (_lock)
+        {
+            _probes.Add(path);
+        }
+
         Result<FakeImage> image = Read("info", path);
-        return Task.FromResult<Result<ImageFileInfo>>(image.IsOk
+        return Task.FromResult<Result<DetectedFormat>>(image.IsOk ? new DetectedFormat(image.Value.Format, image.Value.VirtualSize) : image.Error);
+    }
+
+    private static Result<ImageFileInfo> Info(string path, Result<FakeImage> image) =>
+        image.IsOk
             ? new ImageFileInfo
             {
                 Filename = path,
@@ -79,20 +107,28 @@ public sealed class FakeQemuImg : IQemuImg
                 BackingFormat = image.Value.BackingFormat,
                 Snapshots = image.Value.Snapshots,
                 Corrupt = image.Value.Corrupt,
+                DataFile = image.Value.DataFile,
+                Extents = image.Value.Extents,
             }
-            : image.Error);
-    }
+            : image.Error;
 
-    public async Task<Result<DetectedFormat>> DetectAsync(string path, CancellationToken ct)
+    /// <summary>The image as read with <paramref name="format"/>.</summary>
+    private static Result<FakeImage> As(Result<FakeImage> image, string path, string format)
     {
-        Result<ImageFileInfo> info = await InfoAsync(path, ct);
-        return info.IsOk ? new DetectedFormat(info.Value.Format, info.Value.VirtualSize) : info.Error;
+        if (!image.IsOk || image.Value.Format == format)
+        {
+            return image;
+        }
+
+        return format == "raw"
+            ? new FakeImage("raw", new FileInfo(path).Length)
+            : HospesError.Invalid($"qemu-img info {path}: Could not open '{path}': Image is not in {format} format; the file is damaged or not an image of the expected format (try 'qemu-img check')");
     }
 
-    public Task<Result<CheckResult>> CheckAsync(string path, CancellationToken ct)
+    public Task<Result<CheckResult>> CheckAsync(string path, string format, CancellationToken ct)
     {
         Record("check", path);
-        Result<FakeImage> image = Read("check", path);
+        Result<FakeImage> image = As(Read("check", path), path, format);
         if (!image.IsOk)
         {
             return Task.FromResult<Result<CheckResult>>(image.Error);
@@ -104,10 +140,10 @@ public sealed class FakeQemuImg : IQemuImg
         return Task.FromResult<Result<CheckResult>>(result);
     }
 
-    public Task<Result<bool>> ConvertAsync(string src, string? srcFormat, string dst, string dstFormat, CancellationToken ct)
+    public Task<Result<bool>> ConvertAsync(string src, string srcFormat, string dst, string dstFormat, CancellationToken ct)
     {
         Record("convert", src);
-        Result<FakeImage> source = Read("convert", src);
+        Result<FakeImage> source = As(Read("convert", src), src, srcFormat);
         return Task.FromResult(source.IsOk ? Make("convert", dst, new FakeImage(dstFormat, source.Value.VirtualSize)) : source.Error);
     }
 
@@ -126,12 +162,12 @@ public sealed class FakeQemuImg : IQemuImg
             : backing.Error);
     }
 
-    public Task<Result<bool>> ResizeAsync(string path, long newSizeBytes, CancellationToken ct) => ResizeAsync(path, newSizeBytes, false, ct);
+    public Task<Result<bool>> ResizeAsync(string path, string format, long newSizeBytes, CancellationToken ct) => ResizeAsync(path, format, newSizeBytes, false, ct);
 
-    public Task<Result<bool>> ResizeAsync(string path, long newSizeBytes, bool allowShrink, CancellationToken ct)
+    public Task<Result<bool>> ResizeAsync(string path, string format, long newSizeBytes, bool allowShrink, CancellationToken ct)
     {
         Record("resize", path);
-        Result<FakeImage> image = Read("resize", path);
+        Result<FakeImage> image = As(Read("resize", path), path, format);
         if (!image.IsOk)
         {
             return Task.FromResult<Result<bool>>(image.Error);
@@ -197,8 +233,17 @@ public sealed class FakeQemuImg : IQemuImg
 
         lock (_lock)
         {
-            return _images.GetValueOrDefault(path) ?? new FakeImage("raw", new FileInfo(path).Length);
+            return _images.GetValueOrDefault(path) ?? Recognise(path);
         }
+    }
+
+    /// <summary>A file the fake made under another name (the folder was moved): its first line says what it is. Anything else is raw data.</summary>
+    private static FakeImage Recognise(string path)
+    {
+        string[] words = File.ReadLines(path).FirstOrDefault()?.Split(' ') ?? [];
+        return words is ["fake", var format, "image", "of", var size, "bytes"] && long.TryParse(size, System.Globalization.CultureInfo.InvariantCulture, out long bytes)
+            ? new FakeImage(format, bytes)
+            : new FakeImage("raw", new FileInfo(path).Length);
     }
 
     private Result<bool> Make(string command, string path, FakeImage image)
