@@ -116,7 +116,7 @@ public sealed class IncomingMigrationsTests
 
         destination.Time.Advance(TimeSpan.FromMinutes(2) + TimeSpan.FromSeconds(1));
 
-        for (var waited = System.Diagnostics.Stopwatch.StartNew(); destination.Floor.Vms.Find("web").IsOk || destination.Qemu.IsAlive || destination.Floor.Db.LoadVms().Count > 0; await Task.Delay(10))
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); destination.Floor.Vms.Find("web").IsOk || destination.Qemu.IsAlive || destination.Floor.Db.LoadVms().Count > 0 || Directory.Exists(destination.Floor.Layout.VmDir(offer.Spec.Uuid)); await Task.Delay(10))
         {
             Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), "the watchdog did not drop the silent migration");
         }
