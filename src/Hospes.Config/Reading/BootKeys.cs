@@ -108,6 +108,13 @@ internal sealed class BootKeys : IKeyGroup
             return null;
         }
 
+        if (HostPaths.Problem(given.Value) is { } problem)
+        {
+            // Reported here; kept as given so no "no kernel" follows.
+            context.Error(given.Source, $"{key}: {problem}");
+            return given;
+        }
+
         string path = HostPaths.Resolve(given.Value, context.BaseDirectory);
         if (!HostPaths.IsImageReference(path) && !context.Host.PathExists(path))
         {

@@ -79,6 +79,11 @@ internal sealed class DiskKeys : IKeyGroup
             context.Error(entry, $"{what}: no target; give the image file or device, e.g. '/images/web.img,raw,xvda,rw'");
             valid = false;
         }
+        else if (HostPaths.Problem(target) is { } problem)
+        {
+            context.Error(entry, $"{what}: {problem}");
+            valid = false;
+        }
 
         if (!valid)
         {
