@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using Hospes.Config.Tests.TestSupport;
+using Hospes.Core.Vms;
 using Xunit.Abstractions;
 
 namespace Hospes.Config.Tests;
@@ -12,6 +13,8 @@ namespace Hospes.Config.Tests;
 public sealed class ReaderFuzzTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(4);
+
+    private static readonly FakeHost Host = new() { AllPathsExist = true, AllPciDevicesExist = true, CpuCount = 64 };
 
     /// <summary>Longer than any case takes; a case still running then is a hang.</summary>
     private static readonly TimeSpan CaseLimit = TimeSpan.FromSeconds(10);
@@ -61,26 +64,31 @@ public sealed class ReaderFuzzTests(ITestOutputHelper output)
         string replay = $"seed {seed}, case {cases} (replay with HOSPES_FUZZ_SEED={seed}); input ({current.Length} chars): {Shown(current)}";
         Assert.True(ended, $"the reader did not answer within {CaseLimit.TotalSeconds:0} s: {replay}");
         Assert.True(failure is null, $"{failure}\n{replay}");
-        output.WriteLine($"{cases} configs read in {clock.Elapsed.TotalSeconds:0.0} s, seed {seed}");
+        output.WriteLine($"{cases} configs read in {clock.Elapsed.TotalSeconds:0.0} s ({_accepted} accepted and validated), seed {seed}");
     }
+
+    private static int _accepted;
 
     private static void Check(string text)
     {
-        ConfigReadResult result = Configs.Read(text, new FakeHost { AllPathsExist = true }, path: "fuzz.cfg", overrides: ["memory=256"]);
+        ConfigReadResult result = Configs.Read(text, Host, strict: true, path: "fuzz.cfg", overrides: ["memory=256"]);
         Assert.Equal(result.Spec is null, result.HasErrors);
         Assert.True(result.Diagnostics.Count <= ConfigLimits.MaxDiagnostics + 1, $"{result.Diagnostics.Count} diagnostics");
         if (result.Spec is { } spec)
         {
-            // What the reader accepts, the writer can write.
+            // What the reader accepts, the writer can write, and the one validator of every spec accepts too.
             _ = XenConfigWriter.Write(spec);
+            Interlocked.Increment(ref _accepted);
+            Assert.Empty(VmSpecValidator.Validate(spec with { Uuid = Guid.NewGuid() }, VmSpecPolicy.Anything("fuzz.cfg")));
         }
     }
 
-    private static string Input(Random random, string[] corpus) => random.Next(4) switch
+    // Mostly small inputs (many per second); one in eight is large, for the bounds.
+    private static string Input(Random random, string[] corpus) => random.Next(8) switch
     {
-        0 => Generated(random),
-        1 => Mutated(random, corpus[random.Next(corpus.Length)], rounds: 1 + random.Next(8)),
-        2 => Mutated(random, corpus[random.Next(corpus.Length)] + corpus[random.Next(corpus.Length)], rounds: 1 + random.Next(3)),
+        0 or 1 => Generated(random),
+        2 or 3 or 4 => Mutated(random, corpus[random.Next(corpus.Length)], rounds: 1 + random.Next(8)),
+        5 or 6 => Mutated(random, corpus[random.Next(corpus.Length)] + corpus[random.Next(corpus.Length)], rounds: 1 + random.Next(3)),
         _ => Repeated(random, corpus[random.Next(corpus.Length)]),
     };
 

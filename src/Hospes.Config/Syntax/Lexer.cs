@@ -74,6 +74,10 @@ internal sealed class Lexer
                 case '\'' or '"':
                     QuotedString(c);
                     break;
+                case var _ when char.IsWhiteSpace(c):
+                    // Other white space (U+2028, no-break space...) separates like a blank: a word never starts with it.
+                    _pos++;
+                    break;
                 default:
                     Word();
                     break;
@@ -150,6 +154,13 @@ internal sealed class Lexer
             if (c == quote)
             {
                 break;
+            }
+
+            if (c == '\0')
+            {
+                // Text never holds NUL; no path, name or command line can carry one either.
+                _diagnostics.Error(new SourceLocation(_file, _line, _pos - _lineStart), "\\0", "a NUL character inside a string; a config is text: remove it");
+                continue;
             }
 
             if (c == '\\' && _pos < _text.Length && Peek() != '\n')

@@ -83,15 +83,26 @@ public sealed class BoundsTests
     }
 
     [Fact]
-    public void Read_APathWithANulCharacter_IsAnError_NotAnException()
+    public void Read_ANulCharacter_IsAnError_AndAControlCharacterInAPath_Too()
     {
-        ConfigReadResult result = Read("name = 'web'\nkernel = '/boot/vm\0linuz'\ndisk = [ '/images/a\0b,raw,xvda,rw' ]\n");
+        ConfigReadResult result = Read("name = 'web'\nkernel = '/boot/vm\0linuz'\ndisk = [ '/images/a\\tb,raw,xvda,rw' ]\n");
 
         Assert.Equal(
             [
-                "deep.cfg:2:10: error: kernel: the path contains the control character U+0000; a path cannot hold control characters",
-                "deep.cfg:3:10: error: disk '/images/a\0b,raw,xvda,rw': the path contains the control character U+0000; a path cannot hold control characters",
+                "deep.cfg:2:19: error: a NUL character inside a string; a config is text: remove it",
+                "deep.cfg:3:10: error: disk '/images/a\tb,raw,xvda,rw': the path contains the control character U+0009; a path cannot hold control characters",
             ],
             result.Errors());
+    }
+
+    [Theory]
+    [InlineData('\u2028')]
+    [InlineData('\u00a0')]
+    [InlineData('\u3000')]
+    public async Task Read_UnicodeWhiteSpace_SeparatesLikeABlank_InsteadOfHangingTheLexer(char space)
+    {
+        ConfigReadResult result = await Task.Run(() => Read($"name = 'web'\nkernel = '/boot/vmlinuz'\nmemory = 204{space}8\n")).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["deep.cfg:3:14: error: memory: unexpected '8' after the value; put one setting on each line and quote strings"], result.Errors());
     }
 }
