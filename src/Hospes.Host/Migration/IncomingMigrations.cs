@@ -55,6 +55,11 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
     /// </summary>
     public async Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, string fromPeer, string listenHost, CancellationToken ct)
     {
+        if (_checks.Validate(offer, fromPeer) is { } invalid)
+        {
+            return invalid;
+        }
+
         VmSpec spec = offer.Spec;
         var mirrored = offer.MirroredDisks.ToDictionary(d => d.Vdev, StringComparer.Ordinal);
         IReadOnlyList<MigrationCheck> checks = await _checks.CheckAsync(offer, mirrored).ConfigureAwait(false);
