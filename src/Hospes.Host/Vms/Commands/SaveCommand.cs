@@ -23,6 +23,12 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
             return HospesError.Invalid($"save path '{path}' is not absolute");
         }
 
+        if (path.Contains(',', StringComparison.Ordinal) || Core.Vms.SpecRules.ControlCharacter(path) is not null)
+        {
+            // QEMU reads the file from a URI "file:PATH,offset=4096": a comma in PATH would end it early (#28).
+            return HospesError.Invalid($"save path '{path}' contains a comma or a control character, which QEMU cannot be given; choose another file name");
+        }
+
         if (File.Exists(path))
         {
             return HospesError.Conflict($"{path} already exists; remove it or choose another file");
