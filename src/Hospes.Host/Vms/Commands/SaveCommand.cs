@@ -41,7 +41,7 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
 
         bool wasRunning = r.State == VmState.Running;
         IQmp qmp = vm.Qmp!;
-        SaveFile.WriteHeader(path, new SaveHeader
+        int offset = SaveFile.WriteHeader(path, new SaveHeader
         {
             Spec = r.Spec,
             WasRunning = wasRunning,
@@ -59,7 +59,7 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
                 await qmp.StopAsync(ct).ConfigureAwait(false);
             }
 
-            await qmp.MigrateAsync($"file:{path},offset={SaveFile.StreamOffset}", ct).ConfigureAwait(false);
+            await qmp.MigrateAsync($"file:{path},offset={offset}", ct).ConfigureAwait(false);
             status = await streams.WaitAsync(qmp).ConfigureAwait(false);
         }
         catch (Exception e) when (e is QmpException or TimeoutException)
