@@ -50,6 +50,7 @@ internal static class ApiApp
             // A caller's malformed request is its error, answered in full; only the host's own failures go to the log.
             SuppressDiagnosticsCallback = c => IsMalformed(c.Exception),
         });
+        app.Use(BodyLimit.Apply);
         app.Use(OnlyPeerRoutesOverTcp);
         app.UseWebSockets();
         VmEndpoints.Map(app);

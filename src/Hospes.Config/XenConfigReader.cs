@@ -34,6 +34,15 @@ public static class XenConfigReader
         ArgumentNullException.ThrowIfNull(options);
 
         var diagnostics = new DiagnosticBag(options.StrictHost);
+        if (source.Text.Length > ConfigLimits.MaxChars)
+        {
+            diagnostics.Error(
+                Position(source.Text, ConfigLimits.MaxChars, source.FilePath),
+                "",
+                $"the file is {source.Text.Length} characters long; a config may have at most {ConfigLimits.MaxChars} (xl configs are a few KiB); check that this is the config you meant");
+            return new ConfigReadResult(null, diagnostics.ToSortedList(source.FilePath));
+        }
+
         ConfigDocument document = Parser.Parse(source.Text, source.FilePath, diagnostics);
         List<ConfigSetting> overrides = OverrideParser.Parse(source.Overrides, diagnostics);
         ConfigSetting[] all = [.. document.Settings, .. overrides];
@@ -50,5 +59,13 @@ public static class XenConfigReader
         return new ConfigReadResult(
             diagnostics.HasErrors ? null : context.Draft.ToSpec(fullPath),
             diagnostics.ToSortedList(source.FilePath));
+    }
+
+    /// <summary>Line and column of the character at <paramref name="offset"/>.</summary>
+    private static SourceLocation Position(string text, int offset, string file)
+    {
+        int lineStart = text.LastIndexOf('\n', offset - 1) + 1;
+        int line = 1 + text.AsSpan(0, lineStart).Count('\n');
+        return new SourceLocation(file, line, offset - lineStart + 1);
     }
 }

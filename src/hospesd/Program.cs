@@ -13,7 +13,7 @@ var config = new Option<string?>("--config") { Description = $"Settings file (`k
 var overcommit = new Option<string?>("--memory-overcommit-ratio") { Description = "memory.overcommit_ratio: committed guest memory may reach this many times the host's RAM (default 2.0)" };
 var policy = new Option<string?>("--memory-policy") { Description = "memory.policy: off, or balance (reclaim from idle guests under host memory pressure; default)" };
 var reserve = new Option<string?>("--memory-reserve-mib") { Description = "memory.reserve_mib: memory the host keeps for itself (default 5 % of RAM, 512 MiB to 2 GiB)" };
-var ksm = new Option<string?>("--ksm") { Description = "memory.ksm: auto (switch KSM on while guests that can share pages run; default) or off" };
+var ksm = new Option<string?>("--ksm") { Description = "memory.ksm: off (default) or auto (switch KSM on while guests that can share pages run; only when all guests have one owner)" };
 var tbSize = new Option<string?>("--tcg-tb-size-mib") { Description = "tcg.tb_size_mib: TCG translation cache per VM (default 32), or default for QEMU's own" };
 var listen = new Option<string?>("--listen") { Description = "listen: ADDRESS:PORT where other Hospes hosts reach this one over HTTPS, e.g. 0.0.0.0:8443 or [::]:8443 (default: none, no TCP listener)" };
 var hostName = new Option<string?>("--host-name") { Description = "host.name: this host's name, in its certificate and as other hosts first know it (default: the machine's name)" };

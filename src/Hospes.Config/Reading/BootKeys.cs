@@ -17,6 +17,10 @@ internal sealed class BootKeys : IKeyGroup
 
         Setting<string>? bootloader = context.Text("bootloader", "bootloader = 'pygrub'") is { Value.Length: > 0 } b ? b : null;
         draft.Bootloader = bootloader?.Value;
+        if (bootloader is { } named && SpecRules.ControlCharacter(named.Value) is { } c)
+        {
+            context.Error(named.Source, $"bootloader: contains the control character U+{(int)c:X4}; write bootloader = 'pygrub'");
+        }
 
         if (draft.Boot == BootMode.Hvm)
         {
@@ -48,7 +52,7 @@ internal sealed class BootKeys : IKeyGroup
     }
 
     /// <summary>pygrub under any path (/usr/lib/xen-3.0.3-1/bin/pygrub): Hospes finds the kernel in the disk as pygrub did.</summary>
-    public static bool IsPygrub(string bootloader) => Path.GetFileName(bootloader) == "pygrub";
+    public static bool IsPygrub(string bootloader) => SpecRules.IsPygrub(bootloader);
 
     private static BootMode ReadBootMode(ReadContext context)
     {
@@ -108,8 +112,19 @@ internal sealed class BootKeys : IKeyGroup
             return null;
         }
 
+        if (HostPaths.Problem(given.Value) is { } problem)
+        {
+            // Reported here; kept as given so no "no kernel" follows.
+            context.Error(given.Source, $"{key}: {problem}");
+            return given;
+        }
+
         string path = HostPaths.Resolve(given.Value, context.BaseDirectory);
-        if (!HostPaths.IsImageReference(path) && !context.Host.PathExists(path))
+        if (HostPaths.ImageProblem(path) is { } image)
+        {
+            context.Error(given.Source, $"{key}: {image}");
+        }
+        else if (!HostPaths.IsImageReference(path) && !context.Host.PathExists(path))
         {
             context.HostProblem(given.Source, $"{key}: file {path} does not exist on this host; copy it there or use {key} = 'image:NAME' from the Hospes store");
         }

@@ -1,4 +1,4 @@
-using Hospes.Config.Reading.Cpus;
+using Hospes.Core.Vms;
 using Hospes.Config.Syntax;
 
 namespace Hospes.Config.Reading;
@@ -19,9 +19,13 @@ internal sealed class CpuKeys : IKeyGroup
         int hostCpus = context.Host.CpuCount;
         if (context.Integer("vcpus", "a number of virtual CPUs", "vcpus = 2") is { } vcpus)
         {
-            if (vcpus.Value is < 1 or > int.MaxValue)
+            if (vcpus.Value < 1)
             {
                 context.Error(vcpus.Source, $"vcpus: {vcpus.Value} is not a usable number of virtual CPUs; write at least 1, e.g. vcpus = 2");
+            }
+            else if (vcpus.Value > CpuList.MaxCpus)
+            {
+                context.Error(vcpus.Source, $"vcpus: {vcpus.Value} virtual CPUs are more than a guest may have; give at most {CpuList.MaxCpus}");
             }
             else
             {
@@ -36,9 +40,13 @@ internal sealed class CpuKeys : IKeyGroup
         draft.MaxVcpus = draft.Vcpus;
         if (context.Integer("maxvcpus", "a number of virtual CPUs", "maxvcpus = 4") is { } maxvcpus)
         {
-            if (maxvcpus.Value < draft.Vcpus || maxvcpus.Value > int.MaxValue)
+            if (maxvcpus.Value < draft.Vcpus)
             {
                 context.Error(maxvcpus.Source, $"maxvcpus: {maxvcpus.Value} is below vcpus ({draft.Vcpus}); raise maxvcpus to at least vcpus or remove it");
+            }
+            else if (maxvcpus.Value > CpuList.MaxCpus)
+            {
+                context.Error(maxvcpus.Source, $"maxvcpus: {maxvcpus.Value} virtual CPUs are more than a guest may have; give at most {CpuList.MaxCpus}");
             }
             else
             {

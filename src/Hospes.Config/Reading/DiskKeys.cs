@@ -79,6 +79,11 @@ internal sealed class DiskKeys : IKeyGroup
             context.Error(entry, $"{what}: no target; give the image file or device, e.g. '/images/web.img,raw,xvda,rw'");
             valid = false;
         }
+        else if (HostPaths.Problem(target) is { } problem)
+        {
+            context.Error(entry, $"{what}: {problem}");
+            valid = false;
+        }
 
         if (!valid)
         {
@@ -112,7 +117,11 @@ internal sealed class DiskKeys : IKeyGroup
         string path = phy && !Path.IsPathRooted(target) && !HostPaths.IsImageReference(target)
             ? "/dev/" + target
             : HostPaths.Resolve(target, context.BaseDirectory);
-        if (!HostPaths.IsImageReference(path) && !context.Host.PathExists(path))
+        if (HostPaths.ImageProblem(path) is { } image)
+        {
+            context.Error(entry, $"{what}: {image}");
+        }
+        else if (!HostPaths.IsImageReference(path) && !context.Host.PathExists(path))
         {
             string kind = path.StartsWith("/dev/", StringComparison.Ordinal) ? "device" : "file";
             context.HostProblem(entry, $"{what}: {kind} {path} does not exist on this host");

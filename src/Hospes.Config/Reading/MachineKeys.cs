@@ -30,7 +30,7 @@ internal sealed class MachineKeys : IKeyGroup
         if (context.Text("machine", "machine = 'q35'") is { } machine)
         {
             string name = machine.Value.Trim().ToLowerInvariant();
-            if (name is "microvm" or "q35" or "pc")
+            if (SpecRules.Machines.Contains(name))
             {
                 draft.Machine = name;
             }
@@ -51,7 +51,7 @@ internal sealed class MachineKeys : IKeyGroup
         }
 
         string order = boot.Value.Trim().ToLowerInvariant();
-        if (order.Length == 0 || order.Any(c => c is not ('c' or 'd' or 'n')) || order.Distinct().Count() != order.Length)
+        if (!SpecRules.IsBootOrder(order))
         {
             context.Error(boot.Source, $"boot: '{boot.Value}' is not a boot order; use the letters c (disk), d (cdrom) and n (network) once each, e.g. boot = 'cd'");
             return;

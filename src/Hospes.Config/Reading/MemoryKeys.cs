@@ -3,7 +3,7 @@ namespace Hospes.Config.Reading;
 /// <summary>memory and maxmem, in MiB.</summary>
 internal sealed class MemoryKeys : IKeyGroup
 {
-    public const int MinimumMib = 16;
+    public const int MinimumMib = Core.Vms.SpecRules.MinMemoryMib;
 
     public void Read(ReadContext context)
     {

@@ -13,6 +13,7 @@ internal sealed class PciKeys : IKeyGroup
             return;
         }
 
+        var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (StringValue entry in devices.Value)
         {
             string what = $"pci '{entry.Value}'";
@@ -38,7 +39,7 @@ internal sealed class PciKeys : IKeyGroup
                 continue;
             }
 
-            if (context.Draft.PciDevices.Contains(bdf))
+            if (!listed.Add(bdf))
             {
                 context.Error(entry, $"{what}: device {bdf} is listed twice; remove one entry");
                 continue;

@@ -11,7 +11,10 @@ internal sealed class UnknownKeys : IKeyGroup
         string[] knownKeys = [.. context.Settings.Claimed];
         foreach (ConfigSetting setting in context.Settings.Unclaimed.ToList())
         {
+            // The distance is at least the difference in length: only keys of a similar length are compared, so a
+            // 100,000-letter key costs nothing (the full table would be quadratic).
             string? guess = knownKeys
+                .Where(k => Math.Abs(k.Length - setting.Key.Length) <= 2)
                 .Select(k => (Key: k, Distance: EditDistance(k, setting.Key)))
                 .Where(x => x.Distance <= 2 && x.Distance < setting.Key.Length / 2 + 1)
                 .OrderBy(x => x.Distance)

@@ -47,7 +47,7 @@ internal sealed class Lexer
                     _pos++;
                     break;
                 case '\n':
-                    Emit(TokenKind.Newline, 1);
+                    Emit(TokenKind.Newline, "\n");
                     NewLine();
                     break;
                 case '#':
@@ -57,22 +57,26 @@ internal sealed class Lexer
                     Backslash();
                     break;
                 case '[':
-                    Emit(TokenKind.LeftBracket, 1);
+                    Emit(TokenKind.LeftBracket, "[");
                     break;
                 case ']':
-                    Emit(TokenKind.RightBracket, 1);
+                    Emit(TokenKind.RightBracket, "]");
                     break;
                 case ',':
-                    Emit(TokenKind.Comma, 1);
+                    Emit(TokenKind.Comma, ",");
                     break;
                 case '=':
-                    Emit(TokenKind.Equals, 1);
+                    Emit(TokenKind.Equals, "=");
                     break;
                 case ';':
-                    Emit(TokenKind.Semicolon, 1);
+                    Emit(TokenKind.Semicolon, ";");
                     break;
                 case '\'' or '"':
                     QuotedString(c);
+                    break;
+                case var _ when char.IsWhiteSpace(c):
+                    // Other white space (U+2028, no-break space...) separates like a blank: a word never starts with it.
+                    _pos++;
                     break;
                 default:
                     Word();
@@ -83,10 +87,11 @@ internal sealed class Lexer
         _tokens.Add(new Token(TokenKind.End, "", "", 0, _pos, Here));
     }
 
-    private void Emit(TokenKind kind, int length)
+    /// <summary>A one-character token; its text is a literal, so 200,000 of them allocate no strings.</summary>
+    private void Emit(TokenKind kind, string text)
     {
-        _tokens.Add(new Token(kind, _text.Substring(_pos, length), "", 0, _pos, Here));
-        _pos += length;
+        _tokens.Add(new Token(kind, text, "", 0, _pos, Here));
+        _pos += text.Length;
     }
 
     private void NewLine()
@@ -149,6 +154,13 @@ internal sealed class Lexer
             if (c == quote)
             {
                 break;
+            }
+
+            if (c == '\0')
+            {
+                // Text never holds NUL; no path, name or command line can carry one either.
+                _diagnostics.Error(new SourceLocation(_file, _line, _pos - _lineStart), "\\0", "a NUL character inside a string; a config is text: remove it");
+                continue;
             }
 
             if (c == '\\' && _pos < _text.Length && Peek() != '\n')

@@ -81,7 +81,7 @@ internal sealed class Parser
         }
 
         Advance();
-        ConfigValue? value = ParseValue(key.Text);
+        ConfigValue? value = ParseValue(key.Text, depth: 0);
         if (value is null)
         {
             Broken(key);
@@ -107,7 +107,8 @@ internal sealed class Parser
     }
 
     /// <summary>Returns null when no value could be read (the problem is reported).</summary>
-    private ConfigValue? ParseValue(string key)
+    /// <param name="depth">How many lists enclose the value.</param>
+    private ConfigValue? ParseValue(string key, int depth)
     {
         Token token = Current;
         switch (token.Kind)
@@ -118,8 +119,13 @@ internal sealed class Parser
             case TokenKind.Text:
                 Advance();
                 return new StringValue(token.Value, token.Location, token.Text);
+            case TokenKind.LeftBracket when depth >= ConfigLimits.MaxListDepth:
+                // Recursion stops here: a file of 200,000 '[' must be an error, not a stack overflow.
+                Error(token, $"{key}: lists nest more than {ConfigLimits.MaxListDepth} deep here; xl configs use a list of strings, e.g. {key} = [ 'a', 'b' ]; remove the extra '['");
+                SkipNestedList();
+                return null;
             case TokenKind.LeftBracket:
-                return ParseList(key);
+                return ParseList(key, depth + 1);
             case TokenKind.Identifier or TokenKind.BareWord:
                 // Kept as a string so the key's reader can say what is wrong with it.
                 Advance();
@@ -141,7 +147,7 @@ internal sealed class Parser
         }
     }
 
-    private ListValue ParseList(string key)
+    private ListValue ParseList(string key, int depth)
     {
         Token open = Current;
         Advance();
@@ -174,7 +180,7 @@ internal sealed class Parser
             }
 
             int before = _index;
-            ConfigValue? item = ParseValue(key);
+            ConfigValue? item = ParseValue(key, depth);
             if (item is not null)
             {
                 items.Add(item);
@@ -212,6 +218,43 @@ internal sealed class Parser
 
         Advance();
         return MakeList(open, items);
+    }
+
+    /// <summary>
+    /// Steps over a list nested too deep, without recursion: up to its matching ']', or where the statement surely
+    /// ends (the end of the file, or a line starting "key =").
+    /// </summary>
+    private void SkipNestedList()
+    {
+        int open = 0;
+        while (Current.Kind != TokenKind.End)
+        {
+            switch (Current.Kind)
+            {
+                case TokenKind.LeftBracket:
+                    open++;
+                    break;
+                case TokenKind.RightBracket:
+                    open--;
+                    if (open == 0)
+                    {
+                        Advance();
+                        return;
+                    }
+
+                    break;
+                case TokenKind.Newline:
+                    Advance();
+                    if (StatementStartsHere())
+                    {
+                        return;
+                    }
+
+                    continue;
+            }
+
+            Advance();
+        }
     }
 
     private ListValue MakeList(Token open, List<ConfigValue> items)

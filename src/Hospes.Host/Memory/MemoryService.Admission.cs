@@ -12,7 +12,10 @@ internal sealed partial class MemoryService
     /// </summary>
     public Result<MemoryReservation> Admit(VmRecord vm, int ramMib)
     {
-        long memory = Math.Min(vm.Spec.MemoryMib, ramMib) * Mib;
+        // Committed is the RAM QEMU is given (-m: maxmem when it is above memory): a guest that never loads its balloon
+        // driver, or deflates it, uses all of it (#14). What it uses now is estimated from memory, its balloon target.
+        long memory = (long)ramMib * Mib;
+        long present = (long)Math.Min(vm.Spec.MemoryMib, ramMib) * Mib;
         lock (_admitGate)
         {
             HostMemorySample host = _reader.Read();
@@ -21,7 +24,7 @@ internal sealed partial class MemoryService
             long reserve = _settings.ReserveBytes(host.TotalBytes);
             long starting = _starting.Where(s => s.Key != vm.Uuid).Sum(s => s.Value.Needs);
             long canHold = host.AvailableBytes - reserve - starting;
-            (long needs, double? share) = WorkingSet(memory);
+            (long needs, double? share) = WorkingSet(present);
             string? refusal = null;
             if (committed + memory > limit)
             {
@@ -31,7 +34,7 @@ internal sealed partial class MemoryService
             }
             else if (needs > canHold)
             {
-                string estimate = share is { } f ? $" (of its {memory / Mib} MiB: guests here hold {f:P0} of their memory at the median, + 25 %)" : "";
+                string estimate = share is { } f ? $" (of its {present / Mib} MiB: guests here hold {f:P0} of their memory at the median, + 25 %)" : "";
                 refusal = $"cannot start {vm.Name}: the host cannot hold it now: it needs about {needs / Mib} MiB{estimate}; {host.AvailableBytes / Mib} MiB available"
                     + (starting > 0 ? $", {starting / Mib} MiB promised to VMs that are starting" : "")
                     + $", {reserve / Mib} MiB kept for the host (memory.reserve_mib) leaves {Math.Max(0, canHold) / Mib} MiB. "
@@ -75,7 +78,7 @@ internal sealed partial class MemoryService
     private long Committed(Guid? exclude)
     {
         long running = _vms.All.Where(a => a.Record.Uuid != exclude && a.Pid is not null && !_starting.ContainsKey(a.Record.Uuid))
-            .Sum(a => (long)Math.Min(a.Record.Spec.MemoryMib, _balloons.Of(a).BootedMib ?? a.Record.Spec.MemoryMib) * Mib);
+            .Sum(a => (long)(_balloons.Of(a).BootedMib ?? Math.Max(a.Record.Spec.MemoryMib, a.Record.Spec.MaxMemoryMib)) * Mib);
         return running + _starting.Where(s => s.Key != exclude).Sum(s => s.Value.Memory);
     }
 }

@@ -56,6 +56,11 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
     /// </summary>
     public async Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, string fromPeer, string listenHost, CancellationToken ct)
     {
+        if (_checks.Validate(offer, fromPeer) is { } invalid)
+        {
+            return invalid;
+        }
+
         VmSpec spec = offer.Spec;
         if (CheckDisks(offer) is { } badDisks)
         {

@@ -17,6 +17,16 @@ namespace Hospes.Host.Migration;
 /// </summary>
 internal sealed class OfferChecks(HostOptions options, HostRuntime runtime, ImageStore images, MemoryService memory, NetworkService networks, VmManager vms, TimeProvider time)
 {
+    /// <summary>
+    /// The offer's spec through the one validator under this host's policy for other hosts' specs (#2): its vdevs name
+    /// files here, its paths, bridges and PCI devices are this host's. Null when it may be used.
+    /// </summary>
+    public HospesError? Validate(MigrationOffer offer, string fromPeer) =>
+        offer.Spec is null
+            ? HospesError.Invalid($"the offer from {fromPeer} has no spec")
+            : ForeignSpecs.Check(offer.Spec, options, networks.All, $"the offer from {fromPeer}",
+                [.. (offer.MirroredDisks ?? []).OfType<MigratedDisk>().Select(d => d.Vdev), .. (offer.InlineDisks ?? new Dictionary<string, string>()).Keys]);
+
     public async Task<IReadOnlyList<MigrationCheck>> CheckAsync(MigrationOffer offer, IReadOnlyDictionary<string, MigratedDisk> mirrored)
     {
         VmSpec spec = offer.Spec;

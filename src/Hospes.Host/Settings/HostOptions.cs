@@ -46,6 +46,18 @@ public sealed record HostOptions
 
     public long VmLogMaxBytes => (long)VmLogMaxMib << 20;
 
+    /// <summary>
+    /// `migration.allow_paths`: host folders (or devices) a VM spec from another host or a save file may use besides
+    /// the store; none by default.
+    /// </summary>
+    public IReadOnlyList<string> AllowPaths { get; init; } = [];
+
+    /// <summary>`migration.allow_bridges`: host bridges such a spec may join besides Hospes networks; none by default.</summary>
+    public IReadOnlyList<string> AllowBridges { get; init; } = [];
+
+    /// <summary>`migration.allow_pci`: PCI devices such a spec may pass through; none by default.</summary>
+    public IReadOnlyList<string> AllowPci { get; init; } = [];
+
     public string EffectiveRunDir => RunDir ?? Path.GetDirectoryName(Path.GetFullPath(SocketPath)) ?? "/run/hospes";
 
     public string DatabasePath => Path.Combine(StateDir, "hospes.db");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Hospes.Core.Errors;
+using Hospes.Core.Vms;
 
 namespace Hospes.Host.Settings;
 
@@ -16,6 +17,7 @@ public static class HostSettings
     [
         "memory.overcommit_ratio", "memory.policy", "memory.reserve_mib", "memory.ksm", "memory.interval_s", "tcg.tb_size_mib", "listen", "host.name",
         "logs.vm_max_mib",
+        "migration.allow_paths", "migration.allow_bridges", "migration.allow_pci",
     ];
 
     /// <summary>Reads a settings file into <paramref name="options"/>.</summary>
@@ -111,6 +113,18 @@ public static class HostSettings
                 return Int(value, 1, 1 << 16) is { } logMib
                     ? options with { VmLogMaxMib = logMib }
                     : Bad(key, value, "a number of MiB from 1 to 65536, e.g. 32 (each VM log and its one older part)");
+            case "migration.allow_paths":
+                return List(value) is var paths && paths.All(p => Path.IsPathFullyQualified(p) && SpecRules.ControlCharacter(p) is null)
+                    ? options with { AllowPaths = [.. paths.Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p)))] }
+                    : Bad(key, value, "absolute folders (or devices) separated by commas, e.g. /srv/shared, /dev/vg0");
+            case "migration.allow_bridges":
+                return List(value) is var bridges && bridges.All(b => SpecRules.NetworkNameProblem(b) is null)
+                    ? options with { AllowBridges = bridges }
+                    : Bad(key, value, "bridge names separated by commas, e.g. br0");
+            case "migration.allow_pci":
+                return List(value) is var pci && pci.All(SpecRules.IsPciAddress)
+                    ? options with { AllowPci = pci }
+                    : Bad(key, value, "PCI addresses DDDD:BB:DD.F in lower-case hex separated by commas, e.g. 0000:06:02.0");
             default:
                 return HospesError.Invalid($"unknown setting {key}; known settings: {string.Join(", ", Keys)}");
         }
@@ -125,6 +139,9 @@ public static class HostSettings
 
     public static bool IsHostName(string value) =>
         value.Length is > 0 and <= 63 && char.IsAsciiLetterOrDigit(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    private static string[] List(string value) =>
+        value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     private static int? Int(string value, int min, int max) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= min && n <= max ? n : null;

@@ -32,7 +32,11 @@ public sealed record MemorySettings
     /// </summary>
     public int? ReserveMib { get; init; }
 
-    public KsmMode Ksm { get; init; } = KsmMode.Auto;
+    /// <summary>
+    /// Off by default (#20): merging pages across guests lets one guest time or flip bits in another's memory; auto
+    /// is for hosts whose guests all belong to one owner.
+    /// </summary>
+    public KsmMode Ksm { get; init; } = KsmMode.Off;
 
     /// <summary>How often guests report their memory statistics and the policy looks at them.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(2);

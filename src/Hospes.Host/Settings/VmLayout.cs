@@ -5,6 +5,8 @@ namespace Hospes.Host.Settings;
 /// <summary>Where a VM's files are: its folder in the state dir, and its sockets in the (short) run dir.</summary>
 internal sealed class VmLayout(HostOptions options)
 {
+    public HostOptions Options => options;
+
     public string VmDir(Guid uuid) => Path.Combine(options.VmsDir, uuid.ToString());
 
     /// <summary>

@@ -46,9 +46,10 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
         }
 
         var names = Enumerable.Range(1, request.Count).Select(i => request.Name.Replace("{i}", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)).ToList();
-        if (Core.Vms.VmName.Validate(names[0]) is { } problem)
+        // Every name, not the first: {i} grows, so the 100th clone's name is longer than the first's (#29).
+        if (names.Select(n => (Name: n, Problem: Core.Vms.VmName.Validate(n))).FirstOrDefault(n => n.Problem is not null) is { Problem: { } problem } bad)
         {
-            return HospesError.Invalid($"clone name '{names[0]}' is not valid: {problem}");
+            return HospesError.Invalid($"clone name '{bad.Name}' is not valid: {problem}{(names.Count > 1 ? $"; shorten the pattern '{request.Name}'" : "")}");
         }
 
         return names;

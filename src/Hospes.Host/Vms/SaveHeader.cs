@@ -14,4 +14,8 @@ internal sealed record SaveHeader
 
     /// <summary>The RAM the saved QEMU ran with: the restoring QEMU must have exactly as much. Null in older files.</summary>
     public int? RamMib { get; init; }
+
+    /// <summary>Where QEMU's stream starts in the file (the header's size); from the file's magic line, not its JSON.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public int StreamOffset { get; init; } = SaveFile.StreamOffset;
 }

@@ -1,6 +1,7 @@
 using Hospes.Config;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
+using Hospes.Core.Vms;
 using Hospes.Host.State;
 
 namespace Hospes.Host.Vms;
@@ -21,10 +22,16 @@ internal sealed class VmCreator(VmManager vms)
             };
         }
 
+        VmSpec spec = VmIdentity.Complete(read.Spec);
+        if (VmSpecValidator.Check(spec, VmSpecPolicy.Anything(source.FilePath)) is { } invalid)
+        {
+            return invalid with { Message = $"{invalid.Message}; nothing was created" };
+        }
+
         VmActor actor;
         await using (var revert = new Reverter())
         {
-            Result<VmActor> defined = await vms.DefineAsync(VmIdentity.Complete(read.Spec), fullCopies: false, revert, ct).ConfigureAwait(false);
+            Result<VmActor> defined = await vms.DefineAsync(spec, fullCopies: false, revert, ct).ConfigureAwait(false);
             if (!defined.IsOk)
             {
                 return defined.Error;

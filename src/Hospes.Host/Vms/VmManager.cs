@@ -213,6 +213,11 @@ internal sealed class VmManager : IAsyncDisposable
                     return HospesError.State($"cannot restore {r.Name} from {path}: {why}; restoring would not match its disks");
                 }
             }
+            else if (ForeignSpecs.Check(spec, _layout.Options, _networks.All, $"save file {path}") is { } invalid)
+            {
+                // A VM this host does not have: its spec comes from the file alone, which anyone may have written (#2).
+                return invalid;
+            }
             else
             {
                 Result<VmActor> defined = Define(new Provisioned(spec, [], []));

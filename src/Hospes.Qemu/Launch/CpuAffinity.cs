@@ -1,34 +1,17 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Hospes.Core.Errors;
+using Hospes.Core.Vms;
 
 namespace Hospes.Qemu.Launch;
 
 /// <summary>Pins threads to host CPUs (xl's cpus=), given a cpulist such as "0-1,3".</summary>
 public static partial class CpuAffinity
 {
-    public static Result<IReadOnlyList<int>> Parse(string cpuList)
-    {
-        var cpus = new SortedSet<int>();
-        foreach (string part in cpuList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            string[] range = part.Split('-');
-            if (range.Length is < 1 or > 2
-                || !int.TryParse(range[0], NumberStyles.None, CultureInfo.InvariantCulture, out int first)
-                || !int.TryParse(range[^1], NumberStyles.None, CultureInfo.InvariantCulture, out int last)
-                || last < first)
-            {
-                return HospesError.Invalid($"cpus '{cpuList}': '{part}' is not a CPU number or range like 0-3");
-            }
-
-            for (int c = first; c <= last; c++)
-            {
-                cpus.Add(c);
-            }
-        }
-
-        return cpus.ToList();
-    }
+    /// <summary>The CPUs of a plain cpulist, bounded as every spec's is: "0-2147483647" is refused, not counted to the end.</summary>
+    public static Result<IReadOnlyList<int>> Parse(string cpuList) =>
+        CpuList.ParsePlain(cpuList) is { } cpus
+            ? Result.Ok(cpus)
+            : HospesError.Invalid($"cpus '{cpuList}' is not a list of host CPUs 0 to {CpuList.MaxCpus - 1} such as 0-3,6");
 
     public static Result<bool> Pin(int threadId, IReadOnlyList<int> cpus)
     {

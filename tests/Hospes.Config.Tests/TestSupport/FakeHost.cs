@@ -16,7 +16,10 @@ public sealed class FakeHost : IHostFacts
 
     public bool PathExists(string path) => AllPathsExist || Paths.Contains(path);
 
-    public bool PciDeviceExists(string normalizedBdf) => PciDevices.Contains(normalizedBdf);
+    /// <summary>When true every PCI device exists.</summary>
+    public bool AllPciDevicesExist { get; init; }
+
+    public bool PciDeviceExists(string normalizedBdf) => AllPciDevicesExist || PciDevices.Contains(normalizedBdf);
 
     public FakeHost With(params string[] paths)
     {

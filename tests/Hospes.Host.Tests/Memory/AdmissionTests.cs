@@ -84,6 +84,19 @@ public sealed class AdmissionTests : IAsyncDisposable
         Assert.Equal(6144, _memory.HostStatus().CommittedBytes >> 20);
     }
 
+    [Fact]
+    public void Admit_CommitsTheRamQemuIsGiven_NotTheBalloonTarget()
+    {
+        // memory = 512, maxmem = 8192: QEMU gets 8192 MiB, which a guest without a balloon driver uses whole (#14).
+        VmRecord greedy = Vm("greedy", 512) with { Spec = Vm("greedy", 512).Spec with { MaxMemoryMib = 8192 } };
+
+        Result<MemoryReservation> admitted = _memory.Admit(greedy, ramMib: 8192);
+
+        Assert.StartsWith("cannot start greedy: its 8192 MiB would commit 8192 MiB, past this host's limit of 6144 MiB", admitted.Error!.Message, StringComparison.Ordinal);
+        _vms.Add(new StubVm(greedy.Spec with { MaxMemoryMib = 4096 }, pid: 4242));
+        Assert.Equal(4096, _memory.HostStatus().CommittedBytes >> 20);
+    }
+
     private static VmRecord Vm(string name, int memoryMib) => new() { Spec = new VmSpec { Name = name, Uuid = Guid.NewGuid(), MemoryMib = memoryMib, MaxMemoryMib = memoryMib } };
 
     private void Running(string name, int memoryMib) => _vms.Add(new StubVm(Vm(name, memoryMib).Spec, pid: 4242));

@@ -20,7 +20,7 @@ internal sealed class DestinationFloor : IAsyncDisposable
     /// <param name="img">qemu-img for the disks made to receive copies; a real one by default.</param>
     public DestinationFloor(IQemuImg? img = null)
     {
-        var checks = new OfferChecks(Floor.Options, Floor.Runtime, new ImageStore(Floor.Options.ImagesDir), Floor.Memory, Floor.Networks, Floor.Vms, TimeProvider.System);
+        var checks = new OfferChecks(Floor.Options with { AllowPaths = [Path.GetDirectoryName(Floor.Kernel)!] }, Floor.Runtime, new ImageStore(Floor.Options.ImagesDir), Floor.Memory, Floor.Networks, Floor.Vms, TimeProvider.System);
         Incoming = new IncomingMigrations(Floor.Vms, Floor.Layout, new StoreLayout(Floor.Options), Floor.Launcher, checks, img ?? new QemuImg(), Time, NullLoggerFactory.Instance);
         Floor.Qemu.OnLaunch = q => q.Monitor.Answer("query-migrate", () =>
             $$"""{"status": "{{Stream}}", "socket-address": [{"type": "inet", "host": "127.0.0.1", "port": "49152"}]}""");

@@ -67,6 +67,20 @@ public sealed class CloneServiceTests
     }
 
     [Fact]
+    public async Task APatternWhoseLaterNamesAreTooLong_IsRefused_BeforeAnyCloneIsMade()
+    {
+        await using var store = await WithTemplateAsync();
+        string pattern = new string('w', 58) + "-{i}";
+
+        // With 60 w's, the 1st clone's name has 62 characters (it was the only one checked), the 100th has 64.
+        Result<IReadOnlyList<string>> plan = store.Clones.PlanClones("golden", ThreeClones with { Name = new string('w', 60) + "-{i}", Count = 100 });
+
+        Assert.Equal(ErrorCode.InvalidArgument, plan.Error!.Code);
+        Assert.Equal($"clone name '{new string('w', 60)}-100' is not valid: the name is 64 characters long; at most 63 are allowed; shorten the pattern '{new string('w', 60)}-{{i}}'", plan.Error.Message);
+        Assert.True(store.Clones.PlanClones("golden", ThreeClones with { Name = pattern, Count = 100 }).IsOk);
+    }
+
+    [Fact]
     public async Task AClonesOfATemplateThatDoesNotExist_AreNotFound()
     {
         await using var store = new StoreFloor();

@@ -1,3 +1,4 @@
+using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.Vms;
 
@@ -37,6 +38,28 @@ public class SaveFileTests
         }
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
+    public void AHeaderOver4KiB_GrowsIn4KiBSteps_AndTheStreamStartsWhereItSays()
+    {
+        using var dir = new TempDir();
+        string path = dir.File("big.save");
+        var spec = new VmSpec { Name = "big", Uuid = Guid.NewGuid(), MemoryMib = 192, KernelCmdline = new string('x', 10_000) };
+
+        int offset = SaveFile.WriteHeader(path, new SaveHeader { Spec = spec, WasRunning = true });
+        using (var f = new FileStream(path, FileMode.Append))
+        {
+            f.Write(new byte[100]);
+        }
+
+        Result<SaveHeader> read = SaveFile.ReadHeader(path);
+
+        Assert.Equal(3 * 4096, offset);
+        Assert.True(read.IsOk, read.Error?.Message);
+        Assert.Equal(spec.KernelCmdline, read.Value.Spec.KernelCmdline);
+        Assert.Equal(offset, read.Value.StreamOffset);
+        Assert.Equal(offset + 100, new FileInfo(path).Length);
     }
 
     [Fact]

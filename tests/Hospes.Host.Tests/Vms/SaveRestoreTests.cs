@@ -71,6 +71,7 @@ public sealed class SaveRestoreTests
 
         Assert.Equal("save path 'web.save' is not absolute", (await vm.RunAsync(floor.Commands.Save("web.save"))).Error!.Message);
         Assert.Equal(ErrorCode.Conflict, (await vm.RunAsync(floor.Commands.Save(existing))).Error!.Code);
+        Assert.StartsWith("save path '/tmp/x,offset=0' contains a comma", (await vm.RunAsync(floor.Commands.Save("/tmp/x,offset=0"))).Error!.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("stop", floor.QemuOf(vm).Monitor.Asked);
         Assert.Equal("mine", await File.ReadAllTextAsync(existing));
     }

@@ -31,13 +31,15 @@ public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
         await NetNs.LinkAsync(_nsA, _nsB, HostA + "/24", HostB + "/24");
         await BridgeAsync(_nsA, "link0", HostA);
         await BridgeAsync(_nsB, "link1", HostB);
-        _a = await Daemon.StartAsync(image, _nsA, "--listen", HostA + ":8443", "--host-name", "host-a");
-        _b = await Daemon.StartAsync(image, _nsB, "--listen", HostB + ":8443", "--host-name", "host-b");
+        // Storage both hosts see at the same path: the checker's disk. A peer's VM may use it and the hosts' bridge
+        // only because hospesd.conf says so (#2).
+        _shared = Directory.CreateTempSubdirectory("hit-shared-").FullName;
+        string conf = Path.Combine(_shared, "hospesd.conf");
+        File.WriteAllText(conf, $"migration.allow_paths = {_shared}\nmigration.allow_bridges = brg\n");
+        _a = await Daemon.StartAsync(image, _nsA, "--listen", HostA + ":8443", "--host-name", "host-a", "--config", conf);
+        _b = await Daemon.StartAsync(image, _nsB, "--listen", HostB + ":8443", "--host-name", "host-b", "--config", conf);
         string token = (await _b.CliAsync("host", "token")).Ok().Stdout.Trim().Split('\n')[^1].Trim();
         (await _a.CliAsync("host", "add", "host-b", HostB + ":8443", "--token", token)).Ok();
-
-        // Storage both hosts see at the same path: the checker's disk.
-        _shared = Directory.CreateTempSubdirectory("hit-shared-").FullName;
     }
 
     public async Task DisposeAsync()

@@ -1,3 +1,4 @@
+using Hospes.Core.Errors;
 using Hospes.Qemu.Launch;
 
 namespace Hospes.Qemu.Tests.Launch;
@@ -19,6 +20,16 @@ public class CpuAffinityTests
         var r = CpuAffinity.Parse(list);
         Assert.False(r.IsOk);
         Assert.Contains($"cpus '{list}'", r.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Parse_OfARangeToIntMax_IsRefused_NotCountedForever()
+    {
+        Task<Result<IReadOnlyList<int>>> parsing = Task.Run(() => CpuAffinity.Parse("0-2147483647"));
+
+        Result<IReadOnlyList<int>> parsed = await parsing.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("cpus '0-2147483647' is not a list of host CPUs 0 to 4095 such as 0-3,6", parsed.Error!.Message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Hospes.Core.Vms;
 
 namespace Hospes.Config.Reading.Disks;
 
@@ -68,7 +69,7 @@ internal static partial class DiskSpecParser
     }
 
     /// <summary>True for names Xen accepts as guest disks (xvda, hdc, sda7, d0p1), plus virtio's vda.</summary>
-    public static bool IsVdev(string vdev) => VdevPattern().IsMatch(vdev);
+    public static bool IsVdev(string vdev) => SpecRules.IsVdev(vdev);
 
     private static bool TryPrefix(string rest, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? prefix)
     {
@@ -212,7 +213,4 @@ internal static partial class DiskSpecParser
 
     [GeneratedRegex("^[a-z][-a-z0-9_]*$")]
     private static partial Regex ParameterName();
-
-    [GeneratedRegex("^((xvd|hd|sd|vd)[a-z]+[0-9]*|d[0-9]+(p[0-9]+)?)$")]
-    private static partial Regex VdevPattern();
 }

@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
+using Hospes.Core.Vms;
 
 namespace Hospes.Config.Reading.Vifs;
 
 /// <summary>One vif string: comma-separated key=value pairs (xl-network-configuration(5)).</summary>
-internal static partial class VifSpecParser
+internal static class VifSpecParser
 {
     private static readonly HashSet<string> XenOnly = new(StringComparer.Ordinal)
     {
@@ -51,9 +51,19 @@ internal static partial class VifSpecParser
                 ApplyIp(vif, value);
                 break;
             case "bridge":
+                if (value.Length > 0 && SpecRules.NetworkNameProblem(value) is { } bridgeProblem)
+                {
+                    vif.Errors.Add($"bridge '{value}' is not a network or bridge name: {bridgeProblem}");
+                }
+
                 vif.Spec = vif.Spec with { Bridge = value.Length == 0 ? null : value };
                 break;
             case "vifname":
+                if (value.Length > 0 && (SpecRules.NetworkNameProblem(value) is not null || value.Length > SpecRules.MaxInterfaceName))
+                {
+                    vif.Errors.Add($"vifname '{value}' is not an interface name; use at most {SpecRules.MaxInterfaceName} letters, digits, '-', '_' and '.', or leave it out");
+                }
+
                 vif.Spec = vif.Spec with { VifName = value.Length == 0 ? null : value };
                 break;
             case "model":
@@ -77,7 +87,7 @@ internal static partial class VifSpecParser
             return;
         }
 
-        foreach (string address in addresses.Where(a => !Ipv4Pattern().IsMatch(a)))
+        foreach (string address in addresses.Where(a => !SpecRules.IsIpv4(a)))
         {
             vif.Errors.Add($"ip '{address}' is not an IPv4 address; write e.g. ip=192.168.1.10");
         }
@@ -107,7 +117,4 @@ internal static partial class VifSpecParser
 
         vif.Spec = vif.Spec with { Model = model };
     }
-
-    [GeneratedRegex(@"^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$")]
-    private static partial Regex Ipv4Pattern();
 }

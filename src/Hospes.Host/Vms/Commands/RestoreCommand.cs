@@ -41,7 +41,7 @@ internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, s
         MigrationStatus status;
         try
         {
-            await qmp.MigrateIncomingAsync($"file:{path},offset={SaveFile.StreamOffset}").ConfigureAwait(false);
+            await qmp.MigrateIncomingAsync($"file:{path},offset={header.Value.StreamOffset}").ConfigureAwait(false);
             status = await streams.WaitAsync(qmp).ConfigureAwait(false);
         }
         catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException)

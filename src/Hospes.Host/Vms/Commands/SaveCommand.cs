@@ -23,6 +23,12 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
             return HospesError.Invalid($"save path '{path}' is not absolute");
         }
 
+        if (path.Contains(',', StringComparison.Ordinal) || Core.Vms.SpecRules.ControlCharacter(path) is not null)
+        {
+            // QEMU reads the file from a URI "file:PATH,offset=4096": a comma in PATH would end it early (#28).
+            return HospesError.Invalid($"save path '{path}' contains a comma or a control character, which QEMU cannot be given; choose another file name");
+        }
+
         if (File.Exists(path))
         {
             return HospesError.Conflict($"{path} already exists; remove it or choose another file");
@@ -35,7 +41,7 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
 
         bool wasRunning = r.State == VmState.Running;
         IQmp qmp = vm.Qmp!;
-        SaveFile.WriteHeader(path, new SaveHeader
+        int offset = SaveFile.WriteHeader(path, new SaveHeader
         {
             Spec = r.Spec,
             WasRunning = wasRunning,
@@ -65,7 +71,7 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
                 await qmp.StopAsync(ct).ConfigureAwait(false);
             }
 
-            await qmp.MigrateAsync($"file:{path},offset={SaveFile.StreamOffset}", ct).ConfigureAwait(false);
+            await qmp.MigrateAsync($"file:{path},offset={offset}", ct).ConfigureAwait(false);
             status = await streams.WaitAsync(qmp).ConfigureAwait(false);
         }
         catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException)
