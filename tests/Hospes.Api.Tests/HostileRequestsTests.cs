@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Hospes.Contracts;
+using Hospes.Contracts.Vms;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -97,6 +98,69 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
         Assert.Empty(api.Qemu.Launched);
     }
 
+    /// <summary>
+    /// The same hostile bodies (and hostile other parameters) on the routes of a VM that is there, so they get past the
+    /// name lookup: a VM named "web" is defined again whenever a request (legitimately) deleted it. What the requests
+    /// may legitimately do to web (start it, snapshot it, ...) is not asserted; that no request answers a 5xx or a 4xx
+    /// without the error body, and that no other VM, network or image appears, is.
+    /// </summary>
+    [Fact]
+    public async Task TheRoutesOfAVmThatIsThere_AnswerHostileRequests_WithoutA500()
+    {
+        await using ApiHost api = await ApiHost.StartAsync();
+        var random = new Random(Seed + 1);
+        string config = await File.ReadAllTextAsync(api.Config("web"));
+        string configPath = api.Config("web");
+        async Task DefineWebAsync()
+        {
+            HttpResponseMessage r = await api.Http.GetAsync(new Uri(Routes.Path(Routes.Vm, "web"), UriKind.Relative));
+            if (r.StatusCode == HttpStatusCode.NotFound)
+            {
+                await api.Client.Vms.CreateAsync(new CreateVmRequest { Source = new ConfigRequest { Config = config, ConfigPath = configPath }, Start = false }, CancellationToken.None);
+            }
+        }
+
+        await DefineWebAsync();
+        string[] others = [Routes.Networks, Routes.Images];
+        string before = await StateAsync(api, others);
+        List<RouteEndpoint> endpoints = [.. api.App.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/v1/vms/{", StringComparison.Ordinal) == true)
+            .OrderBy(e => e.RoutePattern.RawText, StringComparer.Ordinal)];
+        Assert.True(endpoints.Count > 25, $"only {endpoints.Count} VM endpoints found");
+
+        var failures = new List<string>();
+        int sent = 0;
+        foreach (RouteEndpoint endpoint in endpoints)
+        {
+            string template = endpoint.RoutePattern.RawText!;
+            string web = VmParameter().Replace(template, "/v1/vms/web");
+            IReadOnlyList<string> methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET"];
+            Type? bodyType = endpoint.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType;
+            List<(string Label, Func<HttpContent?> Content)> bodies = [.. Bodies(bodyType, random), .. BigBodies(bodyType)];
+            List<string> paths = web.Contains('{', StringComparison.Ordinal) ? Paths(web, random) : [web];
+            foreach (string method in methods)
+            {
+                foreach (string path in paths)
+                {
+                    foreach ((string label, Func<HttpContent?> content) in bodies)
+                    {
+                        await SendAsync(api, method, path, label, content(), failures);
+                        sent++;
+                        await DefineWebAsync();
+                    }
+                }
+            }
+        }
+
+        output.WriteLine($"{sent} hostile requests to the {endpoints.Count} endpoints of a VM that is there, {failures.Count} failure(s)");
+        Assert.True(failures.Count == 0, $"{failures.Count} of {sent} hostile requests were answered badly:\n{string.Join('\n', failures.Take(300))}");
+        HttpResponseMessage list = await api.Http.GetAsync(new Uri(Routes.Vms, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal(["web"], (await api.Client.Vms.ListAsync(CancellationToken.None)).Select(v => v.Name));
+        Assert.Equal(before, await StateAsync(api, others));
+    }
+
     [Fact]
     public async Task AVmWithANullSource_IsABadRequest_ThatSaysSo()
     {
@@ -108,6 +172,20 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
         ErrorBody? body = JsonSerializer.Deserialize<ErrorBody>(await r.Content.ReadAsStringAsync(), WireJson.Options);
         Assert.Equal("invalid_argument", body!.Error.Code);
         Assert.StartsWith("cannot create a VM: the request's source is null", body.Error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APortForwardWithANullProtocol_IsABadRequest_ThatSaysSo()
+    {
+        await using ApiHost api = await ApiHost.StartAsync();
+        string path = api.Config("web");
+        await api.Client.Vms.CreateAsync(new CreateVmRequest { Source = new ConfigRequest { Config = await File.ReadAllTextAsync(path), ConfigPath = path }, Start = false }, CancellationToken.None);
+
+        HttpResponseMessage r = await api.Http.PostAsync(new Uri(Routes.Path(Routes.VmPortForwards, "web"), UriKind.Relative), Json("{\"host_port\": 2222, \"guest_port\": 22, \"protocol\": null}"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        ErrorBody? body = JsonSerializer.Deserialize<ErrorBody>(await r.Content.ReadAsStringAsync(), WireJson.Options);
+        Assert.Equal("cannot forward a port to web: the protocol is null; give \"tcp\" or \"udp\", or leave it out for tcp", body!.Error.Message);
     }
 
     [Theory]
@@ -175,10 +253,13 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
     private static string Shorten(string text) => text.Length > 300 ? text[..300] + "..." : text;
 
     /// <summary>Everything a hostile request could have defined, as the API lists it.</summary>
-    private static async Task<string> StateAsync(ApiHost api)
+    private static Task<string> StateAsync(ApiHost api) =>
+        StateAsync(api, [Routes.Vms, Routes.Networks, Routes.Images, Routes.Templates, Routes.Disks, Routes.PortForwards, Routes.HostPeers]);
+
+    private static async Task<string> StateAsync(ApiHost api, string[] routes)
     {
         var state = new StringBuilder();
-        foreach (string route in new[] { Routes.Vms, Routes.Networks, Routes.Images, Routes.Templates, Routes.Disks, Routes.PortForwards, Routes.HostPeers })
+        foreach (string route in routes)
         {
             HttpResponseMessage r = await api.Http.GetAsync(new Uri(route, UriKind.Relative));
             state.Append(route).Append(' ').Append((int)r.StatusCode).Append(' ').AppendLine(await r.Content.ReadAsStringAsync());
@@ -340,4 +421,8 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"\{[^}]+\}")]
     private static partial Regex Parameter();
+
+    /// <summary>The VM's parameter of a /v1/vms/... route ({name} or {vm}).</summary>
+    [GeneratedRegex(@"^/v1/vms/\{(name|vm)\}")]
+    private static partial Regex VmParameter();
 }
