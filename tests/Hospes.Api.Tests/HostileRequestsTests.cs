@@ -58,6 +58,7 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
         Assert.True(endpoints.Count > 50, $"only {endpoints.Count} endpoints found");
 
         var failures = new List<string>();
+        var statuses = new SortedDictionary<int, int>();
         int sent = 0;
         foreach (RouteEndpoint endpoint in endpoints)
         {
@@ -72,7 +73,7 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
                 {
                     foreach ((string label, Func<HttpContent?> content) in bodies)
                     {
-                        await SendAsync(api, method, path, label, content(), failures);
+                        await SendAsync(api, method, path, label, content(), failures, statuses);
                         sent++;
                     }
                 }
@@ -81,13 +82,13 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
                 string bigPath = paths[random.Next(paths.Count)];
                 foreach ((string label, Func<HttpContent?> content) in BigBodies(bodyType))
                 {
-                    await SendAsync(api, method, bigPath, label, content(), failures);
+                    await SendAsync(api, method, bigPath, label, content(), failures, statuses);
                     sent++;
                 }
             }
         }
 
-        output.WriteLine($"{sent} hostile requests to {endpoints.Count} endpoints, {failures.Count} failure(s)");
+        output.WriteLine($"{sent} hostile requests to {endpoints.Count} endpoints, {failures.Count} failure(s); statuses {string.Join(", ", statuses.Select(kv => $"{kv.Key}: {kv.Value}"))}; QEMU launched {api.Qemu.Launched.Count} time(s)");
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} hostile requests were answered badly:\n{string.Join('\n', failures.Take(300))}");
 
         // The API still answers a normal request, and no hostile request defined or launched anything.
@@ -100,23 +101,39 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
 
     /// <summary>
     /// The same hostile bodies (and hostile other parameters) on the routes of a VM that is there, so they get past the
-    /// name lookup: a VM named "web" is defined again whenever a request (legitimately) deleted it. What the requests
-    /// may legitimately do to web (start it, snapshot it, ...) is not asserted; that no request answers a 5xx or a 4xx
-    /// without the error body, and that no other VM, network or image appears, is.
+    /// name lookup: a VM named "web" is defined again (and started again, for a running one) whenever a request
+    /// legitimately deleted or stopped it. What the requests may legitimately do to web (start it, snapshot it, ...) is
+    /// not asserted; that no request answers a 5xx or a 4xx without the error body, and that no other VM, network or
+    /// image appears, is.
     /// </summary>
-    [Fact]
-    public async Task TheRoutesOfAVmThatIsThere_AnswerHostileRequests_WithoutA500()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheRoutesOfAVmThatIsThere_AnswerHostileRequests_WithoutA500(bool running)
     {
         await using ApiHost api = await ApiHost.StartAsync();
-        var random = new Random(Seed + 1);
-        string config = await File.ReadAllTextAsync(api.Config("web"));
+        var random = new Random(Seed + (running ? 2 : 1));
+
+        // The guest obeys its power button, as a real one does: shutdown and reboot answer instead of waiting out their timeout.
+        api.Qemu.OnLaunch += q => q.Monitor.Answer("system_powerdown", () =>
+        {
+            _ = Task.Run(() => q.Monitor.Emit("SHUTDOWN", """{"guest": true, "reason": "guest-shutdown"}"""));
+            return "{}";
+        });
         string configPath = api.Config("web");
+        string config = await File.ReadAllTextAsync(configPath);
         async Task DefineWebAsync()
         {
-            HttpResponseMessage r = await api.Http.GetAsync(new Uri(Routes.Path(Routes.Vm, "web"), UriKind.Relative));
-            if (r.StatusCode == HttpStatusCode.NotFound)
+            VmInfo? web = (await api.Client.Vms.ListAsync(CancellationToken.None)).FirstOrDefault(v => v.Name == "web");
+            if (web is not null && running && web.State != VmState.Running)
             {
-                await api.Client.Vms.CreateAsync(new CreateVmRequest { Source = new ConfigRequest { Config = config, ConfigPath = configPath }, Start = false }, CancellationToken.None);
+                await api.Client.Vms.DeleteAsync("web", force: true, CancellationToken.None);
+                web = null;
+            }
+
+            if (web is null)
+            {
+                await api.Client.Vms.CreateAsync(new CreateVmRequest { Source = new ConfigRequest { Config = config, ConfigPath = configPath }, Start = running }, CancellationToken.None);
             }
         }
 
@@ -130,6 +147,7 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
         Assert.True(endpoints.Count > 25, $"only {endpoints.Count} VM endpoints found");
 
         var failures = new List<string>();
+        var statuses = new SortedDictionary<int, int>();
         int sent = 0;
         foreach (RouteEndpoint endpoint in endpoints)
         {
@@ -145,7 +163,7 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
                 {
                     foreach ((string label, Func<HttpContent?> content) in bodies)
                     {
-                        await SendAsync(api, method, path, label, content(), failures);
+                        await SendAsync(api, method, path, label, content(), failures, statuses);
                         sent++;
                         await DefineWebAsync();
                     }
@@ -153,7 +171,7 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
             }
         }
 
-        output.WriteLine($"{sent} hostile requests to the {endpoints.Count} endpoints of a VM that is there, {failures.Count} failure(s)");
+        output.WriteLine($"{sent} hostile requests to the {endpoints.Count} endpoints of a VM that is there (running: {running}), {failures.Count} failure(s); statuses {string.Join(", ", statuses.Select(kv => $"{kv.Key}: {kv.Value}"))}; QEMU launched {api.Qemu.Launched.Count} time(s)");
         Assert.True(failures.Count == 0, $"{failures.Count} of {sent} hostile requests were answered badly:\n{string.Join('\n', failures.Take(300))}");
         HttpResponseMessage list = await api.Http.GetAsync(new Uri(Routes.Vms, UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
@@ -201,7 +219,7 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
         Assert.True(IsErrorBody(await r.Content.ReadAsStringAsync()));
     }
 
-    private static async Task SendAsync(ApiHost api, string method, string path, string label, HttpContent? content, List<string> failures)
+    private static async Task SendAsync(ApiHost api, string method, string path, string label, HttpContent? content, List<string> failures, SortedDictionary<int, int> statuses)
     {
         string what = $"{method} {path.Substring(0, Math.Min(path.Length, 120))} body={label}";
         using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative)) { Content = content };
@@ -225,6 +243,7 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
         using (response)
         {
             int status = (int)response.StatusCode;
+            statuses[status] = statuses.GetValueOrDefault(status) + 1;
             string text = await response.Content.ReadAsStringAsync(limit.Token);
             if (status >= 500)
             {
