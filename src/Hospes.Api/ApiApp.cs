@@ -63,7 +63,9 @@ internal static class ApiApp
         PeerEndpoints.Map(app);
         MigrationEndpoints.Map(app);
         MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
-        app.MapFallback(() => ApiResults.Error(HospesError.NotFound("no such API endpoint; the API lives under /v1")));
+        // "{*path}", not MapFallback's default "{*path:nonfile}": a path whose last segment looks like a file name
+        // (/v1/x.cfg, or a ".." that failed a route's :int) would otherwise get a bare 404 without the error body.
+        app.MapFallback("{*path}", () => ApiResults.Error(HospesError.NotFound("no such API endpoint; the API lives under /v1")));
     }
 
     private static bool IsMalformed(Exception? e) => e is BadHttpRequestException or JsonException;

@@ -41,6 +41,12 @@ public sealed class NetworksApi
 
     public async Task<Result<PortForwardInfo>> AddPortForwardAsync(string vm, PortForwardRequest request, CancellationToken ct)
     {
+        // JSON's null passes for the non-nullable protocol: without this, a NullReferenceException (a 500).
+        if (request.Protocol is null)
+        {
+            return HospesError.Invalid($"cannot forward a port to {vm}: the protocol is null; give \"tcp\" or \"udp\", or leave it out for tcp");
+        }
+
         var forward = new ForwardSpec(request.Protocol, request.HostPort, request.GuestPort, request.Vif);
         return ResultMap.Map(await _networks.AddForwardAsync(vm, forward, ct).ConfigureAwait(false), NetworkInfoFactory.Create);
     }

@@ -25,6 +25,12 @@ public sealed class VmsApi
 
     public async Task<Result<CreateVmResponse>> CreateAsync(CreateVmRequest request, CancellationToken ct)
     {
+        // "source" is required, but JSON's null passes for it: without this, a NullReferenceException (a 500).
+        if (request.Source is null)
+        {
+            return HospesError.Invalid("cannot create a VM: the request's source is null; send the config file as \"source\": {\"config\": \"...\", \"config_path\": \"...\"}");
+        }
+
         Result<CreatedVm> created = await _creator.CreateAsync(Source(request.Source), request.Start, ct).ConfigureAwait(false);
         return ResultMap.Map(created, c => new CreateVmResponse(VmInfoFactory.Create(c.Vm), [.. c.Warnings.Select(DiagnosticFactory.Create)]));
     }
