@@ -30,11 +30,16 @@ public sealed partial class MigrationChannelTests(TinyImage image) : IAsyncLifet
         _nsA = await NetNs.CreateAsync();
         _nsB = await NetNs.CreateAsync();
         await NetNs.LinkAsync(_nsA, _nsB, HostA + "/24", HostB + "/24");
-        _a = await Daemon.StartAsync(image, _nsA, "--listen", HostA + ":8443", "--host-name", "host-a");
-        _b = await Daemon.StartAsync(image, _nsB, "--listen", HostB + ":8443", "--host-name", "host-b");
+        _shared = Directory.CreateTempSubdirectory("hit-shared-").FullName;
+
+        // The guests' kernel is in the shared folder, outside the store: a VM from another host may use it only
+        // because hospesd.conf says so (#2), as in Hosts/MigrationTests.
+        string conf = Path.Combine(_shared, "hospesd.conf");
+        File.WriteAllText(conf, $"migration.allow_paths = {_shared}\n");
+        _a = await Daemon.StartAsync(image, _nsA, "--listen", HostA + ":8443", "--host-name", "host-a", "--config", conf);
+        _b = await Daemon.StartAsync(image, _nsB, "--listen", HostB + ":8443", "--host-name", "host-b", "--config", conf);
         string token = (await _b.CliAsync("host", "token")).Ok().Stdout.Trim().Split('\n')[^1].Trim();
         (await _a.CliAsync("host", "add", "host-b", HostB + ":8443", "--token", token)).Ok();
-        _shared = Directory.CreateTempSubdirectory("hit-shared-").FullName;
     }
 
     public async Task DisposeAsync()

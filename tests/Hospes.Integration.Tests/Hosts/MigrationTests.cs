@@ -95,7 +95,11 @@ public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
             // The counter goes on where it stopped, and the guest's own clock shows no gap beyond a pass or two.
             (int Pass, long T) first = Stamps(log)[0];
             Assert.True(first.Pass - before[^1].Pass is >= 1 and <= 3, $"memcheck's last pass on {from.Netns!.Name} was {before[^1].Pass}, its first on the destination {first.Pass}");
-            Assert.True(first.T - before[^1].T < 2000, $"the guest's clock jumped {first.T - before[^1].T} ms at the switch-over");
+            // The stream is encrypted (TLS, #1 of the security review) and this guest dirties its 64 MiB every pass, so
+            // QEMU throttles its vCPUs (auto-converge) before the switch-over: the pass that spans it takes about two
+            // seconds of the guest's own time (measured: 2041-2088 ms in five runs; 114 ms in a run without TLS). What this catches is a
+            // guest kept stopped for seconds; QEMU's own downtime is checked above.
+            Assert.True(first.T - before[^1].T < 5000, $"the guest's clock jumped {first.T - before[^1].T} ms at the switch-over ({first.Pass - before[^1].Pass} passes); summary: {s}");
         }
 
         // The same connection, opened while the guest was on A, now reaches it on B.
