@@ -82,10 +82,14 @@ internal sealed class Lab : IAsyncDisposable
 
     private async Task<Daemon> StartDaemonAsync(string host)
     {
+        // The checker's disk is in the lab's folder, outside the store: a VM from the other host may use it only
+        // because hospesd.conf says so (the security review's #2).
+        string conf = Path.Combine(_dir, "hospesd.conf");
+        File.WriteAllText(conf, $"migration.allow_paths = {_dir}\n");
         Daemon d = await Daemon.StartAsync(new DaemonOptions
         {
             Dir = Path.Combine(_dir, host),
-            Args = ["--listen", $"127.0.0.1:{Ports[host]}", "--host-name", "bench-" + host],
+            Args = ["--listen", $"127.0.0.1:{Ports[host]}", "--host-name", "bench-" + host, "--config", conf],
         });
         _daemons[host] = d;
         return d;
