@@ -32,9 +32,15 @@ public static class StateModes
             Directory.CreateDirectory(options.EffectiveRunDir, PassThrough);
         }
 
+        // SQLite opens an empty file as a new database and gives its journal files the database's mode: made here
+        // 0600, the DB never exists with a wider mode, not even for the first start.
         if (System.IO.File.Exists(options.DatabasePath))
         {
             System.IO.File.SetUnixFileMode(options.DatabasePath, File);
+        }
+        else
+        {
+            using var created = new FileStream(options.DatabasePath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = File });
         }
     }
 

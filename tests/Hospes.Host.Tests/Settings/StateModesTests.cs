@@ -1,6 +1,7 @@
 using Hospes.Core.Processes;
 using Hospes.Host.Network;
 using Hospes.Host.Settings;
+using Hospes.Host.State;
 using Hospes.Host.Tests.Network;
 
 namespace Hospes.Host.Tests.Settings;
@@ -31,6 +32,25 @@ public class StateModesTests
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(options.DatabasePath));
         Assert.Equal(StateModes.PassThrough, File.GetUnixFileMode(options.EffectiveRunDir));
+    }
+
+    [Fact]
+    public void Apply_OnAFreshStateDir_MakesTheDatabaseForRootAlone_BeforeSqliteOpensIt()
+    {
+        // Found by quickstart.sh: the DB of a first start was 0644 (SQLite made it after Apply).
+        using var dir = new TempDir();
+        var options = new HostOptions { StateDir = dir.File("state"), RunDir = dir.File("run") };
+
+        using (Umask.Restrict(0))
+        {
+            StateModes.Apply(options);
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(options.DatabasePath));
+        var db = new StateDb(options.DatabasePath);
+        Assert.Empty(db.LoadVms());
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(options.DatabasePath));
     }
 
     [Fact]
