@@ -150,6 +150,11 @@ public sealed partial class HospesHost : IAsyncDisposable
         }
 
         await host.Networks.InitializeAsync(ct).ConfigureAwait(false);
+        if (options.QemuUids is { } uids && Environment.IsPrivilegedProcess)
+        {
+            // No migration arrives before SettleAsync: what a killed hospesd granted for post-copy goes.
+            await UserfaultfdAccess.RevokeLeftoversAsync(uids).ConfigureAwait(false);
+        }
 
         // The store is made usable before any VM may start again (a restart on crash): leftover exports stopped, overlays re-pointed.
         await host.StoreRepair.PrepareAsync(ct).ConfigureAwait(false);

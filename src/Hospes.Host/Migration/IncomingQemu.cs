@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Machine;
 using Hospes.Host.State;
 using Hospes.Host.Vms;
 using Hospes.Qemu.CommandLine;
@@ -25,9 +26,6 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
     private readonly string _id = id;
     private readonly string _from = fromPeer;
     private bool _exportsDisks;
-
-    /// <summary>The folder (in the VM's own) QEMU reads this migration's TLS credentials from.</summary>
-    public static string CredentialsDir(string vmDir) => Path.Combine(vmDir, "migration-tls");
 
     /// <summary>
     /// Launches QEMU paused and waiting for a stream on <paramref name="listenHost"/> (a port QEMU picks), and
@@ -112,7 +110,20 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
             }
         }
 
-        MigrationTls.Delete(CredentialsDir(vm.VmDir));
+        await ReleaseAsync(vm).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What an arrival held on this host goes: its TLS key, and /dev/userfaultfd for its QEMU's uid (a QEMU that opened
+    /// it for post-copy keeps what it opened).
+    /// </summary>
+    internal static async Task ReleaseAsync(VmSession vm)
+    {
+        MigrationTls.Delete(vm.MigrationTlsDir);
+        if (vm.Record.QemuUid is { } uid)
+        {
+            await UserfaultfdAccess.RevokeAsync(uid).ConfigureAwait(false);
+        }
     }
 
     private sealed class PrepareCommand(IncomingQemu incoming, int ramMib, string listenHost, bool postcopy, IReadOnlyList<string> mirrored, MigrationTls tls, MigrationTlsPeer source) : VmCommand<MigrationPrepared>
@@ -134,10 +145,19 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
             string creds = QemuNames.MigrationTls(incoming._id), authz = QemuNames.MigrationAuthz(incoming._id);
             try
             {
-                string dir = CredentialsDir(vm.VmDir);
-                tls.WriteCredentials(dir, source, server: true);
+                string dir = vm.MigrationTlsDir;
+                tls.WriteCredentials(dir, source, server: true, vm.Record.QemuUid);
                 await qmp.AddTlsCredentialsAsync(creds, dir, server: true, ct).ConfigureAwait(false);
                 await qmp.AddAuthzAsync(authz, MigrationTls.DistinguishedName(source.Name), ct).ConfigureAwait(false);
+                if (postcopy && vm.Record.QemuUid is { } uid)
+                {
+                    Result<bool> uffd = await UserfaultfdAccess.GrantAsync(uid, ct).ConfigureAwait(false);
+                    if (!uffd.IsOk)
+                    {
+                        throw new IOException(uffd.Error.Message);
+                    }
+                }
+
                 await qmp.SetCapabilitiesAsync(new Dictionary<string, bool> { ["postcopy-ram"] = postcopy }, ct).ConfigureAwait(false);
                 await qmp.SetParametersAsync(new JsonObject { ["tls-creds"] = creds, ["tls-authz"] = authz }, ct).ConfigureAwait(false);
                 await qmp.MigrateIncomingAsync($"tcp:{OutgoingMigration.UriHost(listenHost)}:0", ct).ConfigureAwait(false);
@@ -164,7 +184,7 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
             {
                 await vm.StopQemuAsync().ConfigureAwait(false);
                 vm.EndArrival();
-                MigrationTls.Delete(CredentialsDir(vm.VmDir));
+                await ReleaseAsync(vm).ConfigureAwait(false);
                 vm.Commit(GuestEvents.Stopped(vm.Record, VmState.Shutoff));
                 return HospesError.Unavailable($"{vm.Name}: cannot wait for the migration stream: {e.Message}{vm.QemuLogTail()}");
             }
@@ -249,7 +269,7 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
             await vm.StopQemuAsync().ConfigureAwait(false);
             incoming._exportsDisks = false;
             vm.EndArrival();
-            MigrationTls.Delete(CredentialsDir(vm.VmDir));
+            await ReleaseAsync(vm).ConfigureAwait(false);
             return vm.Commit(GuestEvents.Stopped(vm.Record, VmState.Shutoff));
         }
     }

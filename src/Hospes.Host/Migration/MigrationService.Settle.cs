@@ -69,7 +69,7 @@ internal sealed partial class MigrationService
         protected override async Task<Result<bool>> RunAsync(VmSession vm, CancellationToken ct)
         {
             await vm.StopQemuAsync().ConfigureAwait(false);
-            MigrationTls.Delete(IncomingQemu.CredentialsDir(vm.VmDir));
+            await IncomingQemu.ReleaseAsync(vm).ConfigureAwait(false);
             return true;
         }
     }
@@ -90,7 +90,7 @@ internal sealed partial class MigrationService
             if (vm.Qmp is not { } qmp)
             {
                 MigrationJournal.Delete(vm.MigrationJournal);
-                MigrationTls.Delete(IncomingQemu.CredentialsDir(vm.VmDir));
+                MigrationTls.Delete(vm.MigrationTlsDir);
                 if (!dropped)
                 {
                     vm.Commit(r with { LastError = $"its QEMU was gone when hospesd started, during a migration to {peer}; {peer} may run it: check `hospes list` there before starting it here" });
@@ -135,7 +135,7 @@ internal sealed partial class MigrationService
                 // Not added yet when hospesd stopped.
             }
 
-            MigrationTls.Delete(IncomingQemu.CredentialsDir(vm.VmDir));
+            MigrationTls.Delete(vm.MigrationTlsDir);
             bool run = journal.Running && await qmp.QueryStatusAsync(ct).ConfigureAwait(false) is QemuRunState.Paused or QemuRunState.PostMigrate;
             if (run)
             {

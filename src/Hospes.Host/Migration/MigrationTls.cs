@@ -1,3 +1,4 @@
+using Hospes.Core.Files;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -77,18 +78,51 @@ internal sealed class MigrationTls
 
     /// <summary>
     /// QEMU's credentials folder for this side (<c>tls-creds-x509 dir=</c>): the CAs of both sides (its own certificate
-    /// must check against the list too), and its certificate and key as server or client. Folder 0700, files 0600.
-    /// QEMU reads them when the object is added, as the user it runs as.
+    /// must check against the list too), and its certificate and key as server or client. QEMU reads them when the
+    /// object is added, as the user it runs as: with <paramref name="qemuGid"/> (a QEMU of its own uid and gid) the folder
+    /// is root's with that group (0750, files 0640: QEMU reads, cannot add or change anything), else 0700 and 0600.
+    /// Its parent is root's and 0711, and every folder above must let others through.
     /// </summary>
-    public void WriteCredentials(string dir, MigrationTlsPeer peer, bool server)
+    public void WriteCredentials(string dir, MigrationTlsPeer peer, bool server, int? qemuGid)
     {
-        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode Owner = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode Through = UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
         Delete(dir);
-        Directory.CreateDirectory(dir, Private | UnixFileMode.UserExecute);
+        string parent = Path.GetDirectoryName(Path.GetFullPath(dir))!;
+        Directory.CreateDirectory(parent, Owner | UnixFileMode.UserExecute | Through);
+        if (qemuGid is { } gid && Closed(parent) is { } closed)
+        {
+            throw new IOException(
+                $"QEMU (uid {gid}) cannot reach its migration's TLS credentials in {dir}: {closed} does not let others through; chmod o+x {closed}, or give hospesd another --run-dir");
+        }
+
+        UnixFileMode shared = qemuGid is null ? 0 : UnixFileMode.GroupRead;
+        UnixFileMode folder = Owner | UnixFileMode.UserExecute | (qemuGid is null ? 0 : UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+        Directory.CreateDirectory(dir, folder);
+        File.SetUnixFileMode(dir, folder);
+        if (qemuGid is { } g)
+        {
+            FileOwner.Set(dir, 0, g);
+        }
+
         string role = server ? "server" : "client";
-        Write(Path.Combine(dir, "ca-cert.pem"), CaCertificate + "\n" + peer.CaCertificate + "\n", Private);
-        Write(Path.Combine(dir, $"{role}-cert.pem"), Certificate + "\n", Private);
-        Write(Path.Combine(dir, $"{role}-key.pem"), Key + "\n", Private);
+        Write(Path.Combine(dir, "ca-cert.pem"), CaCertificate + "\n" + peer.CaCertificate + "\n", Owner | shared, qemuGid);
+        Write(Path.Combine(dir, $"{role}-cert.pem"), Certificate + "\n", Owner | shared, qemuGid);
+        Write(Path.Combine(dir, $"{role}-key.pem"), Key + "\n", Owner | shared, qemuGid);
+    }
+
+    /// <summary>The first folder from / down to <paramref name="dir"/> that others may not pass through (null: none).</summary>
+    private static string? Closed(string dir)
+    {
+        for (string? d = dir; d is not null; d = Path.GetDirectoryName(d))
+        {
+            if (!File.GetUnixFileMode(d).HasFlag(UnixFileMode.OtherExecute))
+            {
+                return d;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Removes a credentials folder (the key goes with it); a missing one is fine.</summary>
@@ -100,9 +134,15 @@ internal sealed class MigrationTls
         }
     }
 
-    private static void Write(string path, string text, UnixFileMode mode)
+    private static void Write(string path, string text, UnixFileMode mode, int? gid)
     {
         using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });
+        File.SetUnixFileMode(file.SafeFileHandle, mode);
+        if (gid is { } g)
+        {
+            FileOwner.Set(file.SafeFileHandle, 0, g);
+        }
+
         using var writer = new StreamWriter(file);
         writer.Write(text);
     }

@@ -249,9 +249,9 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
     /// </summary>
     private static async Task UseTlsAsync(VmSession vm, IQmp qmp, string creds, MigrationTls tls, MigrationTlsPeer destination, Core.Operations.Reverter revert)
     {
-        string dir = IncomingQemu.CredentialsDir(vm.VmDir);
+        string dir = vm.MigrationTlsDir;
         revert.Add(() => MigrationTls.Delete(dir));
-        tls.WriteCredentials(dir, destination, server: false);
+        tls.WriteCredentials(dir, destination, server: false, vm.Record.QemuUid);
         await qmp.AddTlsCredentialsAsync(creds, dir, server: false).ConfigureAwait(false);
         revert.Add(async () =>
         {

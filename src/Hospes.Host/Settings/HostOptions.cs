@@ -39,6 +39,12 @@ public sealed record HostOptions
     public int? TcgTbSizeMib { get; init; } = 32;
 
     /// <summary>
+    /// The uids (and gids: each QEMU's gid is its uid) hospesd gives its QEMUs, one per VM (`qemu.uids`); null (`off`):
+    /// QEMU keeps root. High by default, above the ranges Debian and systemd hand out to users, services and containers.
+    /// </summary>
+    public UidRange? QemuUids { get; init; } = UidRange.Default;
+
+    /// <summary>
     /// What each of a VM's logs (console.log, qemu.log, qmp.log) may take on disk, in MiB, with its one older part
     /// (`logs.vm_max_mib`): a guest that floods its console or resets in a loop cannot fill the state dir.
     /// </summary>

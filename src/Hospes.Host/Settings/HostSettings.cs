@@ -16,7 +16,7 @@ public static class HostSettings
     public static readonly IReadOnlyList<string> Keys =
     [
         "memory.overcommit_ratio", "memory.policy", "memory.reserve_mib", "memory.ksm", "memory.interval_s", "tcg.tb_size_mib", "listen", "host.name",
-        "logs.vm_max_mib",
+        "logs.vm_max_mib", "qemu.uids",
         "migration.allow_paths", "migration.allow_bridges", "migration.allow_pci",
     ];
 
@@ -113,6 +113,12 @@ public static class HostSettings
                 return Int(value, 1, 1 << 16) is { } logMib
                     ? options with { VmLogMaxMib = logMib }
                     : Bad(key, value, "a number of MiB from 1 to 65536, e.g. 32 (each VM log and its one older part)");
+            case "qemu.uids":
+                return value == "off"
+                    ? options with { QemuUids = null }
+                    : UidRange.Parse(value) is { } uids
+                        ? options with { QemuUids = uids }
+                        : Bad(key, value, $"FIRST-LAST, uids from 1000 to {int.MaxValue - 1} no user of this host has, e.g. {UidRange.Default}; or off (every QEMU runs as root)");
             case "migration.allow_paths":
                 return List(value) is var paths && paths.All(p => Path.IsPathFullyQualified(p) && SpecRules.ControlCharacter(p) is null)
                     ? options with { AllowPaths = [.. paths.Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p)))] }

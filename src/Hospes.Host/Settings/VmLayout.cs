@@ -16,6 +16,12 @@ internal sealed class VmLayout(HostOptions options)
     public string MigrationJournal(Guid uuid) => Path.Combine(VmDir(uuid), "migration.json");
 
     /// <summary>
+    /// The folder a migration's TLS credentials are in while it runs (<c>tls-creds-x509 dir=</c>): in the run dir (kept
+    /// off the disk where it is a tmpfs), where a QEMU of its own uid can reach it (MigrationTls.WriteCredentials).
+    /// </summary>
+    public string MigrationTlsDir(Guid uuid) => Path.Combine(options.EffectiveRunDir, "tls", uuid.ToString("N"));
+
+    /// <summary>
     /// Sockets and the pid file are named by the whole uuid: two VMs never share a name (a shared prefix once let one
     /// VM's start delete another's sockets). "/run/hospes/" + 32 hex + ".console" stays far below the 107-byte limit
     /// of unix socket paths.

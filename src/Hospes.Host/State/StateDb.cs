@@ -12,7 +12,7 @@ namespace Hospes.Host.State;
 /// </summary>
 internal sealed partial class StateDb
 {
-    private const int SchemaVersion = 5;
+    private const int SchemaVersion = 6;
     private readonly string _connectionString;
 
     /// <summary>Opens (or makes) the DB at <paramref name="path"/>; the folder it is in is the state dir its paths are relative to.</summary>
@@ -44,9 +44,11 @@ internal sealed partial class StateDb
                 last_error TEXT,
                 crash_count INTEGER NOT NULL DEFAULT 0,
                 created_at TEXT NOT NULL,
-                started_at TEXT
+                started_at TEXT,
+                qemu_uid INTEGER
             );
             """);
+        AddQemuUids(c);
         Exec(c, VolumeSchema);
         Exec(c, NetworkSchema);
         Exec(c, PeerSchema);
@@ -86,7 +88,7 @@ internal sealed partial class StateDb
     {
         using SqliteConnection c = Open();
         using SqliteCommand cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at FROM vms ORDER BY name";
+        cmd.CommandText = "SELECT spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at, qemu_uid FROM vms ORDER BY name";
         using SqliteDataReader r = cmd.ExecuteReader();
         var list = new List<VmRecord>();
         while (r.Read())
@@ -104,6 +106,7 @@ internal sealed partial class StateDb
                 CrashCount = r.GetInt32(8),
                 CreatedAt = DateTimeOffset.Parse(r.GetString(9), CultureInfo.InvariantCulture),
                 StartedAt = r.IsDBNull(10) ? null : DateTimeOffset.Parse(r.GetString(10), CultureInfo.InvariantCulture),
+                QemuUid = r.IsDBNull(11) ? null : r.GetInt32(11),
             });
         }
 
@@ -119,7 +122,7 @@ internal sealed partial class StateDb
         using SqliteCommand cmd = c.CreateCommand();
         cmd.CommandText = """
             UPDATE vms SET name = $name, spec = $spec, state = $state, domid = $domid, pid = $pid, machine = $machine, accel = $accel,
-                save_path = $save, last_error = $error, crash_count = $crashes, created_at = $created, started_at = $started
+                save_path = $save, last_error = $error, crash_count = $crashes, created_at = $created, started_at = $started, qemu_uid = $uid
             WHERE uuid = $uuid
             """;
         Bind(cmd, vm, Paths);
@@ -159,6 +162,16 @@ internal sealed partial class StateDb
         cmd.Parameters.AddWithValue("$crashes", vm.CrashCount);
         cmd.Parameters.AddWithValue("$created", vm.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
         cmd.Parameters.AddWithValue("$started", vm.StartedAt is { } s ? s.ToString("O", CultureInfo.InvariantCulture) : DBNull.Value);
+        cmd.Parameters.AddWithValue("$uid", (object?)vm.QemuUid ?? DBNull.Value);
+    }
+
+    /// <summary>Schema 6: the uid of each VM's QEMU (a column DBs of schema 5 and older lack).</summary>
+    private static void AddQemuUids(SqliteConnection c)
+    {
+        if (Convert.ToInt64(Scalar(c, "SELECT COUNT(*) FROM pragma_table_info('vms') WHERE name = 'qemu_uid';"), CultureInfo.InvariantCulture) == 0)
+        {
+            Exec(c, "ALTER TABLE vms ADD COLUMN qemu_uid INTEGER;");
+        }
     }
 
     private SqliteConnection Open()

@@ -16,6 +16,9 @@ internal sealed record VmRecord
     public string? SavePath { get; init; }
     public string? LastError { get; init; }
     public int CrashCount { get; init; }
+
+    /// <summary>The uid (and gid) this VM's QEMU runs as, from `qemu.uids`; kept so the VM keeps it from one start to the next.</summary>
+    public int? QemuUid { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
 

@@ -34,6 +34,7 @@ internal sealed class VmLauncher(
     ILogger log)
 {
     private readonly GuestHostKeys _hostKeys = new(new VmLayout(options));
+    private readonly QemuUsers? _users = options.QemuUids is { } uids && Environment.IsPrivilegedProcess ? new(uids, db) : null;
 
     /// <summary>
     /// Keeps LastError (why it crashed, before an automatic restart). <paramref name="ramMib"/>: the RAM an incoming
@@ -107,9 +108,24 @@ internal sealed class VmLauncher(
             }
         }
 
+        // QEMU opens its disks, taps, sockets and logs as root, then runs the guest as a uid of this VM's own; what it
+        // needs later (a save file, a restore stream, migration keys) hospesd opens and hands over (QmpFiles).
+        QemuUser? runAs = null;
+        if (_users is not null)
+        {
+            Result<int> uid = _users.Claim(r);
+            if (!uid.IsOk)
+            {
+                return uid.Error;
+            }
+
+            runAs = new QemuUser(uid.Value, uid.Value);
+        }
+
         VmRuntimePaths paths = vm.Paths;
         var launch = new QemuLaunchSpec
         {
+            RunAs = runAs,
             Spec = resolved.Value.Spec with { MaxMemoryMib = ram, MemoryMib = Math.Min(spec.MemoryMib, ram) },
             Paths = paths,
             Accel = accel.Value,
@@ -198,6 +214,7 @@ internal sealed class VmLauncher(
             Accel = accelName,
             StartedAt = vm.Time.GetUtcNow(),
             SavePath = incoming ? r.SavePath : null,
+            QemuUid = runAs?.Uid,
         });
         revert.Commit();
         vm.Attach(q, threads);

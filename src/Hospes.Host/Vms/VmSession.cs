@@ -40,6 +40,9 @@ internal sealed class VmSession(VmActor actor) : IVmSession
 
     public string VmDir => actor.Layout.VmDir(actor.Record.Uuid);
 
+    /// <summary>Where a migration's TLS credentials for this VM's QEMU are (in the run dir).</summary>
+    public string MigrationTlsDir => actor.Layout.MigrationTlsDir(actor.Record.Uuid);
+
     /// <summary>Where a migration in flight keeps what a restarted hospesd needs to settle it (see VmLayout).</summary>
     public string MigrationJournal => actor.Layout.MigrationJournal(actor.Record.Uuid);
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -24,4 +25,10 @@ public interface IQmp : IAsyncDisposable
     /// <paramref name="logged"/> false keeps a frequent poll out of the VM's QMP log.
     /// </summary>
     Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments, bool logged, TimeSpan? timeout = null, CancellationToken ct = default);
+
+    /// <summary>
+    /// Runs one command with <paramref name="fd"/> passed along (SCM_RIGHTS): QEMU gets its own copy, for add-fd or
+    /// getfd. How an unprivileged QEMU gets a file it could not open itself.
+    /// </summary>
+    Task<JsonElement> ExecuteWithFdAsync(string command, JsonObject? arguments, SafeHandle fd, CancellationToken ct = default);
 }

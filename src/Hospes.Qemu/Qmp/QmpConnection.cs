@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -76,7 +77,14 @@ public sealed class QmpConnection : IQmp
     /// Runs one command; <paramref name="logged"/> false keeps it and its reply out of the QMP log (polling that
     /// runs every few seconds would bury what the log is for). Errors are logged either way.
     /// </summary>
-    public async Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments, bool logged, TimeSpan? timeout = null, CancellationToken ct = default)
+    public Task<JsonElement> ExecuteAsync(string command, JsonObject? arguments, bool logged, TimeSpan? timeout = null, CancellationToken ct = default) =>
+        ExecuteCoreAsync(command, arguments, logged, timeout, null, ct);
+
+    /// <summary>Runs one command with a file descriptor attached to it (SCM_RIGHTS), as add-fd and getfd take one.</summary>
+    public Task<JsonElement> ExecuteWithFdAsync(string command, JsonObject? arguments, SafeHandle fd, CancellationToken ct = default) =>
+        ExecuteCoreAsync(command, arguments, logged: true, null, fd, ct);
+
+    private async Task<JsonElement> ExecuteCoreAsync(string command, JsonObject? arguments, bool logged, TimeSpan? timeout, SafeHandle? fd, CancellationToken ct)
     {
         long id = Interlocked.Increment(ref _nextId);
         var request = new JsonObject { ["execute"] = command, ["id"] = id };
@@ -99,7 +107,7 @@ public sealed class QmpConnection : IQmp
                 _unlogged[id] = 0;
             }
 
-            await WriteAsync(request.ToJsonString(), logged, ct).ConfigureAwait(false);
+            await WriteAsync(request.ToJsonString(), logged, fd, ct).ConfigureAwait(false);
             JsonElement response = await reply.Task.WaitAsync(timeout ?? DefaultTimeout, _time, ct).ConfigureAwait(false);
             if (response.TryGetProperty("error", out var error))
             {
@@ -165,7 +173,7 @@ public sealed class QmpConnection : IQmp
         await ExecuteAsync("qmp_capabilities", null, logged: true, ct: ct).ConfigureAwait(false);
     }
 
-    private async Task WriteAsync(string json, bool logged, CancellationToken ct)
+    private async Task WriteAsync(string json, bool logged, SafeHandle? fd, CancellationToken ct)
     {
         if (logged)
         {
@@ -176,7 +184,11 @@ public sealed class QmpConnection : IQmp
         await _writeGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await _stream.WriteAsync(bytes, ct).ConfigureAwait(false);
+            int sent = fd is null ? 0 : UnixFdSender.Send(_socket, bytes, fd);
+            if (sent < bytes.Length)
+            {
+                await _stream.WriteAsync(bytes.AsMemory(sent), ct).ConfigureAwait(false);
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
         {

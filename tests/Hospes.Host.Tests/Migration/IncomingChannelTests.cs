@@ -25,7 +25,7 @@ public sealed class IncomingChannelTests
         Result<MigrationPrepared> prepared = await destination.PrepareAsync(offer);
 
         Assert.True(prepared.IsOk, prepared.Error?.Message);
-        string id = prepared.Value.Id!, dir = Path.Combine(destination.Floor.Layout.VmDir(offer.Spec.Uuid), "migration-tls");
+        string id = prepared.Value.Id!, dir = destination.Floor.Layout.MigrationTlsDir(offer.Spec.Uuid);
         FakeQmp qmp = destination.Qemu.Monitor;
         IReadOnlyList<JsonObject?> objects = qmp.AllArgumentsOf("object-add");
         Assert.Equal(
@@ -83,7 +83,7 @@ public sealed class IncomingChannelTests
         Result<MigrationFinished> finished = await destination.Incoming.FinishAsync(id, run: true, postcopy: false, probe: false);
 
         Assert.True(finished.IsOk, finished.Error?.Message);
-        Assert.False(Directory.Exists(Path.Combine(vmDir, "migration-tls")));
+        Assert.False(Directory.Exists(destination.Floor.Layout.MigrationTlsDir(offer.Spec.Uuid)));
         Assert.False(File.Exists(destination.Floor.Layout.MigrationJournal(offer.Spec.Uuid)));
         Assert.Equal("""{"tls-creds":"","tls-authz":""}""", destination.Qemu.Monitor.ArgumentsOf("migrate-set-parameters")!.ToJsonString());
         Assert.Equal([$"mig-authz-{id}", $"mig-tls-{id}"], destination.Qemu.Monitor.AllArgumentsOf("object-del").Select(a => a!["id"]!.GetValue<string>()));

@@ -39,7 +39,7 @@ public sealed class MigrationTlsTests : IDisposable
         MigrationTls mine = MigrationTls.Create(DateTimeOffset.UtcNow), theirs = MigrationTls.Create(DateTimeOffset.UtcNow);
         string dir = _dir.Combine("migration-tls");
 
-        mine.WriteCredentials(dir, theirs.Public, server: true);
+        mine.WriteCredentials(dir, theirs.Public, server: true, qemuGid: null);
 
         Assert.Equal(["ca-cert.pem", "server-cert.pem", "server-key.pem"], Directory.GetFiles(dir).Select(Path.GetFileName).Order());
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dir));
@@ -51,6 +51,56 @@ public sealed class MigrationTlsTests : IDisposable
 
         MigrationTls.Delete(dir);
         Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public void WriteCredentials_ForAQemuOfItsOwnUid_LetsThatUidReadThem_AndChangeNothing()
+    {
+        const int Qemu = 2_000_065_000;
+        MigrationTls mine = MigrationTls.Create(DateTimeOffset.UtcNow), theirs = MigrationTls.Create(DateTimeOffset.UtcNow);
+        File.SetUnixFileMode(_dir.Path, (UnixFileMode)0x1C9); // 0711, as the run dir hospesd makes
+        string dir = _dir.Combine("tls", "vm");
+
+        mine.WriteCredentials(dir, theirs.Public, server: false, Qemu);
+
+        Assert.Equal("0:2000065000 750", Stat(dir));
+        Assert.Equal("0:0 711", Stat(_dir.Combine("tls")));
+        Assert.All(Directory.GetFiles(dir), f => Assert.Equal("0:2000065000 640", Stat(f)));
+        Assert.Contains("BEGIN EC PRIVATE KEY", AsUid(Qemu, "cat", Path.Combine(dir, "client-key.pem")), StringComparison.Ordinal);
+        Assert.Contains("Permission denied", AsUid(Qemu, "touch", Path.Combine(dir, "more.pem")), StringComparison.Ordinal);
+        Assert.Contains("Permission denied", AsUid(Qemu + 1, "cat", Path.Combine(dir, "client-key.pem")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void WriteCredentials_ForAQemuOfItsOwnUid_BehindAFolderItCannotPass_IsRefused_NamingTheFolder()
+    {
+        MigrationTls mine = MigrationTls.Create(DateTimeOffset.UtcNow), theirs = MigrationTls.Create(DateTimeOffset.UtcNow);
+        File.SetUnixFileMode(_dir.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var e = Assert.Throws<IOException>(() => mine.WriteCredentials(_dir.Combine("tls", "vm"), theirs.Public, server: true, 2_000_065_000));
+
+        Assert.Contains($"{_dir.Path} does not let others through; chmod o+x {_dir.Path}", e.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.Combine("tls", "vm")));
+    }
+
+    private static string Stat(string path) => Run("stat", "-c", "%u:%g %a", path).Trim();
+
+    /// <summary>Runs a command as <paramref name="uid"/>:<paramref name="uid"/> with no other group; its output and errors.</summary>
+    private static string AsUid(int uid, params string[] command) =>
+        Run("setpriv", [$"--reuid={uid}", $"--regid={uid}", "--clear-groups", .. command]);
+
+    private static string Run(string program, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var p = System.Diagnostics.Process.Start(start)!;
+        string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return output;
     }
 
     [Theory]

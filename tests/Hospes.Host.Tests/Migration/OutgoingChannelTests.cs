@@ -15,7 +15,7 @@ public sealed class OutgoingChannelTests
     public async Task Migrate_SendsTheStreamOverTls_ToTheDestinationsQemuOnly()
     {
         await using SourceFloor source = await SourceFloor.StartAsync();
-        string dir = Path.Combine(source.Floor.Layout.VmDir(source.Vm.Record.Uuid), "migration-tls");
+        string dir = source.Floor.Layout.MigrationTlsDir(source.Vm.Record.Uuid);
         bool credentialsThere = false;
         source.Qmp.Answer("migrate", () =>
         {
@@ -48,7 +48,7 @@ public sealed class OutgoingChannelTests
         Assert.Equal(VmState.Running, source.Vm.Record.State);
         Assert.Equal("""{"tls-creds":"","tls-hostname":""}""", source.Qmp.ArgumentsOf("migrate-set-parameters")!.ToJsonString());
         Assert.Equal("mig-tls-m1", source.Qmp.ArgumentsOf("object-del")!["id"]!.GetValue<string>());
-        Assert.False(Directory.Exists(Path.Combine(source.Floor.Layout.VmDir(source.Vm.Record.Uuid), "migration-tls")));
+        Assert.False(Directory.Exists(source.Floor.Layout.MigrationTlsDir(source.Vm.Record.Uuid)));
         Assert.False(File.Exists(source.Floor.Layout.MigrationJournal(source.Vm.Record.Uuid)));
     }
 

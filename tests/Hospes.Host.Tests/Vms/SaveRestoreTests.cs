@@ -30,7 +30,10 @@ public sealed class SaveRestoreTests
         Assert.Equal(VmState.Saved, saved.Value.State);
         Assert.Equal(path, saved.Value.SavePath);
         Assert.Null(vm.Pid);
-        Assert.Equal($"file:{path},offset=4096", qmp.ArgumentsOf("migrate")!["uri"]!.GetValue<string>());
+        // hospesd opened the file and passed it (QEMU runs as a uid that could not open it).
+        Assert.Equal("file:/dev/fdset/0,offset=4096", qmp.ArgumentsOf("migrate")!["uri"]!.GetValue<string>());
+        Assert.Equal(("add-fd", path), Assert.Single(qmp.PassedFiles));
+        Assert.Contains("remove-fd", qmp.Asked);
         Assert.Contains("quit", qmp.Asked);
 
         floor.Qemu.OnLaunch = q => q.Monitor.Answer("query-migrate", """{"status": "completed"}""");
@@ -39,7 +42,8 @@ public sealed class SaveRestoreTests
         Assert.Equal(VmState.Running, started.Value.State);
         Assert.Null(started.Value.SavePath);
         FakeQmp restored = floor.QemuOf(vm).Monitor;
-        Assert.Equal($"file:{path},offset=4096", restored.ArgumentsOf("migrate-incoming")!["uri"]!.GetValue<string>());
+        Assert.Equal("file:/dev/fdset/0,offset=4096", restored.ArgumentsOf("migrate-incoming")!["uri"]!.GetValue<string>());
+        Assert.Equal(("add-fd", path), Assert.Single(restored.PassedFiles));
         Assert.Contains("-incoming", Assert.Single(floor.Qemu.Launched.Skip(1)));
         Assert.Equal("cont", restored.Asked[^1]);
     }

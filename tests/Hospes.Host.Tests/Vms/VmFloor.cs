@@ -31,6 +31,9 @@ internal sealed class VmFloor : IAsyncDisposable
     public VmFloor(string? stateDir = null)
     {
         Options = new HostOptions { StateDir = stateDir ?? _dir.Path, SocketPath = _dir.File("hospes.sock"), QemuPath = "/usr/bin/true" };
+
+        // The run dir lets others through, as /run/hospes does: a QEMU of its own uid reads its migration's TLS there.
+        File.SetUnixFileMode(_dir.Path, (UnixFileMode)0b111_001_001);
         Directory.CreateDirectory(Options.VmsDir);
         Kernel = _dir.File("vmlinuz");
         File.WriteAllText(Kernel, "not a kernel: QEMU is faked");

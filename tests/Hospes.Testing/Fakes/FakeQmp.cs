@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
@@ -14,6 +15,7 @@ public sealed class FakeQmp : IQmp
 {
     private readonly ConcurrentDictionary<string, Func<JsonObject?, string>> _answers = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Command, JsonObject? Arguments)> _asked = new();
+    private readonly ConcurrentQueue<(string Command, string Path)> _passed = new();
     private readonly Channel<QmpEvent> _events = Channel.CreateUnbounded<QmpEvent>();
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -26,6 +28,7 @@ public sealed class FakeQmp : IQmp
         Answer("stop", () => Set("paused"));
         Answer("cont", () => Set("running"));
         Answer("system_reset", "{}");
+        Answer("add-fd", () => $$"""{"fdset-id": {{_passed.Count - 1}}, "fd": {{100 + _passed.Count}}}""");
         Answer("quit", () =>
         {
             Close();
@@ -82,6 +85,17 @@ public sealed class FakeQmp : IQmp
         string json = _answers.TryGetValue(command, out var answer) ? answer(arguments) : "{}";
         return Task.FromResult(JsonDocument.Parse(json).RootElement.Clone());
     }
+
+    /// <summary>add-fd and getfd: the file passed is recorded by its path (what /proc says the descriptor is).</summary>
+    public Task<JsonElement> ExecuteWithFdAsync(string command, JsonObject? arguments, SafeHandle fd, CancellationToken ct = default)
+    {
+        string path = new FileInfo($"/proc/self/fd/{fd.DangerousGetHandle()}").LinkTarget ?? "";
+        _passed.Enqueue((command, path));
+        return ExecuteAsync(command, arguments, logged: true, ct: ct);
+    }
+
+    /// <summary>The files passed with add-fd or getfd, by command and path, in order.</summary>
+    public IReadOnlyList<(string Command, string Path)> PassedFiles => [.. _passed];
 
     public ValueTask DisposeAsync()
     {

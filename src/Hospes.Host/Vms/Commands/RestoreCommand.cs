@@ -3,6 +3,7 @@ using Hospes.Core.Vms;
 using Hospes.Host.State;
 using Hospes.Qemu.Qmp;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace Hospes.Host.Vms.Commands;
 
@@ -41,8 +42,21 @@ internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, s
         MigrationStatus status;
         try
         {
-            await qmp.MigrateIncomingAsync($"file:{path},offset={header.Value.StreamOffset}").ConfigureAwait(false);
-            status = await streams.WaitAsync(qmp).ConfigureAwait(false);
+            // hospesd opens the file (QEMU may run as a uid that cannot) and hands it over read-only.
+            using SafeFileHandle file = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            long fdSet = await qmp.AddFdAsync(file, "restore").ConfigureAwait(false);
+            try
+            {
+                await qmp.MigrateIncomingAsync($"file:{QmpFiles.FdSetPath(fdSet)},offset={header.Value.StreamOffset}").ConfigureAwait(false);
+                status = await streams.WaitAsync(qmp).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (vm.Qmp is { } q)
+                {
+                    await q.RemoveFdSetAsync(fdSet).ConfigureAwait(false);
+                }
+            }
         }
         catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException)
         {

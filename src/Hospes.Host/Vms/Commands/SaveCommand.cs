@@ -4,6 +4,7 @@ using Hospes.Host.Memory;
 using Hospes.Host.State;
 using Hospes.Qemu.Qmp;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace Hospes.Host.Vms.Commands;
 
@@ -71,8 +72,21 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
                 await qmp.StopAsync(ct).ConfigureAwait(false);
             }
 
-            await qmp.MigrateAsync($"file:{path},offset={offset}", ct).ConfigureAwait(false);
-            status = await streams.WaitAsync(qmp).ConfigureAwait(false);
+            // hospesd opens the file (QEMU may run as a uid that cannot) and hands it over write-only.
+            using SafeFileHandle file = File.OpenHandle(path, FileMode.Open, FileAccess.Write);
+            long fdSet = await qmp.AddFdAsync(file, "save", ct).ConfigureAwait(false);
+            try
+            {
+                await qmp.MigrateAsync($"file:{QmpFiles.FdSetPath(fdSet)},offset={offset}", ct).ConfigureAwait(false);
+                status = await streams.WaitAsync(qmp).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (vm.Qmp is { } q)
+                {
+                    await q.RemoveFdSetAsync(fdSet, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
         }
         catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException)
         {
