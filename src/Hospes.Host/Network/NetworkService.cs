@@ -123,7 +123,7 @@ internal sealed partial class NetworkService : IDisposable
             if (n.Name == DefaultNetwork)
             {
                 // Deleted on purpose: not made again at the next start.
-                _ = _db.MetaValue("default_network_deleted", () => "yes");
+                _db.SetMetaValue(DefaultDeletedKey, "yes");
             }
 
             LogDeleted(n.Name);
@@ -212,10 +212,13 @@ internal sealed partial class NetworkService : IDisposable
         }
     }
 
+    /// <summary>Set when the default network was deleted on purpose (once "no" was written first and never overwritten: it came back).</summary>
+    private const string DefaultDeletedKey = "default_network_deleted";
+
     /// <summary>A new host gets a default network, unless it was deleted on purpose; its subnet is checked again when it comes up.</summary>
     private async Task EnsureDefaultAsync(CancellationToken ct)
     {
-        if (All.Any(n => n.Name == DefaultNetwork) || _db.MetaValue("default_network_deleted", () => "no") == "yes")
+        if (All.Any(n => n.Name == DefaultNetwork) || _db.MetaValue(DefaultDeletedKey) == "yes")
         {
             return;
         }

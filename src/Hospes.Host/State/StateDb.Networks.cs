@@ -157,6 +157,17 @@ internal sealed partial class StateDb
         return cmd.ExecuteScalar() as string;
     }
 
+    /// <summary>Sets a value of the meta table, whatever it was.</summary>
+    public void SetMetaValue(string key, string value)
+    {
+        using SqliteConnection c = Open();
+        using SqliteCommand cmd = c.CreateCommand();
+        cmd.CommandText = "INSERT INTO meta (key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = $value";
+        cmd.Parameters.AddWithValue("$key", key);
+        cmd.Parameters.AddWithValue("$value", value);
+        cmd.ExecuteNonQuery();
+    }
+
     public void DeleteMetaValue(string key)
     {
         using SqliteConnection c = Open();

@@ -23,6 +23,19 @@ public sealed class NetworkLifecycleTests
     }
 
     [Fact]
+    public async Task TheDefaultNetwork_DeletedOnPurpose_IsNotMadeAgainAtTheNextStart()
+    {
+        using NetworkFloor floor = await NetworkFloor.StartedAsync();
+        Assert.True((await floor.Networks.DeleteAsync("default", CancellationToken.None)).IsOk);
+
+        var options = new Hospes.Host.Settings.HostOptions { StateDir = Path.GetDirectoryName(floor.Networks.NetworksDir)!, RunDir = floor.RunDir };
+        using var restarted = new NetworkService(floor.Db, floor.Vms, options, floor.Host, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        await restarted.InitializeAsync(CancellationToken.None);
+
+        Assert.Empty(restarted.All);
+    }
+
+    [Fact]
     public async Task Create_MakesTheBridgeRulesAndDnsmasq_AndShowsTheNetworkActive()
     {
         using NetworkFloor floor = await NetworkFloor.StartedAsync();
