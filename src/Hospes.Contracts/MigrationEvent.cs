@@ -8,7 +8,10 @@ public sealed record MigrationEvent
     public string? Message { get; init; }
     public long ElapsedMs { get; init; }
 
-    /// <summary>QEMU's stream state: setup, active, postcopy-active, device, completed...</summary>
+    /// <summary>
+    /// QEMU's stream state: setup, active, postcopy-active, device, completed...; on "failed", the error's code as error
+    /// bodies give it (invalid_argument, unavailable, internal...).
+    /// </summary>
     public string? Status { get; init; }
     public long TransferredBytes { get; init; }
     public long RemainingBytes { get; init; }

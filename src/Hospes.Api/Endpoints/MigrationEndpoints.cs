@@ -40,7 +40,7 @@ internal static class MigrationEndpoints
         var done = await m.MigrateAsync(vm, request, stream.WriteAsync);
         await stream.WriteAsync(done.IsOk
             ? new MigrationEvent { Event = "done", Summary = done.Value, ElapsedMs = done.Value.TotalMs, TransferredBytes = done.Value.TransferredBytes }
-            : new MigrationEvent { Event = "failed", Message = done.Error.Message, Status = done.Error.Code.ToString() });
+            : new MigrationEvent { Event = "failed", Message = done.Error.Message, Status = WireSpec.ToWire(done.Error.Code) });
     }
 
     private static string PeerName(HttpContext http) => http.Items[PeerEndpoints.PeerItem] is HostPeerInfo p ? p.Name : "an unknown host";
