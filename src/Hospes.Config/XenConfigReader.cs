@@ -19,7 +19,8 @@ public static class XenConfigReader
         new CommandLineKeys(),
         new LifecycleKeys(),
         new MachineKeys(),
-        new IgnoredKeys(),
+        new ConsoleKeys(),
+        new TableKeys(),
         new UnknownKeys(),
         new UnquotedValues(),
     ];

@@ -38,6 +38,9 @@ internal sealed class ReadContext(
     /// <summary>A warning about a key itself (unknown, ignored) rather than its value.</summary>
     public void KeyWarning(ConfigSetting setting, string message) => diagnostics.Warning(setting.KeyLocation, setting.Key, message);
 
+    /// <summary>A note about a key that changes nothing under QEMU (shown with --verbose).</summary>
+    public void KeyNote(ConfigSetting setting, string message) => diagnostics.Note(setting.KeyLocation, setting.Key, message);
+
     /// <summary>A problem of the file as a whole, such as a missing required key.</summary>
     public void FileError(string message) => diagnostics.Error(SourceLocation.WholeFile(file), "", message);
 
