@@ -67,7 +67,6 @@ public sealed class ExampleConfigTests
         Assert.Equal(("00:16:3e:00:00:01", "xenbr0", "e1000"), (vif.Mac, vif.Bridge, vif.Model));
         Assert.Equal(
         [
-            "vif 'type=ioemu, bridge=xenbr0, mac=00:16:3E:00:00:01, model=e1000': 'type=ioemu' is Xen-only, ignored",
             "acpi: not available here: the guest gets ACPI whatever this says",
             "apic: not available here: the guest gets an APIC whatever this says",
             "vnc: not available here: the guest gets no graphical console (VNC is not supported yet); use hospes console",

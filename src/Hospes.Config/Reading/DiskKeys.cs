@@ -51,6 +51,11 @@ internal sealed class DiskKeys : IKeyGroup
             context.Warning(entry, $"{what}: {warning}");
         }
 
+        foreach (string note in parsed.Notes)
+        {
+            context.Note(entry, $"{what}: {note}");
+        }
+
         foreach (string error in parsed.Errors)
         {
             context.Error(entry, $"{what}: {error}");

@@ -33,6 +33,8 @@ internal sealed class ReadContext(
 
     public void Warning(ConfigValue at, string message) => diagnostics.Warning(at.Location, at.Text, message);
 
+    public void Note(ConfigValue at, string message) => diagnostics.Note(at.Location, at.Text, message);
+
     public void HostProblem(ConfigValue at, string message) => diagnostics.HostProblem(at.Location, at.Text, message);
 
     /// <summary>A warning about a key itself (unknown, ignored) rather than its value.</summary>

@@ -23,6 +23,11 @@ internal sealed class VifKeys : IKeyGroup
                 context.Warning(entry, $"{what}: {warning}");
             }
 
+            foreach (string note in vif.Notes)
+            {
+                context.Note(entry, $"{what}: {note}");
+            }
+
             foreach (string error in vif.Errors)
             {
                 context.Error(entry, $"{what}: {error}");

@@ -59,6 +59,31 @@ public sealed class TableKeysTests
         Assert.Empty(Read(line).Diagnostics);
     }
 
+    [Fact]
+    public void Read_SettingsThatChangeNothingUnderQemu_GiveNoWarningAtAll()
+    {
+        ConfigReadResult result = Read(
+            """
+            localtime = 0
+            serial = 'none'
+            viridian = 0
+            device_model_version = 'qemu-xen'
+            device_model_override = '/usr/lib/xen/bin/qemu-system-i386'
+            xen_platform_pci = 1
+            pae = 1
+            hap = 1
+            nomigrate = 0
+            vfb = []
+            vif = [ 'mac=00:16:3e:00:00:01,bridge=xenbr0,script=vif-bridge,type=vif' ]
+            disk = [ 'phy:/images/web.img,xvda,w,backendtype=phy,discard' ]
+            """);
+
+        Assert.NotNull(result.Spec);
+        Assert.Empty(result.Warnings());
+        Assert.Empty(result.Errors());
+        Assert.Equal(9, result.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Note));
+    }
+
     [Theory]
     [InlineData("serial = 'file:/tmp/ttyS0'", "serial 'file:/tmp/ttyS0': the guest's first serial port is its console (hospes console), not this back-end")]
     [InlineData("serial = [ 'pty', 'tcp::4555,server' ]", "serial 'tcp::4555,server': the guest gets only one serial port (its console); this further port is not added")]

@@ -65,11 +65,9 @@ public sealed class VifTests
 
     [Theory]
     [InlineData("script=vif-route", "'script=vif-route' is Xen-only, ignored")]
-    [InlineData("type=ioemu", "'type=ioemu' is Xen-only, ignored")]
     [InlineData("rate=10Mb/s", "'rate=10Mb/s' is Xen-only, ignored")]
     [InlineData("backend=netdom", "'backend=netdom' is Xen-only, ignored")]
     [InlineData("gatewaydev=eth0", "'gatewaydev=eth0' is Xen-only, ignored")]
-    [InlineData("devid=3", "'devid=3' is Xen-only, ignored")]
     [InlineData("mtu=9000", "'mtu=9000' is Xen-only, ignored")]
     [InlineData("colour=blue", "unknown parameter 'colour=blue', ignored; known ones are mac, ip, bridge, model and vifname")]
     public void Read_VifWithXenOnlyParameter_WarnsAndKeepsTheVif(string text, string warning)
@@ -78,6 +76,24 @@ public sealed class VifTests
 
         Assert.Single(result.Spec!.Vifs);
         Assert.Equal([$"web.cfg:3:9: warning: vif '{text}': {warning}"], result.Warnings());
+    }
+
+    [Theory]
+    [InlineData("script=vif-bridge")]
+    [InlineData("script=/etc/xen/scripts/vif-bridge")]
+    [InlineData("script=vif-openvswitch")]
+    [InlineData("type=ioemu")]
+    [InlineData("type=vif")]
+    [InlineData("devid=3")]
+    [InlineData("backend=0")]
+    [InlineData("trusted")]
+    public void Read_VifParameterMeaninglessUnderQemu_GivesOnlyANote(string text)
+    {
+        ConfigReadResult result = ReadVifs("bridge=xenbr0," + text);
+
+        Assert.Single(result.Spec!.Vifs);
+        Assert.Empty(result.Warnings());
+        Assert.Equal([$"vif 'bridge=xenbr0,{text}': '{text}' changes nothing under QEMU"], result.Messages().Select(m => m.Split(": Hospes")[0].Split(": the host")[0]));
     }
 
     [Fact]

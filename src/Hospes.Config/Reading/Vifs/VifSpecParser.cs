@@ -7,9 +7,14 @@ internal static class VifSpecParser
 {
     private static readonly HashSet<string> XenOnly = new(StringComparer.Ordinal)
     {
-        "type", "script", "rate", "backend", "gatewaydev", "netdev", "devid", "mtu", "vlan", "accel",
-        "trusted", "untrusted", "forwarddev", "uuid", "ip6",
+        "script", "rate", "backend", "gatewaydev", "netdev", "mtu", "vlan", "forwarddev", "ip6",
     };
+
+    /// <summary>Parameters that only steer Xen's own machinery: nothing is lost under QEMU.</summary>
+    private static readonly HashSet<string> Meaningless = new(StringComparer.Ordinal) { "type", "devid", "uuid", "accel", "trusted", "untrusted" };
+
+    /// <summary>Hotplug scripts whose job (put the interface on the bridge) Hospes does itself.</summary>
+    private static readonly HashSet<string> BridgeScripts = new(StringComparer.Ordinal) { "vif-bridge", "vif-openvswitch", "vif-setup" };
 
     public static ParsedVif Parse(string text)
     {
@@ -69,6 +74,19 @@ internal static class VifSpecParser
             case "model":
                 ApplyModel(vif, value);
                 break;
+            case "type":
+                vif.Ioemu = value.Equals("ioemu", StringComparison.OrdinalIgnoreCase);
+                vif.Notes.Add($"'{item}' changes nothing under QEMU");
+                break;
+            case "script" when BridgeScripts.Contains(Path.GetFileName(value)):
+                vif.Notes.Add($"'{item}' changes nothing under QEMU: Hospes puts the interface on its bridge itself");
+                break;
+            case "backend" when value is "0" or "dom0" or "Domain-0":
+                vif.Notes.Add($"'{item}' changes nothing under QEMU: the host is the backend");
+                break;
+            case var _ when Meaningless.Contains(key):
+                vif.Notes.Add($"'{item}' changes nothing under QEMU");
+                break;
             case var _ when XenOnly.Contains(key):
                 vif.Warnings.Add($"'{item}' is Xen-only, ignored");
                 break;
@@ -102,6 +120,7 @@ internal static class VifSpecParser
 
     private static void ApplyModel(ParsedVif vif, string value)
     {
+        vif.ModelGiven = true;
         string? model = value.ToLowerInvariant() switch
         {
             "virtio" or "virtio-net" or "virtio-net-pci" => "virtio-net",
