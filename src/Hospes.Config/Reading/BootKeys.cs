@@ -10,7 +10,7 @@ internal sealed class BootKeys : IKeyGroup
     {
         SpecDraft draft = context.Draft;
         draft.Boot = ReadBootMode(context);
-        Setting<string>? kernel = ReadImage(context, "kernel", "kernel = '/boot/vmlinuz'");
+        Setting<string>? kernel = IsHvmLoader(context) ? null : ReadImage(context, "kernel", "kernel = '/boot/vmlinuz'");
         Setting<string>? ramdisk = ReadImage(context, "ramdisk", "ramdisk = '/boot/initrd.img'");
         draft.Kernel = kernel?.Value;
         draft.Ramdisk = ramdisk?.Value;
@@ -49,6 +49,23 @@ internal sealed class BootKeys : IKeyGroup
         {
             context.Warning(unused.Source, $"bootloader '{unused.Value}' is ignored because kernel is set");
         }
+    }
+
+    /// <summary>
+    /// kernel = '/usr/lib/xen/boot/hvmloader' in an HVM config (every xm-era one) is Xen's HVM firmware, not a guest
+    /// kernel: the guest boots through SeaBIOS, as it booted through hvmloader.
+    /// </summary>
+    private static bool IsHvmLoader(ReadContext context)
+    {
+        if (context.Draft.Boot != BootMode.Hvm || context.Settings.Get("kernel")?.Value is not StringValue { } kernel
+            || Path.GetFileName(kernel.Value.Trim()) != "hvmloader")
+        {
+            return false;
+        }
+
+        context.RequireQuotes("kernel", kernel);
+        context.Note(kernel, $"kernel: {kernel.Value.Trim()} is Xen's HVM firmware (hvmloader), not a guest kernel; the guest boots through SeaBIOS instead");
+        return true;
     }
 
     /// <summary>pygrub under any path (/usr/lib/xen-3.0.3-1/bin/pygrub): Hospes finds the kernel in the disk as pygrub did.</summary>

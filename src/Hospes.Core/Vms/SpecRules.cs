@@ -21,7 +21,10 @@ public static partial class SpecRules
     public static IReadOnlySet<string> DiskFormats { get; } = new HashSet<string>(StringComparer.Ordinal) { "raw", "qcow2", "qcow", "vpc", "qed", "vmdk", "vdi" };
 
     /// <summary>Guest NIC models as QEMU names them.</summary>
-    public static IReadOnlySet<string> NicModels { get; } = new HashSet<string>(StringComparer.Ordinal) { "virtio-net", "e1000", "rtl8139" };
+    public static IReadOnlySet<string> NicModels { get; } = new HashSet<string>(StringComparer.Ordinal) { "virtio-net", "e1000", "e1000e", "rtl8139", "ne2k_pci", "pcnet" };
+
+    /// <summary>The NIC models for messages.</summary>
+    public const string NicModelList = "virtio-net, e1000, e1000e, rtl8139, ne2k_pci or pcnet";
 
     /// <summary>QEMU machine types Hospes knows how to build.</summary>
     public static IReadOnlySet<string> Machines { get; } = new HashSet<string>(StringComparer.Ordinal) { "microvm", "q35", "pc" };

@@ -58,6 +58,9 @@ internal sealed class VmManager : IAsyncDisposable
 
     public VmCommands Commands { get; }
 
+    /// <summary>Whether a vif's bridge= (null: the default network) resolves to a Hospes network or a host bridge here.</summary>
+    public bool NetworkExists(string? bridge) => _networks.Resolve(new VifSpec { Bridge = bridge }, _networks.All).IsOk;
+
     public IReadOnlyList<VmActor> All => _registry.Vms;
 
     public Result<VmActor> Find(string nameOrUuid) => _registry.Get(nameOrUuid);

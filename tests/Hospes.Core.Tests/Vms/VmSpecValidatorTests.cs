@@ -76,7 +76,7 @@ public sealed class VmSpecValidatorTests
             Machine = "virt,accel=kvm",
             BootOrder = "cz",
             Boot = (BootMode)99,
-            Vifs = [new VifSpec { Mac = "52:54:00:00:00:01,romfile=/etc/shadow", Ip = "10.0.0.300", Model = "ne2k_pci", VifName = "a-very-long-tap-name" }],
+            Vifs = [new VifSpec { Mac = "52:54:00:00:00:01,romfile=/etc/shadow", Ip = "10.0.0.300", Model = "tulip", VifName = "a-very-long-tap-name" }],
             PciDevices = ["06:02.0"],
         });
 
@@ -90,7 +90,7 @@ public sealed class VmSpecValidatorTests
                 "boot: 'cz' is not a boot order; use the letters c (disk), d (cdrom) and n (network) once each, e.g. 'cd'",
                 "vif 0: mac '52:54:00:00:00:01,romfile=/etc/shadow' is not a usable MAC; write six lower-case hex octets of a unicast address, e.g. 52:54:00:12:34:56, or leave it out",
                 "vif 0: ip '10.0.0.300' is not an IPv4 address; write e.g. 10.0.0.5 or leave it out",
-                "vif 0: model 'ne2k_pci' is not supported; use virtio-net, e1000 or rtl8139",
+                "vif 0: model 'tulip' is not supported; use virtio-net, e1000, e1000e, rtl8139, ne2k_pci or pcnet",
                 "vif 0: vifname 'a-very-long-tap-name' is not an interface name; use at most 15 letters, digits, '-', '_' and '.', or leave it out",
                 "pci: '06:02.0' is not a PCI address; write DDDD:BB:DD.F, e.g. 0000:06:02.0",
             ],

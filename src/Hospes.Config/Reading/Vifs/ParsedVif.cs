@@ -11,8 +11,11 @@ internal sealed class ParsedVif
     /// <summary>Parameters that change nothing under QEMU (script=vif-bridge, type=ioemu): notes, shown with --verbose.</summary>
     public List<string> Notes { get; } = [];
 
-    /// <summary>type=ioemu: xm's mark of an emulated NIC for an HVM guest.</summary>
-    public bool Ioemu { get; set; }
+    /// <summary>type= (ioemu, vif, netfront), lower-case; null when not given. ioemu marks an emulated NIC.</summary>
+    public string? Type { get; set; }
+
+    /// <summary>script=vif-openvswitch: the bridge is an Open vSwitch one.</summary>
+    public bool OpenVswitch { get; set; }
 
     public bool ModelGiven { get; set; }
 }
