@@ -20,6 +20,7 @@ public static class XenConfigReader
         new CommandLineKeys(),
         new LifecycleKeys(),
         new MachineKeys(),
+        new PlatformKeys(),
         new ConsoleKeys(),
         new TableKeys(),
         new UnknownKeys(),

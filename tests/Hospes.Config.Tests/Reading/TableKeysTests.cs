@@ -50,7 +50,6 @@ public sealed class TableKeysTests
     [InlineData("sdl = 0")]
     [InlineData("vnc = 0")]
     [InlineData("vtpm = []")]
-    [InlineData("usbdevice = ''")]
     [InlineData("serial = 'none'")]
     [InlineData("serial = 'pty'")]
     [InlineData("serial = [ 'pty', 'none' ]")]

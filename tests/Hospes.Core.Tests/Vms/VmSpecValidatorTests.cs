@@ -64,6 +64,49 @@ public sealed class VmSpecValidatorTests
     }
 
     [Fact]
+    public void Validate_PlatformOfAnHvmGuest_Passes()
+    {
+        VmSpec hvm = Spec(s => s with
+        {
+            Boot = BootMode.Hvm,
+            Kernel = null,
+            Firmware = SpecRules.Ovmf,
+            LocalTime = true,
+            Acpi = false,
+            Hpet = false,
+            Usb = true,
+            UsbDevices = ["usb-tablet"],
+            SoundHw = "hda",
+        });
+
+        Assert.Empty(Problems(hvm));
+    }
+
+    [Fact]
+    public void Validate_PlatformValuesQemuIsNeverGiven_AreRefused()
+    {
+        string[] problems = Problems(Spec(s => s with
+        {
+            Firmware = "ovmf,readonly=off",
+            Vcpus = 2,
+            MaxVcpus = 2,
+            Apic = false,
+            UsbDevices = ["usb-host,hostbus=1"],
+            SoundHw = "sb16",
+        }));
+
+        Assert.Equal(
+        [
+            "bios: 'ovmf,readonly=off' is not a firmware Hospes has; use 'ovmf' for UEFI or leave it out for SeaBIOS",
+            "apic: apic = 0 leaves the guest without a local APIC, which only works with one vCPU; it has 2: set vcpus = 1 or remove apic = 0",
+            "usbdevice: 'usb-host,hostbus=1' is not a USB device Hospes gives; use usb-tablet, usb-mouse or usb-kbd",
+            "usb: is off but USB devices are listed; set usb = 1 or remove the devices",
+            "soundhw: 'sb16' is not a sound card Hospes gives; use hda, ac97 or es1370",
+        ],
+            problems);
+    }
+
+    [Fact]
     public void Validate_ReportsEveryProblem_NotTheFirst()
     {
         VmSpec spec = Spec(s => s with
