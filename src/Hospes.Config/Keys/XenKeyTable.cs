@@ -48,7 +48,7 @@ internal static class XenKeyTable
         H("type", Xl, "pv and pvh: direct kernel boot with virtio devices (microvm); hvm: firmware boot (q35)"),
         H("builder", Both, "as type (linux/generic = pv, hvm = hvm)"),
         H("pvh", Xl, "pvh = 1 is type = 'pvh'"),
-        H("kernel", Both, "-kernel (direct kernel boot); with type = 'hvm', Xen's hvmloader is firmware and is ignored: the guest gets SeaBIOS"),
+        H("kernel", Both, "-kernel (direct kernel boot); Xen's hvmloader (HVM) is firmware and is ignored: the guest gets SeaBIOS; Xen's PV-GRUB (pv-grub.gz) is read as bootloader = 'pygrub'"),
         H("ramdisk", Both, "-initrd"),
         H("cmdline", Xl, "-append (Xen disk names in root=, resume=... are rewritten to the virtio disks, with a warning)"),
         H("root", Both, "root= on the kernel command line (Xen disk names rewritten, with a warning)"),

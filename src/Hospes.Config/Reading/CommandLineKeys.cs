@@ -17,6 +17,12 @@ internal sealed partial class CommandLineKeys : IKeyGroup
         Setting<string>? cmdline = context.Text("cmdline", "cmdline = 'root=/dev/vda ro console=hvc0'");
         Setting<string>? root = context.Text("root", "root = '/dev/vda ro'");
         Setting<string>? extra = context.Text("extra", "extra = 'console=hvc0'");
+        if (draft.PvGrub && extra is { } menu)
+        {
+            context.Note(menu.Source, $"extra: '{menu.Value}' told PV-GRUB where its menu is; Hospes finds the guest's GRUB menu itself");
+            extra = null;
+        }
+
         if (cmdline is { } whole)
         {
             // cmdline is the whole command line, taken as written.

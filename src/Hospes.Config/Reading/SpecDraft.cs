@@ -37,6 +37,9 @@ internal sealed class SpecDraft
     public List<string> UsbDevices { get; } = [];
     public string? SoundHw { get; set; }
 
+    /// <summary>kernel was Xen's PV-GRUB: extra is its menu's path, not kernel parameters.</summary>
+    public bool PvGrub { get; set; }
+
     public VmSpec ToSpec(string sourcePath) => new()
     {
         Name = Name ?? "",
