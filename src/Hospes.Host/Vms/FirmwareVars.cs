@@ -24,8 +24,17 @@ internal static class FirmwareVars
 
         // Copied beside it first, then renamed: a crash never leaves a half-written store behind.
         string partial = varsPath + ".partial";
-        File.Copy(OvmfFirmware.VarsTemplate, partial, overwrite: true);
-        File.Move(partial, varsPath, overwrite: false);
-        return true;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(varsPath)!);
+            File.Copy(OvmfFirmware.VarsTemplate, partial, overwrite: true);
+            File.Move(partial, varsPath, overwrite: false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(partial);
+            return HospesError.Unavailable($"{spec.Name} cannot start: its UEFI variable store {varsPath} cannot be made from {OvmfFirmware.VarsTemplate}: {e.Message}; check that the VM's folder is writable");
+        }
     }
 }
