@@ -25,6 +25,31 @@ public sealed class XenKeyTableTests
         Assert.Empty(XenKeyTable.All.Where(k => string.IsNullOrWhiteSpace(k.Effect) || string.IsNullOrWhiteSpace(k.Origin)).Select(k => k.Name));
     }
 
+    public static TheoryData<string> NotHonoured => [.. XenKeyTable.All.Where(k => k.Class != XenKeyClass.Honoured).Select(k => k.Name)];
+
+    [Theory]
+    [MemberData(nameof(NotHonoured))]
+    public void Read_EveryKeyNotHonoured_GetsExactlyWhatItsClassPromises(string name)
+    {
+        XenKey key = XenKeyTable.Find(name)!;
+
+        ConfigReadResult on = Configs.Read(Configs.Minimal + name + " = 1\n", Configs.Host(), path: "web.cfg");
+        ConfigReadResult off = Configs.Read(Configs.Minimal + name + " = 0\n", Configs.Host(), path: "web.cfg");
+
+        Assert.NotNull(on.Spec);
+        ConfigDiagnostic d = Assert.Single(on.Diagnostics);
+        if (key.Class == XenKeyClass.Meaningless)
+        {
+            Assert.Equal((DiagnosticSeverity.Note, $"{name}: nothing to do under QEMU: {key.Effect}"), (d.Severity, d.Message));
+            Assert.Equal([DiagnosticSeverity.Note], off.Diagnostics.Select(x => x.Severity));
+        }
+        else
+        {
+            Assert.Equal((DiagnosticSeverity.Warning, $"{name}: not available here: {key.Effect}"), (d.Severity, d.Message));
+            Assert.Empty(off.Diagnostics);
+        }
+    }
+
     [Fact]
     public void Read_AnyConfig_FindsTheGroupsReadingExactlyTheHonouredKeys()
     {
