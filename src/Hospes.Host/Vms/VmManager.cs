@@ -309,6 +309,16 @@ internal sealed class VmManager : IAsyncDisposable
         }
 
         VmSpec spec = addressed.Value;
+
+        // A bios = 'ovmf' guest's UEFI variable store is there from its definition on, so a migration's destination
+        // (which defines the VM, then starts QEMU for the incoming stream) has one too.
+        string? vars = _layout.Paths(spec.Uuid).FirmwareVars;
+        Result<bool> firmware = FirmwareVars.Ensure(spec, vars);
+        if (!firmware.IsOk)
+        {
+            return firmware.Error;
+        }
+
         var record = new VmRecord { Spec = spec, CreatedAt = _time.GetUtcNow() };
         bool inserted = _db.InTransaction(tx =>
         {
