@@ -15,8 +15,9 @@ command -v apt-get >/dev/null || die "this script expects Debian 12 (apt-get not
 QEMU_MIN_MAJOR=9
 # fdisk (sfdisk) and e2fsprogs (debugfs, mkfs.ext4 -d) build and read guest disks without mounting them; debootstrap builds
 # the Debian template; dosfstools and mtools write NoCloud seeds; openssh-client is used by the Debian guest tests;
-# gcc and libc6-dev build the guest-side memory checker of the save/restore and migration tests.
-PACKAGES=(acl busybox-static dnsmasq-base iproute2 nftables e2fsprogs fdisk debootstrap dosfstools mtools openssh-client cpio socat procps gcc libc6-dev)
+# gcc and libc6-dev build the guest-side memory checker of the save/restore and migration tests; ovmf is the UEFI
+# firmware of bios = 'ovmf' guests; acl's setfacl grants /dev/userfaultfd to one QEMU's uid for post-copy.
+PACKAGES=(acl busybox-static ovmf dnsmasq-base iproute2 nftables e2fsprogs fdisk debootstrap dosfstools mtools openssh-client cpio socat procps gcc libc6-dev)
 BACKPORTS_PACKAGES=(qemu-system-x86 qemu-utils)
 
 backports_source=/etc/apt/sources.list.d/hospes-bookworm-backports.sources

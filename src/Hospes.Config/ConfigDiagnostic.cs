@@ -22,7 +22,12 @@ public sealed record ConfigDiagnostic(DiagnosticSeverity Severity, string File, 
             (_, <= 0) => $"{File}:{Line}",
             _ => $"{File}:{Line}:{Column}",
         };
-        string severity = Severity == DiagnosticSeverity.Error ? "error" : "warning";
+        string severity = Severity switch
+        {
+            DiagnosticSeverity.Error => "error",
+            DiagnosticSeverity.Warning => "warning",
+            _ => "note",
+        };
         return $"{where}: {severity}: {Message}";
     }
 }

@@ -18,6 +18,9 @@ internal sealed class DiagnosticBag(bool strictHost)
 
     public void Warning(SourceLocation at, string text, string message) => Add(DiagnosticSeverity.Warning, at, text, message, false);
 
+    /// <summary>Something worth knowing that changes nothing (a key Xen needed and QEMU does not); shown with --verbose.</summary>
+    public void Note(SourceLocation at, string text, string message) => Add(DiagnosticSeverity.Note, at, text, message, false);
+
     /// <summary>A problem with this host rather than the file: an error only when reading strictly.</summary>
     public void HostProblem(SourceLocation at, string text, string message) =>
         Add(strictHost ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, at, text, message, true);

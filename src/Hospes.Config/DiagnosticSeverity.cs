@@ -4,4 +4,7 @@ public enum DiagnosticSeverity
 {
     Error,
     Warning,
+
+    /// <summary>A key that means nothing under QEMU; shown only with --verbose.</summary>
+    Note,
 }

@@ -9,4 +9,9 @@ public sealed class HostFacts : IHostFacts
     public bool PathExists(string path) => File.Exists(path) || Directory.Exists(path);
 
     public bool PciDeviceExists(string normalizedBdf) => Directory.Exists(Path.Combine("/sys/bus/pci/devices", normalizedBdf));
+
+    /// <summary>hospesd's own answer (its networks, then the host's bridges), so config check refuses what define refuses.</summary>
+    public Func<string?, bool>? Networks { get; init; }
+
+    public bool? NetworkExists(string? bridge) => Networks?.Invoke(bridge);
 }

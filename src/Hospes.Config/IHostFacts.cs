@@ -10,4 +10,10 @@ public interface IHostFacts
     bool PciDeviceExists(string normalizedBdf);
 
     int CpuCount { get; }
+
+    /// <summary>
+    /// Whether a vif's bridge= names a Hospes network (by name or bridge) or a bridge of the host; null (the default
+    /// network) asks for the default network. Null when this host's networks are not known (nothing is checked).
+    /// </summary>
+    bool? NetworkExists(string? bridge) => null;
 }

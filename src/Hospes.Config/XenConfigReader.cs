@@ -6,20 +6,23 @@ namespace Hospes.Config;
 /// <summary>Reads an xl.cfg / xm config file (plus command-line overrides) into a <see cref="Core.Vms.VmSpec"/>.</summary>
 public static class XenConfigReader
 {
-    // Order matters: boot keys need the disks (root= rewriting) and the boot mode.
+    // Order matters: the command line needs the disks (root= rewriting) and the boot mode; vifs need the boot mode (an
+    // HVM guest's default NIC is emulated).
     private static readonly IKeyGroup[] Groups =
     [
         new IdentityKeys(),
         new MemoryKeys(),
         new CpuKeys(),
         new DiskKeys(),
-        new VifKeys(),
         new PciKeys(),
         new BootKeys(),
+        new VifKeys(),
         new CommandLineKeys(),
         new LifecycleKeys(),
         new MachineKeys(),
-        new IgnoredKeys(),
+        new PlatformKeys(),
+        new ConsoleKeys(),
+        new TableKeys(),
         new UnknownKeys(),
         new UnquotedValues(),
     ];

@@ -40,6 +40,8 @@ public static class XenConfigWriter
         text.String("cmdline", spec.KernelCmdline.Length > 0 ? spec.KernelCmdline : null);
         text.String("bootloader", spec.Bootloader);
         text.String("boot", spec.BootOrder);
+        text.String("bios", spec.Firmware);
+        WritePlatform(text, spec);
 
         text.List("disk", [.. spec.Disks.Select(DiskText)]);
         text.List("vif", [.. spec.Vifs.Select(VifText)]);
@@ -55,6 +57,37 @@ public static class XenConfigWriter
 
         text.String("machine", spec.Machine);
         return text.ToString();
+    }
+
+    // Only what differs from every guest's default is written: the file stays as short as the one it came from.
+    private static void WritePlatform(ConfigText text, VmSpec spec)
+    {
+        if (spec.LocalTime)
+        {
+            text.Number("localtime", 1);
+        }
+
+        foreach ((string key, bool on) in (ReadOnlySpan<(string, bool)>)[("acpi", spec.Acpi), ("apic", spec.Apic), ("hpet", spec.Hpet)])
+        {
+            if (!on)
+            {
+                text.Number(key, 0);
+            }
+        }
+
+        if (spec.Usb)
+        {
+            text.Number("usb", 1);
+        }
+
+        text.List("usbdevice", [.. spec.UsbDevices.Select(d => d switch
+        {
+            "usb-tablet" => "tablet",
+            "usb-mouse" => "mouse",
+            "usb-kbd" => "keyboard",
+            _ => d,
+        })]);
+        text.String("soundhw", spec.SoundHw);
     }
 
     private static void WriteOptional(ConfigText text, string key, int? value)

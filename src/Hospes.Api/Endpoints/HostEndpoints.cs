@@ -11,6 +11,6 @@ internal static class HostEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet(Routes.Host, async (HostApi host) => Results.Json(await host.InfoAsync()));
-        app.MapPost(Routes.ConfigCheck, (ConfigRequest request) => Results.Json(VmsApi.Check(request)));
+        app.MapPost(Routes.ConfigCheck, (ConfigRequest request, VmsApi vms) => Results.Json(vms.Check(request)));
     }
 }

@@ -10,11 +10,12 @@ internal static class ConfigCommands
     {
         var file = new Argument<string>("file") { Description = "Xen-style domain config" };
         var overrides = new Argument<string[]>("key=value") { Arity = ArgumentArity.ZeroOrMore, Description = "Settings that override the file" };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Also print notes: keys that mean nothing under QEMU and are accepted silently" };
         var check = new Command(
             "check",
             "Parse and validate a config file and print the normalized spec; problems this host would refuse at create are warnings here\n\n"
-            + "Examples:\n  hospes config check web.cfg\n  hospes config check web.cfg --format json")
-        { file, overrides };
+            + "Examples:\n  hospes config check web.cfg\n  hospes config check web.cfg --verbose\n  hospes config check web.cfg --format json")
+        { file, overrides, verbose };
         CliContext.Action(check, async (p, client, ct) =>
         {
             var response = await client.Host.CheckConfigAsync(ConfigSource.Read(p.GetValue(file)!, p.GetValue(overrides) ?? []), ct);
@@ -24,7 +25,8 @@ internal static class ConfigCommands
             }
             else
             {
-                foreach (Diagnostic d in response.Diagnostics)
+                bool notes = p.GetValue(verbose);
+                foreach (Diagnostic d in response.Diagnostics.Where(d => notes || d.Severity != "note"))
                 {
                     await Console.Error.WriteLineAsync(d.Rendered);
                 }

@@ -1,22 +1,23 @@
+using System.Text.RegularExpressions;
 using Hospes.Config.Syntax;
 using Hospes.Core.Vms;
 
 namespace Hospes.Config.Reading;
 
 /// <summary>type/builder/pvh, kernel, ramdisk and bootloader: how the guest boots.</summary>
-internal sealed class BootKeys : IKeyGroup
+internal sealed partial class BootKeys : IKeyGroup
 {
     public void Read(ReadContext context)
     {
         SpecDraft draft = context.Draft;
         draft.Boot = ReadBootMode(context);
-        Setting<string>? kernel = ReadImage(context, "kernel", "kernel = '/boot/vmlinuz'");
+        Setting<string>? kernel = IsHvmLoader(context) || IsPvGrub(context) ? null : ReadImage(context, "kernel", "kernel = '/boot/vmlinuz'");
         Setting<string>? ramdisk = ReadImage(context, "ramdisk", "ramdisk = '/boot/initrd.img'");
         draft.Kernel = kernel?.Value;
         draft.Ramdisk = ramdisk?.Value;
 
         Setting<string>? bootloader = context.Text("bootloader", "bootloader = 'pygrub'") is { Value.Length: > 0 } b ? b : null;
-        draft.Bootloader = bootloader?.Value;
+        draft.Bootloader = bootloader?.Value ?? (draft.PvGrub ? "pygrub" : null);
         if (bootloader is { } named && SpecRules.ControlCharacter(named.Value) is { } c)
         {
             context.Error(named.Source, $"bootloader: contains the control character U+{(int)c:X4}; write bootloader = 'pygrub'");
@@ -31,6 +32,11 @@ internal sealed class BootKeys : IKeyGroup
         }
         else if (kernel is null)
         {
+            if (bootloader is null && draft.PvGrub)
+            {
+                return;
+            }
+
             if (bootloader is { } given)
             {
                 if (IsPygrub(given.Value))
@@ -50,6 +56,44 @@ internal sealed class BootKeys : IKeyGroup
             context.Warning(unused.Source, $"bootloader '{unused.Value}' is ignored because kernel is set");
         }
     }
+
+    /// <summary>
+    /// kernel = '/usr/lib/xen/boot/hvmloader' in an HVM config (every xm-era one) is Xen's HVM firmware, not a guest
+    /// kernel: the guest boots through SeaBIOS, as it booted through hvmloader.
+    /// </summary>
+    private static bool IsHvmLoader(ReadContext context)
+    {
+        if (context.Draft.Boot != BootMode.Hvm || context.Settings.Get("kernel")?.Value is not StringValue { } kernel
+            || Path.GetFileName(kernel.Value.Trim()) != "hvmloader")
+        {
+            return false;
+        }
+
+        context.RequireQuotes("kernel", kernel);
+        context.Note(kernel, $"kernel: {kernel.Value.Trim()} is Xen's HVM firmware (hvmloader), not a guest kernel; the guest boots through SeaBIOS instead");
+        return true;
+    }
+
+    /// <summary>
+    /// kernel = 'pv-grub.gz' (or grub-x86_64-xen.bin) in a PV config is Xen's PV-GRUB, a boot loader that reads the
+    /// guest's GRUB menu: Hospes does that itself, as for bootloader = 'pygrub'.
+    /// </summary>
+    private static bool IsPvGrub(ReadContext context)
+    {
+        if (context.Draft.Boot == BootMode.Hvm || context.Settings.Get("kernel")?.Value is not StringValue { } kernel
+            || !PvGrubImage().IsMatch(Path.GetFileName(kernel.Value.Trim())))
+        {
+            return false;
+        }
+
+        context.RequireQuotes("kernel", kernel);
+        context.Note(kernel, $"kernel: {kernel.Value.Trim()} is Xen's PV-GRUB, a boot loader; Hospes reads the GRUB menu of the guest's disk itself, as for bootloader = 'pygrub'");
+        context.Draft.PvGrub = true;
+        return true;
+    }
+
+    [GeneratedRegex(@"^(pv-grub.*\.gz|grub-.*xen.*\.bin)\z")]
+    private static partial Regex PvGrubImage();
 
     /// <summary>pygrub under any path (/usr/lib/xen-3.0.3-1/bin/pygrub): Hospes finds the kernel in the disk as pygrub did.</summary>
     public static bool IsPygrub(string bootloader) => SpecRules.IsPygrub(bootloader);

@@ -5,8 +5,9 @@ using Hospes.Core.Vms;
 namespace Hospes.Config.Reading;
 
 /// <summary>
-/// root, extra and cmdline become the kernel command line. For PV-style guests, a root= naming a
-/// Xen device (/dev/xvdc2) is rewritten to the virtio disk the guest sees under QEMU.
+/// root, extra and cmdline become the kernel command line. For PV-style guests, a root= (or resume=, or any
+/// key=/dev/...) naming a Xen device (/dev/xvdc2) is rewritten to the virtio disk the guest sees under QEMU, whichever
+/// key it came from, so no Xen device name reaches the guest kernel unnoticed.
 /// </summary>
 internal sealed partial class CommandLineKeys : IKeyGroup
 {
@@ -16,24 +17,30 @@ internal sealed partial class CommandLineKeys : IKeyGroup
         Setting<string>? cmdline = context.Text("cmdline", "cmdline = 'root=/dev/vda ro console=hvc0'");
         Setting<string>? root = context.Text("root", "root = '/dev/vda ro'");
         Setting<string>? extra = context.Text("extra", "extra = 'console=hvc0'");
+        if (draft.PvGrub && extra is { } menu)
+        {
+            context.Note(menu.Source, $"extra: '{menu.Value}' told PV-GRUB where its menu is; Hospes finds the guest's GRUB menu itself");
+            extra = null;
+        }
+
         if (cmdline is { } whole)
         {
             // cmdline is the whole command line, taken as written.
             WarnIgnored(context, "root", root);
             WarnIgnored(context, "extra", extra);
-            draft.KernelCmdline = whole.Value.Trim();
+            draft.KernelCmdline = RewriteRoots(OneLine(whole.Value), whole.Source, context);
         }
         else
         {
             var parts = new List<string>();
             if (root is { Value: var r } && r.Trim().Length > 0)
             {
-                parts.Add(RewriteRoots("root=" + r.Trim(), root.Value.Source, context));
+                parts.Add(RewriteRoots("root=" + OneLine(r), root.Value.Source, context));
             }
 
             if (extra is { Value: var e } && e.Trim().Length > 0)
             {
-                parts.Add(RewriteRoots(e.Trim(), extra.Value.Source, context));
+                parts.Add(RewriteRoots(OneLine(e), extra.Value.Source, context));
             }
 
             draft.KernelCmdline = string.Join(' ', parts);
@@ -55,6 +62,10 @@ internal sealed partial class CommandLineKeys : IKeyGroup
         }
     }
 
+    // A triple-quoted string may span lines; the kernel command line is one line.
+    private static string OneLine(string text) =>
+        string.Join(' ', text.Split((char[])['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
     private static string RewriteRoots(string text, ConfigValue source, ReadContext context)
     {
         if (context.Draft.Boot == BootMode.Hvm)
@@ -64,23 +75,24 @@ internal sealed partial class CommandLineKeys : IKeyGroup
 
         return RootArgument().Replace(text, match =>
         {
-            string device = match.Groups[1].Value;
+            string key = match.Groups[1].Value;
+            string device = match.Groups[2].Value;
             GuestDisk? disk = GuestDiskNames.Find(device, context.Draft.Disks);
             if (disk is not null)
             {
-                context.Warning(source, $"root={device}: Xen device names do not exist under QEMU; the disk with vdev {disk.Vdev} is {disk.Disk} in the guest, so root={disk.Path} is used");
-                return "root=" + disk.Path;
+                context.Warning(source, $"{key}={device}: Xen device names do not exist under QEMU; the disk with vdev {disk.Vdev} is {disk.Disk} in the guest, so {key}={disk.Path} is used");
+                return $"{key}={disk.Path}";
             }
 
             if (GuestDiskNames.IsXenOnlyName(device))
             {
-                context.Warning(source, $"root={device}: no disk of this config has that vdev, and Xen device names do not exist under QEMU; point root= at the guest's /dev/vdX");
+                context.Warning(source, $"{key}={device}: no disk of this config has that vdev, and Xen device names do not exist under QEMU; point {key}= at the guest's /dev/vdX");
             }
 
             return match.Value;
         });
     }
 
-    [GeneratedRegex(@"(?<=^|\s)root=(\S+)")]
+    [GeneratedRegex(@"(?<=^|\s)([A-Za-z_.]+)=(/dev/\S+)")]
     private static partial Regex RootArgument();
 }

@@ -3,12 +3,13 @@ using Hospes.Config.Syntax;
 
 namespace Hospes.Config.Reading;
 
-/// <summary>vcpus, maxvcpus, cpus (affinity), cpu_weight and cpu_cap (xl's cap).</summary>
+/// <summary>vcpus, maxvcpus, vcpu_avail (xm), cpus (affinity), cpu_weight and cpu_cap (xl's cap).</summary>
 internal sealed class CpuKeys : IKeyGroup
 {
     public void Read(ReadContext context)
     {
         ReadCounts(context);
+        ReadAvailable(context);
         ReadAffinity(context);
         ReadScheduling(context);
     }
@@ -57,6 +58,40 @@ internal sealed class CpuKeys : IKeyGroup
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// xm's vcpu_avail: a bitmask of the vCPUs online at boot, of vcpus (or maxvcpus) in all. The guest boots with that
+    /// many online (-smp N,maxcpus=M); the rest can be brought online later, as under Xen.
+    /// </summary>
+    private static void ReadAvailable(ReadContext context)
+    {
+        if (context.Integer("vcpu_avail", "a bitmask of vCPUs", "vcpu_avail = 0x3") is not { } avail)
+        {
+            return;
+        }
+
+        SpecDraft draft = context.Draft;
+        int all = draft.MaxVcpus;
+        long inRange = all >= 63 ? avail.Value : avail.Value & ((1L << all) - 1);
+        int online = System.Numerics.BitOperations.PopCount((ulong)inRange);
+        if (avail.Value <= 0 || online == 0)
+        {
+            context.Error(avail.Source, $"vcpu_avail: {avail.Text()} leaves no vCPU of the {all} online; set bit 0 at least, e.g. vcpu_avail = 0x1");
+            return;
+        }
+
+        if (inRange != avail.Value)
+        {
+            context.Warning(avail.Source, $"vcpu_avail: {avail.Text()} names vCPUs beyond the {all} the guest has; only vCPUs 0 to {all - 1} count");
+        }
+
+        if (inRange != (1L << online) - 1)
+        {
+            context.Warning(avail.Source, $"vcpu_avail: {avail.Text()} is not vCPUs 0 to {online - 1}; QEMU brings up the first {online}, so the guest has {online} online but not exactly those");
+        }
+
+        draft.Vcpus = online;
     }
 
     private static void ReadAffinity(ReadContext context)

@@ -4,20 +4,25 @@ using Hospes.Core.Vms;
 
 namespace Hospes.Config.Reading;
 
-/// <summary>disk: each entry parsed by the xl grammar, its target resolved and checked on the host.</summary>
+/// <summary>
+/// disk: each entry parsed by the xl grammar, its target resolved and checked on the host; xm's cdrom = 'PATH' is one more
+/// entry, the install medium in drive hdc.
+/// </summary>
 internal sealed class DiskKeys : IKeyGroup
 {
     private const string Example = "disk = [ '/images/web.img,raw,xvda,rw' ]";
 
     public void Read(ReadContext context)
     {
-        if (context.StringList("disk", Example) is not { } disks)
+        List<StringValue> entries = context.StringList("disk", Example) is { } disks ? [.. disks.Value] : [];
+        if (context.Text("cdrom", "cdrom = '/isos/install.iso'") is { Value.Length: > 0 } cdrom)
         {
-            return;
+            // xm's cdrom key was the HVM guest's drive hdc.
+            entries.Add(new StringValue($"{cdrom.Value.Trim()},hdc:cdrom,r", cdrom.Source.Location, cdrom.Source.Text));
         }
 
         var byVdev = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (StringValue entry in disks.Value)
+        foreach (StringValue entry in entries)
         {
             if (entry.Value.Trim().Length == 0)
             {
@@ -49,6 +54,11 @@ internal sealed class DiskKeys : IKeyGroup
         foreach (string warning in parsed.Warnings)
         {
             context.Warning(entry, $"{what}: {warning}");
+        }
+
+        foreach (string note in parsed.Notes)
+        {
+            context.Note(entry, $"{what}: {note}");
         }
 
         foreach (string error in parsed.Errors)

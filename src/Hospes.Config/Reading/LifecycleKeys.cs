@@ -2,7 +2,7 @@ using Hospes.Core.Vms;
 
 namespace Hospes.Config.Reading;
 
-/// <summary>on_poweroff, on_reboot and on_crash.</summary>
+/// <summary>on_poweroff (xm's on_shutdown), on_reboot and on_crash.</summary>
 internal sealed class LifecycleKeys : IKeyGroup
 {
     private const string Choices = "destroy, restart, preserve or rename-restart";
@@ -10,7 +10,9 @@ internal sealed class LifecycleKeys : IKeyGroup
     public void Read(ReadContext context)
     {
         SpecDraft draft = context.Draft;
-        draft.OnPoweroff = ReadAction(context, "on_poweroff", LifecycleAction.Destroy);
+        // xmdomain.cfg(5) calls on_poweroff on_shutdown; on_poweroff wins when both are set.
+        LifecycleAction onShutdown = ReadAction(context, "on_shutdown", LifecycleAction.Destroy);
+        draft.OnPoweroff = ReadAction(context, "on_poweroff", onShutdown);
         draft.OnReboot = ReadAction(context, "on_reboot", LifecycleAction.Restart);
         draft.OnCrash = ReadAction(context, "on_crash", LifecycleAction.Destroy);
     }

@@ -33,10 +33,15 @@ internal sealed class ReadContext(
 
     public void Warning(ConfigValue at, string message) => diagnostics.Warning(at.Location, at.Text, message);
 
+    public void Note(ConfigValue at, string message) => diagnostics.Note(at.Location, at.Text, message);
+
     public void HostProblem(ConfigValue at, string message) => diagnostics.HostProblem(at.Location, at.Text, message);
 
     /// <summary>A warning about a key itself (unknown, ignored) rather than its value.</summary>
     public void KeyWarning(ConfigSetting setting, string message) => diagnostics.Warning(setting.KeyLocation, setting.Key, message);
+
+    /// <summary>A note about a key that changes nothing under QEMU (shown with --verbose).</summary>
+    public void KeyNote(ConfigSetting setting, string message) => diagnostics.Note(setting.KeyLocation, setting.Key, message);
 
     /// <summary>A problem of the file as a whole, such as a missing required key.</summary>
     public void FileError(string message) => diagnostics.Error(SourceLocation.WholeFile(file), "", message);

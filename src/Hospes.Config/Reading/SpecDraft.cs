@@ -28,6 +28,17 @@ internal sealed class SpecDraft
     public Accelerator Accel { get; set; } = Accelerator.Auto;
     public string? Machine { get; set; }
     public string? BootOrder { get; set; }
+    public string? Firmware { get; set; }
+    public bool LocalTime { get; set; }
+    public bool Acpi { get; set; } = true;
+    public bool Apic { get; set; } = true;
+    public bool Hpet { get; set; } = true;
+    public bool Usb { get; set; }
+    public List<string> UsbDevices { get; } = [];
+    public string? SoundHw { get; set; }
+
+    /// <summary>kernel was Xen's PV-GRUB: extra is its menu's path, not kernel parameters.</summary>
+    public bool PvGrub { get; set; }
 
     public VmSpec ToSpec(string sourcePath) => new()
     {
@@ -54,6 +65,14 @@ internal sealed class SpecDraft
         Accel = Accel,
         Machine = Machine,
         BootOrder = BootOrder,
+        Firmware = Firmware,
+        LocalTime = LocalTime,
+        Acpi = Acpi,
+        Apic = Apic,
+        Hpet = Hpet,
+        Usb = Usb,
+        UsbDevices = [.. UsbDevices],
+        SoundHw = SoundHw,
         SourcePath = sourcePath,
     };
 }

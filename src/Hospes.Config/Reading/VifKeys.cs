@@ -1,9 +1,13 @@
 using Hospes.Config.Reading.Vifs;
 using Hospes.Config.Syntax;
+using Hospes.Core.Vms;
 
 namespace Hospes.Config.Reading;
 
-/// <summary>vif: one network interface per entry; '' is a default interface.</summary>
+/// <summary>
+/// vif: one network interface per entry; '' is a default interface. An HVM guest's NIC without model= is Xen's emulated
+/// default, an rtl8139 (old HVM guests have no virtio driver), unless type=vif asks for the paravirtual one.
+/// </summary>
 internal sealed class VifKeys : IKeyGroup
 {
     public void Read(ReadContext context)
@@ -23,6 +27,11 @@ internal sealed class VifKeys : IKeyGroup
                 context.Warning(entry, $"{what}: {warning}");
             }
 
+            foreach (string note in vif.Notes)
+            {
+                context.Note(entry, $"{what}: {note}");
+            }
+
             foreach (string error in vif.Errors)
             {
                 context.Error(entry, $"{what}: {error}");
@@ -31,6 +40,19 @@ internal sealed class VifKeys : IKeyGroup
             if (vif.Errors.Count > 0)
             {
                 continue;
+            }
+
+            if (context.Draft.Boot == BootMode.Hvm && !vif.ModelGiven && vif.Type is null or "ioemu")
+            {
+                vif.Spec = vif.Spec with { Model = "rtl8139" };
+                context.Note(entry, $"{what}: an HVM guest's NIC is Xen's emulated rtl8139 unless model= says otherwise; write model=virtio-net for a faster one if the guest has virtio drivers");
+            }
+
+            if (context.Host.NetworkExists(vif.Spec.Bridge) is false)
+            {
+                context.HostProblem(entry, vif.Spec.Bridge is { } name
+                    ? $"{what}: there is no network or host bridge named '{name}'; `hospes network list` shows the networks, `hospes network create {name} --subnet CIDR` makes one"
+                    : $"{what}: the default network does not exist on this host; name a network with bridge=NAME or `hospes network create default --subnet CIDR`");
             }
 
             if (vif.Spec.Mac is { } mac)

@@ -71,6 +71,9 @@ internal sealed class Lexer
                 case ';':
                     Emit(TokenKind.Semicolon, ";");
                     break;
+                case '\'' or '"' when Peek(1) == c && Peek(2) == c:
+                    TripleQuotedString(c);
+                    break;
                 case '\'' or '"':
                     QuotedString(c);
                     break;
@@ -159,6 +162,66 @@ internal sealed class Lexer
             if (c == '\0')
             {
                 // Text never holds NUL; no path, name or command line can carry one either.
+                _diagnostics.Error(new SourceLocation(_file, _line, _pos - _lineStart), "\\0", "a NUL character inside a string; a config is text: remove it");
+                continue;
+            }
+
+            if (c == '\\' && _pos < _text.Length && Peek() != '\n')
+            {
+                value.Append(Escape(Peek()));
+                _pos++;
+                continue;
+            }
+
+            value.Append(c);
+        }
+
+        _tokens.Add(new Token(TokenKind.Text, _text[startPos.._pos], value.ToString(), 0, startPos, start));
+    }
+
+    /// <summary>Python's '''...''' and """...""" (valid in xm files): may span lines; escapes as in other strings.</summary>
+    private void TripleQuotedString(char quote)
+    {
+        SourceLocation start = Here;
+        int startPos = _pos;
+        var value = new StringBuilder();
+        _pos += 3;
+        while (true)
+        {
+            if (_pos >= _text.Length)
+            {
+                string raw = _text[startPos..];
+                string first = raw.Split('\n')[0].TrimEnd('\r');
+                _diagnostics.Error(start, first, $"string {first}... is not closed; add the closing {new string(quote, 3)}");
+                _tokens.Add(new Token(TokenKind.Text, raw, value.ToString(), 0, startPos, start));
+                return;
+            }
+
+            char c = _text[_pos];
+            if (c == quote && Peek(1) == quote && Peek(2) == quote)
+            {
+                _pos += 3;
+                break;
+            }
+
+            _pos++;
+            if (c == '\\' && Peek() == '\n')
+            {
+                // A backslash before the line break joins the lines, as in Python.
+                _pos++;
+                _line++;
+                _lineStart = _pos;
+                continue;
+            }
+
+            if (c == '\n')
+            {
+                _line++;
+                _lineStart = _pos;
+            }
+
+            if (c == '\0')
+            {
                 _diagnostics.Error(new SourceLocation(_file, _line, _pos - _lineStart), "\\0", "a NUL character inside a string; a config is text: remove it");
                 continue;
             }

@@ -21,7 +21,19 @@ public static partial class SpecRules
     public static IReadOnlySet<string> DiskFormats { get; } = new HashSet<string>(StringComparer.Ordinal) { "raw", "qcow2", "qcow", "vpc", "qed", "vmdk", "vdi" };
 
     /// <summary>Guest NIC models as QEMU names them.</summary>
-    public static IReadOnlySet<string> NicModels { get; } = new HashSet<string>(StringComparer.Ordinal) { "virtio-net", "e1000", "rtl8139" };
+    public static IReadOnlySet<string> NicModels { get; } = new HashSet<string>(StringComparer.Ordinal) { "virtio-net", "e1000", "e1000e", "rtl8139", "ne2k_pci", "pcnet" };
+
+    /// <summary>The NIC models for messages.</summary>
+    public const string NicModelList = "virtio-net, e1000, e1000e, rtl8139, ne2k_pci or pcnet";
+
+    /// <summary>HVM firmware besides the default SeaBIOS: OVMF (UEFI), from Debian's ovmf package.</summary>
+    public const string Ovmf = "ovmf";
+
+    /// <summary>USB devices a guest may have, as QEMU names them (xl's usbdevice 'tablet', 'mouse', 'keyboard').</summary>
+    public static IReadOnlySet<string> UsbDevices { get; } = new HashSet<string>(StringComparer.Ordinal) { "usb-tablet", "usb-mouse", "usb-kbd" };
+
+    /// <summary>Emulated sound cards (xl's soundhw).</summary>
+    public static IReadOnlySet<string> SoundCards { get; } = new HashSet<string>(StringComparer.Ordinal) { "hda", "ac97", "es1370" };
 
     /// <summary>QEMU machine types Hospes knows how to build.</summary>
     public static IReadOnlySet<string> Machines { get; } = new HashSet<string>(StringComparer.Ordinal) { "microvm", "q35", "pc" };

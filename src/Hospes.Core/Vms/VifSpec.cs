@@ -10,7 +10,7 @@ public sealed record VifSpec
     /// <summary>A Hospes network or an existing host bridge; null means the default network.</summary>
     public string? Bridge { get; init; }
 
-    /// <summary>Guest NIC model as QEMU names it: virtio-net, e1000, rtl8139.</summary>
+    /// <summary>Guest NIC model as QEMU names it: virtio-net, e1000, e1000e, rtl8139, ne2k_pci, pcnet.</summary>
     public string Model { get; init; } = "virtio-net";
     public string? VifName { get; init; }
 

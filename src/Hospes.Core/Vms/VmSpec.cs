@@ -40,6 +40,30 @@ public sealed record VmSpec
     /// <summary>HVM boot order in xl's letters (c = disk, d = cdrom, n = network).</summary>
     public string? BootOrder { get; init; }
 
+    /// <summary>HVM firmware: null is SeaBIOS (Xen's hvmloader + SeaBIOS), "ovmf" is UEFI (bios = 'ovmf').</summary>
+    public string? Firmware { get; init; }
+
+    /// <summary>localtime = 1: the guest's clock (RTC) runs on the host's local time, not UTC (Windows guests).</summary>
+    public bool LocalTime { get; init; }
+
+    /// <summary>acpi = 0 takes the ACPI tables away (a firmware-booted guest); true is what every guest has.</summary>
+    public bool Acpi { get; init; } = true;
+
+    /// <summary>apic = 0 takes the local APIC out of the virtual CPU (a one-vCPU guest only).</summary>
+    public bool Apic { get; init; } = true;
+
+    /// <summary>hpet = 0 takes the HPET timer away.</summary>
+    public bool Hpet { get; init; } = true;
+
+    /// <summary>usb = 1 (or any usbdevice): the guest gets a USB controller.</summary>
+    public bool Usb { get; init; }
+
+    /// <summary>USB devices on that controller, as QEMU names them: usb-tablet, usb-mouse, usb-kbd.</summary>
+    public IReadOnlyList<string> UsbDevices { get; init; } = [];
+
+    /// <summary>The emulated sound card (soundhw): hda, ac97 or es1370; null for none.</summary>
+    public string? SoundHw { get; init; }
+
     /// <summary>The config file this spec was read from, for messages; null when defined through the API.</summary>
     public string? SourcePath { get; init; }
 }

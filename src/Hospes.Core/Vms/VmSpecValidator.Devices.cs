@@ -99,7 +99,7 @@ public static partial class VmSpecValidator
 
             if (v.Model is null || !SpecRules.NicModels.Contains(v.Model))
             {
-                problems.Add(new(subject, $"model {Shown(v.Model)} is not supported; use virtio-net, e1000 or rtl8139"));
+                problems.Add(new(subject, $"model {Shown(v.Model)} is not supported; use {SpecRules.NicModelList}"));
             }
 
             Bridge(subject, v.Bridge, policy, problems);

@@ -31,6 +31,7 @@ public static partial class VmSpecValidator
         Disks(spec, policy, problems);
         Vifs(spec, policy, problems);
         Pci(spec, policy, problems);
+        Platform(spec, problems);
         return problems;
     }
 
@@ -134,6 +135,45 @@ public static partial class VmSpecValidator
         if (spec.BootOrder is { } order && !SpecRules.IsBootOrder(order))
         {
             problems.Add(new("boot", $"{Shown(order)} is not a boot order; use the letters c (disk), d (cdrom) and n (network) once each, e.g. 'cd'"));
+        }
+    }
+
+    private static void Platform(VmSpec spec, List<SpecProblem> problems)
+    {
+        if (spec.Firmware is { } firmware && firmware != SpecRules.Ovmf)
+        {
+            problems.Add(new("bios", $"{Shown(firmware)} is not a firmware Hospes has; use 'ovmf' for UEFI or leave it out for SeaBIOS"));
+        }
+        else if (spec.Firmware is not null && spec.Boot != BootMode.Hvm)
+        {
+            problems.Add(new("bios", $"{Shown(spec.Firmware)} needs type = 'hvm'; PV and PVH guests boot their kernel directly"));
+        }
+
+        if (!spec.Apic && spec.MaxVcpus > 1)
+        {
+            problems.Add(new("apic", $"apic = 0 leaves the guest without a local APIC, which only works with one vCPU; it has {spec.MaxVcpus}: set vcpus = 1 or remove apic = 0"));
+        }
+
+        if (spec.UsbDevices is null)
+        {
+            problems.Add(new("usbdevice", "is missing; give a list ([] for none)"));
+        }
+        else
+        {
+            foreach (string device in spec.UsbDevices.Where(d => d is null || !SpecRules.UsbDevices.Contains(d)))
+            {
+                problems.Add(new("usbdevice", $"{Shown(device)} is not a USB device Hospes gives; use usb-tablet, usb-mouse or usb-kbd"));
+            }
+
+            if (spec.UsbDevices.Count > 0 && !spec.Usb)
+            {
+                problems.Add(new("usb", "is off but USB devices are listed; set usb = 1 or remove the devices"));
+            }
+        }
+
+        if (spec.SoundHw is { } sound && !SpecRules.SoundCards.Contains(sound))
+        {
+            problems.Add(new("soundhw", $"{Shown(sound)} is not a sound card Hospes gives; use hda, ac97 or es1370"));
         }
     }
 

@@ -8,7 +8,12 @@ internal static class DiagnosticFactory
 {
     public static Diagnostic Create(ConfigDiagnostic d) => new()
     {
-        Severity = d.Severity == DiagnosticSeverity.Error ? "error" : "warning",
+        Severity = d.Severity switch
+        {
+            DiagnosticSeverity.Error => "error",
+            DiagnosticSeverity.Warning => "warning",
+            _ => "note",
+        },
         File = d.File,
         Line = d.Line,
         Column = d.Column,

@@ -36,9 +36,9 @@ public sealed class VmsApi
     }
 
     /// <summary>`hospes config check`: read and validated, nothing defined; the host's files need not exist.</summary>
-    public static ConfigCheckResponse Check(ConfigRequest request)
+    public ConfigCheckResponse Check(ConfigRequest request)
     {
-        ConfigReadResult read = VmCreator.Check(Source(request));
+        ConfigReadResult read = _creator.Check(Source(request));
         return new ConfigCheckResponse
         {
             Ok = !read.HasErrors,

@@ -60,6 +60,14 @@ public static class WireSpec
         Accel = ToWire(spec.Accel),
         Machine = spec.Machine,
         BootOrder = spec.BootOrder,
+        Firmware = spec.Firmware,
+        LocalTime = spec.LocalTime,
+        Acpi = spec.Acpi,
+        Apic = spec.Apic,
+        Hpet = spec.Hpet,
+        Usb = spec.Usb,
+        UsbDevices = [.. spec.UsbDevices],
+        SoundHw = spec.SoundHw,
         SourcePath = spec.SourcePath,
     };
 
@@ -88,6 +96,14 @@ public static class WireSpec
         Accel = ToDomain(spec.Accel),
         Machine = spec.Machine,
         BootOrder = spec.BootOrder,
+        Firmware = spec.Firmware,
+        LocalTime = spec.LocalTime,
+        Acpi = spec.Acpi,
+        Apic = spec.Apic,
+        Hpet = spec.Hpet,
+        Usb = spec.Usb,
+        UsbDevices = [.. spec.UsbDevices],
+        SoundHw = spec.SoundHw,
         SourcePath = spec.SourcePath,
     };
 

@@ -43,6 +43,7 @@ internal sealed class VmLayout(HostOptions options)
             ConsoleLog = Path.Combine(dir, "console.log"),
             QemuLog = Path.Combine(dir, "qemu.log"),
             QmpLog = Path.Combine(dir, "qmp.log"),
+            FirmwareVars = Path.Combine(dir, OvmfFirmware.VarsFileName),
         };
     }
 }

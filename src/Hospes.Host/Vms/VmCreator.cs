@@ -54,10 +54,11 @@ internal sealed class VmCreator(VmManager vms)
     }
 
     /// <summary>Parses and validates without defining anything (`hospes config check`): the host's files need not exist.</summary>
-    public static ConfigReadResult Check(XenConfigSource source) => Read(source, strict: false);
+    public ConfigReadResult Check(XenConfigSource source) => Read(source, strict: false);
 
-    private static ConfigReadResult Read(XenConfigSource source, bool strict) =>
-        XenConfigReader.Read(source, new ConfigReadOptions { StrictHost = strict, Host = new HostFacts() });
+    // The host's networks as define resolves them, so check reports a missing bridge as define refuses it.
+    private ConfigReadResult Read(XenConfigSource source, bool strict) =>
+        XenConfigReader.Read(source, new ConfigReadOptions { StrictHost = strict, Host = new HostFacts { Networks = vms.NetworkExists } });
 }
 
 /// <summary>A VM made from a config, and what the config check warned about.</summary>

@@ -58,6 +58,9 @@ internal sealed class VmManager : IAsyncDisposable
 
     public VmCommands Commands { get; }
 
+    /// <summary>Whether a vif's bridge= (null: the default network) resolves to a Hospes network or a host bridge here.</summary>
+    public bool NetworkExists(string? bridge) => _networks.Resolve(new VifSpec { Bridge = bridge }, _networks.All).IsOk;
+
     public IReadOnlyList<VmActor> All => _registry.Vms;
 
     public Result<VmActor> Find(string nameOrUuid) => _registry.Get(nameOrUuid);
@@ -306,6 +309,16 @@ internal sealed class VmManager : IAsyncDisposable
         }
 
         VmSpec spec = addressed.Value;
+
+        // A bios = 'ovmf' guest's UEFI variable store is there from its definition on, so a migration's destination
+        // (which defines the VM, then starts QEMU for the incoming stream) has one too.
+        string? vars = _layout.Paths(spec.Uuid).FirmwareVars;
+        Result<bool> firmware = FirmwareVars.Ensure(spec, vars);
+        if (!firmware.IsOk)
+        {
+            return firmware.Error;
+        }
+
         var record = new VmRecord { Spec = spec, CreatedAt = _time.GetUtcNow() };
         bool inserted = _db.InTransaction(tx =>
         {

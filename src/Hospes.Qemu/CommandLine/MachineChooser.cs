@@ -52,6 +52,11 @@ public static class MachineChooser
             return $"the cdrom {cd.Vdev}";
         }
 
+        if (spec.Usb || spec.SoundHw is not null)
+        {
+            return spec.Usb ? "the USB controller" : $"the {spec.SoundHw} sound card";
+        }
+
         if (spec.MaxVcpus > spec.Vcpus)
         {
             return "vCPU hotplug (maxvcpus above vcpus)";

@@ -23,13 +23,19 @@ public static class QemuCommandLineBuilder
         }
 
         bool mmio = machine.Value == MachineChooser.Microvm;
+        Result<string> machineOption = MachineOption(launch, machine.Value, mmio);
+        if (!machineOption.IsOk)
+        {
+            return machineOption.Error;
+        }
+
         var a = new List<string>
         {
             "-name", $"guest={Escape(spec.Name)},debug-threads=on",
             "-uuid", spec.Uuid.ToString(),
             "-accel", Accel(launch),
-            "-machine", mmio ? "microvm,acpi=on" : Escape(machine.Value),
-            "-cpu", launch.Accel == Accelerator.Kvm ? "host" : "max",
+            "-machine", machineOption.Value,
+            "-cpu", (launch.Accel == Accelerator.Kvm ? "host" : "max") + (spec.Apic ? "" : ",apic=off"),
             // The guest boots with maxmem and is ballooned down to memory before its first instruction (Xen's meaning).
             "-m", $"{Math.Max(spec.MemoryMib, spec.MaxMemoryMib)}M",
             "-smp", mmio ? Invariant(spec.Vcpus) : $"{spec.Vcpus},maxcpus={spec.MaxVcpus}",
@@ -89,6 +95,8 @@ public static class QemuCommandLineBuilder
             a.AddRange(["-boot", $"order={Escape(order)}"]);
         }
 
+        AddPlatform(a, spec, launch.Paths);
+
         foreach ((string name, string path) in launch.FwCfgFiles)
         {
             a.AddRange(["-fw_cfg", $"name={Escape(name)},file={Escape(path)}"]);
@@ -103,6 +111,77 @@ public static class QemuCommandLineBuilder
 
         return a;
     }
+
+    /// <summary>
+    /// microvm (with ACPI for its power button), or q35/pc with what the config turned off (acpi = 0, hpet = 0) and, for
+    /// bios = 'ovmf', the UEFI code and the VM's own variable store as its two flash chips.
+    /// </summary>
+    private static Result<string> MachineOption(QemuLaunchSpec launch, string machine, bool mmio)
+    {
+        VmSpec spec = launch.Spec;
+        if (mmio)
+        {
+            return "microvm,acpi=on";
+        }
+
+        string option = Escape(machine) + (spec.Acpi ? "" : ",acpi=off") + (spec.Hpet ? "" : ",hpet=off");
+        if (spec.Firmware == SpecRules.Ovmf)
+        {
+            if (launch.Paths.FirmwareVars is null)
+            {
+                return HospesError.Invalid($"{spec.Name} cannot start with bios = 'ovmf': the VM has no folder for its UEFI variable store");
+            }
+
+            option += $",pflash0={QemuNames.FirmwareCode},pflash1={QemuNames.FirmwareVars}";
+        }
+
+        return option;
+    }
+
+    /// <summary>The RTC base, the UEFI flash chips, the USB controller and its devices, the sound card.</summary>
+    private static void AddPlatform(List<string> a, VmSpec spec, VmRuntimePaths paths)
+    {
+        if (spec.LocalTime)
+        {
+            a.AddRange(["-rtc", "base=localtime"]);
+        }
+
+        if (spec.Firmware == SpecRules.Ovmf && paths.FirmwareVars is { } vars)
+        {
+            a.AddRange(["-blockdev", Flash(QemuNames.FirmwareCode, OvmfFirmware.CodePath, readOnly: true)]);
+            a.AddRange(["-blockdev", Flash(QemuNames.FirmwareVars, vars, readOnly: false)]);
+        }
+
+        if (spec.Usb)
+        {
+            a.AddRange(["-device", $"qemu-xhci,id={QemuNames.UsbController}"]);
+            for (int i = 0; i < spec.UsbDevices.Count; i++)
+            {
+                a.AddRange(["-device", $"{Escape(spec.UsbDevices[i])},id=usb{i},bus={QemuNames.UsbController}.0"]);
+            }
+        }
+
+        if (spec.SoundHw is { } card)
+        {
+            // The guest has its card; nothing on the host plays what it sends.
+            a.AddRange(["-audiodev", $"none,id={QemuNames.AudioBackend}"]);
+            switch (card)
+            {
+                case "hda":
+                    a.AddRange(["-device", $"intel-hda,id={QemuNames.SoundCard}", "-device", $"hda-duplex,bus={QemuNames.SoundCard}.0,audiodev={QemuNames.AudioBackend}"]);
+                    break;
+                case "ac97":
+                    a.AddRange(["-device", $"AC97,id={QemuNames.SoundCard},audiodev={QemuNames.AudioBackend}"]);
+                    break;
+                default:
+                    a.AddRange(["-device", $"ES1370,id={QemuNames.SoundCard},audiodev={QemuNames.AudioBackend}"]);
+                    break;
+            }
+        }
+    }
+
+    private static string Flash(string node, string path, bool readOnly) =>
+        new JsonObject { ["driver"] = "file", ["filename"] = path, ["node-name"] = node, ["read-only"] = readOnly }.ToJsonString();
 
     /// <summary>Host parameters, then the config's own; the serial console unless the config names a console itself.</summary>
     public static string KernelCmdline(VmSpec spec, string hostCmdline)

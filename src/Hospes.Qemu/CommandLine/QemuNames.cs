@@ -24,6 +24,19 @@ public static class QemuNames
     /// <summary>The balloon's QOM path: its statistics and driver state are read there.</summary>
     public const string BalloonPath = "/machine/peripheral/" + BalloonId;
 
+    /// <summary>The block nodes of the UEFI firmware's two flash chips (bios = 'ovmf'): code, and the VM's variables.</summary>
+    public const string FirmwareCode = "fw-code";
+
+    public const string FirmwareVars = "fw-vars";
+
+    /// <summary>The USB controller (usb = 1); its bus is "usb.0".</summary>
+    public const string UsbController = "usb";
+
+    /// <summary>The silent audio back-end and the sound card (soundhw).</summary>
+    public const string AudioBackend = "audio0";
+
+    public const string SoundCard = "sound0";
+
     /// <summary>The format node of disk <paramref name="index"/> of the spec (snapshots, mirrors and NBD exports name it).</summary>
     public static string DiskNode(int index) => "drive" + index.ToString(CultureInfo.InvariantCulture);
 

@@ -13,4 +13,7 @@ public sealed record VmRuntimePaths
     /// <summary>QEMU's own stdout/stderr.</summary>
     public required string QemuLog { get; init; }
     public required string QmpLog { get; init; }
+
+    /// <summary>The VM's own UEFI variable store (bios = 'ovmf'), in its folder so it lives as long as the VM.</summary>
+    public string? FirmwareVars { get; init; }
 }

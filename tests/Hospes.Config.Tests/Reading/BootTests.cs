@@ -50,6 +50,30 @@ public sealed class BootTests
         Assert.Equal([error], Read(Configs.Minimal + line + "\n").Errors());
     }
 
+    [Theory]
+    [InlineData("builder = 'hvm'\nkernel = '/usr/lib/xen/boot/hvmloader'")]
+    [InlineData("type = 'hvm'\nkernel = '/usr/lib/xen-4.0/boot/hvmloader'")]
+    public void Read_HvmLoaderAsKernel_IsXensFirmwareAndIgnored(string lines)
+    {
+        // The host has no hvmloader: strict reading must not ask for it.
+        ConfigReadResult result = Read("name = 'win'\n" + lines + "\n", strict: true);
+
+        Assert.NotNull(result.Spec);
+        Assert.Null(result.Spec.Kernel);
+        Assert.Equal(BootMode.Hvm, result.Spec.Boot);
+        Assert.Empty(result.Warnings());
+        Assert.Contains(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Note && d.Message.Contains("is Xen's HVM firmware (hvmloader)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Read_HvmLoaderForAPvGuest_IsStillAKernelPath()
+    {
+        ConfigReadResult result = Read("name = 'web'\nkernel = '/usr/lib/xen/boot/hvmloader'\n", strict: true);
+
+        Assert.Null(result.Spec);
+        Assert.Contains("/usr/lib/xen/boot/hvmloader does not exist", Assert.Single(result.Errors()), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Read_HvmWithoutKernel_IsFine()
     {

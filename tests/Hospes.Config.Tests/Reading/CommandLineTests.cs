@@ -24,9 +24,10 @@ public sealed class CommandLineTests
     {
         ConfigReadResult result = Read("cmdline = 'root=/dev/xvda1 console=hvc0'\nroot = '/dev/sda1'\nextra = 'quiet'\n" + Disks);
 
-        Assert.Equal("root=/dev/xvda1 console=hvc0", result.Spec!.KernelCmdline);
+        Assert.Equal("root=/dev/vda console=hvc0", result.Spec!.KernelCmdline);
         Assert.Equal(
         [
+            "root=/dev/xvda1: Xen device names do not exist under QEMU; the disk with vdev xvda1 is /dev/vda in the guest, so root=/dev/vda is used",
             "root is ignored because cmdline is set; cmdline is the whole kernel command line",
             "extra is ignored because cmdline is set; cmdline is the whole kernel command line",
         ],
@@ -57,6 +58,30 @@ public sealed class CommandLineTests
 
         Assert.Equal(cmdline, result.Spec!.KernelCmdline);
         Assert.Empty(result.Diagnostics);
+    }
+
+    [Fact]
+    public void Read_XenDevicesInCmdline_AreRewrittenWithAWarningEach()
+    {
+        ConfigReadResult result = Read("cmdline = 'console=hvc0 root=/dev/xvdb3 resume=/dev/xvdb2'\n" + Disks);
+
+        Assert.Equal("console=hvc0 root=/dev/vdb3 resume=/dev/vdb2", result.Spec!.KernelCmdline);
+        Assert.Equal(
+        [
+            "root=/dev/xvdb3: Xen device names do not exist under QEMU; the disk with vdev xvdb is /dev/vdb in the guest, so root=/dev/vdb3 is used",
+            "resume=/dev/xvdb2: Xen device names do not exist under QEMU; the disk with vdev xvdb is /dev/vdb in the guest, so resume=/dev/vdb2 is used",
+        ],
+            result.Messages());
+    }
+
+    [Fact]
+    public void Read_TripleQuotedExtraOverSeveralLines_IsOneCommandLine()
+    {
+        ConfigReadResult result = Read("extra = \"\"\"console=hvc0\n   root=/dev/xvdb\n   quiet\"\"\"\nmemory = 256\n" + Disks);
+
+        Assert.Empty(result.Errors());
+        Assert.Equal("console=hvc0 root=/dev/vdb quiet", result.Spec!.KernelCmdline);
+        Assert.Equal(256, result.Spec.MemoryMib);
     }
 
     [Fact]

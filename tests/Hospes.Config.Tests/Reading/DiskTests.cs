@@ -104,7 +104,6 @@ public sealed class DiskTests
     [Theory]
     [InlineData("/images/web.img,raw,xvda,rw,script=block-drbd", "'script=block-drbd' is Xen-only, ignored")]
     [InlineData("/images/web.img,raw,xvda,rw,backend=driverdom", "'backend=driverdom' is Xen-only, ignored")]
-    [InlineData("/images/web.img,raw,xvda,rw,discard", "'discard' is Xen-only, ignored")]
     [InlineData("/images/web.img,raw,xvda,rw,colo,colo-host=10.0.0.2", "'colo' is Xen-only, ignored")]
     [InlineData("drbd:web,xvda,w", "block script prefix 'drbd:' is Xen-only and ignored; attach the device on the host and give its path")]
     [InlineData("/root/x.iso,raw,hdc,rw,cdrom", "cdrom drives are read-only; the access mode is ignored")]
@@ -115,6 +114,20 @@ public sealed class DiskTests
         Assert.NotNull(result.Spec);
         Assert.Single(result.Spec.Disks);
         Assert.Contains($"disk '{text}': {warning}", result.Messages());
+    }
+
+    [Theory]
+    [InlineData("/images/web.img,raw,xvda,rw,discard", "discard")]
+    [InlineData("/images/web.img,raw,xvda,rw,backend=0", "backend=0")]
+    [InlineData("/images/web.img,raw,xvda,rw,backendtype=qdisk", "backendtype=qdisk")]
+    [InlineData("/images/web.img,raw,xvda,rw,direct-io-safe", "direct-io-safe")]
+    public void Read_DiskParameterMeaninglessUnderQemu_GivesOnlyANote(string text, string token)
+    {
+        ConfigReadResult result = ReadDisks(text);
+
+        Assert.Single(result.Spec!.Disks);
+        Assert.Empty(result.Warnings());
+        Assert.Equal([$"disk '{text}': '{token}' changes nothing under QEMU"], result.Messages());
     }
 
     [Fact]

@@ -9,6 +9,28 @@ public sealed class SyntaxTests
     private static ConfigReadResult Read(string text) => Configs.Read(text, Configs.Host(), path: "web.cfg");
 
     [Fact]
+    public void Read_PythonTripleQuotedStrings_SpanLinesAndKeepLineNumbers()
+    {
+        ConfigReadResult result = Read(""""
+            name = '''web'''
+            kernel = "/boot/vmlinuz"
+            extra = """console=hvc0
+                quiet"""
+            vcpus = 'two'
+            """");
+
+        Assert.Equal(["web.cfg:5:9: error: vcpus: 'two' is not a number of virtual CPUs; write e.g. vcpus = 2"], result.Errors());
+    }
+
+    [Fact]
+    public void Read_UnclosedTripleQuotedString_IsOneErrorAtItsStart()
+    {
+        ConfigReadResult result = Read("name = 'web'\nkernel = '/boot/vmlinuz'\nextra = '''console=hvc0\nvcpus = 2\n");
+
+        Assert.Equal(["web.cfg:3:9: error: string '''console=hvc0... is not closed; add the closing '''"], result.Errors());
+    }
+
+    [Fact]
     public void Read_CommentsSemicolonsAndHexNumbers_AreUnderstood()
     {
         ConfigReadResult result = Read("""

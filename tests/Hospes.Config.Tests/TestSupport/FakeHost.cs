@@ -21,6 +21,11 @@ public sealed class FakeHost : IHostFacts
 
     public bool PciDeviceExists(string normalizedBdf) => AllPciDevicesExist || PciDevices.Contains(normalizedBdf);
 
+    /// <summary>The networks and bridges of the host; null when unknown (nothing is checked).</summary>
+    public HashSet<string>? Networks { get; init; }
+
+    public bool? NetworkExists(string? bridge) => Networks?.Contains(bridge ?? "default");
+
     public FakeHost With(params string[] paths)
     {
         Paths.UnionWith(paths);

@@ -20,7 +20,8 @@ public sealed class RoundTripTests
     /// <summary>Record equality compares lists by reference, and Source texts differ by design; compare the rest.</summary>
     private static void AssertSameVm(VmSpec expected, VmSpec actual)
     {
-        static VmSpec Scalars(VmSpec s) => s with { Disks = [], Vifs = [], PciDevices = [], SourcePath = null };
+        static VmSpec Scalars(VmSpec s) => s with { Disks = [], Vifs = [], PciDevices = [], UsbDevices = [], SourcePath = null };
+        Assert.Equal(expected.UsbDevices, actual.UsbDevices);
         Assert.Equal(Scalars(expected), Scalars(actual));
         Assert.Equal(expected.Disks.Select(d => d with { Source = null }), actual.Disks.Select(d => d with { Source = null }));
         Assert.Equal(expected.Vifs.Select(v => v with { Source = null }), actual.Vifs.Select(v => v with { Source = null }));
@@ -79,6 +80,14 @@ public sealed class RoundTripTests
             Accel = Accelerator.Kvm,
             Machine = "q35",
             BootOrder = "dcn",
+            Firmware = "ovmf",
+            LocalTime = true,
+            Acpi = false,
+            Apic = false,
+            Hpet = false,
+            Usb = true,
+            UsbDevices = ["usb-tablet", "usb-kbd"],
+            SoundHw = "hda",
         };
 
         AssertSameVm(spec, ReadBack(spec));

@@ -64,6 +64,49 @@ public sealed class VmSpecValidatorTests
     }
 
     [Fact]
+    public void Validate_PlatformOfAnHvmGuest_Passes()
+    {
+        VmSpec hvm = Spec(s => s with
+        {
+            Boot = BootMode.Hvm,
+            Kernel = null,
+            Firmware = SpecRules.Ovmf,
+            LocalTime = true,
+            Acpi = false,
+            Hpet = false,
+            Usb = true,
+            UsbDevices = ["usb-tablet"],
+            SoundHw = "hda",
+        });
+
+        Assert.Empty(Problems(hvm));
+    }
+
+    [Fact]
+    public void Validate_PlatformValuesQemuIsNeverGiven_AreRefused()
+    {
+        string[] problems = Problems(Spec(s => s with
+        {
+            Firmware = "ovmf,readonly=off",
+            Vcpus = 2,
+            MaxVcpus = 2,
+            Apic = false,
+            UsbDevices = ["usb-host,hostbus=1"],
+            SoundHw = "sb16",
+        }));
+
+        Assert.Equal(
+        [
+            "bios: 'ovmf,readonly=off' is not a firmware Hospes has; use 'ovmf' for UEFI or leave it out for SeaBIOS",
+            "apic: apic = 0 leaves the guest without a local APIC, which only works with one vCPU; it has 2: set vcpus = 1 or remove apic = 0",
+            "usbdevice: 'usb-host,hostbus=1' is not a USB device Hospes gives; use usb-tablet, usb-mouse or usb-kbd",
+            "usb: is off but USB devices are listed; set usb = 1 or remove the devices",
+            "soundhw: 'sb16' is not a sound card Hospes gives; use hda, ac97 or es1370",
+        ],
+            problems);
+    }
+
+    [Fact]
     public void Validate_ReportsEveryProblem_NotTheFirst()
     {
         VmSpec spec = Spec(s => s with
@@ -76,7 +119,7 @@ public sealed class VmSpecValidatorTests
             Machine = "virt,accel=kvm",
             BootOrder = "cz",
             Boot = (BootMode)99,
-            Vifs = [new VifSpec { Mac = "52:54:00:00:00:01,romfile=/etc/shadow", Ip = "10.0.0.300", Model = "ne2k_pci", VifName = "a-very-long-tap-name" }],
+            Vifs = [new VifSpec { Mac = "52:54:00:00:00:01,romfile=/etc/shadow", Ip = "10.0.0.300", Model = "tulip", VifName = "a-very-long-tap-name" }],
             PciDevices = ["06:02.0"],
         });
 
@@ -90,7 +133,7 @@ public sealed class VmSpecValidatorTests
                 "boot: 'cz' is not a boot order; use the letters c (disk), d (cdrom) and n (network) once each, e.g. 'cd'",
                 "vif 0: mac '52:54:00:00:00:01,romfile=/etc/shadow' is not a usable MAC; write six lower-case hex octets of a unicast address, e.g. 52:54:00:12:34:56, or leave it out",
                 "vif 0: ip '10.0.0.300' is not an IPv4 address; write e.g. 10.0.0.5 or leave it out",
-                "vif 0: model 'ne2k_pci' is not supported; use virtio-net, e1000 or rtl8139",
+                "vif 0: model 'tulip' is not supported; use virtio-net, e1000, e1000e, rtl8139, ne2k_pci or pcnet",
                 "vif 0: vifname 'a-very-long-tap-name' is not an interface name; use at most 15 letters, digits, '-', '_' and '.', or leave it out",
                 "pci: '06:02.0' is not a PCI address; write DDDD:BB:DD.F, e.g. 0000:06:02.0",
             ],

@@ -12,13 +12,18 @@ internal static partial class DiskSpecParser
 {
     private static readonly HashSet<string> XenOnlyParameters = new(StringComparer.Ordinal)
     {
-        "backend", "backendtype", "specification", "script", "grant_usage",
-        "colo-host", "colo-port", "colo-export", "active-disk", "hidden-disk",
+        "backend", "script", "colo-host", "colo-port", "colo-export", "active-disk", "hidden-disk",
+    };
+
+    /// <summary>Parameters that only steer Xen's backends: nothing is lost under QEMU (discard is always on here).</summary>
+    private static readonly HashSet<string> Meaningless = new(StringComparer.Ordinal)
+    {
+        "backendtype", "specification", "grant_usage", "direct-io-safe", "discard", "trusted", "untrusted",
     };
 
     private static readonly HashSet<string> XenOnlyFlags = new(StringComparer.Ordinal)
     {
-        "direct-io-safe", "discard", "no-discard", "colo", "no-colo", "trusted", "untrusted",
+        "no-discard", "colo", "no-colo",
     };
 
     private static readonly HashSet<string> FormatPrefixes = new(StringComparer.Ordinal) { "raw", "qcow", "qcow2", "vhd", "qed", "vmdk", "vdi" };
@@ -122,6 +127,10 @@ internal static partial class DiskSpecParser
         {
             disk.Cdrom = true;
         }
+        else if (Meaningless.Contains(token))
+        {
+            disk.Notes.Add($"'{token}' changes nothing under QEMU");
+        }
         else if (XenOnlyFlags.Contains(token))
         {
             disk.Warnings.Add($"'{token}' is Xen-only, ignored");
@@ -147,6 +156,9 @@ internal static partial class DiskSpecParser
                 break;
             case "devtype":
                 disk.SetDevtype(value);
+                break;
+            case var _ when Meaningless.Contains(key) || (key == "backend" && value is "0" or "dom0" or "Domain-0"):
+                disk.Notes.Add($"'{token}' changes nothing under QEMU");
                 break;
             case var _ when XenOnlyParameters.Contains(key):
                 disk.Warnings.Add($"'{token}' is Xen-only, ignored");

@@ -27,6 +27,9 @@ internal sealed class ParsedDisk
     public List<string> Errors { get; } = [];
     public List<string> Warnings { get; } = [];
 
+    /// <summary>Parameters that change nothing under QEMU: notes, shown with --verbose.</summary>
+    public List<string> Notes { get; } = [];
+
     public void SetTarget(string target)
     {
         if (!string.IsNullOrEmpty(Target))

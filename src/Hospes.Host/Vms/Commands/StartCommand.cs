@@ -20,6 +20,12 @@ internal sealed class StartCommand(VmLauncher launcher, FileStreams streams, ILo
                 : VmTransitions.Refuse(Action, new VmSubject(r.Name, r.State, HasQemu: false));
         }
 
+        Result<bool> firmware = FirmwareVars.Ensure(r.Spec, vm.Paths.FirmwareVars);
+        if (!firmware.IsOk)
+        {
+            return firmware.Error;
+        }
+
         vm.Commit(r with { LastError = null });
         return await launcher.LaunchAsync(vm, incoming: false).ConfigureAwait(false);
     }
