@@ -32,7 +32,16 @@ public sealed record MigrationOffer
 
     /// <summary>The source's TLS identity for the stream and the disk copies; null in a dry run.</summary>
     public MigrationTls? Tls { get; init; }
+
+    /// <summary>
+    /// For a VM that boots with a bootloader (pygrub): the kernel, initrd and arguments its source extracted at its
+    /// start, which the guest's RAM holds; the destination boots them instead of reading a disk the guest is writing.
+    /// </summary>
+    public MigratedBoot? Boot { get; init; }
 }
+
+/// <summary>An extracted kernel (base64), its initrd (base64, null: none) and the boot menu's arguments.</summary>
+public sealed record MigratedBoot(string Kernel, string? Initrd, string Args);
 
 /// <summary>
 /// One side's TLS identity for a migration's QEMU channels: the name its QEMU's certificate carries, and the CA made for

@@ -33,6 +33,12 @@ internal static class MigrationDefaults
     public const long InlineDiskLimitBytes = 16L << 20;
 
     /// <summary>
+    /// A pygrub guest's extracted kernel and initrd travel inside the offer up to this much together (an offer body is
+    /// at most 256 MiB, base64 takes 4/3).
+    /// </summary>
+    public const long BootFilesLimitBytes = 128L << 20;
+
+    /// <summary>
     /// Whether this QEMU tracks the pages a running guest dirties correctly. QEMU before 9.0 under TCG lost
     /// guest writes in 11 of 11 live migrations measured here (an upstream bug fixed in 9.0); such a guest is
     /// migrated paused instead.

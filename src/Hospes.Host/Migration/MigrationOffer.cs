@@ -32,7 +32,13 @@ internal sealed record MigrationOffer
 
     /// <summary>The source's TLS identity for the stream and the disk copies; null in a dry run.</summary>
     public MigrationTlsPeer? Tls { get; init; }
+
+    /// <summary>For a pygrub VM: what its source extracted at its start (#15); the destination never reads the disk for it.</summary>
+    public MigratedBoot? Boot { get; init; }
 }
+
+/// <summary>An extracted kernel (base64), its initrd (base64, null: none) and the boot menu's arguments.</summary>
+internal sealed record MigratedBoot(string Kernel, string? Initrd, string Args);
 
 /// <summary>A disk the destination receives by mirror.</summary>
 internal sealed record MigratedDisk(string Vdev, long VirtualSize);

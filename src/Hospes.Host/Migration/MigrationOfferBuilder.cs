@@ -22,11 +22,18 @@ internal sealed class MigrationOfferBuilder(string stateDir, Balloons balloons)
             return HospesError.State($"cannot migrate {r.Name} without --copy-storage: {string.Join(", ", local.Select(d => $"{d.Vdev} ({d.Target})"))} {(local.Count == 1 ? "is" : "are")} on this host's own storage; add --copy-storage to copy {(local.Count == 1 ? "it" : "them")}, or put the disks on storage both hosts see");
         }
 
-        if (Vms.BootloaderStep.Applies(r.Spec) && Vms.BootloaderStep.BootDisk(r.Spec) is { ReadOnly: false } boot && local.Any(d => d.Vdev == boot.Vdev))
+        // #15: the kernel the guest runs goes with it; the destination never reads a disk the guest writes (or that is
+        // still empty there, with --copy-storage).
+        MigratedBoot? bootFiles = null;
+        if (Vms.BootloaderStep.Applies(r.Spec))
         {
-            // #15: the destination's copy of the disk is empty until the stream ends, so pygrub has nothing to read there.
-            return HospesError.State(
-                $"cannot migrate {r.Name} with --copy-storage: it boots with bootloader '{r.Spec.Bootloader}', which reads the kernel from {boot.Vdev}, and the destination's copy of {boot.Vdev} is empty until the migration ends; put its disks on storage both hosts see, or give kernel= and ramdisk= in its config");
+            Result<MigratedBoot> extracted = await ExtractedBootAsync(r).ConfigureAwait(false);
+            if (!extracted.IsOk)
+            {
+                return extracted.Error;
+            }
+
+            bootFiles = extracted.Value;
         }
 
         IReadOnlyDictionary<string, long> sizes = await qmp.QueryNodeSizesAsync().ConfigureAwait(false);
@@ -63,7 +70,33 @@ internal sealed class MigrationOfferBuilder(string stateDir, Balloons balloons)
             SshHostKey = new GuestHostKeys(new VmLayout(new HostOptions { StateDir = stateDir })).Find(r.Uuid)?.PrivateText,
             Postcopy = plan.Postcopy,
             DryRun = plan.DryRun,
+            Boot = plan.DryRun ? null : bootFiles,
         };
+    }
+
+    /// <summary>The kernel, initrd and arguments pygrub extracted at this VM's start (its QEMU runs them).</summary>
+    private async Task<Result<MigratedBoot>> ExtractedBootAsync(VmRecord r)
+    {
+        string dir = Path.Combine(new VmLayout(new HostOptions { StateDir = stateDir }).VmDir(r.Uuid), "boot");
+        string kernel = Path.Combine(dir, Hospes.Storage.Bootloader.GuestBootLoader.KernelFileName);
+        string initrd = Path.Combine(dir, Hospes.Storage.Bootloader.GuestBootLoader.InitrdFileName);
+        string args = Path.Combine(dir, Vms.BootloaderStep.CmdlineFileName);
+        if (!File.Exists(kernel) || !File.Exists(args))
+        {
+            return HospesError.State($"cannot migrate {r.Name}: the kernel its bootloader extracted at its start is gone from {dir}; shut it down and start it again (pygrub extracts it anew), then migrate");
+        }
+
+        long size = new FileInfo(kernel).Length + (File.Exists(initrd) ? new FileInfo(initrd).Length : 0);
+        if (size > MigrationDefaults.BootFilesLimitBytes)
+        {
+            return HospesError.State(
+                $"cannot migrate {r.Name}: the kernel and initrd its bootloader extracted take {size >> 20} MiB, more than the {MigrationDefaults.BootFilesLimitBytes >> 20} MiB a migration carries; give kernel= and ramdisk= on storage both hosts see in its config");
+        }
+
+        return new MigratedBoot(
+            Convert.ToBase64String(await File.ReadAllBytesAsync(kernel).ConfigureAwait(false)),
+            File.Exists(initrd) ? Convert.ToBase64String(await File.ReadAllBytesAsync(initrd).ConfigureAwait(false)) : null,
+            await File.ReadAllTextAsync(args).ConfigureAwait(false));
     }
 
     /// <summary>The QEMU block node of the disk with <paramref name="vdev"/>.</summary>

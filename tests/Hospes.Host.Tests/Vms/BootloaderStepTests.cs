@@ -49,21 +49,6 @@ public sealed class BootloaderStepTests : IDisposable
         Assert.Equal(ErrorCode.NotFound, spec.Error?.Code);
     }
 
-    [Fact]
-    public async Task CopyStorageMigrationOfAPygrubGuest_IsRefusedBeforeAnything_NamingTheWayThatWorks()
-    {
-        await using var floor = new VmFloor();
-        string disk = Path.Combine(floor.Options.StateDir, "vms", "x", "disks", "xvda.qcow2");
-        var record = new VmRecord { Spec = Pygrub() with { Disks = [new DiskSpec { Target = disk, Vdev = "xvda", Format = "qcow2" }] } };
-        var plan = new MigrationPlan { Target = new FakeMigrationTarget(), SourceHost = "host-a", CopyStorage = true, Emit = _ => Task.CompletedTask };
-
-        Result<MigrationOffer> offer = await new MigrationOfferBuilder(floor.Options.StateDir, floor.Balloons).BuildAsync(record, plan, new FakeQmp(), running: true);
-
-        Assert.Equal(ErrorCode.InvalidState, offer.Error?.Code);
-        Assert.Contains("boots with bootloader 'pygrub', which reads the kernel from xvda", offer.Error!.Message, StringComparison.Ordinal);
-        Assert.Contains("or give kernel= and ramdisk=", offer.Error.Message, StringComparison.Ordinal);
-    }
-
     public void Dispose() => Directory.Delete(_vmDir, recursive: true);
 
     private static VmSpec Pygrub() => new()

@@ -143,6 +143,45 @@ public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
         Assert.Empty(_b.VmDirs());
     }
 
+    /// <summary>
+    /// #15: a pygrub guest takes the kernel it runs with it. Its shared disk no longer has that kernel (removed while it
+    /// ran, as a guest's kernel update does): a destination reading the disk again would not find it.
+    /// </summary>
+    [Fact]
+    public async Task APygrubGuest_MigratesWithTheKernelItRuns_NotWhatItsDiskHoldsNow()
+    {
+        string tiny = Path.Combine(_a.StateDir, "images", "tiny");
+        string content = Path.Combine(_shared, "bootfs");
+        Directory.CreateDirectory(Path.Combine(content, "boot", "grub"));
+        File.Copy(Path.Combine(tiny, "vmlinuz"), Path.Combine(content, "boot", "vmlinuz-tiny"));
+        File.Copy(Path.Combine(tiny, "initrd.gz"), Path.Combine(content, "boot", "initrd-tiny"));
+        await File.WriteAllTextAsync(Path.Combine(content, "boot", "grub", "grub.cfg"), """
+            menuentry 'Tiny from the disk' {
+                linux /boot/vmlinuz-tiny quiet hospes.name=from-grub
+                initrd /boot/initrd-tiny
+            }
+            """);
+        string raw = Path.Combine(_shared, "boot.raw");
+        await Disks.ToolAsync("truncate", "-s", "64M", raw);
+        await Disks.ToolAsync("mkfs.ext4", "-q", "-F", "-d", content, raw);
+        string cfg = _a.WriteConfig("pg.cfg", $"""
+            name = "pg"
+            memory = 192
+            bootloader = "pygrub"
+            disk = [ 'file:{raw},xvda,w' ]
+            """);
+        (await _a.CliAsync("create", cfg)).Ok();
+        await _a.WaitForConsoleAsync("pg", Guest.Ready);
+        await Disks.ToolAsync("debugfs", "-w", "-R", "rm /boot/vmlinuz-tiny", raw);
+
+        MigrationSummary s = await _a.JsonAsync<MigrationSummary>("migrate", "pg", "host-b");
+
+        Assert.Equal("live", s.Mode);
+        Assert.Equal("from-grub", await GuestShell.RunAsync(_b, "pg", "hostname"));
+        string kernel = Path.Combine(_b.VmDirs().Single(), "boot", "kernel");
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(tiny, "vmlinuz")), await File.ReadAllBytesAsync(kernel));
+    }
+
     [Fact]
     public async Task DestinationKilledMidStream_TheGuestRunsOnHere_AndTheDestinationKeepsNothing()
     {
