@@ -57,6 +57,7 @@ internal sealed class AclPath : IEquatable<AclPath>
             [] => null,
             ["access" or "projects" or "images"] => null,
             ["images", .. var name] => Name(string.Join('/', name), "image"),
+            ["access", ..] => "/access has no paths below it",
             ["projects", var project] => AccessNames.Project(project)?.Message,
             ["projects", var project, var kind] => AccessNames.Project(project)?.Message ?? Kind(kind),
             ["projects", var project, var kind, .. var name] =>

@@ -25,6 +25,7 @@ public class AclPathTests
     [InlineData("projects/lab1", "it must start with '/'")]
     [InlineData("/projects//vms", "it has an empty segment ('//')")]
     [InlineData("/project/lab1", "'project' is not a kind of object")]
+    [InlineData("/access/users", "/access has no paths below it")]
     [InlineData("/projects/lab1/volumes", "'volumes' is not a kind of object in a project (they are vms, networks, disks, templates)")]
     [InlineData("/projects/lab 1", "project 'lab 1': the name contains ' '")]
     [InlineData("/projects/lab1/vms/a/b", "a vm name holds no '/'")]
