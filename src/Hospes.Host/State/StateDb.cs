@@ -52,6 +52,7 @@ internal sealed partial class StateDb
         Exec(c, VolumeSchema);
         Exec(c, NetworkSchema);
         Exec(c, PeerSchema);
+        Exec(c, AccessSchema);
         if (version < 5)
         {
             UpgradeTo5(c, Paths);

@@ -13,6 +13,7 @@ public class FloorTests
     {
         ["Hospes.Host.Settings"] = 1,
         ["Hospes.Host.State"] = 1,
+        ["Hospes.Host.Access"] = 1,
         ["Hospes.Host.Machine"] = 2,
         ["Hospes.Host.Console"] = 2,
         ["Hospes.Host.Network"] = 3,

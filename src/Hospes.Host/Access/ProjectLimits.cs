@@ -1,0 +1,13 @@
+namespace Hospes.Host.Access;
+
+/// <summary>A project's limits; null is no limit. Memory and vCPUs count running VMs, VMs count defined ones.</summary>
+internal sealed record ProjectLimits(int? Vms = null, long? MemoryMiB = null, int? Vcpus = null)
+{
+    public static ProjectLimits None { get; } = new();
+}
+
+/// <summary>What a project uses now: its defined VMs, and the memory and vCPUs of those running.</summary>
+internal sealed record ProjectUsage(int Vms, long MemoryMiB, int Vcpus);
+
+/// <summary>A project as stored.</summary>
+internal sealed record ProjectRecord(string Name, ProjectLimits Limits, DateTimeOffset CreatedAt);

@@ -1,0 +1,122 @@
+using System.Collections.Frozen;
+using static Hospes.Host.Access.Privilege;
+
+namespace Hospes.Host.Access;
+
+/// <summary>
+/// The one table of what every route of the API needs. Templates are Hospes.Contracts.Routes' values spelt out (the
+/// access floor names no wire type); RouteRulesTests fails when a route has no rule, or a rule no route.
+/// </summary>
+internal static class RouteRules
+{
+    private const string Vm = "/projects/{project}/vms/{name}";
+    private const string VmOfVm = "/projects/{project}/vms/{vm}";
+    private const string ProjectVms = "/projects/{project}/vms";
+    private const string Disk = "/projects/{project}/disks/{name}";
+    private const string Template = "/projects/{project}/templates/{name}";
+    private const string Network = "/projects/{project}/networks/{name}";
+    private const string ProjectNetworks = "/projects/{project}/networks";
+    private const string Image = "/images/{name}";
+    private const string Host = "/";
+
+    public static IReadOnlyList<RouteRule> All { get; } =
+    [
+        // VMs.
+        List("GET", "/v1/vms", VmAudit, Vm),
+        One("POST", "/v1/vms", VmAllocate, ProjectVms) with { Note = "the spec gate then checks Datastore.Use and Network.Use on what the config names" },
+        One("GET", "/v1/vms/{name}", VmAudit, Vm),
+        One("DELETE", "/v1/vms/{name}", VmAllocate, Vm),
+        One("POST", "/v1/vms/{name}/start", VmPowerMgmt, Vm),
+        One("POST", "/v1/vms/{name}/pause", VmPowerMgmt, Vm),
+        One("POST", "/v1/vms/{name}/unpause", VmPowerMgmt, Vm),
+        One("POST", "/v1/vms/{name}/destroy", VmPowerMgmt, Vm),
+        One("POST", "/v1/vms/{name}/shutdown", VmPowerMgmt, Vm),
+        One("POST", "/v1/vms/{name}/reboot", VmPowerMgmt, Vm),
+        Both("POST", "/v1/vms/{name}/save", new(VmPowerMgmt, Vm), new(SysModify, Host)) with { Note = "the request names a host file" },
+        Both("POST", "/v1/restore", new(VmAllocate, ProjectVms), new(SysModify, Host)) with { Note = "the request names a host file" },
+        One("GET", "/v1/vms/{name}/console/log", VmConsole, Vm),
+        One("GET", "/v1/vms/{name}/console", VmConsole, Vm),
+
+        // This host and config files.
+        One("GET", "/v1/host", SysAudit, Host),
+        new("POST", "/v1/config/check", RouteKind.AnyUser) { Note = "checks the text it is sent; reads nothing of the host's" },
+
+        // Images: the host's, shared by projects.
+        List("GET", "/v1/images", DatastoreAudit, Image),
+        One("GET", "/v1/images/{name}", DatastoreAudit, Image),
+        One("DELETE", "/v1/images/{name}", DatastoreAllocate, Image),
+        One("POST", "/v1/images/{kind}/build", DatastoreAllocate, "/images"),
+        Both("POST", "/v1/images/import", new(DatastoreAllocate, "/images"), new(SysModify, Host)) with { Note = "the request names a host file" },
+
+        // The store.
+        List("GET", "/v1/disks", DatastoreAudit, Disk),
+        One("POST", "/v1/disks", DatastoreAllocate, "/projects/{project}/disks"),
+        One("GET", "/v1/disk", DatastoreAudit, Disk) with { QueryParameters = ["name"] },
+        One("DELETE", "/v1/disk", DatastoreAllocate, Disk) with { QueryParameters = ["name"] },
+        One("POST", "/v1/disk/resize", DatastoreAllocate, Disk) with { QueryParameters = ["name"] },
+        One("GET", "/v1/disks/check", SysAudit, Host) with { Note = "checks the whole store" },
+        List("GET", "/v1/templates", DatastoreAudit, Template),
+        One("POST", "/v1/templates", DatastoreAllocate, "/projects/{project}/templates"),
+        One("GET", "/v1/templates/{name}", DatastoreAudit, Template),
+        One("DELETE", "/v1/templates/{name}", DatastoreAllocate, Template),
+        Both("POST", "/v1/templates/{name}/clone", new(VmAllocate, ProjectVms), new(DatastoreUse, Template)),
+        One("GET", "/v1/vms/{vm}/snapshots", VmAudit, VmOfVm),
+        One("POST", "/v1/vms/{vm}/snapshots", VmSnapshot, VmOfVm),
+        One("DELETE", "/v1/vms/{vm}/snapshots/{snapshot}", VmSnapshot, VmOfVm),
+        One("POST", "/v1/vms/{vm}/snapshots/{snapshot}/revert", VmSnapshotRollback, VmOfVm),
+
+        // Networks, vifs, port forwards, the TCP relay.
+        List("GET", "/v1/networks", NetworkAudit, Network),
+        One("POST", "/v1/networks", NetworkAllocate, ProjectNetworks),
+        One("GET", "/v1/networks/{name}", NetworkAudit, Network),
+        One("DELETE", "/v1/networks/{name}", NetworkAllocate, Network),
+        One("GET", "/v1/vms/{vm}/vifs", VmAudit, VmOfVm),
+        List("GET", "/v1/port-forwards", VmAudit, VmOfVm),
+        One("GET", "/v1/vms/{vm}/port-forwards", VmAudit, VmOfVm),
+        Both("POST", "/v1/vms/{vm}/port-forwards", new(VmConfig, VmOfVm), new(NetworkAllocate, ProjectNetworks)) with { Note = "takes a host port" },
+        Both("DELETE", "/v1/vms/{vm}/port-forwards/{protocol}/{hostPort:int}", new(VmConfig, VmOfVm), new(NetworkAllocate, ProjectNetworks)),
+        One("GET", "/v1/vms/{vm}/ssh", VmConsole, VmOfVm),
+        One("GET", "/v1/vms/{vm}/tcp/{port:int}", VmConsole, VmOfVm),
+
+        // Memory.
+        One("GET", "/v1/host/memory", SysAudit, Host),
+        List("GET", "/v1/top", VmAudit, Vm) with { Note = "the host's lines need Sys.Audit on /" },
+        One("GET", "/v1/vms/{vm}/memory", VmAudit, VmOfVm),
+        One("PUT", "/v1/vms/{vm}/memory/target", VmConfig, VmOfVm) with { Note = "and the project's memory quota" },
+        One("PUT", "/v1/vms/{vm}/memory/max", VmConfig, VmOfVm),
+
+        // Live migration.
+        One("POST", "/v1/vms/{vm}/migrate", VmMigrate, VmOfVm),
+        One("DELETE", "/v1/vms/{vm}/migration", VmMigrate, VmOfVm),
+
+        // The hosts this one trusts.
+        One("POST", "/v1/host/tokens", SysModify, Host),
+        One("GET", "/v1/host/peers", SysAudit, Host),
+        One("POST", "/v1/host/peers", SysModify, Host),
+        One("DELETE", "/v1/host/peers/{name}", SysModify, Host),
+        One("POST", "/v1/host/peers/{name}/check", SysAudit, Host),
+
+        // Host to host.
+        new("*", "/v1/peer", RouteKind.PeerOnly) { Note = "the group every peer route is under" },
+        new("POST", "/v1/peer/join", RouteKind.PeerOnly) { Note = "authenticated by the join token" },
+        new("GET", "/v1/peer/hello", RouteKind.PeerOnly),
+        new("POST", "/v1/peer/migrations", RouteKind.PeerOnly),
+        new("DELETE", "/v1/peer/migrations/{id}", RouteKind.PeerOnly),
+        new("POST", "/v1/peer/migrations/{id}/finish", RouteKind.PeerOnly),
+    ];
+
+    private static readonly FrozenDictionary<(string, string), RouteRule> ByRoute =
+        All.ToFrozenDictionary(r => (r.Method, r.Template));
+
+    /// <summary>The rule of a route, by its method and template (ASP.NET Core's RoutePattern.RawText); null: none (refuse).</summary>
+    public static RouteRule? Find(string method, string template) => ByRoute.GetValueOrDefault((method.ToUpperInvariant(), template));
+
+    private static RouteRule One(string method, string template, Privilege privilege, string path) =>
+        new(method, template, RouteKind.Object) { Checks = [new PathCheck(privilege, path)] };
+
+    private static RouteRule Both(string method, string template, PathCheck first, PathCheck second) =>
+        new(method, template, RouteKind.Object) { Checks = [first, second] };
+
+    private static RouteRule List(string method, string template, Privilege privilege, string itemPath) =>
+        new(method, template, RouteKind.List) { ItemPrivilege = privilege, ItemPath = itemPath };
+}
