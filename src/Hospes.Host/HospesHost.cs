@@ -43,7 +43,8 @@ public sealed partial class HospesHost : IAsyncDisposable
         // Floor 3: resources, which see the VMs through the registry.
         var images = new ImageStore(options.ImagesDir);
         IQemuImg qemuImg = machine.QemuImg ?? new QemuImg();
-        Networks = new NetworkService(db, registry, options, machine.Network ?? new NetworkHost(new NetTools(), time), time, logs);
+        INetworkHost network = machine.Network ?? new NetworkHost(new NetTools(), time);
+        Networks = new NetworkService(db, registry, options, network, time, logs);
         Ssh = new SshKey(options.StateDir);
         var guests = new GuestAccess(registry, Ssh, new GuestHostKeys(layout));
         Balloons = new Balloons(options.Memory, time, logs);
@@ -74,7 +75,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.
         Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers, peerConnections), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
         var checks = new OfferChecks(options, Runtime, images, Memory, Networks, Vms, time);
-        Incoming = new IncomingMigrations(Vms, layout, storeLayout, launcher, checks, qemuImg, time, logs);
+        Incoming = new IncomingMigrations(Vms, layout, storeLayout, launcher, checks, qemuImg, network, time, logs);
 
         // Floor 6: what the API may ask, in its own words.
         VmsApi = new VmsApi(Vms, Creator);
@@ -160,6 +161,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await host.StoreRepair.PrepareAsync(ct).ConfigureAwait(false);
         await host.Vms.InitializeAsync(ct).ConfigureAwait(false);
         await host.Networks.ReconcileAsync(ct).ConfigureAwait(false);
+        await host.Incoming.ClearStaleRulesAsync(ct).ConfigureAwait(false);
         await host.Migrations.SettleAsync(ct).ConfigureAwait(false);
         await host.StoreRepair.RunAsync(ct).ConfigureAwait(false);
         foreach (string repair in host.StoreRepair.Repairs)

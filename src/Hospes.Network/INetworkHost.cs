@@ -47,6 +47,12 @@ public interface INetworkHost
     /// <summary>Deletes a network's nftables tables (ip and bridge); one that does not exist is not an error.</summary>
     Task DeleteRulesAsync(string table, CancellationToken ct);
 
+    /// <summary>
+    /// Replaces hospesd's nftables table of incoming migrations' ports: each reachable from its source host only.
+    /// An empty list removes the table.
+    /// </summary>
+    Task ApplyMigrationRulesAsync(IReadOnlyCollection<MigrationOpening> openings, CancellationToken ct);
+
     /// <summary>The names of every nftables table of the ip family, Hospes's or not.</summary>
     Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken ct);
 

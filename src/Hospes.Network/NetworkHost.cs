@@ -46,6 +46,8 @@ public sealed class NetworkHost : INetworkHost
 
     public Task DeleteRulesAsync(string table, CancellationToken ct) => _nft.DeleteTableAsync(table, ct);
 
+    public Task ApplyMigrationRulesAsync(IReadOnlyCollection<MigrationOpening> openings, CancellationToken ct) => _nft.ApplyMigrationsAsync(openings, ct);
+
     public Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken ct) => _nft.ListTablesAsync(ct);
 
     public Task UpdateDhcpAsync(DnsmasqSpec spec, CancellationToken ct) => _dnsmasq.UpdateHostsAsync(spec, ct);

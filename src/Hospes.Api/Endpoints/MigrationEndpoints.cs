@@ -19,7 +19,7 @@ internal static class MigrationEndpoints
     public static void MapPeer(RouteGroupBuilder peer)
     {
         peer.MapPost(Routes.PeerMigrations, async (MigrationOffer offer, MigrationsApi m, HttpContext http, CancellationToken ct) =>
-            ApiResults.From(await m.PrepareIncomingAsync(offer, PeerName(http), LocalAddress(http), ct)));
+            ApiResults.From(await m.PrepareIncomingAsync(offer, PeerName(http), LocalAddress(http), PeerAddress(http), ct)));
         peer.MapPost(Routes.PeerMigrationFinish, async (string id, MigrationFinish request, MigrationsApi m) =>
             ApiResults.From(await m.FinishIncomingAsync(id, request)));
         peer.MapDelete(Routes.PeerMigration, async (string id, MigrationsApi m, HttpContext http) =>
@@ -44,6 +44,10 @@ internal static class MigrationEndpoints
     }
 
     private static string PeerName(HttpContext http) => http.Items[PeerEndpoints.PeerItem] is HostPeerInfo p ? p.Name : "an unknown host";
+
+    /// <summary>The address the peer calls from: its QEMU's stream comes from there too, and nothing else may reach the ports.</summary>
+    private static string PeerAddress(HttpContext http) =>
+        http.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString() : "127.0.0.1";
 
     /// <summary>The address this host was reached at: the migration stream is to come there too.</summary>
     private static string LocalAddress(HttpContext http) =>

@@ -37,10 +37,10 @@ public sealed class MigrationsApi
 
     /// <summary>
     /// Destination: <paramref name="peer"/> offers a VM. <paramref name="listenHost"/>: the local address the peer
-    /// reached this host at; the stream comes there too.
+    /// reached this host at; the stream comes there too, from <paramref name="peerAddress"/> (the only address let in).
     /// </summary>
-    public async Task<Result<Wire.MigrationPrepared>> PrepareIncomingAsync(Wire.MigrationOffer offer, string peer, string listenHost, CancellationToken ct) =>
-        ResultMap.Map(await _incoming.PrepareAsync(MigrationWire.ToDomain(offer), peer, listenHost, ct).ConfigureAwait(false), MigrationWire.ToWire);
+    public async Task<Result<Wire.MigrationPrepared>> PrepareIncomingAsync(Wire.MigrationOffer offer, string peer, string listenHost, string peerAddress, CancellationToken ct) =>
+        ResultMap.Map(await _incoming.PrepareAsync(MigrationWire.ToDomain(offer), peer, listenHost, peerAddress, ct).ConfigureAwait(false), MigrationWire.ToWire);
 
     public async Task<Result<Wire.MigrationFinished>> FinishIncomingAsync(string id, Wire.MigrationFinish request) =>
         ResultMap.Map(await _incoming.FinishAsync(id, request.Run, request.Postcopy, request.Probe).ConfigureAwait(false), MigrationWire.ToWire);

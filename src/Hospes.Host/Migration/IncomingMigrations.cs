@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
@@ -11,6 +12,8 @@ using Hospes.Storage.QemuImg;
 using Microsoft.Extensions.Logging;
 using Hospes.Qemu.Host;
 using Hospes.Qemu.Qmp;
+using Hospes.Network;
+using Hospes.Network.Tools;
 
 namespace Hospes.Host.Migration;
 
@@ -30,13 +33,14 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
     private readonly VmLauncher _launcher;
     private readonly OfferChecks _checks;
     private readonly IQemuImg _img;
+    private readonly MigrationPorts _ports;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly ILogger _vmLog;
     private readonly ConcurrentDictionary<string, IncomingMigration> _incoming = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
-    public IncomingMigrations(VmManager vms, VmLayout layout, StoreLayout store, VmLauncher launcher, OfferChecks checks, IQemuImg img, TimeProvider time, ILoggerFactory logs)
+    public IncomingMigrations(VmManager vms, VmLayout layout, StoreLayout store, VmLauncher launcher, OfferChecks checks, IQemuImg img, INetworkHost network, TimeProvider time, ILoggerFactory logs)
     {
         _vms = vms;
         _layout = layout;
@@ -47,14 +51,19 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
         _time = time;
         _log = logs.CreateLogger("Hospes.Migration");
         _vmLog = logs.CreateLogger(VmLog.Category);
+        _ports = new MigrationPorts(network, _log);
     }
+
+    /// <summary>At start, before any offer: the rules of migrations a killed hospesd left go (<see cref="MigrationPorts"/>).</summary>
+    public Task ClearStaleRulesAsync(CancellationToken ct) => _ports.ClearAsync(ct);
 
     /// <summary>
     /// The destination's half of the handshake: every check (answered even when one fails, so the user fixes all
     /// in one go), then, unless it is a dry run, the VM's row, its disks and an incoming QEMU listening on
-    /// <paramref name="listenHost"/>. A failure leaves none of it.
+    /// <paramref name="listenHost"/>, its ports reachable from <paramref name="fromAddress"/> only (the address the source
+    /// made this offer from). A failure leaves none of it.
     /// </summary>
-    public async Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, string fromPeer, string listenHost, CancellationToken ct)
+    public async Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer, string fromPeer, string listenHost, string fromAddress, CancellationToken ct)
     {
         if (_checks.Validate(offer, fromPeer) is { } invalid)
         {
@@ -173,6 +182,18 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
             return ready.Error;
         }
 
+        // Before the source learns the ports, nobody but the source can reach them (the TLS behind them stays the lock;
+        // this keeps a third host from failing the migration by taking a connection first).
+        int[] ports = [ready.Value.MigratePort, .. ready.Value.NbdPort is { } nbd ? [nbd] : Array.Empty<int>()];
+        try
+        {
+            await _ports.OpenAsync(id, IPAddress.Parse(listenHost.Trim('[', ']')), IPAddress.Parse(fromAddress), ports, ct).ConfigureAwait(false);
+        }
+        catch (NetToolException e)
+        {
+            return HospesError.Unavailable($"{spec.Name}: cannot limit the migration's ports ({string.Join(", ", ports)}) to {fromPeer} ({fromAddress}) with nftables: {e.Message}; fix nft on this host, then migrate again");
+        }
+
         revert.Commit();
         var incoming = new IncomingMigration(id, actor, qemu, fromPeer, _time.GetUtcNow(), offer.Postcopy);
         _incoming[id] = incoming;
@@ -216,6 +237,7 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
         }
 
         _incoming.TryRemove(id, out _);
+        await _ports.CloseAsync(id).ConfigureAwait(false);
         MigrationJournal.Delete(m.Actor.Layout.MigrationJournal(m.Actor.Record.Uuid));
         LogArrived(_log, m.Actor.Record.Name, m.FromPeer);
         return finished;
@@ -338,6 +360,7 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
 
         LogIncomingAborted(_log, m.Actor.Record.Name, m.FromPeer, why);
         await m.Actor.RunAsync(m.Qemu.Abort()).ConfigureAwait(false);
+        await _ports.CloseAsync(id).ConfigureAwait(false);
         await _vms.ForgetAsync(m.Actor, CancellationToken.None).ConfigureAwait(false);
         return true;
     }
@@ -388,6 +411,10 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
         {
             await AbortAsync(m.Id, "hospesd is stopping").ConfigureAwait(false);
         }
+
+        // One past its switch-over is not dropped; its rule goes with hospesd (the next start clears it anyway).
+        await _ports.ClearAsync(CancellationToken.None).ConfigureAwait(false);
+        _ports.Dispose();
 
         _stopping.Dispose();
     }

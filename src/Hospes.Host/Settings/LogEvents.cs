@@ -35,4 +35,5 @@ internal static class LogEvents
     public const int MigrationFailed = 503;
     public const int MigrationTlsCleanupFailed = 504;
     public const int MigrationSettled = 505;
+    public const int MigrationPortsNotRemoved = 506;
 }

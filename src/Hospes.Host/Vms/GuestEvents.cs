@@ -36,6 +36,14 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
     /// <summary>`hospes reboot` pressed the power button: the power-off that follows is that reboot.</summary>
     public bool RebootRequested { get; set; }
 
+    /// <summary>Whether <see cref="OnEventAsync"/> does anything with <paramref name="e"/>: only those go into the VM's queue.</summary>
+    public static bool ActsOn(QmpEvent e) => e.Name switch
+    {
+        "SHUTDOWN" or "RESET" => e.GetBool("guest"),
+        "GUEST_PANICKED" => true,
+        _ => false,
+    };
+
     public async Task OnEventAsync(VmSession vm, QmpEvent e)
     {
         switch (e.Name)

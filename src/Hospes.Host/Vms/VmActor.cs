@@ -18,6 +18,12 @@ namespace Hospes.Host.Vms;
 /// </summary>
 internal sealed class VmActor : IVm, IAsyncDisposable
 {
+    /// <summary>
+    /// Clients' commands that may wait in one VM's queue; more are refused (the queue would otherwise grow without
+    /// limit behind a long command). hospesd's own steps (<see cref="VmAction.Any"/>) and QEMU's events are not counted.
+    /// </summary>
+    public const int MaxQueuedCommands = 64;
+
     private readonly StateDb _db;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
@@ -28,6 +34,9 @@ internal sealed class VmActor : IVm, IAsyncDisposable
     private string? _elsewhere;
     private volatile bool _closing;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _queuedCommands;
+    private int _waiting;
+    private EventWork? _lastEvent;
 
     public VmActor(VmRecord record, StateDb db, VmLayout layout, IQemuLauncher launcher, GuestEvents guest, TimeProvider time, ILogger log)
     {
@@ -67,10 +76,27 @@ internal sealed class VmActor : IVm, IAsyncDisposable
 
     internal TimeProvider Time => _time;
 
+    /// <summary>Work waiting in the queue (commands and QEMU's events), for tests and diagnostics.</summary>
+    internal int Waiting => Volatile.Read(ref _waiting);
+
     public Task<Result<T>> RunAsync<T>(IVmCommand<T> command, CancellationToken ct = default)
     {
-        var work = new CommandWork<T>(command, ct);
-        return _queue.Writer.TryWrite(work) ? work.Done : Task.FromResult<Result<T>>(Closed(command.Action, command.Verb));
+        bool counted = command.Action != VmAction.Any;
+        if (counted && Interlocked.Increment(ref _queuedCommands) > MaxQueuedCommands)
+        {
+            Interlocked.Decrement(ref _queuedCommands);
+            return Task.FromResult<Result<T>>(HospesError.Unavailable(
+                $"{Record.Name} has {MaxQueuedCommands} commands queued; try again when they finish (`hospes list` shows what it is doing)"));
+        }
+
+        var work = new CommandWork<T>(command, counted, ct);
+        if (Enqueue(work))
+        {
+            return work.Done;
+        }
+
+        work.Dequeued(this);
+        return Task.FromResult<Result<T>>(Closed(command.Action, command.Verb));
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds or the time is up; returns whether it held.</summary>
@@ -142,8 +168,36 @@ internal sealed class VmActor : IVm, IAsyncDisposable
     internal void Attach(IQemuProcess q, IReadOnlyList<int> vcpuThreads, VmRuntimePaths? started = null)
     {
         Guest.RebootRequested = false;
-        Slot.Attach(q, vcpuThreads, (from, e) => _queue.Writer.TryWrite(new EventWork(from, e)), from => _queue.Writer.TryWrite(new ExitWork(from)), started);
+        Slot.Attach(q, vcpuThreads, Post, from => Enqueue(new ExitWork(from)), started);
         Notify();
+    }
+
+    /// <summary>
+    /// Queues an event of the VM's QEMU if the guest's handling acts on it and it is not a repeat of the one still
+    /// waiting (a reset loop): the queue then holds at most one of a flood. Only the event pump calls it.
+    /// </summary>
+    private void Post(IQemuProcess from, QmpEvent e)
+    {
+        if (!GuestEvents.ActsOn(e) || (_lastEvent is { } last && !last.Started && last.Repeats(from, e)))
+        {
+            return;
+        }
+
+        var work = new EventWork(from, e);
+        _lastEvent = work;
+        Enqueue(work);
+    }
+
+    private bool Enqueue(Work work)
+    {
+        Interlocked.Increment(ref _waiting);
+        if (_queue.Writer.TryWrite(work))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _waiting);
+        return false;
     }
 
     /// <summary>What <see cref="VmTransitions"/> decides from: the record, the QEMU, and whether the VM is still here.</summary>
@@ -162,6 +216,7 @@ internal sealed class VmActor : IVm, IAsyncDisposable
     {
         await foreach (Work work in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            Interlocked.Decrement(ref _waiting);
             if (_closing)
             {
                 work.Refuse(this);
@@ -197,16 +252,30 @@ internal sealed class VmActor : IVm, IAsyncDisposable
         }
     }
 
-    private sealed class CommandWork<T>(IVmCommand<T> command, CancellationToken ct) : Work
+    private sealed class CommandWork<T>(IVmCommand<T> command, bool counted, CancellationToken ct) : Work
     {
         private readonly TaskCompletionSource<Result<T>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task<Result<T>> Done => _done.Task;
 
-        public override void Refuse(VmActor actor) => _done.TrySetResult(actor.Closed(command.Action, command.Verb));
+        /// <summary>This command no longer waits in the queue (it runs, or was refused): another may take its place.</summary>
+        public void Dequeued(VmActor actor)
+        {
+            if (counted)
+            {
+                Interlocked.Decrement(ref actor._queuedCommands);
+            }
+        }
+
+        public override void Refuse(VmActor actor)
+        {
+            Dequeued(actor);
+            _done.TrySetResult(actor.Closed(command.Action, command.Verb));
+        }
 
         public override async Task RunAsync(VmActor actor, VmSession session)
         {
+            Dequeued(actor);
             VmRecord r = actor.Record;
             if (actor.ArrivingFrom is { } from && command.Action is not (VmAction.Any or VmAction.AttachConsole))
             {
@@ -245,8 +314,21 @@ internal sealed class VmActor : IVm, IAsyncDisposable
 
     private sealed class EventWork(IQemuProcess from, QmpEvent e) : Work
     {
-        public override Task RunAsync(VmActor actor, VmSession session) =>
-            ReferenceEquals(from, actor.Slot.Qemu) ? actor.Guest.OnEventAsync(session, e) : Task.CompletedTask; // else an event of a QEMU already gone
+        private volatile bool _started;
+
+        public bool Started => _started;
+
+        /// <summary>Same QEMU, same event, same data: handling it twice in a row does nothing more than once.</summary>
+        public bool Repeats(IQemuProcess q, QmpEvent other) =>
+            ReferenceEquals(q, from) && other.Name == e.Name && Raw(other) == Raw(e);
+
+        public override Task RunAsync(VmActor actor, VmSession session)
+        {
+            _started = true;
+            return ReferenceEquals(from, actor.Slot.Qemu) ? actor.Guest.OnEventAsync(session, e) : Task.CompletedTask; // else an event of a QEMU already gone
+        }
+
+        private static string Raw(QmpEvent x) => x.Data.ValueKind == System.Text.Json.JsonValueKind.Undefined ? "" : x.Data.GetRawText();
     }
 
     private sealed class ExitWork(IQemuProcess from) : Work

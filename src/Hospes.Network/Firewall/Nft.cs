@@ -28,6 +28,10 @@ public sealed class Nft(NetTools tools)
         return tools.RunAsync("nft", ["-f", "-"], DeleteScript(table), ct);
     }
 
+    /// <summary>Replaces hospesd's table of incoming migrations' ports (<see cref="NftMigrationRules"/>); none removes it.</summary>
+    public Task ApplyMigrationsAsync(IReadOnlyCollection<MigrationOpening> openings, CancellationToken ct) =>
+        tools.RunAsync("nft", ["-f", "-"], NftMigrationRules.Script(openings), ct);
+
     /// <summary>The names of all tables of the ip family, Hospes's or not.</summary>
     public async Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken ct)
     {

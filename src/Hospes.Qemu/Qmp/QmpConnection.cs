@@ -23,7 +23,7 @@ public sealed class QmpConnection : IQmp
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly ConcurrentDictionary<long, TaskCompletionSource<JsonElement>> _pending = new();
     private readonly ConcurrentDictionary<long, byte> _unlogged = new();
-    private readonly Channel<QmpEvent> _events = Channel.CreateUnbounded<QmpEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly QmpEventBuffer _events;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private long _nextId;
@@ -35,6 +35,7 @@ public sealed class QmpConnection : IQmp
         _stream = new NetworkStream(socket, ownsSocket: true);
         _log = log;
         _time = time;
+        _events = new QmpEventBuffer(note => log.Write("--", note), time);
     }
 
     /// <summary>QEMU's version from the greeting, e.g. 10.0.2.</summary>
@@ -43,7 +44,7 @@ public sealed class QmpConnection : IQmp
     /// <summary>Completes when the socket closes, for whatever reason.</summary>
     public Task Closed => _closed.Task;
 
-    public ChannelReader<QmpEvent> Events => _events.Reader;
+    public ChannelReader<QmpEvent> Events => _events;
 
     /// <summary>Connects, reads the greeting and leaves capabilities negotiation mode.</summary>
     public static async Task<QmpConnection> ConnectAsync(string socketPath, QmpLog log, TimeProvider time, CancellationToken ct)
@@ -243,7 +244,7 @@ public sealed class QmpConnection : IQmp
 
         if (root.TryGetProperty("event", out var name))
         {
-            _events.Writer.TryWrite(new QmpEvent(name.GetString() ?? "", root.TryGetProperty("data", out var data) ? data : default, ReadTimestamp(root)));
+            _events.Add(new QmpEvent(name.GetString() ?? "", root.TryGetProperty("data", out var data) ? data : default, ReadTimestamp(root)));
             return;
         }
 
@@ -273,7 +274,7 @@ public sealed class QmpConnection : IQmp
         }
 
         _log.Write("--", failure is null ? "closed" : $"closed: {failure.Message}");
-        _events.Writer.TryComplete();
+        _events.Complete();
         foreach (var pending in _pending.Values)
         {
             pending.TrySetException(new QmpDisconnectedException("QEMU closed the QMP socket (it has exited)", failure ?? new EndOfStreamException()));

@@ -21,7 +21,7 @@ internal sealed class DestinationFloor : IAsyncDisposable
     public DestinationFloor(IQemuImg? img = null)
     {
         var checks = new OfferChecks(Floor.Options with { AllowPaths = [Path.GetDirectoryName(Floor.Kernel)!] }, Floor.Runtime, new ImageStore(Floor.Options.ImagesDir), Floor.Memory, Floor.Networks, Floor.Vms, TimeProvider.System);
-        Incoming = new IncomingMigrations(Floor.Vms, Floor.Layout, new StoreLayout(Floor.Options), Floor.Launcher, checks, img ?? new QemuImg(), Time, NullLoggerFactory.Instance);
+        Incoming = new IncomingMigrations(Floor.Vms, Floor.Layout, new StoreLayout(Floor.Options), Floor.Launcher, checks, img ?? new QemuImg(), Floor.NetHost, Time, NullLoggerFactory.Instance);
         Floor.Qemu.OnLaunch = q => q.Monitor.Answer("query-migrate", () =>
             $$"""{"status": "{{Stream}}", "socket-address": [{"type": "inet", "host": "127.0.0.1", "port": "49152"}]}""");
     }
@@ -32,6 +32,9 @@ internal sealed class DestinationFloor : IAsyncDisposable
     public MigrationTls SourceTls { get; } = MigrationTls.Create(DateTimeOffset.UtcNow);
 
     public ManualTime Time { get; } = new();
+
+    /// <summary>The address host-a makes its offers from.</summary>
+    public string SourceAddress { get; set; } = "127.0.0.9";
 
     public IncomingMigrations Incoming { get; }
 
@@ -48,7 +51,7 @@ internal sealed class DestinationFloor : IAsyncDisposable
         return change is null ? offer : change(offer);
     }
 
-    public Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer) => Incoming.PrepareAsync(offer, "host-a", "127.0.0.1", CancellationToken.None);
+    public Task<Result<MigrationPrepared>> PrepareAsync(MigrationOffer offer) => Incoming.PrepareAsync(offer, "host-a", "127.0.0.1", SourceAddress, CancellationToken.None);
 
     /// <summary>Nothing of the VM is left here: no actor, no row, no folder, no QEMU running.</summary>
     public void AssertNothingOf(VmSpec spec)

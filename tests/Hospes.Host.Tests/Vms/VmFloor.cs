@@ -43,7 +43,7 @@ internal sealed class VmFloor : IAsyncDisposable
         ILoggerFactory logs = NullLoggerFactory.Instance;
         ILogger log = NullLogger.Instance;
         var runtime = Runtime = new HostRuntime(new QemuBinary("/usr/bin/true", new Version(10, 0, 2), "QEMU emulator version 10.0.2"), new AccelDecision { Chosen = Accelerator.Tcg, Reason = "test" });
-        _networks = new NetworkService(_db, Registry, Options, new FakeNetworkHost(), time, logs);
+        _networks = new NetworkService(_db, Registry, Options, NetHost, time, logs);
         Balloons = new Balloons(Options.Memory, time, logs);
         _memory = new MemoryService(Options, _db, Registry, Balloons, time, logs);
         var launcher = _launcher = new VmLauncher(Options, runtime, new ImageStore(Options.ImagesDir), new SshKey(Options.StateDir), _memory, Balloons, _networks, Qemu, _db, log);
@@ -67,6 +67,9 @@ internal sealed class VmFloor : IAsyncDisposable
     public string Kernel { get; }
 
     public FakeQemuLauncher Qemu { get; } = new();
+
+    /// <summary>The host's networking (links, nftables, dnsmasq), in memory.</summary>
+    public FakeNetworkHost NetHost { get; } = new();
 
     /// <summary>The qemu-img every disk of this floor is made with (small real files).</summary>
     public FakeQemuImg Img { get; } = new();

@@ -113,9 +113,18 @@ public sealed partial class MigrationChannelTests(TinyImage image) : IAsyncLifet
         Process migrate = StartMigrate("dx");
         await WaitForQemuAsync(_b);
         await Task.Delay(1500);
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!(await _nsB.NftTablesAsync()).Contains("hospes-migrations", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the migration's ports were never limited to A: {_b.LogTail(30)}");
+            await Task.Delay(100);
+        }
 
         await _b.KillHardAsync();
         await _b.RestartAsync();
+
+        // Nor the rule that kept the migration's ports to A: the restart clears it before anything else may listen.
+        Assert.DoesNotContain("hospes-migrations", await _nsB.NftTablesAsync(), StringComparison.Ordinal);
 
         // No crashed duplicate with the guest's name, uuid and MACs is left to be started on the shared disk.
         Assert.Empty(await _b.ListAsync());

@@ -126,6 +126,12 @@ public sealed class FakeNetworkHost : INetworkHost
 
     public Task DeleteRulesAsync(string table, CancellationToken ct) => Change($"nft delete table {table}", () => Tables.TryRemove(table, out _));
 
+    /// <summary>What hospesd's table of incoming migrations' ports holds now (empty: no table).</summary>
+    public IReadOnlyList<MigrationOpening> MigrationRules { get; private set; } = [];
+
+    public Task ApplyMigrationRulesAsync(IReadOnlyCollection<MigrationOpening> openings, CancellationToken ct) =>
+        Change($"nft migrations {openings.Count}", () => MigrationRules = [.. openings]);
+
     public Task<IReadOnlyList<string>> ListTablesAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<string>>([.. Tables.Keys.Order(StringComparer.Ordinal)]);
 
     public Task UpdateDhcpAsync(DnsmasqSpec spec, CancellationToken ct) => Change($"dnsmasq {spec.NetworkName} ({spec.Hosts.Count} hosts)", () =>
