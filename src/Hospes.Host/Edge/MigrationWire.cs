@@ -36,6 +36,8 @@ internal static class MigrationWire
         Postcopy = o.Postcopy,
         DryRun = o.DryRun,
         Tls = ToWire(o.Tls),
+        StreamChannels = o.StreamChannels,
+        StreamCompression = o.StreamCompression,
     };
 
     public static MigrationOffer ToDomain(Wire.MigrationOffer o) => new()
@@ -53,6 +55,8 @@ internal static class MigrationWire
         Postcopy = o.Postcopy,
         DryRun = o.DryRun,
         Tls = ToDomain(o.Tls),
+        StreamChannels = o.StreamChannels,
+        StreamCompression = o.StreamCompression,
     };
 
     public static Wire.MigrationPrepared ToWire(MigrationPrepared p) => new()
@@ -63,6 +67,8 @@ internal static class MigrationWire
         NbdPort = p.NbdPort,
         Exports = new Dictionary<string, string>(p.Exports, StringComparer.Ordinal),
         Tls = ToWire(p.Tls),
+        StreamChannels = p.StreamChannels,
+        StreamCompression = p.StreamCompression,
     };
 
     public static MigrationPrepared ToDomain(Wire.MigrationPrepared p) => new()
@@ -73,6 +79,8 @@ internal static class MigrationWire
         NbdPort = p.NbdPort,
         Exports = new Dictionary<string, string>(p.Exports, StringComparer.Ordinal),
         Tls = ToDomain(p.Tls),
+        StreamChannels = p.StreamChannels,
+        StreamCompression = p.StreamCompression,
     };
 
     public static Wire.MigrationTls? ToWire(MigrationTlsPeer? t) => t is null ? null : new(t.Name, t.CaCertificate);
