@@ -36,8 +36,6 @@ internal static class MigrationWire
         Postcopy = o.Postcopy,
         DryRun = o.DryRun,
         Tls = ToWire(o.Tls),
-        StreamChannels = o.StreamChannels,
-        StreamCompression = o.StreamCompression,
     };
 
     public static MigrationOffer ToDomain(Wire.MigrationOffer o) => new()
@@ -55,8 +53,6 @@ internal static class MigrationWire
         Postcopy = o.Postcopy,
         DryRun = o.DryRun,
         Tls = ToDomain(o.Tls),
-        StreamChannels = o.StreamChannels,
-        StreamCompression = o.StreamCompression,
     };
 
     public static Wire.MigrationPrepared ToWire(MigrationPrepared p) => new()
@@ -67,8 +63,6 @@ internal static class MigrationWire
         NbdPort = p.NbdPort,
         Exports = new Dictionary<string, string>(p.Exports, StringComparer.Ordinal),
         Tls = ToWire(p.Tls),
-        StreamChannels = p.StreamChannels,
-        StreamCompression = p.StreamCompression,
     };
 
     public static MigrationPrepared ToDomain(Wire.MigrationPrepared p) => new()
@@ -79,8 +73,6 @@ internal static class MigrationWire
         NbdPort = p.NbdPort,
         Exports = new Dictionary<string, string>(p.Exports, StringComparer.Ordinal),
         Tls = ToDomain(p.Tls),
-        StreamChannels = p.StreamChannels,
-        StreamCompression = p.StreamCompression,
     };
 
     public static Wire.MigrationTls? ToWire(MigrationTlsPeer? t) => t is null ? null : new(t.Name, t.CaCertificate);

@@ -67,11 +67,6 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
             return badDisks;
         }
 
-        if (!MigrationDefaults.IsStream(offer.StreamChannels, offer.StreamCompression))
-        {
-            return HospesError.Invalid($"the offer of {spec.Name} from {offer.SourceHost} asks for a stream of {offer.StreamChannels} channels packed with '{offer.StreamCompression}': this host takes 0-{MigrationDefaults.MaxStreamChannels} channels, packed with {MigrationDefaults.StreamCompression} or nothing; update Hospes on {offer.SourceHost}");
-        }
-
         var mirrored = offer.MirroredDisks.ToDictionary(d => d.Vdev, StringComparer.Ordinal);
         IReadOnlyList<MigrationCheck> checks = await _checks.CheckAsync(offer, mirrored).ConfigureAwait(false);
         if (offer.DryRun || checks.Any(c => !c.Ok))
@@ -167,7 +162,7 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
         var qemu = new IncomingQemu(_launcher, id, fromPeer, _vmLog);
         revert.Add(() => actor.RunAsync(qemu.Abort()));
         MigrationTls tls = MigrationTls.Create(_time.GetUtcNow());
-        Result<MigrationPrepared> ready = await actor.RunAsync(qemu.Prepare(offer.RamMib, listenHost, offer.Postcopy, offer.StreamChannels, offer.StreamCompression, [.. mirrored.Keys], tls, source.Value), CancellationToken.None).ConfigureAwait(false);
+        Result<MigrationPrepared> ready = await actor.RunAsync(qemu.Prepare(offer.RamMib, listenHost, offer.Postcopy, [.. mirrored.Keys], tls, source.Value), CancellationToken.None).ConfigureAwait(false);
         if (!ready.IsOk)
         {
             return ready.Error;

@@ -33,12 +33,10 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
     /// Launches QEMU paused and waiting for a stream on <paramref name="listenHost"/> (a port QEMU picks), and
     /// exports the disks named in <paramref name="mirrored"/> over NBD for the source's mirrors. Both take only TLS
     /// with <paramref name="tls"/>'s certificate, and only the source's QEMU (<paramref name="source"/>) as client.
-    /// The stream comes over <paramref name="channels"/> connections (multifd; 0: one), packed with
-    /// <paramref name="compression"/> when this QEMU can (the answer says what was set up). On failure nothing of it
-    /// is left running.
+    /// On failure nothing of it is left running.
     /// </summary>
-    public VmCommand<MigrationPrepared> Prepare(int ramMib, string listenHost, bool postcopy, int channels, string? compression, IReadOnlyList<string> mirrored, MigrationTls tls, MigrationTlsPeer source) =>
-        new PrepareCommand(this, ramMib, listenHost, postcopy, channels, compression, mirrored, tls, source);
+    public VmCommand<MigrationPrepared> Prepare(int ramMib, string listenHost, bool postcopy, IReadOnlyList<string> mirrored, MigrationTls tls, MigrationTlsPeer source) =>
+        new PrepareCommand(this, ramMib, listenHost, postcopy, mirrored, tls, source);
 
     /// <summary>
     /// The source's stream ended (or switched to post-copy): wait until this QEMU has all of it, close the disk
@@ -117,7 +115,7 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
         MigrationTls.Delete(CredentialsDir(vm.VmDir));
     }
 
-    private sealed class PrepareCommand(IncomingQemu incoming, int ramMib, string listenHost, bool postcopy, int channels, string? compression, IReadOnlyList<string> mirrored, MigrationTls tls, MigrationTlsPeer source) : VmCommand<MigrationPrepared>
+    private sealed class PrepareCommand(IncomingQemu incoming, int ramMib, string listenHost, bool postcopy, IReadOnlyList<string> mirrored, MigrationTls tls, MigrationTlsPeer source) : VmCommand<MigrationPrepared>
     {
         public override VmAction Action => VmAction.ReceiveMigration;
 
@@ -140,9 +138,8 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
                 tls.WriteCredentials(dir, source, server: true);
                 await qmp.AddTlsCredentialsAsync(creds, dir, server: true, ct).ConfigureAwait(false);
                 await qmp.AddAuthzAsync(authz, MigrationTls.DistinguishedName(source.Name), ct).ConfigureAwait(false);
-                await qmp.SetCapabilitiesAsync(new Dictionary<string, bool> { ["postcopy-ram"] = postcopy, ["multifd"] = channels > 0 }, ct).ConfigureAwait(false);
+                await qmp.SetCapabilitiesAsync(new Dictionary<string, bool> { ["postcopy-ram"] = postcopy }, ct).ConfigureAwait(false);
                 await qmp.SetParametersAsync(new JsonObject { ["tls-creds"] = creds, ["tls-authz"] = authz }, ct).ConfigureAwait(false);
-                string? packed = channels > 0 ? await StreamAsync(qmp, channels, compression, ct).ConfigureAwait(false) : null;
                 await qmp.MigrateIncomingAsync($"tcp:{OutgoingMigration.UriHost(listenHost)}:0", ct).ConfigureAwait(false);
                 MigrationStatus listening = await qmp.QueryMigrationAsync(ct: ct).ConfigureAwait(false);
                 int port = listening.ListeningPort ?? throw new QmpException("query-migrate", "", "QEMU did not say which port it listens on");
@@ -161,7 +158,7 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
                     }
                 }
 
-                return new MigrationPrepared { MigratePort = port, NbdPort = nbd, Exports = exports, Tls = tls.Public, StreamChannels = channels, StreamCompression = packed };
+                return new MigrationPrepared { MigratePort = port, NbdPort = nbd, Exports = exports, Tls = tls.Public };
             }
             catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException or SocketException or IOException or UnauthorizedAccessException)
             {
@@ -171,29 +168,6 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
                 vm.Commit(GuestEvents.Stopped(vm.Record, VmState.Shutoff));
                 return HospesError.Unavailable($"{vm.Name}: cannot wait for the migration stream: {e.Message}{vm.QemuLogTail()}");
             }
-        }
-    }
-
-    /// <summary>
-    /// The multifd channels, and their packing when this QEMU has it (a QEMU built without zstd refuses it: the
-    /// stream then goes unpacked, and the answer tells the source so). Returns the packing set up.
-    /// </summary>
-    private static async Task<string?> StreamAsync(IQmp qmp, int channels, string? compression, CancellationToken ct)
-    {
-        await qmp.SetParametersAsync(new JsonObject { ["multifd-channels"] = channels }, ct).ConfigureAwait(false);
-        if (compression is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            await qmp.SetParametersAsync(new JsonObject { ["multifd-compression"] = compression }, ct).ConfigureAwait(false);
-            return compression;
-        }
-        catch (QmpException)
-        {
-            return null;
         }
     }
 

@@ -15,29 +15,6 @@ internal static class MigrationDefaults
     public const int DowntimeMs = 50;
 
     /// <summary>
-    /// The RAM stream's TLS connections (QEMU's multifd channels), and how their pages are packed (multifd-compression).
-    /// QEMU's TLS channel makes a record and a send() of every piece it writes: a single stream sends each 4 KiB page as two
-    /// (its 8-byte header, then the page), and its migration thread, busy with that, carried 250-500 MB/s here against
-    /// 0.5-1 GB/s in the clear; a busy guest dirtying ~300 MiB/s then converged only once auto-converge throttled it
-    /// (≈10 s against 0.5-0.7 s). Multifd channels alone did not help (the pages stay one record each); zstd packs a
-    /// channel's 512 KiB batch into one buffer, so few records, and converged in 0.34 s. See docs/benchmarks.md, run 7.
-    /// </summary>
-    public const int StreamChannels = 2;
-
-    /// <inheritdoc cref="StreamChannels"/>
-    public const string StreamCompression = "zstd";
-
-    /// <summary>The most channels a destination accepts in an offer.</summary>
-    public const int MaxStreamChannels = 8;
-
-    /// <summary>
-    /// Whether an offer's stream settings are ones a destination may apply: one plain stream (0 channels, no
-    /// compression), or 1-<see cref="MaxStreamChannels"/> channels, packed with zstd or not at all.
-    /// </summary>
-    public static bool IsStream(int channels, string? compression) =>
-        channels == 0 ? compression is null : channels is >= 1 and <= MaxStreamChannels && compression is null or StreamCompression;
-
-    /// <summary>
     /// QEMU's downtime-limit for a guest-visible downtime of <paramref name="targetMs"/>. The guest stays stopped
     /// after QEMU's part too: until the destination hears of the end and continues it, about one round trip of the
     /// switch-over's request (<paramref name="switchover"/>, timed just before). QEMU gets what is left, never less

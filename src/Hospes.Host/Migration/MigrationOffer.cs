@@ -30,15 +30,6 @@ internal sealed record MigrationOffer
     public bool Postcopy { get; init; }
     public bool DryRun { get; init; }
 
-    /// <summary>
-    /// The RAM stream's TLS connections (QEMU's multifd channels; 0: one stream) and their packing ("zstd" or null) the
-    /// source asks for; the destination answers what it set up, and the source follows that.
-    /// </summary>
-    public int StreamChannels { get; init; }
-
-    /// <inheritdoc cref="StreamChannels"/>
-    public string? StreamCompression { get; init; }
-
     /// <summary>The source's TLS identity for the stream and the disk copies; null in a dry run.</summary>
     public MigrationTlsPeer? Tls { get; init; }
 }

@@ -63,10 +63,6 @@ internal sealed class MigrationOfferBuilder(string stateDir, Balloons balloons)
             SshHostKey = new GuestHostKeys(new VmLayout(new HostOptions { StateDir = stateDir })).Find(r.Uuid)?.PrivateText,
             Postcopy = plan.Postcopy,
             DryRun = plan.DryRun,
-
-            // Post-copy keeps its one stream (what it was measured with); the QEMU-defaults anchor takes QEMU's own.
-            StreamChannels = plan.Postcopy || plan.QemuDefaults ? 0 : MigrationDefaults.StreamChannels,
-            StreamCompression = plan.Postcopy || plan.QemuDefaults ? null : MigrationDefaults.StreamCompression,
         };
     }
 

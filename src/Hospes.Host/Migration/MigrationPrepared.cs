@@ -16,12 +16,6 @@ internal sealed record MigrationPrepared
 
     /// <summary>The destination's TLS identity: its QEMU's name and the CA that signed it; null when nothing was prepared.</summary>
     public MigrationTlsPeer? Tls { get; init; }
-
-    /// <summary>The RAM stream's channels and packing this QEMU waits with (0 and null: one plain stream, as before they existed).</summary>
-    public int StreamChannels { get; init; }
-
-    /// <inheritdoc cref="StreamChannels"/>
-    public string? StreamCompression { get; init; }
 }
 
 /// <summary>One check before a migration; a failed one names what to do.</summary>

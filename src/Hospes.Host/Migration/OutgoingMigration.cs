@@ -110,19 +110,8 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
                 return destination.Error;
             }
 
-            // The destination waits with the channels it set up (none when it predates them): the stream must match.
-            if (!MigrationDefaults.IsStream(p.StreamChannels, p.StreamCompression) || (p.StreamChannels > 0 && offer.Value.StreamChannels == 0))
-            {
-                return new HospesError(ErrorCode.Internal, $"{plan.Target.Name} waits for a stream of {p.StreamChannels} channels packed with '{p.StreamCompression}', which is not what this host asked for ({offer.Value.StreamChannels}); update Hospes on {plan.Target.Name}");
-            }
-
             string creds = QemuNames.MigrationTls(id);
             await UseTlsAsync(vm, qmp, creds, tls, destination.Value, revert).ConfigureAwait(false);
-            if (p.StreamChannels > 0)
-            {
-                await qmp.SetParametersAsync(new JsonObject { ["multifd-channels"] = p.StreamChannels, ["multifd-compression"] = p.StreamCompression ?? "none" }, ct).ConfigureAwait(false);
-            }
-
             IReadOnlyList<string> jobs = await mirror.StartAsync(r.Spec, p, offer.Value, creds, destination.Value.Name, revert, clock).ConfigureAwait(false);
             await qmp.SetCapabilitiesAsync(
                 new Dictionary<string, bool>
@@ -130,7 +119,6 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
                     ["events"] = true,
                     ["auto-converge"] = !paused && !plan.QemuDefaults,
                     ["postcopy-ram"] = plan.Postcopy && !paused,
-                    ["multifd"] = p.StreamChannels > 0,
                 },
                 ct).ConfigureAwait(false);
 

@@ -42,49 +42,6 @@ public sealed class IncomingChannelTests
     }
 
     [Fact]
-    public async Task Prepare_WithChannels_WaitsWithMultifdAndZstd_AndSaysSo()
-    {
-        await using var destination = new DestinationFloor();
-
-        Result<MigrationPrepared> prepared = await destination.PrepareAsync(destination.Offer(o => o with { StreamChannels = 2, StreamCompression = "zstd" }));
-
-        Assert.True(prepared.IsOk, prepared.Error?.Message);
-        Assert.Equal((2, "zstd"), (prepared.Value.StreamChannels, prepared.Value.StreamCompression));
-        FakeQmp qmp = destination.Qemu.Monitor;
-        Assert.Contains("""{"capability":"multifd","state":true}""", qmp.ArgumentsOf("migrate-set-capabilities")!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Contains(qmp.AllArgumentsOf("migrate-set-parameters"), a => a!.ToJsonString() == """{"multifd-channels":2}""");
-        Assert.Contains(qmp.AllArgumentsOf("migrate-set-parameters"), a => a!.ToJsonString() == """{"multifd-compression":"zstd"}""");
-        Assert.True(qmp.Asked.ToList().LastIndexOf("migrate-set-parameters") < qmp.Asked.ToList().IndexOf("migrate-incoming"), string.Join(", ", qmp.Asked));
-    }
-
-    [Fact]
-    public async Task Prepare_OnAQemuWithoutZstd_WaitsUnpacked_AndSaysSo()
-    {
-        await using var destination = new DestinationFloor();
-        destination.Floor.Qemu.OnLaunch += q => q.Monitor.Answer("migrate-set-parameters", a =>
-            a!.ContainsKey("multifd-compression") ? throw new QmpException("migrate-set-parameters", "GenericError", "Parameter 'multifd-compression' does not accept value 'zstd'") : "{}");
-
-        Result<MigrationPrepared> prepared = await destination.PrepareAsync(destination.Offer(o => o with { StreamChannels = 2, StreamCompression = "zstd" }));
-
-        Assert.True(prepared.IsOk, prepared.Error?.Message);
-        Assert.Equal((2, (string?)null), (prepared.Value.StreamChannels, prepared.Value.StreamCompression));
-    }
-
-    [Fact]
-    public async Task Prepare_OfAnOfferWithTooManyChannels_IsRefused_AndMakesNothing()
-    {
-        await using var destination = new DestinationFloor();
-        MigrationOffer offer = destination.Offer(o => o with { StreamChannels = 64, StreamCompression = "zstd" });
-
-        Result<MigrationPrepared> prepared = await destination.PrepareAsync(offer);
-
-        Assert.Equal(ErrorCode.InvalidArgument, prepared.Error!.Code);
-        Assert.Contains("asks for a stream of 64 channels", prepared.Error.Message, StringComparison.Ordinal);
-        Assert.Contains("update Hospes on", prepared.Error.Message, StringComparison.Ordinal);
-        destination.AssertNothingOf(offer.Spec);
-    }
-
-    [Fact]
     public async Task Prepare_OfAnOfferWithoutTheSourcesTls_IsRefused_AndMakesNothing()
     {
         await using var destination = new DestinationFloor();

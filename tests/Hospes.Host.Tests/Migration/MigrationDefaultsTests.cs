@@ -21,17 +21,4 @@ public class MigrationDefaultsTests
     [InlineData(300, 12, 288)]
     public void QemuDowntimeLimit_IsTheTargetLessTheSwitchoverRoundTrip_AtLeastHalf(int target, double probeMs, int expected) =>
         Assert.Equal(expected, MigrationDefaults.QemuDowntimeLimitMs(target, TimeSpan.FromMilliseconds(probeMs)));
-
-    [Theory]
-    [InlineData(0, null, true)]
-    [InlineData(2, "zstd", true)]
-    [InlineData(2, null, true)]
-    [InlineData(8, "zstd", true)]
-    [InlineData(0, "zstd", false)] // packing needs channels
-    [InlineData(9, "zstd", false)]
-    [InlineData(-1, null, false)]
-    [InlineData(2, "zlib", false)]
-    [InlineData(2, "none", false)]
-    public void IsStream_TakesOneStreamOrUpToEightChannels_PackedWithZstdOrNothing(int channels, string? compression, bool ok) =>
-        Assert.Equal(ok, MigrationDefaults.IsStream(channels, compression));
 }

@@ -37,50 +37,6 @@ public sealed class OutgoingChannelTests
     }
 
     [Fact]
-    public async Task Migrate_OffersZstdChannels_AndStreamsWithWhatTheDestinationSetUp()
-    {
-        await using SourceFloor source = await SourceFloor.StartAsync();
-        Func<MigrationOffer, Result<MigrationPrepared>> prepare = source.Target.Prepare;
-        source.Target.Prepare = o => prepare(o).Value with { StreamChannels = 2, StreamCompression = "zstd" };
-
-        Result<MigrationSummary> done = await source.MigrateAsync();
-
-        Assert.True(done.IsOk, done.Error?.Message);
-        MigrationOffer offer = Assert.Single(source.Target.Offers);
-        Assert.Equal((2, "zstd"), (offer.StreamChannels, offer.StreamCompression));
-        Assert.Contains(source.Qmp.AllArgumentsOf("migrate-set-parameters"), a => a!.ToJsonString() == """{"multifd-channels":2,"multifd-compression":"zstd"}""");
-        Assert.Contains("""{"capability":"multifd","state":true}""", source.Qmp.ArgumentsOf("migrate-set-capabilities")!.ToJsonString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Migrate_ToADestinationWithoutChannels_SendsOneStream()
-    {
-        await using SourceFloor source = await SourceFloor.StartAsync();
-
-        Result<MigrationSummary> done = await source.MigrateAsync();
-
-        Assert.True(done.IsOk, done.Error?.Message);
-        Assert.DoesNotContain(source.Qmp.AllArgumentsOf("migrate-set-parameters"), a => a!.ContainsKey("multifd-channels"));
-        Assert.Contains("""{"capability":"multifd","state":false}""", source.Qmp.ArgumentsOf("migrate-set-capabilities")!.ToJsonString(), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Postcopy_KeepsOneStream_AndADestinationThatAnswersChannelsAnywayIsRefused()
-    {
-        await using SourceFloor source = await SourceFloor.StartAsync();
-        Func<MigrationOffer, Result<MigrationPrepared>> prepare = source.Target.Prepare;
-        source.Target.Prepare = o => prepare(o).Value with { StreamChannels = 2 };
-
-        Result<MigrationSummary> done = await source.MigrateAsync(new MigrateRequest { Host = source.Target.Name, Postcopy = true });
-
-        MigrationOffer offer = Assert.Single(source.Target.Offers);
-        Assert.Equal((0, (string?)null), (offer.StreamChannels, offer.StreamCompression));
-        Assert.Contains("waits for a stream of 2 channels", done.Error!.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("migrate", source.Qmp.Asked);
-        Assert.Equal(VmState.Running, source.Vm.Record.State);
-    }
-
-    [Fact]
     public async Task AFailedMigration_TakesTheTlsOutOfQemu_AndTheKeyAndTheJournalOffTheDisk()
     {
         await using SourceFloor source = await SourceFloor.StartAsync();
