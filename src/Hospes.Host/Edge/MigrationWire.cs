@@ -36,6 +36,7 @@ internal static class MigrationWire
         Postcopy = o.Postcopy,
         DryRun = o.DryRun,
         Tls = ToWire(o.Tls),
+        Boot = o.Boot is { } b ? new Wire.MigratedBoot(b.Kernel, b.Initrd, b.Args) : null,
     };
 
     public static MigrationOffer ToDomain(Wire.MigrationOffer o) => new()
@@ -53,6 +54,7 @@ internal static class MigrationWire
         Postcopy = o.Postcopy,
         DryRun = o.DryRun,
         Tls = ToDomain(o.Tls),
+        Boot = o.Boot is { } b ? new MigratedBoot(b.Kernel, b.Initrd, b.Args) : null,
     };
 
     public static Wire.MigrationPrepared ToWire(MigrationPrepared p) => new()

@@ -62,7 +62,7 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
         }
 
         VmSpec spec = offer.Spec;
-        if (CheckDisks(offer) is { } badDisks)
+        if ((CheckDisks(offer) ?? CheckBoot(offer)) is { } badDisks)
         {
             return badDisks;
         }
@@ -143,6 +143,24 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
             }
         }
 
+        // #15: the kernel the guest's RAM holds boots here, not whatever the (shared) disk has now.
+        if (offer.Boot is { } boot)
+        {
+            byte[] kernel, initrd;
+            try
+            {
+                kernel = Convert.FromBase64String(boot.Kernel);
+                initrd = Convert.FromBase64String(boot.Initrd ?? "");
+            }
+            catch (FormatException)
+            {
+                return HospesError.Invalid($"the offer of {spec.Name} from {offer.SourceHost} is malformed: its boot kernel or initrd is not base64; update Hospes on {offer.SourceHost}");
+            }
+
+            Directory.CreateDirectory(vmDir);
+            await BootloaderStep.WriteExtractedAsync(vmDir, kernel, boot.Initrd is null ? null : initrd, boot.Args, ct).ConfigureAwait(false);
+        }
+
         // The host key hospesd made for the guest comes with it: `hospes ssh` checks it here too, and a restart here hands it over again.
         if (offer.SshHostKey is { } hostKey && new GuestHostKeys(_layout).Import(spec.Uuid, hostKey) is { IsOk: false } notKept)
         {
@@ -220,6 +238,33 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
     /// The offer's disk lists, whatever the sender put in them: each vdev once, each a disk of the spec, none both
     /// mirrored and sent whole. (The spec itself is checked with every other spec.)
     /// </summary>
+    /// <summary>#15: boot files only for a guest its bootloader boots, within the size that travels, with plain arguments.</summary>
+    private static HospesError? CheckBoot(MigrationOffer offer)
+    {
+        if (offer.Boot is not { } boot)
+        {
+            return null;
+        }
+
+        var problems = new List<string>();
+        if (!BootloaderStep.Applies(offer.Spec))
+        {
+            problems.Add("it sends a boot kernel for a guest that boots without a bootloader");
+        }
+
+        if ((boot.Kernel.Length + (long)(boot.Initrd?.Length ?? 0)) / 4 * 3 > MigrationDefaults.BootFilesLimitBytes)
+        {
+            problems.Add($"its boot kernel and initrd are over {MigrationDefaults.BootFilesLimitBytes >> 20} MiB");
+        }
+
+        if (boot.Args.Length > 4096 || boot.Args.Any(char.IsControl))
+        {
+            problems.Add("its boot arguments are over 4096 characters or hold control characters");
+        }
+
+        return problems.Count == 0 ? null : HospesError.Invalid($"the offer of {offer.Spec.Name} from {offer.SourceHost} is malformed: {string.Join("; ", problems)}; update Hospes on {offer.SourceHost}") with { Details = problems };
+    }
+
     private static HospesError? CheckDisks(MigrationOffer offer)
     {
         var vdevs = offer.Spec.Disks.Select(d => d.Vdev).ToHashSet(StringComparer.Ordinal);

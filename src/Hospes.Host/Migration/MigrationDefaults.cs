@@ -29,6 +29,12 @@ internal static class MigrationDefaults
     /// <summary>With --postcopy: pre-copy gets this long to converge by itself first.</summary>
     public static readonly TimeSpan PostcopyAfter = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A bootloader's extracted kernel and initrd, together, travel inside the offer up to this size (base64 makes it
+    /// a third more; an offer's body is at most 256 MiB).
+    /// </summary>
+    public const long BootFilesLimitBytes = 128L << 20;
+
     /// <summary>Read-only local disks (a NoCloud seed) up to this size travel inside the offer.</summary>
     public const long InlineDiskLimitBytes = 16L << 20;
 

@@ -30,9 +30,18 @@ internal sealed record MigrationOffer
     public bool Postcopy { get; init; }
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// For a guest its bootloader (pygrub) booted: the kernel, initrd and arguments extracted at the start it runs from,
+    /// which the destination boots instead of reading the disk the guest may be writing (#15); null otherwise.
+    /// </summary>
+    public MigratedBoot? Boot { get; init; }
+
     /// <summary>The source's TLS identity for the stream and the disk copies; null in a dry run.</summary>
     public MigrationTlsPeer? Tls { get; init; }
 }
 
 /// <summary>A disk the destination receives by mirror.</summary>
 internal sealed record MigratedDisk(string Vdev, long VirtualSize);
+
+/// <summary>A bootloader's extracted kernel and initrd (base64) and the menu entry's arguments.</summary>
+internal sealed record MigratedBoot(string Kernel, string? Initrd, string Args);

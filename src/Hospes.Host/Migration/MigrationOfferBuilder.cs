@@ -29,6 +29,12 @@ internal sealed class MigrationOfferBuilder(string stateDir, Balloons balloons)
                 $"cannot migrate {r.Name} with --copy-storage: it boots with bootloader '{r.Spec.Bootloader}', which reads the kernel from {boot.Vdev}, and the destination's copy of {boot.Vdev} is empty until the migration ends; put its disks on storage both hosts see, or give kernel= and ramdisk= in its config");
         }
 
+        Result<MigratedBoot?> bootFiles = await BootFilesAsync(r).ConfigureAwait(false);
+        if (!bootFiles.IsOk)
+        {
+            return bootFiles.Error;
+        }
+
         IReadOnlyDictionary<string, long> sizes = await qmp.QueryNodeSizesAsync().ConfigureAwait(false);
         var mirrored = new List<MigratedDisk>();
         var inline = new Dictionary<string, string>();
@@ -63,7 +69,33 @@ internal sealed class MigrationOfferBuilder(string stateDir, Balloons balloons)
             SshHostKey = new GuestHostKeys(new VmLayout(new HostOptions { StateDir = stateDir })).Find(r.Uuid)?.PrivateText,
             Postcopy = plan.Postcopy,
             DryRun = plan.DryRun,
+            Boot = bootFiles.Value,
         };
+    }
+
+    /// <summary>
+    /// #15: what the guest's bootloader extracted at the start it runs from (its folder's boot/, cmdline written
+    /// last), for the destination to boot instead of reading a disk the guest is writing; null when it has none.
+    /// </summary>
+    private async Task<Result<MigratedBoot?>> BootFilesAsync(VmRecord r)
+    {
+        (string kernel, string initrd, string cmdline) = Vms.BootloaderStep.Files(new VmLayout(new HostOptions { StateDir = stateDir }).VmDir(r.Uuid));
+        if (!Vms.BootloaderStep.Applies(r.Spec) || !File.Exists(kernel) || !File.Exists(cmdline))
+        {
+            return (MigratedBoot?)null;
+        }
+
+        bool hasInitrd = File.Exists(initrd);
+        long size = new FileInfo(kernel).Length + (hasInitrd ? new FileInfo(initrd).Length : 0);
+        if (size > MigrationDefaults.BootFilesLimitBytes)
+        {
+            return HospesError.State($"cannot migrate {r.Name}: the kernel and initrd its bootloader '{r.Spec.Bootloader}' extracted ({size >> 20} MiB) are more than the {MigrationDefaults.BootFilesLimitBytes >> 20} MiB that travel with a VM; give kernel= and ramdisk= in its config");
+        }
+
+        return new MigratedBoot(
+            Convert.ToBase64String(await File.ReadAllBytesAsync(kernel).ConfigureAwait(false)),
+            hasInitrd ? Convert.ToBase64String(await File.ReadAllBytesAsync(initrd).ConfigureAwait(false)) : null,
+            await File.ReadAllTextAsync(cmdline).ConfigureAwait(false));
     }
 
     /// <summary>The QEMU block node of the disk with <paramref name="vdev"/>.</summary>

@@ -52,12 +52,41 @@ internal static class BootloaderStep
         return With(spec, e);
     }
 
+    /// <summary>The kernel, initrd and arguments files of the extraction in the VM folder <paramref name="vmDir"/>.</summary>
+    public static (string Kernel, string Initrd, string Cmdline) Files(string vmDir)
+    {
+        string dir = Path.Combine(vmDir, "boot");
+        return (Path.Combine(dir, GuestBootLoader.KernelFileName), Path.Combine(dir, GuestBootLoader.InitrdFileName), Path.Combine(dir, CmdlineFileName));
+    }
+
+    /// <summary>
+    /// #15: writes what the source of a migration extracted at its start into <paramref name="vmDir"/> (folder 0700,
+    /// files 0600, the arguments last), so an incoming QEMU boots it as <see cref="ApplyAsync"/> does after a restore.
+    /// </summary>
+    public static async Task WriteExtractedAsync(string vmDir, byte[] kernel, byte[]? initrd, string args, CancellationToken ct)
+    {
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        (string k, string i, string c) = Files(vmDir);
+        Directory.CreateDirectory(Path.GetDirectoryName(k)!, Private | UnixFileMode.UserExecute);
+        await WriteAsync(k, kernel, Private, ct).ConfigureAwait(false);
+        if (initrd is not null)
+        {
+            await WriteAsync(i, initrd, Private, ct).ConfigureAwait(false);
+        }
+
+        await WriteAsync(c, System.Text.Encoding.UTF8.GetBytes(args), Private, ct).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAsync(string path, byte[] content, UnixFileMode mode, CancellationToken ct)
+    {
+        await using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });
+        await file.WriteAsync(content, ct).ConfigureAwait(false);
+    }
+
     /// <summary>The files of the last extraction into <paramref name="dir"/>, when it finished (its cmdline file is written last).</summary>
     private static GuestBootEntry? Extracted(string dir)
     {
-        string kernel = Path.Combine(dir, GuestBootLoader.KernelFileName);
-        string initrd = Path.Combine(dir, GuestBootLoader.InitrdFileName);
-        string cmdline = Path.Combine(dir, CmdlineFileName);
+        (string kernel, string initrd, string cmdline) = Files(Path.GetDirectoryName(dir)!);
         return File.Exists(kernel) && File.Exists(cmdline)
             ? new GuestBootEntry(kernel, File.Exists(initrd) ? initrd : null, File.ReadAllText(cmdline), "as extracted at the last start", 0)
             : null;

@@ -64,6 +64,58 @@ public sealed class BootloaderStepTests : IDisposable
         Assert.Contains("or give kernel= and ramdisk=", offer.Error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task SharedStorageMigration_SendsTheKernelOfTheStart_AndTheDestinationBootsItFromFiles0600()
+    {
+        await using var floor = new VmFloor();
+        var record = new VmRecord { Spec = Pygrub() with { Uuid = Guid.NewGuid() } };
+        string sourceDir = floor.Layout.VmDir(record.Uuid);
+        Directory.CreateDirectory(sourceDir);
+        Directory.Move(Extracted("root=/dev/vda1 ro", initrd: true), Path.Combine(sourceDir, "boot"));
+        var plan = new MigrationPlan { Target = new FakeMigrationTarget(), SourceHost = "host-a", Emit = _ => Task.CompletedTask };
+        var qmp = new FakeQmp();
+        qmp.Answer("query-named-block-nodes", "[]");
+
+        Result<MigrationOffer> offer = await new MigrationOfferBuilder(floor.Options.StateDir, floor.Balloons).BuildAsync(record, plan, qmp, running: true);
+
+        Assert.True(offer.IsOk, offer.Error?.Message);
+        Assert.Equal(new MigratedBoot(Convert.ToBase64String("kernel"u8.ToArray()), Convert.ToBase64String("initrd"u8.ToArray()), "root=/dev/vda1 ro"), offer.Value.Boot);
+
+        // The destination: its copy of the disk is never read (here it does not even exist).
+        await using var destination = new DestinationFloor();
+        MigrationOffer sent = destination.Offer(o => o with { Spec = o.Spec with { Kernel = null, Bootloader = "pygrub", KernelCmdline = "console=ttyS0" }, Boot = offer.Value.Boot });
+        Result<MigrationPrepared> prepared = await destination.PrepareAsync(sent);
+
+        Assert.True(prepared.IsOk, prepared.Error?.Message);
+        string boot = Path.Combine(destination.Floor.Layout.VmDir(sent.Spec.Uuid), "boot");
+        Assert.Equal("kernel", File.ReadAllText(Path.Combine(boot, "kernel")));
+        Assert.Equal("initrd", File.ReadAllText(Path.Combine(boot, "initrd")));
+        Assert.All(Directory.GetFiles(boot), f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
+        IReadOnlyList<string> args = destination.Floor.Qemu.Launched[^1];
+        Assert.Equal(Path.Combine(boot, "kernel"), args[args.ToList().IndexOf("-kernel") + 1]);
+        Assert.Contains("root=/dev/vda1 ro console=ttyS0", args[args.ToList().IndexOf("-append") + 1], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a kernel for a guest without a bootloader", false, "a2VybmVs", "ro")]
+    [InlineData("not base64", true, "!!not base64!!", "ro")]
+    [InlineData("control characters", true, "a2VybmVs", "ro\nsystemd.unit=rescue")]
+    public async Task Destination_RefusesBootFilesThatDoNotFit_AndMakesNothing(string what, bool pygrub, string kernel, string args)
+    {
+        await using var destination = new DestinationFloor();
+        MigrationOffer offer = destination.Offer(o => o with
+        {
+            Spec = pygrub ? o.Spec with { Kernel = null, Bootloader = "pygrub" } : o.Spec,
+            Boot = new MigratedBoot(kernel, null, args),
+        });
+
+        Result<MigrationPrepared> prepared = await destination.PrepareAsync(offer);
+
+        Assert.True(prepared.Error?.Code == ErrorCode.InvalidArgument, what);
+        Assert.Contains("is malformed", prepared.Error!.Message, StringComparison.Ordinal);
+        destination.AssertNothingOf(offer.Spec);
+    }
+
     public void Dispose() => Directory.Delete(_vmDir, recursive: true);
 
     private static VmSpec Pygrub() => new()

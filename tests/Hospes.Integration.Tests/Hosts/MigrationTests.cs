@@ -110,6 +110,42 @@ public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Pygrub_OnSharedStorage_TheDestinationBootsTheKernelOfTheStart_NotWhatTheDiskHoldsNow()
+    {
+        string tiny = Path.Combine(_a.StateDir, "images", "tiny");
+        string content = Path.Combine(_shared, "bootfs");
+        Directory.CreateDirectory(Path.Combine(content, "boot", "grub"));
+        File.Copy(Path.Combine(tiny, "vmlinuz"), Path.Combine(content, "boot", "vmlinuz-tiny"));
+        File.Copy(Path.Combine(tiny, "initrd.gz"), Path.Combine(content, "boot", "initrd-tiny"));
+        await File.WriteAllTextAsync(Path.Combine(content, "boot", "grub", "grub.cfg"), """
+            menuentry 'Tiny from the disk' {
+                linux /boot/vmlinuz-tiny quiet hospes.name=from-grub
+                initrd /boot/initrd-tiny
+            }
+            """);
+        string raw = Path.Combine(_shared, "boot.raw");
+        await Disks.ToolAsync("truncate", "-s", "96M", raw);
+        await Disks.ToolAsync("mkfs.ext4", "-q", "-F", "-d", content, raw);
+        string cfg = _a.WriteConfig("pg.cfg", $"""
+            name = "pg"
+            memory = 192
+            bootloader = "pygrub"
+            disk = [ 'file:{raw},xvda,w' ]
+            """);
+        (await _a.CliAsync("create", cfg)).Ok();
+        await _a.WaitForConsoleAsync("pg", Guest.Ready);
+
+        // The disk changes under the running guest (as a guest's own kernel update would): a destination that read it
+        // now would find no boot menu at all. The guest's RAM holds the kernel of its start, which must boot there.
+        await Disks.ToolAsync("mkfs.ext4", "-q", "-F", raw);
+        MigrationSummary s = await _a.JsonAsync<MigrationSummary>("migrate", "pg", "host-b");
+
+        Assert.Equal(("pg", "host-b", "live"), (s.Vm, s.To, s.Mode));
+        Assert.Equal(VmState.Running, (await _b.InfoAsync("pg")).State);
+        Assert.Contains("hospes.name=from-grub", await GuestShell.RunAsync(_b, "pg", "cat /proc/cmdline"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task CopyStorage_CarriesTheLocalDisk_AndOfflineBringsItBack()
     {
         string disk = MemCheck.Disk(_shared);
