@@ -49,9 +49,10 @@ public sealed class VmLogCapTests
         Assert.True(written > 2 * CapBytes, $"the flood wrote only {written >> 20} MiB: the log never had to rotate");
         Assert.True(File.Exists(LogCap.OlderPart(paths.ConsoleLog)), "the log never rotated");
 
-        // The cap, plus at most what the guest prints in one round of VmLogCap (a second, with some slack for a busy host).
+        // The cap, plus what the guest prints in one round of VmLogCap: a second, but on a host busy with other work
+        // (CI beside four builds) a round was seen to end 2.5 s after the last; three seconds of output is the bound.
         long perSecond = (long)(written / clock.Elapsed.TotalSeconds);
-        Assert.True(most <= CapBytes + (3 * perSecond / 2), $"console.log and console.log.1 took {most >> 20} MiB, the cap is {CapBytes >> 20} MiB and the guest printed {perSecond >> 20} MiB/s");
+        Assert.True(most <= CapBytes + (3 * perSecond), $"console.log and console.log.1 took {most >> 20} MiB, the cap is {CapBytes >> 20} MiB and the guest printed {perSecond >> 20} MiB/s");
 
         // Not a sparse file behind a write offset left past the truncation: the log holds what it says.
         string tail = (await File.ReadAllLinesAsync(paths.ConsoleLog)).Last(l => l.Length > 0);
