@@ -58,7 +58,7 @@ internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, s
                 }
             }
         }
-        catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException)
+        catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException or IOException or UnauthorizedAccessException)
         {
             status = new MigrationStatus("failed", e.Message, 0);
         }

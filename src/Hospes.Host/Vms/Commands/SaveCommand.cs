@@ -88,7 +88,7 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
                 }
             }
         }
-        catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException)
+        catch (Exception e) when (e is QmpException or TimeoutException or QmpDisconnectedException or IOException or UnauthorizedAccessException)
         {
             status = new MigrationStatus("failed", e.Message, 0);
         }
