@@ -31,6 +31,7 @@ internal static class ApiApp
         services.AddSingleton(host.ImagesApi);
         services.AddSingleton(host.MigrationsApi);
         services.AddSingleton(host.PeersApi);
+        services.AddSingleton(host.Access);
     }
 
     /// <summary>Errors as the wire's error body, the TCP listener's limit to /v1/peer, WebSockets, and every endpoint.</summary>

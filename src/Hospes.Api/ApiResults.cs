@@ -14,9 +14,8 @@ internal static class ApiResults
     public static IResult Error(HospesError error) =>
         Results.Json(new ErrorBody(new ErrorDetail(WireSpec.ToWire(error.Code), error.Message, error.Details)), statusCode: Status(error.Code));
 
-    /// <summary>403: the caller is known to be someone this host does not serve (no HospesError kind means that).</summary>
-    public static IResult Forbidden(string message) =>
-        Results.Json(new ErrorBody(new ErrorDetail(ErrorCodes.Forbidden, message, [])), statusCode: StatusCodes.Status403Forbidden);
+    /// <summary>403: the caller is known but may not do this.</summary>
+    public static IResult Forbidden(string message) => Error(new HospesError(ErrorCode.Forbidden, message));
 
     private static int Status(ErrorCode code) => code switch
     {
@@ -25,6 +24,9 @@ internal static class ApiResults
         ErrorCode.Conflict or ErrorCode.InvalidState => StatusCodes.Status409Conflict,
         ErrorCode.Unavailable => StatusCodes.Status422UnprocessableEntity,
         ErrorCode.Timeout => StatusCodes.Status504GatewayTimeout,
+        ErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
+        ErrorCode.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCode.TooManyRequests => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

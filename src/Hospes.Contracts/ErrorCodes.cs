@@ -24,6 +24,12 @@ public static class ErrorCodes
     /// <summary>Something failed that should not have (500).</summary>
     public const string Internal = "internal";
 
-    /// <summary>The caller is known to be someone this host does not serve (403).</summary>
+    /// <summary>The caller is known but may not do this (403).</summary>
     public const string Forbidden = "forbidden";
+
+    /// <summary>The request carries no credentials, or ones that prove nothing (401).</summary>
+    public const string Unauthenticated = "unauthenticated";
+
+    /// <summary>The caller asked too often (429): failed logins from one source.</summary>
+    public const string TooManyRequests = "too_many_requests";
 }

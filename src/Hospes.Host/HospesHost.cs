@@ -86,6 +86,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         ImagesApi = new ImagesApi(Images);
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
         PeersApi = new PeersApi(Peers);
+        Access = new AccessGate(db, new ObjectProjects(Vms, Volumes, Networks));
     }
 
     public HostOptions Options { get; }
@@ -105,6 +106,9 @@ public sealed partial class HospesHost : IAsyncDisposable
     public MigrationsApi MigrationsApi { get; }
 
     public PeersApi PeersApi { get; }
+
+    /// <summary>Who may call which route, and what each list shows them.</summary>
+    public AccessGate Access { get; }
 
     internal HostRuntime Runtime { get; }
 

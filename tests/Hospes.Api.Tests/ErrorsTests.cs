@@ -18,6 +18,9 @@ public sealed class ErrorsTests
     [InlineData(ErrorCode.Unavailable, 422, "unavailable")]
     [InlineData(ErrorCode.Timeout, 504, "timeout")]
     [InlineData(ErrorCode.Internal, 500, "internal")]
+    [InlineData(ErrorCode.Unauthenticated, 401, "unauthenticated")]
+    [InlineData(ErrorCode.Forbidden, 403, "forbidden")]
+    [InlineData(ErrorCode.TooManyRequests, 429, "too_many_requests")]
     public async Task EachErrorKind_HasOneStatusAndOneCode(ErrorCode code, int status, string wire)
     {
         var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddLogging().BuildServiceProvider() };
@@ -34,7 +37,7 @@ public sealed class ErrorsTests
 
     [Fact]
     public void EveryErrorKind_IsInTheTable() =>
-        Assert.Equal(7, Enum.GetValues<ErrorCode>().Length);
+        Assert.Equal(10, Enum.GetValues<ErrorCode>().Length);
 
     [Fact]
     public async Task AnUnknownRoute_IsNotFound_WithTheErrorBody()

@@ -23,4 +23,13 @@ public enum ErrorCode
 
     /// <summary>Something failed that should not have (500).</summary>
     Internal,
+
+    /// <summary>The request carries no credentials, or ones that prove nothing (401).</summary>
+    Unauthenticated,
+
+    /// <summary>The caller is known but may not do this (403).</summary>
+    Forbidden,
+
+    /// <summary>The caller asked too often (429): failed logins from one source.</summary>
+    TooManyRequests,
 }

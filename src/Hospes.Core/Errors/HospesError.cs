@@ -19,5 +19,9 @@ public record HospesError(ErrorCode Code, string Message)
 
     public static HospesError Unavailable(string message) => new(ErrorCode.Unavailable, message);
 
+    public static HospesError Forbidden(string message) => new(ErrorCode.Forbidden, message);
+
+    public static HospesError Unauthenticated(string message) => new(ErrorCode.Unauthenticated, message);
+
     public sealed override string ToString() => Message;
 }

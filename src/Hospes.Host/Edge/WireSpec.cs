@@ -20,10 +20,13 @@ public static class WireSpec
         ErrorCode.InvalidState => ErrorCodes.InvalidState,
         ErrorCode.Unavailable => ErrorCodes.Unavailable,
         ErrorCode.Timeout => ErrorCodes.Timeout,
+        ErrorCode.Unauthenticated => ErrorCodes.Unauthenticated,
+        ErrorCode.Forbidden => ErrorCodes.Forbidden,
+        ErrorCode.TooManyRequests => ErrorCodes.TooManyRequests,
         _ => ErrorCodes.Internal,
     };
 
-    /// <summary>The error kind of a wire code; codes without one (forbidden, unknown) are internal.</summary>
+    /// <summary>The error kind of a wire code; unknown codes are internal.</summary>
     public static ErrorCode ToErrorCode(string? code) => code switch
     {
         ErrorCodes.InvalidArgument => ErrorCode.InvalidArgument,
@@ -32,6 +35,9 @@ public static class WireSpec
         ErrorCodes.InvalidState => ErrorCode.InvalidState,
         ErrorCodes.Unavailable => ErrorCode.Unavailable,
         ErrorCodes.Timeout => ErrorCode.Timeout,
+        ErrorCodes.Unauthenticated => ErrorCode.Unauthenticated,
+        ErrorCodes.Forbidden => ErrorCode.Forbidden,
+        ErrorCodes.TooManyRequests => ErrorCode.TooManyRequests,
         _ => ErrorCode.Internal,
     };
 

@@ -1,0 +1,88 @@
+using Hospes.Core.Errors;
+using Hospes.Host.Access;
+using Hospes.Host.State;
+
+namespace Hospes.Host.Edge;
+
+/// <summary>
+/// The API's one door: every request's authorization by the route table, and the filter of every list. The policy is
+/// an immutable snapshot, taken again after each change of an ACL entry, role or group (<see cref="Reload"/>), so a
+/// request reads no table to be authorized.
+/// </summary>
+public sealed class AccessGate
+{
+    private const string DefaultProject = "default";
+    private readonly StateDb _db;
+    private readonly IObjectProjects _projects;
+    private volatile AccessPolicy _policy;
+
+    internal AccessGate(StateDb db, IObjectProjects projects)
+    {
+        _db = db;
+        _projects = projects;
+        _policy = db.LoadAccessPolicy();
+    }
+
+    internal AccessPolicy Policy => _policy;
+
+    /// <summary>Takes the policy anew from the state DB; call after every write to the ACL, roles or groups.</summary>
+    public void Reload() => _policy = _db.LoadAccessPolicy();
+
+    /// <summary>
+    /// Whether <paramref name="caller"/> may call the route (<paramref name="method"/> and its template, ASP.NET Core's
+    /// RoutePattern.RawText); refused: 403 with what it needs where and who can grant it.
+    /// </summary>
+    /// <param name="values">The route's values and the query's parameters; "project" is the project the request names.</param>
+    public Result<bool> Authorize(Caller caller, string method, string template, Func<string, string?> values)
+    {
+        AccessDecision decision = RouteAuthorizer.Check(_policy, caller.Principal, method, template, ObjectValues(template, method, values));
+        return decision.Allowed ? true : HospesError.Forbidden(decision.Refusal!);
+    }
+
+    /// <summary>
+    /// For a list route: whether the caller may see an item of that project and name (the rule's item privilege on its
+    /// item path). Everything for a local admin; nothing for a route that is not a list.
+    /// </summary>
+    public Func<string, string, bool> ListFilter(Caller caller, string method, string template)
+    {
+        if (caller.IsLocalAdmin)
+        {
+            return static (_, _) => true;
+        }
+
+        if (RouteRules.Find(method, template) is not { Kind: RouteKind.List, ItemPath: { } itemPath } rule)
+        {
+            return static (_, _) => false;
+        }
+
+        Func<AclPath, bool> visible = _policy.Filter(caller.Principal, rule.ItemPrivilege);
+        return (project, name) =>
+            ObjectPaths.Fill(itemPath, p => p == "project" ? project : name) is { IsOk: true } path && visible(path.Value);
+    }
+
+    /// <summary>The request's values, with "project" replaced by the named object's own project where the route names one.</summary>
+    private Func<string, string?> ObjectValues(string template, string method, Func<string, string?> values)
+    {
+        if (RouteRules.Find(method, template) is not { } rule)
+        {
+            return values;
+        }
+
+        // The first check that names an object of a project ("/projects/{project}/vms/{name}") says whose project counts.
+        foreach (PathCheck check in rule.Checks)
+        {
+            string[] parts = check.PathTemplate.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (parts is ["projects", "{project}", var collection, var parameter] && parameter.StartsWith('{'))
+            {
+                string? name = values(parameter[1..^1]);
+                string? owner = name is null ? null : _projects.ProjectOf(collection, name);
+                return owner is null ? WithDefault(values) : p => p == "project" ? owner : values(p);
+            }
+        }
+
+        return WithDefault(values);
+    }
+
+    private static Func<string, string?> WithDefault(Func<string, string?> values) =>
+        p => p == "project" ? values(p) is { Length: > 0 } named ? named : DefaultProject : values(p);
+}
