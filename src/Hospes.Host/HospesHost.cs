@@ -78,7 +78,9 @@ public sealed partial class HospesHost : IAsyncDisposable
         Incoming = new IncomingMigrations(Vms, layout, storeLayout, launcher, checks, qemuImg, network, time, logs);
 
         // Floor 6: what the API may ask, in its own words.
-        VmsApi = new VmsApi(Vms, Creator);
+        var objectProjects = new ObjectProjects(Vms, Volumes, Networks);
+        Access = new AccessGate(db, objectProjects);
+        VmsApi = new VmsApi(Vms, Creator, new UserSpecs(Access, objectProjects, Images, Volumes, Networks));
         HostApi = new HostApi(options, Runtime, Vms);
         NetworksApi = new NetworksApi(Networks, guests);
         MemoryApi = new MemoryApi(Memory);
@@ -86,7 +88,6 @@ public sealed partial class HospesHost : IAsyncDisposable
         ImagesApi = new ImagesApi(Images);
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
         PeersApi = new PeersApi(Peers);
-        Access = new AccessGate(db, new ObjectProjects(Vms, Volumes, Networks));
     }
 
     public HostOptions Options { get; }

@@ -1,3 +1,4 @@
+using Hospes.Api.Access;
 using Hospes.Contracts;
 using Hospes.Host.Edge;
 using Microsoft.AspNetCore.Builder;
@@ -11,8 +12,8 @@ internal static class VmEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet(Routes.Vms, (VmsApi vms) => Results.Json(vms.List()));
-        app.MapPost(Routes.Vms, async (CreateVmRequest request, VmsApi vms, CancellationToken ct) =>
-            ApiResults.From(await vms.CreateAsync(request, ct), StatusCodes.Status201Created));
+        app.MapPost(Routes.Vms, async (CreateVmRequest request, HttpContext http, VmsApi vms, CancellationToken ct) =>
+            ApiResults.From(await vms.CreateAsync(request, Callers.Of(http), ct), StatusCodes.Status201Created));
         app.MapGet(Routes.Vm, (string name, VmsApi vms) => ApiResults.From(vms.Get(name)));
         app.MapDelete(Routes.Vm, async (string name, bool? force, VmsApi vms, CancellationToken ct) =>
             ApiResults.From(await vms.DeleteAsync(name, force ?? false, ct)));

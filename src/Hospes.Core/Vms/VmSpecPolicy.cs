@@ -29,6 +29,21 @@ public sealed record VmSpecPolicy
     /// </summary>
     public IReadOnlyCollection<string> HostMadeDisks { get; init; } = [];
 
+    /// <summary>
+    /// The store's images and disks (image:NAME) the spec may name; null: any. A user who is not an admin may use only
+    /// those they hold Datastore.Use on.
+    /// </summary>
+    public IReadOnlyCollection<string>? StoreNames { get; init; }
+
+    /// <summary>
+    /// Whether the spec may tune the host's side: the accelerator (accel=) and pinning to host CPUs (cpus=). Root's
+    /// configs and other hosts' offers may; a user who is not an admin may not.
+    /// </summary>
+    public bool HostTuning { get; init; } = true;
+
+    /// <summary>Whether the spec may name host paths at all (within <see cref="PathRoots"/>); false: only image:NAME.</summary>
+    public bool HostPaths { get; init; } = true;
+
     /// <summary>Resolves links and tells devices from files; null takes paths as written (no look-up).</summary>
     public IHostPaths? Paths { get; init; }
 
@@ -41,8 +56,12 @@ public sealed record VmSpecPolicy
 
     public string AllowDevices { get; init; } = "name it (or its folder in /dev) in migration.allow_paths (hospesd.conf)";
 
+    public string AllowStore { get; init; } = "ask an admin for Datastore.Use on it";
+
+    public string AllowTuning { get; init; } = "leave it out, or ask an admin to create the VM";
+
     /// <summary>True when nothing of the host is restricted (the local config file of root).</summary>
-    public bool AllowsEverything => PathRoots is null && HostBridges is null && PciDevices is null;
+    public bool AllowsEverything => PathRoots is null && HostBridges is null && PciDevices is null && StoreNames is null && HostTuning && HostPaths;
 
     /// <summary>Everything allowed: what root's own config files may use.</summary>
     public static VmSpecPolicy Anything(string origin) => new() { Origin = origin };

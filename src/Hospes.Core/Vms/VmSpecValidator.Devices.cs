@@ -56,7 +56,7 @@ public static partial class VmSpecValidator
         }
         else if (SpecRules.IsImageReference(d.Target))
         {
-            ImageReference(subject, "target ", d.Target, problems);
+            ImageReference(subject, "target ", d.Target, policy, problems);
         }
         else if (!madeHere)
         {
@@ -168,6 +168,12 @@ public static partial class VmSpecValidator
         if (!Path.IsPathFullyQualified(path))
         {
             problems.Add(new(subject, $"{what}{Shown(path)} is not an absolute path; give the full path, e.g. /srv/images/web.img"));
+            return;
+        }
+
+        if (!policy.HostPaths)
+        {
+            problems.Add(new(subject, $"{what}{Shown(path)} is a path on this host, which {policy.Origin} may not name; {policy.AllowPaths}"));
             return;
         }
 

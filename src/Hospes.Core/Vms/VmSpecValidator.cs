@@ -27,6 +27,7 @@ public static partial class VmSpecValidator
         Identity(spec, problems);
         Memory(spec, problems);
         Cpus(spec, problems);
+        Tuning(spec, policy, problems);
         Boot(spec, policy, problems);
         Disks(spec, policy, problems);
         Vifs(spec, policy, problems);
@@ -97,6 +98,24 @@ public static partial class VmSpecValidator
         if (spec.CpuCap is < 0)
         {
             problems.Add(new("cpu_cap", $"{spec.CpuCap} is out of range; give a percentage of one CPU (100 = one full CPU) or 0 for no cap"));
+        }
+    }
+
+    private static void Tuning(VmSpec spec, VmSpecPolicy policy, List<SpecProblem> problems)
+    {
+        if (policy.HostTuning)
+        {
+            return;
+        }
+
+        if (spec.Accel != Accelerator.Auto)
+        {
+            problems.Add(new("accel", $"{spec.Accel.ToString().ToLowerInvariant()} chooses this host's accelerator, which {policy.Origin} may not; {policy.AllowTuning}"));
+        }
+
+        if (spec.CpuAffinity is not null)
+        {
+            problems.Add(new("cpus", $"'{spec.CpuAffinity}' pins the guest to this host's CPUs, which {policy.Origin} may not; {policy.AllowTuning}"));
         }
     }
 
@@ -186,7 +205,7 @@ public static partial class VmSpecValidator
 
         if (SpecRules.IsImageReference(path))
         {
-            ImageReference(key, "", path, problems);
+            ImageReference(key, "", path, policy, problems);
         }
         else
         {
@@ -194,12 +213,16 @@ public static partial class VmSpecValidator
         }
     }
 
-    private static void ImageReference(string subject, string what, string reference, List<SpecProblem> problems)
+    private static void ImageReference(string subject, string what, string reference, VmSpecPolicy policy, List<SpecProblem> problems)
     {
         string name = reference[SpecRules.ImagePrefix.Length..];
         if (VmName.Validate(name) is { } problem)
         {
             problems.Add(new(subject, $"{what}{Shown(reference)} does not name a store image: {problem}"));
+        }
+        else if (policy.StoreNames is { } allowed && !allowed.Contains(name))
+        {
+            problems.Add(new(subject, $"{what}{Shown(reference)} is not an image or disk {policy.Origin} may use; {policy.AllowStore} (hospes acl set /images/{name} ... --role Operator), or use one `hospes image list` shows"));
         }
     }
 

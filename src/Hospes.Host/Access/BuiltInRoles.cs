@@ -23,13 +23,16 @@ internal static class BuiltInRoles
     /// <summary>A student's VM: see it, its console, power it, revert it to a snapshot the teacher took.</summary>
     public static Role LabStudent { get; } = new("LabStudent", PrivilegeSet.Of(VmAudit, VmConsole, VmPowerMgmt, VmSnapshotRollback), BuiltIn: true);
 
+    /// <summary>Uses images, disks and networks in the VMs one may make (granted on /images for the host's shared images).</summary>
+    public static Role DatastoreUser { get; } = new("DatastoreUser", PrivilegeSet.Of(DatastoreAudit, DatastoreUse, NetworkAudit, NetworkUse), BuiltIn: true);
+
     /// <summary>Sees everything, changes nothing.</summary>
     public static Role Auditor { get; } = new("Auditor", PrivilegeSet.Of(VmAudit, DatastoreAudit, NetworkAudit, SysAudit), BuiltIn: true);
 
     /// <summary>Nothing; on the path that decides it cancels every other role granted there.</summary>
     public static Role NoAccess { get; } = new(NoAccessName, PrivilegeSet.None, BuiltIn: true);
 
-    public static IReadOnlyList<Role> All { get; } = [Admin, ProjectAdmin, Operator, LabStudent, Auditor, NoAccess];
+    public static IReadOnlyList<Role> All { get; } = [Admin, ProjectAdmin, Operator, LabStudent, DatastoreUser, Auditor, NoAccess];
 
     private static readonly FrozenDictionary<string, Role> ByName = All.ToFrozenDictionary(r => r.Name, StringComparer.OrdinalIgnoreCase);
 

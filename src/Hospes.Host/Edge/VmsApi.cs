@@ -12,18 +12,21 @@ public sealed class VmsApi
 {
     private readonly VmManager _vms;
     private readonly VmCreator _creator;
+    private readonly UserSpecs _specs;
 
-    internal VmsApi(VmManager vms, VmCreator creator)
+    internal VmsApi(VmManager vms, VmCreator creator, UserSpecs specs)
     {
         _vms = vms;
         _creator = creator;
+        _specs = specs;
     }
 
     public IReadOnlyList<VmInfo> List() => [.. _vms.All.Select(VmInfoFactory.Create)];
 
     public Result<VmInfo> Get(string name) => ResultMap.Map(_vms.Find(name), VmInfoFactory.Create);
 
-    public async Task<Result<CreateVmResponse>> CreateAsync(CreateVmRequest request, CancellationToken ct)
+    /// <summary>Defines (and starts) the VM of a config; what it may use of the host depends on <paramref name="caller"/>.</summary>
+    public async Task<Result<CreateVmResponse>> CreateAsync(CreateVmRequest request, Caller caller, CancellationToken ct)
     {
         // "source" is required, but JSON's null passes for it: without this, a NullReferenceException (a 500).
         if (request.Source is null)
@@ -31,7 +34,8 @@ public sealed class VmsApi
             return HospesError.Invalid("cannot create a VM: the request's source is null; send the config file as \"source\": {\"config\": \"...\", \"config_path\": \"...\"}");
         }
 
-        Result<CreatedVm> created = await _creator.CreateAsync(Source(request.Source), request.Start, ct).ConfigureAwait(false);
+        XenConfigSource source = Source(request.Source);
+        Result<CreatedVm> created = await _creator.CreateAsync(source, request.Start, _specs.For(caller, source.FilePath), ct).ConfigureAwait(false);
         return ResultMap.Map(created, c => new CreateVmResponse(VmInfoFactory.Create(c.Vm), [.. c.Warnings.Select(DiagnosticFactory.Create)]));
     }
 

@@ -10,7 +10,8 @@ namespace Hospes.Host.Vms;
 internal sealed class VmCreator(VmManager vms)
 {
     /// <summary>Defines (and starts) the VM of a config; nothing is left of it when any step fails.</summary>
-    public async Task<Result<CreatedVm>> CreateAsync(XenConfigSource source, bool start, CancellationToken ct)
+    /// <param name="policy">What the spec may use of the host: everything for root's own file, less for a user.</param>
+    public async Task<Result<CreatedVm>> CreateAsync(XenConfigSource source, bool start, VmSpecPolicy policy, CancellationToken ct)
     {
         ConfigReadResult read = Read(source, strict: true);
         if (read.Spec is null)
@@ -23,7 +24,7 @@ internal sealed class VmCreator(VmManager vms)
         }
 
         VmSpec spec = VmIdentity.Complete(read.Spec);
-        if (VmSpecValidator.Check(spec, VmSpecPolicy.Anything(source.FilePath)) is { } invalid)
+        if (VmSpecValidator.Check(spec, policy) is { } invalid)
         {
             return invalid with { Message = $"{invalid.Message}; nothing was created" };
         }

@@ -187,6 +187,45 @@ public sealed class VmSpecValidatorTests
     }
 
     [Fact]
+    public void Validate_AUserWhoIsNotAnAdmin_MayNameOnlyTheStoreAndNetworksGranted_NoHostPathDeviceBridgePciAcceleratorOrPinning()
+    {
+        VmSpecPolicy user = new()
+        {
+            Origin = "lab.cfg (from carol, who is not an admin)",
+            PathRoots = [],
+            HostBridges = [],
+            PciDevices = [],
+            Networks = ["lab"],
+            StoreNames = ["tiny"],
+            HostTuning = false,
+            HostPaths = false,
+            AllowPaths = "only an admin may",
+        };
+        VmSpec granted = Spec(s => s with { Disks = [new DiskSpec { Target = "image:tiny", Format = "qcow2", Vdev = "xvda" }] });
+        Assert.Empty(Problems(granted, user));
+
+        VmSpec spec = granted with
+        {
+            Kernel = "/boot/vmlinuz",
+            Ramdisk = "image:debian",
+            Disks = [new DiskSpec { Target = "/dev/sda", Format = "raw", Vdev = "xvdb" }],
+            Vifs = [new VifSpec { Bridge = "br0" }],
+            PciDevices = ["0000:06:02.0"],
+            Accel = Accelerator.Kvm,
+            CpuAffinity = "0-1",
+        };
+        string[] problems = Problems(spec, user);
+        Assert.Equal(7, problems.Length);
+        Assert.Contains("accel: kvm chooses this host's accelerator, which lab.cfg (from carol, who is not an admin) may not; leave it out, or ask an admin to create the VM", problems);
+        Assert.Contains("cpus: '0-1' pins the guest to this host's CPUs, which lab.cfg (from carol, who is not an admin) may not; leave it out, or ask an admin to create the VM", problems);
+        Assert.Contains("kernel: '/boot/vmlinuz' is a path on this host, which lab.cfg (from carol, who is not an admin) may not name; only an admin may", problems);
+        Assert.Contains("disk xvdb: target '/dev/sda' is a path on this host, which lab.cfg (from carol, who is not an admin) may not name; only an admin may", problems);
+        Assert.Contains(problems, p => p.StartsWith("ramdisk: 'image:debian' is not an image or disk lab.cfg (from carol, who is not an admin) may use", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("vif 0: bridge 'br0' is not a Hospes network here", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("pci: device 0000:06:02.0 is a PCI device of this host", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Validate_RootsOwnConfig_MayNameHostDevicesBridgesAndPci()
     {
         VmSpec spec = Spec(s => s with

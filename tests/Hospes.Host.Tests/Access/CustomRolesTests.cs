@@ -46,7 +46,7 @@ public class CustomRolesTests
     [Fact]
     public void TheBuiltInRoles_AreTheIssues()
     {
-        Assert.Equal(["Admin", "ProjectAdmin", "Operator", "LabStudent", "Auditor", "NoAccess"], BuiltInRoles.All.Select(r => r.Name));
+        Assert.Equal(["Admin", "ProjectAdmin", "Operator", "LabStudent", "DatastoreUser", "Auditor", "NoAccess"], BuiltInRoles.All.Select(r => r.Name));
         Assert.True(BuiltInRoles.All.All(r => r.Privileges.IsSubsetOf(BuiltInRoles.Admin.Privileges)));
         Assert.True(BuiltInRoles.LabStudent.Privileges.IsSubsetOf(BuiltInRoles.Operator.Privileges));
         Assert.True(BuiltInRoles.Operator.Privileges.IsSubsetOf(BuiltInRoles.ProjectAdmin.Privileges));
