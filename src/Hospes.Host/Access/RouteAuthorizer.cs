@@ -10,7 +10,11 @@ namespace Hospes.Host.Access;
 internal static class RouteAuthorizer
 {
     /// <param name="values">The route's and query's parameters, and "project".</param>
-    public static AccessDecision Check(AccessPolicy policy, Principal who, string method, string template, Func<string, string?> values)
+    public static AccessDecision Check(AccessPolicy policy, Principal who, string method, string template, Func<string, string?> values) =>
+        Check(policy, who, method, template, _ => values);
+
+    /// <param name="valuesOf">Each check's parameters: "project" may differ between checks (a clone's template and its new VMs).</param>
+    public static AccessDecision Check(AccessPolicy policy, Principal who, string method, string template, Func<PathCheck, Func<string, string?>> valuesOf)
     {
         RouteRule? rule = RouteRules.Find(method, template);
         if (rule is null)
@@ -30,7 +34,7 @@ internal static class RouteAuthorizer
 
         foreach (PathCheck check in rule.Checks)
         {
-            Result<AclPath> path = ObjectPaths.Fill(check.PathTemplate, values);
+            Result<AclPath> path = ObjectPaths.Fill(check.PathTemplate, valuesOf(check));
             if (!path.IsOk)
             {
                 return AccessDecision.Refuse(path.Error.Message);

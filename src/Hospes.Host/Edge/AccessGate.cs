@@ -35,7 +35,7 @@ public sealed class AccessGate
     /// <param name="values">The route's values and the query's parameters; "project" is the project the request names.</param>
     public Result<bool> Authorize(Caller caller, string method, string template, Func<string, string?> values)
     {
-        AccessDecision decision = RouteAuthorizer.Check(_policy, caller.Principal, method, template, ObjectValues(template, method, values));
+        AccessDecision decision = RouteAuthorizer.Check(_policy, caller.Principal, method, template, ValuesOf(method, template, values));
         return decision.Allowed ? true : HospesError.Forbidden(decision.Refusal!);
     }
 
@@ -60,29 +60,26 @@ public sealed class AccessGate
             ObjectPaths.Fill(itemPath, p => p == "project" ? project : name) is { IsOk: true } path && visible(path.Value);
     }
 
-    /// <summary>The request's values, with "project" replaced by the named object's own project where the route names one.</summary>
-    private Func<string, string?> ObjectValues(string template, string method, Func<string, string?> values)
+    /// <summary>
+    /// Each check's values with its "project": a check on a named object ("/projects/{project}/vms/{name}") is decided
+    /// on that object's own project; a check on a collection ("/projects/{project}/vms": what a create makes) on the
+    /// project the request names, else the project of the object the route names (a clone goes to its template's
+    /// project, a port forward takes its VM's network), else "default".
+    /// </summary>
+    private Func<PathCheck, Func<string, string?>> ValuesOf(string method, string template, Func<string, string?> values)
     {
-        if (RouteRules.Find(method, template) is not { } rule)
-        {
-            return values;
-        }
-
-        // The first check that names an object of a project ("/projects/{project}/vms/{name}") says whose project counts.
-        foreach (PathCheck check in rule.Checks)
-        {
-            string[] parts = check.PathTemplate.Split('/', StringSplitOptions.RemoveEmptyEntries);
-            if (parts is ["projects", "{project}", var collection, var parameter] && parameter.StartsWith('{'))
-            {
-                string? name = values(parameter[1..^1]);
-                string? owner = name is null ? null : _projects.ProjectOf(collection, name);
-                return owner is null ? WithDefault(values) : p => p == "project" ? owner : values(p);
-            }
-        }
-
-        return WithDefault(values);
+        RouteRule? rule = RouteRules.Find(method, template);
+        string? routeObject = rule?.Checks.Select(c => OwnerOf(c, values)).FirstOrDefault(p => p is not null);
+        string requested = values("project") is { Length: > 0 } named ? named : routeObject ?? DefaultProject;
+        return check => OwnerOf(check, values) is { } owner ? With(values, owner) : With(values, requested);
     }
 
-    private static Func<string, string?> WithDefault(Func<string, string?> values) =>
-        p => p == "project" ? values(p) is { Length: > 0 } named ? named : DefaultProject : values(p);
+    /// <summary>The project of the object a check names, or null (a collection, no object, or no such object).</summary>
+    private string? OwnerOf(PathCheck check, Func<string, string?> values) =>
+        check.PathTemplate.Split('/', StringSplitOptions.RemoveEmptyEntries) is ["projects", "{project}", var collection, var parameter]
+            && parameter.StartsWith('{') && values(parameter[1..^1]) is { Length: > 0 } name
+            ? _projects.ProjectOf(collection, name)
+            : null;
+
+    private static Func<string, string?> With(Func<string, string?> values, string project) => p => p == "project" ? project : values(p);
 }
