@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hospes.Api.Access;
 using Hospes.Api.Endpoints;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
@@ -32,9 +33,13 @@ internal static class ApiApp
         services.AddSingleton(host.MigrationsApi);
         services.AddSingleton(host.PeersApi);
         services.AddSingleton(host.Access);
+        services.AddSingleton(host.Logins);
+        services.AddSingleton(host.Audit);
+        services.AddSingleton(host.UserCertificatesApi);
+        services.AddHospesAccess();
     }
 
-    /// <summary>Errors as the wire's error body, the TCP listener's limit to /v1/peer, WebSockets, and every endpoint.</summary>
+    /// <summary>Errors as the wire's error body, routing, authentication and authorization, WebSockets, and every endpoint.</summary>
     public static void MapHospes(this WebApplication app)
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -52,7 +57,8 @@ internal static class ApiApp
             SuppressDiagnosticsCallback = c => IsMalformed(c.Exception),
         });
         app.Use(BodyLimit.Apply);
-        app.Use(OnlyPeerRoutesOverTcp);
+        app.UseRouting();
+        app.UseHospesAccess();
         app.UseWebSockets();
         VmEndpoints.Map(app);
         ConsoleEndpoints.Map(app);
@@ -64,16 +70,11 @@ internal static class ApiApp
         PeerEndpoints.Map(app);
         MigrationEndpoints.Map(app);
         MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
+        CertificateEndpoints.Map(app);
         // "{*path}", not MapFallback's default "{*path:nonfile}": a path whose last segment looks like a file name
         // (/v1/x.cfg, or a ".." that failed a route's :int) would otherwise get a bare 404 without the error body.
-        app.MapFallback("{*path}", () => ApiResults.Error(HospesError.NotFound("no such API endpoint; the API lives under /v1")));
+        app.MapFallback(AccessMiddleware.Fallback, () => ApiResults.Error(HospesError.NotFound("no such API endpoint; the API lives under /v1")));
     }
 
     private static bool IsMalformed(Exception? e) => e is BadHttpRequestException or JsonException;
-
-    /// <summary>The TCP listener serves other hosts only; the full API stays on the unix socket.</summary>
-    private static Task OnlyPeerRoutesOverTcp(HttpContext http, RequestDelegate next) =>
-        http.Request.IsHttps && !http.Request.Path.StartsWithSegments("/v1/peer", StringComparison.Ordinal)
-            ? ApiResults.Error(HospesError.NotFound("this address serves other Hospes hosts only; use the unix socket")).ExecuteAsync(http)
-            : next(http);
 }

@@ -17,7 +17,8 @@ internal static class ApiResults
     /// <summary>403: the caller is known but may not do this.</summary>
     public static IResult Forbidden(string message) => Error(new HospesError(ErrorCode.Forbidden, message));
 
-    private static int Status(ErrorCode code) => code switch
+    /// <summary>The HTTP status of an error kind.</summary>
+    public static int Status(ErrorCode code) => code switch
     {
         ErrorCode.InvalidArgument => StatusCodes.Status400BadRequest,
         ErrorCode.NotFound => StatusCodes.Status404NotFound,

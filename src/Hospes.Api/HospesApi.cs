@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Hospes.Api.Access;
 using Hospes.Core.Errors;
 using Hospes.Core.Processes;
 using Hospes.Host;
@@ -70,7 +71,7 @@ public static partial class HospesApi
                 // TCP first: Kestrel binds in order, so once the unix socket answers, other hosts can connect too.
                 if (options.ListenEndpoint is { } endpoint)
                 {
-                    k.Listen(endpoint, l => l.UseHttps(PeerTls(host)));
+                    k.Listen(endpoint, l => l.UseHttps(Tls(host)));
                 }
 
                 k.ListenUnixSocket(socket);
@@ -86,6 +87,7 @@ public static partial class HospesApi
             }
 
             File.SetUnixFileMode(socket, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite);
+            SocketGroup.Give(socket, app.Services.GetRequiredService<UnixAccounts>(), app.Logger);
             LogListening(app.Logger, socket, options.StateDir);
             if (options.ListenEndpoint is { } listen)
             {
@@ -101,11 +103,14 @@ public static partial class HospesApi
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "hospesd listening on {Socket}, state in {StateDir}")]
     private static partial void LogListening(ILogger logger, string socket, string stateDir);
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "hospesd listening for other hosts on https://{Listen}/v1/peer/, certificate fingerprint {Fingerprint}")]
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "hospesd serving the API on https://{Listen}/ (users log in; other hosts use /v1/peer), certificate fingerprint {Fingerprint}")]
     private static partial void LogListeningTcp(ILogger logger, System.Net.IPEndPoint listen, string fingerprint);
 
-    /// <summary>Any client certificate is let in: trust is decided per request by its fingerprint (PeerEndpoints).</summary>
-    private static HttpsConnectionAdapterOptions PeerTls(HospesHost host) => new()
+    /// <summary>
+    /// Any client certificate is let in: who it is is decided per request by its fingerprint, a trusted host's under
+    /// /v1/peer (PeerEndpoints), a user's mapped with hospes cert add elsewhere (AccessMiddleware).
+    /// </summary>
+    private static HttpsConnectionAdapterOptions Tls(HospesHost host) => new()
     {
         ServerCertificate = host.PeersApi.Certificate,
         ClientCertificateMode = ClientCertificateMode.AllowCertificate,

@@ -74,7 +74,12 @@ public static class Routes
     public const string HostPeer = "/v1/host/peers/{name}";
     public const string HostPeerCheck = "/v1/host/peers/{name}/check";
 
-    /// <summary>Host to host: all the TCP listener serves. Everything under it but join needs a trusted client certificate.</summary>
+    // TLS client certificates that log in as users (`hospes cert`).
+    public const string Certificates = "/v1/access/certificates";
+    public const string UserCertificates = "/v1/access/users/{name}/certificates";
+    public const string UserCertificate = "/v1/access/users/{name}/certificates/{fingerprint}";
+
+    /// <summary>Host to host. Everything under it but join needs a trusted client certificate.</summary>
     public const string Peer = "/v1/peer";
     public const string PeerJoin = "/v1/peer/join";
     public const string PeerHello = "/v1/peer/hello";

@@ -88,6 +88,9 @@ public sealed partial class HospesHost : IAsyncDisposable
         ImagesApi = new ImagesApi(Images);
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
         PeersApi = new PeersApi(Peers);
+        Logins = new Logins(db, time);
+        Audit = new AuditLog(db, time, logs.CreateLogger("Hospes.Audit"));
+        UserCertificatesApi = new UserCertificatesApi(db, Peers, time);
     }
 
     public HostOptions Options { get; }
@@ -110,6 +113,14 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     /// <summary>Who may call which route, and what each list shows them.</summary>
     public AccessGate Access { get; }
+
+    /// <summary>Who an HTTPS request is: token, password or mapped client certificate.</summary>
+    public Logins Logins { get; }
+
+    /// <summary>The audit log's writing end.</summary>
+    public AuditLog Audit { get; }
+
+    public UserCertificatesApi UserCertificatesApi { get; }
 
     internal HostRuntime Runtime { get; }
 

@@ -15,6 +15,12 @@ internal static class Connectors
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct).ConfigureAwait(false);
             return new NetworkStream(socket, ownsSocket: true);
         }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.AccessDenied)
+        {
+            socket.Dispose();
+            throw new ConnectFailedException(
+                $"{e.Message}: the unix socket is for root and members of group hospes-admin; join the group (usermod -aG hospes-admin USER), or log in with a token over HTTPS (hospes remote add)", e);
+        }
         catch (SocketException e)
         {
             socket.Dispose();

@@ -96,6 +96,12 @@ internal static class RouteRules
         One("DELETE", "/v1/host/peers/{name}", SysModify, Host),
         One("POST", "/v1/host/peers/{name}/check", SysAudit, Host),
 
+        // TLS client certificates mapped to users.
+        One("GET", "/v1/access/certificates", UserModify, "/access"),
+        One("GET", "/v1/access/users/{name}/certificates", UserModify, "/access"),
+        One("POST", "/v1/access/users/{name}/certificates", UserModify, "/access"),
+        One("DELETE", "/v1/access/users/{name}/certificates/{fingerprint}", UserModify, "/access"),
+
         // Host to host.
         new("*", "/v1/peer", RouteKind.PeerOnly) { Note = "the group every peer route is under" },
         new("POST", "/v1/peer/join", RouteKind.PeerOnly) { Note = "authenticated by the join token" },

@@ -22,7 +22,7 @@ internal sealed partial class StateDb
     public IReadOnlyList<UserRecord> LoadUsers() =>
         Query("SELECT name, password_hash, expires_at, enabled, created_at FROM users ORDER BY name", ReadUser);
 
-    /// <summary>The user and all that is theirs (memberships, tokens, ACL entries for them and their tokens) in one transaction.</summary>
+    /// <summary>The user and all that is theirs (memberships, tokens, client certificates, ACL entries for them and their tokens) in one transaction.</summary>
     public bool DeleteUser(string name)
     {
         using SqliteConnection c = Open();
@@ -30,6 +30,7 @@ internal sealed partial class StateDb
         using SqliteCommand cmd = Command(c, tx, """
             DELETE FROM group_members WHERE user_name = $n;
             DELETE FROM tokens WHERE user_name = $n;
+            DELETE FROM user_certificates WHERE user_name = $n;
             DELETE FROM acl WHERE (subject_kind = 'User' AND subject = $n) OR (subject_kind = 'Token' AND substr(subject, 1, length($n) + 1) = $n || '!');
             DELETE FROM users WHERE name = $n;
             SELECT changes();

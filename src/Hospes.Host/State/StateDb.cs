@@ -53,6 +53,7 @@ internal sealed partial class StateDb
         Exec(c, NetworkSchema);
         Exec(c, PeerSchema);
         Exec(c, AccessSchema);
+        Exec(c, CertificateSchema);
         if (version < 5)
         {
             UpgradeTo5(c, Paths);

@@ -100,6 +100,40 @@ public class CredentialsTests
         Assert.Contains("user alice expired", Credentials.Token(token.ToString(), _ => row, _ => Alice with { Expires = Now.AddDays(-1) }, Now).Error?.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void EveryRefusal_IsUnauthenticated_A401()
+    {
+        (ApiToken token, TokenRecord row) = Token(privilegeSeparated: false);
+        HospesError?[] refusals =
+        [
+            Credentials.Password(Alice, "wrong", Now).Error,
+            Credentials.Password(Alice with { Enabled = false }, "correct horse", Now).Error,
+            Credentials.Token("malformed", _ => row, _ => Alice, Now).Error,
+            Credentials.Token(token.ToString(), _ => null, _ => Alice, Now).Error,
+            Credentials.Token(token.ToString(), _ => row with { Expires = Now }, _ => Alice, Now).Error,
+            Credentials.Certificate(Fingerprint, Now.AddDays(-1), Now.AddDays(1), null, _ => Alice, Now).Error,
+        ];
+
+        Assert.All(refusals, e => Assert.Equal(ErrorCode.Unauthenticated, e?.Code));
+    }
+
+    [Fact]
+    public void AMappedCertificate_LogsInAsItsUser_WithinItsValidity()
+    {
+        var mapping = new UserCertificateRecord(Fingerprint, "alice", "laptop", Now);
+
+        Assert.Equal(Principal.OfUser("alice"), Credentials.Certificate(Fingerprint, Now.AddDays(-1), Now.AddDays(1), mapping, _ => Alice, Now).Value);
+        Assert.Equal(
+            $"the client certificate {Fingerprint} of user alice is valid only from 2026-12-07 10:00:00Z to 2026-12-08 10:00:00Z; make a new one and map it with hospes cert add alice FILE.pem",
+            Credentials.Certificate(Fingerprint, Now.AddDays(1), Now.AddDays(2), mapping, _ => Alice, Now).Error?.Message);
+        Assert.Equal(
+            $"the client certificate {Fingerprint} is not mapped to a user; an admin maps it with hospes cert add USER FILE.pem, or use a token (Authorization: Bearer)",
+            Credentials.Certificate(Fingerprint, Now.AddDays(-1), Now.AddDays(1), mapping, _ => null, Now).Error?.Message);
+        Assert.Contains("user alice is disabled", Credentials.Certificate(Fingerprint, Now.AddDays(-1), Now.AddDays(1), mapping, _ => Alice with { Enabled = false }, Now).Error?.Message, StringComparison.Ordinal);
+    }
+
+    private const string Fingerprint = "3f1a5c0e9d2b4a6f8e7d1c0b9a8f7e6d5c4b3a291807f6e5d4c3b2a1908f7e6d";
+
     private static (ApiToken Token, TokenRecord Row) Token(bool privilegeSeparated)
     {
         ApiToken token = ApiToken.New();

@@ -10,7 +10,7 @@ namespace Hospes.Integration.Tests.Hosts;
 
 /// <summary>
 /// Two hosts, each a hospesd in its own network namespace, joined by a veth pair (203.0.113.1 and .2): tokens,
-/// `host add`, pinning, and what the TCP listener lets through. Nothing here leaves the namespaces the test made.
+/// `host add`, pinning, and what the TCP listener lets through (peer routes to trusted hosts, the rest to users who log in). Nothing here leaves the namespaces the test made.
 /// </summary>
 public sealed class TrustTests : IAsyncLifetime
 {
@@ -82,7 +82,7 @@ public sealed class TrustTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UntrustedClientCertificate_Gets403OnPeerRoutes_AndOtherRoutesAre404OnTheTcpPort()
+    public async Task UntrustedClientCertificate_Gets403OnPeerRoutes_AndOtherRoutesAre401OnTheTcpPort()
     {
         string dir = Directory.CreateTempSubdirectory("hit-cert-").FullName;
         try
@@ -96,9 +96,13 @@ public sealed class TrustTests : IAsyncLifetime
 
             Assert.Equal(403, (await CurlAsync(_nsA, $"https://{AddressB}/v1/peer/hello")).Status);
 
+            // The TCP listener serves the whole API to users who log in: a host's stranger certificate is not a user.
             (status, body) = await CurlAsync(_nsA, $"https://{AddressB}/v1/vms");
-            Assert.Equal(404, status);
-            Assert.Contains("this address serves other Hospes hosts only; use the unix socket", body, StringComparison.Ordinal);
+            Assert.Equal(401, status);
+            Assert.Contains("authentication required", body, StringComparison.Ordinal);
+            (status, body) = await CurlAsync(_nsA, $"https://{AddressB}/v1/vms", "--cert", Path.Combine(dir, "c.pem"), "--key", Path.Combine(dir, "k.pem"));
+            Assert.Equal(401, status);
+            Assert.Contains("is not mapped to a user", body, StringComparison.Ordinal);
         }
         finally
         {

@@ -1,0 +1,123 @@
+using System.Globalization;
+using Hospes.Core.Errors;
+using Hospes.Host.Edge;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Net.Http.Headers;
+
+namespace Hospes.Api.Access;
+
+/// <summary>
+/// Every request but a host's (/v1/peer, decided by the peer group's certificate check and the join token): who it is
+/// (the unix socket's peer credentials, or what an HTTPS request presents), whether its route lets that caller in
+/// (<see cref="AccessGate"/>, on the routed endpoint's template), and the audit row of what it changed or was refused.
+/// Runs after routing, so the endpoint is known; an unknown route answers 404 to a caller who logged in, 401 to others.
+/// </summary>
+internal sealed class AccessMiddleware(
+    IUnixPeers unixPeers, UnixAccounts accounts, HttpLogin login, FailedLogins failures, AuditThrottle throttle, AccessGate gate, AuditLog audit)
+{
+    /// <summary>The fallback's template: any path no route matched (answers 404, needs no rule).</summary>
+    public const string Fallback = "{*path}";
+
+    public async Task InvokeAsync(HttpContext http, RequestDelegate next)
+    {
+        if (http.Request.Path.StartsWithSegments("/v1/peer", StringComparison.Ordinal))
+        {
+            await next(http);
+            return;
+        }
+
+        var request = new AuditedRequest(http, audit);
+        Caller? caller = unixPeers.Of(http) is { } peer ? await UnixAsync(http, peer, request) : await NetworkAsync(http, request);
+        if (caller is null)
+        {
+            return;
+        }
+
+        Callers.Set(http, caller);
+        if (http.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } template } && template != Fallback)
+        {
+            Result<bool> allowed = gate.Authorize(caller, http.Request.Method, template, name => Value(http, name));
+            if (!allowed.IsOk)
+            {
+                await request.RefuseAsync(caller.Display, caller.Source, allowed.Error, record: true);
+                return;
+            }
+        }
+
+        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+        {
+            await next(http);
+            return;
+        }
+
+        try
+        {
+            await next(http);
+        }
+        catch (Exception e)
+        {
+            // The exception handler answers: a malformed body is the caller's 400 (or 413), anything else the host's 500.
+            int status = e is BadHttpRequestException bad ? bad.StatusCode : e is System.Text.Json.JsonException ? StatusCodes.Status400BadRequest : StatusCodes.Status500InternalServerError;
+            request.Record(caller.Display, caller.Source, string.Create(CultureInfo.InvariantCulture, $"{status} {e.Message}"));
+            throw;
+        }
+
+        request.Record(caller.Display, caller.Source, http.Response.StatusCode.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private async Task<Caller?> UnixAsync(HttpContext http, UnixPeer peer, AuditedRequest request)
+    {
+        (string name, bool admin) = accounts.Resolve(peer);
+        if (admin)
+        {
+            return Caller.LocalAdmin(name);
+        }
+
+        string message = string.Create(CultureInfo.InvariantCulture, $"{name} (uid {peer.Uid}) may not use hospesd's unix socket: it is for root and members of group {UnixAccounts.AdminGroup}; ")
+            + $"add the user to the group (usermod -aG {UnixAccounts.AdminGroup} {name}), or log in with a token over HTTPS (hospes remote add NAME https://HOST:PORT --token TOKEN)";
+        await request.RefuseAsync(name, "unix", HospesError.Forbidden(message), throttle.ShouldRecord($"unix:{peer.Uid}"));
+        return null;
+    }
+
+    private async Task<Caller?> NetworkAsync(HttpContext http, AuditedRequest request)
+    {
+        string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        string source = FailedLogins.SourceOf(http.Connection.RemoteIpAddress);
+        string? claim = HttpLogin.Claim(http, http.Connection.ClientCertificate is not null);
+        if (claim is not null && failures.Refused(source) is var (until, wait, first))
+        {
+            int seconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
+            http.Response.Headers[HeaderNames.RetryAfter] = seconds.ToString(CultureInfo.InvariantCulture);
+            string message = string.Create(CultureInfo.InvariantCulture, $"too many failed logins from {source}: more than {failures.Limit} within {failures.Window.TotalSeconds:0} s; ")
+                + string.Create(CultureInfo.InvariantCulture, $"try again after {until.UtcDateTime:HH:mm:ss} UTC (in {seconds} s) with the right credentials");
+            string recorded = first ? message + " (the refusals that follow in this burst are not recorded)" : message;
+            await request.RefuseAsync(claim, address, new HospesError(ErrorCode.TooManyRequests, recorded), record: first, shown: message);
+            return null;
+        }
+
+        Result<Caller>? result = await login.LogInAsync(http, address);
+        if (result is null)
+        {
+            HttpLogin.Challenge(http);
+            await request.RefuseAsync("anonymous", address, HospesError.Unauthenticated(HttpLogin.HowToLogIn), throttle.ShouldRecord($"anonymous:{source}"));
+            return null;
+        }
+
+        if (!result.Value.IsOk)
+        {
+            failures.Fail(source);
+            HttpLogin.Challenge(http);
+            await request.RefuseAsync(claim ?? "anonymous", address, result.Value.Error, record: true);
+            return null;
+        }
+
+        return result.Value.Value;
+    }
+
+    /// <summary>A route value, else the query's: the route's parameters, the store's ?name=, and ?project=.</summary>
+    private static string? Value(HttpContext http, string name) =>
+        http.Request.RouteValues.TryGetValue(name, out object? value) && value is not null
+            ? Convert.ToString(value, CultureInfo.InvariantCulture)
+            : http.Request.Query.TryGetValue(name, out var query) ? query.ToString() : null;
+}
