@@ -87,6 +87,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
         PeersApi = new PeersApi(Peers);
         Access = new AccessGate(db, new ObjectProjects(Vms, Volumes, Networks));
+        AccessApi = new AccessApi(db, Access, time);
     }
 
     public HostOptions Options { get; }
@@ -109,6 +110,9 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     /// <summary>Who may call which route, and what each list shows them.</summary>
     public AccessGate Access { get; }
+
+    /// <summary>Users, groups, tokens, ACL entries, roles, the audit log.</summary>
+    public AccessApi AccessApi { get; }
 
     internal HostRuntime Runtime { get; }
 
