@@ -37,6 +37,7 @@ internal static class ApiApp
         services.AddSingleton(host.Audit);
         services.AddSingleton(host.UserCertificatesApi);
         services.AddHospesAccess();
+        services.AddSingleton(host.AccessApi);
     }
 
     /// <summary>Errors as the wire's error body, routing, authentication and authorization, WebSockets, and every endpoint.</summary>
@@ -71,6 +72,7 @@ internal static class ApiApp
         MigrationEndpoints.Map(app);
         MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
         CertificateEndpoints.Map(app);
+        AccessEndpoints.Map(app);
         // "{*path}", not MapFallback's default "{*path:nonfile}": a path whose last segment looks like a file name
         // (/v1/x.cfg, or a ".." that failed a route's :int) would otherwise get a bare 404 without the error body.
         app.MapFallback(AccessMiddleware.Fallback, () => ApiResults.Error(HospesError.NotFound("no such API endpoint; the API lives under /v1")));

@@ -21,6 +21,7 @@ public sealed class HospesClient : IDisposable
         Migrations = new MigrationsApi(connection);
         Console = new ConsoleApi(connection);
         Certificates = new UserCertificatesApi(connection);
+        Access = new AccessApi(connection);
     }
 
     public HospesConnection Connection { get; }
@@ -51,6 +52,8 @@ public sealed class HospesClient : IDisposable
 
     /// <summary>TLS client certificates that log in as users.</summary>
     public UserCertificatesApi Certificates { get; }
+    /// <summary>Users, groups, tokens, ACL entries, roles, whoami and the audit log.</summary>
+    public AccessApi Access { get; }
 
     /// <summary>hospesd's API socket: <paramref name="socketPath"/>, else $HOSPES_SOCKET, else /run/hospes/hospes.sock.</summary>
     public static HospesClient ForSocket(string? socketPath = null) => new(HospesConnection.UnixSocket(socketPath));

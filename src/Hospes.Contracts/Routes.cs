@@ -79,6 +79,23 @@ public static class Routes
     public const string UserCertificates = "/v1/access/users/{name}/certificates";
     public const string UserCertificate = "/v1/access/users/{name}/certificates/{fingerprint}";
 
+    // Access (issue 14): users, groups, API tokens, ACL entries, roles, who the caller is; and the audit log.
+    public const string AccessUsers = "/v1/access/users";
+    public const string AccessUser = "/v1/access/users/{name}";
+    public const string AccessUserTokens = "/v1/access/users/{name}/tokens";
+    public const string AccessUserToken = "/v1/access/users/{name}/tokens/{token}";
+    public const string AccessTokens = "/v1/access/tokens";
+    public const string AccessGroups = "/v1/access/groups";
+    public const string AccessGroup = "/v1/access/groups/{name}";
+    public const string AccessGroupMembers = "/v1/access/groups/{name}/members";
+    public const string AccessGroupMember = "/v1/access/groups/{name}/members/{user}";
+    public const string AccessAcl = "/v1/access/acl";
+    public const string AccessAclRemove = "/v1/access/acl/remove";
+    public const string AccessRoles = "/v1/access/roles";
+    public const string AccessRole = "/v1/access/roles/{name}";
+    public const string AccessWhoami = "/v1/access/whoami";
+    public const string Audit = "/v1/audit";
+
     /// <summary>Host to host. Everything under it but join needs a trusted client certificate.</summary>
     public const string Peer = "/v1/peer";
     public const string PeerJoin = "/v1/peer/join";

@@ -91,6 +91,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Logins = new Logins(db, time);
         Audit = new AuditLog(db, time, logs.CreateLogger("Hospes.Audit"));
         UserCertificatesApi = new UserCertificatesApi(db, Peers, time);
+        AccessApi = new AccessApi(db, Access, time);
     }
 
     public HostOptions Options { get; }
@@ -121,6 +122,8 @@ public sealed partial class HospesHost : IAsyncDisposable
     public AuditLog Audit { get; }
 
     public UserCertificatesApi UserCertificatesApi { get; }
+    /// <summary>Users, groups, tokens, ACL entries, roles, the audit log.</summary>
+    public AccessApi AccessApi { get; }
 
     internal HostRuntime Runtime { get; }
 

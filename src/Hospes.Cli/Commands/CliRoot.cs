@@ -29,6 +29,11 @@ internal static class CliRoot
         root.Subcommands.Add(SnapshotCommands.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(CertificateCommands.Create());
+        foreach (Command command in AccessCommands.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
         foreach (Command command in NetworkCommands.All().Concat(MemoryCommands.All()))
         {
             root.Subcommands.Add(command);

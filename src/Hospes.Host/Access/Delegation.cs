@@ -22,21 +22,21 @@ internal static class Delegation
         string where = entry.Path.Value;
         if (!held.Contains(Privilege.PermissionsModify))
         {
-            return HospesError.Invalid(
+            return HospesError.Forbidden(
                 $"{granter.Display} may not change permissions on {where}: that needs Permissions.Modify there; ask someone who holds it (hospes acl list {where})");
         }
 
         PrivilegeSet beyond = role.Privileges.Except(held);
         if (!beyond.IsEmpty)
         {
-            return HospesError.Invalid(
+            return HospesError.Forbidden(
                 $"{granter.Display} may not grant role {role.Name} on {where}: it holds {beyond} that {granter.Display} does not hold there; grant a role within your own privileges or ask an admin");
         }
 
         PrivilegeSet subjectBeyond = policy.PrivilegesOf(entry.Subject, entry.Path).Except(held);
         return subjectBeyond.IsEmpty
             ? null
-            : HospesError.Invalid(
+            : HospesError.Forbidden(
                 $"{granter.Display} may not change the access of {entry.Subject} on {where}: it holds {subjectBeyond} there that {granter.Display} does not; ask an admin");
     }
 }

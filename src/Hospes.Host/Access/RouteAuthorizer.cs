@@ -32,6 +32,11 @@ internal static class RouteAuthorizer
                 return AccessDecision.Allow;
         }
 
+        if (IsSelf(rule, who, values))
+        {
+            return AccessDecision.Allow;
+        }
+
         foreach (PathCheck check in rule.Checks)
         {
             Result<AclPath> path = ObjectPaths.Fill(check.PathTemplate, valuesOf(check));
@@ -48,6 +53,13 @@ internal static class RouteAuthorizer
 
         return AccessDecision.Allow;
     }
+
+    /// <summary>The route names the caller's own user where its rule lets a user act on their own (their tokens).</summary>
+    private static bool IsSelf(RouteRule rule, Principal who, Func<string, string?> values) =>
+        rule.SelfParameter is { } parameter
+        && who.Kind is PrincipalKind.User or PrincipalKind.Token
+        && !who.PrivilegeSeparated
+        && string.Equals(values(parameter), who.User, StringComparison.Ordinal);
 
     private static string Refusal(Principal who, string method, string template, Privilege privilege, AclPath path)
     {

@@ -9,7 +9,10 @@ internal enum RouteKind
     /// <summary>Any authenticated caller; the answer is filtered per item by <see cref="RouteRule.ItemPrivilege"/> on <see cref="RouteRule.ItemPath"/>.</summary>
     List,
 
-    /// <summary>Any authenticated caller; the route reads nothing of anyone's (the config checker).</summary>
+    /// <summary>
+    /// Any authenticated caller; the route reads nothing of anyone's (the config checker), or decides itself from what
+    /// the request names (an ACL entry's path is in its body: the handler runs the delegation check), as its note says.
+    /// </summary>
     AnyUser,
 
     /// <summary>Host to host: trusted peers' client certificates (or a join token), never a user.</summary>
@@ -34,6 +37,13 @@ internal sealed record RouteRule(string Method, string Template, RouteKind Kind)
 
     /// <summary>For a list: each item's path, filled from the item ({name}) and the request ({project}).</summary>
     public string? ItemPath { get; init; }
+
+    /// <summary>
+    /// A route parameter naming a user ({name} of /v1/access/users/{name}/tokens): when it is the caller's own user, the
+    /// checks are waived (a user manages their own tokens). Not for a privilege-separated token, which could otherwise
+    /// make itself a full one.
+    /// </summary>
+    public string? SelfParameter { get; init; }
 
     /// <summary>Why it needs what it needs, where that is not obvious.</summary>
     public string? Note { get; init; }

@@ -18,6 +18,7 @@ internal static class RouteRules
     private const string ProjectNetworks = "/projects/{project}/networks";
     private const string Image = "/images/{name}";
     private const string Host = "/";
+    private const string Access = "/access";
 
     public static IReadOnlyList<RouteRule> All { get; } =
     [
@@ -101,6 +102,31 @@ internal static class RouteRules
         One("GET", "/v1/access/users/{name}/certificates", UserModify, "/access"),
         One("POST", "/v1/access/users/{name}/certificates", UserModify, "/access"),
         One("DELETE", "/v1/access/users/{name}/certificates/{fingerprint}", UserModify, "/access"),
+        // Access: users, groups, tokens, ACL entries, roles (issue 14). /access is where user and role management is granted.
+        One("GET", "/v1/access/users", UserModify, Access),
+        One("POST", "/v1/access/users", UserModify, Access),
+        One("GET", "/v1/access/users/{name}", UserModify, Access),
+        One("PUT", "/v1/access/users/{name}", UserModify, Access),
+        One("DELETE", "/v1/access/users/{name}", UserModify, Access),
+        One("GET", "/v1/access/users/{name}/tokens", UserModify, Access) with { SelfParameter = "name", Note = "a user lists their own tokens" },
+        One("POST", "/v1/access/users/{name}/tokens", UserModify, Access) with { SelfParameter = "name", Note = "a user makes their own tokens" },
+        One("DELETE", "/v1/access/users/{name}/tokens/{token}", UserModify, Access) with { SelfParameter = "name", Note = "a user revokes their own tokens" },
+        new("GET", "/v1/access/tokens", RouteKind.AnyUser) { Note = "every token with User.Modify on /access, else the caller's own" },
+        One("GET", "/v1/access/groups", UserModify, Access),
+        One("POST", "/v1/access/groups", UserModify, Access),
+        One("GET", "/v1/access/groups/{name}", UserModify, Access),
+        One("DELETE", "/v1/access/groups/{name}", UserModify, Access),
+        One("POST", "/v1/access/groups/{name}/members", UserModify, Access),
+        One("DELETE", "/v1/access/groups/{name}/members/{user}", UserModify, Access),
+        new("GET", "/v1/access/acl", RouteKind.AnyUser) { Note = "shows the entries on paths where the caller holds Sys.Audit or Permissions.Modify" },
+        new("POST", "/v1/access/acl", RouteKind.AnyUser) { Note = "the entry's path is in the body: the handler runs Delegation.Check (Permissions.Modify there, the role within the granter's)" },
+        new("POST", "/v1/access/acl/remove", RouteKind.AnyUser) { Note = "as setting an entry: Delegation.Check in the handler" },
+        new("GET", "/v1/access/roles", RouteKind.AnyUser) { Note = "what roles hold is no one's secret; a user needs it to ask for one" },
+        new("GET", "/v1/access/roles/{name}", RouteKind.AnyUser) { Note = "as the list" },
+        One("POST", "/v1/access/roles", PermissionsModify, Access),
+        One("DELETE", "/v1/access/roles/{name}", PermissionsModify, Access),
+        new("GET", "/v1/access/whoami", RouteKind.AnyUser) { Note = "the caller's own identity and privileges" },
+        One("GET", "/v1/audit", SysAudit, Host),
 
         // Host to host.
         new("*", "/v1/peer", RouteKind.PeerOnly) { Note = "the group every peer route is under" },
