@@ -12,6 +12,7 @@ internal static class CliRoot
             + "Examples:\n  hospes create web.cfg\n  hospes list\n  hospes console web\n  hospes shutdown web")
         {
             CliContext.Socket,
+            CliContext.Remote,
             CliContext.Format,
         };
         foreach (Command command in VmCommands.All())
@@ -28,6 +29,7 @@ internal static class CliRoot
         root.Subcommands.Add(CloneCommand.Create());
         root.Subcommands.Add(SnapshotCommands.Create());
         root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(RemoteCommands.Create());
         foreach (Command command in NetworkCommands.All().Concat(MemoryCommands.All()))
         {
             root.Subcommands.Add(command);

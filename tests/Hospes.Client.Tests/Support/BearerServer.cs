@@ -24,6 +24,9 @@ internal sealed class BearerServer : IAsyncDisposable
 
     public X509Certificate2 Certificate { get; }
 
+    /// <summary>GET /v1/host answers 403 (a valid token without host rights) instead of the host's details.</summary>
+    public bool HostForbidden { get; set; }
+
     public Uri Url { get; private set; } = null!;
 
     /// <summary>The Authorization header of every request that reached the server, WebSocket upgrades included.</summary>
@@ -65,6 +68,10 @@ internal sealed class BearerServer : IAsyncDisposable
 
             await next(http);
         });
+        app.MapGet("/v1/host", (HttpContext http) => server.HostForbidden
+            ? Results.Json(new { error = new { code = "forbidden", message = "alice may not GET /v1/host: it needs Sys.Audit on /" } }, statusCode: StatusCodes.Status403Forbidden)
+            : Results.Json(new { hostname = "remote-host", hospes_version = "test", kernel = "6.1", state_dir = "/var/lib/hospes" }));
+        app.MapGet("/v1/vms", () => Results.Json(Array.Empty<object>()));
         app.MapGet("/v1/vms/{name}/console/log", (string name) => Results.Text($"log of {name}"));
         app.MapGet("/v1/vms/{name}/console", async (HttpContext http) =>
         {
