@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Hospes.Api.Endpoints;
+using Hospes.Api.OpenApi;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host;
@@ -32,6 +33,7 @@ internal static class ApiApp
         services.AddSingleton(host.MigrationsApi);
         services.AddSingleton(host.PeersApi);
         services.AddSingleton(host.Access);
+        services.AddHospesOpenApi();
     }
 
     /// <summary>Errors as the wire's error body, the TCP listener's limit to /v1/peer, WebSockets, and every endpoint.</summary>
@@ -64,6 +66,7 @@ internal static class ApiApp
         PeerEndpoints.Map(app);
         MigrationEndpoints.Map(app);
         MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
+        app.MapHospesOpenApi();
         // "{*path}", not MapFallback's default "{*path:nonfile}": a path whose last segment looks like a file name
         // (/v1/x.cfg, or a ".." that failed a route's :int) would otherwise get a bare 404 without the error body.
         app.MapFallback("{*path}", () => ApiResults.Error(HospesError.NotFound("no such API endpoint; the API lives under /v1")));

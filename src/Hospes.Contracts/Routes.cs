@@ -74,6 +74,9 @@ public static class Routes
     public const string HostPeer = "/v1/host/peers/{name}";
     public const string HostPeerCheck = "/v1/host/peers/{name}/check";
 
+    /// <summary>This API's OpenAPI 3.1 description.</summary>
+    public const string OpenApi = "/v1/openapi.json";
+
     /// <summary>Host to host: all the TCP listener serves. Everything under it but join needs a trusted client certificate.</summary>
     public const string Peer = "/v1/peer";
     public const string PeerJoin = "/v1/peer/join";

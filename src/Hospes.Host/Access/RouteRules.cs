@@ -96,6 +96,9 @@ internal static class RouteRules
         One("DELETE", "/v1/host/peers/{name}", SysModify, Host),
         One("POST", "/v1/host/peers/{name}/check", SysAudit, Host),
 
+        // This API's OpenAPI description.
+        new("GET", "/v1/openapi.json", RouteKind.AnyUser) { Note = "describes the API, not the host" },
+
         // Host to host.
         new("*", "/v1/peer", RouteKind.PeerOnly) { Note = "the group every peer route is under" },
         new("POST", "/v1/peer/join", RouteKind.PeerOnly) { Note = "authenticated by the join token" },
