@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hospes.Api.Access;
 using Hospes.Api.Endpoints;
+using Hospes.Api.OpenApi;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host;
@@ -38,6 +39,7 @@ internal static class ApiApp
         services.AddSingleton(host.UserCertificatesApi);
         services.AddHospesAccess();
         services.AddSingleton(host.AccessApi);
+        services.AddHospesOpenApi();
     }
 
     /// <summary>Errors as the wire's error body, routing, authentication and authorization, WebSockets, and every endpoint.</summary>
@@ -73,6 +75,7 @@ internal static class ApiApp
         MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
         CertificateEndpoints.Map(app);
         AccessEndpoints.Map(app);
+        app.MapHospesOpenApi();
         // "{*path}", not MapFallback's default "{*path:nonfile}": a path whose last segment looks like a file name
         // (/v1/x.cfg, or a ".." that failed a route's :int) would otherwise get a bare 404 without the error body.
         app.MapFallback(AccessMiddleware.Fallback, () => ApiResults.Error(HospesError.NotFound("no such API endpoint; the API lives under /v1")));

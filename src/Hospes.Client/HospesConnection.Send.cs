@@ -75,6 +75,11 @@ public sealed partial class HospesConnection
     {
         var ws = new ClientWebSocket();
         ws.Options.CollectHttpResponseDetails = true;
+        if (_bearer is not null)
+        {
+            ws.Options.SetRequestHeader("Authorization", $"Bearer {_bearer}");
+        }
+
         try
         {
             await ws.ConnectAsync(new Uri(_webSockets, path), new HttpMessageInvoker(_handler, disposeHandler: false), ct).ConfigureAwait(false);
@@ -84,6 +89,16 @@ public sealed partial class HospesConnection
         {
             HttpStatusCode status = ws.HttpStatusCode;
             ws.Dispose();
+            if (CertificateMismatch(e) is { } mismatch)
+            {
+                throw mismatch;
+            }
+
+            if (status == HttpStatusCode.Unauthorized && _pin is not null)
+            {
+                throw new HospesApiException(ErrorCodes.Unauthenticated, $"{failure}: {Unauthenticated(null)}", inner: e) { Status = status };
+            }
+
             throw new HospesApiException(ErrorCodes.Internal, $"{failure}: {e.Message}", inner: e)
             {
                 Delivery = Find<ConnectFailedException>(e) is not null ? Delivery.NotDelivered : status != 0 ? Delivery.Answered : Delivery.NoAnswer,
@@ -117,7 +132,15 @@ public sealed partial class HospesConnection
 
         using (response)
         {
-            throw await FromAnswerAsync(response, method, path, ct).ConfigureAwait(false);
+            HospesApiException refusal = await FromAnswerAsync(response, method, path, ct).ConfigureAwait(false);
+            throw response.StatusCode == HttpStatusCode.Unauthorized && _pin is not null
+                ? new HospesApiException(ErrorCodes.Unauthenticated, Unauthenticated(refusal.HasErrorBody ? refusal.Message : null), refusal.Details)
+                {
+                    Status = refusal.Status,
+                    Reason = refusal.Reason,
+                    HasErrorBody = refusal.HasErrorBody,
+                }
+                : refusal;
         }
     }
 
@@ -148,6 +171,11 @@ public sealed partial class HospesConnection
         if (e is OperationCanceledException && ct.IsCancellationRequested)
         {
             return null;
+        }
+
+        if (CertificateMismatch(e) is { } mismatch)
+        {
+            return mismatch;
         }
 
         if (Find<ConnectFailedException>(e) is { } connect)

@@ -96,6 +96,9 @@ public static class Routes
     public const string AccessWhoami = "/v1/access/whoami";
     public const string Audit = "/v1/audit";
 
+    /// <summary>This API's OpenAPI 3.1 description.</summary>
+    public const string OpenApi = "/v1/openapi.json";
+
     /// <summary>Host to host. Everything under it but join needs a trusted client certificate.</summary>
     public const string Peer = "/v1/peer";
     public const string PeerJoin = "/v1/peer/join";

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Hospes.Cli.Remotes;
 using Hospes.Client;
 
 namespace Hospes.Cli.Commands;
@@ -12,18 +13,30 @@ internal static class CliContext
         Recursive = true,
     };
 
+    /// <summary>A remote of `hospes remote` to send the command to (or "local"); beats $HOSPES_REMOTE and the current remote.</summary>
+    public static readonly Option<string?> Remote = new("--remote")
+    {
+        Description = "Send the command to this remote of `hospes remote` (local: the unix socket); default: $HOSPES_REMOTE, else `hospes remote switch`'s",
+        Recursive = true,
+    };
+
     public static readonly Option<string> Format = CreateFormat();
 
     /// <summary>How a command reaches hospesd, given --socket; tests answer with a stub instead.</summary>
     internal static Func<string?, HospesClient> Connect { get; set; } = socket => HospesClient.ForSocket(socket);
 
+    /// <summary>How a command reaches a remote hospesd of `hospes remote` (name, remote).</summary>
+    internal static Func<string, RemoteEntry, HospesClient> ConnectRemote { get; set; } = RemoteClients.Connect;
+
     /// <summary>Runs a command against hospesd; an API error prints one line (plus details) and exits 1.</summary>
     public static void Action(Command command, Func<ParseResult, HospesClient, CancellationToken, Task<int>> action) =>
         command.SetAction(async (parsed, ct) =>
         {
-            using HospesClient client = Connect(parsed.GetValue(Socket));
             try
             {
+                using HospesClient client = RemoteStore.Choose(parsed.GetValue(Remote), parsed.GetValue(Socket)) is { } remote
+                    ? ConnectRemote(remote.Name, remote.Remote)
+                    : Connect(parsed.GetValue(Socket));
                 return await action(parsed, client, ct);
             }
             catch (HospesApiException e)

@@ -12,6 +12,7 @@ internal static class CliRoot
             + "Examples:\n  hospes create web.cfg\n  hospes list\n  hospes console web\n  hospes shutdown web")
         {
             CliContext.Socket,
+            CliContext.Remote,
             CliContext.Format,
         };
         foreach (Command command in VmCommands.All())
@@ -34,6 +35,7 @@ internal static class CliRoot
             root.Subcommands.Add(command);
         }
 
+        root.Subcommands.Add(RemoteCommands.Create());
         foreach (Command command in NetworkCommands.All().Concat(MemoryCommands.All()))
         {
             root.Subcommands.Add(command);

@@ -127,6 +127,8 @@ internal static class RouteRules
         One("DELETE", "/v1/access/roles/{name}", PermissionsModify, Access),
         new("GET", "/v1/access/whoami", RouteKind.AnyUser) { Note = "the caller's own identity and privileges" },
         One("GET", "/v1/audit", SysAudit, Host),
+        // This API's OpenAPI description.
+        new("GET", "/v1/openapi.json", RouteKind.AnyUser) { Note = "describes the API, not the host" },
 
         // Host to host.
         new("*", "/v1/peer", RouteKind.PeerOnly) { Note = "the group every peer route is under" },

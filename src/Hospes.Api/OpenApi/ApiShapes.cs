@@ -1,0 +1,142 @@
+using System.Collections.Frozen;
+using Hospes.Contracts;
+using static Hospes.Api.OpenApi.ShapeKind;
+using static Microsoft.AspNetCore.Http.StatusCodes;
+
+namespace Hospes.Api.OpenApi;
+
+/// <summary>
+/// What every route answers, for /v1/openapi.json: one row per route of <see cref="Routes"/> and method. ApiShapesTests
+/// fails when an endpoint has no row (add it here with the endpoint), or a row no endpoint.
+/// </summary>
+internal static class ApiShapes
+{
+    public static IReadOnlyList<ApiShape> All { get; } =
+    [
+        // VMs.
+        new("GET", Routes.Vms, typeof(VmInfo[])),
+        new("POST", Routes.Vms, typeof(CreateVmResponse), Status201Created),
+        new("GET", Routes.Vm, typeof(VmInfo)),
+        new("DELETE", Routes.Vm, typeof(VmInfo)),
+        new("POST", Routes.VmStart, typeof(VmInfo)),
+        new("POST", Routes.VmPause, typeof(VmInfo)),
+        new("POST", Routes.VmUnpause, typeof(VmInfo)),
+        new("POST", Routes.VmDestroy, typeof(VmInfo)),
+        new("POST", Routes.VmShutdown, typeof(VmInfo)),
+        new("POST", Routes.VmReboot, typeof(VmInfo)),
+        new("POST", Routes.VmSave, typeof(VmInfo)),
+        new("POST", Routes.Restore, typeof(VmInfo)),
+        new("GET", Routes.VmConsoleLog, typeof(string), Kind: Text) { Summary = "The console's output so far (the last 8 MiB)" },
+        new("GET", Routes.VmConsole, null, Status101SwitchingProtocols, WebSocket) { Summary = "The live serial console: a WebSocket, binary frames both ways" },
+
+        // This host and config files.
+        new("GET", Routes.Host, typeof(HostInfo)),
+        new("POST", Routes.ConfigCheck, typeof(ConfigCheckResponse)),
+
+        // Images.
+        new("GET", Routes.Images, typeof(ImageInfo[])),
+        new("GET", Routes.Image, typeof(ImageInfo)),
+        new("DELETE", Routes.Image, typeof(VolumeInfo)),
+        new("POST", Routes.ImageBuild, typeof(ImageBuildResponse)),
+        new("POST", Routes.ImageImport, typeof(VolumeInfo), Status201Created),
+
+        // The store.
+        new("GET", Routes.Disks, typeof(VolumeInfo[])),
+        new("POST", Routes.Disks, typeof(VolumeInfo), Status201Created),
+        new("GET", Routes.Disk, typeof(VolumeInfo)),
+        new("DELETE", Routes.Disk, typeof(VolumeInfo)),
+        new("POST", Routes.DiskResize, typeof(VolumeInfo)),
+        new("GET", Routes.DisksCheck, typeof(StoreCheckReport)),
+        new("GET", Routes.Templates, typeof(TemplateInfo[])),
+        new("POST", Routes.Templates, typeof(TemplateInfo), Status201Created),
+        new("GET", Routes.Template, typeof(TemplateInfo)),
+        new("DELETE", Routes.Template, typeof(TemplateInfo)),
+        new("POST", Routes.TemplateClone, typeof(CloneEvent), Kind: Ndjson) { Summary = "Clones a template; progress as JSON lines, \"done\" last" },
+        new("GET", Routes.VmSnapshots, typeof(SnapshotInfo[])),
+        new("POST", Routes.VmSnapshots, typeof(SnapshotInfo), Status201Created),
+        new("DELETE", Routes.VmSnapshot, typeof(SnapshotInfo)),
+        new("POST", Routes.VmSnapshotRevert, typeof(SnapshotInfo)),
+
+        // Networks, vifs, port forwards, the TCP relay.
+        new("GET", Routes.Networks, typeof(NetworkInfo[])),
+        new("POST", Routes.Networks, typeof(NetworkInfo), Status201Created),
+        new("GET", Routes.Network, typeof(NetworkInfo)),
+        new("DELETE", Routes.Network, typeof(NetworkInfo)),
+        new("GET", Routes.VmVifs, typeof(VifInfo[])),
+        new("GET", Routes.PortForwards, typeof(PortForwardInfo[])),
+        new("GET", Routes.VmPortForwards, typeof(PortForwardInfo[])),
+        new("POST", Routes.VmPortForwards, typeof(PortForwardInfo), Status201Created),
+        new("DELETE", Routes.VmPortForward, typeof(PortForwardInfo)),
+        new("GET", Routes.VmSsh, typeof(SshTarget)),
+        new("GET", Routes.VmTcp, null, Status101SwitchingProtocols, WebSocket) { Summary = "A TCP connection to the guest's port, made by hospesd: a WebSocket, binary frames both ways" },
+
+        // Memory.
+        new("GET", Routes.HostMemory, typeof(HostMemoryInfo)),
+        new("GET", Routes.Top, typeof(TopInfo)),
+        new("GET", Routes.VmMemory, typeof(VmMemoryInfo)),
+        new("PUT", Routes.VmMemoryTarget, typeof(VmMemoryInfo)),
+        new("PUT", Routes.VmMemoryMax, typeof(VmMemoryInfo)),
+
+        // Live migration.
+        new("POST", Routes.VmMigrate, typeof(MigrationEvent), Kind: Ndjson) { Summary = "Migrates a VM to another host; progress as JSON lines, \"done\" or \"failed\" last" },
+        new("DELETE", Routes.VmMigration, typeof(bool)),
+
+        // The hosts this one trusts.
+        new("POST", Routes.HostTokens, typeof(HostTokenInfo), Status201Created),
+        new("GET", Routes.HostPeers, typeof(HostPeerInfo[])),
+        new("POST", Routes.HostPeers, typeof(HostPeerInfo), Status201Created),
+        new("DELETE", Routes.HostPeer, typeof(HostPeerInfo)),
+        new("POST", Routes.HostPeerCheck, typeof(PeerJoinResponse)),
+
+        // Host to host (a trusted host's client certificate; join: a join token).
+        new("POST", Routes.PeerJoin, typeof(PeerJoinResponse)),
+        new("GET", Routes.PeerHello, typeof(PeerJoinResponse)),
+        new("POST", Routes.PeerMigrations, typeof(MigrationPrepared)),
+        new("POST", Routes.PeerMigrationFinish, typeof(MigrationFinished)),
+        new("DELETE", Routes.PeerMigration, typeof(bool)),
+    ];
+
+    private static readonly FrozenDictionary<(string, string), ApiShape> ByRoute =
+        All.ToFrozenDictionary(s => (s.Method, Key(s.Template)));
+
+    /// <summary>The row of a route by method and template, with or without constraints and the leading '/' (ApiExplorer drops both).</summary>
+    public static ApiShape? Find(string method, string template) => ByRoute.GetValueOrDefault((method.ToUpperInvariant(), Key(template)));
+
+    /// <summary>The error statuses a route may answer, each with the error body: by the kind of route, not by its code.</summary>
+    public static IReadOnlyList<int> Errors(ApiShape shape)
+    {
+        List<int> errors = [Status400BadRequest, Status401Unauthorized, Status403Forbidden, Status404NotFound];
+        if (shape.Method != "GET")
+        {
+            errors.AddRange([Status409Conflict, Status422UnprocessableEntity, Status504GatewayTimeout]);
+        }
+
+        errors.Add(Status500InternalServerError);
+        return errors;
+    }
+
+    /// <summary>"/v1/vms/{vm}/tcp/{port:int}" → "v1/vms/{vm}/tcp/{port}".</summary>
+    public static string Key(string template)
+    {
+        var key = new System.Text.StringBuilder(template.Length);
+        bool inConstraint = false;
+        foreach (char c in template.TrimStart('/'))
+        {
+            if (c == ':' && key.ToString().LastIndexOf('{') > key.ToString().LastIndexOf('}'))
+            {
+                inConstraint = true;
+            }
+            else if (c == '}')
+            {
+                inConstraint = false;
+            }
+
+            if (!inConstraint)
+            {
+                key.Append(c);
+            }
+        }
+
+        return key.ToString();
+    }
+}
