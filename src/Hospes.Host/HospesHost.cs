@@ -37,6 +37,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         var db = new StateDb(options.DatabasePath);
         var layout = new VmLayout(options);
         var registry = new VmRegistry<VmActor>();
+        var events = new HostEvents(time);
         Runtime = machine.Runtime ?? new HostRuntime(options, time);
         IQemuLauncher qemu = machine.Launcher ?? new QemuLauncher(time, options.VmLogMaxBytes);
 
@@ -48,7 +49,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Ssh = new SshKey(options.StateDir);
         var guests = new GuestAccess(registry, Ssh, new GuestHostKeys(layout));
         Balloons = new Balloons(options.Memory, time, logs);
-        Memory = new MemoryService(options, db, registry, Balloons, time, logs);
+        Memory = new MemoryService(options, db, registry, Balloons, time, logs, events: events);
         var storeLayout = new StoreLayout(options);
         Volumes = new VolumeStore(db, storeLayout, time);
         StoreRepair = new StoreRepair(Volumes, registry, qemuImg);
@@ -67,7 +68,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         ILogger vmLog = logs.CreateLogger(VmLog.Category);
         var launcher = new VmLauncher(options, Runtime, images, Ssh, Memory, Balloons, Networks, qemu, db, vmLog);
         var commands = new VmCommands(launcher, new FileStreams(time), Balloons, qemu, Networks, vmLog);
-        Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, time, vmLog);
+        Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, events, time, vmLog);
         Creator = new VmCreator(Vms);
         var clones = new CloneService(Volumes, Vms, commands);
         VmLogs = new VmLogCap(registry, layout, options.VmLogMaxBytes, time, vmLog);
@@ -87,6 +88,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
         PeersApi = new PeersApi(Peers);
         Access = new AccessGate(db, new ObjectProjects(Vms, Volumes, Networks));
+        EventsApi = new EventsApi(events, Access, new ObjectProjects(Vms, Volumes, Networks));
     }
 
     public HostOptions Options { get; }
@@ -109,6 +111,9 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     /// <summary>Who may call which route, and what each list shows them.</summary>
     public AccessGate Access { get; }
+
+    /// <summary>`GET /v1/events`: the host's events as each caller may see them.</summary>
+    public EventsApi EventsApi { get; }
 
     internal HostRuntime Runtime { get; }
 

@@ -28,6 +28,7 @@ internal static class CliRoot
         root.Subcommands.Add(CloneCommand.Create());
         root.Subcommands.Add(SnapshotCommands.Create());
         root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(EventCommands.Create());
         foreach (Command command in NetworkCommands.All().Concat(MemoryCommands.All()))
         {
             root.Subcommands.Add(command);
