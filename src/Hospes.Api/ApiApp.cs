@@ -40,6 +40,7 @@ internal static class ApiApp
         services.AddHospesAccess();
         services.AddSingleton(host.AccessApi);
         services.AddHospesOpenApi();
+        services.AddSingleton(host.EventsApi);
     }
 
     /// <summary>Errors as the wire's error body, routing, authentication and authorization, WebSockets, and every endpoint.</summary>
@@ -72,6 +73,7 @@ internal static class ApiApp
         MemoryEndpoints.Map(app);
         PeerEndpoints.Map(app);
         MigrationEndpoints.Map(app);
+        EventEndpoints.Map(app);
         MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
         CertificateEndpoints.Map(app);
         AccessEndpoints.Map(app);

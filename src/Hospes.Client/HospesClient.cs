@@ -22,6 +22,7 @@ public sealed class HospesClient : IDisposable
         Console = new ConsoleApi(connection);
         Certificates = new UserCertificatesApi(connection);
         Access = new AccessApi(connection);
+        Events = new EventsApi(connection);
     }
 
     public HospesConnection Connection { get; }
@@ -52,8 +53,12 @@ public sealed class HospesClient : IDisposable
 
     /// <summary>TLS client certificates that log in as users.</summary>
     public UserCertificatesApi Certificates { get; }
+
     /// <summary>Users, groups, tokens, ACL entries, roles, whoami and the audit log.</summary>
     public AccessApi Access { get; }
+
+    /// <summary>The host's events as they happen (VM states, long operations' progress, memory policy actions).</summary>
+    public EventsApi Events { get; }
 
     /// <summary>hospesd's API socket: <paramref name="socketPath"/>, else $HOSPES_SOCKET, else /run/hospes/hospes.sock.</summary>
     public static HospesClient ForSocket(string? socketPath = null) => new(HospesConnection.UnixSocket(socketPath));

@@ -68,6 +68,9 @@ public static class Routes
     public const string VmMigrate = "/v1/vms/{vm}/migrate";
     public const string VmMigration = "/v1/vms/{vm}/migration";
 
+    // The event stream (NDJSON, or server-sent events with Accept: text/event-stream): ?vm=NAME, ?type=T[,T].
+    public const string Events = "/v1/events";
+
     // The hosts this one trusts, on the unix socket.
     public const string HostTokens = "/v1/host/tokens";
     public const string HostPeers = "/v1/host/peers";

@@ -37,6 +37,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         var db = new StateDb(options.DatabasePath);
         var layout = new VmLayout(options);
         var registry = new VmRegistry<VmActor>();
+        var events = new HostEvents(time);
         Runtime = machine.Runtime ?? new HostRuntime(options, time);
         IQemuLauncher qemu = machine.Launcher ?? new QemuLauncher(time, options.VmLogMaxBytes);
 
@@ -48,7 +49,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Ssh = new SshKey(options.StateDir);
         var guests = new GuestAccess(registry, Ssh, new GuestHostKeys(layout));
         Balloons = new Balloons(options.Memory, time, logs);
-        Memory = new MemoryService(options, db, registry, Balloons, time, logs);
+        Memory = new MemoryService(options, db, registry, Balloons, time, logs, events: events);
         var storeLayout = new StoreLayout(options);
         Volumes = new VolumeStore(db, storeLayout, time);
         StoreRepair = new StoreRepair(Volumes, registry, qemuImg);
@@ -67,7 +68,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         ILogger vmLog = logs.CreateLogger(VmLog.Category);
         var launcher = new VmLauncher(options, Runtime, images, Ssh, Memory, Balloons, Networks, qemu, db, vmLog);
         var commands = new VmCommands(launcher, new FileStreams(time), Balloons, qemu, Networks, vmLog);
-        Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, time, vmLog);
+        Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, events, time, vmLog);
         Creator = new VmCreator(Vms);
         var clones = new CloneService(Volumes, Vms, commands);
         VmLogs = new VmLogCap(registry, layout, options.VmLogMaxBytes, time, vmLog);
@@ -92,6 +93,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Audit = new AuditLog(db, time, logs.CreateLogger("Hospes.Audit"));
         UserCertificatesApi = new UserCertificatesApi(db, Peers, time);
         AccessApi = new AccessApi(db, Access, time);
+        EventsApi = new EventsApi(events, Access, objectProjects);
     }
 
     public HostOptions Options { get; }
@@ -122,8 +124,12 @@ public sealed partial class HospesHost : IAsyncDisposable
     public AuditLog Audit { get; }
 
     public UserCertificatesApi UserCertificatesApi { get; }
+
     /// <summary>Users, groups, tokens, ACL entries, roles, the audit log.</summary>
     public AccessApi AccessApi { get; }
+
+    /// <summary>`GET /v1/events`: the host's events as each caller may see them.</summary>
+    public EventsApi EventsApi { get; }
 
     internal HostRuntime Runtime { get; }
 

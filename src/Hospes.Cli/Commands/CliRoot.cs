@@ -36,6 +36,7 @@ internal static class CliRoot
         }
 
         root.Subcommands.Add(RemoteCommands.Create());
+        root.Subcommands.Add(EventCommands.Create());
         foreach (Command command in NetworkCommands.All().Concat(MemoryCommands.All()))
         {
             root.Subcommands.Add(command);

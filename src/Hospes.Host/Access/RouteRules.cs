@@ -86,6 +86,9 @@ internal static class RouteRules
         One("PUT", "/v1/vms/{vm}/memory/target", VmConfig, VmOfVm) with { Note = "and the project's memory quota" },
         One("PUT", "/v1/vms/{vm}/memory/max", VmConfig, VmOfVm),
 
+        // The event stream.
+        List("GET", "/v1/events", VmAudit, Vm) with { Note = "each VM's events need VM.Audit on it; a clone run's summary Datastore.Audit on its template; the host's own events Sys.Audit on /" },
+
         // Live migration.
         One("POST", "/v1/vms/{vm}/migrate", VmMigrate, VmOfVm),
         One("DELETE", "/v1/vms/{vm}/migration", VmMigrate, VmOfVm),

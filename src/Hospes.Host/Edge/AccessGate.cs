@@ -12,6 +12,7 @@ namespace Hospes.Host.Edge;
 public sealed class AccessGate
 {
     private const string DefaultProject = "default";
+    private const string EventsRoute = "/v1/events";
     private readonly StateDb _db;
     private readonly IObjectProjects _projects;
     private volatile AccessPolicy _policy;
@@ -58,6 +59,40 @@ public sealed class AccessGate
         Func<AclPath, bool> visible = _policy.Filter(caller.Principal, rule.ItemPrivilege);
         return (project, name) =>
             ObjectPaths.Fill(itemPath, p => p == "project" ? project : name) is { IsOk: true } path && visible(path.Value);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="caller"/> may see an event about an object: a VM (<paramref name="collection"/> "vms") needs
+    /// the events route's item privilege (VM.Audit) on /projects/P/vms/NAME, a template or disk Datastore.Audit, a network
+    /// Network.Audit, and the host itself (no collection) Sys.Audit on /. The policy is the one in force now, so a grant
+    /// or a revocation applies to a stream already open. <paramref name="project"/>: the object's project when the event
+    /// knows it; else whoever owns an object of that name now, else "default".
+    /// </summary>
+    public bool CanSee(Caller caller, string? collection, string? name, string? project = null)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (caller.IsLocalAdmin)
+        {
+            return true;
+        }
+
+        AccessPolicy policy = _policy;
+        if (collection is null || name is null)
+        {
+            return policy.Allows(caller.Principal, Privilege.SysAudit, AclPath.Root);
+        }
+
+        Privilege privilege = collection switch
+        {
+            "vms" => RouteRules.Find("GET", EventsRoute)?.ItemPrivilege ?? Privilege.VmAudit,
+            "networks" => Privilege.NetworkAudit,
+            _ => Privilege.DatastoreAudit,
+        };
+        string owner = project ?? _projects.ProjectOf(collection, name) ?? DefaultProject;
+        Result<AclPath> path = collection == "images"
+            ? ObjectPaths.Fill("/images/{name}", _ => name)
+            : ObjectPaths.Fill($"/projects/{{project}}/{collection}/{{name}}", p => p == "project" ? owner : name);
+        return path.IsOk && policy.Allows(caller.Principal, privilege, path.Value);
     }
 
     /// <summary>

@@ -61,6 +61,7 @@ internal sealed partial class MemoryService
             if (!now.Running)
             {
                 LogKsmOn(running.Count, pagesToScan, KsmSleepMs);
+                NoteKsm($"KSM on: {running.Count} guests run; {pagesToScan} pages every {KsmSleepMs} ms");
             }
         }
         else if (_ksmManaged && original is not null)
@@ -77,6 +78,7 @@ internal sealed partial class MemoryService
             _db.DeleteMetaValue(KsmOriginalKey);
             _ksmManaged = false;
             LogKsmRestored(run);
+            NoteKsm(run == 1 ? "KSM back to the host's setting (on): fewer than two guests run" : "KSM off (the host's setting): fewer than two guests run");
         }
     }
 }

@@ -25,6 +25,7 @@ internal sealed partial class MemoryService : IAsyncDisposable
     private readonly ILogger _log;
     private readonly HostMemoryReader _reader;
     private readonly Ksm _ksm;
+    private readonly HostEvents _events;
     /// <summary>VMs admitted and still starting: their memory (committed) and the working set promised to them.</summary>
     private readonly ConcurrentDictionary<Guid, (long Memory, long Needs)> _starting = new();
     private readonly Lock _admitGate = new();
@@ -35,8 +36,9 @@ internal sealed partial class MemoryService : IAsyncDisposable
     private int _calmRounds;
     private bool _pressureReported;
 
-    public MemoryService(HostOptions options, StateDb db, IVmDirectory vms, Balloons balloons, TimeProvider time, ILoggerFactory logs, HostMemoryReader? reader = null, Ksm? ksm = null)
+    public MemoryService(HostOptions options, StateDb db, IVmDirectory vms, Balloons balloons, TimeProvider time, ILoggerFactory logs, HostMemoryReader? reader = null, Ksm? ksm = null, HostEvents? events = null)
     {
+        _events = events ?? new HostEvents(time);
         _settings = options.Memory;
         _db = db;
         _vms = vms;
@@ -118,5 +120,17 @@ internal sealed partial class MemoryService : IAsyncDisposable
         }
 
         LogPolicyAction(action.Vm, from, to, reason);
+        _events.Publish(() => new HostEvent
+        {
+            Type = HostEventTypes.MemoryBalloon,
+            At = action.At,
+            Vm = action.Vm,
+            VmUuid = vm.Record.Uuid,
+            Message = $"balloon target {from} -> {to} MiB: {reason}",
+        });
     }
+
+    /// <summary>KSM switched on or put back: a host-wide event.</summary>
+    private void NoteKsm(string message) =>
+        _events.Publish(() => new HostEvent { Type = HostEventTypes.MemoryKsm, Message = message });
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Machine;
 using Hospes.Host.Vms;
 using Microsoft.Extensions.Logging;
 
@@ -59,10 +60,17 @@ internal sealed partial class MigrationService
                 DryRun = request.DryRun,
                 QemuDefaults = request.QemuDefaults,
                 ConvergeTimeout = request.ConvergeTimeoutS is { } s ? TimeSpan.FromSeconds(s) : MigrationDefaults.ConvergeTimeout,
-                Emit = emit,
+                Emit = e =>
+                {
+                    Publish(actor, target.Name, e);
+                    return emit(e);
+                },
                 Cancel = cancel.Token,
             };
             Result<MigrationSummary> done = await actor.RunAsync(new OutgoingMigration(plan, _offers, _vmLog)).ConfigureAwait(false);
+            Publish(actor, target.Name, done.IsOk
+                ? new MigrationEvent { Event = "done", Message = $"{done.Value.Mode} migration to {target.Name} done" }
+                : new MigrationEvent { Event = "failed", Message = done.Error.Message });
             if (done.IsOk && done.Value.Mode != "dry-run")
             {
                 await _vms.ForgetAsync(actor, CancellationToken.None).ConfigureAwait(false);
@@ -79,6 +87,24 @@ internal sealed partial class MigrationService
             _outgoing.TryRemove(actor.Record.Uuid, out _);
         }
     }
+
+    /// <summary>A step of an outgoing migration on the event stream: its phase, and bytes moved of the memory or the disks.</summary>
+    private void Publish(VmActor actor, string target, MigrationEvent e) => _vms.Events.Publish(() =>
+    {
+        bool disks = e.DiskTotalBytes > 0 && e.TotalBytes == 0;
+        return new HostEvent
+        {
+            Type = HostEventTypes.Progress,
+            Operation = "migrate",
+            Phase = e.Event,
+            Vm = actor.Record.Name,
+            VmUuid = actor.Record.Uuid,
+            Done = disks ? e.DiskCopiedBytes : e.TotalBytes > 0 ? Math.Max(0, e.TotalBytes - e.RemainingBytes) : null,
+            Total = disks ? e.DiskTotalBytes : e.TotalBytes > 0 ? e.TotalBytes : null,
+            Unit = disks || e.TotalBytes > 0 ? "bytes" : null,
+            Message = e.Message ?? (e.Status is null ? $"to {target}" : $"to {target}: {e.Status}"),
+        };
+    });
 
     /// <summary>What can be refused before anything moves: the VM, the destination, the numbers.</summary>
     public Result<(VmActor Actor, IMigrationTarget Target)> Check(string vm, MigrateRequest request)

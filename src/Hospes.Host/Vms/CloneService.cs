@@ -75,7 +75,9 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
             await emitGate.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                await emit(new CloneProgress(step, name, message, names.Count, created, ready, failures.Count, clock.Elapsed)).ConfigureAwait(false);
+                var progress = new CloneProgress(step, name, message, names.Count, created, ready, failures.Count, clock.Elapsed);
+                Publish(template, progress);
+                await emit(progress).ConfigureAwait(false);
             }
             finally
             {
@@ -133,11 +135,32 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
         }
 
         emitGate.Dispose();
-        return new CloneProgress(CloneStep.Done, null, null, names.Count, created, ready, failures.Count, clock.Elapsed)
+        var done = new CloneProgress(CloneStep.Done, null, null, names.Count, created, ready, failures.Count, clock.Elapsed)
         {
             Failures = [.. failures.Order(StringComparer.Ordinal)],
         };
+        Publish(template, done);
+        return done;
     }
+
+    /// <summary>
+    /// A step of the run on the event stream: about the clone it names (seen by who may see that VM), or the template
+    /// for the summary. Done counts clones made (or ready, once starting), of the total.
+    /// </summary>
+    private void Publish(string template, CloneProgress p) => vms.Events.Publish(() => new HostEvent
+    {
+        Type = HostEventTypes.Progress,
+        Operation = "clone",
+        Phase = p.Step.ToString().ToLowerInvariant(),
+        Vm = p.Name,
+        Object = p.Name is null ? ("templates", template) : null,
+        Done = p.Step == CloneStep.Ready ? p.Ready : p.Created,
+        Total = p.Total,
+        Unit = "vms",
+        Message = p.Step == CloneStep.Done
+            ? $"clone of {template}: {p.Created} of {p.Total} created, {p.Ready} ready, {p.Failed} failed"
+            : p.Message,
+    });
 
     private async Task<Result<VmActor>> CloneOneAsync(TemplateRecord t, string name, bool full, CancellationToken ct)
     {

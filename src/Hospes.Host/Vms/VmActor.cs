@@ -25,6 +25,7 @@ internal sealed class VmActor : IVm, IAsyncDisposable
     public const int MaxQueuedCommands = 64;
 
     private readonly StateDb _db;
+    private readonly HostEvents _events;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
@@ -38,10 +39,11 @@ internal sealed class VmActor : IVm, IAsyncDisposable
     private int _waiting;
     private EventWork? _lastEvent;
 
-    public VmActor(VmRecord record, StateDb db, VmLayout layout, IQemuLauncher launcher, GuestEvents guest, TimeProvider time, ILogger log)
+    public VmActor(VmRecord record, StateDb db, VmLayout layout, IQemuLauncher launcher, GuestEvents guest, HostEvents events, TimeProvider time, ILogger log)
     {
         _record = record;
         _db = db;
+        _events = events;
         _time = time;
         _log = log;
         Layout = layout;
@@ -137,12 +139,30 @@ internal sealed class VmActor : IVm, IAsyncDisposable
         await Slot.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Persists a new record and wakes everyone waiting for a change. Only a session calls it.</summary>
-    internal VmRecord Commit(VmRecord record)
+    /// <summary>
+    /// Persists a new record and wakes everyone waiting for a change; a change of state is published, with what caused
+    /// it. Only a session calls it.
+    /// </summary>
+    internal VmRecord Commit(VmRecord record, WorkCause cause)
     {
+        VmState old = Record.State;
         _db.Update(record);
         Volatile.Write(ref _record, record);
         Notify();
+        if (old != record.State)
+        {
+            _events.Publish(() => new HostEvent
+            {
+                Type = HostEventTypes.VmState,
+                Vm = record.Name,
+                VmUuid = record.Uuid,
+                OldState = old,
+                State = record.State,
+                Why = record.State == VmState.Crashed ? "crash" : cause.Why,
+                Message = record.State == VmState.Crashed ? record.LastError : cause.What,
+            });
+        }
+
         return record;
     }
 
@@ -156,6 +176,16 @@ internal sealed class VmActor : IVm, IAsyncDisposable
         _presence = why;
         VmRows.Delete(_db, Record.Uuid);
         Notify();
+        VmRecord r = Record;
+        _events.Publish(() => new HostEvent
+        {
+            Type = HostEventTypes.VmRemoved,
+            Vm = r.Name,
+            VmUuid = r.Uuid,
+            State = r.State,
+            Why = why.ToString().ToLowerInvariant(),
+            Message = elsewhere is null ? null : $"now on {elsewhere}",
+        });
     }
 
     internal void Notify()
@@ -223,7 +253,7 @@ internal sealed class VmActor : IVm, IAsyncDisposable
                 continue;
             }
 
-            var session = new VmSession(this);
+            var session = new VmSession(this, work.Cause);
             try
             {
                 await work.RunAsync(this, session).ConfigureAwait(false);
@@ -244,6 +274,9 @@ internal sealed class VmActor : IVm, IAsyncDisposable
     /// <summary>One item of the queue: a command from a client, or an event or the exit of the VM's QEMU.</summary>
     private abstract class Work
     {
+        /// <summary>What a change of state this work makes is told as (the event stream's why).</summary>
+        public abstract WorkCause Cause { get; }
+
         public abstract Task RunAsync(VmActor actor, VmSession session);
 
         /// <summary>The queue stopped before this work's turn: a command is answered, never run; an event is dropped.</summary>
@@ -257,6 +290,10 @@ internal sealed class VmActor : IVm, IAsyncDisposable
         private readonly TaskCompletionSource<Result<T>> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task<Result<T>> Done => _done.Task;
+
+        public override WorkCause Cause => command.Action == VmAction.Any
+            ? new("hospesd", command.Verb)
+            : new("command", command.Verb ?? command.Action.ToString().ToLowerInvariant());
 
         /// <summary>This command no longer waits in the queue (it runs, or was refused): another may take its place.</summary>
         public void Dequeued(VmActor actor)
@@ -318,6 +355,8 @@ internal sealed class VmActor : IVm, IAsyncDisposable
 
         public bool Started => _started;
 
+        public override WorkCause Cause => new("guest", e.Name.ToLowerInvariant());
+
         /// <summary>Same QEMU, same event, same data: handling it twice in a row does nothing more than once.</summary>
         public bool Repeats(IQemuProcess q, QmpEvent other) =>
             ReferenceEquals(q, from) && other.Name == e.Name && Raw(other) == Raw(e);
@@ -333,6 +372,8 @@ internal sealed class VmActor : IVm, IAsyncDisposable
 
     private sealed class ExitWork(IQemuProcess from) : Work
     {
+        public override WorkCause Cause => new("crash", "QEMU exited");
+
         public override Task RunAsync(VmActor actor, VmSession session) =>
             ReferenceEquals(from, actor.Slot.Qemu) ? actor.Guest.OnQemuExitedAsync(session, from) : Task.CompletedTask;
     }

@@ -41,9 +41,11 @@ internal sealed class VmManager : IAsyncDisposable
         IQemuLauncher qemu,
         VmLauncher launcher,
         VmCommands commands,
+        HostEvents events,
         TimeProvider time,
         ILogger log)
     {
+        Events = events;
         _db = db;
         _layout = layout;
         _registry = registry;
@@ -57,6 +59,9 @@ internal sealed class VmManager : IAsyncDisposable
     }
 
     public VmCommands Commands { get; }
+
+    /// <summary>The host's event hub: the VMs' actors publish their changes there, and so do clone and migration runs.</summary>
+    public HostEvents Events { get; }
 
     /// <summary>Whether a vif's bridge= (null: the default network) resolves to a Hospes network or a host bridge here.</summary>
     public bool NetworkExists(string? bridge) => _networks.Resolve(new VifSpec { Bridge = bridge }, _networks.All).IsOk;
@@ -278,7 +283,7 @@ internal sealed class VmManager : IAsyncDisposable
         _namesGate.Dispose();
     }
 
-    private VmActor NewActor(VmRecord record) => new(record, _db, _layout, _qemu, new GuestEvents(_launcher, _log), _time, _log);
+    private VmActor NewActor(VmRecord record) => new(record, _db, _layout, _qemu, new GuestEvents(_launcher, _log), Events, _time, _log);
 
     /// <summary><see cref="Define(Provisioned, Guid?)"/>, undone by <paramref name="revert"/>.</summary>
     private Result<VmActor> Define(Provisioned provisioned, Reverter revert, Guid? reservedFor = null)
@@ -346,6 +351,7 @@ internal sealed class VmManager : IAsyncDisposable
 
         VmActor actor = NewActor(record);
         _registry.Add(actor);
+        Events.Publish(() => new HostEvent { Type = HostEventTypes.VmDefined, Vm = spec.Name, VmUuid = spec.Uuid, State = record.State });
         return actor;
     }
 

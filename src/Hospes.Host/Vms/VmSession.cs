@@ -12,7 +12,7 @@ namespace Hospes.Host.Vms;
 /// What a command may do to its VM while it runs in the VM's queue: change the record, own, stop or forget the
 /// QEMU. It ends with the command, so nothing outside the queue can keep it.
 /// </summary>
-internal sealed class VmSession(VmActor actor) : IVmSession
+internal sealed class VmSession(VmActor actor, WorkCause cause) : IVmSession
 {
     private bool _ended;
 
@@ -49,7 +49,7 @@ internal sealed class VmSession(VmActor actor) : IVmSession
     public VmRecord Commit(VmRecord record)
     {
         Live();
-        return actor.Commit(record);
+        return actor.Commit(record, cause);
     }
 
     /// <summary>

@@ -45,11 +45,11 @@ internal sealed class VmFloor : IAsyncDisposable
         var runtime = Runtime = new HostRuntime(new QemuBinary("/usr/bin/true", new Version(10, 0, 2), "QEMU emulator version 10.0.2"), new AccelDecision { Chosen = Accelerator.Tcg, Reason = "test" });
         _networks = new NetworkService(_db, Registry, Options, NetHost, time, logs);
         Balloons = new Balloons(Options.Memory, time, logs);
-        _memory = new MemoryService(Options, _db, Registry, Balloons, time, logs);
+        _memory = new MemoryService(Options, _db, Registry, Balloons, time, logs, events: Events);
         var launcher = _launcher = new VmLauncher(Options, runtime, new ImageStore(Options.ImagesDir), new SshKey(Options.StateDir), _memory, Balloons, _networks, Qemu, _db, log);
         Commands = new VmCommands(launcher, new FileStreams(time), Balloons, Qemu, _networks, log);
         Volumes = new VolumeStore(_db, new StoreLayout(Options), time);
-        Vms = new VmManager(_db, layout, Registry, new DiskProvisioner(Volumes, Img), _networks, Qemu, launcher, Commands, time, log);
+        Vms = new VmManager(_db, layout, Registry, new DiskProvisioner(Volumes, Img), _networks, Qemu, launcher, Commands, Events, time, log);
     }
 
     public HostOptions Options { get; }
@@ -79,6 +79,9 @@ internal sealed class VmFloor : IAsyncDisposable
 
     public VmRegistry<VmActor> Registry { get; } = new();
 
+    /// <summary>The host's event hub, as hospesd has one.</summary>
+    public HostEvents Events { get; } = new(TimeProvider.System);
+
     public Balloons Balloons { get; }
 
     public VmCommands Commands { get; }
@@ -90,7 +93,7 @@ internal sealed class VmFloor : IAsyncDisposable
     /// <summary>As after a restart of hospesd: a new VM floor loads the VMs from the state DB (reconcile not yet run).</summary>
     public VmActor RestartVms(string name)
     {
-        Vms = new VmManager(_db, Layout, Registry, new DiskProvisioner(Volumes, Img), _networks, Qemu, _launcher, Commands, TimeProvider.System, NullLogger.Instance);
+        Vms = new VmManager(_db, Layout, Registry, new DiskProvisioner(Volumes, Img), _networks, Qemu, _launcher, Commands, Events, TimeProvider.System, NullLogger.Instance);
         foreach (VmRecord r in _db.LoadVms())
         {
             Registry.Remove(r.Uuid);

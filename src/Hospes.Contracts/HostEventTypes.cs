@@ -1,0 +1,15 @@
+namespace Hospes.Contracts;
+
+/// <summary>The types of <see cref="HostEvent"/>; `?type=` takes them, or their first word (vm, memory) for all of it.</summary>
+public static class HostEventTypes
+{
+    public const string VmDefined = "vm.defined";
+    public const string VmState = "vm.state";
+    public const string VmRemoved = "vm.removed";
+    public const string Progress = "progress";
+    public const string MemoryBalloon = "memory.balloon";
+    public const string MemoryKsm = "memory.ksm";
+    public const string Lagged = "lagged";
+
+    public static IReadOnlyList<string> All { get; } = [VmDefined, VmState, VmRemoved, Progress, MemoryBalloon, MemoryKsm, Lagged];
+}

@@ -1,0 +1,17 @@
+namespace Hospes.Host.Machine;
+
+/// <summary>The event stream's types; the wire uses the same words.</summary>
+internal static class HostEventTypes
+{
+    public const string VmDefined = "vm.defined";
+    public const string VmState = "vm.state";
+    public const string VmRemoved = "vm.removed";
+    public const string Progress = "progress";
+    public const string MemoryBalloon = "memory.balloon";
+    public const string MemoryKsm = "memory.ksm";
+
+    /// <summary>Told to one subscriber only: it read too slowly and lost the oldest events.</summary>
+    public const string Lagged = "lagged";
+
+    public static IReadOnlyList<string> All { get; } = [VmDefined, VmState, VmRemoved, Progress, MemoryBalloon, MemoryKsm, Lagged];
+}
