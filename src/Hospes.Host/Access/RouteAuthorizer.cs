@@ -32,7 +32,8 @@ internal static class RouteAuthorizer
                 return AccessDecision.Allow;
         }
 
-        if (IsSelf(rule, who, values))
+        // The self parameter is a route value (a user's name), the same for every check.
+        if (IsSelf(rule, who, valuesOf(rule.Checks.Count > 0 ? rule.Checks[0] : new PathCheck(default, "/"))))
         {
             return AccessDecision.Allow;
         }
