@@ -32,6 +32,7 @@ internal static class ApiApp
         services.AddSingleton(host.MigrationsApi);
         services.AddSingleton(host.PeersApi);
         services.AddSingleton(host.Access);
+        services.AddSingleton(host.ProjectsApi);
     }
 
     /// <summary>Errors as the wire's error body, the TCP listener's limit to /v1/peer, WebSockets, and every endpoint.</summary>
@@ -53,6 +54,7 @@ internal static class ApiApp
         });
         app.Use(BodyLimit.Apply);
         app.Use(OnlyPeerRoutesOverTcp);
+        app.Use(Access.Projects.Check);
         app.UseWebSockets();
         VmEndpoints.Map(app);
         ConsoleEndpoints.Map(app);
@@ -63,6 +65,7 @@ internal static class ApiApp
         MemoryEndpoints.Map(app);
         PeerEndpoints.Map(app);
         MigrationEndpoints.Map(app);
+        ProjectEndpoints.Map(app);
         MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
         // "{*path}", not MapFallback's default "{*path:nonfile}": a path whose last segment looks like a file name
         // (/v1/x.cfg, or a ".." that failed a route's :int) would otherwise get a bare 404 without the error body.

@@ -20,6 +20,7 @@ public sealed class HospesClient : IDisposable
         Peers = new PeersApi(connection);
         Migrations = new MigrationsApi(connection);
         Console = new ConsoleApi(connection);
+        Projects = new ProjectsApi(connection);
     }
 
     public HospesConnection Connection { get; }
@@ -47,6 +48,9 @@ public sealed class HospesClient : IDisposable
 
     /// <summary>The serial console: its log and the live WebSocket.</summary>
     public ConsoleApi Console { get; }
+
+    /// <summary>Projects, their limits and usage.</summary>
+    public ProjectsApi Projects { get; }
 
     /// <summary>hospesd's API socket: <paramref name="socketPath"/>, else $HOSPES_SOCKET, else /run/hospes/hospes.sock.</summary>
     public static HospesClient ForSocket(string? socketPath = null) => new(HospesConnection.UnixSocket(socketPath));

@@ -68,6 +68,10 @@ public static class Routes
     public const string VmMigrate = "/v1/vms/{vm}/migrate";
     public const string VmMigration = "/v1/vms/{vm}/migration";
 
+    // Projects (issue 14): what owns VMs, templates, disks and networks, with limits.
+    public const string Projects = "/v1/projects";
+    public const string Project = "/v1/projects/{name}";
+
     // The hosts this one trusts, on the unix socket.
     public const string HostTokens = "/v1/host/tokens";
     public const string HostPeers = "/v1/host/peers";

@@ -48,7 +48,8 @@ public sealed partial class HospesHost : IAsyncDisposable
         Ssh = new SshKey(options.StateDir);
         var guests = new GuestAccess(registry, Ssh, new GuestHostKeys(layout));
         Balloons = new Balloons(options.Memory, time, logs);
-        Memory = new MemoryService(options, db, registry, Balloons, time, logs);
+        var quotas = new ProjectQuotas(db, registry);
+        Memory = new MemoryService(options, db, registry, Balloons, time, logs, quotas: quotas);
         var storeLayout = new StoreLayout(options);
         Volumes = new VolumeStore(db, storeLayout, time);
         StoreRepair = new StoreRepair(Volumes, registry, qemuImg);
@@ -65,7 +66,7 @@ public sealed partial class HospesHost : IAsyncDisposable
 
         // Floor 4: the VMs.
         ILogger vmLog = logs.CreateLogger(VmLog.Category);
-        var launcher = new VmLauncher(options, Runtime, images, Ssh, Memory, Balloons, Networks, qemu, db, vmLog);
+        var launcher = new VmLauncher(options, Runtime, images, Ssh, Memory, Balloons, Networks, qemu, db, quotas, vmLog);
         var commands = new VmCommands(launcher, new FileStreams(time), Balloons, qemu, Networks, vmLog);
         Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, time, vmLog);
         Creator = new VmCreator(Vms);
@@ -78,15 +79,17 @@ public sealed partial class HospesHost : IAsyncDisposable
         Incoming = new IncomingMigrations(Vms, layout, storeLayout, launcher, checks, qemuImg, network, time, logs);
 
         // Floor 6: what the API may ask, in its own words.
+        var objectProjects = new ObjectProjects(Vms, Volumes, Networks);
         VmsApi = new VmsApi(Vms, Creator);
         HostApi = new HostApi(options, Runtime, Vms);
-        NetworksApi = new NetworksApi(Networks, guests);
+        NetworksApi = new NetworksApi(Networks, guests, quotas, objectProjects);
         MemoryApi = new MemoryApi(Memory);
-        StoreApi = new StoreApi(disks, diskImages, templates, snapshots, storeCheck, clones);
+        StoreApi = new StoreApi(disks, diskImages, templates, snapshots, storeCheck, clones, quotas);
         ImagesApi = new ImagesApi(Images);
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
         PeersApi = new PeersApi(Peers);
-        Access = new AccessGate(db, new ObjectProjects(Vms, Volumes, Networks));
+        Access = new AccessGate(db, objectProjects);
+        ProjectsApi = new ProjectsApi(new ProjectService(db, Vms, Volumes, Networks, time));
     }
 
     public HostOptions Options { get; }
@@ -106,6 +109,9 @@ public sealed partial class HospesHost : IAsyncDisposable
     public MigrationsApi MigrationsApi { get; }
 
     public PeersApi PeersApi { get; }
+
+    /// <summary>`hospes project ...`: projects, their limits and usage.</summary>
+    public ProjectsApi ProjectsApi { get; }
 
     /// <summary>Who may call which route, and what each list shows them.</summary>
     public AccessGate Access { get; }

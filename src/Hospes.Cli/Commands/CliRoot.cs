@@ -13,6 +13,7 @@ internal static class CliRoot
         {
             CliContext.Socket,
             CliContext.Format,
+            CliContext.Project,
         };
         foreach (Command command in VmCommands.All())
         {
@@ -28,6 +29,7 @@ internal static class CliRoot
         root.Subcommands.Add(CloneCommand.Create());
         root.Subcommands.Add(SnapshotCommands.Create());
         root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(ProjectCommands.Create());
         foreach (Command command in NetworkCommands.All().Concat(MemoryCommands.All()))
         {
             root.Subcommands.Add(command);

@@ -19,11 +19,17 @@ public sealed class VmsApi
         _creator = creator;
     }
 
-    public IReadOnlyList<VmInfo> List() => [.. _vms.All.Select(VmInfoFactory.Create)];
+    /// <summary>The VMs of <paramref name="project"/> (null: every project) that <paramref name="visible"/> (project, name) lets through.</summary>
+    public IReadOnlyList<VmInfo> List(string? project = null, Func<string, string, bool>? visible = null) =>
+        [.. _vms.All.Where(a => Shows(a.Record.Project, a.Record.Name, project, visible)).Select(VmInfoFactory.Create)];
+
+    /// <summary>Whether a list shows an item of <paramref name="itemProject"/>: the request's project (if any) and the caller's filter.</summary>
+    internal static bool Shows(string? itemProject, string name, string? project, Func<string, string, bool>? visible) =>
+        (project is null || itemProject == project) && (visible?.Invoke(itemProject ?? "", name) ?? true);
 
     public Result<VmInfo> Get(string name) => ResultMap.Map(_vms.Find(name), VmInfoFactory.Create);
 
-    public async Task<Result<CreateVmResponse>> CreateAsync(CreateVmRequest request, CancellationToken ct)
+    public async Task<Result<CreateVmResponse>> CreateAsync(CreateVmRequest request, CancellationToken ct, string project = StateDb.DefaultProject)
     {
         // "source" is required, but JSON's null passes for it: without this, a NullReferenceException (a 500).
         if (request.Source is null)
@@ -31,7 +37,7 @@ public sealed class VmsApi
             return HospesError.Invalid("cannot create a VM: the request's source is null; send the config file as \"source\": {\"config\": \"...\", \"config_path\": \"...\"}");
         }
 
-        Result<CreatedVm> created = await _creator.CreateAsync(Source(request.Source), request.Start, ct).ConfigureAwait(false);
+        Result<CreatedVm> created = await _creator.CreateAsync(Source(request.Source), request.Start, ct, project).ConfigureAwait(false);
         return ResultMap.Map(created, c => new CreateVmResponse(VmInfoFactory.Create(c.Vm), [.. c.Warnings.Select(DiagnosticFactory.Create)]));
     }
 
@@ -64,8 +70,8 @@ public sealed class VmsApi
 
     public Task<Result<VmInfo>> SaveAsync(string name, SaveRequest request) => Run(name, a => a.RunAsync(_vms.Commands.Save(request.Path)));
 
-    public async Task<Result<VmInfo>> RestoreAsync(RestoreRequest request, CancellationToken ct) =>
-        ResultMap.Map(await _vms.RestoreAsync(request.Path, request.Paused, ct).ConfigureAwait(false), VmInfoFactory.Create);
+    public async Task<Result<VmInfo>> RestoreAsync(RestoreRequest request, CancellationToken ct, string project = StateDb.DefaultProject) =>
+        ResultMap.Map(await _vms.RestoreAsync(request.Path, request.Paused, ct, project).ConfigureAwait(false), VmInfoFactory.Create);
 
     public async Task<Result<VmInfo>> DeleteAsync(string name, bool force, CancellationToken ct) =>
         ResultMap.Map(await _vms.DeleteAsync(name, force, ct).ConfigureAwait(false), VmInfoFactory.Create);

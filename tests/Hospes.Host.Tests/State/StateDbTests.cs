@@ -121,7 +121,7 @@ public class StateDbTests
         Assert.Equal([dir.Combine("vms", uuid.ToString(), "disks", "xvda.qcow2"), "/srv/b.img"], db.LoadVms().Single(v => v.Name == "db").Spec.Disks.Select(d => d.Target));
         Assert.Equal("/srv/a.qcow2", db.LoadVms().Single(v => v.Name == "web").Spec.Disks.Single().Target);
         Assert.Equal("/var/lib/hospes", db.RecordedStateDir());
-        Assert.Equal("6", Raw(file, "PRAGMA user_version"));
+        Assert.Equal("7", Raw(file, "PRAGMA user_version"));
     }
 
     private static string Raw(string db, string sql)

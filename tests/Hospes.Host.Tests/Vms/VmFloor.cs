@@ -46,7 +46,7 @@ internal sealed class VmFloor : IAsyncDisposable
         _networks = new NetworkService(_db, Registry, Options, NetHost, time, logs);
         Balloons = new Balloons(Options.Memory, time, logs);
         _memory = new MemoryService(Options, _db, Registry, Balloons, time, logs);
-        var launcher = _launcher = new VmLauncher(Options, runtime, new ImageStore(Options.ImagesDir), new SshKey(Options.StateDir), _memory, Balloons, _networks, Qemu, _db, log);
+        var launcher = _launcher = new VmLauncher(Options, runtime, new ImageStore(Options.ImagesDir), new SshKey(Options.StateDir), _memory, Balloons, _networks, Qemu, _db, _memory.Quotas, log);
         Commands = new VmCommands(launcher, new FileStreams(time), Balloons, Qemu, _networks, log);
         Volumes = new VolumeStore(_db, new StoreLayout(Options), time);
         Vms = new VmManager(_db, layout, Registry, new DiskProvisioner(Volumes, Img), _networks, Qemu, launcher, Commands, time, log);
