@@ -28,7 +28,7 @@ internal static class StoreEndpoints
         app.MapGet(Routes.Templates, (string? project, StoreApi store, AccessGate access, HttpContext http) =>
             Results.Json(store.ListTemplates(project, Projects.Filter(access, http))));
         app.MapPost(Routes.Templates, async (TemplateCreateRequest request, string? project, StoreApi store, CancellationToken ct) =>
-            ApiResults.From(await store.CreateTemplateAsync(request, ct, project), StatusCodes.Status201Created));
+            ApiResults.From(await store.CreateTemplateAsync(request, ct, Projects.OrDefault(project)), StatusCodes.Status201Created));
         app.MapGet(Routes.Template, (string name, StoreApi store) => ApiResults.From(store.GetTemplate(name)));
         app.MapDelete(Routes.Template, async (string name, StoreApi store, CancellationToken ct) => ApiResults.From(await store.DeleteTemplateAsync(name, ct)));
         app.MapPost(Routes.TemplateClone, CloneAsync);

@@ -73,7 +73,7 @@ public sealed class StoreApi
 
     public Result<TemplateInfo> GetTemplate(string name) => ResultMap.Map(_templates.Get(name), TemplateInfoFactory.Create);
 
-    /// <param name="project">The template's project; null: its VM's.</param>
+    /// <param name="project">The template's project, which must be its VM's; null: its VM's.</param>
     public async Task<Result<TemplateInfo>> CreateTemplateAsync(TemplateCreateRequest request, CancellationToken ct, string? project = null) =>
         project is not null && _quotas.Missing(project) is { } missing
             ? missing

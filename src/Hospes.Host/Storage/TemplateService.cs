@@ -28,7 +28,7 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
     /// (an overlay keeps its backing image, anything else becomes a standalone qcow2) and keeps the VM's
     /// spec for the clones. The VM itself is not changed.
     /// </summary>
-    /// <param name="project">The template's project; null: the VM's.</param>
+    /// <param name="project">The template's project, which must be its VM's (a template does not move a VM's disks into another project); null: the VM's.</param>
     public async Task<Result<TemplateView>> CreateAsync(string vmName, string name, CancellationToken ct, string? project = null)
     {
         Result<string> valid = VolumeStore.ValidName(name, "template");
@@ -44,6 +44,11 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
         }
 
         IVm vm = found.Value;
+        if (project is not null && vm.Record.Project != project)
+        {
+            return HospesError.NotFound($"no VM {vmName} in project {project}; a template is made in its VM's project ({vm.Record.Project}): give --project {vm.Record.Project}");
+        }
+
         if (VmTransitions.Check(VmAction.MakeTemplate, new VmSubject(vm.Record.Name, vm.Record.State, vm.Pid is not null)) is { } refused)
         {
             return refused;

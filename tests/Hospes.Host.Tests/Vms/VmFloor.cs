@@ -107,10 +107,10 @@ internal sealed class VmFloor : IAsyncDisposable
         return change is null ? spec : change(spec);
     }
 
-    public async Task<VmActor> DefineAsync(VmSpec spec)
+    public async Task<VmActor> DefineAsync(VmSpec spec, string project = StateDb.DefaultProject)
     {
         await using var revert = new Reverter();
-        VmActor vm = (await Vms.DefineAsync(spec, fullCopies: false, revert, CancellationToken.None)).Value;
+        VmActor vm = (await Vms.DefineAsync(spec, fullCopies: false, revert, CancellationToken.None, project)).Value;
         revert.Commit();
         return vm;
     }
