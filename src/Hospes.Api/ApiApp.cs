@@ -41,6 +41,7 @@ internal static class ApiApp
         services.AddSingleton(host.AccessApi);
         services.AddHospesOpenApi();
         services.AddSingleton(host.EventsApi);
+        services.AddSingleton(host.ProjectsApi);
     }
 
     /// <summary>Errors as the wire's error body, routing, authentication and authorization, WebSockets, and every endpoint.</summary>
@@ -63,6 +64,7 @@ internal static class ApiApp
         app.Use(BodyLimit.Apply);
         app.UseRouting();
         app.UseHospesAccess();
+        app.Use(Access.Projects.Check);
         app.UseWebSockets();
         VmEndpoints.Map(app);
         ConsoleEndpoints.Map(app);
@@ -74,6 +76,7 @@ internal static class ApiApp
         PeerEndpoints.Map(app);
         MigrationEndpoints.Map(app);
         EventEndpoints.Map(app);
+        ProjectEndpoints.Map(app);
         MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
         CertificateEndpoints.Map(app);
         AccessEndpoints.Map(app);

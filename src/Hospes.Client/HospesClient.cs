@@ -23,6 +23,7 @@ public sealed class HospesClient : IDisposable
         Certificates = new UserCertificatesApi(connection);
         Access = new AccessApi(connection);
         Events = new EventsApi(connection);
+        Projects = new ProjectsApi(connection);
     }
 
     public HospesConnection Connection { get; }
@@ -59,6 +60,9 @@ public sealed class HospesClient : IDisposable
 
     /// <summary>The host's events as they happen (VM states, long operations' progress, memory policy actions).</summary>
     public EventsApi Events { get; }
+
+    /// <summary>Projects, their limits and usage.</summary>
+    public ProjectsApi Projects { get; }
 
     /// <summary>hospesd's API socket: <paramref name="socketPath"/>, else $HOSPES_SOCKET, else /run/hospes/hospes.sock.</summary>
     public static HospesClient ForSocket(string? socketPath = null) => new(HospesConnection.UnixSocket(socketPath));

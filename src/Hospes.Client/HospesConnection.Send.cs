@@ -82,7 +82,7 @@ public sealed partial class HospesConnection
 
         try
         {
-            await ws.ConnectAsync(new Uri(_webSockets, path), new HttpMessageInvoker(_handler, disposeHandler: false), ct).ConfigureAwait(false);
+            await ws.ConnectAsync(new Uri(_webSockets, WithProject(path)), new HttpMessageInvoker(_handler, disposeHandler: false), ct).ConfigureAwait(false);
             return ws;
         }
         catch (WebSocketException e)
@@ -107,9 +107,15 @@ public sealed partial class HospesConnection
         }
     }
 
+    /// <summary>The path with <see cref="Project"/> as ?project= (or &amp;project= after a query), unless it names one already.</summary>
+    internal string WithProject(string path) =>
+        Project is not { Length: > 0 } project || path.Contains("?project=", StringComparison.Ordinal) || path.Contains("&project=", StringComparison.Ordinal)
+            ? path
+            : Routes.Query(path, "project", project);
+
     private async Task<HttpResponseMessage> SendCheckedAsync(HttpMethod method, string path, object? body, HttpCompletionOption completion, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, path);
+        using var request = new HttpRequestMessage(method, WithProject(path));
         if (body is not null)
         {
             request.Content = JsonContent.Create(body, body.GetType(), options: WireJson.Options);

@@ -30,6 +30,9 @@ public sealed partial class HospesConnection : IDisposable
     /// <summary>What this connection reaches: the socket's path, or HOST:PORT.</summary>
     public string Target { get; }
 
+    /// <summary>The project every request names (?project=, issue 14): creates go there, lists show only it; null: none.</summary>
+    public string? Project { get; set; }
+
     /// <summary>hospesd's API socket: <paramref name="path"/>, else $HOSPES_SOCKET, else /run/hospes/hospes.sock.</summary>
     public static HospesConnection UnixSocket(string? path = null)
     {

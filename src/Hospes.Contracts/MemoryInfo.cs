@@ -116,7 +116,8 @@ public sealed record MemoryAction
 /// <summary>`hospes top`: the host, every VM with a QEMU, and the policy's recent actions.</summary>
 public sealed record TopInfo
 {
-    public required HostMemoryInfo Host { get; init; }
+    /// <summary>Null for a caller without Sys.Audit on the host.</summary>
+    public HostMemoryInfo? Host { get; init; }
     public required IReadOnlyList<VmMemoryInfo> Vms { get; init; }
     public required IReadOnlyList<MemoryAction> Actions { get; init; }
 }

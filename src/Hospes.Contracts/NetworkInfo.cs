@@ -4,6 +4,9 @@ namespace Hospes.Contracts;
 public sealed record NetworkInfo
 {
     public required string Name { get; init; }
+
+    /// <summary>The project it belongs to.</summary>
+    public string Project { get; init; } = "default";
     public required string Bridge { get; init; }
     public required string Subnet { get; init; }
     public required string Gateway { get; init; }

@@ -71,6 +71,10 @@ public static class Routes
     // The event stream (NDJSON, or server-sent events with Accept: text/event-stream): ?vm=NAME, ?type=T[,T].
     public const string Events = "/v1/events";
 
+    // Projects (issue 14): what owns VMs, templates, disks and networks, with limits.
+    public const string Projects = "/v1/projects";
+    public const string Project = "/v1/projects/{name}";
+
     // The hosts this one trusts, on the unix socket.
     public const string HostTokens = "/v1/host/tokens";
     public const string HostPeers = "/v1/host/peers";

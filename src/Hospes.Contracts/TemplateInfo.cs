@@ -3,6 +3,9 @@ namespace Hospes.Contracts;
 public sealed record TemplateInfo
 {
     public required string Name { get; init; }
+
+    /// <summary>The project it belongs to.</summary>
+    public string Project { get; init; } = "default";
     public string? SourceVm { get; init; }
     public int MemoryMib { get; init; }
     public int Vcpus { get; init; }

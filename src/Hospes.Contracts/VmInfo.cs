@@ -6,6 +6,9 @@ namespace Hospes.Contracts;
 public sealed record VmInfo
 {
     public required string Name { get; init; }
+
+    /// <summary>The project it belongs to.</summary>
+    public string Project { get; init; } = "default";
     public Guid Uuid { get; init; }
 
     /// <summary>Domain id of the current run (as xl's ID); null while the VM has no QEMU.</summary>

@@ -5,6 +5,9 @@ public sealed record VolumeInfo
 {
     public required string Name { get; init; }
 
+    /// <summary>A disk's or template's project, a VM's disk its VM's; null for an image (images are the host's).</summary>
+    public string? Project { get; init; }
+
     /// <summary>image, template, disk or vm-disk.</summary>
     public required string Kind { get; init; }
     public required string Path { get; init; }

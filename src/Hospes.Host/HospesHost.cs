@@ -49,7 +49,8 @@ public sealed partial class HospesHost : IAsyncDisposable
         Ssh = new SshKey(options.StateDir);
         var guests = new GuestAccess(registry, Ssh, new GuestHostKeys(layout));
         Balloons = new Balloons(options.Memory, time, logs);
-        Memory = new MemoryService(options, db, registry, Balloons, time, logs, events: events);
+        var quotas = new ProjectQuotas(db, registry);
+        Memory = new MemoryService(options, db, registry, Balloons, time, logs, events: events, quotas: quotas);
         var storeLayout = new StoreLayout(options);
         Volumes = new VolumeStore(db, storeLayout, time);
         StoreRepair = new StoreRepair(Volumes, registry, qemuImg);
@@ -66,7 +67,7 @@ public sealed partial class HospesHost : IAsyncDisposable
 
         // Floor 4: the VMs.
         ILogger vmLog = logs.CreateLogger(VmLog.Category);
-        var launcher = new VmLauncher(options, Runtime, images, Ssh, Memory, Balloons, Networks, qemu, db, vmLog);
+        var launcher = new VmLauncher(options, Runtime, images, Ssh, Memory, Balloons, Networks, qemu, db, quotas, vmLog);
         var commands = new VmCommands(launcher, new FileStreams(time), Balloons, qemu, Networks, vmLog);
         Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, events, time, vmLog);
         Creator = new VmCreator(Vms);
@@ -83,9 +84,9 @@ public sealed partial class HospesHost : IAsyncDisposable
         Access = new AccessGate(db, objectProjects);
         VmsApi = new VmsApi(Vms, Creator, new UserSpecs(Access, objectProjects, Images, Volumes, Networks));
         HostApi = new HostApi(options, Runtime, Vms);
-        NetworksApi = new NetworksApi(Networks, guests);
+        NetworksApi = new NetworksApi(Networks, guests, quotas, objectProjects);
         MemoryApi = new MemoryApi(Memory);
-        StoreApi = new StoreApi(disks, diskImages, templates, snapshots, storeCheck, clones);
+        StoreApi = new StoreApi(disks, diskImages, templates, snapshots, storeCheck, clones, quotas);
         ImagesApi = new ImagesApi(Images);
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
         PeersApi = new PeersApi(Peers);
@@ -113,6 +114,9 @@ public sealed partial class HospesHost : IAsyncDisposable
     public MigrationsApi MigrationsApi { get; }
 
     public PeersApi PeersApi { get; }
+
+    /// <summary>`hospes project ...`: projects, their limits and usage.</summary>
+    public ProjectsApi ProjectsApi { get; }
 
     /// <summary>Who may call which route, and what each list shows them.</summary>
     public AccessGate Access { get; }

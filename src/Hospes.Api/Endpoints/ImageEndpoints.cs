@@ -1,3 +1,4 @@
+using Hospes.Api.Access;
 using Hospes.Contracts;
 using Hospes.Host.Edge;
 using Microsoft.AspNetCore.Builder;
@@ -11,7 +12,7 @@ internal static class ImageEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(Routes.Images, (ImagesApi images) => Results.Json(images.List()));
+        app.MapGet(Routes.Images, (ImagesApi images, AccessGate access, HttpContext http) => Results.Json(images.List(Projects.Filter(access, http))));
         app.MapGet(Routes.Image, (string name, ImagesApi images) => ApiResults.From(images.Get(name)));
         app.MapPost(Routes.ImageBuild, async (string kind, bool? force, ImageBuildRequest? request, ImagesApi images, CancellationToken ct) =>
             ApiResults.From(await images.BuildAsync((request ?? new ImageBuildRequest { Kind = kind }) with { Kind = kind, Force = (request?.Force ?? false) || (force ?? false) }, ct)));

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using Hospes.Api.Access;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Edge;
@@ -15,14 +16,16 @@ internal static class NetworkEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(Routes.Networks, async (NetworksApi networks, CancellationToken ct) => Results.Json(await networks.ListAsync(ct)));
-        app.MapPost(Routes.Networks, async (NetworkCreateRequest request, NetworksApi networks, CancellationToken ct) =>
-            ApiResults.From(await networks.CreateAsync(request, ct), StatusCodes.Status201Created));
+        app.MapGet(Routes.Networks, async (string? project, NetworksApi networks, AccessGate access, HttpContext http, CancellationToken ct) =>
+            Results.Json(await networks.ListAsync(ct, project, Projects.Filter(access, http))));
+        app.MapPost(Routes.Networks, async (NetworkCreateRequest request, string? project, NetworksApi networks, CancellationToken ct) =>
+            ApiResults.From(await networks.CreateAsync(request, ct, Projects.OrDefault(project)), StatusCodes.Status201Created));
         app.MapGet(Routes.Network, async (string name, NetworksApi networks, CancellationToken ct) => ApiResults.From(await networks.GetAsync(name, ct)));
         app.MapDelete(Routes.Network, async (string name, NetworksApi networks, CancellationToken ct) => ApiResults.From(await networks.DeleteAsync(name, ct)));
 
         app.MapGet(Routes.VmVifs, (string vm, NetworksApi networks) => ApiResults.From(networks.ListVifs(vm)));
-        app.MapGet(Routes.PortForwards, (NetworksApi networks) => ApiResults.From(networks.ListPortForwards(null)));
+        app.MapGet(Routes.PortForwards, (string? project, NetworksApi networks, AccessGate access, HttpContext http) =>
+            ApiResults.From(networks.ListPortForwards(null, project, Projects.Filter(access, http))));
         app.MapGet(Routes.VmPortForwards, (string vm, NetworksApi networks) => ApiResults.From(networks.ListPortForwards(vm)));
         app.MapPost(Routes.VmPortForwards, async (string vm, PortForwardRequest request, NetworksApi networks, CancellationToken ct) =>
             ApiResults.From(await networks.AddPortForwardAsync(vm, request, ct), StatusCodes.Status201Created));

@@ -1,3 +1,4 @@
+using Hospes.Api.Access;
 using Hospes.Contracts;
 using Hospes.Host.Edge;
 using Microsoft.AspNetCore.Builder;
@@ -11,9 +12,10 @@ internal static class StoreEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(Routes.Disks, (StoreApi store) => Results.Json(store.ListVolumes()));
-        app.MapPost(Routes.Disks, async (DiskCreateRequest request, StoreApi store, CancellationToken ct) =>
-            ApiResults.From(await store.CreateDiskAsync(request, ct), StatusCodes.Status201Created));
+        app.MapGet(Routes.Disks, (string? project, StoreApi store, AccessGate access, HttpContext http) =>
+            Results.Json(store.ListVolumes(project, Projects.Filter(access, http))));
+        app.MapPost(Routes.Disks, async (DiskCreateRequest request, string? project, StoreApi store, CancellationToken ct) =>
+            ApiResults.From(await store.CreateDiskAsync(request, ct, Projects.OrDefault(project)), StatusCodes.Status201Created));
         app.MapGet(Routes.Disk, (string name, StoreApi store) => ApiResults.From(store.GetVolume(name)));
         app.MapDelete(Routes.Disk, async (string name, StoreApi store, CancellationToken ct) => ApiResults.From(await store.DeleteDiskAsync(name, ct)));
         app.MapPost(Routes.DiskResize, async (string name, DiskResizeRequest request, StoreApi store, CancellationToken ct) =>
@@ -23,9 +25,10 @@ internal static class StoreEndpoints
         app.MapPost(Routes.ImageImport, async (ImageImportRequest request, StoreApi store, CancellationToken ct) =>
             ApiResults.From(await store.ImportImageAsync(request, ct), StatusCodes.Status201Created));
 
-        app.MapGet(Routes.Templates, (StoreApi store) => Results.Json(store.ListTemplates()));
-        app.MapPost(Routes.Templates, async (TemplateCreateRequest request, StoreApi store, CancellationToken ct) =>
-            ApiResults.From(await store.CreateTemplateAsync(request, ct), StatusCodes.Status201Created));
+        app.MapGet(Routes.Templates, (string? project, StoreApi store, AccessGate access, HttpContext http) =>
+            Results.Json(store.ListTemplates(project, Projects.Filter(access, http))));
+        app.MapPost(Routes.Templates, async (TemplateCreateRequest request, string? project, StoreApi store, CancellationToken ct) =>
+            ApiResults.From(await store.CreateTemplateAsync(request, ct, Projects.OrDefault(project)), StatusCodes.Status201Created));
         app.MapGet(Routes.Template, (string name, StoreApi store) => ApiResults.From(store.GetTemplate(name)));
         app.MapDelete(Routes.Template, async (string name, StoreApi store, CancellationToken ct) => ApiResults.From(await store.DeleteTemplateAsync(name, ct)));
         app.MapPost(Routes.TemplateClone, CloneAsync);
@@ -44,9 +47,9 @@ internal static class StoreEndpoints
     /// A request that cannot start at all is refused with a normal error instead. The run goes on if the
     /// client goes away: half-made clones would only be cleaned up later.
     /// </summary>
-    private static async Task CloneAsync(string name, CloneRequest request, StoreApi store, HttpContext http)
+    private static async Task CloneAsync(string name, CloneRequest request, string? project, StoreApi store, HttpContext http)
     {
-        var plan = store.PlanClones(name, request);
+        var plan = store.PlanClones(name, request, project);
         if (!plan.IsOk)
         {
             await ApiResults.Error(plan.Error).ExecuteAsync(http);
@@ -56,7 +59,7 @@ internal static class StoreEndpoints
         var stream = new NdjsonStream(http);
         Task Emit(CloneEvent e) => stream.WriteAsync(e);
 
-        CloneEvent done = await store.CloneAsync(name, request, plan.Value, Emit, CancellationToken.None);
+        CloneEvent done = await store.CloneAsync(name, request, plan.Value, Emit, CancellationToken.None, project);
         await Emit(done);
     }
 }

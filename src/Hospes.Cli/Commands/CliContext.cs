@@ -22,6 +22,13 @@ internal static class CliContext
 
     public static readonly Option<string> Format = CreateFormat();
 
+    /// <summary>The project every request names: creates go there, lists show only it (issue 14).</summary>
+    public static readonly Option<string?> Project = new("--project")
+    {
+        Description = "The project to work in: creates go there, lists show only its objects (default: create in 'default', list all)",
+        Recursive = true,
+    };
+
     /// <summary>How a command reaches hospesd, given --socket; tests answer with a stub instead.</summary>
     internal static Func<string?, HospesClient> Connect { get; set; } = socket => HospesClient.ForSocket(socket);
 
@@ -37,6 +44,7 @@ internal static class CliContext
                 using HospesClient client = RemoteStore.Choose(parsed.GetValue(Remote), parsed.GetValue(Socket)) is { } remote
                     ? ConnectRemote(remote.Name, remote.Remote)
                     : Connect(parsed.GetValue(Socket));
+                client.Connection.Project = parsed.GetValue(Project);
                 return await action(parsed, client, ct);
             }
             catch (HospesApiException e)

@@ -14,6 +14,7 @@ internal static class CliRoot
             CliContext.Socket,
             CliContext.Remote,
             CliContext.Format,
+            CliContext.Project,
         };
         foreach (Command command in VmCommands.All())
         {
@@ -37,6 +38,7 @@ internal static class CliRoot
 
         root.Subcommands.Add(RemoteCommands.Create());
         root.Subcommands.Add(EventCommands.Create());
+        root.Subcommands.Add(ProjectCommands.Create());
         foreach (Command command in NetworkCommands.All().Concat(MemoryCommands.All()))
         {
             root.Subcommands.Add(command);

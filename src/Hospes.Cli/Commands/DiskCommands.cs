@@ -40,10 +40,10 @@ internal static class DiskCommands
                 return 0;
             }
 
-            var table = new Table(("Name", false), ("Kind", false), ("Format", false), ("Size", true), ("File", true), ("Backing", false), ("VM", false));
+            var table = new Table(("Name", false), ("Kind", false), ("Format", false), ("Size", true), ("File", true), ("Backing", false), ("VM", false), ("Project", false));
             foreach (VolumeInfo d in disks)
             {
-                table.Add(d.Name, d.Kind, d.Format, ByteSize.Format(d.VirtualSizeBytes), d.ActualSizeBytes is { } a ? ByteSize.Format(a) : "missing", d.Backing ?? "", d.Vm ?? "");
+                table.Add(d.Name, d.Kind, d.Format, ByteSize.Format(d.VirtualSizeBytes), d.ActualSizeBytes is { } a ? ByteSize.Format(a) : "missing", d.Backing ?? "", d.Vm ?? "", d.Project ?? "");
             }
 
             Console.Out.Write(table.ToString());

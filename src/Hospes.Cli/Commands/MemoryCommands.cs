@@ -111,10 +111,13 @@ internal static class MemoryCommands
 
     private static string Render(TopInfo top)
     {
-        HostMemoryInfo h = top.Host;
         var text = new System.Text.StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"host: {h.TotalMib} MiB, {h.AvailableMib} available{(h.Pressure ? " (PRESSURE)" : "")}, {h.CommittedMib} committed ({h.CommittedRatio:0.00}× of ratio {h.OvercommitRatio:0.##}), reserve {h.ReserveMib}\n");
-        text.Append(CultureInfo.InvariantCulture, $"ksm: {h.Ksm.State}, saving {h.Ksm.SavedMib} MiB; policy: {h.Policy}; free page reporting: {h.FreePageReportingGuests}/{h.VmsRunning} guests\n\n");
+        if (top.Host is { } h)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"host: {h.TotalMib} MiB, {h.AvailableMib} available{(h.Pressure ? " (PRESSURE)" : "")}, {h.CommittedMib} committed ({h.CommittedRatio:0.00}× of ratio {h.OvercommitRatio:0.##}), reserve {h.ReserveMib}\n");
+            text.Append(CultureInfo.InvariantCulture, $"ksm: {h.Ksm.State}, saving {h.Ksm.SavedMib} MiB; policy: {h.Policy}; free page reporting: {h.FreePageReportingGuests}/{h.VmsRunning} guests\n\n");
+        }
+
         var table = new Table(("NAME", false), ("STATE", false), ("CPU%", true), ("MEM", true), ("MAX", true), ("TARGET", true), ("ACTUAL", true), ("USED", true), ("FREE", true), ("RSS", true), ("BALLOON", false));
         foreach (VmMemoryInfo v in top.Vms)
         {

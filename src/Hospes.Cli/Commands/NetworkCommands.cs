@@ -60,10 +60,10 @@ internal static class NetworkCommands
                 return 0;
             }
 
-            var table = new Table(("Name", false), ("Bridge", false), ("Subnet", false), ("Gateway", false), ("Mode", false), ("Active", false), ("VMs", true));
+            var table = new Table(("Name", false), ("Bridge", false), ("Subnet", false), ("Gateway", false), ("Mode", false), ("Active", false), ("VMs", true), ("Project", false));
             foreach (NetworkInfo n in all)
             {
-                table.Add(n.Name, n.Bridge, n.Subnet, n.Gateway, n.Mode, n.Active ? "yes" : "no", n.Vms.Count.ToString(CultureInfo.InvariantCulture));
+                table.Add(n.Name, n.Bridge, n.Subnet, n.Gateway, n.Mode, n.Active ? "yes" : "no", n.Vms.Count.ToString(CultureInfo.InvariantCulture), n.Project);
             }
 
             Console.Out.Write(table.ToString());

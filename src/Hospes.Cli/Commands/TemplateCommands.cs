@@ -38,10 +38,10 @@ internal static class TemplateCommands
                 return 0;
             }
 
-            var table = new Table(("Name", false), ("From VM", false), ("Mem(MiB)", true), ("VCPUs", true), ("Disks", true), ("Clones", true));
+            var table = new Table(("Name", false), ("From VM", false), ("Mem(MiB)", true), ("VCPUs", true), ("Disks", true), ("Clones", true), ("Project", false));
             foreach (TemplateInfo t in all)
             {
-                table.Add(t.Name, t.SourceVm ?? "", t.MemoryMib.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Vcpus.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Disks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Clones.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                table.Add(t.Name, t.SourceVm ?? "", t.MemoryMib.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Vcpus.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Disks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Clones.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Project);
             }
 
             Console.Out.Write(table.ToString());

@@ -67,10 +67,10 @@ internal static class VmCommands
                 return 0;
             }
 
-            var table = new Table(("Name", false), ("ID", true), ("Mem(MiB)", true), ("VCPUs", true), ("State", false), ("Time(s)", true));
+            var table = new Table(("Name", false), ("ID", true), ("Mem(MiB)", true), ("VCPUs", true), ("State", false), ("Time(s)", true), ("Project", false));
             foreach (VmInfo vm in vms)
             {
-                table.Add(vm.Name, vm.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", Printer.Format(vm.MemoryMib), Printer.Format(vm.Vcpus), vm.Flags, Printer.Format(vm.CpuTimeS));
+                table.Add(vm.Name, vm.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", Printer.Format(vm.MemoryMib), Printer.Format(vm.Vcpus), vm.Flags, Printer.Format(vm.CpuTimeS), vm.Project);
             }
 
             Console.Out.Write(table.ToString());

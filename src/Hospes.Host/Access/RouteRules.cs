@@ -93,6 +93,15 @@ internal static class RouteRules
         One("POST", "/v1/vms/{vm}/migrate", VmMigrate, VmOfVm),
         One("DELETE", "/v1/vms/{vm}/migration", VmMigrate, VmOfVm),
 
+        // Projects (issue 14). Seeing one takes VM.Audit on it (the privilege every role but NoAccess has: whoever may look
+        // at a project's VMs may see the project, its limits and usage); making, changing limits and deleting take
+        // Project.Allocate, which ProjectAdmin lacks, so a project's admins cannot raise their own limits.
+        List("GET", "/v1/projects", VmAudit, "/projects/{project}") with { Note = "a project is seen with VM.Audit on /projects/NAME" },
+        One("POST", "/v1/projects", ProjectAllocate, "/projects"),
+        One("GET", "/v1/projects/{name}", VmAudit, "/projects/{name}") with { Note = "limits and usage: VM.Audit, as its VMs" },
+        One("PUT", "/v1/projects/{name}", ProjectAllocate, "/projects/{name}") with { Note = "its limits; ProjectAdmin lacks Project.Allocate" },
+        One("DELETE", "/v1/projects/{name}", ProjectAllocate, "/projects/{name}") with { Note = "refused while it holds anything; its ACL entries go with it" },
+
         // The hosts this one trusts.
         One("POST", "/v1/host/tokens", SysModify, Host),
         One("GET", "/v1/host/peers", SysAudit, Host),

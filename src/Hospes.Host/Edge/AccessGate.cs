@@ -61,6 +61,47 @@ public sealed class AccessGate
             ObjectPaths.Fill(itemPath, p => p == "project" ? project : name) is { IsOk: true } path && visible(path.Value);
     }
 
+    /// <summary>Whether <paramref name="caller"/> may see the host's own figures (Sys.Audit on /), e.g. the host lines of `hospes top`.</summary>
+    public bool MaySeeHost(Caller caller) =>
+        caller.IsLocalAdmin || _policy.Filter(caller.Principal, Privilege.SysAudit)(AclPath.Root);
+
+    /// <summary>
+    /// For a request that names a project (?project=P): 404 when there is no such project, or when the route names an
+    /// object (its first check's /projects/{project}/COLLECTION/{param}) that is in another project — "no VM web in project
+    /// lab1", as if it were not there. Null: go on.
+    /// </summary>
+    public Result<bool> CheckProject(string method, string template, string project, Func<string, string?> values)
+    {
+        if (!_db.LoadProjects().Any(p => p.Name == project))
+        {
+            return HospesError.NotFound($"no project {project}; create it with hospes project create {project}");
+        }
+
+        if (RouteRules.Find(method, template) is { } rule)
+        {
+            foreach (PathCheck check in rule.Checks)
+            {
+                string[] parts = check.PathTemplate.Split('/', StringSplitOptions.RemoveEmptyEntries);
+                if (parts is ["projects", "{project}", var collection, var parameter] && parameter.StartsWith('{')
+                    && values(parameter[1..^1]) is { } name && _projects.ProjectOf(collection, name) is { } owner && owner != project)
+                {
+                    return HospesError.NotFound($"no {Singular(collection)} {name} in project {project}");
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private static string Singular(string collection) => collection switch
+    {
+        "vms" => "VM",
+        "disks" => "disk",
+        "templates" => "template",
+        "networks" => "network",
+        _ => collection,
+    };
+
     /// <summary>
     /// Whether <paramref name="caller"/> may see an event about an object: a VM (<paramref name="collection"/> "vms") needs
     /// the events route's item privilege (VM.Audit) on /projects/P/vms/NAME, a template or disk Datastore.Audit, a network

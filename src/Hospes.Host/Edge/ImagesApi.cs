@@ -11,7 +11,9 @@ public sealed class ImagesApi
 
     internal ImagesApi(ImageService images) => _images = images;
 
-    public IReadOnlyList<ImageInfo> List() => [.. _images.List().Select(ImageInfoFactory.Create)];
+    /// <summary>The host's images (they are in no project) that <paramref name="visible"/> ("", name) lets through.</summary>
+    public IReadOnlyList<ImageInfo> List(Func<string, string, bool>? visible = null) =>
+        [.. _images.List().Select(ImageInfoFactory.Create).Where(i => visible?.Invoke("", i.Name) ?? true)];
 
     public Result<ImageInfo> Get(string name) => ResultMap.Map(_images.Find(name), ImageInfoFactory.Create);
 

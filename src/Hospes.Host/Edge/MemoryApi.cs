@@ -15,6 +15,19 @@ public sealed class MemoryApi
 
     public TopInfo Top() => MemoryInfoFactory.Create(_memory.Top());
 
+    /// <summary>
+    /// `hospes top` for a caller: the VMs of <paramref name="project"/> (null: all) <paramref name="visible"/> lets
+    /// through, the policy's actions on them, and the host's lines only when <paramref name="showHost"/>.
+    /// </summary>
+    public TopInfo Top(string? project, Func<string, string, bool>? visible, bool showHost)
+    {
+        MemoryTop top = _memory.Top();
+        var shown = top.Vms.Where(v => VmsApi.Shows(v.Vm.Project, v.Vm.Name, project, visible)).ToList();
+        var names = shown.Select(v => v.Vm.Name).ToHashSet(StringComparer.Ordinal);
+        TopInfo all = MemoryInfoFactory.Create(top with { Vms = shown, Actions = [.. top.Actions.Where(a => names.Contains(a.Vm))] });
+        return showHost ? all : all with { Host = null };
+    }
+
     public Result<VmMemoryInfo> Vm(string name) => ResultMap.Map(_memory.Status(name), MemoryInfoFactory.Create);
 
     public async Task<Result<VmMemoryInfo>> SetTargetAsync(string name, MemorySizeRequest request) =>

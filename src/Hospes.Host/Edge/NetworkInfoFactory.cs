@@ -9,6 +9,7 @@ internal static class NetworkInfoFactory
     public static NetworkInfo Create(NetworkStatus s) => new()
     {
         Name = s.Network.Name,
+        Project = s.Network.Project,
         Bridge = s.Network.Bridge,
         Subnet = s.Network.Subnet,
         Gateway = s.Gateway,

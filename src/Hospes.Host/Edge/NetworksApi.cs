@@ -1,7 +1,10 @@
 using System.Net;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
+using Hospes.Host.Access;
+using Hospes.Host.Machine;
 using Hospes.Host.Network;
+using Hospes.Host.State;
 
 namespace Hospes.Host.Edge;
 
@@ -10,22 +13,31 @@ public sealed class NetworksApi
 {
     private readonly NetworkService _networks;
     private readonly GuestAccess _guests;
+    private readonly ProjectQuotas _quotas;
+    private readonly IObjectProjects _projects;
 
-    internal NetworksApi(NetworkService networks, GuestAccess guests)
+    internal NetworksApi(NetworkService networks, GuestAccess guests, ProjectQuotas quotas, IObjectProjects projects)
     {
+        _quotas = quotas;
+        _projects = projects;
         _networks = networks;
         _guests = guests;
     }
 
-    public async Task<IReadOnlyList<NetworkInfo>> ListAsync(CancellationToken ct) =>
-        [.. (await _networks.ListAsync(ct).ConfigureAwait(false)).Select(NetworkInfoFactory.Create)];
+    public async Task<IReadOnlyList<NetworkInfo>> ListAsync(CancellationToken ct, string? project = null, Func<string, string, bool>? visible = null) =>
+        [.. (await _networks.ListAsync(ct).ConfigureAwait(false)).Where(n => VmsApi.Shows(n.Network.Project, n.Network.Name, project, visible)).Select(NetworkInfoFactory.Create)];
 
     public async Task<Result<NetworkInfo>> GetAsync(string name, CancellationToken ct) =>
         ResultMap.Map(await _networks.GetAsync(name, ct).ConfigureAwait(false), NetworkInfoFactory.Create);
 
-    public async Task<Result<NetworkInfo>> CreateAsync(NetworkCreateRequest request, CancellationToken ct)
+    public async Task<Result<NetworkInfo>> CreateAsync(NetworkCreateRequest request, CancellationToken ct, string project = StateDb.DefaultProject)
     {
-        var definition = new NetworkDefinition(request.Name, request.Subnet, request.Mode, request.Bridge);
+        if (_quotas.Missing(project) is { } missing)
+        {
+            return missing;
+        }
+
+        var definition = new NetworkDefinition(request.Name, request.Subnet, request.Mode, request.Bridge, project);
         return ResultMap.Map(await _networks.CreateAsync(definition, ct).ConfigureAwait(false), NetworkInfoFactory.Create);
     }
 
@@ -36,8 +48,11 @@ public sealed class NetworksApi
         ResultMap.Map(_networks.VifsOf(vm), vifs => (IReadOnlyList<VifInfo>)[.. vifs.Select(NetworkInfoFactory.Create)]);
 
     /// <summary>A VM's forwards, or every forward of the host when <paramref name="vm"/> is null.</summary>
-    public Result<IReadOnlyList<PortForwardInfo>> ListPortForwards(string? vm) =>
-        ResultMap.Map(_networks.ForwardsOf(vm), forwards => (IReadOnlyList<PortForwardInfo>)[.. forwards.Select(NetworkInfoFactory.Create)]);
+    /// <remarks>The host's list (<paramref name="vm"/> null) shows the forwards of VMs of <paramref name="project"/> that <paramref name="visible"/> lets through.</remarks>
+    public Result<IReadOnlyList<PortForwardInfo>> ListPortForwards(string? vm, string? project = null, Func<string, string, bool>? visible = null) =>
+        ResultMap.Map(_networks.ForwardsOf(vm), forwards => (IReadOnlyList<PortForwardInfo>)[.. forwards
+            .Where(f => vm is not null || VmsApi.Shows(_projects.ProjectOf("vms", f.Vm), f.Vm, project, visible))
+            .Select(NetworkInfoFactory.Create)]);
 
     public async Task<Result<PortForwardInfo>> AddPortForwardAsync(string vm, PortForwardRequest request, CancellationToken ct)
     {

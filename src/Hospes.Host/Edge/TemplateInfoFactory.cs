@@ -9,6 +9,7 @@ internal static class TemplateInfoFactory
     public static TemplateInfo Create(TemplateView view) => new()
     {
         Name = view.Template.Name,
+        Project = view.Template.Project,
         SourceVm = view.Template.SourceVm,
         MemoryMib = view.Template.Spec.MemoryMib,
         Vcpus = view.Template.Spec.Vcpus,

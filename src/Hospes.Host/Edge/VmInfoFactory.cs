@@ -18,6 +18,7 @@ internal static class VmInfoFactory
         return new VmInfo
         {
             Name = r.Name,
+            Project = r.Project,
             Uuid = r.Uuid,
             Id = r.DomId,
             MemoryMib = r.Spec.MemoryMib,

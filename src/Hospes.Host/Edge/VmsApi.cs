@@ -21,12 +21,18 @@ public sealed class VmsApi
         _specs = specs;
     }
 
-    public IReadOnlyList<VmInfo> List() => [.. _vms.All.Select(VmInfoFactory.Create)];
+    /// <summary>The VMs of <paramref name="project"/> (null: every project) that <paramref name="visible"/> (project, name) lets through.</summary>
+    public IReadOnlyList<VmInfo> List(string? project = null, Func<string, string, bool>? visible = null) =>
+        [.. _vms.All.Where(a => Shows(a.Record.Project, a.Record.Name, project, visible)).Select(VmInfoFactory.Create)];
+
+    /// <summary>Whether a list shows an item of <paramref name="itemProject"/>: the request's project (if any) and the caller's filter.</summary>
+    internal static bool Shows(string? itemProject, string name, string? project, Func<string, string, bool>? visible) =>
+        (project is null || itemProject == project) && (visible?.Invoke(itemProject ?? "", name) ?? true);
 
     public Result<VmInfo> Get(string name) => ResultMap.Map(_vms.Find(name), VmInfoFactory.Create);
 
     /// <summary>Defines (and starts) the VM of a config; what it may use of the host depends on <paramref name="caller"/>.</summary>
-    public async Task<Result<CreateVmResponse>> CreateAsync(CreateVmRequest request, Caller caller, CancellationToken ct)
+    public async Task<Result<CreateVmResponse>> CreateAsync(CreateVmRequest request, Caller caller, CancellationToken ct, string project = StateDb.DefaultProject)
     {
         // "source" is required, but JSON's null passes for it: without this, a NullReferenceException (a 500).
         if (request.Source is null)
@@ -35,7 +41,7 @@ public sealed class VmsApi
         }
 
         XenConfigSource source = Source(request.Source);
-        Result<CreatedVm> created = await _creator.CreateAsync(source, request.Start, _specs.For(caller, source.FilePath), ct).ConfigureAwait(false);
+        Result<CreatedVm> created = await _creator.CreateAsync(source, request.Start, _specs.For(caller, source.FilePath), ct, project).ConfigureAwait(false);
         return ResultMap.Map(created, c => new CreateVmResponse(VmInfoFactory.Create(c.Vm), [.. c.Warnings.Select(DiagnosticFactory.Create)]));
     }
 
@@ -68,8 +74,8 @@ public sealed class VmsApi
 
     public Task<Result<VmInfo>> SaveAsync(string name, SaveRequest request) => Run(name, a => a.RunAsync(_vms.Commands.Save(request.Path)));
 
-    public async Task<Result<VmInfo>> RestoreAsync(RestoreRequest request, CancellationToken ct) =>
-        ResultMap.Map(await _vms.RestoreAsync(request.Path, request.Paused, ct).ConfigureAwait(false), VmInfoFactory.Create);
+    public async Task<Result<VmInfo>> RestoreAsync(RestoreRequest request, CancellationToken ct, string project = StateDb.DefaultProject) =>
+        ResultMap.Map(await _vms.RestoreAsync(request.Path, request.Paused, ct, project).ConfigureAwait(false), VmInfoFactory.Create);
 
     public async Task<Result<VmInfo>> DeleteAsync(string name, bool force, CancellationToken ct) =>
         ResultMap.Map(await _vms.DeleteAsync(name, force, ct).ConfigureAwait(false), VmInfoFactory.Create);

@@ -12,6 +12,7 @@ internal static class VolumeInfoFactory
         return new VolumeInfo
         {
             Name = v.Name,
+            Project = view.Project,
             Kind = VolumeStore.KindName(v.Kind),
             Path = v.Path,
             Format = v.Format,

@@ -7,7 +7,7 @@ using Hospes.Qemu.Qmp;
 namespace Hospes.Host.Memory;
 
 /// <summary>`hospes mem-set`: balloons a running guest to <paramref name="mib"/> and keeps it as the VM's memory.</summary>
-internal sealed class MemSetCommand(Balloons balloons, int mib) : IVmCommand<VmRecord>
+internal sealed class MemSetCommand(Balloons balloons, ProjectQuotas quotas, int mib) : IVmCommand<VmRecord>
 {
     private const long Mib = 1024 * 1024;
 
@@ -45,6 +45,12 @@ internal sealed class MemSetCommand(Balloons balloons, int mib) : IVmCommand<VmR
             return HospesError.Invalid(m.GuestUsedBytes is { } used
                 ? $"{r.Name}: {mib} MiB is below what the guest uses now ({used / Mib} MiB, cache and free memory not counted) plus a margin; choose at least {floor} MiB, or free memory in the guest first"
                 : $"{r.Name}: {mib} MiB is below the minimum of {Balloons.MinimumMib} MiB a guest needs; choose at least {Balloons.MinimumMib} MiB");
+        }
+
+        // Growth only: giving memory back is always allowed, even in a project over its (lowered) limit.
+        if (mib > r.Spec.MemoryMib && quotas.Check(r.Project, Access.QuotaRequest.MemSet(r.Name, r.Spec.MemoryMib, mib)) is { } refused)
+        {
+            return refused;
         }
 
         Result<bool> set = await balloons.SetTargetAsync(vm, mib, policyReason: null).ConfigureAwait(false);

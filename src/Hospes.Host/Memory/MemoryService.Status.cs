@@ -7,7 +7,7 @@ namespace Hospes.Host.Memory;
 internal sealed partial class MemoryService
 {
     /// <summary>`hospes mem-set`: balloons a running guest to <paramref name="mib"/> and keeps it as the VM's memory.</summary>
-    public Task<Result<VmMemoryStatus>> SetTargetAsync(string vm, int mib) => RunOnVmAsync(vm, new MemSetCommand(_balloons, mib));
+    public Task<Result<VmMemoryStatus>> SetTargetAsync(string vm, int mib) => RunOnVmAsync(vm, new MemSetCommand(_balloons, Quotas, mib));
 
     /// <summary>`hospes mem-max`: the most the guest may ever get.</summary>
     public Task<Result<VmMemoryStatus>> SetMaxAsync(string vm, int mib) => RunOnVmAsync(vm, new MemMaxCommand(_balloons, mib));

@@ -36,7 +36,7 @@ internal sealed partial class MemoryService : IAsyncDisposable
     private int _calmRounds;
     private bool _pressureReported;
 
-    public MemoryService(HostOptions options, StateDb db, IVmDirectory vms, Balloons balloons, TimeProvider time, ILoggerFactory logs, HostMemoryReader? reader = null, Ksm? ksm = null, HostEvents? events = null)
+    public MemoryService(HostOptions options, StateDb db, IVmDirectory vms, Balloons balloons, TimeProvider time, ILoggerFactory logs, HostMemoryReader? reader = null, Ksm? ksm = null, HostEvents? events = null, ProjectQuotas? quotas = null)
     {
         _events = events ?? new HostEvents(time);
         _settings = options.Memory;
@@ -47,7 +47,11 @@ internal sealed partial class MemoryService : IAsyncDisposable
         _log = logs.CreateLogger("Hospes.Memory");
         _reader = reader ?? new HostMemoryReader();
         _ksm = ksm ?? new Ksm();
+        Quotas = quotas ?? new ProjectQuotas(db, vms);
     }
+
+    /// <summary>The projects' limits, which mem-set's growth stays within.</summary>
+    public ProjectQuotas Quotas { get; }
 
     public MemorySettings Settings => _settings;
 

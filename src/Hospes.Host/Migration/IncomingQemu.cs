@@ -132,7 +132,7 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
 
         protected override async Task<Result<MigrationPrepared>> RunAsync(VmSession vm, CancellationToken ct)
         {
-            Result<VmRecord> started = await incoming._launcher.LaunchAsync(vm, incoming: true, ramMib).ConfigureAwait(false);
+            Result<VmRecord> started = await incoming._launcher.LaunchAsync(vm, incoming: true, ramMib, migration: true).ConfigureAwait(false);
             if (!started.IsOk)
             {
                 return started.Error;

@@ -4,4 +4,5 @@ namespace Hospes.Host.Network;
 /// <param name="Subnet">IPv4 CIDR; the host gets the first address on the bridge.</param>
 /// <param name="Mode">nat or isolated.</param>
 /// <param name="Bridge">The Linux bridge; the network's name when null.</param>
-internal sealed record NetworkDefinition(string Name, string Subnet, string Mode, string? Bridge);
+/// <param name="Project">The project it belongs to.</param>
+internal sealed record NetworkDefinition(string Name, string Subnet, string Mode, string? Bridge, string Project = State.StateDb.DefaultProject);

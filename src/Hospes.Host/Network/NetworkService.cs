@@ -188,7 +188,7 @@ internal sealed partial class NetworkService : IDisposable
                 return clash;
             }
 
-            var record = new NetworkRecord { Name = request.Name, Bridge = bridge, Subnet = subnet.ToString(), Mode = request.Mode, CreatedAt = _time.GetUtcNow() };
+            var record = new NetworkRecord { Name = request.Name, Bridge = bridge, Subnet = subnet.ToString(), Mode = request.Mode, CreatedAt = _time.GetUtcNow(), Project = request.Project };
             await using var revert = new Reverter();
             if (!_db.TryInsertNetwork(record))
             {

@@ -11,5 +11,8 @@ internal sealed record NetworkRecord
 
     /// <summary>"nat" or "isolated".</summary>
     public required string Mode { get; init; }
+
+    /// <summary>The project it belongs to (issue 14; "default" unless created in another).</summary>
+    public string Project { get; init; } = StateDb.DefaultProject;
     public DateTimeOffset CreatedAt { get; init; }
 }

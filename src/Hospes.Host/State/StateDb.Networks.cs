@@ -29,7 +29,7 @@ internal sealed partial class StateDb
     {
         using SqliteConnection c = Open();
         using SqliteCommand cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT name, bridge, subnet, mode, created_at FROM networks ORDER BY name";
+        cmd.CommandText = "SELECT name, bridge, subnet, mode, created_at, project FROM networks ORDER BY name";
         using SqliteDataReader r = cmd.ExecuteReader();
         var list = new List<NetworkRecord>();
         while (r.Read())
@@ -41,6 +41,7 @@ internal sealed partial class StateDb
                 Subnet = r.GetString(2),
                 Mode = r.GetString(3),
                 CreatedAt = DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture),
+                Project = r.GetString(5),
             });
         }
 
@@ -52,12 +53,13 @@ internal sealed partial class StateDb
     {
         using SqliteConnection c = Open();
         using SqliteCommand cmd = c.CreateCommand();
-        cmd.CommandText = "INSERT INTO networks (name, bridge, subnet, mode, created_at) VALUES ($name, $bridge, $subnet, $mode, $created)";
+        cmd.CommandText = "INSERT INTO networks (name, bridge, subnet, mode, created_at, project) VALUES ($name, $bridge, $subnet, $mode, $created, $project)";
         cmd.Parameters.AddWithValue("$name", n.Name);
         cmd.Parameters.AddWithValue("$bridge", n.Bridge);
         cmd.Parameters.AddWithValue("$subnet", n.Subnet);
         cmd.Parameters.AddWithValue("$mode", n.Mode);
         cmd.Parameters.AddWithValue("$created", n.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$project", n.Project);
         try
         {
             cmd.ExecuteNonQuery();

@@ -65,6 +65,29 @@ internal sealed partial class StateDb
         tx.Commit();
     }
 
+    /// <summary>The project everything belongs to unless created in another; always there, never deleted.</summary>
+    public const string DefaultProject = "default";
+
+    /// <summary>
+    /// Schema 7 (issue 14): VMs, templates, volumes (a standalone disk's own; a VM's and a template's disks follow their
+    /// owner) and networks belong to a project, "default" for everything made before; the default project's row.
+    /// Run at every open: each column is added only when missing, the row only when absent.
+    /// </summary>
+    private static void UpgradeTo7(SqliteConnection c)
+    {
+        using SqliteTransaction tx = c.BeginTransaction();
+        foreach (string table in (string[])["vms", "templates", "volumes", "networks"])
+        {
+            if (Rows(c, tx, $"SELECT 1 FROM pragma_table_info('{table}') WHERE name = 'project'", r => r.GetInt64(0)).Count == 0)
+            {
+                Write(c, tx, $"ALTER TABLE {table} ADD COLUMN project TEXT NOT NULL DEFAULT '{DefaultProject}'");
+            }
+        }
+
+        Write(c, tx, "INSERT INTO projects (name, created_at) VALUES ($n, $t) ON CONFLICT(name) DO NOTHING", ("$n", DefaultProject), ("$t", Time(DateTimeOffset.UtcNow)));
+        tx.Commit();
+    }
+
     /// <summary>The state dir a path of the store was made under: what comes before <paramref name="marker"/> in it.</summary>
     private static string? OldRoot(string path, string marker)
     {

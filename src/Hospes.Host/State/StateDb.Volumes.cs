@@ -37,7 +37,7 @@ internal sealed partial class StateDb
     {
         using SqliteConnection c = Open();
         using SqliteCommand cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT id, kind, name, path, format, virtual_size, backing_id, vm, template, checksum, created_at FROM volumes ORDER BY kind, name";
+        cmd.CommandText = "SELECT id, kind, name, path, format, virtual_size, backing_id, vm, template, checksum, created_at, project FROM volumes ORDER BY kind, name";
         using SqliteDataReader r = cmd.ExecuteReader();
         var list = new List<VolumeRecord>();
         while (r.Read())
@@ -55,6 +55,7 @@ internal sealed partial class StateDb
                 Template = r.IsDBNull(8) ? null : r.GetString(8),
                 Checksum = r.IsDBNull(9) ? null : r.GetString(9),
                 CreatedAt = DateTimeOffset.Parse(r.GetString(10), CultureInfo.InvariantCulture),
+                Project = r.GetString(11),
             });
         }
 
@@ -65,7 +66,7 @@ internal sealed partial class StateDb
     {
         using SqliteConnection c = Open();
         using SqliteCommand cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT name, spec, source_vm, ready_marker, created_at FROM templates ORDER BY name";
+        cmd.CommandText = "SELECT name, spec, source_vm, ready_marker, created_at, project FROM templates ORDER BY name";
         using SqliteDataReader r = cmd.ExecuteReader();
         var list = new List<TemplateRecord>();
         while (r.Read())
@@ -77,6 +78,7 @@ internal sealed partial class StateDb
                 SourceVm = r.IsDBNull(2) ? null : r.GetString(2),
                 ReadyMarker = r.IsDBNull(3) ? null : r.GetString(3),
                 CreatedAt = DateTimeOffset.Parse(r.GetString(4), CultureInfo.InvariantCulture),
+                Project = r.GetString(5),
             });
         }
 

@@ -12,7 +12,7 @@ namespace Hospes.Host.State;
 /// </summary>
 internal sealed partial class StateDb
 {
-    private const int SchemaVersion = 6;
+    private const int SchemaVersion = 7;
     private readonly string _connectionString;
 
     /// <summary>Opens (or makes) the DB at <paramref name="path"/>; the folder it is in is the state dir its paths are relative to.</summary>
@@ -59,6 +59,8 @@ internal sealed partial class StateDb
             UpgradeTo5(c, Paths);
         }
 
+        UpgradeTo7(c);
+
         Exec(c, $"PRAGMA user_version = {SchemaVersion};");
     }
 
@@ -90,7 +92,7 @@ internal sealed partial class StateDb
     {
         using SqliteConnection c = Open();
         using SqliteCommand cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at, qemu_uid FROM vms ORDER BY name";
+        cmd.CommandText = "SELECT spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at, qemu_uid, project FROM vms ORDER BY name";
         using SqliteDataReader r = cmd.ExecuteReader();
         var list = new List<VmRecord>();
         while (r.Read())
@@ -109,6 +111,7 @@ internal sealed partial class StateDb
                 CreatedAt = DateTimeOffset.Parse(r.GetString(9), CultureInfo.InvariantCulture),
                 StartedAt = r.IsDBNull(10) ? null : DateTimeOffset.Parse(r.GetString(10), CultureInfo.InvariantCulture),
                 QemuUid = r.IsDBNull(11) ? null : r.GetInt32(11),
+                Project = r.GetString(12),
             });
         }
 
@@ -124,7 +127,7 @@ internal sealed partial class StateDb
         using SqliteCommand cmd = c.CreateCommand();
         cmd.CommandText = """
             UPDATE vms SET name = $name, spec = $spec, state = $state, domid = $domid, pid = $pid, machine = $machine, accel = $accel,
-                save_path = $save, last_error = $error, crash_count = $crashes, created_at = $created, started_at = $started, qemu_uid = $uid
+                save_path = $save, last_error = $error, crash_count = $crashes, created_at = $created, started_at = $started, qemu_uid = $uid, project = $project
             WHERE uuid = $uuid
             """;
         Bind(cmd, vm, Paths);
@@ -165,6 +168,7 @@ internal sealed partial class StateDb
         cmd.Parameters.AddWithValue("$created", vm.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
         cmd.Parameters.AddWithValue("$started", vm.StartedAt is { } s ? s.ToString("O", CultureInfo.InvariantCulture) : DBNull.Value);
         cmd.Parameters.AddWithValue("$uid", (object?)vm.QemuUid ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$project", vm.Project);
     }
 
     /// <summary>Schema 6: the uid of each VM's QEMU (a column DBs of schema 5 and older lack).</summary>

@@ -12,8 +12,8 @@ internal sealed class StateTransaction(SqliteConnection connection, SqliteTransa
     public bool TryInsertVm(VmRecord vm)
     {
         using SqliteCommand cmd = Command("""
-            INSERT INTO vms (uuid, name, spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at, qemu_uid)
-            VALUES ($uuid, $name, $spec, $state, $domid, $pid, $machine, $accel, $save, $error, $crashes, $created, $started, $uid)
+            INSERT INTO vms (uuid, name, spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at, qemu_uid, project)
+            VALUES ($uuid, $name, $spec, $state, $domid, $pid, $machine, $accel, $save, $error, $crashes, $created, $started, $uid, $project)
             """);
         StateDb.Bind(cmd, vm, paths);
         return TryExecute(cmd);
@@ -30,8 +30,8 @@ internal sealed class StateTransaction(SqliteConnection connection, SqliteTransa
     public VolumeRecord? TryInsertVolume(VolumeRecord v)
     {
         using SqliteCommand cmd = Command("""
-            INSERT INTO volumes (kind, name, path, format, virtual_size, backing_id, vm, template, checksum, created_at)
-            VALUES ($kind, $name, $path, $format, $size, $backing, $vm, $template, $checksum, $created);
+            INSERT INTO volumes (kind, name, path, format, virtual_size, backing_id, vm, template, checksum, created_at, project)
+            VALUES ($kind, $name, $path, $format, $size, $backing, $vm, $template, $checksum, $created, $project);
             SELECT last_insert_rowid();
             """);
         cmd.Parameters.AddWithValue("$kind", v.Kind.ToString());
@@ -44,6 +44,7 @@ internal sealed class StateTransaction(SqliteConnection connection, SqliteTransa
         cmd.Parameters.AddWithValue("$template", (object?)v.Template ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$checksum", (object?)v.Checksum ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$created", v.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$project", v.Project);
         try
         {
             long id = Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
@@ -75,13 +76,14 @@ internal sealed class StateTransaction(SqliteConnection connection, SqliteTransa
     public bool TryInsertTemplate(TemplateRecord t)
     {
         using SqliteCommand cmd = Command("""
-            INSERT INTO templates (name, spec, source_vm, ready_marker, created_at) VALUES ($name, $spec, $source, $marker, $created)
+            INSERT INTO templates (name, spec, source_vm, ready_marker, created_at, project) VALUES ($name, $spec, $source, $marker, $created, $project)
             """);
         cmd.Parameters.AddWithValue("$name", t.Name);
         cmd.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(paths.Stored(t.Spec), HospesJson.Options));
         cmd.Parameters.AddWithValue("$source", (object?)t.SourceVm ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$marker", (object?)t.ReadyMarker ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$created", t.CreatedAt.ToString("O", CultureInfo.InvariantCulture));
+        cmd.Parameters.AddWithValue("$project", t.Project);
         return TryExecute(cmd);
     }
 

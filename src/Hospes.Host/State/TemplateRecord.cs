@@ -11,5 +11,8 @@ internal sealed record TemplateRecord
 
     /// <summary>What the guest prints on its console when it is up (HOSPES-READY, login:); clone --start waits for it.</summary>
     public string? ReadyMarker { get; init; }
+
+    /// <summary>The project it belongs to (issue 14; "default" unless created in another).</summary>
+    public string Project { get; init; } = StateDb.DefaultProject;
     public DateTimeOffset CreatedAt { get; init; }
 }

@@ -19,6 +19,9 @@ internal sealed record VmRecord
 
     /// <summary>The uid (and gid) this VM's QEMU runs as, from `qemu.uids`; kept so the VM keeps it from one start to the next.</summary>
     public int? QemuUid { get; init; }
+
+    /// <summary>The project it belongs to (issue 14; "default" unless created in another).</summary>
+    public string Project { get; init; } = StateDb.DefaultProject;
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
 

@@ -23,5 +23,8 @@ internal sealed record VolumeRecord
 
     /// <summary>sha256 of a read-only base when it was made; `disk check` compares it.</summary>
     public string? Checksum { get; init; }
+
+    /// <summary>The project of a standalone disk (issue 14); a VM's disks and a template's follow their owner, an image has none.</summary>
+    public string Project { get; init; } = StateDb.DefaultProject;
     public DateTimeOffset CreatedAt { get; init; }
 }

@@ -24,7 +24,7 @@ internal sealed class DiskService(VolumeStore store, IVmDirectory vms, IQemuImg 
         return v.IsOk ? VolumeView.Of(v.Value, all, vms) : v.Error;
     }
 
-    public async Task<Result<VolumeView>> CreateAsync(string name, long sizeBytes, string format, CancellationToken ct)
+    public async Task<Result<VolumeView>> CreateAsync(string name, long sizeBytes, string format, CancellationToken ct, string project = StateDb.DefaultProject)
     {
         Result<string> valid = VolumeStore.ValidName(name, "disk");
         if (!valid.IsOk)
@@ -72,6 +72,7 @@ internal sealed class DiskService(VolumeStore store, IVmDirectory vms, IQemuImg 
                 Format = format,
                 VirtualSize = sizeBytes,
                 CreatedAt = store.Time.GetUtcNow(),
+                Project = project,
             }));
             if (row is null)
             {

@@ -28,7 +28,8 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
     /// (an overlay keeps its backing image, anything else becomes a standalone qcow2) and keeps the VM's
     /// spec for the clones. The VM itself is not changed.
     /// </summary>
-    public async Task<Result<TemplateView>> CreateAsync(string vmName, string name, CancellationToken ct)
+    /// <param name="project">The template's project, which must be its VM's (a template does not move a VM's disks into another project); null: the VM's.</param>
+    public async Task<Result<TemplateView>> CreateAsync(string vmName, string name, CancellationToken ct, string? project = null)
     {
         Result<string> valid = VolumeStore.ValidName(name, "template");
         if (!valid.IsOk)
@@ -43,6 +44,11 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
         }
 
         IVm vm = found.Value;
+        if (project is not null && vm.Record.Project != project)
+        {
+            return HospesError.NotFound($"no VM {vmName} in project {project}; a template is made in its VM's project ({vm.Record.Project}): give --project {vm.Record.Project}");
+        }
+
         if (VmTransitions.Check(VmAction.MakeTemplate, new VmSubject(vm.Record.Name, vm.Record.State, vm.Pid is not null)) is { } refused)
         {
             return refused;
@@ -56,7 +62,7 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
                 return HospesError.Conflict($"a template named '{name}' already exists; choose another --name or `hospes template delete {name}`");
             }
 
-            return await CopyIntoTemplateAsync(vm.Record.Spec, name, ct).ConfigureAwait(false);
+            return await CopyIntoTemplateAsync(vm.Record.Spec, name, project ?? vm.Record.Project, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -102,7 +108,7 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
         }
     }
 
-    private async Task<Result<TemplateView>> CopyIntoTemplateAsync(VmSpec source, string name, CancellationToken ct)
+    private async Task<Result<TemplateView>> CopyIntoTemplateAsync(VmSpec source, string name, string project, CancellationToken ct)
     {
         IReadOnlyList<VolumeRecord> all = store.All();
         string final = store.Layout.TemplateDir(name);
@@ -142,6 +148,7 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
             rows.Add(new VolumeRecord
             {
                 Kind = VolumeKind.Template,
+                Project = project,
                 Name = $"{name}/{d.Vdev}",
                 Path = Path.Combine(final, file),
                 Format = "qcow2",
@@ -166,6 +173,7 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
                 SourcePath = null,
             },
             SourceVm = source.Name,
+            Project = project,
             ReadyMarker = ReadyMarkerOf(source),
             CreatedAt = store.Time.GetUtcNow(),
         };

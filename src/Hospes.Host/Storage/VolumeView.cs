@@ -9,12 +9,23 @@ namespace Hospes.Host.Storage;
 /// </summary>
 internal sealed record VolumeView(VolumeRecord Volume, VolumeRecord? Backing, string? Vm, IReadOnlyList<VolumeDependent> Dependents, long? ActualSize)
 {
+    /// <summary>Its project: a standalone disk's or a template's own, a VM's disk its VM's; an image has none (null).</summary>
+    public string? Project { get; init; }
+
     public static VolumeView Of(VolumeRecord v, IReadOnlyList<VolumeRecord> all, IVmDirectory vms) => new(
         v,
         v.BackingId is { } b ? all.FirstOrDefault(x => x.Id == b) : null,
         v.Vm is { } vm ? vms.NameOf(vm) : null,
         [.. all.Where(x => x.BackingId == v.Id).Select(x => new VolumeDependent(x, x.Vm is { } o ? vms.NameOf(o) : null))],
-        ActualSizeOf(v.Path));
+        ActualSizeOf(v.Path))
+    {
+        Project = v.Kind switch
+        {
+            VolumeKind.Image => null,
+            VolumeKind.VmDisk when v.Vm is { } owner && vms.Find(owner.ToString()) is { IsOk: true } a => a.Value.Record.Project,
+            _ => v.Project,
+        },
+    };
 
     /// <summary>The file's length: for qcow2 about what it takes on the host's disk (overlays take little).</summary>
     private static long? ActualSizeOf(string path)

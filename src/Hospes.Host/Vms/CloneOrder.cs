@@ -5,4 +5,5 @@ namespace Hospes.Host.Vms;
 /// <param name="Full">An independent copy of each disk instead of an overlay on the template.</param>
 /// <param name="Start">Start every clone and wait for its ready marker, for at most <paramref name="ReadyTimeout"/> each.</param>
 /// <param name="ReadyMarker">What to wait for instead of the template's known marker (`--ready-marker`).</param>
-internal sealed record CloneOrder(string Name, int Count, bool Full, bool Start, TimeSpan ReadyTimeout, string? ReadyMarker = null);
+/// <param name="Project">The clones' project; null: the template's.</param>
+internal sealed record CloneOrder(string Name, int Count, bool Full, bool Start, TimeSpan ReadyTimeout, string? ReadyMarker = null, string? Project = null);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Access;
 using Hospes.Host.Console;
 using Hospes.Host.Machine;
 using Hospes.Host.State;
@@ -29,6 +30,8 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
             return t.Error;
         }
 
+        string project = request.Project ?? t.Value.Project;
+
         if (request.ReadyMarker is { } m && (m.Length is 0 or > 200 || m.Any(char.IsControl)))
         {
             return HospesError.Invalid("--ready-marker needs 1 to 200 printable characters on one line, e.g. 'login:'");
@@ -50,6 +53,14 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
         if (names.Select(n => (Name: n, Problem: Core.Vms.VmName.Validate(n))).FirstOrDefault(n => n.Problem is not null) is { Problem: { } problem } bad)
         {
             return HospesError.Invalid($"clone name '{bad.Name}' is not valid: {problem}{(names.Count > 1 ? $"; shorten the pattern '{request.Name}'" : "")}");
+        }
+
+        // Once for all of them, before the first is made; each define checks again (another create may race it), and
+        // with --start each start is admitted on its own.
+        VmSpec spec = t.Value.Spec;
+        if (vms.Quotas.Check(project, QuotaRequest.Clones(request.Count, spec.MemoryMib, spec.Vcpus, request.Start)) is { } refused)
+        {
+            return refused with { Message = $"{refused.Message}; nothing was cloned" };
         }
 
         return names;
@@ -88,7 +99,7 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
         // qemu-img create of an overlay is a few ms: a small pool keeps the DB and disk busy, not flooded.
         await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (name, token) =>
         {
-            Result<VmActor> one = await CloneOneAsync(t, name, request.Full, token).ConfigureAwait(false);
+            Result<VmActor> one = await CloneOneAsync(t, name, request.Full, request.Project ?? t.Project, token).ConfigureAwait(false);
             if (one.IsOk)
             {
                 made.Add(one.Value);
@@ -162,11 +173,11 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
             : p.Message,
     });
 
-    private async Task<Result<VmActor>> CloneOneAsync(TemplateRecord t, string name, bool full, CancellationToken ct)
+    private async Task<Result<VmActor>> CloneOneAsync(TemplateRecord t, string name, bool full, string project, CancellationToken ct)
     {
         VmSpec spec = VmIdentity.Fresh(t.Spec, name);
         await using var revert = new Reverter();
-        Result<VmActor> defined = await vms.DefineAsync(spec, full, revert, ct).ConfigureAwait(false);
+        Result<VmActor> defined = await vms.DefineAsync(spec, full, revert, ct, project).ConfigureAwait(false);
         if (defined.IsOk)
         {
             revert.Commit();

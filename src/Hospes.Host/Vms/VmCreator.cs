@@ -2,6 +2,7 @@ using Hospes.Config;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Access;
 using Hospes.Host.State;
 
 namespace Hospes.Host.Vms;
@@ -11,7 +12,7 @@ internal sealed class VmCreator(VmManager vms)
 {
     /// <summary>Defines (and starts) the VM of a config; nothing is left of it when any step fails.</summary>
     /// <param name="policy">What the spec may use of the host: everything for root's own file, less for a user.</param>
-    public async Task<Result<CreatedVm>> CreateAsync(XenConfigSource source, bool start, VmSpecPolicy policy, CancellationToken ct)
+    public async Task<Result<CreatedVm>> CreateAsync(XenConfigSource source, bool start, VmSpecPolicy policy, CancellationToken ct, string project = StateDb.DefaultProject)
     {
         ConfigReadResult read = Read(source, strict: true);
         if (read.Spec is null)
@@ -29,10 +30,16 @@ internal sealed class VmCreator(VmManager vms)
             return invalid with { Message = $"{invalid.Message}; nothing was created" };
         }
 
+        // All the project's limits at once, before anything is made (define and start check theirs again when it counts).
+        if (vms.Quotas.Check(project, QuotaRequest.Create(spec.Name, spec.MemoryMib, spec.Vcpus, start)) is { } refused)
+        {
+            return refused with { Message = $"{refused.Message}; nothing was created" };
+        }
+
         VmActor actor;
         await using (var revert = new Reverter())
         {
-            Result<VmActor> defined = await vms.DefineAsync(spec, fullCopies: false, revert, ct).ConfigureAwait(false);
+            Result<VmActor> defined = await vms.DefineAsync(spec, fullCopies: false, revert, ct, project).ConfigureAwait(false);
             if (!defined.IsOk)
             {
                 return defined.Error;

@@ -31,16 +31,23 @@ internal sealed class VmLauncher(
     NetworkService networks,
     IQemuLauncher qemuLauncher,
     StateDb db,
+    ProjectQuotas quotas,
     ILogger log)
 {
+    /// <summary>The projects' limits, which every start passes.</summary>
+    public ProjectQuotas Quotas => quotas;
+
     private readonly GuestHostKeys _hostKeys = new(new VmLayout(options));
     private readonly QemuUsers? _users = options.QemuUids is { } uids && Environment.IsPrivilegedProcess ? new(uids, db) : null;
 
     /// <summary>
     /// Keeps LastError (why it crashed, before an automatic restart). <paramref name="ramMib"/>: the RAM an incoming
     /// stream was saved with (else the spec's maxmem). An incoming QEMU stays paused, waiting for its stream.
+    /// <paramref name="migration"/>: a VM arriving by live migration, which its project's quota does not refuse: it runs
+    /// already (on the source, where it was admitted), a refusal would fail an evacuation halfway, and the VM's usage
+    /// counts here from then on like any other's.
     /// </summary>
-    public async Task<Result<VmRecord>> LaunchAsync(VmSession vm, bool incoming, int? ramMib = null)
+    public async Task<Result<VmRecord>> LaunchAsync(VmSession vm, bool incoming, int? ramMib = null, bool migration = false)
     {
         VmRecord r = vm.Record;
         VmSpec spec = r.Spec;
@@ -87,6 +94,16 @@ internal sealed class VmLauncher(
         }
 
         using MemoryReservation reservation = admitted.Value;
+
+        // Every start of a QEMU (start, restore, a restart after a crash, create and clone with --start) is in its
+        // project's quota; a reboot keeps its QEMU and passes nowhere near here.
+        Result<IDisposable> quota = migration ? Result.Ok<IDisposable>(NoReservation.Instance) : quotas.AdmitStart(r);
+        if (!quota.IsOk)
+        {
+            return quota.Error;
+        }
+
+        using IDisposable inQuota = quota.Value;
         Result<IReadOnlyList<string>> netdevs = await networks.PrepareAsync(spec, CancellationToken.None).ConfigureAwait(false);
         if (!netdevs.IsOk)
         {
@@ -220,5 +237,15 @@ internal sealed class VmLauncher(
         vm.Attach(q, threads);
         VmLog.Started(log, r.Name, q.Pid, domId, machine, accelName);
         return vm.Record;
+    }
+}
+
+/// <summary>A start outside any project's quota (an incoming migration).</summary>
+internal sealed class NoReservation : IDisposable
+{
+    public static NoReservation Instance { get; } = new();
+
+    public void Dispose()
+    {
     }
 }

@@ -1,6 +1,7 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Access;
 using Hospes.Host.Machine;
 using Hospes.Host.Network;
 using Hospes.Host.Settings;
@@ -63,6 +64,9 @@ internal sealed class VmManager : IAsyncDisposable
     /// <summary>The host's event hub: the VMs' actors publish their changes there, and so do clone and migration runs.</summary>
     public HostEvents Events { get; }
 
+    /// <summary>The projects' limits: defining checks the count of VMs, every start their memory and vCPUs.</summary>
+    public ProjectQuotas Quotas => _launcher.Quotas;
+
     /// <summary>Whether a vif's bridge= (null: the default network) resolves to a Hospes network or a host bridge here.</summary>
     public bool NetworkExists(string? bridge) => _networks.Resolve(new VifSpec { Bridge = bridge }, _networks.All).IsOk;
 
@@ -74,7 +78,7 @@ internal sealed class VmManager : IAsyncDisposable
     /// Defines a VM with disks of its own (overlays on images and templates, made here) in one transaction
     /// with its volume rows. <paramref name="revert"/> removes the VM and its files unless committed.
     /// </summary>
-    public async Task<Result<VmActor>> DefineAsync(VmSpec spec, bool fullCopies, Reverter revert, CancellationToken ct)
+    public async Task<Result<VmActor>> DefineAsync(VmSpec spec, bool fullCopies, Reverter revert, CancellationToken ct, string project = StateDb.DefaultProject)
     {
         await _namesGate.WaitAsync(ct).ConfigureAwait(false);
         try
@@ -84,6 +88,12 @@ internal sealed class VmManager : IAsyncDisposable
                 return clash;
             }
 
+            // Under the names gate, before any disk is made: two defines cannot both take a project's last VM.
+            if (Quotas.Check(project, QuotaRequest.Create(spec.Name, 0, 0, start: false)) is { } refused)
+            {
+                return refused;
+            }
+
             revert.Add(() => DeleteFolder(spec.Uuid));
             Result<Provisioned> disks = await _disks.ProvisionAsync(spec, fullCopies, revert, ct).ConfigureAwait(false);
             if (!disks.IsOk)
@@ -91,7 +101,7 @@ internal sealed class VmManager : IAsyncDisposable
                 return disks.Error;
             }
 
-            return Define(disks.Value, revert);
+            return Define(disks.Value, revert, project: project);
         }
         finally
         {
@@ -195,7 +205,8 @@ internal sealed class VmManager : IAsyncDisposable
     }
 
     /// <summary>Restores a save file: into its VM if this host has it, else defines the VM from the file first.</summary>
-    public async Task<Result<VmActor>> RestoreAsync(string path, bool paused, CancellationToken ct)
+    /// <param name="project">The project of a VM this host does not have yet (defined from the file).</param>
+    public async Task<Result<VmActor>> RestoreAsync(string path, bool paused, CancellationToken ct, string project = StateDb.DefaultProject)
     {
         Result<SaveHeader> header = SaveFile.ReadHeader(path);
         if (!header.IsOk)
@@ -226,9 +237,13 @@ internal sealed class VmManager : IAsyncDisposable
                 // A VM this host does not have: its spec comes from the file alone, which anyone may have written (#2).
                 return invalid;
             }
+            else if (Quotas.Check(project, QuotaRequest.Create(spec.Name, 0, 0, start: false)) is { } refused)
+            {
+                return refused;
+            }
             else
             {
-                Result<VmActor> defined = Define(new Provisioned(spec, [], []));
+                Result<VmActor> defined = Define(new Provisioned(spec, [], []), project: project);
                 if (!defined.IsOk)
                 {
                     return defined.Error;
@@ -286,9 +301,9 @@ internal sealed class VmManager : IAsyncDisposable
     private VmActor NewActor(VmRecord record) => new(record, _db, _layout, _qemu, new GuestEvents(_launcher, _log), Events, _time, _log);
 
     /// <summary><see cref="Define(Provisioned, Guid?)"/>, undone by <paramref name="revert"/>.</summary>
-    private Result<VmActor> Define(Provisioned provisioned, Reverter revert, Guid? reservedFor = null)
+    private Result<VmActor> Define(Provisioned provisioned, Reverter revert, Guid? reservedFor = null, string project = StateDb.DefaultProject)
     {
-        Result<VmActor> defined = Define(provisioned, reservedFor);
+        Result<VmActor> defined = Define(provisioned, reservedFor, project);
         if (defined.IsOk)
         {
             VmActor actor = defined.Value;
@@ -299,7 +314,7 @@ internal sealed class VmManager : IAsyncDisposable
     }
 
     /// <summary>Adds a VM and its volume rows in one transaction. Caller holds the names gate.</summary>
-    private Result<VmActor> Define(Provisioned p, Guid? reservedFor = null)
+    private Result<VmActor> Define(Provisioned p, Guid? reservedFor = null, string project = StateDb.DefaultProject)
     {
         if (Clash(p.Spec, reservedFor) is { } clash)
         {
@@ -324,7 +339,7 @@ internal sealed class VmManager : IAsyncDisposable
             return firmware.Error;
         }
 
-        var record = new VmRecord { Spec = spec, CreatedAt = _time.GetUtcNow() };
+        var record = new VmRecord { Spec = spec, CreatedAt = _time.GetUtcNow(), Project = project };
         bool inserted = _db.InTransaction(tx =>
         {
             if (!tx.TryInsertVm(record))

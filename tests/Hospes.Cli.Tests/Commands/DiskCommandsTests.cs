@@ -50,7 +50,7 @@ public sealed class DiskCommandsTests : IDisposable
         CliRun r = await CliRunner.RunAsync(_stub, "disk", "list");
 
         Assert.Equal(
-            "Name      Kind     Format   Size     File  Backing     VM\n"
+            "Name      Kind     Format   Size     File  Backing     VM   Project\n"
             + "data      disk     qcow2   8 GiB  192 KiB\n"
             + "web/xvda  vm-disk  qcow2   8 GiB  missing  image:tiny  web\n",
             r.Stdout);

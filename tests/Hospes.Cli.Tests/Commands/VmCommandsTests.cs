@@ -49,9 +49,9 @@ public sealed class VmCommandsTests : IDisposable
 
         Assert.Equal(0, r.Exit);
         Assert.Equal(
-            "Name  ID  Mem(MiB)  VCPUs  State   Time(s)\n"
-            + "web    3       512      2  r-----      1.5\n"
-            + "db     -       256      1  ------      0.0\n",
+            "Name  ID  Mem(MiB)  VCPUs  State   Time(s)  Project\n"
+            + "web    3       512      2  r-----      1.5  default\n"
+            + "db     -       256      1  ------      0.0  default\n",
             r.Stdout);
     }
 

@@ -121,7 +121,36 @@ public class StateDbTests
         Assert.Equal([dir.Combine("vms", uuid.ToString(), "disks", "xvda.qcow2"), "/srv/b.img"], db.LoadVms().Single(v => v.Name == "db").Spec.Disks.Select(d => d.Target));
         Assert.Equal("/srv/a.qcow2", db.LoadVms().Single(v => v.Name == "web").Spec.Disks.Single().Target);
         Assert.Equal("/var/lib/hospes", db.RecordedStateDir());
-        Assert.Equal("6", Raw(file, "PRAGMA user_version"));
+        Assert.Equal("7", Raw(file, "PRAGMA user_version"));
+    }
+
+    [Fact]
+    public void ASchema6Db_GetsProjects_EverythingInDefault_AndTheDefaultProjectsRow()
+    {
+        using var dir = new TempDir();
+        string file = dir.File("hospes.db");
+        new StateDb(file).TryInsert(Record("web"));
+        // As hospesd 6 left it: no project columns, no default project.
+        Raw(file, """
+            ALTER TABLE vms DROP COLUMN project;
+            ALTER TABLE templates DROP COLUMN project;
+            ALTER TABLE volumes DROP COLUMN project;
+            ALTER TABLE networks DROP COLUMN project;
+            DELETE FROM projects;
+            INSERT INTO volumes (kind, name, path, format, virtual_size, created_at) VALUES ('Disk', 'data1', 'disks/data1.qcow2', 'qcow2', 1, '2026-11-22T10:00:00Z');
+            INSERT INTO networks (name, bridge, subnet, mode, created_at) VALUES ('lab', 'lab', '10.165.9.0/24', 'nat', '2026-11-22T10:00:00Z');
+            PRAGMA user_version = 6;
+            """);
+
+        var db = new StateDb(file);
+
+        Assert.Equal("7", Raw(file, "PRAGMA user_version"));
+        Assert.Equal([("web", "default")], db.LoadVms().Select(v => (v.Name, v.Project)));
+        Assert.Equal("default", Assert.Single(db.LoadVolumes()).Project);
+        Assert.Equal("default", Assert.Single(db.LoadNetworks()).Project);
+        Assert.Equal(["default"], db.LoadProjects().Select(p => p.Name));
+        _ = new StateDb(file); // a second open changes nothing
+        Assert.Equal(["default"], db.LoadProjects().Select(p => p.Name));
     }
 
     private static string Raw(string db, string sql)

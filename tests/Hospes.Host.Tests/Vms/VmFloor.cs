@@ -46,7 +46,7 @@ internal sealed class VmFloor : IAsyncDisposable
         _networks = new NetworkService(_db, Registry, Options, NetHost, time, logs);
         Balloons = new Balloons(Options.Memory, time, logs);
         _memory = new MemoryService(Options, _db, Registry, Balloons, time, logs, events: Events);
-        var launcher = _launcher = new VmLauncher(Options, runtime, new ImageStore(Options.ImagesDir), new SshKey(Options.StateDir), _memory, Balloons, _networks, Qemu, _db, log);
+        var launcher = _launcher = new VmLauncher(Options, runtime, new ImageStore(Options.ImagesDir), new SshKey(Options.StateDir), _memory, Balloons, _networks, Qemu, _db, _memory.Quotas, log);
         Commands = new VmCommands(launcher, new FileStreams(time), Balloons, Qemu, _networks, log);
         Volumes = new VolumeStore(_db, new StoreLayout(Options), time);
         Vms = new VmManager(_db, layout, Registry, new DiskProvisioner(Volumes, Img), _networks, Qemu, launcher, Commands, Events, time, log);
@@ -110,10 +110,10 @@ internal sealed class VmFloor : IAsyncDisposable
         return change is null ? spec : change(spec);
     }
 
-    public async Task<VmActor> DefineAsync(VmSpec spec)
+    public async Task<VmActor> DefineAsync(VmSpec spec, string project = StateDb.DefaultProject)
     {
         await using var revert = new Reverter();
-        VmActor vm = (await Vms.DefineAsync(spec, fullCopies: false, revert, CancellationToken.None)).Value;
+        VmActor vm = (await Vms.DefineAsync(spec, fullCopies: false, revert, CancellationToken.None, project)).Value;
         revert.Commit();
         return vm;
     }

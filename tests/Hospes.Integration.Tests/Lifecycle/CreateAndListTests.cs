@@ -39,8 +39,8 @@ public sealed class CreateAndListTests(TinyImage image) : IClassFixture<TinyImag
 
         string table = (await _d.CliAsync("list")).Ok().Stdout;
         string[] lines = table.TrimEnd().Split('\n');
-        Assert.Matches(@"^Name\s+ID\s+Mem\(MiB\)\s+VCPUs\s+State\s+Time\(s\)$", lines[0]);
-        Assert.Matches(@"^web\s+\d+\s+192\s+1\s+[r-][b-]----\s+\d+\.\d$", lines[1]);
+        Assert.Matches(@"^Name\s+ID\s+Mem\(MiB\)\s+VCPUs\s+State\s+Time\(s\)\s+Project$", lines[0]);
+        Assert.Matches(@"^web\s+\d+\s+192\s+1\s+[r-][b-]----\s+\d+\.\d\s+default$", lines[1]);
 
         VmInfo info = await _d.InfoAsync("web");
         Assert.Equal("microvm", info.Machine);
