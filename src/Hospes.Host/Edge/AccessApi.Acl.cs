@@ -59,8 +59,10 @@ public sealed partial class AccessApi
             return entry.Error;
         }
 
-        // The role's privileges are checked as for a grant; a role deleted meanwhile cannot be granted, so none is.
-        if (Delegation.Check(_gate.Policy, caller.Principal, entry.Value) is { } refused)
+        // As for a grant; an entry of a role that no longer exists grants nothing, so removing it needs only what
+        // removing a NoAccess entry needs (Permissions.Modify there), and a removal of none is answered "no entry".
+        AclEntry asChecked = _gate.Policy.FindRole(entry.Value.Role) is null ? entry.Value with { Role = BuiltInRoles.NoAccessName } : entry.Value;
+        if (Delegation.Check(_gate.Policy, caller.Principal, asChecked) is { } refused)
         {
             return refused;
         }

@@ -129,6 +129,15 @@ public sealed class AccessApiTests : IDisposable
     }
 
     [Fact]
+    public void RemovingAnEntryOfAnUnknownRole_SaysThereIsNone_AndStillNeedsPermissionsModify()
+    {
+        Assert.Equal(
+            "there is no entry giving user carol role Gone on /projects/lab1; hospes acl list /projects/lab1 shows the entries there",
+            _api.RemoveAcl(Tina, Entry("/projects/lab1", role: "Gone", user: "carol")).Error?.Message);
+        Assert.Equal(ErrorCode.Forbidden, _api.RemoveAcl(Carol, Entry("/projects/lab1", role: "Gone", user: "dave")).Error?.Code);
+    }
+
+    [Fact]
     public void TheAclList_ShowsOnlyEntriesOnPathsTheCallerManagesOrAudits()
     {
         Ok(_api.SetAcl(Root, Entry("/projects/lab2", role: "Operator", user: "dave")));
