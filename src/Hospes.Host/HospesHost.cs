@@ -95,6 +95,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         UserCertificatesApi = new UserCertificatesApi(db, Peers, time);
         AccessApi = new AccessApi(db, Access, time);
         EventsApi = new EventsApi(events, Access, objectProjects);
+        ProjectsApi = new ProjectsApi(new ProjectService(db, Vms, Volumes, Networks, time));
     }
 
     public HostOptions Options { get; }

@@ -15,9 +15,9 @@ var policy = new Option<string?>("--memory-policy") { Description = "memory.poli
 var reserve = new Option<string?>("--memory-reserve-mib") { Description = "memory.reserve_mib: memory the host keeps for itself (default 5 % of RAM, 512 MiB to 2 GiB)" };
 var ksm = new Option<string?>("--ksm") { Description = "memory.ksm: off (default) or auto (switch KSM on while guests that can share pages run; only when all guests have one owner)" };
 var tbSize = new Option<string?>("--tcg-tb-size-mib") { Description = "tcg.tb_size_mib: TCG translation cache per VM (default 32), or default for QEMU's own" };
-var listen = new Option<string?>("--listen") { Description = "listen: ADDRESS:PORT where other Hospes hosts reach this one over HTTPS, e.g. 0.0.0.0:8443 or [::]:8443 (default: none, no TCP listener)" };
+var listen = new Option<string?>("--listen") { Description = "listen: ADDRESS:PORT where the whole API is served over HTTPS, to users who log in (token, password or mapped client certificate) and to trusted hosts (/v1/peer), e.g. 0.0.0.0:8443 or [::]:8443 (default: none, no TCP listener)" };
 var hostName = new Option<string?>("--host-name") { Description = "host.name: this host's name, in its certificate and as other hosts first know it (default: the machine's name)" };
-var root = new RootCommand("hospesd: the Hospes host daemon. Owns this host's VMs and serves the REST API on a unix socket.\n\nExamples:\n  hospesd --state-dir /var/lib/hospes --socket /run/hospes/hospes.sock\n  hospesd --memory-policy balance --memory-overcommit-ratio 3\n  hospesd --listen 0.0.0.0:8443 --host-name host-a")
+var root = new RootCommand("hospesd: the Hospes host daemon. Owns this host's VMs and serves the REST API on a unix socket (root and group hospes-admin) and, with --listen, over HTTPS.\n\nExamples:\n  hospesd --state-dir /var/lib/hospes --socket /run/hospes/hospes.sock\n  hospesd --memory-policy balance --memory-overcommit-ratio 3\n  hospesd --listen 0.0.0.0:8443 --host-name host-a")
 {
     stateDir, socket, runDir, qemu, config, overcommit, policy, reserve, ksm, tbSize, listen, hostName,
 };

@@ -21,7 +21,7 @@ internal sealed class AccessMiddleware(
 
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
-        if (http.Request.Path.StartsWithSegments("/v1/peer", StringComparison.Ordinal))
+        if (http.Request.Path.StartsWithSegments("/v1/peer", StringComparison.OrdinalIgnoreCase))
         {
             await next(http);
             return;

@@ -10,9 +10,39 @@ internal sealed class UnixAccounts(string passwd = "/etc/passwd", string group =
 {
     public const string AdminGroup = "hospes-admin";
 
+    // Every request on the socket asks; the files are read again after a few seconds, so a change of the group counts soon.
+    private const long CacheMilliseconds = 5_000;
+    private readonly Dictionary<(int, int), (string Name, bool IsAdmin, long Until)> _cache = [];
+    private readonly Lock _lock = new();
+
     public (string Name, bool IsAdmin) Resolve(UnixPeer peer)
     {
         ArgumentNullException.ThrowIfNull(peer);
+        long now = Environment.TickCount64;
+        lock (_lock)
+        {
+            if (_cache.TryGetValue((peer.Uid, peer.Gid), out var known) && known.Until > now)
+            {
+                return (known.Name, known.IsAdmin);
+            }
+        }
+
+        (string name, bool admin) = Read(peer);
+        lock (_lock)
+        {
+            if (_cache.Count >= 1024)
+            {
+                _cache.Clear();
+            }
+
+            _cache[(peer.Uid, peer.Gid)] = (name, admin, now + CacheMilliseconds);
+        }
+
+        return (name, admin);
+    }
+
+    private (string Name, bool IsAdmin) Read(UnixPeer peer)
+    {
         string name = NameOf(peer.Uid) ?? string.Create(CultureInfo.InvariantCulture, $"uid {peer.Uid}");
         return peer.Uid == 0 ? (name, true) : (name, IsAdmin(name, peer));
     }

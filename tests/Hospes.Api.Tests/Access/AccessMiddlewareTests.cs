@@ -65,6 +65,18 @@ public sealed class AccessMiddlewareTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/v1/vms/web/console", "VM.Console")]
+    [InlineData("/v1/vms/web/tcp/22", "VM.Console")]
+    [InlineData("/v1/vms/web/console/log", "VM.Console")]
+    public async Task WebSocketRoutes_PassTheSameCheck(string path, string privilege)
+    {
+        HttpContext refused = await _api.SendAsync("GET", path, Remote, authorization: $"Bearer {Token("alice", "ci")}");
+
+        Assert.Equal(StatusCodes.Status403Forbidden, refused.Response.StatusCode);
+        Assert.Contains($"it needs {privilege} on /projects/default/vms/web", await Message(refused), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task ARevokedToken_IsRefusedAtOnce()
     {

@@ -38,7 +38,7 @@ public sealed class ProjectEdgeTests : IAsyncDisposable
     public async Task Lists_ShowTheProjectAsked_AndWhatTheFilterLetsThrough()
     {
         await SetUpAsync();
-        var vms = new VmsApi(_store.Floor.Vms, new VmCreator(_store.Floor.Vms));
+        var vms = new VmsApi(_store.Floor.Vms, new VmCreator(_store.Floor.Vms), specs: null!); // lists read no spec policy
 
         Assert.Equal(["db", "web"], vms.List().Select(v => v.Name));
         Assert.Equal(["web"], vms.List("lab1").Select(v => v.Name));
