@@ -20,6 +20,9 @@ public sealed class OpenApiTests
 
         Assert.StartsWith("3.1.", doc.RootElement.GetProperty("openapi").GetString(), StringComparison.Ordinal);
         Assert.Equal("Hospes API", doc.RootElement.GetProperty("info").GetProperty("title").GetString());
+        JsonElement bearer = doc.RootElement.GetProperty("components").GetProperty("securitySchemes").GetProperty("bearer");
+        Assert.Equal(("http", "bearer"), (bearer.GetProperty("type").GetString(), bearer.GetProperty("scheme").GetString()));
+        Assert.True(doc.RootElement.GetProperty("security")[0].TryGetProperty("bearer", out _));
     }
 
     [Fact]

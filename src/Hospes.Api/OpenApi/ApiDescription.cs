@@ -13,6 +13,7 @@ namespace Hospes.Api.OpenApi;
 internal static class ApiDescription
 {
     private const string DocumentName = "v1";
+    private const string BearerScheme = "bearer";
 
     public static void AddHospesOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, o =>
@@ -27,6 +28,17 @@ internal static class ApiDescription
                     Description = "hospesd's REST + WebSocket API. JSON is snake_case; every error is {\"error\": {\"code\", \"message\", \"details\"}}. "
                         + "On the unix socket the caller is the local user; over HTTPS (hospesd --listen) a Bearer token (`hospes token create`).",
                 };
+
+                // A token over HTTPS; nothing on the unix socket (the empty requirement: none needed there).
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "A Hospes API token (hospes_ID_SECRET), made on the host with `hospes token create USER`; HTTPS only",
+                };
+                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }, new OpenApiSecurityRequirement()];
                 return Task.CompletedTask;
             });
             o.AddOperationTransformer(ShapeTransformer.ApplyAsync);

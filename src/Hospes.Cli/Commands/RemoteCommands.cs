@@ -242,6 +242,12 @@ internal static class RemoteCommands
         {
             return "your credentials are valid (they give no right to the host's own details, which is usual for a user who is not an admin)";
         }
+        catch (HospesApiException e) when (e.Status == System.Net.HttpStatusCode.Unauthorized)
+        {
+            string said = e.HasErrorBody ? e.Message[..Math.Max(0, e.Message.IndexOf(" (", StringComparison.Ordinal))] : "";
+            throw new CliException($"remote {name} not added: the server refused the credentials{(said.Length > 0 ? $" ({said})" : "")}; "
+                + "make a token on the server with `hospes token create USER` and give it with --token-stdin");
+        }
         catch (HospesApiException e)
         {
             throw new CliException($"remote {name} not added: {e.Message}");

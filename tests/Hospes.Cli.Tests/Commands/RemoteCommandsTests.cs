@@ -128,7 +128,7 @@ public sealed class RemoteCommandsTests : IAsyncLifetime, IDisposable
         CliRun r = await Run("remote", "add", "course", Url, "--token", "hospes_ffffffffffffffff_wrong", "--accept-certificate");
 
         Assert.Equal(1, r.Exit);
-        Assert.Contains("remote course not added: unknown or revoked token (the token was refused); get a token on the server with `hospes token create USER`", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("remote course not added: the server refused the credentials (unknown or revoked token); make a token on the server with `hospes token create USER` and give it with --token-stdin\n", r.Stderr, StringComparison.Ordinal);
         Assert.False(File.Exists(StoreFile));
     }
 
