@@ -87,8 +87,9 @@ public sealed partial class HospesHost : IAsyncDisposable
         ImagesApi = new ImagesApi(Images);
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
         PeersApi = new PeersApi(Peers);
-        Access = new AccessGate(db, new ObjectProjects(Vms, Volumes, Networks));
-        EventsApi = new EventsApi(events, Access, new ObjectProjects(Vms, Volumes, Networks));
+        var projects = new ObjectProjects(Vms, Volumes, Networks);
+        Access = new AccessGate(db, projects);
+        EventsApi = new EventsApi(events, Access, projects);
     }
 
     public HostOptions Options { get; }
