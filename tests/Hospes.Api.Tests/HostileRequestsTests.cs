@@ -207,7 +207,7 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
         HttpResponseMessage response;
         try
         {
-            response = await api.Http.SendAsync(request, limit.Token);
+            response = await api.Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, limit.Token);
         }
         catch (OperationCanceledException)
         {
@@ -224,6 +224,11 @@ public sealed partial class HostileRequestsTests(ITestOutputHelper output)
         {
             int status = (int)response.StatusCode;
             statuses[status] = statuses.GetValueOrDefault(status) + 1;
+            if (status < 300 && path.StartsWith(Routes.Events, StringComparison.Ordinal))
+            {
+                return; // the event stream never ends by itself: its answer is the status
+            }
+
             string text = await response.Content.ReadAsStringAsync(limit.Token);
             if (status >= 500)
             {

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Hospes.Host.Machine;
 using Hospes.Host.Memory;
 using Hospes.Host.Settings;
+using Hospes.Host.Tests.Machine;
 using Hospes.Host.Tests.Vms;
 using Hospes.Host.Vms;
 using Hospes.Testing.Fakes;
@@ -109,6 +111,25 @@ public sealed class MemoryRoundTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task PolicyMovesAndKsm_AreOnTheEventStream()
+    {
+        await using MemoryService memory = Service(MemoryPolicyMode.Balance, KsmMode.Auto);
+        await Guest("a");
+        await Guest("b");
+        using EventSubscription events = _floor.Events.Subscribe(e => e.Type.StartsWith("memory.", StringComparison.Ordinal));
+
+        await memory.RoundAsync(CancellationToken.None);
+
+        HostEvent[] got = await HostEventsTests.ReadAsync(events, 3);
+        Assert.Equal(HostEventTypes.MemoryKsm, got[0].Type);
+        Assert.Null(got[0].Vm);
+        Assert.StartsWith("KSM on: 2 guests run", got[0].Message, StringComparison.Ordinal);
+        Assert.Equal(
+            [("a", "balloon target 512 -> 384 MiB: host memory low: 512 MiB available, reserve 1024 MiB"), ("b", "balloon target 512 -> 384 MiB: host memory low: 512 MiB available, reserve 1024 MiB")],
+            got.Skip(1).Select(e => (e.Vm!, e.Message!)).Order());
+    }
+
+    [Fact]
     public async Task Ksm_TheAdministratorSwitchedOn_IsLeftAsItIs()
     {
         File.WriteAllText(_ksm.File("run"), "1");
@@ -140,7 +161,7 @@ public sealed class MemoryRoundTests : IAsyncDisposable
     private MemoryService Service(MemoryPolicyMode policy, KsmMode ksm)
     {
         HostOptions options = _floor.Options with { Memory = new MemorySettings { Policy = policy, Ksm = ksm, ReserveMib = 1024 } };
-        return new MemoryService(options, _floor.Db, _floor.Registry, _floor.Balloons, TimeProvider.System, NullLoggerFactory.Instance, _proc.Reader, new Ksm(_ksm.Path));
+        return new MemoryService(options, _floor.Db, _floor.Registry, _floor.Balloons, TimeProvider.System, NullLoggerFactory.Instance, _proc.Reader, new Ksm(_ksm.Path), _floor.Events);
     }
 
     private Task<VmActor> Guest(string name) => _floor.StartedAsync(name, s => s with { MemoryMib = 512, MaxMemoryMib = 512 });

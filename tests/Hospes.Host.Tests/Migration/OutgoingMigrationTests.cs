@@ -1,6 +1,8 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Machine;
 using Hospes.Host.Migration;
+using Hospes.Host.Tests.Machine;
 
 namespace Hospes.Host.Tests.Migration;
 
@@ -29,6 +31,24 @@ public sealed class OutgoingMigrationTests
         Assert.False(source.Floor.Vms.Find("web").IsOk);
         Assert.Empty(source.Floor.Db.LoadVms());
         Assert.Contains(source.Events, e => e.Event == "switchover" && e.Message == "host-b continues the guest");
+    }
+
+    [Fact]
+    public async Task Migrate_TellsTheEventStream_ItsPhases_ThenTheVmsRemoval()
+    {
+        await using SourceFloor source = await SourceFloor.StartAsync();
+        using EventSubscription events = source.Floor.Events.Subscribe(e => e.Type is HostEventTypes.Progress or HostEventTypes.VmRemoved);
+
+        Assert.True((await source.MigrateAsync()).IsOk);
+
+        // The VM leaves in its queue at the switch-over, before the run's end is told.
+        HostEvent[] got = await HostEventsTests.ReadAsync(events, source.Events.Count + 2);
+        HostEvent removed = got[^2];
+        HostEvent[] phases = [.. got.Take(got.Length - 2), got[^1]];
+        Assert.All(phases, e => Assert.Equal(("migrate", "web"), (e.Operation, e.Vm)));
+        Assert.Equal(source.Events.Select(e => e.Event).Append("done"), phases.Select(e => e.Phase));
+        Assert.Equal("live migration to host-b done", got[^1].Message);
+        Assert.Equal((HostEventTypes.VmRemoved, "web", "migrated", "now on host-b"), (removed.Type, removed.Vm, removed.Why, removed.Message));
     }
 
     [Fact]

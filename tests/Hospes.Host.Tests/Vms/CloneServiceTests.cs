@@ -1,6 +1,8 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Machine;
 using Hospes.Host.State;
+using Hospes.Host.Tests.Machine;
 using Hospes.Host.Tests.Storage;
 using Hospes.Host.Vms;
 
@@ -53,6 +55,24 @@ public sealed class CloneServiceTests
         Assert.All(steps, s => Assert.Equal(CloneStep.Created, s.Step));
         Assert.Equal((3, 0), (done.Created, done.Failed));
         Assert.Empty(done.Failures);
+    }
+
+    [Fact]
+    public async Task TheRunsSteps_AreOnTheEventStream_TheSummaryAboutTheTemplate()
+    {
+        await using var store = await WithTemplateAsync();
+        IReadOnlyList<string> names = store.Clones.PlanClones("golden", ThreeClones).Value;
+        using EventSubscription events = store.Floor.Events.Subscribe(e => e.Type == HostEventTypes.Progress);
+
+        await store.Clones.CloneAsync("golden", ThreeClones, names, _ => Task.CompletedTask, CancellationToken.None);
+
+        HostEvent[] got = await HostEventsTests.ReadAsync(events, 4);
+        Assert.Equal(["web-1", "web-2", "web-3"], got.Take(3).Select(e => e.Vm!).Order(StringComparer.Ordinal));
+        Assert.Equal([1L, 2L, 3L], got.Take(3).Select(e => e.Done!.Value));
+        Assert.All(got.Take(3), e => Assert.Equal(("clone", "created", 3L, "vms"), (e.Operation, e.Phase, e.Total!.Value, e.Unit)));
+        HostEvent summary = got[3];
+        Assert.Equal(("done", (string?)null, ("templates", "golden")), (summary.Phase, summary.Vm, summary.Object!.Value));
+        Assert.Equal("clone of golden: 3 of 3 created, 0 ready, 0 failed", summary.Message);
     }
 
     [Fact]
