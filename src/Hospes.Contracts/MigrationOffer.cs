@@ -27,6 +27,9 @@ public sealed record MigrationOffer
     /// <summary>The guest's SSH host key (OpenSSH private key text) that hospesd made and `hospes ssh` checks; null when it has none.</summary>
     public string? SshHostKey { get; init; }
 
+    /// <summary>The VM's project on the source; it lands in the same-named project here (null, from an older source: default).</summary>
+    public string? Project { get; init; }
+
     public bool Postcopy { get; init; }
     public bool DryRun { get; init; }
 

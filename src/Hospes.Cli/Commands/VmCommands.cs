@@ -94,7 +94,7 @@ internal static class VmCommands
 
             Printer.Fields(
             [
-                ("Name", vm.Name), ("UUID", vm.Uuid), ("State", $"{Lower(vm.State)} ({vm.Flags})"), ("ID", vm.Id), ("PID", vm.Pid),
+                ("Name", vm.Name), ("Project", vm.Project), ("UUID", vm.Uuid), ("State", $"{Lower(vm.State)} ({vm.Flags})"), ("ID", vm.Id), ("PID", vm.Pid),
                 ("Memory (MiB)", vm.MemoryMib), ("Max memory (MiB)", vm.MaxMemoryMib), ("vCPUs", vm.Vcpus), ("CPU time (s)", vm.CpuTimeS),
                 ("Machine", vm.Machine), ("Accelerator", vm.Accel), ("Started", vm.StartedAt), ("Crashes", vm.CrashCount),
                 ("Last error", vm.LastError), ("Saved to", vm.SavePath),

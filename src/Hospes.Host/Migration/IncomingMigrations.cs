@@ -163,7 +163,7 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
             return notKept.Error with { Message = $"{spec.Name}: {notKept.Error.Message}" };
         }
 
-        Result<VmActor> defined = await _vms.DefineIncomingAsync(spec with { Disks = disks }, volumes, revert, ct).ConfigureAwait(false);
+        Result<VmActor> defined = await _vms.DefineIncomingAsync(spec with { Disks = disks }, volumes, revert, ct, offer.Project).ConfigureAwait(false);
         if (!defined.IsOk)
         {
             return defined.Error;

@@ -27,6 +27,9 @@ internal sealed record MigrationOffer
     /// <summary>The guest's SSH host key (OpenSSH private key text) that hospesd made and `hospes ssh` checks; null when it has none.</summary>
     public string? SshHostKey { get; init; }
 
+    /// <summary>The VM's project there, and so here: the destination refuses the offer when it has no such project.</summary>
+    public string Project { get; init; } = State.StateDb.DefaultProject;
+
     public bool Postcopy { get; init; }
     public bool DryRun { get; init; }
 

@@ -68,6 +68,7 @@ internal sealed class MigrationOfferBuilder(string stateDir, Balloons balloons)
             MirroredDisks = mirrored,
             InlineDisks = inline,
             SshHostKey = new GuestHostKeys(new VmLayout(new HostOptions { StateDir = stateDir })).Find(r.Uuid)?.PrivateText,
+            Project = r.Project,
             Postcopy = plan.Postcopy,
             DryRun = plan.DryRun,
             Boot = plan.DryRun ? null : bootFiles,

@@ -86,6 +86,12 @@ internal sealed class OfferChecks(HostOptions options, HostRuntime runtime, Imag
             checks.Add(new("memory", false, admitted.Error.Message));
         }
 
+        // The VM keeps its project; its quota does not refuse it (it runs already, admitted on the source), but the
+        // project must exist here, or the VM would land in one nobody made.
+        checks.Add(vms.Quotas.Missing(offer.Project) is { } noProject
+            ? new("project", false, $"no project {offer.Project} on this host; create it here first: hospes project create {offer.Project}")
+            : new("project", true, $"project {offer.Project} here"));
+
         Result<VmSpec> addressed = spec.Vifs.Count == 0 ? spec : networks.Assign(spec, [.. vms.All.Select(a => a.Record.Spec)]);
         checks.Add(addressed.IsOk
             ? new("network", true, spec.Vifs.Count == 0 ? "no vifs" : string.Join(", ", spec.Vifs.Select(v => $"{v.Mac} {v.Ip ?? ""} on {v.Source ?? v.Bridge ?? "default"}".Replace("  ", " ", StringComparison.Ordinal))))

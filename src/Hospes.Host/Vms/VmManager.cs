@@ -138,12 +138,13 @@ internal sealed class VmManager : IAsyncDisposable
     /// (uuid, MACs and addresses kept), with <paramref name="volumes"/> (disks made here for it) owned by it. Undone by
     /// <paramref name="revert"/>.
     /// </summary>
-    public async Task<Result<VmActor>> DefineIncomingAsync(VmSpec spec, IReadOnlyList<VolumeRecord> volumes, Reverter revert, CancellationToken ct)
+    public async Task<Result<VmActor>> DefineIncomingAsync(VmSpec spec, IReadOnlyList<VolumeRecord> volumes, Reverter revert, CancellationToken ct, string project = StateDb.DefaultProject)
     {
         await _namesGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return Define(new Provisioned(spec, volumes, []), revert, reservedFor: spec.Uuid);
+            // No quota: the VM runs already (admitted on the source); refusing it would fail an evacuation halfway.
+            return Define(new Provisioned(spec, volumes, []), revert, reservedFor: spec.Uuid, project: project);
         }
         finally
         {

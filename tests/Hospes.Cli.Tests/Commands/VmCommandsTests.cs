@@ -76,6 +76,7 @@ public sealed class VmCommandsTests : IDisposable
 
         string[] lines = r.Stdout.Split('\n');
         Assert.Contains("State:                    running (r-----)", lines);
+        Assert.Contains("Project:                  default", lines);
         Assert.Contains("Disks:                    xvda=/d/web.qcow2, hdc= (ro)", lines);
         Assert.Contains("Network:                  00:16:3e:00:00:01 virtio-net ip=10.0.0.5", lines);
         Assert.Contains("On poweroff/reboot/crash: destroy/renamerestart/destroy", lines);

@@ -27,6 +27,7 @@ public sealed class MigrationWireTests
         MirroredDisks = [new("xvda", 1L << 30)],
         InlineDisks = new Dictionary<string, string> { ["xvdb"] = "c2VlZA==" },
         SshHostKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaA==\n-----END OPENSSH PRIVATE KEY-----\n",
+        Project = "lab1",
         Postcopy = true,
         DryRun = true,
     };

@@ -62,12 +62,31 @@ public sealed class IncomingMigrationsTests
         Result<MigrationPrepared> prepared = await destination.PrepareAsync(offer);
 
         Assert.Null(prepared.Value.Id);
-        Assert.Equal(["name", "qemu", "cpu", "storage", "memory", "network"], prepared.Value.Checks.Select(c => c.Name));
+        Assert.Equal(["name", "qemu", "cpu", "storage", "memory", "project", "network"], prepared.Value.Checks.Select(c => c.Name));
         Assert.Equal(
             "the source runs QEMU 8.2.2, this host 10.0.2: their machine types differ; install the same QEMU version on both hosts",
             Assert.Single(prepared.Value.Checks, c => !c.Ok).Message);
         Assert.Empty(destination.Floor.Qemu.Launched);
         destination.AssertNothingOf(offer.Spec);
+    }
+
+    [Fact]
+    public async Task AVm_KeepsItsProject_WhichMustExistHere()
+    {
+        await using var destination = new DestinationFloor();
+        MigrationOffer offer = destination.Offer(o => o with { Project = "lab1" });
+
+        Result<MigrationPrepared> refused = await destination.PrepareAsync(offer);
+
+        Assert.Equal("no project lab1 on this host; create it here first: hospes project create lab1", Assert.Single(refused.Value.Checks, c => !c.Ok).Message);
+        destination.AssertNothingOf(offer.Spec);
+
+        Assert.True(destination.Floor.Db.TryInsertProject(new Hospes.Host.Access.ProjectRecord("lab1", new Hospes.Host.Access.ProjectLimits(Vms: 0), DateTimeOffset.UtcNow)));
+        Result<MigrationPrepared> prepared = await destination.PrepareAsync(offer);
+
+        // Its quota (no VMs at all) does not refuse a VM that runs already.
+        Assert.True(prepared.IsOk, prepared.Error?.Message);
+        Assert.Equal("lab1", destination.Floor.Vms.Find("web").Value.Record.Project);
     }
 
     [Fact]

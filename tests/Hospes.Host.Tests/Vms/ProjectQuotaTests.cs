@@ -6,6 +6,7 @@ using Hospes.Host.Memory;
 using Hospes.Host.State;
 using Hospes.Host.Tests.Storage;
 using Hospes.Host.Vms;
+using Hospes.Testing.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hospes.Host.Tests.Vms;
@@ -66,6 +67,36 @@ public sealed class ProjectQuotaTests : IAsyncDisposable
 
         Assert.True((await a.RunAsync(_floor.Commands.Destroy())).IsOk);
         Assert.True((await b.RunAsync(_floor.Commands.Start())).IsOk);
+    }
+
+    [Fact]
+    public async Task ARestore_IsAStartLikeAnyOther_AndIsRefusedPastTheLimit_KeepingTheSaveFile()
+    {
+        Project("lab1", new ProjectLimits(MemoryMiB: 200));
+        VmActor web = await _floor.DefineAsync(_floor.Spec("web"), "lab1");
+        Assert.True((await web.RunAsync(_floor.Commands.Start())).IsOk);
+        FakeQmp qmp = _floor.QemuOf(web).Monitor;
+        qmp.Answer("query-migrate", """{"status": "completed"}""");
+        string path = _floor.Options.StateDir + "/web.save";
+        qmp.Answer("migrate", _ =>
+        {
+            using var f = new FileStream(path, FileMode.Append);
+            f.Write(new byte[8192]);
+            return "{}";
+        });
+        Assert.True((await web.RunAsync(_floor.Commands.Save(path))).IsOk);
+        VmActor other = await _floor.DefineAsync(_floor.Spec("other"), "lab1");
+        Assert.True((await other.RunAsync(_floor.Commands.Start())).IsOk);
+
+        Result<VmRecord> refused = await web.RunAsync(_floor.Commands.Start());
+
+        Assert.StartsWith("cannot start web: project lab1: 128 MiB of 200 MiB memory used, starting web would make 256 MiB", refused.Error!.Message, StringComparison.Ordinal);
+        Assert.Equal((VmState.Saved, path), (web.Record.State, web.Record.SavePath));
+        Assert.True(File.Exists(path));
+
+        Assert.True((await other.RunAsync(_floor.Commands.Destroy())).IsOk);
+        _floor.Qemu.OnLaunch = q => q.Monitor.Answer("query-migrate", """{"status": "completed"}""");
+        Assert.Equal(VmState.Running, (await web.RunAsync(_floor.Commands.Start())).Value.State);
     }
 
     [Fact]

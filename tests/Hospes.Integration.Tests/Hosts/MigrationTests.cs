@@ -251,6 +251,26 @@ public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
         Assert.Contains("start it first", (await _a.CliAsync("migrate", "dr", "host-b")).Fails(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AMigratedVm_KeepsItsProject_WhichTheDestinationMustHave()
+    {
+        (await _a.CliAsync("project", "create", "lab1")).Ok();
+        (await _a.CliAsync("--project", "lab1", "create", _a.WriteConfig("pj.cfg", Guest.Config("pj")))).Ok();
+        await _a.WaitForConsoleAsync("pj", Guest.Ready);
+
+        string refused = (await _a.CliAsync("migrate", "pj", "host-b")).Fails();
+        Assert.Contains("no project lab1 on this host; create it here first: hospes project create lab1", refused, StringComparison.Ordinal);
+        Assert.Empty(await _b.ListAsync());
+
+        (await _b.CliAsync("project", "create", "lab1", "--limit", "vms=0")).Ok();
+        (await _a.CliAsync("migrate", "pj", "host-b")).Ok();
+
+        // Its quota (no VMs at all) does not refuse a VM that runs already.
+        VmInfo arrived = await _b.InfoAsync("pj");
+        Assert.Equal(("lab1", VmState.Running), (arrived.Project, arrived.State));
+        Assert.Equal(["pj"], (await _b.JsonAsync<List<VmInfo>>("--project", "lab1", "list")).Select(v => v.Name));
+    }
+
     /// <summary>Reads <paramref name="file"/> every 20 ms until cancelled (or gone); returns the last content read.</summary>
     private static async Task<string> FollowAsync(string file, CancellationToken ct)
     {
