@@ -88,6 +88,46 @@ internal static class ApiShapes
         new("DELETE", Routes.HostPeer, typeof(HostPeerInfo)),
         new("POST", Routes.HostPeerCheck, typeof(PeerJoinResponse)),
 
+        // The event stream.
+        new("GET", Routes.Events, typeof(HostEvent), Kind: Ndjson) { Summary = "The host's events as they happen, as JSON lines (or server-sent events for Accept: text/event-stream), only those the caller may see" },
+
+        // Projects.
+        new("GET", Routes.Projects, typeof(ProjectInfo[])),
+        new("POST", Routes.Projects, typeof(ProjectInfo), Status201Created),
+        new("GET", Routes.Project, typeof(ProjectInfo)),
+        new("PUT", Routes.Project, typeof(ProjectInfo)),
+        new("DELETE", Routes.Project, typeof(ProjectInfo)),
+
+        // Users, groups, tokens, client certificates, ACL entries, roles, whoami, the audit log.
+        new("GET", Routes.AccessUsers, typeof(UserInfo[])),
+        new("POST", Routes.AccessUsers, typeof(UserInfo), Status201Created),
+        new("GET", Routes.AccessUser, typeof(UserInfo)),
+        new("PUT", Routes.AccessUser, typeof(UserInfo)),
+        new("DELETE", Routes.AccessUser, typeof(UserInfo)),
+        new("GET", Routes.AccessTokens, typeof(TokenInfo[])),
+        new("GET", Routes.AccessUserTokens, typeof(TokenInfo[])),
+        new("POST", Routes.AccessUserTokens, typeof(TokenCreated), Status201Created) { Summary = "Makes a token; its secret is in this answer only" },
+        new("DELETE", Routes.AccessUserToken, typeof(TokenInfo)),
+        new("GET", Routes.AccessGroups, typeof(GroupInfo[])),
+        new("POST", Routes.AccessGroups, typeof(GroupInfo), Status201Created),
+        new("GET", Routes.AccessGroup, typeof(GroupInfo)),
+        new("DELETE", Routes.AccessGroup, typeof(GroupInfo)),
+        new("POST", Routes.AccessGroupMembers, typeof(GroupInfo)),
+        new("DELETE", Routes.AccessGroupMember, typeof(GroupInfo)),
+        new("GET", Routes.Certificates, typeof(UserCertificateInfo[])),
+        new("GET", Routes.UserCertificates, typeof(UserCertificateInfo[])),
+        new("POST", Routes.UserCertificates, typeof(UserCertificateInfo), Status201Created),
+        new("DELETE", Routes.UserCertificate, typeof(UserCertificateInfo)),
+        new("GET", Routes.AccessAcl, typeof(AclEntryInfo[])),
+        new("POST", Routes.AccessAcl, typeof(AclEntryInfo)),
+        new("POST", Routes.AccessAclRemove, typeof(AclEntryInfo)),
+        new("GET", Routes.AccessRoles, typeof(RoleInfo[])),
+        new("POST", Routes.AccessRoles, typeof(RoleInfo), Status201Created),
+        new("GET", Routes.AccessRole, typeof(RoleInfo)),
+        new("DELETE", Routes.AccessRole, typeof(RoleInfo)),
+        new("GET", Routes.AccessWhoami, typeof(WhoamiInfo)),
+        new("GET", Routes.Audit, typeof(AuditEntryInfo[])),
+
         // Host to host (a trusted host's client certificate; join: a join token).
         new("POST", Routes.PeerJoin, typeof(PeerJoinResponse)),
         new("GET", Routes.PeerHello, typeof(PeerJoinResponse)),
