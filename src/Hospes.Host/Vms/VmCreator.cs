@@ -14,7 +14,9 @@ internal sealed class VmCreator(VmManager vms)
     /// <param name="policy">What the spec may use of the host: everything for root's own file, less for a user.</param>
     public async Task<Result<CreatedVm>> CreateAsync(XenConfigSource source, bool start, VmSpecPolicy policy, CancellationToken ct, string project = StateDb.DefaultProject)
     {
-        ConfigReadResult read = Read(source, strict: true);
+        // A spec that may not name host paths is read without looking at the host's files, so a refusal never tells a user
+        // whether a host file exists: the gate below refuses every host path alike.
+        ConfigReadResult read = Read(source, strict: policy.HostPaths);
         if (read.Spec is null)
         {
             var errors = read.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();

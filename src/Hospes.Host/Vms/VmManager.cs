@@ -367,7 +367,7 @@ internal sealed class VmManager : IAsyncDisposable
 
         VmActor actor = NewActor(record);
         _registry.Add(actor);
-        Events.Publish(() => new HostEvent { Type = HostEventTypes.VmDefined, Vm = spec.Name, VmUuid = spec.Uuid, State = record.State });
+        Events.Publish(() => new HostEvent { Type = HostEventTypes.VmDefined, Vm = spec.Name, VmUuid = spec.Uuid, Project = record.Project, State = record.State });
         return actor;
     }
 

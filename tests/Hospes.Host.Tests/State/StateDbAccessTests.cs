@@ -152,10 +152,15 @@ public sealed class StateDbAccessTests : IDisposable
         _db.AppendAudit(new AuditEntry(Now.AddHours(-2), "alice", "192.0.2.7", "vm.start", "/projects/lab1/vms/web", "ok"));
         _db.AppendAudit(new AuditEntry(Now.AddMinutes(-30), "bob", null, "acl.set", "/projects/lab1", "refused: Permissions.Modify"));
         _db.AppendAudit(new AuditEntry(Now.AddMinutes(-10), "alice", "192.0.2.7", "vm.stop", "/projects/lab1/vms/web", "ok"));
+        _db.AppendAudit(new AuditEntry(Now.AddMinutes(-5), "alice!ci", "192.0.2.8", "vm.pause", "/projects/lab1/vms/web", "ok"));
+        _db.AppendAudit(new AuditEntry(Now.AddMinutes(-4), "alicia", "192.0.2.9", "vm.reboot", "/projects/lab1/vms/web", "ok"));
 
-        Assert.Equal(["vm.stop", "acl.set", "vm.start"], _db.LoadAudit().Select(a => a.Action));
-        Assert.Equal(["vm.stop", "vm.start"], _db.LoadAudit(user: "alice").Select(a => a.Action));
-        Assert.Equal(["vm.stop", "acl.set"], _db.LoadAudit(since: Now.AddHours(-1)).Select(a => a.Action));
+        Assert.Equal(["vm.reboot", "vm.pause", "vm.stop", "acl.set", "vm.start"], _db.LoadAudit().Select(a => a.Action));
+
+        // A user's rows are theirs and their tokens' (never another user's whose name begins alike); a token's only its own.
+        Assert.Equal(["vm.pause", "vm.stop", "vm.start"], _db.LoadAudit(user: "alice").Select(a => a.Action));
+        Assert.Equal(["vm.pause"], _db.LoadAudit(user: "alice!ci").Select(a => a.Action));
+        Assert.Equal(["vm.reboot", "vm.pause", "vm.stop", "acl.set"], _db.LoadAudit(since: Now.AddHours(-1)).Select(a => a.Action));
         Assert.Equal(new AuditEntry(Now.AddMinutes(-30), "bob", null, "acl.set", "/projects/lab1", "refused: Permissions.Modify"), _db.LoadAudit(user: "bob").Single());
     }
 

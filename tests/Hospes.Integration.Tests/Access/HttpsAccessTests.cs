@@ -37,8 +37,8 @@ public sealed class HttpsAccessTests : IAsyncLifetime
         Assert.Contains("www-authenticate: Bearer realm=\"hospes\"", headers, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("authentication required", body, StringComparison.Ordinal);
 
-        // A user (written as `hospes user create` will; that command is another part of issue 14) and her certificate.
-        (await Run.ProcessAsync("sqlite3", [Path.Combine(_d.StateDir, "hospes.db"), "INSERT INTO users (name, enabled, created_at) VALUES ('alice', 1, '2026-12-06T00:00:00Z')"])).Ok();
+        // A user and her certificate.
+        (await _d.CliAsync("user", "create", "alice")).Ok();
         string cert = Path.Combine(_dir, "alice.pem");
         string key = Path.Combine(_dir, "alice.key");
         (await Run.ProcessAsync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=alice", "-keyout", key, "-out", cert])).Ok();
