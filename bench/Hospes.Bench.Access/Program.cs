@@ -128,7 +128,7 @@ foreach ((string label, _) in kinds)
 
 foreach ((string label, _, _) in cli)
 {
-    md.AppendLine(Row(label, cliTimes[label], "500 VMs"));
+    md.AppendLine(Row(label, cliTimes[label], $"{vms} VMs"));
 }
 
 md.AppendLine();
