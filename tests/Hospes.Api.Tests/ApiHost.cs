@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hospes.Api.Tests;
@@ -108,6 +109,7 @@ internal sealed class ApiHost : IAsyncDisposable
         };
         HospesHost host = await HospesHost.StartAsync(options, TimeProvider.System, NullLoggerFactory.Instance, parts, CancellationToken.None);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders(); // every request's lines would flood the test run's output
         builder.WebHost.UseTestServer();
         // The test server has no unix socket: a plain-HTTP request stands for one from root on it (what every endpoint
         // test means), an "https://" one for a request over the TCP listener.
