@@ -94,6 +94,43 @@ public sealed partial class MultiUserTests(TinyImage image) : IClassFixture<Tiny
     }
 
     [Fact]
+    public async Task TheEventStream_ShowsEachUserOnlyWhatTheyMaySee()
+    {
+        (await AsAsync("teacher", null, "define", "--project", "lab1", _d.WriteConfig("team3-ce.cfg", Guest.Config("team3-ce")))).Ok();
+        (await AsAsync("teacher", null, "acl", "set", "/projects/lab1/vms/team3-ce", "--user", "student", "--role", "LabStudent")).Ok();
+        string token = (await AdminAsync("token", "create", "student", "--name", "events")).Stdout.Trim();
+        using HttpClient http = Https();
+        http.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using HttpResponseMessage stream = await http.GetAsync(new Uri($"https://{_address}/v1/events"), HttpCompletionOption.ResponseHeadersRead, limit.Token);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync(limit.Token));
+
+        // The admin's VM in lab2 comes and changes first, then the student's; the student's stream has only theirs.
+        (await _d.CliAsync("define", "--project", "lab2", _d.WriteConfig("other.cfg", Guest.Config("other")))).Ok();
+        (await _d.CliAsync("delete", "other")).Ok();
+        (await AsAsync("student", null, "start", "team3-ce")).Ok();
+        var seen = new List<string>();
+        while (await reader.ReadLineAsync(limit.Token) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            seen.Add(line);
+            if (line.Contains("\"team3-ce\"", StringComparison.Ordinal) && line.Contains("\"running\"", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        Assert.Contains(seen, l => l.Contains("\"team3-ce\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(seen, l => l.Contains("other", StringComparison.Ordinal) || l.Contains("secret", StringComparison.Ordinal));
+        (await AsAsync("student", null, "destroy", "team3-ce")).Ok();
+    }
+
+    [Fact]
     public async Task AUserWhoIsNotAnAdmin_CannotNameHostPathsOrDevices_AndNothingIsLeft()
     {
         int folders = _d.VmDirs().Count;
