@@ -40,6 +40,9 @@ public sealed partial class MigrationChannelTests(TinyImage image) : IAsyncLifet
         _b = await Daemon.StartAsync(image, _nsB, "--listen", HostB + ":8443", "--host-name", "host-b", "--config", conf);
         string token = (await _b.CliAsync("host", "token")).Ok().Stdout.Trim().Split('\n')[^1].Trim();
         (await _a.CliAsync("host", "add", "host-b", HostB + ":8443", "--token", token)).Ok();
+
+        // Both accelerator probes done before a migration's prepare has to wait for one (see MigrationTests).
+        await Task.WhenAll(_a.HostInfoAsync(), _b.HostInfoAsync());
     }
 
     public async Task DisposeAsync()

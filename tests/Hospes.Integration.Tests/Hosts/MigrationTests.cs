@@ -40,6 +40,11 @@ public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
         _b = await Daemon.StartAsync(image, _nsB, "--listen", HostB + ":8443", "--host-name", "host-b", "--config", conf);
         string token = (await _b.CliAsync("host", "token")).Ok().Stdout.Trim().Split('\n')[^1].Trim();
         (await _a.CliAsync("host", "add", "host-b", HostB + ":8443", "--token", token)).Ok();
+
+        // A hospesd decides its accelerator once after start (a probe guest, in the background); the first QEMU it
+        // starts waits for that. On a fresh destination that is the migration's prepare, which the source gives 30 s.
+        // Both decisions are made before the tests migrate (host info waits for them).
+        await Task.WhenAll(_a.HostInfoAsync(), _b.HostInfoAsync());
     }
 
     public async Task DisposeAsync()
