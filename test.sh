@@ -20,6 +20,9 @@ dotnet build Hospes.slnx -c Release --nologo -v quiet -clp:ErrorsOnly || { echo 
 # tests/Shared holds source compiled into every test project; it is not a project itself.
 for project in $(ls tests/*/*.Tests.csproj | grep -v Integration) tests/Hospes.Integration.Tests/Hospes.Integration.Tests.csproj; do
     say "$(basename "$project" .csproj)"
-    dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" || status=1
+    # A test that hangs is killed after 10 minutes and named (the longest, a migration round trip, takes about 2):
+    # a hang must be a failure that says where, never a CI run that times out with nothing to show.
+    dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" \
+        --blame-hang-timeout 10m --blame-hang-dump-type none || status=1
 done
 exit $status
