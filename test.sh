@@ -15,14 +15,53 @@ dotnet format whitespace --folder --verify-no-changes . || { echo "test.sh: run 
 
 say "build (every project, benchmarks included; warnings are errors)"
 dotnet build Hospes.slnx -c Release --nologo -v quiet -clp:ErrorsOnly || { echo "test.sh: the build failed" >&2; exit 1; }
+# The compiler and MSBuild servers would outlive this script holding its output: a CI reading it waits for them.
+dotnet build-server shutdown >/dev/null 2>&1 || true
 
-# Fast unit tests first, then the real guests.
+# What a test run left running: processes that still hold this script's output (a CI that reads it to its end would
+# wait for them until its time limit) and anything still running this checkout's out/hospesd or out/hospes. Each is
+# named, killed, and fails the run: a test must leave nothing behind.
+ancestors=" $$ "
+pid=$$
+while [ "${pid:-1}" -gt 1 ] && pid=$(awk '{print $4}' "/proc/$pid/stat" 2>/dev/null); do ancestors+="$pid "; done
+leftovers() {
+    local found=0 out err p pid cmd fd link
+    out=$(readlink /proc/$$/fd/1) err=$(readlink /proc/$$/fd/2)
+    # Only a pipe or a file is this run's own; a terminal or /dev/null is shared with the rest of the machine.
+    [[ "$out" == pipe:* || ( "$out" == /* && "$out" != /dev/* ) ]] || out=none
+    [[ "$err" == pipe:* || ( "$err" == /* && "$err" != /dev/* ) ]] || err=none
+    for p in /proc/[0-9]*; do
+        pid=${p#/proc/}
+        [[ "$ancestors" == *" $pid "* || "$pid" == "$BASHPID" ]] && continue
+        cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+        [ -n "$cmd" ] || continue
+        for fd in 1 2; do
+            link=$(readlink "$p/fd/$fd" 2>/dev/null) || continue
+            if [[ "$cmd" =~ (MSBuild.dll|VBCSCompiler|[Rr]azor) ]]; then
+                continue 2 # the build's servers, idle since the build: not the tests'
+            fi
+            if [[ "$link" == "$out" || "$link" == "$err" || "$cmd" == *"$PWD/out/"* ]]; then
+                echo "test.sh: $1 left pid $pid running: ${cmd:0:300}" >&2
+                kill -9 "$pid" 2>/dev/null || true
+                found=1
+                break
+            fi
+        done
+    done
+    return $found
+}
+
+# Fast unit tests first, then the real guests. Every run reads nothing from this script's stdin, and has a limit of
+# its own besides the per-test hang guard (a test host that never exits is killed too).
 # tests/Shared holds source compiled into every test project; it is not a project itself.
 for project in $(ls tests/*/*.Tests.csproj | grep -v Integration) tests/Hospes.Integration.Tests/Hospes.Integration.Tests.csproj; do
     say "$(basename "$project" .csproj)"
+    limit=20m
+    [[ "$project" == *Integration* ]] && limit=50m
     # A test that hangs is killed after 10 minutes and named (the longest, a migration round trip, takes about 2):
     # a hang must be a failure that says where, never a CI run that times out with nothing to show.
-    dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" \
-        --blame-hang-timeout 10m --blame-hang-dump-type none || status=1
+    timeout --kill-after=30s "$limit" dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" \
+        --blame-hang-timeout 10m --blame-hang-dump-type none </dev/null || { echo "test.sh: $(basename "$project" .csproj) failed (exit $?; 124 = over its $limit)" >&2; status=1; }
+    leftovers "$(basename "$project" .csproj)" || status=1
 done
 exit $status
