@@ -183,6 +183,11 @@ public sealed partial class Daemon : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Environment.GetEnvironmentVariable("HOSPES_KEEP_LOGS") is { Length: > 0 } keep && File.Exists(LogPath))
+        {
+            File.Copy(LogPath, Path.Combine(keep, Path.GetFileName(Dir) + ".log"), overwrite: true);
+        }
+
         _client?.Dispose();
         if (_process is { } p)
         {
