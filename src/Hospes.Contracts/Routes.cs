@@ -25,6 +25,9 @@ public static class Routes
     public const string VmConsoleLog = "/v1/vms/{name}/console/log";
     public const string VmConsole = "/v1/vms/{name}/console";
 
+    // The graphical console: the guest's VNC display (RFB) as a WebSocket, binary frames both ways.
+    public const string VmVnc = "/v1/vms/{name}/vnc";
+
     // This host and config files.
     public const string Host = "/v1/host";
     public const string ConfigCheck = "/v1/config/check";

@@ -28,6 +28,7 @@ internal static class ApiShapes
         new("POST", Routes.Restore, typeof(VmInfo)),
         new("GET", Routes.VmConsoleLog, typeof(string), Kind: Text) { Summary = "The console's output so far (the last 8 MiB)" },
         new("GET", Routes.VmConsole, null, Status101SwitchingProtocols, WebSocket) { Summary = "The live serial console: a WebSocket, binary frames both ways" },
+        new("GET", Routes.VmVnc, null, Status101SwitchingProtocols, WebSocket) { Summary = "The guest's VNC display (RFB): a WebSocket, binary frames both ways" },
 
         // This host and config files.
         new("GET", Routes.Host, typeof(HostInfo)),

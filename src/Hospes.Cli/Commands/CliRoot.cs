@@ -22,6 +22,7 @@ internal static class CliRoot
         }
 
         root.Subcommands.Add(ConsoleCommand.Create());
+        root.Subcommands.Add(VncCommand.Create());
         root.Subcommands.Add(ConfigCommands.Create());
         root.Subcommands.Add(HostCommands.Create());
         root.Subcommands.Add(ImageCommands.Create());

@@ -37,6 +37,7 @@ internal static class RouteRules
         Both("POST", "/v1/restore", new(VmAllocate, ProjectVms), new(SysModify, Host)) with { Note = "the request names a host file" },
         One("GET", "/v1/vms/{name}/console/log", VmConsole, Vm),
         One("GET", "/v1/vms/{name}/console", VmConsole, Vm),
+        One("GET", "/v1/vms/{name}/vnc", VmConsole, Vm),
 
         // This host and config files.
         One("GET", "/v1/host", SysAudit, Host),
