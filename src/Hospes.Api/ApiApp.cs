@@ -69,6 +69,7 @@ internal static class ApiApp
         VmEndpoints.Map(app);
         ConsoleEndpoints.Map(app);
         VncEndpoints.Map(app);
+        XlEndpoints.Map(app);
         HostEndpoints.Map(app);
         StoreEndpoints.Map(app);
         ImageEndpoints.Map(app);

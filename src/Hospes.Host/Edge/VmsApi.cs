@@ -9,7 +9,7 @@ using Hospes.Host.Vms.Commands;
 namespace Hospes.Host.Edge;
 
 /// <summary>The VMs as the API shows them: wire requests in, each turned into the VM floor's call, wire records or errors out.</summary>
-public sealed class VmsApi
+public sealed partial class VmsApi
 {
     private readonly VmManager _vms;
     private readonly VmCreator _creator;

@@ -19,9 +19,10 @@ public sealed class XenCommandsTests(TinyImage image) : IClassFixture<TinyImage>
     public async Task DisposeAsync() => await _d.DisposeAsync();
 
     [Fact]
-    public async Task HvmGuest_ShowsItsDisplayThroughTheVncTunnel_AndAPvGuestHasNone()
+    public async Task HvmGuest_ShowsItsDisplay_TakesSysrqTriggersACoreDumpAndCds_AndAPvGuestHasNone()
     {
-        await Guest.CreateAsync(_d, "hvm", "type = 'hvm'\nvnclisten = '0.0.0.0'\nvncpasswd = 'secret'");
+        // machine = 'pc': the tiny guest's (cloud) kernel reads a CD-ROM on PIIX IDE, and has no AHCI driver for q35's.
+        await Guest.CreateAsync(_d, "hvm", "type = 'hvm'\nmachine = 'pc'\ndisk = [ ',hdc:cdrom,r' ]\nvnclisten = '0.0.0.0'\nvncpasswd = 'secret'");
         // Text on the VGA console, whatever the kernel did to the firmware's screen.
         await GuestShell.RunAsync(_d, "hvm", "echo HOSPES-VNC-TEXT > /dev/tty1 2>/dev/null; true");
 
@@ -45,11 +46,68 @@ public sealed class XenCommandsTests(TinyImage image) : IClassFixture<TinyImage>
             }
         }
 
-        // A PV guest has no display: a refusal that says what to do, before any tunnel opens.
+        await SysrqAndTriggersAsync();
+        await DumpCoreAsync();
+        await CdInsertAndEjectAsync();
+        Assert.Matches(@"(?m)^hvm\s+\d+\s+\d+:\d\d:\d\d\s*$", (await _d.CliAsync("uptime")).Ok().Stdout);
+        Assert.Contains(Guest.Ready, (await _d.CliAsync("dmesg", "hvm")).Ok().Stdout, StringComparison.Ordinal);
+
+        // A PV guest has no display, keyboard or CD drive: refusals that say what to do, whatever its state.
         (await _d.CliAsync("define", _d.WriteConfig("pv.cfg", Guest.Config("pv")))).Ok();
+        Assert.StartsWith("hospes: pv has no keyboard to press SysRq on", (await _d.CliAsync("sysrq", "pv", "h")).Fails(), StringComparison.Ordinal);
+        Assert.StartsWith("hospes: pv has no CD-ROM drive; add one", (await _d.CliAsync("cd-eject", "pv", "hdc")).Fails(), StringComparison.Ordinal);
         string refusal = (await _d.CliAsync("vnc", "pv", "--no-viewer")).Fails();
         Assert.Equal("hospes: pv has no graphical console; add vnc = 1 with type = 'hvm', or use `hospes console pv`", refusal);
         Assert.Contains("loopback only", (await _d.CliAsync("vnc", "hvm", "--listen", "0.0.0.0:5901")).Fails(), StringComparison.Ordinal);
+    }
+
+    /// <summary>sysrq h prints the kernel's SysRq help; an NMI is reported by the kernel; init is not QEMU's.</summary>
+    private async Task SysrqAndTriggersAsync()
+    {
+        (await _d.CliAsync("sysrq", "hvm", "h")).Ok();
+        await _d.WaitForConsoleAsync("hvm", "sysrq: HELP", limit: TimeSpan.FromSeconds(30));
+        (await _d.CliAsync("trigger", "hvm", "nmi")).Ok();
+        await _d.WaitForConsoleAsync("hvm", "NMI received", limit: TimeSpan.FromSeconds(30));
+        Assert.Equal("hospes: trigger 'init' is not available here: QEMU has no way to send it; use nmi, reset, power or s3resume", (await _d.CliAsync("trigger", "hvm", "init")).Fails());
+        Assert.Equal("hospes: 'kick' is not a trigger; use nmi, reset, power or s3resume", (await _d.CliAsync("trigger", "hvm", "kick")).Fails());
+        Assert.StartsWith("hospes: sysrq: 'hh' is not a SysRq key", (await _d.CliAsync("sysrq", "hvm", "hh")).Fails(), StringComparison.Ordinal);
+    }
+
+    private async Task DumpCoreAsync()
+    {
+        string core = Path.Combine(_d.Dir, "hvm.core");
+        (await _d.CliAsync("dump-core", "hvm", core)).Ok();
+        byte[] head = new byte[4];
+        await using (FileStream f = File.OpenRead(core))
+        {
+            await f.ReadExactlyAsync(head);
+        }
+
+        Assert.Equal("7F454C46", Convert.ToHexString(head));
+        Assert.Contains("exists", (await _d.CliAsync("dump-core", "hvm", core)).Fails(), StringComparison.Ordinal);
+        File.Delete(core);
+    }
+
+    /// <summary>An ISO made here goes into the empty drive and is read in the guest; ejected, the drive is empty again.</summary>
+    private async Task CdInsertAndEjectAsync()
+    {
+        string content = Path.Combine(_d.Dir, "iso");
+        Directory.CreateDirectory(content);
+        await File.WriteAllTextAsync(Path.Combine(content, "hello.txt"), "HOSPES-CD-42\n");
+        string iso = Path.Combine(_d.Dir, "hello.iso");
+        await Run.ToolAsync("genisoimage", "-quiet", "-V", "HOSPESCD", "-o", iso, content);
+
+        (await _d.CliAsync("cd-insert", "hvm", "hdc", iso)).Ok();
+        Assert.Equal(iso, (await _d.InfoAsync("hvm")).Spec!.Disks.Single(d => d.Vdev == "hdc").Target);
+        // The kernel's own messages (the medium change) may land on the console between the command's lines.
+        // The first read after a medium change gets the drive's "medium changed" (UNIT ATTENTION); the guest then reads it.
+        string read = await GuestShell.RunAsync(_d, "hvm", "mkdir -p /cd; for i in 1 2 3; do mount -t iso9660 -o ro /dev/sr0 /cd 2>/dev/null && break; sleep 1; done; cat /cd/hello.txt; umount /cd");
+        Assert.Contains("HOSPES-CD-42", read, StringComparison.Ordinal);
+
+        (await _d.CliAsync("cd-eject", "hvm", "hdc")).Ok();
+        Assert.Equal("", (await _d.InfoAsync("hvm")).Spec!.Disks.Single(d => d.Vdev == "hdc").Target);
+        Assert.Contains("No medium", await GuestShell.RunAsync(_d, "hvm", "dd if=/dev/sr0 of=/dev/null bs=2048 count=1 2>&1 | head -n 1"), StringComparison.Ordinal);
+        Assert.StartsWith("hospes: hvm has no CD-ROM drive hdd; its CD-ROM drives: hdc", (await _d.CliAsync("cd-eject", "hvm", "hdd")).Fails(), StringComparison.Ordinal);
     }
 
     private Process StartCli(params string[] args)
