@@ -17,7 +17,7 @@ QEMU_MIN_MAJOR=9
 # the Debian template; dosfstools and mtools write NoCloud seeds; openssh-client is used by the Debian guest tests;
 # gcc and libc6-dev build the guest-side memory checker of the save/restore and migration tests; ovmf is the UEFI
 # firmware of bios = 'ovmf' guests; acl's setfacl grants /dev/userfaultfd to one QEMU's uid for post-copy.
-PACKAGES=(acl busybox-static ovmf dnsmasq-base iproute2 nftables e2fsprogs fdisk debootstrap dosfstools mtools openssh-client curl openssl cpio socat procps gcc libc6-dev)
+PACKAGES=(acl busybox-static ovmf genisoimage dnsmasq-base iproute2 nftables e2fsprogs fdisk debootstrap dosfstools mtools openssh-client curl openssl cpio socat procps gcc libc6-dev)
 BACKPORTS_PACKAGES=(qemu-system-x86 qemu-utils)
 
 backports_source=/etc/apt/sources.list.d/hospes-bookworm-backports.sources

@@ -68,6 +68,8 @@ internal static class ApiApp
         app.UseWebSockets();
         VmEndpoints.Map(app);
         ConsoleEndpoints.Map(app);
+        VncEndpoints.Map(app);
+        XlEndpoints.Map(app);
         HostEndpoints.Map(app);
         StoreEndpoints.Map(app);
         ImageEndpoints.Map(app);

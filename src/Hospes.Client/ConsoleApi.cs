@@ -16,4 +16,11 @@ public sealed class ConsoleApi
     /// <summary>The live console: binary frames both ways; hospesd closes it when the VM stops.</summary>
     public Task<ClientWebSocket> ConnectAsync(string vm, CancellationToken ct) =>
         _c.ConnectWebSocketAsync(Routes.Path(Routes.VmConsole, vm), $"cannot attach to the console of {vm}", ct);
+
+    /// <summary>
+    /// The guest's VNC display (RFB as QEMU speaks it), binary frames both ways. A refusal (no display, not running)
+    /// arrives as the close reason of the first receive.
+    /// </summary>
+    public Task<ClientWebSocket> ConnectVncAsync(string vm, CancellationToken ct) =>
+        _c.ConnectWebSocketAsync(Routes.Path(Routes.VmVnc, vm), $"cannot open the display of {vm}", ct);
 }

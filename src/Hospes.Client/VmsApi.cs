@@ -3,7 +3,7 @@ using Hospes.Contracts;
 namespace Hospes.Client;
 
 /// <summary>A VM's lifecycle, as xl has it.</summary>
-public sealed class VmsApi
+public sealed partial class VmsApi
 {
     private readonly HospesConnection _c;
 

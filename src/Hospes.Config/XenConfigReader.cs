@@ -21,6 +21,7 @@ public static class XenConfigReader
         new LifecycleKeys(),
         new MachineKeys(),
         new PlatformKeys(),
+        new DisplayKeys(),
         new ConsoleKeys(),
         new TableKeys(),
         new UnknownKeys(),

@@ -88,6 +88,32 @@ public static class XenConfigWriter
             _ => d,
         })]);
         text.String("soundhw", spec.SoundHw);
+        WriteDisplay(text, spec);
+    }
+
+    // An HVM guest read without vga/vnc gets the standard VGA and a VNC display: only a difference is written.
+    private static void WriteDisplay(ConfigText text, VmSpec spec)
+    {
+        if (spec.Boot != BootMode.Hvm)
+        {
+            return;
+        }
+
+        if (spec.Vga is null)
+        {
+            text.String("vga", "none");
+            return;
+        }
+
+        if (spec.Vga == "cirrus")
+        {
+            text.String("vga", "cirrus");
+        }
+
+        if (!spec.Vnc)
+        {
+            text.Number("vnc", 0);
+        }
     }
 
     private static void WriteOptional(ConfigText text, string key, int? value)

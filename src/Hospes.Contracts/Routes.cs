@@ -25,6 +25,15 @@ public static class Routes
     public const string VmConsoleLog = "/v1/vms/{name}/console/log";
     public const string VmConsole = "/v1/vms/{name}/console";
 
+    // The graphical console: the guest's VNC display (RFB) as a WebSocket, binary frames both ways.
+    public const string VmVnc = "/v1/vms/{name}/vnc";
+
+    // xl's commands on a running guest through its QEMU.
+    public const string VmSysrq = "/v1/vms/{name}/sysrq";
+    public const string VmTrigger = "/v1/vms/{name}/trigger";
+    public const string VmDumpCore = "/v1/vms/{name}/dump-core";
+    public const string VmCdrom = "/v1/vms/{name}/cdroms/{vdev}";
+
     // This host and config files.
     public const string Host = "/v1/host";
     public const string ConfigCheck = "/v1/config/check";

@@ -30,7 +30,8 @@ public sealed class XenExampleTests
             spec.Disks,
             d => Assert.Equal(("/var/images/min-el3-i386.img", "hda", DiskDeviceType.Disk, false), (d.Target, d.Vdev, d.DeviceType, d.ReadOnly)),
             d => Assert.Equal(("", "hdc", DiskDeviceType.Cdrom, true), (d.Target, d.Vdev, d.DeviceType, d.ReadOnly)));
-        Assert.Equal(["vnc: not available here: the guest gets no graphical console (VNC is not supported yet); use hospes console"], Warnings(result));
+        Assert.Equal(("std", true), (spec.Vga, spec.Vnc));
+        Assert.Empty(Warnings(result));
     }
 
     [Fact]
@@ -75,7 +76,7 @@ public sealed class XenExampleTests
     }
 
     [Fact]
-    public void XlExampleHvm_HasTwoVcpusAnEmulatedNicAndOnlyTheSdlWarning()
+    public void XlExampleHvm_HasTwoVcpusAnEmulatedNicAndItsDisplayByVnc()
     {
         ConfigReadResult result = Read("xlexample.hvm.cfg", "/dev/vg/guest-volume");
 
@@ -83,7 +84,8 @@ public sealed class XenExampleTests
         Assert.Equal((BootMode.Hvm, 2, 2), (spec.Boot, spec.Vcpus, spec.MaxVcpus));
         Assert.Equal("rtl8139", Assert.Single(spec.Vifs).Model);
         Assert.Equal("xvda", Assert.Single(spec.Disks).Vdev);
-        Assert.Equal(["sdl: not available here: the guest gets no local display window; use hospes console"], Warnings(result));
+        Assert.Equal(("std", true), (spec.Vga, spec.Vnc));
+        Assert.Empty(Warnings(result));
     }
 
     [Theory]

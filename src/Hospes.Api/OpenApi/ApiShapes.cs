@@ -28,6 +28,12 @@ internal static class ApiShapes
         new("POST", Routes.Restore, typeof(VmInfo)),
         new("GET", Routes.VmConsoleLog, typeof(string), Kind: Text) { Summary = "The console's output so far (the last 8 MiB)" },
         new("GET", Routes.VmConsole, null, Status101SwitchingProtocols, WebSocket) { Summary = "The live serial console: a WebSocket, binary frames both ways" },
+        new("GET", Routes.VmVnc, null, Status101SwitchingProtocols, WebSocket) { Summary = "The guest's VNC display (RFB): a WebSocket, binary frames both ways" },
+        new("POST", Routes.VmSysrq, typeof(VmInfo)) { Summary = "Alt+SysRq+KEY on an HVM guest's keyboard (xl sysrq)" },
+        new("POST", Routes.VmTrigger, typeof(VmInfo)) { Summary = "nmi, reset, power or s3resume (xl trigger)" },
+        new("POST", Routes.VmDumpCore, typeof(VmInfo)) { Summary = "The guest's memory as an ELF core file on the host (xl dump-core)" },
+        new("PUT", Routes.VmCdrom, typeof(VmInfo)) { Summary = "Insert an image into a CD-ROM drive (xl cd-insert)" },
+        new("DELETE", Routes.VmCdrom, typeof(VmInfo)) { Summary = "Eject a CD-ROM drive's medium (xl cd-eject)" },
 
         // This host and config files.
         new("GET", Routes.Host, typeof(HostInfo)),

@@ -22,6 +22,11 @@ internal static class CliRoot
         }
 
         root.Subcommands.Add(ConsoleCommand.Create());
+        root.Subcommands.Add(VncCommand.Create());
+        foreach (Command command in XlCommands.All())
+        {
+            root.Subcommands.Add(command);
+        }
         root.Subcommands.Add(ConfigCommands.Create());
         root.Subcommands.Add(HostCommands.Create());
         root.Subcommands.Add(ImageCommands.Create());

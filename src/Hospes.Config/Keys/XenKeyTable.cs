@@ -17,7 +17,8 @@ internal static class XenKeyTable
     private const string Arm = "ARM guests are not supported here (Hospes runs x86 guests); the setting has no effect";
     private const string OwnQemu = "Hospes runs and configures its own QEMU";
     private const string VfioDoes = "VFIO handles passthrough devices itself";
-    private const string DisplayOff = "only matters with a graphical console (vnc, sdl, spice), which Hospes does not give yet";
+    private const string DisplayOff = "only matters with a SPICE or local display; Hospes serves an HVM guest's display by VNC through hospesd (hospes vnc)";
+    private const string VncSocket = "the VNC display is a unix socket hospesd owns, never a TCP port: `hospes vnc NAME` (or the web UI) reaches it";
     private const string KernelIp = "xm built the kernel's ip= parameter from it; Hospes does not: write ip=... in extra if the guest needs it";
 
     public static IReadOnlyList<XenKey> All { get; } =
@@ -182,23 +183,23 @@ internal static class XenKeyTable
         I("isa", Xm, "the guest gets a PCI machine, not an ISA-only one"),
 
         // Display, input, sound, serial and USB.
-        I("vnc", Both, "the guest gets no graphical console (VNC is not supported yet); use hospes console"),
-        M("vnclisten", Both, DisplayOff),
-        M("vncdisplay", Both, DisplayOff),
-        M("vncunused", Both, DisplayOff),
-        M("vncpasswd", Both, DisplayOff),
-        M("vncconsole", Xm, DisplayOff),
-        M("vncviewer", Xm, DisplayOff),
+        H("vnc", Both, "HVM guests (default 1, as xl): -vnc on a unix socket in the run dir, reached through hospesd with `hospes vnc NAME`; PV guests get a warning (no framebuffer)"),
+        M("vnclisten", Both, VncSocket),
+        M("vncdisplay", Both, VncSocket),
+        M("vncunused", Both, VncSocket),
+        M("vncpasswd", Both, "no VNC password: who may open the display is decided by hospesd's own access control (VM.Console on the VM)"),
+        M("vncconsole", Xm, "xm started a viewer itself; run `hospes vnc NAME`"),
+        M("vncviewer", Xm, "xm started a viewer itself; run `hospes vnc NAME`"),
         M("keymap", Both, DisplayOff),
         M("videoram", Both, DisplayOff),
         M("opengl", Xm, DisplayOff),
         M("display", Xm, DisplayOff),
         M("xauthority", Xm, DisplayOff),
-        I("sdl", Both, "the guest gets no local display window; use hospes console"),
-        M("nographic", Both, "Hospes guests have no graphical console anyway"),
-        I("vfb", Both, "the guest gets no framebuffer console (VNC/SDL are not supported yet); use hospes console"),
-        I("vga", Xl, "the guest gets no graphics card; use hospes console (serial)"),
-        I("stdvga", Both, "the guest gets no graphics card; use hospes console (serial)"),
+        H("sdl", Both, "no window opens on the host: the HVM guest's display is served by VNC as for vnc = 1 (`hospes vnc NAME`)"),
+        M("nographic", Both, "QEMU runs without a window anyway; an HVM guest's display is served by VNC through hospesd"),
+        H("vfb", Both, "an entry with vnc=1, sdl=1 or type=vnc/sdl gives an HVM guest its VNC display (`hospes vnc NAME`); PV guests get a warning (no framebuffer)"),
+        H("vga", Xl, "HVM guests: stdvga (the default here) -device VGA, cirrus -device cirrus-vga, none: no card; qxl gets the standard VGA with a warning"),
+        H("stdvga", Both, "stdvga = 1: -device VGA (the default here anyway; stdvga = 0 gets a note, vga = 'cirrus' asks for Xen's old card)"),
         I("spice", Xl, "the guest gets no SPICE console; use hospes console"),
         M("spicehost", Xl, DisplayOff),
         M("spiceport", Xl, DisplayOff),

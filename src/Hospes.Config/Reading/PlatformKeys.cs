@@ -44,7 +44,7 @@ internal sealed class PlatformKeys : IKeyGroup
     }
 
     /// <summary>0 or 1 (xl's booleans; "0", "1", true/false-ish strings as xm wrote them); null when absent or wrong.</summary>
-    private static bool? Flag(ReadContext context, string key)
+    internal static bool? Flag(ReadContext context, string key)
     {
         if (context.Settings.Get(key) is not { } setting)
         {

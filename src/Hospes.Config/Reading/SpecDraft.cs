@@ -36,6 +36,8 @@ internal sealed class SpecDraft
     public bool Usb { get; set; }
     public List<string> UsbDevices { get; } = [];
     public string? SoundHw { get; set; }
+    public string? Vga { get; set; }
+    public bool Vnc { get; set; }
 
     /// <summary>kernel was Xen's PV-GRUB: extra is its menu's path, not kernel parameters.</summary>
     public bool PvGrub { get; set; }
@@ -73,6 +75,8 @@ internal sealed class SpecDraft
         Usb = Usb,
         UsbDevices = [.. UsbDevices],
         SoundHw = SoundHw,
+        Vga = Vga,
+        Vnc = Vnc,
         SourcePath = sourcePath,
     };
 }

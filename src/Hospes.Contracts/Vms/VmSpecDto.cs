@@ -65,6 +65,12 @@ public sealed record VmSpecDto
     /// <summary>The emulated sound card (soundhw): hda, ac97 or es1370; null for none.</summary>
     public string? SoundHw { get; init; }
 
+    /// <summary>The emulated graphics card (vga): std or cirrus; null for none.</summary>
+    public string? Vga { get; init; }
+
+    /// <summary>The display is reachable by VNC through hospesd (`hospes vnc`).</summary>
+    public bool Vnc { get; init; }
+
     /// <summary>The config file this spec was read from, for messages; null when defined through the API.</summary>
     public string? SourcePath { get; init; }
 }

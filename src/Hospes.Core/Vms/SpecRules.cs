@@ -35,6 +35,9 @@ public static partial class SpecRules
     /// <summary>Emulated sound cards (xl's soundhw).</summary>
     public static IReadOnlySet<string> SoundCards { get; } = new HashSet<string>(StringComparer.Ordinal) { "hda", "ac97", "es1370" };
 
+    /// <summary>Emulated graphics cards (xl's vga): std (QEMU's VGA, xl's stdvga) and cirrus.</summary>
+    public static IReadOnlySet<string> VgaCards { get; } = new HashSet<string>(StringComparer.Ordinal) { "std", "cirrus" };
+
     /// <summary>QEMU machine types Hospes knows how to build.</summary>
     public static IReadOnlySet<string> Machines { get; } = new HashSet<string>(StringComparer.Ordinal) { "microvm", "q35", "pc" };
 

@@ -33,6 +33,9 @@ public enum VmAction
     /// <summary>Copy the VM's disks into a template.</summary>
     MakeTemplate,
 
+    /// <summary>Act on a running or paused guest through its QEMU: its display, CD drive, keys, triggers, a core dump.</summary>
+    Monitor,
+
     /// <summary>Anything allowed in every state: reconcile, mem-max, QEMU events, the end of an incoming migration.</summary>
     Any,
 }

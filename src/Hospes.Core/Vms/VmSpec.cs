@@ -64,6 +64,12 @@ public sealed record VmSpec
     /// <summary>The emulated sound card (soundhw): hda, ac97 or es1370; null for none.</summary>
     public string? SoundHw { get; init; }
 
+    /// <summary>The emulated graphics card of an HVM guest (xl's vga/stdvga): "std" or "cirrus"; null for none.</summary>
+    public string? Vga { get; init; }
+
+    /// <summary>vnc = 1: the display is served by VNC on a unix socket in the run dir, reached through hospesd (`hospes vnc`).</summary>
+    public bool Vnc { get; init; }
+
     /// <summary>The config file this spec was read from, for messages; null when defined through the API.</summary>
     public string? SourcePath { get; init; }
 }

@@ -194,6 +194,25 @@ public static partial class VmSpecValidator
         {
             problems.Add(new("soundhw", $"{Shown(sound)} is not a sound card Hospes gives; use hda, ac97 or es1370"));
         }
+
+        Display(spec, problems);
+    }
+
+    private static void Display(VmSpec spec, List<SpecProblem> problems)
+    {
+        if (spec.Vga is { } vga && !SpecRules.VgaCards.Contains(vga))
+        {
+            problems.Add(new("vga", $"{Shown(vga)} is not a graphics card Hospes gives; use std or cirrus, or leave it out for none"));
+        }
+        else if (spec.Vga is not null && spec.Boot != BootMode.Hvm)
+        {
+            problems.Add(new("vga", "needs type = 'hvm'; PV and PVH guests have no graphics card (use hospes console)"));
+        }
+
+        if (spec.Vnc && spec.Vga is null)
+        {
+            problems.Add(new("vnc", "needs a graphics card; set vga = 'std' (HVM guests) or vnc = 0"));
+        }
     }
 
     private static void BootFile(string key, string? path, VmSpecPolicy policy, List<SpecProblem> problems)

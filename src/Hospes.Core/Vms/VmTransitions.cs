@@ -24,6 +24,7 @@ public static class VmTransitions
         // Without QEMU the disk files are changed directly; a save file depends on them as they are.
         VmAction.Snapshot => hasQemu ? state is VmState.Running or VmState.Paused : state != VmState.Saved,
         VmAction.AttachConsole => hasQemu && state is not (VmState.Shutoff or VmState.Saved),
+        VmAction.Monitor => hasQemu && state is VmState.Running or VmState.Paused,
         VmAction.Delete => !hasQemu && state is not (VmState.Running or VmState.Paused or VmState.Preserved),
         VmAction.MakeTemplate => !hasQemu && state is not (VmState.Running or VmState.Paused or VmState.Preserved or VmState.Saved),
         _ => true,

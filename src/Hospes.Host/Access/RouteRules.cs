@@ -37,6 +37,12 @@ internal static class RouteRules
         Both("POST", "/v1/restore", new(VmAllocate, ProjectVms), new(SysModify, Host)) with { Note = "the request names a host file" },
         One("GET", "/v1/vms/{name}/console/log", VmConsole, Vm),
         One("GET", "/v1/vms/{name}/console", VmConsole, Vm),
+        One("GET", "/v1/vms/{name}/vnc", VmConsole, Vm),
+        One("POST", "/v1/vms/{name}/sysrq", VmConsole, Vm) with { Note = "keys on the guest's keyboard, as its console" },
+        One("POST", "/v1/vms/{name}/trigger", VmPowerMgmt, Vm),
+        Both("POST", "/v1/vms/{name}/dump-core", new(VmConsole, Vm), new(SysModify, Host)) with { Note = "the guest's memory, written to a host file the request names" },
+        Both("PUT", "/v1/vms/{name}/cdroms/{vdev}", new(VmConfig, Vm), new(SysModify, Host)) with { Note = "the request names a host file" },
+        One("DELETE", "/v1/vms/{name}/cdroms/{vdev}", VmConfig, Vm),
 
         // This host and config files.
         One("GET", "/v1/host", SysAudit, Host),

@@ -4,11 +4,12 @@ using Hospes.Core.Errors;
 using Hospes.Host.Console;
 using Hospes.Host.State;
 using Hospes.Host.Vms;
+using Hospes.Host.Vms.Commands;
 
 namespace Hospes.Host.Edge;
 
 /// <summary>The VMs as the API shows them: wire requests in, each turned into the VM floor's call, wire records or errors out.</summary>
-public sealed class VmsApi
+public sealed partial class VmsApi
 {
     private readonly VmManager _vms;
     private readonly VmCreator _creator;
@@ -87,6 +88,24 @@ public sealed class VmsApi
     {
         Result<VmActor> actor = _vms.Find(name);
         return actor.IsOk ? await actor.Value.RunAsync(VmCommands.AttachConsole(), ct).ConfigureAwait(false) : actor.Error;
+    }
+
+    /// <summary>The unix socket of the VM's VNC display (`hospes vnc`), if it has one and runs.</summary>
+    public async Task<Result<string>> VncSocketAsync(string name, CancellationToken ct)
+    {
+        Result<VmActor> actor = _vms.Find(name);
+        if (!actor.IsOk)
+        {
+            return actor.Error;
+        }
+
+        // Without a display, starting the VM would not help: say so whatever its state.
+        if (VncCommand.Missing(actor.Value.Record) is { } missing)
+        {
+            return missing;
+        }
+
+        return await actor.Value.RunAsync(VmCommands.Vnc(), ct).ConfigureAwait(false);
     }
 
     private static XenConfigSource Source(ConfigRequest request) => new(request.Config, request.ConfigPath) { Overrides = request.Overrides };

@@ -74,6 +74,8 @@ public static class WireSpec
         Usb = spec.Usb,
         UsbDevices = [.. spec.UsbDevices],
         SoundHw = spec.SoundHw,
+        Vga = spec.Vga,
+        Vnc = spec.Vnc,
         SourcePath = spec.SourcePath,
     };
 
@@ -110,6 +112,8 @@ public static class WireSpec
         Usb = spec.Usb,
         UsbDevices = [.. spec.UsbDevices],
         SoundHw = spec.SoundHw,
+        Vga = spec.Vga,
+        Vnc = spec.Vnc,
         SourcePath = spec.SourcePath,
     };
 

@@ -40,6 +40,7 @@ internal sealed class VmLayout(HostOptions options)
             QmpSocket = run + ".qmp",
             ConsoleSocket = run + ".console",
             PidFile = run + ".pid",
+            VncSocket = run + ".vnc",
             ConsoleLog = Path.Combine(dir, "console.log"),
             QemuLog = Path.Combine(dir, "qemu.log"),
             QmpLog = Path.Combine(dir, "qmp.log"),

@@ -27,4 +27,6 @@ internal sealed class VmCommands(VmLauncher launcher, FileStreams streams, Ballo
     public ReconcileCommand Reconcile() => new(qemu, balloons, networks, streams, log);
 
     public static AttachConsoleCommand AttachConsole() => new();
+
+    public static VncCommand Vnc() => new();
 }

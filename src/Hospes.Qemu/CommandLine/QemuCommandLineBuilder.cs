@@ -96,6 +96,7 @@ public static class QemuCommandLineBuilder
         }
 
         AddPlatform(a, spec, launch.Paths);
+        AddDisplay(a, spec, launch.Paths);
 
         foreach ((string name, string path) in launch.FwCfgFiles)
         {
@@ -177,6 +178,21 @@ public static class QemuCommandLineBuilder
                     a.AddRange(["-device", $"ES1370,id={QemuNames.SoundCard},audiodev={QemuNames.AudioBackend}"]);
                     break;
             }
+        }
+    }
+
+    /// <summary>The graphics card, and its display as VNC on a unix socket (no TCP port, no password: hospesd decides who connects).</summary>
+    private static void AddDisplay(List<string> a, VmSpec spec, VmRuntimePaths paths)
+    {
+        if (spec.Vga is not { } vga)
+        {
+            return;
+        }
+
+        a.AddRange(["-device", vga == "cirrus" ? $"cirrus-vga,id={QemuNames.VgaDevice}" : $"VGA,id={QemuNames.VgaDevice}"]);
+        if (spec.Vnc && paths.VncSocket is { } socket)
+        {
+            a.AddRange(["-vnc", $"unix:{Escape(socket)}"]);
         }
     }
 

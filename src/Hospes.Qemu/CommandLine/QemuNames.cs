@@ -18,6 +18,9 @@ public static class QemuNames
     /// <summary>The entropy source behind virtio-rng.</summary>
     public const string RngObject = "rng0";
 
+    /// <summary>The graphics card's id (vga).</summary>
+    public const string VgaDevice = "video0";
+
     /// <summary>The balloon device's id.</summary>
     public const string BalloonId = "balloon0";
 

@@ -16,4 +16,7 @@ public sealed record VmRuntimePaths
 
     /// <summary>The VM's own UEFI variable store (bios = 'ovmf'), in its folder so it lives as long as the VM.</summary>
     public string? FirmwareVars { get; init; }
+
+    /// <summary>The guest's VNC display (an HVM guest with vnc): a unix socket only hospesd connects to, never a TCP port.</summary>
+    public string? VncSocket { get; init; }
 }

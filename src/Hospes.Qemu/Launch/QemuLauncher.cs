@@ -117,6 +117,10 @@ public sealed class QemuLauncher(TimeProvider time, long logMaxBytes = (long)Log
         File.Delete(paths.QmpSocket);
         File.Delete(paths.ConsoleSocket);
         File.Delete(paths.PidFile);
+        if (paths.VncSocket is { } vnc)
+        {
+            File.Delete(vnc);
+        }
     }
 
     private static long AppendHeader(string logPath, string qemuPath, IReadOnlyList<string> arguments, TimeProvider time)

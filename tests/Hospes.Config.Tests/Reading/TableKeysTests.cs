@@ -32,8 +32,8 @@ public sealed class TableKeysTests
     [Theory]
     [InlineData("viridian = 1", "viridian: not available here: the guest gets no Hyper-V enlightenments (Windows guests run without them, more slowly)")]
     [InlineData("vtpm = [ 'backend=vtpmdom' ]", "vtpm: not available here: the guest gets no TPM")]
-    [InlineData("sdl = 1", "sdl: not available here: the guest gets no local display window; use hospes console")]
-    [InlineData("vnc = 1", "vnc: not available here: the guest gets no graphical console (VNC is not supported yet); use hospes console")]
+    [InlineData("sdl = 1", "sdl: not available here: PV and PVH guests get no framebuffer console; use hospes console (type = 'hvm' guests get VNC)")]
+    [InlineData("vnc = 1", "vnc: not available here: PV and PVH guests get no framebuffer console; use hospes console (type = 'hvm' guests get VNC)")]
     [InlineData("channel = [ 'name=org.qemu.guest_agent.0' ]", "channel: not available here: the guest gets no channel device (e.g. no guest-agent port)")]
     [InlineData("on_watchdog = 'destroy'", "on_watchdog: not available here: the guest has no watchdog device, so no watchdog action is taken")]
     public void Read_KeyImpossibleHere_WarnsOnceWhatTheGuestLacks(string line, string warning)

@@ -30,7 +30,7 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
             return HospesError.Invalid($"save path '{path}' contains a comma or a control character, which QEMU cannot be given; choose another file name");
         }
 
-        if (File.Exists(path))
+        if (Path.Exists(path))
         {
             return HospesError.Conflict($"{path} already exists; remove it or choose another file");
         }

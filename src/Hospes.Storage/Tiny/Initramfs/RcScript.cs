@@ -73,6 +73,7 @@ internal static class RcScript
         has_acpi QEMU0001 && load pvpanic_mmio
         has_pci 0x1b36 0x0011 && load pvpanic_pci
         has_pci 0x8086 0x100e && load e1000
+        has_pci 0x8086 0x7010 && load ata_piix && load sr_mod && load isofs
 
         # The ACPI power button (QMP system_powerdown) reaches acpid through evdev; acpid runs /etc/acpi/PWRF/00000080.
         acpid_pid=

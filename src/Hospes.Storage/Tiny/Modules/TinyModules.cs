@@ -13,7 +13,8 @@ internal static class TinyModules
 
     /// <summary>
     /// Carried when the kernel has them: Debian's cloud kernel is built without e1000 (CONFIG_E1000 is not set);
-    /// qemu_fw_cfg reads the SSH host key hospesd hands over (loaded in the background, after the ready marker).
+    /// qemu_fw_cfg reads the SSH host key hospesd hands over (loaded in the background, after the ready marker);
+    /// ata_piix, sr_mod and isofs read a CD-ROM on machine = 'pc' (PIIX IDE; the cloud kernel has no AHCI driver).
     /// </summary>
-    public static IReadOnlyList<string> Optional { get; } = ["e1000", "qemu_fw_cfg"];
+    public static IReadOnlyList<string> Optional { get; } = ["e1000", "qemu_fw_cfg", "ata_piix", "sr_mod", "isofs"];
 }
