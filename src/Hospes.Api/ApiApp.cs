@@ -80,6 +80,7 @@ internal static class ApiApp
         MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
         CertificateEndpoints.Map(app);
         AccessEndpoints.Map(app);
+        SessionEndpoints.Map(app);
         app.MapHospesOpenApi();
         // "{*path}", not MapFallback's default "{*path:nonfile}": a path whose last segment looks like a file name
         // (/v1/x.cfg, or a ".." that failed a route's :int) would otherwise get a bare 404 without the error body.
