@@ -62,9 +62,11 @@ internal static class ApiApp
             SuppressDiagnosticsCallback = c => IsMalformed(c.Exception),
         });
         app.Use(BodyLimit.Apply);
+        app.UseHospesWebUi();
         app.UseRouting();
         app.UseHospesAccess();
         app.Use(Access.Projects.Check);
+        app.Use(Http2WebSockets.Restore);
         app.UseWebSockets();
         VmEndpoints.Map(app);
         ConsoleEndpoints.Map(app);

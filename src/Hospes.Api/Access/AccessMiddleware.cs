@@ -161,7 +161,7 @@ internal sealed class AccessMiddleware(
     {
         string own = $"{http.Request.Scheme}://{http.Request.Host}";
         string? origin = http.Request.Headers.Origin;
-        bool webSocket = http.Request.Headers.Upgrade.Any(u => string.Equals(u, "websocket", StringComparison.OrdinalIgnoreCase));
+        bool webSocket = IsHttp2WebSocket(http) || http.Request.Headers.Upgrade.Any(u => string.Equals(u, "websocket", StringComparison.OrdinalIgnoreCase));
         if (webSocket && string.IsNullOrEmpty(origin) || !string.IsNullOrEmpty(origin) && !string.Equals(origin, own, StringComparison.OrdinalIgnoreCase))
         {
             return HospesError.Forbidden($"a request with the session cookie must come from {own} itself, not from Origin {(string.IsNullOrEmpty(origin) ? "(none)" : origin)}: open the web UI at {own}/, or log in with a token (Authorization: Bearer)");
@@ -175,6 +175,11 @@ internal sealed class AccessMiddleware(
 
         return null;
     }
+
+    /// <summary>A WebSocket over HTTP/2 (RFC 8441), what a browser opens on an h2 connection: it has no Upgrade header.</summary>
+    private static bool IsHttp2WebSocket(HttpContext http) =>
+        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect
+            && string.Equals(connect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A route value, else the query's: the route's parameters, the store's ?name=, and ?project=.</summary>
     private static string? Value(HttpContext http, string name) =>
