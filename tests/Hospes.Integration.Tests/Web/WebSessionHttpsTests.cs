@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.RegularExpressions;
 using Hospes.Contracts;
 using Hospes.Testing;
 
@@ -58,6 +59,28 @@ public sealed class WebSessionHttpsTests : IAsyncLifetime
         string audit = (await _d.CliAsync("audit", "--user", "alice")).Ok().Stdout;
         Assert.Contains("session opened", audit, StringComparison.Ordinal);
         Assert.Contains("wrong user or password", audit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheWebUi_IsServedWithoutALogin_OverHttpsAndTheUnixSocket_IndexUncached_AssetsImmutable()
+    {
+        using HttpClient http = Https(new CookieContainer());
+
+        using HttpResponseMessage index = await http.GetAsync(new Uri($"https://{_listen}/"));
+        Assert.Equal(HttpStatusCode.OK, index.StatusCode);
+        Assert.Equal("no-cache", index.Headers.CacheControl?.ToString());
+        string html = await index.Content.ReadAsStringAsync();
+        string script = Regex.Match(html, "/assets/main-[A-Z0-9]+\\.js").Value;
+        Assert.NotEmpty(script);
+        using HttpResponseMessage asset = await http.GetAsync(new Uri($"https://{_listen}{script}"));
+        Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
+        Assert.Contains("immutable", asset.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+
+        // The API next to it keeps its login; the unix socket serves the same page.
+        using HttpResponseMessage api = await http.GetAsync(new Uri($"https://{_listen}{Routes.Vms}"));
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        string overSocket = (await Run.ProcessAsync("curl", ["-sS", "--fail", "--unix-socket", _d.Socket, "http://hospesd/"])).Ok().Stdout;
+        Assert.Contains(script, overSocket, StringComparison.Ordinal);
     }
 
     private HttpClient Https(CookieContainer cookies)
