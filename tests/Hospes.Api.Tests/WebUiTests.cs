@@ -12,6 +12,7 @@ public sealed class WebUiTests : IDisposable
         File.WriteAllText(Path.Combine(_root.FullName, "index.html"), "<!doctype html><script type=module src=/assets/main-ABC123.js></script>");
         Directory.CreateDirectory(Path.Combine(_root.FullName, "assets"));
         File.WriteAllText(Path.Combine(_root.FullName, "assets", "main-ABC123.js"), "console.log(1)");
+        File.WriteAllText(Path.Combine(_root.FullName, "assets", "main-ABC123.js.gz"), "gzipped");
         File.WriteAllText(Path.Combine(_root.FullName, "secret.txt"), "not served");
     }
 
@@ -38,6 +39,18 @@ public sealed class WebUiTests : IDisposable
         Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
         Assert.Equal("text/javascript", http.Response.ContentType);
         Assert.Equal("public, max-age=31536000, immutable", http.Response.Headers.CacheControl.ToString());
+        Assert.Equal("console.log(1)", Body(http));
+    }
+
+    [Fact]
+    public async Task ABrowserThatTakesGzip_GetsThePrecompressedFile_WithTheOriginalsType()
+    {
+        (HttpContext http, _) = await GetAsync("/assets/main-ABC123.js", acceptEncoding: "gzip, deflate, br");
+
+        Assert.Equal("gzip", http.Response.Headers.ContentEncoding.ToString());
+        Assert.Equal("text/javascript", http.Response.ContentType);
+        Assert.Equal("gzipped", Body(http));
+        Assert.Equal("Accept-Encoding", http.Response.Headers.Vary.ToString());
     }
 
     [Theory]
@@ -79,9 +92,14 @@ public sealed class WebUiTests : IDisposable
         Assert.Contains("./setup.sh builds it", Body(http), StringComparison.Ordinal);
     }
 
-    private async Task<(HttpContext Http, bool Passed)> GetAsync(string path, string method = "GET")
+    private async Task<(HttpContext Http, bool Passed)> GetAsync(string path, string method = "GET", string? acceptEncoding = null)
     {
         var http = new DefaultHttpContext();
+        if (acceptEncoding is not null)
+        {
+            http.Request.Headers.AcceptEncoding = acceptEncoding;
+        }
+
         http.Request.Method = method;
         http.Request.Path = path;
         http.Response.Body = new MemoryStream();

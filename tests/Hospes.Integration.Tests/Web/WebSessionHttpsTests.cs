@@ -72,9 +72,12 @@ public sealed class WebSessionHttpsTests : IAsyncLifetime
         string html = await index.Content.ReadAsStringAsync();
         string script = Regex.Match(html, "/assets/main-[A-Z0-9]+\\.js").Value;
         Assert.NotEmpty(script);
-        using HttpResponseMessage asset = await http.GetAsync(new Uri($"https://{_listen}{script}"));
+        using var gzip = new HttpRequestMessage(HttpMethod.Get, new Uri($"https://{_listen}{script}"));
+        gzip.Headers.AcceptEncoding.ParseAdd("gzip");
+        using HttpResponseMessage asset = await http.SendAsync(gzip);
         Assert.Equal(HttpStatusCode.OK, asset.StatusCode);
         Assert.Contains("immutable", asset.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+        Assert.Equal(["gzip"], asset.Content.Headers.ContentEncoding);
 
         // The API next to it keeps its login; the unix socket serves the same page.
         using HttpResponseMessage api = await http.GetAsync(new Uri($"https://{_listen}{Routes.Vms}"));
