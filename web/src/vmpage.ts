@@ -25,19 +25,16 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   const busy = h("span", { class: "busy", role: "status" });
   const buttons = actions.map((a) => h("button", { type: "button", "data-action": a.label.toLowerCase(), onclick: () => void run(a) }, a.label));
   const serial = serialConsole(name);
-  show(
-    root,
-    h("p", {}, h("a", { href: "#/" }, "← All VMs")),
-    h("div", { class: "toolbar" }, h("h1", {}, name), state),
-    h("div", { class: "actions", role: "group", "aria-label": "Actions" }, ...buttons, busy),
-    message,
-    facts,
-    serial.element,
-  );
+  const group = h("div", { class: "actions", role: "group", "aria-label": "Actions" }, ...buttons, busy);
+  // Until the VM is read (and when it cannot be: a refusal), only its name and the message show.
+  const parts = [group, facts, serial.element];
+  parts.forEach((p) => (p.hidden = true));
+  show(root, h("p", {}, h("a", { href: "#/" }, "← All VMs")), h("div", { class: "toolbar" }, h("h1", {}, name), state), group, message, facts, serial.element);
 
   let vm: VmInfo | null = null;
   const render = (v: VmInfo) => {
     vm = v;
+    parts.forEach((p) => (p.hidden = false));
     state.textContent = v.state;
     state.className = `state state-${v.state}`;
     state.setAttribute("data-state", v.state);
@@ -61,6 +58,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
       render(await api<VmInfo>("GET", vmPath(name)));
     } catch (e) {
       state.textContent = "unknown";
+      if (!vm) parts.forEach((p) => (p.hidden = true));
       message.textContent = e instanceof ApiError ? e.message : String(e);
     }
   };
