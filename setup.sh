@@ -19,6 +19,8 @@ QEMU_MIN_MAJOR=9
 # firmware of bios = 'ovmf' guests; acl's setfacl grants /dev/userfaultfd to one QEMU's uid for post-copy.
 PACKAGES=(acl busybox-static ovmf genisoimage dnsmasq-base iproute2 nftables e2fsprogs fdisk debootstrap dosfstools mtools openssh-client curl openssl cpio socat procps gcc libc6-dev)
 BACKPORTS_PACKAGES=(qemu-system-x86 qemu-utils)
+# The browser tests of the web UI drive Debian's chromium (Playwright with ExecutablePath; never `playwright install`).
+PACKAGES+=(chromium)
 
 backports_source=/etc/apt/sources.list.d/hospes-bookworm-backports.sources
 if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
@@ -36,6 +38,9 @@ fi
 qemu_major() { qemu-system-x86_64 --version 2>/dev/null | sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -n1; }
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+# The web UI is bundled from npm packages (web/package-lock.json) by esbuild: Debian's nodejs and npm, unless a
+# Node.js with npm is installed already (another vendor's nodejs bundles npm and conflicts with Debian's npm package).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
 need_qemu=no
 if [ -z "$(qemu_major)" ] || [ "$(qemu_major)" -lt "$QEMU_MIN_MAJOR" ] || ! command -v qemu-img >/dev/null; then need_qemu=yes; fi
 
@@ -64,6 +69,17 @@ for project in src/Hospes.Cli src/hospesd; do
         || { dotnet publish "$project" -c Release -o out --nologo -v minimal; die "build of $project failed"; }
 done
 [ -x out/hospes ] && [ -x out/hospesd ] || die "the build did not produce out/hospes and out/hospesd"
+# The web UI hospesd serves at / (src/Hospes.Api/WebUi.cs reads out/wwwroot). npm ci only when the lock file changed;
+# install scripts are not run (esbuild's binary comes as its own package); tsc checks the types, esbuild bundles.
+say "building the web UI into out/wwwroot (web/: npm ci, tsc, esbuild)"
+(
+    cd web
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+        npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    fi
+    node_modules/.bin/tsc --noEmit -p .
+    node build.mjs ../out/wwwroot >/dev/null
+) || die "the web UI did not build (web/): see the errors above"
 # Supervised where systemd runs (PID 1): restarted if it dies, started at boot. Elsewhere (a container, WSL without
 # systemd) nothing is installed: quickstart.sh starts hospesd itself, see README "Running hospesd".
 if [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ] && command -v systemctl >/dev/null; then

@@ -62,9 +62,11 @@ internal static class ApiApp
             SuppressDiagnosticsCallback = c => IsMalformed(c.Exception),
         });
         app.Use(BodyLimit.Apply);
+        app.UseHospesWebUi();
         app.UseRouting();
         app.UseHospesAccess();
         app.Use(Access.Projects.Check);
+        app.Use(Http2WebSockets.Restore);
         app.UseWebSockets();
         VmEndpoints.Map(app);
         ConsoleEndpoints.Map(app);
@@ -82,6 +84,7 @@ internal static class ApiApp
         MigrationEndpoints.MapPeer(PeerEndpoints.PeerGroup(app));
         CertificateEndpoints.Map(app);
         AccessEndpoints.Map(app);
+        SessionEndpoints.Map(app);
         app.MapHospesOpenApi();
         // "{*path}", not MapFallback's default "{*path:nonfile}": a path whose last segment looks like a file name
         // (/v1/x.cfg, or a ".." that failed a route's :int) would otherwise get a bare 404 without the error body.

@@ -112,6 +112,9 @@ public static class Routes
     public const string AccessWhoami = "/v1/access/whoami";
     public const string Audit = "/v1/audit";
 
+    // The web UI's login: a session cookie and its CSRF token.
+    public const string Session = "/v1/session";
+
     /// <summary>This API's OpenAPI 3.1 description.</summary>
     public const string OpenApi = "/v1/openapi.json";
 

@@ -14,7 +14,7 @@ namespace Hospes.Api.Access;
 /// Runs after routing, so the endpoint is known; an unknown route answers 404 to a caller who logged in, 401 to others.
 /// </summary>
 internal sealed class AccessMiddleware(
-    IUnixPeers unixPeers, UnixAccounts accounts, HttpLogin login, FailedLogins failures, AuditThrottle throttle, AccessGate gate, AuditLog audit)
+    IUnixPeers unixPeers, UnixAccounts accounts, HttpLogin login, FailedLogins failures, AuditThrottle throttle, AccessGate gate, AuditLog audit, WebSessions sessions, Logins logins)
 {
     /// <summary>The fallback's template: any path no route matched (answers 404, needs no rule).</summary>
     public const string Fallback = "{*path}";
@@ -22,6 +22,14 @@ internal sealed class AccessMiddleware(
     public async Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
         if (http.Request.Path.StartsWithSegments("/v1/peer", StringComparison.OrdinalIgnoreCase))
+        {
+            await next(http);
+            return;
+        }
+
+        // The web UI's login is the one route for those not logged in: its endpoint checks the password, counts a
+        // failure against the rate limit and writes the audit row (SessionEndpoints).
+        if (HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Equals(Contracts.Routes.Session, StringComparison.OrdinalIgnoreCase))
         {
             await next(http);
             return;
@@ -35,6 +43,12 @@ internal sealed class AccessMiddleware(
         }
 
         Callers.Set(http, caller);
+        if (SessionCookie.SessionOf(http) is { } session && CookieRefusal(http, session) is { } refusal)
+        {
+            await request.RefuseAsync(caller.Display, caller.Source, refusal, record: true);
+            return;
+        }
+
         if (http.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } template } && template != Fallback)
         {
             Result<bool> allowed = gate.Authorize(caller, http.Request.Method, template, name => Value(http, name));
@@ -84,7 +98,8 @@ internal sealed class AccessMiddleware(
     {
         string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         string source = FailedLogins.SourceOf(http.Connection.RemoteIpAddress);
-        string? claim = HttpLogin.Claim(http, http.Connection.ClientCertificate is not null);
+        string? cookie = SessionCookie.Of(http);
+        string? claim = cookie is not null ? "session cookie" : HttpLogin.Claim(http, http.Connection.ClientCertificate is not null);
         if (claim is not null && failures.Refused(source) is var (until, wait, first))
         {
             int seconds = (int)Math.Ceiling(Math.Max(1, wait.TotalSeconds));
@@ -96,7 +111,7 @@ internal sealed class AccessMiddleware(
             return null;
         }
 
-        Result<Caller>? result = await login.LogInAsync(http, address);
+        Result<Caller>? result = cookie is not null ? Session(http, cookie, address) : await login.LogInAsync(http, address);
         if (result is null)
         {
             HttpLogin.Challenge(http);
@@ -108,12 +123,63 @@ internal sealed class AccessMiddleware(
         {
             failures.Fail(source);
             HttpLogin.Challenge(http);
+            if (cookie is not null)
+            {
+                SessionCookie.Clear(http);
+            }
+
             await request.RefuseAsync(claim ?? "anonymous", address, result.Value.Error, record: true);
             return null;
         }
 
         return result.Value.Value;
     }
+
+    /// <summary>The session of the cookie, its user read again (deleted, disabled or expired since: refused).</summary>
+    private Result<Caller> Session(HttpContext http, string cookie, string address)
+    {
+        if (sessions.Find(cookie) is not { } session)
+        {
+            return HospesError.Unauthenticated($"the session cookie is not valid (logged out, older than {sessions.Lifetime.TotalHours:0} h, or hospesd restarted): log in again");
+        }
+
+        Result<Caller> caller = logins.Session(session.User, address);
+        if (caller.IsOk)
+        {
+            http.Items[SessionCookie.Item] = session;
+        }
+
+        return caller;
+    }
+
+    /// <summary>
+    /// What a request that logged in with the cookie must also show, since a browser sends the cookie by itself: a
+    /// change (any method but GET and HEAD) the session's CSRF token in <see cref="WebSessions.CsrfHeader"/>; any request
+    /// with an Origin this host's own (a WebSocket always has one: SameSite does not cover another port of this host).
+    /// </summary>
+    private static HospesError? CookieRefusal(HttpContext http, WebSession session)
+    {
+        string own = $"{http.Request.Scheme}://{http.Request.Host}";
+        string? origin = http.Request.Headers.Origin;
+        bool webSocket = IsHttp2WebSocket(http) || http.Request.Headers.Upgrade.Any(u => string.Equals(u, "websocket", StringComparison.OrdinalIgnoreCase));
+        if (webSocket && string.IsNullOrEmpty(origin) || !string.IsNullOrEmpty(origin) && !string.Equals(origin, own, StringComparison.OrdinalIgnoreCase))
+        {
+            return HospesError.Forbidden($"a request with the session cookie must come from {own} itself, not from Origin {(string.IsNullOrEmpty(origin) ? "(none)" : origin)}: open the web UI at {own}/, or log in with a token (Authorization: Bearer)");
+        }
+
+        bool changes = !HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method);
+        if (changes && !WebSessions.CsrfMatches(session, http.Request.Headers[WebSessions.CsrfHeader]))
+        {
+            return HospesError.Forbidden($"header {WebSessions.CsrfHeader} is missing or wrong: a request with the session cookie that changes anything sends the session's CSRF token in it (POST or GET {Contracts.Routes.Session} answers it)");
+        }
+
+        return null;
+    }
+
+    /// <summary>A WebSocket over HTTP/2 (RFC 8441), what a browser opens on an h2 connection: it has no Upgrade header.</summary>
+    private static bool IsHttp2WebSocket(HttpContext http) =>
+        http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpExtendedConnectFeature>() is { IsExtendedConnect: true } connect
+            && string.Equals(connect.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A route value, else the query's: the route's parameters, the store's ?name=, and ?project=.</summary>
     private static string? Value(HttpContext http, string name) =>

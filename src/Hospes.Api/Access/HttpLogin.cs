@@ -73,6 +73,20 @@ internal sealed class HttpLogin(Logins logins, PeersApi peers) : IDisposable
         return null;
     }
 
+    /// <summary>A user's password (the web UI's login), hashed off the request thread as Basic's is.</summary>
+    public async Task<Result<Caller>> PasswordAsync(string user, string password, string source, CancellationToken ct)
+    {
+        await _hashing.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(() => logins.Password(user, password, source), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _hashing.Release();
+        }
+    }
+
     public void Dispose() => _hashing.Dispose();
 
     /// <summary>The 401's challenge and how to meet it.</summary>

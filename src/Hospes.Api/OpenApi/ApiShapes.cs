@@ -134,6 +134,11 @@ internal static class ApiShapes
         new("GET", Routes.AccessWhoami, typeof(WhoamiInfo)),
         new("GET", Routes.Audit, typeof(AuditEntryInfo[])),
 
+        // The web UI's session (cookie hospes_session; changes send its CSRF token in X-Hospes-CSRF).
+        new("POST", Routes.Session, typeof(SessionInfo), Status201Created) { Summary = "Logs in with a user's password: sets the session cookie, answers its CSRF token" },
+        new("GET", Routes.Session, typeof(SessionInfo)),
+        new("DELETE", Routes.Session, typeof(SessionInfo)) { Summary = "Logs out: ends the session of the cookie" },
+
         // Host to host (a trusted host's client certificate; join: a join token).
         new("POST", Routes.PeerJoin, typeof(PeerJoinResponse)),
         new("GET", Routes.PeerHello, typeof(PeerJoinResponse)),

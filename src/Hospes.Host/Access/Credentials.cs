@@ -76,6 +76,15 @@ internal static class Credentials
         return Usable(user, now) ?? (Result<Principal>)Principal.OfUser(user.Name);
     }
 
+    /// <summary>
+    /// A web session's user, read again at each request: a user deleted, disabled or expired since the login is refused at
+    /// once, as a token would be.
+    /// </summary>
+    public static Result<Principal> Session(string name, UserRecord? user, DateTimeOffset now) =>
+        user is null
+            ? HospesError.Unauthenticated($"user {name} of this session no longer exists; log in again")
+            : Usable(user, now) ?? (Result<Principal>)Principal.OfUser(user.Name);
+
     private static HospesError? Usable(UserRecord user, DateTimeOffset now) =>
         !user.Enabled ? HospesError.Unauthenticated($"user {user.Name} is disabled; an admin enables it with hospes user set {user.Name} --enable")
         : user.Expires is { } end && end <= now ? HospesError.Unauthenticated($"user {user.Name} expired at {end:u}; an admin extends it with hospes user set {user.Name} --expires DATE")

@@ -145,6 +145,10 @@ internal static class RouteRules
         One("DELETE", "/v1/access/roles/{name}", PermissionsModify, Access),
         new("GET", "/v1/access/whoami", RouteKind.AnyUser) { Note = "the caller's own identity and privileges" },
         One("GET", "/v1/audit", SysAudit, Host),
+        // The web UI's session (issue 15).
+        new("POST", "/v1/session", RouteKind.AnyUser) { Note = "the login itself: the access middleware lets it through; the endpoint checks the password, the rate limit and writes the audit row" },
+        new("GET", "/v1/session", RouteKind.AnyUser) { Note = "the caller's own session" },
+        new("DELETE", "/v1/session", RouteKind.AnyUser) { Note = "ends the caller's own session" },
         // This API's OpenAPI description.
         new("GET", "/v1/openapi.json", RouteKind.AnyUser) { Note = "describes the API, not the host" },
 

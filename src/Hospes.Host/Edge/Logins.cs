@@ -41,6 +41,10 @@ public sealed class Logins
         return ResultMap.Map(Credentials.Password(row, password, _time.GetUtcNow()), p => new Caller(p, source));
     }
 
+    /// <summary>The user of a web session (the session cookie): read again at each request.</summary>
+    public Result<Caller> Session(string user, string source) =>
+        ResultMap.Map(Credentials.Session(user, _db.FindUser(user), _time.GetUtcNow()), p => new Caller(p, source));
+
     /// <summary>A TLS client certificate (the handshake proved its key) mapped to a user with `hospes cert add`.</summary>
     public Result<Caller> Certificate(X509Certificate2 certificate, string source)
     {

@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Hospes.Testing;
+using Microsoft.Playwright;
+
+namespace Hospes.Integration.Tests.Web;
+
+/// <summary>
+/// The web UI in a real browser (issue 15): Debian's chromium against a real hospesd on loopback HTTPS, with a real tiny
+/// guest. Users log in with their passwords; lab1 holds web1 (alice runs lab1; bob may use web1 only), lab2 the
+/// admin's secret.
+/// </summary>
+public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
+{
+    private readonly string _listen = $"127.0.0.1:{FreePort()}";
+    private Daemon _d = null!;
+    private Chromium _chromium = null!;
+
+    private string Url => $"https://{_listen}/";
+
+    public async Task InitializeAsync()
+    {
+        _d = await Daemon.StartAsync(image, null, "--listen", _listen);
+        (await _d.CliAsync("project", "create", "lab1")).Ok();
+        (await _d.CliAsync("project", "create", "lab2")).Ok();
+        (await _d.CliAsync("define", "--project", "lab1", _d.WriteConfig("web1.cfg", Guest.Config("web1")))).Ok();
+        (await _d.CliAsync("define", "--project", "lab2", _d.WriteConfig("secret.cfg", Guest.Config("secret")))).Ok();
+        foreach (string user in new[] { "alice", "bob" })
+        {
+            (await _d.CliWithInputAsync($"{user}-password\n", "user", "create", user, "--password-stdin")).Ok();
+        }
+
+        (await _d.CliAsync("acl", "set", "/projects/lab1", "--user", "alice", "--role", "ProjectAdmin")).Ok();
+        (await _d.CliAsync("acl", "set", "/images", "--user", "alice", "--role", "DatastoreUser")).Ok();
+        (await _d.CliAsync("acl", "set", "/projects/lab1/vms/web1", "--user", "bob", "--role", "LabStudent")).Ok();
+        _chromium = await Chromium.LaunchAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_chromium is not null)
+        {
+            await _chromium.DisposeAsync();
+        }
+
+        await _d.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AUser_LogsIn_SeesAVmStartedFromTheCli_Run_TypesIntoItsConsole_AndPausesAndUnpausesIt()
+    {
+        IPage page = await LogInAsync("alice");
+        await Chromium.ExplainingAsync(page, "alice", () => AliceAsync(page));
+    }
+
+    private async Task AliceAsync(IPage page)
+    {
+        await page.WaitForSelectorAsync("tr[data-vm='web1'][data-state='shutoff']");
+        Assert.Equal(1, await page.Locator("tbody tr").CountAsync());
+        await Chromium.ShotAsync(page, "vm-list");
+
+        // Started from the CLI: the row turns running from the event stream, with no reload.
+        (await _d.CliAsync("start", "web1")).Ok();
+        await page.WaitForSelectorAsync("tr[data-vm='web1'][data-state='running']");
+        await _d.WaitForConsoleAsync("web1", Guest.Ready);
+        await Chromium.ShotAsync(page, "vm-list-running");
+
+        // The VM's page: its serial console in xterm.js; the guest's shell answers what is typed.
+        await page.ClickAsync("a[href='#/vm/web1']");
+        await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='running']");
+        await page.WaitForSelectorAsync(".console-status:text-is('connected')");
+        await page.ClickAsync(".terminal");
+        await page.Keyboard.TypeAsync("echo hello-$RANDOM\n");
+        string answer = await WaitForTerminalAsync(page, HelloLine());
+        Assert.Matches(HelloLine(), answer);
+        await Chromium.ShotAsync(page, "vm-console");
+
+        // Pause and unpause from the page; the CLI sees each.
+        await page.ClickAsync("button[data-action='pause']");
+        await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='paused']");
+        Assert.Equal("paused", (await _d.InfoAsync("web1")).State.ToString().ToLowerInvariant());
+        await Chromium.ShotAsync(page, "vm-paused");
+        await page.ClickAsync("button[data-action='unpause']");
+        await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='running']");
+        Assert.Equal("running", (await _d.InfoAsync("web1")).State.ToString().ToLowerInvariant());
+
+        // A refused action shows the API's message: web1 runs, so start is refused.
+        await page.ClickAsync("button[data-action='start']");
+        await page.WaitForSelectorAsync(".message:has-text('running')");
+        await Chromium.ShotAsync(page, "vm-refused");
+        (await _d.CliAsync("destroy", "web1")).Ok();
+
+        // Create from a pasted config: config check's diagnostic shows under line 3; fixed, the VM is made in lab1.
+        await page.ClickAsync("a[href='#/create']");
+        await page.FillAsync("#config", "name = \"fromweb\"\nkernel = \"image:tiny\"\nmemory = \"lots\"\n");
+        await page.WaitForSelectorAsync("li.diag-line[data-line='3'] .diag-error");
+        Assert.Equal(1, await page.Locator("li.diag-line").CountAsync());
+        await Chromium.ShotAsync(page, "create-diagnostic");
+        await page.FillAsync("#config", Guest.Config("fromweb"));
+        await page.WaitForSelectorAsync(".status:text-is('config check: no problems')");
+        await page.FillAsync("#project", "lab1");
+        await page.UncheckAsync("#start");
+        await page.ClickAsync("button:text-is('Create')");
+        await page.WaitForSelectorAsync("h1:text-is('fromweb')");
+        await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='shutoff']");
+        Assert.Equal("lab1", (await _d.InfoAsync("fromweb")).Project);
+    }
+
+    [Fact]
+    public async Task AUserOfOneVm_SeesOnlyIt_AndIsRefusedAnotherProjectsVmAndConsole()
+    {
+        IPage page = await LogInAsync("bob");
+        await Chromium.ExplainingAsync(page, "bob", () => BobAsync(page));
+    }
+
+    private async Task BobAsync(IPage page)
+    {
+        await page.WaitForSelectorAsync("tr[data-vm='web1']");
+        Assert.Equal(["web1"], await page.Locator("tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.vm)"));
+        await Chromium.ShotAsync(page, "student-list");
+
+        // The console of lab2's VM, with bob's cookie: 403 naming what it needs; its page shows the same refusal.
+        int status = await page.EvaluateAsync<int>("async () => (await fetch('/v1/vms/secret/console')).status");
+        Assert.Equal(403, status);
+        string message = await page.EvaluateAsync<string>("async () => (await (await fetch('/v1/vms/secret/console')).json()).error.message");
+        Assert.Contains("VM.Console on /projects/lab2/vms/secret", message, StringComparison.Ordinal);
+        await page.GotoAsync(Url + "#/vm/secret");
+        await page.WaitForSelectorAsync(".message:has-text('VM.Audit on /projects/lab2/vms/secret')");
+        await Chromium.ShotAsync(page, "student-refused");
+
+        // A change without the CSRF header, as another site's form would send it: refused even with the cookie.
+        int forged = await page.EvaluateAsync<int>("async () => (await fetch('/v1/vms/web1/start', { method: 'POST' })).status");
+        Assert.Equal(403, forged);
+
+        // Logging out ends the session: the login form again, and the API refuses the old cookie.
+        await page.ClickAsync("text=Log out");
+        await page.WaitForSelectorAsync("form.login");
+        int after = await page.EvaluateAsync<int>("async () => (await fetch('/v1/vms')).status");
+        Assert.Equal(401, after);
+    }
+
+    private async Task<IPage> LogInAsync(string user)
+    {
+        IPage page = await _chromium.NewPageAsync();
+        await page.GotoAsync(Url);
+        await page.FillAsync("#user", user);
+        await page.FillAsync("#password", "wrong");
+        await page.ClickAsync("button[type='submit']");
+        await page.WaitForSelectorAsync(".message:has-text('wrong user or password')");
+        await page.FillAsync("#password", $"{user}-password");
+        await page.ClickAsync("button[type='submit']");
+        await page.WaitForSelectorAsync($"[data-testid='user']:has-text('{user}')");
+        return page;
+    }
+
+    /// <summary>The first match in the terminal's rows (xterm's DOM renderer), once one shows (30 s at most).</summary>
+    private static async Task<string> WaitForTerminalAsync(IPage page, Regex pattern)
+    {
+        const string Script = "pattern => { const m = new RegExp(pattern).exec(document.querySelector('.xterm-rows')?.innerText ?? ''); return m ? m[0] : null; }";
+        IJSHandle found = await page.WaitForFunctionAsync(Script, pattern.ToString());
+        return await found.JsonValueAsync<string>();
+    }
+
+    /// <summary>The shell's answer (hello- and digits), not the typed line (hello-$RANDOM).</summary>
+    [GeneratedRegex(@"hello-\d+")]
+    private static partial Regex HelloLine();
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}

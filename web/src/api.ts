@@ -1,0 +1,108 @@
+// The API as the browser calls it: same origin, the session cookie sent by the browser, the CSRF token on changes.
+
+export type VmState = "shutoff" | "running" | "paused" | "preserved" | "crashed" | "saved";
+
+export interface VmInfo {
+  name: string;
+  project: string;
+  id?: number | null;
+  memory_mib: number;
+  max_memory_mib: number;
+  vcpus: number;
+  state: VmState;
+  flags: string;
+  cpu_time_s: number;
+  started_at?: string | null;
+  crash_count: number;
+  last_error?: string | null;
+  accel?: string | null;
+  machine?: string | null;
+}
+
+export interface SessionInfo {
+  user: string;
+  display: string;
+  csrf?: string | null;
+  expires_at?: string | null;
+}
+
+export interface HostEvent {
+  type: string;
+  id: number;
+  time: string;
+  vm?: string;
+  project?: string;
+  state?: VmState;
+  old_state?: VmState;
+  why?: string;
+  message?: string;
+}
+
+export interface HostInfo {
+  hostname: string;
+  hospes_version: string;
+  kernel: string;
+  qemu_version?: string | null;
+  accelerator?: string | null;
+  accelerator_reason?: string | null;
+  cpus: number;
+  cpu_model: string;
+  memory_total_mib: number;
+  memory_available_mib: number;
+  vms_defined: number;
+  vms_running: number;
+}
+
+export interface Diagnostic {
+  severity: string;
+  line?: number | null;
+  column?: number | null;
+  key?: string | null;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+let csrf: string | null = null;
+let onUnauthorized: () => void = () => {};
+
+export function setCsrf(token: string | null | undefined): void {
+  csrf = token ?? null;
+}
+
+/** Called when a request answers 401 (the session ended): the app shows the login again. */
+export function whenUnauthorized(f: () => void): void {
+  onUnauthorized = f;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (csrf && method !== "GET") headers["X-Hospes-CSRF"] = csrf;
+  const r = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await r.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+
+  if (!r.ok) {
+    const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+    if (r.status === 401 && path !== "/v1/session") onUnauthorized();
+    throw new ApiError(r.status, error?.message ?? `${r.status} ${r.statusText}`, error?.code);
+  }
+
+  return json as T;
+}
+
+export const vmPath = (name: string, action = ""): string => `/v1/vms/${encodeURIComponent(name)}${action ? "/" + action : ""}`;

@@ -1,0 +1,73 @@
+// The serial console in xterm.js over hospesd's console WebSocket (binary frames both ways). The browser sends the
+// session cookie with the upgrade; hospesd checks its Origin. A serial line has no window size: the terminal fits its
+// box, and `stty rows R cols C` in the guest matches it.
+import { FitAddon } from "@xterm/addon-fit";
+import { Terminal } from "@xterm/xterm";
+import { vmPath } from "./api";
+import { h } from "./dom";
+
+export interface SerialConsole {
+  element: HTMLElement;
+  connect(): void;
+  connected(): boolean;
+  dispose(): void;
+}
+
+export function serialConsole(name: string): SerialConsole {
+  const term = new Terminal({ convertEol: false, cursorBlink: true, fontSize: 14, scrollback: 5000, fontFamily: "ui-monospace, 'DejaVu Sans Mono', monospace" });
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  const line = h("span", { class: "console-status", role: "status" }, "not connected");
+  const reconnect = h("button", { type: "button", onclick: () => connect() }, "Reconnect");
+  const screen = h("div", { class: "terminal", "data-console": name });
+  const element = h("section", { class: "console", "aria-label": "Serial console" }, h("div", { class: "console-bar" }, h("h2", {}, "Serial console"), line, reconnect), screen);
+  let ws: WebSocket | null = null;
+  let opened = false;
+  const encoder = new TextEncoder();
+  term.onData((d) => {
+    if (ws?.readyState === WebSocket.OPEN) ws.send(encoder.encode(d));
+  });
+  const observer = new ResizeObserver(() => {
+    if (opened) fit.fit();
+  });
+
+  function connect(): void {
+    if (!opened) {
+      term.open(screen);
+      opened = true;
+      observer.observe(screen);
+      fit.fit();
+    }
+
+    if (ws && ws.readyState <= WebSocket.OPEN) return;
+    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${vmPath(name, "console")}`;
+    const socket = new WebSocket(url);
+    socket.binaryType = "arraybuffer";
+    ws = socket;
+    line.textContent = "connecting…";
+    socket.onopen = () => {
+      line.textContent = "connected";
+      term.focus();
+    };
+    socket.onmessage = (m) => term.write(typeof m.data === "string" ? m.data : new Uint8Array(m.data as ArrayBuffer));
+    socket.onclose = (c) => {
+      if (ws !== socket) return;
+      line.textContent = c.reason ? `closed: ${c.reason}` : c.code === 1006 ? "closed: refused or lost (is the VM running, and may you use its console?)" : "closed";
+    };
+  }
+
+  return {
+    element,
+    connect,
+    connected: () => ws?.readyState === WebSocket.OPEN || ws?.readyState === WebSocket.CONNECTING,
+    dispose: () => {
+      observer.disconnect();
+      if (ws) {
+        const s = ws;
+        ws = null;
+        s.close();
+      }
+      term.dispose();
+    },
+  };
+}
