@@ -16,6 +16,7 @@ public sealed class HospesClient : IDisposable
         Images = new ImagesApi(connection);
         Networks = new NetworksApi(connection);
         Memory = new MemoryApi(connection);
+        Vcpus = new VcpusApi(connection);
         Host = new HostApi(connection);
         Peers = new PeersApi(connection);
         Migrations = new MigrationsApi(connection);
@@ -40,6 +41,9 @@ public sealed class HospesClient : IDisposable
     public NetworksApi Networks { get; }
 
     public MemoryApi Memory { get; }
+
+    /// <summary>A VM's vCPUs: vcpu-list, vcpu-set, vcpu-pin.</summary>
+    public VcpusApi Vcpus { get; }
 
     /// <summary>This host and config checks.</summary>
     public HostApi Host { get; }

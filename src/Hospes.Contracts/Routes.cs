@@ -64,6 +64,10 @@ public static class Routes
     public const string VmMemoryTarget = "/v1/vms/{vm}/memory/target";
     public const string VmMemoryMax = "/v1/vms/{vm}/memory/max";
 
+    // A VM's vCPUs (xl vcpu-list, vcpu-set, vcpu-pin).
+    public const string VmVcpus = "/v1/vms/{vm}/vcpus";
+    public const string VmVcpuAffinity = "/v1/vms/{vm}/vcpus/affinity";
+
     // Live migration (NDJSON progress) and its cancel.
     public const string VmMigrate = "/v1/vms/{vm}/migrate";
     public const string VmMigration = "/v1/vms/{vm}/migration";

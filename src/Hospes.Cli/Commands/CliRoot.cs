@@ -44,6 +44,11 @@ internal static class CliRoot
             root.Subcommands.Add(command);
         }
 
+        foreach (Command command in VcpuCommands.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
         return root;
     }
 }

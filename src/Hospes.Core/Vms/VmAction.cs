@@ -33,6 +33,12 @@ public enum VmAction
     /// <summary>Copy the VM's disks into a template.</summary>
     MakeTemplate,
 
+    /// <summary>
+    /// Change a VM's devices (vcpu-set, block-attach, network-attach...): through QMP while QEMU runs, else in its spec
+    /// only; never while saved (the save file holds the guest with the devices it had).
+    /// </summary>
+    Hotplug,
+
     /// <summary>Anything allowed in every state: reconcile, mem-max, QEMU events, the end of an incoming migration.</summary>
     Any,
 }

@@ -25,6 +25,7 @@ public static class VmTransitions
         VmAction.Snapshot => hasQemu ? state is VmState.Running or VmState.Paused : state != VmState.Saved,
         VmAction.AttachConsole => hasQemu && state is not (VmState.Shutoff or VmState.Saved),
         VmAction.Delete => !hasQemu && state is not (VmState.Running or VmState.Paused or VmState.Preserved),
+        VmAction.Hotplug => hasQemu ? state is VmState.Running or VmState.Paused : state is VmState.Shutoff or VmState.Crashed,
         VmAction.MakeTemplate => !hasQemu && state is not (VmState.Running or VmState.Paused or VmState.Preserved or VmState.Saved),
         _ => true,
     };

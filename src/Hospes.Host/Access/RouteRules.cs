@@ -86,6 +86,11 @@ internal static class RouteRules
         One("PUT", "/v1/vms/{vm}/memory/target", VmConfig, VmOfVm) with { Note = "and the project's memory quota" },
         One("PUT", "/v1/vms/{vm}/memory/max", VmConfig, VmOfVm),
 
+        // vCPUs.
+        One("GET", "/v1/vms/{vm}/vcpus", VmAudit, VmOfVm),
+        One("PUT", "/v1/vms/{vm}/vcpus", VmConfig, VmOfVm) with { Note = "and the project's vCPU quota" },
+        Both("PUT", "/v1/vms/{vm}/vcpus/affinity", new(VmConfig, VmOfVm), new(SysModify, Host)) with { Note = "pins to this host's CPUs, as cpus= only an admin may set" },
+
         // The event stream.
         List("GET", "/v1/events", VmAudit, Vm) with { Note = "each VM's events need VM.Audit on it; a clone run's summary Datastore.Audit on its template; the host's own events Sys.Audit on /" },
 

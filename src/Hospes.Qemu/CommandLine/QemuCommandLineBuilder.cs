@@ -282,9 +282,16 @@ public static class QemuCommandLineBuilder
     private static string Accel(QemuLaunchSpec launch) => launch.Accel switch
     {
         Accelerator.Kvm => "kvm",
-        _ when launch.TcgTbSizeMib is { } mib => $"tcg,tb-size={Invariant(mib)}",
-        _ => "tcg",
+        _ => "tcg" + (HotplugsVcpus(launch.Spec) ? ",thread=single" : "") + (launch.TcgTbSizeMib is { } mib ? $",tb-size={Invariant(mib)}" : ""),
     };
+
+    /// <summary>
+    /// Under TCG, a guest that may get vCPUs plugged (maxvcpus above vcpus) runs them round-robin on one host thread:
+    /// QEMU 10's multi-threaded TCG aborts (tcg_region_initial_alloc) when a vCPU is plugged while the running ones hold
+    /// every region of the code cache, which a booted guest soon does. Single-threaded TCG aborts on an unplug instead
+    /// (qemu_thread_join of its own thread), so vcpu-set refuses that one there.
+    /// </summary>
+    public static bool HotplugsVcpus(VmSpec spec) => spec.MaxVcpus > spec.Vcpus;
 
     /// <summary>
     /// QEMU's syscall filter. elevateprivileges must allow set*id when QEMU drops to its own uid itself (-run-with runs

@@ -28,6 +28,7 @@ public class VmTransitionsTests
         { VmAction.ReceiveMigration, "xxxxxx", "......" },
         { VmAction.Delete,           "x...xx", "......" },
         { VmAction.MakeTemplate,     "x...x.", "......" },
+        { VmAction.Hotplug,          "x...x.", ".xx..." },
         { VmAction.Any,              "xxxxxx", "xxxxxx" },
     };
 

@@ -177,6 +177,16 @@ public class CommandLineBuilderTests
     }
 
     [Fact]
+    public void TcgGuestThatMayGetVcpusPlugged_RunsThemOnOneThread()
+    {
+        string Accel(int vcpus, int max) =>
+            string.Join(' ', QemuCommandLineBuilder.Build(new QemuLaunchSpec { Spec = Pv with { Vcpus = vcpus, MaxVcpus = max }, Paths = Paths, Accel = Accelerator.Tcg, TcgTbSizeMib = 32 }).Value);
+
+        Assert.Contains("-accel tcg,thread=single,tb-size=32 ", Accel(1, 2), StringComparison.Ordinal);
+        Assert.Contains("-accel tcg,tb-size=32 ", Accel(2, 2), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void QemuDropsToItsOwnUid_AndItsSyscallFilterLetsItDoSo()
     {
         string line = string.Join(' ', QemuCommandLineBuilder.Build(new QemuLaunchSpec { Spec = Pv, Paths = Paths, Accel = Accelerator.Tcg, RunAs = new QemuUser(2000000007, 2000000007) }).Value);
