@@ -30,6 +30,7 @@ internal static class ApiApp
         services.AddSingleton(host.NetworksApi);
         services.AddSingleton(host.MemoryApi);
         services.AddSingleton(host.VcpusApi);
+        services.AddSingleton(host.BlocksApi);
         services.AddSingleton(host.StoreApi);
         services.AddSingleton(host.ImagesApi);
         services.AddSingleton(host.MigrationsApi);
@@ -75,6 +76,7 @@ internal static class ApiApp
         NetworkEndpoints.Map(app);
         MemoryEndpoints.Map(app);
         VcpuEndpoints.Map(app);
+        BlockEndpoints.Map(app);
         PeerEndpoints.Map(app);
         MigrationEndpoints.Map(app);
         EventEndpoints.Map(app);

@@ -17,6 +17,7 @@ public sealed class HospesClient : IDisposable
         Networks = new NetworksApi(connection);
         Memory = new MemoryApi(connection);
         Vcpus = new VcpusApi(connection);
+        Blocks = new BlocksApi(connection);
         Host = new HostApi(connection);
         Peers = new PeersApi(connection);
         Migrations = new MigrationsApi(connection);
@@ -44,6 +45,9 @@ public sealed class HospesClient : IDisposable
 
     /// <summary>A VM's vCPUs: vcpu-list, vcpu-set, vcpu-pin.</summary>
     public VcpusApi Vcpus { get; }
+
+    /// <summary>A VM's disks: block-list, block-attach, block-detach.</summary>
+    public BlocksApi Blocks { get; }
 
     /// <summary>This host and config checks.</summary>
     public HostApi Host { get; }

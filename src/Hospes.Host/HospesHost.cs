@@ -10,6 +10,7 @@ using Hospes.Host.State;
 using Hospes.Host.Storage;
 using Hospes.Host.Vms;
 using Hospes.Host.Vms.Cpus;
+using Hospes.Host.Vms.Disks;
 using Hospes.Network;
 using Hospes.Network.Tools;
 using Hospes.Qemu.Launch;
@@ -88,6 +89,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         NetworksApi = new NetworksApi(Networks, guests, quotas, objectProjects);
         MemoryApi = new MemoryApi(Memory);
         VcpusApi = new VcpusApi(new VcpuService(Vms));
+        BlocksApi = new BlocksApi(new BlockService(Vms, qemuImg), new UserSpecs(Access, objectProjects, Images, Volumes, Networks), Vms);
         StoreApi = new StoreApi(disks, diskImages, templates, snapshots, storeCheck, clones, quotas);
         ImagesApi = new ImagesApi(Images);
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
@@ -111,6 +113,8 @@ public sealed partial class HospesHost : IAsyncDisposable
     public MemoryApi MemoryApi { get; }
 
     public VcpusApi VcpusApi { get; }
+
+    public BlocksApi BlocksApi { get; }
 
     public StoreApi StoreApi { get; }
 

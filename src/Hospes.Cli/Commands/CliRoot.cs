@@ -44,7 +44,7 @@ internal static class CliRoot
             root.Subcommands.Add(command);
         }
 
-        foreach (Command command in VcpuCommands.All())
+        foreach (Command command in VcpuCommands.All().Concat(BlockCommands.All()))
         {
             root.Subcommands.Add(command);
         }

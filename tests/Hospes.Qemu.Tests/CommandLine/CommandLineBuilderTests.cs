@@ -102,6 +102,21 @@ public class CommandLineBuilderTests
     }
 
     [Fact]
+    public void Q35Guest_HasEmptyRootPortsForHotplug_AndItsLaterDisksBehindPortsOfTheirOwn()
+    {
+        string line = Line(Pv with
+        {
+            Machine = "q35",
+            Disks = [new DiskSpec { Target = "/srv/a.img", Vdev = "xvda" }, new DiskSpec { Target = "/srv/b.img", Vdev = "xvdb" }],
+        });
+
+        Assert.Contains("-device virtio-blk-pci,id=disk-xvda,drive=drive0 ", line, StringComparison.Ordinal);
+        Assert.Contains("-device pcie-root-port,id=dp1,chassis=101 -device virtio-blk-pci,id=disk-xvdb,drive=drive1,bus=dp1", line, StringComparison.Ordinal);
+        Assert.EndsWith("-device pcie-root-port,id=hp2,chassis=3 -device pcie-root-port,id=hp3,chassis=4", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("pcie-root-port", Line(Pv), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HvmGuest_GetsQ35_IdeForHdDisks_AndCdrom()
     {
         VmSpec hvm = Pv with
