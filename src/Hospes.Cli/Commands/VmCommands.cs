@@ -225,10 +225,12 @@ internal static class VmCommands
     {
         var name = new Argument<string>("name");
         var file = new Argument<string>("file") { Description = "Where to write the VM's state" };
-        var cmd = new Command("save", "Save a VM's state to one file; the VM stops running (like `xl save`)\n\nExample:\n  hospes save web /tmp/web.save") { name, file };
+        var checkpoint = new Option<bool>("--checkpoint", "-c") { Description = "Leave the guest running: the file is a checkpoint (like xl save -c)" };
+        var paused = new Option<bool>("--paused", "-p") { Description = "Leave the guest paused after the save (like xl save -p)" };
+        var cmd = new Command("save", "Save a VM's state to one file; the VM stops running unless -c or -p (like `xl save`)\n\nExamples:\n  hospes save web /tmp/web.save\n  hospes save -c web /tmp/web.ckpt") { name, file, checkpoint, paused };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var request = new SaveRequest { Path = Path.GetFullPath(p.GetValue(file)!) };
+            var request = new SaveRequest { Path = Path.GetFullPath(p.GetValue(file)!), Checkpoint = p.GetValue(checkpoint), LeavePaused = p.GetValue(paused) };
             Report(p, await client.Vms.SaveAsync(p.GetValue(name)!, request, ct));
             return 0;
         });
