@@ -26,16 +26,18 @@ internal static class VmCommands
         var file = new Argument<string>("file") { Description = "Xen-style domain config (xl.cfg / xm format)" };
         var overrides = new Argument<string[]>("key=value") { Description = "Settings that override the file, e.g. memory=512 name=web2", Arity = ArgumentArity.ZeroOrMore };
         var console = new Option<bool>("--console", "-c") { Description = "Attach to the console once started (like `xm create -c`)" };
+        var paused = new Option<bool>("--paused", "-p") { Description = "Leave the guest paused before its first instruction; `hospes unpause` starts it (like `xl create -p`)" };
         var cmd = new Command(name, $"{description}\n\nExamples:\n  hospes {name} web.cfg\n  hospes {name} web.cfg memory=512 name=web2") { file, overrides };
         if (start)
         {
             cmd.Options.Add(console);
+            cmd.Options.Add(paused);
         }
 
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             ConfigRequest source = ConfigSource.Read(p.GetValue(file)!, p.GetValue(overrides) ?? []);
-            var response = await client.Vms.CreateAsync(new CreateVmRequest { Source = source, Start = start }, ct);
+            var response = await client.Vms.CreateAsync(new CreateVmRequest { Source = source, Start = start, Paused = start && p.GetValue(paused) }, ct);
             foreach (Diagnostic w in response.Warnings)
             {
                 await Console.Error.WriteLineAsync(w.Rendered);

@@ -41,7 +41,7 @@ public sealed class VmsApi
         }
 
         XenConfigSource source = Source(request.Source);
-        Result<CreatedVm> created = await _creator.CreateAsync(source, request.Start, _specs.For(caller, source.FilePath), ct, project).ConfigureAwait(false);
+        Result<CreatedVm> created = await _creator.CreateAsync(source, request.Start, _specs.For(caller, source.FilePath), ct, project, request.Paused).ConfigureAwait(false);
         return ResultMap.Map(created, c => new CreateVmResponse(VmInfoFactory.Create(c.Vm), [.. c.Warnings.Select(DiagnosticFactory.Create)]));
     }
 

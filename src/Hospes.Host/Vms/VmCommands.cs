@@ -11,6 +11,9 @@ internal sealed class VmCommands(VmLauncher launcher, FileStreams streams, Ballo
 {
     public StartCommand Start() => new(launcher, streams, log);
 
+    /// <summary>A start that leaves the guest paused before its first instruction when <paramref name="paused"/> (xl create -p).</summary>
+    public StartCommand Start(bool paused) => new(launcher, streams, log) { Paused = paused };
+
     public static PauseCommand Pause() => new(pause: true);
 
     public static PauseCommand Unpause() => new(pause: false);
