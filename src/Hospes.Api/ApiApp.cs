@@ -29,6 +29,8 @@ internal static class ApiApp
         services.AddSingleton(host.HostApi);
         services.AddSingleton(host.NetworksApi);
         services.AddSingleton(host.MemoryApi);
+        services.AddSingleton(host.VcpusApi);
+        services.AddSingleton(host.BlocksApi);
         services.AddSingleton(host.StoreApi);
         services.AddSingleton(host.ImagesApi);
         services.AddSingleton(host.MigrationsApi);
@@ -77,6 +79,8 @@ internal static class ApiApp
         ImageEndpoints.Map(app);
         NetworkEndpoints.Map(app);
         MemoryEndpoints.Map(app);
+        VcpuEndpoints.Map(app);
+        BlockEndpoints.Map(app);
         PeerEndpoints.Map(app);
         MigrationEndpoints.Map(app);
         EventEndpoints.Map(app);

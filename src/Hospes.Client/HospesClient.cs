@@ -16,6 +16,8 @@ public sealed class HospesClient : IDisposable
         Images = new ImagesApi(connection);
         Networks = new NetworksApi(connection);
         Memory = new MemoryApi(connection);
+        Vcpus = new VcpusApi(connection);
+        Blocks = new BlocksApi(connection);
         Host = new HostApi(connection);
         Peers = new PeersApi(connection);
         Migrations = new MigrationsApi(connection);
@@ -40,6 +42,12 @@ public sealed class HospesClient : IDisposable
     public NetworksApi Networks { get; }
 
     public MemoryApi Memory { get; }
+
+    /// <summary>A VM's vCPUs: vcpu-list, vcpu-set, vcpu-pin.</summary>
+    public VcpusApi Vcpus { get; }
+
+    /// <summary>A VM's disks: block-list, block-attach, block-detach.</summary>
+    public BlocksApi Blocks { get; }
 
     /// <summary>This host and config checks.</summary>
     public HostApi Host { get; }

@@ -6,4 +6,7 @@ public sealed record CreateVmRequest
 
     /// <summary>Start the VM after defining it (`hospes create`); false only defines it.</summary>
     public bool Start { get; init; } = true;
+
+    /// <summary>With <see cref="Start"/>: leave the guest paused before its first instruction (`hospes create -p`, as xl).</summary>
+    public bool Paused { get; init; }
 }

@@ -73,6 +73,14 @@ public static class Routes
     public const string VmMemoryTarget = "/v1/vms/{vm}/memory/target";
     public const string VmMemoryMax = "/v1/vms/{vm}/memory/max";
 
+    // A VM's vCPUs (xl vcpu-list, vcpu-set, vcpu-pin).
+    public const string VmVcpus = "/v1/vms/{vm}/vcpus";
+    public const string VmVcpuAffinity = "/v1/vms/{vm}/vcpus/affinity";
+
+    // A VM's disks (xl block-list, block-attach, block-detach).
+    public const string VmBlocks = "/v1/vms/{vm}/blocks";
+    public const string VmBlock = "/v1/vms/{vm}/blocks/{vdev}";
+
     // Live migration (NDJSON progress) and its cancel.
     public const string VmMigrate = "/v1/vms/{vm}/migrate";
     public const string VmMigration = "/v1/vms/{vm}/migration";

@@ -9,6 +9,8 @@ using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
 using Hospes.Host.Vms;
+using Hospes.Host.Vms.Cpus;
+using Hospes.Host.Vms.Disks;
 using Hospes.Network;
 using Hospes.Network.Tools;
 using Hospes.Qemu.Launch;
@@ -86,6 +88,8 @@ public sealed partial class HospesHost : IAsyncDisposable
         HostApi = new HostApi(options, Runtime, Vms);
         NetworksApi = new NetworksApi(Networks, guests, quotas, objectProjects);
         MemoryApi = new MemoryApi(Memory);
+        VcpusApi = new VcpusApi(new VcpuService(Vms));
+        BlocksApi = new BlocksApi(new BlockService(Vms, qemuImg), new UserSpecs(Access, objectProjects, Images, Volumes, Networks), Vms);
         StoreApi = new StoreApi(disks, diskImages, templates, snapshots, storeCheck, clones, quotas);
         ImagesApi = new ImagesApi(Images);
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
@@ -107,6 +111,10 @@ public sealed partial class HospesHost : IAsyncDisposable
     public NetworksApi NetworksApi { get; }
 
     public MemoryApi MemoryApi { get; }
+
+    public VcpusApi VcpusApi { get; }
+
+    public BlocksApi BlocksApi { get; }
 
     public StoreApi StoreApi { get; }
 

@@ -83,6 +83,16 @@ internal static class ApiShapes
         new("PUT", Routes.VmMemoryTarget, typeof(VmMemoryInfo)),
         new("PUT", Routes.VmMemoryMax, typeof(VmMemoryInfo)),
 
+        // vCPUs.
+        new("GET", Routes.VmVcpus, typeof(VcpuInfo[])),
+        new("PUT", Routes.VmVcpus, typeof(VcpuInfo[])),
+        new("PUT", Routes.VmVcpuAffinity, typeof(VcpuInfo[])),
+
+        // Disks of a VM.
+        new("GET", Routes.VmBlocks, typeof(BlockInfo[])),
+        new("POST", Routes.VmBlocks, typeof(BlockInfo[])),
+        new("DELETE", Routes.VmBlock, typeof(BlockInfo[])),
+
         // Live migration.
         new("POST", Routes.VmMigrate, typeof(MigrationEvent), Kind: Ndjson) { Summary = "Migrates a VM to another host; progress as JSON lines, \"done\" or \"failed\" last" },
         new("DELETE", Routes.VmMigration, typeof(bool)),

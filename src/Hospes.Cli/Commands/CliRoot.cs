@@ -49,6 +49,11 @@ internal static class CliRoot
             root.Subcommands.Add(command);
         }
 
+        foreach (Command command in VcpuCommands.All().Concat(BlockCommands.All()))
+        {
+            root.Subcommands.Add(command);
+        }
+
         return root;
     }
 }

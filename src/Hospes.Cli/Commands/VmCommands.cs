@@ -26,16 +26,18 @@ internal static class VmCommands
         var file = new Argument<string>("file") { Description = "Xen-style domain config (xl.cfg / xm format)" };
         var overrides = new Argument<string[]>("key=value") { Description = "Settings that override the file, e.g. memory=512 name=web2", Arity = ArgumentArity.ZeroOrMore };
         var console = new Option<bool>("--console", "-c") { Description = "Attach to the console once started (like `xm create -c`)" };
+        var paused = new Option<bool>("--paused", "-p") { Description = "Leave the guest paused before its first instruction; `hospes unpause` starts it (like `xl create -p`)" };
         var cmd = new Command(name, $"{description}\n\nExamples:\n  hospes {name} web.cfg\n  hospes {name} web.cfg memory=512 name=web2") { file, overrides };
         if (start)
         {
             cmd.Options.Add(console);
+            cmd.Options.Add(paused);
         }
 
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             ConfigRequest source = ConfigSource.Read(p.GetValue(file)!, p.GetValue(overrides) ?? []);
-            var response = await client.Vms.CreateAsync(new CreateVmRequest { Source = source, Start = start }, ct);
+            var response = await client.Vms.CreateAsync(new CreateVmRequest { Source = source, Start = start, Paused = start && p.GetValue(paused) }, ct);
             foreach (Diagnostic w in response.Warnings)
             {
                 await Console.Error.WriteLineAsync(w.Rendered);
@@ -57,11 +59,12 @@ internal static class VmCommands
 
     private static Command List()
     {
-        var cmd = new Command("list", "List the VMs of this host with xl's columns\n\nExamples:\n  hospes list\n  hospes list --format json");
+        var full = new Option<bool>("--long", "-l") { Description = "Everything about each VM as JSON, its spec included (like xl list -l)" };
+        var cmd = new Command("list", "List the VMs of this host with xl's columns\n\nExamples:\n  hospes list\n  hospes list -l\n  hospes list --format json") { full };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             var vms = await client.Vms.ListAsync(ct);
-            if (CliContext.Json(p))
+            if (CliContext.Json(p) || p.GetValue(full))
             {
                 Printer.Json(vms);
                 return 0;
@@ -131,15 +134,56 @@ internal static class VmCommands
 
     private static Command Shutdown()
     {
-        var name = new Argument<string>("name");
+        var name = new Argument<string?>("name") { Arity = ArgumentArity.ZeroOrOne };
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the guest to power off", DefaultValueFactory = _ => 60 };
         var force = new Option<bool>("--force") { Description = "Destroy the VM if the guest has not powered off in time" };
-        var cmd = new Command("shutdown", "Ask the guest to power off (ACPI power button) and wait for it\n\nExamples:\n  hospes shutdown web\n  hospes shutdown web --timeout 20 --force") { name, timeout, force };
+        var all = new Option<bool>("--all", "-a") { Description = "Every running VM (that you may see), at once (like xl shutdown -a)" };
+        var wait = new Option<bool>("--wait", "-w") { Description = "Wait for the guests to be off (xl's -w; hospes always waits, up to --timeout)" };
+        var cmd = new Command("shutdown", "Ask the guest to power off (ACPI power button) and wait for it\n\nExamples:\n  hospes shutdown web\n  hospes shutdown web --timeout 20 --force\n  hospes shutdown -a -w") { name, timeout, force, all, wait };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             var request = new ShutdownRequest { TimeoutS = p.GetValue(timeout), Force = p.GetValue(force) };
-            Report(p, await client.Vms.ShutdownAsync(p.GetValue(name)!, request, ct));
-            return 0;
+            string? one = p.GetValue(name);
+            if (p.GetValue(all) == (one is not null))
+            {
+                await Console.Error.WriteLineAsync(one is null
+                    ? "hospes: shutdown needs a VM name, or -a for every running VM"
+                    : $"hospes: shutdown -a shuts down every running VM; drop '{one}', or drop -a to shut down only {one}");
+                return 2;
+            }
+
+            if (one is not null)
+            {
+                Report(p, await client.Vms.ShutdownAsync(one, request, ct));
+                return 0;
+            }
+
+            // In parallel, as xl does: each guest gets the whole timeout.
+            string[] running = [.. (await client.Vms.ListAsync(ct)).Where(v => v.State == Hospes.Contracts.Vms.VmState.Running).Select(v => v.Name)];
+            var results = await Task.WhenAll(running.Select(async vm =>
+            {
+                try
+                {
+                    return (vm, Info: await client.Vms.ShutdownAsync(vm, request, ct), Error: (string?)null);
+                }
+                catch (Hospes.Client.HospesApiException e)
+                {
+                    return (vm, Info: (VmInfo?)null, Error: e.Message);
+                }
+            }));
+            foreach (var r in results)
+            {
+                if (r.Info is { } info)
+                {
+                    Report(p, info);
+                }
+                else
+                {
+                    await Console.Error.WriteLineAsync($"hospes: {r.vm}: {r.Error}");
+                }
+            }
+
+            return results.Any(r => r.Error is not null) ? 1 : 0;
         });
         return cmd;
     }
@@ -183,10 +227,12 @@ internal static class VmCommands
     {
         var name = new Argument<string>("name");
         var file = new Argument<string>("file") { Description = "Where to write the VM's state" };
-        var cmd = new Command("save", "Save a VM's state to one file; the VM stops running (like `xl save`)\n\nExample:\n  hospes save web /tmp/web.save") { name, file };
+        var checkpoint = new Option<bool>("--checkpoint", "-c") { Description = "Leave the guest running: the file is a checkpoint (like xl save -c)" };
+        var paused = new Option<bool>("--paused", "-p") { Description = "Leave the guest paused after the save (like xl save -p)" };
+        var cmd = new Command("save", "Save a VM's state to one file; the VM stops running unless -c or -p (like `xl save`)\n\nExamples:\n  hospes save web /tmp/web.save\n  hospes save -c web /tmp/web.ckpt") { name, file, checkpoint, paused };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var request = new SaveRequest { Path = Path.GetFullPath(p.GetValue(file)!) };
+            var request = new SaveRequest { Path = Path.GetFullPath(p.GetValue(file)!), Checkpoint = p.GetValue(checkpoint), LeavePaused = p.GetValue(paused) };
             Report(p, await client.Vms.SaveAsync(p.GetValue(name)!, request, ct));
             return 0;
         });

@@ -35,6 +35,11 @@ public enum VmAction
 
     /// <summary>Act on a running or paused guest through its QEMU: its display, CD drive, keys, triggers, a core dump.</summary>
     Monitor,
+    /// <summary>
+    /// Change a VM's devices (vcpu-set, block-attach, network-attach...): through QMP while QEMU runs, else in its spec
+    /// only; never while saved (the save file holds the guest with the devices it had).
+    /// </summary>
+    Hotplug,
 
     /// <summary>Anything allowed in every state: reconcile, mem-max, QEMU events, the end of an incoming migration.</summary>
     Any,

@@ -26,6 +26,7 @@ public static class VmTransitions
         VmAction.AttachConsole => hasQemu && state is not (VmState.Shutoff or VmState.Saved),
         VmAction.Monitor => hasQemu && state is VmState.Running or VmState.Paused,
         VmAction.Delete => !hasQemu && state is not (VmState.Running or VmState.Paused or VmState.Preserved),
+        VmAction.Hotplug => hasQemu ? state is VmState.Running or VmState.Paused : state is VmState.Shutoff or VmState.Crashed,
         VmAction.MakeTemplate => !hasQemu && state is not (VmState.Running or VmState.Paused or VmState.Preserved or VmState.Saved),
         _ => true,
     };

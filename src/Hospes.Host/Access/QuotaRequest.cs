@@ -15,4 +15,7 @@ internal sealed record QuotaRequest(string Verb, int Vms, long MemoryMiB, int Vc
 
     /// <summary>A running VM's memory from <paramref name="fromMiB"/> to <paramref name="toMiB"/> (less is always allowed).</summary>
     public static QuotaRequest MemSet(string name, long fromMiB, long toMiB) => new("growing", 0, Math.Max(0, toMiB - fromMiB), 0, name);
+
+    /// <summary>A running VM's vCPUs from <paramref name="from"/> to <paramref name="to"/> (fewer is always allowed).</summary>
+    public static QuotaRequest VcpuSet(string name, int from, int to) => new("growing", 0, 0, Math.Max(0, to - from), name);
 }

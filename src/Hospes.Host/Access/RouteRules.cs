@@ -92,6 +92,16 @@ internal static class RouteRules
         One("PUT", "/v1/vms/{vm}/memory/target", VmConfig, VmOfVm) with { Note = "and the project's memory quota" },
         One("PUT", "/v1/vms/{vm}/memory/max", VmConfig, VmOfVm),
 
+        // vCPUs.
+        One("GET", "/v1/vms/{vm}/vcpus", VmAudit, VmOfVm),
+        One("PUT", "/v1/vms/{vm}/vcpus", VmConfig, VmOfVm) with { Note = "and the project's vCPU quota" },
+        Both("PUT", "/v1/vms/{vm}/vcpus/affinity", new(VmConfig, VmOfVm), new(SysModify, Host)) with { Note = "pins to this host's CPUs, as cpus= only an admin may set" },
+
+        // Disks of a VM.
+        One("GET", "/v1/vms/{vm}/blocks", VmAudit, VmOfVm),
+        One("POST", "/v1/vms/{vm}/blocks", VmConfig, VmOfVm) with { Note = "the spec gate then checks Datastore.Use on what the disk names; host paths are an admin's" },
+        One("DELETE", "/v1/vms/{vm}/blocks/{vdev}", VmConfig, VmOfVm),
+
         // The event stream.
         List("GET", "/v1/events", VmAudit, Vm) with { Note = "each VM's events need VM.Audit on it; a clone run's summary Datastore.Audit on its template; the host's own events Sys.Audit on /" },
 

@@ -42,7 +42,7 @@ public sealed partial class VmsApi
         }
 
         XenConfigSource source = Source(request.Source);
-        Result<CreatedVm> created = await _creator.CreateAsync(source, request.Start, _specs.For(caller, source.FilePath), ct, project).ConfigureAwait(false);
+        Result<CreatedVm> created = await _creator.CreateAsync(source, request.Start, _specs.For(caller, source.FilePath), ct, project, request.Paused).ConfigureAwait(false);
         return ResultMap.Map(created, c => new CreateVmResponse(VmInfoFactory.Create(c.Vm), [.. c.Warnings.Select(DiagnosticFactory.Create)]));
     }
 
@@ -73,7 +73,8 @@ public sealed partial class VmsApi
     public Task<Result<VmInfo>> RebootAsync(string name, ShutdownRequest request, CancellationToken ct) =>
         Run(name, a => VmLifecycle.RebootAsync(a, _vms.Commands, request.TimeoutS, ct));
 
-    public Task<Result<VmInfo>> SaveAsync(string name, SaveRequest request) => Run(name, a => a.RunAsync(_vms.Commands.Save(request.Path)));
+    public Task<Result<VmInfo>> SaveAsync(string name, SaveRequest request) =>
+        Run(name, a => a.RunAsync(request.Checkpoint || request.LeavePaused ? _vms.Commands.Save(request.Path, request.Checkpoint, request.LeavePaused) : _vms.Commands.Save(request.Path)));
 
     public async Task<Result<VmInfo>> RestoreAsync(RestoreRequest request, CancellationToken ct, string project = StateDb.DefaultProject) =>
         ResultMap.Map(await _vms.RestoreAsync(request.Path, request.Paused, ct, project).ConfigureAwait(false), VmInfoFactory.Create);

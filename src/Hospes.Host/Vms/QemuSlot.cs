@@ -48,6 +48,9 @@ internal sealed class QemuSlot(IQemuLauncher launcher, VmRuntimePaths usual) : I
         });
     }
 
+    /// <summary>The vCPU threads after a vCPU was plugged or unplugged.</summary>
+    public void SetVcpuThreads(IReadOnlyList<int> threads) => _vcpuThreads = threads;
+
     /// <summary>Forgets the current QEMU (already stopped, or left running when hospesd exits).</summary>
     public async Task DetachAsync()
     {

@@ -12,7 +12,7 @@ internal sealed class VmCreator(VmManager vms)
 {
     /// <summary>Defines (and starts) the VM of a config; nothing is left of it when any step fails.</summary>
     /// <param name="policy">What the spec may use of the host: everything for root's own file, less for a user.</param>
-    public async Task<Result<CreatedVm>> CreateAsync(XenConfigSource source, bool start, VmSpecPolicy policy, CancellationToken ct, string project = StateDb.DefaultProject)
+    public async Task<Result<CreatedVm>> CreateAsync(XenConfigSource source, bool start, VmSpecPolicy policy, CancellationToken ct, string project = StateDb.DefaultProject, bool paused = false)
     {
         // A spec that may not name host paths is read without looking at the host's files, so a refusal never tells a user
         // whether a host file exists: the gate below refuses every host path alike.
@@ -50,7 +50,7 @@ internal sealed class VmCreator(VmManager vms)
             actor = defined.Value;
             if (start)
             {
-                Result<VmRecord> started = await actor.RunAsync(vms.Commands.Start(), ct).ConfigureAwait(false);
+                Result<VmRecord> started = await actor.RunAsync(vms.Commands.Start(paused), ct).ConfigureAwait(false);
                 if (!started.IsOk)
                 {
                     return started.Error with { Message = $"{started.Error.Message}; nothing was created" };

@@ -47,7 +47,7 @@ internal sealed class VmLauncher(
     /// already (on the source, where it was admitted), a refusal would fail an evacuation halfway, and the VM's usage
     /// counts here from then on like any other's.
     /// </summary>
-    public async Task<Result<VmRecord>> LaunchAsync(VmSession vm, bool incoming, int? ramMib = null, bool migration = false)
+    public async Task<Result<VmRecord>> LaunchAsync(VmSession vm, bool incoming, int? ramMib = null, bool migration = false, bool paused = false)
     {
         VmRecord r = vm.Record;
         VmSpec spec = r.Spec;
@@ -204,7 +204,8 @@ internal sealed class VmLauncher(
 
             // Booted with maxmem; the balloon takes the guest down to memory as soon as its driver loads.
             await balloons.StartAsync(q.Qmp, ram, Math.Min(spec.MemoryMib, ram), setTarget: true).ConfigureAwait(false);
-            if (!incoming)
+            // paused: xl create -p, the guest's first instruction waits for unpause.
+            if (!incoming && !paused)
             {
                 await q.Qmp.ContAsync().ConfigureAwait(false);
             }
@@ -224,7 +225,7 @@ internal sealed class VmLauncher(
         vm.Commit(r with
         {
             // A restore stays saved (its file still holds the guest) until its stream is in; an incoming migration waits paused.
-            State = !incoming ? VmState.Running : r.State == VmState.Saved ? VmState.Saved : VmState.Paused,
+            State = !incoming && !paused ? VmState.Running : r.State == VmState.Saved ? VmState.Saved : VmState.Paused,
             DomId = domId,
             Pid = q.Pid,
             Machine = machine,

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace Hospes.Host.Vms;
 
 /// <summary>The host's VMs: defines, finds, deletes and restores them; each VM's own work goes to its actor as a command.</summary>
-internal sealed class VmManager : IAsyncDisposable
+internal sealed partial class VmManager : IAsyncDisposable
 {
     private readonly StateDb _db;
     private readonly VmLayout _layout;

@@ -80,6 +80,13 @@ internal sealed class VmSession(VmActor actor, WorkCause cause) : IVmSession
         actor.Attach(q, vcpuThreads, started);
     }
 
+    /// <summary>The current QEMU's vCPU threads changed (vcpu-set plugged or unplugged one).</summary>
+    public void SetVcpuThreads(IReadOnlyList<int> threads)
+    {
+        Live();
+        actor.Slot.SetVcpuThreads(threads);
+    }
+
     /// <summary>
     /// The VM is arriving by migration from <paramref name="from"/>: until <see cref="EndArrival"/>, its queue runs only
     /// the migration's own commands (and the console), so nothing can continue or change the guest meanwhile.

@@ -13,6 +13,15 @@ public static class QemuCommandLineBuilder
     /// <summary>Tells a Linux guest its TSC rate so it need not calibrate it (microvm has no timer to calibrate against).</summary>
     public const string TscParameter = "tsc_early_khz";
 
+    /// <summary>How many empty PCIe root ports a q35 guest gets for devices plugged while it runs.</summary>
+    public const int HotplugPorts = 4;
+
+    // Root ports of disks after the first are chassis 100 and up; the empty hot-plug ports 1 to HotplugPorts.
+    private const int DiskPortChassis = 100;
+
+    /// <summary>The id of hot-plug root port <paramref name="index"/>.</summary>
+    public static string HotplugPort(int index) => "hp" + Invariant(index);
+
     public static Result<IReadOnlyList<string>> Build(QemuLaunchSpec launch)
     {
         VmSpec spec = launch.Spec;
@@ -103,11 +112,20 @@ public static class QemuCommandLineBuilder
             a.AddRange(["-fw_cfg", $"name={Escape(name)},file={Escape(path)}"]);
         }
 
-        AddDisks(a, spec, mmio);
+        AddDisks(a, spec, mmio, machine.Value.Contains(MachineChooser.Q35, StringComparison.Ordinal));
         AddVifs(a, spec, launch.NetdevBackends, mmio);
         foreach (string bdf in spec.PciDevices)
         {
             a.AddRange(["-device", $"vfio-pci,host={Escape(bdf)}"]);
+        }
+
+        // q35's root bus takes no hot-plugged device: empty root ports do (block-attach), last so no device moves.
+        if (machine.Value.Contains(MachineChooser.Q35, StringComparison.Ordinal))
+        {
+            for (int i = 0; i < HotplugPorts; i++)
+            {
+                a.AddRange(["-device", $"pcie-root-port,id={HotplugPort(i)},chassis={Invariant(i + 1)}"]);
+            }
         }
 
         return a;
@@ -222,7 +240,7 @@ public static class QemuCommandLineBuilder
         return string.Join(' ', parts);
     }
 
-    private static void AddDisks(List<string> a, VmSpec spec, bool mmio)
+    private static void AddDisks(List<string> a, VmSpec spec, bool mmio, bool q35)
     {
         int ide = 0;
         for (int i = 0; i < spec.Disks.Count; i++)
@@ -244,6 +262,13 @@ public static class QemuCommandLineBuilder
             else if (spec.Boot == BootMode.Hvm && disk.Vdev.StartsWith("hd", StringComparison.Ordinal))
             {
                 a.AddRange(["-device", $"ide-hd,{id},bus=ide.{ide++}{drive}"]);
+            }
+            else if (q35 && i > 0)
+            {
+                // Behind a root port of its own, so block-detach can unplug it while the guest runs (q35's root bus cannot).
+                string port = "dp" + Invariant(i);
+                a.AddRange(["-device", $"pcie-root-port,id={port},chassis={Invariant(DiskPortChassis + i)}"]);
+                a.AddRange(["-device", $"virtio-blk-pci,{id}{drive},bus={port}"]);
             }
             else
             {
@@ -298,9 +323,16 @@ public static class QemuCommandLineBuilder
     private static string Accel(QemuLaunchSpec launch) => launch.Accel switch
     {
         Accelerator.Kvm => "kvm",
-        _ when launch.TcgTbSizeMib is { } mib => $"tcg,tb-size={Invariant(mib)}",
-        _ => "tcg",
+        _ => "tcg" + (HotplugsVcpus(launch.Spec) ? ",thread=single" : "") + (launch.TcgTbSizeMib is { } mib ? $",tb-size={Invariant(mib)}" : ""),
     };
+
+    /// <summary>
+    /// Under TCG, a guest that may get vCPUs plugged (maxvcpus above vcpus) runs them round-robin on one host thread:
+    /// QEMU 10's multi-threaded TCG aborts (tcg_region_initial_alloc) when a vCPU is plugged while the running ones hold
+    /// every region of the code cache, which a booted guest soon does. Single-threaded TCG aborts on an unplug instead
+    /// (qemu_thread_join of its own thread), so vcpu-set refuses that one there.
+    /// </summary>
+    public static bool HotplugsVcpus(VmSpec spec) => spec.MaxVcpus > spec.Vcpus;
 
     /// <summary>
     /// QEMU's syscall filter. elevateprivileges must allow set*id when QEMU drops to its own uid itself (-run-with runs

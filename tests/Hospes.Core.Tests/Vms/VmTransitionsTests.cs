@@ -29,6 +29,7 @@ public class VmTransitionsTests
         { VmAction.Delete,           "x...xx", "......" },
         { VmAction.MakeTemplate,     "x...x.", "......" },
         { VmAction.Monitor,          "......", ".xx..." },
+        { VmAction.Hotplug,          "x...x.", ".xx..." },
         { VmAction.Any,              "xxxxxx", "xxxxxx" },
     };
 

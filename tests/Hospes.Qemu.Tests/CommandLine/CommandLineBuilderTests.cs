@@ -102,6 +102,21 @@ public class CommandLineBuilderTests
     }
 
     [Fact]
+    public void Q35Guest_HasEmptyRootPortsForHotplug_AndItsLaterDisksBehindPortsOfTheirOwn()
+    {
+        string line = Line(Pv with
+        {
+            Machine = "q35",
+            Disks = [new DiskSpec { Target = "/srv/a.img", Vdev = "xvda" }, new DiskSpec { Target = "/srv/b.img", Vdev = "xvdb" }],
+        });
+
+        Assert.Contains("-device virtio-blk-pci,id=disk-xvda,drive=drive0 ", line, StringComparison.Ordinal);
+        Assert.Contains("-device pcie-root-port,id=dp1,chassis=101 -device virtio-blk-pci,id=disk-xvdb,drive=drive1,bus=dp1", line, StringComparison.Ordinal);
+        Assert.EndsWith("-device pcie-root-port,id=hp2,chassis=3 -device pcie-root-port,id=hp3,chassis=4", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("pcie-root-port", Line(Pv), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HvmGuest_GetsQ35_IdeForHdDisks_AndCdrom()
     {
         VmSpec hvm = Pv with
@@ -174,6 +189,16 @@ public class CommandLineBuilderTests
         Assert.Contains("-accel tcg,tb-size=32 ", Accel(Accelerator.Tcg, 32), StringComparison.Ordinal);
         Assert.Contains("-accel tcg ", Accel(Accelerator.Tcg, null), StringComparison.Ordinal);
         Assert.Contains("-accel kvm ", Accel(Accelerator.Kvm, 32), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TcgGuestThatMayGetVcpusPlugged_RunsThemOnOneThread()
+    {
+        string Accel(int vcpus, int max) =>
+            string.Join(' ', QemuCommandLineBuilder.Build(new QemuLaunchSpec { Spec = Pv with { Vcpus = vcpus, MaxVcpus = max }, Paths = Paths, Accel = Accelerator.Tcg, TcgTbSizeMib = 32 }).Value);
+
+        Assert.Contains("-accel tcg,thread=single,tb-size=32 ", Accel(1, 2), StringComparison.Ordinal);
+        Assert.Contains("-accel tcg,tb-size=32 ", Accel(2, 2), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,6 +16,12 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
 {
     public override VmAction Action => VmAction.Save;
 
+    /// <summary>The guest stays with its QEMU after the save (xl save -c and -p): the file is a checkpoint.</summary>
+    public bool Keep { get; init; }
+
+    /// <summary>With <see cref="Keep"/>: paused (xl save -p) rather than running on.</summary>
+    public bool Paused { get; init; }
+
     protected override async Task<Result<VmRecord>> RunAsync(VmSession vm, CancellationToken ct)
     {
         VmRecord r = vm.Record;
@@ -100,6 +106,11 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
             return new HospesError(ErrorCode.Internal, $"saving {r.Name} to {path} failed: {status.Error ?? status.Status}; {(vm.Qmp is null ? "its QEMU is gone" : "the guest continues")}");
         }
 
+        if (Keep)
+        {
+            return await KeepAsync(vm, wasRunning, size: new FileInfo(path).Length).ConfigureAwait(false);
+        }
+
         // Recorded before QEMU goes: a hospesd killed now finds the VM saved (and its finished QEMU to end).
         try
         {
@@ -117,6 +128,22 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
         long size = new FileInfo(path).Length;
         VmLog.Saved(log, r.Name, path, size);
         return vm.Record;
+    }
+
+    /// <summary>
+    /// xl save -c / -p: the file holds the guest; it goes on in the same QEMU (cont reactivates the disks the finished
+    /// stream handed over), or stays paused.
+    /// </summary>
+    private async Task<Result<VmRecord>> KeepAsync(VmSession vm, bool wasRunning, long size)
+    {
+        bool run = wasRunning && !Paused;
+        if (run)
+        {
+            await vm.Qmp!.ContAsync().ConfigureAwait(false);
+        }
+
+        VmLog.Saved(log, vm.Record.Name, path, size);
+        return vm.Commit(vm.Record with { SavePath = null, State = run ? VmState.Running : VmState.Paused });
     }
 
     /// <summary>The save did not take: its file goes, and a guest that ran before runs again.</summary>

@@ -10,6 +10,9 @@ internal sealed class StartCommand(VmLauncher launcher, FileStreams streams, ILo
 {
     public override VmAction Action => VmAction.Start;
 
+    /// <summary>xl create -p: QEMU and the guest are set up, and it stays paused before its first instruction.</summary>
+    public bool Paused { get; init; }
+
     protected override async Task<Result<VmRecord>> RunAsync(VmSession vm, CancellationToken ct)
     {
         VmRecord r = vm.Record;
@@ -27,6 +30,6 @@ internal sealed class StartCommand(VmLauncher launcher, FileStreams streams, ILo
         }
 
         vm.Commit(r with { LastError = null });
-        return await launcher.LaunchAsync(vm, incoming: false).ConfigureAwait(false);
+        return await launcher.LaunchAsync(vm, incoming: false, paused: Paused).ConfigureAwait(false);
     }
 }
