@@ -68,64 +68,10 @@ internal static class NetworkEndpoints
             return Results.Empty;
         }
 
-        NetworkStream stream = tcp.GetStream();
-        Task toGuest = Task.Run(async () =>
-        {
-            byte[] buffer = new byte[16384];
-            try
-            {
-                while (true)
-                {
-                    WebSocketReceiveResult r = await ws.ReceiveAsync(buffer, CancellationToken.None);
-                    if (r.MessageType == WebSocketMessageType.Close)
-                    {
-                        break;
-                    }
-
-                    await stream.WriteAsync(buffer.AsMemory(0, r.Count), CancellationToken.None);
-                }
-            }
-            catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
-            {
-            }
-
-            tcp.Client.Shutdown(SocketShutdown.Send);
-        }, CancellationToken.None);
-
-        byte[] read = new byte[16384];
-        try
-        {
-            int n;
-            while ((n = await stream.ReadAsync(read, CancellationToken.None)) > 0)
-            {
-                await ws.SendAsync(read.AsMemory(0, n), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
-            }
-
-            await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "the guest closed the connection", CancellationToken.None);
-        }
-        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
-        {
-        }
-
-        await toGuest.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        await WebSocketRelay.PumpAsync(ws, tcp.Client, SocketShutdown.Send, "the guest closed the connection");
         return Results.Empty;
     }
 
-    /// <summary>A close frame's reason holds at most 123 bytes.</summary>
-    private static async Task CloseWithErrorAsync(WebSocket ws, string message)
-    {
-        string reason = message;
-        while (System.Text.Encoding.UTF8.GetByteCount(reason) > 123)
-        {
-            reason = reason[..^1];
-        }
-
-        try
-        {
-            await ws.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, reason, CancellationToken.None);
-        }
-        catch (WebSocketException)
-        {
-        }
-    }
+    private static Task CloseWithErrorAsync(WebSocket ws, string message) =>
+        WebSocketRelay.CloseWithErrorAsync(ws, message, WebSocketCloseStatus.EndpointUnavailable);
 }

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Text;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Edge;
@@ -47,64 +46,10 @@ internal static class VncEndpoints
             return Results.Empty;
         }
 
-        await using var stream = new NetworkStream(display, ownsSocket: false);
-        Task toDisplay = Task.Run(async () =>
-        {
-            byte[] buffer = new byte[16384];
-            try
-            {
-                while (true)
-                {
-                    WebSocketReceiveResult r = await ws.ReceiveAsync(buffer, CancellationToken.None);
-                    if (r.MessageType == WebSocketMessageType.Close)
-                    {
-                        break;
-                    }
-
-                    await stream.WriteAsync(buffer.AsMemory(0, r.Count), CancellationToken.None);
-                }
-            }
-            catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
-            {
-            }
-
-            display.Shutdown(SocketShutdown.Both);
-        }, CancellationToken.None);
-
-        byte[] read = new byte[65536];
-        try
-        {
-            int n;
-            while ((n = await stream.ReadAsync(read, CancellationToken.None)) > 0)
-            {
-                await ws.SendAsync(read.AsMemory(0, n), WebSocketMessageType.Binary, endOfMessage: true, CancellationToken.None);
-            }
-
-            await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "the display closed (the VM stopped?)", CancellationToken.None);
-        }
-        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException or SocketException)
-        {
-        }
-
-        await toDisplay.WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default);
+        await WebSocketRelay.PumpAsync(ws, display, SocketShutdown.Both, "the display closed (the VM stopped?)");
         return Results.Empty;
     }
 
-    /// <summary>A close frame's reason holds at most 123 bytes.</summary>
-    private static async Task CloseWithErrorAsync(WebSocket ws, string message)
-    {
-        string reason = message;
-        while (Encoding.UTF8.GetByteCount(reason) > 123)
-        {
-            reason = reason[..^1];
-        }
-
-        try
-        {
-            await ws.CloseAsync(WebSocketCloseStatus.PolicyViolation, reason, CancellationToken.None);
-        }
-        catch (WebSocketException)
-        {
-        }
-    }
+    private static Task CloseWithErrorAsync(WebSocket ws, string message) =>
+        WebSocketRelay.CloseWithErrorAsync(ws, message, WebSocketCloseStatus.PolicyViolation);
 }

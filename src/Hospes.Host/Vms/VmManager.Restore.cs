@@ -1,16 +1,8 @@
 using Hospes.Core.Errors;
-using Hospes.Core.Operations;
 using Hospes.Core.Vms;
 using Hospes.Host.Access;
-using Hospes.Host.Machine;
-using Hospes.Host.Network;
-using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
-using Hospes.Host.Vms.Commands;
-using Hospes.Qemu.Launch;
-using Hospes.Storage.Bootloader;
-using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Vms;
 
