@@ -61,7 +61,7 @@ for project in $(ls tests/*/*.Tests.csproj | grep -v Integration) tests/Hospes.I
     # A test that hangs is killed after 10 minutes and named (the longest, a migration round trip, takes about 2):
     # a hang must be a failure that says where, never a CI run that times out with nothing to show.
     timeout --kill-after=30s "$limit" dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" \
-        --blame-hang-timeout 10m --blame-hang-dump-type none </dev/null || { echo "test.sh: $(basename "$project" .csproj) failed (exit $?; 124 = over its $limit)" >&2; status=1; }
+        --blame-hang-timeout 10m --blame-hang-dump-type none </dev/null || { rc=$?; echo "test.sh: $(basename "$project" .csproj) failed (exit $rc; 124 = over its $limit)" >&2; status=1; }
     leftovers "$(basename "$project" .csproj)" || status=1
 done
 exit $status

@@ -79,7 +79,11 @@ public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
             string consoleFile = Path.Combine(from.StateDir, "vms", (await from.InfoAsync("mc")).Uuid.ToString(), "console.log");
             using var following = new CancellationTokenSource();
             Task<string> lastSeen = FollowAsync(consoleFile, following.Token);
-            MigrationSummary s = await from.JsonAsync<MigrationSummary>("migrate", "mc", dest);
+            // A pause of up to 1 s at the switch-over: over TLS this host's link carries about 23 MB/s, and a guest that
+            // rewrites 64 MiB every pass does not converge under the default 50 ms limit within 60 s on every run (seen in
+            // a full run: 18 MiB/s dirtied at 99 % throttle, 778 ms expected). What this test checks is that no page is
+            // lost and the guest and its connection live on; how short the pause can be is the benchmark's question.
+            MigrationSummary s = await from.JsonAsync<MigrationSummary>("migrate", "mc", dest, "--downtime-ms", "1000");
             await following.CancelAsync();
             IReadOnlyList<(int Pass, long T)> before = Stamps(await lastSeen);
             Assert.Equal(("mc", dest, "live"), (s.Vm, s.To, s.Mode));
