@@ -84,11 +84,21 @@ public sealed class QemuImgConvertTests : IDisposable
     {
         string src = _dir.File("big.raw");
         string dst = _dir.File("out.qcow2");
-        await Tool.RunAsync("qemu-img", "create", "-q", "-f", "raw", src, "512M");
-        await Tool.RunAsync("qemu-io", "-f", "raw", "-c", "write -P 0x11 0 256M", src);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        await Tool.RunAsync("qemu-img", "create", "-q", "-f", "raw", src, "1G");
+        await Tool.RunAsync("qemu-io", "-f", "raw", "-c", "write -P 0x11 0 1G", src);
+        using var cts = new CancellationTokenSource();
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _img.ConvertAsync(src, "raw", dst, "qcow2", cts.Token));
+        // Cancelled once the copy is under way (its partial file is there), not after a fixed time: a fast run once
+        // finished 256 MiB within the 100 ms this test used to wait.
+        Task convert = _img.ConvertAsync(src, "raw", dst, "qcow2", cts.Token);
+        DateTime until = DateTime.UtcNow.AddSeconds(30);
+        while (!File.Exists(dst + ".partial") && !convert.IsCompleted && DateTime.UtcNow < until)
+        {
+            await Task.Delay(5);
+        }
+
+        await cts.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => convert);
 
         Assert.False(File.Exists(dst));
         Assert.False(File.Exists(dst + ".partial"));
