@@ -8,10 +8,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 status=0
+logs=$(mktemp -d /tmp/hospes-test.XXXXXX)
+: >"$logs/summary"
 # Code style: the build enforces analyzers and code style with warnings as errors (Directory.Build.props), so
 # only whitespace is left to check; `dotnet format` over the solution would compile everything a second time.
 say "code style (dotnet format whitespace --verify-no-changes)"
-dotnet format whitespace --folder --verify-no-changes . || { echo "test.sh: run 'dotnet format Hospes.slnx' and commit the result" >&2; status=1; }
+dotnet format whitespace --folder --verify-no-changes . || { echo "test.sh: run 'dotnet format Hospes.slnx' and commit the result" | tee -a "$logs/summary" >&2; status=1; }
 
 say "build (every project, benchmarks included; warnings are errors)"
 dotnet build Hospes.slnx -c Release --nologo -v quiet -clp:ErrorsOnly || { echo "test.sh: the build failed" >&2; exit 1; }
@@ -41,7 +43,7 @@ leftovers() {
                 continue 2 # the build's servers, idle since the build: not the tests'
             fi
             if [[ "$link" == "$out" || "$link" == "$err" || "$cmd" == *"$PWD/out/"* ]]; then
-                echo "test.sh: $1 left pid $pid running: ${cmd:0:300}" >&2
+                echo "test.sh: $1 left pid $pid running: ${cmd:0:300}" | tee -a "$logs/summary" >&2
                 kill -9 "$pid" 2>/dev/null || true
                 found=1
                 break
@@ -55,13 +57,30 @@ leftovers() {
 # its own besides the per-test hang guard (a test host that never exits is killed too).
 # tests/Shared holds source compiled into every test project; it is not a project itself.
 for project in $(ls tests/*/*.Tests.csproj | grep -v Integration) tests/Hospes.Integration.Tests/Hospes.Integration.Tests.csproj; do
-    say "$(basename "$project" .csproj)"
+    name=$(basename "$project" .csproj)
+    say "$name"
     limit=20m
     [[ "$project" == *Integration* ]] && limit=50m
     # A test that hangs is killed after 10 minutes and named (the longest, a migration round trip, takes about 2):
     # a hang must be a failure that says where, never a CI run that times out with nothing to show.
+    # No pipe here (a tee would wait for any process a test left holding it): the failed tests are read from the
+    # run's trx file afterwards.
     timeout --kill-after=30s "$limit" dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" \
-        --blame-hang-timeout 10m --blame-hang-dump-type none </dev/null || { rc=$?; echo "test.sh: $(basename "$project" .csproj) failed (exit $rc; 124 = over its $limit)" >&2; status=1; }
-    leftovers "$(basename "$project" .csproj)" || status=1
+        --logger "trx;LogFileName=$name.trx" --results-directory "$logs" \
+        --blame-hang-timeout 10m --blame-hang-dump-type none </dev/null \
+        || { rc=$?; echo "test.sh: $name failed (exit $rc; 124 = over its $limit)" | tee -a "$logs/summary" >&2; status=1; }
+    leftovers "$name" || status=1
+    if [ -f "$logs/$name.trx" ]; then
+        grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$logs/$name.trx" | grep -o 'testName="[^"]*"' \
+            | sed "s/^testName=\"\(.*\)\"$/test.sh: $name: failed: \1/" >>"$logs/summary" || true
+    fi
 done
+# The end of the output is what a CI shows first: name there every failure of the whole run, whatever came before.
+say "summary"
+if [ "$status" -eq 0 ]; then
+    echo "test.sh: every test passed"
+else
+    echo "test.sh: FAILED:"
+    cat "$logs/summary"
+fi
 exit $status
