@@ -35,7 +35,7 @@ leftovers() {
     for p in /proc/[0-9]*; do
         pid=${p#/proc/}
         [[ "$ancestors" == *" $pid "* || "$pid" == "$BASHPID" ]] && continue
-        cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
+        cmd=$( { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null) || continue
         [ -n "$cmd" ] || continue
         for fd in 1 2; do
             link=$(readlink "$p/fd/$fd" 2>/dev/null) || continue
