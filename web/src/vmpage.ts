@@ -3,6 +3,7 @@ import { api, ApiError, vmPath, type VmInfo } from "./api";
 import { h, show } from "./dom";
 import { onEvents } from "./events";
 import { serialConsole } from "./console";
+import { graphicalConsole } from "./display";
 
 type Action = { label: string; path: string; method?: string; body?: unknown; confirm?: string };
 
@@ -25,13 +26,40 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   const busy = h("span", { class: "busy", role: "status" });
   const buttons = actions.map((a) => h("button", { type: "button", "data-action": a.label.toLowerCase(), onclick: () => void run(a) }, a.label));
   const serial = serialConsole(name);
+  const display = graphicalConsole(name);
+  const noDisplay = h("p", { class: "muted", "data-testid": "no-display" });
+  // Two tabs: the serial console (always) and the display (an HVM guest with vnc; others say why there is none).
+  const tabs = [
+    { tab: h("button", { type: "button", role: "tab", "data-tab": "serial" }, "Serial console"), panel: serial.element },
+    { tab: h("button", { type: "button", role: "tab", "data-tab": "display" }, "Display"), panel: h("div", {}, display.element, noDisplay) },
+  ];
+  let shown = 0;
+  const select = (i: number) => {
+    shown = i;
+    tabs.forEach((t, j) => {
+      t.tab.setAttribute("aria-selected", String(i === j));
+      t.panel.hidden = i !== j;
+    });
+    if (vm) connectConsoles(vm);
+  };
+  tabs.forEach((t, i) => t.tab.addEventListener("click", () => select(i)));
+  const consoles = h("div", { class: "consoles" }, h("div", { class: "tabs", role: "tablist", "aria-label": "Consoles" }, ...tabs.map((t) => t.tab)), ...tabs.map((t) => t.panel));
   const group = h("div", { class: "actions", role: "group", "aria-label": "Actions" }, ...buttons, busy);
   // Until the VM is read (and when it cannot be: a refusal), only its name and the message show.
-  const parts = [group, facts, serial.element];
+  const parts = [group, facts, consoles];
   parts.forEach((p) => (p.hidden = true));
-  show(root, h("p", {}, h("a", { href: "#/" }, "← All VMs")), h("div", { class: "toolbar" }, h("h1", {}, name), state), group, message, facts, serial.element);
+  show(root, h("p", {}, h("a", { href: "#/" }, "← All VMs")), h("div", { class: "toolbar" }, h("h1", {}, name), state), group, message, facts, consoles);
 
   let vm: VmInfo | null = null;
+  const hasDisplay = (v: VmInfo) => v.spec?.boot === "hvm" && v.spec.vnc === true;
+  const connectConsoles = (v: VmInfo) => {
+    if (live(v) && !serial.connected()) serial.connect();
+    display.element.hidden = !hasDisplay(v);
+    noDisplay.hidden = hasDisplay(v);
+    noDisplay.textContent = v.spec?.boot === "hvm" ? `${name} has no display: add vnc = 1 to its config.` : `${name} is a ${(v.spec?.boot ?? "pv").toUpperCase()} guest: it has no display, only the serial console.`;
+    // The display connects only while its tab shows (a framebuffer costs bandwidth); it closes itself when the VM stops.
+    if (shown === 1 && hasDisplay(v) && live(v) && !display.connected()) display.connect();
+  };
   const render = (v: VmInfo) => {
     vm = v;
     parts.forEach((p) => (p.hidden = false));
@@ -50,7 +78,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     ];
     if (v.last_error) rows.push(["Last error", v.last_error]);
     show(facts, ...rows.flatMap(([k, val]) => [h("dt", {}, k), h("dd", {}, val)]));
-    if (live(v) && !serial.connected()) serial.connect();
+    connectConsoles(v);
   };
 
   const load = async () => {
@@ -93,9 +121,11 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     if (e.state && vm) render({ ...vm, state: e.state });
     void load();
   }, () => void load());
+  select(0);
   void load();
   return () => {
     stop();
     serial.dispose();
+    display.dispose();
   };
 }

@@ -8,8 +8,8 @@ namespace Hospes.Integration.Tests.Web;
 
 /// <summary>
 /// The web UI in a real browser (issue 15): Debian's chromium against a real hospesd on loopback HTTPS, with a real tiny
-/// guest. Users log in with their passwords; lab1 holds web1 (alice runs lab1; bob may use web1 only), lab2 the
-/// admin's secret.
+/// guest. Users log in with their passwords; lab1 holds web1, an HVM guest with a display (alice runs lab1; bob may use
+/// web1 only), lab2 the admin's secret.
 /// </summary>
 public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
@@ -24,7 +24,7 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         _d = await Daemon.StartAsync(image, null, "--listen", _listen);
         (await _d.CliAsync("project", "create", "lab1")).Ok();
         (await _d.CliAsync("project", "create", "lab2")).Ok();
-        (await _d.CliAsync("define", "--project", "lab1", _d.WriteConfig("web1.cfg", Guest.Config("web1")))).Ok();
+        (await _d.CliAsync("define", "--project", "lab1", _d.WriteConfig("web1.cfg", Guest.Config("web1", "type = 'hvm'")))).Ok();
         (await _d.CliAsync("define", "--project", "lab2", _d.WriteConfig("secret.cfg", Guest.Config("secret")))).Ok();
         foreach (string user in new[] { "alice", "bob" })
         {
@@ -75,6 +75,7 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         string answer = await WaitForTerminalAsync(page, HelloLine());
         Assert.Matches(HelloLine(), answer);
         await Chromium.ShotAsync(page, "vm-console");
+        await DisplayAsync(page);
 
         // Pause and unpause from the page; the CLI sees each.
         await page.ClickAsync("button[data-action='pause']");
@@ -105,6 +106,45 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         await page.WaitForSelectorAsync("h1:text-is('fromweb')");
         await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='shutoff']");
         Assert.Equal("lab1", (await _d.InfoAsync("fromweb")).Project);
+
+        // A PV guest has no display: its tab says so.
+        await page.ClickAsync("button[data-tab='display']");
+        await page.WaitForSelectorAsync("[data-testid='no-display']:has-text('PV guest')");
+    }
+
+    /// <summary>
+    /// The Display tab: noVNC draws the guest's VGA text console (not one colour), and keys typed on it reach the guest
+    /// (a reader on tty1 started from the serial shell writes them to a file).
+    /// </summary>
+    private async Task DisplayAsync(IPage page)
+    {
+        await GuestShell.RunAsync(_d, "web1", "echo HOSPES-VNC-TEXT > /dev/tty1; (cat /dev/tty1 > /tmp/kbd &)");
+        await page.ClickAsync("button[data-tab='display']");
+        await page.WaitForSelectorAsync("[data-testid='display-status']:text-is('connected')");
+        const string Colours = """
+            () => {
+              const c = document.querySelector('.display canvas');
+              if (!c || !c.width) return 0;
+              const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+              const seen = new Set();
+              for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+              return seen.size > 1 ? seen.size : 0;
+            }
+            """;
+        int colours = await (await page.WaitForFunctionAsync(Colours)).JsonValueAsync<int>();
+        Assert.True(colours > 1, $"the display's canvas has {colours} colours");
+        await page.ClickAsync(".display canvas");
+        await page.Keyboard.TypeAsync("typed-on-vnc\n");
+        string read = "";
+        for (int i = 0; i < 30 && !read.Contains("typed-on-vnc", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(i == 0 ? 0 : 300);
+            read = await GuestShell.RunAsync(_d, "web1", "cat /tmp/kbd");
+        }
+
+        Assert.Contains("typed-on-vnc", read, StringComparison.Ordinal);
+        await Chromium.ShotAsync(page, "vm-display");
+        await page.ClickAsync("button[data-tab='serial']");
     }
 
     [Fact]
