@@ -17,6 +17,7 @@ export interface VmInfo {
   last_error?: string | null;
   accel?: string | null;
   machine?: string | null;
+  save_path?: string | null;
   spec?: { boot?: "pv" | "pvh" | "hvm"; vnc?: boolean; vga?: string | null } | null;
 }
 

@@ -77,19 +77,42 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         await Chromium.ShotAsync(page, "vm-console");
         await DisplayAsync(page);
 
-        // Pause and unpause from the page; the CLI sees each.
+        // Pause and unpause from the page; the CLI sees each. Buttons follow the state: no Start on a running VM, no
+        // Pause on a paused one; also when the CLI changes it (the event stream, no reload).
+        Assert.True(await page.IsDisabledAsync("button[data-action='start']"));
         await page.ClickAsync("button[data-action='pause']");
         await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='paused']");
         Assert.Equal("paused", (await _d.InfoAsync("web1")).State.ToString().ToLowerInvariant());
+        await page.WaitForSelectorAsync("button[data-action='pause']:disabled");
         await Chromium.ShotAsync(page, "vm-paused");
         await page.ClickAsync("button[data-action='unpause']");
         await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='running']");
         Assert.Equal("running", (await _d.InfoAsync("web1")).State.ToString().ToLowerInvariant());
+        (await _d.CliAsync("pause", "web1")).Ok();
+        await page.WaitForSelectorAsync("button[data-action='unpause']:enabled");
+        Assert.True(await page.IsDisabledAsync("button[data-action='pause']"));
+        (await _d.CliAsync("unpause", "web1")).Ok();
+        await page.WaitForSelectorAsync("button[data-action='pause']:enabled");
 
-        // A refused action shows the API's message: web1 runs, so start is refused.
-        await page.ClickAsync("button[data-action='start']");
-        await page.WaitForSelectorAsync(".message:has-text('running')");
+        // mem-set from its field; a refused one shows the API's message.
+        await page.FillAsync("#mem-target", "100000");
+        await page.ClickAsync("button[data-action='mem-set']");
+        await page.WaitForSelectorAsync(".message:has-text('above its maxmem')");
         await Chromium.ShotAsync(page, "vm-refused");
+        await page.FillAsync("#mem-target", "160");
+        await page.ClickAsync("button[data-action='mem-set']");
+        await page.WaitForSelectorAsync("dl.facts dd:has-text('160 MiB')");
+        Assert.Equal(160, (await _d.InfoAsync("web1")).MemoryMib);
+
+        // Save to a file (web1 turns saved, Restore is enabled), then Restore: running again, the serial console back.
+        // A save file is a path on the host: that needs Sys.Modify on / (the refusal is the API's, shown as above).
+        (await _d.CliAsync("acl", "set", "/", "--user", "alice", "--role", "Admin")).Ok();
+        await page.FillAsync("#save-path", Path.Combine(_d.Dir, "web1.save"));
+        await page.ClickAsync("button[data-action='save']");
+        await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='saved']");
+        await page.ClickAsync("button[data-action='restore']:enabled");
+        await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='running']");
+        await page.WaitForSelectorAsync(".console-status:text-is('connected')");
         (await _d.CliAsync("destroy", "web1")).Ok();
 
         // Create from a pasted config: config check's diagnostic shows under line 3; fixed, the VM is made in lab1.
@@ -110,6 +133,23 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         // A PV guest has no display: its tab says so.
         await page.ClickAsync("button[data-tab='display']");
         await page.WaitForSelectorAsync("[data-testid='no-display']:has-text('PV guest')");
+
+        // A template of the stopped fromweb, then 5 clones by a pattern: the progress bar reaches 5/5.
+        await page.FillAsync("#template-name", "tmpl");
+        await page.ClickAsync("button[data-action='make-template']");
+        await page.WaitForSelectorAsync("form.clone[data-template='tmpl']");
+        await page.FillAsync("form.clone[data-template='tmpl'] input[name='pattern']", "c{i}");
+        await page.FillAsync("form.clone[data-template='tmpl'] input[name='count']", "5");
+        await page.ClickAsync("form.clone[data-template='tmpl'] button[type='submit']");
+        await page.WaitForSelectorAsync("[data-testid='clone-status'][data-done='true']");
+        Assert.StartsWith("5/5 created", await page.InnerTextAsync("[data-testid='clone-status']"), StringComparison.Ordinal);
+        Assert.Equal(5, await page.EvalOnSelectorAsync<int>("section[data-template='tmpl'] progress", "p => p.value"));
+        await Chromium.ShotAsync(page, "clone-progress");
+        string list = (await _d.CliAsync("list")).Ok().Stdout;
+        for (int i = 1; i <= 5; i++)
+        {
+            Assert.Matches($@"(?m)^c{i}\s", list);
+        }
     }
 
     /// <summary>
