@@ -150,6 +150,13 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         {
             Assert.Matches($@"(?m)^c{i}\s", list);
         }
+
+        // The host page (alice is an admin now): memory committed and KSM, and the chart of what this tab sampled.
+        await page.ClickAsync("a[href='#/host']");
+        await page.WaitForSelectorAsync("[data-testid='host-memory'] svg.memchart");
+        Assert.Contains("committed", await page.InnerTextAsync("[data-testid='host-memory']"), StringComparison.Ordinal);
+        Assert.True(await page.GetAttributeAsync("svg.memchart", "data-samples") is { } n && int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        await Chromium.ShotAsync(page, "host");
     }
 
     /// <summary>
