@@ -121,7 +121,8 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         await page.WaitForSelectorAsync("li.diag-line[data-line='3'] .diag-error");
         Assert.Equal(1, await page.Locator("li.diag-line").CountAsync());
         await Chromium.ShotAsync(page, "create-diagnostic");
-        await page.FillAsync("#config", Guest.Config("fromweb"));
+        string disk = await Disks.Ext4Async(_d.Dir, "fromweb-data", new Dictionary<string, string> { ["hello.txt"] = "hi\n" }, "16M");
+        await page.FillAsync("#config", Guest.Config("fromweb", $"disk = [ '{disk},qcow2,xvda,w' ]"));
         await page.WaitForSelectorAsync(".status:text-is('config check: no problems')");
         await page.FillAsync("#project", "lab1");
         await page.UncheckAsync("#start");
@@ -133,6 +134,20 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         // A PV guest has no display: its tab says so.
         await page.ClickAsync("button[data-tab='display']");
         await page.WaitForSelectorAsync("[data-testid='no-display']:has-text('PV guest')");
+
+        // Snapshots of the stopped fromweb's disk: made, listed, reverted to and deleted (after a confirm) from its page.
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await page.FillAsync("#snapshot-name", "s1");
+        await page.ClickAsync("button[data-action='snapshot']");
+        await page.WaitForSelectorAsync("ul.snapshots li[data-snapshot='s1']:has-text('xvda')");
+        Assert.Equal("s1", Assert.Single(await _d.JsonAsync<List<Hospes.Contracts.SnapshotInfo>>("snapshot", "list", "fromweb")).Name);
+        await Chromium.ShotAsync(page, "vm-snapshots");
+        IResponse reverted = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("li[data-snapshot='s1'] button:text-is('Revert')"), r => r.Url.EndsWith("/snapshots/s1/revert", StringComparison.Ordinal));
+        Assert.Equal(200, reverted.Status);
+        await page.ClickAsync("li[data-snapshot='s1'] button:text-is('Delete')");
+        await page.WaitForSelectorAsync("li[data-snapshot='s1']", new() { State = WaitForSelectorState.Detached });
+        Assert.Equal("", await page.InnerTextAsync(".message"));
+        Assert.Empty(await _d.JsonAsync<List<Hospes.Contracts.SnapshotInfo>>("snapshot", "list", "fromweb"));
 
         // A template of the stopped fromweb, then 5 clones by a pattern: the progress bar reaches 5/5.
         await page.FillAsync("#template-name", "tmpl");
