@@ -227,6 +227,9 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         Assert.Equal(403, status);
         string message = await page.EvaluateAsync<string>("async () => (await (await fetch('/v1/vms/secret/console')).json()).error.message");
         Assert.Contains("VM.Console on /projects/lab2/vms/secret", message, StringComparison.Ordinal);
+        string display = await page.EvaluateAsync<string>("async () => { const r = await fetch('/v1/vms/secret/vnc'); return r.status + ' ' + (await r.json()).error.message; }");
+        Assert.StartsWith("403 ", display, StringComparison.Ordinal);
+        Assert.Contains("VM.Console on /projects/lab2/vms/secret", display, StringComparison.Ordinal);
         await page.GotoAsync(Url + "#/vm/secret");
         await page.WaitForSelectorAsync(".message:has-text('VM.Audit on /projects/lab2/vms/secret')");
         await Chromium.ShotAsync(page, "student-refused");
