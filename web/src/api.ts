@@ -17,6 +17,8 @@ export interface VmInfo {
   last_error?: string | null;
   accel?: string | null;
   machine?: string | null;
+  save_path?: string | null;
+  spec?: { boot?: "pv" | "pvh" | "hvm"; vnc?: boolean; vga?: string | null } | null;
 }
 
 export interface SessionInfo {
@@ -76,6 +78,11 @@ let onUnauthorized: () => void = () => {};
 
 export function setCsrf(token: string | null | undefined): void {
   csrf = token ?? null;
+}
+
+/** The CSRF header for a change made with fetch() directly (a streamed answer, which api() does not read). */
+export function csrfHeader(): Record<string, string> {
+  return csrf ? { "X-Hospes-CSRF": csrf } : {};
 }
 
 /** Called when a request answers 401 (the session ended): the app shows the login again. */

@@ -2,10 +2,28 @@
 import { api, ApiError, type HostInfo, type VmInfo } from "./api";
 import { h, show } from "./dom";
 import { onEvents } from "./events";
+import { memoryChart, watchMemory, type HostMemory } from "./memchart";
 
 export function hostPage(root: HTMLElement): () => void {
   const body = h("div");
-  show(root, h("h1", {}, "Host"), body);
+  const memory = h("section", { class: "card", "aria-label": "Memory", "data-testid": "host-memory" });
+  memory.hidden = true;
+  show(root, h("h1", {}, "Host"), body, memory);
+  const drawMemory = (m: HostMemory) => {
+    memory.hidden = false;
+    show(
+      memory,
+      h("h2", {}, "Memory"),
+      h(
+        "p",
+        {},
+        `committed ${m.committed_mib} of ${m.commit_limit_mib} MiB allowed; KSM ${m.ksm.state}, ${m.ksm.saved_mib} MiB saved; policy ${m.policy}${m.pressure ? "; under pressure" : ""}`,
+      ),
+      memoryChart(),
+      h("p", { class: "muted legend" }, h("span", { class: "mem-used" }, "■ used"), " ", h("span", { class: "mem-committed" }, "■ committed"), " ", h("span", { class: "mem-total" }, "■ total"), " — the last hour, sampled every 10 s while this tab is open"),
+    );
+  };
+  const unwatch = watchMemory(drawMemory);
   const load = async () => {
     try {
       const [host, vms] = await Promise.all([api<HostInfo>("GET", "/v1/host"), api<VmInfo[]>("GET", "/v1/vms")]);
@@ -29,5 +47,8 @@ export function hostPage(root: HTMLElement): () => void {
     if (e.type === "vm.state" || e.type === "vm.defined" || e.type === "vm.removed") void load();
   }, () => void load());
   void load();
-  return stop;
+  return () => {
+    stop();
+    unwatch();
+  };
 }

@@ -8,6 +8,7 @@ import { startEvents, stopEvents } from "./events";
 import { createPage } from "./createpage";
 import { hostPage } from "./hostpage";
 import { loginPage } from "./login";
+import { templatesPage } from "./templates";
 import { vmList } from "./vmlist";
 import { vmPage } from "./vmpage";
 
@@ -21,8 +22,9 @@ function route(): void {
   leave();
   const hash = decodeURIComponent(location.hash.replace(/^#/, ""));
   const vm = /^\/vm\/(.+)$/.exec(hash);
-  leave = vm ? vmPage(main, vm[1]) : hash === "/host" ? hostPage(main) : hash === "/create" ? createPage(main) : vmList(main);
-  const page = hash === "/host" || hash === "/create" ? `#${hash}` : "#/";
+  const pages: Record<string, (root: HTMLElement) => () => void> = { "/host": hostPage, "/create": createPage, "/templates": templatesPage };
+  leave = vm ? vmPage(main, vm[1]) : (pages[hash] ?? vmList)(main);
+  const page = hash in pages ? `#${hash}` : "#/";
   document.querySelectorAll("nav a").forEach((a) => a.toggleAttribute("aria-current", a.getAttribute("href") === page));
 }
 
@@ -49,7 +51,7 @@ function loggedIn(s: SessionInfo): void {
     "header",
     {},
     h("a", { class: "brand", href: "#/" }, "Hospes"),
-    h("nav", { "aria-label": "Pages" }, h("a", { href: "#/" }, "VMs"), h("a", { href: "#/create" }, "Create"), h("a", { href: "#/host" }, "Host")),
+    h("nav", { "aria-label": "Pages" }, h("a", { href: "#/" }, "VMs"), h("a", { href: "#/create" }, "Create"), h("a", { href: "#/templates" }, "Templates"), h("a", { href: "#/host" }, "Host")),
     h("span", { class: "who", "data-testid": "user" }, s.display),
     s.csrf ? logout : null,
   );

@@ -3,17 +3,20 @@ import { api, ApiError, vmPath, type VmInfo } from "./api";
 import { h, show } from "./dom";
 import { onEvents } from "./events";
 import { serialConsole } from "./console";
+import { graphicalConsole } from "./display";
+import { vmTools } from "./vmtools";
 
-type Action = { label: string; path: string; method?: string; body?: unknown; confirm?: string };
+type Action = { label: string; path: string; method?: string; body?: unknown; confirm?: string; allowed: (v: VmInfo, q: boolean) => boolean; need: string };
 
+// Which action in which state: the API's transition table (Hospes.Core VmTransitions), q = the VM has a QEMU.
 const actions: Action[] = [
-  { label: "Start", path: "start" },
-  { label: "Shutdown", path: "shutdown", body: { timeout_s: 60 } },
-  { label: "Reboot", path: "reboot", body: { timeout_s: 60 } },
-  { label: "Pause", path: "pause" },
-  { label: "Unpause", path: "unpause" },
-  { label: "Destroy", path: "destroy", confirm: "Destroy (power off at once) VM %s?" },
-  { label: "Delete", path: "", method: "DELETE", confirm: "Delete VM %s and its disks?" },
+  { label: "Start", path: "start", allowed: (v, q) => !q && ["shutoff", "crashed", "saved"].includes(v.state), need: "start needs it stopped" },
+  { label: "Shutdown", path: "shutdown", body: { timeout_s: 60 }, allowed: (v, q) => q && v.state === "running", need: "shutdown needs it running" },
+  { label: "Reboot", path: "reboot", body: { timeout_s: 60 }, allowed: (v, q) => q && v.state === "running", need: "reboot needs it running" },
+  { label: "Pause", path: "pause", allowed: (v, q) => q && v.state === "running", need: "pause needs it running" },
+  { label: "Unpause", path: "unpause", allowed: (v, q) => q && v.state === "paused", need: "unpause needs it paused" },
+  { label: "Destroy", path: "destroy", confirm: "Destroy (power off at once) VM %s?", allowed: (v, q) => q || v.state !== "shutoff", need: "nothing to destroy" },
+  { label: "Delete", path: "", method: "DELETE", confirm: "Delete VM %s and its disks?", allowed: (v, q) => !q && !["running", "paused", "preserved"].includes(v.state), need: "shut it down or destroy it first" },
 ];
 
 const live = (v: VmInfo) => v.state === "running" || v.state === "paused";
@@ -25,13 +28,41 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   const busy = h("span", { class: "busy", role: "status" });
   const buttons = actions.map((a) => h("button", { type: "button", "data-action": a.label.toLowerCase(), onclick: () => void run(a) }, a.label));
   const serial = serialConsole(name);
+  const display = graphicalConsole(name);
+  const noDisplay = h("p", { class: "muted", "data-testid": "no-display" });
+  // Two tabs: the serial console (always) and the display (an HVM guest with vnc; others say why there is none).
+  const tabs = [
+    { tab: h("button", { type: "button", role: "tab", "data-tab": "serial" }, "Serial console"), panel: serial.element },
+    { tab: h("button", { type: "button", role: "tab", "data-tab": "display" }, "Display"), panel: h("div", {}, display.element, noDisplay) },
+  ];
+  let shown = 0;
+  const select = (i: number) => {
+    shown = i;
+    tabs.forEach((t, j) => {
+      t.tab.setAttribute("aria-selected", String(i === j));
+      t.panel.hidden = i !== j;
+    });
+    if (vm) connectConsoles(vm);
+  };
+  tabs.forEach((t, i) => t.tab.addEventListener("click", () => select(i)));
+  const consoles = h("div", { class: "consoles" }, h("div", { class: "tabs", role: "tablist", "aria-label": "Consoles" }, ...tabs.map((t) => t.tab)), ...tabs.map((t) => t.panel));
   const group = h("div", { class: "actions", role: "group", "aria-label": "Actions" }, ...buttons, busy);
   // Until the VM is read (and when it cannot be: a refusal), only its name and the message show.
-  const parts = [group, facts, serial.element];
+  const tools = vmTools(name, (t) => (message.textContent = t), (v) => (v ? render(v) : void load()));
+  const parts = [group, tools.element, facts, consoles];
   parts.forEach((p) => (p.hidden = true));
-  show(root, h("p", {}, h("a", { href: "#/" }, "← All VMs")), h("div", { class: "toolbar" }, h("h1", {}, name), state), group, message, facts, serial.element);
+  show(root, h("p", {}, h("a", { href: "#/" }, "← All VMs")), h("div", { class: "toolbar" }, h("h1", {}, name), state), group, message, tools.element, facts, consoles);
 
   let vm: VmInfo | null = null;
+  const hasDisplay = (v: VmInfo) => v.spec?.boot === "hvm" && v.spec.vnc === true;
+  const connectConsoles = (v: VmInfo) => {
+    if (live(v) && !serial.connected()) serial.connect();
+    display.element.hidden = !hasDisplay(v);
+    noDisplay.hidden = hasDisplay(v);
+    noDisplay.textContent = v.spec?.boot === "hvm" ? `${name} has no display: add vnc = 1 to its config.` : `${name} is a ${(v.spec?.boot ?? "pv").toUpperCase()} guest: it has no display, only the serial console.`;
+    // The display connects only while its tab shows (a framebuffer costs bandwidth); it closes itself when the VM stops.
+    if (shown === 1 && hasDisplay(v) && live(v) && !display.connected()) display.connect();
+  };
   const render = (v: VmInfo) => {
     vm = v;
     parts.forEach((p) => (p.hidden = false));
@@ -49,9 +80,21 @@ export function vmPage(root: HTMLElement, name: string): () => void {
       ["Accelerator", v.accel ?? "-"],
     ];
     if (v.last_error) rows.push(["Last error", v.last_error]);
+    if (v.save_path) rows.push(["Save file", v.save_path]);
+    enable(v);
+    tools.render(v);
     show(facts, ...rows.flatMap(([k, val]) => [h("dt", {}, k), h("dd", {}, val)]));
-    if (live(v) && !serial.connected()) serial.connect();
+    connectConsoles(v);
   };
+
+  // Each button is enabled only where the VM's state allows it; a disabled one says why in its tooltip.
+  let running: Action | null = null;
+  const enable = (v: VmInfo) =>
+    actions.forEach((a, i) => {
+      const ok = running === null && a.allowed(v, v.id != null);
+      buttons[i].disabled = !ok;
+      buttons[i].title = ok || running ? "" : `${name} is ${v.state}: ${a.need}`;
+    });
 
   const load = async () => {
     try {
@@ -67,6 +110,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     if (a.confirm && !window.confirm(a.confirm.replace("%s", name))) return;
     message.textContent = "";
     busy.textContent = `${a.label}…`;
+    running = a;
     buttons.forEach((b) => (b.disabled = true));
     try {
       const v = await api<VmInfo>(a.method ?? "POST", a.path ? vmPath(name, a.path) : vmPath(name), a.body);
@@ -79,7 +123,8 @@ export function vmPage(root: HTMLElement, name: string): () => void {
       message.textContent = e instanceof ApiError ? e.message : String(e);
     } finally {
       busy.textContent = "";
-      buttons.forEach((b) => (b.disabled = false));
+      running = null;
+      if (vm) enable(vm);
     }
   }
 
@@ -93,9 +138,11 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     if (e.state && vm) render({ ...vm, state: e.state });
     void load();
   }, () => void load());
+  select(0);
   void load();
   return () => {
     stop();
     serial.dispose();
+    display.dispose();
   };
 }

@@ -135,7 +135,10 @@ internal sealed class AccessMiddleware(
         return result.Value.Value;
     }
 
-    /// <summary>The session of the cookie, its user read again (deleted, disabled or expired since: refused).</summary>
+    /// <summary>
+    /// The session of the cookie, its user read again: deleted, disabled or expired since, or its password changed since
+    /// the login, the session ends (a user enabled again, or the old password set again, does not bring it back).
+    /// </summary>
     private Result<Caller> Session(HttpContext http, string cookie, string address)
     {
         if (sessions.Find(cookie) is not { } session)
@@ -144,11 +147,18 @@ internal sealed class AccessMiddleware(
         }
 
         Result<Caller> caller = logins.Session(session.User, address);
-        if (caller.IsOk)
+        if (caller.IsOk && !string.Equals(logins.PasswordStamp(session.User), session.PasswordStamp, StringComparison.Ordinal))
         {
-            http.Items[SessionCookie.Item] = session;
+            caller = HospesError.Unauthenticated($"the password of {session.User} changed after this session's login: log in again with the new password");
         }
 
+        if (!caller.IsOk)
+        {
+            sessions.Close(cookie);
+            return caller;
+        }
+
+        http.Items[SessionCookie.Item] = session;
         return caller;
     }
 

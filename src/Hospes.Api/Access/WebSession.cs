@@ -1,4 +1,10 @@
 namespace Hospes.Api.Access;
 
-/// <summary>One browser's login: its user, the CSRF token its changing requests send, and when it ends.</summary>
-internal sealed record WebSession(string User, string Csrf, DateTimeOffset Expires);
+/// <summary>
+/// One browser's login: its user, the CSRF token its changing requests send, and when it ends. <see cref="PasswordStamp"/>
+/// is the user's password fingerprint at the login (Logins.PasswordStamp): the session ends when it no longer matches.
+/// </summary>
+internal sealed record WebSession(string User, string Csrf, DateTimeOffset Expires)
+{
+    public string? PasswordStamp { get; init; }
+}

@@ -34,7 +34,7 @@ internal static class SessionEndpoints
         });
     }
 
-    private static async Task LogInAsync(SessionRequest? body, HttpContext http, HttpLogin login, FailedLogins failures, WebSessions sessions, AuditLog audit)
+    private static async Task LogInAsync(SessionRequest? body, HttpContext http, HttpLogin login, FailedLogins failures, WebSessions sessions, AuditLog audit, Logins logins)
     {
         var request = new AuditedRequest(http, audit);
         string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
@@ -64,7 +64,7 @@ internal static class SessionEndpoints
             return;
         }
 
-        (string id, WebSession session) = sessions.Open(caller.Value.User);
+        (string id, WebSession session) = sessions.Open(caller.Value.User, logins.PasswordStamp(caller.Value.User));
         SessionCookie.Set(http, id, session);
         http.Response.Headers.CacheControl = "no-store";
         request.Record(caller.Value.Display, address, "201 session opened");

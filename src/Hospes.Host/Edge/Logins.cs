@@ -45,6 +45,14 @@ public sealed class Logins
     public Result<Caller> Session(string user, string source) =>
         ResultMap.Map(Credentials.Session(user, _db.FindUser(user), _time.GetUtcNow()), p => new Caller(p, source));
 
+    /// <summary>
+    /// A fingerprint of the user's password as stored now (SHA-256 of its PBKDF2 hash, which a new password changes, salt
+    /// and all); null for an unknown user or one without a password. A web session keeps the one of its login and ends
+    /// when they differ: a password change logs every browser out.
+    /// </summary>
+    public string? PasswordStamp(string user) =>
+        _db.FindUser(user)?.PasswordHash is { } hash ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(hash))) : null;
+
     /// <summary>A TLS client certificate (the handshake proved its key) mapped to a user with `hospes cert add`.</summary>
     public Result<Caller> Certificate(X509Certificate2 certificate, string source)
     {

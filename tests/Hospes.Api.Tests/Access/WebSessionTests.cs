@@ -128,6 +128,29 @@ public sealed class WebSessionTests : IAsyncLifetime
         Assert.Contains($"{WebSessions.Cookie}=;", unknown.Response.Headers.SetCookie.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ASession_EndsWhenItsUsersPasswordChanges_OrTheUserIsDisabled_AndEnablingThemAgainDoesNotBringItBack()
+    {
+        HttpContext first = await LogInAsync("bob", "correct horse");
+        HttpContext second = await LogInAsync("bob", "correct horse");
+        _api.Db.UpdateUser(_api.Db.FindUser("bob")! with { PasswordHash = PasswordHash.Create("battery staple") });
+
+        HttpContext changed = await SendAsync("GET", Routes.Session, Cookie(first));
+        Assert.Equal(StatusCodes.Status401Unauthorized, changed.Response.StatusCode);
+        Assert.Equal("the password of bob changed after this session's login: log in again with the new password", await Message(changed));
+        Assert.Equal(StatusCodes.Status401Unauthorized, (await SendAsync("GET", Routes.Session, Cookie(second))).Response.StatusCode);
+
+        // A login with the new password works; disabled, its session ends for good: enabled again, the cookie stays dead.
+        HttpContext third = await LogInAsync("bob", "battery staple");
+        Assert.Equal(StatusCodes.Status200OK, (await SendAsync("GET", Routes.Session, Cookie(third))).Response.StatusCode);
+        _api.Db.UpdateUser(_api.Db.FindUser("bob")! with { Enabled = false });
+        Assert.Equal(StatusCodes.Status401Unauthorized, (await SendAsync("GET", Routes.Session, Cookie(third))).Response.StatusCode);
+        _api.Db.UpdateUser(_api.Db.FindUser("bob")! with { Enabled = true });
+        HttpContext after = await SendAsync("GET", Routes.Session, Cookie(third));
+        Assert.Equal(StatusCodes.Status401Unauthorized, after.Response.StatusCode);
+        Assert.StartsWith("the session cookie is not valid", await Message(after), StringComparison.Ordinal);
+    }
+
     private Task<HttpContext> LogInAsync(string user, string password) =>
         SendAsync("POST", Routes.Session, null, body: JsonSerializer.Serialize(new SessionRequest { User = user, Password = password }, WireJson.Options));
 

@@ -8,8 +8,8 @@ namespace Hospes.Integration.Tests.Web;
 
 /// <summary>
 /// The web UI in a real browser (issue 15): Debian's chromium against a real hospesd on loopback HTTPS, with a real tiny
-/// guest. Users log in with their passwords; lab1 holds web1 (alice runs lab1; bob may use web1 only), lab2 the
-/// admin's secret.
+/// guest. Users log in with their passwords; lab1 holds web1, an HVM guest with a display (alice runs lab1; bob may use
+/// web1 only), lab2 the admin's secret.
 /// </summary>
 public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
@@ -24,7 +24,7 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         _d = await Daemon.StartAsync(image, null, "--listen", _listen);
         (await _d.CliAsync("project", "create", "lab1")).Ok();
         (await _d.CliAsync("project", "create", "lab2")).Ok();
-        (await _d.CliAsync("define", "--project", "lab1", _d.WriteConfig("web1.cfg", Guest.Config("web1")))).Ok();
+        (await _d.CliAsync("define", "--project", "lab1", _d.WriteConfig("web1.cfg", Guest.Config("web1", "type = 'hvm'")))).Ok();
         (await _d.CliAsync("define", "--project", "lab2", _d.WriteConfig("secret.cfg", Guest.Config("secret")))).Ok();
         foreach (string user in new[] { "alice", "bob" })
         {
@@ -75,20 +75,44 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         string answer = await WaitForTerminalAsync(page, HelloLine());
         Assert.Matches(HelloLine(), answer);
         await Chromium.ShotAsync(page, "vm-console");
+        await DisplayAsync(page);
 
-        // Pause and unpause from the page; the CLI sees each.
+        // Pause and unpause from the page; the CLI sees each. Buttons follow the state: no Start on a running VM, no
+        // Pause on a paused one; also when the CLI changes it (the event stream, no reload).
+        Assert.True(await page.IsDisabledAsync("button[data-action='start']"));
         await page.ClickAsync("button[data-action='pause']");
         await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='paused']");
         Assert.Equal("paused", (await _d.InfoAsync("web1")).State.ToString().ToLowerInvariant());
+        await page.WaitForSelectorAsync("button[data-action='pause']:disabled");
         await Chromium.ShotAsync(page, "vm-paused");
         await page.ClickAsync("button[data-action='unpause']");
         await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='running']");
         Assert.Equal("running", (await _d.InfoAsync("web1")).State.ToString().ToLowerInvariant());
+        (await _d.CliAsync("pause", "web1")).Ok();
+        await page.WaitForSelectorAsync("button[data-action='unpause']:enabled");
+        Assert.True(await page.IsDisabledAsync("button[data-action='pause']"));
+        (await _d.CliAsync("unpause", "web1")).Ok();
+        await page.WaitForSelectorAsync("button[data-action='pause']:enabled");
 
-        // A refused action shows the API's message: web1 runs, so start is refused.
-        await page.ClickAsync("button[data-action='start']");
-        await page.WaitForSelectorAsync(".message:has-text('running')");
+        // mem-set from its field; a refused one shows the API's message.
+        await page.FillAsync("#mem-target", "100000");
+        await page.ClickAsync("button[data-action='mem-set']");
+        await page.WaitForSelectorAsync(".message:has-text('above its maxmem')");
         await Chromium.ShotAsync(page, "vm-refused");
+        await page.FillAsync("#mem-target", "160");
+        await page.ClickAsync("button[data-action='mem-set']");
+        await page.WaitForSelectorAsync("dl.facts dd:has-text('160 MiB')");
+        Assert.Equal(160, (await _d.InfoAsync("web1")).MemoryMib);
+
+        // Save to a file (web1 turns saved, Restore is enabled), then Restore: running again, the serial console back.
+        // A save file is a path on the host: that needs Sys.Modify on / (the refusal is the API's, shown as above).
+        (await _d.CliAsync("acl", "set", "/", "--user", "alice", "--role", "Admin")).Ok();
+        await page.FillAsync("#save-path", Path.Combine(_d.Dir, "web1.save"));
+        await page.ClickAsync("button[data-action='save']");
+        await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='saved']");
+        await page.ClickAsync("button[data-action='restore']:enabled");
+        await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='running']");
+        await page.WaitForSelectorAsync(".console-status:text-is('connected')");
         (await _d.CliAsync("destroy", "web1")).Ok();
 
         // Create from a pasted config: config check's diagnostic shows under line 3; fixed, the VM is made in lab1.
@@ -97,7 +121,8 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         await page.WaitForSelectorAsync("li.diag-line[data-line='3'] .diag-error");
         Assert.Equal(1, await page.Locator("li.diag-line").CountAsync());
         await Chromium.ShotAsync(page, "create-diagnostic");
-        await page.FillAsync("#config", Guest.Config("fromweb"));
+        string disk = await Disks.Ext4Async(_d.Dir, "fromweb-data", new Dictionary<string, string> { ["hello.txt"] = "hi\n" }, "16M");
+        await page.FillAsync("#config", Guest.Config("fromweb", $"disk = [ '{disk},qcow2,xvda,w' ]"));
         await page.WaitForSelectorAsync(".status:text-is('config check: no problems')");
         await page.FillAsync("#project", "lab1");
         await page.UncheckAsync("#start");
@@ -105,6 +130,83 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         await page.WaitForSelectorAsync("h1:text-is('fromweb')");
         await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='shutoff']");
         Assert.Equal("lab1", (await _d.InfoAsync("fromweb")).Project);
+
+        // A PV guest has no display: its tab says so.
+        await page.ClickAsync("button[data-tab='display']");
+        await page.WaitForSelectorAsync("[data-testid='no-display']:has-text('PV guest')");
+
+        // Snapshots of the stopped fromweb's disk: made, listed, reverted to and deleted (after a confirm) from its page.
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await page.FillAsync("#snapshot-name", "s1");
+        await page.ClickAsync("button[data-action='snapshot']");
+        await page.WaitForSelectorAsync("ul.snapshots li[data-snapshot='s1']:has-text('xvda')");
+        Assert.Equal("s1", Assert.Single(await _d.JsonAsync<List<Hospes.Contracts.SnapshotInfo>>("snapshot", "list", "fromweb")).Name);
+        await Chromium.ShotAsync(page, "vm-snapshots");
+        IResponse reverted = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("li[data-snapshot='s1'] button:text-is('Revert')"), r => r.Url.EndsWith("/snapshots/s1/revert", StringComparison.Ordinal));
+        Assert.Equal(200, reverted.Status);
+        await page.ClickAsync("li[data-snapshot='s1'] button:text-is('Delete')");
+        await page.WaitForSelectorAsync("li[data-snapshot='s1']", new() { State = WaitForSelectorState.Detached });
+        Assert.Equal("", await page.InnerTextAsync(".message"));
+        Assert.Empty(await _d.JsonAsync<List<Hospes.Contracts.SnapshotInfo>>("snapshot", "list", "fromweb"));
+
+        // A template of the stopped fromweb, then 5 clones by a pattern: the progress bar reaches 5/5.
+        await page.FillAsync("#template-name", "tmpl");
+        await page.ClickAsync("button[data-action='make-template']");
+        await page.WaitForSelectorAsync("form.clone[data-template='tmpl']");
+        await page.FillAsync("form.clone[data-template='tmpl'] input[name='pattern']", "c{i}");
+        await page.FillAsync("form.clone[data-template='tmpl'] input[name='count']", "5");
+        await page.ClickAsync("form.clone[data-template='tmpl'] button[type='submit']");
+        await page.WaitForSelectorAsync("[data-testid='clone-status'][data-done='true']");
+        Assert.StartsWith("5/5 created", await page.InnerTextAsync("[data-testid='clone-status']"), StringComparison.Ordinal);
+        Assert.Equal(5, await page.EvalOnSelectorAsync<int>("section[data-template='tmpl'] progress", "p => p.value"));
+        await Chromium.ShotAsync(page, "clone-progress");
+        string list = (await _d.CliAsync("list")).Ok().Stdout;
+        for (int i = 1; i <= 5; i++)
+        {
+            Assert.Matches($@"(?m)^c{i}\s", list);
+        }
+
+        // The host page (alice is an admin now): memory committed and KSM, and the chart of what this tab sampled.
+        await page.ClickAsync("a[href='#/host']");
+        await page.WaitForSelectorAsync("[data-testid='host-memory'] svg.memchart");
+        Assert.Contains("committed", await page.InnerTextAsync("[data-testid='host-memory']"), StringComparison.Ordinal);
+        Assert.True(await page.GetAttributeAsync("svg.memchart", "data-samples") is { } n && int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        await Chromium.ShotAsync(page, "host");
+    }
+
+    /// <summary>
+    /// The Display tab: noVNC draws the guest's VGA text console (not one colour), and keys typed on it reach the guest
+    /// (a reader on tty1 started from the serial shell writes them to a file).
+    /// </summary>
+    private async Task DisplayAsync(IPage page)
+    {
+        await GuestShell.RunAsync(_d, "web1", "echo HOSPES-VNC-TEXT > /dev/tty1; (cat /dev/tty1 > /tmp/kbd &)");
+        await page.ClickAsync("button[data-tab='display']");
+        await page.WaitForSelectorAsync("[data-testid='display-status']:text-is('connected')");
+        const string Colours = """
+            () => {
+              const c = document.querySelector('.display canvas');
+              if (!c || !c.width) return 0;
+              const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+              const seen = new Set();
+              for (let i = 0; i < d.length; i += 4) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+              return seen.size > 1 ? seen.size : 0;
+            }
+            """;
+        int colours = await (await page.WaitForFunctionAsync(Colours)).JsonValueAsync<int>();
+        Assert.True(colours > 1, $"the display's canvas has {colours} colours");
+        await page.ClickAsync(".display canvas");
+        await page.Keyboard.TypeAsync("typed-on-vnc\n");
+        string read = "";
+        for (int i = 0; i < 30 && !read.Contains("typed-on-vnc", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(i == 0 ? 0 : 300);
+            read = await GuestShell.RunAsync(_d, "web1", "cat /tmp/kbd");
+        }
+
+        Assert.Contains("typed-on-vnc", read, StringComparison.Ordinal);
+        await Chromium.ShotAsync(page, "vm-display");
+        await page.ClickAsync("button[data-tab='serial']");
     }
 
     [Fact]
@@ -125,6 +227,9 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         Assert.Equal(403, status);
         string message = await page.EvaluateAsync<string>("async () => (await (await fetch('/v1/vms/secret/console')).json()).error.message");
         Assert.Contains("VM.Console on /projects/lab2/vms/secret", message, StringComparison.Ordinal);
+        string display = await page.EvaluateAsync<string>("async () => { const r = await fetch('/v1/vms/secret/vnc'); return r.status + ' ' + (await r.json()).error.message; }");
+        Assert.StartsWith("403 ", display, StringComparison.Ordinal);
+        Assert.Contains("VM.Console on /projects/lab2/vms/secret", display, StringComparison.Ordinal);
         await page.GotoAsync(Url + "#/vm/secret");
         await page.WaitForSelectorAsync(".message:has-text('VM.Audit on /projects/lab2/vms/secret')");
         await Chromium.ShotAsync(page, "student-refused");
