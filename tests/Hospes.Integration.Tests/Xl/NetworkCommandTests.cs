@@ -76,12 +76,31 @@ public sealed class NetworkCommandTests(TinyImage image) : IClassFixture<TinyIma
         Assert.Empty(await _d.JsonAsync<List<VifInfo>>("vif-list", "mv"));
         Assert.Equal(LinkNames(links), LinkNames(await _ns.LinksAsync()));
 
+        // Shut off, it is the spec's alone: there at the next start.
+        (await _d.CliAsync("destroy", "mv")).Ok();
+        (await _d.CliAsync("network-attach", "mv", "bridge=lab1")).Ok();
+        Assert.Equal(["lab1"], (await _d.JsonAsync<List<VifInfo>>("vif-list", "mv")).Select(v => v.Network));
+
         // Given back by the guest, its tap and rules gone, the spec without it.
         (await _d.CliAsync("network-detach", "nic", Mac)).Ok();
         Assert.Equal("gone", await GuestShell.RunAsync(_d, "nic", "for i in $(seq 100); do [ -e /sys/class/net/eth1 ] || break; usleep 100000; done; [ -e /sys/class/net/eth1 ] && echo there || echo gone"));
         Assert.DoesNotContain(vif.Tap!, await _ns.LinksAsync(), StringComparison.Ordinal);
         Assert.DoesNotContain(vif.Tap!, (await _ns.ExecAsync("nft", "list", "ruleset")).Stdout, StringComparison.Ordinal);
         Assert.Equal(["lab0"], (await _d.JsonAsync<List<VifInfo>>("vif-list", "nic")).Select(v => v.Network));
+
+        // Every hot-plug port taken: the next attach fails after its tap, backend and rules were made, and undoes them all.
+        links = await _ns.LinksAsync();
+        for (int i = 0; i < 4; i++)
+        {
+            (await _d.CliAsync("network-attach", "nic", "bridge=lab1")).Ok();
+        }
+
+        string ruleset = (await _ns.ExecAsync("nft", "list", "ruleset")).Stdout;
+        Assert.Contains("no free hot-plug slot", (await _d.CliAsync("network-attach", "nic", "bridge=lab1")).Fails(), StringComparison.Ordinal);
+        List<VifInfo> five = await _d.JsonAsync<List<VifInfo>>("vif-list", "nic");
+        Assert.Equal(5, five.Count);
+        Assert.Equal(LinkNames(links).Concat(five.Skip(1).Select(v => v.Tap!)).Order(StringComparer.Ordinal), LinkNames(await _ns.LinksAsync()));
+        Assert.Equal(ruleset, (await _ns.ExecAsync("nft", "list", "ruleset")).Stdout);
     }
 
     private static List<string> LinkNames(string links) =>
