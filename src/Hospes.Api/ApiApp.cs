@@ -31,6 +31,7 @@ internal static class ApiApp
         services.AddSingleton(host.MemoryApi);
         services.AddSingleton(host.VcpusApi);
         services.AddSingleton(host.BlocksApi);
+        services.AddSingleton(host.VifsApi);
         services.AddSingleton(host.StoreApi);
         services.AddSingleton(host.ImagesApi);
         services.AddSingleton(host.MigrationsApi);
@@ -81,6 +82,7 @@ internal static class ApiApp
         MemoryEndpoints.Map(app);
         VcpuEndpoints.Map(app);
         BlockEndpoints.Map(app);
+        VifEndpoints.Map(app);
         PeerEndpoints.Map(app);
         MigrationEndpoints.Map(app);
         EventEndpoints.Map(app);

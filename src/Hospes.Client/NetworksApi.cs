@@ -23,6 +23,14 @@ public sealed class NetworksApi
     public Task<IReadOnlyList<VifInfo>> ListVifsAsync(string vm, CancellationToken ct) =>
         _c.SendAsync<IReadOnlyList<VifInfo>>(HttpMethod.Get, Routes.Path(Routes.VmVifs, vm), null, ct);
 
+    /// <summary>network-attach: the vif joins the VM's spec, and is plugged in while it runs; the VM's vifs after.</summary>
+    public Task<IReadOnlyList<VifInfo>> AttachVifAsync(string vm, VifAttachRequest request, CancellationToken ct) =>
+        _c.SendAsync<IReadOnlyList<VifInfo>>(HttpMethod.Post, Routes.Path(Routes.VmVifs, vm), request, ct);
+
+    /// <summary>network-detach: the vif by devid (its index) or MAC; the VM's vifs after.</summary>
+    public Task<IReadOnlyList<VifInfo>> DetachVifAsync(string vm, string vif, CancellationToken ct) =>
+        _c.SendAsync<IReadOnlyList<VifInfo>>(HttpMethod.Delete, Routes.Path(Routes.VmVif, vm, vif), null, ct);
+
     /// <summary>Every port forward, or only <paramref name="vm"/>'s.</summary>
     public Task<IReadOnlyList<PortForwardInfo>> ListPortForwardsAsync(string? vm, CancellationToken ct) =>
         _c.SendAsync<IReadOnlyList<PortForwardInfo>>(HttpMethod.Get, vm is null ? Routes.PortForwards : Routes.Path(Routes.VmPortForwards, vm), null, ct);

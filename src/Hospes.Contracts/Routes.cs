@@ -60,6 +60,9 @@ public static class Routes
     public const string Networks = "/v1/networks";
     public const string Network = "/v1/networks/{name}";
     public const string VmVifs = "/v1/vms/{vm}/vifs";
+
+    /// <summary>One vif of a VM by devid (its index) or MAC: network-detach.</summary>
+    public const string VmVif = "/v1/vms/{vm}/vifs/{vif}";
     public const string PortForwards = "/v1/port-forwards";
     public const string VmPortForwards = "/v1/vms/{vm}/port-forwards";
     public const string VmPortForward = "/v1/vms/{vm}/port-forwards/{protocol}/{hostPort:int}";

@@ -11,6 +11,7 @@ using Hospes.Host.Storage;
 using Hospes.Host.Vms;
 using Hospes.Host.Vms.Cpus;
 using Hospes.Host.Vms.Disks;
+using Hospes.Host.Vms.Nics;
 using Hospes.Network;
 using Hospes.Network.Tools;
 using Hospes.Qemu.Launch;
@@ -90,6 +91,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         MemoryApi = new MemoryApi(Memory);
         VcpusApi = new VcpusApi(new VcpuService(Vms));
         BlocksApi = new BlocksApi(new BlockService(Vms, qemuImg), new UserSpecs(Access, objectProjects, Images, Volumes, Networks), Vms);
+        VifsApi = new VifsApi(new VifService(Vms, Networks), Networks, new UserSpecs(Access, objectProjects, Images, Volumes, Networks));
         StoreApi = new StoreApi(disks, diskImages, templates, snapshots, storeCheck, clones, quotas);
         ImagesApi = new ImagesApi(Images);
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
@@ -115,6 +117,8 @@ public sealed partial class HospesHost : IAsyncDisposable
     public VcpusApi VcpusApi { get; }
 
     public BlocksApi BlocksApi { get; }
+
+    public VifsApi VifsApi { get; }
 
     public StoreApi StoreApi { get; }
 

@@ -69,6 +69,8 @@ internal static class ApiShapes
         new("GET", Routes.Network, typeof(NetworkInfo)),
         new("DELETE", Routes.Network, typeof(NetworkInfo)),
         new("GET", Routes.VmVifs, typeof(VifInfo[])),
+        new("POST", Routes.VmVifs, typeof(VifInfo[])),
+        new("DELETE", Routes.VmVif, typeof(VifInfo[])),
         new("GET", Routes.PortForwards, typeof(PortForwardInfo[])),
         new("GET", Routes.VmPortForwards, typeof(PortForwardInfo[])),
         new("POST", Routes.VmPortForwards, typeof(PortForwardInfo), Status201Created),

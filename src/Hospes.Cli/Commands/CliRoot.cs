@@ -54,6 +54,11 @@ internal static class CliRoot
             root.Subcommands.Add(command);
         }
 
+        foreach (Command command in VifCommands.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
         return root;
     }
 }

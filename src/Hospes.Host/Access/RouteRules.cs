@@ -78,6 +78,8 @@ internal static class RouteRules
         One("GET", "/v1/networks/{name}", NetworkAudit, Network),
         One("DELETE", "/v1/networks/{name}", NetworkAllocate, Network),
         One("GET", "/v1/vms/{vm}/vifs", VmAudit, VmOfVm),
+        One("POST", "/v1/vms/{vm}/vifs", VmConfig, VmOfVm) with { Note = "the spec gate then checks the network may be joined; host bridges are an admin's" },
+        One("DELETE", "/v1/vms/{vm}/vifs/{vif}", VmConfig, VmOfVm),
         List("GET", "/v1/port-forwards", VmAudit, VmOfVm),
         One("GET", "/v1/vms/{vm}/port-forwards", VmAudit, VmOfVm),
         Both("POST", "/v1/vms/{vm}/port-forwards", new(VmConfig, VmOfVm), new(NetworkAllocate, ProjectNetworks)) with { Note = "takes a host port" },

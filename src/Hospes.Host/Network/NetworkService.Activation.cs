@@ -50,7 +50,7 @@ internal sealed partial class NetworkService
             await _host.SetSysctlAsync(Links.InterfaceSysctl(n.Bridge, "route_localnet"), "0", ct).ConfigureAwait(false);
             await _host.ApplyRulesAsync(Rules(n, starting), ct).ConfigureAwait(false);
             Directory.CreateDirectory(NetworkDir(n.Name));
-            await _host.UpdateDhcpAsync(Dhcp(n), ct).ConfigureAwait(false);
+            await _host.UpdateDhcpAsync(Dhcp(n, starting), ct).ConfigureAwait(false);
             return true;
         }
         catch (NetToolException e)
@@ -109,7 +109,9 @@ internal sealed partial class NetworkService
     }
 
     /// <summary>The network's dnsmasq: its files in the state dir (root's alone), its hosts files in the run dir (#5).</summary>
-    private DnsmasqSpec Dhcp(NetworkRecord n) => NetworkSpecs.Dnsmasq(n, All, Specs(), NetworkDir(n.Name)) with { HostsDirectory = HostsDir(n.Name) };
+    /// <remarks><paramref name="starting"/>: a VM's spec ahead of its record (a vif being attached), in its record's place.</remarks>
+    private DnsmasqSpec Dhcp(NetworkRecord n, VmSpec? starting = null) =>
+        NetworkSpecs.Dnsmasq(n, All, starting is null ? Specs() : [starting, .. Specs().Where(s => s.Uuid != starting.Uuid)], NetworkDir(n.Name)) with { HostsDirectory = HostsDir(n.Name) };
 
     private async Task TeardownQuietlyAsync(NetworkRecord n)
     {
