@@ -35,6 +35,11 @@ internal sealed class OutgoingMigration(MigrationPlan plan, MigrationOfferBuilde
             ? $"QEMU {qmp.QemuVersion} cannot track the memory a running {accel} guest writes; the guest was paused while its memory was copied"
             : null;
 
+        if (await HotplugGuard.RefuseAsync(r, qmp, "migrated", ct).ConfigureAwait(false) is { } plugged)
+        {
+            return plugged;
+        }
+
         Result<MigrationOffer> offer = await offers.BuildAsync(r, plan, qmp, running).ConfigureAwait(false);
         if (!offer.IsOk)
         {

@@ -20,6 +20,25 @@ public static class QmpDevices
             .Select(p => p.GetProperty("name").GetString()!).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// The ids of the devices plugged while the guest ran (QOM's "hotplugged"), sorted. A QEMU built again from the VM's
+    /// spec (a restore, a migration's destination) has them elsewhere, so its device state would not load.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> HotpluggedIdsAsync(this IQmp qmp, CancellationToken ct = default)
+    {
+        var plugged = new List<string>();
+        foreach (string id in (await qmp.DeviceIdsAsync(ct).ConfigureAwait(false)).Order(StringComparer.Ordinal))
+        {
+            JsonElement r = await qmp.ExecuteAsync("qom-get", new JsonObject { ["path"] = $"/machine/peripheral/{id}", ["property"] = "hotplugged" }, ct: ct).ConfigureAwait(false);
+            if (r.ValueKind == JsonValueKind.True)
+            {
+                plugged.Add(id);
+            }
+        }
+
+        return plugged;
+    }
+
     /// <summary>The block node behind device <paramref name="deviceId"/> (query-block), or null when it has none.</summary>
     public static async Task<string?> BlockNodeOfAsync(this IQmp qmp, string deviceId, CancellationToken ct = default)
     {

@@ -28,6 +28,7 @@ public sealed class FakeQmp : IQmp
         Answer("stop", () => Set("paused"));
         Answer("cont", () => Set("running"));
         Answer("system_reset", "{}");
+        Answer("qom-list", """[{"name": "type", "type": "string"}]""");
         Answer("add-fd", () => $$"""{"fdset-id": {{_passed.Count - 1}}, "fd": {{100 + _passed.Count}}}""");
         Answer("quit", () =>
         {

@@ -48,6 +48,11 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
 
         bool wasRunning = r.State == VmState.Running;
         IQmp qmp = vm.Qmp!;
+        if (await HotplugGuard.RefuseAsync(r, qmp, "saved", ct).ConfigureAwait(false) is { } plugged)
+        {
+            return plugged;
+        }
+
         int offset = SaveFile.WriteHeader(path, new SaveHeader
         {
             Spec = r.Spec,
