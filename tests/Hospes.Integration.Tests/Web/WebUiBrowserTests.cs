@@ -166,12 +166,84 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
             Assert.Matches($@"(?m)^c{i}\s", list);
         }
 
+        // The short form: a VM from the template, started; its page opens once the clone exists and turns running
+        // from the event stream (no reload). Destroyed at once: no guest runs longer than its check.
+        await page.ClickAsync("a[href='#/create']");
+        await page.FillAsync("#qc-name", "quick");
+        await page.SelectOptionAsync("#qc-source", "template:tmpl");
+        Assert.True(await page.IsDisabledAsync("#qc-memory"));
+        await page.ClickAsync("button:text-is('Create from it')");
+        await page.WaitForSelectorAsync("h1:text-is('quick')");
+        await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='running']");
+        Assert.Equal("lab1", (await _d.InfoAsync("quick")).Project);
+        await Chromium.ShotAsync(page, "create-from-template");
+        (await _d.CliAsync("destroy", "quick")).Ok();
+
         // The host page (alice is an admin now): memory committed and KSM, and the chart of what this tab sampled.
         await page.ClickAsync("a[href='#/host']");
         await page.WaitForSelectorAsync("[data-testid='host-memory'] svg.memchart");
         Assert.Contains("committed", await page.InnerTextAsync("[data-testid='host-memory']"), StringComparison.Ordinal);
         Assert.True(await page.GetAttributeAsync("svg.memchart", "data-samples") is { } n && int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) >= 1);
         await Chromium.ShotAsync(page, "host");
+        await AdminAsync(page);
+    }
+
+    /// <summary>
+    /// The admin page (alice is Admin on / by now): a user with a password, a token shown once and revoked, a project
+    /// with a VM limit, a role on the project's path; that user logs in in another browser context and sees its VM only.
+    /// </summary>
+    private async Task AdminAsync(IPage page)
+    {
+        await page.ClickAsync("a[href='#/admin']");
+        await page.FillAsync("#new-user", "carol");
+        await page.FillAsync("#new-user-password", "carol-password");
+        await page.ClickAsync("button:text-is('Create user')");
+        await page.WaitForSelectorAsync("tr[data-user='carol']");
+        await page.ClickAsync("tr[data-user='carol'] button[data-action='tokens']");
+        await page.FillAsync("[data-testid='admin-tokens'] input[name='name']", "ci");
+        await page.ClickAsync("button:text-is('Create token')");
+        string secret = await page.InnerTextAsync("[data-testid='token-secret'] code");
+        Assert.StartsWith("hospes_", secret, StringComparison.Ordinal);
+        await page.WaitForSelectorAsync("tr[data-token='ci']");
+        Assert.Contains("ci", (await _d.CliAsync("token", "list", "carol")).Ok().Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, await page.InnerTextAsync("[data-testid='admin-tokens'] table"), StringComparison.Ordinal);
+        await page.ClickAsync("tr[data-token='ci'] button[data-action='revoke']");
+        await page.WaitForSelectorAsync("tr[data-token='ci']", new() { State = WaitForSelectorState.Detached });
+
+        await page.FillAsync("#new-project", "lab3");
+        await page.FillAsync("form:has(#new-project) input[name='vms']", "1");
+        await page.ClickAsync("button:text-is('Create project')");
+        await page.WaitForSelectorAsync("tr[data-project='lab3'] td:text-is('0 of 1')");
+        await page.FillAsync("tr[data-project='lab3'] input[name='vms']", "2");
+        await page.ClickAsync("tr[data-project='lab3'] button[data-action='set-limits']");
+        await page.WaitForSelectorAsync("tr[data-project='lab3'] td:text-is('0 of 2')");
+        (await _d.CliAsync("define", "--project", "lab3", _d.WriteConfig("carolvm.cfg", Guest.Config("carolvm")))).Ok();
+
+        await page.FillAsync("#acl-path", "/projects/lab3");
+        await page.FillAsync("#acl-subject", "carol");
+        await page.FillAsync("#acl-role", "LabStudent");
+        await page.ClickAsync("button:text-is('Grant')");
+        await page.WaitForSelectorAsync("tr[data-acl='/projects/lab3 carol LabStudent']");
+        Assert.Contains("LabStudent", await page.InnerTextAsync("[data-testid='admin-roles']"), StringComparison.Ordinal);
+        await Chromium.ShotAsync(page, "admin");
+
+        // carol, in a second browser context: lab3's VM only; no Admin link, and #/admin shows the API's refusal.
+        IPage carol = await LogInAsync("carol");
+        await Chromium.ExplainingAsync(carol, "carol", async () =>
+        {
+            await carol.WaitForSelectorAsync("tr[data-vm='carolvm']");
+            Assert.Equal(["carolvm"], await carol.Locator("tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.vm)"));
+            Assert.Equal(0, await carol.Locator("a[href='#/admin']").CountAsync());
+            await carol.GotoAsync(Url + "#/admin");
+            await carol.WaitForSelectorAsync("[data-testid='admin-users'] .message:not(:empty)");
+            Assert.Equal(0, await carol.Locator("tr[data-user]").CountAsync());
+            await Chromium.ShotAsync(carol, "admin-refused");
+        });
+
+        // Disabled from the page: carol's session ends at once.
+        await page.ClickAsync("tr[data-user='carol'] button[data-action='disable']");
+        await page.WaitForSelectorAsync("tr[data-user='carol'] button[data-action='enable']");
+        Assert.Equal(401, await carol.EvaluateAsync<int>("async () => (await fetch('/v1/vms')).status"));
     }
 
     /// <summary>
@@ -221,6 +293,25 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         await page.WaitForSelectorAsync("tr[data-vm='web1']");
         Assert.Equal(["web1"], await page.Locator("tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.vm)"));
         await Chromium.ShotAsync(page, "student-list");
+
+        // By keyboard: the filter box, then the Host header's sort button by Tab and Enter (the focus stays on it).
+        await page.FocusAsync("input[type='search']");
+        await page.Keyboard.TypeAsync("zzz");
+        await page.WaitForSelectorAsync("tbody tr", new() { State = WaitForSelectorState.Detached });
+        await page.FillAsync("input[type='search']", "lab1");
+        await page.WaitForSelectorAsync("tr[data-vm='web1'] td[data-col='host']");
+        await page.FocusAsync("th[data-col='project'] button");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("th[data-col='host'][aria-sort='ascending']");
+        Assert.Equal("host", await page.EvaluateAsync<string>("() => document.activeElement.closest('th').dataset.col"));
+
+        // Buttons by privilege: bob (LabStudent) may power web1 but not delete it; the page says why.
+        await page.ClickAsync("a[href='#/vm/web1']");
+        await page.WaitForSelectorAsync("button[data-action='delete'][data-lacks]:disabled");
+        Assert.Contains("bob lacks VM.Allocate on /projects/lab1/vms/web1", await page.InnerTextAsync("[data-testid='lacks']"), StringComparison.Ordinal);
+        Assert.Null(await page.GetAttributeAsync("button[data-action='pause']", "data-lacks"));
+        await page.GotoAsync(Url + "#/");
 
         // The console of lab2's VM, with bob's cookie: 403 naming what it needs; its page shows the same refusal.
         int status = await page.EvaluateAsync<int>("async () => (await fetch('/v1/vms/secret/console')).status");
