@@ -175,6 +175,18 @@ public sealed class WebSessionTests : IAsyncLifetime
         Assert.Equal(StatusCodes.Status401Unauthorized, revoked.Response.StatusCode);
     }
 
+    [Fact]
+    public async Task AConsoleTicket_ForAVmTheCallerMayNotUseTheConsoleOf_Is403NamingVmConsole()
+    {
+        HttpContext login = await LogInAsync("bob", "correct horse");
+        string csrf = (await Json<SessionInfo>(login)).Csrf!;
+
+        HttpContext ticket = await SendAsync("POST", Routes.Path(Routes.VmConsoleTicket, "web"), Cookie(login), csrf: csrf);
+
+        Assert.Equal(StatusCodes.Status403Forbidden, ticket.Response.StatusCode);
+        Assert.StartsWith("bob may not POST /v1/vms/{name}/console/ticket: it needs VM.Console", await Message(ticket), StringComparison.Ordinal);
+    }
+
     private Task<HttpContext> LogInAsync(string user, string password) =>
         SendAsync("POST", Routes.Session, null, body: JsonSerializer.Serialize(new SessionRequest { User = user, Password = password }, WireJson.Options));
 

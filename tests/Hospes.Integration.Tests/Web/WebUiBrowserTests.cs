@@ -207,8 +207,17 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         await page.WaitForSelectorAsync("tr[data-token='ci']");
         Assert.Contains("ci", (await _d.CliAsync("token", "list", "carol")).Ok().Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, await page.InnerTextAsync("[data-testid='admin-tokens'] table"), StringComparison.Ordinal);
+
+        // The token logs in on the login page instead of a password (another browser context); revoked, that session ends.
+        IPage byToken = await _chromium.NewPageAsync();
+        await byToken.GotoAsync(Url);
+        await byToken.CheckAsync("#use-token");
+        await byToken.FillAsync("#password", secret);
+        await byToken.ClickAsync("button[type='submit']");
+        await byToken.WaitForSelectorAsync("[data-testid='user']:has-text('carol!ci')");
         await page.ClickAsync("tr[data-token='ci'] button[data-action='revoke']");
         await page.WaitForSelectorAsync("tr[data-token='ci']", new() { State = WaitForSelectorState.Detached });
+        Assert.Equal(401, await byToken.EvaluateAsync<int>("async () => (await fetch('/v1/session')).status"));
 
         await page.FillAsync("#new-project", "lab3");
         await page.FillAsync("form:has(#new-project) input[name='vms']", "1");
@@ -321,6 +330,28 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         string display = await page.EvaluateAsync<string>("async () => { const r = await fetch('/v1/vms/secret/vnc'); return r.status + ' ' + (await r.json()).error.message; }");
         Assert.StartsWith("403 ", display, StringComparison.Ordinal);
         Assert.Contains("VM.Console on /projects/lab2/vms/secret", display, StringComparison.Ordinal);
+
+        // Console tickets: one for lab2's VM is refused (VM.Console); a console WebSocket with the cookie but no ticket
+        // does not open (the page's own consoles ask for a ticket first, as every connect above did).
+        const string Ticket = """
+            async (vm) => {
+              const csrf = (await (await fetch('/v1/session')).json()).csrf;
+              const r = await fetch(`/v1/vms/${vm}/console/ticket`, { method: 'POST', headers: { 'X-Hospes-CSRF': csrf } });
+              return r.status + ' ' + (r.ok ? (await r.json()).ticket : (await r.json()).error.message);
+            }
+            """;
+        string refused = await page.EvaluateAsync<string>(Ticket, "secret");
+        Assert.StartsWith("403 ", refused, StringComparison.Ordinal);
+        Assert.Contains("VM.Console on /projects/lab2/vms/secret", refused, StringComparison.Ordinal);
+        Assert.StartsWith("200 ", await page.EvaluateAsync<string>(Ticket, "web1"), StringComparison.Ordinal);
+        const string Open = """
+            (url) => new Promise(done => {
+              const ws = new WebSocket(url);
+              ws.onopen = () => { ws.close(); done('open'); };
+              ws.onclose = () => done('refused');
+            })
+            """;
+        Assert.Equal("refused", await page.EvaluateAsync<string>(Open, Url.Replace("https://", "wss://", StringComparison.Ordinal) + "v1/vms/web1/console"));
         await page.GotoAsync(Url + "#/vm/secret");
         await page.WaitForSelectorAsync(".message:has-text('VM.Audit on /projects/lab2/vms/secret')");
         await Chromium.ShotAsync(page, "student-refused");
@@ -328,6 +359,27 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         // A change without the CSRF header, as another site's form would send it: refused even with the cookie.
         int forged = await page.EvaluateAsync<int>("async () => (await fetch('/v1/vms/web1/start', { method: 'POST' })).status");
         Assert.Equal(403, forged);
+
+        // 200 VMs (this page's answer of GET /v1/vms replaced): all rows drawn; the time it took is written beside the
+        // screenshots for docs/benchmarks.md (a figure, not a check). Then the list at 480 px wide.
+        var many = Enumerable.Range(1, 200).Select(i => new { name = $"vm{i:000}", project = "lab1", memory_mib = 192, max_memory_mib = 192, vcpus = 1, state = i % 3 == 0 ? "running" : "shutoff", flags = "------", cpu_time_s = 1.5 * i, crash_count = 0 });
+        await page.RouteAsync("**/v1/vms", r => r.FulfillAsync(new() { ContentType = "application/json", Body = System.Text.Json.JsonSerializer.Serialize(many) }));
+        await page.GotoAsync(Url + "#/host");
+        const string Render200 = """
+            () => new Promise(done => {
+              const t = performance.now();
+              location.hash = '#/';
+              const drawn = () => document.querySelectorAll('tbody tr').length >= 200 ? done(performance.now() - t) : requestAnimationFrame(drawn);
+              drawn();
+            })
+            """;
+        double ms = await page.EvaluateAsync<double>(Render200);
+        Assert.Equal(200, await page.Locator("tbody tr").CountAsync());
+        await File.WriteAllTextAsync(Path.Combine(Chromium.Screenshots, "vm-list-200.txt"), $"{ms:0} ms from #/ to 200 rows drawn\n");
+        await page.SetViewportSizeAsync(480, 800);
+        await Chromium.ShotAsync(page, "vm-list-narrow");
+        await page.SetViewportSizeAsync(1280, 800);
+        await page.UnrouteAsync("**/v1/vms");
 
         // Logging out ends the session: the login form again, and the API refuses the old cookie.
         await page.ClickAsync("text=Log out");
