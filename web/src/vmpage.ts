@@ -49,7 +49,12 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   const consoles = h("div", { class: "consoles" }, h("div", { class: "tabs", role: "tablist", "aria-label": "Consoles" }, ...tabs.map((t) => t.tab)), ...tabs.map((t) => t.panel));
   const group = h("div", { class: "actions", role: "group", "aria-label": "Actions" }, ...buttons, busy, lacking);
   // Until the VM is read (and when it cannot be: a refusal), only its name and the message show.
-  const tools = vmTools(name, (t) => (message.textContent = t), (v) => (v ? render(v) : void load()));
+  const tools = vmTools(
+    name,
+    (t) => (message.textContent = t),
+    (v) => (v ? render(v) : void load()),
+    (p) => (privileges && !privileges.held.has(p) ? `${privileges.who} lacks ${p} on ${privileges.path}` : ""),
+  );
   const parts = [group, tools.element, facts, consoles];
   parts.forEach((p) => (p.hidden = true));
   show(root, h("p", {}, h("a", { href: "#/" }, "← All VMs")), h("div", { class: "toolbar" }, h("h1", {}, name), state), group, message, tools.element, facts, consoles);
@@ -106,8 +111,9 @@ export function vmPage(root: HTMLElement, name: string): () => void {
       buttons[i].title = ok || running ? "" : missing || `${name} is ${v.state}: ${a.need}`;
       buttons[i].toggleAttribute("data-lacks", missing !== "");
     });
-    const reasons = [...new Set(actions.map(lacks).filter((r) => r))];
-    lacking.textContent = reasons.join("; ");
+    // One line for all: the buttons' and the tools' (mem-set VM.Config, snapshot VM.Snapshot) missing privileges.
+    const missing = ["VM.PowerMgmt", "VM.Allocate", "VM.Config", "VM.Snapshot"].filter((p) => privileges && !privileges.held.has(p));
+    lacking.textContent = privileges && missing.length ? `${privileges.who} lacks ${missing.join(", ")} on ${privileges.path}` : "";
   };
   let asked = false;
   const whoami = async (v: VmInfo) => {
@@ -117,7 +123,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
       const path = `/projects/${v.project}/vms/${name}`;
       const w = await api<{ display: string; privileges?: string[] | null }>("GET", `/v1/access/whoami?path=${encodeURIComponent(path)}`);
       privileges = { path, who: w.display, held: new Set(w.privileges ?? []) };
-      if (vm) enable(vm);
+      if (vm) render(vm);
     } catch {
       // No answer: the buttons follow the state only, and a refused click shows the API's message.
     }

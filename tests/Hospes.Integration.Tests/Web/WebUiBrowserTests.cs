@@ -318,7 +318,9 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         // Buttons by privilege: bob (LabStudent) may power web1 but not delete it; the page says why.
         await page.ClickAsync("a[href='#/vm/web1']");
         await page.WaitForSelectorAsync("button[data-action='delete'][data-lacks]:disabled");
-        Assert.Contains("bob lacks VM.Allocate on /projects/lab1/vms/web1", await page.InnerTextAsync("[data-testid='lacks']"), StringComparison.Ordinal);
+        Assert.Equal("bob lacks VM.Allocate, VM.Config, VM.Snapshot on /projects/lab1/vms/web1", await page.InnerTextAsync("[data-testid='lacks']"));
+        await page.WaitForSelectorAsync("button[data-action='snapshot'][data-lacks]:disabled");
+        Assert.Equal("bob lacks VM.Snapshot on /projects/lab1/vms/web1", await page.GetAttributeAsync("button[data-action='snapshot']", "title"));
         Assert.Null(await page.GetAttributeAsync("button[data-action='pause']", "data-lacks"));
         await page.GotoAsync(Url + "#/");
 
