@@ -74,6 +74,7 @@ internal static class ApiApp
         VmEndpoints.Map(app);
         ConsoleEndpoints.Map(app);
         VncEndpoints.Map(app);
+        ConsoleTicketEndpoints.Map(app);
         XlEndpoints.Map(app);
         HostEndpoints.Map(app);
         StoreEndpoints.Map(app);

@@ -13,6 +13,9 @@ public sealed class ConsoleApi
     /// <summary>What the guest wrote on its console so far (the last 8 MiB).</summary>
     public Task<string> LogAsync(string vm, CancellationToken ct) => _c.GetTextAsync(Routes.Path(Routes.VmConsoleLog, vm), ct);
 
+    /// <summary>A one-time ticket for a console WebSocket opened with the web UI's session cookie (a token caller needs none).</summary>
+    public Task<ConsoleTicket> TicketAsync(string vm, CancellationToken ct) => _c.SendAsync<ConsoleTicket>(HttpMethod.Post, Routes.Path(Routes.VmConsoleTicket, vm), null, ct);
+
     /// <summary>The live console: binary frames both ways; hospesd closes it when the VM stops.</summary>
     public Task<ClientWebSocket> ConnectAsync(string vm, CancellationToken ct) =>
         _c.ConnectWebSocketAsync(Routes.Path(Routes.VmConsole, vm), $"cannot attach to the console of {vm}", ct);

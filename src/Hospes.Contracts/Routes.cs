@@ -24,6 +24,8 @@ public static class Routes
     // The serial console: its log as text, and live as a WebSocket.
     public const string VmConsoleLog = "/v1/vms/{name}/console/log";
     public const string VmConsole = "/v1/vms/{name}/console";
+    // A one-time ticket for the web UI's next console or display WebSocket of the VM (?ticket=, 30 s).
+    public const string VmConsoleTicket = "/v1/vms/{name}/console/ticket";
 
     // The graphical console: the guest's VNC display (RFB) as a WebSocket, binary frames both ways.
     public const string VmVnc = "/v1/vms/{name}/vnc";

@@ -113,3 +113,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 }
 
 export const vmPath = (name: string, action = ""): string => `/v1/vms/${encodeURIComponent(name)}${action ? "/" + action : ""}`;
+
+/** A console WebSocket's URL with a one-time ticket (POST /v1/vms/NAME/console/ticket: 30 s, this user, this VM, one socket). */
+export async function consoleUrl(name: string, kind: "console" | "vnc"): Promise<string> {
+  const t = await api<{ ticket: string }>("POST", vmPath(name, "console/ticket"));
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${vmPath(name, kind)}?ticket=${encodeURIComponent(t.ticket)}`;
+}

@@ -1,9 +1,9 @@
 // The serial console in xterm.js over hospesd's console WebSocket (binary frames both ways). The browser sends the
-// session cookie with the upgrade; hospesd checks its Origin. A serial line has no window size: the terminal fits its
+// session cookie with the upgrade and a one-time ticket in its URL; hospesd checks both and its Origin. A serial line has no window size: the terminal fits its
 // box, and `stty rows R cols C` in the guest matches it.
 import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
-import { vmPath } from "./api";
+import { ApiError, consoleUrl } from "./api";
 import { h } from "./dom";
 
 export interface SerialConsole {
@@ -23,6 +23,8 @@ export function serialConsole(name: string): SerialConsole {
   const element = h("section", { class: "console", "aria-label": "Serial console" }, h("div", { class: "console-bar" }, h("h2", {}, "Serial console"), line, reconnect), screen);
   let ws: WebSocket | null = null;
   let opened = false;
+  let asking = false; // a ticket is on its way
+  let disposed = false;
   const encoder = new TextEncoder();
   term.onData((d) => {
     if (ws?.readyState === WebSocket.OPEN) ws.send(encoder.encode(d));
@@ -39,8 +41,22 @@ export function serialConsole(name: string): SerialConsole {
       fit.fit();
     }
 
-    if (ws && ws.readyState <= WebSocket.OPEN) return;
-    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${vmPath(name, "console")}`;
+    if (asking || (ws && ws.readyState <= WebSocket.OPEN)) return;
+    asking = true;
+    line.textContent = "connecting…";
+    consoleUrl(name, "console").then(
+      (url) => {
+        asking = false;
+        if (!disposed) open(url);
+      },
+      (e) => {
+        asking = false;
+        line.textContent = `closed: ${e instanceof ApiError ? e.message : String(e)}`;
+      },
+    );
+  }
+
+  function open(url: string): void {
     const socket = new WebSocket(url);
     socket.binaryType = "arraybuffer";
     ws = socket;
@@ -59,8 +75,9 @@ export function serialConsole(name: string): SerialConsole {
   return {
     element,
     connect,
-    connected: () => ws?.readyState === WebSocket.OPEN || ws?.readyState === WebSocket.CONNECTING,
+    connected: () => asking || ws?.readyState === WebSocket.OPEN || ws?.readyState === WebSocket.CONNECTING,
     dispose: () => {
+      disposed = true;
       observer.disconnect();
       if (ws) {
         const s = ws;

@@ -1,6 +1,7 @@
 // Create a VM from a pasted xl config: `config check` runs as you type and shows each diagnostic under its line.
 import { api, ApiError, type VmInfo } from "./api";
 import { h, show } from "./dom";
+import { quickCreate } from "./quickcreate";
 
 interface Diagnostic {
   severity: string;
@@ -37,7 +38,7 @@ export function createPage(root: HTMLElement): () => void {
     summary,
     lines,
   );
-  show(root, form);
+  show(root, quickCreate(), form);
 
   let timer = 0;
   let asked = 0;

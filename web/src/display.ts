@@ -1,8 +1,8 @@
 // The graphical console: noVNC over hospesd's VNC WebSocket (/v1/vms/NAME/vnc, RFB in binary frames, relayed to the
-// guest's VNC unix socket). Like the serial console, the browser's session cookie logs it in and hospesd checks its
-// Origin. "Fit" scales the guest's screen to the box; off, it shows 1:1 and scrolls.
+// guest's VNC unix socket). Like the serial console, the browser's session cookie logs it in, with a one-time ticket
+// in the URL, and hospesd checks its Origin. "Fit" scales the guest's screen to the box; off, it shows 1:1 and scrolls.
 import RFB from "@novnc/novnc";
-import { vmPath } from "./api";
+import { ApiError, consoleUrl } from "./api";
 import { h } from "./dom";
 
 export interface Display {
@@ -22,9 +22,26 @@ export function graphicalConsole(name: string): Display {
   const bar = h("div", { class: "console-bar" }, h("h2", {}, "Display"), line, cad, h("label", {}, fit, " Fit to window"), reconnect);
   const element = h("section", { class: "console", "aria-label": "Display" }, bar, screen);
 
+  let asking = false; // a ticket is on its way
+  let disposed = false;
   function connect(): void {
+    if (rfb || asking) return;
+    asking = true;
+    line.textContent = "connecting…";
+    consoleUrl(name, "vnc").then(
+      (url) => {
+        asking = false;
+        if (!disposed) open(url);
+      },
+      (e) => {
+        asking = false;
+        line.textContent = `closed: ${e instanceof ApiError ? e.message : String(e)}`;
+      },
+    );
+  }
+
+  function open(url: string): void {
     if (rfb) return;
-    const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${vmPath(name, "vnc")}`;
     const r = new RFB(screen, url, { wsProtocols: ["binary"], shared: true });
     rfb = r;
     r.scaleViewport = fit.checked;
@@ -47,8 +64,9 @@ export function graphicalConsole(name: string): Display {
   return {
     element,
     connect,
-    connected: () => rfb !== null,
+    connected: () => asking || rfb !== null,
     dispose: () => {
+      disposed = true;
       const r = rfb;
       rfb = null;
       r?.disconnect();

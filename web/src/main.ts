@@ -5,6 +5,7 @@ import "./style.css";
 import { api, ApiError, setCsrf, whenUnauthorized, type SessionInfo } from "./api";
 import { h, show } from "./dom";
 import { startEvents, stopEvents } from "./events";
+import { adminPage } from "./admin";
 import { createPage } from "./createpage";
 import { hostPage } from "./hostpage";
 import { loginPage } from "./login";
@@ -22,10 +23,26 @@ function route(): void {
   leave();
   const hash = decodeURIComponent(location.hash.replace(/^#/, ""));
   const vm = /^\/vm\/(.+)$/.exec(hash);
-  const pages: Record<string, (root: HTMLElement) => () => void> = { "/host": hostPage, "/create": createPage, "/templates": templatesPage };
+  const pages: Record<string, (root: HTMLElement) => () => void> = { "/host": hostPage, "/create": createPage, "/templates": templatesPage, "/admin": adminPage };
   leave = vm ? vmPage(main, vm[1]) : (pages[hash] ?? vmList)(main);
   const page = hash in pages ? `#${hash}` : "#/";
+  adminLink();
   document.querySelectorAll("nav a").forEach((a) => a.toggleAttribute("aria-current", a.getAttribute("href") === page));
+}
+
+// Admin only for who may change users, ACLs or projects (privileges on /access beyond seeing); asked again on each page,
+// so a role granted meanwhile shows it. #/admin itself shows each card's refusal to anyone else.
+function adminLink(): void {
+  void api<{ privileges?: string[] | null }>("GET", "/v1/access/whoami?path=/access").then(
+    (w) => {
+      const nav = document.querySelector("header nav");
+      const may = w.privileges?.some((p) => p !== "VM.Audit") ?? false;
+      const link = nav?.querySelector("a[href='#/admin']");
+      if (may && nav && !link) nav.append(h("a", { href: "#/admin", "aria-current": location.hash === "#/admin" }, "Admin"));
+      if (!may) link?.remove();
+    },
+    () => {},
+  );
 }
 
 function loggedIn(s: SessionInfo): void {
@@ -56,6 +73,7 @@ function loggedIn(s: SessionInfo): void {
     s.csrf ? logout : null,
   );
   show(app, header, main);
+
   startEvents();
   route();
 }

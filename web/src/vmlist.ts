@@ -13,7 +13,11 @@ const columns: Column[] = [
   { key: "state", title: "State", numeric: false, value: (v) => v.state },
   { key: "time", title: "Time(s)", numeric: true, value: (v) => v.cpu_time_s },
   { key: "project", title: "Project", numeric: false, value: (v) => v.project },
+  // The hospesd that runs it: the host's name where the caller may read /v1/host (Sys.Audit), else the URL's host.
+  { key: "host", title: "Host", numeric: false, value: () => hostName },
 ];
+
+let hostName = location.hostname;
 
 function cell(c: Column, v: VmInfo): Node | string {
   switch (c.key) {
@@ -55,12 +59,14 @@ export function vmList(root: HTMLElement): () => void {
   show(root, h("div", { class: "toolbar" }, h("h1", {}, "Virtual machines"), search, count), status, h("div", { class: "scroll" }, table));
 
   const renderHead = () => {
+    // The header is drawn again on each render: a sort chosen by keyboard keeps the focus on its button.
+    const focused = (document.activeElement?.closest("th") as HTMLElement | null)?.dataset.col;
     show(
       head,
       ...columns.map((c) =>
         h(
           "th",
-          { scope: "col", class: c.numeric ? "num" : "", "aria-sort": c.key === sortKey ? (descending ? "descending" : "ascending") : "none" },
+          { scope: "col", "data-col": c.key, class: c.numeric ? "num" : "", "aria-sort": c.key === sortKey ? (descending ? "descending" : "ascending") : "none" },
           h(
             "button",
             {
@@ -77,6 +83,7 @@ export function vmList(root: HTMLElement): () => void {
         ),
       ),
     );
+    if (focused) head.querySelector<HTMLButtonElement>(`th[data-col='${focused}'] button`)?.focus();
   };
 
   // Many events at once (a clone of 40) render once per frame.
@@ -138,5 +145,12 @@ export function vmList(root: HTMLElement): () => void {
     }
   }, () => void load());
   void load();
+  void api<{ hostname: string }>("GET", "/v1/host").then(
+    (host) => {
+      hostName = host.hostname;
+      render();
+    },
+    () => {},
+  );
   return stop;
 }

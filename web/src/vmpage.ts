@@ -6,7 +6,7 @@ import { serialConsole } from "./console";
 import { graphicalConsole } from "./display";
 import { vmTools } from "./vmtools";
 
-type Action = { label: string; path: string; method?: string; body?: unknown; confirm?: string; allowed: (v: VmInfo, q: boolean) => boolean; need: string };
+type Action = { label: string; path: string; method?: string; body?: unknown; confirm?: string; allowed: (v: VmInfo, q: boolean) => boolean; need: string; privilege?: string };
 
 // Which action in which state: the API's transition table (Hospes.Core VmTransitions), q = the VM has a QEMU.
 const actions: Action[] = [
@@ -16,7 +16,7 @@ const actions: Action[] = [
   { label: "Pause", path: "pause", allowed: (v, q) => q && v.state === "running", need: "pause needs it running" },
   { label: "Unpause", path: "unpause", allowed: (v, q) => q && v.state === "paused", need: "unpause needs it paused" },
   { label: "Destroy", path: "destroy", confirm: "Destroy (power off at once) VM %s?", allowed: (v, q) => q || v.state !== "shutoff", need: "nothing to destroy" },
-  { label: "Delete", path: "", method: "DELETE", confirm: "Delete VM %s and its disks?", allowed: (v, q) => !q && !["running", "paused", "preserved"].includes(v.state), need: "shut it down or destroy it first" },
+  { label: "Delete", path: "", method: "DELETE", confirm: "Delete VM %s and its disks?", allowed: (v, q) => !q && !["running", "paused", "preserved"].includes(v.state), need: "shut it down or destroy it first", privilege: "VM.Allocate" },
 ];
 
 const live = (v: VmInfo) => v.state === "running" || v.state === "paused";
@@ -26,6 +26,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   const facts = h("dl", { class: "facts" });
   const message = h("p", { class: "message", role: "alert", "aria-live": "assertive" });
   const busy = h("span", { class: "busy", role: "status" });
+  const lacking = h("span", { class: "muted", "data-testid": "lacks" });
   const buttons = actions.map((a) => h("button", { type: "button", "data-action": a.label.toLowerCase(), onclick: () => void run(a) }, a.label));
   const serial = serialConsole(name);
   const display = graphicalConsole(name);
@@ -46,9 +47,14 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   };
   tabs.forEach((t, i) => t.tab.addEventListener("click", () => select(i)));
   const consoles = h("div", { class: "consoles" }, h("div", { class: "tabs", role: "tablist", "aria-label": "Consoles" }, ...tabs.map((t) => t.tab)), ...tabs.map((t) => t.panel));
-  const group = h("div", { class: "actions", role: "group", "aria-label": "Actions" }, ...buttons, busy);
+  const group = h("div", { class: "actions", role: "group", "aria-label": "Actions" }, ...buttons, busy, lacking);
   // Until the VM is read (and when it cannot be: a refusal), only its name and the message show.
-  const tools = vmTools(name, (t) => (message.textContent = t), (v) => (v ? render(v) : void load()));
+  const tools = vmTools(
+    name,
+    (t) => (message.textContent = t),
+    (v) => (v ? render(v) : void load()),
+    (p) => (privileges && !privileges.held.has(p) ? `${privileges.who} lacks ${p} on ${privileges.path}` : ""),
+  );
   const parts = [group, tools.element, facts, consoles];
   parts.forEach((p) => (p.hidden = true));
   show(root, h("p", {}, h("a", { href: "#/" }, "← All VMs")), h("div", { class: "toolbar" }, h("h1", {}, name), state), group, message, tools.element, facts, consoles);
@@ -88,13 +94,40 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   };
 
   // Each button is enabled only where the VM's state allows it; a disabled one says why in its tooltip.
+  // And only where the caller holds its privilege on the VM's path (GET /v1/access/whoami?path=, read once per page);
+  // a missing one is the reason shown. Until known (or if whoami fails) the API's refusal on click is what tells.
   let running: Action | null = null;
-  const enable = (v: VmInfo) =>
+  let privileges: { path: string; who: string; held: Set<string> } | null = null;
+  const lacks = (a: Action) => {
+    const p = a.privilege ?? "VM.PowerMgmt";
+    return privileges && !privileges.held.has(p) ? `${privileges.who} lacks ${p} on ${privileges.path}` : "";
+  };
+  const enable = (v: VmInfo) => {
+    if (!privileges) void whoami(v);
     actions.forEach((a, i) => {
-      const ok = running === null && a.allowed(v, v.id != null);
+      const missing = lacks(a);
+      const ok = running === null && a.allowed(v, v.id != null) && !missing;
       buttons[i].disabled = !ok;
-      buttons[i].title = ok || running ? "" : `${name} is ${v.state}: ${a.need}`;
+      buttons[i].title = ok || running ? "" : missing || `${name} is ${v.state}: ${a.need}`;
+      buttons[i].toggleAttribute("data-lacks", missing !== "");
     });
+    // One line for all: the buttons' and the tools' (mem-set VM.Config, snapshot VM.Snapshot) missing privileges.
+    const missing = ["VM.PowerMgmt", "VM.Allocate", "VM.Config", "VM.Snapshot"].filter((p) => privileges && !privileges.held.has(p));
+    lacking.textContent = privileges && missing.length ? `${privileges.who} lacks ${missing.join(", ")} on ${privileges.path}` : "";
+  };
+  let asked = false;
+  const whoami = async (v: VmInfo) => {
+    if (asked) return;
+    asked = true;
+    try {
+      const path = `/projects/${v.project}/vms/${name}`;
+      const w = await api<{ display: string; privileges?: string[] | null }>("GET", `/v1/access/whoami?path=${encodeURIComponent(path)}`);
+      privileges = { path, who: w.display, held: new Set(w.privileges ?? []) };
+      if (vm) render(vm);
+    } catch {
+      // No answer: the buttons follow the state only, and a refused click shows the API's message.
+    }
+  };
 
   const load = async () => {
     try {

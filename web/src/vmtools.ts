@@ -19,7 +19,8 @@ export interface VmTools {
 const hasQemu = (v: VmInfo) => v.id != null;
 const live = (v: VmInfo) => hasQemu(v) && (v.state === "running" || v.state === "paused");
 
-export function vmTools(name: string, say: (text: string) => void, refresh: (v?: VmInfo) => void): VmTools {
+// lacks(privilege): why the caller may not (it lacks the privilege on the VM's path), or "" (may, or not known yet).
+export function vmTools(name: string, say: (text: string) => void, refresh: (v?: VmInfo) => void, lacks: (privilege: string) => string = () => ""): VmTools {
   let vm: VmInfo | null = null;
   const run = async <T>(what: () => Promise<T>): Promise<T | undefined> => {
     say("");
@@ -105,14 +106,16 @@ export function vmTools(name: string, say: (text: string) => void, refresh: (v?:
       const first = vm === null;
       vm = v;
       if (first || document.activeElement !== mib) mib.value = String(v.memory_mib);
-      const why = (ok: boolean, b: HTMLButtonElement, need: string) => {
-        b.disabled = !ok;
-        b.title = ok ? "" : `${name} is ${v.state}: ${need}`;
+      const why = (ok: boolean, b: HTMLButtonElement, need: string, privilege?: string) => {
+        const missing = privilege ? lacks(privilege) : "";
+        b.disabled = !ok || missing !== "";
+        b.title = missing || (ok ? "" : `${name} is ${v.state}: ${need}`);
+        b.toggleAttribute("data-lacks", missing !== "");
       };
-      why(live(v), setMem, "mem-set balloons a running guest");
+      why(live(v), setMem, "mem-set balloons a running guest", "VM.Config");
       why(live(v), save, "only a running or paused guest is saved");
       why(!hasQemu(v) && v.state === "saved" && !!v.save_path, restore, "only a saved VM is restored");
-      why(hasQemu(v) ? live(v) : v.state !== "saved", snap, "its disks belong to its save file");
+      why(hasQemu(v) ? live(v) : v.state !== "saved", snap, "its disks belong to its save file", "VM.Snapshot");
       why(!hasQemu(v) && (v.state === "shutoff" || v.state === "crashed"), tmpl, "a template is made of a stopped VM");
     },
   };

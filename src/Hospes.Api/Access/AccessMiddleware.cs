@@ -146,8 +146,8 @@ internal sealed class AccessMiddleware(
             return HospesError.Unauthenticated($"the session cookie is not valid (logged out, older than {sessions.Lifetime.TotalHours:0} h, or hospesd restarted): log in again");
         }
 
-        Result<Caller> caller = logins.Session(session.User, address);
-        if (caller.IsOk && !string.Equals(logins.PasswordStamp(session.User), session.PasswordStamp, StringComparison.Ordinal))
+        Result<Caller> caller = session.Token is { } token ? logins.Token(token, address) : logins.Session(session.User, address);
+        if (caller.IsOk && session.Token is null && !string.Equals(logins.PasswordStamp(session.User), session.PasswordStamp, StringComparison.Ordinal))
         {
             caller = HospesError.Unauthenticated($"the password of {session.User} changed after this session's login: log in again with the new password");
         }

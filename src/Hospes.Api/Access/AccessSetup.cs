@@ -16,6 +16,7 @@ internal static class AccessSetup
         services.TryAddSingleton(s => new AuditThrottle(s.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<HttpLogin>();
         services.TryAddSingleton(s => new WebSessions(s.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(s => new ConsoleTickets(s.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<AccessMiddleware>();
     }
 

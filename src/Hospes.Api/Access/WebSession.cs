@@ -7,4 +7,7 @@ namespace Hospes.Api.Access;
 internal sealed record WebSession(string User, string Csrf, DateTimeOffset Expires)
 {
     public string? PasswordStamp { get; init; }
+
+    /// <summary>The API token a token login presented: every request checks it again (revoked or expired: the session ends).</summary>
+    public string? Token { get; init; }
 }

@@ -35,12 +35,12 @@ internal sealed class WebSessions(TimeProvider time, TimeSpan? lifetime = null, 
     }
 
     /// <summary>A new session of <paramref name="user"/>: the cookie's value (given out once, never stored) and the session.</summary>
-    public (string Id, WebSession Session) Open(string user, string? passwordStamp = null)
+    public (string Id, WebSession Session) Open(string user, string? passwordStamp = null, string? token = null)
     {
         string id = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         string csrf = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         DateTimeOffset now = time.GetUtcNow();
-        var session = new WebSession(user, csrf, now + Lifetime) { PasswordStamp = passwordStamp };
+        var session = new WebSession(user, csrf, now + Lifetime) { PasswordStamp = passwordStamp, Token = token };
         lock (_lock)
         {
             if (_byHash.Count >= capacity)

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Hospes.Api.Access;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Edge;
@@ -27,11 +28,16 @@ internal static class ConsoleEndpoints
             return Results.Text(ReadTail(path.Value), "text/plain; charset=utf-8");
         });
 
-        app.MapGet(Routes.VmConsole, async (string name, HttpContext http, VmsApi vms, CancellationToken ct) =>
+        app.MapGet(Routes.VmConsole, async (string name, HttpContext http, VmsApi vms, ConsoleTickets tickets, CancellationToken ct) =>
         {
             if (!http.WebSockets.IsWebSocketRequest)
             {
                 return ApiResults.Error(HospesError.Invalid("the console is a WebSocket: connect with a WebSocket client (`hospes console NAME`)"));
+            }
+
+            if (tickets.Refusal(http, Callers.Of(http).Display, name) is { } refused)
+            {
+                return ApiResults.Error(refused);
             }
 
             Result<ConsoleSession> session = await vms.AttachConsoleAsync(name, ct);

@@ -50,9 +50,15 @@ internal static class SessionEndpoints
             return;
         }
 
+        if (body?.Token is { Length: > 0 } presented)
+        {
+            await TokenLogInAsync(presented, http, request, address, source, failures, sessions, logins);
+            return;
+        }
+
         if (body?.User is not { Length: > 0 } name || body.Password is not { Length: > 0 } password)
         {
-            await request.RefuseAsync(user, address, HospesError.Unauthenticated("send the user's name and password as JSON: {\"user\": \"NAME\", \"password\": \"...\"}"), record: true);
+            await request.RefuseAsync(user, address, HospesError.Unauthenticated("send the user's name and password as JSON: {\"user\": \"NAME\", \"password\": \"...\"}, or an API token: {\"token\": \"hospes_...\"}"), record: true);
             return;
         }
 
@@ -68,6 +74,24 @@ internal static class SessionEndpoints
         SessionCookie.Set(http, id, session);
         http.Response.Headers.CacheControl = "no-store";
         request.Record(caller.Value.Display, address, "201 session opened");
+        await Results.Json(Info(caller.Value, session), statusCode: StatusCodes.Status201Created).ExecuteAsync(http);
+    }
+
+    /// <summary>A login with an API token: the session is the token's (its privileges, its revocation and expiry).</summary>
+    private static async Task TokenLogInAsync(string presented, HttpContext http, AuditedRequest request, string address, string source, FailedLogins failures, WebSessions sessions, Logins logins)
+    {
+        Result<Caller> caller = logins.Token(presented, address);
+        if (!caller.IsOk)
+        {
+            failures.Fail(source);
+            await request.RefuseAsync("token", address, caller.Error, record: true);
+            return;
+        }
+
+        (string id, WebSession session) = sessions.Open(caller.Value.User, token: presented);
+        SessionCookie.Set(http, id, session);
+        http.Response.Headers.CacheControl = "no-store";
+        request.Record(caller.Value.Display, address, "201 session opened with a token");
         await Results.Json(Info(caller.Value, session), statusCode: StatusCodes.Status201Created).ExecuteAsync(http);
     }
 

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Net.WebSockets;
+using Hospes.Api.Access;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Edge;
@@ -17,11 +18,16 @@ internal static class VncEndpoints
 {
     public static void Map(IEndpointRouteBuilder app) => app.MapGet(Routes.VmVnc, RelayAsync);
 
-    private static async Task<IResult> RelayAsync(string name, HttpContext http, VmsApi vms, CancellationToken ct)
+    private static async Task<IResult> RelayAsync(string name, HttpContext http, VmsApi vms, ConsoleTickets tickets, CancellationToken ct)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
             return ApiResults.Error(HospesError.Invalid($"the display of {name} is a WebSocket (RFB in binary frames): `hospes vnc {name}` opens it"));
+        }
+
+        if (tickets.Refusal(http, Callers.Of(http).Display, name) is { } refused)
+        {
+            return ApiResults.Error(refused);
         }
 
         // Accepted first, so a refusal reaches the client as the close reason (a refused upgrade carries no text).

@@ -28,6 +28,7 @@ internal static class ApiShapes
         new("POST", Routes.Restore, typeof(VmInfo)),
         new("GET", Routes.VmConsoleLog, typeof(string), Kind: Text) { Summary = "The console's output so far (the last 8 MiB)" },
         new("GET", Routes.VmConsole, null, Status101SwitchingProtocols, WebSocket) { Summary = "The live serial console: a WebSocket, binary frames both ways" },
+        new("POST", Routes.VmConsoleTicket, typeof(ConsoleTicket)) { Summary = "A one-time ticket (30 s, this caller, this VM) for a console or display WebSocket opened with the web UI's session cookie: ?ticket=" },
         new("GET", Routes.VmVnc, null, Status101SwitchingProtocols, WebSocket) { Summary = "The guest's VNC display (RFB): a WebSocket, binary frames both ways" },
         new("POST", Routes.VmSysrq, typeof(VmInfo)) { Summary = "Alt+SysRq+KEY on an HVM guest's keyboard (xl sysrq)" },
         new("POST", Routes.VmTrigger, typeof(VmInfo)) { Summary = "nmi, reset, power or s3resume (xl trigger)" },

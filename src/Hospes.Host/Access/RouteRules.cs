@@ -37,6 +37,7 @@ internal static class RouteRules
         Both("POST", "/v1/restore", new(VmAllocate, ProjectVms), new(SysModify, Host)) with { Note = "the request names a host file" },
         One("GET", "/v1/vms/{name}/console/log", VmConsole, Vm),
         One("GET", "/v1/vms/{name}/console", VmConsole, Vm),
+        One("POST", "/v1/vms/{name}/console/ticket", VmConsole, Vm) with { Note = "a one-time ticket for a console WebSocket opened with the session cookie" },
         One("GET", "/v1/vms/{name}/vnc", VmConsole, Vm),
         One("POST", "/v1/vms/{name}/sysrq", VmConsole, Vm) with { Note = "keys on the guest's keyboard, as its console" },
         One("POST", "/v1/vms/{name}/trigger", VmPowerMgmt, Vm),

@@ -151,6 +151,42 @@ public sealed class WebSessionTests : IAsyncLifetime
         Assert.StartsWith("the session cookie is not valid", await Message(after), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnApiToken_OpensASessionAsTheToken_AWrongOneIs401AndCounts_AndRevokingItEndsTheSession()
+    {
+        ApiToken token = ApiToken.New();
+        Assert.True(_api.Db.TryInsertToken(new TokenRecord(token.Id, "bob", "web", token.SecretSha256, null, false, DateTimeOffset.UtcNow)));
+
+        HttpContext login = await SendAsync("POST", Routes.Session, null, body: JsonSerializer.Serialize(new SessionRequest { Token = token.ToString() }, WireJson.Options));
+        Assert.Equal(StatusCodes.Status201Created, login.Response.StatusCode);
+        SessionInfo info = await Json<SessionInfo>(login);
+        Assert.Equal(("bob", "bob!web"), (info.User, info.Display));
+        HttpContext session = await SendAsync("GET", Routes.Session, Cookie(login));
+        Assert.Equal(StatusCodes.Status200OK, session.Response.StatusCode);
+        Assert.Equal("bob!web", (await Json<SessionInfo>(session)).Display);
+        Assert.Contains(_api.Db.LoadAudit(), r => r.Action == "POST /v1/session" && r.User == "bob!web" && r.Result == "201 session opened with a token");
+
+        HttpContext wrong = await SendAsync("POST", Routes.Session, null, body: JsonSerializer.Serialize(new SessionRequest { Token = $"hospes_{token.Id}_wrong" }, WireJson.Options));
+        Assert.Equal(StatusCodes.Status401Unauthorized, wrong.Response.StatusCode);
+        Assert.Empty(wrong.Response.Headers.SetCookie.ToString());
+
+        Assert.True(_api.Db.DeleteToken("bob", "web"));
+        HttpContext revoked = await SendAsync("GET", Routes.Session, Cookie(login));
+        Assert.Equal(StatusCodes.Status401Unauthorized, revoked.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AConsoleTicket_ForAVmTheCallerMayNotUseTheConsoleOf_Is403NamingVmConsole()
+    {
+        HttpContext login = await LogInAsync("bob", "correct horse");
+        string csrf = (await Json<SessionInfo>(login)).Csrf!;
+
+        HttpContext ticket = await SendAsync("POST", Routes.Path(Routes.VmConsoleTicket, "web"), Cookie(login), csrf: csrf);
+
+        Assert.Equal(StatusCodes.Status403Forbidden, ticket.Response.StatusCode);
+        Assert.StartsWith("bob may not POST /v1/vms/{name}/console/ticket: it needs VM.Console", await Message(ticket), StringComparison.Ordinal);
+    }
+
     private Task<HttpContext> LogInAsync(string user, string password) =>
         SendAsync("POST", Routes.Session, null, body: JsonSerializer.Serialize(new SessionRequest { User = user, Password = password }, WireJson.Options));
 

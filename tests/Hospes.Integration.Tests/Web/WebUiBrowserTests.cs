@@ -166,12 +166,93 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
             Assert.Matches($@"(?m)^c{i}\s", list);
         }
 
+        // The short form: a VM from the template, started; its page opens once the clone exists and turns running
+        // from the event stream (no reload). Destroyed at once: no guest runs longer than its check.
+        await page.ClickAsync("a[href='#/create']");
+        await page.FillAsync("#qc-name", "quick");
+        await page.SelectOptionAsync("#qc-source", "template:tmpl");
+        Assert.True(await page.IsDisabledAsync("#qc-memory"));
+        await page.ClickAsync("button:text-is('Create from it')");
+        await page.WaitForSelectorAsync("h1:text-is('quick')");
+        await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='running']");
+        Assert.Equal("lab1", (await _d.InfoAsync("quick")).Project);
+        await Chromium.ShotAsync(page, "create-from-template");
+        (await _d.CliAsync("destroy", "quick")).Ok();
+
         // The host page (alice is an admin now): memory committed and KSM, and the chart of what this tab sampled.
         await page.ClickAsync("a[href='#/host']");
         await page.WaitForSelectorAsync("[data-testid='host-memory'] svg.memchart");
         Assert.Contains("committed", await page.InnerTextAsync("[data-testid='host-memory']"), StringComparison.Ordinal);
         Assert.True(await page.GetAttributeAsync("svg.memchart", "data-samples") is { } n && int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) >= 1);
         await Chromium.ShotAsync(page, "host");
+        await AdminAsync(page);
+    }
+
+    /// <summary>
+    /// The admin page (alice is Admin on / by now): a user with a password, a token shown once and revoked, a project
+    /// with a VM limit, a role on the project's path; that user logs in in another browser context and sees its VM only.
+    /// </summary>
+    private async Task AdminAsync(IPage page)
+    {
+        await page.ClickAsync("a[href='#/admin']");
+        await page.FillAsync("#new-user", "carol");
+        await page.FillAsync("#new-user-password", "carol-password");
+        await page.ClickAsync("button:text-is('Create user')");
+        await page.WaitForSelectorAsync("tr[data-user='carol']");
+        await page.ClickAsync("tr[data-user='carol'] button[data-action='tokens']");
+        await page.FillAsync("[data-testid='admin-tokens'] input[name='name']", "ci");
+        await page.ClickAsync("button:text-is('Create token')");
+        string secret = await page.InnerTextAsync("[data-testid='token-secret'] code");
+        Assert.StartsWith("hospes_", secret, StringComparison.Ordinal);
+        await page.WaitForSelectorAsync("tr[data-token='ci']");
+        Assert.Contains("ci", (await _d.CliAsync("token", "list", "carol")).Ok().Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, await page.InnerTextAsync("[data-testid='admin-tokens'] table"), StringComparison.Ordinal);
+
+        // The token logs in on the login page instead of a password (another browser context); revoked, that session ends.
+        IPage byToken = await _chromium.NewPageAsync();
+        await byToken.GotoAsync(Url);
+        await byToken.CheckAsync("#use-token");
+        await byToken.FillAsync("#password", secret);
+        await byToken.ClickAsync("button[type='submit']");
+        await byToken.WaitForSelectorAsync("[data-testid='user']:has-text('carol!ci')");
+        await page.ClickAsync("tr[data-token='ci'] button[data-action='revoke']");
+        await page.WaitForSelectorAsync("tr[data-token='ci']", new() { State = WaitForSelectorState.Detached });
+        Assert.Equal(401, await byToken.EvaluateAsync<int>("async () => (await fetch('/v1/session')).status"));
+
+        await page.FillAsync("#new-project", "lab3");
+        await page.FillAsync("form:has(#new-project) input[name='vms']", "1");
+        await page.ClickAsync("button:text-is('Create project')");
+        await page.WaitForSelectorAsync("tr[data-project='lab3'] td:text-is('0 of 1')");
+        await page.FillAsync("tr[data-project='lab3'] input[name='vms']", "2");
+        await page.ClickAsync("tr[data-project='lab3'] button[data-action='set-limits']");
+        await page.WaitForSelectorAsync("tr[data-project='lab3'] td:text-is('0 of 2')");
+        (await _d.CliAsync("define", "--project", "lab3", _d.WriteConfig("carolvm.cfg", Guest.Config("carolvm")))).Ok();
+
+        await page.FillAsync("#acl-path", "/projects/lab3");
+        await page.FillAsync("#acl-subject", "carol");
+        await page.FillAsync("#acl-role", "LabStudent");
+        await page.ClickAsync("button:text-is('Grant')");
+        await page.WaitForSelectorAsync("tr[data-acl='/projects/lab3 carol LabStudent']");
+        Assert.Contains("LabStudent", await page.InnerTextAsync("[data-testid='admin-roles']"), StringComparison.Ordinal);
+        await Chromium.ShotAsync(page, "admin");
+
+        // carol, in a second browser context: lab3's VM only; no Admin link, and #/admin shows the API's refusal.
+        IPage carol = await LogInAsync("carol");
+        await Chromium.ExplainingAsync(carol, "carol", async () =>
+        {
+            await carol.WaitForSelectorAsync("tr[data-vm='carolvm']");
+            Assert.Equal(["carolvm"], await carol.Locator("tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.vm)"));
+            Assert.Equal(0, await carol.Locator("a[href='#/admin']").CountAsync());
+            await carol.GotoAsync(Url + "#/admin");
+            await carol.WaitForSelectorAsync("[data-testid='admin-users'] .message:not(:empty)");
+            Assert.Equal(0, await carol.Locator("tr[data-user]").CountAsync());
+            await Chromium.ShotAsync(carol, "admin-refused");
+        });
+
+        // Disabled from the page: carol's session ends at once.
+        await page.ClickAsync("tr[data-user='carol'] button[data-action='disable']");
+        await page.WaitForSelectorAsync("tr[data-user='carol'] button[data-action='enable']");
+        Assert.Equal(401, await carol.EvaluateAsync<int>("async () => (await fetch('/v1/vms')).status"));
     }
 
     /// <summary>
@@ -222,6 +303,27 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         Assert.Equal(["web1"], await page.Locator("tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.vm)"));
         await Chromium.ShotAsync(page, "student-list");
 
+        // By keyboard: the filter box, then the Host header's sort button by Tab and Enter (the focus stays on it).
+        await page.FocusAsync("input[type='search']");
+        await page.Keyboard.TypeAsync("zzz");
+        await page.WaitForSelectorAsync("tbody tr", new() { State = WaitForSelectorState.Detached });
+        await page.FillAsync("input[type='search']", "lab1");
+        await page.WaitForSelectorAsync("tr[data-vm='web1'] td[data-col='host']");
+        await page.FocusAsync("th[data-col='project'] button");
+        await page.Keyboard.PressAsync("Tab");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync("th[data-col='host'][aria-sort='ascending']");
+        Assert.Equal("host", await page.EvaluateAsync<string>("() => document.activeElement.closest('th').dataset.col"));
+
+        // Buttons by privilege: bob (LabStudent) may power web1 but not delete it; the page says why.
+        await page.ClickAsync("a[href='#/vm/web1']");
+        await page.WaitForSelectorAsync("button[data-action='delete'][data-lacks]:disabled");
+        Assert.Equal("bob lacks VM.Allocate, VM.Config, VM.Snapshot on /projects/lab1/vms/web1", await page.InnerTextAsync("[data-testid='lacks']"));
+        await page.WaitForSelectorAsync("button[data-action='snapshot'][data-lacks]:disabled");
+        Assert.Equal("bob lacks VM.Snapshot on /projects/lab1/vms/web1", await page.GetAttributeAsync("button[data-action='snapshot']", "title"));
+        Assert.Null(await page.GetAttributeAsync("button[data-action='pause']", "data-lacks"));
+        await page.GotoAsync(Url + "#/");
+
         // The console of lab2's VM, with bob's cookie: 403 naming what it needs; its page shows the same refusal.
         int status = await page.EvaluateAsync<int>("async () => (await fetch('/v1/vms/secret/console')).status");
         Assert.Equal(403, status);
@@ -230,6 +332,28 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         string display = await page.EvaluateAsync<string>("async () => { const r = await fetch('/v1/vms/secret/vnc'); return r.status + ' ' + (await r.json()).error.message; }");
         Assert.StartsWith("403 ", display, StringComparison.Ordinal);
         Assert.Contains("VM.Console on /projects/lab2/vms/secret", display, StringComparison.Ordinal);
+
+        // Console tickets: one for lab2's VM is refused (VM.Console); a console WebSocket with the cookie but no ticket
+        // does not open (the page's own consoles ask for a ticket first, as every connect above did).
+        const string Ticket = """
+            async (vm) => {
+              const csrf = (await (await fetch('/v1/session')).json()).csrf;
+              const r = await fetch(`/v1/vms/${vm}/console/ticket`, { method: 'POST', headers: { 'X-Hospes-CSRF': csrf } });
+              return r.status + ' ' + (r.ok ? (await r.json()).ticket : (await r.json()).error.message);
+            }
+            """;
+        string refused = await page.EvaluateAsync<string>(Ticket, "secret");
+        Assert.StartsWith("403 ", refused, StringComparison.Ordinal);
+        Assert.Contains("VM.Console on /projects/lab2/vms/secret", refused, StringComparison.Ordinal);
+        Assert.StartsWith("200 ", await page.EvaluateAsync<string>(Ticket, "web1"), StringComparison.Ordinal);
+        const string Open = """
+            (url) => new Promise(done => {
+              const ws = new WebSocket(url);
+              ws.onopen = () => { ws.close(); done('open'); };
+              ws.onclose = () => done('refused');
+            })
+            """;
+        Assert.Equal("refused", await page.EvaluateAsync<string>(Open, Url.Replace("https://", "wss://", StringComparison.Ordinal) + "v1/vms/web1/console"));
         await page.GotoAsync(Url + "#/vm/secret");
         await page.WaitForSelectorAsync(".message:has-text('VM.Audit on /projects/lab2/vms/secret')");
         await Chromium.ShotAsync(page, "student-refused");
@@ -237,6 +361,27 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         // A change without the CSRF header, as another site's form would send it: refused even with the cookie.
         int forged = await page.EvaluateAsync<int>("async () => (await fetch('/v1/vms/web1/start', { method: 'POST' })).status");
         Assert.Equal(403, forged);
+
+        // 200 VMs (this page's answer of GET /v1/vms replaced): all rows drawn; the time it took is written beside the
+        // screenshots for docs/benchmarks.md (a figure, not a check). Then the list at 480 px wide.
+        var many = Enumerable.Range(1, 200).Select(i => new { name = $"vm{i:000}", project = "lab1", memory_mib = 192, max_memory_mib = 192, vcpus = 1, state = i % 3 == 0 ? "running" : "shutoff", flags = "------", cpu_time_s = 1.5 * i, crash_count = 0 });
+        await page.RouteAsync("**/v1/vms", r => r.FulfillAsync(new() { ContentType = "application/json", Body = System.Text.Json.JsonSerializer.Serialize(many) }));
+        await page.GotoAsync(Url + "#/host");
+        const string Render200 = """
+            () => new Promise(done => {
+              const t = performance.now();
+              location.hash = '#/';
+              const drawn = () => document.querySelectorAll('tbody tr').length >= 200 ? done(performance.now() - t) : requestAnimationFrame(drawn);
+              drawn();
+            })
+            """;
+        double ms = await page.EvaluateAsync<double>(Render200);
+        Assert.Equal(200, await page.Locator("tbody tr").CountAsync());
+        await File.WriteAllTextAsync(Path.Combine(Chromium.Screenshots, "vm-list-200.txt"), $"{ms:0} ms from #/ to 200 rows drawn\n");
+        await page.SetViewportSizeAsync(480, 800);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Chromium.Screenshots, "vm-list-narrow.png") }); // the window, not 200 rows
+        await page.SetViewportSizeAsync(1280, 800);
+        await page.UnrouteAsync("**/v1/vms");
 
         // Logging out ends the session: the login form again, and the API refuses the old cookie.
         await page.ClickAsync("text=Log out");
