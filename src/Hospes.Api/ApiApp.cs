@@ -30,6 +30,7 @@ internal static class ApiApp
         services.AddSingleton(host.NetworksApi);
         services.AddSingleton(host.MemoryApi);
         services.AddSingleton(host.VcpusApi);
+        services.AddSingleton(host.GuestApi);
         services.AddSingleton(host.BlocksApi);
         services.AddSingleton(host.StoreApi);
         services.AddSingleton(host.ImagesApi);
@@ -80,6 +81,7 @@ internal static class ApiApp
         NetworkEndpoints.Map(app);
         MemoryEndpoints.Map(app);
         VcpuEndpoints.Map(app);
+        GuestEndpoints.Map(app);
         BlockEndpoints.Map(app);
         PeerEndpoints.Map(app);
         MigrationEndpoints.Map(app);
