@@ -30,6 +30,7 @@ internal static class ApiApp
         services.AddSingleton(host.NetworksApi);
         services.AddSingleton(host.MemoryApi);
         services.AddSingleton(host.VcpusApi);
+        services.AddSingleton(host.GuestApi);
         services.AddSingleton(host.BlocksApi);
         services.AddSingleton(host.VifsApi);
         services.AddSingleton(host.StoreApi);
@@ -82,6 +83,7 @@ internal static class ApiApp
         NetworkEndpoints.Map(app);
         MemoryEndpoints.Map(app);
         VcpuEndpoints.Map(app);
+        GuestEndpoints.Map(app);
         BlockEndpoints.Map(app);
         VifEndpoints.Map(app);
         PeerEndpoints.Map(app);

@@ -26,6 +26,7 @@ public sealed class HospesClient : IDisposable
         Access = new AccessApi(connection);
         Events = new EventsApi(connection);
         Projects = new ProjectsApi(connection);
+        Guest = new GuestApi(connection);
     }
 
     public HospesConnection Connection { get; }
@@ -71,6 +72,9 @@ public sealed class HospesClient : IDisposable
 
     /// <summary>Projects, their limits and usage.</summary>
     public ProjectsApi Projects { get; }
+
+    /// <summary>A running VM's guest agent: ping, info, exec, set-time.</summary>
+    public GuestApi Guest { get; }
 
     /// <summary>hospesd's API socket: <paramref name="socketPath"/>, else $HOSPES_SOCKET, else /run/hospes/hospes.sock.</summary>
     public static HospesClient ForSocket(string? socketPath = null) => new(HospesConnection.UnixSocket(socketPath));

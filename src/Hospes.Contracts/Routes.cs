@@ -36,6 +36,12 @@ public static class Routes
     public const string VmDumpCore = "/v1/vms/{name}/dump-core";
     public const string VmCdrom = "/v1/vms/{name}/cdroms/{vdev}";
 
+    // The guest agent (qemu-ga on the VM's virtio-serial channel).
+    public const string VmGuest = "/v1/vms/{name}/guest";
+    public const string VmGuestPing = "/v1/vms/{name}/guest/ping";
+    public const string VmGuestExec = "/v1/vms/{name}/guest/exec";
+    public const string VmGuestTime = "/v1/vms/{name}/guest/time";
+
     // This host and config files.
     public const string Host = "/v1/host";
     public const string ConfigCheck = "/v1/config/check";

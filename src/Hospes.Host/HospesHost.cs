@@ -9,6 +9,7 @@ using Hospes.Host.Settings;
 using Hospes.Host.State;
 using Hospes.Host.Storage;
 using Hospes.Host.Vms;
+using Hospes.Host.Vms.Agent;
 using Hospes.Host.Vms.Cpus;
 using Hospes.Host.Vms.Disks;
 using Hospes.Host.Vms.Nics;
@@ -76,6 +77,8 @@ public sealed partial class HospesHost : IAsyncDisposable
         Creator = new VmCreator(Vms);
         var clones = new CloneService(Volumes, Vms, commands);
         VmLogs = new VmLogCap(registry, layout, options.VmLogMaxBytes, time, vmLog);
+        // The guest agents: `hospes guest`, and the identity each fork takes (GuestAgent.SetIdentityAsync).
+        GuestAgent = new GuestAgent(time);
 
         // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.
         Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers, peerConnections), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
@@ -102,6 +105,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         AccessApi = new AccessApi(db, Access, time);
         EventsApi = new EventsApi(events, Access, objectProjects);
         ProjectsApi = new ProjectsApi(new ProjectService(db, Vms, Volumes, Networks, time));
+        GuestApi = new GuestApi(Vms, GuestAgent);
     }
 
     public HostOptions Options { get; }
@@ -115,6 +119,9 @@ public sealed partial class HospesHost : IAsyncDisposable
     public MemoryApi MemoryApi { get; }
 
     public VcpusApi VcpusApi { get; }
+
+    /// <summary>`hospes guest`: a running VM's guest agent.</summary>
+    public GuestApi GuestApi { get; }
 
     public BlocksApi BlocksApi { get; }
 
@@ -153,6 +160,9 @@ public sealed partial class HospesHost : IAsyncDisposable
     internal VmManager Vms { get; }
 
     internal VmCreator Creator { get; }
+
+    /// <summary>The VMs' guest agents; the fork code gives each fork its identity with <see cref="GuestAgent.SetIdentityAsync"/>.</summary>
+    internal GuestAgent GuestAgent { get; }
 
     internal ImageService Images { get; }
 

@@ -35,6 +35,10 @@ internal static class ApiShapes
         new("POST", Routes.VmDumpCore, typeof(VmInfo)) { Summary = "The guest's memory as an ELF core file on the host (xl dump-core)" },
         new("PUT", Routes.VmCdrom, typeof(VmInfo)) { Summary = "Insert an image into a CD-ROM drive (xl cd-insert)" },
         new("DELETE", Routes.VmCdrom, typeof(VmInfo)) { Summary = "Eject a CD-ROM drive's medium (xl cd-eject)" },
+        new("GET", Routes.VmGuestPing, typeof(GuestPingResponse)) { Summary = "Whether the guest agent answers (guest-ping)" },
+        new("GET", Routes.VmGuest, typeof(GuestInfo)) { Summary = "The guest agent's view: OS, kernel, host name, interfaces and addresses" },
+        new("POST", Routes.VmGuestExec, typeof(GuestExecResponse)) { Summary = "Run a program in the guest through its agent and wait for it (guest-exec)" },
+        new("POST", Routes.VmGuestTime, typeof(GuestTimeResponse)) { Summary = "Set the guest's clock to the host's (guest-set-time)" },
 
         // This host and config files.
         new("GET", Routes.Host, typeof(HostInfo)),

@@ -23,6 +23,7 @@ internal static class CliRoot
 
         root.Subcommands.Add(ConsoleCommand.Create());
         root.Subcommands.Add(VncCommand.Create());
+        root.Subcommands.Add(GuestCommands.Create());
         foreach (Command command in XlCommands.All())
         {
             root.Subcommands.Add(command);

@@ -44,6 +44,13 @@ internal static class RouteRules
         Both("POST", "/v1/vms/{name}/dump-core", new(VmConsole, Vm), new(SysModify, Host)) with { Note = "the guest's memory, written to a host file the request names" },
         Both("PUT", "/v1/vms/{name}/cdroms/{vdev}", new(VmConfig, Vm), new(SysModify, Host)) with { Note = "the request names a host file" },
         One("DELETE", "/v1/vms/{name}/cdroms/{vdev}", VmConfig, Vm),
+        One("GET", "/v1/vms/{name}/guest/ping", VmAudit, Vm),
+        One("GET", "/v1/vms/{name}/guest", VmAudit, Vm),
+        Both("POST", "/v1/vms/{name}/guest/exec", new(VmConsole, Vm), new(VmConfig, Vm)) with
+        {
+            Note = "runs any program as root in the guest, no login asked (Proxmox: VM.Monitor): the console and the config together",
+        },
+        One("POST", "/v1/vms/{name}/guest/time", VmConfig, Vm),
 
         // This host and config files.
         One("GET", "/v1/host", SysAudit, Host),

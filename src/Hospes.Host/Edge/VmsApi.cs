@@ -68,10 +68,18 @@ public sealed partial class VmsApi
     public Task<Result<VmInfo>> DestroyAsync(string name) => Run(name, a => a.RunAsync(_vms.Commands.Destroy()));
 
     public Task<Result<VmInfo>> ShutdownAsync(string name, ShutdownRequest request, CancellationToken ct) =>
-        Run(name, a => VmLifecycle.ShutdownAsync(a, _vms.Commands, request.TimeoutS, request.Force, ct));
+        NegativeTimeout("shutdown", name, request) is { } refused
+            ? Task.FromResult<Result<VmInfo>>(refused)
+            : Run(name, a => VmLifecycle.ShutdownAsync(a, _vms.Commands, request.TimeoutS, request.Force, ct));
 
     public Task<Result<VmInfo>> RebootAsync(string name, ShutdownRequest request, CancellationToken ct) =>
-        Run(name, a => VmLifecycle.RebootAsync(a, _vms.Commands, request.TimeoutS, ct));
+        NegativeTimeout("reboot", name, request) is { } refused
+            ? Task.FromResult<Result<VmInfo>>(refused)
+            : Run(name, a => VmLifecycle.RebootAsync(a, _vms.Commands, request.TimeoutS, ct));
+
+    /// <summary>A negative wait is a mistake, not a time-out: refused before the power button is pressed.</summary>
+    private static HospesError? NegativeTimeout(string verb, string name, ShutdownRequest request) =>
+        request.TimeoutS < 0 ? HospesError.Invalid($"{verb} {name}: a timeout of {request.TimeoutS} s is out of range; give 0 or more seconds") : null;
 
     public Task<Result<VmInfo>> SaveAsync(string name, SaveRequest request) =>
         Run(name, a => a.RunAsync(request.Checkpoint || request.LeavePaused ? _vms.Commands.Save(request.Path, request.Checkpoint, request.LeavePaused) : _vms.Commands.Save(request.Path)));

@@ -39,6 +39,7 @@ internal sealed class VmLayout(HostOptions options)
         {
             QmpSocket = run + ".qmp",
             ConsoleSocket = run + ".console",
+            AgentSocket = run + ".qga",
             PidFile = run + ".pid",
             VncSocket = run + ".vnc",
             ConsoleLog = Path.Combine(dir, "console.log"),

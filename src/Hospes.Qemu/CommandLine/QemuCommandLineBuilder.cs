@@ -128,6 +128,7 @@ public static class QemuCommandLineBuilder
             }
         }
 
+        AddAgentChannel(a, launch.Paths, mmio);
         return a;
     }
 
@@ -317,6 +318,22 @@ public static class QemuCommandLineBuilder
             string mac = vif.Mac is null ? "" : $",mac={Escape(vif.Mac)}";
             a.AddRange(["-device", $"{model},netdev={netdev},id={QemuNames.VifDevice(i)}{mac}"]);
         }
+    }
+
+    /// <summary>
+    /// The guest agent's virtio-serial port on a unix socket only hospesd connects to (QEMU makes it as root before it
+    /// drops to the VM's uid). Last, so no PCI address or virtio-mmio slot of an older layout moves.
+    /// </summary>
+    private static void AddAgentChannel(List<string> a, VmRuntimePaths paths, bool mmio)
+    {
+        if (paths.AgentSocket is not { } socket)
+        {
+            return;
+        }
+
+        a.AddRange(["-chardev", $"socket,id={QemuNames.AgentChardev},path={Escape(socket)},server=on,wait=off"]);
+        a.AddRange(["-device", (mmio ? "virtio-serial-device" : "virtio-serial-pci") + $",id={QemuNames.AgentSerial}"]);
+        a.AddRange(["-device", $"virtserialport,bus={QemuNames.AgentSerial}.0,chardev={QemuNames.AgentChardev},name={QemuNames.AgentPort}"]);
     }
 
     /// <summary>kvm, or tcg with the translation cache size when the host sets one (QEMU's default reserves 1 GiB per VM).</summary>

@@ -15,6 +15,15 @@ public static class QemuNames
     /// <summary>The QMP monitor's chardev.</summary>
     public const string QmpChardev = "qmp0";
 
+    /// <summary>The guest agent's chardev (a unix socket hospesd connects to).</summary>
+    public const string AgentChardev = "qga0";
+
+    /// <summary>The virtio-serial controller the guest agent's port is on.</summary>
+    public const string AgentSerial = "vser0";
+
+    /// <summary>The guest agent's virtio-serial port name: qemu-ga opens /dev/virtio-ports/ + this name.</summary>
+    public const string AgentPort = "org.qemu.guest_agent.0";
+
     /// <summary>The entropy source behind virtio-rng.</summary>
     public const string RngObject = "rng0";
 

@@ -6,6 +6,9 @@ public sealed record VmRuntimePaths
     public required string QmpSocket { get; init; }
     public required string ConsoleSocket { get; init; }
 
+    /// <summary>The guest agent's channel (virtio-serial port org.qemu.guest_agent.0): a unix socket only hospesd connects to.</summary>
+    public string? AgentSocket { get; init; }
+
     /// <summary>Everything the guest wrote on its serial console; QEMU itself appends to it, even while hospesd is down.</summary>
     public required string ConsoleLog { get; init; }
     public required string PidFile { get; init; }

@@ -20,7 +20,7 @@ public sealed class QemuLauncher(TimeProvider time, long logMaxBytes = (long)Log
     {
         // Sockets are named by the VM's whole uuid: one that exists belongs to a QEMU of this VM that still runs, or
         // one whose end nobody saw. Either way it is not ours to delete (finding #21).
-        if (new[] { paths.QmpSocket, paths.ConsoleSocket, paths.PidFile }.FirstOrDefault(Path.Exists) is { } taken)
+        if (new[] { paths.QmpSocket, paths.ConsoleSocket, paths.PidFile, paths.AgentSocket }.OfType<string>().FirstOrDefault(Path.Exists) is { } taken)
         {
             return HospesError.Conflict(
                 $"QEMU cannot start: {taken} exists, so another QEMU of this VM may still run; end it (its pid is in {paths.PidFile}), or remove {taken} if none runs");
@@ -120,6 +120,11 @@ public sealed class QemuLauncher(TimeProvider time, long logMaxBytes = (long)Log
         if (paths.VncSocket is { } vnc)
         {
             File.Delete(vnc);
+        }
+
+        if (paths.AgentSocket is { } agent)
+        {
+            File.Delete(agent);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Hospes.Core.Errors;
 using Hospes.Core.Processes;
 using Hospes.Core.Json;
+using Hospes.Storage.Tiny.Agent;
 using Hospes.Storage.Tiny.Elf;
 using Hospes.Storage.Tiny.Initramfs;
 using Hospes.Storage.Tiny.Modules;
@@ -28,11 +29,13 @@ internal static class TinyImageAssembler
         IProgress<string>? progress,
         CancellationToken ct)
     {
-        progress?.Report($"unpacking {inputs.Kernel.Name}, {inputs.Busybox.Name} and {string.Join(", ", inputs.Ssh.Select(p => p.Name))}");
+        progress?.Report($"unpacking {inputs.Kernel.Name}, {inputs.Busybox.Name}, {string.Join(", ", inputs.Ssh.Select(p => p.Name))} and {string.Join(", ", inputs.Agent.Select(p => p.Name))}");
         string kernelRoot = Path.Combine(work, "kernel");
         string busyboxRoot = Path.Combine(work, "busybox");
         string sshRoot = Path.Combine(work, "ssh");
-        (string Deb, string Into)[] unpacks = [(debs.KernelDeb, kernelRoot), (debs.BusyboxDeb, busyboxRoot), .. debs.SshDebs.Select(d => (d, sshRoot))];
+        string agentRoot = Path.Combine(work, "agent");
+        (string Deb, string Into)[] unpacks =
+            [(debs.KernelDeb, kernelRoot), (debs.BusyboxDeb, busyboxRoot), .. debs.SshDebs.Select(d => (d, sshRoot)), .. debs.AgentDebs.Select(d => (d, agentRoot))];
         foreach ((string deb, string into) in unpacks)
         {
             Result<ToolOutput> unpack = await ToolRunner.RunAsync("dpkg-deb", ["-x", deb, into], null, ct).ConfigureAwait(false);
@@ -90,7 +93,18 @@ internal static class TinyImageAssembler
         }
 
         progress?.Report($"ssh: {string.Join(" ", ssh.Value.Select(f => Path.GetFileName(f.GuestPath)))}");
-        InitramfsArchives initramfs = await TinyInitramfs.ComposeAsync(busybox, applets, inputs.KernelVersion, modules.Value, ssh.Value, ct).ConfigureAwait(false);
+        Result<IReadOnlyList<ProgramFile>> agent = await SharedLibraryResolver
+            .ResolveAsync(agentRoot, GuestAgent.Program, $"{GuestAgent.Package} and its dependencies", ct)
+            .ConfigureAwait(false);
+        if (!agent.IsOk)
+        {
+            return agent.Error;
+        }
+
+        // The two programs share libc and its loader (the same package versions): each file goes in once.
+        var programs = ssh.Value.Concat(agent.Value).DistinctBy(f => f.GuestPath).ToList();
+        progress?.Report($"guest agent: {string.Join(" ", agent.Value.Select(f => Path.GetFileName(f.GuestPath)))}");
+        InitramfsArchives initramfs = await TinyInitramfs.ComposeAsync(busybox, applets, inputs.KernelVersion, modules.Value, programs, ct).ConfigureAwait(false);
 
         string staging = Path.Combine(work, StagingName);
         Directory.CreateDirectory(staging);
@@ -109,6 +123,7 @@ internal static class TinyImageAssembler
             KernelPackageVersion = inputs.Kernel.Version,
             BusyboxPackageVersion = inputs.Busybox.Version,
             DropbearPackageVersion = inputs.Ssh.Single(p => p.Name == Dropbear.Package).Version,
+            GuestAgentPackageVersion = inputs.Agent.Single(p => p.Name == GuestAgent.Package).Version,
             KernelFlavour = kernelFlavour,
             InputsHash = inputs.Hash,
             BuiltAt = builtAt,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hospes.Core.Errors;
 using Hospes.Core.Json;
+using Hospes.Storage.Tiny.Agent;
 using Hospes.Storage.Tiny.Apt;
 using Hospes.Storage.Tiny.Ssh;
 using Hospes.Storage.Tiny.Tools;
@@ -38,7 +39,7 @@ public sealed partial class TinyImageBuilder
         }
 
         string metapackage = KernelPackagePrefix + _options.KernelFlavour;
-        progress?.Report($"resolving {metapackage}, {BusyboxPackage} and {Dropbear.Package} with apt");
+        progress?.Report($"resolving {metapackage}, {BusyboxPackage}, {Dropbear.Package} and {GuestAgent.Package} with apt");
         Result<TinyInputs> inputs = await ResolveAsync(metapackage, ct).ConfigureAwait(false);
         if (!inputs.IsOk)
         {
@@ -82,7 +83,7 @@ public sealed partial class TinyImageBuilder
         }
     }
 
-    /// <summary>Every package version the image is made of, with three apt-cache runs (each reads the whole index).</summary>
+    /// <summary>Every package version the image is made of, with four apt-cache runs (each reads the whole index).</summary>
     private static async Task<Result<TinyInputs>> ResolveAsync(string metapackage, CancellationToken ct)
     {
         Result<string> kernel = await AptClient.MetapackageTargetAsync(metapackage, KernelPackagePrefix, ct).ConfigureAwait(false);
@@ -97,8 +98,14 @@ public sealed partial class TinyImageBuilder
             return ssh.Error;
         }
 
+        Result<IReadOnlyList<string>> agent = await AptClient.DependencyNamesAsync(GuestAgent.Package, ct).ConfigureAwait(false);
+        if (!agent.IsOk)
+        {
+            return agent.Error;
+        }
+
         Result<IReadOnlyDictionary<string, DebPackage>> shown = await AptClient
-            .ShowAllAsync([kernel.Value, BusyboxPackage, .. ssh.Value.Where(p => p != kernel.Value && p != BusyboxPackage)], ct)
+            .ShowAllAsync([kernel.Value, BusyboxPackage, .. ssh.Value.Concat(agent.Value).Distinct(StringComparer.Ordinal).Where(p => p != kernel.Value && p != BusyboxPackage)], ct)
             .ConfigureAwait(false);
         if (!shown.IsOk)
         {
@@ -106,15 +113,21 @@ public sealed partial class TinyImageBuilder
         }
 
         Result<IReadOnlyList<DebPackage>> sshPackages = PackageClosure.Walk(Dropbear.Package, shown.Value);
-        return sshPackages.IsOk
-            ? new TinyInputs(shown.Value[kernel.Value], shown.Value[BusyboxPackage], sshPackages.Value)
-            : sshPackages.Error;
+        if (!sshPackages.IsOk)
+        {
+            return sshPackages.Error;
+        }
+
+        Result<IReadOnlyList<DebPackage>> agentPackages = PackageClosure.Walk(GuestAgent.Package, shown.Value, GuestAgent.NotNeeded);
+        return agentPackages.IsOk
+            ? new TinyInputs(shown.Value[kernel.Value], shown.Value[BusyboxPackage], sshPackages.Value, agentPackages.Value)
+            : agentPackages.Error;
     }
 
     private async Task<Result<TinyImageBuildResult>> RebuildAsync(
         TinyInputs inputs, string imageDir, string cacheDir, IProgress<string>? progress, CancellationToken ct)
     {
-        Result<IReadOnlyList<string>> debs = await AptClient.FetchAllAsync([inputs.Kernel, inputs.Busybox, .. inputs.Ssh], cacheDir, progress, ct)
+        Result<IReadOnlyList<string>> debs = await AptClient.FetchAllAsync([inputs.Kernel, inputs.Busybox, .. inputs.Ssh, .. inputs.Agent], cacheDir, progress, ct)
             .ConfigureAwait(false);
         if (!debs.IsOk)
         {
@@ -126,7 +139,8 @@ public sealed partial class TinyImageBuilder
         string work = TempDirectory.CreateIn(parent, Path.GetFileName(imageDir) + ".build");
         try
         {
-            var packages = new TinyPackageFiles(debs.Value[0], debs.Value[1], debs.Value.Skip(2).ToList());
+            var packages = new TinyPackageFiles(
+                debs.Value[0], debs.Value[1], debs.Value.Skip(2).Take(inputs.Ssh.Count).ToList(), debs.Value.Skip(2 + inputs.Ssh.Count).ToList());
             Result<TinyImageManifest> built = await TinyImageAssembler
                 .AssembleAsync(work, inputs, packages, _options.KernelFlavour, imageDir, _time.GetUtcNow(), progress, ct)
                 .ConfigureAwait(false);

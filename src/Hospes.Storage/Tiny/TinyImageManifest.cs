@@ -24,6 +24,9 @@ public sealed record TinyImageManifest
     /// <summary>Debian version of dropbear-bin, the SSH server; null in images built before the guest had one.</summary>
     public string? DropbearPackageVersion { get; init; }
 
+    /// <summary>Debian version of qemu-guest-agent (images built before the agent have none).</summary>
+    public string? GuestAgentPackageVersion { get; init; }
+
     /// <summary>The Debian kernel flavour (<see cref="TinyImageOptions.KernelFlavour"/>).</summary>
     public string KernelFlavour { get; init; } = TinyImageOptions.CloudKernel;
 

@@ -83,11 +83,17 @@ public sealed class TinyImageBuilderTests : IDisposable
             Assert.Contains(listing, l => l.EndsWith($" {applet} -> /bin/busybox", StringComparison.Ordinal));
         }
 
-        // dropbear, its loader and exactly the libraries its DT_NEEDED entries reach; none of its client tools.
+        // dropbear and qemu-ga, their loader and exactly the libraries their DT_NEEDED entries reach; none of dropbear's client tools.
         Assert.Contains(listing, l => l.StartsWith("-rwxr-xr-x", StringComparison.Ordinal) && l.EndsWith(" usr/sbin/dropbear", StringComparison.Ordinal));
+        Assert.Contains(storedListing, l => l.StartsWith("-rwxr-xr-x", StringComparison.Ordinal) && l.EndsWith(" usr/sbin/qemu-ga", StringComparison.Ordinal));
+        Assert.Contains(listing, l => l.StartsWith("-rwxr-xr-x", StringComparison.Ordinal) && l.EndsWith(" usr/sbin/hospes-agent", StringComparison.Ordinal));
+        Assert.Contains(listing, l => l.StartsWith("-rwxr-xr-x", StringComparison.Ordinal) && l.EndsWith(" usr/sbin/hospes-postfork", StringComparison.Ordinal));
         Assert.Contains(listing, l => l.StartsWith("-rwxr-xr-x", StringComparison.Ordinal) && l.EndsWith(" lib64/ld-linux-x86-64.so.2", StringComparison.Ordinal));
         Assert.Equal(
-            ["libc.so.6", "libcrypt.so.1", "libgmp.so.10", "libtomcrypt.so.1", "libtommath.so.1", "libz.so.1"],
+            [
+                "libc.so.6", "libcrypt.so.1", "libglib-2.0.so.0", "libgmodule-2.0.so.0", "libgmp.so.10", "libm.so.6", "libnuma.so.1",
+                "libpcre2-8.so.0", "libtomcrypt.so.1", "libtommath.so.1", "libudev.so.1", "liburing.so.2", "libz.so.1",
+            ],
             listing.Select(l => l.Split(' ')[^1]).Where(p => p.StartsWith("lib/x86_64-linux-gnu/", StringComparison.Ordinal)).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(listing, l => l.Contains("dbclient", StringComparison.Ordinal) || l.Contains("dropbearkey", StringComparison.Ordinal));
         Assert.Contains(listing, l => l.StartsWith("drwx------", StringComparison.Ordinal) && l.EndsWith(" root/.ssh", StringComparison.Ordinal));

@@ -6,14 +6,15 @@ namespace Hospes.Storage.Tiny.Apt;
 internal static class PackageClosure
 {
     /// <param name="known">The packages apt-cache showed, by name; every one the walk reaches must be there.</param>
+    /// <param name="skip">Packages left out with what only they need (e.g. a Pre-Depends only maintainer scripts use).</param>
     /// <returns>The packages in name order, <paramref name="root"/> included.</returns>
-    public static Result<IReadOnlyList<DebPackage>> Walk(string root, IReadOnlyDictionary<string, DebPackage> known)
+    public static Result<IReadOnlyList<DebPackage>> Walk(string root, IReadOnlyDictionary<string, DebPackage> known, IReadOnlySet<string>? skip = null)
     {
         var found = new SortedDictionary<string, DebPackage>(StringComparer.Ordinal);
         var pending = new Queue<(string Name, string? NeededBy)>([(root, null)]);
         while (pending.TryDequeue(out (string Name, string? NeededBy) next))
         {
-            if (found.ContainsKey(next.Name))
+            if (found.ContainsKey(next.Name) || (skip?.Contains(next.Name) ?? false))
             {
                 continue;
             }

@@ -10,10 +10,11 @@ internal static class GuestFiles
 
     public static IReadOnlyList<GuestFile> All { get; } =
     [
-        new("etc/inittab", Regular, """
+        new("etc/inittab", Regular, $$"""
             # Hospes tiny guest (busybox init): bring-up, a root shell on the console, clean unmount at shutdown.
             ::sysinit:/etc/rc
             ::respawn:/bin/cttyhack /bin/sh -l
+            ::respawn:/{{AgentFiles.StarterPath}}
             ::shutdown:/etc/rc.shutdown
 
             """),
@@ -37,7 +38,7 @@ internal static class GuestFiles
             exec poweroff
 
             """),
-        new(DhcpScriptPath, Executable, """
+        new(DhcpScriptPath, Executable, $$"""
             #!/bin/sh
             # udhcpc calls this with the event in $1 and the lease in the environment.
             case $1 in
@@ -56,6 +57,7 @@ internal static class GuestFiles
                 : > /etc/resolv.conf
                 [ -n "$domain" ] && echo "search $domain" >> /etc/resolv.conf
                 for s in $dns; do echo "nameserver $s" >> /etc/resolv.conf; done
+                echo "$ip" > /{{AgentFiles.LeaseMarker}}
                 ;;
             esac
             exit 0
@@ -71,6 +73,8 @@ internal static class GuestFiles
             if [ -z "$SSH_CONNECTION" ] && [ ! -e /run/hospes-ready ]; then
               : > /run/hospes-ready
               echo {{TinyGuest.ReadyMarker}}
+              # The guest agent starts now: /{{AgentFiles.StarterPath}} waits on this fifo (or finds a file; never blocks long).
+              echo > /{{AgentFiles.StartSignal}}
             fi
 
             """),
@@ -79,6 +83,9 @@ internal static class GuestFiles
         // dropbear lets a user in only with a shell listed here.
         new("etc/shells", Regular, "/bin/sh\n"),
         new("etc/hosts", Regular, "127.0.0.1 localhost\n"),
+        new(AgentFiles.StarterPath, Executable, AgentFiles.Starter),
+        new(AgentFiles.PostForkPath, Executable, AgentFiles.PostFork),
+        new("etc/os-release", Regular, AgentFiles.OsRelease),
     ];
 
     private const int Regular = 0b110_100_100; // 0644

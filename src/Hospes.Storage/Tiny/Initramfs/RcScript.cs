@@ -65,7 +65,7 @@ internal static class RcScript
           case $id in
             0x0001) load virtio_net ;;
             0x0002) load virtio_blk ;;
-            0x0003) load virtio_console ;;
+            # 0x0003, virtio-serial (the guest agent's channel): /{{AgentFiles.StarterPath}} loads its driver after the marker.
             0x0004) load virtio_rng ;;
             0x0005) load virtio_balloon ;;
           esac

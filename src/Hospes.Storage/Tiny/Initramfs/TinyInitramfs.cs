@@ -15,7 +15,7 @@ internal static class TinyInitramfs
     private const int Regular = 0b110_100_100; // 0644
 
     /// <param name="applets">busybox --list-full: paths such as "sbin/init", "usr/bin/awk".</param>
-    /// <param name="ssh">The SSH server's files (<see cref="SharedLibraryResolver"/>).</param>
+    /// <param name="ssh">The SSH server's and the guest agent's files (<see cref="SharedLibraryResolver"/>).</param>
     public static async Task<InitramfsArchives> ComposeAsync(
         string busyboxPath,
         IEnumerable<string> applets,

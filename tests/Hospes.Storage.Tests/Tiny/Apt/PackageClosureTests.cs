@@ -30,6 +30,16 @@ public sealed class PackageClosureTests
     }
 
     [Fact]
+    public void Walk_LeavesOutASkippedPackage_AndWhatOnlyItNeeds()
+    {
+        var closure = PackageClosure.Walk("dropbear-bin", Known, new HashSet<string> { "libtommath1" });
+
+        Assert.Equal(
+            ["dropbear-bin", "gcc-12-base", "libc6", "libgcc-s1", "libgmp10", "libtomcrypt1", "zlib1g"],
+            closure.Value.Select(p => p.Name));
+    }
+
+    [Fact]
     public void Walk_DependencyAptDoesNotKnow_IsRefusedNamingItAndWhoNeedsIt()
     {
         Dictionary<string, DebPackage> known = new(Known) { ["zlib1g"] = Package("zlib1g", depends: "libc6, zlib-data") };

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.RegularExpressions;
+using Hospes.Core.Errors;
+using Hospes.Host.Machine;
+using Hospes.Qemu.Qga;
+
+namespace Hospes.Host.Vms.Agent;
+
+/// <summary>
+/// Talks to a VM's guest agent (qemu-ga on the virtio-serial port org.qemu.guest_agent.0): `hospes guest`, and the
+/// identity a fork takes. QEMU's socket serves one client at a time, so requests to one VM wait their turn here; each
+/// opens its own connection and synchronises first, so nothing a timed-out request left behind is read as an answer.
+/// </summary>
+internal sealed partial class GuestAgent(TimeProvider time)
+{
+    /// <summary>The fork identity script the tiny guest carries (`image build debian` is to install one too).</summary>
+    public const string PostForkProgram = "/usr/sbin/hospes-postfork";
+
+    /// <summary>How long hospes-postfork may take: it waits up to 10 s for a DHCP lease.</summary>
+    private static readonly TimeSpan PostForkLimit = TimeSpan.FromSeconds(20);
+
+    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _turns = new();
+
+    /// <summary>guest-ping.</summary>
+    public Task<Result<bool>> PingAsync(IVm vm, CancellationToken ct) =>
+        WithAgentAsync(vm, QgaClient.DefaultTimeout, (a, t) => a.PingAsync(t), ct);
+
+    /// <summary>guest-info, guest-get-osinfo, guest-get-host-name and guest-network-get-interfaces, over one connection.</summary>
+    public Task<Result<GuestFacts>> FactsAsync(IVm vm, CancellationToken ct) =>
+        WithAgentAsync<GuestFacts>(vm, QgaClient.DefaultTimeout, async (a, t) =>
+        {
+            Result<QgaAgentInfo> info = await a.InfoAsync(t).ConfigureAwait(false);
+            if (!info.IsOk)
+            {
+                return info.Error;
+            }
+
+            // An agent may disable a command (qemu-ga -b); the facts it does give still count.
+            Result<QgaOsInfo> os = await a.OsInfoAsync(t).ConfigureAwait(false);
+            Result<string> name = await a.HostNameAsync(t).ConfigureAwait(false);
+            Result<IReadOnlyList<QgaInterface>> nics = await a.InterfacesAsync(t).ConfigureAwait(false);
+            if ((Lost(os) ?? Lost(name) ?? Lost(nics)) is { } lost)
+            {
+                return lost;
+            }
+
+            return new GuestFacts(info.Value, os.IsOk ? os.Value : new QgaOsInfo(), name.IsOk ? QgaText(name.Value) : "", nics.IsOk ? nics.Value : []);
+        }, ct);
+
+    /// <summary>Runs <paramref name="command"/> (program, then its arguments) in the guest and waits up to <paramref name="limit"/>.</summary>
+    public Task<Result<QgaExecResult>> ExecAsync(IVm vm, IReadOnlyList<string> command, TimeSpan limit, CancellationToken ct)
+    {
+        if (command.Count == 0 || string.IsNullOrEmpty(command[0]))
+        {
+            return Task.FromResult<Result<QgaExecResult>>(HospesError.Invalid($"no command to run in VM {vm.Record.Name}; give one after --, e.g. hospes guest {vm.Record.Name} exec -- uname -a"));
+        }
+
+        return WithAgentAsync(vm, QgaClient.DefaultTimeout, (a, t) => a.ExecAsync(command[0], [.. command.Skip(1)], limit, t), ct);
+    }
+
+    /// <summary>guest-set-time to the host's clock; answers the time sent.</summary>
+    public Task<Result<DateTimeOffset>> SetTimeAsync(IVm vm, CancellationToken ct) =>
+        WithAgentAsync<DateTimeOffset>(vm, QgaClient.DefaultTimeout, async (a, t) =>
+        {
+            DateTimeOffset now = time.GetUtcNow();
+            Result<bool> set = await a.SetTimeAsync(now, t).ConfigureAwait(false);
+            return set.IsOk ? now : (Result<DateTimeOffset>)set.Error;
+        }, ct);
+
+    /// <summary>
+    /// Gives a forked guest its own identity: its clock set to the host's (guest-set-time), then hospes-postfork
+    /// HOSTNAME through guest-exec (host name, a new DHCP lease, an empty neighbour table).
+    /// The fork code (issue 16) calls this after each forked VM continues (and after its NIC got its new MAC); the lead
+    /// wires it at the merge. The guest needs the agent and hospes-postfork (the tiny guest has both).
+    /// </summary>
+    public async Task<Result<bool>> SetIdentityAsync(IVm vm, string hostname, CancellationToken ct)
+    {
+        if (!HostName().IsMatch(hostname))
+        {
+            return HospesError.Invalid(
+                $"'{hostname}' cannot be the host name of VM {vm.Record.Name}: use letters, digits and '-' (dots between labels), at most 63 characters a label and 253 in all");
+        }
+
+        return await WithAgentAsync<bool>(vm, QgaClient.DefaultTimeout, async (a, t) =>
+        {
+            Result<bool> clock = await a.SetTimeAsync(time.GetUtcNow(), t).ConfigureAwait(false);
+            if (!clock.IsOk)
+            {
+                return clock.Error;
+            }
+
+            Result<QgaExecResult> run = await a.ExecAsync(PostForkProgram, [hostname], PostForkLimit, t).ConfigureAwait(false);
+            if (!run.IsOk)
+            {
+                return run.Error;
+            }
+
+            return run.Value.ExitCode == 0
+                ? true
+                : HospesError.Unavailable(
+                    $"{PostForkProgram} {hostname} failed in VM {vm.Record.Name} (exit {(run.Value.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "by signal " + run.Value.Signal)}): {QgaText(Encoding.UTF8.GetString(run.Value.Stderr)).Trim()}");
+        }, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One turn on the VM's agent: its socket (from the VM's queue), a synchronised connection, <paramref name="use"/>.</summary>
+    private async Task<Result<T>> WithAgentAsync<T>(IVm vm, TimeSpan timeout, Func<QgaClient, CancellationToken, Task<Result<T>>> use, CancellationToken ct)
+    {
+        Result<string> socket = await vm.RunAsync(new AgentSocketCommand(), ct).ConfigureAwait(false);
+        if (!socket.IsOk)
+        {
+            return socket.Error;
+        }
+
+        SemaphoreSlim turn = _turns.GetOrAdd(vm.Record.Uuid, _ => new SemaphoreSlim(1, 1));
+        if (!await turn.WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false))
+        {
+            return new HospesError(ErrorCode.Timeout, $"the guest agent of VM {vm.Record.Name} is busy with another request for 30 s; try again when it is done");
+        }
+
+        try
+        {
+            Result<QgaClient> client = await QgaClient.ConnectAsync(socket.Value, vm.Record.Name, timeout, ct, time).ConfigureAwait(false);
+            if (!client.IsOk)
+            {
+                return client.Error;
+            }
+
+            await using (client.Value.ConfigureAwait(false))
+            {
+                return await use(client.Value, ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
+
+    /// <summary>A failure that ends the connection (not the agent refusing one command), or null.</summary>
+    private static HospesError? Lost<T>(Result<T> r) => r.IsOk || r.Error.Code == ErrorCode.Conflict ? null : r.Error;
+
+    private static string QgaText(string s) => new([.. s.Select(c => char.IsControl(c) && c is not ('\n' or '\t') ? '?' : c)]);
+
+    // RFC 1123 host names: labels of letters, digits and '-' (not at either end), dots between them.
+    [GeneratedRegex("^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$")]
+    private static partial Regex HostName();
+}
