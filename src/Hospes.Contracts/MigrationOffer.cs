@@ -31,6 +31,9 @@ public sealed record MigrationOffer
     public string? Project { get; init; }
 
     public bool Postcopy { get; init; }
+
+    /// <summary>The source's QEMU has the guest agent's channel (a device more); null from a hospesd older than the channel, whose QEMUs have none.</summary>
+    public bool? AgentChannel { get; init; }
     public bool DryRun { get; init; }
 
     /// <summary>The source's TLS identity for the stream and the disk copies; null in a dry run.</summary>

@@ -176,7 +176,7 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
         var qemu = new IncomingQemu(_launcher, id, fromPeer, _vmLog);
         revert.Add(() => actor.RunAsync(qemu.Abort()));
         MigrationTls tls = MigrationTls.Create(_time.GetUtcNow());
-        Result<MigrationPrepared> ready = await actor.RunAsync(qemu.Prepare(offer.RamMib, listenHost, offer.Postcopy, [.. mirrored.Keys], tls, source.Value), CancellationToken.None).ConfigureAwait(false);
+        Result<MigrationPrepared> ready = await actor.RunAsync(qemu.Prepare(offer.RamMib, offer.AgentChannel, listenHost, offer.Postcopy, [.. mirrored.Keys], tls, source.Value), CancellationToken.None).ConfigureAwait(false);
         if (!ready.IsOk)
         {
             return ready.Error;

@@ -33,8 +33,8 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
     /// with <paramref name="tls"/>'s certificate, and only the source's QEMU (<paramref name="source"/>) as client.
     /// On failure nothing of it is left running.
     /// </summary>
-    public VmCommand<MigrationPrepared> Prepare(int ramMib, string listenHost, bool postcopy, IReadOnlyList<string> mirrored, MigrationTls tls, MigrationTlsPeer source) =>
-        new PrepareCommand(this, ramMib, listenHost, postcopy, mirrored, tls, source);
+    public VmCommand<MigrationPrepared> Prepare(int ramMib, bool agentChannel, string listenHost, bool postcopy, IReadOnlyList<string> mirrored, MigrationTls tls, MigrationTlsPeer source) =>
+        new PrepareCommand(this, ramMib, agentChannel, listenHost, postcopy, mirrored, tls, source);
 
     /// <summary>
     /// The source's stream ended (or switched to post-copy): wait until this QEMU has all of it, close the disk
@@ -126,13 +126,13 @@ internal sealed class IncomingQemu(VmLauncher launcher, string id, string fromPe
         }
     }
 
-    private sealed class PrepareCommand(IncomingQemu incoming, int ramMib, string listenHost, bool postcopy, IReadOnlyList<string> mirrored, MigrationTls tls, MigrationTlsPeer source) : VmCommand<MigrationPrepared>
+    private sealed class PrepareCommand(IncomingQemu incoming, int ramMib, bool agentChannel, string listenHost, bool postcopy, IReadOnlyList<string> mirrored, MigrationTls tls, MigrationTlsPeer source) : VmCommand<MigrationPrepared>
     {
         public override VmAction Action => VmAction.ReceiveMigration;
 
         protected override async Task<Result<MigrationPrepared>> RunAsync(VmSession vm, CancellationToken ct)
         {
-            Result<VmRecord> started = await incoming._launcher.LaunchAsync(vm, incoming: true, ramMib, migration: true).ConfigureAwait(false);
+            Result<VmRecord> started = await incoming._launcher.LaunchAsync(vm, incoming: true, ramMib, migration: true, agentChannel: agentChannel).ConfigureAwait(false);
             if (!started.IsOk)
             {
                 return started.Error;

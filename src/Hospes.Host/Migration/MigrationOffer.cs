@@ -31,6 +31,9 @@ internal sealed record MigrationOffer
     public string Project { get; init; } = State.StateDb.DefaultProject;
 
     public bool Postcopy { get; init; }
+
+    /// <summary>The source's QEMU has the guest agent's channel, so the destination's must have it too (its device state names it).</summary>
+    public bool AgentChannel { get; init; }
     public bool DryRun { get; init; }
 
     /// <summary>The source's TLS identity for the stream and the disk copies; null in a dry run.</summary>

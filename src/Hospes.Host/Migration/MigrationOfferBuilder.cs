@@ -70,6 +70,7 @@ internal sealed class MigrationOfferBuilder(string stateDir, Balloons balloons)
             SshHostKey = new GuestHostKeys(new VmLayout(new HostOptions { StateDir = stateDir })).Find(r.Uuid)?.PrivateText,
             Project = r.Project,
             Postcopy = plan.Postcopy,
+            AgentChannel = (await qmp.DeviceIdsAsync().ConfigureAwait(false)).Contains(QemuNames.AgentSerial),
             DryRun = plan.DryRun,
             Boot = plan.DryRun ? null : bootFiles,
         };

@@ -15,6 +15,9 @@ internal sealed record SaveHeader
     /// <summary>The RAM the saved QEMU ran with: the restoring QEMU must have exactly as much. Null in older files.</summary>
     public int? RamMib { get; init; }
 
+    /// <summary>The saved QEMU had the guest agent's channel, so the restoring one must have it too. Null in files older than it.</summary>
+    public bool? AgentChannel { get; init; }
+
     /// <summary>Where QEMU's stream starts in the file (the header's size); from the file's magic line, not its JSON.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public int StreamOffset { get; init; } = SaveFile.StreamOffset;

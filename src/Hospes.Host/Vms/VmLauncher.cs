@@ -47,7 +47,7 @@ internal sealed class VmLauncher(
     /// already (on the source, where it was admitted), a refusal would fail an evacuation halfway, and the VM's usage
     /// counts here from then on like any other's.
     /// </summary>
-    public async Task<Result<VmRecord>> LaunchAsync(VmSession vm, bool incoming, int? ramMib = null, bool migration = false, bool paused = false)
+    public async Task<Result<VmRecord>> LaunchAsync(VmSession vm, bool incoming, int? ramMib = null, bool migration = false, bool paused = false, bool agentChannel = true)
     {
         VmRecord r = vm.Record;
         VmSpec spec = r.Spec;
@@ -139,7 +139,9 @@ internal sealed class VmLauncher(
             runAs = new QemuUser(uid.Value, uid.Value);
         }
 
-        VmRuntimePaths paths = vm.Paths;
+        // An incoming state from a QEMU without the guest agent's channel (a hospesd older than it) names no such
+        // device: this QEMU must not have it either.
+        VmRuntimePaths paths = agentChannel ? vm.Paths : vm.Paths with { AgentSocket = null };
         var launch = new QemuLaunchSpec
         {
             RunAs = runAs,

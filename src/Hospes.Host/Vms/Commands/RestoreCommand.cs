@@ -32,7 +32,7 @@ internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, s
             vm.Commit(vm.Record with { State = VmState.Saved, SavePath = path });
         }
 
-        Result<VmRecord> started = await launcher.LaunchAsync(vm, incoming: true, header.Value.RamMib).ConfigureAwait(false);
+        Result<VmRecord> started = await launcher.LaunchAsync(vm, incoming: true, header.Value.RamMib, agentChannel: header.Value.AgentChannel ?? false).ConfigureAwait(false);
         if (!started.IsOk)
         {
             return started.Error;

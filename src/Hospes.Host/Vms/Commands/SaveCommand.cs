@@ -2,6 +2,7 @@ using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.Memory;
 using Hospes.Host.State;
+using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Qmp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
@@ -53,6 +54,8 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
             return plugged;
         }
 
+        bool agentChannel = (await qmp.DeviceIdsAsync(ct).ConfigureAwait(false)).Contains(QemuNames.AgentSerial);
+
         int offset = SaveFile.WriteHeader(path, new SaveHeader
         {
             Spec = r.Spec,
@@ -62,6 +65,7 @@ internal sealed class SaveCommand(string path, Balloons balloons, FileStreams st
             Machine = r.Machine,
             Accel = r.Accel,
             RamMib = balloons.Of(qmp).BootedMib,
+            AgentChannel = agentChannel,
         });
         try
         {
