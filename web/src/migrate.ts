@@ -72,6 +72,7 @@ export function migrateTool(name: string, moved: (host: string, address: string 
   const error = h("span", { class: "message", role: "alert", "data-testid": "migrate-error" });
   let known: HostPeerInfo[] = [];
   let running = false;
+  let away = false; // moved: nothing to migrate from here any more
   let state: { v: VmInfo; lacks: string } | null = null;
 
   const loadPeers = async () => {
@@ -130,7 +131,8 @@ export function migrateTool(name: string, moved: (host: string, address: string 
         return;
       }
       progress.value = 100;
-      if (last.summary && last.summary.mode !== "dry-run") moved(last.summary.to, known.find((p) => p.name === last.summary!.to)?.address ?? null);
+      away = last.summary?.mode !== "dry-run";
+      if (last.summary && away) moved(last.summary.to, known.find((p) => p.name === last.summary!.to)?.address ?? null);
     } catch (e) {
       error.textContent = e instanceof Error ? e.message : String(e);
       line.textContent = "";
@@ -144,7 +146,7 @@ export function migrateTool(name: string, moved: (host: string, address: string 
   const enable = () => {
     const { v, lacks } = state!;
     const ok = v.id != null && (v.state === "running" || v.state === "paused");
-    go.disabled = running || !ok || lacks !== "";
+    go.disabled = running || away || !ok || lacks !== "";
     go.title = lacks || (ok ? "" : `${name} is ${v.state}: only a running (or paused) guest migrates`);
     go.toggleAttribute("data-lacks", lacks !== "");
   };
