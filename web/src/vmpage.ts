@@ -69,6 +69,9 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     show(where, `${name} now runs on ${host}`, url ? h("span", {}, ": ", h("a", { href: url }, url)) : "", ".");
     where.hidden = false;
     buttons.forEach((b) => (b.disabled = true));
+    tools.element.querySelectorAll("button").forEach((b) => (b.disabled = true));
+    // A refresh that raced the stream's end ("no VM named ..." here) is no news: the line above says where it went.
+    message.textContent = "";
     const why = `${name} now runs on ${host}: no console here any more`;
     serial.stop(why);
     display.stop(why);
