@@ -10,6 +10,8 @@ export interface SerialConsole {
   element: HTMLElement;
   connect(): void;
   connected(): boolean;
+  /** The VM left this hospesd (migrated): close, say where it went, and connect no more. */
+  stop(why: string): void;
   dispose(): void;
 }
 
@@ -33,7 +35,9 @@ export function serialConsole(name: string): SerialConsole {
     if (opened) fit.fit();
   });
 
+  let stopped = false;
   function connect(): void {
+    if (stopped) return;
     if (!opened) {
       term.open(screen);
       opened = true;
@@ -76,6 +80,14 @@ export function serialConsole(name: string): SerialConsole {
     element,
     connect,
     connected: () => asking || ws?.readyState === WebSocket.OPEN || ws?.readyState === WebSocket.CONNECTING,
+    stop: (why: string) => {
+      stopped = true;
+      reconnect.disabled = true;
+      const s = ws;
+      ws = null;
+      s?.close();
+      line.textContent = why;
+    },
     dispose: () => {
       disposed = true;
       observer.disconnect();

@@ -9,6 +9,8 @@ export interface Display {
   element: HTMLElement;
   connect(): void;
   connected(): boolean;
+  /** The VM left this hospesd (migrated): close, say where it went, and connect no more. */
+  stop(why: string): void;
   dispose(): void;
 }
 
@@ -25,7 +27,7 @@ export function graphicalConsole(name: string): Display {
   let asking = false; // a ticket is on its way
   let disposed = false;
   function connect(): void {
-    if (rfb || asking) return;
+    if (rfb || asking || disposed) return;
     asking = true;
     line.textContent = "connecting…";
     consoleUrl(name, "vnc").then(
@@ -65,6 +67,14 @@ export function graphicalConsole(name: string): Display {
     element,
     connect,
     connected: () => asking || rfb !== null,
+    stop: (why: string) => {
+      disposed = true;
+      reconnect.disabled = true;
+      const r = rfb;
+      rfb = null;
+      r?.disconnect();
+      line.textContent = why;
+    },
     dispose: () => {
       disposed = true;
       const r = rfb;

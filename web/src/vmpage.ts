@@ -5,6 +5,7 @@ import { onEvents } from "./events";
 import { serialConsole } from "./console";
 import { graphicalConsole } from "./display";
 import { vmTools } from "./vmtools";
+import { migrateTool } from "./migrate";
 
 type Action = { label: string; path: string; method?: string; body?: unknown; confirm?: string; allowed: (v: VmInfo, q: boolean) => boolean; need: string; privilege?: string };
 
@@ -55,13 +56,35 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     (v) => (v ? render(v) : void load()),
     (p) => (privileges && !privileges.held.has(p) ? `${privileges.who} lacks ${p} on ${privileges.path}` : ""),
   );
+  // Migrate (VM.Migrate): once the VM has moved, this hospesd has it no more: the page says where it went and the
+  // consoles stop (there is no cluster view yet: a link to the other host's web UI, when its address is known).
+  let gone = false;
+  const where = h("p", { class: "moved", role: "status", "data-testid": "vm-moved", hidden: true });
+  const migration = migrateTool(name, (host, address) => {
+    gone = true;
+    state.textContent = `on ${host}`;
+    state.className = "state";
+    state.setAttribute("data-state", "moved");
+    const url = address ? `https://${address}/#/vm/${encodeURIComponent(name)}` : null;
+    show(where, `${name} now runs on ${host}`, url ? h("span", {}, ": ", h("a", { href: url }, url)) : "", ".");
+    where.hidden = false;
+    buttons.forEach((b) => (b.disabled = true));
+    tools.element.querySelectorAll("button").forEach((b) => (b.disabled = true));
+    // A refresh that raced the stream's end ("no VM named ..." here) is no news: the line above says where it went.
+    message.textContent = "";
+    const why = `${name} now runs on ${host}: no console here any more`;
+    serial.stop(why);
+    display.stop(why);
+  });
+  tools.element.append(migration.element);
   const parts = [group, tools.element, facts, consoles];
   parts.forEach((p) => (p.hidden = true));
-  show(root, h("p", {}, h("a", { href: "#/" }, "← All VMs")), h("div", { class: "toolbar" }, h("h1", {}, name), state), group, message, tools.element, facts, consoles);
+  show(root, h("p", {}, h("a", { href: "#/" }, "← All VMs")), h("div", { class: "toolbar" }, h("h1", {}, name), state), where, group, message, tools.element, facts, consoles);
 
   let vm: VmInfo | null = null;
   const hasDisplay = (v: VmInfo) => v.spec?.boot === "hvm" && v.spec.vnc === true;
   const connectConsoles = (v: VmInfo) => {
+    if (gone) return;
     if (live(v) && !serial.connected()) serial.connect();
     display.element.hidden = !hasDisplay(v);
     noDisplay.hidden = hasDisplay(v);
@@ -70,6 +93,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     if (shown === 1 && hasDisplay(v) && live(v) && !display.connected()) display.connect();
   };
   const render = (v: VmInfo) => {
+    if (gone) return;
     vm = v;
     parts.forEach((p) => (p.hidden = false));
     state.textContent = v.state;
@@ -89,6 +113,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     if (v.save_path) rows.push(["Save file", v.save_path]);
     enable(v);
     tools.render(v);
+    migration.render(v, privileges && !privileges.held.has("VM.Migrate") ? `${privileges.who} lacks VM.Migrate on ${privileges.path}` : "");
     show(facts, ...rows.flatMap(([k, val]) => [h("dt", {}, k), h("dd", {}, val)]));
     connectConsoles(v);
   };
@@ -130,6 +155,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   };
 
   const load = async () => {
+    if (gone) return;
     try {
       render(await api<VmInfo>("GET", vmPath(name)));
     } catch (e) {
@@ -162,7 +188,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   }
 
   const stop = onEvents((e) => {
-    if (e.vm !== name) return;
+    if (e.vm !== name || gone) return;
     if (e.type === "vm.removed") {
       state.textContent = "removed";
       message.textContent = `VM ${name} was removed${e.why ? ` (${e.why})` : ""}.`;

@@ -13,7 +13,7 @@ namespace Hospes.Integration.Tests.Hosts;
 /// tests/Hospes.Testing/Guests/memcheck.c, which stamps every page each pass and checks the previous stamp: one lost write is reported.
 /// </summary>
 [Collection(HospesTests.Exclusive)]
-public sealed class MigrationTests(TinyImage image) : IAsyncLifetime
+public sealed partial class MigrationTests(TinyImage image) : IAsyncLifetime
 {
     private const string HostA = "203.0.113.1";
     private const string HostB = "203.0.113.2";

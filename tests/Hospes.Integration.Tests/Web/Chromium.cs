@@ -23,13 +23,23 @@ internal sealed class Chromium : IAsyncDisposable
     /// <summary>Where screenshots go: the test output's screenshots/ folder.</summary>
     public static string Screenshots { get; } = Directory.CreateDirectory(System.IO.Path.Combine(AppContext.BaseDirectory, "screenshots")).FullName;
 
-    public static async Task<Chromium> LaunchAsync()
+    /// <summary>Launches it; with <paramref name="netns"/>, inside that network namespace (a wrapper running
+    /// `ip netns exec NS chromium`: Playwright talks to it over inherited pipes), to reach a hospesd listening there.</summary>
+    public static async Task<Chromium> LaunchAsync(string? netns = null)
     {
         Assert.True(File.Exists(Path), $"{Path} is missing: the browser tests need Debian's chromium (./setup.sh installs it; apt-get install chromium)");
+        string executable = Path;
+        if (netns is not null)
+        {
+            executable = System.IO.Path.Combine(Directory.CreateDirectory(System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hit-chromium-" + netns)).FullName, "chromium");
+            await File.WriteAllTextAsync(executable, $"#!/bin/sh\nexec ip netns exec {netns} {Path} \"$@\"\n");
+            File.SetUnixFileMode(executable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         IPlaywright playwright = await Playwright.CreateAsync();
         IBrowser browser = await playwright.Chromium.LaunchAsync(new()
         {
-            ExecutablePath = Path,
+            ExecutablePath = executable,
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"],
         });
