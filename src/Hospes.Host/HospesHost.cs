@@ -11,6 +11,7 @@ using Hospes.Host.Storage;
 using Hospes.Host.Vms;
 using Hospes.Host.Vms.Cpus;
 using Hospes.Host.Vms.Disks;
+using Hospes.Host.Vms.Forks;
 using Hospes.Network;
 using Hospes.Network.Tools;
 using Hospes.Qemu.Launch;
@@ -74,6 +75,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, events, time, vmLog);
         Creator = new VmCreator(Vms);
         var clones = new CloneService(Volumes, Vms, commands);
+        Forks = new ForkService(Vms, commands, time, vmLog);
         VmLogs = new VmLogCap(registry, layout, options.VmLogMaxBytes, time, vmLog);
 
         // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.
@@ -99,12 +101,17 @@ public sealed partial class HospesHost : IAsyncDisposable
         UserCertificatesApi = new UserCertificatesApi(db, Peers, time);
         AccessApi = new AccessApi(db, Access, time);
         EventsApi = new EventsApi(events, Access, objectProjects);
+        ForksApi = new ForksApi(Forks);
         ProjectsApi = new ProjectsApi(new ProjectService(db, Vms, Volumes, Networks, time));
     }
 
     public HostOptions Options { get; }
 
     public VmsApi VmsApi { get; }
+
+    public ForksApi ForksApi { get; }
+
+    internal ForkService Forks { get; }
 
     public HostApi HostApi { get; }
 
@@ -201,6 +208,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await host.Networks.ReconcileAsync(ct).ConfigureAwait(false);
         await host.Incoming.ClearStaleRulesAsync(ct).ConfigureAwait(false);
         await host.Migrations.SettleAsync(ct).ConfigureAwait(false);
+        await host.Forks.SettleAsync(ct).ConfigureAwait(false);
         await host.StoreRepair.RunAsync(ct).ConfigureAwait(false);
         foreach (string repair in host.StoreRepair.Repairs)
         {
@@ -209,6 +217,7 @@ public sealed partial class HospesHost : IAsyncDisposable
 
         host.Memory.Start();
         host.VmLogs.Start();
+        host.Forks.Start();
         return host;
     }
 
@@ -217,6 +226,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await Incoming.DisposeAsync().ConfigureAwait(false);
         await Memory.DisposeAsync().ConfigureAwait(false);
         await VmLogs.DisposeAsync().ConfigureAwait(false);
+        await Forks.DisposeAsync().ConfigureAwait(false);
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();
         Networks.Dispose();

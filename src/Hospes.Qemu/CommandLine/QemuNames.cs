@@ -15,6 +15,9 @@ public static class QemuNames
     /// <summary>The QMP monitor's chardev.</summary>
     public const string QmpChardev = "qmp0";
 
+    /// <summary>The guest's RAM when it is a file (a forkable VM's, or a fork's): the machine's memory-backend.</summary>
+    public const string RamBackend = "ram0";
+
     /// <summary>The entropy source behind virtio-rng.</summary>
     public const string RngObject = "rng0";
 
