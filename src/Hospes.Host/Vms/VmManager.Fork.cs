@@ -36,9 +36,31 @@ internal sealed partial class VmManager
         }
     }
 
+    /// <summary>
+    /// Ends a QEMU that a killed hospesd started for this VM but had not recorded yet (its pid file names it, checked
+    /// against its QMP socket): a fork starts many at once, so a kill often falls in that window.
+    /// </summary>
+    public async Task EndUnrecordedQemuAsync(VmActor actor)
+    {
+        Qemu.CommandLine.VmRuntimePaths paths = _layout.Paths(actor.Record.Uuid);
+        if (actor.Pid is not null || !File.Exists(paths.PidFile) || !int.TryParse(File.ReadAllText(paths.PidFile).Trim(), out int pid))
+        {
+            return;
+        }
+
+        if (await _qemu.AttachAsync(pid, paths, CancellationToken.None).ConfigureAwait(false) is { } q)
+        {
+            await q.KillAsync(CancellationToken.None).ConfigureAwait(false);
+            await q.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _qemu.RemoveRuntimeFiles(paths);
+    }
+
     /// <summary>Removes a VM defined for a fork that did not come to run (its QEMU, if any, ends first).</summary>
     public async Task DropForkAsync(VmActor actor)
     {
+        await EndUnrecordedQemuAsync(actor).ConfigureAwait(false);
         await actor.RunAsync(new ForgetCommand(VmPresence.Deleted, force: true, _log), CancellationToken.None).ConfigureAwait(false);
         await RemoveAsync(actor, VmPresence.Deleted).ConfigureAwait(false);
     }

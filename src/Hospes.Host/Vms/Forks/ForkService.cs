@@ -181,6 +181,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, TimeProvid
                     }
                 }
 
+                await vms.EndUnrecordedQemuAsync(parent).ConfigureAwait(false);
                 Result<VmRecord> back = await parent.RunAsync(commands.ForkUndo(Path.Combine(j.ForkDir, ForkRam.RamName)), ct).ConfigureAwait(false);
                 ForkLog.Settled(log, parent.Record.Name, back.IsOk ? parent.Record.State.ToString().ToLowerInvariant() : back.Error.Message);
             }
