@@ -29,6 +29,7 @@ internal static class ApiApp
         services.AddSingleton(host.HostApi);
         services.AddSingleton(host.NetworksApi);
         services.AddSingleton(host.MemoryApi);
+        services.AddSingleton(host.ForksApi);
         services.AddSingleton(host.VcpusApi);
         services.AddSingleton(host.GuestApi);
         services.AddSingleton(host.BlocksApi);
@@ -82,6 +83,7 @@ internal static class ApiApp
         ImageEndpoints.Map(app);
         NetworkEndpoints.Map(app);
         MemoryEndpoints.Map(app);
+        ForkEndpoints.Map(app);
         VcpuEndpoints.Map(app);
         GuestEndpoints.Map(app);
         BlockEndpoints.Map(app);

@@ -40,6 +40,10 @@ public sealed partial class VmsApi
 
     public Task<VmInfo> RestoreAsync(RestoreRequest request, CancellationToken ct) => _c.SendAsync<VmInfo>(HttpMethod.Post, Routes.Restore, request, ct);
 
+    /// <summary>Running copies of a running VM that share its memory copy-on-write; the VM runs on.</summary>
+    public Task<ForkResult> ForkAsync(string name, ForkRequest request, CancellationToken ct) =>
+        _c.SendAsync<ForkResult>(HttpMethod.Post, Routes.Path(Routes.VmFork, name), request, ct);
+
     private Task<VmInfo> Action(string route, string name, object? body, CancellationToken ct) =>
         _c.SendAsync<VmInfo>(HttpMethod.Post, Routes.Path(route, name), body, ct);
 }

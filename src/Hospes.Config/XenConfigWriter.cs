@@ -67,6 +67,11 @@ public static class XenConfigWriter
             text.Number("localtime", 1);
         }
 
+        if (spec.Forkable)
+        {
+            text.Number("forkable", 1);
+        }
+
         foreach ((string key, bool on) in (ReadOnlySpan<(string, bool)>)[("acpi", spec.Acpi), ("apic", spec.Apic), ("hpet", spec.Hpet)])
         {
             if (!on)

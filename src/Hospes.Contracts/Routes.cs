@@ -21,6 +21,9 @@ public static class Routes
     public const string VmSave = "/v1/vms/{name}/save";
     public const string Restore = "/v1/restore";
 
+    // Fork (issue 16): running copies of a running VM that share its memory copy-on-write.
+    public const string VmFork = "/v1/vms/{name}/fork";
+
     // The serial console: its log as text, and live as a WebSocket.
     public const string VmConsoleLog = "/v1/vms/{name}/console/log";
     public const string VmConsole = "/v1/vms/{name}/console";

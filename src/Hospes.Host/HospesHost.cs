@@ -13,6 +13,7 @@ using Hospes.Host.Vms.Agent;
 using Hospes.Host.Vms.Cpus;
 using Hospes.Host.Vms.Disks;
 using Hospes.Host.Vms.Nics;
+using Hospes.Host.Vms.Forks;
 using Hospes.Network;
 using Hospes.Network.Tools;
 using Hospes.Qemu.Launch;
@@ -76,9 +77,10 @@ public sealed partial class HospesHost : IAsyncDisposable
         Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, events, time, vmLog);
         Creator = new VmCreator(Vms);
         var clones = new CloneService(Volumes, Vms, commands);
-        VmLogs = new VmLogCap(registry, layout, options.VmLogMaxBytes, time, vmLog);
         // The guest agents: `hospes guest`, and the identity each fork takes (GuestAgent.SetIdentityAsync).
         GuestAgent = new GuestAgent(time);
+        Forks = new ForkService(Vms, commands, GuestAgent, time, vmLog);
+        VmLogs = new VmLogCap(registry, layout, options.VmLogMaxBytes, time, vmLog);
 
         // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.
         Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers, peerConnections), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
@@ -104,6 +106,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         UserCertificatesApi = new UserCertificatesApi(db, Peers, time);
         AccessApi = new AccessApi(db, Access, time);
         EventsApi = new EventsApi(events, Access, objectProjects);
+        ForksApi = new ForksApi(Forks);
         ProjectsApi = new ProjectsApi(new ProjectService(db, Vms, Volumes, Networks, time));
         GuestApi = new GuestApi(Vms, GuestAgent);
     }
@@ -111,6 +114,10 @@ public sealed partial class HospesHost : IAsyncDisposable
     public HostOptions Options { get; }
 
     public VmsApi VmsApi { get; }
+
+    public ForksApi ForksApi { get; }
+
+    internal ForkService Forks { get; }
 
     public HostApi HostApi { get; }
 
@@ -215,6 +222,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await host.Networks.ReconcileAsync(ct).ConfigureAwait(false);
         await host.Incoming.ClearStaleRulesAsync(ct).ConfigureAwait(false);
         await host.Migrations.SettleAsync(ct).ConfigureAwait(false);
+        await host.Forks.SettleAsync(ct).ConfigureAwait(false);
         await host.StoreRepair.RunAsync(ct).ConfigureAwait(false);
         foreach (string repair in host.StoreRepair.Repairs)
         {
@@ -223,6 +231,7 @@ public sealed partial class HospesHost : IAsyncDisposable
 
         host.Memory.Start();
         host.VmLogs.Start();
+        host.Forks.Start();
         return host;
     }
 
@@ -231,6 +240,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await Incoming.DisposeAsync().ConfigureAwait(false);
         await Memory.DisposeAsync().ConfigureAwait(false);
         await VmLogs.DisposeAsync().ConfigureAwait(false);
+        await Forks.DisposeAsync().ConfigureAwait(false);
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();
         Networks.Dispose();

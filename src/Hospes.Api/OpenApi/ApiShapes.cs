@@ -26,6 +26,7 @@ internal static class ApiShapes
         new("POST", Routes.VmReboot, typeof(VmInfo)),
         new("POST", Routes.VmSave, typeof(VmInfo)),
         new("POST", Routes.Restore, typeof(VmInfo)),
+        new("POST", Routes.VmFork, typeof(ForkResult)) { Summary = "Running copies of a running VM that share its memory copy-on-write; the VM runs on" },
         new("GET", Routes.VmConsoleLog, typeof(string), Kind: Text) { Summary = "The console's output so far (the last 8 MiB)" },
         new("GET", Routes.VmConsole, null, Status101SwitchingProtocols, WebSocket) { Summary = "The live serial console: a WebSocket, binary frames both ways" },
         new("POST", Routes.VmConsoleTicket, typeof(ConsoleTicket)) { Summary = "A one-time ticket (30 s, this caller, this VM) for a console or display WebSocket opened with the web UI's session cookie: ?ticket=" },

@@ -34,6 +34,7 @@ internal static class CliRoot
         root.Subcommands.Add(DiskCommands.Create());
         root.Subcommands.Add(TemplateCommands.Create());
         root.Subcommands.Add(CloneCommand.Create());
+        root.Subcommands.Add(ForkCommand.Create());
         root.Subcommands.Add(SnapshotCommands.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(CertificateCommands.Create());

@@ -257,6 +257,7 @@ internal static class XenKeyTable
         // Hospes's own keys.
         H("accel", Hospes, "-accel kvm or tcg (auto chooses)"),
         H("machine", Hospes, "-machine microvm, q35 or pc"),
+        H("forkable", Hospes, "forkable = 1: the RAM is a shared file on tmpfs (-object memory-backend-file,share=on), so `hospes fork` can start copies that map it copy-on-write"),
     ];
 
     private static readonly Dictionary<string, XenKey> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);

@@ -40,6 +40,11 @@ internal sealed class MachineKeys : IKeyGroup
             }
         }
 
+        if (PlatformKeys.Flag(context, "forkable") is { } forkable)
+        {
+            draft.Forkable = forkable;
+        }
+
         ReadBootOrder(context);
     }
 

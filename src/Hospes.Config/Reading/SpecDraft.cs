@@ -33,6 +33,7 @@ internal sealed class SpecDraft
     public bool Acpi { get; set; } = true;
     public bool Apic { get; set; } = true;
     public bool Hpet { get; set; } = true;
+    public bool Forkable { get; set; }
     public bool Usb { get; set; }
     public List<string> UsbDevices { get; } = [];
     public string? SoundHw { get; set; }
@@ -72,6 +73,7 @@ internal sealed class SpecDraft
         Acpi = Acpi,
         Apic = Apic,
         Hpet = Hpet,
+        Forkable = Forkable,
         Usb = Usb,
         UsbDevices = [.. UsbDevices],
         SoundHw = SoundHw,

@@ -59,6 +59,9 @@ public sealed record VmSpecDto
     /// <summary>usb = 1 (or any usbdevice): the guest gets a USB controller.</summary>
     public bool Usb { get; init; }
 
+    /// <summary>forkable = 1: the RAM is a shared file, so the VM can be forked (`hospes fork`).</summary>
+    public bool Forkable { get; init; }
+
     /// <summary>USB devices on that controller, as QEMU names them: usb-tablet, usb-mouse, usb-kbd.</summary>
     public IReadOnlyList<string> UsbDevices { get; init; } = [];
 

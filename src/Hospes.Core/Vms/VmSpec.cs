@@ -58,6 +58,12 @@ public sealed record VmSpec
     /// <summary>usb = 1 (or any usbdevice): the guest gets a USB controller.</summary>
     public bool Usb { get; init; }
 
+    /// <summary>
+    /// forkable = 1 (Hospes): the guest's RAM is a shared file on tmpfs, so `hospes fork` can start copies that map it
+    /// copy-on-write. Off by default: KSM cannot merge pages of a shared file.
+    /// </summary>
+    public bool Forkable { get; init; }
+
     /// <summary>USB devices on that controller, as QEMU names them: usb-tablet, usb-mouse, usb-kbd.</summary>
     public IReadOnlyList<string> UsbDevices { get; init; } = [];
 

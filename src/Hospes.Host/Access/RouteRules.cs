@@ -35,6 +35,7 @@ internal static class RouteRules
         One("POST", "/v1/vms/{name}/reboot", VmPowerMgmt, Vm),
         Both("POST", "/v1/vms/{name}/save", new(VmPowerMgmt, Vm), new(SysModify, Host)) with { Note = "the request names a host file" },
         Both("POST", "/v1/restore", new(VmAllocate, ProjectVms), new(SysModify, Host)) with { Note = "the request names a host file" },
+        Both("POST", "/v1/vms/{name}/fork", new(VmPowerMgmt, Vm), new(VmAllocate, ProjectVms)) with { Note = "stops and continues the VM, and defines its forks in its project" },
         One("GET", "/v1/vms/{name}/console/log", VmConsole, Vm),
         One("GET", "/v1/vms/{name}/console", VmConsole, Vm),
         One("POST", "/v1/vms/{name}/console/ticket", VmConsole, Vm) with { Note = "a one-time ticket for a console WebSocket opened with the session cookie" },

@@ -36,4 +36,12 @@ internal static class LogEvents
     public const int MigrationTlsCleanupFailed = 504;
     public const int MigrationSettled = 505;
     public const int MigrationPortsNotRemoved = 506;
+
+    // Forks (issue 16).
+    public const int Forked = 760;
+    public const int ForkChildFailed = 761;
+    public const int ForkRamDeleted = 762;
+    public const int ForkSettled = 763;
+    public const int ForkSweepFailed = 764;
+    public const int ForkIdentityFailed = 765;
 }

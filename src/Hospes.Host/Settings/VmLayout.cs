@@ -16,6 +16,12 @@ internal sealed class VmLayout(HostOptions options)
     public string MigrationJournal(Guid uuid) => Path.Combine(VmDir(uuid), "migration.json");
 
     /// <summary>
+    /// A fork of this VM under way (Vms/Forks/ForkJournal); while it exists, start-up must not end the VM's QEMU (stopped
+    /// at its fork point, it looks like a save cut off): the fork floor settles it.
+    /// </summary>
+    public string ForkJournal(Guid uuid) => Path.Combine(VmDir(uuid), "fork.json");
+
+    /// <summary>
     /// The folder a migration's TLS credentials are in while it runs (<c>tls-creds-x509 dir=</c>): in the run dir (kept
     /// off the disk where it is a tmpfs), where a QEMU of its own uid can reach it (MigrationTls.WriteCredentials).
     /// </summary>

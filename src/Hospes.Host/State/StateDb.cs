@@ -12,7 +12,7 @@ namespace Hospes.Host.State;
 /// </summary>
 internal sealed partial class StateDb
 {
-    private const int SchemaVersion = 7;
+    private const int SchemaVersion = 8;
     private readonly string _connectionString;
 
     /// <summary>Opens (or makes) the DB at <paramref name="path"/>; the folder it is in is the state dir its paths are relative to.</summary>
@@ -49,6 +49,7 @@ internal sealed partial class StateDb
             );
             """);
         AddQemuUids(c);
+        AddRamFiles(c);
         Exec(c, VolumeSchema);
         Exec(c, NetworkSchema);
         Exec(c, PeerSchema);
@@ -92,7 +93,7 @@ internal sealed partial class StateDb
     {
         using SqliteConnection c = Open();
         using SqliteCommand cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at, qemu_uid, project FROM vms ORDER BY name";
+        cmd.CommandText = "SELECT spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at, qemu_uid, project, ram_file FROM vms ORDER BY name";
         using SqliteDataReader r = cmd.ExecuteReader();
         var list = new List<VmRecord>();
         while (r.Read())
@@ -112,6 +113,7 @@ internal sealed partial class StateDb
                 StartedAt = r.IsDBNull(10) ? null : DateTimeOffset.Parse(r.GetString(10), CultureInfo.InvariantCulture),
                 QemuUid = r.IsDBNull(11) ? null : r.GetInt32(11),
                 Project = r.GetString(12),
+                RamFile = r.IsDBNull(13) ? null : r.GetString(13),
             });
         }
 
@@ -127,7 +129,7 @@ internal sealed partial class StateDb
         using SqliteCommand cmd = c.CreateCommand();
         cmd.CommandText = """
             UPDATE vms SET name = $name, spec = $spec, state = $state, domid = $domid, pid = $pid, machine = $machine, accel = $accel,
-                save_path = $save, last_error = $error, crash_count = $crashes, created_at = $created, started_at = $started, qemu_uid = $uid, project = $project
+                save_path = $save, last_error = $error, crash_count = $crashes, created_at = $created, started_at = $started, qemu_uid = $uid, project = $project, ram_file = $ram
             WHERE uuid = $uuid
             """;
         Bind(cmd, vm, Paths);
@@ -169,6 +171,16 @@ internal sealed partial class StateDb
         cmd.Parameters.AddWithValue("$started", vm.StartedAt is { } s ? s.ToString("O", CultureInfo.InvariantCulture) : DBNull.Value);
         cmd.Parameters.AddWithValue("$uid", (object?)vm.QemuUid ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$project", vm.Project);
+        cmd.Parameters.AddWithValue("$ram", (object?)vm.RamFile ?? DBNull.Value);
+    }
+
+    /// <summary>Schema 8 (issue 16): the RAM file a VM's QEMU maps (forkable VMs and forks), counted by every VM naming it.</summary>
+    private static void AddRamFiles(SqliteConnection c)
+    {
+        if (Convert.ToInt64(Scalar(c, "SELECT COUNT(*) FROM pragma_table_info('vms') WHERE name = 'ram_file';"), CultureInfo.InvariantCulture) == 0)
+        {
+            Exec(c, "ALTER TABLE vms ADD COLUMN ram_file TEXT;");
+        }
     }
 
     /// <summary>Schema 6: the uid of each VM's QEMU (a column DBs of schema 5 and older lack).</summary>

@@ -12,8 +12,8 @@ internal sealed class StateTransaction(SqliteConnection connection, SqliteTransa
     public bool TryInsertVm(VmRecord vm)
     {
         using SqliteCommand cmd = Command("""
-            INSERT INTO vms (uuid, name, spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at, qemu_uid, project)
-            VALUES ($uuid, $name, $spec, $state, $domid, $pid, $machine, $accel, $save, $error, $crashes, $created, $started, $uid, $project)
+            INSERT INTO vms (uuid, name, spec, state, domid, pid, machine, accel, save_path, last_error, crash_count, created_at, started_at, qemu_uid, project, ram_file)
+            VALUES ($uuid, $name, $spec, $state, $domid, $pid, $machine, $accel, $save, $error, $crashes, $created, $started, $uid, $project, $ram)
             """);
         StateDb.Bind(cmd, vm, paths);
         return TryExecute(cmd);

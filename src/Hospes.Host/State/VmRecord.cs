@@ -20,6 +20,12 @@ internal sealed record VmRecord
     /// <summary>The uid (and gid) this VM's QEMU runs as, from `qemu.uids`; kept so the VM keeps it from one start to the next.</summary>
     public int? QemuUid { get; init; }
 
+    /// <summary>
+    /// The RAM file this VM's QEMU maps: its own shared one (forkable), or a fork's, mapped privately; for a VM saved at
+    /// a fork point, the file its save needs (the save holds the device state only). The file lives while any VM names it.
+    /// </summary>
+    public string? RamFile { get; init; }
+
     /// <summary>The project it belongs to (issue 14; "default" unless created in another).</summary>
     public string Project { get; init; } = StateDb.DefaultProject;
     public DateTimeOffset CreatedAt { get; init; }

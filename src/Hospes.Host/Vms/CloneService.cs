@@ -37,22 +37,10 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
             return HospesError.Invalid("--ready-marker needs 1 to 200 printable characters on one line, e.g. 'login:'");
         }
 
-        if (request.Count is < 1 or > MaxCloneCount)
+        Result<IReadOnlyList<string>> names = NamePattern.Expand(request.Name, request.Count, MaxCloneCount, "clone", "cloning");
+        if (!names.IsOk)
         {
-            return HospesError.Invalid($"--count {request.Count} is out of range; give 1 to {MaxCloneCount}");
-        }
-
-        bool pattern = request.Name.Contains("{i}", StringComparison.Ordinal);
-        if (request.Count > 1 && !pattern)
-        {
-            return HospesError.Invalid($"cloning {request.Count} VMs needs a name pattern with {{i}} (e.g. '{request.Name}-{{i}}'); '{request.Name}' would name them all alike");
-        }
-
-        var names = Enumerable.Range(1, request.Count).Select(i => request.Name.Replace("{i}", i.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal)).ToList();
-        // Every name, not the first: {i} grows, so the 100th clone's name is longer than the first's (#29).
-        if (names.Select(n => (Name: n, Problem: Core.Vms.VmName.Validate(n))).FirstOrDefault(n => n.Problem is not null) is { Problem: { } problem } bad)
-        {
-            return HospesError.Invalid($"clone name '{bad.Name}' is not valid: {problem}{(names.Count > 1 ? $"; shorten the pattern '{request.Name}'" : "")}");
+            return names.Error;
         }
 
         // Once for all of them, before the first is made; each define checks again (another create may race it), and

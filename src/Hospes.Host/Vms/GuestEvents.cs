@@ -130,7 +130,7 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
 
     /// <summary>The record of a VM whose QEMU is gone.</summary>
     public static VmRecord Stopped(VmRecord r, VmState state, string? error = null) =>
-        r with { State = state, DomId = null, Pid = null, LastError = error ?? r.LastError };
+        r with { State = state, DomId = null, Pid = null, LastError = error ?? r.LastError, RamFile = null };
 
     private async Task RestartAsync(VmSession vm, Kind what)
     {

@@ -35,4 +35,13 @@ internal sealed class VmCommands(VmLauncher launcher, FileStreams streams, Ballo
     public static AttachConsoleCommand AttachConsole() => new();
 
     public static VncCommand Vnc() => new();
+
+    /// <summary>The fork point of a running VM: its device state and RAM file into <paramref name="forkDir"/>; it continues as a fork of itself.</summary>
+    public Forks.ForkPoint ForkPoint(string forkDir) => new(launcher, streams, balloons, forkDir, log);
+
+    /// <summary>A VM defined for a fork comes to life on the fork's RAM file and state.</summary>
+    public Forks.ForkChild ForkChild(string ramFile) => new(launcher, streams, ramFile, log);
+
+    /// <summary>Puts a parent left at its fork point by a killed hospesd back to running.</summary>
+    public Forks.ForkUndo ForkUndo(string forkRamFile) => new(launcher, streams, forkRamFile, log);
 }

@@ -38,6 +38,9 @@ internal sealed class VmLauncher(
     public ProjectQuotas Quotas => quotas;
 
     private readonly GuestHostKeys _hostKeys = new(new VmLayout(options));
+
+    /// <summary>Where RAM files live (forkable VMs and forks) and when they go.</summary>
+    public Forks.ForkRam Ram { get; } = new(options);
     private readonly QemuUsers? _users = options.QemuUids is { } uids && Environment.IsPrivilegedProcess ? new(uids, db) : null;
 
     /// <summary>
@@ -142,8 +145,11 @@ internal sealed class VmLauncher(
         // An incoming state from a QEMU without the guest agent's channel (a hospesd older than it) names no such
         // device: this QEMU must not have it either.
         VmRuntimePaths paths = agentChannel ? vm.Paths : vm.Paths with { AgentSocket = null };
+        (RamBacking? ramFile, IDisposable? ramHold) = RamFor(r, spec, incoming);
+        using IDisposable? heldRam = ramHold;
         var launch = new QemuLaunchSpec
         {
+            Ram = ramFile,
             RunAs = runAs,
             Spec = resolved.Value.Spec with { MaxMemoryMib = ram, MemoryMib = Math.Min(spec.MemoryMib, ram) },
             Paths = paths,
@@ -235,11 +241,36 @@ internal sealed class VmLauncher(
             StartedAt = vm.Time.GetUtcNow(),
             SavePath = incoming ? r.SavePath : null,
             QemuUid = runAs?.Uid,
+            RamFile = ramFile?.Path,
         });
         revert.Commit();
         vm.Attach(q, threads);
         VmLog.Started(log, r.Name, q.Pid, domId, machine, accelName);
         return vm.Record;
+    }
+
+    /// <summary>
+    /// The guest's RAM file: a fork's, mapped privately, for a QEMU that receives the state saved at a fork point (the
+    /// record names the file); else a forkable VM's own, shared, made afresh (a file left by an earlier run holds another
+    /// boot's memory). Held from the sweep until the record names it.
+    /// </summary>
+    private (RamBacking? Ram, IDisposable? Hold) RamFor(VmRecord r, VmSpec spec, bool incoming)
+    {
+        if (incoming && r.RamFile is { } fork && Forks.ForkRam.IsForkRam(fork))
+        {
+            return (new RamBacking(fork, Private: true), Ram.Hold(fork));
+        }
+
+        if (!spec.Forkable)
+        {
+            return (null, null);
+        }
+
+        Ram.EnsureRoot();
+        string own = Ram.OwnFile(r.Uuid);
+        IDisposable hold = Ram.Hold(own);
+        File.Delete(own);
+        return (new RamBacking(own, Private: false), hold);
     }
 }
 

@@ -46,6 +46,9 @@ internal sealed class VmSession(VmActor actor, WorkCause cause) : IVmSession
     /// <summary>Where a migration in flight keeps what a restarted hospesd needs to settle it (see VmLayout).</summary>
     public string MigrationJournal => actor.Layout.MigrationJournal(actor.Record.Uuid);
 
+    /// <summary>Where a fork of this VM under way keeps what a restarted hospesd needs to settle it.</summary>
+    public string ForkJournal => actor.Layout.ForkJournal(actor.Record.Uuid);
+
     public VmRecord Commit(VmRecord record)
     {
         Live();

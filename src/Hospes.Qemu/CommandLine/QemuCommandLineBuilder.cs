@@ -38,6 +38,11 @@ public static class QemuCommandLineBuilder
             return machineOption.Error;
         }
 
+        if (launch.Ram is not null)
+        {
+            machineOption = machineOption.Value + $",memory-backend={QemuNames.RamBackend}";
+        }
+
         var a = new List<string>
         {
             "-name", $"guest={Escape(spec.Name)},debug-threads=on",
@@ -68,6 +73,14 @@ public static class QemuCommandLineBuilder
             // kill a guest process. free-page-reporting: pages the guest frees go back to the host by themselves.
             "-device", (mmio ? "virtio-balloon-device" : "virtio-balloon-pci") + $",id={QemuNames.BalloonId},deflate-on-oom=on,free-page-reporting=on",
         };
+
+        if (launch.Ram is { } ram)
+        {
+            a.AddRange(["-object", RamObject(ram, Math.Max(spec.MemoryMib, spec.MaxMemoryMib))]);
+        }
+
+        // A new GUID per QEMU: a guest continued from another's state (a fork, a restore) reseeds its random generator.
+        a.AddRange(["-device", "vmgenid,guid=auto"]);
 
         if (launch.RunAs is { } user)
         {
@@ -214,6 +227,13 @@ public static class QemuCommandLineBuilder
             a.AddRange(["-vnc", $"unix:{Escape(socket)}"]);
         }
     }
+
+    /// <summary>
+    /// The RAM file: shared (a forkable VM writes its memory into it), or a fork's private copy-on-write mapping of a file
+    /// it may only read (QEMU opens it O_RDONLY; rom=off keeps the mapping writable for the guest).
+    /// </summary>
+    public static string RamObject(RamBacking ram, int mib) =>
+        $"memory-backend-file,id={QemuNames.RamBackend},size={Invariant(mib)}M,mem-path={Escape(ram.Path)}," + (ram.Private ? "share=off,readonly=on,rom=off" : "share=on");
 
     private static string Flash(string node, string path, bool readOnly) =>
         new JsonObject { ["driver"] = "file", ["filename"] = path, ["node-name"] = node, ["read-only"] = readOnly }.ToJsonString();

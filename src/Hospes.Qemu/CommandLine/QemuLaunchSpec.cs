@@ -36,6 +36,9 @@ public sealed record QemuLaunchSpec
     /// </summary>
     public IReadOnlyList<(string Name, string Path)> FwCfgFiles { get; init; } = [];
 
+    /// <summary>The guest's RAM as a file (a forkable VM's own, or a fork's); null: anonymous memory.</summary>
+    public RamBacking? Ram { get; init; }
+
     /// <summary>Start waiting for a restore or an incoming migration instead of booting.</summary>
     public bool Incoming { get; init; }
 }

@@ -24,6 +24,9 @@ public static class QemuNames
     /// <summary>The guest agent's virtio-serial port name: qemu-ga opens /dev/virtio-ports/ + this name.</summary>
     public const string AgentPort = "org.qemu.guest_agent.0";
 
+    /// <summary>The guest's RAM when it is a file (a forkable VM's, or a fork's): the machine's memory-backend.</summary>
+    public const string RamBackend = "ram0";
+
     /// <summary>The entropy source behind virtio-rng.</summary>
     public const string RngObject = "rng0";
 

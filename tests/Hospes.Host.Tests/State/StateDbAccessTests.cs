@@ -26,7 +26,7 @@ public sealed class StateDbAccessTests : IDisposable
         using SqliteCommand cmd = c.CreateCommand();
         cmd.CommandText = "PRAGMA user_version";
 
-        Assert.Equal(7L, cmd.ExecuteScalar());
+        Assert.Equal(8L, cmd.ExecuteScalar()); // schema 8 (issue 16) added vms.ram_file
         _ = new StateDb(_dir.File("h.db"));
     }
 

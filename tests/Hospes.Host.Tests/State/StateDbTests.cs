@@ -121,7 +121,7 @@ public class StateDbTests
         Assert.Equal([dir.Combine("vms", uuid.ToString(), "disks", "xvda.qcow2"), "/srv/b.img"], db.LoadVms().Single(v => v.Name == "db").Spec.Disks.Select(d => d.Target));
         Assert.Equal("/srv/a.qcow2", db.LoadVms().Single(v => v.Name == "web").Spec.Disks.Single().Target);
         Assert.Equal("/var/lib/hospes", db.RecordedStateDir());
-        Assert.Equal("7", Raw(file, "PRAGMA user_version"));
+        Assert.Equal("8", Raw(file, "PRAGMA user_version"));
     }
 
     [Fact]
@@ -144,8 +144,12 @@ public class StateDbTests
 
         var db = new StateDb(file);
 
-        Assert.Equal("7", Raw(file, "PRAGMA user_version"));
+        Assert.Equal("8", Raw(file, "PRAGMA user_version"));
         Assert.Equal([("web", "default")], db.LoadVms().Select(v => (v.Name, v.Project)));
+        Assert.Null(db.LoadVms().Single().RamFile); // schema 8: the RAM file a VM maps (issue 16)
+        VmRecord web = db.LoadVms().Single() with { RamFile = "/dev/shm/hospes/x/fork-1/ram" };
+        db.Update(web);
+        Assert.Equal(web.RamFile, db.LoadVms().Single().RamFile);
         Assert.Equal("default", Assert.Single(db.LoadVolumes()).Project);
         Assert.Equal("default", Assert.Single(db.LoadNetworks()).Project);
         Assert.Equal(["default"], db.LoadProjects().Select(p => p.Name));

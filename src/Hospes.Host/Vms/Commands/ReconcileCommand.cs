@@ -35,7 +35,8 @@ internal sealed class ReconcileCommand(IQemuLauncher launcher, Balloons balloons
         // A migration was in flight when hospesd died (its journal is there): the migration floor settles it with the
         // other host once every VM is attached. Until then nothing here stops, restarts or continues this guest: a
         // crash policy or a QEMU killed as "a save cut off" could run it twice or lose it.
-        bool migrating = File.Exists(vm.MigrationJournal);
+        // A fork of it was under way (its journal is there) and it was not yet saved at the fork point: the same (ForkService.SettleAsync).
+        bool migrating = File.Exists(vm.MigrationJournal) || (File.Exists(vm.ForkJournal) && r.State != VmState.Saved);
         if (q is null)
         {
             // This VM's QEMU is gone: its sockets (named by this VM's uuid) are leftovers it could not remove itself.

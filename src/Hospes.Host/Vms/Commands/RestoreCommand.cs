@@ -42,6 +42,12 @@ internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, s
         MigrationStatus status;
         try
         {
+            // A fork point's state holds no RAM: this QEMU maps it from the fork's file (x-ignore-shared on both sides).
+            if (vm.Record.RamFile is { } ram && Forks.ForkRam.IsForkRam(ram))
+            {
+                await qmp.SetCapabilitiesAsync(new Dictionary<string, bool> { [Forks.ForkPoint.IgnoreShared] = true }).ConfigureAwait(false);
+            }
+
             // hospesd opens the file (QEMU may run as a uid that cannot) and hands it over read-only.
             using SafeFileHandle file = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
             long fdSet = await qmp.AddFdAsync(file, "restore").ConfigureAwait(false);

@@ -1,0 +1,278 @@
+using System.Diagnostics;
+using Hospes.Core.Errors;
+using Hospes.Core.Vms;
+using Hospes.Host.Access;
+using Hospes.Host.Machine;
+using Hospes.Host.State;
+using Hospes.Host.Vms.Agent;
+using Microsoft.Extensions.Logging;
+
+namespace Hospes.Host.Vms.Forks;
+
+/// <summary>
+/// `hospes fork VM NAME --count N`: N running copies of a running VM whose RAM they share copy-on-write; the VM runs on.
+/// Children are defined first (everything refused before the parent is touched), then the fork point in the parent's
+/// queue (<see cref="ForkPoint"/>), then every child in its own queue, a few at a time (<see cref="ForkChild"/>). A
+/// journal in the fork's folder lets a restarted hospesd finish what a kill cut short (<see cref="SettleAsync"/>).
+/// </summary>
+internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent agent, TimeProvider time, ILogger log) : IAsyncDisposable
+{
+    public const int MaxForks = 1000;
+
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(5);
+    private readonly CancellationTokenSource _stop = new();
+    private Task _sweeps = Task.CompletedTask;
+
+    public ForkRam Ram => vms.Ram;
+
+    /// <summary>Everything that refuses a fork before anything is made; the children's names when it may go ahead.</summary>
+    public Result<IReadOnlyList<string>> Plan(VmActor parent, ForkOrder order)
+    {
+        VmRecord r = parent.Record;
+        if (ForkPoint.Refusal(r) is { } refused)
+        {
+            return refused;
+        }
+
+        if (File.Exists(parent.Layout.MigrationJournal(r.Uuid)))
+        {
+            return HospesError.State($"cannot fork {r.Name}: it is being migrated; wait until the migration ends");
+        }
+
+        Result<IReadOnlyList<string>> names = NamePattern.Expand(order.Name, order.Count, MaxForks, "fork", "forking");
+        if (!names.IsOk)
+        {
+            return names.Error;
+        }
+
+        var taken = vms.All.Select(a => a.Record.Name).ToHashSet(StringComparer.Ordinal);
+        if (names.Value.FirstOrDefault(taken.Contains) is { } clash)
+        {
+            return HospesError.Conflict($"cannot fork {r.Name}: a VM named '{clash}' already exists; choose another name pattern; nothing was forked");
+        }
+
+        if (vms.Quotas.Check(r.Project, QuotaRequest.Clones(order.Count, r.Spec.MemoryMib, r.Spec.Vcpus, start: true)) is { } quota)
+        {
+            return quota with { Message = $"{quota.Message}; nothing was forked" };
+        }
+
+        return names;
+    }
+
+    public async Task<Result<ForkOutcome>> ForkAsync(string parentName, ForkOrder order, CancellationToken ct)
+    {
+        long began = Stopwatch.GetTimestamp();
+        Result<VmActor> found = vms.Find(parentName);
+        if (!found.IsOk)
+        {
+            return found.Error;
+        }
+
+        VmActor parent = found.Value;
+        Result<IReadOnlyList<string>> names = Plan(parent, order);
+        if (!names.IsOk)
+        {
+            return names.Error;
+        }
+
+        VmRecord p = parent.Record;
+        string dir = Ram.ForkDir(Guid.NewGuid());
+        Ram.EnsureRoot();
+        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using IDisposable held = Ram.Hold(dir);
+        var specs = names.Value.Select(n => ChildSpec(p.Spec, n)).ToList();
+        string journal = parent.Layout.ForkJournal(p.Uuid);
+        new ForkJournal { ForkDir = dir, Children = [.. specs.Select(s => s.Uuid)] }.Write(journal);
+
+        var children = new List<VmActor>();
+        try
+        {
+            foreach (VmSpec spec in specs)
+            {
+                Result<VmActor> defined = await vms.DefineForkAsync(spec, p.Project, ct).ConfigureAwait(false);
+                if (!defined.IsOk)
+                {
+                    await UndoAsync(children, dir, journal).ConfigureAwait(false);
+                    return defined.Error with { Message = $"cannot fork {p.Name}: {defined.Error.Message}; nothing was forked" };
+                }
+
+                children.Add(defined.Value);
+            }
+
+            ForkPoint point = commands.ForkPoint(dir);
+            Result<VmRecord> forked = await parent.RunAsync(point, ct).ConfigureAwait(false);
+            if (!forked.IsOk && parent.Record.RamFile != point.RamFile)
+            {
+                // The fork point did not take: the parent runs on as it was, and nothing of the fork stays.
+                await UndoAsync(children, dir, journal).ConfigureAwait(false);
+                return forked.Error;
+            }
+
+            var failed = new List<(string, string)>();
+            var running = new List<ForkedVm>();
+            await Parallel.ForEachAsync(children, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, HostMachine.CpuCount * 2), CancellationToken = CancellationToken.None }, async (child, _) =>
+            {
+                Result<VmRecord> up = await child.RunAsync(commands.ForkChild(point.RamFile), CancellationToken.None).ConfigureAwait(false);
+                if (!up.IsOk)
+                {
+                    ForkLog.ChildFailed(log, child.Record.Name, up.Error.Message);
+                    await vms.DropForkAsync(child).ConfigureAwait(false);
+                    lock (failed)
+                    {
+                        failed.Add((child.Record.Name, up.Error.Message));
+                    }
+
+                    return;
+                }
+
+                await TellGuestItsIdentityAsync(child, p.Spec).ConfigureAwait(false);
+                lock (running)
+                {
+                    running.Add(new ForkedVm(up.Value.Name, up.Value.Uuid, [.. up.Value.Spec.Vifs.Select(v => v.Mac ?? "")]));
+                }
+            }).ConfigureAwait(false);
+
+            File.Delete(journal);
+            long ms = (long)Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+            ForkLog.Forked(log, p.Name, running.Count, failed.Count, ms);
+            return new ForkOutcome(p.Name, [.. running.OrderBy(f => f.Name, StringComparer.Ordinal)], failed, ms);
+        }
+        finally
+        {
+            held.Dispose();
+            Sweep();
+        }
+    }
+
+    /// <summary>
+    /// The step after a fork continues: the guest takes its new identity through its agent. The NIC's MAC lives in the
+    /// migrated device state, so until then the guest still sends as the parent's MAC, which its tap (made for the fork's
+    /// own MAC) does not let out: first each NIC takes its own MAC (`ip link set dev IF address MAC`; virtio-net tells
+    /// QEMU, whose receive filter follows), then hospes-postfork NAME (host name, a fresh DHCP lease, an empty neighbour
+    /// table) and the clock. A guest without an agent keeps running as a copy; the warning says what it missed.
+    /// </summary>
+    private async Task TellGuestItsIdentityAsync(VmActor child, VmSpec parent)
+    {
+        VmSpec spec = child.Record.Spec;
+        var script = new System.Text.StringBuilder();
+        for (int i = 0; i < Math.Min(parent.Vifs.Count, spec.Vifs.Count); i++)
+        {
+            // Both from the records, validated as MACs at define time: nothing of a user's reaches the shell unchecked.
+            if (parent.Vifs[i].Mac is { } old && spec.Vifs[i].Mac is { } mac && !string.Equals(old, mac, StringComparison.OrdinalIgnoreCase)
+                && System.Text.RegularExpressions.Regex.IsMatch(old + mac, "^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$"))
+            {
+                script.Append(System.Globalization.CultureInfo.InvariantCulture,
+                    $"for d in /sys/class/net/*; do [ \"$(cat $d/address)\" = {old.ToLowerInvariant()} ] && ip link set dev ${{d##*/}} address {mac.ToLowerInvariant()}; done; ");
+            }
+        }
+
+        if (script.Length > 0)
+        {
+            Result<Hospes.Qemu.Qga.QgaExecResult> macs = await agent.ExecAsync(child, ["/bin/sh", "-c", script.Append("true").ToString()], TimeSpan.FromSeconds(20), CancellationToken.None).ConfigureAwait(false);
+            if (!macs.IsOk || macs.Value.ExitCode != 0)
+            {
+                ForkLog.IdentityFailed(log, spec.Name, macs.IsOk ? $"setting its MACs exited {macs.Value.ExitCode}" : macs.Error.Message);
+                return;
+            }
+        }
+
+        Result<bool> named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None).ConfigureAwait(false);
+        if (!named.IsOk)
+        {
+            ForkLog.IdentityFailed(log, spec.Name, named.Error.Message);
+        }
+    }
+
+    /// <summary>
+    /// At start, before the API listens: each fork a killed hospesd left unfinished (its journal is still there) ends as
+    /// if it had stopped there: children that do not run go, children that run stay, the parent runs. Then unused RAM files go.
+    /// </summary>
+    public async Task SettleAsync(CancellationToken ct)
+    {
+        foreach (VmActor parent in vms.All)
+        {
+            string journal = parent.Layout.ForkJournal(parent.Record.Uuid);
+            if (!File.Exists(journal))
+            {
+                continue;
+            }
+
+            if (ForkJournal.Read(journal) is { } j)
+            {
+                foreach (Guid uuid in j.Children)
+                {
+                    if (vms.All.FirstOrDefault(a => a.Record.Uuid == uuid) is { } child && child.Record.State != VmState.Running)
+                    {
+                        await vms.DropForkAsync(child).ConfigureAwait(false);
+                    }
+                }
+
+                await vms.EndUnrecordedQemuAsync(parent).ConfigureAwait(false);
+                Result<VmRecord> back = await parent.RunAsync(commands.ForkUndo(Path.Combine(j.ForkDir, ForkRam.RamName)), ct).ConfigureAwait(false);
+                ForkLog.Settled(log, parent.Record.Name, back.IsOk ? parent.Record.State.ToString().ToLowerInvariant() : back.Error.Message);
+            }
+
+            File.Delete(journal);
+        }
+
+        Sweep();
+    }
+
+    /// <summary>Sweeps unused RAM files now and every few seconds (a fork that stopped lets go of its file).</summary>
+    public void Start() => _sweeps = SweepLoopAsync(_stop.Token);
+
+    public void Sweep()
+    {
+        foreach (string gone in Ram.Sweep(vms.All.Select(a => a.Record)))
+        {
+            ForkLog.RamDeleted(log, gone);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _sweeps.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+
+    /// <summary>The parent's spec with the fork's own name, uuid and MACs (as a clone's); addresses and tap names are the networks' to give.</summary>
+    public static VmSpec ChildSpec(VmSpec parent, string name)
+    {
+        VmSpec fresh = VmIdentity.Fresh(parent, name);
+        return fresh with { Vifs = [.. fresh.Vifs.Select(v => v with { VifName = null })], SourcePath = null };
+    }
+
+    private async Task UndoAsync(List<VmActor> children, string dir, string journal)
+    {
+        foreach (VmActor child in children)
+        {
+            await vms.DropForkAsync(child).ConfigureAwait(false);
+        }
+
+        Directory.Delete(dir, recursive: true);
+        File.Delete(journal);
+    }
+
+    private async Task SweepLoopAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(SweepEvery, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            {
+                try
+                {
+                    Sweep();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    ForkLog.SweepFailed(log, e);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

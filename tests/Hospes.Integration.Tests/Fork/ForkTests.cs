@@ -1,0 +1,187 @@
+using System.Security.Cryptography;
+using System.Text;
+using Hospes.Contracts;
+using Hospes.Contracts.Vms;
+using Hospes.Testing;
+
+namespace Hospes.Integration.Tests.Fork;
+
+/// <summary>
+/// `hospes fork` against real QEMU (issue 16): a tiny guest with forkable = 1 and the memory checker, on a Hospes network
+/// in a namespace of its own, forked into 3 running copies that share its RAM file copy-on-write.
+/// </summary>
+public sealed class ForkTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
+{
+    private NetNs _ns = null!;
+    private Daemon _d = null!;
+
+    public async Task InitializeAsync()
+    {
+        _ns = await NetNs.CreateAsync();
+        _d = await Daemon.StartAsync(image, _ns);
+        (await _d.CliAsync("network", "create", "lab0", "--subnet", "10.166.1.0/24")).Ok();
+    }
+
+    public async Task DisposeAsync()
+    {
+        string ramRoot = RamRoot;
+        await _d.DisposeAsync();
+        await _ns.DisposeAsync();
+        // A failed test leaves its RAM files on tmpfs (hospesd was killed with its guests): they are host memory.
+        if (Directory.Exists(ramRoot))
+        {
+            Directory.Delete(ramRoot, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Fork_MakesThreeRunningCopies_OnTheirOwnMemoryAndMacs_TheParentRunsOn_AndTheRamFileGoesWithTheLast()
+    {
+        await StartWebAsync();
+
+        // Refusals first, on the same guest: each says why and leaves nothing.
+        (await _d.CliAsync("define", _d.WriteConfig("off.cfg", Guest.Config("off", "forkable = 1")))).Ok();
+        Assert.Contains("cannot fork off: it is shutoff", (await _d.CliAsync("fork", "off", "x")).Fails(), StringComparison.Ordinal);
+        Assert.Contains("--count 0 is out of range", (await _d.CliAsync("fork", "web", "w-{i}", "--count", "0")).Fails(), StringComparison.Ordinal);
+        Assert.Contains("needs a name pattern with {i}", (await _d.CliAsync("fork", "web", "same", "--count", "2")).Fails(), StringComparison.Ordinal);
+        Assert.Contains("a VM named 'off' already exists", (await _d.CliAsync("fork", "web", "off")).Fails(), StringComparison.Ordinal);
+        Assert.Equal(["off", "web"], (await _d.ListAsync()).Select(v => v.Name).Order(StringComparer.Ordinal));
+        Assert.Empty(ForkDirs());
+        Assert.Equal(VmState.Running, (await _d.InfoAsync("web")).State);
+        (await _d.CliAsync("delete", "off")).Ok();
+
+        string parentMac = (await _d.InfoAsync("web")).Spec!.Vifs[0].Mac!;
+        ForkResult forked = await _d.JsonAsync<ForkResult>("fork", "web", "web-{i}", "--count", "3");
+        Assert.Empty(forked.Failed);
+        string[] forks = ["web-1", "web-2", "web-3"];
+        Assert.Equal(forks, forked.Forks.Select(f => f.Name));
+        string[] macs = [.. forked.Forks.Select(f => f.Macs.Single())];
+        Assert.Equal(4, macs.Append(parentMac).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.Single(ForkDirs());
+
+        // Every fork runs and answers on its console; each writes its name into its own memory (the guest's /tmp is
+        // RAM), the parent last: nobody sees another's write.
+        foreach (string vm in forks.Append("web"))
+        {
+            VmInfo info = await _d.InfoAsync(vm);
+            Assert.Equal(VmState.Running, info.State);
+            Assert.Equal(vm, await WhoAsync(vm, $"echo {vm} > /tmp/who; "));
+        }
+
+        foreach (string vm in forks.Append("web"))
+        {
+            Assert.Equal(vm, await WhoAsync(vm));
+        }
+
+        Assert.Equal(4, _d.Qemus().Count); // web and its 3 forks
+
+        // Inside, each fork took its own identity through its guest agent: its own MAC (virtio-net kept the parent's in
+        // the migrated device state), its name as host name, and an address of its own from the network's DHCP.
+        string inside = (await GuestShell.RunAsync(_d, "web-1", "echo \"mac=$(cat /sys/class/net/eth0/address) host=$(hostname)\"")).Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("mac=", StringComparison.Ordinal));
+        Assert.Equal($"mac={macs[0].ToLowerInvariant()} host=web-1", inside);
+        // The memory checker goes on in all of them: no page lost, none seen from another.
+        foreach (string vm in forks.Append("web"))
+        {
+            string log = await _d.WaitForConsoleAsync(vm, "memcheck pass ", count: 3);
+            Assert.False(MemCheck.FoundStale(log), $"{vm}: {log}");
+        }
+
+        // The parent goes; its forks run on, and the RAM file stays while they map it.
+        (await _d.CliAsync("delete", "web", "--force")).Ok();
+        foreach (string vm in forks)
+        {
+            int before = MemCheck.Passes(await _d.ConsoleLogAsync(vm)).Max();
+            string log = await _d.WaitForConsoleAsync(vm, $"memcheck pass {before + 2} ");
+            Assert.False(MemCheck.FoundStale(log), log);
+        }
+
+        Assert.Single(ForkDirs());
+        foreach (string vm in forks)
+        {
+            (await _d.CliAsync("delete", vm, "--force")).Ok();
+        }
+
+        await WaitAsync(() => ForkDirs().Count == 0 && RamFiles().Count == 0, "the fork's folder and RAM files to go with the last VM mapping them");
+        Assert.Empty(_d.Qemus());
+    }
+
+    [Fact]
+    public async Task HospesdKilledMidFork_AfterRestart_EachForkRunsOrIsGone_TheParentRuns_AndNoRamFileIsLeft()
+    {
+        await StartWebAsync();
+        await StartWebAsync("two");
+
+        // Killed at the fork point (its state file appears), then while the forks' QEMUs start.
+        foreach ((string parent, Func<int, bool> when, string what) in new (string, Func<int, bool>, string)[]
+        {
+            ("web", _ => ForkDirs().Any(d => File.Exists(Path.Combine(d, "state"))), "the fork point to begin"),
+            ("two", before => _d.Qemus().Count >= before + 2, "two forks' QEMUs to start"),
+        })
+        {
+            int before = _d.Qemus().Count;
+            Task<CliResult> fork = _d.CliAsync("fork", parent, parent + "-k{i}", "--count", "3");
+            await WaitAsync(() => when(before), what);
+            await _d.KillHardAsync();
+            await fork;
+            await _d.RestartAsync();
+
+            List<VmInfo> vms = await _d.ListAsync();
+            Assert.All(vms, v => Assert.Equal(VmState.Running, v.State));
+            Assert.Contains(vms, v => v.Name == parent);
+            Assert.Equal(vms.Count, _d.Qemus().Count);
+            foreach (VmInfo v in vms)
+            {
+                Assert.Contains("up", (await GuestShell.RunAsync(_d, v.Name, "echo up")).Split('\n').Select(l => l.Trim()));
+            }
+
+            // Nothing of the fork is left but what runs maps: at most its folder, and only while a VM names it.
+            Assert.True(ForkDirs().Count <= 1, string.Join(", ", ForkDirs()));
+        }
+
+        foreach (VmInfo v in await _d.ListAsync())
+        {
+            (await _d.CliAsync("delete", v.Name, "--force")).Ok();
+        }
+
+        await WaitAsync(() => ForkDirs().Count == 0 && RamFiles().Count == 0, "every RAM file to go with the last VM");
+    }
+
+    private async Task StartWebAsync(string name = "web")
+    {
+        string disk = Path.Combine(_d.Dir, "memcheck.raw");
+        if (!File.Exists(disk))
+        {
+            MemCheck.Disk(_d.Dir);
+        }
+
+        await Guest.CreateAsync(_d, name, $"forkable = 1\ndisk = [ 'file:{disk},xvda,r' ]\nvif = [ 'bridge=lab0' ]");
+        await GuestShell.RunAsync(_d, name, MemCheck.Start(16, intervalMs: 200));
+        await _d.WaitForConsoleAsync(name, "memcheck pass 2 ");
+        string own = $"{(await _d.InfoAsync(name)).Uuid:N}.ram";
+        Assert.Contains(RamFiles(), f => f.EndsWith(own, StringComparison.Ordinal));
+    }
+
+    /// <summary>What the guest's /tmp/who holds (after <paramref name="first"/>); the memory checker's lines on the console are skipped.</summary>
+    private async Task<string> WhoAsync(string vm, string first = "")
+    {
+        string output = await GuestShell.RunAsync(_d, vm, first + "echo \"who=$(cat /tmp/who)\"");
+        return output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("who=", StringComparison.Ordinal))["who=".Length..];
+    }
+
+    /// <summary>hospesd's RAM folder for this state dir (ForkRam.Root).</summary>
+    private string RamRoot => Path.Combine("/dev/shm/hospes", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(_d.StateDir))))[..16]);
+
+    private List<string> ForkDirs() => Directory.Exists(RamRoot) ? [.. Directory.EnumerateDirectories(RamRoot, "fork-*")] : [];
+
+    private List<string> RamFiles() => Directory.Exists(RamRoot) ? [.. Directory.EnumerateFiles(RamRoot, "*.ram")] : [];
+
+    private static async Task WaitAsync(Func<bool> done, string what)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!done())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"waited 30 s for {what}");
+            await Task.Delay(100);
+        }
+    }
+}
