@@ -77,9 +77,9 @@ public sealed partial class VmsApi
             ? Task.FromResult<Result<VmInfo>>(refused)
             : Run(name, a => VmLifecycle.RebootAsync(a, _vms.Commands, request.TimeoutS, ct));
 
-    /// <summary>A negative wait is a mistake, not a time-out: refused before the power button is pressed.</summary>
+    /// <summary>A wait of no time (or less) is a mistake, not a time-out: refused before the power button is pressed.</summary>
     private static HospesError? NegativeTimeout(string verb, string name, ShutdownRequest request) =>
-        request.TimeoutS < 0 ? HospesError.Invalid($"{verb} {name}: a timeout of {request.TimeoutS} s is out of range; give 0 or more seconds") : null;
+        request.TimeoutS < 1 ? HospesError.Invalid($"{verb} {name}: a timeout of {request.TimeoutS} s is out of range; give 1 or more seconds (no guest powers off in no time)") : null;
 
     public Task<Result<VmInfo>> SaveAsync(string name, SaveRequest request) =>
         Run(name, a => a.RunAsync(request.Checkpoint || request.LeavePaused ? _vms.Commands.Save(request.Path, request.Checkpoint, request.LeavePaused) : _vms.Commands.Save(request.Path)));

@@ -74,10 +74,19 @@ public sealed class EventEndpointsTests
         using var cancel = new CancellationTokenSource();
         IAsyncEnumerator<HostEvent> watching = api.Client.Events.WatchAsync(null, ["vm"], cancel.Token).GetAsyncEnumerator(cancel.Token);
         ValueTask<bool> first = watching.MoveNextAsync();
-        await DefineAsync(api, "web");
-        Assert.True(await first);
-        Assert.Equal(("vm.defined", "web"), (watching.Current.Type, watching.Current.Vm));
+
+        // The stream is subscribed once its request has reached hospesd: an event before that is not in it, and a
+        // define made too early would leave the first read waiting for ever (this hung a loaded CI run).
+        DateTime subscribed = DateTime.UtcNow.AddSeconds(30);
+        while (events.Subscribers == 0 && DateTime.UtcNow < subscribed)
+        {
+            await Task.Delay(20);
+        }
+
         Assert.Equal(1, events.Subscribers);
+        await DefineAsync(api, "web");
+        Assert.True(await first.AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(("vm.defined", "web"), (watching.Current.Type, watching.Current.Vm));
 
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await watching.MoveNextAsync());
