@@ -3,6 +3,7 @@ using Hospes.Core.Vms;
 using Hospes.Host.Memory;
 using Hospes.Host.State;
 using Hospes.Host.Vms.Commands;
+using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Qmp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
@@ -37,8 +38,15 @@ internal sealed class ForkPoint(VmLauncher launcher, FileStreams streams, Balloo
         }
 
         IQmp qmp = vm.Qmp!;
+        if (await HotplugGuard.RefuseAsync(r, qmp, "forked", ct).ConfigureAwait(false) is { } plugged)
+        {
+            return plugged;
+        }
+
+        bool agentChannel = (await qmp.DeviceIdsAsync(ct).ConfigureAwait(false)).Contains(QemuNames.AgentSerial);
         int offset = SaveFile.WriteHeader(StateFile, new SaveHeader
         {
+            AgentChannel = agentChannel,
             Spec = r.Spec,
             WasRunning = true,
             SavedAt = vm.Time.GetUtcNow(),
