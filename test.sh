@@ -52,6 +52,20 @@ leftovers() {
     done
     return $found
 }
+# What a test run left on disk or in the kernel: its /tmp folders (tests/Shared/TempDir and the daemons' state
+# folders are named /tmp/ht-*) and network namespaces. Each is named, removed, and fails the run.
+traces() { { ls -d /tmp/ht-* 2>/dev/null; ip netns list 2>/dev/null | awk '{print "netns " $1}'; } | sort; }
+before=$(traces)
+residue() {
+    local found=0 t
+    while read -r t; do
+        [ -n "$t" ] || continue
+        echo "test.sh: $1 left $t behind" | tee -a "$logs/summary" >&2
+        case "$t" in netns\ *) ip netns delete "${t#netns }" 2>/dev/null || true ;; *) rm -rf "$t" ;; esac
+        found=1
+    done < <(comm -13 <(echo "$before") <(traces))
+    return $found
+}
 
 # Fast unit tests first, then the real guests. Every run reads nothing from this script's stdin, and has a limit of
 # its own besides the per-test hang guard (a test host that never exits is killed too).
@@ -70,6 +84,7 @@ for project in $(ls tests/*/*.Tests.csproj | grep -v Integration) tests/Hospes.I
         --blame-hang-timeout 10m --blame-hang-dump-type none </dev/null \
         || { rc=$?; echo "test.sh: $name failed (exit $rc; 124 = over its $limit)" | tee -a "$logs/summary" >&2; status=1; }
     leftovers "$name" || status=1
+    residue "$name" || status=1
     if [ -f "$logs/$name.trx" ]; then
         grep -o '<UnitTestResult [^>]*outcome="Failed"[^>]*>' "$logs/$name.trx" | grep -o 'testName="[^"]*"' \
             | sed "s/^testName=\"\(.*\)\"$/test.sh: $name: failed: \1/" >>"$logs/summary" || true

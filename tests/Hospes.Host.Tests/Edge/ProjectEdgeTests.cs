@@ -8,9 +8,14 @@ using Hospes.Host.Vms;
 namespace Hospes.Host.Tests.Edge;
 
 /// <summary>Projects at the edge: whose an object is, what a list shows, and the 404 of another project's object.</summary>
-public sealed class ProjectEdgeTests : IAsyncDisposable
+public sealed class ProjectEdgeTests : IAsyncLifetime, IAsyncDisposable
 {
     private readonly StoreFloor _store = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 calls IAsyncLifetime on a test class, never IAsyncDisposable (its folders were left in /tmp).
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     public async ValueTask DisposeAsync() => await _store.DisposeAsync();
 

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Hospes.Host.Tests.Memory;
 
 /// <summary>Admission control: a start is refused past the overcommit limit, or when the host cannot hold the guest now.</summary>
-public sealed class AdmissionTests : IAsyncDisposable
+public sealed class AdmissionTests : IAsyncLifetime, IAsyncDisposable
 {
     private readonly TempDir _dir = new();
     private readonly StateDb _db;
@@ -25,6 +25,11 @@ public sealed class AdmissionTests : IAsyncDisposable
         var balloons = new Balloons(options.Memory, TimeProvider.System, NullLoggerFactory.Instance);
         _memory = new MemoryService(options, _db, _vms, balloons, TimeProvider.System, NullLoggerFactory.Instance, _proc.Reader, new Ksm(_dir.File("no-ksm")));
     }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 calls IAsyncLifetime on a test class, never IAsyncDisposable (its folders were left in /tmp).
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     public async ValueTask DisposeAsync()
     {

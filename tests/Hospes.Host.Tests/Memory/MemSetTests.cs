@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Hospes.Host.Tests.Memory;
 
 /// <summary>`hospes mem-set` and `hospes mem-max` by VM name, through the VM's queue, with QEMU faked.</summary>
-public sealed class MemSetTests : IAsyncDisposable
+public sealed class MemSetTests : IAsyncLifetime, IAsyncDisposable
 {
     private const long Mib = 1024 * 1024;
     private readonly VmFloor _floor = new();
@@ -22,6 +22,11 @@ public sealed class MemSetTests : IAsyncDisposable
         };
         _memory = new MemoryService(_floor.Options, _floor.Db, _floor.Registry, _floor.Balloons, TimeProvider.System, NullLoggerFactory.Instance);
     }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 calls IAsyncLifetime on a test class, never IAsyncDisposable (its folders were left in /tmp).
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     public async ValueTask DisposeAsync()
     {

@@ -15,7 +15,7 @@ namespace Hospes.Host.Tests.Memory;
 /// Rounds of the memory service over guests whose QEMU is faked: their balloons reported through QMP, the balance policy's
 /// targets sent back through the VMs' queues (PolicyTargetCommand), KSM switched in a folder that stands for /sys/kernel/mm/ksm.
 /// </summary>
-public sealed class MemoryRoundTests : IAsyncDisposable
+public sealed class MemoryRoundTests : IAsyncLifetime, IAsyncDisposable
 {
     private const long Mib = 1024 * 1024;
     private readonly VmFloor _floor = new();
@@ -36,6 +36,11 @@ public sealed class MemoryRoundTests : IAsyncDisposable
             File.WriteAllText(_ksm.File(knob), value);
         }
     }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 calls IAsyncLifetime on a test class, never IAsyncDisposable (its folders were left in /tmp).
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     public async ValueTask DisposeAsync()
     {

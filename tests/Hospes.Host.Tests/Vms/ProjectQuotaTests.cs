@@ -12,10 +12,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Hospes.Host.Tests.Vms;
 
 /// <summary>A project's limits at every path that adds to its usage: define, clone, each start of a QEMU, mem-set's growth.</summary>
-public sealed class ProjectQuotaTests : IAsyncDisposable
+public sealed class ProjectQuotaTests : IAsyncLifetime, IAsyncDisposable
 {
     private const long Mib = 1024 * 1024;
     private readonly VmFloor _floor = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 calls IAsyncLifetime on a test class, never IAsyncDisposable (its folders were left in /tmp).
+    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
 
     public async ValueTask DisposeAsync() => await _floor.DisposeAsync();
 
