@@ -52,9 +52,9 @@ leftovers() {
     done
     return $found
 }
-# What a test run left on disk or in the kernel: its /tmp folders (tests/Shared/TempDir and the daemons' state
-# folders are named /tmp/ht-*) and network namespaces. Each is named, removed, and fails the run.
-traces() { { ls -d /tmp/ht-* 2>/dev/null; ip netns list 2>/dev/null | awk '{print "netns " $1}'; } | sort; }
+# What a test run left on disk or in the kernel: its /tmp folders (tests/Shared/TempDir's are named /tmp/ht-*, the
+# test daemons' and shared images' /tmp/hit-*) and network namespaces. Each is named, removed, and fails the run.
+traces() { { ls -d /tmp/ht-* /tmp/hit-* 2>/dev/null || true; ip netns list 2>/dev/null | awk '{print "netns " $1}'; } | sort; }
 before=$(traces)
 residue() {
     local found=0 t

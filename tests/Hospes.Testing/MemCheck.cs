@@ -33,7 +33,9 @@ public static partial class MemCheck
     private static string Build()
     {
         string source = Path.Combine(Repo.Root, "tests", "Hospes.Testing", "Guests", "memcheck.c");
-        string output = Path.Combine(Directory.CreateTempSubdirectory("memcheck-").FullName, "memcheck");
+        string dir = Directory.CreateTempSubdirectory("hit-memcheck-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(dir, recursive: true);
+        string output = Path.Combine(dir, "memcheck");
         CliResult gcc = Run.ProcessAsync("gcc", ["-static", "-O2", "-Wall", "-Werror", "-o", output, source]).GetAwaiter().GetResult();
         return gcc.ExitCode == 0
             ? output
