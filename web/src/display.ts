@@ -34,7 +34,14 @@ export function graphicalConsole(name: string, wanted: () => boolean = () => fal
       line.setAttribute("data-state", state);
     },
     open: (url) => {
-      const r = new RFB(screen, url, { wsProtocols: ["binary"], shared: true });
+      let r: RFB;
+      try {
+        r = new RFB(screen, url, { wsProtocols: ["binary"], shared: true });
+      } catch (e) {
+        // noVNC refuses a socket it cannot use (it throws from its constructor): say so rather than "connecting…".
+        socket.closed(`closed: ${e instanceof Error ? e.message : String(e)}`);
+        return;
+      }
       rfb = r;
       r.scaleViewport = fit.checked;
       r.background = "#000";
