@@ -13,6 +13,8 @@ export interface SerialConsole {
   connected(): boolean;
   /** The VM left this hospesd (migrated): close, say where it went, and connect no more. */
   stop(why: string): void;
+  /** The VM came back to this hospesd (a migration back): it may connect again. */
+  resume(): void;
   dispose(): void;
 }
 
@@ -82,6 +84,10 @@ export function serialConsole(name: string, wanted: () => boolean = () => false)
       reconnect.disabled = true;
       socket.stop(why);
       close();
+    },
+    resume: () => {
+      reconnect.disabled = false;
+      socket.resume();
     },
     dispose: () => {
       socket.stop();

@@ -12,6 +12,8 @@ export interface Display {
   connected(): boolean;
   /** The VM left this hospesd (migrated): close, say where it went, and connect no more. */
   stop(why: string): void;
+  /** The VM came back to this hospesd (a migration back): it may connect again. */
+  resume(): void;
   dispose(): void;
 }
 
@@ -81,6 +83,10 @@ export function graphicalConsole(name: string, wanted: () => boolean = () => fal
       reconnect.disabled = true;
       socket.stop(why);
       close();
+    },
+    resume: () => {
+      reconnect.disabled = false;
+      socket.resume();
     },
     dispose: () => {
       socket.stop();

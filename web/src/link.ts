@@ -26,6 +26,8 @@ export interface Link {
   closed(why: string): void;
   /** No more connects (the VM moved away, or the page went): the line says why. */
   stop(why?: string): void;
+  /** Connects may come again (the VM came back to this host). */
+  resume(): void;
 }
 
 /** Seconds before each retry; the last repeats until the attempts are used up. */
@@ -103,6 +105,11 @@ export function link(name: string, o: LinkOptions): Link {
       ended = true;
       cancel();
       if (why) o.say(why, "stopped");
+    },
+    resume() {
+      ended = false;
+      attempt = 0;
+      o.say("not connected", "idle");
     },
   };
   return self;

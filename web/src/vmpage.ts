@@ -205,8 +205,34 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     }
   }
 
+  // Back on this host (migrated back here, from the CLI or another host's page): the page is the VM's again, the
+  // consoles connect anew. Any event of the VM's name asks; only a VM here with a QEMU counts.
+  let asking = false;
+  const comeBack = async () => {
+    if (asking) return;
+    asking = true;
+    try {
+      const v = await api<VmInfo>("GET", vmPath(name));
+      if (!gone || v.id == null) return;
+      gone = false;
+      where.hidden = true;
+      message.textContent = "";
+      migration.back();
+      serial.resume();
+      display.resume();
+      render(v);
+    } catch {
+      // Not here (yet): a later event asks again.
+    } finally {
+      asking = false;
+    }
+  };
   const stop = onEvents((e) => {
-    if (e.vm !== name || gone) return;
+    if (e.vm !== name) return;
+    if (gone) {
+      void comeBack();
+      return;
+    }
     if (e.type === "vm.removed") {
       state.textContent = "removed";
       message.textContent = `VM ${name} was removed${e.why ? ` (${e.why})` : ""}.`;
@@ -214,7 +240,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     }
     if (e.state && vm) render({ ...vm, state: e.state });
     void load();
-  }, () => void load());
+  }, () => void (gone ? comeBack() : load()));
   select(0);
   void load();
   return () => {
