@@ -11,6 +11,9 @@ public sealed class MemoryApi
 
     public Task<HostMemoryInfo> HostAsync(CancellationToken ct) => _c.SendAsync<HostMemoryInfo>(HttpMethod.Get, Routes.HostMemory, null, ct);
 
+    /// <summary>The host's memory over the last hour, as hospesd sampled it (a sample every 10 s).</summary>
+    public Task<HostMemoryHistoryInfo> HistoryAsync(CancellationToken ct) => _c.SendAsync<HostMemoryHistoryInfo>(HttpMethod.Get, Routes.HostMemoryHistory, null, ct);
+
     public Task<TopInfo> TopAsync(CancellationToken ct) => _c.SendAsync<TopInfo>(HttpMethod.Get, Routes.Top, null, ct);
 
     public Task<VmMemoryInfo> GetAsync(string vm, CancellationToken ct) => _c.SendAsync<VmMemoryInfo>(HttpMethod.Get, Routes.Path(Routes.VmMemory, vm), null, ct);

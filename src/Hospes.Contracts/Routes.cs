@@ -82,6 +82,8 @@ public static class Routes
 
     // Memory.
     public const string HostMemory = "/v1/host/memory";
+    // The host's memory over the last hour, sampled by hospesd every 10 s (the web UI's chart).
+    public const string HostMemoryHistory = "/v1/host/memory/history";
     public const string Top = "/v1/top";
     public const string VmMemory = "/v1/vms/{vm}/memory";
     public const string VmMemoryTarget = "/v1/vms/{vm}/memory/target";

@@ -1,10 +1,11 @@
 // The serial console in xterm.js over hospesd's console WebSocket (binary frames both ways). The browser sends the
-// session cookie with the upgrade and a one-time ticket in its URL; hospesd checks both and its Origin. A serial line has no window size: the terminal fits its
-// box, and `stty rows R cols C` in the guest matches it.
+// session cookie with the upgrade and a one-time ticket in its URL; hospesd checks both and its Origin (link.ts gets
+// the ticket, and reconnects when the socket drops while the VM runs). A serial line has no window size: the terminal
+// fits its box, and `stty rows R cols C` in the guest matches it.
 import { FitAddon } from "@xterm/addon-fit";
 import { Terminal } from "@xterm/xterm";
-import { ApiError, consoleUrl } from "./api";
 import { h } from "./dom";
+import { link } from "./link";
 
 export interface SerialConsole {
   element: HTMLElement;
@@ -12,21 +13,22 @@ export interface SerialConsole {
   connected(): boolean;
   /** The VM left this hospesd (migrated): close, say where it went, and connect no more. */
   stop(why: string): void;
+  /** The VM came back to this hospesd (a migration back): it may connect again. */
+  resume(): void;
   dispose(): void;
 }
 
-export function serialConsole(name: string): SerialConsole {
+/** wanted(): whether the VM should have a console now (it runs here); a drop then reconnects by itself. */
+export function serialConsole(name: string, wanted: () => boolean = () => false): SerialConsole {
   const term = new Terminal({ convertEol: false, cursorBlink: true, fontSize: 14, scrollback: 5000, fontFamily: "ui-monospace, 'DejaVu Sans Mono', monospace" });
   const fit = new FitAddon();
   term.loadAddon(fit);
-  const line = h("span", { class: "console-status", role: "status" }, "not connected");
-  const reconnect = h("button", { type: "button", onclick: () => connect() }, "Reconnect");
+  const line = h("span", { class: "console-status", role: "status", "data-testid": "console-status", "data-state": "idle" }, "not connected");
+  const reconnect = h("button", { type: "button", onclick: () => connect(true) }, "Reconnect");
   const screen = h("div", { class: "terminal", "data-console": name });
   const element = h("section", { class: "console", "aria-label": "Serial console" }, h("div", { class: "console-bar" }, h("h2", {}, "Serial console"), line, reconnect), screen);
   let ws: WebSocket | null = null;
   let opened = false;
-  let asking = false; // a ticket is on its way
-  let disposed = false;
   const encoder = new TextEncoder();
   term.onData((d) => {
     if (ws?.readyState === WebSocket.OPEN) ws.send(encoder.encode(d));
@@ -35,67 +37,62 @@ export function serialConsole(name: string): SerialConsole {
     if (opened) fit.fit();
   });
 
-  let stopped = false;
-  function connect(): void {
-    if (stopped) return;
+  const socket = link(name, {
+    kind: "console",
+    wanted,
+    say: (text, state) => {
+      line.textContent = text;
+      line.setAttribute("data-state", state);
+    },
+    open: (url) => {
+      const s = new WebSocket(url);
+      s.binaryType = "arraybuffer";
+      ws = s;
+      s.onopen = () => {
+        socket.opened();
+        term.focus();
+      };
+      s.onmessage = (m) => term.write(typeof m.data === "string" ? m.data : new Uint8Array(m.data as ArrayBuffer));
+      s.onclose = (c) => {
+        if (ws !== s) return;
+        ws = null;
+        socket.closed(c.reason ? `closed: ${c.reason}` : c.code === 1006 ? "closed: refused or lost (is the VM running, and may you use its console?)" : "closed");
+      };
+    },
+  });
+
+  function connect(manual = false): void {
     if (!opened) {
       term.open(screen);
       opened = true;
       observer.observe(screen);
       fit.fit();
     }
-
-    if (asking || (ws && ws.readyState <= WebSocket.OPEN)) return;
-    asking = true;
-    line.textContent = "connecting…";
-    consoleUrl(name, "console").then(
-      (url) => {
-        asking = false;
-        if (!disposed) open(url);
-      },
-      (e) => {
-        asking = false;
-        line.textContent = `closed: ${e instanceof ApiError ? e.message : String(e)}`;
-      },
-    );
+    socket.connect(manual);
   }
 
-  function open(url: string): void {
-    const socket = new WebSocket(url);
-    socket.binaryType = "arraybuffer";
-    ws = socket;
-    line.textContent = "connecting…";
-    socket.onopen = () => {
-      line.textContent = "connected";
-      term.focus();
-    };
-    socket.onmessage = (m) => term.write(typeof m.data === "string" ? m.data : new Uint8Array(m.data as ArrayBuffer));
-    socket.onclose = (c) => {
-      if (ws !== socket) return;
-      line.textContent = c.reason ? `closed: ${c.reason}` : c.code === 1006 ? "closed: refused or lost (is the VM running, and may you use its console?)" : "closed";
-    };
-  }
-
+  const close = () => {
+    const s = ws;
+    ws = null;
+    s?.close();
+  };
   return {
     element,
-    connect,
-    connected: () => asking || ws?.readyState === WebSocket.OPEN || ws?.readyState === WebSocket.CONNECTING,
+    connect: () => connect(),
+    connected: () => socket.busy(),
     stop: (why: string) => {
-      stopped = true;
       reconnect.disabled = true;
-      const s = ws;
-      ws = null;
-      s?.close();
-      line.textContent = why;
+      socket.stop(why);
+      close();
+    },
+    resume: () => {
+      reconnect.disabled = false;
+      socket.resume();
     },
     dispose: () => {
-      disposed = true;
+      socket.stop();
       observer.disconnect();
-      if (ws) {
-        const s = ws;
-        ws = null;
-        s.close();
-      }
+      close();
       term.dispose();
     },
   };

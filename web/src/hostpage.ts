@@ -20,7 +20,7 @@ export function hostPage(root: HTMLElement): () => void {
         `committed ${m.committed_mib} of ${m.commit_limit_mib} MiB allowed; KSM ${m.ksm.state}, ${m.ksm.saved_mib} MiB saved; policy ${m.policy}${m.pressure ? "; under pressure" : ""}`,
       ),
       memoryChart(),
-      h("p", { class: "muted legend" }, h("span", { class: "mem-used" }, "■ used"), " ", h("span", { class: "mem-committed" }, "■ committed"), " ", h("span", { class: "mem-total" }, "■ total"), " — the last hour, sampled every 10 s while this tab is open"),
+      h("p", { class: "muted legend" }, h("span", { class: "mem-used" }, "■ used"), " ", h("span", { class: "mem-committed" }, "■ committed"), " ", h("span", { class: "mem-total" }, "■ total"), " ", h("span", { class: "mem-ksm" }, "■ KSM saved"), " — the last hour, sampled by hospesd every 10 s"),
     );
   };
   const unwatch = watchMemory(drawMemory);

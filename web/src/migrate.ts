@@ -59,6 +59,8 @@ export function splitLines(rest: string, chunk: string): { events: MigrationEven
 export interface MigrateTool {
   element: HTMLElement;
   render(v: VmInfo, lacks: string): void;
+  /** The VM came back to this host: it may migrate from here again. */
+  back(): void;
 }
 
 // moved(host, address): the VM now runs on host (the page stops its consoles and says where it went).
@@ -169,6 +171,13 @@ export function migrateTool(name: string, moved: (host: string, address: string 
     render(v: VmInfo, lacks: string) {
       state = { v, lacks };
       enable();
+    },
+    back() {
+      away = false;
+      progress.hidden = true;
+      line.textContent = `${name} is back on this host`;
+      line.setAttribute("data-event", "back");
+      if (state) enable();
     },
   };
 }

@@ -4,6 +4,7 @@ import { h, show } from "./dom";
 import { onEvents } from "./events";
 import { serialConsole } from "./console";
 import { graphicalConsole } from "./display";
+import { consoleLog } from "./consolelog";
 import { vmTools } from "./vmtools";
 import { migrateTool } from "./migrate";
 
@@ -29,13 +30,17 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   const busy = h("span", { class: "busy", role: "status" });
   const lacking = h("span", { class: "muted", "data-testid": "lacks" });
   const buttons = actions.map((a) => h("button", { type: "button", "data-action": a.label.toLowerCase(), onclick: () => void run(a) }, a.label));
-  const serial = serialConsole(name);
-  const display = graphicalConsole(name);
+  // Each console reconnects by itself when its socket drops while the VM runs here (and, the display, its tab shows).
+  const serial = serialConsole(name, () => !gone && vm !== null && vm.id != null && live(vm));
+  const display = graphicalConsole(name, () => !gone && vm !== null && vm.id != null && live(vm) && hasDisplay(vm) && shown === 1);
+  const log = consoleLog(name);
   const noDisplay = h("p", { class: "muted", "data-testid": "no-display" });
-  // Two tabs: the serial console (always) and the display (an HVM guest with vnc; others say why there is none).
+  // Three tabs: the serial console (always), the display (an HVM guest with vnc; others say why there is none) and the
+  // console log (what the guest wrote on its console, as hospesd keeps it: also of a stopped VM).
   const tabs = [
     { tab: h("button", { type: "button", role: "tab", "data-tab": "serial" }, "Serial console"), panel: serial.element },
     { tab: h("button", { type: "button", role: "tab", "data-tab": "display" }, "Display"), panel: h("div", {}, display.element, noDisplay) },
+    { tab: h("button", { type: "button", role: "tab", "data-tab": "log" }, "Console log"), panel: log.element },
   ];
   let shown = 0;
   const select = (i: number) => {
@@ -44,6 +49,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
       t.tab.setAttribute("aria-selected", String(i === j));
       t.panel.hidden = i !== j;
     });
+    log.showing(i === 2);
     if (vm) connectConsoles(vm);
   };
   tabs.forEach((t, i) => t.tab.addEventListener("click", () => select(i)));
@@ -54,7 +60,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     name,
     (t) => (message.textContent = t),
     (v) => (v ? render(v) : void load()),
-    (p) => (privileges && !privileges.held.has(p) ? `${privileges.who} lacks ${p} on ${privileges.path}` : ""),
+    (p, path) => lacksOn(p, path),
   );
   // Migrate (VM.Migrate): once the VM has moved, this hospesd has it no more: the page says where it went and the
   // consoles stop (there is no cluster view yet: a link to the other host's web UI, when its address is known).
@@ -123,6 +129,15 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   // a missing one is the reason shown. Until known (or if whoami fails) the API's refusal on click is what tells.
   let running: Action | null = null;
   let privileges: { path: string; who: string; held: Set<string> } | null = null;
+  // The caller's privileges on the other paths the tools need (save/restore: Sys.Modify on /; restore: VM.Allocate on
+  // the project's vms; make template: Datastore.Allocate on its templates), read once with the VM's.
+  const others = new Map<string, Set<string>>();
+  const lacksOn = (p: string, path?: string) => {
+    if (!privileges) return "";
+    const at = path ?? privileges.path;
+    const held = at === privileges.path ? privileges.held : others.get(at);
+    return held && !held.has(p) ? `${privileges.who} lacks ${p} on ${at}` : "";
+  };
   const lacks = (a: Action) => {
     const p = a.privilege ?? "VM.PowerMgmt";
     return privileges && !privileges.held.has(p) ? `${privileges.who} lacks ${p} on ${privileges.path}` : "";
@@ -146,7 +161,10 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     asked = true;
     try {
       const path = `/projects/${v.project}/vms/${name}`;
-      const w = await api<{ display: string; privileges?: string[] | null }>("GET", `/v1/access/whoami?path=${encodeURIComponent(path)}`);
+      const ask = (p: string) => api<{ display: string; privileges?: string[] | null }>("GET", `/v1/access/whoami?path=${encodeURIComponent(p)}`);
+      const extra = ["/", `/projects/${v.project}/vms`, `/projects/${v.project}/templates`];
+      const [w, ...rest] = await Promise.all([ask(path), ...extra.map(ask)]);
+      extra.forEach((p, i) => others.set(p, new Set(rest[i].privileges ?? [])));
       privileges = { path, who: w.display, held: new Set(w.privileges ?? []) };
       if (vm) render(vm);
     } catch {
@@ -187,8 +205,34 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     }
   }
 
+  // Back on this host (migrated back here, from the CLI or another host's page): the page is the VM's again, the
+  // consoles connect anew. Any event of the VM's name asks; only a VM here with a QEMU counts.
+  let asking = false;
+  const comeBack = async () => {
+    if (asking) return;
+    asking = true;
+    try {
+      const v = await api<VmInfo>("GET", vmPath(name));
+      if (!gone || v.id == null) return;
+      gone = false;
+      where.hidden = true;
+      message.textContent = "";
+      migration.back();
+      serial.resume();
+      display.resume();
+      render(v);
+    } catch {
+      // Not here (yet): a later event asks again.
+    } finally {
+      asking = false;
+    }
+  };
   const stop = onEvents((e) => {
-    if (e.vm !== name || gone) return;
+    if (e.vm !== name) return;
+    if (gone) {
+      void comeBack();
+      return;
+    }
     if (e.type === "vm.removed") {
       state.textContent = "removed";
       message.textContent = `VM ${name} was removed${e.why ? ` (${e.why})` : ""}.`;
@@ -196,12 +240,13 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     }
     if (e.state && vm) render({ ...vm, state: e.state });
     void load();
-  }, () => void load());
+  }, () => void (gone ? comeBack() : load()));
   select(0);
   void load();
   return () => {
     stop();
     serial.dispose();
     display.dispose();
+    log.dispose();
   };
 }

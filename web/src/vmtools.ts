@@ -1,6 +1,6 @@
 // The VM page's lesser actions, each a small form: memory target (mem-set), save to a file, snapshots (list, create,
 // revert, delete) and make a template of a stopped VM. Each is enabled by the VM's state as the API's transition table
-// has it, and shows the API's message when refused.
+// has it, and by the caller's privileges (a missing one is the tooltip), and shows the API's message when refused.
 import { api, ApiError, vmPath, type VmInfo } from "./api";
 import { h, show } from "./dom";
 
@@ -20,7 +20,8 @@ const hasQemu = (v: VmInfo) => v.id != null;
 const live = (v: VmInfo) => hasQemu(v) && (v.state === "running" || v.state === "paused");
 
 // lacks(privilege): why the caller may not (it lacks the privilege on the VM's path), or "" (may, or not known yet).
-export function vmTools(name: string, say: (text: string) => void, refresh: (v?: VmInfo) => void, lacks: (privilege: string) => string = () => ""): VmTools {
+// lacks(privilege, path): the same on another path than the VM's (save and restore name a host file: Sys.Modify on /).
+export function vmTools(name: string, say: (text: string) => void, refresh: (v?: VmInfo) => void, lacks: (privilege: string, path?: string) => string = () => ""): VmTools {
   let vm: VmInfo | null = null;
   const run = async <T>(what: () => Promise<T>): Promise<T | undefined> => {
     say("");
@@ -106,17 +107,17 @@ export function vmTools(name: string, say: (text: string) => void, refresh: (v?:
       const first = vm === null;
       vm = v;
       if (first || document.activeElement !== mib) mib.value = String(v.memory_mib);
-      const why = (ok: boolean, b: HTMLButtonElement, need: string, privilege?: string) => {
-        const missing = privilege ? lacks(privilege) : "";
+      const why = (ok: boolean, b: HTMLButtonElement, need: string, ...privileges: (string | [string, string])[]) => {
+        const missing = privileges.map((p) => (typeof p === "string" ? lacks(p) : lacks(p[0], p[1]))).find((m) => m !== "") ?? "";
         b.disabled = !ok || missing !== "";
         b.title = missing || (ok ? "" : `${name} is ${v.state}: ${need}`);
         b.toggleAttribute("data-lacks", missing !== "");
       };
       why(live(v), setMem, "mem-set balloons a running guest", "VM.Config");
-      why(live(v), save, "only a running or paused guest is saved");
-      why(!hasQemu(v) && v.state === "saved" && !!v.save_path, restore, "only a saved VM is restored");
+      why(live(v), save, "only a running or paused guest is saved", "VM.PowerMgmt", ["Sys.Modify", "/"]);
+      why(!hasQemu(v) && v.state === "saved" && !!v.save_path, restore, "only a saved VM is restored", ["VM.Allocate", `/projects/${v.project}/vms`], ["Sys.Modify", "/"]);
       why(hasQemu(v) ? live(v) : v.state !== "saved", snap, "its disks belong to its save file", "VM.Snapshot");
-      why(!hasQemu(v) && (v.state === "shutoff" || v.state === "crashed"), tmpl, "a template is made of a stopped VM");
+      why(!hasQemu(v) && (v.state === "shutoff" || v.state === "crashed"), tmpl, "a template is made of a stopped VM", ["Datastore.Allocate", `/projects/${v.project}/templates`]);
     },
   };
 }

@@ -13,6 +13,7 @@ internal static class MemoryEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet(Routes.HostMemory, (MemoryApi memory) => Results.Json(memory.Host()));
+        app.MapGet(Routes.HostMemoryHistory, (MemoryApi memory) => Results.Json(memory.History()));
         app.MapGet(Routes.Top, (string? project, MemoryApi memory, AccessGate access, HttpContext http) =>
             Results.Json(memory.Top(project, Projects.Filter(access, http), access.MaySeeHost(Callers.Of(http)))));
         app.MapGet(Routes.VmMemory, (string vm, MemoryApi memory) => ApiResults.From(memory.Vm(vm)));

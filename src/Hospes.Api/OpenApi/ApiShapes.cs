@@ -86,6 +86,7 @@ internal static class ApiShapes
 
         // Memory.
         new("GET", Routes.HostMemory, typeof(HostMemoryInfo)),
+        new("GET", Routes.HostMemoryHistory, typeof(HostMemoryHistoryInfo)) { Summary = "The host's memory over the last hour, a sample every 10 s" },
         new("GET", Routes.Top, typeof(TopInfo)),
         new("GET", Routes.VmMemory, typeof(VmMemoryInfo)),
         new("PUT", Routes.VmMemoryTarget, typeof(VmMemoryInfo)),

@@ -98,6 +98,7 @@ internal static class RouteRules
 
         // Memory.
         One("GET", "/v1/host/memory", SysAudit, Host),
+        One("GET", "/v1/host/memory/history", SysAudit, Host),
         List("GET", "/v1/top", VmAudit, Vm) with { Note = "the host's lines need Sys.Audit on /" },
         One("GET", "/v1/vms/{vm}/memory", VmAudit, VmOfVm),
         One("PUT", "/v1/vms/{vm}/memory/target", VmConfig, VmOfVm) with { Note = "and the project's memory quota" },

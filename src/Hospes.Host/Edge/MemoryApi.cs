@@ -13,6 +13,21 @@ public sealed class MemoryApi
 
     public HostMemoryInfo Host() => MemoryInfoFactory.Create(_memory.HostStatus());
 
+    /// <summary>The host's memory over the last hour, as hospesd sampled it.</summary>
+    public HostMemoryHistoryInfo History() => new()
+    {
+        IntervalS = (int)MemoryHistory.Period.TotalSeconds,
+        WindowS = (int)MemoryHistory.Window.TotalSeconds,
+        Samples = [.. _memory.History.Points().Select(p => new HostMemoryPoint
+        {
+            At = p.At,
+            TotalMib = p.TotalBytes / (1024 * 1024),
+            AvailableMib = p.AvailableBytes / (1024 * 1024),
+            CommittedMib = p.CommittedBytes / (1024 * 1024),
+            KsmSavedMib = p.KsmSavedBytes / (1024 * 1024),
+        })],
+    };
+
     public TopInfo Top() => MemoryInfoFactory.Create(_memory.Top());
 
     /// <summary>

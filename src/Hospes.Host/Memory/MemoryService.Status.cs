@@ -45,6 +45,22 @@ internal sealed partial class MemoryService
         };
     }
 
+    /// <summary>The host's memory over the last hour (the web UI's chart): a sample every 10 s, oldest first.</summary>
+    public MemoryHistory History { get; } = new();
+
+    /// <summary>Adds a sample to <see cref="History"/> when one is due (the policy loop's ticks are shorter).</summary>
+    internal void SampleHistory()
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        if (!History.Due(now))
+        {
+            return;
+        }
+
+        HostMemoryStatus s = HostStatus();
+        History.Add(new MemoryHistoryPoint(now, s.Host.TotalBytes, s.Host.AvailableBytes, s.CommittedBytes, s.Ksm.SavedBytes));
+    }
+
     public MemoryTop Top()
     {
         PolicyAction[] actions;

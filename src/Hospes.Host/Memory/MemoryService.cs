@@ -62,6 +62,7 @@ internal sealed partial class MemoryService : IAsyncDisposable
         long reserveMib = _settings.ReserveBytes(host.TotalBytes) / Mib;
         string source = host.CgroupLimitBytes is null ? "RAM" : "hospesd's cgroup limit";
         LogSettings(totalMib, source, _settings.OvercommitRatio, reserveMib, _settings.Policy, _settings.Ksm);
+        SampleHistory();
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
@@ -86,6 +87,7 @@ internal sealed partial class MemoryService : IAsyncDisposable
                 try
                 {
                     await RoundAsync(ct).ConfigureAwait(false);
+                    SampleHistory();
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {

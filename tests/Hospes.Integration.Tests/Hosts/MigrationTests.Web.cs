@@ -9,7 +9,7 @@ namespace Hospes.Integration.Tests.Hosts;
 public sealed partial class MigrationTests
 {
     [Fact]
-    public async Task TheWebUi_MigratesAVm_ShowsItsProgressToDone_AndSaysWhereItWent()
+    public async Task TheWebUi_MigratesAVm_ShowsItsProgressToDone_SaysWhereItWent_AndTakesItBackWhenItReturns()
     {
         string disk = MemCheck.Disk(_shared);
         await Guest.CreateAsync(_a, "wm", $"disk = [ 'file:{disk},xvda,r' ]");
@@ -51,6 +51,19 @@ public sealed partial class MigrationTests
                 Assert.Equal("", await page.InnerTextAsync("p.message"));
                 Assert.True(await page.IsDisabledAsync("button[data-action='mem-set']"));
                 await Chromium.ShotAsync(page, "vm-migrated");
+
+                // Migrated back from host B's CLI: the page sees wm here again (the event stream, no reload), and its
+                // console connects by itself; the shell answers.
+                (await _b.CliAsync("migrate", "wm", "host-a")).Ok();
+                await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='running']", new() { Timeout = 60_000 });
+                await page.WaitForSelectorAsync("[data-testid='vm-moved']", new() { State = WaitForSelectorState.Hidden });
+                await page.WaitForSelectorAsync("[data-testid='migrate-status'][data-event='back']");
+                await page.WaitForSelectorAsync("[data-testid='console-status'][data-state='connected']");
+                await page.WaitForSelectorAsync("button[data-action='migrate']:enabled");
+                await page.ClickAsync(".terminal");
+                await page.Keyboard.TypeAsync("echo back-$RANDOM\n");
+                await page.WaitForFunctionAsync(@"() => /back-\d+/.test(document.querySelector('.xterm-rows')?.innerText ?? '')");
+                await Chromium.ShotAsync(page, "vm-migrated-back");
             });
         }
         finally
@@ -58,8 +71,8 @@ public sealed partial class MigrationTests
             Directory.Delete(tmp, recursive: true);
         }
 
-        Assert.Empty(await _a.ListAsync());
-        Assert.Equal(VmState.Running, (await _b.InfoAsync("wm")).State);
+        Assert.Empty(await _b.ListAsync());
+        Assert.Equal(VmState.Running, (await _a.InfoAsync("wm")).State);
         // The page does not reconnect here after the move: A has no console WebSocket for wm any more to give.
     }
 }

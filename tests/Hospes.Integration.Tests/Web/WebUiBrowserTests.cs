@@ -75,7 +75,9 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         string answer = await WaitForTerminalAsync(page, HelloLine());
         Assert.Matches(HelloLine(), answer);
         await Chromium.ShotAsync(page, "vm-console");
+        await ConsoleLogAsync(page, answer);
         await DisplayAsync(page);
+        await RefusedConsolesAsync();
 
         // Pause and unpause from the page; the CLI sees each. Buttons follow the state: no Start on a running VM, no
         // Pause on a paused one; also when the CLI changes it (the event stream, no reload).
@@ -105,14 +107,22 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         Assert.Equal(160, (await _d.InfoAsync("web1")).MemoryMib);
 
         // Save to a file (web1 turns saved, Restore is enabled), then Restore: running again, the serial console back.
-        // A save file is a path on the host: that needs Sys.Modify on / (the refusal is the API's, shown as above).
+        // A save file is a path on the host: that needs Sys.Modify on /, which alice lacks, and Save says so. Made an
+        // Admin, the page read again (it reads the privileges once) enables it.
+        await page.WaitForSelectorAsync("button[data-action='save'][data-lacks]:disabled");
+        Assert.Equal("alice lacks Sys.Modify on /", await page.GetAttributeAsync("button[data-action='save']", "title"));
         (await _d.CliAsync("acl", "set", "/", "--user", "alice", "--role", "Admin")).Ok();
+        List<IWebSocketRoute> consoles = await RouteConsolesAsync(page);
+        await page.ReloadAsync();
+        await page.WaitForSelectorAsync("[data-testid='console-status'][data-state='connected']");
+        await page.WaitForSelectorAsync("button[data-action='save']:enabled");
         await page.FillAsync("#save-path", Path.Combine(_d.Dir, "web1.save"));
         await page.ClickAsync("button[data-action='save']");
         await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='saved']");
         await page.ClickAsync("button[data-action='restore']:enabled");
         await page.WaitForSelectorAsync("[data-testid='vm-state'][data-state='running']");
         await page.WaitForSelectorAsync(".console-status:text-is('connected')");
+        await ReconnectAsync(page, consoles);
         (await _d.CliAsync("destroy", "web1")).Ok();
 
         // Create from a pasted config: config check's diagnostic shows under line 3; fixed, the VM is made in lab1.
@@ -179,13 +189,109 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         await Chromium.ShotAsync(page, "create-from-template");
         (await _d.CliAsync("destroy", "quick")).Ok();
 
-        // The host page (alice is an admin now): memory committed and KSM, and the chart of what this tab sampled.
+        // The host page (alice is an admin now): memory committed and KSM, and the chart of the last hour as hospesd
+        // sampled it (every 10 s since it started, minutes ago: drawn at once, not only what this tab sampled).
+        Hospes.Contracts.HostMemoryHistoryInfo history = await _d.Client.Memory.HistoryAsync(CancellationToken.None);
+        Assert.Equal(10, history.IntervalS);
+        Assert.True(history.Samples.Count >= 3, $"hospesd kept {history.Samples.Count} samples");
+        Assert.All(history.Samples, p => Assert.True(p.TotalMib > 0 && p.AvailableMib > 0 && p.AvailableMib <= p.TotalMib && p.KsmSavedMib >= 0));
         await page.ClickAsync("a[href='#/host']");
         await page.WaitForSelectorAsync("[data-testid='host-memory'] svg.memchart");
         Assert.Contains("committed", await page.InnerTextAsync("[data-testid='host-memory']"), StringComparison.Ordinal);
-        Assert.True(await page.GetAttributeAsync("svg.memchart", "data-samples") is { } n && int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) >= 1);
+        int fromServer = int.Parse(await page.GetAttributeAsync("svg.memchart", "data-history") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(fromServer >= history.Samples.Count, $"the chart drew {fromServer} of hospesd's samples, it had {history.Samples.Count}");
+        Assert.True(await page.GetAttributeAsync("svg.memchart", "data-samples") is { } n && int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) > fromServer);
+        Assert.True(await page.Locator("svg.memchart circle.mem-used-dot").CountAsync() > fromServer);
         await Chromium.ShotAsync(page, "host");
         await AdminAsync(page);
+    }
+
+    /// <summary>
+    /// The Console log tab: what the guest wrote on its console (the shell's answer above), escape sequences dropped;
+    /// with Follow on, a line the guest writes now shows within seconds, with no click.
+    /// </summary>
+    private async Task ConsoleLogAsync(IPage page, string answer)
+    {
+        const string Shows = "s => (document.querySelector(\"[data-testid='console-log']\")?.textContent ?? '').includes(s)";
+        await page.ClickAsync("button[data-tab='log']");
+        await page.WaitForFunctionAsync(Shows, answer);
+        Assert.DoesNotContain('\u001b', await page.TextContentAsync("[data-testid='console-log']") ?? "");
+        Assert.Equal("read", await page.GetAttributeAsync("[data-testid='console-log-status']", "data-state"));
+        string mark = $"log-follow-{Random.Shared.Next(100000, 999999)}";
+        await GuestShell.RunAsync(_d, "web1", $"echo {mark} | tr a-z A-Z");
+        await page.WaitForFunctionAsync(Shows, mark.ToUpperInvariant(), new() { Timeout = 15_000 });
+        await Chromium.ShotAsync(page, "vm-console-log");
+        await page.ClickAsync("button[data-tab='serial']");
+    }
+
+    /// <summary>
+    /// dana may see web1 (Auditor) but not use its console: the serial console, the display and the console log say
+    /// the ticket's (and the log's) refusal, naming the privilege, instead of a generic "refused or lost".
+    /// </summary>
+    private async Task RefusedConsolesAsync()
+    {
+        (await _d.CliWithInputAsync("dana-password\n", "user", "create", "dana", "--password-stdin")).Ok();
+        (await _d.CliAsync("acl", "set", "/projects/lab1/vms/web1", "--user", "dana", "--role", "Auditor")).Ok();
+        IPage page = await LogInAsync("dana");
+        await page.ClickAsync("a[href='#/vm/web1']");
+        await page.WaitForSelectorAsync("[data-testid='console-status'][data-state='refused']");
+        Assert.Contains("VM.Console on /projects/lab1/vms/web1", await page.InnerTextAsync("[data-testid='console-status']"), StringComparison.Ordinal);
+        await page.ClickAsync("button[data-tab='display']");
+        await page.WaitForSelectorAsync("[data-testid='display-status'][data-state='refused']");
+        Assert.Contains("VM.Console on /projects/lab1/vms/web1", await page.InnerTextAsync("[data-testid='display-status']"), StringComparison.Ordinal);
+        await Chromium.ShotAsync(page, "vm-console-refused");
+        await page.ClickAsync("button[data-tab='log']");
+        await page.WaitForSelectorAsync("[data-testid='console-log-status'][data-state='refused']");
+        Assert.Contains("VM.Console on /projects/lab1/vms/web1", await page.InnerTextAsync("[data-testid='console-log-status']"), StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    /// <summary>
+    /// From now on, web1's serial console WebSockets go through Playwright (to the real hospesd, with the page's cookie
+    /// and Origin), so that the test can drop one as a network would. The list holds each socket's server side.
+    /// </summary>
+    private static async Task<List<IWebSocketRoute>> RouteConsolesAsync(IPage page)
+    {
+        var servers = new List<IWebSocketRoute>();
+        await page.RouteWebSocketAsync(new Regex(@"/v1/vms/web1/console\?ticket="), ws =>
+        {
+            IWebSocketRoute server = ws.ConnectToServer();
+            lock (servers)
+            {
+                servers.Add(server);
+            }
+        });
+        return servers;
+    }
+
+    /// <summary>
+    /// The serial console's socket drops while web1 runs: the page says it reconnects, gets a fresh ticket, connects
+    /// again by itself (no reload, no click), and the shell answers what is typed.
+    /// </summary>
+    private static async Task ReconnectAsync(IPage page, List<IWebSocketRoute> servers)
+    {
+        IWebSocketRoute last;
+        int before;
+        lock (servers)
+        {
+            before = servers.Count;
+            Assert.True(before > 0, "the console's socket did not go through the route");
+            last = servers[^1];
+        }
+
+        await last.CloseAsync(new() { Code = 4000, Reason = "dropped by the test" });
+        await page.WaitForSelectorAsync("[data-testid='console-status'][data-state='reconnecting']");
+        Assert.Contains("reconnecting", await page.InnerTextAsync("[data-testid='console-status']"), StringComparison.Ordinal);
+        await Chromium.ShotAsync(page, "vm-console-reconnecting");
+        await page.WaitForSelectorAsync("[data-testid='console-status'][data-state='connected']");
+        lock (servers)
+        {
+            Assert.True(servers.Count > before, "no new socket after the drop");
+        }
+
+        await page.ClickAsync(".terminal");
+        await page.Keyboard.TypeAsync("echo again-$RANDOM\n");
+        Assert.Matches(@"again-\d+", await WaitForTerminalAsync(page, AgainLine()));
     }
 
     /// <summary>
@@ -255,6 +361,11 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
         await page.WaitForSelectorAsync("button[data-action='snapshot'][data-lacks]:disabled");
         Assert.Equal("bob lacks VM.Snapshot on /projects/lab1/vms/web1", await page.GetAttributeAsync("button[data-action='snapshot']", "title"));
         Assert.Null(await page.GetAttributeAsync("button[data-action='pause']", "data-lacks"));
+        // Save, Restore and Make template need privileges on other paths (a host file: Sys.Modify on /; a template).
+        await page.WaitForSelectorAsync("button[data-action='save'][data-lacks]:disabled");
+        Assert.Equal("bob lacks Sys.Modify on /", await page.GetAttributeAsync("button[data-action='save']", "title"));
+        Assert.Equal("bob lacks VM.Allocate on /projects/lab1/vms", await page.GetAttributeAsync("button[data-action='restore']", "title"));
+        Assert.Equal("bob lacks Datastore.Allocate on /projects/lab1/templates", await page.GetAttributeAsync("button[data-action='make-template']", "title"));
         await page.GotoAsync(Url + "#/");
 
         // The console of lab2's VM, with bob's cookie: 403 naming what it needs; its page shows the same refusal.
@@ -348,6 +459,9 @@ public sealed partial class WebUiBrowserTests(TinyImage image) : IClassFixture<T
     /// <summary>The shell's answer (hello- and digits), not the typed line (hello-$RANDOM).</summary>
     [GeneratedRegex(@"hello-\d+")]
     private static partial Regex HelloLine();
+
+    [GeneratedRegex(@"again-\d+")]
+    private static partial Regex AgainLine();
 
     private static int FreePort()
     {
