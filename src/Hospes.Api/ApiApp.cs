@@ -78,6 +78,7 @@ internal static class ApiApp
         VncEndpoints.Map(app);
         ConsoleTicketEndpoints.Map(app);
         XlEndpoints.Map(app);
+        SchedEndpoints.Map(app);
         HostEndpoints.Map(app);
         StoreEndpoints.Map(app);
         ImageEndpoints.Map(app);

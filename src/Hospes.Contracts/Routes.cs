@@ -39,6 +39,9 @@ public static class Routes
     public const string VmDumpCore = "/v1/vms/{name}/dump-core";
     public const string VmCdrom = "/v1/vms/{name}/cdroms/{vdev}";
 
+    // xl sched-credit: the VM's CPU weight and cap (its QEMU's CPU cgroup).
+    public const string VmSchedCredit = "/v1/vms/{name}/sched-credit";
+
     // The guest agent (qemu-ga on the VM's virtio-serial channel).
     public const string VmGuest = "/v1/vms/{name}/guest";
     public const string VmGuestPing = "/v1/vms/{name}/guest/ping";

@@ -200,6 +200,7 @@ public sealed partial class Daemon : IAsyncDisposable
         // Its QEMUs and dnsmasqs name files under its folder on their command lines.
         await HostProcesses.KillAllAsync(Dir + "/", "qemu-system");
         await HostProcesses.KillAllAsync(Dir + "/", "dnsmasq");
+        CpuCgroup.RemoveLeftovers(this);
         if (_ownsDir)
         {
             try

@@ -33,6 +33,8 @@ internal static class ApiShapes
         new("GET", Routes.VmVnc, null, Status101SwitchingProtocols, WebSocket) { Summary = "The guest's VNC display (RFB): a WebSocket, binary frames both ways" },
         new("POST", Routes.VmSysrq, typeof(VmInfo)) { Summary = "Alt+SysRq+KEY on an HVM guest's keyboard (xl sysrq)" },
         new("POST", Routes.VmTrigger, typeof(VmInfo)) { Summary = "nmi, reset, power or s3resume (xl trigger)" },
+        new("GET", Routes.VmSchedCredit, typeof(SchedCreditInfo)) { Summary = "the CPU weight and cap (xl sched-credit -d)" },
+        new("PUT", Routes.VmSchedCredit, typeof(SchedCreditInfo)) { Summary = "set the CPU weight and/or cap, at once while it runs and for its next start (xl sched-credit -w/-c)" },
         new("POST", Routes.VmDumpCore, typeof(VmInfo)) { Summary = "The guest's memory as an ELF core file on the host (xl dump-core)" },
         new("PUT", Routes.VmCdrom, typeof(VmInfo)) { Summary = "Insert an image into a CD-ROM drive (xl cd-insert)" },
         new("DELETE", Routes.VmCdrom, typeof(VmInfo)) { Summary = "Eject a CD-ROM drive's medium (xl cd-eject)" },

@@ -61,6 +61,11 @@ internal static class CliRoot
             root.Subcommands.Add(command);
         }
 
+        foreach (Command command in SchedCommands.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
         return root;
     }
 }

@@ -27,15 +27,23 @@ internal static class VmCommands
         var overrides = new Argument<string[]>("key=value") { Description = "Settings that override the file, e.g. memory=512 name=web2", Arity = ArgumentArity.ZeroOrMore };
         var console = new Option<bool>("--console", "-c") { Description = "Attach to the console once started (like `xm create -c`)" };
         var paused = new Option<bool>("--paused", "-p") { Description = "Leave the guest paused before its first instruction; `hospes unpause` starts it (like `xl create -p`)" };
+        var vnc = new Option<bool>("--vncviewer", "-V") { Description = "Open its graphical console once started: the tunnel and vncviewer of `hospes vnc` (like `xl create -V`)" };
         var cmd = new Command(name, $"{description}\n\nExamples:\n  hospes {name} web.cfg\n  hospes {name} web.cfg memory=512 name=web2") { file, overrides };
         if (start)
         {
             cmd.Options.Add(console);
             cmd.Options.Add(paused);
+            cmd.Options.Add(vnc);
         }
 
         CliContext.Action(cmd, async (p, client, ct) =>
         {
+            if (start && p.GetValue(console) && p.GetValue(vnc))
+            {
+                Console.Error.WriteLine($"hospes: {name}: -c and -V both take over this terminal; choose one (open the other with `hospes console` or `hospes vnc`)");
+                return 2;
+            }
+
             ConfigRequest source = ConfigSource.Read(p.GetValue(file)!, p.GetValue(overrides) ?? []);
             var response = await client.Vms.CreateAsync(new CreateVmRequest { Source = source, Start = start, Paused = start && p.GetValue(paused) }, ct);
             foreach (Diagnostic w in response.Warnings)
@@ -50,6 +58,12 @@ internal static class VmCommands
             else
             {
                 Console.Out.WriteLine(Summary(response.Vm));
+            }
+
+            if (start && p.GetValue(vnc))
+            {
+                await Console.Out.FlushAsync(ct);
+                return await VncCommand.TunnelAsync(client, response.Vm.Name, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), noViewer: false, ct);
             }
 
             return start && p.GetValue(console) ? await ConsoleClient.AttachAsync(client, response.Vm.Name, ct) : 0;

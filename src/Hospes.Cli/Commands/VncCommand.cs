@@ -21,42 +21,42 @@ internal static class VncCommand
         var noViewer = new Option<bool>("--no-viewer") { Description = "Only open the tunnel; do not start vncviewer" };
         var cmd = new Command("vnc", "Open a VM's graphical console (VNC) through a local tunnel; Ctrl-C ends it\n\nExamples:\n  hospes vnc win10\n  hospes vnc win10 --listen 127.0.0.1:5901 --no-viewer") { name, listen, noViewer };
         cmd.Aliases.Add("vncviewer");
-        CliContext.Action(cmd, async (p, client, ct) =>
-        {
-            string vm = p.GetValue(name)!;
-            IPEndPoint endpoint = ParseListen(p.GetValue(listen)!);
-
-            // One connection first: hospesd's refusal (no display, not running) is its close reason, shown before any viewer starts.
-            await ProbeAsync(client, vm, ct);
-            using var listener = new TcpListener(endpoint);
-            try
-            {
-                listener.Start();
-            }
-            catch (SocketException e)
-            {
-                throw new CliException($"cannot listen on {endpoint}: {e.Message}; choose another with --listen 127.0.0.1:PORT");
-            }
-
-            var bound = (IPEndPoint)listener.LocalEndpoint;
-            string address = $"{bound.Address}::{bound.Port.ToString(CultureInfo.InvariantCulture)}";
-            Console.Out.WriteLine($"the display of {vm} is at {bound} (VNC, no password; it listens on loopback only)");
-            using Process? viewer = p.GetValue(noViewer) ? null : StartViewer(address);
-            Console.Out.WriteLine(viewer is null
-                ? $"point a VNC viewer at it, e.g. `vncviewer {address}`; Ctrl-C ends the tunnel"
-                : $"started vncviewer {address}; the tunnel ends when it exits (or with Ctrl-C)");
-            await Console.Out.FlushAsync(ct);
-
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            if (viewer is not null)
-            {
-                _ = viewer.WaitForExitAsync(ct).ContinueWith(_ => stop.Cancel(), TaskScheduler.Default);
-            }
-
-            await ServeAsync(listener, client, vm, stop.Token);
-            return 0;
-        });
+        CliContext.Action(cmd, (p, client, ct) => TunnelAsync(client, p.GetValue(name)!, ParseListen(p.GetValue(listen)!), p.GetValue(noViewer), ct));
         return cmd;
+    }
+
+    /// <summary>The tunnel to <paramref name="vm"/>'s display, and vncviewer on it unless <paramref name="noViewer"/>; also `create -V`.</summary>
+    internal static async Task<int> TunnelAsync(HospesClient client, string vm, IPEndPoint endpoint, bool noViewer, CancellationToken ct)
+    {
+        // One connection first: hospesd's refusal (no display, not running) is its close reason, shown before any viewer starts.
+        await ProbeAsync(client, vm, ct);
+        using var listener = new TcpListener(endpoint);
+        try
+        {
+            listener.Start();
+        }
+        catch (SocketException e)
+        {
+            throw new CliException($"cannot listen on {endpoint}: {e.Message}; choose another with --listen 127.0.0.1:PORT");
+        }
+
+        var bound = (IPEndPoint)listener.LocalEndpoint;
+        string address = $"{bound.Address}::{bound.Port.ToString(CultureInfo.InvariantCulture)}";
+        Console.Out.WriteLine($"the display of {vm} is at {bound} (VNC, no password; it listens on loopback only)");
+        using Process? viewer = noViewer ? null : StartViewer(address);
+        Console.Out.WriteLine(viewer is null
+            ? $"point a VNC viewer at it, e.g. `vncviewer {address}`; Ctrl-C ends the tunnel"
+            : $"started vncviewer {address}; the tunnel ends when it exits (or with Ctrl-C)");
+        await Console.Out.FlushAsync(ct);
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (viewer is not null)
+        {
+            _ = viewer.WaitForExitAsync(ct).ContinueWith(_ => stop.Cancel(), TaskScheduler.Default);
+        }
+
+        await ServeAsync(listener, client, vm, stop.Token);
+        return 0;
     }
 
     internal static IPEndPoint ParseListen(string text)

@@ -176,7 +176,6 @@ internal sealed class CpuKeys : IKeyGroup
             else
             {
                 context.Draft.CpuWeight = (int)weight.Value;
-                context.Warning(weight.Source, "cpu_weight: recorded but not enforced yet");
             }
         }
 
@@ -190,10 +189,6 @@ internal sealed class CpuKeys : IKeyGroup
             else
             {
                 context.Draft.CpuCap = (int)c.Value;
-                if (c.Value > 0)
-                {
-                    context.Warning(c.Source, "cpu_cap: recorded but not enforced yet");
-                }
             }
         }
     }

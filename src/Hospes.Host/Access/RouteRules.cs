@@ -42,6 +42,8 @@ internal static class RouteRules
         One("GET", "/v1/vms/{name}/vnc", VmConsole, Vm),
         One("POST", "/v1/vms/{name}/sysrq", VmConsole, Vm) with { Note = "keys on the guest's keyboard, as its console" },
         One("POST", "/v1/vms/{name}/trigger", VmPowerMgmt, Vm),
+        One("GET", "/v1/vms/{name}/sched-credit", VmAudit, Vm),
+        One("PUT", "/v1/vms/{name}/sched-credit", VmConfig, Vm) with { Note = "cpu_weight and cpu_cap, as in the VM's config" },
         Both("POST", "/v1/vms/{name}/dump-core", new(VmConsole, Vm), new(SysModify, Host)) with { Note = "the guest's memory, written to a host file the request names" },
         Both("PUT", "/v1/vms/{name}/cdroms/{vdev}", new(VmConfig, Vm), new(SysModify, Host)) with { Note = "the request names a host file" },
         One("DELETE", "/v1/vms/{name}/cdroms/{vdev}", VmConfig, Vm),

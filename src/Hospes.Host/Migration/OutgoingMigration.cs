@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Machine;
 using Hospes.Host.State;
 using Hospes.Host.Vms;
 using Hospes.Qemu.CommandLine;

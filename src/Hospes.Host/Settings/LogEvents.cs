@@ -20,6 +20,7 @@ internal static class LogEvents
     public const int VmEventsNotLogged = 114;
     public const int VmLogCapFailed = 115;
     public const int VmNoHostKey = 120;
+    public const int VmNoCpuCgroup = 121;
     public const int ReconcileDone = 200;
     public const int MemoryPolicyAction = 300;
     public const int MemoryKsm = 301;

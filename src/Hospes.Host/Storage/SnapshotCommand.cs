@@ -8,13 +8,15 @@ namespace Hospes.Host.Storage;
 
 /// <summary>
 /// One snapshot step in the VM's queue, so no start or stop can come in between: a QMP job in the running QEMU, or
-/// <paramref name="offline"/> (qemu-img on the disks) while it has no QEMU.
+/// <paramref name="offline"/> (qemu-img on the disks) while it has no QEMU. <paramref name="refusePlugged"/>: a snapshot
+/// with the guest's state is refused while the QEMU has hot-plugged devices (its revert could not load them).
 /// </summary>
 internal sealed class SnapshotCommand(
     string action,
     string tag,
     Func<IQmp, IReadOnlyList<string>, Task> job,
-    Func<Task<Result<bool>>> offline) : IVmCommand<bool>
+    Func<Task<Result<bool>>> offline,
+    bool refusePlugged = false) : IVmCommand<bool>
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
 
@@ -31,6 +33,11 @@ internal sealed class SnapshotCommand(
         if (vm.Qmp is not { } qmp)
         {
             return await offline().ConfigureAwait(false);
+        }
+
+        if (refusePlugged && await HotplugGuard.RefuseAsync(vm.Record, qmp, "snapshotted", ct).ConfigureAwait(false) is { } plugged)
+        {
+            return plugged;
         }
 
         try

@@ -68,7 +68,8 @@ internal sealed class SnapshotService(IVmDirectory vms, IQemuImg img)
             "create",
             name,
             (qmp, nodes) => qmp.SnapshotSaveAsync(name, nodes[0], nodes, JobLimit, ct),
-            () => OnEveryDiskAsync(actor, disks, d => img.SnapshotCreateAsync(d.Target, name, ct), d => img.SnapshotDeleteAsync(d.Target, name, ct))), CancellationToken.None).ConfigureAwait(false);
+            () => OnEveryDiskAsync(actor, disks, d => img.SnapshotCreateAsync(d.Target, name, ct), d => img.SnapshotDeleteAsync(d.Target, name, ct)),
+            refusePlugged: true), CancellationToken.None).ConfigureAwait(false);
         if (!done.IsOk)
         {
             return done.Error;

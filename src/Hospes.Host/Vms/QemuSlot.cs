@@ -9,7 +9,8 @@ namespace Hospes.Host.Vms;
 /// The QEMU a VM owns (at most one), with its console and vCPU threads, and the pump that hands its events and its
 /// exit to the VM's queue. Only the VM's actor (through a command's session) attaches, stops or forgets it.
 /// </summary>
-internal sealed class QemuSlot(IQemuLauncher launcher, VmRuntimePaths usual) : IAsyncDisposable
+/// <param name="ended">What else goes with an ended QEMU (its CPU cgroup).</param>
+internal sealed class QemuSlot(IQemuLauncher launcher, VmRuntimePaths usual, Action? ended = null) : IAsyncDisposable
 {
     private VmRuntimePaths? _started;
     private IQemuProcess? _qemu;
@@ -75,6 +76,7 @@ internal sealed class QemuSlot(IQemuLauncher launcher, VmRuntimePaths usual) : I
     {
         launcher.RemoveRuntimeFiles(_started ?? usual);
         _started = null;
+        ended?.Invoke();
     }
 
     /// <summary>Forgets the QEMU and closes the console; the QEMU itself keeps running.</summary>

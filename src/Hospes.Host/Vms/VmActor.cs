@@ -47,7 +47,7 @@ internal sealed class VmActor : IVm, IAsyncDisposable
         _time = time;
         _log = log;
         Layout = layout;
-        Slot = new QemuSlot(launcher, layout.Paths(record.Uuid));
+        Slot = new QemuSlot(launcher, layout.Paths(record.Uuid), () => CpuCgroups.For(layout.Options.StateDir).Remove(record.Uuid));
         Guest = guest;
         _loop = Task.Run(RunLoopAsync);
     }

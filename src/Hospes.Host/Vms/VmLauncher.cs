@@ -39,6 +39,8 @@ internal sealed class VmLauncher(
 
     private readonly GuestHostKeys _hostKeys = new(new VmLayout(options));
 
+    private readonly CpuCgroups _cgroups = CpuCgroups.For(options.StateDir);
+
     /// <summary>Where RAM files live (forkable VMs and forks) and when they go.</summary>
     public Forks.ForkRam Ram { get; } = new(options);
     private readonly QemuUsers? _users = options.QemuUids is { } uids && Environment.IsPrivilegedProcess ? new(uids, db) : null;
@@ -188,7 +190,16 @@ internal sealed class VmLauncher(
             await q.KillAsync(CancellationToken.None).ConfigureAwait(false);
             await q.DisposeAsync().ConfigureAwait(false);
             qemuLauncher.RemoveRuntimeFiles(paths);
+            _cgroups.Remove(r.Uuid);
         });
+
+        // Its CPU cgroup (cpu_weight, cpu_cap) before the guest's first instruction. A host without a usable cpu
+        // controller runs the guest unweighted, as it did before: refusing would stop every seed config (cpu_weight = 512).
+        Result<bool> placed = _cgroups.Place(r.Uuid, q.Pid, paths.QmpSocket, spec.CpuWeight, spec.CpuCap);
+        if (!placed.IsOk)
+        {
+            VmLog.NoCpuCgroup(log, r.Name, placed.Error.Message);
+        }
 
         // QEMU made the taps; they join their bridges before the guest's first instruction.
         Result<bool> attached = await networks.AttachAsync(spec, CancellationToken.None).ConfigureAwait(false);

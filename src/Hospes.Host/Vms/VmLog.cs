@@ -46,6 +46,9 @@ internal static partial class VmLog
     [LoggerMessage(EventId = LogEvents.VmLogCapFailed, Level = LogLevel.Warning, Message = "{Name}: cannot rotate {Path}")]
     public static partial void LogCapFailed(ILogger log, string name, string path, Exception error);
 
+    [LoggerMessage(EventId = LogEvents.VmNoCpuCgroup, Level = LogLevel.Warning, Message = "{Name}: runs without its CPU cgroup, so cpu_weight and cpu_cap are not enforced: {Why}")]
+    public static partial void NoCpuCgroup(ILogger logger, string name, string why);
+
     [LoggerMessage(EventId = LogEvents.VmNoHostKey, Level = LogLevel.Warning, Message = "{Name}: starts without the SSH host key hospesd keeps for it, so `hospes ssh` will refuse it: {Why}")]
     public static partial void NoHostKey(ILogger log, string name, string why);
 }

@@ -210,6 +210,9 @@ internal sealed partial class VmManager : IAsyncDisposable
     {
         Load();
         await Task.WhenAll(_registry.Vms.Select(a => a.RunAsync(Commands.Reconcile(), ct))).WaitAsync(ct).ConfigureAwait(false);
+
+        // The CPU cgroups of QEMUs that ended while hospesd was away (killed) go now.
+        CpuCgroups.For(_layout.Options.StateDir).Sweep(_registry.Vms.Where(a => a.Pid is not null).Select(a => a.Record.Uuid).ToHashSet());
     }
 
     /// <summary>An actor for every VM of the state DB (none runs a command yet).</summary>
@@ -228,6 +231,7 @@ internal sealed partial class VmManager : IAsyncDisposable
             await actor.DisposeAsync().ConfigureAwait(false);
         }
 
+        CpuCgroups.For(_layout.Options.StateDir).RemoveRootIfEmpty();
         _namesGate.Dispose();
     }
 

@@ -40,6 +40,9 @@ internal sealed class VmSession(VmActor actor, WorkCause cause) : IVmSession
 
     public string VmDir => actor.Layout.VmDir(actor.Record.Uuid);
 
+    /// <summary>The CPU cgroups of this hospesd's QEMUs (sched-credit).</summary>
+    public Machine.CpuCgroups Cgroups => Machine.CpuCgroups.For(actor.Layout.Options.StateDir);
+
     /// <summary>Where a migration's TLS credentials for this VM's QEMU are (in the run dir).</summary>
     public string MigrationTlsDir => actor.Layout.MigrationTlsDir(actor.Record.Uuid);
 

@@ -22,7 +22,32 @@ public sealed class XenCommandsTests(TinyImage image) : IClassFixture<TinyImage>
     public async Task HvmGuest_ShowsItsDisplay_TakesSysrqTriggersACoreDumpAndCds_AndAPvGuestHasNone()
     {
         // machine = 'pc': the tiny guest's (cloud) kernel reads a CD-ROM on PIIX IDE, and has no AHCI driver for q35's.
-        await Guest.CreateAsync(_d, "hvm", "type = 'hvm'\nmachine = 'pc'\ndisk = [ ',hdc:cdrom,r' ]\nvnclisten = '0.0.0.0'\nvncpasswd = 'secret'");
+        string cfg = _d.WriteConfig("hvm.cfg", Guest.Config("hvm", "type = 'hvm'\nmachine = 'pc'\ndisk = [ ',hdc:cdrom,r' ]\nvnclisten = '0.0.0.0'\nvncpasswd = 'secret'"));
+        Assert.Contains("choose one", (await _d.CliAsync("create", "-c", "-V", cfg)).Fails(), StringComparison.Ordinal);
+
+        // create -V (xl's): started, then the tunnel of `hospes vnc` (no vncviewer on this host: its address is printed).
+        using (Process created = StartCli("create", "-V", cfg))
+        {
+            try
+            {
+                string said = "";
+                while (!said.Contains("the display of hvm is at", StringComparison.Ordinal))
+                {
+                    said = await created.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)) ?? throw new InvalidOperationException($"create -V ended: {await created.StandardError.ReadToEndAsync()}");
+                }
+
+                int shown = int.Parse(System.Text.RegularExpressions.Regex.Match(said, @"127\.0\.0\.1:(\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                await _d.WaitForConsoleAsync("hvm", Guest.Ready);
+                (int w, int h, _, _) = await RfbClient.ReadFramebufferAsync(shown);
+                Assert.True(w >= 640 && h >= 400, $"framebuffer through create -V {w}x{h}");
+            }
+            finally
+            {
+                created.Kill();
+                await created.WaitForExitAsync();
+            }
+        }
+
         // Text on the VGA console, whatever the kernel did to the firmware's screen.
         await GuestShell.RunAsync(_d, "hvm", "echo HOSPES-VNC-TEXT > /dev/tty1 2>/dev/null; true");
 

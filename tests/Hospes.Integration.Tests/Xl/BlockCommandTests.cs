@@ -16,23 +16,23 @@ public sealed class BlockCommandTests(TinyImage image) : IClassFixture<TinyImage
     [Fact]
     public async Task BlockAttach_PlugsADiskTheGuestReads_KeptForItsNextStart_AndBlockDetachTakesItBack()
     {
-        string boot = Path.Combine(_d.Dir, "boot.img");
-        string data = Path.Combine(_d.Dir, "data.img");
-        await using (FileStream f = File.Create(boot))
-        {
-            f.SetLength(1 << 20);
-        }
-
-        await using (FileStream f = File.Create(data))
+        // qcow2 disks, so a snapshot is refused for what was plugged, not for a raw disk.
+        string boot = Path.Combine(_d.Dir, "boot.qcow2");
+        string raw = Path.Combine(_d.Dir, "data.img");
+        string data = Path.Combine(_d.Dir, "data.qcow2");
+        await Run.ToolAsync("qemu-img", "create", "-q", "-f", "qcow2", boot, "1M");
+        await using (FileStream f = File.Create(raw))
         {
             f.Write(System.Text.Encoding.ASCII.GetBytes(Marker));
             f.SetLength(1 << 20);
         }
 
-        // q35 (hot-plug root ports); a disk at boot, so the tiny guest loads virtio_blk.
-        await Guest.CreateAsync(_d, "blk", $"machine = 'q35'\ndisk = [ 'file:{boot},xvda,w' ]");
+        await Run.ToolAsync("qemu-img", "convert", "-f", "raw", "-O", "qcow2", raw, data);
 
-        CliResult attached = (await _d.CliAsync("block-attach", "blk", $"file:{data},xvdb,w")).Ok();
+        // q35 (hot-plug root ports); a disk at boot, so the tiny guest loads virtio_blk.
+        await Guest.CreateAsync(_d, "blk", $"machine = 'q35'\ndisk = [ '{boot},qcow2,xvda,w' ]");
+
+        CliResult attached = (await _d.CliAsync("block-attach", "blk", $"{data},qcow2,xvdb,w")).Ok();
         Assert.Contains("xvdb", attached.Stdout, StringComparison.Ordinal);
         Assert.Equal(Marker, await GuestShell.RunAsync(_d, "blk", $"for i in $(seq 100); do [ -b /dev/vdb ] && break; usleep 100000; done; head -c {Marker.Length} /dev/vdb; echo"));
         BlockInfo[] disks = await _d.JsonAsync<BlockInfo[]>("block-list", "blk");
@@ -50,6 +50,8 @@ public sealed class BlockCommandTests(TinyImage image) : IClassFixture<TinyImage
         string save = Path.Combine(_d.Dir, "blk.save");
         Assert.Contains("plugged while it runs", (await _d.CliAsync("save", "blk", save)).Fails(), StringComparison.Ordinal);
         Assert.False(File.Exists(save));
+        Assert.Contains("blk cannot be snapshotted now: device", (await _d.CliAsync("snapshot", "create", "blk", "plugged")).Fails(), StringComparison.Ordinal);
+        Assert.Empty(await _d.JsonAsync<List<SnapshotInfo>>("snapshot", "list", "blk"));
 
         // Kept in the spec: there at the next start, and now saved and restored with it.
         (await _d.CliAsync("destroy", "blk")).Ok();

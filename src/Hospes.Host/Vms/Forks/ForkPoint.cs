@@ -1,5 +1,6 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Machine;
 using Hospes.Host.Memory;
 using Hospes.Host.State;
 using Hospes.Host.Vms.Commands;

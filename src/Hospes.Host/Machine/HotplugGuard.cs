@@ -2,12 +2,12 @@ using Hospes.Core.Errors;
 using Hospes.Host.State;
 using Hospes.Qemu.Qmp;
 
-namespace Hospes.Host.Vms;
+namespace Hospes.Host.Machine;
 
 /// <summary>
-/// Save and migration build a new QEMU from the VM's spec, which has every device at its start-time place; a device
+/// Save, migration, a fork and a snapshot revert build (or load into) a new QEMU from the VM's spec, which has every device at its start-time place; a device
 /// plugged while the guest ran (block-attach, network-attach, vcpu-set) sits elsewhere, so that QEMU could not load the
-/// device state (a save file that never restores). Both are refused until the VM has been started again.
+/// device state (a save file that never restores). All are refused until the VM has been started again.
 /// </summary>
 internal static class HotplugGuard
 {
