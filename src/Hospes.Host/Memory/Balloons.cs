@@ -180,6 +180,7 @@ internal sealed partial class Balloons
         driver ??= new BalloonDriver(stats.UpdatedAt is not null, false, stats.UpdatedAt is not null, false);
         long? rss = ProcFs.ResidentBytes(pid);
         long? pss = ProcFs.ProportionalBytes(pid);
+        long? own = ProcFs.AnonymousBytes(pid);
         double cpu = ProcFs.CpuSeconds(pid);
         bool paused = vm.Record.State != VmState.Running;
         string name = vm.Record.Name;
@@ -196,6 +197,7 @@ internal sealed partial class Balloons
                 Driver = driver,
                 HostRssBytes = rss,
                 HostPssBytes = pss,
+                HostPrivateBytes = own,
                 CpuPercent = CpuPercent(m, cpu, now),
                 CpuSeconds = cpu,
                 SampledAt = now,
@@ -212,11 +214,13 @@ internal sealed partial class Balloons
     {
         long rss = ProcFs.ResidentBytes(pid);
         long? pss = ProcFs.ProportionalBytes(pid);
+        long? own = ProcFs.AnonymousBytes(pid);
         double cpu = ProcFs.CpuSeconds(pid);
         Update(qmp, m => m with
         {
             HostRssBytes = rss,
             HostPssBytes = pss,
+            HostPrivateBytes = own,
             CpuPercent = CpuPercent(m, cpu, now),
             CpuSeconds = cpu,
             SampledAt = now,

@@ -48,15 +48,24 @@ public static partial class ProcFs
     /// Proportional resident memory (Pss, /proc/PID/smaps_rollup) in bytes: pages shared with other processes (KSM, the
     /// same libraries) count by share, so it adds up across guests where RSS would count shared pages again.
     /// </summary>
-    public static long? ProportionalBytes(int pid)
+    public static long? ProportionalBytes(int pid) => RollupBytes(pid, "Pss:");
+
+    /// <summary>
+    /// Anonymous memory (/proc/PID/smaps_rollup) in bytes: what the process holds of its own, not pages of files it maps.
+    /// For a fork, which maps its fork point's RAM file privately, that is the pages it wrote (copied on write) and QEMU's
+    /// own heap and translation cache: what the fork really costs.
+    /// </summary>
+    public static long? AnonymousBytes(int pid) => RollupBytes(pid, "Anonymous:");
+
+    private static long? RollupBytes(int pid, string key)
     {
         try
         {
             foreach (string line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
             {
-                if (line.StartsWith("Pss:", StringComparison.Ordinal))
+                if (line.StartsWith(key, StringComparison.Ordinal))
                 {
-                    string kb = line[4..].Trim().Split(' ')[0];
+                    string kb = line[key.Length..].Trim().Split(' ')[0];
                     return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
                 }
             }
