@@ -179,7 +179,7 @@ internal sealed partial class Balloons
         // Without x-query-virtio-status (older QEMU), statistics arriving prove a driver.
         driver ??= new BalloonDriver(stats.UpdatedAt is not null, false, stats.UpdatedAt is not null, false);
         long? rss = ProcFs.ResidentBytes(pid);
-        long? pss = ProcFs.ProportionalBytes(pid);
+        (long? pss, long? own) = ProcFs.Rollup(pid);
         double cpu = ProcFs.CpuSeconds(pid);
         bool paused = vm.Record.State != VmState.Running;
         string name = vm.Record.Name;
@@ -196,6 +196,7 @@ internal sealed partial class Balloons
                 Driver = driver,
                 HostRssBytes = rss,
                 HostPssBytes = pss,
+                HostPrivateBytes = own,
                 CpuPercent = CpuPercent(m, cpu, now),
                 CpuSeconds = cpu,
                 SampledAt = now,
@@ -211,12 +212,13 @@ internal sealed partial class Balloons
     private void SampleProcess(IQmp qmp, int pid, DateTimeOffset now)
     {
         long rss = ProcFs.ResidentBytes(pid);
-        long? pss = ProcFs.ProportionalBytes(pid);
+        (long? pss, long? own) = ProcFs.Rollup(pid);
         double cpu = ProcFs.CpuSeconds(pid);
         Update(qmp, m => m with
         {
             HostRssBytes = rss,
             HostPssBytes = pss,
+            HostPrivateBytes = own,
             CpuPercent = CpuPercent(m, cpu, now),
             CpuSeconds = cpu,
             SampledAt = now,

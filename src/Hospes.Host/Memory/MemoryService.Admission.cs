@@ -20,11 +20,20 @@ internal sealed partial class MemoryService
         {
             HostMemorySample host = _reader.Read();
             long committed = Committed(exclude: vm.Uuid);
+
+            // A fork (its record names a fork point's RAM file) commits what it will write, not its RAM (ForkCosts).
+            var fork = new Commitment(vm.RamFile, memory, null);
+            if (fork.IsFork)
+            {
+                memory = ForkCosts.Adds(Commitments(exclude: vm.Uuid), fork);
+                present = Math.Min(present, memory);
+            }
+
             long limit = (long)(host.TotalBytes * _settings.OvercommitRatio);
             long reserve = _settings.ReserveBytes(host.TotalBytes);
             long starting = _starting.Where(s => s.Key != vm.Uuid).Sum(s => s.Value.Needs);
             long canHold = host.AvailableBytes - reserve - starting;
-            (long needs, double? share) = WorkingSet(present);
+            (long needs, double? share) = fork.IsFork ? (memory, null) : WorkingSet(present);
             string? refusal = null;
             if (committed + memory > limit)
             {
@@ -74,11 +83,12 @@ internal sealed partial class MemoryService
         return bytes >= memory ? (memory, null) : (bytes, share);
     }
 
-    /// <summary>The memory of every VM with a QEMU, and of VMs admitted but still starting.</summary>
-    private long Committed(Guid? exclude)
-    {
-        long running = _vms.All.Where(a => a.Record.Uuid != exclude && a.Pid is not null && !_starting.ContainsKey(a.Record.Uuid))
-            .Sum(a => (long)(_balloons.Of(a).BootedMib ?? Math.Max(a.Record.Spec.MemoryMib, a.Record.Spec.MaxMemoryMib)) * Mib);
-        return running + _starting.Where(s => s.Key != exclude).Sum(s => s.Value.Memory);
-    }
+    /// <summary>The memory of every VM with a QEMU (forks at what they really cost, see <see cref="ForkCosts"/>), and of VMs admitted but still starting.</summary>
+    private long Committed(Guid? exclude) =>
+        ForkCosts.Committed(Commitments(exclude)) + _starting.Where(s => s.Key != exclude).Sum(s => s.Value.Memory);
+
+    /// <summary>Every VM with a QEMU that is not starting: its RAM file, what QEMU was given, what it holds privately.</summary>
+    private List<Commitment> Commitments(Guid? exclude) =>
+        [.. _vms.All.Where(a => a.Record.Uuid != exclude && a.Pid is not null && !_starting.ContainsKey(a.Record.Uuid))
+            .Select(a => new Commitment(a.Record.RamFile, (long)(_balloons.Of(a).BootedMib ?? Math.Max(a.Record.Spec.MemoryMib, a.Record.Spec.MaxMemoryMib)) * Mib, _balloons.Of(a).HostPrivateBytes))];
 }

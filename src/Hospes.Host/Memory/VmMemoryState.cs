@@ -47,6 +47,9 @@ internal sealed record VmMemoryState
 
     public long? HostPssBytes { get; init; }
 
+    /// <summary>Its QEMU's anonymous memory (smaps_rollup): what it holds of its own. For a fork, the pages it wrote (copy-on-write) and QEMU's own.</summary>
+    public long? HostPrivateBytes { get; init; }
+
     public double? CpuPercent { get; init; }
 
     /// <summary>Process CPU seconds and when they were read, for the next CPU % figure.</summary>

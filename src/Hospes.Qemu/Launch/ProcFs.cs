@@ -48,16 +48,27 @@ public static partial class ProcFs
     /// Proportional resident memory (Pss, /proc/PID/smaps_rollup) in bytes: pages shared with other processes (KSM, the
     /// same libraries) count by share, so it adds up across guests where RSS would count shared pages again.
     /// </summary>
-    public static long? ProportionalBytes(int pid)
+    public static long? ProportionalBytes(int pid) => Rollup(pid).Pss;
+
+    /// <summary>
+    /// Pss and Anonymous of /proc/PID/smaps_rollup in bytes, in one read (the kernel walks every mapping for it). Anonymous
+    /// is what the process holds of its own, not pages of files it maps: for a fork, which maps its fork point's RAM file
+    /// privately, the pages it wrote (copied on write) and QEMU's own heap and translation cache, what it really costs.
+    /// </summary>
+    public static (long? Pss, long? Anonymous) Rollup(int pid)
     {
+        long? pss = null, anonymous = null;
         try
         {
             foreach (string line in File.ReadLines($"/proc/{pid}/smaps_rollup"))
             {
                 if (line.StartsWith("Pss:", StringComparison.Ordinal))
                 {
-                    string kb = line[4..].Trim().Split(' ')[0];
-                    return long.Parse(kb, CultureInfo.InvariantCulture) * 1024;
+                    pss = Kib(line, "Pss:".Length);
+                }
+                else if (line.StartsWith("Anonymous:", StringComparison.Ordinal))
+                {
+                    anonymous = Kib(line, "Anonymous:".Length);
                 }
             }
         }
@@ -65,8 +76,10 @@ public static partial class ProcFs
         {
         }
 
-        return null;
+        return (pss, anonymous);
     }
+
+    private static long Kib(string line, int from) => long.Parse(line[from..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
 
     /// <summary>True when any of the given threads is on a CPU or runnable right now (xl's 'r' rather than 'b').</summary>
     public static bool AnyThreadRunnable(int pid, IEnumerable<int> threadIds)

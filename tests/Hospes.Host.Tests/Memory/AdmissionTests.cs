@@ -102,6 +102,29 @@ public sealed class AdmissionTests : IAsyncLifetime, IAsyncDisposable
         Assert.Equal(4096, _memory.HostStatus().CommittedBytes >> 20);
     }
 
+    [Fact]
+    public void Forks_AreCommittedAtWhatTheyHoldOfTheirOwn_AndTheirRamFileOnce_SoMoreForksAreAdmittedThanBootedCopiesFit()
+    {
+        // 20 forks of a 1024 MiB guest: as booted copies 20480 MiB, past this host's limit of 6144 MiB.
+        const string file = "/dev/shm/hospes/0123456789abcdef/fork-5d8f/ram";
+        for (int i = 0; i < 20; i++)
+        {
+            var fork = new StubVm(Vm($"f{i}", 1024).Spec, pid: 4242);
+            fork.Record = fork.Record with { RamFile = file };
+            _vms.Add(fork);
+        }
+
+        Assert.Equal(1024 + (20 * 64), _memory.HostStatus().CommittedBytes >> 20);
+        Result<MemoryReservation> next = _memory.Admit(Vm("f20", 1024) with { RamFile = file }, ramMib: 1024);
+        Assert.True(next.IsOk);
+        Assert.Equal(1024 + (21 * 64), _memory.HostStatus().CommittedBytes >> 20);
+        next.Value.Dispose();
+
+        // A fork of a file no running VM maps yet brings the file with it.
+        Assert.True(_memory.Admit(Vm("g1", 2048) with { RamFile = "/dev/shm/hospes/0123456789abcdef/fork-77aa/ram" }, ramMib: 2048).IsOk);
+        Assert.Equal(1024 + (20 * 64) + 2048 + 64, _memory.HostStatus().CommittedBytes >> 20);
+    }
+
     private static VmRecord Vm(string name, int memoryMib) => new() { Spec = new VmSpec { Name = name, Uuid = Guid.NewGuid(), MemoryMib = memoryMib, MaxMemoryMib = memoryMib } };
 
     private void Running(string name, int memoryMib) => _vms.Add(new StubVm(Vm(name, memoryMib).Spec, pid: 4242));

@@ -86,6 +86,11 @@ public sealed class ForkTests(TinyImage image) : IClassFixture<TinyImage>, IAsyn
             Assert.False(MemCheck.FoundStale(log), $"{vm}: {log}");
         }
 
+        // Admission and `hospes host memory` count what a fork holds of its own (its QEMU's anonymous memory: the pages it
+        // wrote, QEMU's own) and the fork's RAM file once, not 4 booted copies of 192 MiB as before (issue 16).
+        long committed = (await _d.JsonAsync<HostMemoryInfo>("host", "memory")).CommittedMib;
+        Assert.InRange(committed, 192, (4 * 192) - 1);
+
         // The parent goes; its forks run on, and the RAM file stays while they map it.
         (await _d.CliAsync("delete", "web", "--force")).Ok();
         foreach (string vm in forks)

@@ -75,15 +75,16 @@ public class CommandLineBuilderTests
     }
 
     [Fact]
-    public void MicrovmUnderTcg_IsToldTheTscRate_SoItNeedNotCalibrate()
+    public void MicrovmUnderTcg_IsToldTheTscRate_AndThatItIsReliable_SoItNeitherCalibratesNorWatchesIt()
     {
         string Append(VmSpec spec, Accelerator accel) =>
             string.Join(' ', QemuCommandLineBuilder.Build(new QemuLaunchSpec { Spec = spec, Paths = Paths, Accel = accel, HostTscKhz = 2000000 }).Value);
 
-        Assert.Contains("-append tsc_early_khz=2000000 root=/dev/vda ro console=ttyS0", Append(Pv, Accelerator.Tcg), StringComparison.Ordinal);
+        Assert.Contains("-append tsc_early_khz=2000000 tsc=reliable root=/dev/vda ro console=ttyS0", Append(Pv, Accelerator.Tcg), StringComparison.Ordinal);
         Assert.DoesNotContain("tsc_early_khz", Append(Pv, Accelerator.Kvm), StringComparison.Ordinal);
         Assert.DoesNotContain("tsc_early_khz", Append(Pv with { Boot = BootMode.Hvm }, Accelerator.Tcg), StringComparison.Ordinal);
         Assert.Contains("-append root=/dev/vda ro tsc_early_khz=1 console=ttyS0", Append(Pv with { KernelCmdline = "root=/dev/vda ro tsc_early_khz=1" }, Accelerator.Tcg), StringComparison.Ordinal);
+        Assert.Contains("-append tsc_early_khz=2000000 root=/dev/vda ro tsc=unstable console=ttyS0", Append(Pv with { KernelCmdline = "root=/dev/vda ro tsc=unstable" }, Accelerator.Tcg), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,12 +40,15 @@ internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, s
 
         IQmp qmp = vm.Qmp!;
         MigrationStatus status;
+        bool fork = false;
         try
         {
             // A fork point's state holds no RAM: this QEMU maps it from the fork's file (x-ignore-shared on both sides).
             if (vm.Record.RamFile is { } ram && Forks.ForkRam.IsForkRam(ram))
             {
-                await qmp.SetCapabilitiesAsync(new Dictionary<string, bool> { [Forks.ForkPoint.IgnoreShared] = true }).ConfigureAwait(false);
+                // events: the end of the load is seen at once (FileStreams), not at the next poll.
+                await qmp.SetCapabilitiesAsync(new Dictionary<string, bool> { [Forks.ForkPoint.IgnoreShared] = true, ["events"] = true }).ConfigureAwait(false);
+                fork = true;
             }
 
             // hospesd opens the file (QEMU may run as a uid that cannot) and hands it over read-only.
@@ -54,7 +57,7 @@ internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, s
             try
             {
                 await qmp.MigrateIncomingAsync($"file:{QmpFiles.FdSetPath(fdSet)},offset={header.Value.StreamOffset}").ConfigureAwait(false);
-                status = await streams.WaitAsync(qmp).ConfigureAwait(false);
+                status = await streams.WaitAsync(qmp, fork ? vm.Signals : null).ConfigureAwait(false);
             }
             finally
             {

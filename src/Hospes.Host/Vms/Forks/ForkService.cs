@@ -110,6 +110,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
 
             var failed = new List<(string, string)>();
             var running = new List<ForkedVm>();
+            var identities = new List<Task>();
             await Parallel.ForEachAsync(children, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, HostMachine.CpuCount * 2), CancellationToken = CancellationToken.None }, async (child, _) =>
             {
                 Result<VmRecord> up = await child.RunAsync(commands.ForkChild(point.RamFile), CancellationToken.None).ConfigureAwait(false);
@@ -125,12 +126,15 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                     return;
                 }
 
-                await TellGuestItsIdentityAsync(child, p.Spec).ConfigureAwait(false);
+                // The guest's agent takes its time (a guest-exec under TCG): the next fork's QEMU need not wait for it.
+                Task identity = TellGuestItsIdentityAsync(child, p.Spec);
                 lock (running)
                 {
+                    identities.Add(identity);
                     running.Add(new ForkedVm(up.Value.Name, up.Value.Uuid, [.. up.Value.Spec.Vifs.Select(v => v.Mac ?? "")]));
                 }
             }).ConfigureAwait(false);
+            await Task.WhenAll(identities).ConfigureAwait(false);
 
             File.Delete(journal);
             long ms = (long)Stopwatch.GetElapsedTime(began).TotalMilliseconds;

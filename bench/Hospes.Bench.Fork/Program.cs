@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+using Hospes.Bench.Fork;
+using Hospes.Testing;
+using Hospes.Testing.Bench;
+
+// Fork benchmark (issue 16): N forks of an idle tiny guest (`forkable = 1`, `memory = 256`, no vif) until every fork
+// answers on its console, against the same recipe done with plain QEMU commands (memory-backend-file share=on,
+// x-ignore-shared, children mapping the file privately), and optionally against linked clones cold-booted
+// (`clone --start`), in the same run. Also host memory per fork (PSS and anonymous, smaps_rollup) against a booted
+// guest's, and idle CPU per fork.
+// Usage: dotnet run --project bench/Hospes.Bench.Fork -c Release -- [--count 75] [--runs 3] [--clones 0] [--write docs/benchmarks.md]
+int count = Args.Int(args, "--count", 75);
+int runs = Args.Int(args, "--runs", 3);
+int clones = Args.Int(args, "--clones", 0);
+string? write = Args.Str(args, "--write");
+string root = Repo.Root;
+string loadBefore = Machine.LoadAverage();
+
+await using var lab = await ForkLab.StartAsync();
+var hospes = new List<ForkUse>();
+var booted = new List<ForkUse>();
+var command = new List<double>();
+var plain = new List<ForkUse>();
+for (int i = 1; i <= runs; i++)
+{
+    plain.Add(await lab.PlainForkAsync(i, count));
+    (ForkUse f, ForkUse b, double c) = await lab.HospesForkAsync(i, count);
+    hospes.Add(f);
+    booted.Add(b);
+    command.Add(c);
+    Console.Error.WriteLine($"run {i}/{runs}: plain {plain[^1].Seconds:0.00} s, hospes fork {f.Seconds:0.00} s (command {c:0.00} s); PSS/fork {f.PssMib:0.0} MiB, anon/fork {f.AnonMib:0.0} MiB, idle CPU/fork {f.IdleCpuPercent:0.00} %; booted guest PSS {b.PssMib:0} MiB, idle {b.IdleCpuPercent:0.00} %; load {Machine.LoadAverage()}");
+}
+
+ForkUse? cloned = null;
+if (clones > 0)
+{
+    cloned = await lab.HospesCloneBootAsync(1, clones);
+    Console.Error.WriteLine($"clones: {clones} cold-booted in {cloned.Seconds:0.0} s, PSS/clone {cloned.PssMib:0} MiB, idle CPU/clone {cloned.IdleCpuPercent:0.00} %");
+}
+
+string loadAfter = Machine.LoadAverage();
+var md = new StringBuilder();
+md.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Machine.Cpu()}), {lab.QemuVersion}, accelerator {lab.Accel}; load average before the run: {loadBefore}, after: {loadAfter}.");
+md.AppendLine();
+md.AppendLine(CultureInfo.InvariantCulture, $"| {count} forks of an idle tiny guest (`memory = {ForkLab.GuestMib}`) | median | min | max | runs |");
+md.AppendLine("|---|---|---|---|---|");
+Row(md, $"`hospes fork p 'f-{{i}}' --count {count}` → every fork answers on its console", [.. hospes.Select(h => h.Seconds)], "s", "0.00");
+Row(md, "… of which the fork command itself (to its answer)", command, "s", "0.00");
+Row(md, $"by hand: plain `qemu-system-x86_64`, the same recipe, {ForkLab.Parallelism} children starting at a time → every console answers", [.. plain.Select(p => p.Seconds)], "s", "0.00");
+Row(md, "host memory per fork (PSS of its QEMU), Hospes", [.. hospes.Select(h => h.PssMib)], "MiB", "0.0");
+Row(md, "host memory per fork (PSS of its QEMU), by hand", [.. plain.Select(p => p.PssMib)], "MiB", "0.0");
+Row(md, "what a fork holds of its own (anonymous memory of its QEMU), Hospes", [.. hospes.Select(h => h.AnonMib)], "MiB", "0.0");
+Row(md, "host memory of the booted parent before the fork (PSS of its QEMU)", [.. booted.Select(b => b.PssMib)], "MiB", "0.0");
+Row(md, "idle CPU per fork (% of one core, over 10 s), Hospes", [.. hospes.Select(h => h.IdleCpuPercent)], "%", "0.00");
+Row(md, "idle CPU per fork (% of one core, over 10 s), by hand", [.. plain.Select(p => p.IdleCpuPercent)], "%", "0.00");
+Row(md, "idle CPU of the booted parent (% of one core, over 10 s)", [.. booted.Select(b => b.IdleCpuPercent)], "%", "0.00");
+if (cloned is not null)
+{
+    Row(md, $"`hospes clone t 'c-{{i}}' --count {clones} --start` (linked clones, cold-booted) → every clone answers on its console", [cloned.Seconds], "s", "0.0");
+    Row(md, "host memory per cold-booted clone (PSS of its QEMU)", [cloned.PssMib], "MiB", "0.0");
+}
+
+md.AppendLine();
+md.AppendLine(CultureInfo.InvariantCulture, $"Targets (issue 16): {count} forks answering in at most 5 s on 2 cores under TCG; a fork's PSS at most 1/5 of a booted guest's (here {Stats.Median([.. booted.Select(b => b.PssMib)]) / 5:0} MiB). Every fork is sent `{ForkLab.Probe}` on its console (again every 2 s) until `{ForkLab.Answer}` comes back. The plain recipe, as run (the parent, then per child `migrate-set-capabilities` x-ignore-shared + events, `migrate-incoming file:STATE`, the MIGRATION event, `cont`):");
+md.AppendLine();
+md.AppendLine("```");
+md.AppendLine(lab.ParentShown);
+md.AppendLine(lab.ChildShown);
+md.AppendLine("```");
+Console.WriteLine(md.ToString());
+if (write is not null)
+{
+    Docs.ReplaceSection(Path.Combine(root, write), "fork", md.ToString());
+    Console.Error.WriteLine($"wrote the fork section of {write}");
+}
+
+return 0;
+
+static void Row(StringBuilder md, string what, IReadOnlyList<double> values, string unit, string format) =>
+    md.AppendLine(CultureInfo.InvariantCulture, $"| {what} | {Stats.Median(values).ToString(format, CultureInfo.InvariantCulture)} {unit} | {values.Min().ToString(format, CultureInfo.InvariantCulture)} {unit} | {values.Max().ToString(format, CultureInfo.InvariantCulture)} {unit} | {values.Count} |");
