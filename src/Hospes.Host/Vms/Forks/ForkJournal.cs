@@ -15,6 +15,9 @@ internal sealed record ForkJournal
 
     public required IReadOnlyList<Guid> Children { get; init; }
 
+    /// <summary>The writable disks split at the fork point (<see cref="ForkDisks"/>); a kill before their rows landed undoes them.</summary>
+    public IReadOnlyList<ForkDisk> Disks { get; init; } = [];
+
     /// <summary>Whole or not at all: a kill leaves the old file or none.</summary>
     public void Write(string path)
     {

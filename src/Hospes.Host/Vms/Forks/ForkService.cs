@@ -15,7 +15,7 @@ namespace Hospes.Host.Vms.Forks;
 /// queue (<see cref="ForkPoint"/>), then every child in its own queue, a few at a time (<see cref="ForkChild"/>). A
 /// journal in the fork's folder lets a restarted hospesd finish what a kill cut short (<see cref="SettleAsync"/>).
 /// </summary>
-internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent agent, TimeProvider time, ILogger log) : IAsyncDisposable
+internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent agent, ForkDisks disks, TimeProvider time, ILogger log) : IAsyncDisposable
 {
     public const int MaxForks = 1000;
 
@@ -37,6 +37,11 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         if (File.Exists(parent.Layout.MigrationJournal(r.Uuid)))
         {
             return HospesError.State($"cannot fork {r.Name}: it is being migrated; wait until the migration ends");
+        }
+
+        if (disks.Plan(r, Guid.Empty) is { IsOk: false } disk)
+        {
+            return disk.Error;
         }
 
         Result<IReadOnlyList<string>> names = NamePattern.Expand(order.Name, order.Count, MaxForks, "fork", "forking");
@@ -76,13 +81,22 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         }
 
         VmRecord p = parent.Record;
-        string dir = Ram.ForkDir(Guid.NewGuid());
+        var forkId = Guid.NewGuid();
+        Result<IReadOnlyList<ForkDisk>> planned = disks.Plan(p, forkId);
+        if (!planned.IsOk)
+        {
+            return planned.Error;
+        }
+
+        IReadOnlyList<ForkDisk> plan = planned.Value;
+        string dir = Ram.ForkDir(forkId);
         Ram.EnsureRoot();
         Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         using IDisposable held = Ram.Hold(dir);
-        var specs = names.Value.Select(n => ChildSpec(p.Spec, n)).ToList();
+        using IDisposable heldDisks = disks.Hold(forkId);
+        var specs = names.Value.Select(n => disks.ChildDisks(ChildSpec(p.Spec, n), plan)).ToList();
         string journal = parent.Layout.ForkJournal(p.Uuid);
-        new ForkJournal { ForkDir = dir, Children = [.. specs.Select(s => s.Uuid)] }.Write(journal);
+        new ForkJournal { ForkDir = dir, Children = [.. specs.Select(s => s.Uuid)], Disks = plan }.Write(journal);
 
         var children = new List<VmActor>();
         try
@@ -99,12 +113,13 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                 children.Add(defined.Value);
             }
 
-            ForkPoint point = commands.ForkPoint(dir);
+            ForkPoint point = commands.ForkPoint(dir, plan.Count == 0 ? null : c => disks.SplitAsync(p.Name, forkId, plan, c));
             Result<VmRecord> forked = await parent.RunAsync(point, ct).ConfigureAwait(false);
-            if (!forked.IsOk && parent.Record.RamFile != point.RamFile)
+            if (!forked.IsOk && (parent.Record.RamFile != point.RamFile || point.SplitFailed is not null))
             {
-                // The fork point did not take: the parent runs on as it was, and nothing of the fork stays.
-                await UndoAsync(children, dir, journal).ConfigureAwait(false);
+                // The fork point did not take: the parent runs on (as it was, or from the fork point on its disks as they
+                // were), and nothing of the fork stays but the RAM file the parent may map now.
+                await UndoAsync(children, parent.Record.RamFile == point.RamFile ? null : dir, journal).ConfigureAwait(false);
                 return forked.Error;
             }
 
@@ -112,7 +127,10 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
             var running = new List<ForkedVm>();
             await Parallel.ForEachAsync(children, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, HostMachine.CpuCount * 2), CancellationToken = CancellationToken.None }, async (child, _) =>
             {
-                Result<VmRecord> up = await child.RunAsync(commands.ForkChild(point.RamFile), CancellationToken.None).ConfigureAwait(false);
+                Result<bool> own = plan.Count == 0 ? true : await disks.MakeChildDisksAsync(child.Record, plan, CancellationToken.None).ConfigureAwait(false);
+                Result<VmRecord> up = own.IsOk
+                    ? await child.RunAsync(commands.ForkChild(point.RamFile), CancellationToken.None).ConfigureAwait(false)
+                    : own.Error;
                 if (!up.IsOk)
                 {
                     ForkLog.ChildFailed(log, child.Record.Name, up.Error.Message);
@@ -207,6 +225,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                     }
                 }
 
+                disks.Settle(j.Disks ?? []);
                 await vms.EndUnrecordedQemuAsync(parent).ConfigureAwait(false);
                 Result<VmRecord> back = await parent.RunAsync(commands.ForkUndo(Path.Combine(j.ForkDir, ForkRam.RamName)), ct).ConfigureAwait(false);
                 ForkLog.Settled(log, parent.Record.Name, back.IsOk ? parent.Record.State.ToString().ToLowerInvariant() : back.Error.Message);
@@ -227,6 +246,11 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         {
             ForkLog.RamDeleted(log, gone);
         }
+
+        foreach (string gone in disks.Sweep())
+        {
+            ForkLog.BaseDeleted(log, gone);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -243,14 +267,18 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         return fresh with { Vifs = [.. fresh.Vifs.Select(v => v with { VifName = null })], SourcePath = null };
     }
 
-    private async Task UndoAsync(List<VmActor> children, string dir, string journal)
+    private async Task UndoAsync(List<VmActor> children, string? dir, string journal)
     {
         foreach (VmActor child in children)
         {
             await vms.DropForkAsync(child).ConfigureAwait(false);
         }
 
-        Directory.Delete(dir, recursive: true);
+        if (dir is not null)
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
         File.Delete(journal);
     }
 
