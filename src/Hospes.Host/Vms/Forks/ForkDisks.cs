@@ -47,6 +47,29 @@ internal sealed class ForkDisks(VolumeStore store, IQemuImg img)
         return plan;
     }
 
+    /// <summary>
+    /// The writable disks of a VM frozen at a fork point: each is an overlay on that fork point's base, on which its
+    /// forks get overlays of their own (nothing is split again).
+    /// </summary>
+    public Result<IReadOnlyList<ForkDisk>> FrozenPlan(VmRecord r)
+    {
+        IReadOnlyList<VolumeRecord> all = store.All();
+        var plan = new List<ForkDisk>();
+        foreach (DiskSpec d in r.Spec.Disks.Where(StoreVms.IsWritableDisk))
+        {
+            VolumeRecord? v = all.FirstOrDefault(x => x.Path == d.Target && x.Vm == r.Uuid);
+            VolumeRecord? b = v?.BackingId is { } id ? all.FirstOrDefault(x => x.Id == id && x.Kind == VolumeKind.ForkBase) : null;
+            if (v is null || b is null)
+            {
+                return HospesError.State($"cannot fork {r.Name}: its writable disk {d.Vdev} ({d.Target}) is not an overlay on its fork point's base, so its forks would not see the disk as it was at the fork point; `hospes start {r.Name}` continues it, then fork it anew");
+            }
+
+            plan.Add(new ForkDisk(d.Vdev, v.Path, b.Path, v.Id, b.BackingId));
+        }
+
+        return plan;
+    }
+
     /// <summary>The fork's spec for its disks: its own overlay for each writable disk (made by <see cref="MakeChildDisksAsync"/>), the rest shared.</summary>
     public VmSpec ChildDisks(VmSpec child, IReadOnlyList<ForkDisk> plan) => child with
     {

@@ -21,7 +21,7 @@ namespace Hospes.Host.Vms.Forks;
 /// Writable disks: once the parent's QEMU has quit at the fork point, <paramref name="split"/> turns each into a read-only
 /// base under a new overlay in its place (<see cref="ForkDisks.SplitAsync"/>), offline; the parent continues on that overlay.
 /// </remarks>
-internal sealed class ForkPoint(VmLauncher launcher, FileStreams streams, Balloons balloons, string forkDir, ILogger log, Func<CancellationToken, Task<Result<bool>>>? split = null) : VmCommand<VmRecord>
+internal sealed class ForkPoint(VmLauncher launcher, FileStreams streams, Balloons balloons, string forkDir, ILogger log, Func<CancellationToken, Task<Result<bool>>>? split = null, bool freeze = false) : VmCommand<VmRecord>
 {
     public const string IgnoreShared = "x-ignore-shared";
 
@@ -107,6 +107,12 @@ internal sealed class ForkPoint(VmLauncher launcher, FileStreams streams, Balloo
         {
             // Undone: the disks hold the fork point's state as they did, so the parent continues from it all the same.
             SplitFailed = splitting.Error;
+        }
+
+        if (freeze && SplitFailed is null)
+        {
+            // Frozen: saved at the fork point, a template of its running state; `hospes start` continues it from there.
+            return vm.Record;
         }
 
         Result<VmRecord> again = await RestoreCommand.RestoreAsync(vm, launcher, streams, StateFile, paused: false, log).ConfigureAwait(false);

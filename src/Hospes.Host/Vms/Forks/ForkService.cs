@@ -29,9 +29,15 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
     public Result<IReadOnlyList<string>> Plan(VmActor parent, ForkOrder order)
     {
         VmRecord r = parent.Record;
-        if (ForkPoint.Refusal(r) is { } refused)
+        bool frozen = IsFrozen(r);
+        if (!frozen && ForkPoint.Refusal(r) is { } refused)
         {
             return refused;
+        }
+
+        if (order.Template && (order.Count != 1 || order.Name.Contains("{i}", StringComparison.Ordinal)))
+        {
+            return HospesError.Invalid($"a running template of {r.Name} is one VM: give one name, without {{i}} or --count; nothing was made");
         }
 
         if (File.Exists(parent.Layout.MigrationJournal(r.Uuid)))
@@ -39,7 +45,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
             return HospesError.State($"cannot fork {r.Name}: it is being migrated; wait until the migration ends");
         }
 
-        if (disks.Plan(r, Guid.Empty) is { IsOk: false } disk)
+        if ((frozen ? disks.FrozenPlan(r) : disks.Plan(r, Guid.Empty)) is { IsOk: false } disk)
         {
             return disk.Error;
         }
@@ -81,22 +87,28 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         }
 
         VmRecord p = parent.Record;
+        // A VM frozen at a fork point (a running template) is forked again from that same point: no new fork point.
+        bool frozen = IsFrozen(p);
         var forkId = Guid.NewGuid();
-        Result<IReadOnlyList<ForkDisk>> planned = disks.Plan(p, forkId);
+        Result<IReadOnlyList<ForkDisk>> planned = frozen ? disks.FrozenPlan(p) : disks.Plan(p, forkId);
         if (!planned.IsOk)
         {
             return planned.Error;
         }
 
         IReadOnlyList<ForkDisk> plan = planned.Value;
-        string dir = Ram.ForkDir(forkId);
-        Ram.EnsureRoot();
-        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        string dir = frozen ? Path.GetDirectoryName(p.RamFile!)! : Ram.ForkDir(forkId);
+        if (!frozen)
+        {
+            Ram.EnsureRoot();
+            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         using IDisposable held = Ram.Hold(dir);
         using IDisposable heldDisks = disks.Hold(forkId);
         var specs = names.Value.Select(n => disks.ChildDisks(ChildSpec(p.Spec, n), plan)).ToList();
         string journal = parent.Layout.ForkJournal(p.Uuid);
-        new ForkJournal { ForkDir = dir, Children = [.. specs.Select(s => s.Uuid)], Disks = plan }.Write(journal);
+        new ForkJournal { ForkDir = dir, Children = [.. specs.Select(s => s.Uuid)], Disks = frozen ? [] : plan, Frozen = frozen || order.Freeze }.Write(journal);
 
         var children = new List<VmActor>();
         try
@@ -106,31 +118,41 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                 Result<VmActor> defined = await vms.DefineForkAsync(spec, p.Project, ct).ConfigureAwait(false);
                 if (!defined.IsOk)
                 {
-                    await UndoAsync(children, dir, journal).ConfigureAwait(false);
+                    await UndoAsync(children, frozen ? null : dir, journal).ConfigureAwait(false);
                     return defined.Error with { Message = $"cannot fork {p.Name}: {defined.Error.Message}; nothing was forked" };
                 }
 
                 children.Add(defined.Value);
             }
 
-            ForkPoint point = commands.ForkPoint(dir, plan.Count == 0 ? null : c => disks.SplitAsync(p.Name, forkId, plan, c));
-            Result<VmRecord> forked = await parent.RunAsync(point, ct).ConfigureAwait(false);
-            if (!forked.IsOk && (parent.Record.RamFile != point.RamFile || point.SplitFailed is not null))
+            string ramFile = p.RamFile!;
+            if (!frozen)
             {
-                // The fork point did not take: the parent runs on (as it was, or from the fork point on its disks as they
-                // were), and nothing of the fork stays but the RAM file the parent may map now.
-                await UndoAsync(children, parent.Record.RamFile == point.RamFile ? null : dir, journal).ConfigureAwait(false);
-                return forked.Error;
+                ForkPoint point = commands.ForkPoint(dir, plan.Count == 0 ? null : c => disks.SplitAsync(p.Name, forkId, plan, c), order.Freeze);
+                Result<VmRecord> forked = await parent.RunAsync(point, ct).ConfigureAwait(false);
+                if (!forked.IsOk && (parent.Record.RamFile != point.RamFile || point.SplitFailed is not null))
+                {
+                    // The fork point did not take: the parent runs on (as it was, or from the fork point on its disks as they
+                    // were), and nothing of the fork stays but the RAM file the parent may map now.
+                    await UndoAsync(children, parent.Record.RamFile == point.RamFile ? null : dir, journal).ConfigureAwait(false);
+                    return forked.Error;
+                }
+
+                ramFile = point.RamFile;
             }
+
+            // The guest inside has the MACs of the VM that ran at the fork point (for a running template made by
+            // `template create --running`, its source's), which each fork's identity step replaces.
+            VmSpec inside = SaveFile.ReadHeader(ForkRam.StateFile(ramFile)) is { IsOk: true } header ? header.Value.Spec : p.Spec;
 
             var failed = new List<(string, string)>();
             var running = new List<ForkedVm>();
             await Parallel.ForEachAsync(children, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, HostMachine.CpuCount * 2), CancellationToken = CancellationToken.None }, async (child, _) =>
             {
                 Result<bool> own = plan.Count == 0 ? true : await disks.MakeChildDisksAsync(child.Record, plan, CancellationToken.None).ConfigureAwait(false);
-                Result<VmRecord> up = own.IsOk
-                    ? await child.RunAsync(commands.ForkChild(point.RamFile), CancellationToken.None).ConfigureAwait(false)
-                    : own.Error;
+                Result<VmRecord> up = !own.IsOk ? own.Error
+                    : order.Template ? await child.RunAsync(new ForkFrozen(ramFile), CancellationToken.None).ConfigureAwait(false)
+                    : await child.RunAsync(commands.ForkChild(ramFile), CancellationToken.None).ConfigureAwait(false);
                 if (!up.IsOk)
                 {
                     ForkLog.ChildFailed(log, child.Record.Name, up.Error.Message);
@@ -143,7 +165,11 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                     return;
                 }
 
-                await TellGuestItsIdentityAsync(child, p.Spec).ConfigureAwait(false);
+                if (!order.Template)
+                {
+                    await TellGuestItsIdentityAsync(child, inside).ConfigureAwait(false);
+                }
+
                 lock (running)
                 {
                     running.Add(new ForkedVm(up.Value.Name, up.Value.Uuid, [.. up.Value.Spec.Vifs.Select(v => v.Mac ?? "")]));
@@ -227,8 +253,16 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
 
                 disks.Settle(j.Disks ?? []);
                 await vms.EndUnrecordedQemuAsync(parent).ConfigureAwait(false);
-                Result<VmRecord> back = await parent.RunAsync(commands.ForkUndo(Path.Combine(j.ForkDir, ForkRam.RamName)), ct).ConfigureAwait(false);
-                ForkLog.Settled(log, parent.Record.Name, back.IsOk ? parent.Record.State.ToString().ToLowerInvariant() : back.Error.Message);
+                if (j.Frozen && IsFrozen(parent.Record))
+                {
+                    // Frozen at the fork point, as asked (or as it was): it stays a template of its running state.
+                    ForkLog.Settled(log, parent.Record.Name, "frozen at the fork point");
+                }
+                else
+                {
+                    Result<VmRecord> back = await parent.RunAsync(commands.ForkUndo(Path.Combine(j.ForkDir, ForkRam.RamName)), ct).ConfigureAwait(false);
+                    ForkLog.Settled(log, parent.Record.Name, back.IsOk ? parent.Record.State.ToString().ToLowerInvariant() : back.Error.Message);
+                }
             }
 
             File.Delete(journal);
@@ -236,6 +270,10 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
 
         Sweep();
     }
+
+    /// <summary>A VM frozen at a fork point (a template of running state): saved in the fork's state, naming its RAM file.</summary>
+    public static bool IsFrozen(VmRecord r) =>
+        r.State == VmState.Saved && r.RamFile is { } ram && ForkRam.IsForkRam(ram) && r.SavePath == ForkRam.StateFile(ram) && File.Exists(ram);
 
     /// <summary>Sweeps unused RAM files now and every few seconds (a fork that stopped lets go of its file).</summary>
     public void Start() => _sweeps = SweepLoopAsync(_stop.Token);

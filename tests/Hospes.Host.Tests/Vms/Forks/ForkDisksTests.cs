@@ -107,4 +107,19 @@ public sealed class ForkDisksTests
         Assert.DoesNotContain(store.Floor.Volumes.All(), v => v.Kind == VolumeKind.ForkBase);
         Assert.False(Directory.Exists(Path.GetDirectoryName(plan[0].Base)));
     }
+
+    [Fact]
+    public async Task FrozenPlan_TakesEachDisksForkBase_AndRefusesADiskNotOnOne()
+    {
+        await using var store = new StoreFloor();
+        await store.DiskAsync("data");
+        VmActor web = await store.VmOnAsync("web", "data");
+        var disks = new ForkDisks(store.Floor.Volumes, store.Img);
+        Assert.Contains("is not an overlay on its fork point's base", disks.FrozenPlan(web.Record).Error!.Message, StringComparison.Ordinal);
+
+        var fork = Guid.NewGuid();
+        IReadOnlyList<ForkDisk> plan = disks.Plan(web.Record, fork).Value;
+        Assert.True((await disks.SplitAsync("web", fork, plan, CancellationToken.None)).IsOk);
+        Assert.Equal(plan[0].Base, Assert.Single(disks.FrozenPlan(web.Record).Value).Base);
+    }
 }
