@@ -84,6 +84,10 @@ public sealed class ForkTemplateTests(TinyImage image) : IClassFixture<TinyImage
         await RunAsync("two", "echo two > /tmp/who");
         Assert.Contains("two is frozen at the fork point", (await _d.CliAsync("fork", "two", "t-1", "--freeze")).Ok().Stdout, StringComparison.Ordinal);
         Assert.Equal(VmState.Saved, (await _d.InfoAsync("two")).State);
+        // A hospesd killed and started again finds two still frozen, with its RAM file and state, and forks it again.
+        await _d.KillHardAsync();
+        await _d.RestartAsync();
+        Assert.Equal(VmState.Saved, (await _d.InfoAsync("two")).State);
         (await _d.CliAsync("fork", "two", "t-2")).Ok();
         Assert.Contains(await _d.JsonAsync<List<TemplateInfo>>("template", "list"), t => t.Name == "two" && t.Running);
         foreach (string vm in (string[])["t-1", "t-2"])
