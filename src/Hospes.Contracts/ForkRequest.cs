@@ -7,4 +7,10 @@ public sealed record ForkRequest
     public required string Name { get; init; }
 
     public int Count { get; init; } = 1;
+
+    /// <summary>The VM stays frozen at the fork point as a template of its running state (`hospes fork --freeze`) instead of running on.</summary>
+    public bool Freeze { get; init; }
+
+    /// <summary>`hospes template create VM --running --name NAME`: one fork named Name is made frozen at the fork point (a running template), not started; the VM runs on.</summary>
+    public bool Template { get; init; }
 }

@@ -15,4 +15,7 @@ public sealed record TemplateInfo
     /// <summary>VMs whose disks are overlays on this template's disks.</summary>
     public IReadOnlyList<string> Clones { get; init; } = [];
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>A template of running state: a VM frozen at a fork point (`template create --running`, `fork --freeze`); `clone --instant` forks it.</summary>
+    public bool Running { get; init; }
 }

@@ -79,7 +79,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         var clones = new CloneService(Volumes, Vms, commands);
         // The guest agents: `hospes guest`, and the identity each fork takes (GuestAgent.SetIdentityAsync).
         GuestAgent = new GuestAgent(time);
-        Forks = new ForkService(Vms, commands, GuestAgent, time, vmLog);
+        Forks = new ForkService(Vms, commands, GuestAgent, new ForkDisks(Volumes, qemuImg), time, vmLog);
         VmLogs = new VmLogCap(registry, layout, options.VmLogMaxBytes, time, vmLog);
 
         // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.

@@ -16,14 +16,25 @@ internal static class CloneCommand
         var full = new Option<bool>("--full") { Description = "Independent copies instead of linked clones (overlays on the template)" };
         var marker = new Option<string?>("--ready-marker") { Description = "What a started clone prints on its console once up (default: the template's known marker; without one, a clone is ready once running)" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds one clone may take from start to ready", DefaultValueFactory = _ => 300 };
+        var instant = new Option<bool>("--instant") { Description = "Forks of a running template (`template create VM --running`): running copies of its memory in a moment" };
         var cmd = new Command(
             "clone",
             "Make VMs from a template: linked clones in seconds, each with its own name, UUID, MACs and hostname\n\nExamples:\n  hospes clone web-tmpl 'grid-{i}' --count 75 --start\n  hospes clone web-tmpl solo --full")
         {
-            template, name, count, start, full, marker, timeout,
+            template, name, count, start, full, marker, timeout, instant,
         };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
+            if (p.GetValue(instant))
+            {
+                if (p.GetValue(full))
+                {
+                    throw new CliException("--instant and --full do not go together: instant clones share the running template's memory and disks copy-on-write; drop one of them");
+                }
+
+                return await ForkCommand.RunAsync(p, client, p.GetValue(template)!, new ForkRequest { Name = p.GetValue(name)!, Count = p.GetValue(count) }, ct);
+            }
+
             var request = new CloneRequest { Name = p.GetValue(name)!, Count = p.GetValue(count), Start = p.GetValue(start), Full = p.GetValue(full), ReadyTimeoutS = p.GetValue(timeout), ReadyMarker = p.GetValue(marker) };
             bool json = CliContext.Json(p);
             var bar = new ProgressLine(Console.Error, request.Start);

@@ -15,11 +15,24 @@ internal static class TemplateCommands
 
     private static Command New()
     {
-        var vm = new Argument<string>("vm") { Description = "A stopped VM" };
+        var vm = new Argument<string>("vm") { Description = "A stopped VM (with --running, a running one with forkable = 1)" };
         var name = new Option<string>("--name") { Description = "The template's name", Required = true };
-        var cmd = new Command("create", "Make a template of a stopped VM; the VM stays as it is\n\nExample:\n  hospes template create web --name web-tmpl") { vm, name };
+        var running = new Option<bool>("--running") { Description = "A template of the VM's running state: a fork of it frozen at a fork point (the VM runs on); `hospes clone NAME PATTERN --instant` forks it" };
+        var cmd = new Command("create", "Make a template of a stopped VM; the VM stays as it is\n\nExamples:\n  hospes template create web --name web-tmpl\n  hospes template create web --running --name web-live") { vm, name, running };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
+            if (p.GetValue(running))
+            {
+                ForkResult made = await client.Vms.ForkAsync(p.GetValue(vm)!, new ForkRequest { Name = p.GetValue(name)!, Template = true }, ct);
+                if (made.Failed.Count > 0)
+                {
+                    throw new CliException($"template {made.Failed[0].Name} was not made: {made.Failed[0].Error}");
+                }
+
+                var live = await client.Store.GetTemplateAsync(p.GetValue(name)!, ct);
+                return Show(p, live, $"template {live.Name} created from {made.Parent}'s running state ({live.Disks.Count} disk(s)); `hospes clone {live.Name} PATTERN --count N --instant` forks it");
+            }
+
             var t = await client.Store.CreateTemplateAsync(new TemplateCreateRequest { Vm = p.GetValue(vm)!, Name = p.GetValue(name)! }, ct);
             return Show(p, t, $"template {t.Name} created from {t.SourceVm} ({t.Disks.Count} disk(s))");
         });
@@ -41,7 +54,7 @@ internal static class TemplateCommands
             var table = new Table(("Name", false), ("From VM", false), ("Mem(MiB)", true), ("VCPUs", true), ("Disks", true), ("Clones", true), ("Project", false));
             foreach (TemplateInfo t in all)
             {
-                table.Add(t.Name, t.SourceVm ?? "", t.MemoryMib.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Vcpus.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Disks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Clones.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Project);
+                table.Add(t.Name, t.Running ? "(running state)" : t.SourceVm ?? "", t.MemoryMib.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Vcpus.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Disks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Clones.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Project);
             }
 
             Console.Out.Write(table.ToString());

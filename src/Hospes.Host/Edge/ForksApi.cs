@@ -18,7 +18,7 @@ public sealed class ForksApi
             return HospesError.Invalid("cannot fork: the request has no name; send {\"name\": \"web-{i}\", \"count\": 3}");
         }
 
-        Result<ForkOutcome> done = await _forks.ForkAsync(name, new ForkOrder(request.Name, request.Count), ct).ConfigureAwait(false);
+        Result<ForkOutcome> done = await _forks.ForkAsync(name, new ForkOrder(request.Name, request.Count, request.Freeze, request.Template), ct).ConfigureAwait(false);
         return ResultMap.Map(done, o => new ForkResult
         {
             Parent = o.Parent,

@@ -17,5 +17,6 @@ internal static class TemplateInfoFactory
         Disks = [.. view.Disks.Select(VolumeInfoFactory.Create)],
         Clones = view.Clones,
         CreatedAt = view.Template.CreatedAt,
+        Running = view.Running,
     };
 }

@@ -45,4 +45,5 @@ internal static class LogEvents
     public const int ForkSettled = 763;
     public const int ForkSweepFailed = 764;
     public const int ForkIdentityFailed = 765;
+    public const int ForkBaseDeleted = 766;
 }

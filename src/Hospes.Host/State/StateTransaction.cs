@@ -66,6 +66,15 @@ internal sealed class StateTransaction(SqliteConnection connection, SqliteTransa
         cmd.ExecuteNonQuery();
     }
 
+    /// <summary>Points a volume at another backing volume (a fork point puts a base under a disk: issue 16).</summary>
+    public void SetVolumeBacking(long id, long? backingId)
+    {
+        using SqliteCommand cmd = Command("UPDATE volumes SET backing_id = $backing WHERE id = $id");
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$backing", (object?)backingId ?? DBNull.Value);
+        cmd.ExecuteNonQuery();
+    }
+
     public void DeleteVolume(long id)
     {
         using SqliteCommand cmd = Command("DELETE FROM volumes WHERE id = $id");

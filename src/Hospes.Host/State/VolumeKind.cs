@@ -14,4 +14,7 @@ internal enum VolumeKind
 
     /// <summary>A disk a VM owns (an overlay or a copy in its folder): deleted with the VM.</summary>
     VmDisk,
+
+    /// <summary>A writable disk's state at a fork point (issue 16): read-only, the parent and each fork run on an overlay of it; it goes with the last.</summary>
+    ForkBase,
 }

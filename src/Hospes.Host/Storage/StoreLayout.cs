@@ -20,6 +20,11 @@ internal sealed record StoreLayout(HostOptions Options)
 
     public string DiskPath(string name, string format) => Path.Combine(DisksDir, $"{name}.{format}");
 
+    /// <summary>Writable disks' states at fork points (issue 16): a folder per fork.</summary>
+    public string ForkBasesDir => Path.Combine(Options.StateDir, "forks");
+
+    public string ForkBaseDir(Guid fork) => Path.Combine(ForkBasesDir, fork.ToString("N"));
+
     public string VmDisksDir(Guid vm) => Path.Combine(Options.VmsDir, vm.ToString(), "disks");
 
     public string VmDiskPath(Guid vm, string vdev) => Path.Combine(VmDisksDir(vm), $"{vdev}.qcow2");
@@ -29,6 +34,7 @@ internal sealed record StoreLayout(HostOptions Options)
     {
         IEnumerable<string> candidates = StoreFiles.Files(DisksDir, "*")
             .Concat(StoreFiles.Files(TemplatesDir, "*.qcow2", SearchOption.AllDirectories))
+            .Concat(StoreFiles.Files(ForkBasesDir, "*.qcow2", SearchOption.AllDirectories))
             .Concat(StoreFiles.Files(Options.VmsDir, "*.qcow2", SearchOption.AllDirectories).Where(f => f.Contains("/disks/", StringComparison.Ordinal)));
         return candidates.Where(f => !known.Contains(f));
     }

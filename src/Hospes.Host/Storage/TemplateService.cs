@@ -14,14 +14,34 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
     public IReadOnlyList<TemplateView> List()
     {
         IReadOnlyList<VolumeRecord> all = store.All();
-        return [.. store.Templates().Select(t => ViewOf(t, all))];
+        return [.. store.Templates().Select(t => ViewOf(t, all)), .. vms.All.Where(v => IsFrozen(v.Record)).Select(v => RunningView(v.Record, all))];
     }
 
     public Result<TemplateView> Get(string name)
     {
         Result<TemplateRecord> t = store.FindTemplate(name);
+        if (!t.IsOk && vms.All.FirstOrDefault(v => v.Record.Name == name && IsFrozen(v.Record)) is { } running)
+        {
+            return RunningView(running.Record, store.All());
+        }
+
         return t.IsOk ? ViewOf(t.Value, store.All()) : t.Error;
     }
+
+    /// <summary>
+    /// A template of running state (issue 16): a VM frozen at a fork point (saved in the fork's state, naming its RAM
+    /// file). It is a VM: `hospes delete` removes it, `hospes start` continues it, `clone --instant` forks it.
+    /// </summary>
+    private static bool IsFrozen(VmRecord r) =>
+        r.State == Core.Vms.VmState.Saved && r.RamFile is { } ram && Path.GetFileName(ram) == "ram"
+        && Path.GetFileName(Path.GetDirectoryName(ram))?.StartsWith("fork-", StringComparison.Ordinal) == true
+        && r.SavePath == Path.Combine(Path.GetDirectoryName(ram)!, "state");
+
+    private TemplateView RunningView(VmRecord r, IReadOnlyList<VolumeRecord> all) => new(
+        new TemplateRecord { Name = r.Name, Spec = r.Spec, Project = r.Project, CreatedAt = r.StartedAt ?? default },
+        [.. all.Where(v => v.Vm == r.Uuid).Select(v => VolumeView.Of(v, all, vms))],
+        [.. vms.All.Where(v => v.Record.Uuid != r.Uuid && v.Record.RamFile == r.RamFile).Select(v => v.Record.Name).Order(StringComparer.Ordinal)],
+        Running: true);
 
     /// <summary>
     /// `hospes template create VM --name T`: copies the stopped VM's writable disks into read-only bases
@@ -77,6 +97,11 @@ internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemu
         try
         {
             Result<TemplateRecord> t = store.FindTemplate(name);
+            if (!t.IsOk && vms.All.Any(v => v.Record.Name == name && IsFrozen(v.Record)))
+            {
+                return HospesError.State($"template {name} is a running template, a VM frozen at a fork point: `hospes delete {name}` deletes it (its forks run on); nothing was deleted");
+            }
+
             if (!t.IsOk)
             {
                 return t.Error;

@@ -38,6 +38,7 @@ internal sealed class VolumeStore(StateDb db, StoreLayout layout, TimeProvider t
         VolumeKind.Image => "image",
         VolumeKind.Template => "template",
         VolumeKind.Disk => "disk",
+        VolumeKind.ForkBase => "fork-base",
         _ => "vm-disk",
     };
 

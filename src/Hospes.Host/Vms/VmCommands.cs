@@ -37,7 +37,7 @@ internal sealed class VmCommands(VmLauncher launcher, FileStreams streams, Ballo
     public static VncCommand Vnc() => new();
 
     /// <summary>The fork point of a running VM: its device state and RAM file into <paramref name="forkDir"/>; it continues as a fork of itself.</summary>
-    public Forks.ForkPoint ForkPoint(string forkDir) => new(launcher, streams, balloons, forkDir, log);
+    public Forks.ForkPoint ForkPoint(string forkDir, Func<CancellationToken, Task<Hospes.Core.Errors.Result<bool>>>? split = null, bool freeze = false) => new(launcher, streams, balloons, forkDir, log, split, freeze);
 
     /// <summary>A VM defined for a fork comes to life on the fork's RAM file and state.</summary>
     public Forks.ForkChild ForkChild(string ramFile) => new(launcher, streams, ramFile, log);

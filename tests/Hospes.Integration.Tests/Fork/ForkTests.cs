@@ -113,8 +113,9 @@ public sealed class ForkTests(TinyImage image) : IClassFixture<TinyImage>, IAsyn
     [Fact]
     public async Task HospesdKilledMidFork_AfterRestart_EachForkRunsOrIsGone_TheParentRuns_AndNoRamFileIsLeft()
     {
-        await StartWebAsync();
-        await StartWebAsync("two");
+        // Each with a writable store disk too: a kill must leave no overlay or fork base that nothing uses.
+        await StartWebAsync(dataDisk: true);
+        await StartWebAsync("two", dataDisk: true);
 
         // Killed at the fork point (its state file appears), then while the forks' QEMUs start.
         foreach ((string parent, Func<int, bool> when, string what) in new (string, Func<int, bool>, string)[]
@@ -143,6 +144,14 @@ public sealed class ForkTests(TinyImage image) : IClassFixture<TinyImage>, IAsyn
             // parent restored from the fork point, or forks that run). Which is the case depends on when the kill came.
             string[] mapped = [.. _d.Qemus().Select(pid => File.ReadAllText($"/proc/{pid}/cmdline"))];
             Assert.All(ForkDirs(), dir => Assert.Contains(mapped, c => c.Contains(Path.Combine(dir, "ram") + ",", StringComparison.Ordinal)));
+
+            // Every disk file is a volume's, every volume's file is there, and each VM's disk still reads what its parent wrote.
+            Assert.DoesNotContain("no volume row names", (await _d.CliAsync("disk", "check")).Ok().Stdout, StringComparison.Ordinal);
+            foreach (VmInfo v in vms)
+            {
+                string disk = (await GuestShell.RunAsync(_d, v.Name, "echo \"disk=$(head -c 4 /dev/vdb)\"")).Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("disk=", StringComparison.Ordinal));
+                Assert.Equal("disk=" + v.Name[..3], disk); // web's forks and web read "web", two's "two"
+            }
         }
 
         foreach (VmInfo v in await _d.ListAsync())
@@ -150,10 +159,15 @@ public sealed class ForkTests(TinyImage image) : IClassFixture<TinyImage>, IAsyn
             (await _d.CliAsync("delete", v.Name, "--force")).Ok();
         }
 
+        (await _d.CliAsync("disk", "delete", "data-web")).Ok();
+        (await _d.CliAsync("disk", "delete", "data-two")).Ok();
         await WaitAsync(() => ForkDirs().Count == 0 && RamFiles().Count == 0, "every RAM file to go with the last VM");
+        await WaitAsync(() => !Directory.Exists(Path.Combine(_d.StateDir, "forks")) || !Directory.EnumerateFileSystemEntries(Path.Combine(_d.StateDir, "forks")).Any(), "every fork base to go with the last disk on it");
+        Assert.Empty(await _d.JsonAsync<List<VolumeInfo>>("disk", "list"));
+        Assert.DoesNotContain("no volume row names", (await _d.CliAsync("disk", "check")).Ok().Stdout, StringComparison.Ordinal);
     }
 
-    private async Task StartWebAsync(string name = "web")
+    private async Task StartWebAsync(string name = "web", bool dataDisk = false)
     {
         string disk = Path.Combine(_d.Dir, "memcheck.raw");
         if (!File.Exists(disk))
@@ -161,7 +175,19 @@ public sealed class ForkTests(TinyImage image) : IClassFixture<TinyImage>, IAsyn
             MemCheck.Disk(_d.Dir);
         }
 
-        await Guest.CreateAsync(_d, name, $"forkable = 1\ndisk = [ 'file:{disk},xvda,r' ]\nvif = [ 'bridge=lab0' ]");
+        string data = "";
+        if (dataDisk)
+        {
+            (await _d.CliAsync("disk", "create", $"data-{name}", "--size", "8M")).Ok();
+            data = $", 'image:data-{name},qcow2,xvdb,w'";
+        }
+
+        await Guest.CreateAsync(_d, name, $"forkable = 1\ndisk = [ 'file:{disk},xvda,r'{data} ]\nvif = [ 'bridge=lab0' ]");
+        if (dataDisk)
+        {
+            await GuestShell.RunAsync(_d, name, $"printf '%-4s' {name[..3]} | dd of=/dev/vdb bs=4 count=1 conv=fsync 2>/dev/null; sync");
+        }
+
         await GuestShell.RunAsync(_d, name, MemCheck.Start(16, intervalMs: 200));
         await _d.WaitForConsoleAsync(name, "memcheck pass 2 ");
         string own = $"{(await _d.InfoAsync(name)).Uuid:N}.ram";

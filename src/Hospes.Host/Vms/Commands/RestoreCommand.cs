@@ -80,6 +80,20 @@ internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, s
             return new HospesError(ErrorCode.Internal, $"restoring {vm.Name} from {path} failed: {reason}{vm.QemuLogTail()}");
         }
 
+        // x-ignore-shared changes the stream's format (each RAM block's address is written), so a later save or
+        // migration of this fork must not carry it: its RAM is a private mapping, which such a stream sends whole anyway.
+        if (vm.Record.RamFile is { } forkRam && Forks.ForkRam.IsForkRam(forkRam))
+        {
+            try
+            {
+                await qmp.SetCapabilitiesAsync(new Dictionary<string, bool> { [Forks.ForkPoint.IgnoreShared] = false }).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is QmpException or QmpDisconnectedException)
+            {
+                // QEMU went meanwhile: its exit is handled next in the queue.
+            }
+        }
+
         // Recorded before the guest runs: once it has, its disks no longer match the save file.
         bool run = header.Value.WasRunning && !paused;
         try

@@ -15,6 +15,12 @@ internal sealed record ForkJournal
 
     public required IReadOnlyList<Guid> Children { get; init; }
 
+    /// <summary>The writable disks split at the fork point (<see cref="ForkDisks"/>); a kill before their rows landed undoes them.</summary>
+    public IReadOnlyList<ForkDisk> Disks { get; init; } = [];
+
+    /// <summary>The parent stays (or already was) frozen at the fork point: a restart leaves it saved there.</summary>
+    public bool Frozen { get; init; }
+
     /// <summary>Whole or not at all: a kill leaves the old file or none.</summary>
     public void Write(string path)
     {

@@ -14,6 +14,9 @@ internal static partial class ForkLog
     [LoggerMessage(EventId = LogEvents.ForkRamDeleted, Level = LogLevel.Information, Message = "RAM file {Path} deleted: no VM maps it any more")]
     public static partial void RamDeleted(ILogger log, string path);
 
+    [LoggerMessage(EventId = LogEvents.ForkBaseDeleted, Level = LogLevel.Information, Message = "fork base {Path} deleted: no disk stands on it any more")]
+    public static partial void BaseDeleted(ILogger log, string path);
+
     [LoggerMessage(EventId = LogEvents.ForkSweepFailed, Level = LogLevel.Warning, Message = "a sweep of unused RAM files failed; the next one tries again")]
     public static partial void SweepFailed(ILogger log, Exception e);
 

@@ -18,7 +18,11 @@ namespace Hospes.Host.Vms.Forks;
 /// again writes a page its children map. Until the parent's record names the fork's file, nothing is changed that a
 /// `cont` does not undo.
 /// </summary>
-internal sealed class ForkPoint(VmLauncher launcher, FileStreams streams, Balloons balloons, string forkDir, ILogger log) : VmCommand<VmRecord>
+/// <remarks>
+/// Writable disks: once the parent's QEMU has quit at the fork point, <paramref name="split"/> turns each into a read-only
+/// base under a new overlay in its place (<see cref="ForkDisks.SplitAsync"/>), offline; the parent continues on that overlay.
+/// </remarks>
+internal sealed class ForkPoint(VmLauncher launcher, FileStreams streams, Balloons balloons, string forkDir, ILogger log, Func<CancellationToken, Task<Result<bool>>>? split = null, bool freeze = false) : VmCommand<VmRecord>
 {
     public const string IgnoreShared = "x-ignore-shared";
 
@@ -29,6 +33,9 @@ internal sealed class ForkPoint(VmLauncher launcher, FileStreams streams, Balloo
     public string RamFile => Path.Combine(forkDir, ForkRam.RamName);
 
     public string StateFile => Path.Combine(forkDir, ForkRam.StateName);
+
+    /// <summary>Why the disks could not be split at the fork point (they are as they were, and the parent runs on them); null when they were.</summary>
+    public HospesError? SplitFailed { get; private set; }
 
     protected override async Task<Result<VmRecord>> RunAsync(VmSession vm, CancellationToken ct)
     {
@@ -97,6 +104,18 @@ internal sealed class ForkPoint(VmLauncher launcher, FileStreams streams, Balloo
         vm.Commit(r with { RamFile = RamFile });
         await vm.StopQemuAsync().ConfigureAwait(false);
         vm.Commit(GuestEvents.Stopped(vm.Record, VmState.Saved) with { SavePath = StateFile, RamFile = RamFile });
+        if (split is not null && await split(CancellationToken.None).ConfigureAwait(false) is { IsOk: false } splitting)
+        {
+            // Undone: the disks hold the fork point's state as they did, so the parent continues from it all the same.
+            SplitFailed = splitting.Error;
+        }
+
+        if (freeze && SplitFailed is null)
+        {
+            // Frozen: saved at the fork point, a template of its running state; `hospes start` continues it from there.
+            return vm.Record;
+        }
+
         Result<VmRecord> again = await RestoreCommand.RestoreAsync(vm, launcher, streams, StateFile, paused: false, log).ConfigureAwait(false);
         if (!again.IsOk)
         {
@@ -104,7 +123,7 @@ internal sealed class ForkPoint(VmLauncher launcher, FileStreams streams, Balloo
             return again.Error with { Message = $"{r.Name} was forked but does not run again: {again.Error.Message}; `hospes start {r.Name}` continues it from the fork point" };
         }
 
-        return again;
+        return SplitFailed is { } failed ? failed : again;
     }
 
     /// <summary>Why this VM cannot be forked now; null when it can.</summary>
@@ -118,11 +137,6 @@ internal sealed class ForkPoint(VmLauncher launcher, FileStreams streams, Balloo
         if (r.Spec.PciDevices.Count > 0)
         {
             return HospesError.Invalid($"cannot fork {r.Name}: it has PCI passthrough devices ({string.Join(", ", r.Spec.PciDevices)}), which one host device cannot be in several guests at once; remove pci= from its config");
-        }
-
-        if (r.Spec.Disks.FirstOrDefault(d => !d.ReadOnly && d.Target.Length > 0) is { } disk)
-        {
-            return HospesError.Invalid($"cannot fork {r.Name}: its disk {disk.Vdev} is writable, and forking writable disks (a read-only fork-point image under an overlay per fork) is not done yet; give the VM read-only disks only (mode 'r'), e.g. its data on a disk of its own per fork");
         }
 
         if (!r.Spec.Forkable)

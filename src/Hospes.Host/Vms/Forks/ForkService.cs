@@ -15,7 +15,7 @@ namespace Hospes.Host.Vms.Forks;
 /// queue (<see cref="ForkPoint"/>), then every child in its own queue, a few at a time (<see cref="ForkChild"/>). A
 /// journal in the fork's folder lets a restarted hospesd finish what a kill cut short (<see cref="SettleAsync"/>).
 /// </summary>
-internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent agent, TimeProvider time, ILogger log) : IAsyncDisposable
+internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent agent, ForkDisks disks, TimeProvider time, ILogger log) : IAsyncDisposable
 {
     public const int MaxForks = 1000;
 
@@ -29,14 +29,25 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
     public Result<IReadOnlyList<string>> Plan(VmActor parent, ForkOrder order)
     {
         VmRecord r = parent.Record;
-        if (ForkPoint.Refusal(r) is { } refused)
+        bool frozen = IsFrozen(r);
+        if (!frozen && ForkPoint.Refusal(r) is { } refused)
         {
             return refused;
+        }
+
+        if (order.Template && (order.Count != 1 || order.Name.Contains("{i}", StringComparison.Ordinal)))
+        {
+            return HospesError.Invalid($"a running template of {r.Name} is one VM: give one name, without {{i}} or --count; nothing was made");
         }
 
         if (File.Exists(parent.Layout.MigrationJournal(r.Uuid)))
         {
             return HospesError.State($"cannot fork {r.Name}: it is being migrated; wait until the migration ends");
+        }
+
+        if ((frozen ? disks.FrozenPlan(r) : disks.Plan(r, Guid.Empty)) is { IsOk: false } disk)
+        {
+            return disk.Error;
         }
 
         Result<IReadOnlyList<string>> names = NamePattern.Expand(order.Name, order.Count, MaxForks, "fork", "forking");
@@ -76,13 +87,28 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         }
 
         VmRecord p = parent.Record;
-        string dir = Ram.ForkDir(Guid.NewGuid());
-        Ram.EnsureRoot();
-        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        // A VM frozen at a fork point (a running template) is forked again from that same point: no new fork point.
+        bool frozen = IsFrozen(p);
+        var forkId = Guid.NewGuid();
+        Result<IReadOnlyList<ForkDisk>> planned = frozen ? disks.FrozenPlan(p) : disks.Plan(p, forkId);
+        if (!planned.IsOk)
+        {
+            return planned.Error;
+        }
+
+        IReadOnlyList<ForkDisk> plan = planned.Value;
+        string dir = frozen ? Path.GetDirectoryName(p.RamFile!)! : Ram.ForkDir(forkId);
+        if (!frozen)
+        {
+            Ram.EnsureRoot();
+            Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         using IDisposable held = Ram.Hold(dir);
-        var specs = names.Value.Select(n => ChildSpec(p.Spec, n)).ToList();
+        using IDisposable heldDisks = disks.Hold(forkId);
+        var specs = names.Value.Select(n => disks.ChildDisks(ChildSpec(p.Spec, n), plan)).ToList();
         string journal = parent.Layout.ForkJournal(p.Uuid);
-        new ForkJournal { ForkDir = dir, Children = [.. specs.Select(s => s.Uuid)] }.Write(journal);
+        new ForkJournal { ForkDir = dir, Children = [.. specs.Select(s => s.Uuid)], Disks = frozen ? [] : plan, Frozen = frozen || order.Freeze }.Write(journal);
 
         var children = new List<VmActor>();
         try
@@ -92,28 +118,42 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                 Result<VmActor> defined = await vms.DefineForkAsync(spec, p.Project, ct).ConfigureAwait(false);
                 if (!defined.IsOk)
                 {
-                    await UndoAsync(children, dir, journal).ConfigureAwait(false);
+                    await UndoAsync(children, frozen ? null : dir, journal).ConfigureAwait(false);
                     return defined.Error with { Message = $"cannot fork {p.Name}: {defined.Error.Message}; nothing was forked" };
                 }
 
                 children.Add(defined.Value);
             }
 
-            ForkPoint point = commands.ForkPoint(dir);
-            Result<VmRecord> forked = await parent.RunAsync(point, ct).ConfigureAwait(false);
-            if (!forked.IsOk && parent.Record.RamFile != point.RamFile)
+            string ramFile = p.RamFile!;
+            if (!frozen)
             {
-                // The fork point did not take: the parent runs on as it was, and nothing of the fork stays.
-                await UndoAsync(children, dir, journal).ConfigureAwait(false);
-                return forked.Error;
+                ForkPoint point = commands.ForkPoint(dir, plan.Count == 0 ? null : c => disks.SplitAsync(p.Name, forkId, plan, c), order.Freeze);
+                Result<VmRecord> forked = await parent.RunAsync(point, ct).ConfigureAwait(false);
+                if (!forked.IsOk && (parent.Record.RamFile != point.RamFile || point.SplitFailed is not null))
+                {
+                    // The fork point did not take: the parent runs on (as it was, or from the fork point on its disks as they
+                    // were), and nothing of the fork stays but the RAM file the parent may map now.
+                    await UndoAsync(children, parent.Record.RamFile == point.RamFile ? null : dir, journal).ConfigureAwait(false);
+                    return forked.Error;
+                }
+
+                ramFile = point.RamFile;
             }
+
+            // The guest inside has the MACs of the VM that ran at the fork point (for a running template made by
+            // `template create --running`, its source's), which each fork's identity step replaces.
+            VmSpec inside = SaveFile.ReadHeader(ForkRam.StateFile(ramFile)) is { IsOk: true } header ? header.Value.Spec : p.Spec;
 
             var failed = new List<(string, string)>();
             var running = new List<ForkedVm>();
             var identities = new List<Task>();
             await Parallel.ForEachAsync(children, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, HostMachine.CpuCount * 2), CancellationToken = CancellationToken.None }, async (child, _) =>
             {
-                Result<VmRecord> up = await child.RunAsync(commands.ForkChild(point.RamFile), CancellationToken.None).ConfigureAwait(false);
+                Result<bool> own = plan.Count == 0 ? true : await disks.MakeChildDisksAsync(child.Record, plan, CancellationToken.None).ConfigureAwait(false);
+                Result<VmRecord> up = !own.IsOk ? own.Error
+                    : order.Template ? await child.RunAsync(new ForkFrozen(ramFile), CancellationToken.None).ConfigureAwait(false)
+                    : await child.RunAsync(commands.ForkChild(ramFile), CancellationToken.None).ConfigureAwait(false);
                 if (!up.IsOk)
                 {
                     ForkLog.ChildFailed(log, child.Record.Name, up.Error.Message);
@@ -127,7 +167,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                 }
 
                 // The guest's agent takes its time (a guest-exec under TCG): the next fork's QEMU need not wait for it.
-                Task identity = TellGuestItsIdentityAsync(child, p.Spec);
+                Task identity = order.Template ? Task.CompletedTask : TellGuestItsIdentityAsync(child, inside);
                 lock (running)
                 {
                     identities.Add(identity);
@@ -211,9 +251,18 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                     }
                 }
 
+                disks.Settle(j.Disks ?? []);
                 await vms.EndUnrecordedQemuAsync(parent).ConfigureAwait(false);
-                Result<VmRecord> back = await parent.RunAsync(commands.ForkUndo(Path.Combine(j.ForkDir, ForkRam.RamName)), ct).ConfigureAwait(false);
-                ForkLog.Settled(log, parent.Record.Name, back.IsOk ? parent.Record.State.ToString().ToLowerInvariant() : back.Error.Message);
+                if (j.Frozen && IsFrozen(parent.Record))
+                {
+                    // Frozen at the fork point, as asked (or as it was): it stays a template of its running state.
+                    ForkLog.Settled(log, parent.Record.Name, "frozen at the fork point");
+                }
+                else
+                {
+                    Result<VmRecord> back = await parent.RunAsync(commands.ForkUndo(Path.Combine(j.ForkDir, ForkRam.RamName)), ct).ConfigureAwait(false);
+                    ForkLog.Settled(log, parent.Record.Name, back.IsOk ? parent.Record.State.ToString().ToLowerInvariant() : back.Error.Message);
+                }
             }
 
             File.Delete(journal);
@@ -221,6 +270,10 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
 
         Sweep();
     }
+
+    /// <summary>A VM frozen at a fork point (a template of running state): saved in the fork's state, naming its RAM file.</summary>
+    public static bool IsFrozen(VmRecord r) =>
+        r.State == VmState.Saved && r.RamFile is { } ram && ForkRam.IsForkRam(ram) && r.SavePath == ForkRam.StateFile(ram) && File.Exists(ram);
 
     /// <summary>Sweeps unused RAM files now and every few seconds (a fork that stopped lets go of its file).</summary>
     public void Start() => _sweeps = SweepLoopAsync(_stop.Token);
@@ -230,6 +283,11 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         foreach (string gone in Ram.Sweep(vms.All.Select(a => a.Record)))
         {
             ForkLog.RamDeleted(log, gone);
+        }
+
+        foreach (string gone in disks.Sweep())
+        {
+            ForkLog.BaseDeleted(log, gone);
         }
     }
 
@@ -247,14 +305,18 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         return fresh with { Vifs = [.. fresh.Vifs.Select(v => v with { VifName = null })], SourcePath = null };
     }
 
-    private async Task UndoAsync(List<VmActor> children, string dir, string journal)
+    private async Task UndoAsync(List<VmActor> children, string? dir, string journal)
     {
         foreach (VmActor child in children)
         {
             await vms.DropForkAsync(child).ConfigureAwait(false);
         }
 
-        Directory.Delete(dir, recursive: true);
+        if (dir is not null)
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+
         File.Delete(journal);
     }
 
