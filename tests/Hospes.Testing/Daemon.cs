@@ -200,6 +200,9 @@ public sealed partial class Daemon : IAsyncDisposable
         // Its QEMUs and dnsmasqs name files under its folder on their command lines.
         await HostProcesses.KillAllAsync(Dir + "/", "qemu-system");
         await HostProcesses.KillAllAsync(Dir + "/", "dnsmasq");
+
+        // A cluster member's etcd runs in its own session (it outlives a hospesd killed with -9) and names its data dir.
+        await HostProcesses.KillAllAsync(Dir + "/", "etcd");
         if (_ownsDir)
         {
             try
