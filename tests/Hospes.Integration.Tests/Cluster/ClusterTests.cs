@@ -102,6 +102,17 @@ public sealed class ClusterTests(TinyImage image) : IClassFixture<TinyImage>, IA
 
         Assert.Equal(["pre", "web"], (await _b.ListAsync()).Select(v => v.Name).Order(StringComparer.Ordinal));
         Assert.Contains("\"host\":\"host-b\"", await EtcdGetAsync(_a, "/hospes/course/vms/web"), StringComparison.Ordinal);
+
+        // Quorum lost (B and C gone, hospesd and etcd): A refuses changes, naming etcd and why, and makes nothing.
+        foreach (Daemon d in new[] { _b, _c })
+        {
+            await d.KillHardAsync();
+            await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
+        }
+
+        string refused = (await _a.CliAsync("define", _a.WriteConfig("db.cfg", Guest.Config("db")))).Fails();
+        Assert.Contains("etcd at https://203.0.113.1:2379 did not answer within 5 s: the cluster may have lost its quorum", refused, StringComparison.Ordinal);
+        Assert.DoesNotContain("db", (await _a.ListAsync()).Select(v => v.Name));
     }
 
     private async Task<NetNs> Ns(string prefix)

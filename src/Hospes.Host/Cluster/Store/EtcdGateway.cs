@@ -200,16 +200,17 @@ internal sealed class EtcdGateway : IClusterStore
             }
             catch (HttpRequestException e)
             {
-                failure = Unreachable(endpoint, e);
+                failure ??= Unreachable(endpoint, e);
             }
             catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
             {
-                failure = new ClusterStoreException($"etcd at {endpoint} did not answer within {RequestTimeout.TotalSeconds:0} s: the cluster may have lost its quorum (a majority of its etcd members down or cut off); changes are refused until it is back; VMs keep running", e);
+                // The first failure is told: this host's own member's, which says most (a lost quorum rather than the others' refusals).
+                failure ??= new ClusterStoreException($"etcd at {endpoint} did not answer within {RequestTimeout.TotalSeconds:0} s: the cluster may have lost its quorum (a majority of its etcd members down or cut off); changes are refused until it is back; VMs keep running", e);
             }
             catch (ClusterStoreException e) when (e.Message.Contains("learner", StringComparison.Ordinal))
             {
                 // A non-voting member serves no linearizable request: ask the next.
-                failure = e;
+                failure ??= e;
             }
         }
 

@@ -52,19 +52,3 @@ internal interface IClusterStore : IDisposable
     /// <summary>The member this client reached: its id and its leader's.</summary>
     Task<StoreStatus> StatusAsync(CancellationToken ct);
 }
-
-/// <summary>A key, its value and when it was made (create and modify revisions, and the lease it lives on).</summary>
-internal sealed record StoreEntry(string Key, string Value, long CreateRevision, long ModRevision, long Lease);
-
-internal sealed record StorePut(string Key, string Value, long Lease = 0);
-
-/// <param name="Deleted">False: put.</param>
-internal sealed record StoreChange(string Key, string? Value, bool Deleted, long Revision);
-
-/// <param name="Name">Empty for a member added but not started yet.</param>
-internal sealed record StoreMember(ulong Id, string Name, IReadOnlyList<string> PeerUrls, IReadOnlyList<string> ClientUrls, bool Learner);
-
-internal sealed record StoreStatus(ulong MemberId, ulong LeaderId, string Endpoint);
-
-/// <summary>The store cannot be reached or refused; the message names etcd, its URL and what to do.</summary>
-internal sealed class ClusterStoreException(string message, Exception? inner = null) : Exception(message, inner);
