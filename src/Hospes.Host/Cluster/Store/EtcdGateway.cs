@@ -20,6 +20,9 @@ internal sealed class EtcdGateway : IClusterStore
     /// <summary>A linearizable request waits for a quorum; past this it is taken as lost.</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>What etcd answers while its member has no leader (a candidate drops proposals) or cannot commit.</summary>
+    private static readonly string[] NoQuorum = ["no leader", "proposal dropped", "request timed out", "leader changed", "timed out"];
+
     private readonly IReadOnlyList<string> _endpoints;
     private readonly HttpClient _http;
     private readonly HttpClient _streams;
@@ -205,7 +208,7 @@ internal sealed class EtcdGateway : IClusterStore
             catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
             {
                 // The first failure is told: this host's own member's, which says most (a lost quorum rather than the others' refusals).
-                failure ??= new ClusterStoreException($"etcd at {endpoint} did not answer within {RequestTimeout.TotalSeconds:0} s: the cluster may have lost its quorum (a majority of its etcd members down or cut off); changes are refused until it is back; VMs keep running", e);
+                failure ??= new ClusterStoreException(QuorumLost(endpoint, $"it did not answer within {RequestTimeout.TotalSeconds:0} s"), e);
             }
             catch (ClusterStoreException e) when (e.Message.Contains("learner", StringComparison.Ordinal))
             {
@@ -233,6 +236,11 @@ internal sealed class EtcdGateway : IClusterStore
         }
 
         string? error = (string?)answer?["error"]?.AsValue() ?? (answer?["error"] is JsonObject e ? (string?)e["message"] : null) ?? (string?)answer?["message"];
+        if (error is not null && NoQuorum.Any(e => error.Contains(e, StringComparison.Ordinal)))
+        {
+            throw new ClusterStoreException(QuorumLost(endpoint, $"it says: {error}"));
+        }
+
         if (!response.IsSuccessStatusCode || error is not null || answer is null)
         {
             throw new ClusterStoreException($"etcd at {endpoint} refused: {error ?? $"{(int)response.StatusCode} {response.ReasonPhrase}"}");
@@ -240,6 +248,9 @@ internal sealed class EtcdGateway : IClusterStore
 
         return answer;
     }
+
+    private static string QuorumLost(string endpoint, string how) =>
+        $"etcd at {endpoint} cannot commit a change ({how}): the cluster may have lost its quorum (a majority of its etcd members down or cut off); changes are refused until it is back; VMs keep running";
 
     private static ClusterStoreException Unreachable(string endpoint, Exception e) =>
         new($"cannot reach etcd at {endpoint}: {e.InnerException?.Message ?? e.Message}; is the cluster's etcd running there (hospesd starts it; its log is <state>/cluster/etcd.log) and the port open?", e);
