@@ -103,12 +103,17 @@ public sealed class ClusterTests(TinyImage image) : IClassFixture<TinyImage>, IA
         Assert.Equal(["pre", "web"], (await _b.ListAsync()).Select(v => v.Name).Order(StringComparer.Ordinal));
         Assert.Contains("\"host\":\"host-b\"", await EtcdGetAsync(_a, "/hospes/course/vms/web"), StringComparison.Ordinal);
 
-        // Quorum lost (B and C gone, hospesd and etcd): A refuses changes, naming etcd and why, and makes nothing.
-        foreach (Daemon d in new[] { _b, _c })
-        {
-            await d.KillHardAsync();
-            await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
-        }
+        // C goes for good: refused while it is up; once down, removed (its etcd member with it): A and B remain.
+        Assert.Contains("host 'host-c' is up", (await _a.CliAsync("cluster", "remove", "host-c")).Fails(), StringComparison.Ordinal);
+        await _c.KillHardAsync();
+        await HostProcesses.KillAllAsync(_c.Dir + "/", "etcd");
+        await WaitAsync(_a, h => h.Any(x => x.Name == "host-c" && x.State == "down"), TimeSpan.FromSeconds(60));
+        (await _a.CliAsync("cluster", "remove", "host-c")).Ok();
+        await WaitAsync(_b, h => h.Count == 2 && h.All(x => x.State == "up" && x.EtcdRole is "leader" or "voter"));
+
+        // Quorum lost (B gone too, hospesd and etcd: one of two members left): A refuses changes, naming etcd and why, and makes nothing.
+        await _b.KillHardAsync();
+        await HostProcesses.KillAllAsync(_b.Dir + "/", "etcd");
 
         string refused = (await _a.CliAsync("define", _a.WriteConfig("db.cfg", Guest.Config("db")))).Fails();
         Assert.Contains("etcd at https://203.0.113.1:2379 cannot commit a change", refused, StringComparison.Ordinal);
