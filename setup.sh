@@ -21,6 +21,8 @@ PACKAGES=(acl busybox-static ovmf genisoimage dnsmasq-base iproute2 nftables e2f
 BACKPORTS_PACKAGES=(qemu-system-x86 qemu-utils)
 # The browser tests of the web UI drive Debian's chromium (Playwright with ExecutablePath; never `playwright install`).
 PACKAGES+=(chromium)
+# Clusters (issue 17): each member's hospesd runs its own etcd member (etcd-server 3.4); etcdctl helps an admin look.
+PACKAGES+=(etcd-server etcd-client)
 
 backports_source=/etc/apt/sources.list.d/hospes-bookworm-backports.sources
 if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
@@ -51,6 +53,10 @@ fi
 if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    # The package starts a system etcd of its own; hospesd runs the cluster's member itself, so that one is switched off.
+    if [[ " ${missing[*]} " == *" etcd-server "* ]] && [ -d /run/systemd/system ]; then
+        systemctl disable --now etcd.service >/dev/null 2>&1 || true
+    fi
 fi
 if [ "$need_qemu" = yes ]; then
     say "installing ${BACKPORTS_PACKAGES[*]} from bookworm-backports"

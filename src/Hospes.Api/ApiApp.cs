@@ -38,6 +38,7 @@ internal static class ApiApp
         services.AddSingleton(host.ImagesApi);
         services.AddSingleton(host.MigrationsApi);
         services.AddSingleton(host.PeersApi);
+        services.AddSingleton(host.ClusterApi);
         services.AddSingleton(host.Access);
         services.AddSingleton(host.Logins);
         services.AddSingleton(host.Audit);
@@ -90,6 +91,7 @@ internal static class ApiApp
         BlockEndpoints.Map(app);
         VifEndpoints.Map(app);
         PeerEndpoints.Map(app);
+        ClusterEndpoints.Map(app);
         MigrationEndpoints.Map(app);
         EventEndpoints.Map(app);
         ProjectEndpoints.Map(app);

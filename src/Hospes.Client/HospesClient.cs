@@ -20,6 +20,7 @@ public sealed class HospesClient : IDisposable
         Blocks = new BlocksApi(connection);
         Host = new HostApi(connection);
         Peers = new PeersApi(connection);
+        Cluster = new ClusterApi(connection);
         Migrations = new MigrationsApi(connection);
         Console = new ConsoleApi(connection);
         Certificates = new UserCertificatesApi(connection);
@@ -55,6 +56,9 @@ public sealed class HospesClient : IDisposable
 
     /// <summary>The hosts this one trusts and the tokens to join it.</summary>
     public PeersApi Peers { get; }
+
+    /// <summary>This host's cluster (issue 17).</summary>
+    public ClusterApi Cluster { get; }
 
     public MigrationsApi Migrations { get; }
 

@@ -38,5 +38,9 @@ public sealed class PeerApi : IDisposable
     /// <summary>The destination drops what it prepared; true when it confirms it did.</summary>
     public Task<bool> AbortMigrationAsync(string id, CancellationToken ct) => _c.SendAsync<bool>(HttpMethod.Delete, Routes.Path(Routes.PeerMigration, id), null, ct);
 
+    /// <summary>Asks a member to take this host into its cluster (issue 17).</summary>
+    public Task<PeerClusterJoinResponse> ClusterJoinAsync(PeerClusterJoinRequest request, CancellationToken ct) =>
+        _c.SendAsync<PeerClusterJoinResponse>(HttpMethod.Post, Routes.PeerClusterJoin, request, ct);
+
     public void Dispose() => _c.Dispose();
 }

@@ -153,6 +153,15 @@ public static class Routes
     public const string PeerMigration = "/v1/peer/migrations/{id}";
     public const string PeerMigrationFinish = "/v1/peer/migrations/{id}/finish";
 
+    // Clusters (issue 17).
+    public const string Cluster = "/v1/cluster";
+    public const string ClusterTokens = "/v1/cluster/tokens";
+    public const string ClusterJoin = "/v1/cluster/join";
+    public const string ClusterLeave = "/v1/cluster/leave";
+    public const string ClusterHosts = "/v1/cluster/hosts";
+    public const string ClusterHost = "/v1/cluster/hosts/{name}";
+    public const string PeerClusterJoin = "/v1/peer/cluster/join";
+
     /// <summary>
     /// Fills the template's parameters in order with <paramref name="segments"/>, each escaped as one path segment:
     /// <c>Path(VmStart, "web")</c> is "/v1/vms/web/start".

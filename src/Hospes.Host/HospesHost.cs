@@ -1,3 +1,4 @@
+using Hospes.Host.Cluster;
 using Hospes.Host.Edge;
 using Hospes.Host.Images;
 using Hospes.Host.Machine;
@@ -69,12 +70,14 @@ public sealed partial class HospesHost : IAsyncDisposable
         var identity = HostCertificate.LoadOrCreate(options.TlsDir, options.HostName, time.GetUtcNow());
         var peerConnections = new PeerConnections(identity);
         Peers = new PeerService(options, db, identity, peerConnections, time, logs);
+        // The cluster (issue 17): its etcd, the lease, VM ownership; other members reached over the peer channel.
+        Cluster = new ClusterService(options, Peers, new ClusterPeerConnections(peerConnections), new HostResourceReader(Memory, registry), time, logs);
 
         // Floor 4: the VMs.
         ILogger vmLog = logs.CreateLogger(VmLog.Category);
         var launcher = new VmLauncher(options, Runtime, images, Ssh, Memory, Balloons, Networks, qemu, db, quotas, vmLog);
         var commands = new VmCommands(launcher, new FileStreams(time), Balloons, qemu, Networks, vmLog);
-        Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, events, time, vmLog);
+        Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, events, time, vmLog, Cluster);
         Creator = new VmCreator(Vms);
         var clones = new CloneService(Volumes, Vms, commands);
         // The guest agents: `hospes guest`, and the identity each fork takes (GuestAgent.SetIdentityAsync).
@@ -101,6 +104,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         ImagesApi = new ImagesApi(Images);
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
         PeersApi = new PeersApi(Peers);
+        ClusterApi = new ClusterApi(Cluster);
         Logins = new Logins(db, time);
         Audit = new AuditLog(db, time, logs.CreateLogger("Hospes.Audit"));
         UserCertificatesApi = new UserCertificatesApi(db, Peers, time);
@@ -141,6 +145,9 @@ public sealed partial class HospesHost : IAsyncDisposable
     public MigrationsApi MigrationsApi { get; }
 
     public PeersApi PeersApi { get; }
+
+    /// <summary>`hospes cluster ...` and the members' join (issue 17).</summary>
+    public ClusterApi ClusterApi { get; }
 
     /// <summary>`hospes project ...`: projects, their limits and usage.</summary>
     public ProjectsApi ProjectsApi { get; }
@@ -187,6 +194,8 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     internal PeerService Peers { get; }
 
+    internal ClusterService Cluster { get; }
+
     internal MigrationService Migrations { get; }
 
     internal IncomingMigrations Incoming { get; }
@@ -219,6 +228,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         // The store is made usable before any VM may start again (a restart on crash): leftover exports stopped, overlays re-pointed.
         await host.StoreRepair.PrepareAsync(ct).ConfigureAwait(false);
         await host.Vms.InitializeAsync(ct).ConfigureAwait(false);
+        await host.Cluster.StartAsync(ct).ConfigureAwait(false);
         await host.Networks.ReconcileAsync(ct).ConfigureAwait(false);
         await host.Incoming.ClearStaleRulesAsync(ct).ConfigureAwait(false);
         await host.Migrations.SettleAsync(ct).ConfigureAwait(false);
@@ -241,6 +251,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await Memory.DisposeAsync().ConfigureAwait(false);
         await VmLogs.DisposeAsync().ConfigureAwait(false);
         await Forks.DisposeAsync().ConfigureAwait(false);
+        await Cluster.DisposeAsync().ConfigureAwait(false);
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();
         Networks.Dispose();

@@ -201,6 +201,9 @@ public sealed partial class Daemon : IAsyncDisposable
         await HostProcesses.KillAllAsync(Dir + "/", "qemu-system");
         await HostProcesses.KillAllAsync(Dir + "/", "dnsmasq");
         CpuCgroup.RemoveLeftovers(this);
+
+        // A cluster member's etcd runs in its own session (it outlives a hospesd killed with -9) and names its data dir.
+        await HostProcesses.KillAllAsync(Dir + "/", "etcd");
         if (_ownsDir)
         {
             try

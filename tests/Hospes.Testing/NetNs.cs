@@ -91,6 +91,28 @@ public sealed class NetNs : IAsyncDisposable
         await IpAsync("-n", b.Name, "link", "set", "link1", "up");
     }
 
+    /// <summary>
+    /// Plugs <paramref name="host"/> into a switch: bridge `sw0` in <paramref name="hub"/> (made on first use), a veth
+    /// pair with `lan0` and <paramref name="address"/> (CIDR) on the host's end and <paramref name="port"/> on the
+    /// bridge. More than two "hosts" on one link, as a cluster's test wants.
+    /// </summary>
+    public static async Task SwitchAsync(NetNs hub, NetNs host, string port, string address)
+    {
+        ArgumentNullException.ThrowIfNull(hub);
+        ArgumentNullException.ThrowIfNull(host);
+        if ((await Run.ProcessAsync("ip", ["-n", hub.Name, "link", "show", "sw0"])).ExitCode != 0)
+        {
+            await IpAsync("-n", hub.Name, "link", "add", "sw0", "type", "bridge");
+            await IpAsync("-n", hub.Name, "link", "set", "sw0", "up");
+        }
+
+        await IpAsync("-n", host.Name, "link", "add", "lan0", "type", "veth", "peer", "name", port, "netns", hub.Name);
+        await IpAsync("-n", host.Name, "addr", "add", address, "dev", "lan0");
+        await IpAsync("-n", host.Name, "link", "set", "lan0", "up");
+        await IpAsync("-n", hub.Name, "link", "set", port, "master", "sw0");
+        await IpAsync("-n", hub.Name, "link", "set", port, "up");
+    }
+
     /// <summary>Runs a command inside the namespace and returns how it ended (whatever its exit code).</summary>
     public Task<CliResult> ExecAsync(params string[] command) => ExecAsync(TimeSpan.FromSeconds(60), command);
 

@@ -166,6 +166,16 @@ internal static class ApiShapes
         new("POST", Routes.PeerMigrations, typeof(MigrationPrepared)),
         new("POST", Routes.PeerMigrationFinish, typeof(MigrationFinished)),
         new("DELETE", Routes.PeerMigration, typeof(bool)),
+        new("POST", Routes.PeerClusterJoin, typeof(PeerClusterJoinResponse)) { Summary = "A trusted host joins this host's cluster with a cluster token's secret" },
+
+        // Clusters (issue 17).
+        new("POST", Routes.Cluster, typeof(ClusterInfo), Status201Created) { Summary = "Makes a cluster of this host alone: its CA and etcd member" },
+        new("GET", Routes.Cluster, typeof(ClusterInfo)),
+        new("POST", Routes.ClusterTokens, typeof(HostTokenInfo), Status201Created) { Summary = "A one-time token another host joins the cluster with" },
+        new("POST", Routes.ClusterJoin, typeof(ClusterInfo)) { Summary = "Joins the cluster of the member at the address" },
+        new("POST", Routes.ClusterLeave, typeof(ClusterInfo)),
+        new("GET", Routes.ClusterHosts, typeof(ClusterHostInfo[])),
+        new("DELETE", Routes.ClusterHost, typeof(ClusterHostInfo)) { Summary = "Removes a host that is down from the cluster" },
     ];
 
     private static readonly FrozenDictionary<(string, string), ApiShape> ByRoute =

@@ -46,6 +46,7 @@ internal static class CliRoot
         root.Subcommands.Add(RemoteCommands.Create());
         root.Subcommands.Add(EventCommands.Create());
         root.Subcommands.Add(ProjectCommands.Create());
+        root.Subcommands.Add(ClusterCommands.Create());
         foreach (Command command in NetworkCommands.All().Concat(MemoryCommands.All()))
         {
             root.Subcommands.Add(command);

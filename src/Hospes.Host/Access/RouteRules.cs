@@ -183,6 +183,16 @@ internal static class RouteRules
         new("POST", "/v1/peer/migrations", RouteKind.PeerOnly),
         new("DELETE", "/v1/peer/migrations/{id}", RouteKind.PeerOnly),
         new("POST", "/v1/peer/migrations/{id}/finish", RouteKind.PeerOnly),
+        new("POST", "/v1/peer/cluster/join", RouteKind.PeerOnly) { Note = "a trusted host, with the cluster token's secret" },
+
+        // Clusters (issue 17): the host's business, like its peers.
+        One("POST", "/v1/cluster", SysModify, Host),
+        One("GET", "/v1/cluster", SysAudit, Host),
+        One("POST", "/v1/cluster/tokens", SysModify, Host),
+        One("POST", "/v1/cluster/join", SysModify, Host),
+        One("POST", "/v1/cluster/leave", SysModify, Host),
+        One("GET", "/v1/cluster/hosts", SysAudit, Host),
+        One("DELETE", "/v1/cluster/hosts/{name}", SysModify, Host),
     ];
 
     private static readonly FrozenDictionary<(string, string), RouteRule> ByRoute =

@@ -25,6 +25,12 @@ internal sealed record PeerToken
 
     public DateTimeOffset ExpiresAt { get; init; }
 
+    /// <summary>A cluster join token (`hospes cluster token`): the cluster's name; null for a host token.</summary>
+    public string? Cluster { get; init; }
+
+    /// <summary>A cluster join token's second secret, redeemed in the cluster's store (the first makes the hosts' trust).</summary>
+    public string? ClusterSecret { get; init; }
+
     public static string NewSecret() => Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
     /// <summary>What the issuing host stores: SHA-256 of the secret's text, lowercase hex.</summary>

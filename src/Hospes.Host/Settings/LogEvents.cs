@@ -46,4 +46,19 @@ internal static class LogEvents
     public const int ForkSweepFailed = 764;
     public const int ForkIdentityFailed = 765;
     public const int ForkBaseDeleted = 766;
+
+    // Cluster (issue 17).
+    public const int EtcdStarted = 800;
+    public const int EtcdAdopted = 801;
+    public const int EtcdDied = 802;
+    public const int EtcdStopped = 803;
+    public const int EtcdWatchFailed = 804;
+    public const int ClusterInitialized = 810;
+    public const int ClusterJoined = 811;
+    public const int ClusterMemberAdded = 812;
+    public const int ClusterLeft = 813;
+    public const int ClusterMemberRemoved = 814;
+    public const int ClusterLeaseLost = 815;
+    public const int ClusterStoreFailed = 816;
+    public const int ClusterStarted = 817;
 }

@@ -2,6 +2,7 @@ using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
 using Hospes.Host.Access;
+using Hospes.Host.Cluster;
 using Hospes.Host.Machine;
 using Hospes.Host.Network;
 using Hospes.Host.Settings;
@@ -27,6 +28,9 @@ internal sealed partial class VmManager : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
 
+    // In a cluster a name is defined here only once this host owns it there (issue 17).
+    private readonly IVmClaims _claims;
+
     // Defining, deleting and restoring change which names exist: one at a time keeps names unique.
     private readonly SemaphoreSlim _namesGate = new(1, 1);
 
@@ -44,8 +48,10 @@ internal sealed partial class VmManager : IAsyncDisposable
         VmCommands commands,
         HostEvents events,
         TimeProvider time,
-        ILogger log)
+        ILogger log,
+        IVmClaims? claims = null)
     {
+        _claims = claims ?? NoVmClaims.Instance;
         Events = events;
         _db = db;
         _layout = layout;
@@ -94,6 +100,12 @@ internal sealed partial class VmManager : IAsyncDisposable
                 return refused;
             }
 
+            if (await _claims.ClaimAsync(spec.Name, spec.Uuid, ct).ConfigureAwait(false) is { } notOwned)
+            {
+                return notOwned;
+            }
+
+            revert.Add(async () => await _claims.ReleaseAsync(spec.Name, CancellationToken.None).ConfigureAwait(false));
             revert.Add(() => DeleteFolder(spec.Uuid));
             Result<Provisioned> disks = await _disks.ProvisionAsync(spec, fullCopies, revert, ct).ConfigureAwait(false);
             if (!disks.IsOk)
@@ -202,6 +214,7 @@ internal sealed partial class VmManager : IAsyncDisposable
         }
 
         await RemoveAsync(actor, VmPresence.Deleted).ConfigureAwait(false);
+        await _claims.ReleaseAsync(actor.Record.Name, ct).ConfigureAwait(false);
         return actor;
     }
 

@@ -21,6 +21,7 @@ public class FloorTests
         ["Hospes.Host.Storage"] = 3,
         ["Hospes.Host.Images"] = 3,
         ["Hospes.Host.Peers"] = 3,
+        ["Hospes.Host.Cluster"] = 3,
         ["Hospes.Host.Vms"] = 4,
         ["Hospes.Host.Migration"] = 5,
         ["Hospes.Host.Edge"] = 6,

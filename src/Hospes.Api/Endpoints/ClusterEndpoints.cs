@@ -1,0 +1,30 @@
+using Hospes.Contracts;
+using Hospes.Host.Edge;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Hospes.Api.Endpoints;
+
+/// <summary>`/v1/cluster/...` for the host's admin, and `/v1/peer/cluster/join` for a trusted host that joins.</summary>
+internal static class ClusterEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPost(Routes.Cluster, async (ClusterInitRequest? request, ClusterApi cluster, CancellationToken ct) =>
+            ApiResults.From(await cluster.InitAsync(request ?? new ClusterInitRequest(), ct), StatusCodes.Status201Created));
+        app.MapGet(Routes.Cluster, (ClusterApi cluster) => ApiResults.From(cluster.Show()));
+        app.MapPost(Routes.ClusterTokens, async (ClusterApi cluster, CancellationToken ct) => ApiResults.From(await cluster.CreateTokenAsync(ct), StatusCodes.Status201Created));
+        app.MapPost(Routes.ClusterJoin, async (ClusterJoinRequest request, ClusterApi cluster, CancellationToken ct) => ApiResults.From(await cluster.JoinAsync(request, ct)));
+        app.MapPost(Routes.ClusterLeave, async (ClusterApi cluster, CancellationToken ct) => ApiResults.From(await cluster.LeaveAsync(ct)));
+        app.MapGet(Routes.ClusterHosts, async (ClusterApi cluster, CancellationToken ct) => ApiResults.From(await cluster.ListAsync(ct)));
+        app.MapDelete(Routes.ClusterHost, async (string name, ClusterApi cluster, CancellationToken ct) => ApiResults.From(await cluster.RemoveAsync(name, ct)));
+
+        PeerEndpoints.PeerGroup(app).MapPost(Routes.PeerClusterJoin, async (PeerClusterJoinRequest request, HttpContext http, ClusterApi cluster, CancellationToken ct) =>
+        {
+            var peer = (HostPeerInfo)http.Items[PeerEndpoints.PeerItem]!;
+            var certificate = await http.Connection.GetClientCertificateAsync(ct);
+            return ApiResults.From(await cluster.AcceptJoinAsync(request, certificate!, peer.Address, ct));
+        });
+    }
+}

@@ -1,0 +1,30 @@
+using Hospes.Contracts;
+
+namespace Hospes.Client;
+
+/// <summary>This host's cluster (issue 17): init, tokens, join, list, leave, remove.</summary>
+public sealed class ClusterApi
+{
+    private readonly HospesConnection _c;
+
+    internal ClusterApi(HospesConnection connection) => _c = connection;
+
+    /// <summary>Makes a cluster of this host alone (its CA, its etcd member).</summary>
+    public Task<ClusterInfo> InitAsync(ClusterInitRequest request, CancellationToken ct) => _c.SendAsync<ClusterInfo>(HttpMethod.Post, Routes.Cluster, request, ct);
+
+    /// <summary>This host's cluster; NotFound when it is in none.</summary>
+    public Task<ClusterInfo> ShowAsync(CancellationToken ct) => _c.SendAsync<ClusterInfo>(HttpMethod.Get, Routes.Cluster, null, ct);
+
+    /// <summary>A one-time token another host joins the cluster with (valid 1 hour).</summary>
+    public Task<HostTokenInfo> CreateTokenAsync(CancellationToken ct) => _c.SendAsync<HostTokenInfo>(HttpMethod.Post, Routes.ClusterTokens, null, ct);
+
+    /// <summary>Joins the cluster of the member at the request's address.</summary>
+    public Task<ClusterInfo> JoinAsync(ClusterJoinRequest request, CancellationToken ct) => _c.SendAsync<ClusterInfo>(HttpMethod.Post, Routes.ClusterJoin, request, ct);
+
+    public Task<ClusterInfo> LeaveAsync(CancellationToken ct) => _c.SendAsync<ClusterInfo>(HttpMethod.Post, Routes.ClusterLeave, null, ct);
+
+    public Task<IReadOnlyList<ClusterHostInfo>> ListAsync(CancellationToken ct) => _c.SendAsync<IReadOnlyList<ClusterHostInfo>>(HttpMethod.Get, Routes.ClusterHosts, null, ct);
+
+    /// <summary>Removes a host that is down from the cluster.</summary>
+    public Task<ClusterHostInfo> RemoveAsync(string name, CancellationToken ct) => _c.SendAsync<ClusterHostInfo>(HttpMethod.Delete, Routes.Path(Routes.ClusterHost, name), null, ct);
+}

@@ -1,0 +1,30 @@
+namespace Hospes.Contracts;
+
+/// <summary>A member host as `hospes cluster list` shows it.</summary>
+public sealed record ClusterHostInfo
+{
+    public required string Name { get; init; }
+
+    /// <summary>"up" while its lease lives, else "down".</summary>
+    public required string State { get; init; }
+
+    /// <summary>Its hospesd's --listen.</summary>
+    public string? Address { get; init; }
+
+    public int Cpus { get; init; }
+
+    public long MemoryTotalMib { get; init; }
+
+    public long MemoryFreeMib { get; init; }
+
+    public long MemoryCommittedMib { get; init; }
+
+    public int Vms { get; init; }
+
+    public int VmsRunning { get; init; }
+
+    /// <summary>leader, voter, learner, starting (added, not yet running) or none.</summary>
+    public required string EtcdRole { get; init; }
+
+    public DateTimeOffset? LastSeen { get; init; }
+}

@@ -1,0 +1,19 @@
+namespace Hospes.Contracts;
+
+/// <summary>
+/// Host to host, `POST /v1/peer/cluster/join` (a trusted host only): the joining host presents the cluster token's
+/// second secret and says where its etcd member will listen.
+/// </summary>
+public sealed record PeerClusterJoinRequest
+{
+    public required string Secret { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string PeerUrl { get; init; }
+
+    public required string ClientUrl { get; init; }
+
+    /// <summary>The VMs defined on the joining host, which it will own.</summary>
+    public IReadOnlyList<string> Vms { get; init; } = [];
+}

@@ -1,0 +1,6 @@
+namespace Hospes.Host.Cluster;
+
+/// <summary>A member host as `cluster list` shows it.</summary>
+/// <param name="Up">Its lease is alive (it kept it alive within the last TTL).</param>
+/// <param name="EtcdRole">leader, voter, learner, or "none" when its etcd member is missing or not started.</param>
+internal sealed record ClusterHost(MemberRecord Member, bool Up, HostResources? Resources, string EtcdRole, DateTimeOffset? LastSeen);

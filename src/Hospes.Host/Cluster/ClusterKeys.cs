@@ -1,0 +1,33 @@
+namespace Hospes.Host.Cluster;
+
+/// <summary>
+/// The cluster's keys in etcd, all under `/hospes/&lt;cluster&gt;/`: `members/&lt;host&gt;` (a member, until it leaves
+/// or is removed), `hosts/&lt;host&gt;` (on the host's lease: there while it is alive), `vms/&lt;vm&gt;` (the VM's owner,
+/// made by compare-create, never on a lease: a dead host still owns its VMs), `tokens/&lt;sha256&gt;` (a one-time join
+/// token, on a one-hour lease), `election/leader` (part 2).
+/// </summary>
+internal sealed class ClusterKeys(string cluster)
+{
+    public string Root { get; } = $"/hospes/{cluster}/";
+
+    public string Members => Root + "members/";
+
+    public string Hosts => Root + "hosts/";
+
+    public string Vms => Root + "vms/";
+
+    public string Tokens => Root + "tokens/";
+
+    public string Leader => Root + "election/leader";
+
+    public string Member(string host) => Members + host;
+
+    public string Host(string host) => Hosts + host;
+
+    public string Vm(string name) => Vms + name;
+
+    public string Token(string secretHash) => Tokens + secretHash;
+
+    /// <summary>The last segment of a key under one of the prefixes.</summary>
+    public static string NameOf(string key) => key[(key.LastIndexOf('/') + 1)..];
+}

@@ -1,0 +1,149 @@
+using System.Text.Json;
+using Hospes.Core.Json;
+using Hospes.Host.Cluster.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Hospes.Host.Cluster;
+
+/// <summary>
+/// Keeps this host alive in the cluster: its `hosts/` key lives on a lease it renews every <see cref="KeepAliveEvery"/>
+/// (TTL <see cref="LeaseTtl"/>), its value the host's resources, refreshed every <see cref="RefreshEvery"/> together
+/// with `members/`' last seen. A lease that expired (the store was cut off longer than its TTL) is replaced by a new one
+/// and the key written again. <see cref="SinceAcknowledged"/> is what fencing (part 2) times on: a monotonic clock from
+/// the send time of the last renewal etcd acknowledged.
+/// </summary>
+internal sealed partial class ClusterMembership : IAsyncDisposable
+{
+    public static readonly TimeSpan LeaseTtl = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan KeepAliveEvery = TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(6);
+
+    private readonly IClusterStore _store;
+    private readonly ClusterKeys _keys;
+    private readonly MemberRecord _member;
+    private readonly IHostResources _resources;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loop;
+    private long _acknowledgedAt;
+    private long _refreshedAt;
+    private string? _lastFailure;
+
+    public ClusterMembership(IClusterStore store, ClusterKeys keys, MemberRecord member, IHostResources resources, TimeProvider time, ILogger log)
+    {
+        _store = store;
+        _keys = keys;
+        _member = member;
+        _resources = resources;
+        _time = time;
+        _log = log;
+    }
+
+    /// <summary>The lease this host's key lives on; 0 while it has none.</summary>
+    public long Lease { get; private set; }
+
+    /// <summary>Time since the send time of the last acknowledged renewal (or grant); null before the first.</summary>
+    public TimeSpan? SinceAcknowledged => _acknowledgedAt == 0 ? null : _time.GetElapsedTime(_acknowledgedAt);
+
+    public void Start() => _loop = RunAsync(_stop.Token);
+
+    /// <summary>One round: a lease when there is none, else a renewal; the key's value when due. Tests call it directly.</summary>
+    public async Task TickAsync(CancellationToken ct)
+    {
+        long sent = _time.GetTimestamp();
+        if (Lease != 0 && await _store.KeepAliveAsync(Lease, ct).ConfigureAwait(false) <= TimeSpan.Zero)
+        {
+            LogLeaseLost(Lease);
+            Lease = 0;
+        }
+
+        if (Lease == 0)
+        {
+            Lease = await _store.GrantLeaseAsync(LeaseTtl, ct).ConfigureAwait(false);
+            _refreshedAt = 0;
+        }
+
+        _acknowledgedAt = sent;
+        if (_refreshedAt == 0 || _time.GetElapsedTime(_refreshedAt) >= RefreshEvery)
+        {
+            await RefreshAsync(ct).ConfigureAwait(false);
+            _refreshedAt = _time.GetTimestamp();
+        }
+    }
+
+    /// <summary>Revokes the lease: the host shows down at once (a clean stop or a leave).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        if (Lease != 0)
+        {
+            try
+            {
+                await _store.RevokeLeaseAsync(Lease, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (ClusterStoreException e)
+            {
+                LogStoreFailed(e.Message);
+            }
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task RefreshAsync(CancellationToken ct)
+    {
+        HostResources resources = _resources.Read();
+        DateTimeOffset now = _time.GetUtcNow();
+        await _store.PutAsync(_keys.Host(_member.Name), Json(resources), Lease, ct).ConfigureAwait(false);
+        StoreEntry? current = await _store.GetAsync(_keys.Member(_member.Name), ct).ConfigureAwait(false);
+        MemberRecord member = current is null ? _member : JsonSerializer.Deserialize<MemberRecord>(current.Value, HospesJson.Options) ?? _member;
+        await _store.PutAsync(_keys.Member(_member.Name), Json(member with { LastSeen = now, Resources = resources }), 0, ct).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await TickAsync(ct).ConfigureAwait(false);
+                _lastFailure = null;
+            }
+            catch (ClusterStoreException e)
+            {
+                if (e.Message != _lastFailure)
+                {
+                    LogStoreFailed(e.Message);
+                    _lastFailure = e.Message;
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                await Task.Delay(KeepAliveEvery, _time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    internal static string Json<T>(T value) => JsonSerializer.Serialize(value, HospesJson.Options);
+
+    [LoggerMessage(EventId = Settings.LogEvents.ClusterLeaseLost, Level = LogLevel.Warning, Message = "the cluster lease {Lease} expired (etcd was out of reach for longer than its TTL); taking a new one")]
+    private partial void LogLeaseLost(long lease);
+
+    [LoggerMessage(EventId = Settings.LogEvents.ClusterStoreFailed, Level = LogLevel.Warning, Message = "cluster: {Why}")]
+    private partial void LogStoreFailed(string why);
+}

@@ -1,0 +1,219 @@
+using System.Net;
+using Hospes.Core.Errors;
+using Hospes.Host.Cluster.Store;
+using Hospes.Host.Peers;
+using Hospes.Host.Settings;
+using Hospes.Host.State;
+
+namespace Hospes.Host.Cluster;
+
+internal sealed partial class ClusterService
+{
+    /// <summary>
+    /// `hospes cluster join ADDR:PORT --token T` on a new host: trust with the member at ADDR as `host add` makes it
+    /// (unless the two trust each other already), then the member, over that channel, redeems the token's cluster secret,
+    /// adds this host's etcd member and hands over the CA; this host starts its etcd member and claims its VMs.
+    /// </summary>
+    public async Task<Result<ClusterConfig>> JoinAsync(string address, string tokenText, CancellationToken ct)
+    {
+        Result<PeerToken> decoded = PeerToken.Decode(tokenText);
+        if (!decoded.IsOk)
+        {
+            return decoded.Error;
+        }
+
+        PeerToken token = decoded.Value;
+        if (token.Cluster is null || token.ClusterSecret is null)
+        {
+            return HospesError.Invalid($"that is a host token (`hospes host token`), not a cluster one; run `hospes cluster token` on '{token.Name}', a member of the cluster");
+        }
+
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (_joined is { } j)
+            {
+                return HospesError.Conflict(j.Config.Name == token.Cluster
+                    ? $"this host is already a member of cluster '{j.Config.Name}'; nothing to do"
+                    : $"this host is already in cluster '{j.Config.Name}'; `hospes cluster leave` first");
+            }
+
+            Result<IPAddress> etcdAddress = EtcdAddress();
+            if (!etcdAddress.IsOk)
+            {
+                return etcdAddress.Error;
+            }
+
+            // Trust first, as `host add` makes it; a host trusted before keeps its row, and the cluster secret still decides.
+            bool added = false;
+            if (_peers.FindByFingerprint(token.Fingerprint) is not { } member)
+            {
+                Result<PeerRecord> trusted = await _peers.AddAsync(token.Name, address, tokenText, ct).ConfigureAwait(false);
+                if (!trusted.IsOk)
+                {
+                    return trusted.Error;
+                }
+
+                member = trusted.Value;
+                added = true;
+            }
+
+            Result<PeerRecord> reachable = _peers.Reachable(member.Name);
+            if (!reachable.IsOk)
+            {
+                return reachable.Error;
+            }
+
+            string peerUrl = Url(etcdAddress.Value, EtcdPeerPort);
+            string clientUrl = Url(etcdAddress.Value, EtcdClientPort);
+            var offer = new ClusterJoinOffer(token.ClusterSecret, HostName, peerUrl, clientUrl, [.. _resources.Vms().Select(v => v.Name)]);
+            Result<ClusterJoinAnswer> answer = await _remote.JoinAsync(reachable.Value, offer, ct).ConfigureAwait(false);
+            if (!answer.IsOk)
+            {
+                // The trust stays: its half of the token was good, as for `host add`; nothing of the cluster was made.
+                return added ? new HospesError(answer.Error.Code, $"{answer.Error.Message} (this host and '{member.Name}' trust each other now, as `hospes host add` makes it; `hospes host remove` ends that)") : answer.Error;
+            }
+
+            ClusterJoinAnswer yes = answer.Value;
+            DateTimeOffset now = _time.GetUtcNow();
+            MakeDir();
+            using (ClusterCa ca = ClusterCa.Load(yes.CaCertificate, yes.CaKey))
+            {
+                WriteCa(ca);
+                WriteMember(ca, etcdAddress.Value, now);
+            }
+
+            var config = new ClusterConfig
+            {
+                Name = yes.Cluster,
+                Member = HostName,
+                PeerUrl = peerUrl,
+                ClientUrl = clientUrl,
+                InitialCluster = yes.InitialCluster,
+                InitialState = "existing",
+                Endpoints = [.. new[] { clientUrl }.Concat(yes.Endpoints).Distinct(StringComparer.Ordinal)],
+                Learner = yes.Learner,
+                JoinedAt = now,
+            };
+            config.Save(_files);
+            return await BecomeMemberAsync(config, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// On a member, for a trusted host that asks to join (<paramref name="callerFingerprint"/> is its client
+    /// certificate's): refuses a member already there, a VM name the cluster already has, a wrong or used secret — before
+    /// anything is written — then adds its etcd member (a voter while the cluster has fewer than <see cref="MaxVoters"/>,
+    /// else a learner) and answers what it needs to start it.
+    /// </summary>
+    public async Task<Result<ClusterJoinAnswer>> AcceptJoinAsync(ClusterJoinOffer offer, string callerFingerprint, string? callerAddress, CancellationToken ct)
+    {
+        if (InCluster() is { } error)
+        {
+            return HospesError.State($"host '{HostName}' is in no cluster; run `hospes cluster init` there first, or join another member");
+        }
+
+        if (string.IsNullOrEmpty(offer.Name) || !HostSettings.IsHostName(offer.Name) || string.IsNullOrEmpty(offer.Secret) || string.IsNullOrEmpty(offer.PeerUrl))
+        {
+            return HospesError.Invalid("cluster join refused: the request lacks a valid host name, secret or etcd peer URL");
+        }
+
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            Joined j = _joined!;
+            IClusterStore store = j.Store;
+            string cluster = j.Config.Name;
+            try
+            {
+                if (await store.GetAsync(j.Keys.Member(offer.Name), ct).ConfigureAwait(false) is not null)
+                {
+                    return HospesError.Conflict($"host '{offer.Name}' is already a member of cluster '{cluster}'; `hospes cluster leave` there, or `hospes cluster remove {offer.Name}` on a member, first");
+                }
+
+                var taken = new List<string>();
+                foreach (string vm in offer.Vms)
+                {
+                    if (await store.GetAsync(j.Keys.Vm(vm), ct).ConfigureAwait(false) is { } owned)
+                    {
+                        taken.Add($"{vm} (owned by {Read<VmOwner>(owned.Value)?.Host ?? "?"})");
+                    }
+                }
+
+                if (taken.Count > 0)
+                {
+                    return HospesError.Conflict($"host '{offer.Name}' cannot join cluster '{cluster}': its VM names are taken there: {string.Join(", ", taken)}; delete or rename those VMs on '{offer.Name}' first (nothing was changed)");
+                }
+
+                if (!await store.DeleteAsync(j.Keys.Token(PeerToken.HashSecret(offer.Secret)), ct).ConfigureAwait(false))
+                {
+                    return HospesError.Invalid($"cluster '{cluster}' refused the join token: it is unknown there, expired or was already used; run `hospes cluster token` on a member again");
+                }
+
+                IReadOnlyList<StoreMember> etcd = await store.MembersAsync(ct).ConfigureAwait(false);
+                IReadOnlyList<MemberRecord> records = [.. (await store.ListAsync(j.Keys.Members, ct).ConfigureAwait(false)).Select(e => Read<MemberRecord>(e.Value)).OfType<MemberRecord>()];
+                bool learner = etcd.Count(m => !m.Learner) >= MaxVoters;
+                var record = new MemberRecord
+                {
+                    Name = offer.Name,
+                    Address = callerAddress,
+                    Fingerprint = callerFingerprint,
+                    PeerUrl = offer.PeerUrl,
+                    ClientUrl = offer.ClientUrl,
+                    JoinedAt = _time.GetUtcNow(),
+                };
+
+                // Written before the member is added: with two members, etcd needs both for a quorum until the new one runs.
+                await store.PutAsync(j.Keys.Member(offer.Name), ClusterMembership.Json(record), 0, ct).ConfigureAwait(false);
+                try
+                {
+                    await AddMemberAsync(store, offer.PeerUrl, learner, ct).ConfigureAwait(false);
+                }
+                catch (ClusterStoreException)
+                {
+                    await store.DeleteAsync(j.Keys.Member(offer.Name), ct).ConfigureAwait(false);
+                    throw;
+                }
+
+                string Named(StoreMember m) => records.FirstOrDefault(r => m.PeerUrls.Contains(r.PeerUrl))?.Name ?? m.Name;
+                string initial = string.Join(',', etcd.Where(m => m.PeerUrls.Count > 0).Select(m => $"{Named(m)}={m.PeerUrls[0]}").Append($"{offer.Name}={offer.PeerUrl}"));
+                IReadOnlyList<string> endpoints = [.. etcd.Where(m => !m.Learner).SelectMany(m => m.ClientUrls)];
+                LogMemberAdded(offer.Name, offer.PeerUrl, learner ? "learner" : "voter");
+                return new ClusterJoinAnswer(cluster, File.ReadAllText(_files.CaCertificate), File.ReadAllText(_files.CaKey), initial, endpoints, learner);
+            }
+            catch (ClusterStoreException e)
+            {
+                return HospesError.Unavailable($"cluster join refused on '{HostName}': {e.Message}");
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// etcd refuses a voter while its leader has not been connected to every voter for 5 s (a member that just joined):
+    /// asked again for up to 15 s.
+    /// </summary>
+    private async Task AddMemberAsync(IClusterStore store, string peerUrl, bool learner, CancellationToken ct)
+    {
+        long started = _time.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                await store.AddMemberAsync(peerUrl, learner, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (ClusterStoreException e) when (e.Message.Contains("unhealthy", StringComparison.Ordinal) && _time.GetElapsedTime(started) < TimeSpan.FromSeconds(15))
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, ct).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using Hospes.Core.Errors;
+using Hospes.Host.Cluster.Store;
+
+namespace Hospes.Host.Cluster;
+
+internal sealed partial class ClusterService
+{
+    /// <summary>
+    /// `hospes cluster leave`: this host's VM claims, member key and etcd member go; its etcd stops and its cluster
+    /// folder is removed. Its VMs stay here, owned by no cluster. The last member leaving ends the cluster.
+    /// </summary>
+    public async Task<Result<ClusterConfig>> LeaveAsync(CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (InCluster() is { } error)
+            {
+                return error;
+            }
+
+            Joined j = _joined!;
+            try
+            {
+                IReadOnlyList<StoreMember> etcd = await j.Store.MembersAsync(ct).ConfigureAwait(false);
+                await ForgetHostAsync(j, HostName, ct).ConfigureAwait(false);
+                if (etcd.Count > 1 && etcd.FirstOrDefault(m => m.PeerUrls.Contains(j.Config.PeerUrl)) is { } me)
+                {
+                    await j.Store.RemoveMemberAsync(me.Id, ct).ConfigureAwait(false);
+                }
+            }
+            catch (ClusterStoreException e)
+            {
+                return HospesError.Unavailable($"cannot leave cluster '{j.Config.Name}': {e.Message}");
+            }
+
+            _joined = null;
+            await ForgetAsync(j).ConfigureAwait(false);
+            LogLeft(j.Config.Name);
+            return j.Config;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// `hospes cluster remove HOST` on a member: a host that is down (or gone for good) leaves the cluster without its
+    /// help: its VM claims, keys and etcd member go. A host that is up is refused: it should leave by itself.
+    /// </summary>
+    public async Task<Result<MemberRecord>> RemoveAsync(string host, CancellationToken ct)
+    {
+        if (host == HostName)
+        {
+            return HospesError.Invalid($"'{host}' is this host; `hospes cluster leave` takes it out of the cluster");
+        }
+
+        await _gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (InCluster() is { } error)
+            {
+                return error;
+            }
+
+            Joined j = _joined!;
+            try
+            {
+                if (await j.Store.GetAsync(j.Keys.Member(host), ct).ConfigureAwait(false) is not { } entry || Read<MemberRecord>(entry.Value) is not { } member)
+                {
+                    return HospesError.NotFound($"no host '{host}' in cluster '{j.Config.Name}'; `hospes cluster list` shows its hosts");
+                }
+
+                if (await j.Store.GetAsync(j.Keys.Host(host), ct).ConfigureAwait(false) is not null)
+                {
+                    return HospesError.State($"host '{host}' is up; run `hospes cluster leave` on it, or stop its hospesd and wait until `hospes cluster list` shows it down");
+                }
+
+                await ForgetHostAsync(j, host, ct).ConfigureAwait(false);
+                if ((await j.Store.MembersAsync(ct).ConfigureAwait(false)).FirstOrDefault(m => m.PeerUrls.Contains(member.PeerUrl)) is { } etcd)
+                {
+                    await j.Store.RemoveMemberAsync(etcd.Id, ct).ConfigureAwait(false);
+                }
+
+                LogMemberRemoved(host);
+                return member;
+            }
+            catch (ClusterStoreException e)
+            {
+                return HospesError.Unavailable($"cannot remove '{host}': {e.Message}");
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Deletes <paramref name="host"/>'s VM claims, its live key and its member key.</summary>
+    private static async Task ForgetHostAsync(Joined j, string host, CancellationToken ct)
+    {
+        foreach (StoreEntry claim in await j.Store.ListAsync(j.Keys.Vms, ct).ConfigureAwait(false))
+        {
+            if (Read<VmOwner>(claim.Value)?.Host == host)
+            {
+                await j.Store.DeleteIfAsync(claim.Key, claim.Value, ct).ConfigureAwait(false);
+            }
+        }
+
+        await j.Store.DeleteAsync(j.Keys.Host(host), ct).ConfigureAwait(false);
+        await j.Store.DeleteAsync(j.Keys.Member(host), ct).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,25 @@
+using Hospes.Host.Settings;
+using Microsoft.Extensions.Logging;
+
+namespace Hospes.Host.Cluster;
+
+internal sealed partial class ClusterService
+{
+    [LoggerMessage(EventId = LogEvents.ClusterStarted, Level = LogLevel.Information, Message = "member of cluster {Cluster}; etcd at {ClientUrl}")]
+    private partial void LogStarted(string cluster, string clientUrl);
+
+    [LoggerMessage(EventId = LogEvents.ClusterJoined, Level = LogLevel.Information, Message = "now a member of cluster {Cluster} (etcd at {ClientUrl}, {State})")]
+    private partial void LogJoined(string cluster, string clientUrl, string state);
+
+    [LoggerMessage(EventId = LogEvents.ClusterMemberAdded, Level = LogLevel.Information, Message = "host {Host} joins the cluster: etcd member at {PeerUrl} added as a {Role}")]
+    private partial void LogMemberAdded(string host, string peerUrl, string role);
+
+    [LoggerMessage(EventId = LogEvents.ClusterLeft, Level = LogLevel.Information, Message = "left cluster {Cluster}; etcd stopped")]
+    private partial void LogLeft(string cluster);
+
+    [LoggerMessage(EventId = LogEvents.ClusterMemberRemoved, Level = LogLevel.Information, Message = "host {Host} removed from the cluster")]
+    private partial void LogMemberRemoved(string host);
+
+    [LoggerMessage(EventId = LogEvents.ClusterStoreFailed, Level = LogLevel.Warning, Message = "the cluster claim of deleted VM {Vm} stays (it is this host's and is taken again): {Why}")]
+    private partial void LogReleaseFailed(string vm, string why);
+}

@@ -1,0 +1,87 @@
+using Hospes.Core.Errors;
+using Hospes.Host.Cluster.Store;
+
+namespace Hospes.Host.Cluster;
+
+internal sealed partial class ClusterService
+{
+    public async Task<HospesError?> ClaimAsync(string name, Guid uuid, CancellationToken ct)
+    {
+        if (_joined is not { } j)
+        {
+            return null;
+        }
+
+        try
+        {
+            string value = ClusterMembership.Json(new VmOwner(HostName, uuid.ToString(), _time.GetUtcNow()));
+            if (await j.Store.CreateAllAsync([new StorePut(j.Keys.Vm(name), value)], ct).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            StoreEntry? current = await j.Store.GetAsync(j.Keys.Vm(name), ct).ConfigureAwait(false);
+            VmOwner? owner = current is null ? null : Read<VmOwner>(current.Value);
+            if (owner?.Host == HostName && current is not null)
+            {
+                // Left by a delete whose release did not reach etcd: this host's own name, taken again.
+                await j.Store.PutAsync(j.Keys.Vm(name), value, 0, ct).ConfigureAwait(false);
+                return null;
+            }
+
+            return HospesError.Conflict($"VM name '{name}' is taken in cluster '{j.Config.Name}': host '{owner?.Host ?? "?"}' owns it; choose another name");
+        }
+        catch (ClusterStoreException e)
+        {
+            return HospesError.Unavailable($"cannot define VM '{name}': the cluster's store must record its owner first, and {e.Message}");
+        }
+    }
+
+    public async Task ReleaseAsync(string name, CancellationToken ct)
+    {
+        if (_joined is not { } j)
+        {
+            return;
+        }
+
+        try
+        {
+            if (await j.Store.GetAsync(j.Keys.Vm(name), ct).ConfigureAwait(false) is { } claim && Read<VmOwner>(claim.Value)?.Host == HostName)
+            {
+                await j.Store.DeleteIfAsync(claim.Key, claim.Value, ct).ConfigureAwait(false);
+            }
+        }
+        catch (ClusterStoreException e)
+        {
+            LogReleaseFailed(name, e.Message);
+        }
+    }
+
+    /// <summary>At join or init: every VM of this host, claimed in one transaction (all or none). Null when done.</summary>
+    private async Task<HospesError?> ClaimAllAsync(Joined j, CancellationToken ct)
+    {
+        IReadOnlyList<(string Name, string Uuid)> vms = _resources.Vms();
+        if (vms.Count == 0)
+        {
+            return null;
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        IReadOnlyList<StorePut> puts = [.. vms.Select(v => new StorePut(j.Keys.Vm(v.Name), ClusterMembership.Json(new VmOwner(HostName, v.Uuid, now))))];
+        if (await j.Store.CreateAllAsync(puts, ct).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var taken = new List<string>();
+        foreach ((string name, _) in vms)
+        {
+            if (await j.Store.GetAsync(j.Keys.Vm(name), ct).ConfigureAwait(false) is { } owned)
+            {
+                taken.Add($"{name} (owned by {Read<VmOwner>(owned.Value)?.Host ?? "?"})");
+            }
+        }
+
+        return HospesError.Conflict($"cannot join cluster '{j.Config.Name}': VM names of this host are taken there: {string.Join(", ", taken)}; delete or rename them here first (this host left the cluster again)");
+    }
+}

@@ -1,0 +1,18 @@
+using Hospes.Core.Errors;
+using Hospes.Host.State;
+
+namespace Hospes.Host.Cluster;
+
+/// <summary>What a host asks another about the cluster, over the trusted peer channel (pinned TLS both ways).</summary>
+internal interface IClusterPeers
+{
+    /// <summary>Asks a member host to take this one into its cluster.</summary>
+    Task<Result<ClusterJoinAnswer>> JoinAsync(PeerRecord member, ClusterJoinOffer offer, CancellationToken ct);
+}
+
+/// <summary>A host asks to join: the token's cluster secret, and where its etcd member will listen.</summary>
+/// <param name="Vms">Names of the VMs defined on the joining host, which it will own in the cluster.</param>
+internal sealed record ClusterJoinOffer(string Secret, string Name, string PeerUrl, string ClientUrl, IReadOnlyList<string> Vms);
+
+/// <summary>The member's yes: the cluster, its CA (with key) and how the new etcd member starts.</summary>
+internal sealed record ClusterJoinAnswer(string Cluster, string CaCertificate, string CaKey, string InitialCluster, IReadOnlyList<string> Endpoints, bool Learner);

@@ -1,0 +1,62 @@
+using System.Security.Cryptography.X509Certificates;
+using Hospes.Contracts;
+using Hospes.Core.Errors;
+using Hospes.Host.Cluster;
+using Hospes.Host.Peers;
+
+namespace Hospes.Host.Edge;
+
+/// <summary>`hospes cluster ...` and a member's half of a join, in the wire's words.</summary>
+public sealed class ClusterApi
+{
+    private readonly ClusterService _cluster;
+
+    internal ClusterApi(ClusterService cluster) => _cluster = cluster;
+
+    public async Task<Result<ClusterInfo>> InitAsync(ClusterInitRequest request, CancellationToken ct) =>
+        ResultMap.Map(await _cluster.InitAsync(request.Name, ct).ConfigureAwait(false), Info);
+
+    public Result<ClusterInfo> Show() =>
+        _cluster.Config is { } c ? Info(c) : HospesError.NotFound("this host is in no cluster; `hospes cluster init` makes one, `hospes cluster join` joins one");
+
+    public async Task<Result<HostTokenInfo>> CreateTokenAsync(CancellationToken ct) =>
+        ResultMap.Map(await _cluster.CreateTokenAsync(ct).ConfigureAwait(false), t => new HostTokenInfo { Token = t.Encode(), ExpiresAt = t.ExpiresAt });
+
+    public async Task<Result<ClusterInfo>> JoinAsync(ClusterJoinRequest request, CancellationToken ct) =>
+        ResultMap.Map(await _cluster.JoinAsync(request.Address, request.Token, ct).ConfigureAwait(false), Info);
+
+    public async Task<Result<ClusterInfo>> LeaveAsync(CancellationToken ct) =>
+        ResultMap.Map(await _cluster.LeaveAsync(ct).ConfigureAwait(false), Info);
+
+    public async Task<Result<IReadOnlyList<ClusterHostInfo>>> ListAsync(CancellationToken ct) =>
+        ResultMap.Map(await _cluster.ListAsync(ct).ConfigureAwait(false), hosts => (IReadOnlyList<ClusterHostInfo>)[.. hosts.Select(HostInfo)]);
+
+    public async Task<Result<ClusterHostInfo>> RemoveAsync(string name, CancellationToken ct) =>
+        ResultMap.Map(await _cluster.RemoveAsync(name, ct).ConfigureAwait(false), m => HostInfo(new ClusterHost(m, false, m.Resources, "none", m.LastSeen)));
+
+    /// <summary>Host to host: a trusted host (<paramref name="clientCertificate"/>, at <paramref name="address"/>) asks to join.</summary>
+    public async Task<Result<PeerClusterJoinResponse>> AcceptJoinAsync(PeerClusterJoinRequest request, X509Certificate2 clientCertificate, string? address, CancellationToken ct)
+    {
+        var offer = new ClusterJoinOffer(request.Secret, request.Name, request.PeerUrl, request.ClientUrl, request.Vms ?? []);
+        return ResultMap.Map(
+            await _cluster.AcceptJoinAsync(offer, HostCertificate.FingerprintOf(clientCertificate), address, ct).ConfigureAwait(false),
+            a => new PeerClusterJoinResponse { Cluster = a.Cluster, CaCertificate = a.CaCertificate, CaKey = a.CaKey, InitialCluster = a.InitialCluster, Endpoints = a.Endpoints, Learner = a.Learner });
+    }
+
+    private static ClusterInfo Info(ClusterConfig c) => new() { Name = c.Name, Member = c.Member, EtcdUrl = c.ClientUrl, Learner = c.Learner, JoinedAt = c.JoinedAt };
+
+    private static ClusterHostInfo HostInfo(ClusterHost h) => new()
+    {
+        Name = h.Member.Name,
+        State = h.Up ? "up" : "down",
+        Address = h.Member.Address,
+        Cpus = h.Resources?.Cpus ?? 0,
+        MemoryTotalMib = h.Resources?.MemoryTotalMib ?? 0,
+        MemoryFreeMib = h.Resources?.MemoryFreeMib ?? 0,
+        MemoryCommittedMib = h.Resources?.MemoryCommittedMib ?? 0,
+        Vms = h.Resources?.Vms ?? 0,
+        VmsRunning = h.Resources?.VmsRunning ?? 0,
+        EtcdRole = h.EtcdRole,
+        LastSeen = h.LastSeen,
+    };
+}

@@ -1,0 +1,103 @@
+using System.Runtime.CompilerServices;
+using Hospes.Host.Cluster.Store;
+
+namespace Hospes.Host.Tests.Cluster;
+
+/// <summary>An in-memory store with etcd's rules for what Hospes uses: revisions, compare-create, leases that expire when told.</summary>
+internal sealed class FakeClusterStore : IClusterStore
+{
+    private readonly Dictionary<string, StoreEntry> _keys = new(StringComparer.Ordinal);
+    private readonly HashSet<long> _leases = [];
+    private long _revision;
+    private long _nextLease = 100;
+
+    public bool Unreachable { get; set; }
+
+    public int Grants { get; private set; }
+
+    /// <summary>The lease expires: its keys go, as etcd does after its TTL.</summary>
+    public void Expire(long lease)
+    {
+        _leases.Remove(lease);
+        foreach (string key in _keys.Where(k => k.Value.Lease == lease).Select(k => k.Key).ToList())
+        {
+            _keys.Remove(key);
+        }
+    }
+
+    public Task<StoreEntry?> GetAsync(string key, CancellationToken ct) => Do(() => _keys.GetValueOrDefault(key));
+
+    public Task<IReadOnlyList<StoreEntry>> ListAsync(string prefix, CancellationToken ct) =>
+        Do<IReadOnlyList<StoreEntry>>(() => [.. _keys.Values.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(e => e.Key, StringComparer.Ordinal)]);
+
+    public Task PutAsync(string key, string value, long lease, CancellationToken ct) => Do(() =>
+    {
+        if (lease != 0 && !_leases.Contains(lease))
+        {
+            throw new ClusterStoreException("etcd at fake refused: etcdserver: requested lease not found");
+        }
+
+        long created = _keys.TryGetValue(key, out StoreEntry? old) ? old.CreateRevision : _revision + 1;
+        _keys[key] = new StoreEntry(key, value, created, ++_revision, lease);
+        return true;
+    });
+
+    public Task<bool> DeleteAsync(string key, CancellationToken ct) => Do(() => _keys.Remove(key));
+
+    public Task<bool> CreateAllAsync(IReadOnlyList<StorePut> puts, CancellationToken ct) => Do(() =>
+    {
+        if (puts.Any(p => _keys.ContainsKey(p.Key)))
+        {
+            return false;
+        }
+
+        _revision++;
+        foreach (StorePut p in puts)
+        {
+            _keys[p.Key] = new StoreEntry(p.Key, p.Value, _revision, _revision, p.Lease);
+        }
+
+        return true;
+    });
+
+    public Task<bool> DeleteIfAsync(string key, string value, CancellationToken ct) =>
+        Do(() => _keys.TryGetValue(key, out StoreEntry? e) && e.Value == value && _keys.Remove(key));
+
+    public Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct) => Do(() =>
+    {
+        Grants++;
+        _leases.Add(++_nextLease);
+        return _nextLease;
+    });
+
+    public Task<TimeSpan> KeepAliveAsync(long lease, CancellationToken ct) => Do(() => _leases.Contains(lease) ? TimeSpan.FromSeconds(10) : TimeSpan.Zero);
+
+    public Task RevokeLeaseAsync(long lease, CancellationToken ct) => Do(() =>
+    {
+        Expire(lease);
+        return true;
+    });
+
+    public async IAsyncEnumerable<StoreChange> WatchAsync(string prefix, long afterRevision, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await Task.Delay(Timeout.Infinite, ct);
+        yield break;
+    }
+
+    public Task CampaignAsync(string name, long lease, string value, CancellationToken ct) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<StoreMember>> MembersAsync(CancellationToken ct) => Task.FromResult<IReadOnlyList<StoreMember>>([]);
+
+    public Task<ulong> AddMemberAsync(string peerUrl, bool learner, CancellationToken ct) => Task.FromResult(1UL);
+
+    public Task RemoveMemberAsync(ulong id, CancellationToken ct) => Task.CompletedTask;
+
+    public Task<StoreStatus> StatusAsync(CancellationToken ct) => Task.FromResult(new StoreStatus(1, 1, "fake"));
+
+    public void Dispose()
+    {
+    }
+
+    private Task<T> Do<T>(Func<T> action) =>
+        Unreachable ? Task.FromException<T>(new ClusterStoreException("cannot reach etcd at https://fake:2379")) : Task.FromResult(action());
+}

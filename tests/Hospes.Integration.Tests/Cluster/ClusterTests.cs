@@ -1,0 +1,174 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hospes.Contracts;
+using Hospes.Testing;
+
+namespace Hospes.Integration.Tests.Cluster;
+
+/// <summary>
+/// Three hosts, each a hospesd (and, once in the cluster, its etcd member) in its own network namespace, on one switch
+/// (203.0.113.1-3, in namespaces the test made): init, tokens, join, list, VM ownership in etcd, a hospesd killed with
+/// -9 going down after its lease's TTL and coming back. No guest boots: VMs are defined only.
+/// </summary>
+public sealed class ClusterTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
+{
+    private const string AddressA = "203.0.113.1:8443";
+    private readonly List<NetNs> _namespaces = [];
+    private Daemon _a = null!;
+    private Daemon _b = null!;
+    private Daemon _c = null!;
+
+    public async Task InitializeAsync()
+    {
+        NetNs hub = await Ns("hit-sw-");
+        var daemons = new List<Daemon>();
+        for (int i = 1; i <= 3; i++)
+        {
+            NetNs ns = await Ns("hit-");
+            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
+            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
+        }
+
+        (_a, _b, _c) = (daemons[0], daemons[1], daemons[2]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (Daemon d in new[] { _a, _b, _c }.Where(d => d is not null))
+        {
+            await d.DisposeAsync();
+        }
+
+        foreach (NetNs ns in _namespaces)
+        {
+            await ns.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task InitAndTwoJoins_EveryHostListsThreeUp_TokensWorkOnce_VmsAreOwnedInEtcd_AndAKilledHostGoesDownThenComesBack()
+    {
+        Assert.Contains("in no cluster", (await _a.CliAsync("cluster", "list")).Fails(), StringComparison.Ordinal);
+        (await _b.CliAsync("define", _b.WriteConfig("pre.cfg", Guest.Config("pre")))).Ok();
+
+        ClusterInfo made = await _a.JsonAsync<ClusterInfo>("cluster", "init", "--name", "course");
+        Assert.Equal(("course", "host-a", "https://203.0.113.1:2379"), (made.Name, made.Member, made.EtcdUrl));
+
+        // A token whose cluster secret the cluster never issued: refused, and B is in no cluster.
+        string forged = Forge(await TokenAsync(_a));
+        Assert.Contains("refused the join token", (await _b.CliAsync("cluster", "join", AddressA, "--token", forged)).Fails(), StringComparison.Ordinal);
+        Assert.Contains("in no cluster", (await _b.CliAsync("cluster", "list")).Fails(), StringComparison.Ordinal);
+        Assert.Contains("host token", (await _b.CliAsync("cluster", "join", AddressA, "--token", (await _a.JsonAsync<HostTokenInfo>("host", "token")).Token)).Fails(), StringComparison.Ordinal);
+
+        string token = await TokenAsync(_a);
+        ClusterInfo joined = await _b.JsonAsync<ClusterInfo>("cluster", "join", AddressA, "--token", token);
+        Assert.Equal(("course", "host-b", false), (joined.Name, joined.Member, joined.Learner));
+        Assert.Contains("already used", (await _c.CliAsync("cluster", "join", AddressA, "--token", token)).Fails(), StringComparison.Ordinal);
+        (await _c.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
+        Assert.Contains("already a member", (await _b.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Fails(), StringComparison.Ordinal);
+
+        foreach (Daemon d in new[] { _a, _b, _c })
+        {
+            List<ClusterHostInfo> hosts = await WaitAsync(d, h => h.Count == 3 && h.All(x => x.State == "up" && x.EtcdRole is "leader" or "voter"));
+            Assert.Equal(["host-a", "host-b", "host-c"], hosts.Select(h => h.Name).Order(StringComparer.Ordinal));
+            Assert.Single(hosts, h => h.EtcdRole == "leader");
+            Assert.All(hosts, h => Assert.True(h.Cpus > 0 && h.MemoryTotalMib > 0, $"{h.Name}: {h.Cpus} CPUs, {h.MemoryTotalMib} MiB"));
+        }
+
+        // Ownership: a key per VM in etcd, claimed by compare-create; B's VM from before it joined is B's.
+        (await _a.CliAsync("define", _a.WriteConfig("web.cfg", Guest.Config("web")))).Ok();
+        Assert.Contains("\"host\":\"host-a\"", await EtcdGetAsync(_a, "/hospes/course/vms/web"), StringComparison.Ordinal);
+        Assert.Contains("\"host\":\"host-b\"", await EtcdGetAsync(_c, "/hospes/course/vms/pre"), StringComparison.Ordinal);
+        string clash = (await _b.CliAsync("define", _b.WriteConfig("web.cfg", Guest.Config("web")))).Fails();
+        Assert.Contains("taken in cluster 'course': host 'host-a' owns it", clash, StringComparison.Ordinal);
+        Assert.DoesNotContain("web", (await _b.ListAsync()).Select(v => v.Name));
+        (await _a.CliAsync("delete", "web")).Ok();
+        Assert.Equal("", await EtcdGetAsync(_a, "/hospes/course/vms/web"));
+        (await _b.CliAsync("define", _b.WriteConfig("web.cfg", Guest.Config("web")))).Ok();
+
+        // kill -9: B's lease is no longer renewed; after its TTL (10 s) A shows B down, with when it was last seen.
+        await _b.KillHardAsync();
+        ClusterHostInfo down = (await WaitAsync(_a, h => h.Any(x => x.Name == "host-b" && x.State == "down"), TimeSpan.FromSeconds(60))).Single(h => h.Name == "host-b");
+        Assert.NotNull(down.LastSeen);
+        Assert.Equal(2, (await _a.JsonAsync<List<ClusterHostInfo>>("cluster", "list")).Count(h => h.State == "up"));
+
+        await _b.RestartAsync();
+        foreach (Daemon d in new[] { _a, _b })
+        {
+            await WaitAsync(d, h => h.Count == 3 && h.All(x => x.State == "up"), TimeSpan.FromSeconds(60));
+        }
+
+        Assert.Equal(["pre", "web"], (await _b.ListAsync()).Select(v => v.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("\"host\":\"host-b\"", await EtcdGetAsync(_a, "/hospes/course/vms/web"), StringComparison.Ordinal);
+
+        // C goes for good: refused while it is up; once down, removed (its etcd member with it): A and B remain.
+        Assert.Contains("host 'host-c' is up", (await _a.CliAsync("cluster", "remove", "host-c")).Fails(), StringComparison.Ordinal);
+        await _c.KillHardAsync();
+        await HostProcesses.KillAllAsync(_c.Dir + "/", "etcd");
+        await WaitAsync(_a, h => h.Any(x => x.Name == "host-c" && x.State == "down"), TimeSpan.FromSeconds(60));
+        (await _a.CliAsync("cluster", "remove", "host-c")).Ok();
+        await WaitAsync(_b, h => h.Count == 2 && h.All(x => x.State == "up" && x.EtcdRole is "leader" or "voter"));
+
+        // Quorum lost (B gone too, hospesd and etcd: one of two members left): A refuses changes, naming etcd and why, and makes nothing.
+        await _b.KillHardAsync();
+        await HostProcesses.KillAllAsync(_b.Dir + "/", "etcd");
+
+        string refused = (await _a.CliAsync("define", _a.WriteConfig("db.cfg", Guest.Config("db")))).Fails();
+        Assert.Contains("etcd at https://203.0.113.1:2379 cannot commit a change", refused, StringComparison.Ordinal);
+        Assert.Contains("the cluster may have lost its quorum", refused, StringComparison.Ordinal);
+        Assert.DoesNotContain("db", (await _a.ListAsync()).Select(v => v.Name));
+    }
+
+    private async Task<NetNs> Ns(string prefix)
+    {
+        NetNs ns = await NetNs.CreateBareAsync(prefix);
+        _namespaces.Add(ns);
+        return ns;
+    }
+
+    private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
+
+    /// <summary>The same token with a cluster secret of our own.</summary>
+    private static string Forge(string token)
+    {
+        JsonObject json = JsonNode.Parse(Base64Url.DecodeFromChars(token.AsSpan("hospes1.".Length)))!.AsObject();
+        json["cluster_secret"] = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        return "hospes1." + Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(json));
+    }
+
+    private static async Task<List<ClusterHostInfo>> WaitAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done, TimeSpan? limit = null)
+    {
+        DateTime deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
+        List<ClusterHostInfo> hosts = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            CliResult r = await d.CliAsync("cluster", "list", "--format", "json");
+            if (r.ExitCode == 0)
+            {
+                hosts = JsonSerializer.Deserialize<List<ClusterHostInfo>>(r.Stdout, Wire.Options) ?? [];
+                if (done(hosts))
+                {
+                    return hosts;
+                }
+            }
+
+            await Task.Delay(500);
+        }
+
+        Assert.Fail($"cluster list on {d.StateDir} never got there; last: {JsonSerializer.Serialize(hosts)}\n{d.LogTail(30)}");
+        return hosts;
+    }
+
+    /// <summary>A key's value as etcd itself has it, read with etcdctl from inside the host's namespace with its cluster certificate.</summary>
+    private static async Task<string> EtcdGetAsync(Daemon d, string key)
+    {
+        string dir = Path.Combine(d.StateDir, "cluster");
+        string endpoint = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "cluster.json")))!["client_url"]!.GetValue<string>();
+        CliResult r = await d.Netns!.ExecAsync("env", "ETCDCTL_API=3", "etcdctl", "--endpoints", endpoint, "--cacert", Path.Combine(dir, "ca.crt"),
+            "--cert", Path.Combine(dir, "member.crt"), "--key", Path.Combine(dir, "member.key"), "get", key, "--print-value-only");
+        Assert.True(r.ExitCode == 0, $"etcdctl get {key}: {r.Stderr}");
+        return r.Stdout.Trim();
+    }
+}
