@@ -57,6 +57,22 @@ internal sealed class ForkRam(HostOptions options)
         }
     }
 
+    /// <summary>
+    /// Removes this state dir's folder on tmpfs when nothing is left in it: hospesd stops and no running VM maps a file
+    /// there. A folder still in use stays; /dev/shm/hospes stays too (other hospesd on this host may be making theirs).
+    /// </summary>
+    public void RemoveRootIfEmpty()
+    {
+        try
+        {
+            Directory.Delete(Root);
+        }
+        catch (IOException)
+        {
+            // not empty, or gone already
+        }
+    }
+
     /// <summary>Keeps <paramref name="path"/> (a RAM file or fork folder) from the sweep until disposed: a launch or fork under way.</summary>
     public IDisposable Hold(string path)
     {

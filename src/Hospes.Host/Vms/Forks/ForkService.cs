@@ -296,6 +296,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         await _stop.CancelAsync().ConfigureAwait(false);
         await _sweeps.ConfigureAwait(false);
         _stop.Dispose();
+        Ram.RemoveRootIfEmpty();
     }
 
     /// <summary>The parent's spec with the fork's own name, uuid and MACs (as a clone's); addresses and tap names are the networks' to give.</summary>

@@ -1,3 +1,4 @@
+using Hospes.Host.Settings;
 using Hospes.Host.Vms.Forks;
 
 namespace Hospes.Host.Tests.Vms.Forks;
@@ -28,6 +29,24 @@ public sealed class ForkRamTests
         Assert.DoesNotContain(Own, Gone([], held: [Own]));
         Assert.DoesNotContain(Fork, Gone([], held: [ForkRamFile]));
         Assert.Contains(Own, Gone([ForkRamFile]));
+    }
+
+    [Fact]
+    public void TheStateDirsFolderOnTmpfs_GoesWhenHospesdStops_OnlyWhenNothingIsLeftInIt()
+    {
+        using var state = new TempDir();
+        var ram = new ForkRam(new HostOptions { StateDir = state.Path });
+        ram.EnsureRoot();
+        string file = Path.Combine(ram.Root, "1111.ram");
+        File.WriteAllText(file, "");
+
+        ram.RemoveRootIfEmpty();
+        Assert.True(File.Exists(file));
+
+        File.Delete(file);
+        ram.RemoveRootIfEmpty();
+        Assert.False(Directory.Exists(ram.Root));
+        ram.RemoveRootIfEmpty();
     }
 
     [Fact]
