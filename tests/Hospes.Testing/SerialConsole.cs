@@ -91,6 +91,16 @@ public sealed class SerialConsole : IAsyncDisposable
         return new SerialConsole(Process.Start(info) ?? throw new InvalidOperationException($"could not start {info.FileName}"), clock);
     }
 
+    /// <summary>
+    /// Waits until QEMU has ended and its console's last bytes are read: the process can end before this reader has
+    /// taken what it wrote last (a guest's "Power down" line was seen missing that way).
+    /// </summary>
+    public async Task WaitForEndAsync(CancellationToken ct)
+    {
+        await Process.WaitForExitAsync(ct);
+        await _reader.WaitAsync(ct);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!Process.HasExited)

@@ -119,7 +119,7 @@ internal sealed class QemuGuest : IAsyncDisposable
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            await _qemu.Process.WaitForExitAsync(cts.Token);
+            await _qemu.WaitForEndAsync(cts.Token);
             return true;
         }
         catch (OperationCanceledException)
