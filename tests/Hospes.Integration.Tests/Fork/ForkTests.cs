@@ -79,6 +79,16 @@ public sealed class ForkTests(TinyImage image) : IClassFixture<TinyImage>, IAsyn
         // the migrated device state), its name as host name, and an address of its own from the network's DHCP.
         string inside = (await GuestShell.RunAsync(_d, "web-1", "echo \"mac=$(cat /sys/class/net/eth0/address) host=$(hostname)\"")).Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("mac=", StringComparison.Ordinal));
         Assert.Equal($"mac={macs[0].ToLowerInvariant()} host=web-1", inside);
+        // `hospes ssh` reaches a fork at its own address and knows the host key its guest shows (the parent's, which the
+        // guest booted with): no mismatch refused.
+        CliResult ssh = await _d.CliAsync("ssh", "web-1", "--", "hostname");
+        for (int i = 0; i < 10 && ssh.ExitCode != 0; i++)
+        {
+            await Task.Delay(2000);
+            ssh = await _d.CliAsync("ssh", "web-1", "--", "hostname");
+        }
+
+        Assert.Equal("web-1", ssh.Ok().Stdout.Trim());
         // The memory checker goes on in all of them: no page lost, none seen from another.
         foreach (string vm in forks.Append("web"))
         {

@@ -3,6 +3,7 @@ using Hospes.Core.Errors;
 using Hospes.Core.Vms;
 using Hospes.Host.Access;
 using Hospes.Host.Machine;
+using Hospes.Host.Network;
 using Hospes.Host.State;
 using Hospes.Host.Vms.Agent;
 using Microsoft.Extensions.Logging;
@@ -110,6 +111,11 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         string journal = parent.Layout.ForkJournal(p.Uuid);
         new ForkJournal { ForkDir = dir, Children = [.. specs.Select(s => s.Uuid)], Disks = frozen ? [] : plan, Frozen = frozen || order.Freeze }.Write(journal);
 
+        // The guest inside serves the SSH host key it booted with, the parent's: each fork keeps a copy, so `hospes ssh`
+        // knows the key it will be shown (and no ssh-keygen runs per fork). If a copy fails, the launch makes a key as for
+        // any VM, and `hospes ssh` to that fork refuses the mismatch.
+        var hostKeys = new GuestHostKeys(parent.Layout);
+        GuestHostKey? parentKey = hostKeys.Find(p.Uuid);
         var children = new List<VmActor>();
         try
         {
@@ -123,6 +129,10 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                 }
 
                 children.Add(defined.Value);
+                if (parentKey is not null)
+                {
+                    _ = hostKeys.Import(spec.Uuid, parentKey.PrivateText);
+                }
             }
 
             string ramFile = p.RamFile!;
