@@ -48,15 +48,18 @@ internal sealed partial class GuestAgent(TimeProvider time)
             return new GuestFacts(info.Value, os.IsOk ? os.Value : new QgaOsInfo(), name.IsOk ? QgaText(name.Value) : "", nics.IsOk ? nics.Value : []);
         }, ct);
 
-    /// <summary>Runs <paramref name="command"/> (program, then its arguments) in the guest and waits up to <paramref name="limit"/>.</summary>
-    public Task<Result<QgaExecResult>> ExecAsync(IVm vm, IReadOnlyList<string> command, TimeSpan limit, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="command"/> (program, then its arguments) in the guest and waits up to <paramref name="limit"/>;
+    /// the agent has <paramref name="answer"/> (5 s unless given) to answer each request.
+    /// </summary>
+    public Task<Result<QgaExecResult>> ExecAsync(IVm vm, IReadOnlyList<string> command, TimeSpan limit, CancellationToken ct, TimeSpan? answer = null)
     {
         if (command.Count == 0 || string.IsNullOrEmpty(command[0]))
         {
             return Task.FromResult<Result<QgaExecResult>>(HospesError.Invalid($"no command to run in VM {vm.Record.Name}; give one after --, e.g. hospes guest {vm.Record.Name} exec -- uname -a"));
         }
 
-        return WithAgentAsync(vm, QgaClient.DefaultTimeout, (a, t) => a.ExecAsync(command[0], [.. command.Skip(1)], limit, t), ct);
+        return WithAgentAsync(vm, answer ?? QgaClient.DefaultTimeout, (a, t) => a.ExecAsync(command[0], [.. command.Skip(1)], limit, t), ct);
     }
 
     /// <summary>guest-set-time to the host's clock; answers the time sent.</summary>
@@ -74,7 +77,7 @@ internal sealed partial class GuestAgent(TimeProvider time)
     /// The fork code (issue 16) calls this after each forked VM continues (and after its NIC got its new MAC); the lead
     /// wires it at the merge. The guest needs the agent and hospes-postfork (the tiny guest has both).
     /// </summary>
-    public async Task<Result<bool>> SetIdentityAsync(IVm vm, string hostname, CancellationToken ct)
+    public async Task<Result<bool>> SetIdentityAsync(IVm vm, string hostname, CancellationToken ct, TimeSpan? answer = null)
     {
         if (!HostName().IsMatch(hostname))
         {
@@ -82,7 +85,7 @@ internal sealed partial class GuestAgent(TimeProvider time)
                 $"'{hostname}' cannot be the host name of VM {vm.Record.Name}: use letters, digits and '-' (dots between labels), at most 63 characters a label and 253 in all");
         }
 
-        return await WithAgentAsync<bool>(vm, QgaClient.DefaultTimeout, async (a, t) =>
+        return await WithAgentAsync<bool>(vm, answer ?? QgaClient.DefaultTimeout, async (a, t) =>
         {
             Result<bool> clock = await a.SetTimeAsync(time.GetUtcNow(), t).ConfigureAwait(false);
             if (!clock.IsOk)

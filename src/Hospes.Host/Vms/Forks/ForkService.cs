@@ -21,6 +21,10 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
     public const int MaxForks = 1000;
 
     private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(5);
+
+    // How long a fork's agent has to answer while it takes its identity. Many forks starting at once share the CPU: with
+    // 75 tiny guests on 2 cores an agent took 2-4.5 s to answer a ping, so the usual 5 s failed every fork's identity.
+    private static readonly TimeSpan IdentityAnswer = TimeSpan.FromSeconds(60);
     private readonly CancellationTokenSource _stop = new();
     private Task _sweeps = Task.CompletedTask;
 
@@ -222,7 +226,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
 
         if (script.Length > 0)
         {
-            Result<Hospes.Qemu.Qga.QgaExecResult> macs = await agent.ExecAsync(child, ["/bin/sh", "-c", script.Append("true").ToString()], TimeSpan.FromSeconds(20), CancellationToken.None).ConfigureAwait(false);
+            Result<Hospes.Qemu.Qga.QgaExecResult> macs = await agent.ExecAsync(child, ["/bin/sh", "-c", script.Append("true").ToString()], TimeSpan.FromSeconds(20), CancellationToken.None, IdentityAnswer).ConfigureAwait(false);
             if (!macs.IsOk || macs.Value.ExitCode != 0)
             {
                 ForkLog.IdentityFailed(log, spec.Name, macs.IsOk ? $"setting its MACs exited {macs.Value.ExitCode}" : macs.Error.Message);
@@ -230,7 +234,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
             }
         }
 
-        Result<bool> named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None).ConfigureAwait(false);
+        Result<bool> named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer).ConfigureAwait(false);
         if (!named.IsOk)
         {
             ForkLog.IdentityFailed(log, spec.Name, named.Error.Message);
