@@ -175,8 +175,11 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   const load = async () => {
     if (gone) return;
     try {
-      render(await api<VmInfo>("GET", vmPath(name)));
+      const v = await api<VmInfo>("GET", vmPath(name));
+      if (!gone) render(v);
     } catch (e) {
+      // The VM moved away while this asked ("no VM named ..." here): the line above says where it went.
+      if (gone) return;
       state.textContent = "unknown";
       if (!vm) parts.forEach((p) => (p.hidden = true));
       message.textContent = e instanceof ApiError ? e.message : String(e);
