@@ -10,12 +10,23 @@ namespace Hospes.Integration.Tests.Hostile;
 /// </summary>
 public sealed class QemuUserTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const int First = 2_000_000_000, Last = 2_000_065_535;
+    // A range of this test's own: the default one is shared by every test daemon running beside it, so a QEMU of
+    // another test could take a's uid while a is saved (a full run saw a restored with another uid).
+    private const int First = 2_100_000_000, Last = 2_100_000_099;
+    private readonly string _settings = Path.Combine(Path.GetTempPath(), $"hospes-qemu-uids-{Guid.NewGuid():N}.conf");
     private Daemon _d = null!;
 
-    public async Task InitializeAsync() => _d = await Daemon.StartAsync(image);
+    public async Task InitializeAsync()
+    {
+        await File.WriteAllTextAsync(_settings, FormattableString.Invariant($"qemu.uids = {First}-{Last}\n"));
+        _d = await Daemon.StartAsync(new DaemonOptions { Image = image, Args = ["--config", _settings] });
+    }
 
-    public async Task DisposeAsync() => await _d.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _d.DisposeAsync();
+        File.Delete(_settings);
+    }
 
     [Fact]
     public async Task EachQemu_RunsAsAUidOfItsOwn_WithoutCapabilities_AndOpensNothingButWhatHospesdGaveIt()
