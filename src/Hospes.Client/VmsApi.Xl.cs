@@ -15,6 +15,10 @@ public sealed partial class VmsApi
     public Task<VmInfo> DumpCoreAsync(string name, string path, CancellationToken ct) =>
         _c.SendAsync<VmInfo>(HttpMethod.Post, Routes.Path(Routes.VmDumpCore, name), new DumpCoreRequest { Path = path }, ct);
 
+    /// <summary>Gives the VM another name, running or not (xl rename).</summary>
+    public Task<VmInfo> RenameAsync(string name, string newName, CancellationToken ct) =>
+        _c.SendAsync<VmInfo>(HttpMethod.Post, Routes.Path(Routes.VmRename, name), new RenameRequest { Name = newName }, ct);
+
     public Task<VmInfo> CdInsertAsync(string name, string vdev, string path, CancellationToken ct) =>
         _c.SendAsync<VmInfo>(HttpMethod.Put, Routes.Path(Routes.VmCdrom, name, vdev), new CdInsertRequest { Path = path }, ct);
 

@@ -10,7 +10,7 @@ namespace Hospes.Contracts;
 /// </summary>
 public sealed record HostEvent
 {
-    /// <summary>vm.defined, vm.state, vm.removed, progress, memory.balloon, memory.ksm or lagged (<see cref="HostEventTypes"/>).</summary>
+    /// <summary>vm.defined, vm.state, vm.removed, vm.renamed, progress, memory.balloon, memory.ksm or lagged (<see cref="HostEventTypes"/>).</summary>
     public required string Type { get; init; }
 
     public DateTimeOffset Time { get; init; }
@@ -20,6 +20,10 @@ public sealed record HostEvent
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Vm { get; init; }
+
+    /// <summary>vm.renamed: the name the VM had (<see cref="Vm"/> is its name now).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? OldVm { get; init; }
 
     /// <summary>The VM's (or the object's) project.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

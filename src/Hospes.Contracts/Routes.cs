@@ -38,6 +38,7 @@ public static class Routes
     public const string VmTrigger = "/v1/vms/{name}/trigger";
     public const string VmDumpCore = "/v1/vms/{name}/dump-core";
     public const string VmCdrom = "/v1/vms/{name}/cdroms/{vdev}";
+    public const string VmRename = "/v1/vms/{name}/rename";
 
     // xl sched-credit: the VM's CPU weight and cap (its QEMU's CPU cgroup).
     public const string VmSchedCredit = "/v1/vms/{name}/sched-credit";

@@ -19,6 +19,12 @@ public sealed record DumpCoreRequest
     public required string Path { get; init; }
 }
 
+/// <summary>`hospes rename NAME NEW` (xl rename): the VM's new name, running or not.</summary>
+public sealed record RenameRequest
+{
+    public required string Name { get; init; }
+}
+
 /// <summary>`hospes cd-insert NAME VDEV FILE`: the medium put into a CD-ROM drive.</summary>
 public sealed record CdInsertRequest
 {

@@ -32,6 +32,7 @@ internal static class ApiShapes
         new("POST", Routes.VmConsoleTicket, typeof(ConsoleTicket)) { Summary = "A one-time ticket (30 s, this caller, this VM) for a console or display WebSocket opened with the web UI's session cookie: ?ticket=" },
         new("GET", Routes.VmVnc, null, Status101SwitchingProtocols, WebSocket) { Summary = "The guest's VNC display (RFB): a WebSocket, binary frames both ways" },
         new("POST", Routes.VmSysrq, typeof(VmInfo)) { Summary = "Alt+SysRq+KEY on an HVM guest's keyboard (xl sysrq)" },
+        new("POST", Routes.VmRename, typeof(VmInfo)) { Summary = "give the VM another name, running or not (xl rename)" },
         new("POST", Routes.VmTrigger, typeof(VmInfo)) { Summary = "nmi, reset, power or s3resume (xl trigger)" },
         new("GET", Routes.VmSchedCredit, typeof(SchedCreditInfo)) { Summary = "the CPU weight and cap (xl sched-credit -d)" },
         new("PUT", Routes.VmSchedCredit, typeof(SchedCreditInfo)) { Summary = "set the CPU weight and/or cap, at once while it runs and for its next start (xl sched-credit -w/-c)" },

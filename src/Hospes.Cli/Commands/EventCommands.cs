@@ -60,6 +60,7 @@ internal static class EventCommands
             HostEventTypes.VmState => $"{Word(e.OldState)} -> {Word(e.State)} ({e.Why}{(e.Why != "crash" && e.Message is not null ? $" {e.Message}" : "")})",
             HostEventTypes.VmRemoved => e.Message is null ? e.Why : $"{e.Why}, {e.Message}",
             HostEventTypes.VmDefined => Word(e.State),
+            HostEventTypes.VmRenamed => $"was {e.OldVm}",
             HostEventTypes.Progress => string.Create(CultureInfo.InvariantCulture, $"{e.Operation} {e.Phase}{(e.Total is { } total ? $" {e.Done ?? 0}/{total} {e.Unit}" : "")}"),
             _ => null,
         };

@@ -5,10 +5,10 @@ using Hospes.Contracts;
 
 namespace Hospes.Cli.Commands;
 
-/// <summary>xl's day-to-day commands on a guest: uptime, dmesg, sysrq, trigger, dump-core, cd-insert and cd-eject.</summary>
+/// <summary>xl's day-to-day commands on a guest: uptime, dmesg, sysrq, trigger, dump-core, cd-insert, cd-eject and rename.</summary>
 internal static class XlCommands
 {
-    public static IEnumerable<Command> All() => [Uptime(), Dmesg(), Sysrq(), Trigger(), DumpCore(), CdInsert(), CdEject()];
+    public static IEnumerable<Command> All() => [Uptime(), Dmesg(), Sysrq(), Trigger(), DumpCore(), CdInsert(), CdEject(), Rename()];
 
     /// <summary>xl's columns: Name, ID, Uptime, of the VMs that run.</summary>
     private static Command Uptime()
@@ -133,6 +133,19 @@ internal static class XlCommands
         {
             VmInfo vm = await client.Vms.CdEjectAsync(p.GetValue(name)!, p.GetValue(vdev)!, ct);
             return Done(p, vm, $"{vm.Name}: {p.GetValue(vdev)} is empty");
+        });
+        return cmd;
+    }
+
+    private static Command Rename()
+    {
+        var name = new Argument<string>("name");
+        var newName = new Argument<string>("new-name") { Description = "The VM's new name" };
+        var cmd = new Command("rename", "Give a VM another name, running or not (like `xl rename`); its disks, port forwards and ACL grants follow it\n\nExample:\n  hospes rename web web-old") { name, newName };
+        CliContext.Action(cmd, async (p, client, ct) =>
+        {
+            VmInfo vm = await client.Vms.RenameAsync(p.GetValue(name)!, p.GetValue(newName)!, ct);
+            return Done(p, vm, $"{p.GetValue(name)}: renamed to {vm.Name}");
         });
         return cmd;
     }

@@ -41,6 +41,9 @@ public enum VmAction
     /// </summary>
     Hotplug,
 
+    /// <summary>Give the VM another name (xl rename): in every state, running or not.</summary>
+    Rename,
+
     /// <summary>Anything allowed in every state: reconcile, mem-max, QEMU events, the end of an incoming migration.</summary>
     Any,
 }

@@ -42,6 +42,7 @@ internal static class RouteRules
         One("GET", "/v1/vms/{name}/vnc", VmConsole, Vm),
         One("POST", "/v1/vms/{name}/sysrq", VmConsole, Vm) with { Note = "keys on the guest's keyboard, as its console" },
         One("POST", "/v1/vms/{name}/trigger", VmPowerMgmt, Vm),
+        Both("POST", "/v1/vms/{name}/rename", new(VmAllocate, Vm), new(VmAllocate, ProjectVms)) with { Note = "the VM's name is its ACL path: its grants follow it, and the new name is a new VM's name in its project" },
         One("GET", "/v1/vms/{name}/sched-credit", VmAudit, Vm),
         One("PUT", "/v1/vms/{name}/sched-credit", VmConfig, Vm) with { Note = "cpu_weight and cpu_cap, as in the VM's config" },
         Both("POST", "/v1/vms/{name}/dump-core", new(VmConsole, Vm), new(SysModify, Host)) with { Note = "the guest's memory, written to a host file the request names" },

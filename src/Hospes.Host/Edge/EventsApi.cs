@@ -96,6 +96,7 @@ public sealed class EventsApi
         Time = e.At,
         Id = e.Seq,
         Vm = e.Vm,
+        OldVm = e.OldVm,
         Project = project,
         State = e.State is { } s ? WireSpec.ToWire(s) : null,
         OldState = e.OldState is { } old ? WireSpec.ToWire(old) : null,

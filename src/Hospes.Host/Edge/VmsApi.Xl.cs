@@ -24,6 +24,10 @@ public sealed partial class VmsApi
     public Task<Result<VmInfo>> CdEjectAsync(string name, string vdev, CancellationToken ct) =>
         Checked(name, vdev, "vdev", r => CdMediumCommand.Check(r, vdev, null), () => new CdMediumCommand(vdev, null), ct);
 
+    /// <summary>xl rename: the VM and every row, grant and claim that names it take the new name (<see cref="VmManager.RenameAsync"/>).</summary>
+    public async Task<Result<VmInfo>> RenameAsync(string name, RenameRequest request, CancellationToken ct) =>
+        ResultMap.Map(await _vms.RenameAsync(name, request?.Name!, ct).ConfigureAwait(false), VmInfoFactory.Create);
+
     /// <summary>
     /// Refuses a missing field and what cannot work whatever the VM's state (a PV guest's sysrq, an unknown drive) before
     /// queueing, so the answer is not "start it first"; then runs the command in the VM's queue.

@@ -22,6 +22,9 @@ internal sealed record HostEvent
 
     public Guid? VmUuid { get; init; }
 
+    /// <summary>vm.renamed: the name the VM had.</summary>
+    public string? OldVm { get; init; }
+
     /// <summary>The VM's project when the publisher knows it; null: the edge asks who owns the VM now.</summary>
     public string? Project { get; init; }
 

@@ -6,6 +6,9 @@ internal static class HostEventTypes
     public const string VmDefined = "vm.defined";
     public const string VmState = "vm.state";
     public const string VmRemoved = "vm.removed";
+
+    /// <summary>A VM got another name (xl rename): Vm is the new name, OldVm the one it had.</summary>
+    public const string VmRenamed = "vm.renamed";
     public const string Progress = "progress";
     public const string MemoryBalloon = "memory.balloon";
     public const string MemoryKsm = "memory.ksm";
@@ -13,5 +16,5 @@ internal static class HostEventTypes
     /// <summary>Told to one subscriber only: it read too slowly and lost the oldest events.</summary>
     public const string Lagged = "lagged";
 
-    public static IReadOnlyList<string> All { get; } = [VmDefined, VmState, VmRemoved, Progress, MemoryBalloon, MemoryKsm, Lagged];
+    public static IReadOnlyList<string> All { get; } = [VmDefined, VmState, VmRemoved, VmRenamed, Progress, MemoryBalloon, MemoryKsm, Lagged];
 }

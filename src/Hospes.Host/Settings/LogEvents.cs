@@ -38,6 +38,9 @@ internal static class LogEvents
     public const int MigrationSettled = 505;
     public const int MigrationPortsNotRemoved = 506;
 
+    // xl's commands (issue 18, session 8).
+    public const int VmRenamed = 600;
+
     // Forks (issue 16).
     public const int Forked = 760;
     public const int ForkChildFailed = 761;

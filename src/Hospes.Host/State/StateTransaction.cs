@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Hospes.Core.Errors;
 using Hospes.Core.Json;
 using Microsoft.Data.Sqlite;
 
@@ -101,6 +102,50 @@ internal sealed class StateTransaction(SqliteConnection connection, SqliteTransa
         using SqliteCommand cmd = Command("DELETE FROM templates WHERE name = $name");
         cmd.Parameters.AddWithValue("$name", name);
         cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Gives VM <paramref name="renamed"/> its new name everywhere a row holds the old one: its row (name and spec), the
+    /// names of the disks it owns (OLD/vdev), templates made from it, and the ACL entries on it. Throws a
+    /// conflict (so the transaction rolls back) when a row with the new name is there.
+    /// </summary>
+    public void RenameVm(VmRecord renamed, string oldName)
+    {
+        using SqliteCommand vm = Command("UPDATE vms SET name = $name, spec = $spec WHERE uuid = $uuid");
+        vm.Parameters.AddWithValue("$uuid", renamed.Uuid.ToString());
+        vm.Parameters.AddWithValue("$name", renamed.Name);
+        vm.Parameters.AddWithValue("$spec", JsonSerializer.Serialize(paths.Stored(renamed.Spec), HospesJson.Options));
+        if (!TryExecute(vm))
+        {
+            throw new HospesException(HospesError.Conflict($"the state DB already holds a VM named '{renamed.Name}'; choose another name"));
+        }
+
+        using SqliteCommand disks = Command("""
+            UPDATE volumes SET name = $new || substr(name, length($old) + 1)
+            WHERE vm = $uuid AND kind = 'VmDisk' AND substr(name, 1, length($old) + 1) = $old || '/'
+            """);
+        disks.Parameters.AddWithValue("$uuid", renamed.Uuid.ToString());
+        disks.Parameters.AddWithValue("$old", oldName);
+        disks.Parameters.AddWithValue("$new", renamed.Name);
+        if (!TryExecute(disks))
+        {
+            throw new HospesException(HospesError.Conflict($"the store already holds disks named '{renamed.Name}/...' (`hospes disk list` shows them); choose another name"));
+        }
+
+        using SqliteCommand templates = Command("UPDATE templates SET source_vm = $new WHERE source_vm = $old AND project = $project");
+        templates.Parameters.AddWithValue("$old", oldName);
+        templates.Parameters.AddWithValue("$new", renamed.Name);
+        templates.Parameters.AddWithValue("$project", renamed.Project);
+        templates.ExecuteNonQuery();
+
+        // Grants on the VM follow it; one that the new path holds already (left by a deleted VM of that name) stays once.
+        using SqliteCommand acl = Command("""
+            UPDATE OR IGNORE acl SET path = $to WHERE path = $from;
+            DELETE FROM acl WHERE path = $from;
+            """);
+        acl.Parameters.AddWithValue("$from", $"/projects/{renamed.Project}/vms/{oldName}");
+        acl.Parameters.AddWithValue("$to", $"/projects/{renamed.Project}/vms/{renamed.Name}");
+        acl.ExecuteNonQuery();
     }
 
     private SqliteCommand Command(string sql)

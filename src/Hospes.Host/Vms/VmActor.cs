@@ -167,6 +167,14 @@ internal sealed class VmActor : IVm, IAsyncDisposable
         return record;
     }
 
+    /// <summary>Takes a record whose new name the state DB holds already (xl rename), and tells the event stream.</summary>
+    internal void Renamed(VmRecord record, string oldName)
+    {
+        Volatile.Write(ref _record, record);
+        Notify();
+        _events.Publish(() => new HostEvent { Type = HostEventTypes.VmRenamed, Vm = record.Name, OldVm = oldName, VmUuid = record.Uuid, Project = record.Project, State = record.State });
+    }
+
     /// <summary>
     /// The VM stops being this host's (deleted, migrated away, dropped): its rows leave the state DB, and every command
     /// after this one is refused. Only a session calls it, so nothing queued before it is skipped and nothing after runs.

@@ -51,4 +51,7 @@ internal static partial class VmLog
 
     [LoggerMessage(EventId = LogEvents.VmNoHostKey, Level = LogLevel.Warning, Message = "{Name}: starts without the SSH host key hospesd keeps for it, so `hospes ssh` will refuse it: {Why}")]
     public static partial void NoHostKey(ILogger log, string name, string why);
+
+    [LoggerMessage(EventId = LogEvents.VmRenamed, Level = LogLevel.Information, Message = "{Old}: renamed to {New}")]
+    public static partial void Renamed(ILogger log, string old, string @new);
 }

@@ -175,6 +175,11 @@ internal sealed partial class VmManager : IAsyncDisposable
             return HospesError.Conflict($"a VM named '{spec.Name}' already exists ({clash.Record.State.ToString().ToLowerInvariant()}); choose another name, e.g. `hospes create FILE name={spec.Name}-2`");
         }
 
+        if (_renaming.TryGetValue(spec.Name, out Guid renamed) && renamed != reservedFor)
+        {
+            return HospesError.Conflict($"VM '{_registry.Get(renamed)?.Record.Name}' is being renamed to '{spec.Name}'; choose another name");
+        }
+
         if (_registry.Get(spec.Uuid) is { } sameUuid)
         {
             return HospesError.Conflict($"uuid {spec.Uuid} is already used by VM '{sameUuid.Record.Name}'; remove uuid= from the config or give another");

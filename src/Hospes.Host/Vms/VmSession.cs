@@ -58,6 +58,13 @@ internal sealed class VmSession(VmActor actor, WorkCause cause) : IVmSession
         return actor.Commit(record, cause);
     }
 
+    /// <summary>The VM's rows took <paramref name="renamed"/>'s name in one transaction; the VM now answers to it.</summary>
+    public void Renamed(VmRecord renamed, string oldName)
+    {
+        Live();
+        actor.Renamed(renamed, oldName);
+    }
+
     /// <summary>
     /// The VM stops being this host's: deleted, migrated to <paramref name="elsewhere"/>, or dropped. Its rows leave the
     /// state DB now, and every command queued after this one is refused. Its QEMU must be stopped first.
