@@ -33,6 +33,8 @@ export interface HostEvent {
   id: number;
   time: string;
   vm?: string;
+  /** vm.renamed: the name the VM had (vm is its name now). */
+  old_vm?: string;
   project?: string;
   state?: VmState;
   old_state?: VmState;

@@ -6,7 +6,7 @@ const listeners = new Set<Listener>();
 const reopened = new Set<() => void>();
 let source: EventSource | null = null;
 
-const types = ["vm.defined", "vm.state", "vm.removed", "progress", "lagged"];
+const types = ["vm.defined", "vm.state", "vm.removed", "vm.renamed", "progress", "lagged"];
 
 export function startEvents(): void {
   if (source) return;

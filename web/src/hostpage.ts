@@ -44,7 +44,7 @@ export function hostPage(root: HTMLElement): () => void {
     }
   };
   const stop = onEvents((e) => {
-    if (e.type === "vm.state" || e.type === "vm.defined" || e.type === "vm.removed") void load();
+    if (e.type === "vm.state" || e.type === "vm.defined" || e.type === "vm.removed" || e.type === "vm.renamed") void load();
   }, () => void load());
   void load();
   return () => {

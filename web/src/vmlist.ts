@@ -134,6 +134,9 @@ export function vmList(root: HTMLElement): () => void {
     if (e.type === "vm.removed") {
       vms.delete(e.vm);
       render();
+    } else if (e.type === "vm.renamed") {
+      if (e.old_vm) vms.delete(e.old_vm);
+      void refresh(e.vm);
     } else if (e.type === "vm.defined" || e.type === "vm.state") {
       // The event has the state at once; the row's other columns (ID, time) are read again.
       const known = vms.get(e.vm);

@@ -231,6 +231,11 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     }
   };
   const stop = onEvents((e) => {
+    // Renamed (hospes rename): the page follows the VM to its new name.
+    if (e.type === "vm.renamed" && e.old_vm === name && e.vm) {
+      location.hash = `#/vm/${encodeURIComponent(e.vm)}`;
+      return;
+    }
     if (e.vm !== name) return;
     if (gone) {
       void comeBack();
