@@ -28,6 +28,9 @@ public static class VmTransitions
         VmAction.Delete => !hasQemu && state is not (VmState.Running or VmState.Paused or VmState.Preserved),
         VmAction.Hotplug => hasQemu ? state is VmState.Running or VmState.Paused : state is VmState.Shutoff or VmState.Crashed,
         VmAction.MakeTemplate => !hasQemu && state is not (VmState.Running or VmState.Paused or VmState.Preserved or VmState.Saved),
+
+        // Only rows change: nothing of the guest, its QEMU or its save file holds the name.
+        VmAction.Rename => true,
         _ => true,
     };
 

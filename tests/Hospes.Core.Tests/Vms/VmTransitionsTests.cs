@@ -30,6 +30,7 @@ public class VmTransitionsTests
         { VmAction.MakeTemplate,     "x...x.", "......" },
         { VmAction.Monitor,          "......", ".xx..." },
         { VmAction.Hotplug,          "x...x.", ".xx..." },
+        { VmAction.Rename,           "xxxxxx", "xxxxxx" },
         { VmAction.Any,              "xxxxxx", "xxxxxx" },
     };
 
