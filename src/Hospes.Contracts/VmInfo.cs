@@ -38,4 +38,7 @@ public sealed record VmInfo
 
     /// <summary>In a cluster: its host is down (or did not answer), so <see cref="State"/> is unknown.</summary>
     public bool HostDown { get; init; }
+
+    /// <summary>The cluster whose list this VM came in (a cluster-wide `hospes list`); null outside one.</summary>
+    public string? Cluster { get; init; }
 }

@@ -86,8 +86,8 @@ internal static class VmCommands
                 return 0;
             }
 
-            // A cluster's list (VMs on more than one host, or a host down) says where each runs.
-            bool hosts = vms.Select(v => v.Host).Distinct(StringComparer.Ordinal).Count() > 1 || vms.Any(v => v.HostDown);
+            // A cluster's list says where each VM runs.
+            bool hosts = vms.Any(v => v.Cluster is not null) || vms.Select(v => v.Host).Distinct(StringComparer.Ordinal).Count() > 1;
             var table = hosts
                 ? new Table(("Name", false), ("ID", true), ("Mem(MiB)", true), ("VCPUs", true), ("State", false), ("Time(s)", true), ("Project", false), ("Host", false))
                 : new Table(("Name", false), ("ID", true), ("Mem(MiB)", true), ("VCPUs", true), ("State", false), ("Time(s)", true), ("Project", false));

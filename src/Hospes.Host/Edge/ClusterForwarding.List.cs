@@ -25,7 +25,7 @@ public sealed partial class ClusterForwarding
         if (!view.IsOk)
         {
             LogListPartial("(etcd)", view.Error.Message);
-            return all;
+            return [.. all.Select(v => v with { Cluster = _cluster.Config?.Name })];
         }
 
         string envelope = EnvelopeOf(caller);
@@ -58,7 +58,8 @@ public sealed partial class ClusterForwarding
             }
         }
 
-        return [.. all.OrderBy(v => v.Name, StringComparer.Ordinal)];
+        string? cluster = _cluster.Config?.Name;
+        return [.. all.OrderBy(v => v.Name, StringComparer.Ordinal).Select(v => v with { Cluster = cluster })];
     }
 
     private async Task<Result<IReadOnlyList<VmInfo>>> AskAsync(MemberRecord m, ClusterView view, string envelope, string? project, CancellationToken ct)
