@@ -39,6 +39,8 @@ internal static class ApiApp
         services.AddSingleton(host.MigrationsApi);
         services.AddSingleton(host.PeersApi);
         services.AddSingleton(host.ClusterApi);
+        services.AddSingleton(host.Forwarding);
+        services.AddSingleton<Cluster.ForwardProxy>();
         services.AddSingleton(host.Access);
         services.AddSingleton(host.Logins);
         services.AddSingleton(host.Audit);

@@ -11,6 +11,10 @@ public sealed partial class VmsApi
 
     public Task<IReadOnlyList<VmInfo>> ListAsync(CancellationToken ct) => _c.SendAsync<IReadOnlyList<VmInfo>>(HttpMethod.Get, Routes.Vms, null, ct);
 
+    /// <summary>In a cluster: <paramref name="local"/> lists this host's VMs only, else every host's.</summary>
+    public Task<IReadOnlyList<VmInfo>> ListAsync(bool local, CancellationToken ct) =>
+        _c.SendAsync<IReadOnlyList<VmInfo>>(HttpMethod.Get, local ? Routes.Query(Routes.Vms, "local", "true") : Routes.Vms, null, ct);
+
     public Task<VmInfo> GetAsync(string name, CancellationToken ct) => _c.SendAsync<VmInfo>(HttpMethod.Get, Routes.Path(Routes.Vm, name), null, ct);
 
     /// <summary>Defines a VM from a config file and, unless <see cref="CreateVmRequest.Start"/> is false, starts it.</summary>

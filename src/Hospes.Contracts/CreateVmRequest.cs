@@ -9,4 +9,7 @@ public sealed record CreateVmRequest
 
     /// <summary>With <see cref="Start"/>: leave the guest paused before its first instruction (`hospes create -p`, as xl).</summary>
     public bool Paused { get; init; }
+
+    /// <summary>In a cluster: the host to define it on (`--host`); null lets the scheduler choose.</summary>
+    public string? Host { get; init; }
 }

@@ -32,4 +32,13 @@ public sealed record VmInfo
     public string? SavePath { get; init; }
     public string? ConsoleLog { get; init; }
     public VmSpecDto? Spec { get; init; }
+
+    /// <summary>The host it runs on (defined on): this host's name for its own VMs, the owner's in a cluster.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>In a cluster: its host is down (or did not answer), so <see cref="State"/> is unknown.</summary>
+    public bool HostDown { get; init; }
+
+    /// <summary>The cluster whose list this VM came in (a cluster-wide `hospes list`); null outside one.</summary>
+    public string? Cluster { get; init; }
 }

@@ -105,6 +105,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
         PeersApi = new PeersApi(Peers);
         ClusterApi = new ClusterApi(Cluster);
+        Forwarding = new ClusterForwarding(Cluster, identity, db, time, logs);
         Logins = new Logins(db, time);
         Audit = new AuditLog(db, time, logs.CreateLogger("Hospes.Audit"));
         UserCertificatesApi = new UserCertificatesApi(db, Peers, time);
@@ -148,6 +149,9 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     /// <summary>`hospes cluster ...` and the members' join (issue 17).</summary>
     public ClusterApi ClusterApi { get; }
+
+    /// <summary>Requests for a VM another member owns, the cluster-wide list, placement (issue 17).</summary>
+    public ClusterForwarding Forwarding { get; }
 
     /// <summary>`hospes project ...`: projects, their limits and usage.</summary>
     public ProjectsApi ProjectsApi { get; }
@@ -251,6 +255,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await Memory.DisposeAsync().ConfigureAwait(false);
         await VmLogs.DisposeAsync().ConfigureAwait(false);
         await Forks.DisposeAsync().ConfigureAwait(false);
+        Forwarding.Dispose();
         await Cluster.DisposeAsync().ConfigureAwait(false);
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();

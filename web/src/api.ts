@@ -1,6 +1,6 @@
 // The API as the browser calls it: same origin, the session cookie sent by the browser, the CSRF token on changes.
 
-export type VmState = "shutoff" | "running" | "paused" | "preserved" | "crashed" | "saved";
+export type VmState = "shutoff" | "running" | "paused" | "preserved" | "crashed" | "saved" | "unknown";
 
 export interface VmInfo {
   name: string;
@@ -19,6 +19,9 @@ export interface VmInfo {
   machine?: string | null;
   save_path?: string | null;
   spec?: { boot?: "pv" | "pvh" | "hvm"; vnc?: boolean; vga?: string | null } | null;
+  // The host it runs on (in a cluster: its owner), and whether that host is down.
+  host?: string | null;
+  host_down?: boolean;
 }
 
 export interface SessionInfo {

@@ -13,8 +13,9 @@ const columns: Column[] = [
   { key: "state", title: "State", numeric: false, value: (v) => v.state },
   { key: "time", title: "Time(s)", numeric: true, value: (v) => v.cpu_time_s },
   { key: "project", title: "Project", numeric: false, value: (v) => v.project },
-  // The hospesd that runs it: the host's name where the caller may read /v1/host (Sys.Audit), else the URL's host.
-  { key: "host", title: "Host", numeric: false, value: () => hostName },
+  // The hospesd that runs it: the VM's own host (its owner in a cluster), else this host's name where the caller may
+  // read /v1/host (Sys.Audit), else the URL's host.
+  { key: "host", title: "Host", numeric: false, value: (v) => (v.host ? v.host + (v.host_down ? " (down)" : "") : hostName) },
 ];
 
 let hostName = location.hostname;

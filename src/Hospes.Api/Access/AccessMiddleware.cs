@@ -14,7 +14,8 @@ namespace Hospes.Api.Access;
 /// Runs after routing, so the endpoint is known; an unknown route answers 404 to a caller who logged in, 401 to others.
 /// </summary>
 internal sealed class AccessMiddleware(
-    IUnixPeers unixPeers, UnixAccounts accounts, HttpLogin login, FailedLogins failures, AuditThrottle throttle, AccessGate gate, AuditLog audit, WebSessions sessions, Logins logins)
+    IUnixPeers unixPeers, UnixAccounts accounts, HttpLogin login, FailedLogins failures, AuditThrottle throttle, AccessGate gate, AuditLog audit, WebSessions sessions, Logins logins,
+    ClusterForwarding forwarding, Cluster.ForwardProxy proxy)
 {
     /// <summary>The fallback's template: any path no route matched (answers 404, needs no rule).</summary>
     public const string Fallback = "{*path}";
@@ -46,6 +47,12 @@ internal sealed class AccessMiddleware(
         if (SessionCookie.SessionOf(http) is { } session && CookieRefusal(http, session) is { } refusal)
         {
             await request.RefuseAsync(caller.Display, caller.Source, refusal, record: true);
+            return;
+        }
+
+        // In a cluster, a request for a VM another host owns goes there, which authorizes it (ForwardProxy).
+        if (await proxy.TryAsync(http, caller, request))
+        {
             return;
         }
 
@@ -83,6 +90,12 @@ internal sealed class AccessMiddleware(
     private async Task<Caller?> UnixAsync(HttpContext http, UnixPeer peer, AuditedRequest request)
     {
         (string name, bool admin) = accounts.Resolve(peer);
+        if (http.Request.Headers.ContainsKey(ClusterForwarding.EnvelopeHeader))
+        {
+            await request.RefuseAsync(name, "unix", HospesError.Forbidden($"header {ClusterForwarding.EnvelopeHeader} is for requests one cluster host forwards to another over their peer connection, never on the unix socket"), record: true);
+            return null;
+        }
+
         if (admin)
         {
             return Caller.LocalAdmin(name);
@@ -98,6 +111,19 @@ internal sealed class AccessMiddleware(
     {
         string address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         string source = FailedLogins.SourceOf(http.Connection.RemoteIpAddress);
+        if (http.Request.Headers[ClusterForwarding.EnvelopeHeader] is [{ } envelope])
+        {
+            // Forwarded by another host of the cluster: believed from a member's certificate only, never with credentials.
+            Result<Caller> forwarded = await forwarding.CallerOfAsync(await http.Connection.GetClientCertificateAsync(http.RequestAborted), envelope, address, http.RequestAborted);
+            if (!forwarded.IsOk)
+            {
+                await request.RefuseAsync("forwarded request", address, forwarded.Error, record: true);
+                return null;
+            }
+
+            return forwarded.Value;
+        }
+
         string? cookie = SessionCookie.Of(http);
         string? claim = cookie is not null ? "session cookie" : HttpLogin.Claim(http, http.Connection.ClientCertificate is not null);
         if (claim is not null && failures.Refused(source) is var (until, wait, first))

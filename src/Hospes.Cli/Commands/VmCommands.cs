@@ -28,7 +28,8 @@ internal static class VmCommands
         var console = new Option<bool>("--console", "-c") { Description = "Attach to the console once started (like `xm create -c`)" };
         var paused = new Option<bool>("--paused", "-p") { Description = "Leave the guest paused before its first instruction; `hospes unpause` starts it (like `xl create -p`)" };
         var vnc = new Option<bool>("--vncviewer", "-V") { Description = "Open its graphical console once started: the tunnel and vncviewer of `hospes vnc` (like `xl create -V`)" };
-        var cmd = new Command(name, $"{description}\n\nExamples:\n  hospes {name} web.cfg\n  hospes {name} web.cfg memory=512 name=web2") { file, overrides };
+        var host = new Option<string>("--host") { Description = "In a cluster: the host to put it on; without it the scheduler chooses (most memory left, then fewest VMs)" };
+        var cmd = new Command(name, $"{description}\n\nExamples:\n  hospes {name} web.cfg\n  hospes {name} web.cfg memory=512 name=web2\n  hospes {name} web.cfg --host pc07") { file, overrides, host };
         if (start)
         {
             cmd.Options.Add(console);
@@ -45,7 +46,7 @@ internal static class VmCommands
             }
 
             ConfigRequest source = ConfigSource.Read(p.GetValue(file)!, p.GetValue(overrides) ?? []);
-            var response = await client.Vms.CreateAsync(new CreateVmRequest { Source = source, Start = start, Paused = start && p.GetValue(paused) }, ct);
+            var response = await client.Vms.CreateAsync(new CreateVmRequest { Source = source, Start = start, Paused = start && p.GetValue(paused), Host = p.GetValue(host) }, ct);
             foreach (Diagnostic w in response.Warnings)
             {
                 await Console.Error.WriteLineAsync(w.Rendered);
@@ -74,20 +75,26 @@ internal static class VmCommands
     private static Command List()
     {
         var full = new Option<bool>("--long", "-l") { Description = "Everything about each VM as JSON, its spec included (like xl list -l)" };
-        var cmd = new Command("list", "List the VMs of this host with xl's columns\n\nExamples:\n  hospes list\n  hospes list -l\n  hospes list --format json") { full };
+        var local = new Option<bool>("--local") { Description = "In a cluster: this host's VMs only (without it: every host's, with a Host column)" };
+        var cmd = new Command("list", "List the VMs with xl's columns (in a cluster: every host's)\n\nExamples:\n  hospes list\n  hospes list --local\n  hospes list -l\n  hospes list --format json") { full, local };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            var vms = await client.Vms.ListAsync(ct);
+            var vms = await client.Vms.ListAsync(p.GetValue(local), ct);
             if (CliContext.Json(p) || p.GetValue(full))
             {
                 Printer.Json(vms);
                 return 0;
             }
 
-            var table = new Table(("Name", false), ("ID", true), ("Mem(MiB)", true), ("VCPUs", true), ("State", false), ("Time(s)", true), ("Project", false));
+            // A cluster's list says where each VM runs.
+            bool hosts = vms.Any(v => v.Cluster is not null) || vms.Select(v => v.Host).Distinct(StringComparer.Ordinal).Count() > 1;
+            var table = hosts
+                ? new Table(("Name", false), ("ID", true), ("Mem(MiB)", true), ("VCPUs", true), ("State", false), ("Time(s)", true), ("Project", false), ("Host", false))
+                : new Table(("Name", false), ("ID", true), ("Mem(MiB)", true), ("VCPUs", true), ("State", false), ("Time(s)", true), ("Project", false));
             foreach (VmInfo vm in vms)
             {
-                table.Add(vm.Name, vm.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", Printer.Format(vm.MemoryMib), Printer.Format(vm.Vcpus), vm.Flags, Printer.Format(vm.CpuTimeS), vm.Project);
+                string[] row = [vm.Name, vm.Id?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-", Printer.Format(vm.MemoryMib), Printer.Format(vm.Vcpus), vm.Flags, Printer.Format(vm.CpuTimeS), vm.Project];
+                table.Add(hosts ? [.. row, vm.HostDown ? $"{vm.Host} (down)" : vm.Host ?? "-"] : row);
             }
 
             Console.Out.Write(table.ToString());

@@ -16,4 +16,7 @@ public enum VmState
 
     /// <summary>The guest's state sits in a save file; restore continues it.</summary>
     Saved,
+
+    /// <summary>In a cluster's list: the VM's host is down or did not answer, so its state is not known.</summary>
+    Unknown,
 }

@@ -20,6 +20,9 @@ internal sealed class ClusterKeys(string cluster)
 
     public string Leader => Root + "election/leader";
 
+    /// <summary>Hosts that take no new VMs (cordoned or evacuated): placement skips them.</summary>
+    public string Cordoned => Root + "cordoned/";
+
     public string Member(string host) => Members + host;
 
     public string Host(string host) => Hosts + host;
@@ -27,6 +30,8 @@ internal sealed class ClusterKeys(string cluster)
     public string Vm(string name) => Vms + name;
 
     public string Token(string secretHash) => Tokens + secretHash;
+
+    public string Cordon(string host) => Cordoned + host;
 
     /// <summary>The last segment of a key under one of the prefixes.</summary>
     public static string NameOf(string key) => key[(key.LastIndexOf('/') + 1)..];

@@ -19,6 +19,8 @@ internal sealed class HostResourceReader(MemoryService memory, IVmDirectory vms)
             MemoryTotalMib = status.Host.TotalBytes / Mib,
             MemoryFreeMib = status.Host.AvailableBytes / Mib,
             MemoryCommittedMib = status.CommittedBytes / Mib,
+            MemoryCommitLimitMib = status.CommitLimitBytes / Mib,
+            MemoryReserveMib = status.ReserveBytes / Mib,
             Vms = all.Count,
             VmsRunning = all.Count(v => v.Record.State is VmState.Running or VmState.Paused),
         };

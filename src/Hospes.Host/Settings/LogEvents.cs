@@ -64,4 +64,8 @@ internal static class LogEvents
     public const int ClusterLeaseLost = 815;
     public const int ClusterStoreFailed = 816;
     public const int ClusterStarted = 817;
+    public const int ClusterForwarded = 820;
+    public const int ClusterForwardRefused = 821;
+    public const int ClusterPlaced = 822;
+    public const int ClusterListPartial = 823;
 }
