@@ -51,6 +51,8 @@ internal static class LogEvents
     public const int AgentKeepFailed = 770;
     public const int AgentLinkOpened = 771;
     public const int AgentLinkClosed = 772;
+    public const int ForkIdentityTook = 773;
+    public const int ForkChildrenDefined = 774;
 
     // Cluster (issue 17).
     public const int EtcdStarted = 800;

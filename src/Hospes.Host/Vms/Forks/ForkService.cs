@@ -139,6 +139,8 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                 }
             }
 
+            long definedMs = (long)Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+            ForkLog.ChildrenDefined(log, p.Name, children.Count, definedMs);
             string ramFile = p.RamFile!;
             if (!frozen)
             {
@@ -211,6 +213,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
     /// </summary>
     private async Task TellGuestItsIdentityAsync(VmActor child, VmSpec parent)
     {
+        long began = Stopwatch.GetTimestamp();
         VmSpec spec = child.Record.Spec;
         var script = new System.Text.StringBuilder();
         for (int i = 0; i < Math.Min(parent.Vifs.Count, spec.Vifs.Count); i++)
@@ -238,7 +241,11 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         if (!named.IsOk)
         {
             ForkLog.IdentityFailed(log, spec.Name, named.Error.Message);
+            return;
         }
+
+        long took = (long)Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+        ForkLog.IdentityTook(log, spec.Name, took);
     }
 
     /// <summary>
