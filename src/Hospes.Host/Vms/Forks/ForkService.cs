@@ -238,6 +238,13 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         }
 
         Result<bool> named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer).ConfigureAwait(false);
+        if (!named.IsOk && named.Error.Code == ErrorCode.Timeout)
+        {
+            // 75 forks' agents answering at once under TCG on a loaded host: one answer can take over a minute (seen:
+            // hospes-postfork ran, its status went unanswered). The step is idempotent, so it is tried once more.
+            named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer).ConfigureAwait(false);
+        }
+
         if (!named.IsOk)
         {
             ForkLog.IdentityFailed(log, spec.Name, named.Error.Message);
