@@ -19,13 +19,18 @@ internal sealed class ForkLab : IAsyncDisposable
 {
     public const int GuestMib = 256;
 
-    /// <summary>The line every fork is sent on its console; only a running shell prints <see cref="Answer"/> (the echo of the line itself does not).</summary>
-    public const string Probe = "echo FORK-$((40+2))-OK";
-    public const string Answer = "FORK-42-OK";
+    /// <summary>
+    /// The line every fork is sent on its console; only a running shell prints <see cref="Answer"/> (the echo of the line
+    /// itself does not), followed by the guest's host name: a Hospes fork must answer with its own (its identity took).
+    /// </summary>
+    public const string Probe = "echo FORK-$((40+2))-$(hostname)-OK";
+    public const string Answer = "FORK-42-";
 
     private static readonly TimeSpan ReadyLimit = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan AnswerLimit = TimeSpan.FromMinutes(15);
-    private static readonly TimeSpan Idle = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long idle CPU is measured over (--idle SECONDS).</summary>
+    public static TimeSpan Idle { get; set; } = TimeSpan.FromSeconds(60);
     private readonly Daemon _daemon;
     private readonly List<Process> _plain = [];
     private PlainQemu? _cmd;
@@ -97,8 +102,11 @@ internal sealed class ForkLab : IAsyncDisposable
             throw new InvalidOperationException($"{forked.Failed.Count} forks failed: {forked.Failed[0].Error}");
         }
 
-        await Task.WhenAll(forked.Forks.Select(f => AnswersAsync(f.Name)));
+        await Task.WhenAll(forked.Forks.Select(f => AnswersAsync(f.Name, f.Name)));
         double seconds = clock.Elapsed.TotalSeconds;
+
+        // hospesd's log of the run, for where its time went (timestamps per child): kept beside the bench's output.
+        File.Copy(_daemon.LogPath, Path.Combine(Path.GetTempPath(), $"hospes-bench-fork-run{run}.log"), overwrite: true);
         var pids = new List<int>();
         foreach (ForkedVmInfo f in forked.Forks)
         {
@@ -183,7 +191,7 @@ internal sealed class ForkLab : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         (await _daemon.CliAsync("clone", tmpl + "-tmpl", $"c{run}-{{i}}", "--count", count.ToString(CultureInfo.InvariantCulture), "--start", "--timeout", "3600")).Ok();
         string[] names = [.. Enumerable.Range(1, count).Select(i => $"c{run}-{i}")];
-        await Task.WhenAll(names.Select(AnswersAsync));
+        await Task.WhenAll(names.Select(n => AnswersAsync(n, null)));
         double seconds = clock.Elapsed.TotalSeconds;
         var pids = new List<int>();
         foreach (string n in names)
@@ -236,9 +244,13 @@ internal sealed class ForkLab : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends <see cref="Probe"/> on a fork's console (again every 2 s) until <see cref="Answer"/> comes back.</summary>
-    private async Task AnswersAsync(string vm)
+    /// <summary>
+    /// Sends <see cref="Probe"/> on a guest's console (again every 2 s) until <see cref="Answer"/> comes back, with
+    /// <paramref name="hostname"/> after it when given.
+    /// </summary>
+    private async Task AnswersAsync(string vm, string? hostname)
     {
+        string answer = hostname is null ? Answer : $"{Answer}{hostname}-OK";
         await using GuestConsole console = await _daemon.OpenConsoleAsync(vm);
         var clock = Stopwatch.StartNew();
         while (true)
@@ -246,7 +258,7 @@ internal sealed class ForkLab : IAsyncDisposable
             await console.SendLineAsync(Probe);
             try
             {
-                await console.WaitForAsync(Answer, TimeSpan.FromSeconds(2));
+                await console.WaitForAsync(answer, TimeSpan.FromSeconds(2));
                 return;
             }
             catch (TimeoutException) when (clock.Elapsed < AnswerLimit)

@@ -9,11 +9,12 @@ using Hospes.Testing.Bench;
 // x-ignore-shared, children mapping the file privately), and optionally against linked clones cold-booted
 // (`clone --start`), in the same run. Also host memory per fork (PSS and anonymous, smaps_rollup) against a booted
 // guest's, and idle CPU per fork.
-// Usage: dotnet run --project bench/Hospes.Bench.Fork -c Release -- [--count 75] [--runs 3] [--clones 0] [--write docs/benchmarks.md]
+// Usage: dotnet run --project bench/Hospes.Bench.Fork -c Release -- [--count 75] [--runs 3] [--clones 0] [--idle 60] [--write docs/benchmarks.md]
 int count = Args.Int(args, "--count", 75);
 int runs = Args.Int(args, "--runs", 3);
 int clones = Args.Int(args, "--clones", 0);
 string? write = Args.Str(args, "--write");
+ForkLab.Idle = TimeSpan.FromSeconds(Args.Int(args, "--idle", 60));
 string root = Repo.Root;
 string loadBefore = Machine.LoadAverage();
 
@@ -52,9 +53,9 @@ Row(md, "host memory per fork (PSS of its QEMU), Hospes", [.. hospes.Select(h =>
 Row(md, "host memory per fork (PSS of its QEMU), by hand", [.. plain.Select(p => p.PssMib)], "MiB", "0.0");
 Row(md, "what a fork holds of its own (anonymous memory of its QEMU), Hospes", [.. hospes.Select(h => h.AnonMib)], "MiB", "0.0");
 Row(md, "host memory of the booted parent before the fork (PSS of its QEMU)", [.. booted.Select(b => b.PssMib)], "MiB", "0.0");
-Row(md, "idle CPU per fork (% of one core, over 10 s), Hospes", [.. hospes.Select(h => h.IdleCpuPercent)], "%", "0.00");
-Row(md, "idle CPU per fork (% of one core, over 10 s), by hand", [.. plain.Select(p => p.IdleCpuPercent)], "%", "0.00");
-Row(md, "idle CPU of the booted parent (% of one core, over 10 s)", [.. booted.Select(b => b.IdleCpuPercent)], "%", "0.00");
+Row(md, $"idle CPU per fork (% of one core, over {ForkLab.Idle.TotalSeconds:0} s), Hospes", [.. hospes.Select(h => h.IdleCpuPercent)], "%", "0.00");
+Row(md, $"idle CPU per fork (% of one core, over {ForkLab.Idle.TotalSeconds:0} s), by hand", [.. plain.Select(p => p.IdleCpuPercent)], "%", "0.00");
+Row(md, $"idle CPU of the booted parent (% of one core, over {ForkLab.Idle.TotalSeconds:0} s)", [.. booted.Select(b => b.IdleCpuPercent)], "%", "0.00");
 if (cloned is not null)
 {
     Row(md, $"`hospes clone t 'c-{{i}}' --count {clones} --start` (linked clones, cold-booted) → every clone answers on its console", [cloned.Seconds], "s", "0.0");
@@ -62,7 +63,7 @@ if (cloned is not null)
 }
 
 md.AppendLine();
-md.AppendLine(CultureInfo.InvariantCulture, $"Targets (issue 16): {count} forks answering in at most 5 s on 2 cores under TCG; a fork's PSS at most 1/5 of a booted guest's (here {Stats.Median([.. booted.Select(b => b.PssMib)]) / 5:0} MiB). Every fork is sent `{ForkLab.Probe}` on its console (again every 2 s) until `{ForkLab.Answer}` comes back. The plain recipe, as run (the parent, then per child `migrate-set-capabilities` x-ignore-shared + events, `migrate-incoming file:STATE`, the MIGRATION event, `cont`):");
+md.AppendLine(CultureInfo.InvariantCulture, $"Targets (issue 16): {count} forks answering in at most 5 s on 2 cores under TCG; a fork's PSS at most 1/5 of a booted guest's (here {Stats.Median([.. booted.Select(b => b.PssMib)]) / 5:0} MiB). Every fork is sent `{ForkLab.Probe}` on its console (again every 2 s) until `{ForkLab.Answer}NAME-OK` comes back, NAME its own host name (a Hospes fork's: its VM name, set by the identity step; plain forks and clones: any). The plain recipe, as run (the parent, then per child `migrate-set-capabilities` x-ignore-shared + events, `migrate-incoming file:STATE`, the MIGRATION event, `cont`):");
 md.AppendLine();
 md.AppendLine("```");
 md.AppendLine(lab.ParentShown);

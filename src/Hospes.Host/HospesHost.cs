@@ -81,7 +81,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Creator = new VmCreator(Vms);
         var clones = new CloneService(Volumes, Vms, commands);
         // The guest agents: `hospes guest`, and the identity each fork takes (GuestAgent.SetIdentityAsync).
-        GuestAgent = new GuestAgent(time);
+        GuestAgent = new GuestAgent(time, vmLog);
         Forks = new ForkService(Vms, commands, GuestAgent, new ForkDisks(Volumes, qemuImg), time, vmLog);
         VmLogs = new VmLogCap(registry, layout, options.VmLogMaxBytes, time, vmLog);
 
@@ -246,6 +246,8 @@ public sealed partial class HospesHost : IAsyncDisposable
         host.Memory.Start();
         host.VmLogs.Start();
         host.Forks.Start();
+        host.GuestAgent.Start(
+            () => [.. host.Vms.All.Select(a => new AgentTarget(a.Record.Uuid, a.Record.Name, a.Layout.Paths(a.Record.Uuid).AgentSocket, a.Pid))], host.Vms.Events);
         return host;
     }
 
@@ -256,6 +258,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await VmLogs.DisposeAsync().ConfigureAwait(false);
         await Forks.DisposeAsync().ConfigureAwait(false);
         Forwarding.Dispose();
+        await GuestAgent.DisposeAsync().ConfigureAwait(false);
         await Cluster.DisposeAsync().ConfigureAwait(false);
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();

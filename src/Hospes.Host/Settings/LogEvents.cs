@@ -50,6 +50,13 @@ internal static class LogEvents
     public const int ForkIdentityFailed = 765;
     public const int ForkBaseDeleted = 766;
 
+    // The guest agents' kept connections (issue 16: an agent port with no client costs the guest CPU).
+    public const int AgentKeepFailed = 770;
+    public const int AgentLinkOpened = 771;
+    public const int AgentLinkClosed = 772;
+    public const int ForkIdentityTook = 773;
+    public const int ForkChildrenDefined = 774;
+
     // Cluster (issue 17).
     public const int EtcdStarted = 800;
     public const int EtcdAdopted = 801;

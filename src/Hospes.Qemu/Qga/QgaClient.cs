@@ -9,9 +9,10 @@ using Hospes.Core.Errors;
 namespace Hospes.Qemu.Qga;
 
 /// <summary>
-/// A typed client of the QEMU guest agent (qemu-ga) over its channel, a unix socket QEMU serves. One connection per
-/// use: it opens with guest-sync-delimited (a 0xFF first resets the agent's parser; the reply comes after a 0xFF, and
-/// whatever an earlier client left unread is skipped), then sends commands one at a time. The guest is not trusted:
+/// A typed client of the QEMU guest agent (qemu-ga) over its channel, a unix socket QEMU serves. A connection may be
+/// kept for the VM's life: each use synchronises first (<see cref="ResyncAsync"/>: guest-sync-delimited after a 0xFF that
+/// resets the agent's parser; the reply comes after a 0xFF, and whatever an earlier request left unread is skipped),
+/// then sends commands one at a time. The guest is not trusted:
 /// every reply is bounded in length and time, and a reply it cannot read ends the connection with a clear error.
 /// </summary>
 public sealed partial class QgaClient : IAsyncDisposable
@@ -27,7 +28,7 @@ public sealed partial class QgaClient : IAsyncDisposable
     private readonly Stream _stream;
     private readonly QgaLineReader _reader;
     private readonly string _vm;
-    private readonly TimeSpan _timeout;
+    private TimeSpan _timeout;
     private readonly TimeProvider _time;
     private HospesError? _broken;
 
@@ -46,6 +47,13 @@ public sealed partial class QgaClient : IAsyncDisposable
     /// <summary>Connects to the agent's socket of VM <paramref name="vm"/> and synchronises with the agent.</summary>
     public static async Task<Result<QgaClient>> ConnectAsync(string socketPath, string vm, TimeSpan timeout, CancellationToken ct, TimeProvider? time = null)
     {
+        Result<Stream> stream = await DialAsync(socketPath, vm, timeout, ct).ConfigureAwait(false);
+        return stream.IsOk ? await OpenAsync(stream.Value, vm, timeout, ct, time: time).ConfigureAwait(false) : stream.Error;
+    }
+
+    /// <summary>Connects to the agent's socket of VM <paramref name="vm"/>, nothing sent yet.</summary>
+    public static async Task<Result<Stream>> DialAsync(string socketPath, string vm, TimeSpan timeout, CancellationToken ct)
+    {
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {
@@ -60,8 +68,15 @@ public sealed partial class QgaClient : IAsyncDisposable
                 $"cannot reach the guest agent channel of VM {vm} ({socketPath}): {e.Message}; is the VM running, and was it started by a Hospes that gives VMs an agent channel (start it again)?");
         }
 
-        return await OpenAsync(new NetworkStream(socket, ownsSocket: true), vm, timeout, ct, time: time).ConfigureAwait(false);
+        return new NetworkStream(socket, ownsSocket: true);
     }
+
+    /// <summary>
+    /// A client on <paramref name="stream"/> (owned from here on) that has not synchronised yet: the guest's agent may
+    /// not run yet. Call <see cref="ResyncAsync"/> before each use.
+    /// </summary>
+    public static QgaClient Over(Stream stream, string vm, int maxReply = DefaultMaxReply, TimeProvider? time = null) =>
+        new(stream, vm, DefaultTimeout, maxReply, time ?? TimeProvider.System);
 
     /// <summary>Synchronises with the agent at the other end of <paramref name="stream"/> (owned from here on).</summary>
     public static async Task<Result<QgaClient>> OpenAsync(
@@ -103,6 +118,40 @@ public sealed partial class QgaClient : IAsyncDisposable
     {
         long ns = checked((time - DateTimeOffset.UnixEpoch).Ticks * 100);
         return ResultOf(await ExecuteAsync("guest-set-time", new JsonObject { ["time"] = ns }, ct).ConfigureAwait(false), _ => true);
+    }
+
+    /// <summary>Whether a request failed in a way that ends the connection (no answer in time, a reply it cannot read, closed).</summary>
+    public bool IsBroken => _broken is not null;
+
+    /// <summary>Whether the other end closed the socket (the QEMU ended): nothing to read and end of stream. Only between uses.</summary>
+    public bool PeerClosed
+    {
+        get
+        {
+            try
+            {
+                return _stream is NetworkStream { Socket: var s } && s.Poll(0, SelectMode.SelectRead) && s.Available == 0;
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Synchronises again before a use of a kept connection; from here on the agent has <paramref name="timeout"/> to answer
+    /// each command. Whatever an earlier request left unread (one that timed out) is skipped.
+    /// </summary>
+    public Task<Result<bool>> ResyncAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        if (_broken is not null)
+        {
+            return Task.FromResult<Result<bool>>(_broken);
+        }
+
+        _timeout = timeout;
+        return SyncAsync(ct);
     }
 
     public ValueTask DisposeAsync() => _stream.DisposeAsync();

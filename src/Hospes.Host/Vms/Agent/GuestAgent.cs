@@ -4,15 +4,17 @@ using System.Text.RegularExpressions;
 using Hospes.Core.Errors;
 using Hospes.Host.Machine;
 using Hospes.Qemu.Qga;
+using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Vms.Agent;
 
 /// <summary>
 /// Talks to a VM's guest agent (qemu-ga on the virtio-serial port org.qemu.guest_agent.0): `hospes guest`, and the
-/// identity a fork takes. QEMU's socket serves one client at a time, so requests to one VM wait their turn here; each
-/// opens its own connection and synchronises first, so nothing a timed-out request left behind is read as an answer.
+/// identity a fork takes. One connection per running VM, kept for its QEMU's life (<see cref="AgentLink"/>; opened by the
+/// keeper, GuestAgent.Keeper.cs, or by the first request); requests to one VM take turns on it, and each synchronises
+/// first, so nothing a timed-out request left behind is read as an answer.
 /// </summary>
-internal sealed partial class GuestAgent(TimeProvider time)
+internal sealed partial class GuestAgent(TimeProvider time, ILogger log, AgentDialer? dialer = null)
 {
     /// <summary>The fork identity script the tiny guest carries (`image build debian` is to install one too).</summary>
     public const string PostForkProgram = "/usr/sbin/hospes-postfork";
@@ -20,7 +22,8 @@ internal sealed partial class GuestAgent(TimeProvider time)
     /// <summary>How long hospes-postfork may take: it waits up to 10 s for a DHCP lease.</summary>
     private static readonly TimeSpan PostForkLimit = TimeSpan.FromSeconds(20);
 
-    private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _turns = new();
+    private readonly ConcurrentDictionary<Guid, AgentLink> _links = new();
+    private readonly AgentDialer _dial = dialer ?? QgaClient.DialAsync;
 
     /// <summary>guest-ping.</summary>
     public Task<Result<bool>> PingAsync(IVm vm, CancellationToken ct) =>
@@ -106,7 +109,7 @@ internal sealed partial class GuestAgent(TimeProvider time)
         }, ct).ConfigureAwait(false);
     }
 
-    /// <summary>One turn on the VM's agent: its socket (from the VM's queue), a synchronised connection, <paramref name="use"/>.</summary>
+    /// <summary>One turn on the VM's agent: its socket (from the VM's queue), its kept connection synchronised, <paramref name="use"/>.</summary>
     private async Task<Result<T>> WithAgentAsync<T>(IVm vm, TimeSpan timeout, Func<QgaClient, CancellationToken, Task<Result<T>>> use, CancellationToken ct)
     {
         Result<string> socket = await vm.RunAsync(new AgentSocketCommand(), ct).ConfigureAwait(false);
@@ -115,30 +118,32 @@ internal sealed partial class GuestAgent(TimeProvider time)
             return socket.Error;
         }
 
-        SemaphoreSlim turn = _turns.GetOrAdd(vm.Record.Uuid, _ => new SemaphoreSlim(1, 1));
-        if (!await turn.WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false))
+        while (true)
         {
-            return new HospesError(ErrorCode.Timeout, $"the guest agent of VM {vm.Record.Name} is busy with another request for 30 s; try again when it is done");
-        }
-
-        try
-        {
-            Result<QgaClient> client = await QgaClient.ConnectAsync(socket.Value, vm.Record.Name, timeout, ct, time).ConfigureAwait(false);
-            if (!client.IsOk)
+            AgentLink link = Link(vm.Record.Uuid, vm.Record.Name);
+            if (!await link.Turn.WaitAsync(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false))
             {
-                return client.Error;
+                return new HospesError(ErrorCode.Timeout, $"the guest agent of VM {vm.Record.Name} is busy with another request for 30 s; try again when it is done");
             }
 
-            await using (client.Value.ConfigureAwait(false))
+            try
             {
-                return await use(client.Value, ct).ConfigureAwait(false);
+                if (link.Ended)
+                {
+                    continue; // the keeper closed it while this request waited: the VM's QEMU changed
+                }
+
+                Result<QgaClient> client = await link.ReadyAsync(socket.Value, vm.Pid, timeout, ct).ConfigureAwait(false);
+                return client.IsOk ? await use(client.Value, ct).ConfigureAwait(false) : client.Error;
             }
-        }
-        finally
-        {
-            turn.Release();
+            finally
+            {
+                link.Turn.Release();
+            }
         }
     }
+
+    private AgentLink Link(Guid uuid, string name) => _links.GetOrAdd(uuid, _ => new AgentLink(name, _dial, time));
 
     /// <summary>A failure that ends the connection (not the agent refusing one command), or null.</summary>
     private static HospesError? Lost<T>(Result<T> r) => r.IsOk || r.Error.Code == ErrorCode.Conflict ? null : r.Error;

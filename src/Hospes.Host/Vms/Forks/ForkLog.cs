@@ -23,6 +23,12 @@ internal static partial class ForkLog
     [LoggerMessage(EventId = LogEvents.ForkIdentityFailed, Level = LogLevel.Warning, Message = "{Name}: the fork runs, but its guest did not take its own identity (MAC, host name, address) through its agent: {Why}")]
     public static partial void IdentityFailed(ILogger log, string name, string why);
 
+    [LoggerMessage(EventId = LogEvents.ForkIdentityTook, Level = LogLevel.Information, Message = "{Name}: took its identity through its agent in {Ms} ms")]
+    public static partial void IdentityTook(ILogger log, string name, long ms);
+
+    [LoggerMessage(EventId = LogEvents.ForkChildrenDefined, Level = LogLevel.Information, Message = "{Parent}: {Count} forks defined in {Ms} ms")]
+    public static partial void ChildrenDefined(ILogger log, string parent, int count, long ms);
+
     [LoggerMessage(EventId = LogEvents.ForkSettled, Level = LogLevel.Warning, Message = "{Parent}: a fork cut short by a restart is settled; the parent is {State}")]
     public static partial void Settled(ILogger log, string parent, string state);
 }

@@ -139,6 +139,8 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                 }
             }
 
+            long definedMs = (long)Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+            ForkLog.ChildrenDefined(log, p.Name, children.Count, definedMs);
             string ramFile = p.RamFile!;
             if (!frozen)
             {
@@ -211,6 +213,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
     /// </summary>
     private async Task TellGuestItsIdentityAsync(VmActor child, VmSpec parent)
     {
+        long began = Stopwatch.GetTimestamp();
         VmSpec spec = child.Record.Spec;
         var script = new System.Text.StringBuilder();
         for (int i = 0; i < Math.Min(parent.Vifs.Count, spec.Vifs.Count); i++)
@@ -235,10 +238,21 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         }
 
         Result<bool> named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer).ConfigureAwait(false);
+        if (!named.IsOk && named.Error.Code == ErrorCode.Timeout)
+        {
+            // 75 forks' agents answering at once under TCG on a loaded host: one answer can take over a minute (seen:
+            // hospes-postfork ran, its status went unanswered). The step is idempotent, so it is tried once more.
+            named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer).ConfigureAwait(false);
+        }
+
         if (!named.IsOk)
         {
             ForkLog.IdentityFailed(log, spec.Name, named.Error.Message);
+            return;
         }
+
+        long took = (long)Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+        ForkLog.IdentityTook(log, spec.Name, took);
     }
 
     /// <summary>

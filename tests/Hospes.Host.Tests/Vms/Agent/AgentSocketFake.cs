@@ -1,0 +1,128 @@
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Hospes.Host.Tests.Vms.Agent;
+
+/// <summary>
+/// A guest agent on a real unix socket that counts its connections: it answers guest-sync-delimited and guest-ping on
+/// each, and can drop the connection it holds (as a QEMU that ends does).
+/// </summary>
+internal sealed class AgentSocketFake : IAsyncDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hospes-agentlink-").FullName;
+    private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+    private readonly Task _serving;
+    private readonly Lock _gate = new();
+    private readonly List<Socket> _open = [];
+    private int _accepted;
+    private int _closed;
+
+    public AgentSocketFake()
+    {
+        SocketPath = Path.Combine(_dir, "vm.qga");
+        _listener.Bind(new UnixDomainSocketEndPoint(SocketPath));
+        _listener.Listen(4);
+        _serving = AcceptAsync();
+    }
+
+    public string SocketPath { get; }
+
+    public int Accepted => Volatile.Read(ref _accepted);
+
+    /// <summary>Connections whose client closed them.</summary>
+    public int ClosedByClient => Volatile.Read(ref _closed);
+
+    public List<string> Commands { get; } = [];
+
+    /// <summary>Drops every connection it holds, as a QEMU that ended.</summary>
+    public void DropAll()
+    {
+        lock (_gate)
+        {
+            foreach (Socket s in _open)
+            {
+                s.Shutdown(SocketShutdown.Both);
+                s.Dispose();
+            }
+
+            _open.Clear();
+        }
+    }
+
+    /// <summary>Waits until <paramref name="done"/> holds (the fake's side runs on its own tasks).</summary>
+    public static async Task Until(Func<bool> done)
+    {
+        for (int i = 0; i < 500 && !done(); i++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.True(done(), "the fake agent never saw what the test waited for");
+    }
+
+    private async Task AcceptAsync()
+    {
+        var serving = new List<Task>();
+        try
+        {
+            while (true)
+            {
+                Socket s = await _listener.AcceptAsync();
+                Interlocked.Increment(ref _accepted);
+                lock (_gate)
+                {
+                    _open.Add(s);
+                }
+
+                serving.Add(ServeAsync(s));
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+        }
+
+        await Task.WhenAll(serving);
+    }
+
+    private async Task ServeAsync(Socket s)
+    {
+        try
+        {
+            await using var stream = new NetworkStream(s, ownsSocket: false);
+            using var reader = new StreamReader(stream, Encoding.Latin1);
+            while (await reader.ReadLineAsync() is { } line)
+            {
+                line = line.TrimStart('\xFF');
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                var request = (JsonObject)JsonNode.Parse(line)!;
+                string command = (string)request["execute"]!;
+                lock (Commands)
+                {
+                    Commands.Add(command);
+                }
+
+                JsonNode? value = command == "guest-sync-delimited" ? request["arguments"]!["id"]!.DeepClone() : new JsonObject();
+                byte[] reply = Encoding.UTF8.GetBytes(new JsonObject { ["return"] = value }.ToJsonString() + "\n");
+                await stream.WriteAsync(command == "guest-sync-delimited" ? [0xFF, .. reply] : reply);
+            }
+
+            Interlocked.Increment(ref _closed);
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Dispose();
+        DropAll();
+        await _serving.WaitAsync(TimeSpan.FromSeconds(10));
+        Directory.Delete(_dir, recursive: true);
+    }
+}
