@@ -107,6 +107,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         ClusterApi = new ClusterApi(Cluster);
         Logins = new Logins(db, time);
         Audit = new AuditLog(db, time, logs.CreateLogger("Hospes.Audit"));
+        Ha = new Cluster.Ha.HaService(Cluster, Vms, Audit, options, time, logs.CreateLogger("Hospes.Host.Cluster.Ha"));
         UserCertificatesApi = new UserCertificatesApi(db, Peers, time);
         AccessApi = new AccessApi(db, Access, time);
         EventsApi = new EventsApi(events, Access, objectProjects);
@@ -196,6 +197,9 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     internal ClusterService Cluster { get; }
 
+    /// <summary>Fencing, the leader and HA restarts (issue 17, part 2).</summary>
+    internal Cluster.Ha.HaService Ha { get; }
+
     internal MigrationService Migrations { get; }
 
     internal IncomingMigrations Incoming { get; }
@@ -242,6 +246,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         host.Memory.Start();
         host.VmLogs.Start();
         host.Forks.Start();
+        host.Ha.Start();
         return host;
     }
 
@@ -251,6 +256,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await Memory.DisposeAsync().ConfigureAwait(false);
         await VmLogs.DisposeAsync().ConfigureAwait(false);
         await Forks.DisposeAsync().ConfigureAwait(false);
+        await Ha.DisposeAsync().ConfigureAwait(false);
         await Cluster.DisposeAsync().ConfigureAwait(false);
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();

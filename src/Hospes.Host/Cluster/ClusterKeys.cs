@@ -20,6 +20,21 @@ internal sealed class ClusterKeys(string cluster)
 
     public string Leader => Root + "election/leader";
 
+    /// <summary>`ha/&lt;vm&gt;`: an HA VM's definition (<see cref="Ha.HaRecord"/>), so another host can start it.</summary>
+    public string HaVms => Root + "ha/";
+
+    /// <summary>`harestart/&lt;vm&gt;`: the leader's order to the VM's new owner to define and start it (<see cref="Ha.HaRestart"/>).</summary>
+    public string HaRestarts => Root + "harestart/";
+
+    /// <summary>`cordoned/&lt;host&gt;`: a host that gets no new VMs (evacuated).</summary>
+    public string Cordoned => Root + "cordoned/";
+
+    public string HaVm(string name) => HaVms + name;
+
+    public string HaRestart(string name) => HaRestarts + name;
+
+    public string Cordon(string host) => Cordoned + host;
+
     public string Member(string host) => Members + host;
 
     public string Host(string host) => Hosts + host;
