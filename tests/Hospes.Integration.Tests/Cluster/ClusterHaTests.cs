@@ -168,7 +168,7 @@ public sealed class ClusterHaTests(TinyImage image) : IClassFixture<TinyImage>, 
 
     /// <summary>In the guest, in the background: its boot's random id and a counter, written to the first sector of its disk every 0.2 s.</summary>
     private static Task<string> StartWriterAsync(Daemon d) => GuestShell.RunAsync(d, "ha1",
-        "(b=$RANDOM$RANDOM$RANDOM; i=0; while true; do i=$((i+1)); echo \"M $b $i \" | dd of=/dev/vda bs=512 count=1 conv=sync 2>/dev/null; sync; sleep 0.2; done) &", TimeSpan.FromSeconds(60));
+        "(b=$RANDOM$RANDOM$RANDOM; i=0; while true; do i=$((i+1)); echo \"M $b $i \" | dd of=/dev/vda bs=512 count=1 conv=sync 2>/dev/null; sync; sleep 0.2; done &)", TimeSpan.FromSeconds(60));
 
     /// <summary>The marker in the disk's first sector ("M BOOT N "), or "".</summary>
     private static string Marker(string disk)

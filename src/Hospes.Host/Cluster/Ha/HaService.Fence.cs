@@ -10,6 +10,14 @@ internal sealed partial class HaService
     /// <summary>Cut off from etcd for too long: kill -9 every running HA VM's QEMU here (a pause would keep its disk open).</summary>
     private void Fence(TimeSpan since)
     {
+        lock (_gate)
+        {
+            FenceLocked(since);
+        }
+    }
+
+    private void FenceLocked(TimeSpan since)
+    {
         if (_leading)
         {
             _leading = false;
@@ -49,9 +57,16 @@ internal sealed partial class HaService
     /// </summary>
     private async Task SettleAsync(IClusterStore store, ClusterKeys keys, CancellationToken ct)
     {
-        _killed.RemoveWhere(pid => _vms.All.All(a => a.Pid != pid));
-        // Only what fencing (or a crash) left: a VM defined here by an incoming migration, not started yet, is not this loop's.
-        foreach (VmActor actor in _vms.All.Where(a => a.Record.Spec.Ha && a.Pid is null && (_fenced.Contains(a.Record.Name) || a.Record.State == VmState.Crashed)).ToList())
+        List<VmActor> left;
+        lock (_gate)
+        {
+            _killed.RemoveWhere(pid => _vms.All.All(a => a.Pid != pid));
+
+            // Only what fencing (or a crash) left: a VM defined here by an incoming migration, not started yet, is not this loop's.
+            left = [.. _vms.All.Where(a => a.Record.Spec.Ha && a.Pid is null && (_fenced.Contains(a.Record.Name) || a.Record.State == VmState.Crashed))];
+        }
+
+        foreach (VmActor actor in left)
         {
             string name = actor.Record.Name;
             StoreEntry? entry = await store.GetAsync(keys.Vm(name), ct).ConfigureAwait(false);
@@ -59,11 +74,15 @@ internal sealed partial class HaService
             if (owner is not null && owner.Host != _cluster.HostName)
             {
                 await _vms.ForgetAsync(actor, ct).ConfigureAwait(false);
-                _fenced.Remove(name);
+                lock (_gate)
+                {
+                    _fenced.Remove(name);
+                }
+
                 LogDropped(name, owner.Host);
                 Tell("drop", name, actor.Record.Project, $"HA VM {name} runs on {owner.Host} now: its copy here is removed (its shared disks stay)");
             }
-            else if (owner is not null && entry is not null && _fenced.Contains(name))
+            else if (owner is not null && entry is not null && Fenced(name))
             {
                 string renewed = ClusterMembership.Json(owner with { Since = _time.GetUtcNow() });
                 if (!await store.PutAllIfAsync(entry.Key, entry.Value, [new StorePut(entry.Key, renewed)], ct).ConfigureAwait(false))
@@ -71,12 +90,24 @@ internal sealed partial class HaService
                     continue; // the leader moved it meanwhile: the next round drops it
                 }
 
-                _fenced.Remove(name);
+                lock (_gate)
+                {
+                    _fenced.Remove(name);
+                }
+
                 var started = await actor.RunAsync(_vms.Commands.Start(false), ct).ConfigureAwait(false);
                 string outcome = started.IsOk ? "started again" : $"could not start again: {started.Error.Message}";
                 LogRestartedHere(name, outcome);
                 Tell("restart here", name, actor.Record.Project, $"HA VM {name} is still this host's after etcd came back (nobody took it over): {outcome}");
             }
+        }
+    }
+
+    private bool Fenced(string name)
+    {
+        lock (_gate)
+        {
+            return _fenced.Contains(name);
         }
     }
 }

@@ -19,6 +19,9 @@ internal sealed partial class HaService : IAsyncDisposable
 {
     public static readonly TimeSpan Every = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How often the fence is checked, in a loop of its own that never waits on etcd.</summary>
+    public static readonly TimeSpan FenceEvery = TimeSpan.FromMilliseconds(250);
+
     /// <summary>An order that failed this often is given up (an event says so), so a broken VM does not loop.</summary>
     private const int OrderAttempts = 3;
 
@@ -29,6 +32,9 @@ internal sealed partial class HaService : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
+
+    // The fence loop and the main loop share what was fenced.
+    private readonly Lock _gate = new();
 
     // HA VMs whose QEMU this host killed while cut off, and the pids it killed.
     private readonly HashSet<string> _fenced = new(StringComparer.Ordinal);
@@ -42,6 +48,7 @@ internal sealed partial class HaService : IAsyncDisposable
     private bool _leading;
     private string? _lastFailure;
     private Task? _loop;
+    private Task? _fenceLoop;
 
     public HaService(ClusterService cluster, VmManager vms, AuditLog audit, HostOptions options, TimeProvider time, ILogger log)
     {
@@ -57,7 +64,14 @@ internal sealed partial class HaService : IAsyncDisposable
     /// <summary>Whether this host leads the cluster (as of its last round).</summary>
     public bool Leading => _leading;
 
-    public void Start() => _loop = RunAsync(_stop.Token);
+    public void Start()
+    {
+        _loop = RunAsync(_stop.Token);
+        _fenceLoop = FenceLoopAsync(_stop.Token);
+    }
+
+    /// <summary>How long etcd has not acknowledged this host's lease; null in no cluster. Before the first acknowledged renewal (a hospesd started while cut off) the clock runs from this service's start.</summary>
+    public TimeSpan? SinceAcknowledged => _cluster.Membership is { } m ? m.SinceAcknowledged ?? _time.GetElapsedTime(_watchingSince) : null;
 
     /// <summary>One round (tests call it directly).</summary>
     public async Task TickAsync(CancellationToken ct)
@@ -68,11 +82,9 @@ internal sealed partial class HaService : IAsyncDisposable
             return;
         }
 
-        // Before the first acknowledged renewal (a hospesd started while cut off) the clock runs from this loop's start.
-        TimeSpan since = membership.SinceAcknowledged ?? _time.GetElapsedTime(_watchingSince);
-        if (HaDecisions.MustFence(since, _options.HaFenceAfter))
+        // Cut off: the fence loop kills; nothing here may start or move anything.
+        if (HaDecisions.MustFence(SinceAcknowledged, _options.HaFenceAfter))
         {
-            Fence(since);
             return;
         }
 
@@ -92,6 +104,11 @@ internal sealed partial class HaService : IAsyncDisposable
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);
+        }
+
+        if (_fenceLoop is not null)
+        {
+            await _fenceLoop.ConfigureAwait(false);
         }
 
         _stop.Dispose();
@@ -122,6 +139,30 @@ internal sealed partial class HaService : IAsyncDisposable
             try
             {
                 await Task.Delay(Every, _time, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The fence, apart from the main loop: a round of that loop may wait on etcd for seconds (a request timing out on
+    /// each endpoint) exactly when the host is cut off, and the fence must not wait behind it.
+    /// </summary>
+    private async Task FenceLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            if (SinceAcknowledged is { } since && HaDecisions.MustFence(since, _options.HaFenceAfter))
+            {
+                Fence(since);
+            }
+
+            try
+            {
+                await Task.Delay(FenceEvery, _time, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
