@@ -72,6 +72,11 @@ public static class XenConfigWriter
             text.Number("forkable", 1);
         }
 
+        if (spec.Ha)
+        {
+            text.Number("ha", 1);
+        }
+
         foreach ((string key, bool on) in (ReadOnlySpan<(string, bool)>)[("acpi", spec.Acpi), ("apic", spec.Apic), ("hpet", spec.Hpet)])
         {
             if (!on)

@@ -27,4 +27,7 @@ public sealed record ClusterHostInfo
     public required string EtcdRole { get; init; }
 
     public DateTimeOffset? LastSeen { get; init; }
+
+    /// <summary>It is the cluster's scheduler and HA leader (elected in etcd on its lease).</summary>
+    public bool Leader { get; init; }
 }

@@ -12,7 +12,10 @@ public static class HostEventTypes
     public const string Progress = "progress";
     public const string MemoryBalloon = "memory.balloon";
     public const string MemoryKsm = "memory.ksm";
+
+    /// <summary>HA in a cluster (issue 17): leader taken or lost, a VM fenced, moved, started again, dropped.</summary>
+    public const string ClusterHa = "cluster.ha";
     public const string Lagged = "lagged";
 
-    public static IReadOnlyList<string> All { get; } = [VmDefined, VmState, VmRemoved, VmRenamed, Progress, MemoryBalloon, MemoryKsm, Lagged];
+    public static IReadOnlyList<string> All { get; } = [VmDefined, VmState, VmRemoved, VmRenamed, Progress, MemoryBalloon, MemoryKsm, ClusterHa, Lagged];
 }

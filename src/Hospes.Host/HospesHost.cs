@@ -108,6 +108,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Forwarding = new ClusterForwarding(Cluster, identity, db, time, logs);
         Logins = new Logins(db, time);
         Audit = new AuditLog(db, time, logs.CreateLogger("Hospes.Audit"));
+        Ha = new Cluster.Ha.HaService(Cluster, Vms, Audit, options, time, logs.CreateLogger("Hospes.Host.Cluster.Ha"));
         UserCertificatesApi = new UserCertificatesApi(db, Peers, time);
         AccessApi = new AccessApi(db, Access, time);
         EventsApi = new EventsApi(events, Access, objectProjects);
@@ -200,6 +201,9 @@ public sealed partial class HospesHost : IAsyncDisposable
 
     internal ClusterService Cluster { get; }
 
+    /// <summary>Fencing, the leader and HA restarts (issue 17, part 2).</summary>
+    internal Cluster.Ha.HaService Ha { get; }
+
     internal MigrationService Migrations { get; }
 
     internal IncomingMigrations Incoming { get; }
@@ -248,6 +252,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         host.Forks.Start();
         host.GuestAgent.Start(
             () => [.. host.Vms.All.Select(a => new AgentTarget(a.Record.Uuid, a.Record.Name, a.Layout.Paths(a.Record.Uuid).AgentSocket, a.Pid))], host.Vms.Events);
+        host.Ha.Start();
         return host;
     }
 
@@ -259,6 +264,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await Forks.DisposeAsync().ConfigureAwait(false);
         Forwarding.Dispose();
         await GuestAgent.DisposeAsync().ConfigureAwait(false);
+        await Ha.DisposeAsync().ConfigureAwait(false);
         await Cluster.DisposeAsync().ConfigureAwait(false);
         await Vms.DisposeAsync().ConfigureAwait(false);
         Images.Dispose();

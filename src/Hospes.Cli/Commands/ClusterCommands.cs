@@ -61,7 +61,7 @@ internal static class ClusterCommands
 
     private static Command List()
     {
-        var cmd = new Command("list", "List the cluster's hosts: up or down, CPUs, memory, VMs, etcd role, last seen\n\nExamples:\n  hospes cluster list\n  hospes cluster list --format json");
+        var cmd = new Command("list", "List the cluster's hosts: up or down, CPUs, memory, VMs, etcd role, the HA leader (*), last seen\n\nExamples:\n  hospes cluster list\n  hospes cluster list --format json");
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             IReadOnlyList<ClusterHostInfo> all = await client.Cluster.ListAsync(ct);
@@ -71,11 +71,11 @@ internal static class ClusterCommands
                 return 0;
             }
 
-            var table = new Table(("Name", false), ("State", false), ("CPUs", true), ("Mem free", true), ("Committed", true), ("VMs", true), ("etcd", false), ("Last seen", false));
+            var table = new Table(("Name", false), ("State", false), ("CPUs", true), ("Mem free", true), ("Committed", true), ("VMs", true), ("etcd", false), ("Leader", false), ("Last seen", false));
             foreach (ClusterHostInfo h in all)
             {
                 table.Add(h.Name, h.State, h.Cpus.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{h.MemoryFreeMib}M", $"{h.MemoryCommittedMib}M",
-                    $"{h.VmsRunning}/{h.Vms}", h.EtcdRole, h.LastSeen is { } seen ? Printer.Format(seen) : "-");
+                    $"{h.VmsRunning}/{h.Vms}", h.EtcdRole, h.Leader ? "*" : "", h.LastSeen is { } seen ? Printer.Format(seen) : "-");
             }
 
             Console.Out.Write(table.ToString());

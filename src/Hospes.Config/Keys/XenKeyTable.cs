@@ -258,6 +258,7 @@ internal static class XenKeyTable
         H("accel", Hospes, "-accel kvm or tcg (auto chooses)"),
         H("machine", Hospes, "-machine microvm, q35 or pc"),
         H("forkable", Hospes, "forkable = 1: the RAM is a shared file on tmpfs (-object memory-backend-file,share=on), so `hospes fork` can start copies that map it copy-on-write"),
+        H("ha", Hospes, "ha = 1: in a cluster, the VM is started again on another host when its host dies (after that host fenced it); its disks must all be under cluster.shared_dirs"),
     ];
 
     private static readonly Dictionary<string, XenKey> ByName = All.ToDictionary(k => k.Name, StringComparer.Ordinal);

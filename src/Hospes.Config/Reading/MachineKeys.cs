@@ -45,6 +45,11 @@ internal sealed class MachineKeys : IKeyGroup
             draft.Forkable = forkable;
         }
 
+        if (PlatformKeys.Flag(context, "ha") is { } ha)
+        {
+            draft.Ha = ha;
+        }
+
         ReadBootOrder(context);
     }
 

@@ -34,6 +34,7 @@ internal sealed class SpecDraft
     public bool Apic { get; set; } = true;
     public bool Hpet { get; set; } = true;
     public bool Forkable { get; set; }
+    public bool Ha { get; set; }
     public bool Usb { get; set; }
     public List<string> UsbDevices { get; } = [];
     public string? SoundHw { get; set; }
@@ -74,6 +75,7 @@ internal sealed class SpecDraft
         Apic = Apic,
         Hpet = Hpet,
         Forkable = Forkable,
+        Ha = Ha,
         Usb = Usb,
         UsbDevices = [.. UsbDevices],
         SoundHw = SoundHw,

@@ -64,6 +64,12 @@ public sealed record VmSpec
     /// </summary>
     public bool Forkable { get; init; }
 
+    /// <summary>
+    /// ha = 1 (Hospes, issue 17): in a cluster, when this VM's host dies the cluster's leader starts it on another host
+    /// (after the dead host has fenced it). Only for VMs whose disks are all on storage every host shares.
+    /// </summary>
+    public bool Ha { get; init; }
+
     /// <summary>USB devices on that controller, as QEMU names them: usb-tablet, usb-mouse, usb-kbd.</summary>
     public IReadOnlyList<string> UsbDevices { get; init; } = [];
 

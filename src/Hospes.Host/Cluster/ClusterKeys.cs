@@ -20,8 +20,20 @@ internal sealed class ClusterKeys(string cluster)
 
     public string Leader => Root + "election/leader";
 
-    /// <summary>Hosts that take no new VMs (cordoned or evacuated): placement skips them.</summary>
+    /// <summary>`ha/&lt;vm&gt;`: an HA VM's definition (<see cref="Ha.HaRecord"/>), so another host can start it.</summary>
+    public string HaVms => Root + "ha/";
+
+    /// <summary>`harestart/&lt;vm&gt;`: the leader's order to the VM's new owner to define and start it (<see cref="Ha.HaRestart"/>).</summary>
+    public string HaRestarts => Root + "harestart/";
+
+    /// <summary>`cordoned/&lt;host&gt;`: a host that gets no new VMs (evacuated).</summary>
     public string Cordoned => Root + "cordoned/";
+
+    public string HaVm(string name) => HaVms + name;
+
+    public string HaRestart(string name) => HaRestarts + name;
+
+    public string Cordon(string host) => Cordoned + host;
 
     public string Member(string host) => Members + host;
 
@@ -30,8 +42,6 @@ internal sealed class ClusterKeys(string cluster)
     public string Vm(string name) => Vms + name;
 
     public string Token(string secretHash) => Tokens + secretHash;
-
-    public string Cordon(string host) => Cordoned + host;
 
     /// <summary>The last segment of a key under one of the prefixes.</summary>
     public static string NameOf(string key) => key[(key.LastIndexOf('/') + 1)..];

@@ -81,11 +81,12 @@ internal sealed partial class ClusterService : IVmClaims, IAsyncDisposable
             IReadOnlyList<StoreEntry> alive = await j.Store.ListAsync(j.Keys.Hosts, ct).ConfigureAwait(false);
             IReadOnlyList<StoreMember> etcd = await j.Store.MembersAsync(ct).ConfigureAwait(false);
             StoreStatus status = await j.Store.StatusAsync(ct).ConfigureAwait(false);
+            string? leader = Ha.HaLeader.HostOf(await j.Store.GetAsync(j.Keys.Leader, ct).ConfigureAwait(false));
             var up = alive.ToDictionary(e => ClusterKeys.NameOf(e.Key), e => Read<HostResources>(e.Value), StringComparer.Ordinal);
             return Result.Ok<IReadOnlyList<ClusterHost>>([.. members
                 .Select(e => Read<MemberRecord>(e.Value))
                 .OfType<MemberRecord>()
-                .Select(m => new ClusterHost(m, up.ContainsKey(m.Name), up.GetValueOrDefault(m.Name) ?? m.Resources, Role(m, etcd, status.LeaderId), m.LastSeen))]);
+                .Select(m => new ClusterHost(m, up.ContainsKey(m.Name), up.GetValueOrDefault(m.Name) ?? m.Resources, Role(m, etcd, status.LeaderId), m.LastSeen) { Leader = m.Name == leader })]);
         }
         catch (ClusterStoreException e)
         {

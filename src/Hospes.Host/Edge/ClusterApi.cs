@@ -58,5 +58,6 @@ public sealed class ClusterApi
         VmsRunning = h.Resources?.VmsRunning ?? 0,
         EtcdRole = h.EtcdRole,
         LastSeen = h.LastSeen,
+        Leader = h.Leader,
     };
 }

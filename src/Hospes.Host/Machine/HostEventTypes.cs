@@ -13,8 +13,11 @@ internal static class HostEventTypes
     public const string MemoryBalloon = "memory.balloon";
     public const string MemoryKsm = "memory.ksm";
 
+    /// <summary>HA in a cluster (issue 17): leader taken or lost, a VM fenced, moved, started again, dropped.</summary>
+    public const string ClusterHa = "cluster.ha";
+
     /// <summary>Told to one subscriber only: it read too slowly and lost the oldest events.</summary>
     public const string Lagged = "lagged";
 
-    public static IReadOnlyList<string> All { get; } = [VmDefined, VmState, VmRemoved, VmRenamed, Progress, MemoryBalloon, MemoryKsm, Lagged];
+    public static IReadOnlyList<string> All { get; } = [VmDefined, VmState, VmRemoved, VmRenamed, Progress, MemoryBalloon, MemoryKsm, ClusterHa, Lagged];
 }

@@ -64,6 +64,15 @@ public sealed record HostOptions
     /// <summary>`migration.allow_pci`: PCI devices such a spec may pass through; none by default.</summary>
     public IReadOnlyList<string> AllowPci { get; init; } = [];
 
+    /// <summary>cluster.shared_dirs: folders every host of the cluster has at the same path on shared storage (HA VMs' disks).</summary>
+    public IReadOnlyList<string> SharedDirs { get; init; } = [];
+
+    /// <summary>cluster.ha.fence_after_s: a host whose lease renewal etcd has not acknowledged for this long kills its HA VMs.</summary>
+    public TimeSpan HaFenceAfter { get; init; } = TimeSpan.FromSeconds(6.5);
+
+    /// <summary>cluster.ha.restart_margin_s: the leader waits the lease TTL plus this after it last saw a host alive.</summary>
+    public TimeSpan HaRestartMargin { get; init; } = TimeSpan.FromSeconds(2);
+
     public string EffectiveRunDir => RunDir ?? Path.GetDirectoryName(Path.GetFullPath(SocketPath)) ?? "/run/hospes";
 
     public string DatabasePath => Path.Combine(StateDir, "hospes.db");

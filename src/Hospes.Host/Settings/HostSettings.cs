@@ -18,6 +18,7 @@ public static class HostSettings
         "memory.overcommit_ratio", "memory.policy", "memory.reserve_mib", "memory.ksm", "memory.interval_s", "tcg.tb_size_mib", "listen", "host.name",
         "logs.vm_max_mib", "qemu.uids",
         "migration.allow_paths", "migration.allow_bridges", "migration.allow_pci",
+        "cluster.shared_dirs", "cluster.ha.fence_after_s", "cluster.ha.restart_margin_s",
     ];
 
     /// <summary>Reads a settings file into <paramref name="options"/>.</summary>
@@ -131,6 +132,18 @@ public static class HostSettings
                 return List(value) is var pci && pci.All(SpecRules.IsPciAddress)
                     ? options with { AllowPci = pci }
                     : Bad(key, value, "PCI addresses DDDD:BB:DD.F in lower-case hex separated by commas, e.g. 0000:06:02.0");
+            case "cluster.shared_dirs":
+                return List(value) is var shared && shared.All(p => Path.IsPathFullyQualified(p) && SpecRules.ControlCharacter(p) is null)
+                    ? options with { SharedDirs = [.. shared.Select(p => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p)))] }
+                    : Bad(key, value, "absolute folders on storage every host shares, at the same path on each, separated by commas, e.g. /srv/shared");
+            case "cluster.ha.fence_after_s":
+                return Seconds(value, 1, 8) is { } fence
+                    ? options with { HaFenceAfter = fence }
+                    : Bad(key, value, "seconds from 1 to 8 (below the 10 s cluster lease, with room for the kill), e.g. 6.5");
+            case "cluster.ha.restart_margin_s":
+                return Seconds(value, 0, 120) is { } margin
+                    ? options with { HaRestartMargin = margin }
+                    : Bad(key, value, "seconds from 0 to 120, e.g. 2");
             default:
                 return HospesError.Invalid($"unknown setting {key}; known settings: {string.Join(", ", Keys)}");
         }
@@ -145,6 +158,9 @@ public static class HostSettings
 
     public static bool IsHostName(string value) =>
         value.Length is > 0 and <= 63 && char.IsAsciiLetterOrDigit(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+
+    private static TimeSpan? Seconds(string value, double min, double max) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s >= min && s <= max ? TimeSpan.FromSeconds(s) : null;
 
     private static string[] List(string value) =>
         value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

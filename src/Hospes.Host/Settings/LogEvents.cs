@@ -75,4 +75,16 @@ internal static class LogEvents
     public const int ClusterForwardRefused = 821;
     public const int ClusterPlaced = 822;
     public const int ClusterListPartial = 823;
+
+    // HA (issue 17, part 2).
+    public const int HaLeader = 840;
+    public const int HaLeaderLost = 841;
+    public const int HaFenced = 842;
+    public const int HaMoved = 844;
+    public const int HaNoTarget = 845;
+    public const int HaStarted = 846;
+    public const int HaFailed = 847;
+    public const int HaDropped = 848;
+    public const int HaRestartedHere = 849;
+    public const int HaStoreFailed = 850;
 }

@@ -91,7 +91,8 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
         {
             Kind.Poweroff => spec.OnPoweroff,
             Kind.Reboot => spec.OnReboot,
-            _ => spec.OnCrash,
+            // An HA VM's QEMU that died (or was killed by fencing) is never started again in place: the cluster decides where it runs.
+            _ => spec.Ha ? LifecycleAction.Destroy : spec.OnCrash,
         };
         DateTimeOffset now = vm.Time.GetUtcNow();
         if (what != Kind.Reboot || _resetLines.TryTake(now, out _))

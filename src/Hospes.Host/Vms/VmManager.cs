@@ -100,6 +100,12 @@ internal sealed partial class VmManager : IAsyncDisposable
                 return refused;
             }
 
+            // ha = 1: only disks every host of the cluster has (issue 17).
+            if (Cluster.Ha.HaRules.Refusal(spec, _layout.Options.SharedDirs) is { } notShared)
+            {
+                return notShared;
+            }
+
             if (await _claims.ClaimAsync(spec.Name, spec.Uuid, ct).ConfigureAwait(false) is { } notOwned)
             {
                 return notOwned;
@@ -113,7 +119,19 @@ internal sealed partial class VmManager : IAsyncDisposable
                 return disks.Error;
             }
 
-            return Define(disks.Value, revert, project: project);
+            Result<VmActor> defined = Define(disks.Value, revert, project: project);
+            if (defined.IsOk && spec.Ha && _claims is Cluster.Ha.IHaRecords ha)
+            {
+                // The definition goes to the cluster's store, so another host can start the VM when this one dies.
+                if (await ha.RecordHaAsync(defined.Value.Record, ct).ConfigureAwait(false) is { } notRecorded)
+                {
+                    return notRecorded;
+                }
+
+                revert.Add(async () => await ha.ForgetHaAsync(spec.Name, CancellationToken.None).ConfigureAwait(false));
+            }
+
+            return defined;
         }
         finally
         {
@@ -220,6 +238,11 @@ internal sealed partial class VmManager : IAsyncDisposable
 
         await RemoveAsync(actor, VmPresence.Deleted).ConfigureAwait(false);
         await _claims.ReleaseAsync(actor.Record.Name, ct).ConfigureAwait(false);
+        if (actor.Record.Spec.Ha && _claims is Cluster.Ha.IHaRecords ha)
+        {
+            await ha.ForgetHaAsync(actor.Record.Name, ct).ConfigureAwait(false);
+        }
+
         return actor;
     }
 

@@ -63,6 +63,23 @@ internal sealed class FakeClusterStore : IClusterStore
     public Task<bool> DeleteIfAsync(string key, string value, CancellationToken ct) =>
         Do(() => _keys.TryGetValue(key, out StoreEntry? e) && e.Value == value && _keys.Remove(key));
 
+    public Task<bool> PutAllIfAsync(string key, string expected, IReadOnlyList<StorePut> puts, CancellationToken ct) => Do(() =>
+    {
+        if (!_keys.TryGetValue(key, out StoreEntry? e) || e.Value != expected)
+        {
+            return false;
+        }
+
+        _revision++;
+        foreach (StorePut p in puts)
+        {
+            long created = _keys.TryGetValue(p.Key, out StoreEntry? old) ? old.CreateRevision : _revision;
+            _keys[p.Key] = new StoreEntry(p.Key, p.Value, created, _revision, p.Lease);
+        }
+
+        return true;
+    });
+
     public Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct) => Do(() =>
     {
         Grants++;

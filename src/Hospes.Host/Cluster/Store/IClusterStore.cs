@@ -27,6 +27,12 @@ internal interface IClusterStore : IDisposable
     /// <summary>Deletes <paramref name="key"/> only while its value is <paramref name="value"/>; true when it did.</summary>
     Task<bool> DeleteIfAsync(string key, string value, CancellationToken ct);
 
+    /// <summary>
+    /// All or nothing: every put of <paramref name="puts"/> is made only while <paramref name="key"/>'s value is
+    /// <paramref name="expected"/>; false, and nothing written, when it is not (HA moves a VM's owner with it).
+    /// </summary>
+    Task<bool> PutAllIfAsync(string key, string expected, IReadOnlyList<StorePut> puts, CancellationToken ct);
+
     /// <summary>A new lease of <paramref name="ttl"/>; its id.</summary>
     Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct);
 

@@ -1,0 +1,159 @@
+// HA benchmark (issue 17): three hospesd in network namespaces on one switch, a shared folder, an HA tiny guest; the
+// link of the host it runs on is cut, and the time until the guest answers on another host (its console shows the
+// ready marker) is taken; the link comes back, the old host drops its copy, and the next run cuts the new host.
+//
+//   ./setup.sh && dotnet run -c Release --project bench/Hospes.Bench.Ha -- [--runs 5] [--write docs/benchmarks.md]
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Hospes.Contracts;
+using Hospes.Contracts.Vms;
+using Hospes.Testing;
+using Hospes.Testing.Bench;
+
+int runs = Args.Int(args, "--runs", 5);
+string? write = Args.Str(args, "--write");
+string loadBefore = Machine.LoadAverage();
+var image = new TinyImage();
+string shared = Directory.CreateTempSubdirectory("hit-ha-bench-").FullName;
+var namespaces = new List<NetNs>();
+var daemons = new List<Daemon>();
+var results = new List<(double Running, double Answering, string From, string To)>();
+try
+{
+    string settings = Path.Combine(shared, "hospesd.conf");
+    await File.WriteAllTextAsync(settings, $"cluster.shared_dirs = {shared}\n");
+    NetNs hub = await NetNs.CreateBareAsync("hit-sw-");
+    namespaces.Add(hub);
+    for (int i = 1; i <= 3; i++)
+    {
+        NetNs ns = await NetNs.CreateBareAsync("hit-");
+        namespaces.Add(ns);
+        await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
+        daemons.Add(await Daemon.StartAsync(image, ns, "--config", settings, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
+    }
+
+    (await daemons[0].CliAsync("cluster", "init", "--name", "bench")).Ok();
+    foreach (Daemon d in daemons.Skip(1))
+    {
+        string token = JsonSerializer.Deserialize<HostTokenInfo>((await daemons[0].CliAsync("cluster", "token", "--format", "json")).Ok().Stdout, Wire.Options)!.Token;
+        (await d.CliAsync("cluster", "join", "203.0.113.1:8443", "--token", token)).Ok();
+    }
+
+    await AllUpAsync(daemons[0]);
+    string disk = Path.Combine(shared, "ha1.raw");
+    File.WriteAllBytes(disk, new byte[4 << 20]);
+    await Guest.CreateAsync(daemons[0], "ha1", $"ha = 1\ndisk = [ 'file:{disk},xvda,w' ]");
+    Daemon at = daemons[0];
+    for (int run = 1; run <= runs; run++)
+    {
+        int oldPid = (await at.InfoAsync("ha1")).Pid ?? throw new InvalidOperationException("ha1 does not run");
+        var clock = Stopwatch.StartNew();
+        (await at.Netns!.ExecAsync("ip", "link", "set", "lan0", "down")).Ok();
+        Daemon? to = null;
+        double running = 0;
+        while (to is null)
+        {
+            if (clock.Elapsed > TimeSpan.FromMinutes(3))
+            {
+                throw new TimeoutException($"run {run}: ha1 did not run elsewhere within 3 min");
+            }
+
+            foreach (Daemon d in daemons.Where(d => d != at))
+            {
+                if ((await d.ListAsync()).Any(v => v.Name == "ha1" && v.State == VmState.Running))
+                {
+                    (to, running) = (d, clock.Elapsed.TotalSeconds);
+                }
+            }
+
+            await Task.Delay(100);
+        }
+
+        await to.WaitForConsoleAsync("ha1", Guest.Ready, limit: TimeSpan.FromMinutes(3));
+        double answering = clock.Elapsed.TotalSeconds;
+        if (HostProcesses.IsAlive(oldPid))
+        {
+            throw new InvalidOperationException($"run {run}: the old QEMU (pid {oldPid}) still runs beside the new one");
+        }
+
+        results.Add((running, answering, Name(at), Name(to)));
+        Console.Error.WriteLine($"run {run}: {Name(at)} cut; ha1 running on {Name(to)} after {running:0.0} s, answering after {answering:0.0} s");
+        (await at.Netns!.ExecAsync("ip", "link", "set", "lan0", "up")).Ok();
+        await AllUpAsync(at);
+        Daemon old = at;
+        var wait = Stopwatch.StartNew();
+        while ((await old.ListAsync()).Any(v => v.Name == "ha1"))
+        {
+            if (wait.Elapsed > TimeSpan.FromMinutes(2))
+            {
+                throw new TimeoutException($"run {run}: {Name(old)} kept its copy of ha1");
+            }
+
+            await Task.Delay(300);
+        }
+
+        at = to;
+    }
+}
+finally
+{
+    foreach (Daemon d in daemons)
+    {
+        await d.DisposeAsync();
+    }
+
+    foreach (NetNs ns in namespaces)
+    {
+        await ns.DisposeAsync();
+    }
+
+    Directory.Delete(shared, recursive: true);
+}
+
+double[] answer = [.. results.Select(r => r.Answering)];
+double[] run1 = [.. results.Select(r => r.Running)];
+var report = new StringBuilder();
+report.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Machine.Cpu()}); default settings (lease 10 s, fence after 6.5 s, restart margin 2 s); load average before: {loadBefore}, after: {Machine.LoadAverage()}.");
+report.AppendLine();
+report.AppendLine("| run | cut host | started on | running again | guest answering |");
+report.AppendLine("|---|---|---|---|---|");
+for (int i = 0; i < results.Count; i++)
+{
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {i + 1} | {results[i].From} | {results[i].To} | {results[i].Running:0.0} s | {results[i].Answering:0.0} s |");
+}
+
+report.AppendLine();
+report.AppendLine(CultureInfo.InvariantCulture, $"- From the cut to the guest answering elsewhere: median **{Stats.Median(answer):0.0} s**, spread {answer.Min():0.0}–{answer.Max():0.0} s (target: at most 30 s).");
+report.AppendLine(CultureInfo.InvariantCulture, $"- From the cut to its QEMU running elsewhere: median {Stats.Median(run1):0.0} s, spread {run1.Min():0.0}–{run1.Max():0.0} s.");
+Console.Out.Write(report.ToString());
+if (write is not null)
+{
+    Docs.ReplaceSection(write, "ha", report.ToString());
+}
+
+return 0;
+
+static string Name(Daemon d) => HostOf(d);
+
+static string HostOf(Daemon d) => File.Exists(Path.Combine(d.StateDir, "cluster", "cluster.json"))
+    ? JsonDocument.Parse(File.ReadAllText(Path.Combine(d.StateDir, "cluster", "cluster.json"))).RootElement.GetProperty("member").GetString() ?? "?"
+    : "?";
+
+static async Task AllUpAsync(Daemon d)
+{
+    var clock = Stopwatch.StartNew();
+    while (clock.Elapsed < TimeSpan.FromMinutes(2))
+    {
+        CliResult r = await d.CliAsync("cluster", "list", "--format", "json");
+        if (r.ExitCode == 0 && JsonSerializer.Deserialize<List<ClusterHostInfo>>(r.Stdout, Wire.Options) is { Count: 3 } hosts && hosts.All(h => h.State == "up"))
+        {
+            return;
+        }
+
+        await Task.Delay(500);
+    }
+
+    throw new TimeoutException($"the cluster is not whole on {d.Dir}: {d.LogTail(20)}");
+}

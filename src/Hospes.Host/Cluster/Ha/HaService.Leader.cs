@@ -1,0 +1,98 @@
+using Hospes.Host.Cluster.Store;
+
+namespace Hospes.Host.Cluster.Ha;
+
+internal sealed partial class HaService
+{
+    /// <summary>
+    /// Every host notes when it sees each host alive; the leader (the host whose name `election/leader` holds on its
+    /// current lease; the key is taken by compare-create when it is free) moves the HA VMs of the hosts it takes for dead.
+    /// </summary>
+    private async Task LeadAsync(IClusterStore store, ClusterKeys keys, long lease, CancellationToken ct)
+    {
+        StoreEntry? key = await store.GetAsync(keys.Leader, ct).ConfigureAwait(false);
+        bool leads = HaLeader.Leads(key, _cluster.HostName, lease);
+        if (!leads && key is null && lease != 0)
+        {
+            leads = await store.CreateAllAsync([new StorePut(keys.Leader, _cluster.HostName, lease)], ct).ConfigureAwait(false);
+        }
+
+        if (leads != _leading)
+        {
+            _leading = leads;
+            if (leads)
+            {
+                LogLeader(_cluster.HostName);
+                Tell("leader", null, null, $"{_cluster.HostName} is the cluster's leader now (HA and placement)");
+            }
+            else
+            {
+                LogLeaderLost(0);
+                Tell("leader lost", null, null, $"{_cluster.HostName} is no longer the cluster's leader ({HaLeader.HostOf(key) ?? "none"} is)");
+            }
+        }
+
+        long now = _time.GetTimestamp();
+        var alive = new Dictionary<string, HostResources>(StringComparer.Ordinal);
+        foreach (StoreEntry e in await store.ListAsync(keys.Hosts, ct).ConfigureAwait(false))
+        {
+            string name = ClusterKeys.NameOf(e.Key);
+            alive[name] = ClusterService.Read<HostResources>(e.Value) ?? new HostResources();
+            _seenAlive[name] = now;
+        }
+
+        if (!leads)
+        {
+            return;
+        }
+
+        IReadOnlySet<string> cordoned = (await store.ListAsync(keys.Cordoned, ct).ConfigureAwait(false)).Select(e => ClusterKeys.NameOf(e.Key)).ToHashSet(StringComparer.Ordinal);
+        foreach (StoreEntry e in await store.ListAsync(keys.HaVms, ct).ConfigureAwait(false))
+        {
+            if (ClusterService.Read<HaRecord>(e.Value) is not { } record)
+            {
+                continue;
+            }
+
+            StoreEntry? owned = await store.GetAsync(keys.Vm(record.Name), ct).ConfigureAwait(false);
+            if (owned is null || ClusterService.Read<VmOwner>(owned.Value) is not { } owner || alive.ContainsKey(owner.Host) || owner.Host == _cluster.HostName)
+            {
+                continue;
+            }
+
+            TimeSpan unseen = _time.GetElapsedTime(_seenAlive.GetValueOrDefault(owner.Host, _watchingSince));
+            if (!HaDecisions.IsDead(up: false, unseen, ClusterMembership.LeaseTtl, _options.HaRestartMargin))
+            {
+                continue;
+            }
+
+            await MoveAsync(store, keys, record, owned, owner, alive, cordoned, unseen, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One transaction: the owner becomes the chosen host, and the order to start it is written, only while the dead host still owns it.</summary>
+    private async Task MoveAsync(IClusterStore store, ClusterKeys keys, HaRecord record, StoreEntry owned, VmOwner owner,
+        IReadOnlyDictionary<string, HostResources> alive, IReadOnlySet<string> cordoned, TimeSpan unseen, CancellationToken ct)
+    {
+        if (HaDecisions.ChooseTarget(alive, cordoned, owner.Host, record.MemoryMib) is not { } target)
+        {
+            if (_noTarget.Add(record.Name))
+            {
+                LogNoTarget(record.Name, owner.Host, record.MemoryMib);
+                Tell("no host", record.Name, record.Project, $"HA VM {record.Name} of dead host {owner.Host} waits: no up, uncordoned host has {record.MemoryMib} MiB free");
+            }
+
+            return;
+        }
+
+        _noTarget.Remove(record.Name);
+        DateTimeOffset at = _time.GetUtcNow();
+        StorePut newOwner = new(owned.Key, ClusterMembership.Json(owner with { Host = target, Since = at }));
+        StorePut order = new(keys.HaRestart(record.Name), ClusterMembership.Json(new HaRestart(target, owner.Host, at)));
+        if (await store.PutAllIfAsync(owned.Key, owned.Value, [newOwner, order], ct).ConfigureAwait(false))
+        {
+            LogMoved(record.Name, owner.Host, target, unseen.TotalSeconds);
+            Tell("move", record.Name, record.Project, $"host {owner.Host} is dead (lease expired, unseen for {unseen.TotalSeconds:0.0} s): HA VM {record.Name} now belongs to {target}, which starts it");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using Hospes.Host.Settings;
+using Microsoft.Extensions.Logging;
+
+namespace Hospes.Host.Cluster.Ha;
+
+internal sealed partial class HaService
+{
+    [LoggerMessage(EventId = LogEvents.HaLeader, Level = LogLevel.Information, Message = "{Host} is the cluster's leader now (HA and placement)")]
+    private partial void LogLeader(string host);
+
+    [LoggerMessage(EventId = LogEvents.HaLeaderLost, Level = LogLevel.Warning, Message = "no longer the cluster's leader (etcd unacknowledged for {Seconds:0.0} s; 0: another host holds the key)")]
+    private partial void LogLeaderLost(double seconds);
+
+    [LoggerMessage(EventId = LogEvents.HaFenced, Level = LogLevel.Warning, Message = "fenced HA VM {Vm}: its QEMU (pid {Pid}) killed, etcd has not acknowledged this host's lease for {Seconds:0.0} s")]
+    private partial void LogFenced(string vm, int pid, double seconds);
+
+    [LoggerMessage(EventId = LogEvents.HaMoved, Level = LogLevel.Warning, Message = "host {Dead} is dead (unseen for {Seconds:0.0} s): HA VM {Vm} moved to {Target}")]
+    private partial void LogMoved(string vm, string dead, string target, double seconds);
+
+    [LoggerMessage(EventId = LogEvents.HaNoTarget, Level = LogLevel.Warning, Message = "HA VM {Vm} of dead host {Dead} waits: no up host has {MemoryMib} MiB free")]
+    private partial void LogNoTarget(string vm, string dead, int memoryMib);
+
+    [LoggerMessage(EventId = LogEvents.HaStarted, Level = LogLevel.Warning, Message = "HA VM {Vm} of dead host {Dead} started here")]
+    private partial void LogStarted(string vm, string dead);
+
+    [LoggerMessage(EventId = LogEvents.HaFailed, Level = LogLevel.Error, Message = "HA VM {Vm} could not start here (try {Try}): {Why}")]
+    private partial void LogFailed(string vm, int @try, string why);
+
+    [LoggerMessage(EventId = LogEvents.HaDropped, Level = LogLevel.Warning, Message = "HA VM {Vm} runs on {Owner} now: its fenced copy here is removed")]
+    private partial void LogDropped(string vm, string owner);
+
+    [LoggerMessage(EventId = LogEvents.HaRestartedHere, Level = LogLevel.Warning, Message = "HA VM {Vm} is still this host's after etcd came back: {Outcome}")]
+    private partial void LogRestartedHere(string vm, string outcome);
+
+    [LoggerMessage(EventId = LogEvents.HaStoreFailed, Level = LogLevel.Warning, Message = "HA: {Why}")]
+    private partial void LogStoreFailed(string why);
+}

@@ -1,0 +1,14 @@
+using Hospes.Core.Errors;
+using Hospes.Host.State;
+
+namespace Hospes.Host.Cluster.Ha;
+
+/// <summary>Where an HA VM's definition is kept for the other hosts (the cluster's store); nothing without a cluster.</summary>
+internal interface IHaRecords
+{
+    /// <summary>Records (or records again) <paramref name="vm"/>'s definition; null when done or in no cluster.</summary>
+    Task<HospesError?> RecordHaAsync(VmRecord vm, CancellationToken ct);
+
+    /// <summary>Forgets a deleted HA VM's definition (best effort, logged).</summary>
+    Task ForgetHaAsync(string name, CancellationToken ct);
+}
