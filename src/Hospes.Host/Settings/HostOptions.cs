@@ -70,8 +70,8 @@ public sealed record HostOptions
     /// <summary>cluster.ha.fence_after_s: a host whose lease renewal etcd has not acknowledged for this long kills its HA VMs.</summary>
     public TimeSpan HaFenceAfter { get; init; } = TimeSpan.FromSeconds(6.5);
 
-    /// <summary>cluster.ha.restart_margin_s: the leader waits the lease TTL plus this after it last saw a host alive.</summary>
-    public TimeSpan HaRestartMargin { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>cluster.ha.restart_margin_s: the leader restarts a dead host's HA VMs once it has seen the host's lease ended for this long.</summary>
+    public TimeSpan HaRestartMargin { get; init; } = TimeSpan.FromSeconds(4);
 
     public string EffectiveRunDir => RunDir ?? Path.GetDirectoryName(Path.GetFullPath(SocketPath)) ?? "/run/hospes";
 

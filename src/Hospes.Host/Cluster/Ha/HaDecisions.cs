@@ -14,10 +14,13 @@ internal static class HaDecisions
     public static bool MustFence(TimeSpan? sinceAcknowledged, TimeSpan fenceAfter) => sinceAcknowledged is { } since && since >= fenceAfter;
 
     /// <summary>
-    /// The leader takes a host for dead (fenced) when its `hosts/` key is gone and it last saw it alive at least the
-    /// lease's TTL plus <paramref name="margin"/> ago (its own monotonic clock).
+    /// The leader takes a host for dead (fenced) once it has seen its `hosts/` key gone for at least
+    /// <paramref name="margin"/> (its own monotonic clock). The key is on the host's lease, which etcd ends no sooner
+    /// than the TTL after it took the host's last renewal; the host killed its HA VMs' QEMUs at its fence time, which is
+    /// shorter than the TTL and timed from when it sent that renewal. So a key seen gone means the host fenced itself
+    /// at least TTL − fence time ago; the margin covers the kills taking effect.
     /// </summary>
-    public static bool IsDead(bool up, TimeSpan sinceSeenAlive, TimeSpan ttl, TimeSpan margin) => !up && sinceSeenAlive >= ttl + margin;
+    public static bool IsDead(bool up, TimeSpan sinceSeenGone, TimeSpan margin) => !up && sinceSeenGone >= margin;
 
     /// <summary>
     /// Where a dead host's HA VM of <paramref name="memoryMib"/> starts: the up host (not the dead one, not cordoned)

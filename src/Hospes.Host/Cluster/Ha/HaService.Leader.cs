@@ -38,7 +38,7 @@ internal sealed partial class HaService
         {
             string name = ClusterKeys.NameOf(e.Key);
             alive[name] = ClusterService.Read<HostResources>(e.Value) ?? new HostResources();
-            _seenAlive[name] = now;
+            _seenGone.Remove(name);
         }
 
         if (!leads)
@@ -60,8 +60,13 @@ internal sealed partial class HaService
                 continue;
             }
 
-            TimeSpan unseen = _time.GetElapsedTime(_seenAlive.GetValueOrDefault(owner.Host, _watchingSince));
-            if (!HaDecisions.IsDead(up: false, unseen, ClusterMembership.LeaseTtl, _options.HaRestartMargin))
+            if (!_seenGone.TryGetValue(owner.Host, out long gone))
+            {
+                _seenGone[owner.Host] = gone = now;
+            }
+
+            TimeSpan unseen = _time.GetElapsedTime(gone);
+            if (!HaDecisions.IsDead(up: false, unseen, _options.HaRestartMargin))
             {
                 continue;
             }

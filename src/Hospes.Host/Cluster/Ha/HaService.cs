@@ -12,7 +12,7 @@ namespace Hospes.Host.Cluster.Ha;
 /// HA VMs' QEMUs before its lease can expire, and starts nothing while cut off), then, while etcd answers, the HA VMs
 /// left here after a fence (dropped when another host owns them now, started again when still this host's), the
 /// leader's orders to this host (define and start a dead host's VM), and the leadership: the leader takes a host whose
-/// lease expired for dead after the lease's TTL plus a margin and moves each of its HA VMs, in one transaction, to the
+/// lease it has seen ended for a margin for dead (it fenced itself before that) and moves each of its HA VMs, in one transaction, to the
 /// up host with the most free memory, with an order to start it.
 /// </summary>
 internal sealed partial class HaService : IAsyncDisposable
@@ -40,8 +40,8 @@ internal sealed partial class HaService : IAsyncDisposable
     private readonly HashSet<string> _fenced = new(StringComparer.Ordinal);
     private readonly HashSet<int> _killed = [];
 
-    // When this host last saw each host's `hosts/` key (monotonic timestamps).
-    private readonly Dictionary<string, long> _seenAlive = new(StringComparer.Ordinal);
+    // When this host first saw each host's `hosts/` key gone (monotonic timestamps); removed when it is back.
+    private readonly Dictionary<string, long> _seenGone = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _orderFailures = new(StringComparer.Ordinal);
     private readonly HashSet<string> _noTarget = new(StringComparer.Ordinal);
     private readonly long _watchingSince;
