@@ -63,6 +63,17 @@ internal sealed class FakeClusterStore : IClusterStore
     public Task<bool> DeleteIfAsync(string key, string value, CancellationToken ct) =>
         Do(() => _keys.TryGetValue(key, out StoreEntry? e) && e.Value == value && _keys.Remove(key));
 
+    public Task<bool> PutIfAsync(string key, string expected, string value, CancellationToken ct) => Do(() =>
+    {
+        if (!_keys.TryGetValue(key, out StoreEntry? e) || e.Value != expected)
+        {
+            return false;
+        }
+
+        _keys[key] = e with { Value = value, ModRevision = ++_revision };
+        return true;
+    });
+
     public Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct) => Do(() =>
     {
         Grants++;

@@ -83,6 +83,17 @@ internal sealed class EtcdGateway : IClusterStore
         return answer["succeeded"]?.GetValue<bool>() == true;
     }
 
+    public async Task<bool> PutIfAsync(string key, string expected, string value, CancellationToken ct)
+    {
+        var request = new JsonObject
+        {
+            ["compare"] = new JsonArray(new JsonObject { ["key"] = B64(key), ["target"] = "VALUE", ["result"] = "EQUAL", ["value"] = B64(expected) }),
+            ["success"] = new JsonArray(new JsonObject { ["request_put"] = Put(new StorePut(key, value)) }),
+        };
+        JsonObject answer = await CallAsync("/v3/kv/txn", request, ct).ConfigureAwait(false);
+        return answer["succeeded"]?.GetValue<bool>() == true;
+    }
+
     public async Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct)
     {
         JsonObject answer = await CallAsync("/v3/lease/grant", new JsonObject { ["TTL"] = (long)ttl.TotalSeconds }, ct).ConfigureAwait(false);

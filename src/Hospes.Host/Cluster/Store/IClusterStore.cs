@@ -27,6 +27,12 @@ internal interface IClusterStore : IDisposable
     /// <summary>Deletes <paramref name="key"/> only while its value is <paramref name="value"/>; true when it did.</summary>
     Task<bool> DeleteIfAsync(string key, string value, CancellationToken ct);
 
+    /// <summary>
+    /// Replaces <paramref name="key"/>'s value with <paramref name="value"/> only while it is <paramref name="expected"/>
+    /// (one transaction); true when it did. A moved VM's owner changes this way, so two hosts never both own it.
+    /// </summary>
+    Task<bool> PutIfAsync(string key, string expected, string value, CancellationToken ct);
+
     /// <summary>A new lease of <paramref name="ttl"/>; its id.</summary>
     Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct);
 
