@@ -39,6 +39,7 @@ internal static class ApiApp
         services.AddSingleton(host.MigrationsApi);
         services.AddSingleton(host.PeersApi);
         services.AddSingleton(host.ClusterApi);
+        services.AddSingleton(host.EvacuationApi);
         services.AddSingleton(host.Access);
         services.AddSingleton(host.Logins);
         services.AddSingleton(host.Audit);
@@ -92,6 +93,7 @@ internal static class ApiApp
         VifEndpoints.Map(app);
         PeerEndpoints.Map(app);
         ClusterEndpoints.Map(app);
+        EvacuationEndpoints.Map(app);
         MigrationEndpoints.Map(app);
         EventEndpoints.Map(app);
         ProjectEndpoints.Map(app);

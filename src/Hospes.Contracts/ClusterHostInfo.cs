@@ -5,7 +5,7 @@ public sealed record ClusterHostInfo
 {
     public required string Name { get; init; }
 
-    /// <summary>"up" while its lease lives, else "down".</summary>
+    /// <summary>"up" while its lease lives, else "down"; "evacuated" for an up host that is cordoned.</summary>
     public required string State { get; init; }
 
     /// <summary>Its hospesd's --listen.</summary>
@@ -27,4 +27,7 @@ public sealed record ClusterHostInfo
     public required string EtcdRole { get; init; }
 
     public DateTimeOffset? LastSeen { get; init; }
+
+    /// <summary>Evacuated (`hospes host evacuate`): it takes no new VMs until `hospes host restore`.</summary>
+    public bool Cordoned { get; init; }
 }
