@@ -105,7 +105,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         MigrationsApi = new MigrationsApi(Migrations, Incoming);
         PeersApi = new PeersApi(Peers);
         ClusterApi = new ClusterApi(Cluster);
-        EvacuationApi = new EvacuationApi(new Hospes.Host.Cluster.Evacuation.EvacuationService(Cluster, Vms, Migrations, Peers, new EvacuationPeerConnections(peerConnections), options.StateDir, time, logs));
+        EvacuationApi = new EvacuationApi(new Hospes.Host.Migration.Evacuation.EvacuationService(Cluster, Vms, Migrations, Peers, new EvacuationPeerConnections(peerConnections), options.StateDir, time, logs));
         Logins = new Logins(db, time);
         Audit = new AuditLog(db, time, logs.CreateLogger("Hospes.Audit"));
         UserCertificatesApi = new UserCertificatesApi(db, Peers, time);

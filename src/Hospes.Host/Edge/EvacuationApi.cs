@@ -1,6 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Core.Errors;
-using Hospes.Host.Cluster.Evacuation;
+using Hospes.Host.Migration.Evacuation;
 
 namespace Hospes.Host.Edge;
 
@@ -14,8 +14,11 @@ public sealed class EvacuationApi
     /// <summary>Refuses before any stream starts what can be refused then (no cluster, bad mode, unknown or down host).</summary>
     public Task<HospesError?> CheckAsync(string host, string? mode, CancellationToken ct) => _evacuation.CheckAsync(host, mode, ct);
 
-    public Task<Result<EvacuationReport>> EvacuateAsync(string host, HostEvacuateRequest request, string by, Func<EvacuationEvent, Task> emit) =>
-        _evacuation.EvacuateAsync(host, request.Mode, by, emit, CancellationToken.None);
+    public async Task<Result<EvacuationReport>> EvacuateAsync(string host, HostEvacuateRequest request, string by, Func<EvacuationEvent, Task> emit) =>
+        ResultMap.Map(
+            await _evacuation.EvacuateAsync(host, request.Mode, by, s => emit(EvacuationWire.ToWire(s)), CancellationToken.None).ConfigureAwait(false),
+            EvacuationWire.ToWire);
 
-    public Task<Result<HostRestoreResult>> RestoreAsync(string host, string by, CancellationToken ct) => _evacuation.RestoreAsync(host, by, ct);
+    public async Task<Result<HostRestoreResult>> RestoreAsync(string host, string by, CancellationToken ct) =>
+        ResultMap.Map(await _evacuation.RestoreAsync(host, by, ct).ConfigureAwait(false), EvacuationWire.ToWire);
 }

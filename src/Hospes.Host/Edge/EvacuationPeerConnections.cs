@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using Hospes.Client;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
-using Hospes.Host.Cluster.Evacuation;
+using Hospes.Host.Migration.Evacuation;
 using Hospes.Host.State;
 
 namespace Hospes.Host.Edge;
@@ -11,21 +11,21 @@ namespace Hospes.Host.Edge;
 /// <summary>Evacuations of other members, asked over the peer connections kept for trusted hosts.</summary>
 internal sealed class EvacuationPeerConnections(PeerConnections peers) : IEvacuationPeers
 {
-    public async IAsyncEnumerable<EvacuationEvent> EvacuateAsync(PeerRecord host, PeerHostEvacuateRequest request, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<EvacuationStep> EvacuateAsync(PeerRecord host, EvacuationAsk request, [EnumeratorCancellation] CancellationToken ct)
     {
-        IAsyncEnumerator<EvacuationEvent> stream = peers.Api(host).ClusterEvacuateAsync(request, ct).GetAsyncEnumerator(ct);
+        IAsyncEnumerator<EvacuationEvent> stream = peers.Api(host).ClusterEvacuateAsync(new PeerHostEvacuateRequest { Mode = request.Mode, By = request.By }, ct).GetAsyncEnumerator(ct);
         try
         {
             while (true)
             {
-                EvacuationEvent? next;
+                EvacuationStep? next;
                 try
                 {
-                    next = await stream.MoveNextAsync().ConfigureAwait(false) ? stream.Current : null;
+                    next = await stream.MoveNextAsync().ConfigureAwait(false) ? EvacuationWire.ToDomain(stream.Current) : null;
                 }
                 catch (HospesApiException e)
                 {
-                    next = new EvacuationEvent { Event = "error", Message = Describe(host, e).Message };
+                    next = new EvacuationStep { Event = "error", Message = Describe(host, e).Message };
                 }
 
                 if (next is null)
@@ -46,11 +46,11 @@ internal sealed class EvacuationPeerConnections(PeerConnections peers) : IEvacua
         }
     }
 
-    public async Task<Result<HostRestoreResult>> RestoreAsync(PeerRecord host, PeerHostEvacuateRequest request, CancellationToken ct)
+    public async Task<Result<RestoreResult>> RestoreAsync(PeerRecord host, EvacuationAsk request, CancellationToken ct)
     {
         try
         {
-            return await peers.Api(host).ClusterRestoreAsync(request, ct).ConfigureAwait(false);
+            return EvacuationWire.ToDomain(await peers.Api(host).ClusterRestoreAsync(new PeerHostEvacuateRequest { Mode = request.Mode, By = request.By }, ct).ConfigureAwait(false));
         }
         catch (HospesApiException e)
         {

@@ -1,19 +1,19 @@
-using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
-using Hospes.Host.Migration;
+using Hospes.Host.Cluster;
+using Hospes.Host.Cluster.Evacuation;
 using Hospes.Host.State;
 using Hospes.Host.Vms;
 using MigrateRequest = Hospes.Host.Migration.MigrateRequest;
 using MigrationEvent = Hospes.Host.Migration.MigrationEvent;
 using MigrationSummary = Hospes.Host.Migration.MigrationSummary;
 
-namespace Hospes.Host.Cluster.Evacuation;
+namespace Hospes.Host.Migration.Evacuation;
 
 /// <summary>The evacuation of this host itself, and its restore.</summary>
 internal sealed partial class EvacuationService
 {
-    private async Task<Result<EvacuationReport>> EvacuateHereAsync(string mode, string by, Func<EvacuationEvent, Task> emit, CancellationToken ct)
+    private async Task<Result<EvacuationResult>> EvacuateHereAsync(string mode, string by, Func<EvacuationStep, Task> emit, CancellationToken ct)
     {
         string host = _cluster.HostName;
         Result<IReadOnlyDictionary<string, CordonRecord>> cordons = await _cluster.CordonsAsync(ct).ConfigureAwait(false);
@@ -32,7 +32,7 @@ internal sealed partial class EvacuationService
 
         LogEvacuating(host, mode, by);
         using var gate = new SemaphoreSlim(1, 1);
-        async Task Emit(EvacuationEvent e)
+        async Task Emit(EvacuationStep e)
         {
             // Two migrations report at once; the stream takes one line at a time.
             await gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
@@ -46,8 +46,8 @@ internal sealed partial class EvacuationService
             }
         }
 
-        await Emit(new EvacuationEvent { Event = "cordoned", Message = $"host {host} takes no new VMs ({mode} evacuation by {by})" }).ConfigureAwait(false);
-        var left = new List<EvacuatedVm>();
+        await Emit(new EvacuationStep { Event = "cordoned", Message = $"host {host} takes no new VMs ({mode} evacuation by {by})" }).ConfigureAwait(false);
+        var left = new List<VmOutcome>();
         var running = new List<VmActor>();
         foreach (VmActor a in _vms.All.OrderBy(a => a.Record.Name, StringComparer.Ordinal))
         {
@@ -57,16 +57,16 @@ internal sealed partial class EvacuationService
             }
             else
             {
-                left.Add(new EvacuatedVm { Vm = a.Record.Name, Why = $"it is {a.Record.State.ToString().ToLowerInvariant()}: nothing of it runs here" });
+                left.Add(new VmOutcome { Vm = a.Record.Name, Why = $"it is {a.Record.State.ToString().ToLowerInvariant()}: nothing of it runs here" });
             }
         }
 
-        foreach (EvacuatedVm l in left)
+        foreach (VmOutcome l in left)
         {
-            await Emit(new EvacuationEvent { Event = "left", Vm = l.Vm, Message = l.Why }).ConfigureAwait(false);
+            await Emit(new EvacuationStep { Event = "left", Vm = l.Vm, Message = l.Why }).ConfigureAwait(false);
         }
 
-        EvacuationReport report = mode == Stop
+        EvacuationResult report = mode == Stop
             ? await StopAllAsync(running, cordon, Emit, ct).ConfigureAwait(false)
             : await MoveAllAsync(running, Emit, ct).ConfigureAwait(false);
         report = report with { Left = left };
@@ -74,10 +74,10 @@ internal sealed partial class EvacuationService
         return report;
     }
 
-    private async Task<EvacuationReport> MoveAllAsync(IReadOnlyList<VmActor> vms, Func<EvacuationEvent, Task> emit, CancellationToken ct)
+    private async Task<EvacuationResult> MoveAllAsync(IReadOnlyList<VmActor> vms, Func<EvacuationStep, Task> emit, CancellationToken ct)
     {
-        var moved = new List<EvacuatedVm>();
-        var failed = new List<EvacuatedVm>();
+        var moved = new List<VmOutcome>();
+        var failed = new List<VmOutcome>();
         var planned = new Dictionary<string, long>(StringComparer.Ordinal);
         using var slots = new SemaphoreSlim(AtOnce, AtOnce);
         using var choosing = new SemaphoreSlim(1, 1);
@@ -109,23 +109,23 @@ internal sealed partial class EvacuationService
                 {
                     if (done.IsOk)
                     {
-                        moved.Add(new EvacuatedVm { Vm = name, To = target.Value });
+                        moved.Add(new VmOutcome { Vm = name, To = target.Value });
                     }
                     else
                     {
-                        failed.Add(new EvacuatedVm { Vm = name, To = target.IsOk ? target.Value : null, Why = done.Error.Message });
+                        failed.Add(new VmOutcome { Vm = name, To = target.IsOk ? target.Value : null, Why = done.Error.Message });
                     }
                 }
 
                 if (done.IsOk)
                 {
                     LogMoved(name, target.Value);
-                    await emit(new EvacuationEvent { Event = "moved", Vm = name, To = target.Value, Message = $"{name} runs on {target.Value}" }).ConfigureAwait(false);
+                    await emit(new EvacuationStep { Event = "moved", Vm = name, To = target.Value, Message = $"{name} runs on {target.Value}" }).ConfigureAwait(false);
                 }
                 else
                 {
                     LogNotMoved(name, done.Error.Message);
-                    await emit(new EvacuationEvent { Event = "failed", Vm = name, To = target.IsOk ? target.Value : null, Message = done.Error.Message }).ConfigureAwait(false);
+                    await emit(new EvacuationStep { Event = "failed", Vm = name, To = target.IsOk ? target.Value : null, Message = done.Error.Message }).ConfigureAwait(false);
                 }
             }
             finally
@@ -135,21 +135,21 @@ internal sealed partial class EvacuationService
         }
 
         await Task.WhenAll(vms.Select(MoveAsync)).ConfigureAwait(false);
-        return new EvacuationReport { Host = _cluster.HostName, Mode = Live, Moved = [.. moved.OrderBy(m => m.Vm, StringComparer.Ordinal)], Failed = [.. failed.OrderBy(m => m.Vm, StringComparer.Ordinal)] };
+        return new EvacuationResult { Host = _cluster.HostName, Mode = Live, Moved = [.. moved.OrderBy(m => m.Vm, StringComparer.Ordinal)], Failed = [.. failed.OrderBy(m => m.Vm, StringComparer.Ordinal)] };
     }
 
-    private async Task<Result<MigrationSummary>> MigrateAsync(VmActor actor, string to, Func<EvacuationEvent, Task> emit)
+    private async Task<Result<MigrationSummary>> MigrateAsync(VmActor actor, string to, Func<EvacuationStep, Task> emit)
     {
         string name = actor.Record.Name;
-        await emit(new EvacuationEvent { Event = "migrating", Vm = name, To = to, Message = $"{name} migrates to {to}" }).ConfigureAwait(false);
+        await emit(new EvacuationStep { Event = "migrating", Vm = name, To = to, Message = $"{name} migrates to {to}" }).ConfigureAwait(false);
         var request = new MigrateRequest { Host = to, CopyStorage = HasLocalDisks(actor.Record.Spec) };
         return await _migrations.MigrateAsync(name, request, e => e.Event == "check" ? Task.CompletedTask : emit(Step(name, to, e))).ConfigureAwait(false);
     }
 
-    private static EvacuationEvent Step(string vm, string to, MigrationEvent e)
+    private static EvacuationStep Step(string vm, string to, MigrationEvent e)
     {
         bool disks = e.DiskTotalBytes > 0 && e.TotalBytes == 0;
-        return new EvacuationEvent
+        return new EvacuationStep
         {
             Event = "migration",
             Vm = vm,
@@ -204,35 +204,35 @@ internal sealed partial class EvacuationService
             : HospesError.State($"no host can take it ({memoryMib} MiB): {(why.Count == 0 ? "this host is the cluster's only member" : string.Join("; ", why))}");
     }
 
-    private async Task<EvacuationReport> StopAllAsync(IReadOnlyList<VmActor> vms, CordonRecord cordon, Func<EvacuationEvent, Task> emit, CancellationToken ct)
+    private async Task<EvacuationResult> StopAllAsync(IReadOnlyList<VmActor> vms, CordonRecord cordon, Func<EvacuationStep, Task> emit, CancellationToken ct)
     {
-        var stopped = new List<EvacuatedVm>();
-        var failed = new List<EvacuatedVm>();
+        var stopped = new List<VmOutcome>();
+        var failed = new List<VmOutcome>();
         await Task.WhenAll(vms.Select(async actor =>
         {
             string name = actor.Record.Name;
             Result<VmRecord> done = await VmLifecycle.ShutdownAsync(actor, _vms.Commands, ShutdownTimeoutS, force: true, ct).ConfigureAwait(false);
             lock (stopped)
             {
-                (done.IsOk ? stopped : failed).Add(new EvacuatedVm { Vm = name, Why = done.IsOk ? null : done.Error.Message });
+                (done.IsOk ? stopped : failed).Add(new VmOutcome { Vm = name, Why = done.IsOk ? null : done.Error.Message });
             }
 
             await emit(done.IsOk
-                ? new EvacuationEvent { Event = "stopped", Vm = name, Message = $"{name} shut down; `hospes host restore` starts it again" }
-                : new EvacuationEvent { Event = "failed", Vm = name, Message = done.Error.Message }).ConfigureAwait(false);
+                ? new EvacuationStep { Event = "stopped", Vm = name, Message = $"{name} shut down; `hospes host restore` starts it again" }
+                : new EvacuationStep { Event = "failed", Vm = name, Message = done.Error.Message }).ConfigureAwait(false);
         })).ConfigureAwait(false);
 
         // The cordon remembers what it stopped, so a restore (even from another host, or after a restart) starts those.
         CordonRecord withStopped = cordon with { Stopped = [.. cordon.Stopped.Union(stopped.Select(s => s.Vm), StringComparer.Ordinal).Order(StringComparer.Ordinal)] };
         if (await _cluster.CordonAsync(withStopped, CancellationToken.None).ConfigureAwait(false) is { } notKept)
         {
-            failed.Add(new EvacuatedVm { Vm = "-", Why = $"the stopped VMs could not be recorded ({notKept.Message}); start them yourself after `hospes host restore`" });
+            failed.Add(new VmOutcome { Vm = "-", Why = $"the stopped VMs could not be recorded ({notKept.Message}); start them yourself after `hospes host restore`" });
         }
 
-        return new EvacuationReport { Host = _cluster.HostName, Mode = Stop, Stopped = [.. stopped.OrderBy(s => s.Vm, StringComparer.Ordinal)], Failed = [.. failed.OrderBy(s => s.Vm, StringComparer.Ordinal)] };
+        return new EvacuationResult { Host = _cluster.HostName, Mode = Stop, Stopped = [.. stopped.OrderBy(s => s.Vm, StringComparer.Ordinal)], Failed = [.. failed.OrderBy(s => s.Vm, StringComparer.Ordinal)] };
     }
 
-    private async Task<Result<HostRestoreResult>> RestoreHereAsync(string by, CancellationToken ct)
+    private async Task<Result<RestoreResult>> RestoreHereAsync(string by, CancellationToken ct)
     {
         string host = _cluster.HostName;
         Result<IReadOnlyDictionary<string, CordonRecord>> cordons = await _cluster.CordonsAsync(ct).ConfigureAwait(false);
@@ -247,13 +247,13 @@ internal sealed partial class EvacuationService
         }
 
         var started = new List<string>();
-        var failed = new List<EvacuatedVm>();
+        var failed = new List<VmOutcome>();
         foreach (string name in cordon.Stopped)
         {
             Result<VmActor> found = _vms.Find(name);
             if (!found.IsOk)
             {
-                failed.Add(new EvacuatedVm { Vm = name, Why = "it is no longer defined here" });
+                failed.Add(new VmOutcome { Vm = name, Why = "it is no longer defined here" });
                 continue;
             }
 
@@ -270,7 +270,7 @@ internal sealed partial class EvacuationService
             else
             {
                 LogNotStarted(name, start.Error.Message);
-                failed.Add(new EvacuatedVm { Vm = name, Why = start.Error.Message });
+                failed.Add(new VmOutcome { Vm = name, Why = start.Error.Message });
             }
         }
 
@@ -281,6 +281,6 @@ internal sealed partial class EvacuationService
         }
 
         LogRestored(host, by, started.Count);
-        return new HostRestoreResult { Host = host, Mode = cordon.Mode, Started = started, Failed = failed };
+        return new RestoreResult { Host = host, Mode = cordon.Mode, Started = started, Failed = failed };
     }
 }

@@ -1,19 +1,17 @@
-using Hospes.Contracts;
 using Hospes.Core.Errors;
-using Hospes.Host.Migration;
+using Hospes.Host.Cluster;
 using Hospes.Host.Peers;
 using Hospes.Host.State;
 using Hospes.Host.Vms;
 using Microsoft.Extensions.Logging;
 
-namespace Hospes.Host.Cluster.Evacuation;
+namespace Hospes.Host.Migration.Evacuation;
 
 /// <summary>
 /// `hospes host evacuate HOST` and `hospes host restore HOST` (issue 17, part 2; Incus's evacuate/restore). HOST is
 /// cordoned (`cordoned/HOST` in etcd: placement and HA skip it) and its running VMs migrate live to the up, uncordoned
 /// member with the most free memory, two at a time, or (mode stop) shut down there. Another member's evacuation is
-/// that member's own work: the request goes to it over the trusted peer channel. (Wire records are used here as they
-/// are: a forwarded evacuation's stream comes back in them.)
+/// that member's own work: the request goes to it over the trusted peer channel.
 /// </summary>
 internal sealed partial class EvacuationService
 {
@@ -76,7 +74,7 @@ internal sealed partial class EvacuationService
     }
 
     /// <summary>Evacuates <paramref name="host"/> (this one, or another member by the peer channel), telling each step to <paramref name="emit"/>.</summary>
-    public async Task<Result<EvacuationReport>> EvacuateAsync(string host, string? mode, string by, Func<EvacuationEvent, Task> emit, CancellationToken ct)
+    public async Task<Result<EvacuationResult>> EvacuateAsync(string host, string? mode, string by, Func<EvacuationStep, Task> emit, CancellationToken ct)
     {
         if (await CheckAsync(host, mode, ct).ConfigureAwait(false) is { } refused)
         {
@@ -85,7 +83,7 @@ internal sealed partial class EvacuationService
 
         if (host != _cluster.HostName)
         {
-            return await ForwardAsync(host, new PeerHostEvacuateRequest { Mode = mode, By = by }, emit, ct).ConfigureAwait(false);
+            return await ForwardAsync(host, new EvacuationAsk(mode, by), emit, ct).ConfigureAwait(false);
         }
 
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
@@ -104,7 +102,7 @@ internal sealed partial class EvacuationService
     }
 
     /// <summary>Takes <paramref name="host"/> back into service; for a stop-mode evacuation, starts what it stopped.</summary>
-    public async Task<Result<HostRestoreResult>> RestoreAsync(string host, string by, CancellationToken ct)
+    public async Task<Result<RestoreResult>> RestoreAsync(string host, string by, CancellationToken ct)
     {
         if (await CheckAsync(host, null, ct).ConfigureAwait(false) is { } refused)
         {
@@ -113,7 +111,7 @@ internal sealed partial class EvacuationService
 
         if (host != _cluster.HostName)
         {
-            return await _remote.RestoreAsync(_peers.Reachable(host).Value, new PeerHostEvacuateRequest { By = by }, ct).ConfigureAwait(false);
+            return await _remote.RestoreAsync(_peers.Reachable(host).Value, new EvacuationAsk(null, by), ct).ConfigureAwait(false);
         }
 
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
@@ -131,14 +129,14 @@ internal sealed partial class EvacuationService
         }
     }
 
-    private async Task<Result<EvacuationReport>> ForwardAsync(string host, PeerHostEvacuateRequest request, Func<EvacuationEvent, Task> emit, CancellationToken ct)
+    private async Task<Result<EvacuationResult>> ForwardAsync(string host, EvacuationAsk request, Func<EvacuationStep, Task> emit, CancellationToken ct)
     {
-        EvacuationReport? report = null;
-        await foreach (EvacuationEvent e in _remote.EvacuateAsync(_peers.Reachable(host).Value, request, ct).ConfigureAwait(false))
+        EvacuationResult? report = null;
+        await foreach (EvacuationStep e in _remote.EvacuateAsync(_peers.Reachable(host).Value, request, ct).ConfigureAwait(false))
         {
-            if (e.Event == "done" && e.Report is not null)
+            if (e.Event == "done" && e.Result is not null)
             {
-                report = e.Report;
+                report = e.Result;
             }
             else if (e.Event == "error")
             {

@@ -1,7 +1,7 @@
 using Hospes.Host.Settings;
 using Microsoft.Extensions.Logging;
 
-namespace Hospes.Host.Cluster.Evacuation;
+namespace Hospes.Host.Migration.Evacuation;
 
 internal sealed partial class EvacuationService
 {
