@@ -41,6 +41,7 @@ internal static class ApiApp
         services.AddSingleton(host.ClusterApi);
         services.AddSingleton(host.Forwarding);
         services.AddSingleton<Cluster.ForwardProxy>();
+        services.AddSingleton(host.EvacuationApi);
         services.AddSingleton(host.Access);
         services.AddSingleton(host.Logins);
         services.AddSingleton(host.Audit);
@@ -94,6 +95,7 @@ internal static class ApiApp
         VifEndpoints.Map(app);
         PeerEndpoints.Map(app);
         ClusterEndpoints.Map(app);
+        EvacuationEndpoints.Map(app);
         MigrationEndpoints.Map(app);
         EventEndpoints.Map(app);
         ProjectEndpoints.Map(app);

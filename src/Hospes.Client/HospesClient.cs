@@ -21,6 +21,7 @@ public sealed class HospesClient : IDisposable
         Host = new HostApi(connection);
         Peers = new PeersApi(connection);
         Cluster = new ClusterApi(connection);
+        Evacuations = new EvacuationsApi(connection);
         Migrations = new MigrationsApi(connection);
         Console = new ConsoleApi(connection);
         Certificates = new UserCertificatesApi(connection);
@@ -59,6 +60,9 @@ public sealed class HospesClient : IDisposable
 
     /// <summary>This host's cluster (issue 17).</summary>
     public ClusterApi Cluster { get; }
+
+    /// <summary>Evacuating a cluster's host and taking it back (issue 17).</summary>
+    public EvacuationsApi Evacuations { get; }
 
     public MigrationsApi Migrations { get; }
 

@@ -42,5 +42,13 @@ public sealed class PeerApi : IDisposable
     public Task<PeerClusterJoinResponse> ClusterJoinAsync(PeerClusterJoinRequest request, CancellationToken ct) =>
         _c.SendAsync<PeerClusterJoinResponse>(HttpMethod.Post, Routes.PeerClusterJoin, request, ct);
 
+    /// <summary>Asks a member to evacuate itself (`hospes host evacuate` run on another member): its stream as it runs there.</summary>
+    public IAsyncEnumerable<EvacuationEvent> ClusterEvacuateAsync(PeerHostEvacuateRequest request, CancellationToken ct) =>
+        _c.StreamAsync<EvacuationEvent>(HttpMethod.Post, Routes.PeerClusterEvacuate, request, ct);
+
+    /// <summary>Asks a member to take itself back into service.</summary>
+    public Task<HostRestoreResult> ClusterRestoreAsync(PeerHostEvacuateRequest request, CancellationToken ct) =>
+        _c.SendAsync<HostRestoreResult>(HttpMethod.Post, Routes.PeerClusterRestore, request, ct);
+
     public void Dispose() => _c.Dispose();
 }

@@ -5,7 +5,7 @@ public sealed record ClusterHostInfo
 {
     public required string Name { get; init; }
 
-    /// <summary>"up" while its lease lives, else "down".</summary>
+    /// <summary>"up" while its lease lives, else "down"; "evacuated" for an up host that is cordoned.</summary>
     public required string State { get; init; }
 
     /// <summary>Its hospesd's --listen.</summary>
@@ -30,4 +30,7 @@ public sealed record ClusterHostInfo
 
     /// <summary>It is the cluster's scheduler and HA leader (elected in etcd on its lease).</summary>
     public bool Leader { get; init; }
+
+    /// <summary>Evacuated (`hospes host evacuate`): it takes no new VMs until `hospes host restore`.</summary>
+    public bool Cordoned { get; init; }
 }

@@ -163,6 +163,12 @@ public static class Routes
     public const string ClusterHost = "/v1/cluster/hosts/{name}";
     public const string PeerClusterJoin = "/v1/peer/cluster/join";
 
+    // Evacuation (issue 17, part 2): a host's VMs leave it, and it takes none until restored.
+    public const string ClusterHostEvacuate = "/v1/cluster/hosts/{name}/evacuate";
+    public const string ClusterHostRestore = "/v1/cluster/hosts/{name}/restore";
+    public const string PeerClusterEvacuate = "/v1/peer/cluster/evacuate";
+    public const string PeerClusterRestore = "/v1/peer/cluster/restore";
+
     /// <summary>
     /// Fills the template's parameters in order with <paramref name="segments"/>, each escaped as one path segment:
     /// <c>Path(VmStart, "web")</c> is "/v1/vms/web/start".

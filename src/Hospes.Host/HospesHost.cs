@@ -106,6 +106,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         PeersApi = new PeersApi(Peers);
         ClusterApi = new ClusterApi(Cluster);
         Forwarding = new ClusterForwarding(Cluster, identity, db, time, logs);
+        EvacuationApi = new EvacuationApi(new Hospes.Host.Migration.Evacuation.EvacuationService(Cluster, Vms, Migrations, Peers, new EvacuationPeerConnections(peerConnections), options.StateDir, time, logs));
         Logins = new Logins(db, time);
         Audit = new AuditLog(db, time, logs.CreateLogger("Hospes.Audit"));
         Ha = new Cluster.Ha.HaService(Cluster, Vms, Audit, options, time, logs.CreateLogger("Hospes.Host.Cluster.Ha"));
@@ -205,6 +206,8 @@ public sealed partial class HospesHost : IAsyncDisposable
     internal Cluster.Ha.HaService Ha { get; }
 
     internal MigrationService Migrations { get; }
+
+    public EvacuationApi EvacuationApi { get; }
 
     internal IncomingMigrations Incoming { get; }
 

@@ -34,6 +34,11 @@ internal static class HostCommands
             host.Add(c);
         }
 
+        foreach (Command c in EvacuateCommands.All())
+        {
+            host.Add(c);
+        }
+
         return host;
     }
 }

@@ -185,6 +185,8 @@ internal static class RouteRules
         new("DELETE", "/v1/peer/migrations/{id}", RouteKind.PeerOnly),
         new("POST", "/v1/peer/migrations/{id}/finish", RouteKind.PeerOnly),
         new("POST", "/v1/peer/cluster/join", RouteKind.PeerOnly) { Note = "a trusted host, with the cluster token's secret" },
+        new("POST", "/v1/peer/cluster/evacuate", RouteKind.PeerOnly) { Note = "a trusted member, for a caller it checked (Sys.Modify on /)" },
+        new("POST", "/v1/peer/cluster/restore", RouteKind.PeerOnly) { Note = "a trusted member, for a caller it checked (Sys.Modify on /)" },
 
         // Clusters (issue 17): the host's business, like its peers.
         One("POST", "/v1/cluster", SysModify, Host),
@@ -194,6 +196,8 @@ internal static class RouteRules
         One("POST", "/v1/cluster/leave", SysModify, Host),
         One("GET", "/v1/cluster/hosts", SysAudit, Host),
         One("DELETE", "/v1/cluster/hosts/{name}", SysModify, Host),
+        One("POST", "/v1/cluster/hosts/{name}/evacuate", SysModify, Host),
+        One("POST", "/v1/cluster/hosts/{name}/restore", SysModify, Host),
     ];
 
     private static readonly FrozenDictionary<(string, string), RouteRule> ByRoute =

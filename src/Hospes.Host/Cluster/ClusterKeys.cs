@@ -4,7 +4,7 @@ namespace Hospes.Host.Cluster;
 /// The cluster's keys in etcd, all under `/hospes/&lt;cluster&gt;/`: `members/&lt;host&gt;` (a member, until it leaves
 /// or is removed), `hosts/&lt;host&gt;` (on the host's lease: there while it is alive), `vms/&lt;vm&gt;` (the VM's owner,
 /// made by compare-create, never on a lease: a dead host still owns its VMs), `tokens/&lt;sha256&gt;` (a one-time join
-/// token, on a one-hour lease), `election/leader` (part 2).
+/// token, on a one-hour lease), `election/leader` (part 2), `cordoned/&lt;host&gt;` (an evacuated host).
 /// </summary>
 internal sealed class ClusterKeys(string cluster)
 {
@@ -42,6 +42,8 @@ internal sealed class ClusterKeys(string cluster)
     public string Vm(string name) => Vms + name;
 
     public string Token(string secretHash) => Tokens + secretHash;
+
+    public string Cordon(string host) => Cordoned + host;
 
     /// <summary>The last segment of a key under one of the prefixes.</summary>
     public static string NameOf(string key) => key[(key.LastIndexOf('/') + 1)..];

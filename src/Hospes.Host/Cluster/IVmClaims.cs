@@ -13,6 +13,21 @@ internal interface IVmClaims
 
     /// <summary>Gives up the name of a VM deleted here (best effort: a claim left behind is this host's, and taken again).</summary>
     Task ReleaseAsync(string name, CancellationToken ct);
+
+    /// <summary>
+    /// Before a VM arrives by migration from <paramref name="fromHost"/>: null unless a third host owns the name (then
+    /// the migration is refused before anything is made here).
+    /// </summary>
+    Task<HospesError?> CheckArrivalAsync(string name, string fromHost, CancellationToken ct);
+
+    /// <summary>
+    /// At a migration's switch-over, before the guest continues here: the claim moves from <paramref name="fromHost"/>
+    /// to this host in one transaction (compare owner == source); an unclaimed name is claimed. Null when this host owns it.
+    /// </summary>
+    Task<HospesError?> MoveHereAsync(string name, Guid uuid, string fromHost, CancellationToken ct);
+
+    /// <summary>A switch-over that failed after <see cref="MoveHereAsync"/>: the claim goes back to <paramref name="toHost"/> (best effort, logged).</summary>
+    Task MoveBackAsync(string name, Guid uuid, string toHost, CancellationToken ct);
 }
 
 /// <summary>A host in no cluster: nothing to claim.</summary>
@@ -23,4 +38,10 @@ internal sealed class NoVmClaims : IVmClaims
     public Task<HospesError?> ClaimAsync(string name, Guid uuid, CancellationToken ct) => Task.FromResult<HospesError?>(null);
 
     public Task ReleaseAsync(string name, CancellationToken ct) => Task.CompletedTask;
+
+    public Task<HospesError?> CheckArrivalAsync(string name, string fromHost, CancellationToken ct) => Task.FromResult<HospesError?>(null);
+
+    public Task<HospesError?> MoveHereAsync(string name, Guid uuid, string fromHost, CancellationToken ct) => Task.FromResult<HospesError?>(null);
+
+    public Task MoveBackAsync(string name, Guid uuid, string toHost, CancellationToken ct) => Task.CompletedTask;
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Cluster;
+using Hospes.Host.Cluster.Evacuation;
 using Hospes.Host.Peers;
 
 namespace Hospes.Host.Edge;
@@ -28,8 +29,25 @@ public sealed class ClusterApi
     public async Task<Result<ClusterInfo>> LeaveAsync(CancellationToken ct) =>
         ResultMap.Map(await _cluster.LeaveAsync(ct).ConfigureAwait(false), Info);
 
-    public async Task<Result<IReadOnlyList<ClusterHostInfo>>> ListAsync(CancellationToken ct) =>
-        ResultMap.Map(await _cluster.ListAsync(ct).ConfigureAwait(false), hosts => (IReadOnlyList<ClusterHostInfo>)[.. hosts.Select(HostInfo)]);
+    public async Task<Result<IReadOnlyList<ClusterHostInfo>>> ListAsync(CancellationToken ct)
+    {
+        Result<IReadOnlyList<ClusterHost>> hosts = await _cluster.ListAsync(ct).ConfigureAwait(false);
+        if (!hosts.IsOk)
+        {
+            return hosts.Error;
+        }
+
+        // An evacuated host that is up shows as "evacuated" (a down one stays "down", cordoned).
+        Result<IReadOnlyDictionary<string, CordonRecord>> cordons = await _cluster.CordonsAsync(ct).ConfigureAwait(false);
+        if (!cordons.IsOk)
+        {
+            return cordons.Error;
+        }
+
+        return Result.Ok<IReadOnlyList<ClusterHostInfo>>([.. hosts.Value.Select(h => HostInfo(h) is var info && cordons.Value.ContainsKey(h.Member.Name)
+            ? info with { Cordoned = true, State = h.Up ? "evacuated" : info.State }
+            : info)]);
+    }
 
     public async Task<Result<ClusterHostInfo>> RemoveAsync(string name, CancellationToken ct) =>
         ResultMap.Map(await _cluster.RemoveAsync(name, ct).ConfigureAwait(false), m => HostInfo(new ClusterHost(m, false, m.Resources, "none", m.LastSeen)));

@@ -89,6 +89,12 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
             return source.Error;
         }
 
+        // In a cluster the name must be the source's (or no one's): a third host's VM of that name is another VM.
+        if (await _vms.Claims.CheckArrivalAsync(spec.Name, fromPeer, ct).ConfigureAwait(false) is { } owned)
+        {
+            return owned;
+        }
+
         // The name and uuid are this offer's from here: another offer (or a local create) of them is refused, so
         // what this prepare makes, and its undo, never touch another VM's folder. Released after the undo.
         Result<IDisposable> reserved = await _vms.ReserveAsync(spec, ct).ConfigureAwait(false);
@@ -219,6 +225,21 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
             return HospesError.State($"incoming migration {id} is being {(m.IsFinishing ? "finished" : "aborted")} already");
         }
 
+        // In a cluster the VM's owner moves here before its guest continues here: a move etcd refuses keeps it on the source.
+        string name = m.Actor.Record.Name;
+        Guid uuid = m.Actor.Record.Uuid;
+        if (!probe && await _vms.Claims.MoveHereAsync(name, uuid, m.FromPeer, CancellationToken.None).ConfigureAwait(false) is { } notMoved)
+        {
+            if (!postcopy)
+            {
+                await DropAsync(id, notMoved.Message).ConfigureAwait(false);
+                return notMoved;
+            }
+
+            // Post-copy runs the guest here already: it cannot go back, so it continues here with its owner left behind.
+            LogIncomingAborted(_log, name, m.FromPeer, $"post-copy continues here, but {notMoved.Message}");
+        }
+
         Result<MigrationFinished> finished = await m.Actor.RunAsync(m.Qemu.Finish(run, postcopy, probe)).ConfigureAwait(false);
         if (finished.IsOk)
         {
@@ -233,6 +254,7 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
         if (!finished.IsOk)
         {
             await DropAsync(id, finished.Error.Message).ConfigureAwait(false);
+            await _vms.Claims.MoveBackAsync(name, uuid, m.FromPeer, CancellationToken.None).ConfigureAwait(false);
             return finished.Error;
         }
 

@@ -74,6 +74,9 @@ internal sealed partial class MigrationService
             if (done.IsOk && done.Value.Mode != "dry-run")
             {
                 await _vms.ForgetAsync(actor, CancellationToken.None).ConfigureAwait(false);
+
+                // A destination in the cluster took the VM's owner with it; one outside it did not: the name is free then.
+                await _vms.Claims.ReleaseAsync(actor.Record.Name, CancellationToken.None).ConfigureAwait(false);
             }
             else if (!done.IsOk)
             {

@@ -87,4 +87,14 @@ internal static class LogEvents
     public const int HaDropped = 848;
     public const int HaRestartedHere = 849;
     public const int HaStoreFailed = 850;
+
+    // Cluster operations: ownership moves, evacuation (issue 17, part 2).
+    public const int ClusterClaimMoved = 870;
+    public const int ClusterClaimMoveBackFailed = 871;
+    public const int HostEvacuating = 872;
+    public const int HostEvacuatedVm = 873;
+    public const int HostEvacuateVmFailed = 874;
+    public const int HostEvacuated = 875;
+    public const int HostRestored = 876;
+    public const int HostRestoreStartFailed = 877;
 }

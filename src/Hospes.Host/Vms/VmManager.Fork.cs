@@ -28,7 +28,7 @@ internal sealed partial class VmManager
                 return refused;
             }
 
-            return Define(new Provisioned(spec, [], []), project: project);
+            return await DefineClaimedAsync(spec, project, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -63,5 +63,6 @@ internal sealed partial class VmManager
         await EndUnrecordedQemuAsync(actor).ConfigureAwait(false);
         await actor.RunAsync(new ForgetCommand(VmPresence.Deleted, force: true, _log), CancellationToken.None).ConfigureAwait(false);
         await RemoveAsync(actor, VmPresence.Deleted).ConfigureAwait(false);
+        await _claims.ReleaseAsync(actor.Record.Name, CancellationToken.None).ConfigureAwait(false);
     }
 }

@@ -48,7 +48,7 @@ internal sealed partial class VmManager
             }
             else
             {
-                Result<VmActor> defined = Define(new Provisioned(spec, [], []), project: project);
+                Result<VmActor> defined = await DefineClaimedAsync(spec, project, ct).ConfigureAwait(false);
                 if (!defined.IsOk)
                 {
                     return defined.Error;
@@ -69,6 +69,7 @@ internal sealed partial class VmManager
             if (definedHere)
             {
                 await RemoveAsync(actor, VmPresence.Deleted).ConfigureAwait(false);
+                await _claims.ReleaseAsync(spec.Name, CancellationToken.None).ConfigureAwait(false);
             }
 
             return restored.Error;

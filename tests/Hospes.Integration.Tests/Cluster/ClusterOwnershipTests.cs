@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using Hospes.Contracts;
+using Hospes.Contracts.Vms;
+using Hospes.Testing;
+
+namespace Hospes.Integration.Tests.Cluster;
+
+/// <summary>
+/// Ownership follows the VM (issue 17, part 2), on two cluster members in namespaces on one switch: a save file restored
+/// on the other host claims the name (refused while the first owns it), a live migration moves the claim in etcd, and a
+/// migration the destination refuses leaves it with the source.
+/// </summary>
+public sealed class ClusterOwnershipTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
+{
+    private readonly List<NetNs> _namespaces = [];
+    private string _conf = null!;
+    private Daemon _a = null!;
+    private Daemon _b = null!;
+
+    public async Task InitializeAsync()
+    {
+        // A save file names the kernel where its host keeps it: the other host may read it there only because hospesd.conf says so.
+        _conf = Path.Combine(Directory.CreateTempSubdirectory("hit-own-").FullName, "hospesd.conf");
+        File.WriteAllText(_conf, "migration.allow_paths = /tmp\n");
+        NetNs hub = await Ns("hit-sw-");
+        var daemons = new List<Daemon>();
+        for (int i = 1; i <= 2; i++)
+        {
+            NetNs ns = await Ns("hit-");
+            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
+            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}", "--config", _conf));
+        }
+
+        (_a, _b) = (daemons[0], daemons[1]);
+        await Task.WhenAll(_a.HostInfoAsync(), _b.HostInfoAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (Daemon d in new[] { _a, _b }.Where(d => d is not null))
+        {
+            await d.DisposeAsync();
+        }
+
+        foreach (NetNs ns in _namespaces)
+        {
+            await ns.DisposeAsync();
+        }
+
+        Directory.Delete(Path.GetDirectoryName(_conf)!, recursive: true);
+    }
+
+    [Fact]
+    public async Task RestoreClaims_MigrationMovesTheClaim_AndARefusedMigrationLeavesItWithTheSource()
+    {
+        (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
+        (await _b.CliAsync("cluster", "join", "203.0.113.1:8443", "--token", (await _a.JsonAsync<HostTokenInfo>("cluster", "token")).Token)).Ok();
+
+        await Guest.CreateAsync(_a, "s");
+        await GuestShell.RunAsync(_a, "s", "echo kept-s > /tmp/marker");
+        string saved = Path.Combine(_a.Dir, "s.save");
+        (await _a.CliAsync("save", "s", saved)).Ok();
+        string copy = Path.Combine(_b.Dir, "s.save");
+        File.Copy(saved, copy);
+
+        // While A has s (saved), B cannot restore it: the name is A's in the cluster.
+        string refused = (await _b.CliAsync("restore", copy)).Fails();
+        Assert.Contains("taken in cluster 'course': host 'host-a' owns it", refused, StringComparison.Ordinal);
+        Assert.Empty(await _b.ListAsync());
+
+        // A deletes it; B's restore defines it from the file and owns it; the guest goes on where it was saved.
+        (await _a.CliAsync("delete", "s")).Ok();
+        Assert.Equal("", await EtcdGetAsync(_a, "/hospes/course/vms/s"));
+        (await _b.CliAsync("restore", copy)).Ok();
+        Assert.Contains("\"host\":\"host-b\"", await EtcdGetAsync(_a, "/hospes/course/vms/s"), StringComparison.Ordinal);
+        Assert.Contains("kept-s", await GuestShell.RunAsync(_b, "s", "cat /tmp/marker"), StringComparison.Ordinal);
+
+        // A live migration B -> A moves the claim with it.
+        VmInfo onB = await _b.InfoAsync("s");
+        MigrationSummary s = await _b.JsonAsync<MigrationSummary>("migrate", "s", "host-a");
+        Assert.Equal(("s", "host-a", "live"), (s.Vm, s.To, s.Mode));
+        Assert.Contains("\"host\":\"host-a\"", await EtcdGetAsync(_b, "/hospes/course/vms/s"), StringComparison.Ordinal);
+        Assert.Contains("kept-s", await GuestShell.RunAsync(_a, "s", "cat /tmp/marker"), StringComparison.Ordinal);
+
+        // B now has another VM with s's uuid: it refuses s, the migration fails, and A still owns s and runs it.
+        (await _b.CliAsync("define", _b.WriteConfig("twin.cfg", Guest.Config("twin", $"uuid = \"{onB.Uuid}\"")))).Ok();
+        (await _a.CliAsync("migrate", "s", "host-b")).Fails();
+        Assert.Contains("\"host\":\"host-a\"", await EtcdGetAsync(_b, "/hospes/course/vms/s"), StringComparison.Ordinal);
+        Assert.Equal(VmState.Running, (await _a.InfoAsync("s")).State);
+        Assert.Equal(["twin"], (await _b.ListAsync()).Select(v => v.Name));
+    }
+
+    private async Task<NetNs> Ns(string prefix)
+    {
+        NetNs ns = await NetNs.CreateBareAsync(prefix);
+        _namespaces.Add(ns);
+        return ns;
+    }
+
+    private static async Task<string> EtcdGetAsync(Daemon d, string key)
+    {
+        string dir = Path.Combine(d.StateDir, "cluster");
+        string endpoint = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "cluster.json")))!["client_url"]!.GetValue<string>();
+        CliResult r = await d.Netns!.ExecAsync("env", "ETCDCTL_API=3", "etcdctl", "--endpoints", endpoint, "--cacert", Path.Combine(dir, "ca.crt"),
+            "--cert", Path.Combine(dir, "member.crt"), "--key", Path.Combine(dir, "member.key"), "get", key, "--print-value-only");
+        Assert.True(r.ExitCode == 0, $"etcdctl get {key}: {r.Stderr}");
+        return r.Stdout.Trim();
+    }
+}
