@@ -46,6 +46,7 @@ internal static class LogEvents
     public const int ForkSweepFailed = 764;
     public const int ForkIdentityFailed = 765;
     public const int ForkBaseDeleted = 766;
+    public const int ForkOwnMemory = 780;
 
     // Cluster (issue 17).
     public const int EtcdStarted = 800;
