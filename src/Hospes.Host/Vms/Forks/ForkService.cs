@@ -124,6 +124,8 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         using IDisposable heldDisks = disks.Hold(forkId);
         var specs = names.Value.Select(n => disks.ChildDisks(ChildSpec(p.Spec, n), plan)).ToList();
         string journal = parent.Layout.ForkJournal(p.Uuid);
+        // A frozen VM with no disk of its own (`template create --running` of a diskless guest) has no folder yet.
+        Directory.CreateDirectory(Path.GetDirectoryName(journal)!);
         new ForkJournal { ForkDir = dir, Children = [.. specs.Select(s => s.Uuid)], Disks = frozen ? [] : plan, Frozen = frozen || order.Freeze }.Write(journal);
 
         // The guest inside serves the SSH host key it booted with, the parent's: each fork keeps a copy, so `hospes ssh`
