@@ -54,6 +54,15 @@ public sealed class ForkFreezeFaultTests(TinyImage image) : IClassFixture<TinyIm
         await KillDuringAsync(["clone", "thr-live", "c-{i}", "--count", "4", "--instant"], () => Task.FromResult(_d.Qemus().Count >= qemus + 2), "two clones' QEMUs");
         Assert.Equal(VmState.Saved, (await _d.InfoAsync("thr-live")).State);
 
+        // 4. A fork of thr, which runs on thr-live's fork point's memory: thr is first saved whole and restored to memory of
+        // its own; killed during that save. After the restart thr runs (restored, or the save undone) and the file is gone.
+        string whole = Path.Combine(_d.StateDir, "vms", (await _d.InfoAsync("thr")).Uuid.ToString(), "own-memory.save");
+        await KillDuringAsync(["fork", "thr", "t-{i}", "--count", "2"], () => Task.FromResult(File.Exists(whole)), "thr's save to memory of its own");
+        Assert.Equal(VmState.Running, (await _d.InfoAsync("thr")).State);
+        Assert.False(File.Exists(whole), $"{whole} was left");
+        (await _d.CliAsync("fork", "thr", "u-1")).Ok();
+        Assert.Equal("disk=thr who=thr", await DiskAndWhoAsync("u-1"));
+
         // Each template that stayed is whole: it forks again, and its forks read the disk and memory of the fork point.
         foreach (TemplateInfo t in await _d.JsonAsync<List<TemplateInfo>>("template", "list"))
         {
@@ -105,7 +114,7 @@ public sealed class ForkFreezeFaultTests(TinyImage image) : IClassFixture<TinyIm
             string origin = v.Name switch
             {
                 var n when n.StartsWith("f-", StringComparison.Ordinal) => "web",
-                var n when n.StartsWith("c-", StringComparison.Ordinal) => "thr",
+                var n when n.StartsWith("c-", StringComparison.Ordinal) || n.StartsWith("t-", StringComparison.Ordinal) || n.StartsWith("u-", StringComparison.Ordinal) => "thr",
                 var n => n[..3],
             };
             Assert.Equal($"disk={origin} who={origin}", await DiskAndWhoAsync(v.Name));
