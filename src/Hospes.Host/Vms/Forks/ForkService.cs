@@ -269,20 +269,9 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                 continue;
             }
 
-            if (vm.Record.State == VmState.Saved && vm.Record.SavePath == whole)
-            {
-                Result<VmRecord> back = await vm.RunAsync(commands.Restore(whole, paused: false), ct).ConfigureAwait(false);
-                ForkLog.Settled(log, vm.Record.Name, back.IsOk ? "restored with memory of its own" : back.Error.Message);
-                if (!back.IsOk)
-                {
-                    continue;
-                }
-            }
-
-            if (vm.Record.SavePath != whole)
-            {
-                File.Delete(whole);
-            }
+            // In its queue: its reconcile (which finishes or undoes a save the kill cut off) has run by then.
+            Result<VmRecord> back = await vm.RunAsync(commands.OwnMemorySettle(whole), ct).ConfigureAwait(false);
+            ForkLog.Settled(log, vm.Record.Name, back.IsOk ? vm.Record.State.ToString().ToLowerInvariant() : back.Error.Message);
         }
 
         foreach (VmActor parent in vms.All)
