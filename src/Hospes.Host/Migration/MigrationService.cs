@@ -118,6 +118,12 @@ internal sealed partial class MigrationService
             return found.Error;
         }
 
+        if (Vms.Forks.ForkService.IsFrozen(found.Value.Record))
+        {
+            string name = found.Value.Record.Name;
+            return HospesError.State($"cannot migrate {name}: it is frozen as a template of running state, and its forks (and later `clone --instant`) map its RAM file on this host; migrate its forks instead, or `hospes start {name}` to continue it, then migrate it running");
+        }
+
         if (request.DowntimeMs is { } d && d is < 1 or > 60_000)
         {
             return HospesError.Invalid($"--downtime-ms {d}: the pause allowed at the switch-over must be 1 to 60000 ms (default {MigrationDefaults.DowntimeMs})");

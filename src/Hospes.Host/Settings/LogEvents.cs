@@ -49,6 +49,7 @@ internal static class LogEvents
     public const int ForkSweepFailed = 764;
     public const int ForkIdentityFailed = 765;
     public const int ForkBaseDeleted = 766;
+    public const int ForkOwnMemory = 780;
 
     // The guest agents' kept connections (issue 16: an agent port with no client costs the guest CPU).
     public const int AgentKeepFailed = 770;

@@ -42,6 +42,9 @@ internal sealed class VmCommands(VmLauncher launcher, FileStreams streams, Ballo
     /// <summary>A VM defined for a fork comes to life on the fork's RAM file and state.</summary>
     public Forks.ForkChild ForkChild(string ramFile) => new(launcher, streams, ramFile, log);
 
+    /// <summary>Restores a VM a killed hospesd left saved on its way to memory of its own (before a fork).</summary>
+    public Forks.ForkOwnMemorySettle OwnMemorySettle(string whole) => new(launcher, streams, whole, log);
+
     /// <summary>Puts a parent left at its fork point by a killed hospesd back to running.</summary>
     public Forks.ForkUndo ForkUndo(string forkRamFile) => new(launcher, streams, forkRamFile, log);
 }

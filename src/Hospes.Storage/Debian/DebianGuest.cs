@@ -54,5 +54,6 @@ public static class DebianGuest
         "openssh-server",
         "e2fsprogs",
         "iproute2",
+        DebianPostFork.AgentPackage,
     ];
 }

@@ -12,6 +12,12 @@ internal static class DebianRootfs
     public static IReadOnlyList<string> InitramfsModules { get; } =
         ["virtio_pci", "virtio_mmio", "virtio_blk", "virtio_scsi", "sd_mod", "ahci", "ata_piix", "ext4"];
 
+    /// <summary>
+    /// DHCP on every NIC, the MAC as client id: clones have machine-ids of their own, but forks share their parent's (from
+    /// which networkd's default client id derives), and each needs a lease of its own.
+    /// </summary>
+    public const string DhcpNetwork = "[Match]\nName=en* eth*\n\n[Network]\nDHCP=yes\n\n[DHCPv4]\nClientIdentifier=mac\n";
+
     /// <summary>Configures <paramref name="root"/>; returns the installed kernel's release.</summary>
     public static async Task<Result<string>> ConfigureAsync(string root, string release, string mirror, string hostname, CancellationToken ct)
     {
@@ -27,7 +33,7 @@ internal static class DebianRootfs
         Replace(root, "etc/resolv.conf", "../run/systemd/resolve/stub-resolv.conf");
         Write(root, "etc/fstab", $"LABEL={DebianGuest.RootLabel}\t/\text4\terrors=remount-ro\t0\t1\n");
         Write(root, "etc/apt/sources.list", $"deb {mirror} {release} main\n");
-        Write(root, "etc/systemd/network/90-dhcp.network", "[Match]\nName=en* eth*\n\n[Network]\nDHCP=yes\n");
+        Write(root, "etc/systemd/network/90-dhcp.network", DhcpNetwork);
         Write(root, "boot/grub/grub.cfg", GrubConfig.Render($"Debian GNU/Linux ({release})", kernel.Value, DebianGuest.DefaultCmdline));
 
         // A list of modules, not MODULES=most: the initramfs drops from ~13 MB to ~6 MB, which TCG unpacks noticeably faster.
@@ -36,6 +42,7 @@ internal static class DebianRootfs
 
         BootTuning.MaskIn(root);
         NoCloudGuestAgent.InstallInto(root);
+        DebianPostFork.InstallInto(root);
         HospesError? enabled = await BuildTool.InChrootAsync(
             root, ["systemctl", "--root=/", "enable", "systemd-networkd.service", "systemd-resolved.service"], "enabling systemd-networkd", ct)
             .ConfigureAwait(false);

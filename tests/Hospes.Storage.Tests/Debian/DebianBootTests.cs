@@ -49,6 +49,18 @@ public sealed class DebianBootTests : IDisposable
         Assert.Equal(identity.InstanceId, lines[1]);
         Assert.Contains("inet 10.0.2.15/24", remote, StringComparison.Ordinal);
 
+        // What a fork of this guest needs (issue 16): qemu-guest-agent running on its port, and hospes-postfork, which
+        // gives it a new name and a fresh DHCP lease (user-mode networking's server gives the same address again).
+        Assert.Equal("active", (await SshAsync(vm, key, "systemctl is-active qemu-guest-agent")).Trim());
+        // Detached: it drops the address this ssh session runs over until the new lease comes.
+        await SshAsync(vm, key, "systemd-run --unit=postfork sh -c 'hospes-postfork fork-7 > /run/postfork.out 2>&1; echo $? > /run/postfork.rc'");
+        string forked = await SshAsync(vm, key,
+            "for i in $(seq 600); do [ -s /run/postfork.rc ] && break; sleep 0.1; done; cat /run/postfork.rc; hostname; grep '^127.0.1.1' /etc/hosts; ip -4 -o addr show scope global; cat /run/postfork.out");
+        _output.WriteLine(forked);
+        string[] after = forked.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["0", "fork-7", "127.0.1.1\tfork-7"], after[..3]);
+        Assert.Contains("inet 10.0.2.15/24", forked, StringComparison.Ordinal);
+
         // For whoever tunes boot time: where the guest's seconds went, and what the console showed.
         _output.WriteLine(await SshAsync(vm, key, "systemd-analyze; systemd-analyze blame | head -n 12; systemctl --failed --no-legend"));
         _output.WriteLine(vm.Console);

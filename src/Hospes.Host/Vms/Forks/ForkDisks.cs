@@ -191,20 +191,22 @@ internal sealed class ForkDisks(VolumeStore store, IQemuImg img)
     /// After a kill: a split that did not reach its rows is undone (each disk's file back in its place, as it was at the
     /// fork point, which is also what the fork point's state expects); a split whose rows landed stays.
     /// </summary>
-    public void Settle(IReadOnlyList<ForkDisk> plan)
+    /// <returns>Whether the split was undone (the disks are as before the fork point, not overlays on its bases).</returns>
+    public bool Settle(IReadOnlyList<ForkDisk> plan)
     {
         if (plan.Count == 0)
         {
-            return;
+            return false;
         }
 
         IReadOnlyList<VolumeRecord> all = store.All();
         if (plan.All(d => all.Any(v => v.Path == d.Base && v.Kind == VolumeKind.ForkBase)))
         {
-            return;
+            return false;
         }
 
         Undo(plan);
+        return true;
     }
 
     /// <summary>Deletes each fork base no volume stands on and no fork under way holds; their paths.</summary>

@@ -29,6 +29,9 @@ internal static partial class ForkLog
     [LoggerMessage(EventId = LogEvents.ForkChildrenDefined, Level = LogLevel.Information, Message = "{Parent}: {Count} forks defined in {Ms} ms")]
     public static partial void ChildrenDefined(ILogger log, string parent, int count, long ms);
 
+    [LoggerMessage(EventId = LogEvents.ForkOwnMemory, Level = LogLevel.Information, Message = "{Name}: ran on an earlier fork point's memory; saved and restored in {Ms} ms to have memory of its own, so it can be forked")]
+    public static partial void OwnMemory(ILogger log, string name, long ms);
+
     [LoggerMessage(EventId = LogEvents.ForkSettled, Level = LogLevel.Warning, Message = "{Parent}: a fork cut short by a restart is settled; the parent is {State}")]
     public static partial void Settled(ILogger log, string parent, string state);
 }

@@ -126,8 +126,11 @@ internal sealed class ForkPoint(VmLauncher launcher, FileStreams streams, Balloo
         return SplitFailed is { } failed ? failed : again;
     }
 
-    /// <summary>Why this VM cannot be forked now; null when it can.</summary>
-    public static HospesError? Refusal(VmRecord r)
+    /// <summary>
+    /// Why this VM cannot be forked now; null when it can. <paramref name="ownMemoryFirst"/>: a VM that runs on an earlier
+    /// fork point's memory is not refused, since the fork gives it memory of its own first (<see cref="ForkService"/>).
+    /// </summary>
+    public static HospesError? Refusal(VmRecord r, bool ownMemoryFirst = false)
     {
         if (r.State != VmState.Running)
         {
@@ -144,7 +147,7 @@ internal sealed class ForkPoint(VmLauncher launcher, FileStreams streams, Balloo
             return HospesError.Invalid($"cannot fork {r.Name}: its RAM is not a file that forks can share; add forkable = 1 to its config, then shut it down and start it again");
         }
 
-        if (r.RamFile is null || ForkRam.IsForkRam(r.RamFile))
+        if (r.RamFile is null || (ForkRam.IsForkRam(r.RamFile) && !ownMemoryFirst))
         {
             return HospesError.State($"cannot fork {r.Name}: it runs on the memory of an earlier fork point (mapped privately, so a fork of it would miss its own changes); shut it down and start it again to fork it");
         }

@@ -35,7 +35,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
     {
         VmRecord r = parent.Record;
         bool frozen = IsFrozen(r);
-        if (!frozen && ForkPoint.Refusal(r) is { } refused)
+        if (!frozen && ForkPoint.Refusal(r, ownMemoryFirst: true) is { } refused)
         {
             return refused;
         }
@@ -91,6 +91,17 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
             return names.Error;
         }
 
+        // A VM that runs on an earlier fork point's memory (a fork, or a parent continued as a fork of itself) maps that
+        // file privately: its own changes are not in it. It gets memory of its own first, then forks as any VM.
+        if (!IsFrozen(parent.Record) && parent.Record.RamFile is { } earlier && ForkRam.IsForkRam(earlier))
+        {
+            Result<VmRecord> own = await OwnMemoryAsync(parent, ct).ConfigureAwait(false);
+            if (!own.IsOk)
+            {
+                return own.Error;
+            }
+        }
+
         VmRecord p = parent.Record;
         // A VM frozen at a fork point (a running template) is forked again from that same point: no new fork point.
         bool frozen = IsFrozen(p);
@@ -113,6 +124,8 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
         using IDisposable heldDisks = disks.Hold(forkId);
         var specs = names.Value.Select(n => disks.ChildDisks(ChildSpec(p.Spec, n), plan)).ToList();
         string journal = parent.Layout.ForkJournal(p.Uuid);
+        // A frozen VM with no disk of its own (`template create --running` of a diskless guest) has no folder yet.
+        Directory.CreateDirectory(Path.GetDirectoryName(journal)!);
         new ForkJournal { ForkDir = dir, Children = [.. specs.Select(s => s.Uuid)], Disks = frozen ? [] : plan, Frozen = frozen || order.Freeze }.Write(journal);
 
         // The guest inside serves the SSH host key it booted with, the parent's: each fork keeps a copy, so `hospes ssh`
@@ -261,6 +274,20 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
     /// </summary>
     public async Task SettleAsync(CancellationToken ct)
     {
+        // A VM cut off while it got memory of its own: saved in that file, it is restored; a save undone leaves the file.
+        foreach (VmActor vm in vms.All)
+        {
+            string whole = OwnMemoryFile(vm);
+            if (!File.Exists(whole))
+            {
+                continue;
+            }
+
+            // In its queue: its reconcile (which finishes or undoes a save the kill cut off) has run by then.
+            Result<VmRecord> back = await vm.RunAsync(commands.OwnMemorySettle(whole), ct).ConfigureAwait(false);
+            ForkLog.Settled(log, vm.Record.Name, back.IsOk ? vm.Record.State.ToString().ToLowerInvariant() : back.Error.Message);
+        }
+
         foreach (VmActor parent in vms.All)
         {
             string journal = parent.Layout.ForkJournal(parent.Record.Uuid);
@@ -279,9 +306,11 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                     }
                 }
 
-                disks.Settle(j.Disks ?? []);
+                bool splitUndone = disks.Settle(j.Disks ?? []);
                 await vms.EndUnrecordedQemuAsync(parent).ConfigureAwait(false);
-                if (j.Frozen && IsFrozen(parent.Record))
+                // Frozen with its disks split (their rows landed): a template whose forks start on the fork point's bases.
+                // A split undone leaves disks that are not overlays on a base: the freeze is undone too, the parent runs.
+                if (j.Frozen && IsFrozen(parent.Record) && !splitUndone)
                 {
                     // Frozen at the fork point, as asked (or as it was): it stays a template of its running state.
                     ForkLog.Settled(log, parent.Record.Name, "frozen at the fork point");
@@ -298,6 +327,39 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
 
         Sweep();
     }
+
+    /// <summary>
+    /// A VM on an earlier fork point's memory gets a RAM file of its own, shared, as a fork point needs: its guest is saved
+    /// whole (every page, its own changes too) into <see cref="OwnMemoryFile"/> in its folder and restored from it at once
+    /// on a new QEMU, which makes a fresh own file (as `hospes save` and `hospes restore` by hand do). The guest pauses
+    /// for both, and from then on holds all its memory itself rather than sharing the earlier fork point's. A hospesd
+    /// killed in between finds the VM saved in that file (or the save undone) and restores it at start (<see cref="SettleAsync"/>).
+    /// </summary>
+    private async Task<Result<VmRecord>> OwnMemoryAsync(VmActor vm, CancellationToken ct)
+    {
+        string name = vm.Record.Name;
+        string whole = OwnMemoryFile(vm);
+        File.Delete(whole);
+        long began = Stopwatch.GetTimestamp();
+        Result<VmRecord> saved = await vm.RunAsync(commands.Save(whole), ct).ConfigureAwait(false);
+        if (!saved.IsOk)
+        {
+            return saved.Error with { Message = $"cannot fork {name}: it runs on an earlier fork point's memory, so it is saved and restored first to get memory of its own, and that save failed: {saved.Error.Message}; nothing was forked" };
+        }
+
+        Result<VmRecord> back = await vm.RunAsync(commands.Restore(whole, paused: false), CancellationToken.None).ConfigureAwait(false);
+        if (!back.IsOk)
+        {
+            return back.Error with { Message = $"cannot fork {name}: it runs on an earlier fork point's memory, so it was saved to {whole} to get memory of its own, and restoring it failed: {back.Error.Message}; `hospes restore {whole}` tries again; nothing was forked" };
+        }
+
+        File.Delete(whole);
+        long ms = (long)Stopwatch.GetElapsedTime(began).TotalMilliseconds;
+        ForkLog.OwnMemory(log, name, ms);
+        return back;
+    }
+
+    private static string OwnMemoryFile(VmActor vm) => Path.Combine(vm.Layout.VmDir(vm.Record.Uuid), "own-memory.save");
 
     /// <summary>A VM frozen at a fork point (a template of running state): saved in the fork's state, naming its RAM file.</summary>
     public static bool IsFrozen(VmRecord r) =>

@@ -38,6 +38,10 @@ internal sealed class DebianVm : IAsyncDisposable
             "-drive", $"file={image.DiskPath},if=virtio,format={image.Manifest.DiskFormat},snapshot=on",
             "-drive", $"file={seed},if=virtio,format=raw,readonly=on",
             "-netdev", $"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:22", "-device", "virtio-net-pci,netdev=n0",
+            // The guest agent's port, as hospesd gives every VM: the image's qemu-guest-agent starts when it appears.
+            "-device", "virtio-serial-pci",
+            "-chardev", $"socket,id=qga,path={Path.Combine(Path.GetDirectoryName(seed)!, "qga.sock")},server=on,wait=off",
+            "-device", "virtserialport,chardev=qga,name=org.qemu.guest_agent.0",
         ];
         foreach (string arg in args)
         {
