@@ -43,8 +43,6 @@ internal sealed class ClusterKeys(string cluster)
 
     public string Token(string secretHash) => Tokens + secretHash;
 
-    public string Cordon(string host) => Cordoned + host;
-
     /// <summary>The last segment of a key under one of the prefixes.</summary>
     public static string NameOf(string key) => key[(key.LastIndexOf('/') + 1)..];
 }

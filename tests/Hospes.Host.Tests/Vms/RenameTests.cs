@@ -198,5 +198,11 @@ public sealed class RenameTests
             Calls.Add($"release {name}");
             return Task.CompletedTask;
         }
+
+        public Task<HospesError?> CheckArrivalAsync(string name, string fromHost, CancellationToken ct) => throw new NotSupportedException("a rename never migrates");
+
+        public Task<HospesError?> MoveHereAsync(string name, Guid uuid, string fromHost, CancellationToken ct) => throw new NotSupportedException("a rename never migrates");
+
+        public Task MoveBackAsync(string name, Guid uuid, string toHost, CancellationToken ct) => throw new NotSupportedException("a rename never migrates");
     }
 }
