@@ -109,7 +109,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         EvacuationApi = new EvacuationApi(new Hospes.Host.Migration.Evacuation.EvacuationService(Cluster, Vms, Migrations, Peers, new EvacuationPeerConnections(peerConnections), options.StateDir, time, logs));
         Logins = new Logins(db, time);
         Audit = new AuditLog(db, time, logs.CreateLogger("Hospes.Audit"));
-        Ha = new Cluster.Ha.HaService(Cluster, Vms, Audit, options, time, logs.CreateLogger("Hospes.Host.Cluster.Ha"));
+        Ha = new Ha.HaService(Cluster, Vms, Audit, options, time, logs.CreateLogger("Hospes.Host.Cluster.Ha"));
         UserCertificatesApi = new UserCertificatesApi(db, Peers, time);
         AccessApi = new AccessApi(db, Access, time);
         EventsApi = new EventsApi(events, Access, objectProjects);
@@ -203,7 +203,7 @@ public sealed partial class HospesHost : IAsyncDisposable
     internal ClusterService Cluster { get; }
 
     /// <summary>Fencing, the leader and HA restarts (issue 17, part 2).</summary>
-    internal Cluster.Ha.HaService Ha { get; }
+    internal Ha.HaService Ha { get; }
 
     internal MigrationService Migrations { get; }
 

@@ -62,6 +62,9 @@ public sealed record VmSpecDto
     /// <summary>forkable = 1: the RAM is a shared file, so the VM can be forked (`hospes fork`).</summary>
     public bool Forkable { get; init; }
 
+    /// <summary>ha = 1: in a cluster, started again on another host when this VM's host dies (shared storage only).</summary>
+    public bool Ha { get; init; }
+
     /// <summary>USB devices on that controller, as QEMU names them: usb-tablet, usb-mouse, usb-kbd.</summary>
     public IReadOnlyList<string> UsbDevices { get; init; } = [];
 

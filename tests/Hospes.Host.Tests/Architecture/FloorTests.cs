@@ -25,6 +25,7 @@ public class FloorTests
         ["Hospes.Host.Vms"] = 4,
         ["Hospes.Host.Migration"] = 5,
         ["Hospes.Host.Edge"] = 6,
+        ["Hospes.Host.Ha"] = 6, // HA restarts VMs and audits: it runs above the VMs, beside the edge
         ["Hospes.Host"] = 6,
     };
 

@@ -69,7 +69,8 @@ public sealed class WireSpecTests
     [Fact]
     public void EveryEnum_HasTheSameMembersOnTheWire()
     {
-        Assert.Equal(Enum.GetNames<VmState>(), Enum.GetNames<Wire.VmState>());
+        // Unknown is the wire's only: a cluster-wide list says so of a VM whose host is down; no host has a VM in it.
+        Assert.Equal(Enum.GetNames<VmState>(), Enum.GetNames<Wire.VmState>().Where(n => n != nameof(Wire.VmState.Unknown)));
         Assert.Equal(Enum.GetNames<BootMode>(), Enum.GetNames<Wire.BootMode>());
         Assert.Equal(Enum.GetNames<LifecycleAction>(), Enum.GetNames<Wire.LifecycleAction>());
         Assert.Equal(Enum.GetNames<Accelerator>(), Enum.GetNames<Wire.Accelerator>());

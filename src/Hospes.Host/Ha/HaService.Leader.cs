@@ -1,6 +1,8 @@
+using Hospes.Host.Cluster;
+using Hospes.Host.Cluster.Ha;
 using Hospes.Host.Cluster.Store;
 
-namespace Hospes.Host.Cluster.Ha;
+namespace Hospes.Host.Ha;
 
 internal sealed partial class HaService
 {

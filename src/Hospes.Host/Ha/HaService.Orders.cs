@@ -2,11 +2,13 @@ using Hospes.Config;
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Cluster;
+using Hospes.Host.Cluster.Ha;
 using Hospes.Host.Cluster.Store;
 using Hospes.Host.State;
 using Hospes.Host.Vms;
 
-namespace Hospes.Host.Cluster.Ha;
+namespace Hospes.Host.Ha;
 
 internal sealed partial class HaService
 {

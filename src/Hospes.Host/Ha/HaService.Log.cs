@@ -1,7 +1,9 @@
+using Hospes.Host.Cluster;
+using Hospes.Host.Cluster.Ha;
 using Hospes.Host.Settings;
 using Microsoft.Extensions.Logging;
 
-namespace Hospes.Host.Cluster.Ha;
+namespace Hospes.Host.Ha;
 
 internal sealed partial class HaService
 {

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using Hospes.Core.Vms;
+using Hospes.Host.Cluster;
+using Hospes.Host.Cluster.Ha;
 using Hospes.Host.Cluster.Store;
 using Hospes.Host.Vms;
 
-namespace Hospes.Host.Cluster.Ha;
+namespace Hospes.Host.Ha;
 
 internal sealed partial class HaService
 {

@@ -1,3 +1,5 @@
+using Hospes.Host.Cluster;
+using Hospes.Host.Cluster.Ha;
 using Hospes.Host.Cluster.Store;
 using Hospes.Host.Edge;
 using Hospes.Host.Machine;
@@ -5,7 +7,7 @@ using Hospes.Host.Settings;
 using Hospes.Host.Vms;
 using Microsoft.Extensions.Logging;
 
-namespace Hospes.Host.Cluster.Ha;
+namespace Hospes.Host.Ha;
 
 /// <summary>
 /// HA on this host (issue 17, part 2), one round every <see cref="Every"/>: fencing (a host cut off from etcd kills its
