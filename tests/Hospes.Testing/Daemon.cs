@@ -18,6 +18,7 @@ public sealed partial class Daemon : IAsyncDisposable
     private IReadOnlyList<string> _args;
     private Process? _process;
     private HospesClient? _client;
+    private readonly IReadOnlyDictionary<string, string> _environment;
 
     private Daemon(string dir, bool ownsDir, DaemonOptions options)
     {
@@ -28,6 +29,7 @@ public sealed partial class Daemon : IAsyncDisposable
         _cgroupProcs = options.CgroupProcs;
         _cliTimeout = options.CliTimeout;
         _startLimit = options.StartLimit;
+        _environment = options.Environment;
     }
 
     /// <summary>The network namespace hospesd runs in; null for the caller's own.</summary>
@@ -120,6 +122,11 @@ public sealed partial class Daemon : IAsyncDisposable
         foreach (string a in (string[])["-c", script, .. daemon, "--state-dir", StateDir, "--socket", Socket, .. _args])
         {
             sh.ArgumentList.Add(a);
+        }
+
+        foreach ((string name, string value) in _environment)
+        {
+            sh.Environment[name] = value;
         }
 
         sh.Environment["HOSPESD_LOG"] = LogPath;

@@ -26,6 +26,9 @@ public sealed record DaemonOptions
     /// <summary>How long one CLI command may take before it is killed (<see cref="Daemon.CliAsync"/>); <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</summary>
     public TimeSpan CliTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>Variables set in hospesd's environment (and so its QEMUs'), such as TZ.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>How long hospesd may take to answer on its socket.</summary>
     public TimeSpan StartLimit { get; init; } = TimeSpan.FromSeconds(60);
 }
