@@ -23,6 +23,10 @@ BACKPORTS_PACKAGES=(qemu-system-x86 qemu-utils)
 PACKAGES+=(chromium)
 # Clusters (issue 17): each member's hospesd runs its own etcd member (etcd-server 3.4); etcdctl helps an admin look.
 PACKAGES+=(etcd-server etcd-client)
+# The CD-ROM boot tests (boot = 'd') make their install media with grub-mkrescue: GRUB's BIOS and UEFI images and
+# xorriso. Installed without recommends: those would bring shim and grub's signed EFI packages, which try to install a
+# boot loader on the host.
+NORECOMMENDS_PACKAGES=(grub-common grub-pc-bin grub-efi-amd64-bin xorriso)
 
 backports_source=/etc/apt/sources.list.d/hospes-bookworm-backports.sources
 if ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
@@ -40,13 +44,15 @@ fi
 qemu_major() { qemu-system-x86_64 --version 2>/dev/null | sed -n 's/.*version \([0-9]*\)\..*/\1/p' | head -n1; }
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+missing_bare=()
+for p in "${NORECOMMENDS_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing_bare+=("$p"); done
 # The web UI is bundled from npm packages (web/package-lock.json) by esbuild: Debian's nodejs and npm, unless a
 # Node.js with npm is installed already (another vendor's nodejs bundles npm and conflicts with Debian's npm package).
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then missing+=(nodejs npm); fi
 need_qemu=no
 if [ -z "$(qemu_major)" ] || [ "$(qemu_major)" -lt "$QEMU_MIN_MAJOR" ] || ! command -v qemu-img >/dev/null; then need_qemu=yes; fi
 
-if [ ${#missing[@]} -gt 0 ] || [ "$need_qemu" = yes ] || [ "${apt_updated:-}" = no ]; then
+if [ ${#missing[@]} -gt 0 ] || [ ${#missing_bare[@]} -gt 0 ] || [ "$need_qemu" = yes ] || [ "${apt_updated:-}" = no ]; then
     say "apt-get update"
     apt-get update -qq
 fi
@@ -57,6 +63,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     if [[ " ${missing[*]} " == *" etcd-server "* ]] && [ -d /run/systemd/system ]; then
         systemctl disable --now etcd.service >/dev/null 2>&1 || true
     fi
+fi
+if [ ${#missing_bare[@]} -gt 0 ]; then
+    say "installing ${missing_bare[*]} (without recommends)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_bare[@]}" >/dev/null
 fi
 if [ "$need_qemu" = yes ]; then
     say "installing ${BACKPORTS_PACKAGES[*]} from bookworm-backports"
