@@ -23,7 +23,8 @@ public sealed partial class Daemon
 
     public Task<VmInfo> InfoAsync(string name) => Client.Vms.GetAsync(name, CancellationToken.None);
 
-    public async Task<List<VmInfo>> ListAsync() => [.. await Client.Vms.ListAsync(CancellationToken.None)];
+    /// <summary>This hospesd's own VMs (in a cluster too: `GET /v1/vms?local=true`).</summary>
+    public async Task<List<VmInfo>> ListAsync() => [.. await Client.Vms.ListAsync(local: true, CancellationToken.None)];
 
     public Task<HostInfo> HostInfoAsync() => Client.Host.InfoAsync(CancellationToken.None);
 

@@ -25,6 +25,15 @@ public static class Guest
         return cfg;
     }
 
+    /// <summary>As <see cref="CreateAsync(Daemon, string, string)"/>, on <paramref name="host"/> of a cluster (`create --host`): not where the scheduler would put it.</summary>
+    public static async Task<string> CreateOnAsync(Daemon d, string host, string name, string extra = "")
+    {
+        string cfg = d.WriteConfig($"{name}.cfg", Config(name, extra));
+        (await d.CliAsync("create", cfg, "--host", host)).Ok();
+        await d.WaitForConsoleAsync(name, Ready);
+        return cfg;
+    }
+
     /// <summary>
     /// The numbers of every "tick N" line in <paramref name="text"/>. The shell's prompt may land on a tick's line
     /// ("/ # tick 2") when the counter runs before the prompt is printed, so only the end of the line is anchored.

@@ -63,11 +63,11 @@ public sealed class ClusterEvacuateTests(TinyImage image) : IClassFixture<TinyIm
         // Two running guests on A, each with a marker in its memory (a tmpfs file): a live move keeps it, a reboot would not.
         foreach (string vm in new[] { "g1", "g2" })
         {
-            await Guest.CreateAsync(_a, vm);
+            await Guest.CreateOnAsync(_a, "host-a", vm);
             await GuestShell.RunAsync(_a, vm, $"echo kept-{vm} > /tmp/marker");
         }
 
-        (await _a.CliAsync("define", _a.WriteConfig("idle.cfg", Guest.Config("idle")))).Ok();
+        (await _a.CliAsync("define", _a.WriteConfig("idle.cfg", Guest.Config("idle")), "--host", "host-a")).Ok();
         Assert.Contains("not a member of cluster 'course'", (await _b.CliAsync("host", "evacuate", "nosuch")).Fails(), StringComparison.Ordinal);
         Assert.Contains("is not evacuated", (await _b.CliAsync("host", "restore", "host-a")).Fails(), StringComparison.Ordinal);
 

@@ -77,8 +77,8 @@ public sealed class ClusterHaTests(TinyImage image) : IClassFixture<TinyImage>, 
         // The HA guest on A, writing markers to its shared disk; a plain VM beside it.
         string disk = Path.Combine(_shared, "ha1.raw");
         File.WriteAllBytes(disk, new byte[4 << 20]);
-        await Guest.CreateAsync(_a, "ha1", $"ha = 1\ndisk = [ 'file:{disk},xvda,w' ]");
-        await Guest.CreateAsync(_a, "plain");
+        await Guest.CreateOnAsync(_a, "host-a", "ha1", $"ha = 1\ndisk = [ 'file:{disk},xvda,w' ]");
+        await Guest.CreateOnAsync(_a, "host-a", "plain");
         await StartWriterAsync(_a);
         string first = await WaitMarkerAsync(disk, _ => true, TimeSpan.FromSeconds(60));
         int oldPid = (await _a.InfoAsync("ha1")).Pid ?? throw new InvalidOperationException("ha1 has no QEMU on host-a");
@@ -144,7 +144,8 @@ public sealed class ClusterHaTests(TinyImage image) : IClassFixture<TinyImage>, 
         string web = other.WriteConfig("web.cfg", Guest.Config("web"));
 
         // While the two left elect an etcd leader (when the lost member led) a define is refused naming etcd; then it works.
-        await WaitUntilAsync(async () => (await other.CliAsync("define", web)).ExitCode == 0, TimeSpan.FromSeconds(90), "a define still fails with one etcd member of three lost");
+        string otherName = to == _a ? "host-a" : to == _b ? "host-b" : "host-c";
+        await WaitUntilAsync(async () => (await other.CliAsync("define", web, "--host", otherName)).ExitCode == 0, TimeSpan.FromSeconds(90), "a define still fails with one etcd member of three lost");
         await victim.RestartAsync();
 
         // Every hospesd killed with -9 (their QEMUs and etcds run on), the owner of ha1 started first: the cluster and the VMs are whole.

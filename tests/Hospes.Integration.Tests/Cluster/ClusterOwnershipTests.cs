@@ -56,7 +56,7 @@ public sealed class ClusterOwnershipTests(TinyImage image) : IClassFixture<TinyI
         (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
         (await _b.CliAsync("cluster", "join", "203.0.113.1:8443", "--token", (await _a.JsonAsync<HostTokenInfo>("cluster", "token")).Token)).Ok();
 
-        await Guest.CreateAsync(_a, "s");
+        await Guest.CreateOnAsync(_a, "host-a", "s");
         await GuestShell.RunAsync(_a, "s", "echo kept-s > /tmp/marker");
         string saved = Path.Combine(_a.Dir, "s.save");
         (await _a.CliAsync("save", "s", saved)).Ok();
@@ -83,7 +83,7 @@ public sealed class ClusterOwnershipTests(TinyImage image) : IClassFixture<TinyI
         Assert.Contains("kept-s", await GuestShell.RunAsync(_a, "s", "cat /tmp/marker"), StringComparison.Ordinal);
 
         // B now has another VM with s's uuid: it refuses s, the migration fails, and A still owns s and runs it.
-        (await _b.CliAsync("define", _b.WriteConfig("twin.cfg", Guest.Config("twin", $"uuid = \"{onB.Uuid}\"")))).Ok();
+        (await _b.CliAsync("define", _b.WriteConfig("twin.cfg", Guest.Config("twin", $"uuid = \"{onB.Uuid}\"")), "--host", "host-b")).Ok();
         (await _a.CliAsync("migrate", "s", "host-b")).Fails();
         Assert.Contains("\"host\":\"host-a\"", await EtcdGetAsync(_b, "/hospes/course/vms/s"), StringComparison.Ordinal);
         Assert.Equal(VmState.Running, (await _a.InfoAsync("s")).State);

@@ -78,15 +78,15 @@ public sealed class ClusterTests(TinyImage image) : IClassFixture<TinyImage>, IA
         }
 
         // Ownership: a key per VM in etcd, claimed by compare-create; B's VM from before it joined is B's.
-        (await _a.CliAsync("define", _a.WriteConfig("web.cfg", Guest.Config("web")))).Ok();
+        (await _a.CliAsync("define", _a.WriteConfig("web.cfg", Guest.Config("web")), "--host", "host-a")).Ok();
         Assert.Contains("\"host\":\"host-a\"", await EtcdGetAsync(_a, "/hospes/course/vms/web"), StringComparison.Ordinal);
         Assert.Contains("\"host\":\"host-b\"", await EtcdGetAsync(_c, "/hospes/course/vms/pre"), StringComparison.Ordinal);
-        string clash = (await _b.CliAsync("define", _b.WriteConfig("web.cfg", Guest.Config("web")))).Fails();
+        string clash = (await _b.CliAsync("define", _b.WriteConfig("web.cfg", Guest.Config("web")), "--host", "host-b")).Fails();
         Assert.Contains("taken in cluster 'course': host 'host-a' owns it", clash, StringComparison.Ordinal);
         Assert.DoesNotContain("web", (await _b.ListAsync()).Select(v => v.Name));
         (await _a.CliAsync("delete", "web")).Ok();
         Assert.Equal("", await EtcdGetAsync(_a, "/hospes/course/vms/web"));
-        (await _b.CliAsync("define", _b.WriteConfig("web.cfg", Guest.Config("web")))).Ok();
+        (await _b.CliAsync("define", _b.WriteConfig("web.cfg", Guest.Config("web")), "--host", "host-b")).Ok();
 
         // kill -9: B's lease is no longer renewed; after its TTL (10 s) A shows B down, with when it was last seen.
         await _b.KillHardAsync();
@@ -115,7 +115,7 @@ public sealed class ClusterTests(TinyImage image) : IClassFixture<TinyImage>, IA
         await _b.KillHardAsync();
         await HostProcesses.KillAllAsync(_b.Dir + "/", "etcd");
 
-        string refused = (await _a.CliAsync("define", _a.WriteConfig("db.cfg", Guest.Config("db")))).Fails();
+        string refused = (await _a.CliAsync("define", _a.WriteConfig("db.cfg", Guest.Config("db")), "--host", "host-a")).Fails();
         Assert.Contains("etcd at https://203.0.113.1:2379 cannot commit a change", refused, StringComparison.Ordinal);
         Assert.Contains("the cluster may have lost its quorum", refused, StringComparison.Ordinal);
         Assert.DoesNotContain("db", (await _a.ListAsync()).Select(v => v.Name));

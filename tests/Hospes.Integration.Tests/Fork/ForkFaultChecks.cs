@@ -67,6 +67,18 @@ public abstract class ForkFaultChecks(TinyImage image) : IClassFixture<TinyImage
         await _d.KillHardAsync();
         await running;
         await _d.RestartAsync();
+
+        // What the restart settles (a save cut short is finished, then restored) runs in each VM's queue after hospesd
+        // answers: wait for it (up to 90 s), then check, so a VM that never settles is named with its state.
+        for (DateTime until = DateTime.UtcNow.AddSeconds(90); DateTime.UtcNow < until; await Task.Delay(200))
+        {
+            HashSet<string> frozen = [.. (await _d.JsonAsync<List<TemplateInfo>>("template", "list")).Where(t => t.Running).Select(t => t.Name)];
+            if ((await _d.ListAsync()).All(v => v.State == VmState.Running || (v.State == VmState.Saved && frozen.Contains(v.Name))))
+            {
+                break;
+            }
+        }
+
         await AssertWholeAsync(string.Join(' ', command));
     }
 
