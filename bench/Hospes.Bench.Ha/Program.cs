@@ -19,7 +19,7 @@ var image = new TinyImage();
 string shared = Directory.CreateTempSubdirectory("hit-ha-bench-").FullName;
 var namespaces = new List<NetNs>();
 var daemons = new List<Daemon>();
-var results = new List<(double Running, double Answering, string From, string To)>();
+var results = new List<Run>();
 try
 {
     string settings = Path.Combine(shared, "hospesd.conf");
@@ -49,6 +49,8 @@ try
     for (int run = 1; run <= runs; run++)
     {
         int oldPid = (await at.InfoAsync("ha1")).Pid ?? throw new InvalidOperationException("ha1 does not run");
+        ClusterHostInfo cut = (await HostsAsync(at)).Single(h => h.Name == Name(at));
+        DateTime cutAt = DateTime.Now;
         var clock = Stopwatch.StartNew();
         (await at.Netns!.ExecAsync("ip", "link", "set", "lan0", "down")).Ok();
         Daemon? to = null;
@@ -78,8 +80,15 @@ try
             throw new InvalidOperationException($"run {run}: the old QEMU (pid {oldPid}) still runs beside the new one");
         }
 
-        results.Add((running, answering, Name(at), Name(to)));
-        Console.Error.WriteLine($"run {run}: {Name(at)} cut; ha1 running on {Name(to)} after {running:0.0} s, answering after {answering:0.0} s");
+        // Where the time went, from hospesd's own log lines (local time, ms): the fence on the cut host, the move by the leader.
+        double fenced = Since(cutAt, FindLine(at, cutAt, "fenced HA VM ha1") ?? throw new InvalidOperationException($"run {run}: {Name(at)} logged no fence of ha1"));
+        string moveLine = daemons.Select(d => FindLine(d, cutAt, "HA VM ha1 moved to")).FirstOrDefault(l => l is not null) ?? throw new InvalidOperationException($"run {run}: no host logged the move of ha1");
+        double moved = Since(cutAt, moveLine);
+        double gone = moved - double.Parse(moveLine.Split("unseen for ")[1].Split(' ')[0], CultureInfo.InvariantCulture);
+        string role = (cut.EtcdRole == "leader" ? "etcd leader" : "etcd " + cut.EtcdRole) + (cut.Leader ? ", HA leader" : "");
+        var result = new Run(Name(at), role, Name(to), fenced, gone, moved, running, answering);
+        results.Add(result);
+        Console.Error.WriteLine($"run {run}: {result}");
         (await at.Netns!.ExecAsync("ip", "link", "set", "lan0", "up")).Ok();
         await AllUpAsync(at);
         Daemon old = at;
@@ -115,13 +124,16 @@ finally
 double[] answer = [.. results.Select(r => r.Answering)];
 double[] run1 = [.. results.Select(r => r.Running)];
 var report = new StringBuilder();
-report.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd} on {Environment.ProcessorCount} cores ({Machine.Cpu()}); default settings (lease 10 s, fence after 6.5 s, restart margin 2 s); load average before: {loadBefore}, after: {Machine.LoadAverage()}.");
+report.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores ({Machine.Cpu()}); default settings (lease 10 s renewed every 2 s, fence after 6.5 s, restart margin 4 s; etcd election timeout 2 s); load average before: {loadBefore}, after: {Machine.LoadAverage()}.");
 report.AppendLine();
-report.AppendLine("| run | cut host | started on | running again | guest answering |");
-report.AppendLine("|---|---|---|---|---|");
+report.AppendLine("Seconds from the cut; *fenced*: the cut host's log 842; *lease gone*: when the leader first saw the host's key gone (its log 844 less the time unseen); *moved*: log 844.");
+report.AppendLine();
+report.AppendLine("| run | cut host (its roles) | started on | fenced | lease gone | moved | QEMU running | guest answering |");
+report.AppendLine("|---|---|---|---|---|---|---|---|");
 for (int i = 0; i < results.Count; i++)
 {
-    report.AppendLine(CultureInfo.InvariantCulture, $"| {i + 1} | {results[i].From} | {results[i].To} | {results[i].Running:0.0} s | {results[i].Answering:0.0} s |");
+    Run r = results[i];
+    report.AppendLine(CultureInfo.InvariantCulture, $"| {i + 1} | {r.From} ({r.Roles}) | {r.To} | {r.Fenced:0.0} | {r.Gone:0.0} | {r.Moved:0.0} | {r.Running:0.0} | {r.Answering:0.0} |");
 }
 
 report.AppendLine();
@@ -136,6 +148,15 @@ if (write is not null)
 return 0;
 
 static string Name(Daemon d) => HostOf(d);
+
+static double Since(DateTime cutAt, string line) => (DateTime.ParseExact(line[..23], "yyyy-MM-ddTHH:mm:ss.fff", CultureInfo.InvariantCulture) - cutAt).TotalSeconds;
+
+static string? FindLine(Daemon d, DateTime after, string text) => File.ReadLines(d.LogPath)
+    .Where(l => l.Length > 23 && l.Contains(text, StringComparison.Ordinal))
+    .LastOrDefault(l => Since(after, l) > 0);
+
+static async Task<List<ClusterHostInfo>> HostsAsync(Daemon d) =>
+    JsonSerializer.Deserialize<List<ClusterHostInfo>>((await d.CliAsync("cluster", "list", "--format", "json")).Ok().Stdout, Wire.Options) ?? [];
 
 static string HostOf(Daemon d) => File.Exists(Path.Combine(d.StateDir, "cluster", "cluster.json"))
     ? JsonDocument.Parse(File.ReadAllText(Path.Combine(d.StateDir, "cluster", "cluster.json"))).RootElement.GetProperty("member").GetString() ?? "?"
@@ -157,3 +178,5 @@ static async Task AllUpAsync(Daemon d)
 
     throw new TimeoutException($"the cluster is not whole on {d.Dir}: {d.LogTail(20)}");
 }
+
+internal sealed record Run(string From, string Roles, string To, double Fenced, double Gone, double Moved, double Running, double Answering);

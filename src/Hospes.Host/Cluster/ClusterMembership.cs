@@ -28,7 +28,6 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
     private Task? _loop;
     private long _acknowledgedAt;
     private long _refreshedAt;
-    private string? _lastFailure;
 
     public ClusterMembership(IClusterStore store, ClusterKeys keys, MemberRecord member, IHostResources resources, TimeProvider time, ILogger log)
     {
@@ -46,7 +45,7 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
     /// <summary>Time since the send time of the last acknowledged renewal (or grant); null before the first.</summary>
     public TimeSpan? SinceAcknowledged => _acknowledgedAt == 0 ? null : _time.GetElapsedTime(_acknowledgedAt);
 
-    public void Start() => _loop = RunAsync(_stop.Token);
+    public void Start() => _loop = ClusterLoop.RunAsync(TickAsync, KeepAliveEvery, _time, LogStoreFailed, _stop.Token);
 
     /// <summary>One round: a lease when there is none, else a renewal; the key's value when due. Tests call it directly.</summary>
     public async Task TickAsync(CancellationToken ct)
@@ -104,39 +103,6 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
         StoreEntry? current = await _store.GetAsync(_keys.Member(_member.Name), ct).ConfigureAwait(false);
         MemberRecord member = current is null ? _member : JsonSerializer.Deserialize<MemberRecord>(current.Value, HospesJson.Options) ?? _member;
         await _store.PutAsync(_keys.Member(_member.Name), Json(member with { LastSeen = now, Resources = resources }), 0, ct).ConfigureAwait(false);
-    }
-
-    private async Task RunAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await TickAsync(ct).ConfigureAwait(false);
-                _lastFailure = null;
-            }
-            catch (ClusterStoreException e)
-            {
-                if (e.Message != _lastFailure)
-                {
-                    LogStoreFailed(e.Message);
-                    _lastFailure = e.Message;
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-
-            try
-            {
-                await Task.Delay(KeepAliveEvery, _time, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
     }
 
     internal static string Json<T>(T value) => JsonSerializer.Serialize(value, HospesJson.Options);

@@ -1,6 +1,5 @@
 using Hospes.Host.Cluster;
 using Hospes.Host.Cluster.Ha;
-using Hospes.Host.Cluster.Store;
 using Hospes.Host.Edge;
 using Hospes.Host.Machine;
 using Hospes.Host.Settings;
@@ -48,7 +47,6 @@ internal sealed partial class HaService : IAsyncDisposable
     private readonly HashSet<string> _noTarget = new(StringComparer.Ordinal);
     private readonly long _watchingSince;
     private bool _leading;
-    private string? _lastFailure;
     private Task? _loop;
     private Task? _fenceLoop;
 
@@ -68,8 +66,8 @@ internal sealed partial class HaService : IAsyncDisposable
 
     public void Start()
     {
-        _loop = RunAsync(_stop.Token);
-        _fenceLoop = FenceLoopAsync(_stop.Token);
+        _loop = ClusterLoop.RunAsync(TickAsync, Every, _time, LogStoreFailed, _stop.Token);
+        _fenceLoop = ClusterLoop.RunAsync(FenceRoundAsync, FenceEvery, _time, LogStoreFailed, _stop.Token);
     }
 
     /// <summary>How long etcd has not acknowledged this host's lease; null in no cluster. Before the first acknowledged renewal (a hospesd started while cut off) the clock runs from this service's start.</summary>
@@ -116,61 +114,18 @@ internal sealed partial class HaService : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await TickAsync(ct).ConfigureAwait(false);
-                _lastFailure = null;
-            }
-            catch (ClusterStoreException e)
-            {
-                if (e.Message != _lastFailure)
-                {
-                    LogStoreFailed(e.Message);
-                    _lastFailure = e.Message;
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-
-            try
-            {
-                await Task.Delay(Every, _time, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
     /// <summary>
     /// The fence, apart from the main loop: a round of that loop may wait on etcd for seconds (a request timing out on
     /// each endpoint) exactly when the host is cut off, and the fence must not wait behind it.
     /// </summary>
-    private async Task FenceLoopAsync(CancellationToken ct)
+    private Task FenceRoundAsync(CancellationToken _)
     {
-        while (!ct.IsCancellationRequested)
+        if (SinceAcknowledged is { } since && HaDecisions.MustFence(since, _options.HaFenceAfter))
         {
-            if (SinceAcknowledged is { } since && HaDecisions.MustFence(since, _options.HaFenceAfter))
-            {
-                Fence(since);
-            }
-
-            try
-            {
-                await Task.Delay(FenceEvery, _time, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            Fence(since);
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>An HA action: an event on this host's stream and a row of its audit log (the log line is the caller's).</summary>

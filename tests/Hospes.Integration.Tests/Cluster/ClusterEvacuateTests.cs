@@ -58,7 +58,7 @@ public sealed class ClusterEvacuateTests(TinyImage image) : IClassFixture<TinyIm
         Assert.Contains("in no cluster", (await _b.CliAsync("host", "evacuate", "host-a")).Fails(), StringComparison.Ordinal);
         (await _b.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
         (await _c.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
-        await WaitAsync(_b, h => h.Count == 3 && h.All(x => x.State == "up"));
+        await ClusterWait.HostsAsync(_b, h => h.Count == 3 && h.All(x => x.State == "up"));
 
         // Two running guests on A, each with a marker in its memory (a tmpfs file): a live move keeps it, a reboot would not.
         foreach (string vm in new[] { "g1", "g2" })
@@ -91,14 +91,14 @@ public sealed class ClusterEvacuateTests(TinyImage image) : IClassFixture<TinyIm
 
         Assert.Contains("\"host\":\"host-a\"", await EtcdGetAsync(_b, "/hospes/course/vms/idle"), StringComparison.Ordinal);
         Assert.Contains("\"mode\":\"live\"", await EtcdGetAsync(_b, "/hospes/course/cordoned/host-a"), StringComparison.Ordinal);
-        ClusterHostInfo a = (await WaitAsync(_c, h => h.Any(x => x.Name == "host-a" && x.State == "evacuated"))).Single(h => h.Name == "host-a");
+        ClusterHostInfo a = (await ClusterWait.HostsAsync(_c, h => h.Any(x => x.Name == "host-a" && x.State == "evacuated"))).Single(h => h.Name == "host-a");
         Assert.True(a.Cordoned);
 
         // C (which trusts A: it joined through A) restores A.
         HostRestoreResult restored = await _c.JsonAsync<HostRestoreResult>("host", "restore", "host-a");
         Assert.Equal(("host-a", "live"), (restored.Host, restored.Mode));
         Assert.Equal("", await EtcdGetAsync(_b, "/hospes/course/cordoned/host-a"));
-        await WaitAsync(_b, h => h.Single(x => x.Name == "host-a") is { State: "up", Cordoned: false });
+        await ClusterWait.HostsAsync(_b, h => h.Single(x => x.Name == "host-a") is { State: "up", Cordoned: false });
 
         // Stop mode, on the host itself: its guests shut down and stay defined there; restore starts them again.
         Daemon holder = report.Moved[0].To == "host-b" ? _b : _c;
@@ -115,7 +115,7 @@ public sealed class ClusterEvacuateTests(TinyImage image) : IClassFixture<TinyIm
         // A host that is down: refused, naming why (nothing there could move or stop its VMs).
         await _c.KillHardAsync();
         await HostProcesses.KillAllAsync(_c.Dir + "/", "etcd");
-        await WaitAsync(_a, h => h.Any(x => x.Name == "host-c" && x.State == "down"));
+        await ClusterWait.HostsAsync(_a, h => h.Any(x => x.Name == "host-c" && x.State == "down"));
         string refused = (await _a.CliAsync("host", "evacuate", "host-c")).Fails();
         Assert.Contains("cannot evacuate host 'host-c': it is down", refused, StringComparison.Ordinal);
     }
@@ -128,29 +128,6 @@ public sealed class ClusterEvacuateTests(TinyImage image) : IClassFixture<TinyIm
     }
 
     private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
-
-    private static async Task<List<ClusterHostInfo>> WaitAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done)
-    {
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        List<ClusterHostInfo> hosts = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            CliResult r = await d.CliAsync("cluster", "list", "--format", "json");
-            if (r.ExitCode == 0)
-            {
-                hosts = JsonSerializer.Deserialize<List<ClusterHostInfo>>(r.Stdout, Wire.Options) ?? [];
-                if (done(hosts))
-                {
-                    return hosts;
-                }
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"cluster list on {d.StateDir} never got there; last: {JsonSerializer.Serialize(hosts)}\n{d.LogTail(30)}");
-        return hosts;
-    }
 
     /// <summary>A key's value as etcd has it, read with etcdctl inside the host's namespace with its cluster certificate.</summary>
     private static async Task<string> EtcdGetAsync(Daemon d, string key)

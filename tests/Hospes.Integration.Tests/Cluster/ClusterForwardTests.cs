@@ -41,7 +41,7 @@ public sealed partial class ClusterForwardTests(TinyImage image) : IClassFixture
         (await _c.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
         foreach (Daemon d in new[] { _a, _b, _c })
         {
-            await WaitHostsAsync(d, h => h.Count == 3 && h.All(x => x.State == "up"));
+            await ClusterWait.HostsAsync(d, h => h.Count == 3 && h.All(x => x.State == "up"));
         }
     }
 
@@ -96,7 +96,7 @@ public sealed partial class ClusterForwardTests(TinyImage image) : IClassFixture
         // B killed (its etcd member stays, the cluster keeps its quorum): after its lease's TTL, A lists its VMs as
         // unknown on a down host, and a command for one names the host and that it is down.
         await _b.KillHardAsync();
-        await WaitHostsAsync(_a, h => h.Any(x => x.Name == "host-b" && x.State == "down"));
+        await ClusterWait.HostsAsync(_a, h => h.Any(x => x.Name == "host-b" && x.State == "down"));
         VmInfo lost = Assert.Single(await ListJsonAsync(_a), v => v.Name == "web");
         Assert.Equal((VmState.Unknown, "host-b", true), (lost.State, lost.Host, lost.HostDown));
         Assert.Matches(@"web\s.*host-b \(down\)", (await _a.CliAsync("list")).Ok().Stdout);
@@ -170,26 +170,4 @@ public sealed partial class ClusterForwardTests(TinyImage image) : IClassFixture
 
     private static long MemTotalMib() =>
         long.Parse(File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-
-    private static async Task WaitHostsAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done)
-    {
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        List<ClusterHostInfo> hosts = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            CliResult r = await d.CliAsync("cluster", "list", "--format", "json");
-            if (r.ExitCode == 0)
-            {
-                hosts = JsonSerializer.Deserialize<List<ClusterHostInfo>>(r.Stdout, Wire.Options) ?? [];
-                if (done(hosts))
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"cluster list on {d.StateDir} never got there; last: {JsonSerializer.Serialize(hosts)}\n{d.LogTail(30)}");
-    }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
 using Hospes.Testing;
@@ -63,7 +62,7 @@ public sealed class ClusterHaTests(TinyImage image) : IClassFixture<TinyImage>, 
             (await d.CliAsync("cluster", "join", AddressA, "--token", (await _a.JsonAsync<HostTokenInfo>("cluster", "token")).Token)).Ok();
         }
 
-        List<ClusterHostInfo> hosts = await WaitAsync(_b, h => h.Count == 3 && h.All(x => x.State == "up") && h.Count(x => x.Leader) == 1);
+        List<ClusterHostInfo> hosts = await ClusterWait.HostsAsync(_b, h => h.Count == 3 && h.All(x => x.State == "up") && h.Count(x => x.Leader) == 1);
         Assert.Contains("Leader", (await _c.CliAsync("cluster", "list")).Ok().Stdout, StringComparison.Ordinal);
 
         // ha = 1 with a disk outside the shared folder: refused, naming the disk and the fix; nothing defined.
@@ -125,7 +124,7 @@ public sealed class ClusterHaTests(TinyImage image) : IClassFixture<TinyImage>, 
 
         // A's link back: A sees ha1 owned elsewhere and drops its copy; it never starts it; its plain VM still runs.
         (await _a.Netns!.ExecAsync("ip", "link", "set", "lan0", "up")).Ok();
-        await WaitAsync(_a, h => h.Count == 3 && h.All(x => x.State == "up"), TimeSpan.FromSeconds(90));
+        await ClusterWait.HostsAsync(_a, h => h.Count == 3 && h.All(x => x.State == "up"), TimeSpan.FromSeconds(90));
         await WaitUntilAsync(async () => !(await _a.ListAsync()).Any(v => v.Name == "ha1"), TimeSpan.FromSeconds(60), "host-a still has its copy of ha1");
         Assert.Equal(VmState.Running, (await _a.InfoAsync("plain")).State);
         for (int i = 0; i < 10; i++)
@@ -161,7 +160,7 @@ public sealed class ClusterHaTests(TinyImage image) : IClassFixture<TinyImage>, 
 
         foreach (Daemon d in new[] { _a, _b, _c })
         {
-            await WaitAsync(d, h => h.Count == 3 && h.All(x => x.State == "up") && h.Count(x => x.Leader) == 1, TimeSpan.FromSeconds(90));
+            await ClusterWait.HostsAsync(d, h => h.Count == 3 && h.All(x => x.State == "up") && h.Count(x => x.Leader) == 1, TimeSpan.FromSeconds(90));
         }
 
         Assert.Equal(VmState.Running, (await to.InfoAsync("ha1")).State);
@@ -226,28 +225,5 @@ public sealed class ClusterHaTests(TinyImage image) : IClassFixture<TinyImage>, 
         NetNs ns = await NetNs.CreateBareAsync(prefix);
         _namespaces.Add(ns);
         return ns;
-    }
-
-    private static async Task<List<ClusterHostInfo>> WaitAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done, TimeSpan? limit = null)
-    {
-        DateTime deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
-        List<ClusterHostInfo> hosts = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            CliResult r = await d.CliAsync("cluster", "list", "--format", "json");
-            if (r.ExitCode == 0)
-            {
-                hosts = JsonSerializer.Deserialize<List<ClusterHostInfo>>(r.Stdout, Wire.Options) ?? [];
-                if (done(hosts))
-                {
-                    return hosts;
-                }
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"cluster list on {d.StateDir} never got there; last: {JsonSerializer.Serialize(hosts)}\n{d.LogTail(30)}");
-        return hosts;
     }
 }

@@ -71,7 +71,7 @@ public sealed class ClusterTests(TinyImage image) : IClassFixture<TinyImage>, IA
 
         foreach (Daemon d in new[] { _a, _b, _c })
         {
-            List<ClusterHostInfo> hosts = await WaitAsync(d, h => h.Count == 3 && h.All(x => x.State == "up" && x.EtcdRole is "leader" or "voter"));
+            List<ClusterHostInfo> hosts = await ClusterWait.HostsAsync(d, h => h.Count == 3 && h.All(x => x.State == "up" && x.EtcdRole is "leader" or "voter"));
             Assert.Equal(["host-a", "host-b", "host-c"], hosts.Select(h => h.Name).Order(StringComparer.Ordinal));
             Assert.Single(hosts, h => h.EtcdRole == "leader");
             Assert.All(hosts, h => Assert.True(h.Cpus > 0 && h.MemoryTotalMib > 0, $"{h.Name}: {h.Cpus} CPUs, {h.MemoryTotalMib} MiB"));
@@ -90,14 +90,14 @@ public sealed class ClusterTests(TinyImage image) : IClassFixture<TinyImage>, IA
 
         // kill -9: B's lease is no longer renewed; after its TTL (10 s) A shows B down, with when it was last seen.
         await _b.KillHardAsync();
-        ClusterHostInfo down = (await WaitAsync(_a, h => h.Any(x => x.Name == "host-b" && x.State == "down"), TimeSpan.FromSeconds(60))).Single(h => h.Name == "host-b");
+        ClusterHostInfo down = (await ClusterWait.HostsAsync(_a, h => h.Any(x => x.Name == "host-b" && x.State == "down"), TimeSpan.FromSeconds(60))).Single(h => h.Name == "host-b");
         Assert.NotNull(down.LastSeen);
         Assert.Equal(2, (await _a.JsonAsync<List<ClusterHostInfo>>("cluster", "list")).Count(h => h.State == "up"));
 
         await _b.RestartAsync();
         foreach (Daemon d in new[] { _a, _b })
         {
-            await WaitAsync(d, h => h.Count == 3 && h.All(x => x.State == "up"), TimeSpan.FromSeconds(60));
+            await ClusterWait.HostsAsync(d, h => h.Count == 3 && h.All(x => x.State == "up"), TimeSpan.FromSeconds(60));
         }
 
         Assert.Equal(["pre", "web"], (await _b.ListAsync()).Select(v => v.Name).Order(StringComparer.Ordinal));
@@ -107,9 +107,9 @@ public sealed class ClusterTests(TinyImage image) : IClassFixture<TinyImage>, IA
         Assert.Contains("host 'host-c' is up", (await _a.CliAsync("cluster", "remove", "host-c")).Fails(), StringComparison.Ordinal);
         await _c.KillHardAsync();
         await HostProcesses.KillAllAsync(_c.Dir + "/", "etcd");
-        await WaitAsync(_a, h => h.Any(x => x.Name == "host-c" && x.State == "down"), TimeSpan.FromSeconds(60));
+        await ClusterWait.HostsAsync(_a, h => h.Any(x => x.Name == "host-c" && x.State == "down"), TimeSpan.FromSeconds(60));
         (await _a.CliAsync("cluster", "remove", "host-c")).Ok();
-        await WaitAsync(_b, h => h.Count == 2 && h.All(x => x.State == "up" && x.EtcdRole is "leader" or "voter"));
+        await ClusterWait.HostsAsync(_b, h => h.Count == 2 && h.All(x => x.State == "up" && x.EtcdRole is "leader" or "voter"));
 
         // Quorum lost (B gone too, hospesd and etcd: one of two members left): A refuses changes, naming etcd and why, and makes nothing.
         await _b.KillHardAsync();
@@ -136,29 +136,6 @@ public sealed class ClusterTests(TinyImage image) : IClassFixture<TinyImage>, IA
         JsonObject json = JsonNode.Parse(Base64Url.DecodeFromChars(token.AsSpan("hospes1.".Length)))!.AsObject();
         json["cluster_secret"] = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         return "hospes1." + Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(json));
-    }
-
-    private static async Task<List<ClusterHostInfo>> WaitAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done, TimeSpan? limit = null)
-    {
-        DateTime deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
-        List<ClusterHostInfo> hosts = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            CliResult r = await d.CliAsync("cluster", "list", "--format", "json");
-            if (r.ExitCode == 0)
-            {
-                hosts = JsonSerializer.Deserialize<List<ClusterHostInfo>>(r.Stdout, Wire.Options) ?? [];
-                if (done(hosts))
-                {
-                    return hosts;
-                }
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"cluster list on {d.StateDir} never got there; last: {JsonSerializer.Serialize(hosts)}\n{d.LogTail(30)}");
-        return hosts;
     }
 
     /// <summary>A key's value as etcd itself has it, read with etcdctl from inside the host's namespace with its cluster certificate.</summary>
