@@ -44,10 +44,15 @@ try
     await AllUpAsync(daemons[0]);
     string disk = Path.Combine(shared, "ha1.raw");
     File.WriteAllBytes(disk, new byte[4 << 20]);
-    await Guest.CreateAsync(daemons[0], "ha1", $"ha = 1\ndisk = [ 'file:{disk},xvda,w' ]");
+    await Guest.CreateOnAsync(daemons[0], "host-a", "ha1", $"ha = 1\ndisk = [ 'file:{disk},xvda,w' ]");
     Daemon at = daemons[0];
     for (int run = 1; run <= runs; run++)
     {
+        if (!(await at.ListAsync()).Any(v => v.Name == "ha1" && v.State == VmState.Running))
+        {
+            throw new InvalidOperationException($"run {run}: ha1 does not run on {Name(at)}, the host about to be cut");
+        }
+
         int oldPid = (await at.InfoAsync("ha1")).Pid ?? throw new InvalidOperationException("ha1 does not run");
         ClusterHostInfo cut = (await HostsAsync(at)).Single(h => h.Name == Name(at));
         DateTime cutAt = DateTime.Now;

@@ -67,6 +67,10 @@ internal sealed partial class EtcdMember : IAsyncDisposable
         "--peer-trusted-ca-file", files.CaCertificate,
         "--heartbeat-interval", "200",
         "--election-timeout", "2000",
+
+        // A member cut off and back (a healed partition) must not force an election with its raised term: the
+        // renewals of every host would fail meanwhile, and under load long enough for healthy hosts to fence their HA VMs.
+        "--pre-vote",
         "--logger", "zap",
         "--log-outputs", "stderr",
     ];

@@ -84,7 +84,7 @@ internal sealed partial class HaService
                 LogDropped(name, owner.Host);
                 Tell("drop", name, actor.Record.Project, $"HA VM {name} runs on {owner.Host} now: its copy here is removed (its shared disks stay)");
             }
-            else if (owner is not null && entry is not null && Fenced(name))
+            else if (owner is not null && entry is not null && Fenced(name) && HaDecisions.MayStartAgain(SinceAcknowledged, _options.HaFenceAfter))
             {
                 string renewed = ClusterMembership.Json(owner with { Since = _time.GetUtcNow() });
                 if (!await store.PutAllIfAsync(entry.Key, entry.Value, [new StorePut(entry.Key, renewed)], ct).ConfigureAwait(false))

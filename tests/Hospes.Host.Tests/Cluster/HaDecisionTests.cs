@@ -51,6 +51,15 @@ public sealed class HaDecisionTests : IDisposable
     }
 
     [Fact]
+    public void AFencedVm_StartsAgainHere_OnlyAfterAFreshRenewal_NotJustUnderTheFenceTime()
+    {
+        Assert.False(HaDecisions.MayStartAgain(null, FenceAfter));
+        Assert.False(HaDecisions.MayStartAgain(FenceAfter - TimeSpan.FromMilliseconds(500), FenceAfter));
+        Assert.False(HaDecisions.MayStartAgain(FenceAfter / 2, FenceAfter));
+        Assert.True(HaDecisions.MayStartAgain(TimeSpan.FromMilliseconds(200), FenceAfter));
+    }
+
+    [Fact]
     public void TheFence_ComesBeforeTheLeaseCanEnd_WithRoomForTheKills()
     {
         // A host's key goes no sooner than the TTL after its last renewal; it fenced at FenceAfter (+ one loop) after

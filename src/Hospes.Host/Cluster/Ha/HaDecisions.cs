@@ -14,6 +14,13 @@ internal static class HaDecisions
     public static bool MustFence(TimeSpan? sinceAcknowledged, TimeSpan fenceAfter) => sinceAcknowledged is { } since && since >= fenceAfter;
 
     /// <summary>
+    /// A host that fenced an HA VM it still owns starts it again only once a renewal was acknowledged within half the
+    /// fence time: "not cut off" alone (just under <paramref name="fenceAfter"/>) let a host whose etcd answered slowly
+    /// start, fence and start again a guest within a second or two.
+    /// </summary>
+    public static bool MayStartAgain(TimeSpan? sinceAcknowledged, TimeSpan fenceAfter) => sinceAcknowledged is { } since && since < fenceAfter / 2;
+
+    /// <summary>
     /// The leader takes a host for dead (fenced) once it has seen its `hosts/` key gone for at least
     /// <paramref name="margin"/> (its own monotonic clock). The key is on the host's lease, which etcd ends no sooner
     /// than the TTL after it took the host's last renewal; the host killed its HA VMs' QEMUs at its fence time, which is
