@@ -77,6 +77,7 @@ internal static class ApiApp
         app.Use(Access.Projects.Check);
         app.Use(Http2WebSockets.Restore);
         app.UseWebSockets();
+        app.Use(Cluster.ForwardProxy.RelayPending);
         VmEndpoints.Map(app);
         ConsoleEndpoints.Map(app);
         VncEndpoints.Map(app);

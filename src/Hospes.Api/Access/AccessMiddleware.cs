@@ -51,7 +51,7 @@ internal sealed class AccessMiddleware(
         }
 
         // In a cluster, a request for a VM another host owns goes there, which authorizes it (ForwardProxy).
-        if (await proxy.TryAsync(http, caller, request))
+        if (await proxy.TryAsync(http, caller, request, next))
         {
             return;
         }
@@ -66,7 +66,9 @@ internal sealed class AccessMiddleware(
             }
         }
 
-        if (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method))
+        // A WebSocket another host forwarded is recorded too: the row names who opened it there.
+        bool forwardedSocket = http.Request.Headers.ContainsKey(ClusterForwarding.EnvelopeHeader) && IsWebSocket(http);
+        if ((HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)) && !forwardedSocket)
         {
             await next(http);
             return;
@@ -197,7 +199,7 @@ internal sealed class AccessMiddleware(
     {
         string own = $"{http.Request.Scheme}://{http.Request.Host}";
         string? origin = http.Request.Headers.Origin;
-        bool webSocket = IsHttp2WebSocket(http) || http.Request.Headers.Upgrade.Any(u => string.Equals(u, "websocket", StringComparison.OrdinalIgnoreCase));
+        bool webSocket = IsWebSocket(http);
         if (webSocket && string.IsNullOrEmpty(origin) || !string.IsNullOrEmpty(origin) && !string.Equals(origin, own, StringComparison.OrdinalIgnoreCase))
         {
             return HospesError.Forbidden($"a request with the session cookie must come from {own} itself, not from Origin {(string.IsNullOrEmpty(origin) ? "(none)" : origin)}: open the web UI at {own}/, or log in with a token (Authorization: Bearer)");
@@ -211,6 +213,9 @@ internal sealed class AccessMiddleware(
 
         return null;
     }
+
+    private static bool IsWebSocket(HttpContext http) =>
+        IsHttp2WebSocket(http) || http.Request.Headers.Upgrade.Any(u => string.Equals(u, "websocket", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A WebSocket over HTTP/2 (RFC 8441), what a browser opens on an h2 connection: it has no Upgrade header.</summary>
     private static bool IsHttp2WebSocket(HttpContext http) =>

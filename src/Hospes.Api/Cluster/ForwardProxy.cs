@@ -13,18 +13,16 @@ namespace Hospes.Api.Cluster;
 /// <summary>
 /// In a cluster, a request for a VM another member owns is sent there (issue 17): the same method, path, query and
 /// body, with the caller in an envelope instead of their credentials; the owner authorizes it again and its answer
-/// (status, body, a stream) comes back unchanged. WebSockets (console, display, ssh, tcp) are refused naming the
-/// owner. A create or define is placed by the scheduler (<see cref="PlaceAsync"/>).
+/// (status, body, a stream) comes back unchanged. WebSockets (console, display, tcp) are relayed to the owner
+/// (<see cref="SocketAsync"/>). A create or define is placed by the scheduler (<see cref="PlaceAsync"/>).
 /// </summary>
-internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi vms, AccessGate gate)
+internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi vms, AccessGate gate, ConsoleTickets tickets)
 {
     /// <summary>Answers from another host say which one.</summary>
     public const string HostHeader = "Hospes-Host";
 
-    private static readonly HashSet<string> Sockets = new(StringComparer.Ordinal) { Routes.VmConsole, Routes.VmVnc, Routes.VmSsh, Routes.VmTcp };
-
     /// <summary>True when the request was answered here (forwarded, placed, or refused); false: it is this host's own.</summary>
-    public async Task<bool> TryAsync(HttpContext http, Caller caller, AuditedRequest request)
+    public async Task<bool> TryAsync(HttpContext http, Caller caller, AuditedRequest request, RequestDelegate next)
     {
         if (!forwarding.InCluster || http.Request.Headers.ContainsKey(ClusterForwarding.EnvelopeHeader)
             || http.GetEndpoint() is not RouteEndpoint { RoutePattern.RawText: { } template })
@@ -37,7 +35,7 @@ internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi 
             return await PlaceAsync(http, caller, request);
         }
 
-        if (!template.StartsWith(Routes.Vms + "/{", StringComparison.Ordinal) || (Value(http, "name") ?? Value(http, "vm")) is not { } vm || vms.Get(vm).IsOk)
+        if (VmOf(http, template) is not { } vm || vms.Get(vm).IsOk)
         {
             return false;
         }
@@ -58,9 +56,13 @@ internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi 
         ForwardHost host = found.Value;
         if (Sockets.Contains(template))
         {
-            await request.RefuseAsync(caller.Display, caller.Source, HospesError.State(
-                $"VM '{vm}' runs on host '{host.Name}' ({host.Address}): its console, display and tunnels are not forwarded between hosts; "
-                + $"add that host as a remote (`hospes remote add {host.Name} https://{host.Address} --token TOKEN`) and run the command there (`hospes --remote {host.Name} ...`)"), record: changes);
+            await SocketAsync(http, caller, request, host, template, vm, next);
+            return true;
+        }
+
+        if (template == Routes.VmConsoleTicket)
+        {
+            await TicketAsync(http, caller, request, host, vm);
             return true;
         }
 
@@ -140,6 +142,16 @@ internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi 
             return status;
         }
     }
+
+    /// <summary>
+    /// The VM a request is for, when the owner answers it: a route under /v1/vms/{name|vm}/, and the event stream of one
+    /// VM (?vm=). A restore (its save file is this host's) and a clone (its template is this host's) stay here: the
+    /// name's claim refuses them naming the owner when another host owns it.
+    /// </summary>
+    private static string? VmOf(HttpContext http, string template) =>
+        template.StartsWith(Routes.Vms + "/{", StringComparison.Ordinal) ? Value(http, "name") ?? Value(http, "vm")
+            : template == Routes.Events && http.Request.Query["vm"] is [{ Length: > 0 } one] && !one.Contains(',', StringComparison.Ordinal) ? one
+            : null;
 
     /// <summary>A route value, else the query's.</summary>
     private static string? Value(HttpContext http, string name) =>

@@ -18,10 +18,20 @@ internal static class EvacuationEndpoints
             ApiResults.From(await evacuations.RestoreAsync(name, Callers.Of(http).Display, ct)));
 
         RouteGroupBuilder peer = PeerEndpoints.PeerGroup(app);
-        peer.MapPost(Routes.PeerClusterEvacuate, (PeerHostEvacuateRequest request, PeersApi peers, EvacuationApi evacuations, HttpContext http) =>
-            EvacuateAsync(peers.Hello().Name, new HostEvacuateRequest { Mode = request.Mode }, $"{request.By} (via {PeerName(http)})", evacuations, http));
-        peer.MapPost(Routes.PeerClusterRestore, async (PeerHostEvacuateRequest request, PeersApi peers, EvacuationApi evacuations, HttpContext http, CancellationToken ct) =>
-            ApiResults.From(await evacuations.RestoreAsync(peers.Hello().Name, $"{request.By} (via {PeerName(http)})", ct)));
+        peer.MapPost(Routes.PeerClusterEvacuate, async (PeerHostEvacuateRequest request, PeersApi peers, EvacuationApi evacuations, ClusterForwarding cluster, HttpContext http) =>
+        {
+            if (await cluster.NotMemberAsync(http.Connection.ClientCertificate, "evacuate itself", http.RequestAborted) is { } refused)
+            {
+                await ApiResults.Error(refused).ExecuteAsync(http);
+                return;
+            }
+
+            await EvacuateAsync(peers.Hello().Name, new HostEvacuateRequest { Mode = request.Mode }, $"{request.By} (via {PeerName(http)})", evacuations, http);
+        });
+        peer.MapPost(Routes.PeerClusterRestore, async (PeerHostEvacuateRequest request, PeersApi peers, EvacuationApi evacuations, ClusterForwarding cluster, HttpContext http, CancellationToken ct) =>
+            await cluster.NotMemberAsync(http.Connection.ClientCertificate, "end its evacuation", ct) is { } refused
+                ? ApiResults.Error(refused)
+                : ApiResults.From(await evacuations.RestoreAsync(peers.Hello().Name, $"{request.By} (via {PeerName(http)})", ct)));
     }
 
     /// <summary>Streams the evacuation as JSON lines, "done" (with the report) last; a request refused outright is a plain error.</summary>

@@ -32,6 +32,35 @@ internal sealed partial class ClusterService : IHaRecords
         }
     }
 
+    public async Task<HospesError?> ClaimRenamedHaAsync(VmRecord renamed, CancellationToken ct)
+    {
+        if (_joined is not { } j)
+        {
+            return null;
+        }
+
+        VmRecord r = renamed;
+        string owner = ClusterMembership.Json(new VmOwner(HostName, r.Spec.Uuid.ToString(), _time.GetUtcNow()));
+        string record = ClusterMembership.Json(new HaRecord(r.Name, r.Spec.Uuid.ToString(), r.Project, r.Spec.MemoryMib, XenConfigWriter.Write(r.Spec), _time.GetUtcNow()));
+        try
+        {
+            if (await j.Store.CreateAllAsync([new StorePut(j.Keys.Vm(r.Name), owner), new StorePut(j.Keys.HaVm(r.Name), record)], ct).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            StoreEntry? current = await j.Store.GetAsync(j.Keys.Vm(r.Name), ct).ConfigureAwait(false);
+            VmOwner? found = current is null ? null : Read<VmOwner>(current.Value);
+            return found is null
+                ? HospesError.Conflict($"cannot rename HA VM to '{r.Name}': the cluster's store has an HA record of that name already ({j.Keys.HaVm(r.Name)}); choose another name")
+                : HospesError.Conflict($"VM name '{r.Name}' is taken in cluster '{j.Config.Name}': host '{found.Host}' owns it; choose another name");
+        }
+        catch (ClusterStoreException e)
+        {
+            return HospesError.Unavailable($"cannot rename HA VM to '{r.Name}': the cluster's store must record its new name and definition first, and {e.Message}");
+        }
+    }
+
     public async Task ForgetHaAsync(string name, CancellationToken ct)
     {
         if (_joined is not { } j)

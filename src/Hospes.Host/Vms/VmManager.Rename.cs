@@ -71,7 +71,12 @@ internal sealed partial class VmManager
 
         try
         {
-            if (await _claims.ClaimAsync(newName, actor.Record.Uuid, ct).ConfigureAwait(false) is { } notOwned)
+            // An HA VM's new name is claimed with its HA record in one step (the old record goes with the old claim).
+            Cluster.Ha.IHaRecords? ha = actor.Record.Spec.Ha ? _claims as Cluster.Ha.IHaRecords : null;
+            HospesError? notOwned = ha is not null
+                ? await ha.ClaimRenamedHaAsync(actor.Record with { Spec = actor.Record.Spec with { Name = newName } }, ct).ConfigureAwait(false)
+                : await _claims.ClaimAsync(newName, actor.Record.Uuid, ct).ConfigureAwait(false);
+            if (notOwned is not null)
             {
                 return notOwned;
             }
@@ -80,11 +85,21 @@ internal sealed partial class VmManager
             Result<VmRecord> renamed = await actor.RunAsync(new RenameCommand(newName, _db), CancellationToken.None).ConfigureAwait(false);
             if (!renamed.IsOk)
             {
+                if (ha is not null)
+                {
+                    await ha.ForgetHaAsync(newName, CancellationToken.None).ConfigureAwait(false);
+                }
+
                 await _claims.ReleaseAsync(newName, CancellationToken.None).ConfigureAwait(false);
                 return renamed.Error;
             }
 
             VmLog.Renamed(_log, old, newName);
+            if (ha is not null)
+            {
+                await ha.ForgetHaAsync(old, CancellationToken.None).ConfigureAwait(false);
+            }
+
             await _claims.ReleaseAsync(old, CancellationToken.None).ConfigureAwait(false);
 
             // The networks' DHCP hosts give the guest its name in DNS.

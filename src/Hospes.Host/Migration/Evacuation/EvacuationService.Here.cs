@@ -91,7 +91,7 @@ internal sealed partial class EvacuationService
                 await choosing.WaitAsync(ct).ConfigureAwait(false);
                 try
                 {
-                    target = await ChooseAsync(actor.Record.Spec.MaxMemoryMib, planned, ct).ConfigureAwait(false);
+                    target = await ChooseAsync(name, actor.Record.Spec.MaxMemoryMib, planned, ct).ConfigureAwait(false);
                     if (target.IsOk)
                     {
                         planned[target.Value] = planned.GetValueOrDefault(target.Value) + actor.Record.Spec.MaxMemoryMib;
@@ -164,45 +164,6 @@ internal sealed partial class EvacuationService
     /// <summary>Disks in this host's own store go with the VM (the copy-storage path); disks elsewhere are taken as shared.</summary>
     private bool HasLocalDisks(VmSpec spec) =>
         spec.Disks.Any(d => d.Target.Length > 0 && Path.GetFullPath(d.Target).StartsWith(_stateDir, StringComparison.Ordinal));
-
-    /// <summary>
-    /// The up, uncordoned member this host trusts with the most free memory, less what this evacuation sent there
-    /// already, that has room for <paramref name="memoryMib"/>. (The cluster's scheduler will take this over.)
-    /// </summary>
-    private async Task<Result<string>> ChooseAsync(long memoryMib, IReadOnlyDictionary<string, long> planned, CancellationToken ct)
-    {
-        Result<IReadOnlyList<ClusterHost>> hosts = await _cluster.ListAsync(ct).ConfigureAwait(false);
-        Result<IReadOnlyDictionary<string, CordonRecord>> cordons = await _cluster.CordonsAsync(ct).ConfigureAwait(false);
-        if (!hosts.IsOk || !cordons.IsOk)
-        {
-            return hosts.IsOk ? cordons.Error! : hosts.Error!;
-        }
-
-        var why = new List<string>();
-        (string Name, long Free)? best = null;
-        foreach (ClusterHost h in hosts.Value.Where(h => h.Member.Name != _cluster.HostName).OrderBy(h => h.Member.Name, StringComparer.Ordinal))
-        {
-            string name = h.Member.Name;
-            long free = (h.Resources?.MemoryFreeMib ?? 0) - planned.GetValueOrDefault(name);
-            string? not = !h.Up ? "down"
-                : cordons.Value.ContainsKey(name) ? "evacuated"
-                : !_peers.Reachable(name).IsOk ? "not trusted by this host (`hospes host add`)"
-                : free < memoryMib ? $"{Math.Max(0, free)} MiB free"
-                : null;
-            if (not is not null)
-            {
-                why.Add($"{name}: {not}");
-            }
-            else if (best is null || free > best.Value.Free)
-            {
-                best = (name, free);
-            }
-        }
-
-        return best is { } b
-            ? b.Name
-            : HospesError.State($"no host can take it ({memoryMib} MiB): {(why.Count == 0 ? "this host is the cluster's only member" : string.Join("; ", why))}");
-    }
 
     private async Task<EvacuationResult> StopAllAsync(IReadOnlyList<VmActor> vms, CordonRecord cordon, Func<EvacuationStep, Task> emit, CancellationToken ct)
     {
