@@ -21,7 +21,7 @@ internal sealed partial class ClusterService
     /// A joining host whose users, tokens, grants, … are not all in the cluster's access data would lose them (it takes
     /// the cluster's): refused, naming them and how to go on, before anything is written.
     /// </summary>
-    private async Task<HospesError?> AccessRefusalAsync(Joined j, ClusterJoinOffer offer, CancellationToken ct)
+    private static async Task<HospesError?> AccessRefusalAsync(Joined j, ClusterJoinOffer offer, CancellationToken ct)
     {
         IReadOnlyList<string> missing = AccessSnapshot.Missing(offer.Access, await j.Access.ClusterTablesAsync(ct).ConfigureAwait(false));
         if (missing.Count == 0)

@@ -61,7 +61,7 @@ public sealed class ClusterAccessSyncTests : IDisposable
         await _b.PollAsync(CancellationToken.None);
         int runs = 0;
 
-        Result<bool> r = await _b.WriteAsync(
+        Result<bool> r = await _b.WriteAsync<bool>(
             async () =>
             {
                 if (++runs == 1)
@@ -70,7 +70,7 @@ public sealed class ClusterAccessSyncTests : IDisposable
                     Ok(await _a.WriteAsync(() => Change(_dbA.TryInsertUser(User("anna"))), CancellationToken.None));
                 }
 
-                return Change(_dbB.TryInsertUser(User("bert")));
+                return await Change(_dbB.TryInsertUser(User("bert")));
             },
             CancellationToken.None);
 
@@ -128,11 +128,11 @@ public sealed class ClusterAccessSyncTests : IDisposable
         Assert.True(_dbB.TryInsertUser(User("alice")));
         Assert.True(_dbB.TryInsertUser(User("zed")));
         Assert.True(_dbB.TryInsertToken(Token("zed", "ci")));
-        _dbB.SetAcl(new AclEntry(AclPath.Parse("/vms/web").Value, new AclSubject(SubjectKind.User, "zed"), "Admin", true));
+        _dbB.SetAcl(new AclEntry(AclPath.Parse("/projects/default/vms/web").Value, new AclSubject(SubjectKind.User, "zed"), "Admin", true));
 
         IReadOnlyList<string> missing = AccessSnapshot.Missing(AccessSnapshot.Items(_dbB.LoadAccessTables()), await _a.ClusterTablesAsync(CancellationToken.None));
 
-        Assert.Equal(["user zed", "token zed!ci", "grant Admin on /vms/web to User zed"], missing);
+        Assert.Equal(["user zed", "token zed!ci", "grant Admin on /projects/default/vms/web to User zed"], missing);
         Assert.Empty(AccessSnapshot.Missing(AccessSnapshot.Items(new StateDb(_dir.File("fresh.db")).LoadAccessTables()), _dbA.LoadAccessTables()));
     }
 
@@ -140,7 +140,7 @@ public sealed class ClusterAccessSyncTests : IDisposable
     public void ReplacingTheTables_IsWhole_AndKeepsTheDefaultProject()
     {
         Assert.True(_dbB.TryInsertUser(User("old")));
-        _dbA.TryInsertUser(User("new"));
+        Assert.True(_dbA.TryInsertUser(User("new")));
         AccessTables a = _dbA.LoadAccessTables() with { Projects = [] };
 
         IReadOnlyList<string> kept = _dbB.ReplaceAccessTables(a);

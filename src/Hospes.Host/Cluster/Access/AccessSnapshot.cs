@@ -35,7 +35,7 @@ internal sealed record AccessSnapshot
 
     /// <summary>
     /// What makes up <paramref name="tables"/>, one line per thing a person would name ("user alice", "token
-    /// alice!cli", "grant Admin on /vms/web to User alice"), the `default` project left out (every host has it). Two
+    /// alice!cli", "grant Admin on /projects/lab/vms/web to User alice"), the `default` project left out (every host has it). Two
     /// hosts' lines are compared at a join: what the joining host has and the cluster has not would be lost.
     /// </summary>
     public static IReadOnlyList<string> Items(AccessTables tables)
