@@ -48,6 +48,7 @@ internal static class ApiApp
         services.AddSingleton(host.UserCertificatesApi);
         services.AddHospesAccess();
         services.AddSingleton(host.AccessApi);
+        services.AddSingleton(host.AccessWrites);
         services.AddHospesOpenApi();
         services.AddSingleton(host.EventsApi);
         services.AddSingleton(host.ProjectsApi);

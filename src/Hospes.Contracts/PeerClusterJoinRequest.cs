@@ -16,4 +16,7 @@ public sealed record PeerClusterJoinRequest
 
     /// <summary>The VMs defined on the joining host, which it will own.</summary>
     public IReadOnlyList<string> Vms { get; init; } = [];
+
+    /// <summary>The joining host's access data, one line per user, group, token, grant, …: the cluster must have each already.</summary>
+    public IReadOnlyList<string> Access { get; init; } = [];
 }

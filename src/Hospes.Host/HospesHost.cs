@@ -71,7 +71,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         var peerConnections = new PeerConnections(identity);
         Peers = new PeerService(options, db, identity, peerConnections, time, logs);
         // The cluster (issue 17): its etcd, the lease, VM ownership; other members reached over the peer channel.
-        Cluster = new ClusterService(options, Peers, new ClusterPeerConnections(peerConnections), new HostResourceReader(Memory, registry), time, logs);
+        Cluster = new ClusterService(options, Peers, new ClusterPeerConnections(peerConnections), new HostResourceReader(Memory, registry), db, time, logs);
 
         // Floor 4: the VMs.
         ILogger vmLog = logs.CreateLogger(VmLog.Category);
@@ -93,6 +93,8 @@ public sealed partial class HospesHost : IAsyncDisposable
         // Floor 6: what the API may ask, in its own words.
         var objectProjects = new ObjectProjects(Vms, Volumes, Networks);
         Access = new AccessGate(db, objectProjects);
+        Cluster.AccessReplaced += Access.Reload;
+        AccessWrites = new AccessWrites(Cluster);
         VmsApi = new VmsApi(Vms, Creator, new UserSpecs(Access, objectProjects, Images, Volumes, Networks));
         HostApi = new HostApi(options, Runtime, Vms);
         NetworksApi = new NetworksApi(Networks, guests, quotas, objectProjects);
@@ -201,6 +203,9 @@ public sealed partial class HospesHost : IAsyncDisposable
     internal PeerService Peers { get; }
 
     internal ClusterService Cluster { get; }
+
+    /// <summary>Every write to users, groups, tokens, ACL, roles, projects and certificates: the cluster's in a cluster.</summary>
+    public AccessWrites AccessWrites { get; }
 
     /// <summary>Fencing, the leader and HA restarts (issue 17, part 2).</summary>
     internal Ha.HaService Ha { get; }

@@ -15,36 +15,44 @@ internal static class AccessEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet(Routes.AccessUsers, (AccessApi access) => Results.Json(access.ListUsers()));
-        app.MapPost(Routes.AccessUsers, async (UserCreateRequest request, AccessApi access, CancellationToken ct) =>
-            ApiResults.From(await access.CreateUserAsync(request, ct), StatusCodes.Status201Created));
+        app.MapPost(Routes.AccessUsers, async (UserCreateRequest request, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.CreateUserAsync(request, ct), ct), StatusCodes.Status201Created));
         app.MapGet(Routes.AccessUser, (string name, AccessApi access) => ApiResults.From(access.GetUser(name)));
-        app.MapPut(Routes.AccessUser, async (string name, UserUpdateRequest request, AccessApi access, CancellationToken ct) =>
-            ApiResults.From(await access.UpdateUserAsync(name, request, ct)));
-        app.MapDelete(Routes.AccessUser, (string name, AccessApi access) => ApiResults.From(access.DeleteUser(name)));
+        app.MapPut(Routes.AccessUser, async (string name, UserUpdateRequest request, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.UpdateUserAsync(name, request, ct), ct)));
+        app.MapDelete(Routes.AccessUser, async (string name, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.DeleteUser(name), ct)));
 
         app.MapGet(Routes.AccessTokens, (HttpContext http, AccessApi access) => Results.Json(access.ListTokens(Callers.Of(http))));
         app.MapGet(Routes.AccessUserTokens, (string name, AccessApi access) => ApiResults.From(access.ListTokens(name)));
-        app.MapPost(Routes.AccessUserTokens, (string name, TokenCreateRequest request, AccessApi access) =>
-            ApiResults.From(access.CreateToken(name, request), StatusCodes.Status201Created));
-        app.MapDelete(Routes.AccessUserToken, (string name, string token, AccessApi access) => ApiResults.From(access.RevokeToken(name, token)));
+        app.MapPost(Routes.AccessUserTokens, async (string name, TokenCreateRequest request, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.CreateToken(name, request), ct), StatusCodes.Status201Created));
+        app.MapDelete(Routes.AccessUserToken, async (string name, string token, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.RevokeToken(name, token), ct)));
 
         app.MapGet(Routes.AccessGroups, (AccessApi access) => Results.Json(access.ListGroups()));
-        app.MapPost(Routes.AccessGroups, (GroupCreateRequest request, AccessApi access) =>
-            ApiResults.From(access.CreateGroup(request), StatusCodes.Status201Created));
+        app.MapPost(Routes.AccessGroups, async (GroupCreateRequest request, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.CreateGroup(request), ct), StatusCodes.Status201Created));
         app.MapGet(Routes.AccessGroup, (string name, AccessApi access) => ApiResults.From(access.GetGroup(name)));
-        app.MapDelete(Routes.AccessGroup, (string name, AccessApi access) => ApiResults.From(access.DeleteGroup(name)));
-        app.MapPost(Routes.AccessGroupMembers, (string name, GroupMemberRequest request, AccessApi access) => ApiResults.From(access.AddMember(name, request)));
-        app.MapDelete(Routes.AccessGroupMember, (string name, string user, AccessApi access) => ApiResults.From(access.RemoveMember(name, user)));
+        app.MapDelete(Routes.AccessGroup, async (string name, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.DeleteGroup(name), ct)));
+        app.MapPost(Routes.AccessGroupMembers, async (string name, GroupMemberRequest request, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.AddMember(name, request), ct)));
+        app.MapDelete(Routes.AccessGroupMember, async (string name, string user, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.RemoveMember(name, user), ct)));
 
         app.MapGet(Routes.AccessAcl, (string? path, HttpContext http, AccessApi access) => ApiResults.From(access.ListAcl(Callers.Of(http), path)));
-        app.MapPost(Routes.AccessAcl, (AclEntryRequest request, HttpContext http, AccessApi access) => ApiResults.From(access.SetAcl(Callers.Of(http), request)));
-        app.MapPost(Routes.AccessAclRemove, (AclEntryRequest request, HttpContext http, AccessApi access) => ApiResults.From(access.RemoveAcl(Callers.Of(http), request)));
+        app.MapPost(Routes.AccessAcl, async (AclEntryRequest request, HttpContext http, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.SetAcl(Callers.Of(http), request), ct)));
+        app.MapPost(Routes.AccessAclRemove, async (AclEntryRequest request, HttpContext http, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.RemoveAcl(Callers.Of(http), request), ct)));
 
         app.MapGet(Routes.AccessRoles, (AccessApi access) => Results.Json(access.ListRoles()));
-        app.MapPost(Routes.AccessRoles, (RoleCreateRequest request, AccessApi access) =>
-            ApiResults.From(access.CreateRole(request), StatusCodes.Status201Created));
+        app.MapPost(Routes.AccessRoles, async (RoleCreateRequest request, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.CreateRole(request), ct), StatusCodes.Status201Created));
         app.MapGet(Routes.AccessRole, (string name, AccessApi access) => ApiResults.From(access.GetRole(name)));
-        app.MapDelete(Routes.AccessRole, (string name, AccessApi access) => ApiResults.From(access.DeleteRole(name)));
+        app.MapDelete(Routes.AccessRole, async (string name, AccessApi access, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => access.DeleteRole(name), ct)));
 
         app.MapGet(Routes.AccessWhoami, (string? path, HttpContext http, AccessApi access) => ApiResults.From(access.Whoami(Callers.Of(http), path)));
         app.MapGet(Routes.Audit, ReadAudit);

@@ -13,9 +13,9 @@ internal static class CertificateEndpoints
     {
         app.MapGet(Routes.Certificates, (UserCertificatesApi certificates) => ApiResults.From(certificates.List(null)));
         app.MapGet(Routes.UserCertificates, (string name, UserCertificatesApi certificates) => ApiResults.From(certificates.List(name)));
-        app.MapPost(Routes.UserCertificates, (string name, UserCertificateRequest request, UserCertificatesApi certificates) =>
-            ApiResults.From(certificates.Add(name, request), StatusCodes.Status201Created));
-        app.MapDelete(Routes.UserCertificate, (string name, string fingerprint, UserCertificatesApi certificates) =>
-            ApiResults.From(certificates.Remove(name, fingerprint)));
+        app.MapPost(Routes.UserCertificates, async (string name, UserCertificateRequest request, UserCertificatesApi certificates, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => certificates.Add(name, request), ct), StatusCodes.Status201Created));
+        app.MapDelete(Routes.UserCertificate, async (string name, string fingerprint, UserCertificatesApi certificates, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => certificates.Remove(name, fingerprint), ct)));
     }
 }

@@ -16,10 +16,12 @@ internal static class ProjectEndpoints
             Func<string, string, bool> visible = Access.Projects.Filter(access, http);
             return Results.Json(projects.List(name => visible(name, name)));
         });
-        app.MapPost(Routes.Projects, (ProjectCreateRequest request, ProjectsApi projects) =>
-            ApiResults.From(projects.Create(request), StatusCodes.Status201Created));
+        app.MapPost(Routes.Projects, async (ProjectCreateRequest request, ProjectsApi projects, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => projects.Create(request), ct), StatusCodes.Status201Created));
         app.MapGet(Routes.Project, (string name, ProjectsApi projects) => ApiResults.From(projects.Get(name)));
-        app.MapPut(Routes.Project, (string name, ProjectSetRequest request, ProjectsApi projects) => ApiResults.From(projects.Set(name, request)));
-        app.MapDelete(Routes.Project, (string name, ProjectsApi projects) => ApiResults.From(projects.Delete(name)));
+        app.MapPut(Routes.Project, async (string name, ProjectSetRequest request, ProjectsApi projects, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => projects.Set(name, request), ct)));
+        app.MapDelete(Routes.Project, async (string name, ProjectsApi projects, AccessWrites writes, CancellationToken ct) =>
+            ApiResults.From(await writes.RunAsync(() => projects.Delete(name), ct)));
     }
 }

@@ -118,6 +118,18 @@ internal sealed partial class ClusterService
 
             await joined.Membership.TickAsync(ct).ConfigureAwait(false);
             joined.Membership.Start();
+
+            // Access data is the cluster's: a new cluster takes this host's, a joining host the cluster's (its own were checked to be there).
+            if (config.InitialState == "new")
+            {
+                await joined.Access.PublishAsync(ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await joined.Access.PollAsync(ct).ConfigureAwait(false);
+            }
+
+            joined.Access.Start();
             _joined = joined;
             LogJoined(config.Name, config.ClientUrl, config.InitialState);
             return config;

@@ -66,7 +66,10 @@ internal sealed partial class ClusterService
 
             string peerUrl = Url(etcdAddress.Value, EtcdPeerPort);
             string clientUrl = Url(etcdAddress.Value, EtcdClientPort);
-            var offer = new ClusterJoinOffer(token.ClusterSecret, HostName, peerUrl, clientUrl, [.. _resources.Vms().Select(v => v.Name)]);
+            var offer = new ClusterJoinOffer(token.ClusterSecret, HostName, peerUrl, clientUrl, [.. _resources.Vms().Select(v => v.Name)])
+            {
+                Access = Hospes.Host.Cluster.Access.AccessSnapshot.Items(_db.LoadAccessTables()),
+            };
             Result<ClusterJoinAnswer> answer = await _remote.JoinAsync(reachable.Value, offer, ct).ConfigureAwait(false);
             if (!answer.IsOk)
             {
@@ -147,6 +150,11 @@ internal sealed partial class ClusterService
                 if (taken.Count > 0)
                 {
                     return HospesError.Conflict($"host '{offer.Name}' cannot join cluster '{cluster}': its VM names are taken there: {string.Join(", ", taken)}; delete or rename those VMs on '{offer.Name}' first (nothing was changed)");
+                }
+
+                if (await AccessRefusalAsync(j, offer, ct).ConfigureAwait(false) is { } accessRefused)
+                {
+                    return accessRefused;
                 }
 
                 if (!await store.DeleteAsync(j.Keys.Token(PeerToken.HashSecret(offer.Secret)), ct).ConfigureAwait(false))

@@ -2,9 +2,11 @@ using System.Net;
 using System.Text.Json;
 using Hospes.Core.Errors;
 using Hospes.Core.Json;
+using Hospes.Host.Cluster.Access;
 using Hospes.Host.Cluster.Store;
 using Hospes.Host.Peers;
 using Hospes.Host.Settings;
+using Hospes.Host.State;
 using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Cluster;
@@ -14,7 +16,7 @@ namespace Hospes.Host.Cluster;
 /// member; its membership lease; the ownership of its VMs. A host in no cluster (no `&lt;state&gt;/cluster/cluster.json`)
 /// runs no etcd and every call here but init and join says so or does nothing.
 /// </summary>
-internal sealed partial class ClusterService : IVmClaims, IAsyncDisposable
+internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsyncDisposable
 {
     public const int EtcdClientPort = 2379;
     public const int EtcdPeerPort = 2380;
@@ -26,14 +28,16 @@ internal sealed partial class ClusterService : IVmClaims, IAsyncDisposable
     private readonly IClusterPeers _remote;
     private readonly IHostResources _resources;
     private readonly ClusterFiles _files;
+    private readonly StateDb _db;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Joined? _joined;
 
-    public ClusterService(HostOptions options, PeerService peers, IClusterPeers remote, IHostResources resources, TimeProvider time, ILoggerFactory logs)
+    public ClusterService(HostOptions options, PeerService peers, IClusterPeers remote, IHostResources resources, StateDb db, TimeProvider time, ILoggerFactory logs)
     {
         _options = options;
+        _db = db;
         _peers = peers;
         _remote = remote;
         _resources = resources;
@@ -63,6 +67,7 @@ internal sealed partial class ClusterService : IVmClaims, IAsyncDisposable
 
         _joined = await RunAsync(config, ct).ConfigureAwait(false);
         _joined.Membership.Start();
+        _joined.Access.Start();
         LogStarted(config.Name, config.ClientUrl);
     }
 
@@ -169,7 +174,8 @@ internal sealed partial class ClusterService : IVmClaims, IAsyncDisposable
             JoinedAt = config.JoinedAt,
         };
         var membership = new ClusterMembership(store, keys, self, _resources, _time, _log);
-        return new Joined(config, etcd, store, keys, membership, self, [ca, client]);
+        var access = new ClusterAccess(store, keys.Access, _db, config.Member, _time, _log, () => AccessReplaced?.Invoke());
+        return new Joined(config, etcd, store, keys, membership, access, self, [ca, client]);
     }
 
     /// <summary>Waits until this host's etcd member answers (a new member needs its peers first).</summary>
@@ -230,10 +236,11 @@ internal sealed partial class ClusterService : IVmClaims, IAsyncDisposable
     }
 
     /// <summary>A running membership: config, etcd member, store client, lease.</summary>
-    private sealed record Joined(ClusterConfig Config, EtcdMember Etcd, IClusterStore Store, ClusterKeys Keys, ClusterMembership Membership, MemberRecord Self, IReadOnlyList<IDisposable> Owned) : IAsyncDisposable
+    private sealed record Joined(ClusterConfig Config, EtcdMember Etcd, IClusterStore Store, ClusterKeys Keys, ClusterMembership Membership, ClusterAccess Access, MemberRecord Self, IReadOnlyList<IDisposable> Owned) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
+            await Access.DisposeAsync().ConfigureAwait(false);
             await Membership.DisposeAsync().ConfigureAwait(false);
             Store.Dispose();
             await Etcd.DisposeAsync().ConfigureAwait(false);

@@ -12,7 +12,11 @@ internal interface IClusterPeers
 
 /// <summary>A host asks to join: the token's cluster secret, and where its etcd member will listen.</summary>
 /// <param name="Vms">Names of the VMs defined on the joining host, which it will own in the cluster.</param>
-internal sealed record ClusterJoinOffer(string Secret, string Name, string PeerUrl, string ClientUrl, IReadOnlyList<string> Vms);
+internal sealed record ClusterJoinOffer(string Secret, string Name, string PeerUrl, string ClientUrl, IReadOnlyList<string> Vms)
+{
+    /// <summary>The joining host's access data, one line per thing (<see cref="Hospes.Host.Cluster.Access.AccessSnapshot.Items"/>): what the cluster must have already.</summary>
+    public IReadOnlyList<string> Access { get; init; } = [];
+}
 
 /// <summary>The member's yes: the cluster, its CA (with key) and how the new etcd member starts.</summary>
 internal sealed record ClusterJoinAnswer(string Cluster, string CaCertificate, string CaKey, string InitialCluster, IReadOnlyList<string> Endpoints, bool Learner);

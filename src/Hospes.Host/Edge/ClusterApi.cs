@@ -55,7 +55,7 @@ public sealed class ClusterApi
     /// <summary>Host to host: a trusted host (<paramref name="clientCertificate"/>, at <paramref name="address"/>) asks to join.</summary>
     public async Task<Result<PeerClusterJoinResponse>> AcceptJoinAsync(PeerClusterJoinRequest request, X509Certificate2 clientCertificate, string? address, CancellationToken ct)
     {
-        var offer = new ClusterJoinOffer(request.Secret, request.Name, request.PeerUrl, request.ClientUrl, request.Vms ?? []);
+        var offer = new ClusterJoinOffer(request.Secret, request.Name, request.PeerUrl, request.ClientUrl, request.Vms ?? []) { Access = request.Access ?? [] };
         return ResultMap.Map(
             await _cluster.AcceptJoinAsync(offer, HostCertificate.FingerprintOf(clientCertificate), address, ct).ConfigureAwait(false),
             a => new PeerClusterJoinResponse { Cluster = a.Cluster, CaCertificate = a.CaCertificate, CaKey = a.CaKey, InitialCluster = a.InitialCluster, Endpoints = a.Endpoints, Learner = a.Learner });

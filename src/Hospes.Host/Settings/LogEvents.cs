@@ -98,4 +98,11 @@ internal static class LogEvents
     public const int HostEvacuated = 875;
     public const int HostRestored = 876;
     public const int HostRestoreStartFailed = 877;
+
+    // Cluster-wide access data (issue 17).
+    public const int ClusterAccessTaken = 880;
+    public const int ClusterAccessPublished = 881;
+    public const int ClusterAccessProjectKept = 882;
+    public const int ClusterAccessStoreFailed = 883;
+    public const int ClusterAccessUnreadable = 884;
 }
