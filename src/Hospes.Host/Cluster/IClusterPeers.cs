@@ -14,5 +14,17 @@ internal interface IClusterPeers
 /// <param name="Vms">Names of the VMs defined on the joining host, which it will own in the cluster.</param>
 internal sealed record ClusterJoinOffer(string Secret, string Name, string PeerUrl, string ClientUrl, IReadOnlyList<string> Vms);
 
-/// <summary>The member's yes: the cluster, its CA (with key) and how the new etcd member starts.</summary>
-internal sealed record ClusterJoinAnswer(string Cluster, string CaCertificate, string CaKey, string InitialCluster, IReadOnlyList<string> Endpoints, bool Learner);
+/// <summary>
+/// The member's yes: the cluster, its CA (with key) and how the new etcd member starts — or, on an admin's etcd
+/// (<see cref="External"/>), that etcd's PEM credentials (each optional).
+/// </summary>
+internal sealed record ClusterJoinAnswer(string Cluster, string CaCertificate, string CaKey, string InitialCluster, IReadOnlyList<string> Endpoints, bool Learner)
+{
+    public bool External { get; init; }
+
+    public string? EtcdCa { get; init; }
+
+    public string? EtcdCertificate { get; init; }
+
+    public string? EtcdKey { get; init; }
+}
