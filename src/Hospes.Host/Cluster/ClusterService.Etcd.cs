@@ -221,6 +221,11 @@ internal sealed partial class ClusterService
             {
                 await one.StatusAsync(ct).ConfigureAwait(false);
             }
+            catch (ClusterStoreException e) when (e.Message.EndsWith("refused: connection closed", StringComparison.Ordinal))
+            {
+                // etcd's JSON gateway dials etcd itself with the server certificate: without clientAuth that fails so.
+                return HospesError.Unavailable($"--etcd {url}: {e.Message}; with --client-cert-auth, etcd's JSON gateway (/v3/…, which Hospes uses) connects to etcd with its own server certificate, so that certificate needs clientAuth in its extended key usage too (nothing was changed)");
+            }
             catch (ClusterStoreException e)
             {
                 return HospesError.Unavailable($"--etcd {url}: {e.Message.Replace(" (hospesd starts it; its log is <state>/cluster/etcd.log)", "", StringComparison.Ordinal)} (nothing was changed)");

@@ -29,6 +29,7 @@ public sealed class ClusterEtcdTests(TinyImage image) : IClassFixture<TinyImage>
     {
         foreach (Daemon d in _daemons)
         {
+
             await d.DisposeAsync();
         }
 
@@ -167,7 +168,7 @@ public sealed class ClusterEtcdTests(TinyImage image) : IClassFixture<TinyImage>
     {
         string P(string f) => Path.Combine(_dir, f);
         await Run.ToolAsync("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", P("ca.key"), "-out", P("ca.crt"), "-days", "2", "-subj", "/CN=admin etcd CA");
-        foreach ((string name, string ext) in new[] { ("server", "subjectAltName=IP:203.0.113.9\nextendedKeyUsage=serverAuth"), ("client", "extendedKeyUsage=clientAuth") })
+        foreach ((string name, string ext) in new[] { ("server", "subjectAltName=IP:203.0.113.9\nextendedKeyUsage=serverAuth,clientAuth"), ("client", "extendedKeyUsage=clientAuth") })
         {
             await File.WriteAllTextAsync(P(name + ".ext"), ext + "\n");
             await Run.ToolAsync("openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", P(name + ".key"), "-out", P(name + ".csr"), "-subj", "/CN=" + name);

@@ -251,7 +251,8 @@ internal sealed class EtcdGateway : IClusterStore
         {
         }
 
-        string? error = (string?)answer?["error"]?.AsValue() ?? (answer?["error"] is JsonObject e ? (string?)e["message"] : null) ?? (string?)answer?["message"];
+        // Unary calls answer "error" as text; a streaming one (lease keep-alive) as an object, e.g. a learner's refusal.
+        string? error = (answer?["error"] is JsonValue v ? (string?)v : null) ?? (answer?["error"] is JsonObject e ? (string?)e["message"] : null) ?? (string?)answer?["message"];
         if (error is not null && NoQuorum.Any(e => error.Contains(e, StringComparison.Ordinal)))
         {
             throw new ClusterStoreException(QuorumLost(endpoint, $"it says: {error}"));
