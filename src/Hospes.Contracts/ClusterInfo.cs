@@ -14,5 +14,8 @@ public sealed record ClusterInfo
     /// <summary>This host's etcd member does not vote (the cluster had its voters already).</summary>
     public bool Learner { get; init; }
 
+    /// <summary>The cluster uses an etcd its admin runs (init --etcd); <see cref="EtcdUrl"/> is its first URL.</summary>
+    public bool External { get; init; }
+
     public DateTimeOffset JoinedAt { get; init; }
 }

@@ -7,4 +7,10 @@ public sealed record ClusterJoinRequest
     public required string Address { get; init; }
 
     public required string Token { get; init; }
+
+    /// <summary>The client port of this host's etcd member (default: the setting cluster.etcd_client_port, 2379).</summary>
+    public int? EtcdPort { get; init; }
+
+    /// <summary>The peer port of this host's etcd member (default: the setting cluster.etcd_peer_port, 2380).</summary>
+    public int? EtcdPeerPort { get; init; }
 }

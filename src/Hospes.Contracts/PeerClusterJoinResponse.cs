@@ -15,4 +15,16 @@ public sealed record PeerClusterJoinResponse
     public IReadOnlyList<string> Endpoints { get; init; } = [];
 
     public bool Learner { get; init; }
+
+    /// <summary>The cluster uses an etcd its admin runs: no member to start; <see cref="Endpoints"/> are its URLs.</summary>
+    public bool External { get; init; }
+
+    /// <summary>That etcd's CA (PEM), when the cluster was made with one.</summary>
+    public string? EtcdCa { get; init; }
+
+    /// <summary>The client certificate (PEM) the cluster's hosts present to that etcd.</summary>
+    public string? EtcdCert { get; init; }
+
+    /// <summary>Its private key (PEM): this answer goes only over the trusted hosts' mutual TLS, as the CA key does.</summary>
+    public string? EtcdKey { get; init; }
 }

@@ -18,11 +18,37 @@ internal static class ClusterCommands
     private static Command Init()
     {
         var name = new Option<string>("--name") { Description = "The cluster's name (default hospes)" };
-        var cmd = new Command("init", "Make a cluster of this host alone: its CA and its etcd member (hospesd must run with --listen)\n\nExample:\n  hospes cluster init --name course") { name };
+        var etcd = new Option<string>("--etcd") { Description = "Use an etcd you run: its client URLs, e.g. https://10.0.0.5:2379[,...]; hospesd then starts no etcd member" };
+        var ca = new Option<string>("--etcd-ca") { Description = "With --etcd: PEM file of the CA that signed its server certificate (default: the system's trust)" };
+        var cert = new Option<string>("--etcd-cert") { Description = "With --etcd: PEM file of the client certificate to present (with --etcd-key)" };
+        var key = new Option<string>("--etcd-key") { Description = "With --etcd: PEM file of that client certificate's private key" };
+        (Option<int?> port, Option<int?> peerPort) = Ports();
+        var cmd = new Command("init", "Make a cluster of this host alone: its CA and its etcd member (hospesd must run with --listen), or on an etcd you run (--etcd)\n\n"
+            + "Examples:\n  hospes cluster init --name course\n  hospes cluster init --etcd-port 12379 --etcd-peer-port 12380\n"
+            + "  hospes cluster init --etcd https://10.0.0.5:2379 --etcd-ca ca.pem --etcd-cert hospes.pem --etcd-key hospes.key")
+        {
+            name, etcd, ca, cert, key, port, peerPort,
+        };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            ClusterInfo c = await client.Cluster.InitAsync(new ClusterInitRequest { Name = p.GetValue(name) }, ct);
-            return Show(p, c, $"cluster {c.Name} made; this host ({c.Member}) is its first member, etcd at {c.EtcdUrl}; `hospes cluster token` lets another host join");
+            string? urls = p.GetValue(etcd);
+            if (urls is null && (p.GetValue(ca) ?? p.GetValue(cert) ?? p.GetValue(key)) is not null)
+            {
+                throw new CliException("--etcd-ca, --etcd-cert and --etcd-key go with --etcd URL (an etcd you run)");
+            }
+
+            var request = new ClusterInitRequest
+            {
+                Name = p.GetValue(name),
+                EtcdPort = p.GetValue(port),
+                EtcdPeerPort = p.GetValue(peerPort),
+                Etcd = urls,
+                EtcdCa = Pem(p.GetValue(ca), "--etcd-ca"),
+                EtcdCert = Pem(p.GetValue(cert), "--etcd-cert"),
+                EtcdKey = Pem(p.GetValue(key), "--etcd-key"),
+            };
+            ClusterInfo c = await client.Cluster.InitAsync(request, ct);
+            return Show(p, c, $"cluster {c.Name} made; this host ({c.Member}) is its first member, etcd at {c.EtcdUrl}{(c.External ? " (yours: hospesd starts none)" : "")}; `hospes cluster token` lets another host join");
         });
         return cmd;
     }
@@ -50,10 +76,15 @@ internal static class ClusterCommands
     {
         var address = new Argument<string>("address") { Description = "HOST:PORT where a member's hospesd listens (its --listen)" };
         var token = new Option<string>("--token") { Description = "The token `hospes cluster token` printed on that member", Required = true };
-        var cmd = new Command("join", "Join the cluster of the member at ADDRESS: the two hosts trust each other, this host runs an etcd member and owns its VMs in the cluster\n\nExample:\n  hospes cluster join 10.0.0.1:8443 --token hospes1.eyJ...") { address, token };
+        (Option<int?> port, Option<int?> peerPort) = Ports();
+        var cmd = new Command("join", "Join the cluster of the member at ADDRESS: the two hosts trust each other, this host runs an etcd member (a voter up to cluster.voters, then a learner; none on an etcd the admin runs) and owns its VMs in the cluster\n\nExample:\n  hospes cluster join 10.0.0.1:8443 --token hospes1.eyJ...")
+        {
+            address, token, port, peerPort,
+        };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
-            ClusterInfo c = await client.Cluster.JoinAsync(new ClusterJoinRequest { Address = p.GetValue(address)!, Token = p.GetValue(token)! }, ct);
+            var request = new ClusterJoinRequest { Address = p.GetValue(address)!, Token = p.GetValue(token)!, EtcdPort = p.GetValue(port), EtcdPeerPort = p.GetValue(peerPort) };
+            ClusterInfo c = await client.Cluster.JoinAsync(request, ct);
             return Show(p, c, $"joined cluster {c.Name} as {c.Member}; etcd at {c.EtcdUrl}{(c.Learner ? " (a learner: it does not vote)" : "")}");
         });
         return cmd;
@@ -114,6 +145,28 @@ internal static class ClusterCommands
             return 0;
         });
         return cmd;
+    }
+
+    private static (Option<int?> Port, Option<int?> PeerPort) Ports() => (
+        new Option<int?>("--etcd-port") { Description = "Client port of this host's etcd member (default: setting cluster.etcd_client_port, 2379)" },
+        new Option<int?>("--etcd-peer-port") { Description = "Peer port of this host's etcd member (default: setting cluster.etcd_peer_port, 2380)" });
+
+    /// <summary>A PEM file's text, read here (the CLI may run on another machine than hospesd).</summary>
+    private static string? Pem(string? path, string option)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{option} {path}: cannot read it: {e.Message}");
+        }
     }
 
     private static int Show(ParseResult p, ClusterInfo c, string line)

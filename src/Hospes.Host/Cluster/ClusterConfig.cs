@@ -30,6 +30,9 @@ internal sealed record ClusterConfig
 
     public bool Learner { get; init; }
 
+    /// <summary>The cluster uses an etcd its admin runs (init --etcd): no member of its own here, PeerUrl empty.</summary>
+    public bool External { get; init; }
+
     public DateTimeOffset JoinedAt { get; init; }
 
     public static ClusterConfig? Load(ClusterFiles files) =>

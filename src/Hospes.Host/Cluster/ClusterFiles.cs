@@ -15,6 +15,14 @@ internal sealed class ClusterFiles(string stateDir)
 
     public string MemberKey => Path.Combine(Dir, "member.key");
 
+    /// <summary>An admin's etcd (init --etcd): the CA its server certificate is checked against (none: the system's).</summary>
+    public string ExternalCa => Path.Combine(Dir, "etcd-ca.crt");
+
+    /// <summary>An admin's etcd: the client certificate and key Hospes presents (none: no client certificate).</summary>
+    public string ExternalCertificate => Path.Combine(Dir, "etcd-client.crt");
+
+    public string ExternalKey => Path.Combine(Dir, "etcd-client.key");
+
     public string EtcdData => Path.Combine(Dir, "etcd");
 
     public string EtcdLog => Path.Combine(Dir, "etcd.log");

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Hospes.Core.Errors;
 using Hospes.Host.Cluster.Store;
 using Hospes.Host.Peers;
@@ -10,8 +11,11 @@ internal sealed partial class ClusterService
 {
     private static readonly TimeSpan TokenLifetime = TimeSpan.FromHours(1);
 
-    /// <summary>`hospes cluster init`: a new cluster of this host alone, its CA, its etcd member.</summary>
-    public async Task<Result<ClusterConfig>> InitAsync(string? name, CancellationToken ct)
+    /// <summary>
+    /// `hospes cluster init`: a new cluster of this host alone, its CA, its etcd member on the ports of
+    /// <paramref name="etcd"/> — or none, on the admin's etcd it names (checked first: nothing is made when it fails).
+    /// </summary>
+    public async Task<Result<ClusterConfig>> InitAsync(string? name, EtcdChoice etcd, CancellationToken ct)
     {
         name ??= "hospes";
         if (!HostSettings.IsHostName(name) || name.Contains('.', StringComparison.Ordinal))
@@ -33,6 +37,18 @@ internal sealed partial class ClusterService
                 return address.Error;
             }
 
+            if (etcd.External.Count > 0)
+            {
+                return await InitExternalAsync(name, etcd, address.Value, ct).ConfigureAwait(false);
+            }
+
+            int clientPort = etcd.ClientPort ?? _options.EtcdClientPort;
+            int peerPort = etcd.PeerPort ?? _options.EtcdPeerPort;
+            if (PortProblem(address.Value, clientPort, peerPort) is { } taken)
+            {
+                return taken;
+            }
+
             DateTimeOffset now = _time.GetUtcNow();
             MakeDir();
             using (ClusterCa ca = ClusterCa.Create(name, now))
@@ -41,8 +57,8 @@ internal sealed partial class ClusterService
                 WriteMember(ca, address.Value, now);
             }
 
-            string peerUrl = Url(address.Value, EtcdPeerPort);
-            string clientUrl = Url(address.Value, EtcdClientPort);
+            string peerUrl = Url(address.Value, peerPort);
+            string clientUrl = Url(address.Value, clientPort);
             var config = new ClusterConfig
             {
                 Name = name,
@@ -61,6 +77,56 @@ internal sealed partial class ClusterService
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>Init on an admin's etcd: its URLs and credentials checked against it, then the cluster made there.</summary>
+    private async Task<Result<ClusterConfig>> InitExternalAsync(string name, EtcdChoice etcd, IPAddress address, CancellationToken ct)
+    {
+        Result<IReadOnlyList<string>> urls = ExternalUrls(etcd.External);
+        if (!urls.IsOk)
+        {
+            return urls.Error;
+        }
+
+        Result<(X509Certificate2? Ca, X509Certificate2? Client)> credentials = ExternalCredentials(etcd, urls.Value[0].StartsWith("https:", StringComparison.Ordinal));
+        if (!credentials.IsOk)
+        {
+            return credentials.Error;
+        }
+
+        using (credentials.Value.Ca)
+        using (credentials.Value.Client)
+        {
+            if (await ProbeExternalAsync(urls.Value, credentials.Value.Ca, credentials.Value.Client, name, ct).ConfigureAwait(false) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        MakeDir();
+        using (ClusterCa ca = ClusterCa.Create(name, now))
+        {
+            // The cluster's CA still signs nothing etcd sees; a joining host receives it as with a cluster of its own members.
+            WriteCa(ca);
+            WriteMember(ca, address, now);
+        }
+
+        WriteExternal(etcd.CaPem, etcd.CertificatePem, etcd.KeyPem);
+        var config = new ClusterConfig
+        {
+            Name = name,
+            Member = HostName,
+            PeerUrl = "",
+            ClientUrl = urls.Value[0],
+            InitialCluster = "",
+            InitialState = "external",
+            Endpoints = urls.Value,
+            External = true,
+            JoinedAt = now,
+        };
+        config.Save(_files);
+        return await BecomeMemberAsync(config, ct).ConfigureAwait(false);
     }
 
     /// <summary>`hospes cluster token`: a host token (trust) that also carries a one-time secret the cluster's store redeems.</summary>

@@ -14,7 +14,11 @@ internal sealed partial class ClusterService
     /// (unless the two trust each other already), then the member, over that channel, redeems the token's cluster secret,
     /// adds this host's etcd member and hands over the CA; this host starts its etcd member and claims its VMs.
     /// </summary>
-    public async Task<Result<ClusterConfig>> JoinAsync(string address, string tokenText, CancellationToken ct)
+    /// <remarks>
+    /// Its etcd member listens on the ports of <paramref name="etcd"/>; when one is taken the offer carries no peer URL,
+    /// and only a cluster on an admin's etcd (no member here) takes it.
+    /// </remarks>
+    public async Task<Result<ClusterConfig>> JoinAsync(string address, string tokenText, EtcdChoice etcd, CancellationToken ct)
     {
         Result<PeerToken> decoded = PeerToken.Decode(tokenText);
         if (!decoded.IsOk)
@@ -64,13 +68,22 @@ internal sealed partial class ClusterService
                 return reachable.Error;
             }
 
-            string peerUrl = Url(etcdAddress.Value, EtcdPeerPort);
-            string clientUrl = Url(etcdAddress.Value, EtcdClientPort);
+            int clientPort = etcd.ClientPort ?? _options.EtcdClientPort;
+            int peerPort = etcd.PeerPort ?? _options.EtcdPeerPort;
+            HospesError? portProblem = PortProblem(etcdAddress.Value, clientPort, peerPort);
+            string peerUrl = portProblem is null ? Url(etcdAddress.Value, peerPort) : "";
+            string clientUrl = portProblem is null ? Url(etcdAddress.Value, clientPort) : "";
             var offer = new ClusterJoinOffer(token.ClusterSecret, HostName, peerUrl, clientUrl, [.. _resources.Vms().Select(v => v.Name)])
             {
                 Access = Hospes.Host.Cluster.Access.AccessSnapshot.Items(_db.LoadAccessTables()),
             };
             Result<ClusterJoinAnswer> answer = await _remote.JoinAsync(reachable.Value, offer, ct).ConfigureAwait(false);
+            if (!answer.IsOk && portProblem is not null)
+            {
+                // The member refused an offer without a peer URL: its cluster runs etcd members of its own.
+                return portProblem;
+            }
+
             if (!answer.IsOk)
             {
                 // The trust stays: its half of the token was good, as for `host add`; nothing of the cluster was made.
@@ -86,7 +99,24 @@ internal sealed partial class ClusterService
                 WriteMember(ca, etcdAddress.Value, now);
             }
 
-            var config = new ClusterConfig
+            if (yes.External)
+            {
+                WriteExternal(yes.EtcdCa, yes.EtcdCertificate, yes.EtcdKey);
+            }
+
+            var config = yes.External ? new ClusterConfig
+            {
+                Name = yes.Cluster,
+                Member = HostName,
+                PeerUrl = "",
+                ClientUrl = yes.Endpoints[0],
+                InitialCluster = "",
+                InitialState = "external",
+                Endpoints = yes.Endpoints,
+                External = true,
+                JoinedAt = now,
+            }
+            : new ClusterConfig
             {
                 Name = yes.Cluster,
                 Member = HostName,
@@ -110,8 +140,8 @@ internal sealed partial class ClusterService
     /// <summary>
     /// On a member, for a trusted host that asks to join (<paramref name="callerFingerprint"/> is its client
     /// certificate's): refuses a member already there, a VM name the cluster already has, a wrong or used secret — before
-    /// anything is written — then adds its etcd member (a voter while the cluster has fewer than <see cref="MaxVoters"/>,
-    /// else a learner) and answers what it needs to start it.
+    /// anything is written — then adds its etcd member (a voter while the cluster has fewer than cluster.voters, else a
+    /// learner) and answers what it needs to start it; on an admin's etcd it answers that etcd's URLs and credentials.
     /// </summary>
     public async Task<Result<ClusterJoinAnswer>> AcceptJoinAsync(ClusterJoinOffer offer, string callerFingerprint, string? callerAddress, CancellationToken ct)
     {
@@ -120,9 +150,15 @@ internal sealed partial class ClusterService
             return HospesError.State($"host '{HostName}' is in no cluster; run `hospes cluster init` there first, or join another member");
         }
 
-        if (string.IsNullOrEmpty(offer.Name) || !HostSettings.IsHostName(offer.Name) || string.IsNullOrEmpty(offer.Secret) || string.IsNullOrEmpty(offer.PeerUrl))
+        if (string.IsNullOrEmpty(offer.Name) || !HostSettings.IsHostName(offer.Name) || string.IsNullOrEmpty(offer.Secret))
         {
-            return HospesError.Invalid("cluster join refused: the request lacks a valid host name, secret or etcd peer URL");
+            return HospesError.Invalid("cluster join refused: the request lacks a valid host name or secret");
+        }
+
+        bool external = _joined!.Config.External;
+        if (string.IsNullOrEmpty(offer.PeerUrl) && !external)
+        {
+            return HospesError.Invalid($"cluster join refused: host '{offer.Name}' offers no etcd peer URL (its etcd ports are taken?), and cluster '{_joined.Config.Name}' runs an etcd member on each voter");
         }
 
         await _gate.WaitAsync(ct).ConfigureAwait(false);
@@ -162,18 +198,32 @@ internal sealed partial class ClusterService
                     return HospesError.Invalid($"cluster '{cluster}' refused the join token: it is unknown there, expired or was already used; run `hospes cluster token` on a member again");
                 }
 
-                IReadOnlyList<StoreMember> etcd = await store.MembersAsync(ct).ConfigureAwait(false);
-                IReadOnlyList<MemberRecord> records = [.. (await store.ListAsync(j.Keys.Members, ct).ConfigureAwait(false)).Select(e => Read<MemberRecord>(e.Value)).OfType<MemberRecord>()];
-                bool learner = etcd.Count(m => !m.Learner) >= MaxVoters;
                 var record = new MemberRecord
                 {
                     Name = offer.Name,
                     Address = callerAddress,
                     Fingerprint = callerFingerprint,
-                    PeerUrl = offer.PeerUrl,
-                    ClientUrl = offer.ClientUrl,
+                    PeerUrl = external ? "" : offer.PeerUrl,
+                    ClientUrl = external ? "" : offer.ClientUrl,
                     JoinedAt = _time.GetUtcNow(),
                 };
+                if (external)
+                {
+                    // An admin's etcd: no member to add; the joining host uses it as this one does.
+                    await store.PutAsync(j.Keys.Member(offer.Name), ClusterMembership.Json(record), 0, ct).ConfigureAwait(false);
+                    LogMemberAdded(offer.Name, j.Config.ClientUrl, "host on the admin's etcd");
+                    return new ClusterJoinAnswer(cluster, File.ReadAllText(_files.CaCertificate), File.ReadAllText(_files.CaKey), "", j.Config.Endpoints, false)
+                    {
+                        External = true,
+                        EtcdCa = ReadIfThere(_files.ExternalCa),
+                        EtcdCertificate = ReadIfThere(_files.ExternalCertificate),
+                        EtcdKey = ReadIfThere(_files.ExternalKey),
+                    };
+                }
+
+                IReadOnlyList<StoreMember> etcd = await store.MembersAsync(ct).ConfigureAwait(false);
+                IReadOnlyList<MemberRecord> records = [.. (await store.ListAsync(j.Keys.Members, ct).ConfigureAwait(false)).Select(e => Read<MemberRecord>(e.Value)).OfType<MemberRecord>()];
+                bool learner = etcd.Count(m => !m.Learner) >= _options.EtcdVoters;
 
                 // Written before the member is added: with two members, etcd needs both for a quorum until the new one runs.
                 await store.PutAsync(j.Keys.Member(offer.Name), ClusterMembership.Json(record), 0, ct).ConfigureAwait(false);

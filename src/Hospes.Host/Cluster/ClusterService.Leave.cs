@@ -22,9 +22,16 @@ internal sealed partial class ClusterService
             Joined j = _joined!;
             try
             {
-                IReadOnlyList<StoreMember> etcd = await j.Store.MembersAsync(ct).ConfigureAwait(false);
+                IReadOnlyList<StoreMember> etcd = j.Config.External ? [] : await j.Store.MembersAsync(ct).ConfigureAwait(false);
+                StoreMember? me = etcd.FirstOrDefault(m => m.PeerUrls.Contains(j.Config.PeerUrl));
+                if (etcd.Count > 1 && me is { Learner: false })
+                {
+                    // A learner takes this voter's place before it goes: the quorum never shrinks meanwhile.
+                    await RestoreVotersAsync(j, new HashSet<string>(StringComparer.Ordinal) { HostName }, $"voter {HostName} leaves", ct).ConfigureAwait(false);
+                }
+
                 await ForgetHostAsync(j, HostName, ct).ConfigureAwait(false);
-                if (etcd.Count > 1 && etcd.FirstOrDefault(m => m.PeerUrls.Contains(j.Config.PeerUrl)) is { } me)
+                if (etcd.Count > 1 && me is not null)
                 {
                     await j.Store.RemoveMemberAsync(me.Id, ct).ConfigureAwait(false);
                 }
@@ -78,9 +85,13 @@ internal sealed partial class ClusterService
                 }
 
                 await ForgetHostAsync(j, host, ct).ConfigureAwait(false);
-                if ((await j.Store.MembersAsync(ct).ConfigureAwait(false)).FirstOrDefault(m => m.PeerUrls.Contains(member.PeerUrl)) is { } etcd)
+                if (!j.Config.External && (await j.Store.MembersAsync(ct).ConfigureAwait(false)).FirstOrDefault(m => m.PeerUrls.Contains(member.PeerUrl)) is { } etcd)
                 {
                     await j.Store.RemoveMemberAsync(etcd.Id, ct).ConfigureAwait(false);
+                    if (!etcd.Learner)
+                    {
+                        await RestoreVotersAsync(j, new HashSet<string>(StringComparer.Ordinal), $"voter {host} removed", ct).ConfigureAwait(false);
+                    }
                 }
 
                 LogMemberRemoved(host);

@@ -22,4 +22,10 @@ internal sealed partial class ClusterService
 
     [LoggerMessage(EventId = LogEvents.ClusterStoreFailed, Level = LogLevel.Warning, Message = "the cluster claim of deleted VM {Vm} stays (it is this host's and is taken again): {Why}")]
     private partial void LogReleaseFailed(string vm, string why);
+
+    [LoggerMessage(EventId = LogEvents.ClusterLearnerPromoted, Level = LogLevel.Information, Message = "etcd learner of host {Host} promoted to voter ({Why})")]
+    private partial void LogPromoted(string host, string why);
+
+    [LoggerMessage(EventId = LogEvents.ClusterPromoteFailed, Level = LogLevel.Warning, Message = "etcd learner of host {Host} not promoted: {Why}; the leader tries again")]
+    private partial void LogPromoteFailed(string host, string why);
 }

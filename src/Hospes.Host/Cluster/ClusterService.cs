@@ -18,10 +18,6 @@ namespace Hospes.Host.Cluster;
 /// </summary>
 internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsyncDisposable
 {
-    public const int EtcdClientPort = 2379;
-    public const int EtcdPeerPort = 2380;
-    public const int MaxVoters = 3;
-
     private static readonly TimeSpan HealthyWithin = TimeSpan.FromSeconds(30);
     private readonly HostOptions _options;
     private readonly PeerService _peers;
@@ -84,14 +80,16 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
         {
             IReadOnlyList<StoreEntry> members = await j.Store.ListAsync(j.Keys.Members, ct).ConfigureAwait(false);
             IReadOnlyList<StoreEntry> alive = await j.Store.ListAsync(j.Keys.Hosts, ct).ConfigureAwait(false);
-            IReadOnlyList<StoreMember> etcd = await j.Store.MembersAsync(ct).ConfigureAwait(false);
-            StoreStatus status = await j.Store.StatusAsync(ct).ConfigureAwait(false);
+
+            // An admin's etcd: its members are not the hosts', and its admin may not let Hospes list them.
+            IReadOnlyList<StoreMember> etcd = j.Config.External ? [] : await j.Store.MembersAsync(ct).ConfigureAwait(false);
+            StoreStatus status = j.Config.External ? new StoreStatus(0, 0, "") : await j.Store.StatusAsync(ct).ConfigureAwait(false);
             string? leader = Ha.HaLeader.HostOf(await j.Store.GetAsync(j.Keys.Leader, ct).ConfigureAwait(false));
             var up = alive.ToDictionary(e => ClusterKeys.NameOf(e.Key), e => Read<HostResources>(e.Value), StringComparer.Ordinal);
             return Result.Ok<IReadOnlyList<ClusterHost>>([.. members
                 .Select(e => Read<MemberRecord>(e.Value))
                 .OfType<MemberRecord>()
-                .Select(m => new ClusterHost(m, up.ContainsKey(m.Name), up.GetValueOrDefault(m.Name) ?? m.Resources, Role(m, etcd, status.LeaderId), m.LastSeen) { Leader = m.Name == leader })]);
+                .Select(m => new ClusterHost(m, up.ContainsKey(m.Name), up.GetValueOrDefault(m.Name) ?? m.Resources, j.Config.External ? "external" : Role(m, etcd, status.LeaderId), m.LastSeen) { Leader = m.Name == leader })]);
         }
         catch (ClusterStoreException e)
         {
@@ -153,16 +151,17 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
 
     private static string Url(IPAddress address, int port) => "https://" + new IPEndPoint(address, port);
 
-    /// <summary>Starts (or takes over) the etcd member of <paramref name="config"/> and waits until it answers.</summary>
+    /// <summary>Starts (or takes over) the etcd member of <paramref name="config"/> (none with an admin's etcd) and its store client.</summary>
     private async Task<Joined> RunAsync(ClusterConfig config, CancellationToken ct)
     {
-        var etcd = new EtcdMember(_files, config, _log);
-        await etcd.StartAsync(ct).ConfigureAwait(false);
-        // The certificate alone: CreateFromPemFile would look for a key in the same file.
-        var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(_files.CaCertificate));
-        using var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(_files.MemberCertificate, _files.MemberKey);
-        var client = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pkcs12), null);
-        var store = new EtcdGateway(config.Endpoints, ca, client);
+        EtcdMember? etcd = null;
+        if (!config.External)
+        {
+            etcd = new EtcdMember(_files, config, _log);
+            await etcd.StartAsync(ct).ConfigureAwait(false);
+        }
+
+        (EtcdGateway store, IReadOnlyList<IDisposable> owned) = Gateway(config);
         var keys = new ClusterKeys(config.Name);
         MemberRecord self = new()
         {
@@ -175,7 +174,7 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
         };
         var membership = new ClusterMembership(store, keys, self, _resources, _time, _log);
         var access = new ClusterAccess(store, keys.Access, _db, config.Member, _time, _log, () => AccessReplaced?.Invoke());
-        return new Joined(config, etcd, store, keys, membership, access, self, [ca, client]);
+        return new Joined(config, etcd, store, keys, membership, access, self, owned);
     }
 
     /// <summary>Waits until this host's etcd member answers (a new member needs its peers first).</summary>
@@ -187,8 +186,8 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
         {
             try
             {
-                // Its own member, not another that answered while it does not yet.
-                if ((await store.StatusAsync(ct).ConfigureAwait(false)).Endpoint == config.ClientUrl)
+                // Its own member, not another that answered while it does not yet (an admin's etcd: any of its URLs).
+                if (config.External || (await store.StatusAsync(ct).ConfigureAwait(false)).Endpoint == config.ClientUrl)
                 {
                     await store.GetAsync("/hospes/" + config.Name + "/", ct).ConfigureAwait(false);
                     return null;
@@ -204,7 +203,7 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
             await Task.Delay(TimeSpan.FromMilliseconds(300), _time, ct).ConfigureAwait(false);
         }
 
-        return HospesError.Unavailable($"etcd at {config.ClientUrl} did not become ready within {HealthyWithin.TotalSeconds:0} s ({last}); its log is {_files.EtcdLog}");
+        return HospesError.Unavailable($"etcd at {config.ClientUrl} did not become ready within {HealthyWithin.TotalSeconds:0} s ({last}){(config.External ? "" : $"; its log is {_files.EtcdLog}")}");
     }
 
     private static void WriteSecretFile(string path, string text)
@@ -235,15 +234,18 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
         }
     }
 
-    /// <summary>A running membership: config, etcd member, store client, lease.</summary>
-    private sealed record Joined(ClusterConfig Config, EtcdMember Etcd, IClusterStore Store, ClusterKeys Keys, ClusterMembership Membership, ClusterAccess Access, MemberRecord Self, IReadOnlyList<IDisposable> Owned) : IAsyncDisposable
+    /// <summary>A running membership: config, etcd member (none with an admin's etcd), store client, lease, access copy.</summary>
+    private sealed record Joined(ClusterConfig Config, EtcdMember? Etcd, IClusterStore Store, ClusterKeys Keys, ClusterMembership Membership, ClusterAccess Access, MemberRecord Self, IReadOnlyList<IDisposable> Owned) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             await Access.DisposeAsync().ConfigureAwait(false);
             await Membership.DisposeAsync().ConfigureAwait(false);
             Store.Dispose();
-            await Etcd.DisposeAsync().ConfigureAwait(false);
+            if (Etcd is not null)
+            {
+                await Etcd.DisposeAsync().ConfigureAwait(false);
+            }
             foreach (IDisposable d in Owned)
             {
                 d.Dispose();

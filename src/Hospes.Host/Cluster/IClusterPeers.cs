@@ -18,5 +18,17 @@ internal sealed record ClusterJoinOffer(string Secret, string Name, string PeerU
     public IReadOnlyList<string> Access { get; init; } = [];
 }
 
-/// <summary>The member's yes: the cluster, its CA (with key) and how the new etcd member starts.</summary>
-internal sealed record ClusterJoinAnswer(string Cluster, string CaCertificate, string CaKey, string InitialCluster, IReadOnlyList<string> Endpoints, bool Learner);
+/// <summary>
+/// The member's yes: the cluster, its CA (with key) and how the new etcd member starts — or, on an admin's etcd
+/// (<see cref="External"/>), that etcd's PEM credentials (each optional).
+/// </summary>
+internal sealed record ClusterJoinAnswer(string Cluster, string CaCertificate, string CaKey, string InitialCluster, IReadOnlyList<string> Endpoints, bool Learner)
+{
+    public bool External { get; init; }
+
+    public string? EtcdCa { get; init; }
+
+    public string? EtcdCertificate { get; init; }
+
+    public string? EtcdKey { get; init; }
+}

@@ -15,7 +15,13 @@ public sealed class ClusterApi
     internal ClusterApi(ClusterService cluster) => _cluster = cluster;
 
     public async Task<Result<ClusterInfo>> InitAsync(ClusterInitRequest request, CancellationToken ct) =>
-        ResultMap.Map(await _cluster.InitAsync(request.Name, ct).ConfigureAwait(false), Info);
+        ResultMap.Map(await _cluster.InitAsync(request.Name, Choice(request.EtcdPort, request.EtcdPeerPort) with
+        {
+            External = request.Etcd is { } urls ? [urls] : [],
+            CaPem = request.EtcdCa,
+            CertificatePem = request.EtcdCert,
+            KeyPem = request.EtcdKey,
+        }, ct).ConfigureAwait(false), Info);
 
     public Result<ClusterInfo> Show() =>
         _cluster.Config is { } c ? Info(c) : HospesError.NotFound("this host is in no cluster; `hospes cluster init` makes one, `hospes cluster join` joins one");
@@ -24,7 +30,7 @@ public sealed class ClusterApi
         ResultMap.Map(await _cluster.CreateTokenAsync(ct).ConfigureAwait(false), t => new HostTokenInfo { Token = t.Encode(), ExpiresAt = t.ExpiresAt });
 
     public async Task<Result<ClusterInfo>> JoinAsync(ClusterJoinRequest request, CancellationToken ct) =>
-        ResultMap.Map(await _cluster.JoinAsync(request.Address, request.Token, ct).ConfigureAwait(false), Info);
+        ResultMap.Map(await _cluster.JoinAsync(request.Address, request.Token, Choice(request.EtcdPort, request.EtcdPeerPort), ct).ConfigureAwait(false), Info);
 
     public async Task<Result<ClusterInfo>> LeaveAsync(CancellationToken ct) =>
         ResultMap.Map(await _cluster.LeaveAsync(ct).ConfigureAwait(false), Info);
@@ -58,10 +64,24 @@ public sealed class ClusterApi
         var offer = new ClusterJoinOffer(request.Secret, request.Name, request.PeerUrl, request.ClientUrl, request.Vms ?? []) { Access = request.Access ?? [] };
         return ResultMap.Map(
             await _cluster.AcceptJoinAsync(offer, HostCertificate.FingerprintOf(clientCertificate), address, ct).ConfigureAwait(false),
-            a => new PeerClusterJoinResponse { Cluster = a.Cluster, CaCertificate = a.CaCertificate, CaKey = a.CaKey, InitialCluster = a.InitialCluster, Endpoints = a.Endpoints, Learner = a.Learner });
+            a => new PeerClusterJoinResponse
+            {
+                Cluster = a.Cluster,
+                CaCertificate = a.CaCertificate,
+                CaKey = a.CaKey,
+                InitialCluster = a.InitialCluster,
+                Endpoints = a.Endpoints,
+                Learner = a.Learner,
+                External = a.External,
+                EtcdCa = a.EtcdCa,
+                EtcdCert = a.EtcdCertificate,
+                EtcdKey = a.EtcdKey,
+            });
     }
 
-    private static ClusterInfo Info(ClusterConfig c) => new() { Name = c.Name, Member = c.Member, EtcdUrl = c.ClientUrl, Learner = c.Learner, JoinedAt = c.JoinedAt };
+    private static ClusterInfo Info(ClusterConfig c) => new() { Name = c.Name, Member = c.Member, EtcdUrl = c.ClientUrl, Learner = c.Learner, External = c.External, JoinedAt = c.JoinedAt };
+
+    private static EtcdChoice Choice(int? clientPort, int? peerPort) => new() { ClientPort = clientPort, PeerPort = peerPort };
 
     private static ClusterHostInfo HostInfo(ClusterHost h) => new()
     {

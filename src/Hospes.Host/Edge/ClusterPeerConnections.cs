@@ -16,7 +16,13 @@ internal sealed class ClusterPeerConnections(PeerConnections peers) : IClusterPe
         try
         {
             PeerClusterJoinResponse a = await peers.Api(member).ClusterJoinAsync(request, ct).ConfigureAwait(false);
-            return new ClusterJoinAnswer(a.Cluster, a.CaCertificate, a.CaKey, a.InitialCluster, a.Endpoints, a.Learner);
+            return new ClusterJoinAnswer(a.Cluster, a.CaCertificate, a.CaKey, a.InitialCluster, a.Endpoints, a.Learner)
+            {
+                External = a.External,
+                EtcdCa = a.EtcdCa,
+                EtcdCertificate = a.EtcdCert,
+                EtcdKey = a.EtcdKey,
+            };
         }
         catch (HospesApiException e) when (e.Delivery == Delivery.Answered)
         {

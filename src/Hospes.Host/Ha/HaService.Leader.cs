@@ -48,6 +48,8 @@ internal sealed partial class HaService
             return;
         }
 
+        await _cluster.KeepVotersAsync(alive.Keys, ct).ConfigureAwait(false);
+
         IReadOnlySet<string> cordoned = (await store.ListAsync(keys.Cordoned, ct).ConfigureAwait(false)).Select(e => ClusterKeys.NameOf(e.Key)).ToHashSet(StringComparer.Ordinal);
         foreach (StoreEntry e in await store.ListAsync(keys.HaVms, ct).ConfigureAwait(false))
         {

@@ -73,6 +73,18 @@ public sealed record HostOptions
     /// <summary>cluster.ha.restart_margin_s: the leader restarts a dead host's HA VMs once it has seen the host's lease ended for this long.</summary>
     public TimeSpan HaRestartMargin { get; init; } = TimeSpan.FromSeconds(4);
 
+    /// <summary>cluster.voters: how many etcd members vote (1, 3 or 5); hosts joining beyond that are learners.</summary>
+    public int EtcdVoters { get; init; } = 3;
+
+    /// <summary>cluster.voter_down_s: the leader promotes a learner once a voter's host has been down this long.</summary>
+    public TimeSpan EtcdVoterDownAfter { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>cluster.etcd_client_port: where this host's etcd member serves clients (init/join --etcd-port overrides).</summary>
+    public int EtcdClientPort { get; init; } = 2379;
+
+    /// <summary>cluster.etcd_peer_port: where this host's etcd member talks to its peers (init/join --etcd-peer-port overrides).</summary>
+    public int EtcdPeerPort { get; init; } = 2380;
+
     public string EffectiveRunDir => RunDir ?? Path.GetDirectoryName(Path.GetFullPath(SocketPath)) ?? "/run/hospes";
 
     public string DatabasePath => Path.Combine(StateDir, "hospes.db");

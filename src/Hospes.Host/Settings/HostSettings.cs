@@ -19,6 +19,7 @@ public static class HostSettings
         "logs.vm_max_mib", "qemu.uids",
         "migration.allow_paths", "migration.allow_bridges", "migration.allow_pci",
         "cluster.shared_dirs", "cluster.ha.fence_after_s", "cluster.ha.restart_margin_s",
+        "cluster.voters", "cluster.voter_down_s", "cluster.etcd_client_port", "cluster.etcd_peer_port",
     ];
 
     /// <summary>Reads a settings file into <paramref name="options"/>.</summary>
@@ -144,6 +145,22 @@ public static class HostSettings
                 return Seconds(value, 0, 120) is { } margin
                     ? options with { HaRestartMargin = margin }
                     : Bad(key, value, "seconds from 0 to 120, e.g. 2");
+            case "cluster.voters":
+                return Int(value, 1, 5) is { } voters && voters % 2 == 1
+                    ? options with { EtcdVoters = voters }
+                    : Bad(key, value, "1, 3 or 5 (an odd number: etcd's quorum is a majority; more hosts join as non-voting learners)");
+            case "cluster.voter_down_s":
+                return Seconds(value, 10, 86400) is { } down
+                    ? options with { EtcdVoterDownAfter = down }
+                    : Bad(key, value, "seconds from 10 to 86400, e.g. 60");
+            case "cluster.etcd_client_port":
+                return Int(value, 1, 65535) is { } clientPort
+                    ? options with { EtcdClientPort = clientPort }
+                    : Bad(key, value, "a TCP port from 1 to 65535, e.g. 2379");
+            case "cluster.etcd_peer_port":
+                return Int(value, 1, 65535) is { } peerPort
+                    ? options with { EtcdPeerPort = peerPort }
+                    : Bad(key, value, "a TCP port from 1 to 65535, e.g. 2380");
             default:
                 return HospesError.Invalid($"unknown setting {key}; known settings: {string.Join(", ", Keys)}");
         }

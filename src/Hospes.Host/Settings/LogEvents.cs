@@ -77,6 +77,10 @@ internal static class LogEvents
     public const int ClusterPlaced = 822;
     public const int ClusterListPartial = 823;
 
+    // Cluster etcd: learners promoted (issue 17).
+    public const int ClusterLearnerPromoted = 900;
+    public const int ClusterPromoteFailed = 901;
+
     // HA (issue 17, part 2).
     public const int HaLeader = 840;
     public const int HaLeaderLost = 841;

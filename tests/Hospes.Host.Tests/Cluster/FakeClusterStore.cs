@@ -109,6 +109,8 @@ internal sealed class FakeClusterStore : IClusterStore
 
     public Task RemoveMemberAsync(ulong id, CancellationToken ct) => Task.CompletedTask;
 
+    public Task PromoteMemberAsync(ulong id, CancellationToken ct) => Task.CompletedTask;
+
     public Task<StoreStatus> StatusAsync(CancellationToken ct) => Task.FromResult(new StoreStatus(1, 1, "fake"));
 
     public void Dispose()

@@ -28,7 +28,9 @@ internal sealed class EtcdGateway : IClusterStore
     private readonly HttpClient _streams;
     private int _current;
 
-    public EtcdGateway(IReadOnlyList<string> endpoints, X509Certificate2 ca, X509Certificate2 client)
+    /// <param name="ca">Null: the server's certificate is checked against the system's trust (an admin's etcd).</param>
+    /// <param name="client">Null: no client certificate (an admin's etcd without client-cert-auth).</param>
+    public EtcdGateway(IReadOnlyList<string> endpoints, X509Certificate2? ca, X509Certificate2? client)
     {
         _endpoints = endpoints.Count > 0 ? endpoints : throw new ArgumentException("no etcd endpoint", nameof(endpoints));
         _http = new HttpClient(Handler(ca, client), disposeHandler: true) { Timeout = RequestTimeout };
@@ -177,6 +179,9 @@ internal sealed class EtcdGateway : IClusterStore
     public async Task RemoveMemberAsync(ulong id, CancellationToken ct) =>
         await CallAsync("/v3/cluster/member/remove", new JsonObject { ["ID"] = id.ToString(CultureInfo.InvariantCulture) }, ct).ConfigureAwait(false);
 
+    public async Task PromoteMemberAsync(ulong id, CancellationToken ct) =>
+        await CallAsync("/v3/cluster/member/promote", new JsonObject { ["ID"] = id.ToString(CultureInfo.InvariantCulture) }, ct).ConfigureAwait(false);
+
     public async Task<StoreStatus> StatusAsync(CancellationToken ct)
     {
         JsonObject answer = await CallAsync("/v3/maintenance/status", new JsonObject(), ct).ConfigureAwait(false);
@@ -246,7 +251,8 @@ internal sealed class EtcdGateway : IClusterStore
         {
         }
 
-        string? error = (string?)answer?["error"]?.AsValue() ?? (answer?["error"] is JsonObject e ? (string?)e["message"] : null) ?? (string?)answer?["message"];
+        // Unary calls answer "error" as text; a streaming one (lease keep-alive) as an object, e.g. a learner's refusal.
+        string? error = (answer?["error"] is JsonValue v ? (string?)v : null) ?? (answer?["error"] is JsonObject e ? (string?)e["message"] : null) ?? (string?)answer?["message"];
         if (error is not null && NoQuorum.Any(e => error.Contains(e, StringComparison.Ordinal)))
         {
             throw new ClusterStoreException(QuorumLost(endpoint, $"it says: {error}"));
@@ -306,14 +312,16 @@ internal sealed class EtcdGateway : IClusterStore
         ? ulong.Parse((string)node!, CultureInfo.InvariantCulture)
         : node.GetValue<ulong>();
 
-    private static SocketsHttpHandler Handler(X509Certificate2 ca, X509Certificate2 client) => new()
+    private static SocketsHttpHandler Handler(X509Certificate2? ca, X509Certificate2? client) => new()
     {
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
         ConnectTimeout = TimeSpan.FromSeconds(3),
         SslOptions = new SslClientAuthenticationOptions
         {
-            ClientCertificates = [client],
-            RemoteCertificateValidationCallback = (_, cert, _, _) => cert is X509Certificate2 server && ClusterCa.Verifies(ca, server),
+            ClientCertificates = client is null ? null : [client],
+            RemoteCertificateValidationCallback = ca is null
+                ? (_, _, _, errors) => errors == SslPolicyErrors.None
+                : (_, cert, _, _) => cert is X509Certificate2 server && ClusterCa.Verifies(ca, server),
         },
     };
 }

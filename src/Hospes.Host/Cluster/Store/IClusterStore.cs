@@ -55,6 +55,9 @@ internal interface IClusterStore : IDisposable
 
     Task RemoveMemberAsync(ulong id, CancellationToken ct);
 
+    /// <summary>Makes learner <paramref name="id"/> a voter (etcd refuses one not yet caught up with its leader).</summary>
+    Task PromoteMemberAsync(ulong id, CancellationToken ct);
+
     /// <summary>The member this client reached: its id and its leader's.</summary>
     Task<StoreStatus> StatusAsync(CancellationToken ct);
 }
