@@ -16,7 +16,7 @@ namespace Hospes.Api.Cluster;
 /// (status, body, a stream) comes back unchanged. WebSockets (console, display, ssh, tcp) are refused naming the
 /// owner. A create or define is placed by the scheduler (<see cref="PlaceAsync"/>).
 /// </summary>
-internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi vms, AccessGate gate)
+internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi vms, AccessGate gate, StoreApi store)
 {
     /// <summary>Answers from another host say which one.</summary>
     public const string HostHeader = "Hospes-Host";
@@ -35,6 +35,11 @@ internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi 
         if (template == Routes.Vms && HttpMethods.IsPost(http.Request.Method))
         {
             return await PlaceAsync(http, caller, request);
+        }
+
+        if (template == Routes.TemplateClone && HttpMethods.IsPost(http.Request.Method))
+        {
+            return await SpreadClonesAsync(http, caller, request);
         }
 
         if (!template.StartsWith(Routes.Vms + "/{", StringComparison.Ordinal) || (Value(http, "name") ?? Value(http, "vm")) is not { } vm || vms.Get(vm).IsOk)

@@ -77,6 +77,12 @@ internal static class LogEvents
     public const int ClusterPlaced = 822;
     public const int ClusterListPartial = 823;
 
+    // Clones spread over a cluster's hosts (issue 17).
+    public const int ClusterClonesPlanned = 890;
+    public const int ClusterTemplateCopied = 891;
+    public const int ClusterTemplateReceived = 892;
+    public const int ClusterTemplateCopyFailed = 893;
+
     // HA (issue 17, part 2).
     public const int HaLeader = 840;
     public const int HaLeaderLost = 841;
