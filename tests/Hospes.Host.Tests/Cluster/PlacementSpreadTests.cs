@@ -21,8 +21,8 @@ public class PlacementSpreadTests
 
         Result<IReadOnlyList<string>> plan = PlacementScheduler.Spread(hosts, 8, 1000, null, "clones");
 
-        // a has 4000: it takes clones until it has as little left as b and c; then fewest VMs, then name.
-        Assert.Equal(["a", "a", "a", "b", "c", "a", "b", "c"], plan.Value);
+        // a has 4000: it takes clones until it has as much left as b and c; then fewest VMs (counting the plan's), then name.
+        Assert.Equal(["a", "a", "b", "a", "c", "b", "a", "c"], plan.Value);
     }
 
     [Fact]
@@ -36,8 +36,8 @@ public class PlacementSpreadTests
         ];
 
         Assert.Equal(["a", "a", "a"], PlacementScheduler.Spread(hosts, 3, 1000, null, "clones").Value);
-        Assert.Contains("cordoned", PlacementScheduler.Spread(hosts, 3, 1000, "b", "clones").Error.Message, StringComparison.Ordinal);
-        Assert.Contains("down", PlacementScheduler.Spread(hosts, 3, 1000, "c", "clones").Error.Message, StringComparison.Ordinal);
+        Assert.Contains("cordoned", PlacementScheduler.Spread(hosts, 3, 1000, "b", "clones").Error!.Message, StringComparison.Ordinal);
+        Assert.Contains("down", PlacementScheduler.Spread(hosts, 3, 1000, "c", "clones").Error!.Message, StringComparison.Ordinal);
         Assert.Equal(["a", "a"], PlacementScheduler.Spread(hosts, 2, 1000, "a", "clones").Value);
     }
 
