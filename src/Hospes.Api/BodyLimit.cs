@@ -16,8 +16,13 @@ internal static class BodyLimit
     public const long MaxBodyBytes = 4L << 20;
     public const long MaxOfferBytes = 256L << 20;
 
+    /// <summary>A template's disks another member copies here (issue 17): a disk image's size, not a request's.</summary>
+    public const long MaxTemplateCopyBytes = 1L << 40;
+
     public static long For(PathString path) =>
-        path.Equals(Routes.PeerMigrations, StringComparison.Ordinal) ? MaxOfferBytes : MaxBodyBytes;
+        path.Equals(Routes.PeerMigrations, StringComparison.Ordinal) ? MaxOfferBytes
+        : path.StartsWithSegments("/v1/cluster/templates", StringComparison.Ordinal) ? MaxTemplateCopyBytes
+        : MaxBodyBytes;
 
     public static Task Apply(HttpContext http, RequestDelegate next)
     {

@@ -27,4 +27,8 @@ public sealed class ClusterApi
 
     /// <summary>Removes a host that is down from the cluster.</summary>
     public Task<ClusterHostInfo> RemoveAsync(string name, CancellationToken ct) => _c.SendAsync<ClusterHostInfo>(HttpMethod.Delete, Routes.Path(Routes.ClusterHost, name), null, ct);
+
+    /// <summary>Sends a template's copy (its header line, then its files) to this host; what a member does for clones it places here.</summary>
+    public Task<TemplateInfo> ReceiveTemplateAsync(string name, HttpContent copy, CancellationToken ct) =>
+        _c.SendAsync<TemplateInfo>(HttpMethod.Put, Routes.Path(Routes.ClusterTemplate, name), copy, ct);
 }

@@ -118,7 +118,7 @@ public sealed partial class HospesConnection
         using var request = new HttpRequestMessage(method, WithProject(path));
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, body.GetType(), options: WireJson.Options);
+            request.Content = body as HttpContent ?? JsonContent.Create(body, body.GetType(), options: WireJson.Options);
         }
 
         HttpResponseMessage response;

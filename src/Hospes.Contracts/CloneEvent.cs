@@ -15,4 +15,10 @@ public sealed record CloneEvent
 
     /// <summary>On the done line: every failure, one per clone.</summary>
     public IReadOnlyList<string> Failures { get; init; } = [];
+
+    /// <summary>In a cluster: the host the clone named here went to (on a done line: null).</summary>
+    public string? Host { get; init; }
+
+    /// <summary>On the done line of a cluster's run: each clone's host, by clone name.</summary>
+    public IReadOnlyDictionary<string, string>? Hosts { get; init; }
 }

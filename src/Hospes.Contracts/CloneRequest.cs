@@ -20,4 +20,12 @@ public sealed record CloneRequest
 
     /// <summary>How long one clone may take from start to its ready marker.</summary>
     public int ReadyTimeoutS { get; init; } = 300;
+
+    /// <summary>In a cluster: the host every clone goes to (`--host`); null: the scheduler spreads them over the hosts.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>
+    /// These names exactly instead of Name/Count: what one member asks of another for its share of a spread clone run.
+    /// </summary>
+    public IReadOnlyList<string>? Names { get; init; }
 }

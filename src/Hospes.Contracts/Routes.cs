@@ -169,6 +169,9 @@ public static class Routes
     public const string PeerClusterEvacuate = "/v1/peer/cluster/evacuate";
     public const string PeerClusterRestore = "/v1/peer/cluster/restore";
 
+    /// <summary>A template's files from another member, for clones placed here (body: the files one after another).</summary>
+    public const string ClusterTemplate = "/v1/cluster/templates/{name}";
+
     /// <summary>
     /// Fills the template's parameters in order with <paramref name="segments"/>, each escaped as one path segment:
     /// <c>Path(VmStart, "web")</c> is "/v1/vms/web/start".

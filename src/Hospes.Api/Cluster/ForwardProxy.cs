@@ -16,7 +16,7 @@ namespace Hospes.Api.Cluster;
 /// (status, body, a stream) comes back unchanged. WebSockets (console, display, tcp) are relayed to the owner
 /// (<see cref="SocketAsync"/>). A create or define is placed by the scheduler (<see cref="PlaceAsync"/>).
 /// </summary>
-internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi vms, AccessGate gate, ConsoleTickets tickets)
+internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi vms, AccessGate gate, ConsoleTickets tickets, StoreApi store)
 {
     /// <summary>Answers from another host say which one.</summary>
     public const string HostHeader = "Hospes-Host";
@@ -33,6 +33,11 @@ internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi 
         if (template == Routes.Vms && HttpMethods.IsPost(http.Request.Method))
         {
             return await PlaceAsync(http, caller, request);
+        }
+
+        if (template == Routes.TemplateClone && HttpMethods.IsPost(http.Request.Method))
+        {
+            return await SpreadClonesAsync(http, caller, request);
         }
 
         if (VmOf(http, template) is not { } vm || vms.Get(vm).IsOk)

@@ -1,4 +1,5 @@
 using Hospes.Contracts;
+using Hospes.Core.Errors;
 using Hospes.Host.Edge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -19,6 +20,17 @@ internal static class ClusterEndpoints
         app.MapPost(Routes.ClusterLeave, async (ClusterApi cluster, CancellationToken ct) => ApiResults.From(await cluster.LeaveAsync(ct)));
         app.MapGet(Routes.ClusterHosts, async (ClusterApi cluster, CancellationToken ct) => ApiResults.From(await cluster.ListAsync(ct)));
         app.MapDelete(Routes.ClusterHost, async (string name, ClusterApi cluster, CancellationToken ct) => ApiResults.From(await cluster.RemoveAsync(name, ct)));
+        app.MapPut(Routes.ClusterTemplate, async (string name, HttpContext http, StoreApi store, ClusterForwarding forwarding) =>
+        {
+            // A member copies a template here for the clones it placed here; a copy half sent leaves nothing (the run is not the caller's to cancel).
+            Result<TemplateInfo> received = await store.ReceiveTemplateAsync(name, http.Request.Body, forwarding.HostName, http.RequestAborted);
+            if (received.IsOk)
+            {
+                forwarding.LogTemplateReceived(name, received.Value.SourceVm ?? "?");
+            }
+
+            return ApiResults.From(received);
+        });
 
         PeerEndpoints.PeerGroup(app).MapPost(Routes.PeerClusterJoin, async (PeerClusterJoinRequest request, HttpContext http, ClusterApi cluster, CancellationToken ct) =>
         {

@@ -16,12 +16,13 @@ internal static class CloneCommand
         var full = new Option<bool>("--full") { Description = "Independent copies instead of linked clones (overlays on the template)" };
         var marker = new Option<string?>("--ready-marker") { Description = "What a started clone prints on its console once up (default: the template's known marker; without one, a clone is ready once running)" };
         var timeout = new Option<int>("--timeout") { Description = "Seconds one clone may take from start to ready", DefaultValueFactory = _ => 300 };
+        var host = new Option<string?>("--host") { Description = "In a cluster: put every clone on this host (default: the scheduler spreads them over the hosts)" };
         var instant = new Option<bool>("--instant") { Description = "Forks of a running template (`template create VM --running`): running copies of its memory in a moment" };
         var cmd = new Command(
             "clone",
             "Make VMs from a template: linked clones in seconds, each with its own name, UUID, MACs and hostname\n\nExamples:\n  hospes clone web-tmpl 'grid-{i}' --count 75 --start\n  hospes clone web-tmpl solo --full")
         {
-            template, name, count, start, full, marker, timeout, instant,
+            template, name, count, start, full, marker, timeout, instant, host,
         };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
@@ -35,7 +36,7 @@ internal static class CloneCommand
                 return await ForkCommand.RunAsync(p, client, p.GetValue(template)!, new ForkRequest { Name = p.GetValue(name)!, Count = p.GetValue(count) }, ct);
             }
 
-            var request = new CloneRequest { Name = p.GetValue(name)!, Count = p.GetValue(count), Start = p.GetValue(start), Full = p.GetValue(full), ReadyTimeoutS = p.GetValue(timeout), ReadyMarker = p.GetValue(marker) };
+            var request = new CloneRequest { Name = p.GetValue(name)!, Count = p.GetValue(count), Start = p.GetValue(start), Full = p.GetValue(full), ReadyTimeoutS = p.GetValue(timeout), ReadyMarker = p.GetValue(marker), Host = p.GetValue(host) };
             bool json = CliContext.Json(p);
             var bar = new ProgressLine(Console.Error, request.Start);
             CloneEvent? done = null;
@@ -63,6 +64,12 @@ internal static class CloneCommand
             }
             else
             {
+                // In a cluster: which host got which clones.
+                foreach (var onHost in (done.Hosts ?? new Dictionary<string, string>()).GroupBy(h => h.Value, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+                {
+                    Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{onHost.Key}: {onHost.Count()} clone(s): {string.Join(", ", onHost.Select(h => h.Key))}"));
+                }
+
                 foreach (string failure in done.Failures)
                 {
                     await Console.Error.WriteLineAsync($"failed: {failure}");

@@ -198,6 +198,7 @@ internal static class RouteRules
         One("DELETE", "/v1/cluster/hosts/{name}", SysModify, Host),
         One("POST", "/v1/cluster/hosts/{name}/evacuate", SysModify, Host),
         One("POST", "/v1/cluster/hosts/{name}/restore", SysModify, Host),
+        One("PUT", "/v1/cluster/templates/{name}", SysModify, Host),
     ];
 
     private static readonly FrozenDictionary<(string, string), RouteRule> ByRoute =

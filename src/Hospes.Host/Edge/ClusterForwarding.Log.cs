@@ -16,4 +16,16 @@ public sealed partial class ClusterForwarding
 
     [LoggerMessage(EventId = LogEvents.ClusterListPartial, Level = LogLevel.Warning, Message = "the cluster-wide list has no answer from host {Host}: {Why}")]
     private partial void LogListPartial(string host, string why);
+
+    [LoggerMessage(EventId = LogEvents.ClusterClonesPlanned, Level = LogLevel.Information, Message = "{Count} clone(s) of template {Template} placed: {Hosts}")]
+    private partial void LogClonesPlanned(string template, int count, string hosts);
+
+    [LoggerMessage(EventId = LogEvents.ClusterTemplateCopied, Level = LogLevel.Information, Message = "template {Template} copied to host {Host}: {Bytes} bytes in {Seconds:0.0} s")]
+    private partial void LogTemplateCopied(string template, string host, long bytes, double seconds);
+
+    [LoggerMessage(EventId = LogEvents.ClusterTemplateCopyFailed, Level = LogLevel.Warning, Message = "template {Template} was not copied to host {Host}: {Why}")]
+    private partial void LogTemplateCopyFailed(string template, string host, string why);
+
+    [LoggerMessage(EventId = LogEvents.ClusterTemplateReceived, Level = LogLevel.Information, Message = "template {Template} (made from VM {SourceVm}) received from another member, or found here already")]
+    public partial void LogTemplateReceived(string template, string sourceVm);
 }

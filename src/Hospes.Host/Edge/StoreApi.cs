@@ -8,7 +8,7 @@ using Hospes.Host.Vms;
 namespace Hospes.Host.Edge;
 
 /// <summary>The store as the API shows it: disks, image imports, templates, clones and snapshots, wire in, wire out.</summary>
-public sealed class StoreApi
+public sealed partial class StoreApi
 {
     private readonly DiskService _disks;
     private readonly DiskImages _images;
@@ -102,7 +102,7 @@ public sealed class StoreApi
     public async Task<Result<SnapshotInfo>> DeleteSnapshotAsync(string vm, string name, CancellationToken ct) =>
         ResultMap.Map(await _snapshots.DeleteAsync(vm, name, ct).ConfigureAwait(false), Snapshot);
 
-    private static CloneOrder Order(CloneRequest r, string? project) => new(r.Name, r.Count, r.Full, r.Start, TimeSpan.FromSeconds(r.ReadyTimeoutS), r.ReadyMarker, project);
+    private static CloneOrder Order(CloneRequest r, string? project) => new(r.Name, r.Count, r.Full, r.Start, TimeSpan.FromSeconds(r.ReadyTimeoutS), r.ReadyMarker, project) { Names = r.Names };
 
     private static SnapshotInfo Snapshot(VmSnapshot s) => new() { Name = s.Name, CreatedAt = s.CreatedAt, VmStateBytes = s.VmStateBytes, Disks = s.Disks };
 }

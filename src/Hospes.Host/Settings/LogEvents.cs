@@ -80,6 +80,11 @@ internal static class LogEvents
     // Cluster etcd: learners promoted (issue 17).
     public const int ClusterLearnerPromoted = 900;
     public const int ClusterPromoteFailed = 901;
+    // Clones spread over a cluster's hosts (issue 17).
+    public const int ClusterClonesPlanned = 890;
+    public const int ClusterTemplateCopied = 891;
+    public const int ClusterTemplateReceived = 892;
+    public const int ClusterTemplateCopyFailed = 893;
 
     // HA (issue 17, part 2).
     public const int HaLeader = 840;

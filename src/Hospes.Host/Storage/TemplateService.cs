@@ -9,7 +9,7 @@ using Hospes.Core.Files;
 namespace Hospes.Host.Storage;
 
 /// <summary>`hospes template`: read-only copies of a stopped VM's disks and its spec, for clones to start from.</summary>
-internal sealed class TemplateService(VolumeStore store, IVmDirectory vms, IQemuImg img)
+internal sealed partial class TemplateService(VolumeStore store, IVmDirectory vms, IQemuImg img)
 {
     public IReadOnlyList<TemplateView> List()
     {

@@ -37,7 +37,7 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
             return HospesError.Invalid("--ready-marker needs 1 to 200 printable characters on one line, e.g. 'login:'");
         }
 
-        Result<IReadOnlyList<string>> names = NamePattern.Expand(request.Name, request.Count, MaxCloneCount, "clone", "cloning");
+        Result<IReadOnlyList<string>> names = request.Names is { } given ? Given(given) : NamePattern.Expand(request.Name, request.Count, MaxCloneCount, "clone", "cloning");
         if (!names.IsOk)
         {
             return names.Error;
@@ -46,12 +46,25 @@ internal sealed class CloneService(VolumeStore store, VmManager vms, VmCommands 
         // Once for all of them, before the first is made; each define checks again (another create may race it), and
         // with --start each start is admitted on its own.
         VmSpec spec = t.Value.Spec;
-        if (vms.Quotas.Check(project, QuotaRequest.Clones(request.Count, spec.MemoryMib, spec.Vcpus, request.Start)) is { } refused)
+        if (vms.Quotas.Check(project, QuotaRequest.Clones(names.Value.Count, spec.MemoryMib, spec.Vcpus, request.Start)) is { } refused)
         {
             return refused with { Message = $"{refused.Message}; nothing was cloned" };
         }
 
         return names;
+    }
+
+    /// <summary>The names a member asks for (its share of a run spread over a cluster), each checked.</summary>
+    private static Result<IReadOnlyList<string>> Given(IReadOnlyList<string> names)
+    {
+        if (names.Count is 0 or > MaxCloneCount)
+        {
+            return HospesError.Invalid($"a clone run names {names.Count} clones; give 1 to {MaxCloneCount}");
+        }
+
+        return names.Select(n => (Name: n, Problem: VmName.Validate(n))).FirstOrDefault(n => n.Problem is not null) is { Problem: { } problem } bad
+            ? HospesError.Invalid($"clone name '{bad.Name}' is not valid: {problem}")
+            : Result.Ok<IReadOnlyList<string>>(names);
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ namespace Hospes.Host.Cluster.Placement;
 /// (its own admission decides). The figures are a few seconds old: the chosen host's admission has the last word, and
 /// the caller tries the next host when it refuses.
 /// </summary>
-internal static class PlacementScheduler
+internal static partial class PlacementScheduler
 {
     /// <summary>What a host's admission would still admit: under its commit limit, and above its reserve of what is available.</summary>
     public static long AdmitsMib(HostResources r)
