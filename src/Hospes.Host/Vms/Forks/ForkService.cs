@@ -25,6 +25,11 @@ internal sealed partial class ForkService(VmManager vms, VmCommands commands, Gu
     // How long a fork's agent has to answer while it takes its identity. Many forks starting at once share the CPU: with
     // 75 tiny guests on 2 cores an agent took 2-4.5 s to answer a ping, so the usual 5 s failed every fork's identity.
     private static readonly TimeSpan IdentityAnswer = TimeSpan.FromSeconds(60);
+
+    // How many children start at once. A child does not boot: its QEMU starts, maps the file and loads a few MB of device
+    // state, and between those steps hospesd waits on QMP round trips, a DB commit, the cgroup and the taps; more than a
+    // cold boot's 2 per core keep the cores busy through those waits.
+    private static readonly int ChildStarts = Math.Max(8, HostMachine.CpuCount * 8);
     private readonly CancellationTokenSource _stop = new();
     private Task _sweeps = Task.CompletedTask;
 
@@ -177,7 +182,7 @@ internal sealed partial class ForkService(VmManager vms, VmCommands commands, Gu
             var failed = new List<(string, string)>();
             var running = new List<ForkedVm>();
             var identities = new List<Task>();
-            await Parallel.ForEachAsync(children, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, HostMachine.CpuCount * 2), CancellationToken = CancellationToken.None }, async (child, _) =>
+            await Parallel.ForEachAsync(children, new ParallelOptions { MaxDegreeOfParallelism = ChildStarts, CancellationToken = CancellationToken.None }, async (child, _) =>
             {
                 Result<bool> own = plan.Count == 0 ? true : await disks.MakeChildDisksAsync(child.Record, plan, CancellationToken.None).ConfigureAwait(false);
                 Result<VmRecord> up = !own.IsOk ? own.Error
@@ -236,26 +241,19 @@ internal sealed partial class ForkService(VmManager vms, VmCommands commands, Gu
                 && System.Text.RegularExpressions.Regex.IsMatch(old + mac, "^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$"))
             {
                 script.Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"for d in /sys/class/net/*; do [ \"$(cat $d/address)\" = {old.ToLowerInvariant()} ] && ip link set dev ${{d##*/}} address {mac.ToLowerInvariant()}; done; ");
+                    $"for d in /sys/class/net/*; do read -r a < $d/address; [ \"$a\" = {old.ToLowerInvariant()} ] && ip link set dev ${{d##*/}} address {mac.ToLowerInvariant()}; done; ");
             }
         }
 
-        if (script.Length > 0)
-        {
-            Result<Hospes.Qemu.Qga.QgaExecResult> macs = await agent.ExecAsync(child, ["/bin/sh", "-c", script.Append("true").ToString()], TimeSpan.FromSeconds(20), CancellationToken.None, IdentityAnswer).ConfigureAwait(false);
-            if (!macs.IsOk || macs.Value.ExitCode != 0)
-            {
-                ForkLog.IdentityFailed(log, spec.Name, macs.IsOk ? $"setting its MACs exited {macs.Value.ExitCode}" : macs.Error.Message);
-                return;
-            }
-        }
-
-        Result<bool> named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer).ConfigureAwait(false);
+        // One guest-exec for all of it (MACs, clock, hospes-postfork): each agent request waits its turn in a guest that
+        // shares the CPU with every other fork starting.
+        string? macs = script.Length > 0 ? script.ToString() : null;
+        Result<bool> named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer, macs).ConfigureAwait(false);
         if (!named.IsOk && named.Error.Code == ErrorCode.Timeout)
         {
             // 75 forks' agents answering at once under TCG on a loaded host: one answer can take over a minute (seen:
             // hospes-postfork ran, its status went unanswered). The step is idempotent, so it is tried once more.
-            named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer).ConfigureAwait(false);
+            named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer, macs).ConfigureAwait(false);
         }
 
         if (!named.IsOk)
