@@ -19,15 +19,19 @@ internal sealed partial class GuestAgent(TimeProvider time, ILogger log, AgentDi
     /// <summary>The fork identity script the tiny guest carries (`image build debian` is to install one too).</summary>
     public const string PostForkProgram = "/usr/sbin/hospes-postfork";
 
-    /// <summary>How long hospes-postfork may take: it waits up to 10 s for a DHCP lease.</summary>
-    private static readonly TimeSpan PostForkLimit = TimeSpan.FromSeconds(20);
-
     /// <summary>
     /// How often, at most, the identity step asks whether its script ended: every ask wakes the agent in a guest that
     /// shares the CPU with every other fork starting (75 forks' steps took 50-95 s each under load), and at the usual
     /// 500 ms a slow step asks many times.
     /// </summary>
     private static readonly TimeSpan IdentityLongestPoll = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// How long the identity script may run. It ends by itself (hospes-postfork waits at most 10 s of guest time for a
+    /// lease), but a guest starting beside 74 other forks on 2 cores under load gets little CPU: at load ~200, 49 of 75
+    /// forks' scripts were still running after 20 s (session 9).
+    /// </summary>
+    private static readonly TimeSpan IdentityLimit = TimeSpan.FromSeconds(120);
 
     /// <summary>The identity step's exit code when the guest's clock could not be set (hospes-postfork uses 1 and 2).</summary>
     private const int ClockFailed = 3;
@@ -105,7 +109,7 @@ internal sealed partial class GuestAgent(TimeProvider time, ILogger log, AgentDi
             long now = time.GetUtcNow().ToUnixTimeSeconds();
             string script = string.Create(System.Globalization.CultureInfo.InvariantCulture,
                 $"{first}date -u -s @{now} > /dev/null || exit {ClockFailed}; exec {PostForkProgram} \"$1\"");
-            Result<QgaExecResult> run = await a.ExecAsync("/bin/sh", ["-c", script, "hospes-identity", hostname], PostForkLimit, t, IdentityLongestPoll).ConfigureAwait(false);
+            Result<QgaExecResult> run = await a.ExecAsync("/bin/sh", ["-c", script, "hospes-identity", hostname], IdentityLimit, t, IdentityLongestPoll).ConfigureAwait(false);
             if (!run.IsOk)
             {
                 return run.Error;
