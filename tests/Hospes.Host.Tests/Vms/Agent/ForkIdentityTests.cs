@@ -51,7 +51,7 @@ public class ForkIdentityTests
 
         Result<bool> named = await guests.SetIdentityAsync(new AgentVm(agent.SocketPath), "bad name; reboot", CancellationToken.None);
 
-        Assert.Equal(ErrorCode.Invalid, named.Error!.Code);
+        Assert.Equal(ErrorCode.InvalidArgument, named.Error!.Code);
         Assert.Empty(agent.Commands);
         await guests.DisposeAsync();
     }
