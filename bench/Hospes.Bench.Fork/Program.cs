@@ -8,11 +8,16 @@ using Hospes.Testing.Bench;
 // answers on its console, against the same recipe done with plain QEMU commands (memory-backend-file share=on,
 // x-ignore-shared, children mapping the file privately), and optionally against linked clones cold-booted
 // (`clone --start`), in the same run. Also host memory per fork (PSS and anonymous, smaps_rollup) against a booted
-// guest's, and idle CPU per fork.
-// Usage: dotnet run --project bench/Hospes.Bench.Fork -c Release -- [--count 75] [--runs 3] [--clones 0] [--idle 60] [--write docs/benchmarks.md]
+// guest's, and idle CPU per fork. Density (--density N): forks of a `memory = 512` guest, paused batch by batch, that a
+// memory cgroup of --density-limit-mib (8192) holds, with a hospesd of its own started inside it (ForkDensity).
+// Usage: dotnet run --project bench/Hospes.Bench.Fork -c Release -- [--count 75] [--runs 3] [--clones 0] [--idle 60]
+//   [--density 0] [--density-batch 20] [--density-limit-mib 8192] [--write docs/benchmarks.md]
 int count = Args.Int(args, "--count", 75);
 int runs = Args.Int(args, "--runs", 3);
 int clones = Args.Int(args, "--clones", 0);
+int density = Args.Int(args, "--density", 0);
+int densityBatch = Args.Int(args, "--density-batch", 20);
+int densityLimit = Args.Int(args, "--density-limit-mib", 8192);
 string? write = Args.Str(args, "--write");
 ForkLab.Idle = TimeSpan.FromSeconds(Args.Int(args, "--idle", 60));
 string root = Repo.Root;
@@ -31,6 +36,14 @@ for (int i = 1; i <= runs; i++)
     booted.Add(b);
     command.Add(c);
     Console.Error.WriteLine($"run {i}/{runs}: plain {plain[^1].Seconds:0.00} s, hospes fork {f.Seconds:0.00} s (command {c:0.00} s); PSS/fork {f.PssMib:0.0} MiB, anon/fork {f.AnonMib:0.0} MiB, idle CPU/fork {f.IdleCpuPercent:0.00} %; booted guest PSS {b.PssMib:0} MiB, idle {b.IdleCpuPercent:0.00} %; load {Machine.LoadAverage()}");
+}
+
+DensityResult? dense = null;
+if (density > 0)
+{
+    // The fork rounds' guests are gone by now (each round kills its QEMUs): the density hospesd has the host to itself.
+    dense = await ForkDensity.RunAsync(density, densityBatch, densityLimit, ForkLab.Idle);
+    Console.Error.WriteLine($"density: {dense.Held} forks held paused in {dense.Cgroup} (limit {dense.LimitMib} MiB; {dense.Stopped}); {dense.PerForkMib:0.0} MiB charged and {dense.PerForkPssMib:0.0} MiB PSS per paused fork; base {dense.BaseMib:0} MiB; the limit holds {dense.MemoryBound}; idle CPU/fork {dense.IdleCpuPercent:0.00} % → {Environment.ProcessorCount} cores used up at {dense.CpuBound}; fork commands {dense.ForkSeconds:0.0} s; load {Machine.LoadAverage()}");
 }
 
 ForkUse? cloned = null;
@@ -60,6 +73,21 @@ if (cloned is not null)
 {
     Row(md, $"`hospes clone t 'c-{{i}}' --count {clones} --start` (linked clones, cold-booted) → every clone answers on its console", [cloned.Seconds], "s", "0.0");
     Row(md, "host memory per cold-booted clone (PSS of its QEMU)", [cloned.PssMib], "MiB", "0.0");
+}
+
+if (dense is not null)
+{
+    string held = dense.MemoryBound > dense.Held ? $"{dense.MemoryBound} ({dense.Held} measured, the rest at the measured charge per fork)" : $"{dense.MemoryBound}";
+    md.AppendLine();
+    md.AppendLine(CultureInfo.InvariantCulture, $"| density: forks of an idle tiny guest with `memory = {ForkDensity.GuestMib}`, paused, in a memory cgroup of {dense.LimitMib / 1024.0:0.#} GiB (hospesd inside it) | value |");
+    md.AppendLine("|---|---|");
+    md.AppendLine(CultureInfo.InvariantCulture, $"| forks started, paused and alive in the cgroup (no OOM kill) | {dense.Held} ({dense.Stopped}) |");
+    md.AppendLine(CultureInfo.InvariantCulture, $"| the cgroup's charge: hospesd + the booted parent → with the forks | {dense.BaseMib:0} MiB → {dense.UsageMib:0} MiB |");
+    md.AppendLine(CultureInfo.InvariantCulture, $"| charge per paused fork (cgroup) / PSS per paused fork (its QEMU) | {dense.PerForkMib:0.0} MiB / {dense.PerForkPssMib:0.0} MiB |");
+    md.AppendLine(CultureInfo.InvariantCulture, $"| forks the cgroup holds (target ≥ 160) | {held} |");
+    md.AppendLine(CultureInfo.InvariantCulture, $"| idle CPU per running fork (first batch, over {ForkLab.Idle.TotalSeconds:0} s) | {dense.IdleCpuPercent:0.00} % of a core |");
+    md.AppendLine(CultureInfo.InvariantCulture, $"| idle running forks that use up the {Environment.ProcessorCount} cores | {dense.CpuBound} ({(dense.CpuBound < dense.MemoryBound ? "the cores run out before the memory" : "the memory runs out first")}) |");
+    md.AppendLine(CultureInfo.InvariantCulture, $"| fork commands, all batches of {densityBatch} | {dense.ForkSeconds:0.0} s |");
 }
 
 md.AppendLine();

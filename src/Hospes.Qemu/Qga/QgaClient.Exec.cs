@@ -12,9 +12,10 @@ public sealed partial class QgaClient
     /// <summary>
     /// Runs <paramref name="path"/> (looked up in the agent's PATH) with <paramref name="arguments"/> in the guest, its
     /// output captured, and waits up to <paramref name="limit"/> for it to end. A command still running then is left
-    /// running, and the error names its pid.
+    /// running, and the error names its pid. Its status is asked after 50 ms, then ever less often, at most every
+    /// <paramref name="longestPoll"/> (500 ms unless given): each ask wakes the agent in the guest.
     /// </summary>
-    public async Task<Result<QgaExecResult>> ExecAsync(string path, IReadOnlyList<string> arguments, TimeSpan limit, CancellationToken ct)
+    public async Task<Result<QgaExecResult>> ExecAsync(string path, IReadOnlyList<string> arguments, TimeSpan limit, CancellationToken ct, TimeSpan? longestPoll = null)
     {
         var args = new JsonObject
         {
@@ -38,10 +39,10 @@ public sealed partial class QgaClient
             pid = null;
         }
 
-        return pid is { } p ? await WaitAsync(path, p, limit, ct).ConfigureAwait(false) : Unreadable("guest-exec", "it has no pid");
+        return pid is { } p ? await WaitAsync(path, p, limit, longestPoll ?? LongestPoll, ct).ConfigureAwait(false) : Unreadable("guest-exec", "it has no pid");
     }
 
-    private async Task<Result<QgaExecResult>> WaitAsync(string path, int pid, TimeSpan limit, CancellationToken ct)
+    private async Task<Result<QgaExecResult>> WaitAsync(string path, int pid, TimeSpan limit, TimeSpan longest, CancellationToken ct)
     {
         long start = _time.GetTimestamp();
         TimeSpan pause = FirstPoll;
@@ -80,7 +81,7 @@ public sealed partial class QgaClient
             }
 
             await Task.Delay(pause, _time, ct).ConfigureAwait(false);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPoll.Ticks));
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, longest.Ticks));
         }
     }
 }

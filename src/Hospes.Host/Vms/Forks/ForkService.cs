@@ -16,7 +16,7 @@ namespace Hospes.Host.Vms.Forks;
 /// queue (<see cref="ForkPoint"/>), then every child in its own queue, a few at a time (<see cref="ForkChild"/>). A
 /// journal in the fork's folder lets a restarted hospesd finish what a kill cut short (<see cref="SettleAsync"/>).
 /// </summary>
-internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent agent, ForkDisks disks, TimeProvider time, ILogger log) : IAsyncDisposable
+internal sealed partial class ForkService(VmManager vms, VmCommands commands, GuestAgent agent, ForkDisks disks, TimeProvider time, ILogger log) : IAsyncDisposable
 {
     public const int MaxForks = 1000;
 
@@ -25,6 +25,11 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
     // How long a fork's agent has to answer while it takes its identity. Many forks starting at once share the CPU: with
     // 75 tiny guests on 2 cores an agent took 2-4.5 s to answer a ping, so the usual 5 s failed every fork's identity.
     private static readonly TimeSpan IdentityAnswer = TimeSpan.FromSeconds(60);
+
+    // How many children start at once. A child does not boot: its QEMU starts, maps the file and loads a few MB of device
+    // state, and between those steps hospesd waits on QMP round trips, a DB commit, the cgroup and the taps; more than a
+    // cold boot's 2 per core keep the cores busy through those waits.
+    private static readonly int ChildStarts = Math.Max(8, HostMachine.CpuCount * 8);
     private readonly CancellationTokenSource _stop = new();
     private Task _sweeps = Task.CompletedTask;
 
@@ -177,7 +182,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
             var failed = new List<(string, string)>();
             var running = new List<ForkedVm>();
             var identities = new List<Task>();
-            await Parallel.ForEachAsync(children, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, HostMachine.CpuCount * 2), CancellationToken = CancellationToken.None }, async (child, _) =>
+            await Parallel.ForEachAsync(children, new ParallelOptions { MaxDegreeOfParallelism = ChildStarts, CancellationToken = CancellationToken.None }, async (child, _) =>
             {
                 Result<bool> own = plan.Count == 0 ? true : await disks.MakeChildDisksAsync(child.Record, plan, CancellationToken.None).ConfigureAwait(false);
                 Result<VmRecord> up = !own.IsOk ? own.Error
@@ -236,26 +241,19 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
                 && System.Text.RegularExpressions.Regex.IsMatch(old + mac, "^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$"))
             {
                 script.Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"for d in /sys/class/net/*; do [ \"$(cat $d/address)\" = {old.ToLowerInvariant()} ] && ip link set dev ${{d##*/}} address {mac.ToLowerInvariant()}; done; ");
+                    $"for d in /sys/class/net/*; do read -r a < $d/address; [ \"$a\" = {old.ToLowerInvariant()} ] && ip link set dev ${{d##*/}} address {mac.ToLowerInvariant()}; done; ");
             }
         }
 
-        if (script.Length > 0)
-        {
-            Result<Hospes.Qemu.Qga.QgaExecResult> macs = await agent.ExecAsync(child, ["/bin/sh", "-c", script.Append("true").ToString()], TimeSpan.FromSeconds(20), CancellationToken.None, IdentityAnswer).ConfigureAwait(false);
-            if (!macs.IsOk || macs.Value.ExitCode != 0)
-            {
-                ForkLog.IdentityFailed(log, spec.Name, macs.IsOk ? $"setting its MACs exited {macs.Value.ExitCode}" : macs.Error.Message);
-                return;
-            }
-        }
-
-        Result<bool> named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer).ConfigureAwait(false);
+        // One guest-exec for all of it (MACs, clock, hospes-postfork): each agent request waits its turn in a guest that
+        // shares the CPU with every other fork starting.
+        string? macs = script.Length > 0 ? script.ToString() : null;
+        Result<bool> named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer, macs).ConfigureAwait(false);
         if (!named.IsOk && named.Error.Code == ErrorCode.Timeout)
         {
             // 75 forks' agents answering at once under TCG on a loaded host: one answer can take over a minute (seen:
             // hospes-postfork ran, its status went unanswered). The step is idempotent, so it is tried once more.
-            named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer).ConfigureAwait(false);
+            named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer, macs).ConfigureAwait(false);
         }
 
         if (!named.IsOk)
@@ -274,20 +272,7 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
     /// </summary>
     public async Task SettleAsync(CancellationToken ct)
     {
-        // A VM cut off while it got memory of its own: saved in that file, it is restored; a save undone leaves the file.
-        foreach (VmActor vm in vms.All)
-        {
-            string whole = OwnMemoryFile(vm);
-            if (!File.Exists(whole))
-            {
-                continue;
-            }
-
-            // In its queue: its reconcile (which finishes or undoes a save the kill cut off) has run by then.
-            Result<VmRecord> back = await vm.RunAsync(commands.OwnMemorySettle(whole), ct).ConfigureAwait(false);
-            ForkLog.Settled(log, vm.Record.Name, back.IsOk ? vm.Record.State.ToString().ToLowerInvariant() : back.Error.Message);
-        }
-
+        await SettleOwnMemoryAsync(ct).ConfigureAwait(false);
         foreach (VmActor parent in vms.All)
         {
             string journal = parent.Layout.ForkJournal(parent.Record.Uuid);
@@ -327,39 +312,6 @@ internal sealed class ForkService(VmManager vms, VmCommands commands, GuestAgent
 
         Sweep();
     }
-
-    /// <summary>
-    /// A VM on an earlier fork point's memory gets a RAM file of its own, shared, as a fork point needs: its guest is saved
-    /// whole (every page, its own changes too) into <see cref="OwnMemoryFile"/> in its folder and restored from it at once
-    /// on a new QEMU, which makes a fresh own file (as `hospes save` and `hospes restore` by hand do). The guest pauses
-    /// for both, and from then on holds all its memory itself rather than sharing the earlier fork point's. A hospesd
-    /// killed in between finds the VM saved in that file (or the save undone) and restores it at start (<see cref="SettleAsync"/>).
-    /// </summary>
-    private async Task<Result<VmRecord>> OwnMemoryAsync(VmActor vm, CancellationToken ct)
-    {
-        string name = vm.Record.Name;
-        string whole = OwnMemoryFile(vm);
-        File.Delete(whole);
-        long began = Stopwatch.GetTimestamp();
-        Result<VmRecord> saved = await vm.RunAsync(commands.Save(whole), ct).ConfigureAwait(false);
-        if (!saved.IsOk)
-        {
-            return saved.Error with { Message = $"cannot fork {name}: it runs on an earlier fork point's memory, so it is saved and restored first to get memory of its own, and that save failed: {saved.Error.Message}; nothing was forked" };
-        }
-
-        Result<VmRecord> back = await vm.RunAsync(commands.Restore(whole, paused: false), CancellationToken.None).ConfigureAwait(false);
-        if (!back.IsOk)
-        {
-            return back.Error with { Message = $"cannot fork {name}: it runs on an earlier fork point's memory, so it was saved to {whole} to get memory of its own, and restoring it failed: {back.Error.Message}; `hospes restore {whole}` tries again; nothing was forked" };
-        }
-
-        File.Delete(whole);
-        long ms = (long)Stopwatch.GetElapsedTime(began).TotalMilliseconds;
-        ForkLog.OwnMemory(log, name, ms);
-        return back;
-    }
-
-    private static string OwnMemoryFile(VmActor vm) => Path.Combine(vm.Layout.VmDir(vm.Record.Uuid), "own-memory.save");
 
     /// <summary>A VM frozen at a fork point (a template of running state): saved in the fork's state, naming its RAM file.</summary>
     public static bool IsFrozen(VmRecord r) =>

@@ -6,7 +6,8 @@ namespace Hospes.Host.Tests.Vms.Agent;
 
 /// <summary>
 /// A guest agent on a real unix socket that counts its connections: it answers guest-sync-delimited and guest-ping on
-/// each, and can drop the connection it holds (as a QEMU that ends does).
+/// each (guest-exec with pid 7, whose status is exited with <see cref="ExitCode"/>), and can drop the connection it holds
+/// (as a QEMU that ends does).
 /// </summary>
 internal sealed class AgentSocketFake : IAsyncDisposable
 {
@@ -34,6 +35,12 @@ internal sealed class AgentSocketFake : IAsyncDisposable
     public int ClosedByClient => Volatile.Read(ref _closed);
 
     public List<string> Commands { get; } = [];
+
+    /// <summary>The arguments of every guest-exec, in order.</summary>
+    public List<JsonObject> Execs { get; } = [];
+
+    /// <summary>What each guest-exec's program exits with.</summary>
+    public int ExitCode { get; set; }
 
     /// <summary>Drops every connection it holds, as a QEMU that ended.</summary>
     public void DropAll()
@@ -106,7 +113,21 @@ internal sealed class AgentSocketFake : IAsyncDisposable
                     Commands.Add(command);
                 }
 
-                JsonNode? value = command == "guest-sync-delimited" ? request["arguments"]!["id"]!.DeepClone() : new JsonObject();
+                if (command == "guest-exec")
+                {
+                    lock (Commands)
+                    {
+                        Execs.Add((JsonObject)request["arguments"]!.DeepClone());
+                    }
+                }
+
+                JsonNode? value = command switch
+                {
+                    "guest-sync-delimited" => request["arguments"]!["id"]!.DeepClone(),
+                    "guest-exec" => new JsonObject { ["pid"] = 7 },
+                    "guest-exec-status" => new JsonObject { ["exited"] = true, ["exitcode"] = ExitCode },
+                    _ => new JsonObject(),
+                };
                 byte[] reply = Encoding.UTF8.GetBytes(new JsonObject { ["return"] = value }.ToJsonString() + "\n");
                 await stream.WriteAsync(command == "guest-sync-delimited" ? [0xFF, .. reply] : reply);
             }

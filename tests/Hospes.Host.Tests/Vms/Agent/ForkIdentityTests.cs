@@ -1,0 +1,80 @@
+using System.Text.Json.Nodes;
+using Hospes.Core.Errors;
+using Hospes.Core.Vms;
+using Hospes.Host.Machine;
+using Hospes.Host.State;
+using Hospes.Host.Vms.Agent;
+using Hospes.Qemu.Qmp;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hospes.Host.Tests.Vms.Agent;
+
+/// <summary>A fork's identity step is one guest-exec: the MACs, the clock and hospes-postfork in one shell, the name an argument.</summary>
+public class ForkIdentityTests
+{
+    [Fact]
+    public async Task TheIdentity_IsOneGuestExec_WithTheMacsFirst_TheClock_AndHospesPostforkOfTheName()
+    {
+        await using var agent = new AgentSocketFake();
+        var time = new FixedTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000));
+        var guests = new GuestAgent(time, NullLogger.Instance);
+
+        Result<bool> named = await guests.SetIdentityAsync(new AgentVm(agent.SocketPath), "f-3", CancellationToken.None, first: "echo macs; ");
+
+        Assert.True(named.IsOk, named.IsOk ? "" : named.Error.Message);
+        Assert.Equal(["guest-sync-delimited", "guest-exec", "guest-exec-status"], agent.Commands);
+        JsonObject exec = Assert.Single(agent.Execs);
+        Assert.Equal("/bin/sh", (string)exec["path"]!);
+        string[] args = [.. exec["arg"]!.AsArray().Select(a => (string)a!)];
+        Assert.Equal(["-c", "echo macs; date -u -s @1800000000 > /dev/null || exit 3; exec /usr/sbin/hospes-postfork \"$1\"", "hospes-identity", "f-3"], args);
+        await guests.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AClockThatCannotBeSet_FailsTheStep_SayingSo()
+    {
+        await using var agent = new AgentSocketFake { ExitCode = 3 };
+        var guests = new GuestAgent(TimeProvider.System, NullLogger.Instance);
+
+        Result<bool> named = await guests.SetIdentityAsync(new AgentVm(agent.SocketPath), "f-3", CancellationToken.None);
+
+        Assert.Equal(ErrorCode.Unavailable, named.Error!.Code);
+        Assert.StartsWith("setting its clock (date -u -s) failed in VM f-3 (exit 3)", named.Error.Message, StringComparison.Ordinal);
+        await guests.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ABadName_IsRefused_BeforeTheGuestIsAsked()
+    {
+        await using var agent = new AgentSocketFake();
+        var guests = new GuestAgent(TimeProvider.System, NullLogger.Instance);
+
+        Result<bool> named = await guests.SetIdentityAsync(new AgentVm(agent.SocketPath), "bad name; reboot", CancellationToken.None);
+
+        Assert.Equal(ErrorCode.InvalidArgument, named.Error!.Code);
+        Assert.Empty(agent.Commands);
+        await guests.DisposeAsync();
+    }
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    /// <summary>A running fork whose queue answers only where its agent socket is.</summary>
+    private sealed class AgentVm(string socket) : IVm
+    {
+        public VmRecord Record { get; } = new() { Spec = new VmSpec { Name = "f-3" }, State = VmState.Running, Pid = 100 };
+
+        public int? Pid => 100;
+
+        public IQmp? Qmp => null;
+
+        public IReadOnlyList<int> VcpuThreads => [];
+
+        public string ConsoleLogPath => "/dev/null";
+
+        public Task<Result<T>> RunAsync<T>(IVmCommand<T> command, CancellationToken ct = default) =>
+            command is AgentSocketCommand ? Task.FromResult((Result<T>)(object)Result.Ok(socket)) : throw new NotSupportedException(command.GetType().Name);
+    }
+}
