@@ -33,4 +33,7 @@ public sealed record ClusterHostInfo
 
     /// <summary>Evacuated (`hospes host evacuate`): it takes no new VMs until `hospes host restore`.</summary>
     public bool Cordoned { get; init; }
+
+    /// <summary>HA frozen: its hospesd stopped cleanly while HA VMs ran there (their QEMUs run on), so the leader moves none of them; it ends when that hospesd is back or `hospes cluster remove` removes the host.</summary>
+    public bool Frozen { get; init; }
 }

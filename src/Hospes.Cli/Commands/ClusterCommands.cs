@@ -92,7 +92,7 @@ internal static class ClusterCommands
 
     private static Command List()
     {
-        var cmd = new Command("list", "List the cluster's hosts: up or down, CPUs, memory, VMs, etcd role, the HA leader (*), last seen\n\nExamples:\n  hospes cluster list\n  hospes cluster list --format json");
+        var cmd = new Command("list", "List the cluster's hosts: up or down (\"HA frozen\": hospesd stopped cleanly with HA VMs running, they are not moved), CPUs, memory, VMs, etcd role, the HA leader (*), last seen\n\nExamples:\n  hospes cluster list\n  hospes cluster list --format json");
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             IReadOnlyList<ClusterHostInfo> all = await client.Cluster.ListAsync(ct);
@@ -105,7 +105,7 @@ internal static class ClusterCommands
             var table = new Table(("Name", false), ("State", false), ("CPUs", true), ("Mem free", true), ("Committed", true), ("VMs", true), ("etcd", false), ("Leader", false), ("Last seen", false));
             foreach (ClusterHostInfo h in all)
             {
-                table.Add(h.Name, h.State, h.Cpus.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{h.MemoryFreeMib}M", $"{h.MemoryCommittedMib}M",
+                table.Add(h.Name, h.Frozen ? h.State + " (HA frozen)" : h.State, h.Cpus.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{h.MemoryFreeMib}M", $"{h.MemoryCommittedMib}M",
                     $"{h.VmsRunning}/{h.Vms}", h.EtcdRole, h.Leader ? "*" : "", h.LastSeen is { } seen ? Printer.Format(seen) : "-");
             }
 
@@ -129,7 +129,7 @@ internal static class ClusterCommands
     private static Command Remove()
     {
         var name = new Argument<string>("host");
-        var cmd = new Command("remove", "Remove a host that is down (or gone) from the cluster: its etcd member and its VMs' ownership go\n\nExample:\n  hospes cluster remove pc07") { name };
+        var cmd = new Command("remove", "Remove a host that is down (or gone) from the cluster: its etcd member and its VMs' ownership go; its HA VMs are restarted on another host. For a host shown \"down (HA frozen)\" (its hospesd stopped cleanly, its HA VMs' QEMUs may still run there) run it only when the host is gone for good or they are stopped there\n\nExample:\n  hospes cluster remove pc07") { name };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
             ClusterHostInfo h = await client.Cluster.RemoveAsync(p.GetValue(name)!, ct);

@@ -7,4 +7,7 @@ internal sealed record ClusterHost(MemberRecord Member, bool Up, HostResources? 
 {
     /// <summary>It holds the cluster's leader key (the HA and scheduler leader).</summary>
     public bool Leader { get; init; }
+
+    /// <summary>Its hospesd stopped cleanly while HA VMs ran there (`hafrozen/`): the leader moves none of its VMs.</summary>
+    public bool Frozen { get; init; }
 }

@@ -4,7 +4,7 @@ namespace Hospes.Host.Cluster;
 /// The cluster's keys in etcd, all under `/hospes/&lt;cluster&gt;/`: `members/&lt;host&gt;` (a member, until it leaves
 /// or is removed), `hosts/&lt;host&gt;` (on the host's lease: there while it is alive), `vms/&lt;vm&gt;` (the VM's owner,
 /// made by compare-create, never on a lease: a dead host still owns its VMs), `tokens/&lt;sha256&gt;` (a one-time join
-/// token, on a one-hour lease), `election/leader` (part 2), `cordoned/&lt;host&gt;` (an evacuated host), `access` (the access data).
+/// token, on a one-hour lease), `election/leader` (part 2), `cordoned/&lt;host&gt;` (an evacuated host), `access` (the access data), `hafrozen/&lt;host&gt;` (a host stopped cleanly with HA VMs running).
 /// </summary>
 internal sealed class ClusterKeys(string cluster)
 {
@@ -31,6 +31,11 @@ internal sealed class ClusterKeys(string cluster)
 
     /// <summary>`access`: the cluster's users, groups, tokens, ACL, roles, projects and certificates (<see cref="Hospes.Host.Cluster.Access.AccessSnapshot"/>).</summary>
     public string Access => Root + "access";
+
+    /// <summary>`hafrozen/&lt;host&gt;`: a host whose hospesd stopped cleanly with HA VMs running (<see cref="Ha.HaFreeze"/>): the leader moves none of its VMs.</summary>
+    public string HaFrozen => Root + "hafrozen/";
+
+    public string Frozen(string host) => HaFrozen + host;
 
     public string HaVm(string name) => HaVms + name;
 

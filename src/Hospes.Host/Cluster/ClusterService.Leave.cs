@@ -30,7 +30,7 @@ internal sealed partial class ClusterService
                     await RestoreVotersAsync(j, new HashSet<string>(StringComparer.Ordinal) { HostName }, $"voter {HostName} leaves", ct).ConfigureAwait(false);
                 }
 
-                await ForgetHostAsync(j, HostName, ct).ConfigureAwait(false);
+                await ForgetHostAsync(j, HostName, keepHa: false, ct).ConfigureAwait(false);
                 if (etcd.Count > 1 && me is not null)
                 {
                     await j.Store.RemoveMemberAsync(me.Id, ct).ConfigureAwait(false);
@@ -54,7 +54,9 @@ internal sealed partial class ClusterService
 
     /// <summary>
     /// `hospes cluster remove HOST` on a member: a host that is down (or gone for good) leaves the cluster without its
-    /// help: its VM claims, keys and etcd member go. A host that is up is refused: it should leave by itself.
+    /// help: its VM claims, keys and etcd member go. A host that is up is refused: it should leave by itself. Its HA
+    /// VMs' claims stay (the leader moves them, as a dead host's), and its freeze mark goes: an HA frozen host (its
+    /// hospesd stopped cleanly while HA VMs ran) is moved from only once the admin says so this way.
     /// </summary>
     public async Task<Result<MemberRecord>> RemoveAsync(string host, CancellationToken ct)
     {
@@ -84,7 +86,7 @@ internal sealed partial class ClusterService
                     return HospesError.State($"host '{host}' is up; run `hospes cluster leave` on it, or stop its hospesd and wait until `hospes cluster list` shows it down");
                 }
 
-                await ForgetHostAsync(j, host, ct).ConfigureAwait(false);
+                await ForgetHostAsync(j, host, keepHa: true, ct).ConfigureAwait(false);
                 if (!j.Config.External && (await j.Store.MembersAsync(ct).ConfigureAwait(false)).FirstOrDefault(m => m.PeerUrls.Contains(member.PeerUrl)) is { } etcd)
                 {
                     await j.Store.RemoveMemberAsync(etcd.Id, ct).ConfigureAwait(false);
@@ -108,18 +110,25 @@ internal sealed partial class ClusterService
         }
     }
 
-    /// <summary>Deletes <paramref name="host"/>'s VM claims, its live key and its member key.</summary>
-    private static async Task ForgetHostAsync(Joined j, string host, CancellationToken ct)
+    /// <summary>
+    /// Deletes <paramref name="host"/>'s VM claims (but those of its HA VMs when <paramref name="keepHa"/>: a removed
+    /// host's, which the leader then moves), its live key, its freeze mark and its member key.
+    /// </summary>
+    private static async Task ForgetHostAsync(Joined j, string host, bool keepHa, CancellationToken ct)
     {
+        HashSet<string> ha = keepHa
+            ? (await j.Store.ListAsync(j.Keys.HaVms, ct).ConfigureAwait(false)).Select(e => ClusterKeys.NameOf(e.Key)).ToHashSet(StringComparer.Ordinal)
+            : [];
         foreach (StoreEntry claim in await j.Store.ListAsync(j.Keys.Vms, ct).ConfigureAwait(false))
         {
-            if (Read<VmOwner>(claim.Value)?.Host == host)
+            if (Read<VmOwner>(claim.Value)?.Host == host && !ha.Contains(ClusterKeys.NameOf(claim.Key)))
             {
                 await j.Store.DeleteIfAsync(claim.Key, claim.Value, ct).ConfigureAwait(false);
             }
         }
 
         await j.Store.DeleteAsync(j.Keys.Host(host), ct).ConfigureAwait(false);
+        await j.Store.DeleteAsync(j.Keys.Frozen(host), ct).ConfigureAwait(false);
         await j.Store.DeleteAsync(j.Keys.Member(host), ct).ConfigureAwait(false);
     }
 }

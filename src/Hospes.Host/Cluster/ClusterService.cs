@@ -85,11 +85,12 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
             IReadOnlyList<StoreMember> etcd = j.Config.External ? [] : await j.Store.MembersAsync(ct).ConfigureAwait(false);
             StoreStatus status = j.Config.External ? new StoreStatus(0, 0, "") : await j.Store.StatusAsync(ct).ConfigureAwait(false);
             string? leader = Ha.HaLeader.HostOf(await j.Store.GetAsync(j.Keys.Leader, ct).ConfigureAwait(false));
+            var frozen = (await j.Store.ListAsync(j.Keys.HaFrozen, ct).ConfigureAwait(false)).Select(e => ClusterKeys.NameOf(e.Key)).ToHashSet(StringComparer.Ordinal);
             var up = alive.ToDictionary(e => ClusterKeys.NameOf(e.Key), e => Read<HostResources>(e.Value), StringComparer.Ordinal);
             return Result.Ok<IReadOnlyList<ClusterHost>>([.. members
                 .Select(e => Read<MemberRecord>(e.Value))
                 .OfType<MemberRecord>()
-                .Select(m => new ClusterHost(m, up.ContainsKey(m.Name), up.GetValueOrDefault(m.Name) ?? m.Resources, j.Config.External ? "external" : Role(m, etcd, status.LeaderId), m.LastSeen) { Leader = m.Name == leader })]);
+                .Select(m => new ClusterHost(m, up.ContainsKey(m.Name), up.GetValueOrDefault(m.Name) ?? m.Resources, j.Config.External ? "external" : Role(m, etcd, status.LeaderId), m.LastSeen) { Leader = m.Name == leader, Frozen = frozen.Contains(m.Name) })]);
         }
         catch (ClusterStoreException e)
         {

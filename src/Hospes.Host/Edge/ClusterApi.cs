@@ -97,5 +97,6 @@ public sealed class ClusterApi
         EtcdRole = h.EtcdRole,
         LastSeen = h.LastSeen,
         Leader = h.Leader,
+        Frozen = h.Frozen,
     };
 }

@@ -41,6 +41,7 @@ internal sealed partial class HaService
             string name = ClusterKeys.NameOf(e.Key);
             alive[name] = ClusterService.Read<HostResources>(e.Value) ?? new HostResources();
             _seenGone.Remove(name);
+            _frozenTold.Remove(name);
         }
 
         if (!leads)
@@ -51,6 +52,9 @@ internal sealed partial class HaService
         await _cluster.KeepVotersAsync(alive.Keys, ct).ConfigureAwait(false);
 
         IReadOnlySet<string> cordoned = (await store.ListAsync(keys.Cordoned, ct).ConfigureAwait(false)).Select(e => ClusterKeys.NameOf(e.Key)).ToHashSet(StringComparer.Ordinal);
+
+        // Read after `hosts/`: a host writes its freeze mark before it lets go of its lease, so one seen gone above shows here.
+        HashSet<string>? frozen = null;
         foreach (StoreEntry e in await store.ListAsync(keys.HaVms, ct).ConfigureAwait(false))
         {
             if (ClusterService.Read<HaRecord>(e.Value) is not { } record)
@@ -70,7 +74,15 @@ internal sealed partial class HaService
             }
 
             TimeSpan unseen = _time.GetElapsedTime(gone);
-            if (!HaDecisions.IsDead(up: false, unseen, _options.HaRestartMargin))
+            frozen ??= (await store.ListAsync(keys.HaFrozen, ct).ConfigureAwait(false)).Select(f => ClusterKeys.NameOf(f.Key)).ToHashSet(StringComparer.Ordinal);
+            bool isFrozen = frozen.Contains(owner.Host);
+            if (isFrozen && _frozenTold.Add(owner.Host))
+            {
+                LogFrozenHost(owner.Host);
+                Tell("frozen", null, null, $"host {owner.Host} is down but frozen (its hospesd stopped cleanly while HA VMs ran there; their QEMUs run on): its HA VMs are not moved until it is back or `hospes cluster remove {owner.Host}`");
+            }
+
+            if (!HaDecisions.MayMove(up: false, isFrozen, unseen, _options.HaRestartMargin))
             {
                 continue;
             }

@@ -36,4 +36,16 @@ internal sealed partial class HaService
 
     [LoggerMessage(EventId = LogEvents.HaStoreFailed, Level = LogLevel.Warning, Message = "HA: {Why}")]
     private partial void LogStoreFailed(string why);
+
+    [LoggerMessage(EventId = LogEvents.HaFrozen, Level = LogLevel.Warning, Message = "hospesd stops while HA VMs {Vms} run here: host marked frozen in etcd, the leader moves none of them")]
+    private partial void LogFrozen(string vms);
+
+    [LoggerMessage(EventId = LogEvents.HaFreezeFailed, Level = LogLevel.Error, Message = "hospesd stops and could not mark the host frozen ({Why}): HA VM {Vm}'s QEMU (pid {Pid}) killed")]
+    private partial void LogFreezeFailed(string vm, int pid, string why);
+
+    [LoggerMessage(EventId = LogEvents.HaThawed, Level = LogLevel.Information, Message = "hospesd is back: this host's HA freeze mark is removed")]
+    private partial void LogThawed();
+
+    [LoggerMessage(EventId = LogEvents.HaFrozenHost, Level = LogLevel.Warning, Message = "host {Host} is down but frozen (its hospesd stopped cleanly, its HA VMs' QEMUs run on there): its HA VMs are not moved")]
+    private partial void LogFrozenHost(string host);
 }

@@ -33,6 +33,7 @@ internal sealed partial class HaService : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _stopMain = new();
 
     // The fence loop and the main loop share what was fenced.
     private readonly Lock _gate = new();
@@ -46,7 +47,9 @@ internal sealed partial class HaService : IAsyncDisposable
     private readonly Dictionary<string, int> _orderFailures = new(StringComparer.Ordinal);
     private readonly HashSet<string> _noTarget = new(StringComparer.Ordinal);
     private readonly long _watchingSince;
+    private readonly HashSet<string> _frozenTold = new(StringComparer.Ordinal);
     private bool _leading;
+    private bool _thawed;
     private Task? _loop;
     private Task? _fenceLoop;
 
@@ -66,7 +69,7 @@ internal sealed partial class HaService : IAsyncDisposable
 
     public void Start()
     {
-        _loop = ClusterLoop.RunAsync(TickAsync, Every, _time, LogStoreFailed, _stop.Token);
+        _loop = ClusterLoop.RunAsync(TickAsync, Every, _time, LogStoreFailed, _stopMain.Token);
         _fenceLoop = ClusterLoop.RunAsync(FenceRoundAsync, FenceEvery, _time, LogStoreFailed, _stop.Token);
     }
 
@@ -93,6 +96,7 @@ internal sealed partial class HaService : IAsyncDisposable
             return;
         }
 
+        await ThawAsync(store, keys, ct).ConfigureAwait(false);
         await SettleAsync(store, keys, ct).ConfigureAwait(false);
         await RunOrdersAsync(store, keys, ct).ConfigureAwait(false);
         await LeadAsync(store, keys, membership.Lease, ct).ConfigureAwait(false);
@@ -100,17 +104,21 @@ internal sealed partial class HaService : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
+        // The main loop ends first; the fence loop runs on while the freeze mark is written (it may wait on etcd).
+        await _stopMain.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);
+            await FreezeAsync().ConfigureAwait(false);
         }
 
+        await _stop.CancelAsync().ConfigureAwait(false);
         if (_fenceLoop is not null)
         {
             await _fenceLoop.ConfigureAwait(false);
         }
 
+        _stopMain.Dispose();
         _stop.Dispose();
     }
 

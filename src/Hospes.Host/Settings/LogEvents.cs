@@ -97,6 +97,10 @@ internal static class LogEvents
     public const int HaDropped = 848;
     public const int HaRestartedHere = 849;
     public const int HaStoreFailed = 850;
+    public const int HaFrozen = 856;
+    public const int HaFreezeFailed = 857;
+    public const int HaThawed = 858;
+    public const int HaFrozenHost = 859;
 
     // Cluster operations: ownership moves, evacuation (issue 17, part 2).
     public const int ClusterClaimMoved = 870;

@@ -51,6 +51,18 @@ public sealed class HaDecisionTests : IDisposable
     }
 
     [Fact]
+    public void AFrozenHost_IsNeverMovedFrom_HoweverLongItIsGone_UntilItsMarkGoes()
+    {
+        TimeSpan margin = TimeSpan.FromSeconds(4);
+        Assert.False(HaDecisions.MayMove(up: false, frozen: true, TimeSpan.FromHours(1), margin));
+        Assert.False(HaDecisions.MayMove(up: false, frozen: false, margin - TimeSpan.FromMilliseconds(1), margin));
+        Assert.False(HaDecisions.MayMove(up: true, frozen: false, TimeSpan.FromHours(1), margin));
+        Assert.True(HaDecisions.MayMove(up: false, frozen: false, margin, margin));
+        Assert.Equal("/hospes/course/hafrozen/host-a", _keys.Frozen("host-a"));
+        Assert.Equal("host-a", ClusterKeys.NameOf(_keys.Frozen("host-a")));
+    }
+
+    [Fact]
     public void AFencedVm_StartsAgainHere_OnlyAfterAFreshRenewal_NotJustUnderTheFenceTime()
     {
         Assert.False(HaDecisions.MayStartAgain(null, FenceAfter));

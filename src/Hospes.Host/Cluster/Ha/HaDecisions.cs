@@ -30,6 +30,14 @@ internal static class HaDecisions
     public static bool IsDead(bool up, TimeSpan sinceSeenGone, TimeSpan margin) => !up && sinceSeenGone >= margin;
 
     /// <summary>
+    /// Whether the leader moves the HA VMs of a host: dead as <see cref="IsDead"/> says, and not frozen. A frozen host's
+    /// hospesd stopped cleanly while its HA VMs ran (their QEMUs outlive it) and wrote `hafrozen/&lt;host&gt;` before it
+    /// let go of its lease: its lease is gone, its guests are not; moving them would run each twice. It stays so until
+    /// that hospesd is back (it deletes the marker) or an admin removes the host (`hospes cluster remove`).
+    /// </summary>
+    public static bool MayMove(bool up, bool frozen, TimeSpan sinceSeenGone, TimeSpan margin) => !frozen && IsDead(up, sinceSeenGone, margin);
+
+    /// <summary>
     /// Where a dead host's HA VM of <paramref name="memoryMib"/> starts: the up host (not the dead one, not cordoned)
     /// with the most free memory that has room for it; fewer running VMs, then the name, break ties. Null: none fits.
     /// </summary>
