@@ -147,25 +147,5 @@ public sealed partial class ClusterCloneTests(TinyImage image) : IClassFixture<T
 
     private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
 
-    private static async Task WaitHostsAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done)
-    {
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        List<ClusterHostInfo> hosts = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            CliResult r = await d.CliAsync("cluster", "list", "--format", "json");
-            if (r.ExitCode == 0)
-            {
-                hosts = JsonSerializer.Deserialize<List<ClusterHostInfo>>(r.Stdout, Wire.Options) ?? [];
-                if (done(hosts))
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"cluster list on {d.StateDir} never got there; last: {JsonSerializer.Serialize(hosts)}\n{d.LogTail(30)}");
-    }
+    private static Task<List<ClusterHostInfo>> WaitHostsAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done) => ClusterWait.HostsAsync(d, done);
 }

@@ -201,27 +201,7 @@ public sealed class ClusterConsoleTests(TinyImage image) : IClassFixture<TinyIma
         Assert.Fail($"no audit row on {d.StateDir} with {action} and {text}; rows:\n{rows}");
     }
 
-    private static async Task WaitHostsAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done)
-    {
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        List<ClusterHostInfo> hosts = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            CliResult r = await d.CliAsync("cluster", "list", "--format", "json");
-            if (r.ExitCode == 0)
-            {
-                hosts = JsonSerializer.Deserialize<List<ClusterHostInfo>>(r.Stdout, Wire.Options) ?? [];
-                if (done(hosts))
-                {
-                    return;
-                }
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"cluster list on {d.StateDir} never got there; last: {JsonSerializer.Serialize(hosts)}\n{d.LogTail(30)}");
-    }
+    private static Task<List<ClusterHostInfo>> WaitHostsAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done) => ClusterWait.HostsAsync(d, done);
 
     /// <summary>A key's value as etcd has it ("" when there is none), read with etcdctl inside the host's namespace.</summary>
     private static async Task<string> EtcdGetAsync(Daemon d, string key)

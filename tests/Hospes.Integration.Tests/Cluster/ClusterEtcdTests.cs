@@ -218,26 +218,5 @@ public sealed class ClusterEtcdTests(TinyImage image) : IClassFixture<TinyImage>
 
     private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
 
-    private static async Task<List<ClusterHostInfo>> WaitAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done, TimeSpan? limit = null)
-    {
-        DateTime deadline = DateTime.UtcNow + (limit ?? TimeSpan.FromSeconds(60));
-        List<ClusterHostInfo> hosts = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            CliResult r = await d.CliAsync("cluster", "list", "--format", "json");
-            if (r.ExitCode == 0)
-            {
-                hosts = JsonSerializer.Deserialize<List<ClusterHostInfo>>(r.Stdout, Wire.Options) ?? [];
-                if (done(hosts))
-                {
-                    return hosts;
-                }
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"cluster list on {d.StateDir} never got there; last: {JsonSerializer.Serialize(hosts)}\n{d.LogTail(30)}");
-        return hosts;
-    }
+    private static Task<List<ClusterHostInfo>> WaitAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done, TimeSpan? limit = null) => ClusterWait.HostsAsync(d, done, limit);
 }
