@@ -17,6 +17,28 @@ internal sealed partial class ClusterService
         return _joined is { } j ? j.Access.WriteAsync(change, ct) : change();
     }
 
+    /// <summary>The version of the cluster's access data this host's tables are (0 outside a cluster, or before the first).</summary>
+    public long AccessVersion => _joined?.Access.Version ?? 0;
+
+    /// <summary>
+    /// Before a forwarded request is decided: when the forwarding host had a newer copy of the access data than this
+    /// host's, the cluster's copy is taken now instead of at the next poll. etcd not answering: this host's copy decides.
+    /// </summary>
+    public async Task CatchUpAccessAsync(long version, CancellationToken ct)
+    {
+        if (_joined is { } j && j.Access.Version < version)
+        {
+            try
+            {
+                await j.Access.PollAsync(ct).ConfigureAwait(false);
+            }
+            catch (Store.ClusterStoreException)
+            {
+                // The poll loop logs a store that does not answer; this host's copy decides meanwhile.
+            }
+        }
+    }
+
     /// <summary>
     /// A joining host whose users, tokens, grants, … are not all in the cluster's access data would lose them (it takes
     /// the cluster's): refused, naming them and how to go on, before anything is written.

@@ -76,6 +76,7 @@ public sealed partial class ClusterForwarding : IDisposable
             Groups = groups,
             Origin = HostName,
             Source = caller.Source,
+            AccessVersion = _cluster.AccessVersion,
         }.Encode();
     }
 
@@ -111,6 +112,8 @@ public sealed partial class ClusterForwarding : IDisposable
             return HospesError.Forbidden($"header {EnvelopeHeader} from host '{member.Name}' is malformed or names another host as its origin");
         }
 
+        // What the forwarding host knew counts here: a grant made through it, then used through it, is not refused by an owner still on the copy before.
+        await _cluster.CatchUpAccessAsync(envelope.AccessVersion, ct).ConfigureAwait(false);
         string source = $"{envelope.Source ?? "?"} via {member.Name}";
         if (envelope.Kind == "local-admin")
         {

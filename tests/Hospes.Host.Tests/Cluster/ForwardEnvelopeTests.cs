@@ -9,13 +9,14 @@ public class ForwardEnvelopeTests
     [Fact]
     public void AnEnvelope_ReadsBackAsWritten()
     {
-        var sent = new ForwardEnvelope { User = "alice", Kind = "token", TokenName = "ci", PrivilegeSeparated = true, Groups = ["lab"], Origin = "host-a", Source = "198.51.100.7" };
+        var sent = new ForwardEnvelope { User = "alice", Kind = "token", TokenName = "ci", PrivilegeSeparated = true, Groups = ["lab"], Origin = "host-a", Source = "198.51.100.7", AccessVersion = 7 };
 
         ForwardEnvelope? read = ForwardEnvelope.Decode(sent.Encode());
 
         Assert.NotNull(read);
         Assert.Equal(("alice", "token", "ci", true, "host-a", "198.51.100.7"), (read.User, read.Kind, read.TokenName, read.PrivilegeSeparated, read.Origin, read.Source));
         Assert.Equal(["lab"], read.Groups);
+        Assert.Equal(7, read.AccessVersion);
     }
 
     [Theory]

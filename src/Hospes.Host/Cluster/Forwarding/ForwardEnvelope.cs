@@ -32,6 +32,12 @@ internal sealed record ForwardEnvelope
     /// <summary>Where the request came from there ("unix", or the caller's address).</summary>
     public string? Source { get; init; }
 
+    /// <summary>
+    /// The version of the cluster's access data the forwarding host had (0: none). An owner with an older copy takes the
+    /// cluster's before it decides, so a grant made through one host counts at once for what that host forwards.
+    /// </summary>
+    public long AccessVersion { get; init; }
+
     public string Encode() => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(this, HospesJson.Options));
 
     /// <summary>Null for a header that is not an envelope.</summary>
