@@ -1,7 +1,14 @@
 namespace Hospes.Bench.Fork;
 
 /// <summary>What one round of forks took: wall time to every console answering, and what each fork's QEMU costs the host.</summary>
-internal sealed record ForkUse(double Seconds, double PssMib, double AnonMib, double IdleCpuPercent);
+internal sealed record ForkUse(double Seconds, double PssMib, double AnonMib, double IdleCpuPercent)
+{
+    /// <summary>How many guests the figures are of (the cold-boot anchor may start fewer than asked).</summary>
+    public int Count { get; init; }
+
+    /// <summary>Why some were not started (the host's memory), or null.</summary>
+    public string? Refused { get; init; }
+}
 
 /// <summary>What one QEMU holds, from /proc/PID/smaps_rollup (KiB).</summary>
 internal sealed record Rollup(long PssKib, long AnonKib, long PrivateDirtyKib)

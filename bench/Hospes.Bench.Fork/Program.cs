@@ -50,7 +50,7 @@ ForkUse? cloned = null;
 if (clones > 0)
 {
     cloned = await lab.HospesCloneBootAsync(1, clones);
-    Console.Error.WriteLine($"clones: {clones} cold-booted in {cloned.Seconds:0.0} s, PSS/clone {cloned.PssMib:0} MiB, idle CPU/clone {cloned.IdleCpuPercent:0.00} %");
+    Console.Error.WriteLine($"clones: {cloned.Count} of {clones} cold-booted in {cloned.Seconds:0.0} s{(cloned.Refused is null ? "" : $" ({cloned.Refused})")}, PSS/clone {cloned.PssMib:0} MiB, idle CPU/clone {cloned.IdleCpuPercent:0.00} %");
 }
 
 string loadAfter = Machine.LoadAverage();
@@ -71,7 +71,8 @@ Row(md, $"idle CPU per fork (% of one core, over {ForkLab.Idle.TotalSeconds:0} s
 Row(md, $"idle CPU of the booted parent (% of one core, over {ForkLab.Idle.TotalSeconds:0} s)", [.. booted.Select(b => b.IdleCpuPercent)], "%", "0.00");
 if (cloned is not null)
 {
-    Row(md, $"`hospes clone t 'c-{{i}}' --count {clones} --start` (linked clones, cold-booted) → every clone answers on its console", [cloned.Seconds], "s", "0.0");
+    string answered = cloned.Refused is null ? "every clone answers" : $"the {cloned.Count} started answer ({cloned.Refused})";
+    Row(md, $"`hospes clone t 'c-{{i}}' --count {clones} --start` (linked clones, cold-booted) → {answered}", [cloned.Seconds], "s", "0.0");
     Row(md, "host memory per cold-booted clone (PSS of its QEMU)", [cloned.PssMib], "MiB", "0.0");
 }
 
