@@ -53,8 +53,16 @@ internal static class ForkDensity
                 double perFork = forks.Count == 0 ? 0 : (cg.UsageMib - baseMib) / forks.Count;
                 if (forks.Count > 0 && cg.UsageMib + (n * perFork * 1.1) > limitMib)
                 {
-                    stopped = $"the limit would not hold {n} more at {perFork:0.0} MiB each";
-                    break;
+                    // A smaller last batch, of what the limit holds with 10 % to spare, so the count is measured, not
+                    // extrapolated, as far as it goes.
+                    int fits = (int)Math.Floor((limitMib - cg.UsageMib) / (perFork * 1.1));
+                    if (fits < 1)
+                    {
+                        stopped = $"the limit would not hold one more at {perFork:0.0} MiB";
+                        break;
+                    }
+
+                    n = fits;
                 }
 
                 var clock = Stopwatch.StartNew();
