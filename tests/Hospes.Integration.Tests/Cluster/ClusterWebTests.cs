@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Hospes.Contracts;
+using Hospes.Contracts.Vms;
 using Hospes.Integration.Tests.Web;
 using Hospes.Testing;
 using Microsoft.Playwright;
@@ -98,6 +99,8 @@ public sealed partial class ClusterWebTests(TinyImage image) : IClassFixture<Tin
         await page.FillAsync("#password", "ops-password");
         await page.ClickAsync("button[type='submit']");
         await page.WaitForSelectorAsync("[data-testid='user']:has-text('ops')");
+        string protocol = await page.EvaluateAsync<string>("() => performance.getEntriesByType('navigation')[0].nextHopProtocol");
+        await File.WriteAllTextAsync(Path.Combine(Chromium.Screenshots, "cluster-web-protocol.txt"), $"chromium to host A: {protocol}\n");
 
         // The list: A's own VM and B's, each with its host.
         await page.WaitForSelectorAsync("tr[data-vm='web'][data-state='running'] td[data-col='host']:text-is('host-b')");
