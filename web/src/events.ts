@@ -50,9 +50,9 @@ export function onEvents(f: Listener, resync: () => void): () => void {
 /**
  * One VM's events from the host that owns it: this host's stream carries only its own VMs, so a page of a VM another
  * cluster member owns listens here too (GET /v1/events?vm=NAME, forwarded to the owner; a reconnect after it moved
- * goes to its new owner). The returned function closes it.
+ * goes to its new owner). ended(): the browser gave up on it (an error answer, e.g. the owner down), or it was closed.
  */
-export function vmEvents(name: string, f: Listener, resync: () => void): () => void {
+export function vmEvents(name: string, f: Listener, resync: () => void): { close(): void; ended(): boolean } {
   const s = open(`/v1/events?vm=${encodeURIComponent(name)}`, f, resync);
-  return () => s.close();
+  return { close: () => s.close(), ended: () => s.readyState === EventSource.CLOSED };
 }

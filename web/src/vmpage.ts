@@ -173,13 +173,13 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   };
 
   // A VM another cluster member owns (its GET was forwarded there): its events come from that host's stream, not this
-  // one's; the page listens there while it is the owner's.
-  let remote: { host: string; close: () => void } | null = null;
+  // one's; the page listens there while it is the owner's (opened again on a later read when the browser gave up on it).
+  let remote: { host: string; stream: ReturnType<typeof vmEvents> } | null = null;
   let left = false;
   const follow = (host: string | null) => {
-    if (remote && remote.host === host) return;
-    remote?.close();
-    remote = host && !left ? { host, close: vmEvents(name, onEvent, resync) } : null;
+    if (remote && remote.host === host && !remote.stream.ended()) return;
+    remote?.stream.close();
+    remote = host && !left ? { host, stream: vmEvents(name, onEvent, resync) } : null;
   };
   const load = async () => {
     if (gone) return;
