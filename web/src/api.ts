@@ -96,6 +96,14 @@ export function whenUnauthorized(f: () => void): void {
 }
 
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  return (await answered<T>(method, path, body)).value;
+}
+
+/**
+ * As api(), with the host that answered: in a cluster, a request for a VM another member owns is forwarded there and
+ * its answer names that host (the Hospes-Host header); null when this host answered itself.
+ */
+export async function answered<T>(method: string, path: string, body?: unknown): Promise<{ value: T; host: string | null }> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (csrf && method !== "GET") headers["X-Hospes-CSRF"] = csrf;
@@ -114,7 +122,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     throw new ApiError(r.status, error?.message ?? `${r.status} ${r.statusText}`, error?.code);
   }
 
-  return json as T;
+  return { value: json as T, host: r.headers.get("Hospes-Host") };
 }
 
 export const vmPath = (name: string, action = ""): string => `/v1/vms/${encodeURIComponent(name)}${action ? "/" + action : ""}`;

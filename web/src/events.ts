@@ -8,18 +8,28 @@ let source: EventSource | null = null;
 
 const types = ["vm.defined", "vm.state", "vm.removed", "vm.renamed", "progress", "lagged"];
 
-export function startEvents(): void {
-  if (source) return;
-  source = new EventSource("/v1/events");
-  // Each (re)connection may have missed events: pages read their state again.
-  source.onopen = () => reopened.forEach((f) => f());
+/** Opens a stream at url: each event to f, and resync() when it (re)opens or lagged (it may have missed some). */
+function open(url: string, f: Listener, resync: () => void): EventSource {
+  const s = new EventSource(url);
+  s.onopen = () => resync();
   for (const t of types) {
-    source.addEventListener(t, (m) => {
+    s.addEventListener(t, (m) => {
       const e = JSON.parse((m as MessageEvent<string>).data) as HostEvent;
-      if (e.type === "lagged") reopened.forEach((f) => f());
-      else listeners.forEach((f) => f(e));
+      if (e.type === "lagged") resync();
+      else f(e);
     });
   }
+  return s;
+}
+
+export function startEvents(): void {
+  if (source) return;
+  // Each (re)connection may have missed events: pages read their state again.
+  source = open(
+    "/v1/events",
+    (e) => listeners.forEach((f) => f(e)),
+    () => reopened.forEach((f) => f()),
+  );
 }
 
 export function stopEvents(): void {
@@ -35,4 +45,14 @@ export function onEvents(f: Listener, resync: () => void): () => void {
     listeners.delete(f);
     reopened.delete(resync);
   };
+}
+
+/**
+ * One VM's events from the host that owns it: this host's stream carries only its own VMs, so a page of a VM another
+ * cluster member owns listens here too (GET /v1/events?vm=NAME, forwarded to the owner; a reconnect after it moved
+ * goes to its new owner). ended(): the browser gave up on it (an error answer, e.g. the owner down), or it was closed.
+ */
+export function vmEvents(name: string, f: Listener, resync: () => void): { close(): void; ended(): boolean } {
+  const s = open(`/v1/events?vm=${encodeURIComponent(name)}`, f, resync);
+  return { close: () => s.close(), ended: () => s.readyState === EventSource.CLOSED };
 }

@@ -1,7 +1,7 @@
 // One VM: its state and facts, the lifecycle actions (each answers with the API's refusal when refused), and the serial console.
-import { api, ApiError, vmPath, type VmInfo } from "./api";
+import { answered, api, ApiError, vmPath, type HostEvent, type VmInfo } from "./api";
 import { h, show } from "./dom";
-import { onEvents } from "./events";
+import { onEvents, vmEvents } from "./events";
 import { serialConsole } from "./console";
 import { graphicalConsole } from "./display";
 import { consoleLog } from "./consolelog";
@@ -172,11 +172,22 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     }
   };
 
+  // A VM another cluster member owns (its GET was forwarded there): its events come from that host's stream, not this
+  // one's; the page listens there while it is the owner's (opened again on a later read when the browser gave up on it).
+  let remote: { host: string; stream: ReturnType<typeof vmEvents> } | null = null;
+  let left = false;
+  const follow = (host: string | null) => {
+    if (remote && remote.host === host && !remote.stream.ended()) return;
+    remote?.stream.close();
+    remote = host && !left ? { host, stream: vmEvents(name, onEvent, resync) } : null;
+  };
   const load = async () => {
     if (gone) return;
     try {
-      const v = await api<VmInfo>("GET", vmPath(name));
-      if (!gone) render(v);
+      const { value: v, host } = await answered<VmInfo>("GET", vmPath(name));
+      if (gone) return;
+      follow(host);
+      render(v);
     } catch (e) {
       // The VM moved away while this asked ("no VM named ..." here): the line above says where it went.
       if (gone) return;
@@ -230,7 +241,7 @@ export function vmPage(root: HTMLElement, name: string): () => void {
       asking = false;
     }
   };
-  const stop = onEvents((e) => {
+  function onEvent(e: HostEvent): void {
     // Renamed (hospes rename): the page follows the VM to its new name.
     if (e.type === "vm.renamed" && e.old_vm === name && e.vm) {
       location.hash = `#/vm/${encodeURIComponent(e.vm)}`;
@@ -248,11 +259,17 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     }
     if (e.state && vm) render({ ...vm, state: e.state });
     void load();
-  }, () => void (gone ? comeBack() : load()));
+  }
+  function resync(): void {
+    void (gone ? comeBack() : load());
+  }
+  const stop = onEvents(onEvent, resync);
   select(0);
   void load();
   return () => {
     stop();
+    left = true;
+    follow(null);
     serial.dispose();
     display.dispose();
     log.dispose();
