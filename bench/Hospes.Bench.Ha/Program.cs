@@ -212,7 +212,7 @@ static async Task SteerEtcdAsync(Daemon at, IReadOnlyList<Daemon> daemons, bool 
 
     string target = leader ? here : hosts.First(h => h.Name != here && h.EtcdRole == "voter").Name;
     string dir = Path.Combine(at.StateDir, "cluster");
-    string endpoints = string.Join(',', daemons.Select(d => JsonDocument.Parse(File.ReadAllText(Path.Combine(d.StateDir, "cluster", "cluster.json"))).RootElement.GetProperty("clientUrl").GetString()));
+    string endpoints = string.Join(',', daemons.Select(d => JsonDocument.Parse(File.ReadAllText(Path.Combine(d.StateDir, "cluster", "cluster.json"))).RootElement.GetProperty("client_url").GetString()));
     string[] etcdctl = ["etcdctl", "--endpoints", endpoints, "--cacert", Path.Combine(dir, "ca.crt"), "--cert", Path.Combine(dir, "member.crt"), "--key", Path.Combine(dir, "member.key")];
     string members = (await at.Netns!.ExecAsync([.. etcdctl, "member", "list"])).Ok().Stdout;
     string id = members.Split('\n').Select(l => l.Split(", ")).First(f => f.Length > 2 && f[2] == target)[0];
