@@ -4,6 +4,8 @@
 // --cut says what that host is in etcd when it is cut: etcd-leader, voter, alternate (odd runs the leader, even runs a
 // voter) or any (as it comes); etcd's leadership is moved there (or away) first with `etcdctl move-leader`.
 //
+// --keep-logs DIR copies each hospesd's log there at the end.
+//
 //   ./setup.sh && dotnet run -c Release --project bench/Hospes.Bench.Ha -- [--runs 5] [--cut alternate] [--write docs/benchmarks.md]
 using System.Diagnostics;
 using System.Globalization;
@@ -17,6 +19,7 @@ using Hospes.Testing.Bench;
 int runs = Args.Int(args, "--runs", 5);
 string? write = Args.Str(args, "--write");
 string cutMode = Args.Str(args, "--cut") ?? "any";
+string? keepLogs = Args.Str(args, "--keep-logs");
 if (cutMode is not ("any" or "etcd-leader" or "voter" or "alternate"))
 {
     Console.Error.WriteLine($"--cut {cutMode}: not a choice; use etcd-leader, voter, alternate or any");
@@ -130,6 +133,12 @@ finally
 {
     foreach (Daemon d in daemons)
     {
+        if (keepLogs is not null && File.Exists(d.LogPath))
+        {
+            Directory.CreateDirectory(keepLogs);
+            File.Copy(d.LogPath, Path.Combine(keepLogs, Name(d) + ".log"), overwrite: true);
+        }
+
         await d.DisposeAsync();
     }
 
