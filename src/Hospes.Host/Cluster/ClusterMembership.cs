@@ -9,8 +9,11 @@ namespace Hospes.Host.Cluster;
 /// Keeps this host alive in the cluster: its `hosts/` key lives on a lease it renews every <see cref="KeepAliveEvery"/>
 /// (TTL <see cref="LeaseTtl"/>), its value the host's resources, refreshed every <see cref="RefreshEvery"/> together
 /// with `members/`' last seen. A lease that expired (the store was cut off longer than its TTL) is replaced by a new one
-/// and the key written again. <see cref="SinceAcknowledged"/> is what fencing (part 2) times on: a monotonic clock from
-/// the send time of the last renewal etcd acknowledged.
+/// and the key written again. Every round also puts `alive/&lt;host&gt;` (on the lease, value a counter): HA's heartbeat.
+/// A put needs a raft commit, a renewal does not (a cut-off etcd leader answers renewals alone until it steps down), so
+/// the HA leader judges a host by whether it sees that key's revision change (see <see cref="Ha.HeartbeatWatch"/>).
+/// <see cref="SinceAcknowledged"/> is what fencing (part 2) times on: a monotonic clock from the start of the last round
+/// in which etcd acknowledged both the renewal and the heartbeat, so no later than either one's send time.
 /// </summary>
 internal sealed partial class ClusterMembership : IAsyncDisposable
 {
@@ -28,6 +31,7 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
     private Task? _loop;
     private long _acknowledgedAt;
     private long _refreshedAt;
+    private long _beats;
 
     public ClusterMembership(IClusterStore store, ClusterKeys keys, MemberRecord member, IHostResources resources, TimeProvider time, ILogger log)
     {
@@ -42,12 +46,15 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
     /// <summary>The lease this host's key lives on; 0 while it has none.</summary>
     public long Lease { get; private set; }
 
-    /// <summary>Time since the send time of the last acknowledged renewal (or grant); null before the first.</summary>
+    /// <summary>
+    /// Time since the last acknowledged liveness signal: the start of the last round in which etcd acknowledged both the
+    /// lease's renewal (or grant) and the heartbeat put; null before the first. Fencing and any watchdog time on this.
+    /// </summary>
     public TimeSpan? SinceAcknowledged => _acknowledgedAt == 0 ? null : _time.GetElapsedTime(_acknowledgedAt);
 
     public void Start() => _loop = ClusterLoop.RunAsync(TickAsync, KeepAliveEvery, _time, LogStoreFailed, _stop.Token);
 
-    /// <summary>One round: a lease when there is none, else a renewal; the key's value when due. Tests call it directly.</summary>
+    /// <summary>One round: a lease when there is none, else a renewal; the heartbeat; the key's value when due. Tests call it directly.</summary>
     public async Task TickAsync(CancellationToken ct)
     {
         long sent = _time.GetTimestamp();
@@ -63,6 +70,7 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
             _refreshedAt = 0;
         }
 
+        await _store.PutAsync(_keys.Alive(_member.Name), (++_beats).ToString(System.Globalization.CultureInfo.InvariantCulture), Lease, ct).ConfigureAwait(false);
         _acknowledgedAt = sent;
         if (_refreshedAt == 0 || _time.GetElapsedTime(_refreshedAt) >= RefreshEvery)
         {

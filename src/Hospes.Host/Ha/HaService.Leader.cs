@@ -7,16 +7,31 @@ namespace Hospes.Host.Ha;
 internal sealed partial class HaService
 {
     /// <summary>
-    /// Every host notes when it sees each host alive; the leader (the host whose name `election/leader` holds on its
-    /// current lease; the key is taken by compare-create when it is free) moves the HA VMs of the hosts it takes for dead.
+    /// Every host notes when it sees each host alive (its `hosts/` key, and its heartbeat's changes); the leader (the
+    /// host whose name `election/leader` holds on its current lease; the key is taken by compare-create when it is free,
+    /// or by compare-and-put from a holder whose heartbeat this host saw unchanged for the TTL) moves the HA VMs of the
+    /// hosts it takes for dead.
     /// </summary>
     private async Task LeadAsync(IClusterStore store, ClusterKeys keys, long lease, CancellationToken ct)
     {
+        long sent = _time.GetTimestamp();
+        _heartbeats.Observe(await store.ListAsync(keys.Alives, ct).ConfigureAwait(false), sent);
         StoreEntry? key = await store.GetAsync(keys.Leader, ct).ConfigureAwait(false);
         bool leads = HaLeader.Leads(key, _cluster.HostName, lease);
         if (!leads && key is null && lease != 0)
         {
             leads = await store.CreateAllAsync([new StorePut(keys.Leader, _cluster.HostName, lease)], ct).ConfigureAwait(false);
+        }
+        else if (!leads && lease != 0 && HaLeader.HostOf(key) is { } holder && holder != _cluster.HostName &&
+            _heartbeats.Unchanged(holder) is { } silent && HaDecisions.IsSilent(silent, ClusterMembership.LeaseTtl))
+        {
+            // The holder's lease (and so the key) may stand for 15 s more when it was etcd's leader too; it fenced itself
+            // (and stopped leading) before its heartbeat went silent this long, and its writes cannot commit.
+            leads = await store.PutAllIfAsync(keys.Leader, key!.Value, [new StorePut(keys.Leader, _cluster.HostName, lease)], ct).ConfigureAwait(false);
+            if (leads)
+            {
+                LogLeaderTaken(holder, silent.TotalSeconds);
+            }
         }
 
         if (leads != _leading)
@@ -51,6 +66,10 @@ internal sealed partial class HaService
 
         await _cluster.KeepVotersAsync(alive.Keys, ct).ConfigureAwait(false);
 
+        // A host dead by its heartbeat still has its `hosts/` key (until its lease ends): no target, and not a voter change.
+        var targets = alive.Where(h => !HaDecisions.IsSilent(_heartbeats.Unchanged(h.Key), ClusterMembership.LeaseTtl))
+            .ToDictionary(h => h.Key, h => h.Value, StringComparer.Ordinal);
+
         IReadOnlySet<string> cordoned = (await store.ListAsync(keys.Cordoned, ct).ConfigureAwait(false)).Select(e => ClusterKeys.NameOf(e.Key)).ToHashSet(StringComparer.Ordinal);
 
         // Read after `hosts/`: a host writes its freeze mark before it lets go of its lease, so one seen gone above shows here.
@@ -63,17 +82,28 @@ internal sealed partial class HaService
             }
 
             StoreEntry? owned = await store.GetAsync(keys.Vm(record.Name), ct).ConfigureAwait(false);
-            if (owned is null || ClusterService.Read<VmOwner>(owned.Value) is not { } owner || alive.ContainsKey(owner.Host) || owner.Host == _cluster.HostName)
+            if (owned is null || ClusterService.Read<VmOwner>(owned.Value) is not { } owner || owner.Host == _cluster.HostName)
             {
                 continue;
             }
 
-            if (!_seenGone.TryGetValue(owner.Host, out long gone))
+            TimeSpan? seenGone = null;
+            if (!alive.ContainsKey(owner.Host))
             {
-                _seenGone[owner.Host] = gone = now;
+                if (!_seenGone.TryGetValue(owner.Host, out long gone))
+                {
+                    _seenGone[owner.Host] = gone = now;
+                }
+
+                seenGone = _time.GetElapsedTime(gone);
             }
 
-            TimeSpan unseen = _time.GetElapsedTime(gone);
+            TimeSpan? unchanged = _heartbeats.Unchanged(owner.Host);
+            if (HaDecisions.DeadFor(seenGone, unchanged, ClusterMembership.LeaseTtl) is not { } deadFor)
+            {
+                continue;
+            }
+
             frozen ??= (await store.ListAsync(keys.HaFrozen, ct).ConfigureAwait(false)).Select(f => ClusterKeys.NameOf(f.Key)).ToHashSet(StringComparer.Ordinal);
             bool isFrozen = frozen.Contains(owner.Host);
             if (isFrozen && _frozenTold.Add(owner.Host))
@@ -82,18 +112,19 @@ internal sealed partial class HaService
                 Tell("frozen", null, null, $"host {owner.Host} is down but frozen (its hospesd stopped cleanly while HA VMs ran there; their QEMUs run on): its HA VMs are not moved until it is back or `hospes cluster remove {owner.Host}`");
             }
 
-            if (!HaDecisions.MayMove(up: false, isFrozen, unseen, _options.HaRestartMargin))
+            if (!HaDecisions.MayMove(up: false, isFrozen, deadFor, _options.HaRestartMargin))
             {
                 continue;
             }
 
-            await MoveAsync(store, keys, record, owned, owner, alive, cordoned, unseen, ct).ConfigureAwait(false);
+            string why = seenGone is not null ? "lease ended" : $"heartbeat unchanged for {unchanged!.Value.TotalSeconds:0.0} s";
+            await MoveAsync(store, keys, record, owned, owner, targets, cordoned, why, deadFor, ct).ConfigureAwait(false);
         }
     }
 
     /// <summary>One transaction: the owner becomes the chosen host, and the order to start it is written, only while the dead host still owns it.</summary>
     private async Task MoveAsync(IClusterStore store, ClusterKeys keys, HaRecord record, StoreEntry owned, VmOwner owner,
-        IReadOnlyDictionary<string, HostResources> alive, IReadOnlySet<string> cordoned, TimeSpan unseen, CancellationToken ct)
+        IReadOnlyDictionary<string, HostResources> alive, IReadOnlySet<string> cordoned, string why, TimeSpan deadFor, CancellationToken ct)
     {
         if (HaDecisions.ChooseTarget(alive, cordoned, owner.Host, record.MemoryMib) is not { } target)
         {
@@ -112,8 +143,8 @@ internal sealed partial class HaService
         StorePut order = new(keys.HaRestart(record.Name), ClusterMembership.Json(new HaRestart(target, owner.Host, at)));
         if (await store.PutAllIfAsync(owned.Key, owned.Value, [newOwner, order], ct).ConfigureAwait(false))
         {
-            LogMoved(record.Name, owner.Host, target, unseen.TotalSeconds);
-            Tell("move", record.Name, record.Project, $"host {owner.Host} is dead (lease expired, unseen for {unseen.TotalSeconds:0.0} s): HA VM {record.Name} now belongs to {target}, which starts it");
+            LogMoved(record.Name, owner.Host, target, why, deadFor.TotalSeconds);
+            Tell("move", record.Name, record.Project, $"host {owner.Host} is dead ({why}; dead for {deadFor.TotalSeconds:0.0} s): HA VM {record.Name} now belongs to {target}, which starts it");
         }
     }
 }

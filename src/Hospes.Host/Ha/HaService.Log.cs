@@ -16,8 +16,11 @@ internal sealed partial class HaService
     [LoggerMessage(EventId = LogEvents.HaFenced, Level = LogLevel.Warning, Message = "fenced HA VM {Vm}: its QEMU (pid {Pid}) killed, etcd has not acknowledged this host's lease for {Seconds:0.0} s")]
     private partial void LogFenced(string vm, int pid, double seconds);
 
-    [LoggerMessage(EventId = LogEvents.HaMoved, Level = LogLevel.Warning, Message = "host {Dead} is dead (unseen for {Seconds:0.0} s): HA VM {Vm} moved to {Target}")]
-    private partial void LogMoved(string vm, string dead, string target, double seconds);
+    [LoggerMessage(EventId = LogEvents.HaMoved, Level = LogLevel.Warning, Message = "host {Dead} is dead ({Why}; dead for {Seconds:0.0} s): HA VM {Vm} moved to {Target}")]
+    private partial void LogMoved(string vm, string dead, string target, string why, double seconds);
+
+    [LoggerMessage(EventId = LogEvents.HaLeaderTaken, Level = LogLevel.Warning, Message = "took the cluster's leadership from {Holder}: its heartbeat unchanged for {Seconds:0.0} s (it fenced itself before that)")]
+    private partial void LogLeaderTaken(string holder, double seconds);
 
     [LoggerMessage(EventId = LogEvents.HaNoTarget, Level = LogLevel.Warning, Message = "HA VM {Vm} of dead host {Dead} waits: no up host has {MemoryMib} MiB free")]
     private partial void LogNoTarget(string vm, string dead, int memoryMib);

@@ -12,9 +12,10 @@ namespace Hospes.Host.Ha;
 /// HA on this host (issue 17, part 2), one round every <see cref="Every"/>: fencing (a host cut off from etcd kills its
 /// HA VMs' QEMUs before its lease can expire, and starts nothing while cut off), then, while etcd answers, the HA VMs
 /// left here after a fence (dropped when another host owns them now, started again when still this host's), the
-/// leader's orders to this host (define and start a dead host's VM), and the leadership: the leader takes a host whose
-/// lease it has seen ended for a margin for dead (it fenced itself before that) and moves each of its HA VMs, in one transaction, to the
-/// up host with the most free memory, with an order to start it.
+/// leader's orders to this host (define and start a dead host's VM), and the leadership: the leader takes a host for
+/// dead once it has seen its lease ended, or its heartbeat unchanged for the lease's TTL (it fenced itself before
+/// either), and after a margin moves each of its HA VMs, in one transaction, to the up host with the most free memory,
+/// with an order to start it.
 /// </summary>
 internal sealed partial class HaService : IAsyncDisposable
 {
@@ -44,6 +45,9 @@ internal sealed partial class HaService : IAsyncDisposable
 
     // When this host first saw each host's `hosts/` key gone (monotonic timestamps); removed when it is back.
     private readonly Dictionary<string, long> _seenGone = new(StringComparer.Ordinal);
+
+    // Every host's heartbeat as this host saw it change (its own clock).
+    private readonly HeartbeatWatch _heartbeats;
     private readonly Dictionary<string, int> _orderFailures = new(StringComparer.Ordinal);
     private readonly HashSet<string> _noTarget = new(StringComparer.Ordinal);
     private readonly long _watchingSince;
@@ -62,6 +66,7 @@ internal sealed partial class HaService : IAsyncDisposable
         _time = time;
         _log = log;
         _watchingSince = time.GetTimestamp();
+        _heartbeats = new HeartbeatWatch(time);
     }
 
     /// <summary>Whether this host leads the cluster (as of its last round).</summary>

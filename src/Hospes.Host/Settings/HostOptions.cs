@@ -67,11 +67,11 @@ public sealed record HostOptions
     /// <summary>cluster.shared_dirs: folders every host of the cluster has at the same path on shared storage (HA VMs' disks).</summary>
     public IReadOnlyList<string> SharedDirs { get; init; } = [];
 
-    /// <summary>cluster.ha.fence_after_s: a host whose lease renewal etcd has not acknowledged for this long kills its HA VMs.</summary>
+    /// <summary>cluster.ha.fence_after_s: a host whose lease renewal or heartbeat etcd has not acknowledged for this long kills its HA VMs.</summary>
     public TimeSpan HaFenceAfter { get; init; } = TimeSpan.FromSeconds(6.5);
 
-    /// <summary>cluster.ha.restart_margin_s: the leader restarts a dead host's HA VMs once it has seen the host's lease ended for this long.</summary>
-    public TimeSpan HaRestartMargin { get; init; } = TimeSpan.FromSeconds(4);
+    /// <summary>cluster.ha.restart_margin_s: the leader restarts a dead host's HA VMs this long after it took the host for dead (lease seen ended, or heartbeat seen unchanged for the lease's TTL).</summary>
+    public TimeSpan HaRestartMargin { get; init; } = TimeSpan.FromSeconds(2);
 
     /// <summary>cluster.voters: how many etcd members vote (1, 3 or 5); hosts joining beyond that are learners.</summary>
     public int EtcdVoters { get; init; } = 3;

@@ -101,6 +101,7 @@ internal static class LogEvents
     public const int HaFreezeFailed = 857;
     public const int HaThawed = 858;
     public const int HaFrozenHost = 859;
+    public const int HaLeaderTaken = 925;
 
     // Cluster operations: ownership moves, evacuation (issue 17, part 2).
     public const int ClusterClaimMoved = 870;

@@ -13,6 +13,9 @@ internal sealed class FakeClusterStore : IClusterStore
 
     public bool Unreachable { get; set; }
 
+    /// <summary>Puts fail, lease renewals are still answered: what a cut-off etcd leader does until it steps down.</summary>
+    public bool RefusePuts { get; set; }
+
     public int Grants { get; private set; }
 
     /// <summary>The lease expires: its keys go, as etcd does after its TTL.</summary>
@@ -32,6 +35,11 @@ internal sealed class FakeClusterStore : IClusterStore
 
     public Task PutAsync(string key, string value, long lease, CancellationToken ct) => Do(() =>
     {
+        if (RefusePuts)
+        {
+            throw new ClusterStoreException("etcd at fake cannot commit a change (context deadline exceeded)");
+        }
+
         if (lease != 0 && !_leases.Contains(lease))
         {
             throw new ClusterStoreException("etcd at fake refused: etcdserver: requested lease not found");

@@ -137,7 +137,7 @@ public sealed class HaDecisionTests : IDisposable
     public void TheSettings_AreCheckedAndHaveSafeDefaults()
     {
         var o = new HostOptions();
-        Assert.Equal((TimeSpan.FromSeconds(6.5), TimeSpan.FromSeconds(4)), (o.HaFenceAfter, o.HaRestartMargin));
+        Assert.Equal((TimeSpan.FromSeconds(6.5), TimeSpan.FromSeconds(2)), (o.HaFenceAfter, o.HaRestartMargin));
         o = HostSettings.Apply(o, "cluster.shared_dirs", "/srv/shared/, /mnt/nfs").Value;
         o = HostSettings.Apply(o, "cluster.ha.fence_after_s", "5").Value;
         Assert.Equal(["/srv/shared", "/mnt/nfs"], o.SharedDirs);

@@ -38,6 +38,23 @@ internal static class HaDecisions
     public static bool MayMove(bool up, bool frozen, TimeSpan sinceSeenGone, TimeSpan margin) => !frozen && IsDead(up, sinceSeenGone, margin);
 
     /// <summary>
+    /// Whether a host whose lease still stands is dead by its heartbeat: its `alive/` key's revision seen unchanged (by
+    /// <see cref="HeartbeatWatch"/>, on this host's clock) for at least <paramref name="ttl"/>. Safe for the same reason
+    /// as the lease: the last heartbeat put that etcd committed was sent before this host saw it, so before the watch's
+    /// timer started; the host fences at its fence time (shorter than the TTL) after the send of its last heartbeat put
+    /// that etcd acknowledged, which is no later than that one. Unlike the lease, a new etcd leader does not extend it.
+    /// </summary>
+    public static bool IsSilent(TimeSpan? unchanged, TimeSpan ttl) => unchanged is { } u && u >= ttl;
+
+    /// <summary>
+    /// How long the leader has taken <paramref name="host"/> for dead, or null while it is alive: since it first saw its
+    /// `hosts/` key gone (lease ended; <paramref name="sinceSeenGone"/>, null while the key is there), else since its
+    /// heartbeat reached <paramref name="ttl"/> unchanged. A VM of the host moves once this reaches the restart margin.
+    /// </summary>
+    public static TimeSpan? DeadFor(TimeSpan? sinceSeenGone, TimeSpan? unchanged, TimeSpan ttl) =>
+        sinceSeenGone ?? (IsSilent(unchanged, ttl) ? unchanged - ttl : null);
+
+    /// <summary>
     /// Where a dead host's HA VM of <paramref name="memoryMib"/> starts: the up host (not the dead one, not cordoned)
     /// with the most free memory that has room for it; fewer running VMs, then the name, break ties. Null: none fits.
     /// </summary>
