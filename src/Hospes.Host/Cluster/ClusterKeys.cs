@@ -4,7 +4,7 @@ namespace Hospes.Host.Cluster;
 /// The cluster's keys in etcd, all under `/hospes/&lt;cluster&gt;/`: `members/&lt;host&gt;` (a member, until it leaves
 /// or is removed), `hosts/&lt;host&gt;` (on the host's lease: there while it is alive), `vms/&lt;vm&gt;` (the VM's owner,
 /// made by compare-create, never on a lease: a dead host still owns its VMs), `tokens/&lt;sha256&gt;` (a one-time join
-/// token, on a one-hour lease), `election/leader` (part 2), `cordoned/&lt;host&gt;` (an evacuated host), `access` (the access data), `hafrozen/&lt;host&gt;` (a host stopped cleanly with HA VMs running).
+/// token, on a one-hour lease), `election/leader` (part 2), `cordoned/&lt;host&gt;` (an evacuated host), `access` (the access data), `hafrozen/&lt;host&gt;` (a host stopped cleanly with HA VMs running), `projectvms/&lt;project&gt;` (a project's VM-claims revision).
 /// </summary>
 internal sealed class ClusterKeys(string cluster)
 {
@@ -34,6 +34,11 @@ internal sealed class ClusterKeys(string cluster)
 
     /// <summary>`hafrozen/&lt;host&gt;`: a host whose hospesd stopped cleanly with HA VMs running (<see cref="Ha.HaFreeze"/>): the leader moves none of its VMs.</summary>
     public string HaFrozen => Root + "hafrozen/";
+
+    /// <summary>`projectvms/&lt;project&gt;`: a counter bumped by every claim of a VM in the project, compared by the next (<see cref="ProjectClaims"/>).</summary>
+    public string ProjectVms => Root + "projectvms/";
+
+    public string ProjectRevision(string project) => ProjectVms + project;
 
     public string Frozen(string host) => HaFrozen + host;
 
