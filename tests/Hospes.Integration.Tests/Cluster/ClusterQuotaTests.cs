@@ -68,7 +68,7 @@ public sealed class ClusterQuotaTests(TinyImage image) : IClassFixture<TinyImage
         Assert.Contains("project lab: 2 of 2 VMs used in cluster 'course' (host-a 1, host-b 1), creating c1 would make 3", refused, StringComparison.Ordinal);
         Assert.Contains("hospes project set lab --limit vms=3 or delete a VM", refused, StringComparison.Ordinal);
         Assert.Contains("nothing was created", refused, StringComparison.Ordinal);
-        Assert.Empty(await _c.JsonAsync<List<VmInfo>>("list"));
+        Assert.Equal(["a1", "b1"], await NamesAsync(_c, host: null));
         Assert.Empty(VmFolders(_c));
 
         // Every host shows the cluster's usage, with where the VMs are.
@@ -92,9 +92,9 @@ public sealed class ClusterQuotaTests(TinyImage image) : IClassFixture<TinyImage
         Assert.Contains("2 of 2 VMs used in cluster 'course'", lost.Fails(), StringComparison.Ordinal);
 
         (Daemon winner, Daemon loser, string won, string gone) = both[0].ExitCode == 0 ? (_a, _b, "race-a", "race-b") : (_b, _a, "race-b", "race-a");
-        Assert.Contains(won, (await winner.JsonAsync<List<VmInfo>>("list")).Select(v => v.Name));
-        Assert.DoesNotContain(gone, (await loser.JsonAsync<List<VmInfo>>("list")).Select(v => v.Name));
-        Assert.Equal((await loser.JsonAsync<List<VmInfo>>("list")).Count, VmFolders(loser).Length);
+        Assert.Contains(won, await NamesAsync(winner, HostOf(winner)));
+        Assert.DoesNotContain(gone, await NamesAsync(_c, host: null));
+        Assert.Equal((await NamesAsync(loser, HostOf(loser))).Length, VmFolders(loser).Length);
         ProjectInfo after = await _c.JsonAsync<ProjectInfo>("project", "show", "lab");
         Assert.Equal(2, after.Usage.Vms);
         Assert.Equal(winner == _a ? new Dictionary<string, int> { ["host-a"] = 2 } : new Dictionary<string, int> { ["host-a"] = 1, ["host-b"] = 1 }, after.Usage.VmsByHost);
@@ -104,6 +104,10 @@ public sealed class ClusterQuotaTests(TinyImage image) : IClassFixture<TinyImage
         await UntilAsync($"{HostOf(loser)} takes the new limit", async () => (await loser.JsonAsync<ProjectInfo>("project", "show", "lab")).Limits.Vms == 3);
         (await Define(loser, gone)).Ok();
     }
+
+    /// <summary>The cluster's VMs as <paramref name="d"/> lists them (all hosts'), or only those on <paramref name="host"/>; sorted.</summary>
+    private static async Task<string[]> NamesAsync(Daemon d, string? host) =>
+        [.. (await d.JsonAsync<List<VmInfo>>("list")).Where(v => host is null || v.Host == host).Select(v => v.Name).Order(StringComparer.Ordinal)];
 
     private static string[] VmFolders(Daemon d)
     {
