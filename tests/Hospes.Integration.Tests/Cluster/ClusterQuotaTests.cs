@@ -84,6 +84,7 @@ public sealed class ClusterQuotaTests(TinyImage image) : IClassFixture<TinyImage
 
         // The last slot, taken by two hosts at once: exactly one gets it; the other leaves nothing behind.
         (await _c.CliAsync("delete", "c1")).Ok();
+        Dictionary<Daemon, int> folders = new() { [_a] = VmFolders(_a).Length, [_b] = VmFolders(_b).Length };
         Task<CliResult> onA = Define(_a, "race-a");
         Task<CliResult> onB = Define(_b, "race-b");
         CliResult[] both = await Task.WhenAll(onA, onB);
@@ -94,7 +95,7 @@ public sealed class ClusterQuotaTests(TinyImage image) : IClassFixture<TinyImage
         (Daemon winner, Daemon loser, string won, string gone) = both[0].ExitCode == 0 ? (_a, _b, "race-a", "race-b") : (_b, _a, "race-b", "race-a");
         Assert.Contains(won, await NamesAsync(winner, HostOf(winner)));
         Assert.DoesNotContain(gone, await NamesAsync(_c, host: null));
-        Assert.Equal((await NamesAsync(loser, HostOf(loser))).Length, VmFolders(loser).Length);
+        Assert.Equal(folders[loser], VmFolders(loser).Length);
         ProjectInfo after = await _c.JsonAsync<ProjectInfo>("project", "show", "lab");
         Assert.Equal(2, after.Usage.Vms);
         Assert.Equal(winner == _a ? new Dictionary<string, int> { ["host-a"] = 2 } : new Dictionary<string, int> { ["host-a"] = 1, ["host-b"] = 1 }, after.Usage.VmsByHost);
