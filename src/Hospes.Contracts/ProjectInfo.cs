@@ -23,9 +23,13 @@ public sealed record ProjectLimitsInfo
 /// <summary>What a project uses: its defined VMs, and the memory and vCPUs of those running.</summary>
 public sealed record ProjectUsageInfo
 {
+    /// <summary>Its defined VMs; in a cluster, on every host (the limit holds for the whole cluster).</summary>
     public int Vms { get; init; }
     public long MemoryMib { get; init; }
     public int Vcpus { get; init; }
+
+    /// <summary>In a cluster: its VMs on each host (by host name); null on a host in no cluster.</summary>
+    public IReadOnlyDictionary<string, int>? VmsByHost { get; init; }
 }
 
 /// <summary>`hospes project create NAME [--limit ...]`.</summary>

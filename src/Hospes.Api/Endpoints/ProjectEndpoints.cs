@@ -11,14 +11,14 @@ internal static class ProjectEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet(Routes.Projects, (ProjectsApi projects, AccessGate access, HttpContext http) =>
+        app.MapGet(Routes.Projects, async (ProjectsApi projects, AccessGate access, HttpContext http, CancellationToken ct) =>
         {
             Func<string, string, bool> visible = Access.Projects.Filter(access, http);
-            return Results.Json(projects.List(name => visible(name, name)));
+            return Results.Json(await projects.ListAsync(name => visible(name, name), ct));
         });
         app.MapPost(Routes.Projects, async (ProjectCreateRequest request, ProjectsApi projects, AccessWrites writes, CancellationToken ct) =>
             ApiResults.From(await writes.RunAsync(() => projects.Create(request), ct), StatusCodes.Status201Created));
-        app.MapGet(Routes.Project, (string name, ProjectsApi projects) => ApiResults.From(projects.Get(name)));
+        app.MapGet(Routes.Project, async (string name, ProjectsApi projects, CancellationToken ct) => ApiResults.From(await projects.GetAsync(name, ct)));
         app.MapPut(Routes.Project, async (string name, ProjectSetRequest request, ProjectsApi projects, AccessWrites writes, CancellationToken ct) =>
             ApiResults.From(await writes.RunAsync(() => projects.Set(name, request), ct)));
         app.MapDelete(Routes.Project, async (string name, ProjectsApi projects, AccessWrites writes, CancellationToken ct) =>

@@ -88,7 +88,7 @@ internal static class ProjectCommands
 
             Printer.Fields([
                 ("Name", project.Name),
-                ("VMs", Used(project.Usage.Vms, project.Limits.Vms)),
+                ("VMs", Used(project.Usage.Vms, project.Limits.Vms) + ByHost(project.Usage.VmsByHost)),
                 ("Memory (MiB)", Used(project.Usage.MemoryMib, project.Limits.MemoryMib)),
                 ("VCPUs", Used(project.Usage.Vcpus, project.Limits.Vcpus)),
                 ("Objects", string.Join(", ", project.Objects)),
@@ -98,6 +98,10 @@ internal static class ProjectCommands
         });
         return cmd;
     }
+
+    /// <summary>In a cluster: " (host-a 1, host-b 2)", where the VMs the limit counts are.</summary>
+    private static string ByHost(IReadOnlyDictionary<string, int>? byHost) =>
+        byHost is null || byHost.Count == 0 ? "" : $" ({string.Join(", ", byHost.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key} {h.Value.ToString(CultureInfo.InvariantCulture)}"))})";
 
     private static Command Set()
     {

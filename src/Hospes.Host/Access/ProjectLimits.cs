@@ -6,8 +6,11 @@ internal sealed record ProjectLimits(int? Vms = null, long? MemoryMiB = null, in
     public static ProjectLimits None { get; } = new();
 }
 
-/// <summary>What a project uses now: its defined VMs, and the memory and vCPUs of those running.</summary>
-internal sealed record ProjectUsage(int Vms, long MemoryMiB, int Vcpus);
+/// <summary>
+/// What a project uses now: its defined VMs, and the memory and vCPUs of those running. In a cluster's view
+/// <see cref="VmsByHost"/> says where its VMs are (and <see cref="Vms"/> counts them all).
+/// </summary>
+internal sealed record ProjectUsage(int Vms, long MemoryMiB, int Vcpus, IReadOnlyDictionary<string, int>? VmsByHost = null);
 
 /// <summary>A project as stored.</summary>
 internal sealed record ProjectRecord(string Name, ProjectLimits Limits, DateTimeOffset CreatedAt);

@@ -9,23 +9,24 @@ namespace Hospes.Host.Access;
 /// </summary>
 internal static class Quota
 {
-    public static HospesError? Check(string project, ProjectLimits limits, ProjectUsage usage, QuotaRequest request)
+    /// <param name="where">Said after "used": where the usage was counted (" in cluster 'course' (host-a 1, host-b 1)"), or nothing.</param>
+    public static HospesError? Check(string project, ProjectLimits limits, ProjectUsage usage, QuotaRequest request, string where = "")
     {
         var problems = new List<string>();
         if (limits.Vms is { } vms && request.Vms > 0 && usage.Vms + request.Vms > vms)
         {
-            problems.Add(Line(project, usage.Vms, vms, "VMs", request, usage.Vms + request.Vms, $"vms={usage.Vms + request.Vms}", "delete a VM"));
+            problems.Add(Line(project, usage.Vms, vms, "VMs", where, request, usage.Vms + request.Vms, $"vms={usage.Vms + request.Vms}", "delete a VM"));
         }
 
         if (limits.MemoryMiB is { } memory && request.MemoryMiB > 0 && usage.MemoryMiB + request.MemoryMiB > memory)
         {
             long total = usage.MemoryMiB + request.MemoryMiB;
-            problems.Add(Line(project, Mib(usage.MemoryMiB), Mib(memory), "memory", request, Mib(total), $"memory={LimitText(total)}", "stop a VM"));
+            problems.Add(Line(project, Mib(usage.MemoryMiB), Mib(memory), "memory", where, request, Mib(total), $"memory={LimitText(total)}", "stop a VM"));
         }
 
         if (limits.Vcpus is { } vcpus && request.Vcpus > 0 && usage.Vcpus + request.Vcpus > vcpus)
         {
-            problems.Add(Line(project, usage.Vcpus, vcpus, "vCPUs", request, usage.Vcpus + request.Vcpus, $"vcpus={usage.Vcpus + request.Vcpus}", "stop a VM"));
+            problems.Add(Line(project, usage.Vcpus, vcpus, "vCPUs", where, request, usage.Vcpus + request.Vcpus, $"vcpus={usage.Vcpus + request.Vcpus}", "stop a VM"));
         }
 
         return problems.Count switch
@@ -36,9 +37,9 @@ internal static class Quota
         };
     }
 
-    private static string Line(string project, object used, object limit, string what, QuotaRequest request, object total, string raise, string other) =>
+    private static string Line(string project, object used, object limit, string what, string where, QuotaRequest request, object total, string raise, string other) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"project {project}: {used} of {limit} {what} used, {request.Verb} {request.Subject} would make {total}; raise the limit with hospes project set {project} --limit {raise} or {other}");
+            $"project {project}: {used} of {limit} {what} used{where}, {request.Verb} {request.Subject} would make {total}; raise the limit with hospes project set {project} --limit {raise} or {other}");
 
     private static string Mib(long mib) => string.Create(CultureInfo.InvariantCulture, $"{mib} MiB");
 

@@ -40,7 +40,7 @@ internal sealed partial class ClusterService : IHaRecords
         }
 
         VmRecord r = renamed;
-        string owner = ClusterMembership.Json(new VmOwner(HostName, r.Spec.Uuid.ToString(), _time.GetUtcNow()));
+        string owner = ClusterMembership.Json(new VmOwner(HostName, r.Spec.Uuid.ToString(), _time.GetUtcNow(), r.Project));
         string record = ClusterMembership.Json(new HaRecord(r.Name, r.Spec.Uuid.ToString(), r.Project, r.Spec.MemoryMib, XenConfigWriter.Write(r.Spec), _time.GetUtcNow()));
         try
         {

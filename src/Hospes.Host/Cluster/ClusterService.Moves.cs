@@ -37,7 +37,6 @@ internal sealed partial class ClusterService
         }
 
         string key = j.Keys.Vm(name);
-        string mine = ClusterMembership.Json(new VmOwner(HostName, uuid.ToString(), _time.GetUtcNow()));
         try
         {
             // Twice at most: a key that appears or changes between the read and the transaction is read again.
@@ -45,6 +44,9 @@ internal sealed partial class ClusterService
             {
                 StoreEntry? current = await j.Store.GetAsync(key, ct).ConfigureAwait(false);
                 VmOwner? owner = current is null ? null : Read<VmOwner>(current.Value);
+
+                // The claim keeps the project it counts in (an unclaimed name's is not known here: it counts in none).
+                string mine = ClusterMembership.Json(new VmOwner(HostName, uuid.ToString(), _time.GetUtcNow(), owner?.Project));
                 bool moved = current is null
                     ? await j.Store.CreateAllAsync([new StorePut(key, mine)], ct).ConfigureAwait(false)
                     : owner?.Host == HostName || (owner?.Host == fromHost && await j.Store.PutAllIfAsync(key, current.Value, [new StorePut(key, mine)], ct).ConfigureAwait(false));
@@ -78,9 +80,9 @@ internal sealed partial class ClusterService
         string key = j.Keys.Vm(name);
         try
         {
-            if (await j.Store.GetAsync(key, ct).ConfigureAwait(false) is { } current && Read<VmOwner>(current.Value)?.Host == HostName)
+            if (await j.Store.GetAsync(key, ct).ConfigureAwait(false) is { } current && Read<VmOwner>(current.Value) is { } owner && owner.Host == HostName)
             {
-                string theirs = ClusterMembership.Json(new VmOwner(toHost, uuid.ToString(), _time.GetUtcNow()));
+                string theirs = ClusterMembership.Json(new VmOwner(toHost, uuid.ToString(), _time.GetUtcNow(), owner.Project));
                 if (await j.Store.PutAllIfAsync(key, current.Value, [new StorePut(key, theirs)], ct).ConfigureAwait(false))
                 {
                     LogClaimMoved(name, HostName, toHost);

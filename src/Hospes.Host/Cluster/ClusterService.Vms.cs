@@ -1,11 +1,13 @@
 using Hospes.Core.Errors;
 using Hospes.Host.Cluster.Store;
+using Hospes.Host.Settings;
+using Microsoft.Extensions.Logging;
 
 namespace Hospes.Host.Cluster;
 
 internal sealed partial class ClusterService
 {
-    public async Task<HospesError?> ClaimAsync(string name, Guid uuid, CancellationToken ct)
+    public async Task<HospesError?> ClaimAsync(string name, Guid uuid, string project, bool admit, CancellationToken ct)
     {
         if (_joined is not { } j)
         {
@@ -14,10 +16,18 @@ internal sealed partial class ClusterService
 
         try
         {
-            string value = ClusterMembership.Json(new VmOwner(HostName, uuid.ToString(), _time.GetUtcNow()));
-            if (await j.Store.CreateAllAsync([new StorePut(j.Keys.Vm(name), value)], ct).ConfigureAwait(false))
+            var mine = new VmOwner(HostName, uuid.ToString(), _time.GetUtcNow(), project);
+            int? limit = admit ? _db.LoadProjects().FirstOrDefault(p => p.Name == project)?.Limits.Vms : null;
+            (ClaimOutcome outcome, HospesError? refused) = await ProjectClaims.ClaimAsync(j.Store, j.Keys, j.Config.Name, name, mine, limit, ct).ConfigureAwait(false);
+            if (outcome == ClaimOutcome.Claimed)
             {
                 return null;
+            }
+
+            if (outcome == ClaimOutcome.Refused)
+            {
+                LogProjectRefused(name, project, refused!.Message);
+                return refused;
             }
 
             StoreEntry? current = await j.Store.GetAsync(j.Keys.Vm(name), ct).ConfigureAwait(false);
@@ -25,7 +35,7 @@ internal sealed partial class ClusterService
             if (owner?.Host == HostName && current is not null)
             {
                 // Left by a delete whose release did not reach etcd: this host's own name, taken again.
-                await j.Store.PutAsync(j.Keys.Vm(name), value, 0, ct).ConfigureAwait(false);
+                await j.Store.PutAsync(j.Keys.Vm(name), ClusterMembership.Json(mine), 0, ct).ConfigureAwait(false);
                 return null;
             }
 
@@ -34,6 +44,25 @@ internal sealed partial class ClusterService
         catch (ClusterStoreException e)
         {
             return HospesError.Unavailable($"cannot define VM '{name}': the cluster's store must record its owner first, and {e.Message}");
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<string, ClusterProjectVms>?> ProjectVmsAsync(CancellationToken ct)
+    {
+        if (_joined is not { } j)
+        {
+            return null;
+        }
+
+        try
+        {
+            IReadOnlyList<StoreEntry> claims = await j.Store.ListAsync(j.Keys.Vms, ct).ConfigureAwait(false);
+            return ProjectClaims.Count(claims.Select(c => Read<VmOwner>(c.Value)));
+        }
+        catch (ClusterStoreException e)
+        {
+            LogProjectUsageUnknown(e.Message);
+            return null;
         }
     }
 
@@ -60,21 +89,21 @@ internal sealed partial class ClusterService
     /// <summary>At join or init: every VM of this host, claimed in one transaction (all or none). Null when done.</summary>
     private async Task<HospesError?> ClaimAllAsync(Joined j, CancellationToken ct)
     {
-        IReadOnlyList<(string Name, string Uuid)> vms = _resources.Vms();
+        IReadOnlyList<(string Name, string Uuid, string Project)> vms = _resources.Vms();
         if (vms.Count == 0)
         {
             return null;
         }
 
         DateTimeOffset now = _time.GetUtcNow();
-        IReadOnlyList<StorePut> puts = [.. vms.Select(v => new StorePut(j.Keys.Vm(v.Name), ClusterMembership.Json(new VmOwner(HostName, v.Uuid, now))))];
+        IReadOnlyList<StorePut> puts = [.. vms.Select(v => new StorePut(j.Keys.Vm(v.Name), ClusterMembership.Json(new VmOwner(HostName, v.Uuid, now, v.Project))))];
         if (await j.Store.CreateAllAsync(puts, ct).ConfigureAwait(false))
         {
             return null;
         }
 
         var taken = new List<string>();
-        foreach ((string name, _) in vms)
+        foreach ((string name, _, _) in vms)
         {
             if (await j.Store.GetAsync(j.Keys.Vm(name), ct).ConfigureAwait(false) is { } owned)
             {
@@ -84,4 +113,10 @@ internal sealed partial class ClusterService
 
         return HospesError.Conflict($"cannot join cluster '{j.Config.Name}': VM names of this host are taken there: {string.Join(", ", taken)}; delete or rename them here first (this host left the cluster again)");
     }
+
+    [LoggerMessage(EventId = LogEvents.ClusterProjectRefused, Level = LogLevel.Information, Message = "VM {Vm} not claimed: project {Project}'s VM limit over the cluster: {Why}")]
+    private partial void LogProjectRefused(string vm, string project, string why);
+
+    [LoggerMessage(EventId = LogEvents.ClusterProjectUsageUnknown, Level = LogLevel.Warning, Message = "the projects' VMs over the cluster could not be counted (this host's own are shown): {Why}")]
+    private partial void LogProjectUsageUnknown(string why);
 }

@@ -26,5 +26,5 @@ internal sealed class HostResourceReader(MemoryService memory, IVmDirectory vms)
         };
     }
 
-    public IReadOnlyList<(string Name, string Uuid)> Vms() => [.. vms.All.Select(v => (v.Record.Name, v.Record.Uuid.ToString()))];
+    public IReadOnlyList<(string Name, string Uuid, string Project)> Vms() => [.. vms.All.Select(v => (v.Record.Name, v.Record.Uuid.ToString(), v.Record.Project))];
 }

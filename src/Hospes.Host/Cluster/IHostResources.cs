@@ -5,6 +5,6 @@ internal interface IHostResources
 {
     HostResources Read();
 
-    /// <summary>Names and uuids of the VMs defined here.</summary>
-    IReadOnlyList<(string Name, string Uuid)> Vms();
+    /// <summary>Names, uuids and projects of the VMs defined here.</summary>
+    IReadOnlyList<(string Name, string Uuid, string Project)> Vms();
 }

@@ -8,8 +8,15 @@ namespace Hospes.Host.Cluster;
 /// </summary>
 internal interface IVmClaims
 {
-    /// <summary>Null when this host now owns <paramref name="name"/> (or is in no cluster); else why not.</summary>
-    Task<HospesError?> ClaimAsync(string name, Guid uuid, CancellationToken ct);
+    /// <summary>
+    /// Null when this host now owns <paramref name="name"/> (or is in no cluster); else why not. The claim counts in
+    /// <paramref name="project"/>; with <paramref name="admit"/> (a new VM, not a renamed one) only when the project's VM
+    /// limit leaves room over the whole cluster.
+    /// </summary>
+    Task<HospesError?> ClaimAsync(string name, Guid uuid, string project, bool admit, CancellationToken ct);
+
+    /// <summary>Each project's VMs over the whole cluster (from the claims); null in no cluster, or when the store cannot say.</summary>
+    Task<IReadOnlyDictionary<string, ClusterProjectVms>?> ProjectVmsAsync(CancellationToken ct);
 
     /// <summary>Gives up the name of a VM deleted here (best effort: a claim left behind is this host's, and taken again).</summary>
     Task ReleaseAsync(string name, CancellationToken ct);
@@ -35,7 +42,9 @@ internal sealed class NoVmClaims : IVmClaims
 {
     public static readonly NoVmClaims Instance = new();
 
-    public Task<HospesError?> ClaimAsync(string name, Guid uuid, CancellationToken ct) => Task.FromResult<HospesError?>(null);
+    public Task<HospesError?> ClaimAsync(string name, Guid uuid, string project, bool admit, CancellationToken ct) => Task.FromResult<HospesError?>(null);
+
+    public Task<IReadOnlyDictionary<string, ClusterProjectVms>?> ProjectVmsAsync(CancellationToken ct) => Task.FromResult<IReadOnlyDictionary<string, ClusterProjectVms>?>(null);
 
     public Task ReleaseAsync(string name, CancellationToken ct) => Task.CompletedTask;
 

@@ -12,11 +12,13 @@ public sealed class ProjectsApi
 
     internal ProjectsApi(ProjectService projects) => _projects = projects;
 
-    /// <summary>Every project <paramref name="visible"/> lets through (by name), or all.</summary>
-    public IReadOnlyList<ProjectInfo> List(Func<string, bool>? visible = null) =>
-        [.. _projects.List().Where(p => visible?.Invoke(p.Project.Name) ?? true).Select(Create)];
+    /// <summary>Every project <paramref name="visible"/> lets through (by name), or all; in a cluster with its VMs counted on every host.</summary>
+    public async Task<IReadOnlyList<ProjectInfo>> ListAsync(Func<string, bool>? visible, CancellationToken ct) =>
+        [.. (await _projects.ListAsync(ct).ConfigureAwait(false)).Where(p => visible?.Invoke(p.Project.Name) ?? true).Select(Create)];
 
-    public Result<ProjectInfo> Get(string name) => ResultMap.Map(_projects.Get(name), Create);
+    /// <summary>One project; in a cluster with its VMs counted on every host.</summary>
+    public async Task<Result<ProjectInfo>> GetAsync(string name, CancellationToken ct) =>
+        ResultMap.Map(await _projects.GetAsync(name, ct).ConfigureAwait(false), Create);
 
     public Result<ProjectInfo> Create(ProjectCreateRequest request)
     {
@@ -57,7 +59,7 @@ public sealed class ProjectsApi
     {
         Name = v.Project.Name,
         Limits = new ProjectLimitsInfo { Vms = v.Project.Limits.Vms, MemoryMib = v.Project.Limits.MemoryMiB, Vcpus = v.Project.Limits.Vcpus },
-        Usage = new ProjectUsageInfo { Vms = v.Usage.Vms, MemoryMib = v.Usage.MemoryMiB, Vcpus = v.Usage.Vcpus },
+        Usage = new ProjectUsageInfo { Vms = v.Usage.Vms, MemoryMib = v.Usage.MemoryMiB, Vcpus = v.Usage.Vcpus, VmsByHost = v.Usage.VmsByHost },
         Objects = v.Objects,
         CreatedAt = v.Project.CreatedAt,
     };

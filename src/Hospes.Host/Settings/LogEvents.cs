@@ -119,4 +119,8 @@ internal static class LogEvents
     public const int ClusterAccessProjectKept = 882;
     public const int ClusterAccessStoreFailed = 883;
     public const int ClusterAccessUnreadable = 884;
+
+    // Projects' VM limits over a cluster (issue 17).
+    public const int ClusterProjectRefused = 915;
+    public const int ClusterProjectUsageUnknown = 916;
 }

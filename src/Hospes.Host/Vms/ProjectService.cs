@@ -31,6 +31,32 @@ internal sealed class ProjectService(StateDb db, VmManager vms, VolumeStore stor
 
     public Result<ProjectView> Get(string name) => ResultMapping(vms.Quotas.Find(name));
 
+    /// <summary><see cref="List"/>, with each project's VMs counted over the whole cluster in one (this host's own when the store cannot say).</summary>
+    public async Task<IReadOnlyList<ProjectView>> ListAsync(CancellationToken ct)
+    {
+        IReadOnlyDictionary<string, Cluster.ClusterProjectVms>? cluster = await vms.Claims.ProjectVmsAsync(ct).ConfigureAwait(false);
+        return [.. List().Select(v => Clustered(v, cluster))];
+    }
+
+    /// <summary><see cref="Get"/>, with the project's VMs counted over the whole cluster in one.</summary>
+    public async Task<Result<ProjectView>> GetAsync(string name, CancellationToken ct)
+    {
+        Result<ProjectView> found = Get(name);
+        return found.IsOk ? Clustered(found.Value, await vms.Claims.ProjectVmsAsync(ct).ConfigureAwait(false)) : found;
+    }
+
+    /// <summary>The cluster's count of the project's VMs (its claims) instead of this host's; memory and vCPUs stay this host's.</summary>
+    private static ProjectView Clustered(ProjectView v, IReadOnlyDictionary<string, Cluster.ClusterProjectVms>? cluster)
+    {
+        if (cluster is null)
+        {
+            return v;
+        }
+
+        Cluster.ClusterProjectVms counted = cluster.GetValueOrDefault(v.Project.Name, Cluster.ClusterProjectVms.None);
+        return v with { Usage = v.Usage with { Vms = counted.Total, VmsByHost = counted.ByHost } };
+    }
+
     private Result<ProjectView> ResultMapping(Result<ProjectRecord> found) => found.IsOk ? View(found.Value) : found.Error;
 
     /// <summary>Replaces the limits <paramref name="change"/> gives (a lower limit than the usage is allowed: it refuses growth from then on).</summary>

@@ -23,7 +23,7 @@ internal sealed partial class VmManager
             return clash;
         }
 
-        if (await _claims.ClaimAsync(spec.Name, spec.Uuid, ct).ConfigureAwait(false) is { } notOwned)
+        if (await _claims.ClaimAsync(spec.Name, spec.Uuid, project, admit: true, ct).ConfigureAwait(false) is { } notOwned)
         {
             return notOwned;
         }

@@ -75,7 +75,7 @@ internal sealed partial class VmManager
             Cluster.Ha.IHaRecords? ha = actor.Record.Spec.Ha ? _claims as Cluster.Ha.IHaRecords : null;
             HospesError? notOwned = ha is not null
                 ? await ha.ClaimRenamedHaAsync(actor.Record with { Spec = actor.Record.Spec with { Name = newName } }, ct).ConfigureAwait(false)
-                : await _claims.ClaimAsync(newName, actor.Record.Uuid, ct).ConfigureAwait(false);
+                : await _claims.ClaimAsync(newName, actor.Record.Uuid, actor.Record.Project, admit: false, ct).ConfigureAwait(false);
             if (notOwned is not null)
             {
                 return notOwned;

@@ -106,7 +106,8 @@ internal sealed partial class VmManager : IAsyncDisposable
                 return notShared;
             }
 
-            if (await _claims.ClaimAsync(spec.Name, spec.Uuid, ct).ConfigureAwait(false) is { } notOwned)
+            // In a cluster the project's VM limit counts every host's VMs: checked and claimed in one etcd transaction.
+            if (await _claims.ClaimAsync(spec.Name, spec.Uuid, project, admit: true, ct).ConfigureAwait(false) is { } notOwned)
             {
                 return notOwned;
             }

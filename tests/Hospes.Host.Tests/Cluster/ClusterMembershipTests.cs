@@ -109,7 +109,7 @@ public sealed class ClusterMembershipTests : IDisposable
     {
         public HostResources Read() => new() { Cpus = 4, MemoryTotalMib = 8192, MemoryFreeMib = 4096, Vms = 3 };
 
-        public IReadOnlyList<(string Name, string Uuid)> Vms() => [];
+        public IReadOnlyList<(string Name, string Uuid, string Project)> Vms() => [];
     }
 
     /// <summary>Wall clock and monotonic clock that move only when told.</summary>

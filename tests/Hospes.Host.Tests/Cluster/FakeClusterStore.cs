@@ -18,6 +18,9 @@ internal sealed class FakeClusterStore : IClusterStore
 
     public int Grants { get; private set; }
 
+    /// <summary>Runs once, just before the next transaction of <see cref="CreateAllIfAsync"/> or <see cref="CreateAllAsync"/> (another host's write in between).</summary>
+    public Action? BeforeTransaction { get; set; }
+
     /// <summary>The lease expires: its keys go, as etcd does after its TTL.</summary>
     public void Expire(long lease)
     {
@@ -54,6 +57,7 @@ internal sealed class FakeClusterStore : IClusterStore
 
     public Task<bool> CreateAllAsync(IReadOnlyList<StorePut> puts, CancellationToken ct) => Do(() =>
     {
+        Interleave();
         if (puts.Any(p => _keys.ContainsKey(p.Key)))
         {
             return false;
@@ -80,6 +84,24 @@ internal sealed class FakeClusterStore : IClusterStore
 
         _revision++;
         foreach (StorePut p in puts)
+        {
+            long created = _keys.TryGetValue(p.Key, out StoreEntry? old) ? old.CreateRevision : _revision;
+            _keys[p.Key] = new StoreEntry(p.Key, p.Value, created, _revision, p.Lease);
+        }
+
+        return true;
+    });
+
+    public Task<bool> CreateAllIfAsync(IReadOnlyList<StorePut> creates, string key, string expected, IReadOnlyList<StorePut> puts, CancellationToken ct) => Do(() =>
+    {
+        Interleave();
+        if (creates.Any(p => _keys.ContainsKey(p.Key)) || !_keys.TryGetValue(key, out StoreEntry? e) || e.Value != expected)
+        {
+            return false;
+        }
+
+        _revision++;
+        foreach (StorePut p in creates.Concat(puts))
         {
             long created = _keys.TryGetValue(p.Key, out StoreEntry? old) ? old.CreateRevision : _revision;
             _keys[p.Key] = new StoreEntry(p.Key, p.Value, created, _revision, p.Lease);
@@ -123,6 +145,13 @@ internal sealed class FakeClusterStore : IClusterStore
 
     public void Dispose()
     {
+    }
+
+    private void Interleave()
+    {
+        Action? before = BeforeTransaction;
+        BeforeTransaction = null;
+        before?.Invoke();
     }
 
     private Task<T> Do<T>(Func<T> action) =>

@@ -187,11 +187,13 @@ public sealed class RenameTests
 
         public string? Refuse { get; init; }
 
-        public Task<HospesError?> ClaimAsync(string name, Guid uuid, CancellationToken ct)
+        public Task<HospesError?> ClaimAsync(string name, Guid uuid, string project, bool admit, CancellationToken ct)
         {
             Calls.Add($"claim {name}");
             return Task.FromResult(name == Refuse ? HospesError.Conflict($"VM name '{name}' is taken in cluster 'c1': host 'b' owns it; choose another name") : null);
         }
+
+        public Task<IReadOnlyDictionary<string, ClusterProjectVms>?> ProjectVmsAsync(CancellationToken ct) => Task.FromResult<IReadOnlyDictionary<string, ClusterProjectVms>?>(null);
 
         public Task ReleaseAsync(string name, CancellationToken ct)
         {

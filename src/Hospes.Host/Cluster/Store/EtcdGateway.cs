@@ -96,6 +96,25 @@ internal sealed class EtcdGateway : IClusterStore
         return answer["succeeded"]?.GetValue<bool>() == true;
     }
 
+    public async Task<bool> CreateAllIfAsync(IReadOnlyList<StorePut> creates, string key, string expected, IReadOnlyList<StorePut> puts, CancellationToken ct)
+    {
+        var compare = new JsonArray(new JsonObject { ["key"] = B64(key), ["target"] = "VALUE", ["result"] = "EQUAL", ["value"] = B64(expected) });
+        var success = new JsonArray();
+        foreach (StorePut create in creates)
+        {
+            compare.Add(new JsonObject { ["key"] = B64(create.Key), ["target"] = "CREATE", ["result"] = "EQUAL", ["create_revision"] = "0" });
+            success.Add(new JsonObject { ["request_put"] = Put(create) });
+        }
+
+        foreach (StorePut put in puts)
+        {
+            success.Add(new JsonObject { ["request_put"] = Put(put) });
+        }
+
+        JsonObject answer = await CallAsync("/v3/kv/txn", new JsonObject { ["compare"] = compare, ["success"] = success }, ct).ConfigureAwait(false);
+        return answer["succeeded"]?.GetValue<bool>() == true;
+    }
+
     public async Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct)
     {
         JsonObject answer = await CallAsync("/v3/lease/grant", new JsonObject { ["TTL"] = (long)ttl.TotalSeconds }, ct).ConfigureAwait(false);

@@ -33,6 +33,13 @@ internal interface IClusterStore : IDisposable
     /// </summary>
     Task<bool> PutAllIfAsync(string key, string expected, IReadOnlyList<StorePut> puts, CancellationToken ct);
 
+    /// <summary>
+    /// All or nothing: the keys of <paramref name="creates"/> are created and the <paramref name="puts"/> made only while
+    /// none of those keys exists and <paramref name="key"/>'s value is <paramref name="expected"/>; false, and nothing
+    /// written, otherwise (a VM's claim with its project's usage revision).
+    /// </summary>
+    Task<bool> CreateAllIfAsync(IReadOnlyList<StorePut> creates, string key, string expected, IReadOnlyList<StorePut> puts, CancellationToken ct);
+
     /// <summary>A new lease of <paramref name="ttl"/>; its id.</summary>
     Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct);
 
