@@ -31,4 +31,8 @@ public sealed class ClusterApi
     /// <summary>Sends a template's copy (its header line, then its files) to this host; what a member does for clones it places here.</summary>
     public Task<TemplateInfo> ReceiveTemplateAsync(string name, HttpContent copy, CancellationToken ct) =>
         _c.SendAsync<TemplateInfo>(HttpMethod.Put, Routes.Path(Routes.ClusterTemplate, name), copy, ct);
+
+    /// <summary>Deletes this host's copy of member <paramref name="home"/>'s template (what that member does when it deletes it).</summary>
+    public Task<TemplateInfo> DeleteTemplateCopyAsync(string name, string home, CancellationToken ct) =>
+        _c.SendAsync<TemplateInfo>(HttpMethod.Delete, Routes.Path(Routes.ClusterTemplate, name) + "?home=" + Uri.EscapeDataString(home), null, ct);
 }

@@ -13,4 +13,10 @@ public sealed record ForkRequest
 
     /// <summary>`hospes template create VM --running --name NAME`: one fork named Name is made frozen at the fork point (a running template), not started; the VM runs on.</summary>
     public bool Template { get; init; }
+
+    /// <summary>
+    /// `clone --instant --host H`: the host the forks must run on. Forks share the VM's memory, so they run where it is:
+    /// another host is refused, naming the host that has it.
+    /// </summary>
+    public string? Host { get; init; }
 }

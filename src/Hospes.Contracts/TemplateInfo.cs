@@ -18,4 +18,7 @@ public sealed record TemplateInfo
 
     /// <summary>A template of running state: a VM frozen at a fork point (`template create --running`, `fork --freeze`); `clone --instant` forks it.</summary>
     public bool Running { get; init; }
+
+    /// <summary>In a cluster: a copy of this member host's template, made for clones placed here; deleted with that one, replaced when it changes.</summary>
+    public string? CopiedFrom { get; init; }
 }

@@ -22,7 +22,7 @@ internal sealed partial class ForwardProxy
     {
         CancellationToken ct = http.RequestAborted;
         string? template = Value(http, "name");
-        if (!http.Request.HasJsonContentType() || template is null || !store.GetTemplate(template).IsOk)
+        if (!http.Request.HasJsonContentType() || template is null || store.GetTemplate(template) is not { IsOk: true, Value.Running: false })
         {
             // No template here (or a running one): this host's clone answers as without a cluster.
             return false;

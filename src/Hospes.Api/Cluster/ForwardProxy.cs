@@ -40,6 +40,11 @@ internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi 
             return await SpreadClonesAsync(http, caller, request);
         }
 
+        if (template == Routes.Template && HttpMethods.IsDelete(http.Request.Method))
+        {
+            return await DeleteTemplateCopiesAsync(http, caller, request);
+        }
+
         if (VmOf(http, template) is not { } vm || vms.Get(vm).IsOk)
         {
             return false;

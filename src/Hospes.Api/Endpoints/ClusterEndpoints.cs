@@ -23,7 +23,7 @@ internal static class ClusterEndpoints
         app.MapPut(Routes.ClusterTemplate, async (string name, HttpContext http, StoreApi store, ClusterForwarding forwarding) =>
         {
             // A member copies a template here for the clones it placed here; a copy half sent leaves nothing (the run is not the caller's to cancel).
-            Result<TemplateInfo> received = await store.ReceiveTemplateAsync(name, http.Request.Body, forwarding.HostName, http.RequestAborted);
+            Result<TemplateInfo> received = await store.ReceiveTemplateAsync(name, http.Request.Body, forwarding.HostName, Access.Callers.Of(http), http.RequestAborted);
             if (received.IsOk)
             {
                 forwarding.LogTemplateReceived(name, received.Value.SourceVm ?? "?");
@@ -31,6 +31,10 @@ internal static class ClusterEndpoints
 
             return ApiResults.From(received);
         });
+        app.MapDelete(Routes.ClusterTemplate, async (string name, string home, HttpContext http, StoreApi store, ClusterForwarding forwarding) =>
+            ClusterForwarding.IsMemberCopier(Access.Callers.Of(http), home)
+                ? ApiResults.From(await store.DeleteTemplateCopyAsync(name, home, forwarding.HostName, http.RequestAborted))
+                : ApiResults.Error(HospesError.Forbidden($"DELETE {Routes.ClusterTemplate} is what member '{home}' sends when it deletes its template; {Access.Callers.Of(http).Display} is not that member's hospesd (`hospes template delete {name}` deletes this host's own)")));
 
         PeerEndpoints.PeerGroup(app).MapPost(Routes.PeerClusterJoin, async (PeerClusterJoinRequest request, HttpContext http, ClusterApi cluster, CancellationToken ct) =>
         {

@@ -10,7 +10,9 @@ internal static class ForkEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost(Routes.VmFork, async (string name, ForkRequest request, ForksApi forks, CancellationToken ct) =>
-            ApiResults.From(await forks.ForkAsync(name, request, ct)));
+        app.MapPost(Routes.VmFork, async (string name, ForkRequest request, ForksApi forks, ClusterForwarding cluster, CancellationToken ct) =>
+            ForkHost.Refusal(name, request.Host, cluster.HostName) is { } refused
+                ? ApiResults.Error(refused)
+                : ApiResults.From(await forks.ForkAsync(name, request, ct)));
     }
 }

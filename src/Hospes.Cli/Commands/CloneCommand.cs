@@ -33,7 +33,7 @@ internal static class CloneCommand
                     throw new CliException("--instant and --full do not go together: instant clones share the running template's memory and disks copy-on-write; drop one of them");
                 }
 
-                return await ForkCommand.RunAsync(p, client, p.GetValue(template)!, new ForkRequest { Name = p.GetValue(name)!, Count = p.GetValue(count) }, ct);
+                return await ForkCommand.RunAsync(p, client, p.GetValue(template)!, new ForkRequest { Name = p.GetValue(name)!, Count = p.GetValue(count), Host = p.GetValue(host) }, ct);
             }
 
             var request = new CloneRequest { Name = p.GetValue(name)!, Count = p.GetValue(count), Start = p.GetValue(start), Full = p.GetValue(full), ReadyTimeoutS = p.GetValue(timeout), ReadyMarker = p.GetValue(marker), Host = p.GetValue(host) };

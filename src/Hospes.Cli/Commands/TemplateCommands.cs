@@ -78,7 +78,7 @@ internal static class TemplateCommands
 
             Printer.Fields([
                 ("Name", t.Name), ("From VM", t.SourceVm), ("Memory", $"{t.MemoryMib} MiB"), ("VCPUs", t.Vcpus), ("Ready marker", t.ReadyMarker),
-                ("Disks", string.Join(", ", t.Disks.Select(d => d.Path))), ("Clones", string.Join(", ", t.Clones)), ("Created", t.CreatedAt),
+                ("Disks", string.Join(", ", t.Disks.Select(d => d.Path))), ("Clones", string.Join(", ", t.Clones)), ("Created", t.CreatedAt), ("Copy of", t.CopiedFrom is { } home ? $"host {home}'s template" : null),
             ]);
             return 0;
         });

@@ -198,7 +198,8 @@ internal static class RouteRules
         One("DELETE", "/v1/cluster/hosts/{name}", SysModify, Host),
         One("POST", "/v1/cluster/hosts/{name}/evacuate", SysModify, Host),
         One("POST", "/v1/cluster/hosts/{name}/restore", SysModify, Host),
-        One("PUT", "/v1/cluster/templates/{name}", SysModify, Host),
+        One("PUT", "/v1/cluster/templates/{name}", SysModify, Host) with { Note = "a member's hospesd only (its peer envelope), for its own template" },
+        One("DELETE", "/v1/cluster/templates/{name}", SysModify, Host) with { Note = "a member's hospesd only (?home= names it), when it deletes its template" },
     ];
 
     private static readonly FrozenDictionary<(string, string), RouteRule> ByRoute =

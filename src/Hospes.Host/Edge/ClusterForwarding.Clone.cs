@@ -18,6 +18,13 @@ public sealed partial class ClusterForwarding
     /// <summary>Who copies a template to another member: this host itself (the clones are then asked for as the caller).</summary>
     private const string CopyUser = "hospesd";
 
+    /// <summary>
+    /// The one caller `/v1/cluster/templates/{name}` takes: member <paramref name="host"/>'s hospesd, over its peer
+    /// connection (its envelope), for its own template: the copy is the cluster's cache of it, not a user's act.
+    /// </summary>
+    public static bool IsMemberCopier(Caller caller, string host) =>
+        caller is { IsLocalAdmin: true } && caller.User == $"{CopyUser}@{host}";
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _copies = new(StringComparer.Ordinal);
 
     /// <summary>A host for each of <paramref name="names"/> (clones of <paramref name="memoryMib"/> MiB each); <paramref name="pinned"/> (--host) takes them all.</summary>
@@ -89,16 +96,21 @@ public sealed partial class ClusterForwarding
                 if (there.IsSuccessStatusCode)
                 {
                     TemplateInfo? info = await there.Content.ReadFromJsonAsync<TemplateInfo>(WireJson.Options, ct).ConfigureAwait(false);
-                    IReadOnlyList<string> sums = [.. (info?.Disks ?? []).Select(d => d.Checksum ?? "").Order(StringComparer.Ordinal)];
-                    if (sums.SequenceEqual(copy.Value.Checksums, StringComparer.Ordinal))
+                    var state = new Storage.TemplateCopyState([.. (info?.Disks ?? []).Select(d => d.Checksum ?? "").Order(StringComparer.Ordinal)], info?.CopiedFrom, info?.Clones ?? []);
+                    (Storage.TemplateCopyAction action, string? message) = Storage.TemplateCopyDecision.Decide(state, copy.Value.Checksums, copy.Value.Home, HostName, host.Name, template);
+                    switch (action)
                     {
-                        return false;
+                        case Storage.TemplateCopyAction.Use:
+                            return false;
+                        case Storage.TemplateCopyAction.RefuseStale:
+                            return HospesError.State(message!);
+                        case Storage.TemplateCopyAction.RefuseForeign:
+                            return HospesError.Conflict(message!);
                     }
 
-                    return HospesError.Conflict($"host '{host.Name}' has a template named '{template}' whose disks differ from host '{HostName}''s, so clones of it cannot be placed there; delete or rename one of the two, or pin the clones with --host {HostName}");
+                    // Replace: the receiver decides again under its store lock, and replaces the stale copy in one step.
                 }
-
-                if (there.StatusCode != HttpStatusCode.NotFound)
+                else if (there.StatusCode != HttpStatusCode.NotFound)
                 {
                     return HospesError.Unavailable($"host '{host.Name}' did not say whether it has template '{template}': {(int)there.StatusCode} {await there.Content.ReadAsStringAsync(ct).ConfigureAwait(false)}");
                 }

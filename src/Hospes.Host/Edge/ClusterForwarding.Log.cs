@@ -28,4 +28,10 @@ public sealed partial class ClusterForwarding
 
     [LoggerMessage(EventId = LogEvents.ClusterTemplateReceived, Level = LogLevel.Information, Message = "template {Template} (made from VM {SourceVm}) received from another member, or found here already")]
     public partial void LogTemplateReceived(string template, string sourceVm);
+
+    [LoggerMessage(EventId = LogEvents.ClusterTemplateCopiesDeleted, Level = LogLevel.Information, Message = "template {Template}: the copies on {Hosts} deleted with it")]
+    private partial void LogTemplateCopiesDeleted(string template, string hosts);
+
+    [LoggerMessage(EventId = LogEvents.ClusterTemplateCopyKept, Level = LogLevel.Warning, Message = "template {Template}: the copy on host {Host} was not deleted: {Why}")]
+    private partial void LogTemplateCopyKept(string template, string host, string why);
 }

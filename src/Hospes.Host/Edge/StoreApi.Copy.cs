@@ -13,7 +13,7 @@ public sealed partial class StoreApi
     private const int MaxHeaderBytes = 1 << 20;
 
     /// <summary>The header line and the files to send of template <paramref name="name"/>, in the order they go; delete Scratch afterwards.</summary>
-    internal async Task<Result<(string HeaderLine, IReadOnlyList<string> Paths, IReadOnlyList<string> Checksums, string? Scratch)>> TemplateCopyAsync(string name, string origin, CancellationToken ct)
+    internal async Task<Result<(string HeaderLine, IReadOnlyList<string> Paths, IReadOnlyList<string> Checksums, string Home, string? Scratch)>> TemplateCopyAsync(string name, string origin, CancellationToken ct)
     {
         var plan = await _templates.CopyPlanAsync(name, origin, ct).ConfigureAwait(false);
         if (!plan.IsOk)
@@ -22,11 +22,11 @@ public sealed partial class StoreApi
         }
 
         string line = JsonSerializer.Serialize(plan.Value.Header, HospesJson.Options) + "\n";
-        return (line, plan.Value.Paths, [.. plan.Value.Header.Files.Select(f => f.Sha256).Order(StringComparer.Ordinal)], plan.Value.Scratch);
+        return (line, plan.Value.Paths, [.. plan.Value.Header.Files.Select(f => f.Sha256).Order(StringComparer.Ordinal)], plan.Value.Header.Home ?? origin, plan.Value.Scratch);
     }
 
     /// <summary>A template another member sends, named <paramref name="name"/>; this host is <paramref name="here"/>.</summary>
-    public async Task<Result<TemplateInfo>> ReceiveTemplateAsync(string name, Stream body, string here, CancellationToken ct)
+    public async Task<Result<TemplateInfo>> ReceiveTemplateAsync(string name, Stream body, string here, Caller caller, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(body);
         var bytes = new List<byte>(4096);
@@ -62,6 +62,16 @@ public sealed partial class StoreApi
             return HospesError.Invalid($"a template's copy to /v1/cluster/templates/{name} names template '{header?.Name}' in its header; the two must agree");
         }
 
+        // The copy is the sending member's act for its own template (its callers were checked there): no one else sends one.
+        if (!ClusterForwarding.IsMemberCopier(caller, header.Origin))
+        {
+            return HospesError.Forbidden($"a template's copy from host '{header.Origin}' is taken only from that member's hospesd over its peer connection, not from {caller?.Display}");
+        }
+
         return ResultMap.Map(await _templates.ReceiveAsync(header, body, here, ct).ConfigureAwait(false), TemplateInfoFactory.Create);
     }
+
+    /// <summary>Deletes this host's copy of <paramref name="home"/>'s template <paramref name="name"/> (refused while linked clones stand on it).</summary>
+    public async Task<Result<TemplateInfo>> DeleteTemplateCopyAsync(string name, string home, string here, CancellationToken ct) =>
+        ResultMap.Map(await _templates.DeleteCopyAsync(name, home, here, ct).ConfigureAwait(false), TemplateInfoFactory.Create);
 }

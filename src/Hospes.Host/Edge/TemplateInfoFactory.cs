@@ -18,5 +18,6 @@ internal static class TemplateInfoFactory
         Clones = view.Clones,
         CreatedAt = view.Template.CreatedAt,
         Running = view.Running,
+        CopiedFrom = view.CopiedFrom?.Home,
     };
 }

@@ -85,6 +85,9 @@ internal static class LogEvents
     public const int ClusterTemplateCopied = 891;
     public const int ClusterTemplateReceived = 892;
     public const int ClusterTemplateCopyFailed = 893;
+    // A template's copies on the other members: replaced when stale, deleted with their home's template (issue 17).
+    public const int ClusterTemplateCopiesDeleted = 930;
+    public const int ClusterTemplateCopyKept = 931;
 
     // HA (issue 17, part 2).
     public const int HaLeader = 840;

@@ -17,6 +17,10 @@ internal sealed record TemplateCopyHeader
 
     /// <summary>The host it comes from.</summary>
     public required string Origin { get; init; }
+
+    /// <summary>The host whose template it is (Origin, or the home of Origin's own copy), and when it was made there: the copy's identity.</summary>
+    public string? Home { get; init; }
+    public DateTimeOffset HomeCreatedAt { get; init; }
     public IReadOnlyList<TemplateCopyFile> Files { get; init; } = [];
 }
 

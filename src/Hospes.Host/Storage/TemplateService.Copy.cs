@@ -71,7 +71,19 @@ internal sealed partial class TemplateService
             }
         }
 
-        var header = new TemplateCopyHeader { Name = t.Name, Project = t.Project, Spec = t.Spec, SourceVm = t.SourceVm, ReadyMarker = t.ReadyMarker, Origin = origin, Files = files };
+        TemplateCopyOrigin? copied = TemplateCopyOrigin.Read(store.Layout.TemplateDir(name));
+        var header = new TemplateCopyHeader
+        {
+            Name = t.Name,
+            Project = t.Project,
+            Spec = t.Spec,
+            SourceVm = t.SourceVm,
+            ReadyMarker = t.ReadyMarker,
+            Origin = origin,
+            Files = files,
+            Home = copied?.Home ?? origin,
+            HomeCreatedAt = copied?.HomeCreatedAt ?? t.CreatedAt,
+        };
         return new TemplateCopyPlan(header, paths, scratch);
     }
 
@@ -103,7 +115,7 @@ internal sealed partial class TemplateService
         await one.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (Have(name, sums, header.Origin, here) is { } have)
+            if (Decided(header, sums, here).Answer is { } have)
             {
                 return have;
             }
@@ -155,7 +167,8 @@ internal sealed partial class TemplateService
                     ReadyMarker = header.ReadyMarker,
                     CreatedAt = store.Time.GetUtcNow(),
                 };
-                return await RecordArrivalAsync(record, rows, partial, final, sums, header.Origin, here, ct).ConfigureAwait(false);
+                new TemplateCopyOrigin { Home = header.Home ?? header.Origin, HomeCreatedAt = header.HomeCreatedAt, From = header.Origin, CopiedAt = store.Time.GetUtcNow() }.Write(partial);
+                return await RecordArrivalAsync(record, rows, partial, final, header, sums, here, ct).ConfigureAwait(false);
             }
             finally
             {
@@ -166,73 +179,6 @@ internal sealed partial class TemplateService
         {
             one.Release();
         }
-    }
-
-    private async Task<Result<TemplateView>> RecordArrivalAsync(TemplateRecord record, List<VolumeRecord> rows, string partial, string final, IReadOnlyList<string> sums, string origin, string here, CancellationToken ct)
-    {
-        await store.Gate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            if (Have(record.Name, sums, origin, here) is { } have)
-            {
-                return have;
-            }
-
-            StoreFiles.DeleteQuietly(final);
-            DurableFiles.MoveDirectory(partial, final);
-            bool inserted;
-            try
-            {
-                inserted = store.Db.InTransaction(tx =>
-                {
-                    if (!tx.TryInsertTemplate(record))
-                    {
-                        return false;
-                    }
-
-                    foreach (VolumeRecord row in rows)
-                    {
-                        if (tx.TryInsertVolume(row) is null)
-                        {
-                            throw new HospesException(HospesError.Conflict($"the state DB of host '{here}' already holds a volume at {row.Path}"));
-                        }
-                    }
-
-                    return true;
-                });
-            }
-            catch (HospesException e)
-            {
-                StoreFiles.DeleteQuietly(final);
-                return e.Error;
-            }
-
-            if (!inserted)
-            {
-                StoreFiles.DeleteQuietly(final);
-                return HospesError.Conflict($"host '{here}' has a template named '{record.Name}' already");
-            }
-
-            return ViewOf(record, store.All());
-        }
-        finally
-        {
-            store.Gate.Release();
-        }
-    }
-
-    /// <summary>The template here when it is the same (same disks); a conflict when another of that name is; null when none is.</summary>
-    private Result<TemplateView>? Have(string name, IReadOnlyList<string> sums, string origin, string here)
-    {
-        Result<TemplateRecord> existing = store.FindTemplate(name);
-        if (!existing.IsOk)
-        {
-            return null;
-        }
-
-        return Checksums(name).SequenceEqual(sums, StringComparer.Ordinal)
-            ? ViewOf(existing.Value, store.All())
-            : HospesError.Conflict($"host '{here}' has a template named '{name}' whose disks differ from host '{origin}''s, so clones of it cannot be placed there; delete or rename one of the two (`hospes template delete {name}` on one host), or pin the clones with --host {origin}");
     }
 
     /// <summary>What the template boots that this host lacks: a store image, a kernel or initrd path.</summary>

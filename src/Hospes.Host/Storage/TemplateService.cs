@@ -114,23 +114,29 @@ internal sealed partial class TemplateService(VolumeStore store, IVmDirectory vm
                 return HospesError.State($"cannot delete template {name}: {view.Clones.Count} VM(s) are linked clones of it: {string.Join(", ", view.Clones)}; delete them first (full clones made with --full do not count)");
             }
 
-            var mine = all.Where(v => v.Kind == VolumeKind.Template && v.Template == name).ToList();
-            store.Db.InTransaction(tx =>
-            {
-                foreach (VolumeRecord v in mine)
-                {
-                    tx.DeleteVolume(v.Id);
-                }
-
-                tx.DeleteTemplate(name);
-            });
-            StoreFiles.DeleteQuietly(store.Layout.TemplateDir(name));
+            DeleteLocked(name, all);
             return view;
         }
         finally
         {
             store.Gate.Release();
         }
+    }
+
+    /// <summary>Deletes template <paramref name="name"/>'s rows and folder; the caller holds the store gate and checked its clones.</summary>
+    private void DeleteLocked(string name, IReadOnlyList<VolumeRecord> all)
+    {
+        var mine = all.Where(v => v.Kind == VolumeKind.Template && v.Template == name).ToList();
+        store.Db.InTransaction(tx =>
+        {
+            foreach (VolumeRecord v in mine)
+            {
+                tx.DeleteVolume(v.Id);
+            }
+
+            tx.DeleteTemplate(name);
+        });
+        StoreFiles.DeleteQuietly(store.Layout.TemplateDir(name));
     }
 
     private async Task<Result<TemplateView>> CopyIntoTemplateAsync(VmSpec source, string name, string project, CancellationToken ct)
@@ -304,6 +310,7 @@ internal sealed partial class TemplateService(VolumeStore store, IVmDirectory vm
             t,
             [.. mine.Select(v => VolumeView.Of(v, all, vms))],
             [.. all.Where(v => v.BackingId is { } b && ids.Contains(b) && v.Vm is not null)
-                .Select(v => vms.NameOf(v.Vm!.Value)).Distinct().Order(StringComparer.Ordinal)]);
+                .Select(v => vms.NameOf(v.Vm!.Value)).Distinct().Order(StringComparer.Ordinal)],
+            CopiedFrom: TemplateCopyOrigin.Read(store.Layout.TemplateDir(t.Name)));
     }
 }
