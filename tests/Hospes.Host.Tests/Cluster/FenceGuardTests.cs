@@ -11,12 +11,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Hospes.Host.Tests.Cluster;
 
 /// <summary>The fence guard's decisions (issue 17): its deadline from the last acknowledged renewal, whom it kills (pid and start time), and its loop on a real process.</summary>
-public sealed class FenceGuardTests
+public sealed class FenceGuardTests : IDisposable
 {
     private static readonly TimeSpan FenceAfter = new HostOptions().HaFenceAfter;
     private static readonly IReadOnlySet<(int, long)> None = new HashSet<(int, long)>();
     private readonly FakeClusterStore _store = new();
     private readonly Clock _time = new();
+
+    public void Dispose() => _store.Dispose();
 
     [Fact]
     public async Task TheDeadline_IsFenceAfterPlusTheLag_FromTheLastAcknowledgedRenewal_AndDoesNotMoveWhileEtcdIsSilent()
