@@ -95,8 +95,8 @@ public sealed class ClusterFenceGuardTests(TinyImage image) : IClassFixture<Tiny
         await AssertOnceAsync(disk, second);
 
         // (b) The new owner's hospesd killed with -9, that host cut off: its guard kills the QEMU.
+        // (its guest's writer runs since CutOffAsync)
         int guardTo = await WaitGuardAsync(to);
-        await StartWriterAsync(to);
         (Daemon third, string last) = await CutOffAsync(to, second, to.KillHardAsync);
         Assert.NotSame(to, third);
 
