@@ -23,6 +23,7 @@ internal sealed partial class FenceGuard
     private bool _looked;
     private bool _launchFailed;
     private int _pid;
+    private string? _lastTrouble;
 
     public FenceGuard(string stateDir, string? program, ILogger log)
     {
@@ -68,6 +69,16 @@ internal sealed partial class FenceGuard
         if (_pid == 0 && orders.Qemus.Count > 0)
         {
             await LaunchAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Logs a failure around the guard (its files, its start), once until a different one comes.</summary>
+    public void Trouble(string why)
+    {
+        if (why != _lastTrouble)
+        {
+            LogTrouble(why);
+            _lastTrouble = why;
         }
     }
 

@@ -127,7 +127,14 @@ internal sealed partial class HaService : IAsyncDisposable
         }
 
         // Frozen (its QEMUs run on, the leader moves none) or fenced by the freeze: the guard must not kill them now.
-        await _guard.StandDownAsync().ConfigureAwait(false);
+        try
+        {
+            await _guard.StandDownAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _guard.Trouble(e.Message);
+        }
 
         _stopMain.Dispose();
         _stop.Dispose();
@@ -145,7 +152,15 @@ internal sealed partial class HaService : IAsyncDisposable
             Fence(s);
         }
 
-        await GuardAsync(since, ct).ConfigureAwait(false);
+        try
+        {
+            await GuardAsync(since, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // The guard's trouble (its files, its start) must never end the fence loop: hospesd's own fence goes on.
+            _guard.Trouble(e.Message);
+        }
     }
 
     /// <summary>An HA action: an event on this host's stream and a row of its audit log (the log line is the caller's).</summary>
