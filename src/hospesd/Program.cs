@@ -2,8 +2,15 @@ using System.CommandLine;
 using Hospes.Api;
 using Hospes.Core.Errors;
 using Hospes.Host;
+using Hospes.Host.Ha;
 using Hospes.Host.Memory;
 using Hospes.Host.Settings;
+
+// The fence guard: a process of its own that hospesd starts (under setsid) in a cluster with HA VMs; no options, no host.
+if (args is ["--fence-guard", string guarded])
+{
+    return await FenceGuardMain.RunAsync(guarded, CancellationToken.None);
+}
 
 var stateDir = new Option<string>("--state-dir") { Description = "Where the state DB, VM logs and images live", DefaultValueFactory = _ => HostOptions.DefaultStateDir };
 var socket = new Option<string>("--socket") { Description = "The API's unix socket", DefaultValueFactory = _ => HostOptions.DefaultSocket };

@@ -209,6 +209,9 @@ public sealed partial class Daemon : IAsyncDisposable
         await HostProcesses.KillAllAsync(Dir + "/", "dnsmasq");
         CpuCgroup.RemoveLeftovers(this);
 
+        // So does the fence guard (hospesd --fence-guard STATE), started with a cluster's HA VMs.
+        await HostProcesses.KillAllAsync(Dir + "/", "--fence-guard");
+
         // A cluster member's etcd runs in its own session (it outlives a hospesd killed with -9) and names its data dir.
         await HostProcesses.KillAllAsync(Dir + "/", "etcd");
         if (_ownsDir)

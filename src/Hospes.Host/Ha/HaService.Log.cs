@@ -51,4 +51,7 @@ internal sealed partial class HaService
 
     [LoggerMessage(EventId = LogEvents.HaFrozenHost, Level = LogLevel.Warning, Message = "host {Host} is down but frozen (its hospesd stopped cleanly, its HA VMs' QEMUs run on there): its HA VMs are not moved")]
     private partial void LogFrozenHost(string host);
+
+    [LoggerMessage(EventId = LogEvents.HaGuardFenced, Level = LogLevel.Warning, Message = "fenced HA VM {Vm} by the fence guard: its QEMU (pid {Pid}) killed {Seconds:0.0} s past the deadline hospesd did not renew")]
+    private partial void LogGuardFenced(string vm, int pid, double seconds);
 }

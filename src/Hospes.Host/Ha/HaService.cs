@@ -52,6 +52,10 @@ internal sealed partial class HaService : IAsyncDisposable
     private readonly HashSet<string> _noTarget = new(StringComparer.Ordinal);
     private readonly long _watchingSince;
     private readonly HashSet<string> _frozenTold = new(StringComparer.Ordinal);
+
+    // The fence guard (a process of its own) and the start time of each HA QEMU it is given (fence loop only).
+    private readonly FenceGuard _guard;
+    private readonly Dictionary<int, long> _qemuStarts = [];
     private bool _leading;
     private bool _thawed;
     private Task? _loop;
@@ -67,6 +71,10 @@ internal sealed partial class HaService : IAsyncDisposable
         _log = log;
         _watchingSince = time.GetTimestamp();
         _heartbeats = new HeartbeatWatch(time);
+
+        // Only hospesd itself runs the guard (`hospesd --fence-guard`); a test host built in another process has none.
+        string? program = Environment.ProcessPath is { } path && Path.GetFileName(path) == "hospesd" ? path : null;
+        _guard = new FenceGuard(options.StateDir, program, log);
     }
 
     /// <summary>Whether this host leads the cluster (as of its last round).</summary>
@@ -123,6 +131,16 @@ internal sealed partial class HaService : IAsyncDisposable
             await _fenceLoop.ConfigureAwait(false);
         }
 
+        // Frozen (its QEMUs run on, the leader moves none) or fenced by the freeze: the guard must not kill them now.
+        try
+        {
+            await _guard.StandDownAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _guard.Trouble(e.Message);
+        }
+
         _stopMain.Dispose();
         _stop.Dispose();
     }
@@ -131,14 +149,23 @@ internal sealed partial class HaService : IAsyncDisposable
     /// The fence, apart from the main loop: a round of that loop may wait on etcd for seconds (a request timing out on
     /// each endpoint) exactly when the host is cut off, and the fence must not wait behind it.
     /// </summary>
-    private Task FenceRoundAsync(CancellationToken _)
+    private async Task FenceRoundAsync(CancellationToken ct)
     {
-        if (SinceAcknowledged is { } since && HaDecisions.MustFence(since, _options.HaFenceAfter))
+        TimeSpan? since = SinceAcknowledged;
+        if (since is { } s && HaDecisions.MustFence(s, _options.HaFenceAfter))
         {
-            Fence(since);
+            Fence(s);
         }
 
-        return Task.CompletedTask;
+        try
+        {
+            await GuardAsync(since, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // The guard's trouble (its files, its start) must never end the fence loop: hospesd's own fence goes on.
+            _guard.Trouble(e.Message);
+        }
     }
 
     /// <summary>An HA action: an event on this host's stream and a row of its audit log (the log line is the caller's).</summary>

@@ -106,6 +106,12 @@ internal static class LogEvents
     public const int HaFrozenHost = 859;
     public const int HaLeaderTaken = 925;
 
+    // The fence guard (issue 17): a process of its own that kills the HA QEMUs when hospesd does not renew its deadline.
+    public const int FenceGuardStarted = 910;
+    public const int FenceGuardTrouble = 911;
+    public const int HaGuardFenced = 912;
+    public const int FenceGuardStoodDown = 913;
+
     // Cluster operations: ownership moves, evacuation (issue 17, part 2).
     public const int ClusterClaimMoved = 870;
     public const int ClusterClaimMoveBackFailed = 871;

@@ -76,7 +76,7 @@ public sealed class ClusterHaFreezeTests(TinyImage image) : IClassFixture<TinyIm
         Assert.Contains("host marked frozen in etcd", _a.LogTail(100), StringComparison.Ordinal);
         Assert.Contains("\"host\":\"host-a\"", await EtcdGetAsync(_b, "/hospes/ha/hafrozen/host-a"), StringComparison.Ordinal);
 
-        // The leader sees A down and frozen, says so once, and moves nothing: watched well past lease (10 s) + margin (4 s).
+        // The leader sees A down and frozen, says so once, and moves nothing: watched well past lease (10 s) + margin (2 s).
         List<ClusterHostInfo> hosts = await ClusterWait.HostsAsync(_b, h => h.Any(x => x.Name == "host-a" && x.State == "down" && x.Frozen));
         Assert.All(hosts.Where(x => x.Name != "host-a"), x => Assert.False(x.Frozen));
         string table = (await _c.CliAsync("cluster", "list")).Ok().Stdout;
