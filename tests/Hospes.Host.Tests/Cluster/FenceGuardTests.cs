@@ -134,7 +134,7 @@ public sealed class FenceGuardTests : IDisposable
     {
         public HostResources Read() => new() { Cpus = 4, MemoryTotalMib = 8192, MemoryFreeMib = 4096 };
 
-        public IReadOnlyList<(string Name, string Uuid)> Vms() => [];
+        public IReadOnlyList<(string Name, string Uuid, string Project)> Vms() => [];
     }
 
     private sealed class Clock : TimeProvider
