@@ -8,8 +8,8 @@ namespace Hospes.Host.Vms.Agent;
 /// <summary>
 /// A fork's identity without a process in its guest (issue 16). Under TCG every fork translates afresh whatever its guest
 /// runs after the fork, and the first process the agent starts (fork, exec, a shell's start-up) is most of a fork's own
-/// cost: measured on one fork of the tiny guest, the one-exec identity took 0.23 CPU-s of its QEMU and grew its
-/// translation cache by 6 MiB, the host name written through the agent's file calls 0.04 CPU-s and nothing.
+/// cost: measured on single forks of the tiny guest, the one-exec identity took 0.23-0.31 CPU-s of its QEMU and grew its
+/// translation cache by 6 MiB; the host name written through the agent's file calls took 0.04 CPU-s.
 /// </summary>
 internal sealed partial class GuestAgent
 {
