@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Hospes.Core.Errors;
 using Hospes.Core.Vms;
+using Hospes.Host.Machine;
 using Hospes.Host.Vms.Agent;
 
 namespace Hospes.Host.Vms.Forks;
@@ -85,8 +86,8 @@ internal sealed partial class ForkService
     /// The clocks of forks that took their name without a process (<see cref="TellGuestItsIdentityAsync"/>), set after
     /// every fork of the command has its name, and after the command answered: setting a clock starts `date` in the
     /// guest, which under TCG costs each fork more than all the rest of its identity, and is not needed for the fork to
-    /// be itself. Until it runs, a fork's clock is behind by the time since the fork point. A few at a time, as children
-    /// start. Ended (not waited for) when hospesd stops; a fork whose clock a restart left unset keeps it behind.
+    /// be itself. Until it runs, a fork's clock is behind by the time since the fork point. One per core at a time, so
+    /// the forks' first answers (a fresh fork's console shell costs it 0.12-0.18 CPU-s) are not slowed by them all. Ended (not waited for) when hospesd stops; a fork whose clock a restart left unset keeps it behind.
     /// </summary>
     private void SetClocksLater(IReadOnlyList<VmActor> forks)
     {
@@ -95,7 +96,7 @@ internal sealed partial class ForkService
             return;
         }
 
-        Task clocks = Parallel.ForEachAsync(forks, new ParallelOptions { MaxDegreeOfParallelism = ChildStarts, CancellationToken = _stop.Token }, async (child, ct) =>
+        Task clocks = Parallel.ForEachAsync(forks, new ParallelOptions { MaxDegreeOfParallelism = HostMachine.CpuCount, CancellationToken = _stop.Token }, async (child, ct) =>
         {
             if (child.Record.State != VmState.Running)
             {
