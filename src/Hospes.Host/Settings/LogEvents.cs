@@ -57,6 +57,8 @@ internal static class LogEvents
     public const int AgentLinkClosed = 772;
     public const int ForkIdentityTook = 773;
     public const int ForkChildrenDefined = 774;
+    public const int ForkClockSet = 781;
+    public const int ForkClockFailed = 782;
 
     // Cluster (issue 17).
     public const int EtcdStarted = 800;

@@ -26,6 +26,12 @@ internal static partial class ForkLog
     [LoggerMessage(EventId = LogEvents.ForkIdentityTook, Level = LogLevel.Information, Message = "{Name}: took its identity through its agent in {Ms} ms")]
     public static partial void IdentityTook(ILogger log, string name, long ms);
 
+    [LoggerMessage(EventId = LogEvents.ForkClockSet, Level = LogLevel.Information, Message = "{Name}: its clock was set through its agent in {Ms} ms (after the fork command answered)")]
+    public static partial void ClockSet(ILogger log, string name, long ms);
+
+    [LoggerMessage(EventId = LogEvents.ForkClockFailed, Level = LogLevel.Warning, Message = "{Name}: the fork runs with its own name, but its clock was not set through its agent (it is behind by the time since the fork point): {Why}")]
+    public static partial void ClockFailed(ILogger log, string name, string why);
+
     [LoggerMessage(EventId = LogEvents.ForkChildrenDefined, Level = LogLevel.Information, Message = "{Parent}: {Count} forks defined in {Ms} ms")]
     public static partial void ChildrenDefined(ILogger log, string parent, int count, long ms);
 

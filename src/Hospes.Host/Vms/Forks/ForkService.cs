@@ -181,7 +181,7 @@ internal sealed partial class ForkService(VmManager vms, VmCommands commands, Gu
 
             var failed = new List<(string, string)>();
             var running = new List<ForkedVm>();
-            var identities = new List<Task>();
+            var identities = new List<(VmActor Child, Task<bool> ClockLeft)>();
             await Parallel.ForEachAsync(children, new ParallelOptions { MaxDegreeOfParallelism = ChildStarts, CancellationToken = CancellationToken.None }, async (child, _) =>
             {
                 Result<bool> own = plan.Count == 0 ? true : await disks.MakeChildDisksAsync(child.Record, plan, CancellationToken.None).ConfigureAwait(false);
@@ -201,14 +201,15 @@ internal sealed partial class ForkService(VmManager vms, VmCommands commands, Gu
                 }
 
                 // The guest's agent takes its time (a guest-exec under TCG): the next fork's QEMU need not wait for it.
-                Task identity = order.Template ? Task.CompletedTask : TellGuestItsIdentityAsync(child, inside);
+                Task<bool> identity = order.Template ? Task.FromResult(false) : TellGuestItsIdentityAsync(child, inside);
                 lock (running)
                 {
-                    identities.Add(identity);
+                    identities.Add((child, identity));
                     running.Add(new ForkedVm(up.Value.Name, up.Value.Uuid, [.. up.Value.Spec.Vifs.Select(v => v.Mac ?? "")]));
                 }
             }).ConfigureAwait(false);
-            await Task.WhenAll(identities).ConfigureAwait(false);
+            await Task.WhenAll(identities.Select(i => i.ClockLeft)).ConfigureAwait(false);
+            SetClocksLater([.. identities.Where(i => i.ClockLeft.Result).Select(i => i.Child)]);
 
             File.Delete(journal);
             long ms = (long)Stopwatch.GetElapsedTime(began).TotalMilliseconds;
@@ -220,50 +221,6 @@ internal sealed partial class ForkService(VmManager vms, VmCommands commands, Gu
             held.Dispose();
             Sweep();
         }
-    }
-
-    /// <summary>
-    /// The step after a fork continues: the guest takes its new identity through its agent. The NIC's MAC lives in the
-    /// migrated device state, so until then the guest still sends as the parent's MAC, which its tap (made for the fork's
-    /// own MAC) does not let out: first each NIC takes its own MAC (`ip link set dev IF address MAC`; virtio-net tells
-    /// QEMU, whose receive filter follows), then hospes-postfork NAME (host name, a fresh DHCP lease, an empty neighbour
-    /// table) and the clock. A guest without an agent keeps running as a copy; the warning says what it missed.
-    /// </summary>
-    private async Task TellGuestItsIdentityAsync(VmActor child, VmSpec parent)
-    {
-        long began = Stopwatch.GetTimestamp();
-        VmSpec spec = child.Record.Spec;
-        var script = new System.Text.StringBuilder();
-        for (int i = 0; i < Math.Min(parent.Vifs.Count, spec.Vifs.Count); i++)
-        {
-            // Both from the records, validated as MACs at define time: nothing of a user's reaches the shell unchecked.
-            if (parent.Vifs[i].Mac is { } old && spec.Vifs[i].Mac is { } mac && !string.Equals(old, mac, StringComparison.OrdinalIgnoreCase)
-                && System.Text.RegularExpressions.Regex.IsMatch(old + mac, "^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$"))
-            {
-                script.Append(System.Globalization.CultureInfo.InvariantCulture,
-                    $"for d in /sys/class/net/*; do read -r a < $d/address; [ \"$a\" = {old.ToLowerInvariant()} ] && ip link set dev ${{d##*/}} address {mac.ToLowerInvariant()}; done; ");
-            }
-        }
-
-        // One guest-exec for all of it (MACs, clock, hospes-postfork): each agent request waits its turn in a guest that
-        // shares the CPU with every other fork starting.
-        string? macs = script.Length > 0 ? script.ToString() : null;
-        Result<bool> named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer, macs).ConfigureAwait(false);
-        if (!named.IsOk && named.Error.Code == ErrorCode.Timeout)
-        {
-            // 75 forks' agents answering at once under TCG on a loaded host: one answer can take over a minute (seen:
-            // hospes-postfork ran, its status went unanswered). The step is idempotent, so it is tried once more.
-            named = await agent.SetIdentityAsync(child, spec.Name, CancellationToken.None, IdentityAnswer, macs).ConfigureAwait(false);
-        }
-
-        if (!named.IsOk)
-        {
-            ForkLog.IdentityFailed(log, spec.Name, named.Error.Message);
-            return;
-        }
-
-        long took = (long)Stopwatch.GetElapsedTime(began).TotalMilliseconds;
-        ForkLog.IdentityTook(log, spec.Name, took);
     }
 
     /// <summary>
@@ -337,6 +294,7 @@ internal sealed partial class ForkService(VmManager vms, VmCommands commands, Gu
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _sweeps.ConfigureAwait(false);
+        await ClocksSetAsync().ConfigureAwait(false);
         _stop.Dispose();
         Ram.RemoveRootIfEmpty();
     }

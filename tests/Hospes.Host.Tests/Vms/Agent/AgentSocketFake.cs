@@ -6,7 +6,8 @@ namespace Hospes.Host.Tests.Vms.Agent;
 
 /// <summary>
 /// A guest agent on a real unix socket that counts its connections: it answers guest-sync-delimited and guest-ping on
-/// each (guest-exec with pid 7, whose status is exited with <see cref="ExitCode"/>), and can drop the connection it holds
+/// each (guest-exec with pid 7, whose status is exited with <see cref="ExitCode"/>; guest-file-open/-write/-close, the
+/// writes recorded), and can drop the connection it holds
 /// (as a QEMU that ends does).
 /// </summary>
 internal sealed class AgentSocketFake : IAsyncDisposable
@@ -38,6 +39,12 @@ internal sealed class AgentSocketFake : IAsyncDisposable
 
     /// <summary>The arguments of every guest-exec, in order.</summary>
     public List<JsonObject> Execs { get; } = [];
+
+    /// <summary>What each guest-file-write wrote, by the path its handle was opened for (text), in order.</summary>
+    public List<(string Path, string Text)> Writes { get; } = [];
+
+    /// <summary>Whether guest-file-open is answered with an error, as an agent run with it disabled (qemu-ga -b) does.</summary>
+    public bool RefuseFiles { get; set; }
 
     /// <summary>What each guest-exec's program exits with.</summary>
     public int ExitCode { get; set; }
@@ -98,6 +105,7 @@ internal sealed class AgentSocketFake : IAsyncDisposable
         {
             await using var stream = new NetworkStream(s, ownsSocket: false);
             using var reader = new StreamReader(stream, Encoding.Latin1);
+            string opened = "";
             while (await reader.ReadLineAsync() is { } line)
             {
                 line = line.TrimStart('\xFF');
@@ -121,11 +129,35 @@ internal sealed class AgentSocketFake : IAsyncDisposable
                     }
                 }
 
+                if (command == "guest-file-open" && RefuseFiles)
+                {
+                    await stream.WriteAsync(Encoding.UTF8.GetBytes("{\"error\":{\"class\":\"GenericError\",\"desc\":\"The command guest-file-open has been disabled for this instance\"}}\n"));
+                    continue;
+                }
+
+                if (command == "guest-file-open")
+                {
+                    opened = (string)request["arguments"]!["path"]!;
+                }
+
+                int wrote = 0;
+                if (command == "guest-file-write")
+                {
+                    byte[] bytes = Convert.FromBase64String((string)request["arguments"]!["buf-b64"]!);
+                    wrote = bytes.Length;
+                    lock (Commands)
+                    {
+                        Writes.Add((opened, Encoding.UTF8.GetString(bytes)));
+                    }
+                }
+
                 JsonNode? value = command switch
                 {
                     "guest-sync-delimited" => request["arguments"]!["id"]!.DeepClone(),
                     "guest-exec" => new JsonObject { ["pid"] = 7 },
                     "guest-exec-status" => new JsonObject { ["exited"] = true, ["exitcode"] = ExitCode },
+                    "guest-file-open" => 1000,
+                    "guest-file-write" => new JsonObject { ["count"] = wrote, ["eof"] = false },
                     _ => new JsonObject(),
                 };
                 byte[] reply = Encoding.UTF8.GetBytes(new JsonObject { ["return"] = value }.ToJsonString() + "\n");

@@ -9,7 +9,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hospes.Host.Tests.Vms.Agent;
 
-/// <summary>A fork's identity step is one guest-exec: the MACs, the clock and hospes-postfork in one shell, the name an argument.</summary>
+/// <summary>
+/// A fork's identity step: one guest-exec (the MACs, the clock and hospes-postfork in one shell, the name an argument); for a
+/// fork without NICs the host name through the agent's file calls, and the clock later in one guest-exec of date.
+/// </summary>
 public class ForkIdentityTests
 {
     [Fact]
@@ -50,6 +53,65 @@ public class ForkIdentityTests
         var guests = new GuestAgent(TimeProvider.System, NullLogger.Instance);
 
         Result<bool> named = await guests.SetIdentityAsync(new AgentVm(agent.SocketPath), "bad name; reboot", CancellationToken.None);
+
+        Assert.Equal(ErrorCode.InvalidArgument, named.Error!.Code);
+        Assert.Empty(agent.Commands);
+        await guests.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TheHostName_IsWrittenByTheAgentsFileCalls_NoProcessInTheGuest()
+    {
+        await using var agent = new AgentSocketFake();
+        var guests = new GuestAgent(TimeProvider.System, NullLogger.Instance);
+
+        Result<bool> named = await guests.SetHostNameAsync(new AgentVm(agent.SocketPath), "f-3", CancellationToken.None);
+
+        Assert.True(named.IsOk, named.IsOk ? "" : named.Error.Message);
+        Assert.Equal(
+            ["guest-sync-delimited", "guest-file-open", "guest-file-write", "guest-file-close", "guest-file-open", "guest-file-write", "guest-file-close"],
+            agent.Commands);
+        Assert.Equal([("/proc/sys/kernel/hostname", "f-3"), ("/etc/hostname", "f-3\n")], agent.Writes);
+        Assert.Empty(agent.Execs);
+        await guests.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AnAgentThatRefusesFileCalls_FailsTheHostName_NamingTheFile()
+    {
+        await using var agent = new AgentSocketFake { RefuseFiles = true };
+        var guests = new GuestAgent(TimeProvider.System, NullLogger.Instance);
+
+        Result<bool> named = await guests.SetHostNameAsync(new AgentVm(agent.SocketPath), "f-3", CancellationToken.None);
+
+        Assert.Equal(ErrorCode.Conflict, named.Error!.Code);
+        Assert.StartsWith("writing its host name into /proc/sys/kernel/hostname failed in VM f-3: ", named.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(agent.Writes);
+        await guests.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task TheClock_IsOneGuestExecOfDate_WithTheHostsSeconds()
+    {
+        await using var agent = new AgentSocketFake();
+        var guests = new GuestAgent(new FixedTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)), NullLogger.Instance);
+
+        Result<bool> set = await guests.SetClockAsync(new AgentVm(agent.SocketPath), CancellationToken.None);
+
+        Assert.True(set.IsOk, set.IsOk ? "" : set.Error.Message);
+        JsonObject exec = Assert.Single(agent.Execs);
+        Assert.Equal("date", (string)exec["path"]!);
+        Assert.Equal(["-u", "-s", "@1800000000"], [.. exec["arg"]!.AsArray().Select(a => (string)a!)]);
+        await guests.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ABadName_IsRefused_BeforeTheGuestIsAskedForItsFiles()
+    {
+        await using var agent = new AgentSocketFake();
+        var guests = new GuestAgent(TimeProvider.System, NullLogger.Instance);
+
+        Result<bool> named = await guests.SetHostNameAsync(new AgentVm(agent.SocketPath), "../etc/passwd", CancellationToken.None);
 
         Assert.Equal(ErrorCode.InvalidArgument, named.Error!.Code);
         Assert.Empty(agent.Commands);
