@@ -225,7 +225,7 @@ internal sealed partial class ForkLab : IAsyncDisposable
         return new ForkUse(seconds, pss, anon, cpu) { Count = names.Length, Refused = why is null ? null : $"{refused.Count} not started: {why}" };
     }
 
-    [GeneratedRegex(@"failed: (c\d+-\d+): (not started: host memory holds [^;]+)")]
+    [GeneratedRegex(@"failed: (c\d+-\d+): not started: (host memory holds [^;]+)")]
     private static partial Regex NotStarted();
 
     public async ValueTask DisposeAsync()
