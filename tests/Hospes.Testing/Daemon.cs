@@ -209,6 +209,19 @@ public sealed partial class Daemon : IAsyncDisposable
         await HostProcesses.KillAllAsync(Dir + "/", "dnsmasq");
         CpuCgroup.RemoveLeftovers(this);
 
+        // Its fork points' and forkable VMs' RAM files are on tmpfs outside its folder (hospesd's ForkRam.Root, one per
+        // state dir): host memory that nothing else deletes once hospesd and its QEMUs are gone.
+        if (Directory.Exists(RamRoot))
+        {
+            try
+            {
+                Directory.Delete(RamRoot, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
         // So does the fence guard (hospesd --fence-guard STATE), started with a cluster's HA VMs.
         await HostProcesses.KillAllAsync(Dir + "/", "--fence-guard");
 
@@ -225,6 +238,9 @@ public sealed partial class Daemon : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Where this hospesd keeps RAM files on tmpfs: /dev/shm/hospes/ and the first 16 hex digits of the SHA-256 of its state dir's full path (as hospesd's ForkRam.Root).</summary>
+    public string RamRoot => Path.Combine("/dev/shm/hospes", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(StateDir))))[..16]);
 
     private async Task<bool> AnswersAsync()
     {
