@@ -103,6 +103,9 @@ export function link(name: string, o: LinkOptions): Link {
     },
     stop(why?: string) {
       ended = true;
+      // The caller closes its socket, and a socket closed by its owner reports no close here: without this, a stop that
+      // came while a socket was still opening left the link "up" for good, and the VM's return never connected again.
+      up = false;
       cancel();
       if (why) o.say(why, "stopped");
     },
