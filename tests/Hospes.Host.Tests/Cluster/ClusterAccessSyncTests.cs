@@ -3,6 +3,7 @@ using Hospes.Host.Access;
 using Hospes.Host.Cluster;
 using Hospes.Host.Cluster.Access;
 using Hospes.Host.State;
+using Hospes.Host.Tests.Migration;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hospes.Host.Tests.Cluster;
@@ -52,6 +53,27 @@ public sealed class ClusterAccessSyncTests : IDisposable
         Assert.True(await _b.PollAsync(CancellationToken.None));
         Assert.Null(_dbB.FindToken("id-alice-cli"));
         Assert.NotNull(_dbB.FindUser("alice"));
+    }
+
+    [Fact]
+    public async Task AWriteOnA_IsTakenOnB_ByItsWatch_WithoutWaitingForThePoll()
+    {
+        // B's clock never moves: its poll never comes again after the first, so only the watch can wake it.
+        int replaced = 0;
+        await using var b = new ClusterAccess(_store, _keys.Access, _dbB, "host-b", new ManualTime(), NullLogger.Instance, () => Interlocked.Increment(ref replaced));
+        b.Start();
+        await Until(() => _store.Watches == 1, "B's watch opens");
+
+        Assert.True(_dbA.TryInsertUser(User("alice")));
+        await _a.PublishAsync(CancellationToken.None);
+        await Until(() => b.Version == 1, "B takes version 1");
+        Assert.NotNull(_dbB.FindUser("alice"));
+
+        // Again: the signal is armed anew after each wake.
+        Ok(await _a.WriteAsync(() => Change(_dbA.TryInsertToken(Token("alice", "cli"))), CancellationToken.None));
+        await Until(() => b.Version == 2, "B takes version 2");
+        Assert.Equal("sha-alice-cli", _dbB.FindToken("id-alice-cli")!.SecretSha256);
+        Assert.Equal(2, Volatile.Read(ref replaced));
     }
 
     [Fact]
@@ -156,6 +178,14 @@ public sealed class ClusterAccessSyncTests : IDisposable
         _b.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _store.Dispose();
         _dir.Dispose();
+    }
+
+    private static async Task Until(Func<bool> done, string what)
+    {
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); !done(); await Task.Delay(20))
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{what}: not within 30 s");
+        }
     }
 
     private static UserRecord User(string name) => new(name, $"hash-{name}", null, true, Created);

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Hospes.Host.Cluster.Store;
 
 namespace Hospes.Host.Tests.Cluster;
@@ -8,6 +9,7 @@ internal sealed class FakeClusterStore : IClusterStore
 {
     private readonly Dictionary<string, StoreEntry> _keys = new(StringComparer.Ordinal);
     private readonly HashSet<long> _leases = [];
+    private readonly List<(string Prefix, Channel<StoreChange> Changes)> _watches = [];
     private long _revision;
     private long _nextLease = 100;
 
@@ -49,7 +51,7 @@ internal sealed class FakeClusterStore : IClusterStore
         }
 
         long created = _keys.TryGetValue(key, out StoreEntry? old) ? old.CreateRevision : _revision + 1;
-        _keys[key] = new StoreEntry(key, value, created, ++_revision, lease);
+        Set(new StoreEntry(key, value, created, ++_revision, lease));
         return true;
     });
 
@@ -66,7 +68,7 @@ internal sealed class FakeClusterStore : IClusterStore
         _revision++;
         foreach (StorePut p in puts)
         {
-            _keys[p.Key] = new StoreEntry(p.Key, p.Value, _revision, _revision, p.Lease);
+            Set(new StoreEntry(p.Key, p.Value, _revision, _revision, p.Lease));
         }
 
         return true;
@@ -86,7 +88,7 @@ internal sealed class FakeClusterStore : IClusterStore
         foreach (StorePut p in puts)
         {
             long created = _keys.TryGetValue(p.Key, out StoreEntry? old) ? old.CreateRevision : _revision;
-            _keys[p.Key] = new StoreEntry(p.Key, p.Value, created, _revision, p.Lease);
+            Set(new StoreEntry(p.Key, p.Value, created, _revision, p.Lease));
         }
 
         return true;
@@ -104,7 +106,7 @@ internal sealed class FakeClusterStore : IClusterStore
         foreach (StorePut p in creates.Concat(puts))
         {
             long created = _keys.TryGetValue(p.Key, out StoreEntry? old) ? old.CreateRevision : _revision;
-            _keys[p.Key] = new StoreEntry(p.Key, p.Value, created, _revision, p.Lease);
+            Set(new StoreEntry(p.Key, p.Value, created, _revision, p.Lease));
         }
 
         return true;
@@ -125,10 +127,46 @@ internal sealed class FakeClusterStore : IClusterStore
         return true;
     });
 
+    /// <summary>Puts made from now on (deletes are not told); <paramref name="afterRevision"/> is not replayed.</summary>
     public async IAsyncEnumerable<StoreChange> WatchAsync(string prefix, long afterRevision, [EnumeratorCancellation] CancellationToken ct)
     {
-        await Task.Delay(Timeout.Infinite, ct);
-        yield break;
+        if (Unreachable)
+        {
+            throw new ClusterStoreException("cannot reach etcd at https://fake:2379");
+        }
+
+        var changes = Channel.CreateUnbounded<StoreChange>();
+        lock (_watches)
+        {
+            _watches.Add((prefix, changes));
+        }
+
+        try
+        {
+            await foreach (StoreChange c in changes.Reader.ReadAllAsync(ct))
+            {
+                yield return c;
+            }
+        }
+        finally
+        {
+            lock (_watches)
+            {
+                _watches.Remove((prefix, changes));
+            }
+        }
+    }
+
+    /// <summary>How many watches are open (a test waits for one before it writes).</summary>
+    public int Watches
+    {
+        get
+        {
+            lock (_watches)
+            {
+                return _watches.Count;
+            }
+        }
     }
 
     public Task CampaignAsync(string name, long lease, string value, CancellationToken ct) => Task.CompletedTask;
@@ -145,6 +183,18 @@ internal sealed class FakeClusterStore : IClusterStore
 
     public void Dispose()
     {
+    }
+
+    private void Set(StoreEntry e)
+    {
+        _keys[e.Key] = e;
+        lock (_watches)
+        {
+            foreach ((string prefix, Channel<StoreChange> changes) in _watches.Where(w => e.Key.StartsWith(w.Prefix, StringComparison.Ordinal)))
+            {
+                changes.Writer.TryWrite(new StoreChange(e.Key, e.Value, false, e.ModRevision));
+            }
+        }
     }
 
     private void Interleave()

@@ -5,8 +5,8 @@ namespace Hospes.Host.Cluster.Access;
 
 internal sealed partial class ClusterAccess
 {
-    [LoggerMessage(EventId = LogEvents.ClusterAccessTaken, Level = LogLevel.Information, Message = "access data: took the cluster's copy, version {Version} (written by {Writer})")]
-    private partial void LogTaken(long version, string writer);
+    [LoggerMessage(EventId = LogEvents.ClusterAccessTaken, Level = LogLevel.Information, Message = "access data: took the cluster's copy, version {Version} (written by {Writer}), {How}")]
+    private partial void LogTaken(long version, string writer, string how);
 
     [LoggerMessage(EventId = LogEvents.ClusterAccessPublished, Level = LogLevel.Information, Message = "access data: this host's change is the cluster's version {Version}")]
     private partial void LogPublished(long version);

@@ -11,8 +11,10 @@ namespace Hospes.Host.Cluster.Access;
 /// when this host does not have it yet, the change is made in SQLite, and the new tables are written with a compare on
 /// the key's value (each write raises the version, so an equal value is the same write). Another host wrote in between:
 /// its copy is taken and the change made again on it. etcd refused or did not answer: the tables go back to what they
-/// were. Every <see cref="PollEvery"/> the key is read and a newer copy replaces the tables in one transaction; then
-/// <c>replaced</c> runs (the access gate takes its policy anew). Logins read the tables per request, so nothing else is cached.
+/// were. A watch on the key wakes this host as soon as another writes it, and every <see cref="PollEvery"/> the key is
+/// read anyway (a watch cut off without a word must not leave a revocation unseen for long); a newer copy replaces the
+/// tables in one transaction, then <c>replaced</c> runs (the access gate takes its policy anew). Logins read the tables
+/// per request, so nothing else is cached.
 /// </summary>
 internal sealed partial class ClusterAccess : IAsyncDisposable
 {
@@ -28,7 +30,9 @@ internal sealed partial class ClusterAccess : IAsyncDisposable
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
+    private Task? _watch;
     private string? _applied;
+    private long _seenRevision;
     private string? _lastFailure;
 
     public ClusterAccess(IClusterStore store, string key, StateDb db, string host, TimeProvider time, ILogger log, Action replaced)
@@ -45,7 +49,11 @@ internal sealed partial class ClusterAccess : IAsyncDisposable
     /// <summary>The version of the cluster's copy these tables are; 0 before the first was taken or written.</summary>
     public long Version { get; private set; }
 
-    public void Start() => _loop ??= RunAsync(_stop.Token);
+    public void Start()
+    {
+        _loop ??= RunAsync(_stop.Token);
+        _watch ??= WatchAsync(_stop.Token);
+    }
 
     /// <summary>Makes <paramref name="change"/> on the cluster's access data (see the class); its result, or why it was refused.</summary>
     public async Task<Result<T>> WriteAsync<T>(Func<Task<Result<T>>> change, CancellationToken ct)
@@ -76,7 +84,7 @@ internal sealed partial class ClusterAccess : IAsyncDisposable
 
                     if (current.Value != _applied)
                     {
-                        Apply(current.Value, remote);
+                        Apply(current.Value, remote, Read.Write);
                     }
                 }
 
@@ -132,12 +140,19 @@ internal sealed partial class ClusterAccess : IAsyncDisposable
     }
 
     /// <summary>Takes the cluster's copy when it is newer than this host's tables; true when it replaced them. Tests call it directly.</summary>
-    public async Task<bool> PollAsync(CancellationToken ct)
+    public Task<bool> PollAsync(CancellationToken ct) => PollAsync(Read.Poll, ct);
+
+    private async Task<bool> PollAsync(Read how, CancellationToken ct)
     {
         await _lock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             StoreEntry? current = await _store.GetAsync(_key, ct).ConfigureAwait(false);
+            if (current is not null)
+            {
+                _seenRevision = Math.Max(_seenRevision, current.ModRevision);
+            }
+
             if (current is null || current.Value == _applied)
             {
                 return false;
@@ -149,7 +164,7 @@ internal sealed partial class ClusterAccess : IAsyncDisposable
                 return false;
             }
 
-            Apply(current.Value, remote);
+            Apply(current.Value, remote, how);
             return true;
         }
         finally
@@ -195,6 +210,11 @@ internal sealed partial class ClusterAccess : IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
+        if (_watch is not null)
+        {
+            await _watch.ConfigureAwait(false);
+        }
+
         _stop.Dispose();
         _lock.Dispose();
     }
@@ -202,12 +222,17 @@ internal sealed partial class ClusterAccess : IAsyncDisposable
     internal static bool Same(AccessTables a, AccessTables b) =>
         new AccessSnapshot { Tables = a }.ToJson() == new AccessSnapshot { Tables = b }.ToJson();
 
-    private void Apply(string json, AccessSnapshot remote)
+    private void Apply(string json, AccessSnapshot remote, Read how)
     {
         IReadOnlyList<string> kept = _db.ReplaceAccessTables(remote.Tables);
         _applied = json;
         Version = remote.Version;
-        LogTaken(remote.Version, remote.Writer);
+        LogTaken(remote.Version, remote.Writer, how switch
+        {
+            Read.Watch => "seen by its watch",
+            Read.Write => "read before a change here",
+            _ => "read by the poll",
+        });
         foreach (string project in kept.Where(p => p != "default"))
         {
             LogProjectKept(project);
@@ -230,11 +255,12 @@ internal sealed partial class ClusterAccess : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken ct)
     {
+        Read how = Read.Poll;
         while (!ct.IsCancellationRequested)
         {
             try
             {
-                await PollAsync(ct).ConfigureAwait(false);
+                await PollAsync(how, ct).ConfigureAwait(false);
                 _lastFailure = null;
             }
             catch (ClusterStoreException e)
@@ -256,7 +282,7 @@ internal sealed partial class ClusterAccess : IAsyncDisposable
 
             try
             {
-                await Task.Delay(PollEvery, _time, ct).ConfigureAwait(false);
+                how = await ChangedOrPollDueAsync(ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
