@@ -14,6 +14,8 @@ namespace Hospes.Host.Cluster;
 /// the HA leader judges a host by whether it sees that key's revision change (see <see cref="Ha.HeartbeatWatch"/>).
 /// <see cref="SinceAcknowledged"/> is what fencing (part 2) times on: a monotonic clock from the start of the last round
 /// in which etcd acknowledged both the renewal and the heartbeat, so no later than either one's send time.
+/// `members/&lt;host&gt;` is written by init and join before this starts; found gone, this host was removed (`cluster
+/// remove` while it was away): it stops for good (no lease, no keys, <see cref="Removed"/>), never writes itself back.
 /// </summary>
 internal sealed partial class ClusterMembership : IAsyncDisposable
 {
@@ -31,9 +33,11 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
     private Task? _loop;
     private long _acknowledgedAt;
     private long _refreshedAt;
+    private readonly Action? _removed;
     private long _beats;
 
-    public ClusterMembership(IClusterStore store, ClusterKeys keys, MemberRecord member, IHostResources resources, TimeProvider time, ILogger log)
+    /// <param name="removed">Runs once when this host finds it was removed from the cluster.</param>
+    public ClusterMembership(IClusterStore store, ClusterKeys keys, MemberRecord member, IHostResources resources, TimeProvider time, ILogger log, Action? removed = null)
     {
         _store = store;
         _keys = keys;
@@ -41,7 +45,14 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
         _resources = resources;
         _time = time;
         _log = log;
+        _removed = removed;
     }
+
+    /// <summary>This host's member record was found gone: it was removed from the cluster, and takes no part any more.</summary>
+    public bool Removed { get; private set; }
+
+    /// <summary>`cluster leave` runs: its record goes on purpose, so rounds renew the lease and heartbeat but write no record.</summary>
+    public bool Leaving { get; set; }
 
     /// <summary>The lease this host's key lives on; 0 while it has none.</summary>
     public long Lease { get; private set; }
@@ -57,6 +68,11 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
     /// <summary>One round: a lease when there is none, else a renewal; the heartbeat; the key's value when due. Tests call it directly.</summary>
     public async Task TickAsync(CancellationToken ct)
     {
+        if (Removed)
+        {
+            return;
+        }
+
         long sent = _time.GetTimestamp();
         if (Lease != 0 && await _store.KeepAliveAsync(Lease, ct).ConfigureAwait(false) <= TimeSpan.Zero)
         {
@@ -72,9 +88,14 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
 
         await _store.PutAsync(_keys.Alive(_member.Name), (++_beats).ToString(System.Globalization.CultureInfo.InvariantCulture), Lease, ct).ConfigureAwait(false);
         _acknowledgedAt = sent;
-        if (_refreshedAt == 0 || _time.GetElapsedTime(_refreshedAt) >= RefreshEvery)
+        if (!Leaving && (_refreshedAt == 0 || _time.GetElapsedTime(_refreshedAt) >= RefreshEvery))
         {
-            await RefreshAsync(ct).ConfigureAwait(false);
+            if (!await RefreshAsync(ct).ConfigureAwait(false))
+            {
+                await LeaveRemovedAsync(ct).ConfigureAwait(false);
+                return;
+            }
+
             _refreshedAt = _time.GetTimestamp();
         }
     }
@@ -103,20 +124,54 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RefreshAsync(CancellationToken ct)
+    /// <summary>The live key's value and the member record's last seen; false when the record is gone (removed).</summary>
+    private async Task<bool> RefreshAsync(CancellationToken ct)
     {
         HostResources resources = _resources.Read();
         DateTimeOffset now = _time.GetUtcNow();
-        await _store.PutAsync(_keys.Host(_member.Name), Json(resources), Lease, ct).ConfigureAwait(false);
         StoreEntry? current = await _store.GetAsync(_keys.Member(_member.Name), ct).ConfigureAwait(false);
-        MemberRecord member = current is null ? _member : JsonSerializer.Deserialize<MemberRecord>(current.Value, HospesJson.Options) ?? _member;
-        await _store.PutAsync(_keys.Member(_member.Name), Json(member with { LastSeen = now, Resources = resources }), 0, ct).ConfigureAwait(false);
+        if (current is null)
+        {
+            return false;
+        }
+
+        await _store.PutAsync(_keys.Host(_member.Name), Json(resources), Lease, ct).ConfigureAwait(false);
+        MemberRecord member = JsonSerializer.Deserialize<MemberRecord>(current.Value, HospesJson.Options) ?? _member;
+
+        // Only over the record read: a `cluster remove` in between wins, and the next round finds it gone.
+        await _store.PutAllIfAsync(current.Key, current.Value, [new StorePut(current.Key, Json(member with { LastSeen = now, Resources = resources }), 0)], ct).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task LeaveRemovedAsync(CancellationToken ct)
+    {
+        Removed = true;
+        LogRemoved(_member.Name, _keys.Member(_member.Name));
+        long lease = Lease;
+        Lease = 0;
+        if (lease != 0)
+        {
+            // Its live key and heartbeat go with it; a failure here only leaves them to the TTL.
+            try
+            {
+                await _store.RevokeLeaseAsync(lease, ct).ConfigureAwait(false);
+            }
+            catch (ClusterStoreException e)
+            {
+                LogStoreFailed(e.Message);
+            }
+        }
+
+        _removed?.Invoke();
     }
 
     internal static string Json<T>(T value) => JsonSerializer.Serialize(value, HospesJson.Options);
 
     [LoggerMessage(EventId = Settings.LogEvents.ClusterLeaseLost, Level = LogLevel.Warning, Message = "the cluster lease {Lease} expired (etcd was out of reach for longer than its TTL); taking a new one")]
     private partial void LogLeaseLost(long lease);
+
+    [LoggerMessage(EventId = Settings.LogEvents.ClusterMemberGone, Level = LogLevel.Error, Message = "this host ({Host}) was removed from the cluster while it was away (its record {Key} is gone): it takes no part any more (no lease, no HA, no new VMs claimed); its VMs stay here. `hospes cluster leave` clears its cluster state; `hospes cluster join` with a new token joins again")]
+    private partial void LogRemoved(string host, string key);
 
     [LoggerMessage(EventId = Settings.LogEvents.ClusterStoreFailed, Level = LogLevel.Warning, Message = "cluster: {Why}")]
     private partial void LogStoreFailed(string why);

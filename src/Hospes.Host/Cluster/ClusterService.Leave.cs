@@ -14,6 +14,15 @@ internal sealed partial class ClusterService
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            // Removed while away: the cluster has forgotten this host already; only what it kept here goes.
+            if (_joined is { Membership.Removed: true } removed)
+            {
+                _joined = null;
+                await ForgetAsync(removed).ConfigureAwait(false);
+                LogLeft(removed.Config.Name);
+                return removed.Config;
+            }
+
             if (InCluster() is { } error)
             {
                 return error;
@@ -30,6 +39,7 @@ internal sealed partial class ClusterService
                     await RestoreVotersAsync(j, new HashSet<string>(StringComparer.Ordinal) { HostName }, $"voter {HostName} leaves", ct).ConfigureAwait(false);
                 }
 
+                j.Membership.Leaving = true;
                 await ForgetHostAsync(j, HostName, keepHa: false, ct).ConfigureAwait(false);
                 if (etcd.Count > 1 && me is not null)
                 {
@@ -38,6 +48,7 @@ internal sealed partial class ClusterService
             }
             catch (ClusterStoreException e)
             {
+                // Its record may be gone already: rounds keep renewing without writing it back until the leave is tried again.
                 return HospesError.Unavailable($"cannot leave cluster '{j.Config.Name}': {e.Message}");
             }
 

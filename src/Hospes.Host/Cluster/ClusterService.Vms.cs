@@ -14,6 +14,11 @@ internal sealed partial class ClusterService
             return null;
         }
 
+        if (j.Membership.Removed)
+        {
+            return Removed(j.Config);
+        }
+
         try
         {
             var mine = new VmOwner(HostName, uuid.ToString(), _time.GetUtcNow(), project);

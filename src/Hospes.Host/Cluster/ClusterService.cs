@@ -130,7 +130,12 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
     }
 
     private HospesError? InCluster() =>
-        _joined is null ? HospesError.State("this host is in no cluster; `hospes cluster init` makes one, `hospes cluster join` joins one") : null;
+        _joined is null ? HospesError.State("this host is in no cluster; `hospes cluster init` makes one, `hospes cluster join` joins one")
+        : _joined.Membership.Removed ? Removed(_joined.Config)
+        : null;
+
+    private HospesError Removed(ClusterConfig config) =>
+        HospesError.State($"this host ({HostName}) was removed from cluster '{config.Name}' while it was away (`hospes cluster remove {HostName}` on another member): it takes no part in it any more and its VMs stay here; `hospes cluster leave` clears what it kept of the cluster, then `hospes cluster join ADDR:PORT --token T` joins it again");
 
     /// <summary>The address etcd listens on here: hospesd's --listen address (the first of the host's on a wildcard).</summary>
     private Result<IPAddress> EtcdAddress()
@@ -173,7 +178,8 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
             ClientUrl = config.ClientUrl,
             JoinedAt = config.JoinedAt,
         };
-        var membership = new ClusterMembership(store, keys, self, _resources, _time, _log);
+        // Removed while away: its etcd member is gone from etcd too (etcd would only exit and be started again).
+        var membership = new ClusterMembership(store, keys, self, _resources, _time, _log, removed: () => _ = etcd?.StopAsync());
         var access = new ClusterAccess(store, keys.Access, _db, config.Member, _time, _log, () => AccessReplaced?.Invoke());
         return new Joined(config, etcd, store, keys, membership, access, self, owned);
     }

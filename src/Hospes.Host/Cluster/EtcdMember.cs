@@ -75,6 +75,18 @@ internal sealed partial class EtcdMember : IAsyncDisposable
         "--log-outputs", "stderr",
     ];
 
+    /// <summary>Stops watching and stops etcd, for good (this host was removed from the cluster); dispose still follows.</summary>
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        if (_watch is not null)
+        {
+            await _watch.ConfigureAwait(false);
+        }
+
+        await StopProcessAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Stops etcd (SIGTERM, then SIGKILL after 10 s) and its watch.</summary>
     public async ValueTask DisposeAsync()
     {

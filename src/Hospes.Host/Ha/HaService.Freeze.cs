@@ -17,7 +17,7 @@ internal sealed partial class HaService
     /// </summary>
     private async Task FreezeAsync()
     {
-        if (_cluster.Store is not { } store || _cluster.Keys is not { } keys || _cluster.Membership is null)
+        if (_cluster.Store is not { } store || _cluster.Keys is not { } keys || _cluster.Membership is not { } membership)
         {
             return;
         }
@@ -39,6 +39,11 @@ internal sealed partial class HaService
         if (HaDecisions.MustFence(SinceAcknowledged, _options.HaFenceAfter))
         {
             failed = $"etcd has not acknowledged this host's lease for {SinceAcknowledged?.TotalSeconds:0.0} s";
+        }
+        else if (membership.Removed)
+        {
+            // The cluster has forgotten this host: no mark of its would keep the leader from starting them elsewhere.
+            failed = "this host was removed from the cluster";
         }
         else
         {

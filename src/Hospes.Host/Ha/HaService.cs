@@ -92,7 +92,7 @@ internal sealed partial class HaService : IAsyncDisposable
     /// <summary>One round (tests call it directly).</summary>
     public async Task TickAsync(CancellationToken ct)
     {
-        if (_cluster.Store is not { } store || _cluster.Membership is not { } membership || _cluster.Keys is not { } keys)
+        if (_cluster.Store is not { } store || _cluster.Membership is not { } membership || _cluster.Keys is not { } keys || membership.Removed)
         {
             _leading = false;
             return;

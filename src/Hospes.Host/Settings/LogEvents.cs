@@ -73,6 +73,7 @@ internal static class LogEvents
     public const int ClusterMemberRemoved = 814;
     public const int ClusterLeaseLost = 815;
     public const int ClusterStoreFailed = 816;
+    public const int ClusterMemberGone = 818;
     public const int ClusterStarted = 817;
     public const int ClusterForwarded = 820;
     public const int ClusterForwardRefused = 821;

@@ -26,6 +26,50 @@ public sealed class ClusterMembershipTests : IDisposable
     }
 
     [Fact]
+    public async Task AHostWhoseRecordIsGone_WasRemoved_ItsLeaseGoes_AndItNeverWritesItselfBack()
+    {
+        int told = 0;
+        await using ClusterMembership m = Membership(() => told++);
+        await m.TickAsync(CancellationToken.None);
+        Assert.False(m.Removed);
+
+        // `cluster remove host-a` on another member while host-a was away.
+        Assert.True(await _store.DeleteAsync(_keys.Member("host-a"), CancellationToken.None));
+        _time.Advance(ClusterMembership.RefreshEvery);
+        await m.TickAsync(CancellationToken.None);
+
+        Assert.True(m.Removed);
+        Assert.Equal(1, told);
+        Assert.Equal(0, m.Lease);
+        Assert.Null(await _store.GetAsync(_keys.Host("host-a"), CancellationToken.None));
+        Assert.Null(await _store.GetAsync(_keys.Alive("host-a"), CancellationToken.None));
+        Assert.Null(await _store.GetAsync(_keys.Member("host-a"), CancellationToken.None));
+
+        // Later rounds do nothing: no new lease, no record written back.
+        _time.Advance(ClusterMembership.RefreshEvery);
+        await m.TickAsync(CancellationToken.None);
+        Assert.Equal(1, _store.Grants);
+        Assert.Equal(1, told);
+        Assert.Null(await _store.GetAsync(_keys.Member("host-a"), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task WhileLeaving_TheRecordThatGoesOnPurpose_IsNotTakenForARemoval()
+    {
+        await using ClusterMembership m = Membership();
+        await m.TickAsync(CancellationToken.None);
+        m.Leaving = true;
+        Assert.True(await _store.DeleteAsync(_keys.Member("host-a"), CancellationToken.None));
+        _time.Advance(ClusterMembership.RefreshEvery);
+        await m.TickAsync(CancellationToken.None);
+
+        Assert.False(m.Removed);
+        Assert.NotEqual(0, m.Lease);
+        Assert.Null(await _store.GetAsync(_keys.Member("host-a"), CancellationToken.None));
+        Assert.Equal(TimeSpan.Zero, m.SinceAcknowledged);
+    }
+
+    [Fact]
     public async Task ALeaseThatExpired_IsReplaced_AndTheLiveKeyIsWrittenAgainAtOnce()
     {
         await using ClusterMembership m = Membership();
@@ -97,13 +141,12 @@ public sealed class ClusterMembershipTests : IDisposable
 
     public void Dispose() => _store.Dispose();
 
-    private ClusterMembership Membership() => new(
-        _store,
-        _keys,
-        new MemberRecord { Name = "host-a", Fingerprint = "ab", PeerUrl = "https://10.0.0.1:2380", ClientUrl = "https://10.0.0.1:2379" },
-        new Resources(),
-        _time,
-        NullLogger.Instance);
+    /// <summary>host-a's membership, its record written first (as `cluster init` and `join` do before it starts).</summary>
+    private ClusterMembership Membership(Action? removed = null)
+    {
+        var record = _store.Register(_keys, new MemberRecord { Name = "host-a", Fingerprint = "ab", PeerUrl = "https://10.0.0.1:2380", ClientUrl = "https://10.0.0.1:2379" });
+        return new(_store, _keys, record, new Resources(), _time, NullLogger.Instance, removed);
+    }
 
     private sealed class Resources : IHostResources
     {

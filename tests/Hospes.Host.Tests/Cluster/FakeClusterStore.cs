@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Hospes.Host.Cluster;
 using Hospes.Host.Cluster.Store;
 
 namespace Hospes.Host.Tests.Cluster;
@@ -22,6 +23,13 @@ internal sealed class FakeClusterStore : IClusterStore
 
     /// <summary>Runs once, just before the next transaction of <see cref="CreateAllIfAsync"/> or <see cref="CreateAllAsync"/> (another host's write in between).</summary>
     public Action? BeforeTransaction { get; set; }
+
+    /// <summary>Writes <paramref name="member"/>'s record, as `cluster init` and `join` do before its membership starts; returns it.</summary>
+    public MemberRecord Register(ClusterKeys keys, MemberRecord member)
+    {
+        Set(new StoreEntry(keys.Member(member.Name), System.Text.Json.JsonSerializer.Serialize(member, Hospes.Core.Json.HospesJson.Options), ++_revision, _revision, 0));
+        return member;
+    }
 
     /// <summary>The lease expires: its keys go, as etcd does after its TTL.</summary>
     public void Expire(long lease)

@@ -125,7 +125,7 @@ public sealed class FenceGuardTests : IDisposable
     private ClusterMembership Membership() => new(
         _store,
         new ClusterKeys("course"),
-        new MemberRecord { Name = "host-a", Fingerprint = "ab", PeerUrl = "https://10.0.0.1:2380", ClientUrl = "https://10.0.0.1:2379" },
+        _store.Register(new ClusterKeys("course"), new MemberRecord { Name = "host-a", Fingerprint = "ab", PeerUrl = "https://10.0.0.1:2380", ClientUrl = "https://10.0.0.1:2379" }),
         new Resources(),
         _time,
         NullLogger.Instance);

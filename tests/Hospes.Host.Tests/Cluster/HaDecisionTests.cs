@@ -158,7 +158,7 @@ public sealed class HaDecisionTests : IDisposable
     private ClusterMembership Membership() => new(
         _store,
         _keys,
-        new MemberRecord { Name = "host-a", Fingerprint = "ab", PeerUrl = "https://10.0.0.1:2380", ClientUrl = "https://10.0.0.1:2379" },
+        _store.Register(_keys, new MemberRecord { Name = "host-a", Fingerprint = "ab", PeerUrl = "https://10.0.0.1:2380", ClientUrl = "https://10.0.0.1:2379" }),
         new Resources(),
         _time,
         NullLogger.Instance);

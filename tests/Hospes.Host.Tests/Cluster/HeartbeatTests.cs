@@ -128,7 +128,7 @@ public sealed class HeartbeatTests : IDisposable
         {
             using var store = new FakeClusterStore();
             var time = new Clock();
-            await using ClusterMembership m = new(store, _keys, Member(), new Resources(), time, NullLogger.Instance);
+            await using ClusterMembership m = new(store, _keys, store.Register(_keys, Member()), new Resources(), time, NullLogger.Instance);
             var watch = new HeartbeatWatch(time);
             long start = time.GetTimestamp();
             TimeSpan cut = TimeSpan.FromSeconds(10) + (step * phase);
@@ -180,7 +180,7 @@ public sealed class HeartbeatTests : IDisposable
 
     private static MemberRecord Member() => new() { Name = "host-a", Fingerprint = "ab", PeerUrl = "https://10.0.0.1:2380", ClientUrl = "https://10.0.0.1:2379" };
 
-    private ClusterMembership Membership() => new(_store, _keys, Member(), new Resources(), _time, NullLogger.Instance);
+    private ClusterMembership Membership() => new(_store, _keys, _store.Register(_keys, Member()), new Resources(), _time, NullLogger.Instance);
 
     private sealed class Resources : IHostResources
     {
