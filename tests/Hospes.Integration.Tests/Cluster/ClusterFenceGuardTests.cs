@@ -28,13 +28,8 @@ public sealed class ClusterFenceGuardTests(TinyImage image) : IClassFixture<Tiny
     [Fact]
     public async Task AHungOrKilledHospesd_OfACutOffHost_IsFencedByItsGuard_BeforeTheGuestRunsElsewhere()
     {
-        Assert.Equal("ha", (await _a.JsonAsync<ClusterInfo>("cluster", "init", "--name", "ha")).Name);
-        await _lab.JoinAsync(_b, _c);
-
-        await ClusterWait.HostsAsync(_b, h => h.Count == 3 && h.All(x => x.State == "up") && h.Count(x => x.Leader) == 1);
-        string disk = Path.Combine(_lab.Shared, "ha1.raw");
-        File.WriteAllBytes(disk, new byte[4 << 20]);
-        await Guest.CreateOnAsync(_b, "host-b", "ha1", $"ha = 1\ndisk = [ 'file:{disk},xvda,w' ]");
+        await _lab.FormHaAsync();
+        string disk = await _lab.HaGuestAsync(_b);
         await StartWriterAsync(_b);
         string first = await WaitMarkerAsync(disk, _ => true, TimeSpan.FromSeconds(60));
 

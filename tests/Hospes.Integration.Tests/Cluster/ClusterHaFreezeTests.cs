@@ -29,13 +29,8 @@ public sealed class ClusterHaFreezeTests(TinyImage image) : IClassFixture<TinyIm
     [Fact]
     public async Task ACleanStopOfHospesd_FreezesItsHaGuests_NotStartedElsewhere_UntilBackOrRemoved()
     {
-        Assert.Equal("ha", (await _a.JsonAsync<ClusterInfo>("cluster", "init", "--name", "ha")).Name);
-        await _lab.JoinAsync(_b, _c);
-
-        await ClusterWait.HostsAsync(_b, h => h.Count == 3 && h.All(x => x.State == "up") && h.Count(x => x.Leader) == 1);
-        string disk = Path.Combine(_lab.Shared, "ha1.raw");
-        File.WriteAllBytes(disk, new byte[4 << 20]);
-        await Guest.CreateOnAsync(_a, "host-a", "ha1", $"ha = 1\ndisk = [ 'file:{disk},xvda,w' ]");
+        await _lab.FormHaAsync();
+        string disk = await _lab.HaGuestAsync(_a);
         int pid = (await _a.InfoAsync("ha1")).Pid ?? throw new InvalidOperationException("ha1 has no QEMU on host-a");
 
         // A clean stop: SIGTERM, and hospesd ends by itself (well within the grace) having marked the host frozen.

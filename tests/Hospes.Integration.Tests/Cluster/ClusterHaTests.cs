@@ -28,10 +28,7 @@ public sealed class ClusterHaTests(TinyImage image) : IClassFixture<TinyImage>, 
     [Fact]
     public async Task APartitionedHostsHaGuest_RunsAgainElsewhere_NeverTwice_AndTheClusterSurvivesAnEtcdLossAndKilledDaemons()
     {
-        Assert.Equal("ha", (await _a.JsonAsync<ClusterInfo>("cluster", "init", "--name", "ha")).Name);
-        await _lab.JoinAsync(_b, _c);
-
-        List<ClusterHostInfo> hosts = await ClusterWait.HostsAsync(_b, h => h.Count == 3 && h.All(x => x.State == "up") && h.Count(x => x.Leader) == 1);
+        List<ClusterHostInfo> hosts = await _lab.FormHaAsync();
         Assert.Contains("Leader", (await _c.CliAsync("cluster", "list")).Ok().Stdout, StringComparison.Ordinal);
 
         // ha = 1 with a disk outside the shared folder: refused, naming the disk and the fix; nothing defined.
@@ -43,9 +40,7 @@ public sealed class ClusterHaTests(TinyImage image) : IClassFixture<TinyImage>, 
         Assert.DoesNotContain("bad", (await _a.ListAsync()).Select(v => v.Name));
 
         // The HA guest on A, writing markers to its shared disk; a plain VM beside it.
-        string disk = Path.Combine(_lab.Shared, "ha1.raw");
-        File.WriteAllBytes(disk, new byte[4 << 20]);
-        await Guest.CreateOnAsync(_a, "host-a", "ha1", $"ha = 1\ndisk = [ 'file:{disk},xvda,w' ]");
+        string disk = await _lab.HaGuestAsync(_a);
         await Guest.CreateOnAsync(_a, "host-a", "plain");
         await StartWriterAsync(_a);
         string first = await WaitMarkerAsync(disk, _ => true, TimeSpan.FromSeconds(60));

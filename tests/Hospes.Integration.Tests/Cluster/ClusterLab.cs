@@ -129,6 +129,23 @@ internal sealed class ClusterLab(TinyImage image, ClusterLabOptions? options = n
         }
     }
 
+    /// <summary>The HA classes' cluster "ha": init on A, the others join; until B lists all up with one leader (that list).</summary>
+    public async Task<List<ClusterHostInfo>> FormHaAsync()
+    {
+        Assert.Equal("ha", (await A.JsonAsync<ClusterInfo>("cluster", "init", "--name", "ha")).Name);
+        await JoinAsync([.. _hosts.Skip(1)]);
+        return await ClusterWait.HostsAsync(B, h => h.Count == _hosts.Count && h.All(x => x.State == "up") && h.Count(x => x.Leader) == 1);
+    }
+
+    /// <summary>HA guest ha1 created and booted on <paramref name="on"/>, its disk (4 MiB, see <see cref="HaMarker"/>) in the shared folder; the disk's path.</summary>
+    public async Task<string> HaGuestAsync(Daemon on)
+    {
+        string disk = Path.Combine(Shared, "ha1.raw");
+        File.WriteAllBytes(disk, new byte[4 << 20]);
+        await Guest.CreateOnAsync(on, NameOf(on), "ha1", $"ha = 1\ndisk = [ 'file:{disk},xvda,w' ]");
+        return disk;
+    }
+
     /// <summary>Until every host lists every host up (<see cref="ClusterWait.Limit"/> unless <paramref name="limit"/>).</summary>
     public async Task WaitUpAsync(TimeSpan? limit = null)
     {
