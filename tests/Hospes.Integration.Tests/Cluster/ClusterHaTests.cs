@@ -7,8 +7,8 @@ using static Hospes.Integration.Tests.Cluster.HaMarker;
 namespace Hospes.Integration.Tests.Cluster;
 
 /// <summary>
-/// HA (issue 17, part 2): three hosts in namespaces on one switch, each hospesd with the same shared folder (a /tmp/hit-
-/// folder: one machine, so one path for all). An HA tiny guest on A writes a marker (its boot's random id and a counter)
+/// HA (issue 17, part 2): three hosts in namespaces on one switch, each hospesd with the same shared folder (ClusterLab's, a
+/// temp folder: one machine, so one path for all). An HA tiny guest on A writes a marker (its boot's random id and a counter)
 /// to its disk in the shared folder; A is cut off (its link down): A kills the guest's QEMU, the leader moves the VM
 /// and another host starts it; the old QEMU is dead before the new copy's first marker, A does not start its copy when
 /// its link is back, and a non-HA VM of A is not started elsewhere. Then one etcd member of three lost (a define still
