@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
 using Hospes.Testing;
+using static Hospes.Integration.Tests.Cluster.ClusterLab;
 
 namespace Hospes.Integration.Tests.Cluster;
 
@@ -15,49 +16,21 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed class ClusterAccessTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
     private const string Password = "correct horse battery";
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
-    private readonly List<NetNs> _namespaces = [];
-    private readonly List<string> _homes = [];
+    private readonly ClusterLab _lab = new(image);
     private Daemon _a = null!;
     private Daemon _b = null!;
     private Daemon _c = null!;
 
     public async Task InitializeAsync()
     {
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 3; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
-        }
-
-        (_a, _b, _c) = (daemons[0], daemons[1], daemons[2]);
-        (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
-        (await _b.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
+        (_a, _b, _c) = await _lab.StartAsync();
+        await _lab.InitAsync();
+        await _lab.JoinAsync(_b);
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b, _c }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-            await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-
-        foreach (string home in _homes)
-        {
-            Directory.Delete(home, recursive: true);
-        }
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task UsersTokensAndGrantsMadeOnA_CountOnB_RevocationsReachB_AndAJoinThatWouldLoseUsersIsRefused()
@@ -65,37 +38,36 @@ public sealed class ClusterAccessTests(TinyImage image) : IClassFixture<TinyImag
         // Made on A: a user with a password, and a token of theirs. B knows both (over HTTPS, B's own logins).
         (await _a.CliWithInputAsync(Password + "\n", "user", "create", "alice", "--password-stdin")).Ok();
         string token = (await _a.CliAsync("token", "create", "alice", "--name", "cli")).Ok().Stdout.Trim();
-        await UntilAsync("B takes alice and her token", async () => await _b.CliAsync("token", "list", "alice") is { ExitCode: 0 } r && r.Stdout.Contains("cli", StringComparison.Ordinal));
+        await ClusterWait.UntilAsync(async () => await _b.CliAsync("token", "list", "alice") is { ExitCode: 0 } r && r.Stdout.Contains("cli", StringComparison.Ordinal), Within, "B takes alice and her token");
         Assert.Equal("200", await CurlAsync(_b, 2, "-u", $"alice:{Password}"));
         Assert.Equal("200", await CurlAsync(_b, 2, "-H", $"Authorization: Bearer {token}"));
         Assert.Equal("401", await CurlAsync(_b, 2, "-u", "alice:wrong password"));
 
         // A VM on B; alice may not touch it, through A or on B, until A grants her LabStudent on it.
         (await _b.CliAsync("define", _b.WriteConfig("mine.cfg", Guest.Config("mine")), "--host", "host-b")).Ok();
-        string home = Directory.CreateTempSubdirectory("ht-remote-").FullName;
-        _homes.Add(home);
-        (await AliceAsync(home, "remote", "add", "a", $"https://{AddressA}", "--token", token, "--accept-certificate")).Ok();
-        (await AliceAsync(home, "remote", "add", "b", "https://203.0.113.2:8443", "--token", token, "--accept-certificate")).Ok();
-        Assert.Contains("VM.Audit", (await AliceAsync(home, "--remote", "a", "info", "mine")).Fails(), StringComparison.Ordinal);
+        string home = _lab.TempDir("ht-remote-");
+        (await _lab.RemoteCliAsync(home, "remote", "add", "a", $"https://{AddressA}", "--token", token, "--accept-certificate")).Ok();
+        (await _lab.RemoteCliAsync(home, "remote", "add", "b", "https://203.0.113.2:8443", "--token", token, "--accept-certificate")).Ok();
+        Assert.Contains("VM.Audit", (await _lab.RemoteCliAsync(home, "--remote", "a", "info", "mine")).Fails(), StringComparison.Ordinal);
 
         (await _a.CliAsync("acl", "set", "/projects/default/vms/mine", "--user", "alice", "--role", "LabStudent")).Ok();
-        VmInfo viaA = JsonSerializer.Deserialize<VmInfo>((await AliceAsync(home, "--remote", "a", "info", "mine", "--format", "json")).Ok().Stdout, Wire.Options)!;
+        VmInfo viaA = JsonSerializer.Deserialize<VmInfo>((await _lab.RemoteCliAsync(home, "--remote", "a", "info", "mine", "--format", "json")).Ok().Stdout, Wire.Options)!;
         Assert.Equal("host-b", viaA.Host);
-        (await AliceAsync(home, "--remote", "a", "start", "mine")).Ok();
+        (await _lab.RemoteCliAsync(home, "--remote", "a", "start", "mine")).Ok();
         Assert.Equal(VmState.Running, (await _b.JsonAsync<VmInfo>("info", "mine")).State);
-        await UntilAsync("B takes the grant", async () => (await AliceAsync(home, "--remote", "b", "info", "mine")).ExitCode == 0);
-        (await AliceAsync(home, "--remote", "b", "destroy", "mine")).Ok();
+        await ClusterWait.UntilAsync(async () => (await _lab.RemoteCliAsync(home, "--remote", "b", "info", "mine")).ExitCode == 0, Within, "B takes the grant");
+        (await _lab.RemoteCliAsync(home, "--remote", "b", "destroy", "mine")).Ok();
         Assert.Equal(VmState.Shutoff, (await _b.JsonAsync<VmInfo>("info", "mine")).State);
         Assert.Contains("alice!cli", (await _b.CliAsync("audit", "--format", "json")).Ok().Stdout, StringComparison.Ordinal);
 
         // Revoked on A: refused on B within seconds; the token deleted on A: refused on B.
         (await _a.CliAsync("acl", "remove", "/projects/default/vms/mine", "--user", "alice", "--role", "LabStudent")).Ok();
         var clock = Stopwatch.StartNew();
-        await UntilAsync("B drops the grant", async () => (await AliceAsync(home, "--remote", "b", "info", "mine")).ExitCode != 0);
+        await ClusterWait.UntilAsync(async () => (await _lab.RemoteCliAsync(home, "--remote", "b", "info", "mine")).ExitCode != 0, Within, "B drops the grant");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"B took {clock.Elapsed} to drop the grant");
-        Assert.Contains("VM.Audit", (await AliceAsync(home, "--remote", "b", "info", "mine")).Fails(), StringComparison.Ordinal);
+        Assert.Contains("VM.Audit", (await _lab.RemoteCliAsync(home, "--remote", "b", "info", "mine")).Fails(), StringComparison.Ordinal);
         (await _a.CliAsync("token", "revoke", "alice", "cli")).Ok();
-        await UntilAsync("B refuses the token", async () => await CurlAsync(_b, 2, "-H", $"Authorization: Bearer {token}") == "401");
+        await ClusterWait.UntilAsync(async () => await CurlAsync(_b, 2, "-H", $"Authorization: Bearer {token}") == "401", Within, "B refuses the token");
 
         // C has a user the cluster has not: its join is refused, naming it, and nothing changed on either side.
         (await _c.CliAsync("user", "create", "zed")).Ok();
@@ -122,32 +94,4 @@ public sealed class ClusterAccessTests(TinyImage image) : IClassFixture<TinyImag
         CliResult r = await d.Netns!.ExecAsync(["curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}", .. credentials, $"https://203.0.113.{n}:8443/v1/access/whoami"]);
         return r.Stdout.Trim();
     }
-
-    private static async Task UntilAsync(string what, Func<Task<bool>> done)
-    {
-        DateTime deadline = DateTime.UtcNow + Within;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await done())
-            {
-                return;
-            }
-
-            await Task.Delay(300);
-        }
-
-        Assert.Fail($"{what}: not within {Within.TotalSeconds} s");
-    }
-
-    private Task<CliResult> AliceAsync(string home, params string[] args) =>
-        _a.Netns!.ExecAsync(TimeSpan.FromSeconds(120), ["env", $"HOME={home}", $"XDG_CONFIG_HOME={home}", "HOSPES_SOCKET=", "HOSPES_REMOTE=", Repo.Hospes, .. args]);
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
-
-    private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
 }

@@ -13,48 +13,20 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed partial class ClusterCloneTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
     private const string CopyAction = "PUT /v1/cluster/templates/tmpl";
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(600);
-    private readonly List<NetNs> _namespaces = [];
+    private readonly ClusterLab _lab = new(image);
     private Daemon _a = null!;
     private Daemon _b = null!;
     private Daemon _c = null!;
 
     public async Task InitializeAsync()
     {
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 3; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
-        }
-
-        (_a, _b, _c) = (daemons[0], daemons[1], daemons[2]);
-        (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
-        (await _b.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
-        (await _c.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
-        foreach (Daemon d in new[] { _a, _b, _c })
-        {
-            await WaitHostsAsync(d, h => h.Count == 3 && h.All(x => x.State == "up"));
-        }
+        (_a, _b, _c) = await _lab.StartAsync();
+        await _lab.FormAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b, _c }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-            await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task ClonesOfATemplateOnA_SpreadOverTheHosts_TheTemplateIsCopiedOnce_PinnedAndCordonedAreHonoured()
@@ -69,7 +41,7 @@ public sealed partial class ClusterCloneTests(TinyImage image) : IClassFixture<T
         Assert.Equal(["host-a", "host-b", "host-c"], hosts.Values.Distinct().Order(StringComparer.Ordinal));
         foreach (var (clone, host) in hosts)
         {
-            Daemon d = On(host);
+            Daemon d = _lab.On(host);
             Assert.Contains(clone, (await d.ListAsync()).Select(v => v.Name));
             await d.WaitForConsoleAsync(clone, Guest.Ready, limit: TimeSpan.FromSeconds(120));
         }
@@ -77,9 +49,9 @@ public sealed partial class ClusterCloneTests(TinyImage image) : IClassFixture<T
         foreach (string host in new[] { "host-b", "host-c" })
         {
             string clone = hosts.First(h => h.Value == host).Key;
-            Assert.Equal("from the template", await GuestShell.RunAsync(On(host), clone, "cat /mnt/data.txt", TimeSpan.FromSeconds(120)));
-            Assert.Equal(1, await CopiesAsync(On(host)));
-            Assert.Contains("tmpl", (await On(host).JsonAsync<List<TemplateInfo>>("template", "list")).Select(t => t.Name));
+            Assert.Equal("from the template", await GuestShell.RunAsync(_lab.On(host), clone, "cat /mnt/data.txt", TimeSpan.FromSeconds(120)));
+            Assert.Equal(1, await CopiesAsync(_lab.On(host)));
+            Assert.Contains("tmpl", (await _lab.On(host).JsonAsync<List<TemplateInfo>>("template", "list")).Select(t => t.Name));
         }
 
         // C lists every clone with its host; the CLI's table says so too.
@@ -107,7 +79,7 @@ public sealed partial class ClusterCloneTests(TinyImage image) : IClassFixture<T
         }
 
         (await _c.CliWithinAsync(Long, null, "host", "evacuate", "host-c", "--mode", "stop")).Ok();
-        await WaitHostsAsync(_a, h => h.Any(x => x.Name == "host-c" && x.State == "evacuated"));
+        await ClusterWait.HostsAsync(_a, h => h.Any(x => x.Name == "host-c" && x.State == "evacuated"));
         CloneEvent cordoned = await CloneAsync("clone", "tmpl", "k-{i}", "--count", "4");
         Assert.True(cordoned.Failed == 0, string.Join("; ", cordoned.Failures));
         Assert.DoesNotContain("host-c", cordoned.Hosts!.Values);
@@ -135,17 +107,4 @@ public sealed partial class ClusterCloneTests(TinyImage image) : IClassFixture<T
     /// <summary>How often a template's copy came to this host: its audit rows of the copy.</summary>
     private static async Task<int> CopiesAsync(Daemon d) =>
         Regex.Count((await d.CliAsync("audit", "--format", "json")).Ok().Stdout, Regex.Escape(CopyAction));
-
-    private Daemon On(string host) => host switch { "host-a" => _a, "host-b" => _b, "host-c" => _c, _ => throw new ArgumentException(host) };
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
-
-    private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
-
-    private static Task<List<ClusterHostInfo>> WaitHostsAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done) => ClusterWait.HostsAsync(d, done);
 }

@@ -4,6 +4,7 @@ using Hospes.Contracts;
 using Hospes.Integration.Tests.Web;
 using Hospes.Testing;
 using Microsoft.Playwright;
+using static Hospes.Integration.Tests.Cluster.ClusterLab;
 
 namespace Hospes.Integration.Tests.Cluster;
 
@@ -16,51 +17,21 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed class ClusterConsoleTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(3);
-    private readonly List<NetNs> _namespaces = [];
+
+    // A and B may commit 5 % of the RAM, C 10 %: the scheduler puts a guest leaving A on C.
+    private readonly ClusterLab _lab = new(image, new() { HostArgs = i => ["--memory-overcommit-ratio", i == 3 ? "0.10" : "0.05"], HostInfo = true });
     private Daemon _a = null!;
     private Daemon _b = null!;
     private Daemon _c = null!;
 
     public async Task InitializeAsync()
     {
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 3; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-
-            // A and B may commit 5 % of the RAM, C 10 %: the scheduler puts a guest leaving A on C.
-            string ratio = i == 3 ? "0.10" : "0.05";
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}", "--memory-overcommit-ratio", ratio));
-        }
-
-        (_a, _b, _c) = (daemons[0], daemons[1], daemons[2]);
-        await Task.WhenAll(_a.HostInfoAsync(), _b.HostInfoAsync(), _c.HostInfoAsync());
-        (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
-        (await _b.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
-        (await _c.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
-        foreach (Daemon d in new[] { _a, _b, _c })
-        {
-            await WaitHostsAsync(d, h => h.Count == 3 && h.All(x => x.State == "up"));
-        }
+        (_a, _b, _c) = await _lab.StartAsync();
+        await _lab.FormAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b, _c }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-            await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task TheConsoleOfAGuestOnB_WorksFromCAndThroughAsWebUi_EvacuationFollowsTheScheduler_AndARenamedHaVmKeepsItsRecord()
@@ -70,8 +41,8 @@ public sealed class ClusterConsoleTests(TinyImage image) : IClassFixture<TinyIma
         // `hospes console` on C (its unix socket): C sends the WebSocket to B; the guest's shell answers.
         CliResult typed = (await _c.CliWithInputAsync("echo answer-$((6*7))\n", "console", "web")).Ok();
         Assert.Contains("answer-42", typed.Stdout, StringComparison.Ordinal);
-        await WaitAuditAsync(_b, "GET /v1/vms/web/console", "root@host-c (unix socket)");
-        await WaitAuditAsync(_c, "GET /v1/vms/web/console", "WebSocket forwarded to host host-b");
+        await ClusterWait.AuditAsync(_b, "GET /v1/vms/web/console", "root@host-c (unix socket)");
+        await ClusterWait.AuditAsync(_c, "GET /v1/vms/web/console", "WebSocket forwarded to host host-b");
 
         await TheWebUiConsoleThroughAAsync();
 
@@ -137,8 +108,8 @@ public sealed class ClusterConsoleTests(TinyImage image) : IClassFixture<TinyIma
             }
         }
 
-        await WaitAuditAsync(_b, "GET /v1/vms/web/console", "\"ops\"");
-        await WaitAuditAsync(_b, "POST /v1/vms/web/console/ticket", "\"ops\"");
+        await ClusterWait.AuditAsync(_b, "GET /v1/vms/web/console", "\"ops\"");
+        await ClusterWait.AuditAsync(_b, "POST /v1/vms/web/console/ticket", "\"ops\"");
     }
 
     private static readonly string[] TypedLine = ["web", "echo answer-$((6*7+1))\n", "answer-43"];
@@ -172,45 +143,4 @@ public sealed class ClusterConsoleTests(TinyImage image) : IClassFixture<TinyIma
           });
         }
         """;
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
-
-    private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
-
-    /// <summary>Waits until one audit row of <paramref name="d"/> holds both texts (a WebSocket's row is written when it closes).</summary>
-    private static async Task WaitAuditAsync(Daemon d, string action, string text)
-    {
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        string rows = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            rows = (await d.CliAsync("audit", "--format", "json")).Ok().Stdout;
-            if (JsonNode.Parse(rows) is JsonArray all && all.Any(r => r!.ToJsonString() is { } row && row.Contains(action, StringComparison.Ordinal) && row.Contains(text, StringComparison.Ordinal)))
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"no audit row on {d.StateDir} with {action} and {text}; rows:\n{rows}");
-    }
-
-    private static Task<List<ClusterHostInfo>> WaitHostsAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done) => ClusterWait.HostsAsync(d, done);
-
-    /// <summary>A key's value as etcd has it ("" when there is none), read with etcdctl inside the host's namespace.</summary>
-    private static async Task<string> EtcdGetAsync(Daemon d, string key)
-    {
-        string dir = Path.Combine(d.StateDir, "cluster");
-        string endpoint = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "cluster.json")))!["client_url"]!.GetValue<string>();
-        CliResult r = await d.Netns!.ExecAsync("env", "ETCDCTL_API=3", "etcdctl", "--endpoints", endpoint, "--cacert", Path.Combine(dir, "ca.crt"),
-            "--cert", Path.Combine(dir, "member.crt"), "--key", Path.Combine(dir, "member.key"), "get", key, "--print-value-only");
-        Assert.True(r.ExitCode == 0, $"etcdctl get {key}: {r.Stderr}");
-        return r.Stdout.Trim();
-    }
 }

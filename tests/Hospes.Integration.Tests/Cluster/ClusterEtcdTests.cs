@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hospes.Contracts;
 using Hospes.Testing;
+using static Hospes.Integration.Tests.Cluster.ClusterLab;
 
 namespace Hospes.Integration.Tests.Cluster;
 
@@ -14,25 +15,13 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed class ClusterEtcdTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private readonly List<NetNs> _namespaces = [];
-    private readonly List<Daemon> _daemons = [];
-    private string _dir = null!;
+    private readonly ClusterLab _lab = new(image, new() { Hosts = 0 });
     private Process? _etcd;
 
-    public Task InitializeAsync()
-    {
-        _dir = Directory.CreateTempSubdirectory("hit-cetcd-").FullName;
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => _lab.StartAsync();
 
     public async Task DisposeAsync()
     {
-        foreach (Daemon d in _daemons)
-        {
-
-            await d.DisposeAsync();
-        }
-
         if (_etcd is { } etcd)
         {
             etcd.Kill();
@@ -40,18 +29,13 @@ public sealed class ClusterEtcdTests(TinyImage image) : IClassFixture<TinyImage>
             etcd.Dispose();
         }
 
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-
-        Directory.Delete(_dir, recursive: true);
+        await _lab.DisposeAsync();
     }
 
     [Fact]
     public async Task FourHosts_TheFourthIsALearner_OnItsOwnPorts_AndIsPromotedWhenAVoterIsRemoved()
     {
-        string settings = Path.Combine(_dir, "hospesd.conf");
+        string settings = Path.Combine(_lab.Dir, "hospesd.conf");
         await File.WriteAllTextAsync(settings, "cluster.voters = 3\ncluster.voter_down_s = 3600\ncluster.etcd_client_port = 12379\ncluster.etcd_peer_port = 12380\n");
         (Daemon a, Daemon b, Daemon c, Daemon d) = (await HostAsync(1, settings), await HostAsync(2, settings), await HostAsync(3, settings), await HostAsync(4, settings));
 
@@ -98,8 +82,7 @@ public sealed class ClusterEtcdTests(TinyImage image) : IClassFixture<TinyImage>
     [Fact]
     public async Task AnAdminsEtcd_WithMutualTls_IsCheckedAtInit_ThenTwoHostsUseIt_AndRunNoEtcdOfTheirOwn()
     {
-        NetNs etcdNs = await Ns("hit-");
-        await NetNs.SwitchAsync(await HubAsync(), etcdNs, "p9", "203.0.113.9/24");
+        NetNs etcdNs = await _lab.AddNamespaceAsync(9);
         string[] pki = await PkiAsync();
         await StartEtcdAsync(etcdNs, pki);
         (Daemon a, Daemon b) = (await HostAsync(1, null), await HostAsync(2, null));
@@ -144,29 +127,16 @@ public sealed class ClusterEtcdTests(TinyImage image) : IClassFixture<TinyImage>
         Assert.True(HostProcesses.IsAlive(_etcd!.Id));
     }
 
-    private async Task<Daemon> HostAsync(int i, string? settings)
+    private Task<Daemon> HostAsync(int i, string? settings)
     {
-        NetNs ns = await Ns("hit-");
-        await NetNs.SwitchAsync(await HubAsync(), ns, $"p{i}", $"203.0.113.{i}/24");
-        string[] args = ["--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"];
-        Daemon d = await Daemon.StartAsync(image, ns, settings is null ? args : ["--config", settings, .. args]);
-        _daemons.Add(d);
-        return d;
-    }
-
-    private async Task<NetNs> HubAsync() => _namespaces.FirstOrDefault(n => n.Name.StartsWith("hit-sw-", StringComparison.Ordinal)) ?? await Ns("hit-sw-");
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
+        Assert.Equal(i, _lab.Hosts.Count + 1);
+        return settings is null ? _lab.AddHostAsync() : _lab.AddHostAsync("--config", settings);
     }
 
     /// <summary>A CA, etcd's server certificate for 203.0.113.9 and a client certificate, made with openssl: [ca, client cert, client key, server cert, server key].</summary>
     private async Task<string[]> PkiAsync()
     {
-        string P(string f) => Path.Combine(_dir, f);
+        string P(string f) => Path.Combine(_lab.Dir, f);
         await Run.ToolAsync("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", P("ca.key"), "-out", P("ca.crt"), "-days", "2", "-subj", "/CN=admin etcd CA");
         foreach ((string name, string ext) in new[] { ("server", "subjectAltName=IP:203.0.113.9\nextendedKeyUsage=serverAuth,clientAuth"), ("client", "extendedKeyUsage=clientAuth") })
         {
@@ -182,7 +152,7 @@ public sealed class ClusterEtcdTests(TinyImage image) : IClassFixture<TinyImage>
     private async Task StartEtcdAsync(NetNs ns, string[] pki)
     {
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        foreach (string arg in (string[])["-c", "exec \"$0\" \"$@\" >\"$ETCD_LOG\" 2>&1", "ip", "netns", "exec", ns.Name, "etcd", "--name", "admin", "--data-dir", Path.Combine(_dir, "etcd-data"),
+        foreach (string arg in (string[])["-c", "exec \"$0\" \"$@\" >\"$ETCD_LOG\" 2>&1", "ip", "netns", "exec", ns.Name, "etcd", "--name", "admin", "--data-dir", Path.Combine(_lab.Dir, "etcd-data"),
             "--listen-client-urls", "https://203.0.113.9:2379", "--advertise-client-urls", "https://203.0.113.9:2379",
             "--listen-peer-urls", "http://127.0.0.1:2380", "--initial-advertise-peer-urls", "http://127.0.0.1:2380", "--initial-cluster", "admin=http://127.0.0.1:2380",
             "--cert-file", pki[3], "--key-file", pki[4], "--client-cert-auth", "--trusted-ca-file", pki[0]])
@@ -190,12 +160,12 @@ public sealed class ClusterEtcdTests(TinyImage image) : IClassFixture<TinyImage>
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["ETCD_LOG"] = Path.Combine(_dir, "etcd.log");
+        start.Environment["ETCD_LOG"] = Path.Combine(_lab.Dir, "etcd.log");
         _etcd = Process.Start(start) ?? throw new InvalidOperationException("could not start etcd");
         DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while ((await ns.ExecAsync("env", "ETCDCTL_API=3", "etcdctl", "--endpoints", "https://203.0.113.9:2379", "--cacert", pki[0], "--cert", pki[1], "--key", pki[2], "endpoint", "health")).ExitCode != 0)
         {
-            Assert.True(DateTime.UtcNow < deadline && !_etcd.HasExited, $"the admin's etcd did not come up:\n{File.ReadAllText(Path.Combine(_dir, "etcd.log"))}");
+            Assert.True(DateTime.UtcNow < deadline && !_etcd.HasExited, $"the admin's etcd did not come up:\n{File.ReadAllText(Path.Combine(_lab.Dir, "etcd.log"))}");
             await Task.Delay(300);
         }
     }
@@ -215,8 +185,6 @@ public sealed class ClusterEtcdTests(TinyImage image) : IClassFixture<TinyImage>
         Assert.True(r.ExitCode == 0, $"etcdctl {string.Join(' ', command)}: {r.Stderr}");
         return r.Stdout;
     }
-
-    private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
 
     private static Task<List<ClusterHostInfo>> WaitAsync(Daemon d, Func<List<ClusterHostInfo>, bool> done, TimeSpan? limit = null) => ClusterWait.HostsAsync(d, done, limit);
 }

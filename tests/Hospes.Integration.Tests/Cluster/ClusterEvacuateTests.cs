@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
 using Hospes.Testing;
+using static Hospes.Integration.Tests.Cluster.ClusterLab;
 
 namespace Hospes.Integration.Tests.Cluster;
 
@@ -14,42 +15,15 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed class ClusterEvacuateTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(3);
-    private readonly List<NetNs> _namespaces = [];
+    private readonly ClusterLab _lab = new(image, new() { HostInfo = true });
     private Daemon _a = null!;
     private Daemon _b = null!;
     private Daemon _c = null!;
 
-    public async Task InitializeAsync()
-    {
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 3; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
-        }
+    public async Task InitializeAsync() => (_a, _b, _c) = await _lab.StartAsync();
 
-        (_a, _b, _c) = (daemons[0], daemons[1], daemons[2]);
-
-        // Each host decides its accelerator once, in the background; a migration's prepare waits for it otherwise.
-        await Task.WhenAll(_a.HostInfoAsync(), _b.HostInfoAsync(), _c.HostInfoAsync());
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b, _c }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task Evacuate_MovesBothGuestsLiveWithTheirOwners_CordonsTheHost_RestoreUncordons_StopModeStartsAgain_AndADownHostIsRefused()
@@ -118,25 +92,5 @@ public sealed class ClusterEvacuateTests(TinyImage image) : IClassFixture<TinyIm
         await ClusterWait.HostsAsync(_a, h => h.Any(x => x.Name == "host-c" && x.State == "down"));
         string refused = (await _a.CliAsync("host", "evacuate", "host-c")).Fails();
         Assert.Contains("cannot evacuate host 'host-c': it is down", refused, StringComparison.Ordinal);
-    }
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
-
-    private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
-
-    /// <summary>A key's value as etcd has it, read with etcdctl inside the host's namespace with its cluster certificate.</summary>
-    private static async Task<string> EtcdGetAsync(Daemon d, string key)
-    {
-        string dir = Path.Combine(d.StateDir, "cluster");
-        string endpoint = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "cluster.json")))!["client_url"]!.GetValue<string>();
-        CliResult r = await d.Netns!.ExecAsync("env", "ETCDCTL_API=3", "etcdctl", "--endpoints", endpoint, "--cacert", Path.Combine(dir, "ca.crt"),
-            "--cert", Path.Combine(dir, "member.crt"), "--key", Path.Combine(dir, "member.key"), "get", key, "--print-value-only");
-        Assert.True(r.ExitCode == 0, $"etcdctl get {key}: {r.Stderr}");
-        return r.Stdout.Trim();
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
 using Hospes.Testing;
+using static Hospes.Integration.Tests.Cluster.HaMarker;
 
 namespace Hospes.Integration.Tests.Cluster;
 
@@ -15,62 +16,20 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed class ClusterFenceGuardTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
-    private readonly List<NetNs> _namespaces = [];
-    private readonly string _shared = Directory.CreateTempSubdirectory("hit-fg-").FullName;
+    private readonly ClusterLab _lab = new(image, new() { SharedFolder = true });
     private Daemon _a = null!;
     private Daemon _b = null!;
     private Daemon _c = null!;
 
-    public async Task InitializeAsync()
-    {
-        string settings = Path.Combine(_shared, "hospesd.conf");
-        await File.WriteAllTextAsync(settings, $"cluster.shared_dirs = {_shared}\n");
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 3; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--config", settings, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
-        }
+    public async Task InitializeAsync() => (_a, _b, _c) = await _lab.StartAsync();
 
-        (_a, _b, _c) = (daemons[0], daemons[1], daemons[2]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b, _c }.Where(d => d is not null))
-        {
-            if (d.Pid != 0)
-            {
-                await Run.ProcessAsync("kill", ["-CONT", d.Pid.ToString(CultureInfo.InvariantCulture)], timeout: TimeSpan.FromSeconds(10));
-            }
-
-            await d.DisposeAsync();
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-
-        Directory.Delete(_shared, recursive: true);
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task AHungOrKilledHospesd_OfACutOffHost_IsFencedByItsGuard_BeforeTheGuestRunsElsewhere()
     {
-        Assert.Equal("ha", (await _a.JsonAsync<ClusterInfo>("cluster", "init", "--name", "ha")).Name);
-        foreach (Daemon d in new[] { _b, _c })
-        {
-            (await d.CliAsync("cluster", "join", AddressA, "--token", (await _a.JsonAsync<HostTokenInfo>("cluster", "token")).Token)).Ok();
-        }
-
-        await ClusterWait.HostsAsync(_b, h => h.Count == 3 && h.All(x => x.State == "up") && h.Count(x => x.Leader) == 1);
-        string disk = Path.Combine(_shared, "ha1.raw");
-        File.WriteAllBytes(disk, new byte[4 << 20]);
-        await Guest.CreateOnAsync(_b, "host-b", "ha1", $"ha = 1\ndisk = [ 'file:{disk},xvda,w' ]");
+        await _lab.FormHaAsync();
+        string disk = await _lab.HaGuestAsync(_b);
         await StartWriterAsync(_b);
         string first = await WaitMarkerAsync(disk, _ => true, TimeSpan.FromSeconds(60));
 
@@ -89,7 +48,7 @@ public sealed class ClusterFenceGuardTests(TinyImage image) : IClassFixture<Tiny
         (await Run.ProcessAsync("kill", ["-CONT", _b.Pid.ToString(CultureInfo.InvariantCulture)], timeout: TimeSpan.FromSeconds(10))).Ok();
         (await _b.Netns!.ExecAsync("ip", "link", "set", "lan0", "up")).Ok();
         await ClusterWait.HostsAsync(_b, h => h.Count == 3 && h.All(x => x.State == "up"), TimeSpan.FromSeconds(90));
-        await WaitUntilAsync(async () => !(await _b.ListAsync()).Any(v => v.Name == "ha1"), TimeSpan.FromSeconds(60), "host-b still has its copy of ha1");
+        await ClusterWait.UntilAsync(async () => !(await _b.ListAsync()).Any(v => v.Name == "ha1"), TimeSpan.FromSeconds(60), "host-b still has its copy of ha1");
         Assert.Contains("fenced HA VM ha1 by the fence guard", _b.LogTail(300), StringComparison.Ordinal);
         Assert.Equal([guardB], Guards(_b));
         await AssertOnceAsync(disk, second);
@@ -104,7 +63,7 @@ public sealed class ClusterFenceGuardTests(TinyImage image) : IClassFixture<Tiny
         (await to.Netns!.ExecAsync("ip", "link", "set", "lan0", "up")).Ok();
         await to.RestartAsync();
         await ClusterWait.HostsAsync(to, h => h.Count == 3 && h.All(x => x.State == "up"), TimeSpan.FromSeconds(90));
-        await WaitUntilAsync(async () => !(await to.ListAsync()).Any(v => v.Name == "ha1"), TimeSpan.FromSeconds(60), "the killed host still has its copy of ha1");
+        await ClusterWait.UntilAsync(async () => !(await to.ListAsync()).Any(v => v.Name == "ha1"), TimeSpan.FromSeconds(60), "the killed host still has its copy of ha1");
         Assert.Contains("fence guard taken over (pid " + guardTo.ToString(CultureInfo.InvariantCulture), to.LogTail(300), StringComparison.Ordinal);
         Assert.Contains("fenced HA VM ha1 by the fence guard", to.LogTail(300), StringComparison.Ordinal);
         Assert.Equal([guardTo], Guards(to));
@@ -128,7 +87,7 @@ public sealed class ClusterFenceGuardTests(TinyImage image) : IClassFixture<Tiny
         while (to is null && clock.Elapsed < TimeSpan.FromSeconds(120))
         {
             oldDead ??= HostProcesses.IsAlive(oldPid) ? null : clock.Elapsed;
-            Assert.StartsWith(Boot(marker), Marker(Path.Combine(_shared, "ha1.raw")), StringComparison.Ordinal);
+            Assert.StartsWith(Boot(marker), Marker(Path.Combine(_lab.Shared, "ha1.raw")), StringComparison.Ordinal);
             foreach (Daemon d in others)
             {
                 if ((await d.ListAsync()).Any(v => v.Name == "ha1" && v.State == VmState.Running))
@@ -145,7 +104,7 @@ public sealed class ClusterFenceGuardTests(TinyImage image) : IClassFixture<Tiny
         Assert.True(oldDead is not null && oldDead < runningThere, $"the old QEMU of ha1 (pid {oldPid}) was not dead before ha1 ran elsewhere at {runningThere!.Value.TotalSeconds:0.0} s (dead: {oldDead?.TotalSeconds:0.0} s); guard log:\n{GuardLog(from)}");
         await to!.WaitForConsoleAsync("ha1", Guest.Ready, limit: TimeSpan.FromSeconds(120));
         await StartWriterAsync(to);
-        string next = await WaitMarkerAsync(Path.Combine(_shared, "ha1.raw"), m => Boot(m) != Boot(marker), TimeSpan.FromSeconds(60));
+        string next = await WaitMarkerAsync(Path.Combine(_lab.Shared, "ha1.raw"), m => Boot(m) != Boot(marker), TimeSpan.FromSeconds(60));
         Console.WriteLine($"fence guard: old QEMU dead {oldDead!.Value.TotalSeconds:0.0} s after the cut, ha1 running on {to.Dir} at {runningThere.Value.TotalSeconds:0.0} s");
         return (to, next);
     }
@@ -173,66 +132,9 @@ public sealed class ClusterFenceGuardTests(TinyImage image) : IClassFixture<Tiny
 
     private static async Task<int> WaitGuardAsync(Daemon d)
     {
-        await WaitUntilAsync(() => Task.FromResult(Guards(d).Count == 1), TimeSpan.FromSeconds(60), $"no fence guard runs for {d.StateDir}");
+        await ClusterWait.UntilAsync(() => Task.FromResult(Guards(d).Count == 1), TimeSpan.FromSeconds(60), $"no fence guard runs for {d.StateDir}");
         return Guards(d).Single();
     }
 
     private static string GuardLog(Daemon d) => Path.Combine(d.StateDir, "fence-guard.log") is var p && File.Exists(p) ? File.ReadAllText(p) : "(none)";
-
-    /// <summary>In the guest, in the background: its boot's random id and a counter, written to the first sector of its disk every 0.2 s.</summary>
-    private static Task<string> StartWriterAsync(Daemon d) => GuestShell.RunAsync(d, "ha1",
-        "(b=$RANDOM$RANDOM$RANDOM; i=0; while true; do i=$((i+1)); echo \"M $b $i \" | dd of=/dev/vda bs=512 count=1 conv=sync 2>/dev/null; sync; sleep 0.2; done &)", TimeSpan.FromSeconds(60));
-
-    /// <summary>The marker in the disk's first sector ("M BOOT N "), or "".</summary>
-    private static string Marker(string disk)
-    {
-        using var f = new FileStream(disk, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var buffer = new byte[64];
-        int n = f.Read(buffer);
-        string text = System.Text.Encoding.ASCII.GetString(buffer, 0, n).TrimEnd('\0');
-        return text.StartsWith("M ", StringComparison.Ordinal) ? text.Split('\n')[0] : "";
-    }
-
-    private static string Boot(string marker) => marker.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var boot, ..] ? "M " + boot + " " : "";
-
-    private static async Task<string> WaitMarkerAsync(string disk, Func<string, bool> wanted, TimeSpan limit)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < limit)
-        {
-            string m = Marker(disk);
-            if (m.Length > 0 && wanted(m))
-            {
-                return m;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail($"no wanted marker on {disk} within {limit.TotalSeconds:0} s; last: '{Marker(disk)}'");
-        return "";
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> done, TimeSpan limit, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < limit)
-        {
-            if (await done())
-            {
-                return;
-            }
-
-            await Task.Delay(300);
-        }
-
-        Assert.Fail($"{what} after {limit.TotalSeconds:0} s");
-    }
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
 }

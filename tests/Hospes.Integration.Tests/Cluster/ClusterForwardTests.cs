@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
 using Hospes.Testing;
+using static Hospes.Integration.Tests.Cluster.ClusterLab;
 
 namespace Hospes.Integration.Tests.Cluster;
 
@@ -15,54 +16,20 @@ namespace Hospes.Integration.Tests.Cluster;
 public sealed partial class ClusterForwardTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
     private const string AddressA = "203.0.113.1:8443";
-    private readonly List<NetNs> _namespaces = [];
-    private readonly List<string> _homes = [];
+
+    // B may commit 5 % of the RAM, A and C 1 %: a guest of RaceMib fits on B only, and only once.
+    private readonly ClusterLab _lab = new(image, new() { HostArgs = i => ["--memory-overcommit-ratio", i == 2 ? "0.05" : "0.01"] });
     private Daemon _a = null!;
     private Daemon _b = null!;
     private Daemon _c = null!;
 
     public async Task InitializeAsync()
     {
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 3; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-
-            // B may commit 5 % of the RAM, A and C 1 %: a guest of RaceMib fits on B only, and only once.
-            string ratio = i == 2 ? "0.05" : "0.01";
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}", "--memory-overcommit-ratio", ratio));
-        }
-
-        (_a, _b, _c) = (daemons[0], daemons[1], daemons[2]);
-        (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
-        (await _b.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
-        (await _c.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
-        foreach (Daemon d in new[] { _a, _b, _c })
-        {
-            await ClusterWait.HostsAsync(d, h => h.Count == 3 && h.All(x => x.State == "up"));
-        }
+        (_a, _b, _c) = await _lab.StartAsync();
+        await _lab.FormAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b, _c }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-            await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-
-        foreach (string home in _homes)
-        {
-            Directory.Delete(home, recursive: true);
-        }
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task AVmPlacedOnB_IsListedAndDrivenFromC_TheOwnerChecksAgain_ARaceForMemoryLandsOnce_AndADownHostIsNamed()
@@ -113,12 +80,11 @@ public sealed partial class ClusterForwardTests(TinyImage image) : IClassFixture
         (await _a.CliAsync("user", "create", "student")).Ok();
         (await _b.CliAsync("acl", "set", "/projects/default/vms/mine", "--user", "student", "--role", "LabStudent")).Ok();
         string token = (await _a.CliAsync("token", "create", "student", "--name", "cli")).Ok().Stdout.Trim();
-        string home = Directory.CreateTempSubdirectory("ht-remote-").FullName;
-        _homes.Add(home);
-        (await StudentAsync(home, "remote", "add", "course", $"https://{AddressA}", "--token", token, "--accept-certificate")).Ok();
+        string home = _lab.TempDir("ht-remote-");
+        (await _lab.RemoteCliAsync(home, "remote", "add", "course", $"https://{AddressA}", "--token", token, "--accept-certificate")).Ok();
 
-        Assert.Equal("host-b", JsonSerializer.Deserialize<VmInfo>((await StudentAsync(home, "--remote", "course", "info", "mine", "--format", "json")).Ok().Stdout, Wire.Options)!.Host);
-        string refused = (await StudentAsync(home, "--remote", "course", "info", "web")).Fails();
+        Assert.Equal("host-b", JsonSerializer.Deserialize<VmInfo>((await _lab.RemoteCliAsync(home, "--remote", "course", "info", "mine", "--format", "json")).Ok().Stdout, Wire.Options)!.Host);
+        string refused = (await _lab.RemoteCliAsync(home, "--remote", "course", "info", "web")).Fails();
         Assert.Contains("VM.Audit", refused, StringComparison.Ordinal);
         Assert.Contains("student!cli", (await _b.CliAsync("audit", "--format", "json")).Ok().Stdout, StringComparison.Ordinal);
 
@@ -144,18 +110,6 @@ public sealed partial class ClusterForwardTests(TinyImage image) : IClassFixture
         Assert.Equal("host-b", landed.Host);
         (await _a.CliAsync("delete", landed.Name, "--force")).Ok();
     }
-
-    private Task<CliResult> StudentAsync(string home, params string[] args) =>
-        _a.Netns!.ExecAsync(TimeSpan.FromSeconds(120), ["env", $"HOME={home}", $"XDG_CONFIG_HOME={home}", "HOSPES_SOCKET=", "HOSPES_REMOTE=", Repo.Hospes, .. args]);
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
-
-    private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
 
     private static async Task<List<VmInfo>> LocalAsync(Daemon d) => await d.JsonAsync<List<VmInfo>>("list", "--local");
 

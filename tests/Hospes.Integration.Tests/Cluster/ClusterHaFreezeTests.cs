@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
 using Hospes.Testing;
+using static Hospes.Integration.Tests.Cluster.ClusterLab;
 
 namespace Hospes.Integration.Tests.Cluster;
 
@@ -16,57 +17,20 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed class ClusterHaFreezeTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
-    private readonly List<NetNs> _namespaces = [];
-    private readonly string _shared = Directory.CreateTempSubdirectory("hit-hafreeze-").FullName;
+    private readonly ClusterLab _lab = new(image, new() { SharedFolder = true });
     private Daemon _a = null!;
     private Daemon _b = null!;
     private Daemon _c = null!;
 
-    public async Task InitializeAsync()
-    {
-        string settings = Path.Combine(_shared, "hospesd.conf");
-        await File.WriteAllTextAsync(settings, $"cluster.shared_dirs = {_shared}\n");
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 3; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--config", settings, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
-        }
+    public async Task InitializeAsync() => (_a, _b, _c) = await _lab.StartAsync();
 
-        (_a, _b, _c) = (daemons[0], daemons[1], daemons[2]);
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b, _c }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-
-        Directory.Delete(_shared, recursive: true);
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task ACleanStopOfHospesd_FreezesItsHaGuests_NotStartedElsewhere_UntilBackOrRemoved()
     {
-        Assert.Equal("ha", (await _a.JsonAsync<ClusterInfo>("cluster", "init", "--name", "ha")).Name);
-        foreach (Daemon d in new[] { _b, _c })
-        {
-            (await d.CliAsync("cluster", "join", AddressA, "--token", (await _a.JsonAsync<HostTokenInfo>("cluster", "token")).Token)).Ok();
-        }
-
-        await ClusterWait.HostsAsync(_b, h => h.Count == 3 && h.All(x => x.State == "up") && h.Count(x => x.Leader) == 1);
-        string disk = Path.Combine(_shared, "ha1.raw");
-        File.WriteAllBytes(disk, new byte[4 << 20]);
-        await Guest.CreateOnAsync(_a, "host-a", "ha1", $"ha = 1\ndisk = [ 'file:{disk},xvda,w' ]");
+        await _lab.FormHaAsync();
+        string disk = await _lab.HaGuestAsync(_a);
         int pid = (await _a.InfoAsync("ha1")).Pid ?? throw new InvalidOperationException("ha1 has no QEMU on host-a");
 
         // A clean stop: SIGTERM, and hospesd ends by itself (well within the grace) having marked the host frozen.
@@ -81,7 +45,7 @@ public sealed class ClusterHaFreezeTests(TinyImage image) : IClassFixture<TinyIm
         Assert.All(hosts.Where(x => x.Name != "host-a"), x => Assert.False(x.Frozen));
         string table = (await _c.CliAsync("cluster", "list")).Ok().Stdout;
         Assert.Contains("down (HA frozen)", table.Split('\n').Single(l => l.StartsWith("host-a ", StringComparison.Ordinal)), StringComparison.Ordinal);
-        await WaitUntilAsync(() => Task.FromResult(new[] { _b, _c }.Any(d => d.LogTail(300).Contains("host host-a is down but frozen", StringComparison.Ordinal))),
+        await ClusterWait.UntilAsync(() => Task.FromResult(new[] { _b, _c }.Any(d => d.LogTail(300).Contains("host host-a is down but frozen", StringComparison.Ordinal))),
             TimeSpan.FromSeconds(90), "no leader logged host-a as frozen");
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(30))
@@ -101,7 +65,7 @@ public sealed class ClusterHaFreezeTests(TinyImage image) : IClassFixture<TinyIm
         // A's hospesd back: it re-adopts the QEMU, and once its lease is up its mark goes.
         await _a.RestartAsync();
         await ClusterWait.HostsAsync(_b, h => h.Count == 3 && h.All(x => x.State == "up" && !x.Frozen));
-        await WaitUntilAsync(async () => (await EtcdGetAsync(_b, "/hospes/ha/hafrozen/host-a")).Length == 0, TimeSpan.FromSeconds(60), "host-a's freeze mark is still in etcd");
+        await ClusterWait.UntilAsync(async () => (await EtcdGetAsync(_b, "/hospes/ha/hafrozen/host-a")).Length == 0, TimeSpan.FromSeconds(60), "host-a's freeze mark is still in etcd");
         VmInfo back = await _a.InfoAsync("ha1");
         Assert.Equal(VmState.Running, back.State);
         Assert.Equal(pid, back.Pid);
@@ -116,9 +80,9 @@ public sealed class ClusterHaFreezeTests(TinyImage image) : IClassFixture<TinyIm
         HostProcesses.Kill(pid);
         await HostProcesses.WaitGoneAsync(pid, TimeSpan.FromSeconds(30));
         await HostProcesses.KillAllAsync(_a.Dir + "/", "etcd");
-        await WaitUntilAsync(async () => (await _b.CliAsync("cluster", "remove", "host-a")).ExitCode == 0, TimeSpan.FromSeconds(90), "cluster remove host-a still fails");
+        await ClusterWait.UntilAsync(async () => (await _b.CliAsync("cluster", "remove", "host-a")).ExitCode == 0, TimeSpan.FromSeconds(90), "cluster remove host-a still fails");
         Assert.Equal("", await EtcdGetAsync(_b, "/hospes/ha/hafrozen/host-a"));
-        await WaitUntilAsync(async () =>
+        await ClusterWait.UntilAsync(async () =>
         {
             foreach (Daemon d in new[] { _b, _c })
             {
@@ -130,39 +94,5 @@ public sealed class ClusterHaFreezeTests(TinyImage image) : IClassFixture<TinyIm
 
             return false;
         }, TimeSpan.FromSeconds(120), $"ha1 was not started on host-b or host-c after host-a was removed; B's log:\n{_b.LogTail(30)}\nC's log:\n{_c.LogTail(30)}");
-    }
-
-    /// <summary>A key's value as etcd has it ("" when absent), read with etcdctl inside the host's namespace with its cluster certificate.</summary>
-    private static async Task<string> EtcdGetAsync(Daemon d, string key)
-    {
-        string dir = Path.Combine(d.StateDir, "cluster");
-        string endpoint = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "cluster.json")))!["client_url"]!.GetValue<string>();
-        CliResult r = await d.Netns!.ExecAsync("env", "ETCDCTL_API=3", "etcdctl", "--endpoints", endpoint, "--cacert", Path.Combine(dir, "ca.crt"),
-            "--cert", Path.Combine(dir, "member.crt"), "--key", Path.Combine(dir, "member.key"), "get", key, "--print-value-only");
-        Assert.True(r.ExitCode == 0, $"etcdctl get {key}: {r.Stderr}");
-        return r.Stdout.Trim();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> done, TimeSpan limit, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < limit)
-        {
-            if (await done())
-            {
-                return;
-            }
-
-            await Task.Delay(300);
-        }
-
-        Assert.Fail($"{what} after {limit.TotalSeconds:0} s");
-    }
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
     }
 }

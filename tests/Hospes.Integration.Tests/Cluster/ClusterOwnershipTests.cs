@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
 using Hospes.Testing;
+using static Hospes.Integration.Tests.Cluster.ClusterLab;
 
 namespace Hospes.Integration.Tests.Cluster;
 
@@ -12,49 +13,21 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed class ClusterOwnershipTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private readonly List<NetNs> _namespaces = [];
-    private string _conf = null!;
+
+    // A save file names the kernel where its host keeps it: the other host may read it there only because hospesd.conf says so.
+    private readonly ClusterLab _lab = new(image, new() { Hosts = 2, Settings = "migration.allow_paths = /tmp\n", HostInfo = true });
     private Daemon _a = null!;
     private Daemon _b = null!;
 
-    public async Task InitializeAsync()
-    {
-        // A save file names the kernel where its host keeps it: the other host may read it there only because hospesd.conf says so.
-        _conf = Path.Combine(Directory.CreateTempSubdirectory("hit-own-").FullName, "hospesd.conf");
-        File.WriteAllText(_conf, "migration.allow_paths = /tmp\n");
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 2; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}", "--config", _conf));
-        }
+    public async Task InitializeAsync() => (_a, _b) = await _lab.StartAsync();
 
-        (_a, _b) = (daemons[0], daemons[1]);
-        await Task.WhenAll(_a.HostInfoAsync(), _b.HostInfoAsync());
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-
-        Directory.Delete(Path.GetDirectoryName(_conf)!, recursive: true);
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task RestoreClaims_MigrationMovesTheClaim_AndARefusedMigrationLeavesItWithTheSource()
     {
-        (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
-        (await _b.CliAsync("cluster", "join", "203.0.113.1:8443", "--token", (await _a.JsonAsync<HostTokenInfo>("cluster", "token")).Token)).Ok();
+        await _lab.InitAsync();
+        await _lab.JoinAsync(_b);
 
         await Guest.CreateOnAsync(_a, "host-a", "s");
         await GuestShell.RunAsync(_a, "s", "echo kept-s > /tmp/marker");
@@ -88,22 +61,5 @@ public sealed class ClusterOwnershipTests(TinyImage image) : IClassFixture<TinyI
         Assert.Contains("\"host\":\"host-a\"", await EtcdGetAsync(_b, "/hospes/course/vms/s"), StringComparison.Ordinal);
         Assert.Equal(VmState.Running, (await _a.InfoAsync("s")).State);
         Assert.Equal(["twin"], (await _b.ListAsync()).Select(v => v.Name));
-    }
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
-
-    private static async Task<string> EtcdGetAsync(Daemon d, string key)
-    {
-        string dir = Path.Combine(d.StateDir, "cluster");
-        string endpoint = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "cluster.json")))!["client_url"]!.GetValue<string>();
-        CliResult r = await d.Netns!.ExecAsync("env", "ETCDCTL_API=3", "etcdctl", "--endpoints", endpoint, "--cacert", Path.Combine(dir, "ca.crt"),
-            "--cert", Path.Combine(dir, "member.crt"), "--key", Path.Combine(dir, "member.key"), "get", key, "--print-value-only");
-        Assert.True(r.ExitCode == 0, $"etcdctl get {key}: {r.Stderr}");
-        return r.Stdout.Trim();
     }
 }

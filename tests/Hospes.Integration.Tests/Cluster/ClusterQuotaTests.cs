@@ -13,43 +13,18 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed class ClusterQuotaTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
-    private static readonly TimeSpan Within = TimeSpan.FromSeconds(90);
-    private readonly List<NetNs> _namespaces = [];
+    private readonly ClusterLab _lab = new(image);
     private Daemon _a = null!;
     private Daemon _b = null!;
     private Daemon _c = null!;
 
     public async Task InitializeAsync()
     {
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 3; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
-        }
-
-        (_a, _b, _c) = (daemons[0], daemons[1], daemons[2]);
-        (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
-        (await _b.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
-        (await _c.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
+        (_a, _b, _c) = await _lab.StartAsync();
+        await _lab.FormAsync(waitUp: false);
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b, _c }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-            await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task AProjectsVmLimit_CountsEveryHost_RefusesTheThird_FitsAfterADelete_AndARaceForTheLastSlotMakesOne()
@@ -57,7 +32,7 @@ public sealed class ClusterQuotaTests(TinyImage image) : IClassFixture<TinyImage
         (await _a.CliAsync("project", "create", "lab", "--limit", "vms=2")).Ok();
         foreach (Daemon d in new[] { _b, _c })
         {
-            await UntilAsync($"{HostOf(d)} takes project lab", async () => (await d.CliAsync("project", "show", "lab")).ExitCode == 0);
+            await ClusterWait.UntilAsync(async () => (await d.CliAsync("project", "show", "lab")).ExitCode == 0, ClusterWait.Limit, $"{_lab.NameOf(d)} takes project lab");
         }
 
         (await Define(_a, "a1")).Ok();
@@ -93,7 +68,7 @@ public sealed class ClusterQuotaTests(TinyImage image) : IClassFixture<TinyImage
         Assert.Contains("2 of 2 VMs used in cluster 'course'", lost.Fails(), StringComparison.Ordinal);
 
         (Daemon winner, Daemon loser, string won, string gone) = both[0].ExitCode == 0 ? (_a, _b, "race-a", "race-b") : (_b, _a, "race-b", "race-a");
-        Assert.Contains(won, await NamesAsync(winner, HostOf(winner)));
+        Assert.Contains(won, await NamesAsync(winner, _lab.NameOf(winner)));
         Assert.DoesNotContain(gone, await NamesAsync(_c, host: null));
         Assert.Equal(folders[loser], VmFolders(loser).Length);
         ProjectInfo after = await _c.JsonAsync<ProjectInfo>("project", "show", "lab");
@@ -102,7 +77,7 @@ public sealed class ClusterQuotaTests(TinyImage image) : IClassFixture<TinyImage
 
         // The loser's name is free in the cluster (no claim left): it can be defined once there is room.
         (await _a.CliAsync("project", "set", "lab", "--limit", "vms=3")).Ok();
-        await UntilAsync($"{HostOf(loser)} takes the new limit", async () => (await loser.JsonAsync<ProjectInfo>("project", "show", "lab")).Limits.Vms == 3);
+        await ClusterWait.UntilAsync(async () => (await loser.JsonAsync<ProjectInfo>("project", "show", "lab")).Limits.Vms == 3, ClusterWait.Limit, $"{_lab.NameOf(loser)} takes the new limit");
         (await Define(loser, gone)).Ok();
     }
 
@@ -118,32 +93,5 @@ public sealed class ClusterQuotaTests(TinyImage image) : IClassFixture<TinyImage
 
     /// <summary>Defines a tiny guest in project lab on <paramref name="d"/> itself (not started: admission runs at define).</summary>
     private Task<CliResult> Define(Daemon d, string name) =>
-        d.CliAsync("define", "--project", "lab", d.WriteConfig($"{name}.cfg", Guest.Config(name)), "--host", HostOf(d));
-
-    private string HostOf(Daemon d) => d == _a ? "host-a" : d == _b ? "host-b" : "host-c";
-
-    private static async Task UntilAsync(string what, Func<Task<bool>> done)
-    {
-        DateTime deadline = DateTime.UtcNow + Within;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await done())
-            {
-                return;
-            }
-
-            await Task.Delay(300);
-        }
-
-        Assert.Fail($"{what}: not within {Within.TotalSeconds} s");
-    }
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
-
-    private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
+        d.CliAsync("define", "--project", "lab", d.WriteConfig($"{name}.cfg", Guest.Config(name)), "--host", _lab.NameOf(d));
 }

@@ -14,42 +14,18 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed class ClusterTemplateTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(600);
-    private readonly List<NetNs> _namespaces = [];
+    private readonly ClusterLab _lab = new(image, new() { Hosts = 2 });
     private Daemon _a = null!;
     private Daemon _b = null!;
 
     public async Task InitializeAsync()
     {
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 2; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
-        }
-
-        (_a, _b) = (daemons[0], daemons[1]);
-        (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
-        (await _b.CliAsync("cluster", "join", AddressA, "--token", (await _a.JsonAsync<HostTokenInfo>("cluster", "token")).Token)).Ok();
-        await BothUpAsync();
+        (_a, _b) = await _lab.StartAsync();
+        await _lab.FormAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-            await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task AStaleCopy_IsNeverUsed_ReplacedOnceNoCloneStandsOnIt_AndTheTemplatesDeleteTakesItsCopies()
@@ -70,7 +46,7 @@ public sealed class ClusterTemplateTests(TinyImage image) : IClassFixture<TinyIm
         (await _a.CliAsync("template", "delete", "tmpl")).Ok();
         await MakeTemplateOnAAsync("two");
         await _b.RestartAsync();
-        await BothUpAsync();
+        await _lab.WaitUpAsync(TimeSpan.FromSeconds(90));
 
         // The stale copy is not used while c-1 stands on it: the clone is refused, naming it; the copy is unchanged.
         CloneEvent stale = await CloneAsync("d-1");
@@ -155,19 +131,4 @@ public sealed class ClusterTemplateTests(TinyImage image) : IClassFixture<TinyIm
     /// <summary>The status of each audit row of <paramref name="action"/> on <paramref name="d"/>, oldest first.</summary>
     private static async Task<List<string>> AuditAsync(Daemon d, string action) =>
         [.. (await d.JsonAsync<List<AuditEntryInfo>>("audit")).Where(e => e.Action == action).OrderBy(e => e.Time).Select(e => e.Result.Split(' ')[0])];
-
-    private async Task BothUpAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b })
-        {
-            await ClusterWait.HostsAsync(d, h => h.Count == 2 && h.All(x => x.State == "up"), TimeSpan.FromSeconds(90));
-        }
-    }
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
 }

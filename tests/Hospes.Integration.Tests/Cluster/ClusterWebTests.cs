@@ -5,6 +5,7 @@ using Hospes.Contracts.Vms;
 using Hospes.Integration.Tests.Web;
 using Hospes.Testing;
 using Microsoft.Playwright;
+using static Hospes.Integration.Tests.Cluster.ClusterLab;
 
 namespace Hospes.Integration.Tests.Cluster;
 
@@ -16,46 +17,18 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed partial class ClusterWebTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
     private static readonly TimeSpan Boot = TimeSpan.FromMinutes(2);
-    private readonly List<NetNs> _namespaces = [];
+    private readonly ClusterLab _lab = new(image, new() { Hosts = 2, HostInfo = true });
     private Daemon _a = null!;
     private Daemon _b = null!;
 
     public async Task InitializeAsync()
     {
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 2; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
-        }
-
-        (_a, _b) = (daemons[0], daemons[1]);
-        await Task.WhenAll(_a.HostInfoAsync(), _b.HostInfoAsync());
-        (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
-        (await _b.CliAsync("cluster", "join", AddressA, "--token", (await _a.JsonAsync<HostTokenInfo>("cluster", "token")).Token)).Ok();
-        foreach (Daemon d in new[] { _a, _b })
-        {
-            await ClusterWait.HostsAsync(d, h => h.Count == 2 && h.All(x => x.State == "up"));
-        }
+        (_a, _b) = await _lab.StartAsync();
+        await _lab.FormAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-            await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     /// <summary>
     /// In the browser on A: the list has both hosts' VMs with their host; web's page (web runs on B) shows its serial
@@ -88,8 +61,8 @@ public sealed partial class ClusterWebTests(TinyImage image) : IClassFixture<Tin
             }
         }
 
-        await WaitAuditAsync(_b, "POST /v1/vms/web/start", "\"ops\"");
-        await WaitAuditAsync(_a, "POST /v1/vms/web/start", "forwarded to host host-b");
+        await ClusterWait.AuditAsync(_b, "POST /v1/vms/web/start", "\"ops\"");
+        await ClusterWait.AuditAsync(_a, "POST /v1/vms/web/start", "forwarded to host host-b");
     }
 
     private async Task BrowseAsync(IPage page)
@@ -221,30 +194,4 @@ public sealed partial class ClusterWebTests(TinyImage image) : IClassFixture<Tin
 
     [GeneratedRegex(@"again-\d+")]
     private static partial Regex AgainLine();
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
-
-    /// <summary>Waits until one audit row of <paramref name="d"/> holds both texts.</summary>
-    private static async Task WaitAuditAsync(Daemon d, string action, string text)
-    {
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        string rows = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            rows = (await d.CliAsync("audit", "--format", "json")).Ok().Stdout;
-            if (JsonNode.Parse(rows) is JsonArray all && all.Any(r => r!.ToJsonString() is { } row && row.Contains(action, StringComparison.Ordinal) && row.Contains(text, StringComparison.Ordinal)))
-            {
-                return;
-            }
-
-            await Task.Delay(500);
-        }
-
-        Assert.Fail($"no audit row on {d.StateDir} with {action} and {text}; rows:\n{rows}");
-    }
 }
