@@ -53,13 +53,39 @@ leftovers() {
     return $found
 }
 # What a test run left on disk or in the kernel: its /tmp folders (tests/Shared/TempDir's are named /tmp/ht-*, the
-# test daemons' and shared images' /tmp/hit-*) and network namespaces. Each is named, removed, and fails the run.
-traces() { { ls -d /tmp/ht-* /tmp/hit-* 2>/dev/null || true; ip netns list 2>/dev/null | awk '{print "netns " $1}'; } | sort; }
+# test daemons' and shared images' /tmp/hit-*), network namespaces, and test daemons' RAM folders on tmpfs (fork points'
+# and forkable VMs' RAM files: host memory; one per state dir, /dev/shm/hospes/HASH, hospesd's ForkRam.Root). Each is
+# named, removed, and fails the run.
+traces() { { ls -d /tmp/ht-* /tmp/hit-* /dev/shm/hospes/* 2>/dev/null || true; ip netns list 2>/dev/null | awk '{print "netns " $1}'; } | sort; }
 before=$(traces)
+# The RAM folders of every hospesd still running once the run's own were ended (e.g. one the user runs, with a state dir
+# of its own): not the run's, though one may appear during it. The folder's name is the first 16 hex digits of the
+# SHA-256 of the state dir's full path (--state-dir, else /var/lib/hospes; relative to hospesd's working dir).
+live_ram_roots() {
+    local p i state full args
+    for p in /proc/[0-9]*; do
+        mapfile -d '' -t args 2>/dev/null <"$p/cmdline" || continue
+        [[ " ${args[*]##*/} " =~ \ hospesd(\.dll)?\  ]] || continue
+        state=/var/lib/hospes
+        for ((i = 0; i < ${#args[@]}; i++)); do
+            case "${args[i]}" in --state-dir) state=${args[i + 1]:-} ;; --state-dir=*) state=${args[i]#*=} ;; esac
+        done
+        [[ "$state" == /* ]] || state="$(readlink "$p/cwd" 2>/dev/null)/$state"
+        # As .NET's Path.GetFullPath: . and .. resolved, symlinks not, a trailing slash kept.
+        full=$(realpath -m -s "$state")
+        [[ "$state" == */ && "$full" != / ]] && full+=/
+        echo "/dev/shm/hospes/$(printf '%s' "$full" | sha256sum | cut -c1-16)"
+    done
+}
 residue() {
-    local found=0 t
+    local found=0 t live
+    live=$(live_ram_roots)
     while read -r t; do
         [ -n "$t" ] || continue
+        if [[ "$t" == /dev/shm/hospes/* ]] && grep -qxF "$t" <<<"$live"; then
+            before=$(printf '%s\n%s\n' "$before" "$t" | sort)
+            continue
+        fi
         echo "test.sh: $1 left $t behind" | tee -a "$logs/summary" >&2
         case "$t" in netns\ *) ip netns delete "${t#netns }" 2>/dev/null || true ;; *) rm -rf "$t" ;; esac
         found=1

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using Hospes.Bench.Memory;
 using Hospes.Contracts;
 using Hospes.Testing;
@@ -95,6 +94,7 @@ internal static class ForkDensity
 
                 if (double.IsNaN(idleCpu))
                 {
+                    await ForkLab.SettleAsync(d, [.. mine.Select(m => m.Item1)], clock);
                     (_, _, idleCpu) = await Rollup.MeasureAsync([.. mine.Select(m => m.Item2)], idle);
                 }
 
@@ -141,12 +141,8 @@ internal static class ForkDensity
         {
             if (d is not null)
             {
-                string ramRoot = Path.Combine("/dev/shm/hospes", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(d.StateDir))))[..16]);
+                // Its RAM files on tmpfs go with it (Daemon.DisposeAsync deletes its RamRoot).
                 await d.DisposeAsync();
-                if (Directory.Exists(ramRoot))
-                {
-                    Directory.Delete(ramRoot, recursive: true);
-                }
             }
 
             await cg.RemoveAsync();

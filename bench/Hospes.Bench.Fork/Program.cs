@@ -8,10 +8,11 @@ using Hospes.Testing.Bench;
 // answers on its console, against the same recipe done with plain QEMU commands (memory-backend-file share=on,
 // x-ignore-shared, children mapping the file privately), and optionally against linked clones cold-booted
 // (`clone --start`), in the same run. Also host memory per fork (PSS and anonymous, smaps_rollup) against a booted
-// guest's, and idle CPU per fork. Density (--density N): forks of a `memory = 512` guest, paused batch by batch, that a
+// guest's, and idle CPU per fork (Hospes forks' once hospesd logged each fork's clock step, --settle -1; or after
+// --settle SECONDS). Density (--density N): forks of a `memory = 512` guest, paused batch by batch, that a
 // memory cgroup of --density-limit-mib (8192) holds, with a hospesd of its own started inside it (ForkDensity).
 // Usage: dotnet run --project bench/Hospes.Bench.Fork -c Release -- [--count 75] [--runs 3] [--clones 0] [--idle 60]
-//   [--density 0] [--density-batch 20] [--density-limit-mib 8192] [--write docs/benchmarks.md]
+//   [--settle -1] [--density 0] [--density-batch 20] [--density-limit-mib 8192] [--write docs/benchmarks.md]
 int count = Args.Int(args, "--count", 75);
 int runs = Args.Int(args, "--runs", 3);
 int clones = Args.Int(args, "--clones", 0);
@@ -20,6 +21,8 @@ int densityBatch = Args.Int(args, "--density-batch", 20);
 int densityLimit = Args.Int(args, "--density-limit-mib", 8192);
 string? write = Args.Str(args, "--write");
 ForkLab.Idle = TimeSpan.FromSeconds(Args.Int(args, "--idle", 60));
+int settle = Args.Int(args, "--settle", -1);
+ForkLab.Settle = settle < 0 ? null : TimeSpan.FromSeconds(settle);
 string root = Repo.Root;
 string loadBefore = Machine.LoadAverage();
 
@@ -66,7 +69,7 @@ Row(md, "host memory per fork (PSS of its QEMU), Hospes", [.. hospes.Select(h =>
 Row(md, "host memory per fork (PSS of its QEMU), by hand", [.. plain.Select(p => p.PssMib)], "MiB", "0.0");
 Row(md, "what a fork holds of its own (anonymous memory of its QEMU), Hospes", [.. hospes.Select(h => h.AnonMib)], "MiB", "0.0");
 Row(md, "host memory of the booted parent before the fork (PSS of its QEMU)", [.. booted.Select(b => b.PssMib)], "MiB", "0.0");
-Row(md, $"idle CPU per fork (% of one core, over {ForkLab.Idle.TotalSeconds:0} s), Hospes", [.. hospes.Select(h => h.IdleCpuPercent)], "%", "0.00");
+Row(md, $"idle CPU per fork (% of one core, over {ForkLab.Idle.TotalSeconds:0} s{(ForkLab.Settle is { } wait ? $", {wait.TotalSeconds:0} s after all answered" : ", once hospesd set every fork's clock")}), Hospes", [.. hospes.Select(h => h.IdleCpuPercent)], "%", "0.00");
 Row(md, $"idle CPU per fork (% of one core, over {ForkLab.Idle.TotalSeconds:0} s), by hand", [.. plain.Select(p => p.IdleCpuPercent)], "%", "0.00");
 Row(md, $"idle CPU of the booted parent (% of one core, over {ForkLab.Idle.TotalSeconds:0} s)", [.. booted.Select(b => b.IdleCpuPercent)], "%", "0.00");
 if (cloned is not null)

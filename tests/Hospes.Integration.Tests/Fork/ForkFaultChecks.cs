@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
 using Hospes.Testing;
@@ -18,20 +16,10 @@ public abstract class ForkFaultChecks(TinyImage image) : IClassFixture<TinyImage
 
     protected Daemon D => _d;
 
-    private string RamRoot => Path.Combine("/dev/shm/hospes", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(_d.StateDir))))[..16]);
-
     public async Task InitializeAsync() => _d = await Daemon.StartAsync(image);
 
-    public async Task DisposeAsync()
-    {
-        string ramRoot = RamRoot;
-        await _d.DisposeAsync();
-        // A failed test leaves its RAM files on tmpfs (hospesd was killed with its guests): they are host memory.
-        if (Directory.Exists(ramRoot))
-        {
-            Directory.Delete(ramRoot, recursive: true);
-        }
-    }
+    /// <summary>A failed test's RAM files on tmpfs go with the daemon (Daemon.DisposeAsync deletes its RamRoot).</summary>
+    public async Task DisposeAsync() => await _d.DisposeAsync();
 
     /// <summary>Each template of running state clones again; its clone reads the disk and memory of its fork point. Then everything goes.</summary>
     protected async Task TemplatesWhole_ThenNothingLeftAsync(params string[] disks)
@@ -54,7 +42,7 @@ public abstract class ForkFaultChecks(TinyImage image) : IClassFixture<TinyImage
             (await _d.CliAsync("disk", "delete", disk)).Ok();
         }
 
-        await WaitAsync(() => Task.FromResult((!Directory.Exists(RamRoot) || !Directory.EnumerateFileSystemEntries(RamRoot).Any()) && !ForkBases().Any()), "every RAM file and fork base to go with the last VM");
+        await WaitAsync(() => Task.FromResult((!Directory.Exists(_d.RamRoot) || !Directory.EnumerateFileSystemEntries(_d.RamRoot).Any()) && !ForkBases().Any()), "every RAM file and fork base to go with the last VM");
         Assert.Empty(await _d.JsonAsync<List<VolumeInfo>>("disk", "list"));
         Assert.Empty(_d.Qemus());
     }
@@ -125,7 +113,7 @@ public abstract class ForkFaultChecks(TinyImage image) : IClassFixture<TinyImage
         return output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("disk=", StringComparison.Ordinal));
     }
 
-    protected List<string> ForkDirs() => Directory.Exists(RamRoot) ? [.. Directory.EnumerateDirectories(RamRoot, "fork-*")] : [];
+    protected List<string> ForkDirs() => Directory.Exists(_d.RamRoot) ? [.. Directory.EnumerateDirectories(_d.RamRoot, "fork-*")] : [];
 
     private IEnumerable<string> ForkBases()
     {

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
 using Hospes.Integration.Tests.Support;
@@ -42,20 +40,12 @@ public sealed class ForkMigrationTests(TinyImage image) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        string rootA = RamRoot(_a), rootB = RamRoot(_b);
+        // A failed test's RAM files on tmpfs go with each daemon (Daemon.DisposeAsync deletes its RamRoot).
         await _a.DisposeAsync();
         await _b.DisposeAsync();
         await _nsA.DisposeAsync();
         await _nsB.DisposeAsync();
         Directory.Delete(_shared, recursive: true);
-        // A failed test leaves RAM files on tmpfs (hospesd was killed with its guests): they are host memory.
-        foreach (string root in (string[])[rootA, rootB])
-        {
-            if (Directory.Exists(root))
-            {
-                Directory.Delete(root, recursive: true);
-            }
-        }
     }
 
     [Fact]
@@ -88,8 +78,8 @@ public sealed class ForkMigrationTests(TinyImage image) : IAsyncLifetime
 
         // B's QEMU has memory of its own, nothing of A's: its RAM is its own shared file in B's folder, which it forks from.
         string cmdline = File.ReadAllText($"/proc/{_b.Qemus().Single()}/cmdline");
-        Assert.DoesNotContain(RamRoot(_a), cmdline, StringComparison.Ordinal);
-        Assert.Contains(Path.Combine(RamRoot(_b), $"{(await _b.InfoAsync("web-1")).Uuid:N}.ram"), cmdline, StringComparison.Ordinal);
+        Assert.DoesNotContain(_a.RamRoot, cmdline, StringComparison.Ordinal);
+        Assert.Contains(Path.Combine(_b.RamRoot, $"{(await _b.InfoAsync("web-1")).Uuid:N}.ram"), cmdline, StringComparison.Ordinal);
         ForkResult again = await _b.JsonAsync<ForkResult>("fork", "web-1", "b-{i}", "--count", "1");
         Assert.Equal(["b-1"], again.Forks.Select(f => f.Name));
         Assert.Equal("b-1", await HostNameAsync(_b, "b-1"));
@@ -140,7 +130,7 @@ public sealed class ForkMigrationTests(TinyImage image) : IAsyncLifetime
         Assert.Equal("live", (await _a.JsonAsync<MigrationSummary>("migrate", "c-1", "host-b", "--downtime-ms", "1000")).Mode);
         Assert.Equal("c-1", await HostNameAsync(_b, "c-1"));
         Assert.Equal("who=c-1", Line(await GuestShell.RunAsync(_b, "c-1", "echo \"who=$(cat /tmp/who)\""), "who="));
-        Assert.DoesNotContain(RamRoot(_a), File.ReadAllText($"/proc/{_b.Qemus().Single()}/cmdline"), StringComparison.Ordinal);
+        Assert.DoesNotContain(_a.RamRoot, File.ReadAllText($"/proc/{_b.Qemus().Single()}/cmdline"), StringComparison.Ordinal);
 
         // The template's file stays on A while the template names it (beside c-2's own fork point), and goes with it.
         Assert.Equal(2, ForkDirs(_a).Count);
@@ -167,12 +157,10 @@ public sealed class ForkMigrationTests(TinyImage image) : IAsyncLifetime
     private static string Line(string output, string prefix) =>
         output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith(prefix, StringComparison.Ordinal));
 
-    /// <summary>hospesd's RAM folder for a state dir (ForkRam.Root).</summary>
-    private static string RamRoot(Daemon d) => Path.Combine("/dev/shm/hospes", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(d.StateDir))))[..16]);
 
-    private static List<string> ForkDirs(Daemon d) => Directory.Exists(RamRoot(d)) ? [.. Directory.EnumerateDirectories(RamRoot(d), "fork-*")] : [];
+    private static List<string> ForkDirs(Daemon d) => Directory.Exists(d.RamRoot) ? [.. Directory.EnumerateDirectories(d.RamRoot, "fork-*")] : [];
 
-    private static List<string> RamFiles(Daemon d) => Directory.Exists(RamRoot(d)) ? [.. Directory.EnumerateFiles(RamRoot(d), "*.ram")] : [];
+    private static List<string> RamFiles(Daemon d) => Directory.Exists(d.RamRoot) ? [.. Directory.EnumerateFiles(d.RamRoot, "*.ram")] : [];
 
     private static async Task WaitAsync(Func<bool> done, string what)
     {

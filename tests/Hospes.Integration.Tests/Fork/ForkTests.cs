@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
 using Hospes.Testing;
@@ -24,14 +22,9 @@ public sealed class ForkTests(TinyImage image) : IClassFixture<TinyImage>, IAsyn
 
     public async Task DisposeAsync()
     {
-        string ramRoot = RamRoot;
+        // A failed test's RAM files on tmpfs go with the daemon (Daemon.DisposeAsync deletes its RamRoot).
         await _d.DisposeAsync();
         await _ns.DisposeAsync();
-        // A failed test leaves its RAM files on tmpfs (hospesd was killed with its guests): they are host memory.
-        if (Directory.Exists(ramRoot))
-        {
-            Directory.Delete(ramRoot, recursive: true);
-        }
     }
 
     [Fact]
@@ -211,12 +204,10 @@ public sealed class ForkTests(TinyImage image) : IClassFixture<TinyImage>, IAsyn
         return output.Split('\n').Select(l => l.Trim()).Single(l => l.StartsWith("who=", StringComparison.Ordinal))["who=".Length..];
     }
 
-    /// <summary>hospesd's RAM folder for this state dir (ForkRam.Root).</summary>
-    private string RamRoot => Path.Combine("/dev/shm/hospes", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(_d.StateDir))))[..16]);
 
-    private List<string> ForkDirs() => Directory.Exists(RamRoot) ? [.. Directory.EnumerateDirectories(RamRoot, "fork-*")] : [];
+    private List<string> ForkDirs() => Directory.Exists(_d.RamRoot) ? [.. Directory.EnumerateDirectories(_d.RamRoot, "fork-*")] : [];
 
-    private List<string> RamFiles() => Directory.Exists(RamRoot) ? [.. Directory.EnumerateFiles(RamRoot, "*.ram")] : [];
+    private List<string> RamFiles() => Directory.Exists(_d.RamRoot) ? [.. Directory.EnumerateFiles(_d.RamRoot, "*.ram")] : [];
 
     private static async Task WaitAsync(Func<bool> done, string what)
     {
