@@ -6,7 +6,8 @@ namespace Hospes.Host.Cluster;
 /// <summary>What forwarding, the cluster-wide list and placement read of the cluster.</summary>
 internal sealed partial class ClusterService
 {
-    public bool IsMember => _joined is not null;
+    /// <summary>In a cluster and still a member of it (a host removed while away is not: it answers for itself only).</summary>
+    public bool IsMember => _joined is { Membership.Removed: false };
 
     /// <summary>
     /// The owner of VM <paramref name="vm"/> when it is another host; null when this host is in no cluster, no host owns

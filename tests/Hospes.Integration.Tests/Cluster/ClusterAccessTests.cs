@@ -65,6 +65,9 @@ public sealed class ClusterAccessTests(TinyImage image) : IClassFixture<TinyImag
         var clock = Stopwatch.StartNew();
         await ClusterWait.UntilAsync(async () => (await _lab.RemoteCliAsync(home, "--remote", "b", "info", "mine")).ExitCode != 0, Within, "B drops the grant");
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"B took {clock.Elapsed} to drop the grant");
+
+        // B learns of A's writes from its watch on the cluster's copy, not only from its 2 s read (log 880 says which).
+        Assert.Contains("seen by its watch", File.ReadAllText(_b.LogPath), StringComparison.Ordinal);
         Assert.Contains("VM.Audit", (await _lab.RemoteCliAsync(home, "--remote", "b", "info", "mine")).Fails(), StringComparison.Ordinal);
         (await _a.CliAsync("token", "revoke", "alice", "cli")).Ok();
         await ClusterWait.UntilAsync(async () => await CurlAsync(_b, 2, "-H", $"Authorization: Bearer {token}") == "401", Within, "B refuses the token");

@@ -88,6 +88,24 @@ public sealed class ClusterTests(TinyImage image) : IClassFixture<TinyImage>, IA
         (await _a.CliAsync("cluster", "remove", "host-c")).Ok();
         await ClusterWait.HostsAsync(_b, h => h.Count == 2 && h.All(x => x.State == "up" && x.EtcdRole is "leader" or "voter"));
 
+        // C comes back with its old state (hospesd restarted; its etcd member is gone from etcd): it does not write itself
+        // back into the cluster, says it was removed, defines nothing, stops its etcd; `cluster leave` clears what it kept.
+        await _c.RestartAsync();
+        await ClusterWait.UntilAsync(
+            async () => await _c.CliAsync("cluster", "list") is { ExitCode: not 0 } r && r.Stderr.Contains("was removed from cluster 'course'", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(90),
+            "C says it was removed");
+        Assert.Equal("", await EtcdGetAsync(_a, "/hospes/course/members/host-c"));
+        Assert.Equal("", await EtcdGetAsync(_a, "/hospes/course/hosts/host-c"));
+        Assert.Equal(["host-a", "host-b"], (await _a.JsonAsync<List<ClusterHostInfo>>("cluster", "list")).Select(h => h.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("was removed from cluster 'course'", (await _c.CliAsync("define", _c.WriteConfig("late.cfg", Guest.Config("late")))).Fails(), StringComparison.Ordinal);
+        Assert.Equal("", await EtcdGetAsync(_a, "/hospes/course/vms/late"));
+        string etcdData = Path.Combine(_c.StateDir, "cluster", "etcd");
+        await ClusterWait.UntilAsync(() => Task.FromResult(HostProcesses.WithArgument(etcdData, "--data-dir").Count == 0), TimeSpan.FromSeconds(60), "C's etcd stops");
+        (await _c.CliAsync("cluster", "leave")).Ok();
+        Assert.Contains("in no cluster", (await _c.CliAsync("cluster", "list")).Fails(), StringComparison.Ordinal);
+        Assert.Equal(["host-a", "host-b"], (await _a.JsonAsync<List<ClusterHostInfo>>("cluster", "list")).Select(h => h.Name).Order(StringComparer.Ordinal));
+
         // Quorum lost (B gone too, hospesd and etcd: one of two members left): A refuses changes, naming etcd and why, and makes nothing.
         await _b.KillHardAsync();
         await HostProcesses.KillAllAsync(_b.Dir + "/", "etcd");
