@@ -52,9 +52,9 @@ public sealed class ClusterSshTests(TinyImage image) : IClassFixture<TinyImage>,
     [Fact]
     public async Task TheJoinGivesBTheClustersKey_AGuestMovedFromAToBAnswersSshFromBothWithEachHostsOwnKeyFiles_AndBsOlderGuestStillAnswers()
     {
-        // B's guest from before the join trusts B's own key.
+        // B's guest from before the join trusts B's own key. Fixed addresses: the two hosts' DHCP ranges are the same.
         (await _b.CliAsync("network", "create", "lab", "--subnet", Subnet)).Ok();
-        await Guest.CreateAsync(_b, "old", "vif = [ 'bridge=lab' ]");
+        await Guest.CreateAsync(_b, "old", "vif = [ 'ip=10.165.7.20,bridge=lab' ]");
         await AddressAsync(_b, "old");
         Assert.Equal("old", (await SshAsync(_b, "old")).Trim());
         string keyA = KeyPath(_a);
@@ -82,7 +82,7 @@ public sealed class ClusterSshTests(TinyImage image) : IClassFixture<TinyImage>,
 
         // A guest started on A (the cluster's key on its command line), moved live to B.
         (await _a.CliAsync("network", "create", "lab", "--subnet", Subnet)).Ok();
-        await Guest.CreateOnAsync(_a, "host-a", "web", "vif = [ 'bridge=lab' ]");
+        await Guest.CreateOnAsync(_a, "host-a", "web", "vif = [ 'ip=10.165.7.30,bridge=lab' ]");
         await AddressAsync(_a, "web");
         Assert.Equal("web", (await SshAsync(_a, "web")).Trim());
         (await _a.CliWithinAsync(Long, null, "migrate", "web", "host-b")).Ok();
