@@ -27,4 +27,10 @@ public sealed record PeerClusterJoinResponse
 
     /// <summary>Its private key (PEM): this answer goes only over the trusted hosts' mutual TLS, as the CA key does.</summary>
     public string? EtcdKey { get; init; }
+
+    /// <summary>The cluster's guest SSH private key (OpenSSH format), which `hospes ssh` uses on every member; as secret as the CA key.</summary>
+    public string? SshKey { get; init; }
+
+    /// <summary>Its public line ("ssh-ed25519 BASE64 hospes"), which every member's guests get.</summary>
+    public string? SshPublicKey { get; init; }
 }

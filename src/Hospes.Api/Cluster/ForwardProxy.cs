@@ -16,7 +16,7 @@ namespace Hospes.Api.Cluster;
 /// (status, body, a stream) comes back unchanged. WebSockets (console, display, tcp) are relayed to the owner
 /// (<see cref="SocketAsync"/>). A create or define is placed by the scheduler (<see cref="PlaceAsync"/>).
 /// </summary>
-internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi vms, AccessGate gate, ConsoleTickets tickets, StoreApi store)
+internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi vms, AccessGate gate, ConsoleTickets tickets, StoreApi store, NetworksApi networks)
 {
     /// <summary>Answers from another host say which one.</summary>
     public const string HostHeader = "Hospes-Host";
@@ -73,6 +73,12 @@ internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi 
         if (template == Routes.VmConsoleTicket)
         {
             await TicketAsync(http, caller, request, host, vm);
+            return true;
+        }
+
+        if (template == Routes.VmSsh)
+        {
+            await SshTargetAsync(http, caller, request, host);
             return true;
         }
 

@@ -26,9 +26,10 @@ internal static class SshCommand
         {
             string name = p.GetValue(vm)!;
             SshTarget target = await client.Networks.SshTargetAsync(name, ct);
-            if (!File.Exists(target.KeyPath))
+            IReadOnlyList<string> keys = Keys(target);
+            if (keys.Count == 0)
             {
-                throw new CliException($"cannot read hospesd's ssh key {target.KeyPath}: `hospes ssh` must run as root on the host of hospesd");
+                throw new CliException($"cannot read hospesd's ssh key {string.Join(", ", Offered(target))}: `hospes ssh` must run as root on the host of hospesd");
             }
 
             if (target.HostKey is not { } hostKey)
@@ -45,14 +46,7 @@ internal static class SshCommand
                 string knownHosts = Path.Combine(dir.FullName, "known_hosts");
                 string log = Path.Combine(dir.FullName, "ssh.log");
                 await File.WriteAllTextAsync(knownHosts, $"{alias} {hostKey}\n", ct);
-                string[] args =
-                [
-                    "-i", target.KeyPath, "-o", "IdentitiesOnly=yes",
-                    "-o", "StrictHostKeyChecking=yes", "-o", $"UserKnownHostsFile={knownHosts}", "-o", "GlobalKnownHostsFile=/dev/null",
-                    "-o", $"HostKeyAlias={alias}", "-o", $"HostKeyAlgorithms={hostKey.Split(' ')[0]}", "-o", "CheckHostIP=no", "-o", "UpdateHostKeys=no",
-                    "-o", "LogLevel=ERROR", "-E", log, "-o", $"ProxyCommand={proxy}", $"{target.User}@{target.Vm}",
-                    .. p.GetValue(command) ?? [],
-                ];
+                IReadOnlyList<string> args = Arguments(target, keys, knownHosts, log, proxy, p.GetValue(command) ?? []);
                 int exit = await RunSshAsync(args, ct);
                 string errors = File.Exists(log) ? await File.ReadAllTextAsync(log, ct) : "";
                 if (exit == 255 && IsHostKeyRefusal(errors))
@@ -72,6 +66,30 @@ internal static class SshCommand
             }
         });
         return cmd;
+    }
+
+    /// <summary>The keys the target names (<see cref="SshTarget.KeyPaths"/>, else <see cref="SshTarget.KeyPath"/>), as given.</summary>
+    internal static IReadOnlyList<string> Offered(SshTarget target) => target.KeyPaths.Count > 0 ? target.KeyPaths : [target.KeyPath];
+
+    /// <summary>The offered keys that are files here: the local hospesd named them, so they are this host's.</summary>
+    internal static IReadOnlyList<string> Keys(SshTarget target) => [.. Offered(target).Where(File.Exists)];
+
+    /// <summary>
+    /// ssh's arguments: every key (-i each, IdentitiesOnly: no agent's or ~/.ssh's), the one host key, the relay as the
+    /// proxy command, then the command.
+    /// </summary>
+    internal static IReadOnlyList<string> Arguments(SshTarget target, IReadOnlyList<string> keys, string knownHosts, string log, string proxy, IReadOnlyList<string> command)
+    {
+        string hostKey = target.HostKey!;
+        string alias = $"hospes-{target.Vm}";
+        return
+        [
+            .. keys.SelectMany(k => new[] { "-i", k }), "-o", "IdentitiesOnly=yes",
+            "-o", "StrictHostKeyChecking=yes", "-o", $"UserKnownHostsFile={knownHosts}", "-o", "GlobalKnownHostsFile=/dev/null",
+            "-o", $"HostKeyAlias={alias}", "-o", $"HostKeyAlgorithms={hostKey.Split(' ')[0]}", "-o", "CheckHostIP=no", "-o", "UpdateHostKeys=no",
+            "-o", "LogLevel=ERROR", "-E", log, "-o", $"ProxyCommand={proxy}", $"{target.User}@{target.Vm}",
+            .. command,
+        ];
     }
 
     /// <summary>"SHA256:..." as ssh-keygen -l prints it, for a "TYPE BASE64" key line.</summary>

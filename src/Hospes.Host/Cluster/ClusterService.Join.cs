@@ -129,11 +129,44 @@ internal sealed partial class ClusterService
                 JoinedAt = now,
             };
             config.Save(_files);
-            return await BecomeMemberAsync(config, ct).ConfigureAwait(false);
+            Result<ClusterConfig> made = await BecomeMemberAsync(config, ct).ConfigureAwait(false);
+            if (made.IsOk)
+            {
+                TakeSshKey(yes);
+            }
+
+            return made;
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// A member host: the cluster's guest SSH key becomes this host's (<see cref="SshKey.Adopt"/>), its own kept as a
+    /// second identity, which its guests from before the join trust. A member older than this hospes sends none: this
+    /// host keeps its own, and says so.
+    /// </summary>
+    private void TakeSshKey(ClusterJoinAnswer yes)
+    {
+        if (yes.SshKey is not { Length: > 0 } key || yes.SshPublicKey is not { Length: > 0 } line)
+        {
+            LogSshKeyKept(yes.Cluster, "the member sent none (it is older than this hospes)");
+            return;
+        }
+
+        try
+        {
+            string fingerprint = Network.SshKey.Fingerprint(line);
+            if (_ssh.Adopt(key, line))
+            {
+                LogSshKeyTaken(yes.Cluster, fingerprint);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            LogSshKeyKept(yes.Cluster, e.Message);
         }
     }
 
@@ -214,6 +247,8 @@ internal sealed partial class ClusterService
                     LogMemberAdded(offer.Name, j.Config.ClientUrl, "host on the admin's etcd");
                     return new ClusterJoinAnswer(cluster, File.ReadAllText(_files.CaCertificate), File.ReadAllText(_files.CaKey), "", j.Config.Endpoints, false)
                     {
+                        SshKey = _ssh.PrivateText,
+                        SshPublicKey = _ssh.PublicLine,
                         External = true,
                         EtcdCa = ReadIfThere(_files.ExternalCa),
                         EtcdCertificate = ReadIfThere(_files.ExternalCertificate),
@@ -241,7 +276,11 @@ internal sealed partial class ClusterService
                 string initial = string.Join(',', etcd.Where(m => m.PeerUrls.Count > 0).Select(m => $"{Named(m)}={m.PeerUrls[0]}").Append($"{offer.Name}={offer.PeerUrl}"));
                 IReadOnlyList<string> endpoints = [.. etcd.Where(m => !m.Learner).SelectMany(m => m.ClientUrls)];
                 LogMemberAdded(offer.Name, offer.PeerUrl, learner ? "learner" : "voter");
-                return new ClusterJoinAnswer(cluster, File.ReadAllText(_files.CaCertificate), File.ReadAllText(_files.CaKey), initial, endpoints, learner);
+                return new ClusterJoinAnswer(cluster, File.ReadAllText(_files.CaCertificate), File.ReadAllText(_files.CaKey), initial, endpoints, learner)
+                {
+                    SshKey = _ssh.PrivateText,
+                    SshPublicKey = _ssh.PublicLine,
+                };
             }
             catch (ClusterStoreException e)
             {

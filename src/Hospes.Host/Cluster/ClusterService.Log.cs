@@ -28,4 +28,10 @@ internal sealed partial class ClusterService
 
     [LoggerMessage(EventId = LogEvents.ClusterPromoteFailed, Level = LogLevel.Warning, Message = "etcd learner of host {Host} not promoted: {Why}; the leader tries again")]
     private partial void LogPromoteFailed(string host, string why);
+
+    [LoggerMessage(EventId = LogEvents.ClusterSshKeyTaken, Level = LogLevel.Information, Message = "the guest SSH key of cluster {Cluster} ({Fingerprint}) is this host's now; its own is kept as a second identity for its older guests")]
+    private partial void LogSshKeyTaken(string cluster, string fingerprint);
+
+    [LoggerMessage(EventId = LogEvents.ClusterSshKeyKept, Level = LogLevel.Warning, Message = "this host keeps its own guest SSH key in cluster {Cluster}: {Why}; `hospes ssh` through another member fails for its guests until they trust that member's key")]
+    private partial void LogSshKeyKept(string cluster, string why);
 }

@@ -27,6 +27,7 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
     private readonly StateDb _db;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly Network.SshKey _ssh;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private Joined? _joined;
 
@@ -38,6 +39,7 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
         _remote = remote;
         _resources = resources;
         _files = new ClusterFiles(options.StateDir);
+        _ssh = new Network.SshKey(options.StateDir);
         _time = time;
         _log = logs.CreateLogger("Hospes.Host.Cluster");
     }

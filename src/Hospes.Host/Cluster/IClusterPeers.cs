@@ -19,8 +19,9 @@ internal sealed record ClusterJoinOffer(string Secret, string Name, string PeerU
 }
 
 /// <summary>
-/// The member's yes: the cluster, its CA (with key) and how the new etcd member starts — or, on an admin's etcd
-/// (<see cref="External"/>), that etcd's PEM credentials (each optional).
+/// The member's yes: the cluster, its CA (with key), its guest SSH key pair, and how the new etcd member starts — or,
+/// on an admin's etcd (<see cref="External"/>), that etcd's PEM credentials (each optional). Its text shows the cluster
+/// only: the keys must never reach a log.
 /// </summary>
 internal sealed record ClusterJoinAnswer(string Cluster, string CaCertificate, string CaKey, string InitialCluster, IReadOnlyList<string> Endpoints, bool Learner)
 {
@@ -31,4 +32,13 @@ internal sealed record ClusterJoinAnswer(string Cluster, string CaCertificate, s
     public string? EtcdCertificate { get; init; }
 
     public string? EtcdKey { get; init; }
+
+    /// <summary>The cluster's guest SSH private key (OpenSSH); null from a member older than this hospes.</summary>
+    public string? SshKey { get; init; }
+
+    /// <summary>Its public line.</summary>
+    public string? SshPublicKey { get; init; }
+
+    /// <summary>The cluster's name only: the rest holds private keys.</summary>
+    public override string ToString() => $"ClusterJoinAnswer {{ Cluster = {Cluster}, Learner = {Learner}, External = {External} }}";
 }

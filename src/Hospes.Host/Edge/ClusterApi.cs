@@ -76,6 +76,8 @@ public sealed class ClusterApi
                 EtcdCa = a.EtcdCa,
                 EtcdCert = a.EtcdCertificate,
                 EtcdKey = a.EtcdKey,
+                SshKey = a.SshKey,
+                SshPublicKey = a.SshPublicKey,
             });
     }
 

@@ -22,6 +22,8 @@ internal sealed class ClusterPeerConnections(PeerConnections peers) : IClusterPe
                 EtcdCa = a.EtcdCa,
                 EtcdCertificate = a.EtcdCert,
                 EtcdKey = a.EtcdKey,
+                SshKey = a.SshKey,
+                SshPublicKey = a.SshPublicKey,
             };
         }
         catch (HospesApiException e) when (e.Delivery == Delivery.Answered)

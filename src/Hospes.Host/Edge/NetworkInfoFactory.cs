@@ -42,5 +42,5 @@ internal static class NetworkInfoFactory
         Network = f.Network,
     };
 
-    public static SshTarget Create(SshAccess s) => new() { Vm = s.Vm, Ip = s.Ip, User = s.User, KeyPath = s.KeyPath, HostKey = s.HostKey };
+    public static SshTarget Create(SshAccess s) => new() { Vm = s.Vm, Ip = s.Ip, User = s.User, KeyPath = s.KeyPaths[0], KeyPaths = s.KeyPaths, HostKey = s.HostKey };
 }

@@ -71,6 +71,17 @@ public sealed class NetworksApi
 
     public Result<SshTarget> SshTarget(string vm) => ResultMap.Map(_guests.Ssh(vm), NetworkInfoFactory.Create);
 
+    /// <summary>
+    /// An ssh target another member answered, with this host's own keys in place of that host's paths: `hospes ssh`
+    /// runs here and can read only this host's files (in a cluster the current key is the cluster's on every member).
+    /// </summary>
+    public SshTarget WithLocalKeys(SshTarget target)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        IReadOnlyList<string> paths = _guests.KeyPaths;
+        return target with { KeyPath = paths[0], KeyPaths = paths };
+    }
+
     /// <summary>Where the TCP relay connects: a running VM's first address.</summary>
     public Result<IPEndPoint> GuestEndpoint(string vm, int port) => _guests.Endpoint(vm, port);
 }

@@ -36,8 +36,11 @@ internal sealed class GuestAccess(IVmDirectory vms, SshKey ssh, GuestHostKeys ho
                 + "host key you checked yourself");
         }
 
-        return new SshAccess(name, address.Value.Ip, "root", ssh.PrivatePath, hostKey.PublicLine);
+        return new SshAccess(name, address.Value.Ip, "root", KeyPaths, hostKey.PublicLine);
     }
+
+    /// <summary>This host's keys for `hospes ssh` (the cluster's first, then its own from before a join).</summary>
+    public IReadOnlyList<string> KeyPaths => ssh.IdentityPaths is { Count: > 0 } paths ? paths : [ssh.PrivatePath];
 
     /// <summary>The address to relay a TCP connection to: a running VM's first address.</summary>
     public Result<IPEndPoint> Endpoint(string vm, int port)

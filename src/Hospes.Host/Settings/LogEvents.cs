@@ -91,6 +91,9 @@ internal static class LogEvents
     // A template's copies on the other members: replaced when stale, deleted with their home's template (issue 17).
     public const int ClusterTemplateCopiesDeleted = 930;
     public const int ClusterTemplateCopyKept = 931;
+    // The cluster's guest SSH key: taken by a joining host, or its own kept (issue 17).
+    public const int ClusterSshKeyTaken = 945;
+    public const int ClusterSshKeyKept = 946;
 
     // HA (issue 17, part 2).
     public const int HaLeader = 840;

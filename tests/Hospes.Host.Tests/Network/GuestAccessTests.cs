@@ -23,9 +23,32 @@ public sealed class GuestAccessTests
         GuestHostKey hostKey = (await hostKeys.EnsureAsync(web.Uuid, CancellationToken.None)).Value;
         var guests = new GuestAccess(floor.Vms, key, hostKeys);
 
-        Assert.Equal(new SshAccess("web", "10.254.0.2", "root", key.PrivatePath, hostKey.PublicLine), guests.Ssh("web").Value);
+        SshAccess access = guests.Ssh("web").Value;
+        Assert.Equal(("web", "10.254.0.2", "root", hostKey.PublicLine), (access.Vm, access.Ip, access.User, access.HostKey));
+        Assert.Equal([key.PrivatePath], access.KeyPaths);
         Assert.StartsWith("ssh-ed25519 AAAA", hostKey.PublicLine, StringComparison.Ordinal);
         Assert.Equal(new IPEndPoint(IPAddress.Parse("10.254.0.2"), 8080), guests.Endpoint("web", 8080).Value);
+    }
+
+    [Fact]
+    public async Task Ssh_OffersEveryKeyOfThisHost_TheClustersFirst_ThenItsOwnFromBeforeTheJoin()
+    {
+        using NetworkFloor floor = await NetworkFloor.StartedAsync();
+        using var state = new TempDir();
+        var key = new SshKey(state.Path);
+        Directory.CreateDirectory(Path.GetDirectoryName(key.PrivatePath)!);
+        foreach (string path in new[] { key.PrivatePath, key.PrivatePath + ".host", key.PrivatePath + ".host-2" })
+        {
+            File.WriteAllText(path, "private");
+            File.WriteAllText(path + ".pub", "ssh-ed25519 AAAA hospes\n");
+        }
+
+        VmSpec web = floor.Define("web", pid: 4242, vifs: new VifSpec { Mac = "52:54:00:00:00:02" }).Record.Spec;
+        var hostKeys = new GuestHostKeys(new VmLayout(new HostOptions { StateDir = state.Path }));
+        await hostKeys.EnsureAsync(web.Uuid, CancellationToken.None);
+        var guests = new GuestAccess(floor.Vms, key, hostKeys);
+
+        Assert.Equal([key.PrivatePath, key.PrivatePath + ".host", key.PrivatePath + ".host-2"], guests.Ssh("web").Value.KeyPaths);
     }
 
     [Fact]
