@@ -76,13 +76,15 @@ public sealed partial class HospesHost : IAsyncDisposable
         // Floor 4: the VMs.
         ILogger vmLog = logs.CreateLogger(VmLog.Category);
         var launcher = new VmLauncher(options, Runtime, images, Ssh, Memory, Balloons, Networks, qemu, db, quotas, vmLog);
-        var commands = new VmCommands(launcher, new FileStreams(time), Balloons, qemu, Networks, vmLog);
+        // A saved guest that runs again had its clock stand still: set through its agent, as a fork's is (Forks, below).
+        ForkService? forks = null;
+        var commands = new VmCommands(launcher, new FileStreams(time), Balloons, qemu, Networks, vmLog, continued: vm => forks?.SetClockLater(vm));
         Vms = new VmManager(db, layout, registry, new DiskProvisioner(Volumes, qemuImg), Networks, qemu, launcher, commands, events, time, vmLog, Cluster);
         Creator = new VmCreator(Vms);
         var clones = new CloneService(Volumes, Vms, commands);
         // The guest agents: `hospes guest`, and the identity each fork takes (GuestAgent.SetIdentityAsync).
         GuestAgent = new GuestAgent(time, vmLog);
-        Forks = new ForkService(Vms, commands, GuestAgent, new ForkDisks(Volumes, qemuImg), time, vmLog);
+        Forks = forks = new ForkService(Vms, commands, GuestAgent, new ForkDisks(Volumes, qemuImg), time, vmLog);
         VmLogs = new VmLogCap(registry, layout, options.VmLogMaxBytes, time, vmLog);
 
         // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.

@@ -7,12 +7,13 @@ using Microsoft.Extensions.Logging;
 namespace Hospes.Host.Vms;
 
 /// <summary>Makes the VM floor's commands with what they need; callers only say what they want done.</summary>
-internal sealed class VmCommands(VmLauncher launcher, FileStreams streams, Balloons balloons, IQemuLauncher qemu, NetworkService networks, ILogger log)
+/// <param name="continued">Told when a saved guest runs again by `start` or `restore` (hospesd sets its clock: it stood still while saved).</param>
+internal sealed class VmCommands(VmLauncher launcher, FileStreams streams, Balloons balloons, IQemuLauncher qemu, NetworkService networks, ILogger log, Action<Machine.IVm>? continued = null)
 {
-    public StartCommand Start() => new(launcher, streams, log);
+    public StartCommand Start() => new(launcher, streams, log) { Continued = continued };
 
     /// <summary>A start that leaves the guest paused before its first instruction when <paramref name="paused"/> (xl create -p).</summary>
-    public StartCommand Start(bool paused) => new(launcher, streams, log) { Paused = paused };
+    public StartCommand Start(bool paused) => new(launcher, streams, log) { Paused = paused, Continued = continued };
 
     public static PauseCommand Pause() => new(pause: true);
 
@@ -28,7 +29,7 @@ internal sealed class VmCommands(VmLauncher launcher, FileStreams streams, Ballo
     public SaveCommand Save(string path, bool checkpoint, bool leavePaused) => new(path, balloons, streams, log) { Keep = checkpoint || leavePaused, Paused = leavePaused };
 
     /// <summary>A restore of <paramref name="path"/>; <paramref name="definedFromFile"/>: into a VM just defined from its header.</summary>
-    public RestoreCommand Restore(string path, bool paused, bool definedFromFile = false) => new(launcher, streams, path, paused, definedFromFile, log);
+    public RestoreCommand Restore(string path, bool paused, bool definedFromFile = false) => new(launcher, streams, path, paused, definedFromFile, log) { Continued = continued };
 
     public ReconcileCommand Reconcile() => new(qemu, balloons, networks, streams, log);
 

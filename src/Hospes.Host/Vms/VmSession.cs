@@ -18,6 +18,9 @@ internal sealed class VmSession(VmActor actor, WorkCause cause) : IVmSession
 
     public VmRecord Record => actor.Record;
 
+    /// <summary>The VM itself, for work that must wait until this command is done (the guest agent's calls queue on it).</summary>
+    public Machine.IVm Vm => actor;
+
     public string Name => actor.Record.Name;
 
     public IQemuProcess? Qemu => actor.Slot.Qemu;

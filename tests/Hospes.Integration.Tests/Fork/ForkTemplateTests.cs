@@ -123,10 +123,11 @@ public sealed class ForkTemplateTests(TinyImage image) : IClassFixture<TinyImage
     /// <summary>
     /// A fork without NICs takes its name before the fork command answers and its clock after (ForkService.SetClocksLater,
     /// log 781): a guest's clock stands still while its fork point is in a file, so without that step every fork of an old
-    /// fork point runs behind by the fork point's age (here at least <see cref="ForkPointAge"/>).
+    /// fork point runs behind by the fork point's age (here at least <see cref="ForkPointAge"/>). The frozen parent started
+    /// again is a restore of that fork point: its clock is set the same way (ForkService.SetClockLater, told by the start).
     /// </summary>
     [Fact]
-    public async Task ForksWithoutNics_OfAnOldForkPoint_HaveTheirClocksSetAfterTheForkCommand()
+    public async Task ForksWithoutNics_OfAnOldForkPoint_HaveTheirClocksSetAfterTheForkCommand_AndSoDoesTheFrozenParentStartedAgain()
     {
         await Guest.CreateAsync(_d, "clk", "forkable = 1");
         (await _d.CliAsync("fork", "clk", "early", "--freeze")).Ok();
@@ -136,7 +137,10 @@ public sealed class ForkTemplateTests(TinyImage image) : IClassFixture<TinyImage
         await Task.Delay(ForkPointAge);
         ForkResult forked = await _d.JsonAsync<ForkResult>("fork", "clk", "late-{i}", "--count", "2");
         Assert.Empty(forked.Failed);
-        foreach (string vm in (string[])["late-1", "late-2", "early"])
+
+        // The frozen parent itself, continued by `start` from the same old fork point (a restore): its clock is set too.
+        (await _d.CliAsync("start", "clk")).Ok();
+        foreach (string vm in (string[])["late-1", "late-2", "early", "clk"])
         {
             long lag = long.MaxValue;
             DateTime deadline = DateTime.UtcNow.AddSeconds(120);

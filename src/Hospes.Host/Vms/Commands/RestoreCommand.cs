@@ -15,11 +15,15 @@ internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, s
 {
     public override VmAction Action => VmAction.Restore;
 
+    /// <summary>Told when the restored guest runs (see <see cref="RestoreAsync"/>): hospesd sets its clock.</summary>
+    public Action<Machine.IVm>? Continued { get; init; }
+
     /// <summary>
     /// The restore itself, also what `hospes start` of a saved VM does. Until it completes the VM stays recorded as saved
     /// in <paramref name="path"/> (with the incoming QEMU's pid): a hospesd killed meanwhile finds it saved again.
     /// </summary>
-    public static async Task<Result<VmRecord>> RestoreAsync(VmSession vm, VmLauncher launcher, FileStreams streams, string path, bool paused, ILogger log)
+    /// <param name="continued">Told (not awaited) when the guest runs again and has an agent channel: its clock is behind by the time it was saved.</param>
+    public static async Task<Result<VmRecord>> RestoreAsync(VmSession vm, VmLauncher launcher, FileStreams streams, string path, bool paused, ILogger log, Action<Machine.IVm>? continued = null)
     {
         Result<SaveHeader> header = SaveFile.ReadHeader(path);
         if (!header.IsOk)
@@ -110,6 +114,10 @@ internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, s
         if (run)
         {
             await qmp.ContAsync().ConfigureAwait(false);
+            if (header.Value.AgentChannel == true)
+            {
+                continued?.Invoke(vm.Vm);
+            }
         }
 
         VmLog.Restored(log, vm.Name, path);
@@ -129,6 +137,6 @@ internal sealed class RestoreCommand(VmLauncher launcher, FileStreams streams, s
             return HospesError.State($"cannot restore {r.Name} from {path}: {why}; restoring would not match its disks");
         }
 
-        return await RestoreAsync(vm, launcher, streams, path, paused, log).ConfigureAwait(false);
+        return await RestoreAsync(vm, launcher, streams, path, paused, log, Continued).ConfigureAwait(false);
     }
 }

@@ -13,13 +13,16 @@ internal sealed class StartCommand(VmLauncher launcher, FileStreams streams, ILo
     /// <summary>xl create -p: QEMU and the guest are set up, and it stays paused before its first instruction.</summary>
     public bool Paused { get; init; }
 
+    /// <summary>Told when a saved VM runs again (<see cref="RestoreCommand.RestoreAsync"/>): hospesd sets its clock.</summary>
+    public Action<Machine.IVm>? Continued { get; init; }
+
     protected override async Task<Result<VmRecord>> RunAsync(VmSession vm, CancellationToken ct)
     {
         VmRecord r = vm.Record;
         if (r.State == VmState.Saved)
         {
             return r.SavePath is { } savePath
-                ? await RestoreCommand.RestoreAsync(vm, launcher, streams, savePath, paused: false, log).ConfigureAwait(false)
+                ? await RestoreCommand.RestoreAsync(vm, launcher, streams, savePath, paused: false, log, Continued).ConfigureAwait(false)
                 : VmTransitions.Refuse(Action, new VmSubject(r.Name, r.State, HasQemu: false));
         }
 

@@ -26,10 +26,10 @@ internal static partial class ForkLog
     [LoggerMessage(EventId = LogEvents.ForkIdentityTook, Level = LogLevel.Information, Message = "{Name}: took its identity through its agent in {Ms} ms")]
     public static partial void IdentityTook(ILogger log, string name, long ms);
 
-    [LoggerMessage(EventId = LogEvents.ForkClockSet, Level = LogLevel.Information, Message = "{Name}: its clock was set through its agent in {Ms} ms (after the fork command answered)")]
+    [LoggerMessage(EventId = LogEvents.ForkClockSet, Level = LogLevel.Information, Message = "{Name}: its clock was set through its agent in {Ms} ms (after the fork or restore answered)")]
     public static partial void ClockSet(ILogger log, string name, long ms);
 
-    [LoggerMessage(EventId = LogEvents.ForkClockFailed, Level = LogLevel.Warning, Message = "{Name}: the fork runs with its own name, but its clock was not set through its agent (it is behind by the time since the fork point): {Why}")]
+    [LoggerMessage(EventId = LogEvents.ForkClockFailed, Level = LogLevel.Warning, Message = "{Name}: its clock was not set through its agent (it is behind by the time it stood still at its fork point or in its save file): {Why}")]
     public static partial void ClockFailed(ILogger log, string name, string why);
 
     [LoggerMessage(EventId = LogEvents.ForkChildrenDefined, Level = LogLevel.Information, Message = "{Parent}: {Count} forks defined in {Ms} ms")]

@@ -89,7 +89,7 @@ internal sealed partial class ForkService
     /// be itself. Until it runs, a fork's clock is behind by the time since the fork point. One per core at a time, so
     /// the forks' first answers (a fresh fork's console shell costs it 0.12-0.18 CPU-s) are not slowed by them all. Ended (not waited for) when hospesd stops; a fork whose clock a restart left unset keeps it behind.
     /// </summary>
-    private void SetClocksLater(IReadOnlyList<VmActor> forks)
+    private void SetClocksLater(IReadOnlyList<IVm> forks)
     {
         if (forks.Count == 0)
         {
@@ -126,6 +126,12 @@ internal sealed partial class ForkService
             _clocks.Add(clocks);
         }
     }
+
+    /// <summary>
+    /// A saved guest that runs again (`start` of a saved or frozen VM, `restore`) stood still while saved: its clock is set
+    /// the same way, after the command answered (<see cref="VmCommands"/> tells this).
+    /// </summary>
+    public void SetClockLater(IVm vm) => SetClocksLater([vm]);
 
     /// <summary>Every clock step still running, ended (hospesd stops: <see cref="_stop"/> is cancelled first).</summary>
     private async Task ClocksSetAsync()
