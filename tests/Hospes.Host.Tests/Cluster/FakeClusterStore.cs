@@ -18,7 +18,7 @@ internal sealed class FakeClusterStore : IClusterStore
 
     public int Grants { get; private set; }
 
-    /// <summary>Runs once, just before the next transaction of <see cref="CreateAllIfAsync"/> or <see cref="CreateAllAsync"/> (another host's write in between).</summary>
+    /// <summary>Runs once, just before the next transaction of <see cref="CreateAllIfAsync"/>, <see cref="CreateAllAsync"/> or <see cref="PutAllIfAsync"/> (another host's write in between).</summary>
     public Action? BeforeTransaction { get; set; }
 
     /// <summary>The lease expires: its keys go, as etcd does after its TTL.</summary>
@@ -77,6 +77,7 @@ internal sealed class FakeClusterStore : IClusterStore
 
     public Task<bool> PutAllIfAsync(string key, string expected, IReadOnlyList<StorePut> puts, CancellationToken ct) => Do(() =>
     {
+        Interleave();
         if (!_keys.TryGetValue(key, out StoreEntry? e) || e.Value != expected)
         {
             return false;
