@@ -9,7 +9,8 @@ namespace Hospes.Integration.Tests.Cluster;
 /// (203.0.113.1-3), all in cluster "course". Project lab (memory 400 MiB, the tiny guest has 192) made on A: a1 running
 /// on A and b1 on B fill it, so a start of c1 on C is refused naming the project, the limit, the cluster's usage by
 /// host and the fix, and leaves no QEMU; once b1 stops, c1 starts. Then two starts racing on A and B for the last
-/// room: exactly one runs, the other leaves no QEMU, and the project counts what runs, by host, on every host.
+/// room: exactly one runs, the other leaves no QEMU, and the project counts what runs, by host, on every host. Last, C
+/// leaves and runs c1 alone: its join is refused while c1 would take lab over its limit, and works once c1 is stopped.
 /// </summary>
 public sealed class ClusterQuotaResourceTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
@@ -109,6 +110,20 @@ public sealed class ClusterQuotaResourceTests(TinyImage image) : IClassFixture<T
         ProjectInfo after = await _c.JsonAsync<ProjectInfo>("project", "show", "lab");
         Assert.Equal(384, after.Usage.MemoryMib);
         Assert.Equal(winner == _a ? new Dictionary<string, long> { ["host-a"] = 384 } : new Dictionary<string, long> { ["host-a"] = 192, ["host-b"] = 192 }, after.Usage.MemoryByHost);
+
+        // C leaves (its claims and usage go with it) and runs c1 on its own: joining again with it running would take
+        // lab over its memory limit, so the member refuses before anything changes; with c1 stopped it joins.
+        (await _c.CliAsync("cluster", "leave")).Ok();
+        (await _c.CliAsync("start", "c1")).Ok();
+        string joinRefused = (await _c.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Fails();
+        Assert.Contains("host 'host-c' cannot join cluster 'course': its VMs would take projects over their limits", joinRefused, StringComparison.Ordinal);
+        Assert.Contains("project lab: 384 MiB of 400 MiB memory used in cluster 'course' (", joinRefused, StringComparison.Ordinal);
+        Assert.Contains("joining host-c with 1 VM would make 576 MiB; raise the limit with hospes project set lab --limit memory=576M or stop a VM", joinRefused, StringComparison.Ordinal);
+        Assert.Contains("nothing was changed", joinRefused, StringComparison.Ordinal);
+        Assert.Equal(384, (await _a.JsonAsync<ProjectInfo>("project", "show", "lab")).Usage.MemoryMib);
+        Assert.Contains("in no cluster", (await _c.CliAsync("cluster", "leave")).Fails(), StringComparison.Ordinal);
+        (await _c.CliAsync("destroy", "c1")).Ok();
+        (await _c.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
     }
 
     /// <summary>Defines a tiny guest in project lab on <paramref name="d"/> itself (not started).</summary>
