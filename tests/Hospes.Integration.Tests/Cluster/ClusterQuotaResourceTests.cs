@@ -9,8 +9,8 @@ namespace Hospes.Integration.Tests.Cluster;
 /// (203.0.113.1-3), all in cluster "course". Project lab (memory 400 MiB, the tiny guest has 192) made on A: a1 running
 /// on A and b1 on B fill it, so a start of c1 on C is refused naming the project, the limit, the cluster's usage by
 /// host and the fix, and leaves no QEMU; once b1 stops, c1 starts. Then two starts racing on A and B for the last
-/// room: exactly one runs, the other leaves no QEMU, and the project counts what runs, by host, on every host. Last, C
-/// leaves and runs c1 alone: its join is refused while c1 would take lab over its limit, and works once c1 is stopped.
+/// room: exactly one runs, the other leaves no QEMU, and the project counts what runs, by host, on every host. Last, a
+/// fourth host D running d1 in its own lab is refused at join while d1 would take lab over its limit, and joins once d1 stops.
 /// </summary>
 public sealed class ClusterQuotaResourceTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
@@ -20,10 +20,12 @@ public sealed class ClusterQuotaResourceTests(TinyImage image) : IClassFixture<T
     private Daemon _a = null!;
     private Daemon _b = null!;
     private Daemon _c = null!;
+    private Daemon? _d;
+    private NetNs _hub = null!;
 
     public async Task InitializeAsync()
     {
-        NetNs hub = await Ns("hit-sw-");
+        NetNs hub = _hub = await Ns("hit-sw-");
         var daemons = new List<Daemon>();
         for (int i = 1; i <= 3; i++)
         {
@@ -40,9 +42,9 @@ public sealed class ClusterQuotaResourceTests(TinyImage image) : IClassFixture<T
 
     public async Task DisposeAsync()
     {
-        foreach (Daemon d in new[] { _a, _b, _c }.Where(d => d is not null))
+        foreach (Daemon? d in new[] { _a, _b, _c, _d }.Where(d => d is not null))
         {
-            await d.DisposeAsync();
+            await d!.DisposeAsync();
             await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
         }
 
@@ -111,19 +113,24 @@ public sealed class ClusterQuotaResourceTests(TinyImage image) : IClassFixture<T
         Assert.Equal(384, after.Usage.MemoryMib);
         Assert.Equal(winner == _a ? new Dictionary<string, long> { ["host-a"] = 384 } : new Dictionary<string, long> { ["host-a"] = 192, ["host-b"] = 192 }, after.Usage.MemoryByHost);
 
-        // C leaves (its claims and usage go with it) and runs c1 on its own: joining again with it running would take
-        // lab over its memory limit, so the member refuses before anything changes; with c1 stopped it joins.
-        (await _c.CliAsync("cluster", "leave")).Ok();
-        (await _c.CliAsync("start", "c1")).Ok();
-        string joinRefused = (await _c.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Fails();
-        Assert.Contains("host 'host-c' cannot join cluster 'course': its VMs would take projects over their limits", joinRefused, StringComparison.Ordinal);
+        // D, in no cluster, runs d1 in its own project lab: joining with it running would take the cluster's lab over
+        // its memory limit, so the member refuses before anything changes; with d1 stopped D joins.
+        NetNs nsD = await Ns("hit-");
+        await NetNs.SwitchAsync(_hub, nsD, "p4", "203.0.113.4/24");
+        _d = await Daemon.StartAsync(image, nsD, "--listen", "203.0.113.4:8443", "--host-name", "host-d");
+        (await _d.CliAsync("project", "create", "lab", "--limit", "memory=400M")).Ok();
+        (await _d.CliAsync("define", "--project", "lab", _d.WriteConfig("d1.cfg", Guest.Config("d1")))).Ok();
+        (await _d.CliAsync("start", "d1")).Ok();
+        string joinRefused = (await _d.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Fails();
+        Assert.Contains("host 'host-d' cannot join cluster 'course': its VMs would take projects over their limits", joinRefused, StringComparison.Ordinal);
         Assert.Contains("project lab: 384 MiB of 400 MiB memory used in cluster 'course' (", joinRefused, StringComparison.Ordinal);
-        Assert.Contains("joining host-c with 1 VM would make 576 MiB; raise the limit with hospes project set lab --limit memory=576M or stop a VM", joinRefused, StringComparison.Ordinal);
+        Assert.Contains("joining host-d with 1 VM would make 576 MiB; raise the limit with hospes project set lab --limit memory=576M or stop a VM", joinRefused, StringComparison.Ordinal);
         Assert.Contains("nothing was changed", joinRefused, StringComparison.Ordinal);
+        Assert.Contains("in no cluster", (await _d.CliAsync("cluster", "leave")).Fails(), StringComparison.Ordinal);
         Assert.Equal(384, (await _a.JsonAsync<ProjectInfo>("project", "show", "lab")).Usage.MemoryMib);
-        Assert.Contains("in no cluster", (await _c.CliAsync("cluster", "leave")).Fails(), StringComparison.Ordinal);
-        (await _c.CliAsync("destroy", "c1")).Ok();
-        (await _c.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
+        (await _d.CliAsync("destroy", "d1")).Ok();
+        (await _d.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
+        Assert.Equal(384, (await _d.JsonAsync<ProjectInfo>("project", "show", "lab")).Usage.MemoryMib);
     }
 
     /// <summary>Defines a tiny guest in project lab on <paramref name="d"/> itself (not started).</summary>
