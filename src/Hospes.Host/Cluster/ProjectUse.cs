@@ -136,9 +136,9 @@ internal static class ProjectUse
 
         return lines.Count == 0
             ? null
-            : HospesError.Conflict($"host '{host}' cannot join cluster '{cluster}': its VMs would take projects over their limits, which hold for the whole cluster:\n"
-                + string.Join("\n", lines)
-                + $"\nstop or delete those VMs on '{host}', or raise the limits on a member of '{cluster}', and join again; nothing was changed") with
+            : HospesError.Conflict($"host '{host}' cannot join cluster '{cluster}': its VMs would take projects over their limits, which hold for the whole cluster: "
+                + string.Join(". ", lines)
+                + $". Stop or delete those VMs on '{host}', or raise the limits on a member of '{cluster}', and join again; nothing was changed") with
             { Details = lines };
     }
 }
