@@ -19,4 +19,17 @@ public sealed record PeerClusterJoinRequest
 
     /// <summary>The joining host's access data, one line per user, group, token, grant, …: the cluster must have each already.</summary>
     public IReadOnlyList<string> Access { get; init; } = [];
+
+    /// <summary>The joining host's VMs with their projects and what each uses while running: the cluster's project limits must hold them (none from an older host: not checked).</summary>
+    public IReadOnlyList<PeerClusterJoinVm>? Use { get; init; }
+}
+
+/// <summary>One VM of a joining host: its project, and the memory and vCPUs it counts against the project's limits (0 when stopped).</summary>
+public sealed record PeerClusterJoinVm
+{
+    public required string Project { get; init; }
+
+    public long MemoryMib { get; init; }
+
+    public int Vcpus { get; init; }
 }

@@ -25,11 +25,21 @@ public sealed record ProjectUsageInfo
 {
     /// <summary>Its defined VMs; in a cluster, on every host (the limit holds for the whole cluster).</summary>
     public int Vms { get; init; }
+
+    /// <summary>Its running VMs' memory (balloon targets); in a cluster, on every host.</summary>
     public long MemoryMib { get; init; }
+
+    /// <summary>Its running VMs' vCPUs; in a cluster, on every host.</summary>
     public int Vcpus { get; init; }
 
     /// <summary>In a cluster: its VMs on each host (by host name); null on a host in no cluster.</summary>
     public IReadOnlyDictionary<string, int>? VmsByHost { get; init; }
+
+    /// <summary>In a cluster: its running VMs' memory (MiB) on each host that runs any; null on a host in no cluster.</summary>
+    public IReadOnlyDictionary<string, long>? MemoryByHost { get; init; }
+
+    /// <summary>In a cluster: its running VMs' vCPUs on each host that runs any; null on a host in no cluster.</summary>
+    public IReadOnlyDictionary<string, int>? VcpusByHost { get; init; }
 }
 
 /// <summary>`hospes project create NAME [--limit ...]`.</summary>

@@ -72,6 +72,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         Peers = new PeerService(options, db, identity, peerConnections, time, logs);
         // The cluster (issue 17): its etcd, the lease, VM ownership; other members reached over the peer channel.
         Cluster = new ClusterService(options, Peers, new ClusterPeerConnections(peerConnections), new HostResourceReader(Memory, registry), db, time, logs);
+        quotas.Cluster = Cluster;
 
         // Floor 4: the VMs.
         ILogger vmLog = logs.CreateLogger(VmLog.Category);

@@ -89,8 +89,8 @@ internal static class ProjectCommands
             Printer.Fields([
                 ("Name", project.Name),
                 ("VMs", Used(project.Usage.Vms, project.Limits.Vms) + ByHost(project.Usage.VmsByHost)),
-                ("Memory (MiB)", Used(project.Usage.MemoryMib, project.Limits.MemoryMib)),
-                ("VCPUs", Used(project.Usage.Vcpus, project.Limits.Vcpus)),
+                ("Memory (MiB)", Used(project.Usage.MemoryMib, project.Limits.MemoryMib) + ByHost(project.Usage.MemoryByHost)),
+                ("VCPUs", Used(project.Usage.Vcpus, project.Limits.Vcpus) + ByHost(project.Usage.VcpusByHost)),
                 ("Objects", string.Join(", ", project.Objects)),
                 ("Created", project.CreatedAt),
             ]);
@@ -99,9 +99,10 @@ internal static class ProjectCommands
         return cmd;
     }
 
-    /// <summary>In a cluster: " (host-a 1, host-b 2)", where the VMs the limit counts are.</summary>
-    private static string ByHost(IReadOnlyDictionary<string, int>? byHost) =>
-        byHost is null || byHost.Count == 0 ? "" : $" ({string.Join(", ", byHost.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key} {h.Value.ToString(CultureInfo.InvariantCulture)}"))})";
+    /// <summary>In a cluster: " (host-a 1, host-b 2)", where what the limit counts is (VMs, running VMs' MiB or vCPUs).</summary>
+    private static string ByHost<T>(IReadOnlyDictionary<string, T>? byHost)
+        where T : IFormattable =>
+        byHost is null || byHost.Count == 0 ? "" : $" ({string.Join(", ", byHost.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key} {h.Value.ToString(null, CultureInfo.InvariantCulture)}"))})";
 
     private static Command Set()
     {

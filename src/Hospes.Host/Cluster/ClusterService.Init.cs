@@ -196,6 +196,7 @@ internal sealed partial class ClusterService
             }
 
             joined.Access.Start();
+            joined.Use.Start();
             _joined = joined;
             LogJoined(config.Name, config.ClientUrl, config.InitialState);
             return config;

@@ -76,6 +76,7 @@ internal sealed partial class ClusterService
             var offer = new ClusterJoinOffer(token.ClusterSecret, HostName, peerUrl, clientUrl, [.. _resources.Vms().Select(v => v.Name)])
             {
                 Access = Hospes.Host.Cluster.Access.AccessSnapshot.Items(_db.LoadAccessTables()),
+                Use = JoiningUse(),
             };
             Result<ClusterJoinAnswer> answer = await _remote.JoinAsync(reachable.Value, offer, ct).ConfigureAwait(false);
             if (!answer.IsOk && portProblem is not null)
@@ -224,6 +225,11 @@ internal sealed partial class ClusterService
                 if (await AccessRefusalAsync(j, offer, ct).ConfigureAwait(false) is { } accessRefused)
                 {
                     return accessRefused;
+                }
+
+                if (await LimitsRefusalAsync(j, offer, ct).ConfigureAwait(false) is { } overLimits)
+                {
+                    return overLimits;
                 }
 
                 if (!await store.DeleteAsync(j.Keys.Token(PeerToken.HashSecret(offer.Secret)), ct).ConfigureAwait(false))

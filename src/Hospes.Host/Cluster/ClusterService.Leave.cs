@@ -122,8 +122,8 @@ internal sealed partial class ClusterService
     }
 
     /// <summary>
-    /// Deletes <paramref name="host"/>'s VM claims (but those of its HA VMs when <paramref name="keepHa"/>: a removed
-    /// host's, which the leader then moves), its live key, its freeze mark and its member key.
+    /// Deletes <paramref name="host"/>'s VM claims and running VMs' usage keys (but those of its HA VMs when
+    /// <paramref name="keepHa"/>: a removed host's, which the leader then moves), its live key, its freeze mark and its member key.
     /// </summary>
     private static async Task ForgetHostAsync(Joined j, string host, bool keepHa, CancellationToken ct)
     {
@@ -135,6 +135,15 @@ internal sealed partial class ClusterService
             if (Read<VmOwner>(claim.Value)?.Host == host && !ha.Contains(ClusterKeys.NameOf(claim.Key)))
             {
                 await j.Store.DeleteIfAsync(claim.Key, claim.Value, ct).ConfigureAwait(false);
+            }
+        }
+
+        // What its running VMs counted against their projects' memory and vCPU limits goes with them (no host would take it back).
+        foreach (StoreEntry use in await j.Store.ListAsync(j.Keys.VmUses, ct).ConfigureAwait(false))
+        {
+            if (Read<VmUse>(use.Value)?.Host == host && !ha.Contains(ClusterKeys.NameOf(use.Key)))
+            {
+                await j.Store.DeleteIfAsync(use.Key, use.Value, ct).ConfigureAwait(false);
             }
         }
 

@@ -53,6 +53,7 @@ internal sealed partial class ClusterService
                 if (moved)
                 {
                     LogClaimMoved(name, fromHost, HostName);
+                    UseMoved();
                     return null;
                 }
 

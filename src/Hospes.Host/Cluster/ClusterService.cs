@@ -4,6 +4,7 @@ using Hospes.Core.Errors;
 using Hospes.Core.Json;
 using Hospes.Host.Cluster.Access;
 using Hospes.Host.Cluster.Store;
+using Hospes.Host.Machine;
 using Hospes.Host.Peers;
 using Hospes.Host.Settings;
 using Hospes.Host.State;
@@ -16,7 +17,7 @@ namespace Hospes.Host.Cluster;
 /// member; its membership lease; the ownership of its VMs. A host in no cluster (no `&lt;state&gt;/cluster/cluster.json`)
 /// runs no etcd and every call here but init and join says so or does nothing.
 /// </summary>
-internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsyncDisposable
+internal sealed partial class ClusterService : IVmClaims, IClusterAdmission, IAccessChanges, IAsyncDisposable
 {
     private static readonly TimeSpan HealthyWithin = TimeSpan.FromSeconds(30);
     private readonly HostOptions _options;
@@ -66,6 +67,7 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
         _joined = await RunAsync(config, ct).ConfigureAwait(false);
         _joined.Membership.Start();
         _joined.Access.Start();
+        _joined.Use.Start();
         LogStarted(config.Name, config.ClientUrl);
     }
 
@@ -183,7 +185,8 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
         // Removed while away: its etcd member is gone from etcd too (etcd would only exit and be started again).
         var membership = new ClusterMembership(store, keys, self, _resources, _time, _log, removed: () => _ = etcd?.StopAsync());
         var access = new ClusterAccess(store, keys.Access, _db, config.Member, _time, _log, () => AccessReplaced?.Invoke());
-        return new Joined(config, etcd, store, keys, membership, access, self, owned);
+        var use = new ProjectUseSync(store, keys, HostName, _resources.Use, _time, _log);
+        return new Joined(config, etcd, store, keys, membership, access, self, owned) { Use = use };
     }
 
     /// <summary>Waits until this host's etcd member answers (a new member needs its peers first).</summary>
@@ -246,8 +249,12 @@ internal sealed partial class ClusterService : IVmClaims, IAccessChanges, IAsync
     /// <summary>A running membership: config, etcd member (none with an admin's etcd), store client, lease, access copy.</summary>
     private sealed record Joined(ClusterConfig Config, EtcdMember? Etcd, IClusterStore Store, ClusterKeys Keys, ClusterMembership Membership, ClusterAccess Access, MemberRecord Self, IReadOnlyList<IDisposable> Owned) : IAsyncDisposable
     {
+        /// <summary>This host's running VMs in the projects' memory and vCPU limits over the cluster.</summary>
+        public required ProjectUseSync Use { get; init; }
+
         public async ValueTask DisposeAsync()
         {
+            await Use.DisposeAsync().ConfigureAwait(false);
             await Access.DisposeAsync().ConfigureAwait(false);
             await Membership.DisposeAsync().ConfigureAwait(false);
             Store.Dispose();

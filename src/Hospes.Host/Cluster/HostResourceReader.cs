@@ -26,5 +26,7 @@ internal sealed class HostResourceReader(MemoryService memory, IVmDirectory vms)
         };
     }
 
+    public LocalUse Use() => memory.Quotas.Local();
+
     public IReadOnlyList<(string Name, string Uuid, string Project)> Vms() => [.. vms.All.Select(v => (v.Record.Name, v.Record.Uuid.ToString(), v.Record.Project))];
 }

@@ -16,6 +16,9 @@ internal sealed record ClusterJoinOffer(string Secret, string Name, string PeerU
 {
     /// <summary>The joining host's access data, one line per thing (<see cref="Hospes.Host.Cluster.Access.AccessSnapshot.Items"/>): what the cluster must have already.</summary>
     public IReadOnlyList<string> Access { get; init; } = [];
+
+    /// <summary>The joining host's VMs with their projects and what each counts while running (0 when stopped): the cluster's limits must hold them.</summary>
+    public IReadOnlyList<VmUse> Use { get; init; } = [];
 }
 
 /// <summary>

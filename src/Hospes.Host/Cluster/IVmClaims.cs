@@ -18,6 +18,9 @@ internal interface IVmClaims
     /// <summary>Each project's VMs over the whole cluster (from the claims); null in no cluster, or when the store cannot say.</summary>
     Task<IReadOnlyDictionary<string, ClusterProjectVms>?> ProjectVmsAsync(CancellationToken ct);
 
+    /// <summary>Each project's running memory and vCPUs over the whole cluster (from `vmuse/`); null in no cluster, or when the store cannot say.</summary>
+    Task<IReadOnlyDictionary<string, ClusterProjectUse>?> ProjectUseAsync(CancellationToken ct) => Task.FromResult<IReadOnlyDictionary<string, ClusterProjectUse>?>(null);
+
     /// <summary>Gives up the name of a VM deleted here (best effort: a claim left behind is this host's, and taken again).</summary>
     Task ReleaseAsync(string name, CancellationToken ct);
 

@@ -118,6 +118,6 @@ internal static class ProjectClaims
             $"cannot create VM '{name}': project {project}'s VMs in cluster '{cluster}' changed {Rounds} times while it was counted; nothing was created, try again"));
     }
 
-    private static string Next(string revision) =>
+    internal static string Next(string revision) =>
         (long.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n + 1 : 1).ToString(CultureInfo.InvariantCulture);
 }

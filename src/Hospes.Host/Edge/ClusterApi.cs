@@ -61,7 +61,11 @@ public sealed class ClusterApi
     /// <summary>Host to host: a trusted host (<paramref name="clientCertificate"/>, at <paramref name="address"/>) asks to join.</summary>
     public async Task<Result<PeerClusterJoinResponse>> AcceptJoinAsync(PeerClusterJoinRequest request, X509Certificate2 clientCertificate, string? address, CancellationToken ct)
     {
-        var offer = new ClusterJoinOffer(request.Secret, request.Name, request.PeerUrl, request.ClientUrl, request.Vms ?? []) { Access = request.Access ?? [] };
+        var offer = new ClusterJoinOffer(request.Secret, request.Name, request.PeerUrl, request.ClientUrl, request.Vms ?? [])
+        {
+            Access = request.Access ?? [],
+            Use = [.. (request.Use ?? []).Select(v => new VmUse(request.Name, v.Project, v.MemoryMib, v.Vcpus))],
+        };
         return ResultMap.Map(
             await _cluster.AcceptJoinAsync(offer, HostCertificate.FingerprintOf(clientCertificate), address, ct).ConfigureAwait(false),
             a => new PeerClusterJoinResponse

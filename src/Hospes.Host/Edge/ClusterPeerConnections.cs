@@ -12,7 +12,16 @@ internal sealed class ClusterPeerConnections(PeerConnections peers) : IClusterPe
 {
     public async Task<Result<ClusterJoinAnswer>> JoinAsync(PeerRecord member, ClusterJoinOffer offer, CancellationToken ct)
     {
-        var request = new PeerClusterJoinRequest { Secret = offer.Secret, Name = offer.Name, PeerUrl = offer.PeerUrl, ClientUrl = offer.ClientUrl, Vms = offer.Vms, Access = offer.Access };
+        var request = new PeerClusterJoinRequest
+        {
+            Secret = offer.Secret,
+            Name = offer.Name,
+            PeerUrl = offer.PeerUrl,
+            ClientUrl = offer.ClientUrl,
+            Vms = offer.Vms,
+            Access = offer.Access,
+            Use = [.. offer.Use.Select(v => new PeerClusterJoinVm { Project = v.Project, MemoryMib = v.MemoryMiB, Vcpus = v.Vcpus })],
+        };
         try
         {
             PeerClusterJoinResponse a = await peers.Api(member).ClusterJoinAsync(request, ct).ConfigureAwait(false);

@@ -59,7 +59,15 @@ public sealed class ProjectsApi
     {
         Name = v.Project.Name,
         Limits = new ProjectLimitsInfo { Vms = v.Project.Limits.Vms, MemoryMib = v.Project.Limits.MemoryMiB, Vcpus = v.Project.Limits.Vcpus },
-        Usage = new ProjectUsageInfo { Vms = v.Usage.Vms, MemoryMib = v.Usage.MemoryMiB, Vcpus = v.Usage.Vcpus, VmsByHost = v.Usage.VmsByHost },
+        Usage = new ProjectUsageInfo
+        {
+            Vms = v.Usage.Vms,
+            MemoryMib = v.Usage.MemoryMiB,
+            Vcpus = v.Usage.Vcpus,
+            VmsByHost = v.Usage.VmsByHost,
+            MemoryByHost = v.Usage.MemoryByHost,
+            VcpusByHost = v.Usage.VcpusByHost,
+        },
         Objects = v.Objects,
         CreatedAt = v.Project.CreatedAt,
     };

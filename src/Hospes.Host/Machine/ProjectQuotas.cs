@@ -14,6 +14,46 @@ internal sealed class ProjectQuotas(StateDb db, IVmDirectory vms)
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, (string Project, long MemoryMiB, int Vcpus)> _starting = [];
 
+    /// <summary>In a cluster: the limits counted over every host too (set once the cluster's service exists).</summary>
+    public IClusterAdmission Cluster { get; set; } = NoClusterAdmission.Instance;
+
+    /// <summary>
+    /// Admits VM <paramref name="r"/>'s start (<paramref name="now"/> null) or growth to <paramref name="to"/> into its
+    /// project's memory and vCPU limits over the whole cluster (after <see cref="AdmitStart"/> or <see cref="Check"/>
+    /// here): null when it fits and is recorded (or the host is in no cluster); else the refusal.
+    /// </summary>
+    public async Task<HospesError?> AdmitInClusterAsync(VmRecord r, (long MemoryMiB, int Vcpus) to, (long MemoryMiB, int Vcpus)? now, QuotaRequest request, CancellationToken ct)
+    {
+        HospesError? refused = await Cluster.AdmitUseAsync(r.Name, r.Project, to, now, request, ct).ConfigureAwait(false);
+        return refused is null ? null
+            : now is null ? refused with { Message = $"cannot start {r.Name}: {refused.Message}; nothing was started" }
+            : refused with { Message = $"{refused.Message}; nothing was changed" };
+    }
+
+    /// <summary>The VMs here that count against memory and vCPU limits: those with a QEMU, and those being started.</summary>
+    public LocalUse Local()
+    {
+        var running = new List<RunningUse>();
+        var starting = new List<string>();
+        lock (_gate)
+        {
+            foreach (IVm vm in vms.All)
+            {
+                VmRecord r = vm.Record;
+                if (_starting.ContainsKey(r.Uuid))
+                {
+                    starting.Add(r.Name);
+                }
+                else if (vm.Pid is not null)
+                {
+                    running.Add(new RunningUse(r.Name, r.Project, r.Spec.MemoryMib, r.Spec.Vcpus));
+                }
+            }
+        }
+
+        return new LocalUse(running, starting);
+    }
+
     /// <summary>The project, or NotFound with how to make it.</summary>
     public Result<ProjectRecord> Find(string project) =>
         db.LoadProjects().FirstOrDefault(p => p.Name == project) is { } found

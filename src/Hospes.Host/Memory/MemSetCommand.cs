@@ -53,6 +53,13 @@ internal sealed class MemSetCommand(Balloons balloons, ProjectQuotas quotas, int
             return refused;
         }
 
+        // In a cluster: over every host's running VMs too, recorded before the balloon grows (a failure is taken back by the next round).
+        if (mib > r.Spec.MemoryMib
+            && await quotas.AdmitInClusterAsync(r, (mib, r.Spec.Vcpus), (r.Spec.MemoryMib, r.Spec.Vcpus), Access.QuotaRequest.MemSet(r.Name, r.Spec.MemoryMib, mib), ct).ConfigureAwait(false) is { } overCluster)
+        {
+            return overCluster;
+        }
+
         Result<bool> set = await balloons.SetTargetAsync(vm, mib, policyReason: null).ConfigureAwait(false);
         if (!set.IsOk)
         {

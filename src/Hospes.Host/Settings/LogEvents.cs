@@ -138,4 +138,11 @@ internal static class LogEvents
     // Projects' VM limits over a cluster (issue 17).
     public const int ClusterProjectRefused = 915;
     public const int ClusterProjectUsageUnknown = 916;
+
+    // Projects' memory and vCPU limits over a cluster (issue 17).
+    public const int ClusterUseRefused = 932;
+    public const int ClusterUseSynced = 933;
+    public const int ClusterUseSyncFailed = 934;
+    public const int ClusterUseUnknown = 935;
+    public const int ClusterJoinOverLimits = 936;
 }

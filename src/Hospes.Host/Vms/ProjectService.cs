@@ -31,30 +31,40 @@ internal sealed class ProjectService(StateDb db, VmManager vms, VolumeStore stor
 
     public Result<ProjectView> Get(string name) => ResultMapping(vms.Quotas.Find(name));
 
-    /// <summary><see cref="List"/>, with each project's VMs counted over the whole cluster in one (this host's own when the store cannot say).</summary>
+    /// <summary><see cref="List"/>, with each project's VMs, memory and vCPUs counted over the whole cluster in one (this host's own when the store cannot say).</summary>
     public async Task<IReadOnlyList<ProjectView>> ListAsync(CancellationToken ct)
     {
         IReadOnlyDictionary<string, Cluster.ClusterProjectVms>? cluster = await vms.Claims.ProjectVmsAsync(ct).ConfigureAwait(false);
-        return [.. List().Select(v => Clustered(v, cluster))];
+        IReadOnlyDictionary<string, Cluster.ClusterProjectUse>? running = await vms.Claims.ProjectUseAsync(ct).ConfigureAwait(false);
+        return [.. List().Select(v => Clustered(v, cluster, running))];
     }
 
-    /// <summary><see cref="Get"/>, with the project's VMs counted over the whole cluster in one.</summary>
+    /// <summary><see cref="Get"/>, with the project's VMs, memory and vCPUs counted over the whole cluster in one.</summary>
     public async Task<Result<ProjectView>> GetAsync(string name, CancellationToken ct)
     {
         Result<ProjectView> found = Get(name);
-        return found.IsOk ? Clustered(found.Value, await vms.Claims.ProjectVmsAsync(ct).ConfigureAwait(false)) : found;
+        return found.IsOk
+            ? Clustered(found.Value, await vms.Claims.ProjectVmsAsync(ct).ConfigureAwait(false), await vms.Claims.ProjectUseAsync(ct).ConfigureAwait(false))
+            : found;
     }
 
-    /// <summary>The cluster's count of the project's VMs (its claims) instead of this host's; memory and vCPUs stay this host's.</summary>
-    private static ProjectView Clustered(ProjectView v, IReadOnlyDictionary<string, Cluster.ClusterProjectVms>? cluster)
+    /// <summary>The cluster's count of the project's VMs (its claims) and running VMs' memory and vCPUs (their `vmuse/` keys) instead of this host's.</summary>
+    private static ProjectView Clustered(ProjectView v, IReadOnlyDictionary<string, Cluster.ClusterProjectVms>? cluster, IReadOnlyDictionary<string, Cluster.ClusterProjectUse>? running)
     {
-        if (cluster is null)
+        ProjectUsage usage = v.Usage;
+        if (cluster is not null)
         {
-            return v;
+            Cluster.ClusterProjectVms counted = cluster.GetValueOrDefault(v.Project.Name, Cluster.ClusterProjectVms.None);
+            usage = usage with { Vms = counted.Total, VmsByHost = counted.ByHost };
         }
 
-        Cluster.ClusterProjectVms counted = cluster.GetValueOrDefault(v.Project.Name, Cluster.ClusterProjectVms.None);
-        return v with { Usage = v.Usage with { Vms = counted.Total, VmsByHost = counted.ByHost } };
+        if (running is not null)
+        {
+            Cluster.ClusterProjectUse used = running.GetValueOrDefault(v.Project.Name, Cluster.ClusterProjectUse.None);
+            usage = usage with { MemoryMiB = used.MemoryMiB, Vcpus = used.Vcpus, MemoryByHost = used.MemoryByHost, VcpusByHost = used.VcpusByHost };
+        }
+
+        return v with { Usage = usage };
     }
 
     private Result<ProjectView> ResultMapping(Result<ProjectRecord> found) => found.IsOk ? View(found.Value) : found.Error;

@@ -1,6 +1,7 @@
 using Hospes.Core.Errors;
 using Hospes.Core.Operations;
 using Hospes.Core.Vms;
+using Hospes.Host.Access;
 using Hospes.Host.Machine;
 using Hospes.Host.Memory;
 using Hospes.Host.Network;
@@ -109,6 +110,14 @@ internal sealed class VmLauncher(
         }
 
         using IDisposable inQuota = quota.Value;
+
+        // In a cluster the project's memory and vCPUs count every host: recorded there before QEMU runs (a start that
+        // fails, or a hospesd that dies before QEMU does, leaves a record this host's next round takes back).
+        if (!migration && await quotas.AdmitInClusterAsync(r, (r.Spec.MemoryMib, r.Spec.Vcpus), null, QuotaRequest.Start(r.Name, r.Spec.MemoryMib, r.Spec.Vcpus), CancellationToken.None).ConfigureAwait(false) is { } overCluster)
+        {
+            return overCluster;
+        }
+
         Result<IReadOnlyList<string>> netdevs = await networks.PrepareAsync(spec, CancellationToken.None).ConfigureAwait(false);
         if (!netdevs.IsOk)
         {

@@ -21,7 +21,7 @@ internal sealed class FakeClusterStore : IClusterStore
 
     public int Grants { get; private set; }
 
-    /// <summary>Runs once, just before the next transaction of <see cref="CreateAllIfAsync"/> or <see cref="CreateAllAsync"/> (another host's write in between).</summary>
+    /// <summary>Runs once, just before the next transaction of <see cref="CreateAllIfAsync"/>, <see cref="CreateAllAsync"/> or <see cref="PutAllIfAsync"/> (another host's write in between).</summary>
     public Action? BeforeTransaction { get; set; }
 
     /// <summary>Writes <paramref name="member"/>'s record, as `cluster init` and `join` do before its membership starts; returns it.</summary>
@@ -87,6 +87,7 @@ internal sealed class FakeClusterStore : IClusterStore
 
     public Task<bool> PutAllIfAsync(string key, string expected, IReadOnlyList<StorePut> puts, CancellationToken ct) => Do(() =>
     {
+        Interleave();
         if (!_keys.TryGetValue(key, out StoreEntry? e) || e.Value != expected)
         {
             return false;

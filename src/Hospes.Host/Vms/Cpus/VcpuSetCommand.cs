@@ -70,6 +70,13 @@ internal sealed class VcpuSetCommand(ProjectQuotas quotas, int count) : VmComman
             return refused;
         }
 
+        // In a cluster: over every host's running VMs too, recorded before the vCPUs are plugged.
+        if (count > plugged
+            && await quotas.AdmitInClusterAsync(r, (r.Spec.MemoryMib, count), (r.Spec.MemoryMib, plugged), QuotaRequest.VcpuSet(r.Name, plugged, count), ct).ConfigureAwait(false) is { } overCluster)
+        {
+            return overCluster;
+        }
+
         Result<bool> done = count >= plugged ? await PlugAsync(qmp, slots, count, ct).ConfigureAwait(false) : await UnplugAsync(vm, qmp, slots, count, ct).ConfigureAwait(false);
 
         // Whatever happened, the threads are the ones QEMU runs now: pinned as the VM's cpus= says, and known to vcpu-list.
