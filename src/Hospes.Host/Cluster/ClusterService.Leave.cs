@@ -43,7 +43,7 @@ internal sealed partial class ClusterService
                 await ForgetHostAsync(j, HostName, keepHa: false, ct).ConfigureAwait(false);
                 if (etcd.Count > 1 && me is not null)
                 {
-                    await j.Store.RemoveMemberAsync(me.Id, ct).ConfigureAwait(false);
+                    await RemoveOwnMemberAsync(j, me.Id, ct).ConfigureAwait(false);
                 }
             }
             catch (ClusterStoreException e)
@@ -60,6 +60,41 @@ internal sealed partial class ClusterService
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Removes this host's own etcd member, asked of that member first (the gateway's order): etcd commits the removal
+    /// and the member stops at once, often before it answers ("etcdserver: server stopped"). So a failed call is checked
+    /// with the others (the gateway moves on once this member no longer answers): gone is done.
+    /// </summary>
+    private async Task RemoveOwnMemberAsync(Joined j, ulong id, CancellationToken ct)
+    {
+        try
+        {
+            await j.Store.RemoveMemberAsync(id, ct).ConfigureAwait(false);
+            return;
+        }
+        catch (ClusterStoreException e)
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                try
+                {
+                    if ((await j.Store.MembersAsync(ct).ConfigureAwait(false)).All(m => m.Id != id))
+                    {
+                        return;
+                    }
+                }
+                catch (ClusterStoreException)
+                {
+                    // This member stopping, the others not asked yet: again.
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(500), _time, ct).ConfigureAwait(false);
+            }
+
+            throw new ClusterStoreException($"removing this host's etcd member failed and it is still a member after 10 s: {e.Message}", e);
         }
     }
 

@@ -116,6 +116,29 @@ public sealed class ClusterTests(TinyImage image) : IClassFixture<TinyImage>, IA
         Assert.DoesNotContain("db", (await _a.ListAsync()).Select(v => v.Name));
     }
 
+    /// <summary>
+    /// `cluster leave` of a voter in a cluster of three (its own etcd member removed through itself, which stops before it
+    /// answers): it leaves; the two others go on, voting and committing; it keeps its VM, now on its own.
+    /// </summary>
+    [Fact]
+    public async Task AVoterLeaves_TheOthersGoOnWithoutIt_AndItKeepsItsVmOnItsOwn()
+    {
+        await _lab.FormAsync();
+        (await _c.CliAsync("define", _c.WriteConfig("own.cfg", Guest.Config("own")), "--host", "host-c")).Ok();
+        Assert.Contains("\"host\":\"host-c\"", await EtcdGetAsync(_a, "/hospes/course/vms/own"), StringComparison.Ordinal);
+
+        (await _c.CliAsync("cluster", "leave")).Ok();
+        Assert.Contains("in no cluster", (await _c.CliAsync("cluster", "list")).Fails(), StringComparison.Ordinal);
+        Assert.Equal(["own"], (await _c.ListAsync()).Select(v => v.Name));
+        Assert.Empty(HostProcesses.WithArgument(Path.Combine(_c.StateDir, "cluster", "etcd"), "--data-dir"));
+
+        await ClusterWait.HostsAsync(_a, h => h.Count == 2 && h.All(x => x.State == "up" && x.EtcdRole is "leader" or "voter"));
+        Assert.Equal("", await EtcdGetAsync(_a, "/hospes/course/vms/own"));
+        Assert.DoesNotContain("own", (await _a.JsonAsync<List<VmInfo>>("list")).Select(v => v.Name));
+        (await _b.CliAsync("define", _b.WriteConfig("after.cfg", Guest.Config("after")), "--host", "host-b")).Ok();
+        Assert.Contains("\"host\":\"host-b\"", await EtcdGetAsync(_a, "/hospes/course/vms/after"), StringComparison.Ordinal);
+    }
+
     /// <summary>The same token with a cluster secret of our own.</summary>
     private static string Forge(string token)
     {
