@@ -39,14 +39,14 @@ public sealed partial class ClusterForwarding
             local.ReadAllAsync(CancellationToken.None),
             async c =>
             {
-                Result<ClusterView> view = await _cluster.ViewAsync(c).ConfigureAwait(false);
-                if (!view.IsOk)
+                Result<IReadOnlyList<MemberRecord>> others = await _cluster.OthersUpAsync(c).ConfigureAwait(false);
+                if (!others.IsOk)
                 {
                     return null;
                 }
 
                 var up = new List<string>();
-                foreach (MemberRecord m in view.Value.Members.Where(m => m.Name != HostName && view.Value.Up.ContainsKey(m.Name)))
+                foreach (MemberRecord m in others.Value)
                 {
                     if (Target(new RemoteOwner(m, Up: true), $"host '{m.Name}'") is { IsOk: true } target)
                     {
