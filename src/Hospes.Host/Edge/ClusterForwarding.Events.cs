@@ -4,7 +4,6 @@ using System.Text.Json;
 using Hospes.Contracts;
 using Hospes.Core.Errors;
 using Hospes.Host.Cluster;
-using Hospes.Host.Cluster.Forwarding;
 
 namespace Hospes.Host.Edge;
 

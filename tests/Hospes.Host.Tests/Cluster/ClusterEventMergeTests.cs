@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
-using Hospes.Host.Cluster.Forwarding;
+using Hospes.Host.Edge;
 using Wire = Hospes.Contracts;
 
 namespace Hospes.Host.Tests.Cluster;

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Wire = Hospes.Contracts;
 
-namespace Hospes.Host.Cluster.Forwarding;
+namespace Hospes.Host.Edge;
 
 /// <summary>How often the members are read again, and how a member's stream is retried.</summary>
 internal sealed record ClusterEventTiming(TimeSpan ViewEvery, TimeSpan RetryFirst, TimeSpan RetryMax, TimeSpan FirstWithin)
