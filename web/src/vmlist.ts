@@ -141,8 +141,11 @@ export function vmList(root: HTMLElement): () => void {
     if (!e.vm) return;
     latest.set(e.vm, ++events);
     if (e.type === "vm.removed" && e.why === "migrated") {
-      // Gone from one host, on another now (its events may come before this one): read where it is.
-      void refresh(e.vm);
+      // Gone from one host, on another now (its events may come before this one): read where it is, and again a
+      // little later (the new owner may not answer for it yet at this instant).
+      const name = e.vm;
+      void refresh(name);
+      setTimeout(() => void refresh(name), 2000);
     } else if (e.type === "vm.removed") {
       vms.delete(e.vm);
       render();
@@ -152,7 +155,8 @@ export function vmList(root: HTMLElement): () => void {
     } else if (e.type === "vm.defined" || e.type === "vm.state") {
       // The event has the state (and the host) at once; the row's other columns (ID, time) are read again.
       const known = vms.get(e.vm);
-      if (known && e.state) {
+      // An event from another host than the row's (the source of a migration, after it) is not taken on trust.
+      if (known && e.state && (!e.host || !known.host || e.host === known.host)) {
         vms.set(e.vm, { ...known, state: e.state, host: e.host ?? known.host, host_down: e.host ? false : known.host_down });
         render();
       }
