@@ -61,6 +61,13 @@ public sealed record HostEvent
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Unit { get; init; }
 
+    /// <summary>
+    /// The cluster-wide stream (`?cluster=true`): the member the event came from; on a lagged event, the member whose
+    /// events may have been missed (its stream dropped, came back, or its host went), or none for this stream's own lag.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Host { get; init; }
+
     /// <summary>lagged: how many events this stream lost because it read too slowly.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Dropped { get; init; }

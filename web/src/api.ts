@@ -43,6 +43,8 @@ export interface HostEvent {
   old_state?: VmState;
   why?: string;
   message?: string;
+  /** The cluster-wide stream: the host the event came from (a lagged one: whose events may have been missed). */
+  host?: string;
 }
 
 export interface HostInfo {

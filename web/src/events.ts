@@ -24,9 +24,11 @@ function open(url: string, f: Listener, resync: () => void): EventSource {
 
 export function startEvents(): void {
   if (source) return;
-  // Each (re)connection may have missed events: pages read their state again.
+  // Each (re)connection may have missed events: pages read their state again. ?cluster=true: in a cluster, every
+  // member's events come here (each naming its host; a lagged one naming a host whose events may have been missed),
+  // so the list and a VM's page follow VMs on other hosts too; on a host in no cluster it is this host's stream.
   source = open(
-    "/v1/events",
+    "/v1/events?cluster=true",
     (e) => listeners.forEach((f) => f(e)),
     () => reopened.forEach((f) => f()),
   );
@@ -45,14 +47,4 @@ export function onEvents(f: Listener, resync: () => void): () => void {
     listeners.delete(f);
     reopened.delete(resync);
   };
-}
-
-/**
- * One VM's events from the host that owns it: this host's stream carries only its own VMs, so a page of a VM another
- * cluster member owns listens here too (GET /v1/events?vm=NAME, forwarded to the owner; a reconnect after it moved
- * goes to its new owner). ended(): the browser gave up on it (an error answer, e.g. the owner down), or it was closed.
- */
-export function vmEvents(name: string, f: Listener, resync: () => void): { close(): void; ended(): boolean } {
-  const s = open(`/v1/events?vm=${encodeURIComponent(name)}`, f, resync);
-  return { close: () => s.close(), ended: () => s.readyState === EventSource.CLOSED };
 }

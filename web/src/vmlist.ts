@@ -1,4 +1,5 @@
-// The VM list: xl's columns and the project, kept live by the event stream; sortable by any column, filterable.
+// The VM list: xl's columns and the project, kept live by the event stream (in a cluster: every member's VMs and
+// events); sortable by any column, filterable.
 import { api, ApiError, vmPath, type HostEvent, type VmInfo } from "./api";
 import { h, show } from "./dom";
 import { onEvents } from "./events";
@@ -121,28 +122,42 @@ export function vmList(root: HTMLElement): () => void {
     }
   };
 
+  // Each VM's latest event: a read answered after a later event (a removal) is stale and dropped.
+  const latest = new Map<string, number>();
+  let events = 0;
   const refresh = async (name: string) => {
+    const asked = latest.get(name);
     try {
-      vms.set(name, await api<VmInfo>("GET", vmPath(name)));
+      const v = await api<VmInfo>("GET", vmPath(name));
+      if (latest.get(name) === asked) vms.set(name, v);
     } catch (e) {
-      if (e instanceof ApiError && (e.status === 404 || e.status === 403)) vms.delete(name);
+      if (latest.get(name) === asked && e instanceof ApiError && (e.status === 404 || e.status === 403)) vms.delete(name);
     }
     render();
   };
 
+  // In a cluster the stream carries every member's events, each naming its host (GET /v1/events?cluster=true).
   const stop = onEvents((e: HostEvent) => {
     if (!e.vm) return;
-    if (e.type === "vm.removed") {
+    latest.set(e.vm, ++events);
+    if (e.type === "vm.removed" && e.why === "migrated") {
+      // Gone from one host, on another now (its events may come before this one): read where it is, and again a
+      // little later (the new owner may not answer for it yet at this instant).
+      const name = e.vm;
+      void refresh(name);
+      setTimeout(() => void refresh(name), 2000);
+    } else if (e.type === "vm.removed") {
       vms.delete(e.vm);
       render();
     } else if (e.type === "vm.renamed") {
       if (e.old_vm) vms.delete(e.old_vm);
       void refresh(e.vm);
     } else if (e.type === "vm.defined" || e.type === "vm.state") {
-      // The event has the state at once; the row's other columns (ID, time) are read again.
+      // The event has the state (and the host) at once; the row's other columns (ID, time) are read again.
       const known = vms.get(e.vm);
-      if (known && e.state) {
-        vms.set(e.vm, { ...known, state: e.state });
+      // An event from another host than the row's (the source of a migration, after it) is not taken on trust.
+      if (known && e.state && (!e.host || !known.host || e.host === known.host)) {
+        vms.set(e.vm, { ...known, state: e.state, host: e.host ?? known.host, host_down: e.host ? false : known.host_down });
         render();
       }
       void refresh(e.vm);

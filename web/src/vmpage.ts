@@ -1,7 +1,7 @@
 // One VM: its state and facts, the lifecycle actions (each answers with the API's refusal when refused), and the serial console.
-import { answered, api, ApiError, vmPath, type HostEvent, type VmInfo } from "./api";
+import { api, ApiError, vmPath, type HostEvent, type VmInfo } from "./api";
 import { h, show } from "./dom";
-import { onEvents, vmEvents } from "./events";
+import { onEvents } from "./events";
 import { serialConsole } from "./console";
 import { graphicalConsole } from "./display";
 import { consoleLog } from "./consolelog";
@@ -172,21 +172,11 @@ export function vmPage(root: HTMLElement, name: string): () => void {
     }
   };
 
-  // A VM another cluster member owns (its GET was forwarded there): its events come from that host's stream, not this
-  // one's; the page listens there while it is the owner's (opened again on a later read when the browser gave up on it).
-  let remote: { host: string; stream: ReturnType<typeof vmEvents> } | null = null;
-  let left = false;
-  const follow = (host: string | null) => {
-    if (remote && remote.host === host && !remote.stream.ended()) return;
-    remote?.stream.close();
-    remote = host && !left ? { host, stream: vmEvents(name, onEvent, resync) } : null;
-  };
   const load = async () => {
     if (gone) return;
     try {
-      const { value: v, host } = await answered<VmInfo>("GET", vmPath(name));
+      const v = await api<VmInfo>("GET", vmPath(name));
       if (gone) return;
-      follow(host);
       render(v);
     } catch (e) {
       // The VM moved away while this asked ("no VM named ..." here): the line above says where it went.
@@ -252,6 +242,11 @@ export function vmPage(root: HTMLElement, name: string): () => void {
       void comeBack();
       return;
     }
+    if (e.type === "vm.removed" && e.why === "migrated" && e.host) {
+      // Moved to another member (a cluster's stream, which names hosts, carries its events there too): read it there.
+      void load();
+      return;
+    }
     if (e.type === "vm.removed") {
       state.textContent = "removed";
       message.textContent = `VM ${name} was removed${e.why ? ` (${e.why})` : ""}.`;
@@ -268,8 +263,6 @@ export function vmPage(root: HTMLElement, name: string): () => void {
   void load();
   return () => {
     stop();
-    left = true;
-    follow(null);
     serial.dispose();
     display.dispose();
     log.dispose();

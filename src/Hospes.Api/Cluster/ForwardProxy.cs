@@ -161,13 +161,16 @@ internal sealed partial class ForwardProxy(ClusterForwarding forwarding, VmsApi 
 
     /// <summary>
     /// The VM a request is for, when the owner answers it: a route under /v1/vms/{name|vm}/, and the event stream of one
-    /// VM (?vm=). A restore (its save file is this host's) and a clone (its template is this host's) stay here: the
+    /// VM (?vm=, unless ?cluster=true). A restore (its save file is this host's) and a clone (its template is this host's) stay here: the
     /// name's claim refuses them naming the owner when another host owns it.
     /// </summary>
     private static string? VmOf(HttpContext http, string template) =>
         template.StartsWith(Routes.Vms + "/{", StringComparison.Ordinal) ? Value(http, "name") ?? Value(http, "vm")
-            : template == Routes.Events && http.Request.Query["vm"] is [{ Length: > 0 } one] && !one.Contains(',', StringComparison.Ordinal) ? one
+            : template == Routes.Events && http.Request.Query["vm"] is [{ Length: > 0 } one] && !one.Contains(',', StringComparison.Ordinal) && !AllMembers(http) ? one
             : null;
+
+    /// <summary>`?cluster=true` on the event stream: it follows every member itself (the VM's events wherever it runs), nothing to forward.</summary>
+    private static bool AllMembers(HttpContext http) => bool.TryParse(http.Request.Query["cluster"], out bool all) && all;
 
     /// <summary>A route value, else the query's.</summary>
     private static string? Value(HttpContext http, string name) =>

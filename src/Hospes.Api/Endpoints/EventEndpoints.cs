@@ -13,6 +13,7 @@ namespace Hospes.Api.Endpoints;
 /// <summary>
 /// `GET /v1/events`: the host's events as they happen, JSON lines by default, server-sent events for
 /// `Accept: text/event-stream`. It runs until the client goes or hospesd stops, and never holds hospesd's shutdown.
+/// `?cluster=true` in a cluster: every member's events, each naming its host (<see cref="ClusterForwarding.EventsAsync"/>).
 /// </summary>
 internal static class EventEndpoints
 {
@@ -22,7 +23,7 @@ internal static class EventEndpoints
     public static void Map(IEndpointRouteBuilder app) =>
         app.MapGet(Routes.Events, StreamAsync);
 
-    private static async Task StreamAsync(HttpContext http, EventsApi events, IHostApplicationLifetime lifetime, string? vm, string? type)
+    private static async Task StreamAsync(HttpContext http, EventsApi events, ClusterForwarding forwarding, IHostApplicationLifetime lifetime, string? vm, string? type, bool? cluster)
     {
         Result<EventFeed> opened = events.Open(Callers.Of(http), vm, type);
         if (!opened.IsOk)
@@ -39,7 +40,12 @@ internal static class EventEndpoints
         http.Response.Headers["X-Accel-Buffering"] = "no"; // nginx: pass each event on at once
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
         CancellationToken ct = stop.Token;
-        IAsyncEnumerator<HostEvent> next = feed.ReadAllAsync(ct).GetAsyncEnumerator(ct);
+
+        // Every member's (not when asked by another member: its own events only, so no stream is merged twice).
+        await using ClusterEvents? merged = cluster == true && forwarding.InCluster && !http.Request.Headers.ContainsKey(ClusterForwarding.EnvelopeHeader)
+            ? await forwarding.EventsAsync(Callers.Of(http), feed, vm, type, ct)
+            : null;
+        IAsyncEnumerator<HostEvent> next = (merged?.ReadAllAsync(ct) ?? feed.ReadAllAsync(ct)).GetAsyncEnumerator(ct);
         Task<bool>? pending = null;
         try
         {

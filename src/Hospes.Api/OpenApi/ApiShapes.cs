@@ -117,7 +117,7 @@ internal static class ApiShapes
         new("POST", Routes.HostPeerCheck, typeof(PeerJoinResponse)),
 
         // The event stream.
-        new("GET", Routes.Events, typeof(HostEvent), Kind: Ndjson) { Summary = "The host's events as they happen, as JSON lines (or server-sent events for Accept: text/event-stream), only those the caller may see" },
+        new("GET", Routes.Events, typeof(HostEvent), Kind: Ndjson) { Summary = "The host's events as they happen, as JSON lines (or server-sent events for Accept: text/event-stream), only those the caller may see; ?vm=, ?type=, and ?cluster=true for every cluster member's, each naming its host" },
 
         // Projects.
         new("GET", Routes.Projects, typeof(ProjectInfo[])),

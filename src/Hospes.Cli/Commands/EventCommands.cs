@@ -17,11 +17,12 @@ internal static class EventCommands
             Description = $"Only these types (repeat or comma-separate): {string.Join(", ", HostEventTypes.All)}, or vm or memory for all of theirs",
             AllowMultipleArgumentsPerToken = true,
         };
+        var cluster = new Option<bool>("--cluster") { Description = "Every cluster member's events, each line naming its host (in a cluster; else this host's)" };
         var cmd = new Command(
             "events",
-            "Follow the host's events: VM state changes, VMs defined and removed, clone and migration progress, memory policy actions. Runs until Ctrl-C\n\nExamples:\n  hospes events\n  hospes events --vm web --type vm.state\n  hospes events --format json    # one JSON object per line")
+            "Follow the host's events: VM state changes, VMs defined and removed, clone and migration progress, memory policy actions. Runs until Ctrl-C\n\nExamples:\n  hospes events\n  hospes events --vm web --type vm.state\n  hospes events --cluster        # every member's, with its host\n  hospes events --format json    # one JSON object per line")
         {
-            vm, type,
+            vm, type, cluster,
         };
         CliContext.Action(cmd, async (p, client, ct) =>
         {
@@ -29,7 +30,7 @@ internal static class EventCommands
             bool json = CliContext.Json(p);
             try
             {
-                await foreach (HostEvent e in client.Events.WatchAsync(p.GetValue(vm), types, ct))
+                await foreach (HostEvent e in client.Events.WatchAsync(p.GetValue(vm), types, p.GetValue(cluster), ct))
                 {
                     await Console.Out.WriteLineAsync(json ? JsonSerializer.Serialize(e, WireJson.Options) : Line(e));
                     await Console.Out.FlushAsync(ct);
@@ -45,11 +46,17 @@ internal static class EventCommands
         return cmd;
     }
 
-    /// <summary>"12:00:01 vm.state web: shutoff -> running (command start)".</summary>
+    /// <summary>"12:00:01 vm.state web: shutoff -> running (command start)"; with --cluster "12:00:01 host-b vm.state web: …".</summary>
     internal static string Line(HostEvent e)
     {
         var line = new StringBuilder();
-        line.Append(e.Time.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)).Append(' ').Append(e.Type);
+        line.Append(e.Time.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture)).Append(' ');
+        if (e.Host is not null)
+        {
+            line.Append(e.Host).Append(' ');
+        }
+
+        line.Append(e.Type);
         if (e.Vm is not null)
         {
             line.Append(' ').Append(e.Vm);

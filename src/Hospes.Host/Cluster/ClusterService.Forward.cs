@@ -83,4 +83,25 @@ internal sealed partial class ClusterService
             return HospesError.Unavailable(e.Message);
         }
     }
+
+    /// <summary>The other members up now, by their `members/` record (no VM owners read): what the cluster-wide event stream asks every few seconds.</summary>
+    public async Task<Result<IReadOnlyList<MemberRecord>>> OthersUpAsync(CancellationToken ct)
+    {
+        if (InCluster() is { } error)
+        {
+            return error;
+        }
+
+        Joined j = _joined!;
+        try
+        {
+            IReadOnlyList<StoreEntry> members = await j.Store.ListAsync(j.Keys.Members, ct).ConfigureAwait(false);
+            var up = (await j.Store.ListAsync(j.Keys.Hosts, ct).ConfigureAwait(false)).Select(e => ClusterKeys.NameOf(e.Key)).ToHashSet(StringComparer.Ordinal);
+            return Result.Ok<IReadOnlyList<MemberRecord>>([.. members.Select(e => Read<MemberRecord>(e.Value)).OfType<MemberRecord>().Where(m => m.Name != HostName && up.Contains(m.Name))]);
+        }
+        catch (ClusterStoreException e)
+        {
+            return HospesError.Unavailable(e.Message);
+        }
+    }
 }

@@ -34,4 +34,10 @@ public sealed partial class ClusterForwarding
 
     [LoggerMessage(EventId = LogEvents.ClusterTemplateCopyKept, Level = LogLevel.Warning, Message = "template {Template}: the copy on host {Host} was not deleted: {Why}")]
     private partial void LogTemplateCopyKept(string template, string host, string why);
+
+    [LoggerMessage(EventId = LogEvents.ClusterEventsLost, Level = LogLevel.Warning, Message = "the cluster-wide event stream does not follow host {Host} for now: {Why}")]
+    private partial void LogMemberEventsLost(string host, string why);
+
+    [LoggerMessage(EventId = LogEvents.ClusterEventsBack, Level = LogLevel.Information, Message = "the cluster-wide event stream follows host {Host} again")]
+    private partial void LogMemberEventsBack(string host);
 }

@@ -79,6 +79,9 @@ internal static class LogEvents
     public const int ClusterForwardRefused = 821;
     public const int ClusterPlaced = 822;
     public const int ClusterListPartial = 823;
+    // The cluster-wide event stream (GET /v1/events?cluster=true): a member's stream lost, and followed again.
+    public const int ClusterEventsLost = 937;
+    public const int ClusterEventsBack = 938;
 
     // Cluster etcd: learners promoted (issue 17).
     public const int ClusterLearnerPromoted = 900;

@@ -55,6 +55,19 @@ public sealed class EventEndpointsTests
     }
 
     [Fact]
+    public async Task ClusterTrue_OnAHostInNoCluster_IsThisHostsStream_WithNoHostNamed()
+    {
+        await using ApiHost api = await ApiHost.StartAsync();
+        using HttpResponseMessage response = await OpenAsync(api, Routes.Events + "?cluster=true&type=vm.defined", accept: null);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+
+        await DefineAsync(api, "web");
+
+        HostEvent e = JsonSerializer.Deserialize<HostEvent>(await NextLineAsync(reader), WireJson.Options)!;
+        Assert.Equal(("vm.defined", "web", null), (e.Type, e.Vm, e.Host));
+    }
+
+    [Fact]
     public async Task AnUnknownType_IsABadRequest_NamingTheTypes()
     {
         await using ApiHost api = await ApiHost.StartAsync();

@@ -47,6 +47,23 @@ public sealed class EventCommandsTests : IDisposable
         Assert.Equal(string.Concat(Events.Select(e => CliRunner.Json(e) + "\n")), r.Stdout);
     }
 
+    [Fact]
+    public async Task Events_Cluster_AsksEveryMembersStream_AndNamesEachEventsHost()
+    {
+        HostEvent[] events =
+        [
+            new() { Type = "vm.state", Id = 4, Vm = "far", OldState = VmState.Running, State = VmState.Paused, Why = "command", Message = "pause", Host = "host-b", Time = DateTimeOffset.UnixEpoch },
+            new() { Type = "lagged", Host = "host-c", Message = "host 'host-c''s events stopped", Time = DateTimeOffset.UnixEpoch },
+        ];
+        _stub.On("GET", "/v1/events?cluster=true&type=vm.state", HttpStatusCode.OK, string.Concat(events.Select(e => CliRunner.Json(e) + "\n")), "application/x-ndjson");
+
+        CliRun r = await CliRunner.RunAsync(_stub, "events", "--cluster", "--type", "vm.state");
+
+        string[] lines = r.Stdout.TrimEnd('\n').Split('\n');
+        Assert.Matches(@"^\d\d:\d\d:\d\d host-b vm\.state far: running -> paused \(command pause\)$", lines[0]);
+        Assert.EndsWith(" host-c lagged: host 'host-c''s events stopped", lines[1], StringComparison.Ordinal);
+    }
+
     private void Stream(string pathAndQuery) =>
         _stub.On("GET", pathAndQuery, HttpStatusCode.OK, string.Concat(Events.Select(e => CliRunner.Json(e) + "\n\n")), "application/x-ndjson");
 }
