@@ -90,6 +90,12 @@ internal static class LogEvents
     // A template's copies on the other members: replaced when stale, deleted with their home's template (issue 17).
     public const int ClusterTemplateCopiesDeleted = 930;
     public const int ClusterTemplateCopyKept = 931;
+    // A copy checked with its home: refreshed before a clone run, used while the home is down, dropped when the home deleted it.
+    public const int ClusterTemplateCopyRefreshed = 940;
+    public const int ClusterTemplateHomeDown = 941;
+    public const int ClusterTemplateOrphanDropped = 942;
+    public const int ClusterTemplateOrphanKept = 943;
+    public const int ClusterTemplateSweepFailed = 944;
 
     // HA (issue 17, part 2).
     public const int HaLeader = 840;
