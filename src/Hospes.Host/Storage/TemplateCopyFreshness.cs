@@ -58,6 +58,6 @@ internal static class TemplateCopyFreshness
             return (CopyFreshness.Refresh, null);
         }
 
-        return (CopyFreshness.RefuseStale, $"host '{here}' has an older copy of template '{name}' (host '{homeHost}''s template was changed or made again since), and it is not used: {copy.Clones.Count} linked clone(s) here stand on that copy ({string.Join(", ", copy.Clones)}) and a linked clone's base never changes under it; delete those clones on host '{here}' (the next run then copies the new template here), or run the clone on host '{homeHost}' (its clones may still be placed on the other hosts)");
+        return (CopyFreshness.RefuseStale, $"host '{here}' has an older copy of template '{name}' (host '{homeHost}''s template was changed or made again since), and it is not used: {copy.Clones.Count} linked clone(s) here stand on that copy ({string.Join(", ", copy.Clones)}) and a linked clone's base never changes under it; delete those clones on host '{here}' (the next run then copies the new template here), or run the clone on host '{homeHost}' with --host {homeHost}");
     }
 }
