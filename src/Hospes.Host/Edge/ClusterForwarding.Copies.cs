@@ -39,7 +39,7 @@ public sealed partial class ClusterForwarding
 
         string home = copy.Origin.Home;
         (TemplateAtHome? answer, string? why) = await AskHomeAsync(home, template, ct).ConfigureAwait(false);
-        (CopyFreshness action, string? message) = TemplateCopyFreshness.Decide(copy.State, answer, HostName, template, copy.Origin.CopiedAt, why);
+        (CopyFreshness action, string? message) = TemplateCopyFreshness.Decide(copy.State, answer, HostName, template, copy.Origin.CopiedAt, copy.Origin.HomeCreatedAt, why);
         switch (action)
         {
             case CopyFreshness.Current:
@@ -165,7 +165,7 @@ public sealed partial class ClusterForwarding
             TemplateInfo? info = await there.Content.ReadFromJsonAsync<TemplateInfo>(WireJson.Options, within.Token).ConfigureAwait(false);
             return info is null || info.CopiedFrom is not null
                 ? (new TemplateAtHome(null), null) // its template of that name is a copy of another's: its own is gone
-                : (new TemplateAtHome([.. info.Disks.Select(d => d.Checksum ?? "")]), null);
+                : (new TemplateAtHome([.. info.Disks.Select(d => d.Checksum ?? "")], info.CreatedAt), null);
         }
         catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {

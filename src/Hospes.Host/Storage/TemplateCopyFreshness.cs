@@ -19,8 +19,8 @@ internal enum CopyFreshness
     HomeDeleted,
 }
 
-/// <summary>What the home answered about its template: its disks' checksums, or none (it has no template of that name).</summary>
-internal sealed record TemplateAtHome(IReadOnlyList<string>? Checksums);
+/// <summary>What the home answered about its template: its disks' checksums and when it was made, or none (it has no template of that name).</summary>
+internal sealed record TemplateAtHome(IReadOnlyList<string>? Checksums, DateTimeOffset CreatedAt = default);
 
 /// <summary>
 /// The rule for a clone run on a member whose template is a copy of another member's (issue 17): the copy is checked
@@ -32,8 +32,9 @@ internal static class TemplateCopyFreshness
 {
     /// <param name="copy">This host's copy (its checksums, its home, its linked clones).</param>
     /// <param name="home">The home's answer; null: it did not answer (down, or not reachable).</param>
+    /// <param name="homeCreatedAt">When the home's template the copy was made of was made there (copy.json).</param>
     /// <param name="why">Why the home did not answer (for the warning).</param>
-    public static (CopyFreshness Action, string? Message) Decide(TemplateCopyState copy, TemplateAtHome? home, string here, string name, DateTimeOffset copiedAt, string? why = null)
+    public static (CopyFreshness Action, string? Message) Decide(TemplateCopyState copy, TemplateAtHome? home, string here, string name, DateTimeOffset copiedAt, DateTimeOffset homeCreatedAt, string? why = null)
     {
         ArgumentNullException.ThrowIfNull(copy);
         string homeHost = copy.CopiedFrom ?? "?";
@@ -48,7 +49,9 @@ internal static class TemplateCopyFreshness
             return (CopyFreshness.HomeDeleted, $"template '{name}' on host '{here}' is a copy of host '{homeHost}''s template, which was deleted there{clones}; no clones are made from it: `hospes template delete {name}` on host '{here}' removes the copy once no linked clone stands on it, or make the template again on host '{homeHost}'");
         }
 
-        if (copy.Checksums.SequenceEqual([.. sums.Order(StringComparer.Ordinal)], StringComparer.Ordinal))
+        // The same template there (made at the same time: a template's disks never change), or the same disks. An
+        // overlay template is sent flattened, so its copy's checksums are not the home's: its identity is its creation.
+        if (home.CreatedAt == homeCreatedAt || copy.Checksums.SequenceEqual([.. sums.Order(StringComparer.Ordinal)], StringComparer.Ordinal))
         {
             return (CopyFreshness.Current, null);
         }

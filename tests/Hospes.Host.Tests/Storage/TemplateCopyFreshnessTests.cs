@@ -6,9 +6,14 @@ namespace Hospes.Host.Tests.Storage;
 public sealed class TemplateCopyFreshnessTests
 {
     private static readonly DateTimeOffset CopiedAt = new(2026, 12, 7, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset MadeAt = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
 
     private static (CopyFreshness Action, string? Message) Decide(TemplateCopyState copy, TemplateAtHome? home, string? why = null) =>
-        TemplateCopyFreshness.Decide(copy, home, here: "host-b", name: "tmpl", CopiedAt, why);
+        TemplateCopyFreshness.Decide(copy, home, here: "host-b", name: "tmpl", CopiedAt, MadeAt, why);
+
+    [Fact]
+    public void TheSameTemplateAtTheHome_ByItsCreation_IsCurrent_EvenWithOtherChecksums_AnOverlaySentFlattened() =>
+        Assert.Equal((CopyFreshness.Current, null), Decide(new TemplateCopyState(["flat"], "host-a", ["c-1"]), new TemplateAtHome(["overlay"], MadeAt)));
 
     [Fact]
     public void TheHomesDisks_InAnyOrder_AreTheCopy_Current() =>
