@@ -32,6 +32,10 @@ public sealed class ClusterApi
     public Task<TemplateInfo> ReceiveTemplateAsync(string name, HttpContent copy, CancellationToken ct) =>
         _c.SendAsync<TemplateInfo>(HttpMethod.Put, Routes.Path(Routes.ClusterTemplate, name), copy, ct);
 
+    /// <summary>Asks this host (the template's home) to send its template to member <paramref name="to"/>, whose copy is stale (what that member does before a clone run).</summary>
+    public Task<TemplateInfo> SendTemplateAsync(string name, string to, CancellationToken ct) =>
+        _c.SendAsync<TemplateInfo>(HttpMethod.Post, Routes.Path(Routes.ClusterTemplate, name) + "?to=" + Uri.EscapeDataString(to), null, ct);
+
     /// <summary>Deletes this host's copy of member <paramref name="home"/>'s template (what that member does when it deletes it).</summary>
     public Task<TemplateInfo> DeleteTemplateCopyAsync(string name, string home, CancellationToken ct) =>
         _c.SendAsync<TemplateInfo>(HttpMethod.Delete, Routes.Path(Routes.ClusterTemplate, name) + "?home=" + Uri.EscapeDataString(home), null, ct);

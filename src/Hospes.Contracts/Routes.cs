@@ -169,7 +169,10 @@ public static class Routes
     public const string PeerClusterEvacuate = "/v1/peer/cluster/evacuate";
     public const string PeerClusterRestore = "/v1/peer/cluster/restore";
 
-    /// <summary>A template's files from another member, for clones placed here (body: the files one after another); DELETE: its copy here (?home=).</summary>
+    /// <summary>
+    /// A template's files from another member, for clones placed here (body: the files one after another); DELETE: its
+    /// copy here (?home=); POST: a member with a stale copy asks the template's home to send it again (?to= names it).
+    /// </summary>
     public const string ClusterTemplate = "/v1/cluster/templates/{name}";
 
     /// <summary>

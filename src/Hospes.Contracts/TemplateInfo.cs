@@ -21,4 +21,7 @@ public sealed record TemplateInfo
 
     /// <summary>In a cluster: a copy of this member host's template, made for clones placed here; deleted with that one, replaced when it changes.</summary>
     public string? CopiedFrom { get; init; }
+
+    /// <summary>A copy whose home deleted its template while linked clones here stand on it: kept for them, no clones are made from it.</summary>
+    public bool CopyOfDeleted { get; init; }
 }

@@ -264,6 +264,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         host.GuestAgent.Start(
             () => [.. host.Vms.All.Select(a => new AgentTarget(a.Record.Uuid, a.Record.Name, a.Layout.Paths(a.Record.Uuid).AgentSocket, a.Pid))], host.Vms.Events);
         host.Ha.Start();
+        host.Forwarding.StartCopySweep(host.StoreApi);
         return host;
     }
 

@@ -43,7 +43,9 @@ internal sealed partial class ForwardProxy
             allowed = noProject.Error;
         }
 
-        Result<IReadOnlyList<string>> names = allowed.IsOk ? store.PlanClones(template, clone with { Host = null }, project) : allowed.Error;
+        // A copy of another member's template is checked with its home first: refreshed, refused, or used with a warning.
+        Result<string?> fresh = allowed.IsOk ? await forwarding.CheckCopyAsync(store, template, ct) : allowed.Error;
+        Result<IReadOnlyList<string>> names = fresh.IsOk ? store.PlanClones(template, clone with { Host = null }, project) : fresh.Error;
         Result<IReadOnlyList<(string Name, ForwardHost Host)>> plan = names.IsOk
             ? await forwarding.SpreadAsync(template, names.Value, store.GetTemplate(template).Value.MemoryMib, clone.Host, ct)
             : names.Error;
@@ -54,6 +56,11 @@ internal sealed partial class ForwardProxy
         }
 
         using var run = new SpreadRun(new NdjsonStream(http), plan.Value.Count);
+        if (fresh.Value is { } warning)
+        {
+            await run.WarnAsync(warning);
+        }
+
         var shares = plan.Value.GroupBy(p => p.Host.Name, StringComparer.Ordinal).Select(g => (Host: g.First().Host, Names: (IReadOnlyList<string>)[.. g.Select(p => p.Name)])).ToList();
         await Task.WhenAll(shares.Select(s => s.Host.IsLocal
             ? RunHereAsync(run, template, clone, s.Names, project)
@@ -146,6 +153,7 @@ internal sealed partial class ForwardProxy
         private readonly SemaphoreSlim _gate = new(1, 1);
         private readonly ConcurrentDictionary<string, (int Created, int Ready, int Failed)> _counts = new(StringComparer.Ordinal);
         private readonly ConcurrentBag<string> _failures = [];
+        private readonly List<string> _warnings = [];
         private readonly Stopwatch _clock = Stopwatch.StartNew();
 
         public async Task EmitAsync(string host, CloneEvent e)
@@ -160,6 +168,13 @@ internal sealed partial class ForwardProxy
             {
                 _gate.Release();
             }
+        }
+
+        /// <summary>A warning of the run's (its template's copy used while the home is down): a line now, and on the done line.</summary>
+        public async Task WarnAsync(string warning)
+        {
+            _warnings.Add(warning);
+            await stream.WriteAsync(new CloneEvent { Event = "warning", Message = warning, Total = total, ElapsedS = _clock.Elapsed.TotalSeconds });
         }
 
         public void Finish(string host, CloneEvent done)
@@ -190,6 +205,7 @@ internal sealed partial class ForwardProxy
             Failed = Sum(c => c.Failed),
             ElapsedS = _clock.Elapsed.TotalSeconds,
             Failures = [.. _failures.Order(StringComparer.Ordinal)],
+            Warnings = [.. _warnings],
             Hosts = hosts,
         });
 

@@ -31,6 +31,17 @@ internal static class ClusterEndpoints
 
             return ApiResults.From(received);
         });
+        app.MapPost(Routes.ClusterTemplate, async (string name, string to, HttpContext http, StoreApi store, ClusterForwarding forwarding) =>
+        {
+            if (!ClusterForwarding.IsMemberCopier(Access.Callers.Of(http), to))
+            {
+                return ApiResults.Error(HospesError.Forbidden($"POST {Routes.ClusterTemplate} is what member '{to}' sends when its copy of this host's template is stale; {Access.Callers.Of(http).Display} is not that member's hospesd"));
+            }
+
+            // The copy is the member's clone run's business, not the caller's to cancel halfway (a copy half sent leaves nothing).
+            Result<bool> sent = await forwarding.SendTemplateToAsync(to, store, name, CancellationToken.None);
+            return sent.IsOk ? ApiResults.From(store.GetTemplate(name)) : ApiResults.Error(sent.Error);
+        });
         app.MapDelete(Routes.ClusterTemplate, async (string name, string home, HttpContext http, StoreApi store, ClusterForwarding forwarding) =>
             ClusterForwarding.IsMemberCopier(Access.Callers.Of(http), home)
                 ? ApiResults.From(await store.DeleteTemplateCopyAsync(name, home, forwarding.HostName, http.RequestAborted))

@@ -180,6 +180,7 @@ internal static class ApiShapes
         new("POST", Routes.ClusterHostEvacuate, typeof(EvacuationEvent), Kind: Ndjson) { Summary = "Evacuates a member: cordoned, its running VMs migrate away (or stop); progress as JSON lines, \"done\" or \"error\" last" },
         new("POST", Routes.ClusterHostRestore, typeof(HostRestoreResult)) { Summary = "Takes an evacuated member back into service; what a stop-mode evacuation stopped starts again" },
         new("PUT", Routes.ClusterTemplate, typeof(TemplateInfo)) { Summary = "A member copies a template here for the clones it placed here: its header as one JSON line, then its disk files" },
+        new("POST", Routes.ClusterTemplate, typeof(TemplateInfo)) { Summary = "A member whose copy of this host's template is stale asks for it again (?to= names the member): this host sends it there; refused while linked clones stand on the copy" },
         new("DELETE", Routes.ClusterTemplate, typeof(TemplateInfo)) { Summary = "A member deletes its template: this host's copy of it goes too (?home= names the member); refused while linked clones stand on it" },
         new("POST", Routes.PeerClusterEvacuate, typeof(EvacuationEvent), Kind: Ndjson) { Summary = "A member asks this host to evacuate itself" },
         new("POST", Routes.PeerClusterRestore, typeof(HostRestoreResult)) { Summary = "A member asks this host to take itself back into service" },

@@ -54,7 +54,7 @@ internal static class TemplateCommands
             var table = new Table(("Name", false), ("From VM", false), ("Mem(MiB)", true), ("VCPUs", true), ("Disks", true), ("Clones", true), ("Project", false));
             foreach (TemplateInfo t in all)
             {
-                table.Add(t.Name, t.Running ? "(running state)" : t.SourceVm ?? "", t.MemoryMib.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Vcpus.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Disks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Clones.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Project);
+                table.Add(t.Name, t.Running ? "(running state)" : t.CopyOfDeleted ? $"{t.SourceVm} (copy of a deleted template)".TrimStart() : t.SourceVm ?? "", t.MemoryMib.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Vcpus.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Disks.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Clones.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), t.Project);
             }
 
             Console.Out.Write(table.ToString());
@@ -78,7 +78,7 @@ internal static class TemplateCommands
 
             Printer.Fields([
                 ("Name", t.Name), ("From VM", t.SourceVm), ("Memory", $"{t.MemoryMib} MiB"), ("VCPUs", t.Vcpus), ("Ready marker", t.ReadyMarker),
-                ("Disks", string.Join(", ", t.Disks.Select(d => d.Path))), ("Clones", string.Join(", ", t.Clones)), ("Created", t.CreatedAt), ("Copy of", t.CopiedFrom is { } home ? $"host {home}'s template" : null),
+                ("Disks", string.Join(", ", t.Disks.Select(d => d.Path))), ("Clones", string.Join(", ", t.Clones)), ("Created", t.CreatedAt), ("Copy of", t.CopiedFrom is { } home ? $"host {home}'s template{(t.CopyOfDeleted ? " (deleted there; kept for its linked clones here)" : "")}" : null),
             ]);
             return 0;
         });

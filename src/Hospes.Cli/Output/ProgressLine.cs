@@ -21,6 +21,13 @@ internal sealed class ProgressLine(TextWriter writer, bool withReady)
             writer.WriteLine($"failed: {e.Name}: {e.Message}");
         }
 
+        if (e.Event == "warning")
+        {
+            Clear();
+            writer.WriteLine($"warning: {e.Message}");
+            return;
+        }
+
         if (!_tty)
         {
             return;

@@ -200,6 +200,7 @@ internal static class RouteRules
         One("POST", "/v1/cluster/hosts/{name}/restore", SysModify, Host),
         One("PUT", "/v1/cluster/templates/{name}", SysModify, Host) with { Note = "a member's hospesd only (its peer envelope), for its own template" },
         One("DELETE", "/v1/cluster/templates/{name}", SysModify, Host) with { Note = "a member's hospesd only (?home= names it), when it deletes its template" },
+        One("POST", "/v1/cluster/templates/{name}", SysModify, Host) with { Note = "a member's hospesd only (?to= names it), for a clone run on its stale copy" },
     ];
 
     private static readonly FrozenDictionary<(string, string), RouteRule> ByRoute =

@@ -40,4 +40,19 @@ public sealed partial class ClusterForwarding
 
     [LoggerMessage(EventId = LogEvents.ClusterEventsBack, Level = LogLevel.Information, Message = "the cluster-wide event stream follows host {Host} again")]
     private partial void LogMemberEventsBack(string host);
+
+    [LoggerMessage(EventId = LogEvents.ClusterTemplateCopyRefreshed, Level = LogLevel.Information, Message = "template {Template}: this host's copy was older than host {Home}'s template and was refreshed before a clone run")]
+    private partial void LogTemplateCopyRefreshed(string template, string home);
+
+    [LoggerMessage(EventId = LogEvents.ClusterTemplateHomeDown, Level = LogLevel.Warning, Message = "template {Template}: its home, host {Home}, did not answer ({Why}); a clone run uses this host's copy")]
+    private partial void LogTemplateHomeDown(string template, string home, string why);
+
+    [LoggerMessage(EventId = LogEvents.ClusterTemplateOrphanDropped, Level = LogLevel.Information, Message = "template {Template}: this host's copy was deleted, its home host {Home} deleted the template")]
+    private partial void LogTemplateOrphanDropped(string template, string home);
+
+    [LoggerMessage(EventId = LogEvents.ClusterTemplateOrphanKept, Level = LogLevel.Warning, Message = "template {Template}: its home host {Home} deleted the template; this host keeps its copy: {Why}")]
+    private partial void LogTemplateOrphanKept(string template, string home, string why);
+
+    [LoggerMessage(EventId = LogEvents.ClusterTemplateSweepFailed, Level = LogLevel.Warning, Message = "the template copies here were not checked with their homes: {Why}")]
+    private partial void LogTemplateSweepFailed(string why);
 }

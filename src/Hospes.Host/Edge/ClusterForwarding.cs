@@ -134,6 +134,17 @@ public sealed partial class ClusterForwarding : IDisposable
 
     public void Dispose()
     {
+        _sweepStop.Cancel();
+        try
+        {
+            _sweep?.Wait(TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // The sweep's end is no concern of the host's.
+        }
+
+        _sweepStop.Dispose();
         foreach (Lazy<HttpClient> client in _clients.Values.Where(c => c.IsValueCreated))
         {
             client.Value.Dispose();

@@ -71,6 +71,15 @@ public sealed partial class StoreApi
         return ResultMap.Map(await _templates.ReceiveAsync(header, body, here, ct).ConfigureAwait(false), TemplateInfoFactory.Create);
     }
 
+    /// <summary>Template <paramref name="name"/> here when it is a copy of another member's: its state and record; else null.</summary>
+    internal (TemplateCopyState State, TemplateCopyOrigin Origin)? TemplateCopyOf(string name) => _templates.CopyOf(name);
+
+    /// <summary>The copies of other members' templates here.</summary>
+    internal IReadOnlyList<(string Name, TemplateCopyOrigin Origin)> TemplateCopies() => _templates.Copies();
+
+    /// <summary>Records that the home of copy <paramref name="name"/> deleted its template (linked clones here keep the copy).</summary>
+    internal Task<bool> MarkTemplateHomeDeletedAsync(string name, string home, CancellationToken ct) => _templates.MarkHomeDeletedAsync(name, home, ct);
+
     /// <summary>Deletes this host's copy of <paramref name="home"/>'s template <paramref name="name"/> (refused while linked clones stand on it).</summary>
     public async Task<Result<TemplateInfo>> DeleteTemplateCopyAsync(string name, string home, string here, CancellationToken ct) =>
         ResultMap.Map(await _templates.DeleteCopyAsync(name, home, here, ct).ConfigureAwait(false), TemplateInfoFactory.Create);

@@ -19,5 +19,6 @@ internal static class TemplateInfoFactory
         CreatedAt = view.Template.CreatedAt,
         Running = view.Running,
         CopiedFrom = view.CopiedFrom?.Home,
+        CopyOfDeleted = view.CopiedFrom?.HomeDeletedAt is not null,
     };
 }

@@ -97,6 +97,12 @@ internal static class LogEvents
     // The cluster's guest SSH key: taken by a joining host, or its own kept (issue 17).
     public const int ClusterSshKeyTaken = 945;
     public const int ClusterSshKeyKept = 946;
+    // A copy checked with its home: refreshed before a clone run, used while the home is down, dropped when the home deleted it.
+    public const int ClusterTemplateCopyRefreshed = 940;
+    public const int ClusterTemplateHomeDown = 941;
+    public const int ClusterTemplateOrphanDropped = 942;
+    public const int ClusterTemplateOrphanKept = 943;
+    public const int ClusterTemplateSweepFailed = 944;
 
     // HA (issue 17, part 2).
     public const int HaLeader = 840;

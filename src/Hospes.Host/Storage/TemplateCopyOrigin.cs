@@ -22,6 +22,9 @@ internal sealed record TemplateCopyOrigin
     public required string From { get; init; }
     public DateTimeOffset CopiedAt { get; init; }
 
+    /// <summary>When this host found its home's template deleted while linked clones here kept the copy (null: not found so).</summary>
+    public DateTimeOffset? HomeDeletedAt { get; init; }
+
     /// <summary>The record in <paramref name="dir"/>; null: the template there is no copy (or its record is unreadable).</summary>
     public static TemplateCopyOrigin? Read(string dir)
     {

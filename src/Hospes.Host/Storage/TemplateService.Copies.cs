@@ -24,6 +24,38 @@ internal sealed partial class TemplateService
         return new TemplateCopyState(Checksums(name), view.CopiedFrom?.Home, view.Clones);
     }
 
+    /// <summary>The copies of other members' templates here, by name, with their records (a running template is none).</summary>
+    public IReadOnlyList<(string Name, TemplateCopyOrigin Origin)> Copies() =>
+        [.. store.Templates().Select(t => (t.Name, Origin: TemplateCopyOrigin.Read(store.Layout.TemplateDir(t.Name)))).Where(c => c.Origin is not null).Select(c => (c.Name, c.Origin!))];
+
+    /// <summary>Template <paramref name="name"/> here when it is a copy of another member's: its state for the rules and its record; else null.</summary>
+    public (TemplateCopyState State, TemplateCopyOrigin Origin)? CopyOf(string name) =>
+        CopyStateOf(name) is { CopiedFrom: not null } state && TemplateCopyOrigin.Read(store.Layout.TemplateDir(name)) is { } origin ? (state, origin) : null;
+
+    /// <summary>
+    /// Records in the copy of <paramref name="home"/>'s template <paramref name="name"/> that its home deleted it (linked
+    /// clones here keep it): `template list` and `info` show it. False: no such copy here, or it was recorded so already.
+    /// </summary>
+    public async Task<bool> MarkHomeDeletedAsync(string name, string home, CancellationToken ct)
+    {
+        await store.Gate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            string dir = store.Layout.TemplateDir(name);
+            if (!store.FindTemplate(name).IsOk || TemplateCopyOrigin.Read(dir) is not { HomeDeletedAt: null } origin || origin.Home != home)
+            {
+                return false;
+            }
+
+            (origin with { HomeDeletedAt = store.Time.GetUtcNow() }).Write(dir);
+            return true;
+        }
+        finally
+        {
+            store.Gate.Release();
+        }
+    }
+
     /// <summary>The rule for <paramref name="header"/> here: an answer (the template here, or a refusal), or none (copy it; Replace: over the stale copy).</summary>
     private (Result<TemplateView>? Answer, bool Replace) Decided(TemplateCopyHeader header, IReadOnlyList<string> sums, string here)
     {
@@ -81,20 +113,7 @@ internal sealed partial class TemplateService
                         tx.DeleteTemplate(record.Name);
                     }
 
-                    if (!tx.TryInsertTemplate(record))
-                    {
-                        return false;
-                    }
-
-                    foreach (VolumeRecord row in rows)
-                    {
-                        if (tx.TryInsertVolume(row) is null)
-                        {
-                            throw new HospesException(HospesError.Conflict($"the state DB of host '{here}' already holds a volume at {row.Path}"));
-                        }
-                    }
-
-                    return true;
+                    return InsertRows(tx, record, rows, $"the state DB of host '{here}'");
                 });
             }
             catch (HospesException e)

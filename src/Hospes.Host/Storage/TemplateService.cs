@@ -211,23 +211,7 @@ internal sealed partial class TemplateService(VolumeStore store, IVmDirectory vm
 
         DurableFiles.MoveDirectory(partial, final);
         revert.Add(() => StoreFiles.DeleteQuietly(final));
-        bool inserted = store.Db.InTransaction(tx =>
-        {
-            if (!tx.TryInsertTemplate(record))
-            {
-                return false;
-            }
-
-            foreach (VolumeRecord row in rows)
-            {
-                if (tx.TryInsertVolume(row) is null)
-                {
-                    throw new HospesException(HospesError.Conflict($"the state DB already holds a volume at {row.Path}"));
-                }
-            }
-
-            return true;
-        });
+        bool inserted = store.Db.InTransaction(tx => InsertRows(tx, record, rows, "the state DB"));
         if (!inserted)
         {
             return HospesError.Conflict($"a template named '{name}' already exists");
@@ -235,6 +219,28 @@ internal sealed partial class TemplateService(VolumeStore store, IVmDirectory vm
 
         revert.Commit();
         return ViewOf(record, store.All());
+    }
+
+    /// <summary>
+    /// Inserts a template's row and its disks' rows in <paramref name="tx"/>: false when a template of that name is
+    /// there; a volume row at a path already held throws a conflict naming <paramref name="db"/> (the transaction rolls back).
+    /// </summary>
+    private static bool InsertRows(StateTransaction tx, TemplateRecord record, IEnumerable<VolumeRecord> rows, string db)
+    {
+        if (!tx.TryInsertTemplate(record))
+        {
+            return false;
+        }
+
+        foreach (VolumeRecord row in rows)
+        {
+            if (tx.TryInsertVolume(row) is null)
+            {
+                throw new HospesException(HospesError.Conflict($"{db} already holds a volume at {row.Path}"));
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Copies an overlay file as it is, so the copy keeps its (absolute) backing file.</summary>

@@ -70,6 +70,25 @@ public sealed class TemplateCopyTests
         Assert.DoesNotContain(store.Floor.Volumes.All(), v => v.Kind == VolumeKind.Template);
     }
 
+    [Fact]
+    public async Task ACopyWhoseHomeDeletedTheTemplate_IsMarkedOnce_ByItsHomeOnly_AndShownAsSuch()
+    {
+        await using var store = new StoreFloor();
+        await ReceiveAsync(store, "one");
+        Assert.Equal([("tmpl", "host-a")], store.Templates.Copies().Select(c => (c.Name, c.Origin.Home)));
+        Assert.Equal("host-a", store.Templates.CopyOf("tmpl")!.Value.State.CopiedFrom);
+        Assert.False(Hospes.Host.Edge.TemplateInfoFactory.Create(store.Templates.Get("tmpl").Value).CopyOfDeleted);
+
+        Assert.False(await store.Templates.MarkHomeDeletedAsync("tmpl", "host-c", CancellationToken.None));
+        Assert.True(await store.Templates.MarkHomeDeletedAsync("tmpl", "host-a", CancellationToken.None));
+        Assert.False(await store.Templates.MarkHomeDeletedAsync("tmpl", "host-a", CancellationToken.None));
+
+        TemplateView marked = store.Templates.Get("tmpl").Value;
+        Assert.NotNull(marked.CopiedFrom?.HomeDeletedAt);
+        Assert.True(Hospes.Host.Edge.TemplateInfoFactory.Create(marked).CopyOfDeleted);
+        Assert.Null(store.Templates.CopyOf("nope"));
+    }
+
     private static Task<Result<TemplateView>> ReceiveAsync(StoreFloor store, string content, string home = "host-a")
     {
         byte[] bytes = Encoding.UTF8.GetBytes(content);
