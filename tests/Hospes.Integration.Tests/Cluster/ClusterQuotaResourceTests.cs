@@ -1,6 +1,7 @@
 using Hospes.Contracts;
 using Hospes.Contracts.Vms;
 using Hospes.Testing;
+using static Hospes.Integration.Tests.Cluster.ClusterLab;
 
 namespace Hospes.Integration.Tests.Cluster;
 
@@ -14,45 +15,19 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed class ClusterQuotaResourceTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(90);
-    private readonly List<NetNs> _namespaces = [];
+    private readonly ClusterLab _lab = new(image);
     private Daemon _a = null!;
     private Daemon _b = null!;
     private Daemon _c = null!;
-    private Daemon? _d;
-    private NetNs _hub = null!;
 
     public async Task InitializeAsync()
     {
-        NetNs hub = _hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 3; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
-        }
-
-        (_a, _b, _c) = (daemons[0], daemons[1], daemons[2]);
-        (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
-        (await _b.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
-        (await _c.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
+        (_a, _b, _c) = await _lab.StartAsync();
+        await _lab.FormAsync(waitUp: false);
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon? d in new[] { _a, _b, _c, _d }.Where(d => d is not null))
-        {
-            await d!.DisposeAsync();
-            await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task AProjectsMemoryLimit_CountsEveryHostsRunningVms_RefusesAStartOnAThird_StartsAfterAStop_AndARaceForTheLastRoomRunsOne()
@@ -60,7 +35,7 @@ public sealed class ClusterQuotaResourceTests(TinyImage image) : IClassFixture<T
         (await _a.CliAsync("project", "create", "lab", "--limit", "memory=400M", "--limit", "vcpus=3")).Ok();
         foreach (Daemon d in new[] { _b, _c })
         {
-            await UntilAsync($"{HostOf(d)} takes project lab", async () => (await d.CliAsync("project", "show", "lab")).ExitCode == 0);
+            await ClusterWait.UntilAsync(async () => (await d.CliAsync("project", "show", "lab")).ExitCode == 0, Within, $"{_lab.NameOf(d)} takes project lab");
         }
 
         foreach ((Daemon d, string name) in new[] { (_a, "a1"), (_b, "b1"), (_c, "c1") })
@@ -89,14 +64,14 @@ public sealed class ClusterQuotaResourceTests(TinyImage image) : IClassFixture<T
 
         // b1 stops: its usage goes from the cluster's count (B's next round), and c1 starts.
         (await _b.CliAsync("destroy", "b1")).Ok();
-        await UntilAsync("the cluster counts b1 no more", async () => (await _c.JsonAsync<ProjectInfo>("project", "show", "lab")).Usage.MemoryMib == 192);
+        await ClusterWait.UntilAsync(async () => (await _c.JsonAsync<ProjectInfo>("project", "show", "lab")).Usage.MemoryMib == 192, Within, "the cluster counts b1 no more");
         (await _c.CliAsync("start", "c1")).Ok();
         Assert.Single(_c.Qemus());
         Assert.Equal(new Dictionary<string, long> { ["host-a"] = 192, ["host-c"] = 192 }, (await _b.JsonAsync<ProjectInfo>("project", "show", "lab")).Usage.MemoryByHost);
 
         // c1 stops: room for one more guest (192 + 192 <= 400), and A and B both start one at once: exactly one runs.
         (await _c.CliAsync("destroy", "c1")).Ok();
-        await UntilAsync("the cluster counts c1 no more", async () => (await _a.JsonAsync<ProjectInfo>("project", "show", "lab")).Usage.MemoryMib == 192);
+        await ClusterWait.UntilAsync(async () => (await _a.JsonAsync<ProjectInfo>("project", "show", "lab")).Usage.MemoryMib == 192, Within, "the cluster counts c1 no more");
         (await Define(_a, "race-a")).Ok();
         int qemusOnA = _a.Qemus().Count;
         int qemusOnB = _b.Qemus().Count;
@@ -115,52 +90,23 @@ public sealed class ClusterQuotaResourceTests(TinyImage image) : IClassFixture<T
 
         // D, in no cluster, runs d1 in its own project lab: joining with it running would take the cluster's lab over
         // its memory limit, so the member refuses before anything changes; with d1 stopped D joins.
-        NetNs nsD = await Ns("hit-");
-        await NetNs.SwitchAsync(_hub, nsD, "p4", "203.0.113.4/24");
-        _d = await Daemon.StartAsync(image, nsD, "--listen", "203.0.113.4:8443", "--host-name", "host-d");
-        (await _d.CliAsync("project", "create", "lab", "--limit", "memory=400M")).Ok();
-        (await _d.CliAsync("define", "--project", "lab", _d.WriteConfig("d1.cfg", Guest.Config("d1")))).Ok();
-        (await _d.CliAsync("start", "d1")).Ok();
-        string joinRefused = (await _d.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Fails();
+        Daemon hostD = await _lab.AddHostAsync();
+        (await hostD.CliAsync("project", "create", "lab", "--limit", "memory=400M")).Ok();
+        (await hostD.CliAsync("define", "--project", "lab", hostD.WriteConfig("d1.cfg", Guest.Config("d1")))).Ok();
+        (await hostD.CliAsync("start", "d1")).Ok();
+        string joinRefused = (await hostD.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Fails();
         Assert.Contains("host 'host-d' cannot join cluster 'course': its VMs would take projects over their limits", joinRefused, StringComparison.Ordinal);
         Assert.Contains("project lab: 384 MiB of 400 MiB memory used in cluster 'course' (", joinRefused, StringComparison.Ordinal);
         Assert.Contains("joining host-d with 1 VM would make 576 MiB; raise the limit with hospes project set lab --limit memory=576M or stop a VM", joinRefused, StringComparison.Ordinal);
         Assert.Contains("nothing was changed", joinRefused, StringComparison.Ordinal);
-        Assert.Contains("in no cluster", (await _d.CliAsync("cluster", "leave")).Fails(), StringComparison.Ordinal);
+        Assert.Contains("in no cluster", (await hostD.CliAsync("cluster", "leave")).Fails(), StringComparison.Ordinal);
         Assert.Equal(384, (await _a.JsonAsync<ProjectInfo>("project", "show", "lab")).Usage.MemoryMib);
-        (await _d.CliAsync("destroy", "d1")).Ok();
-        (await _d.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
-        Assert.Equal(384, (await _d.JsonAsync<ProjectInfo>("project", "show", "lab")).Usage.MemoryMib);
+        (await hostD.CliAsync("destroy", "d1")).Ok();
+        (await hostD.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
+        Assert.Equal(384, (await hostD.JsonAsync<ProjectInfo>("project", "show", "lab")).Usage.MemoryMib);
     }
 
     /// <summary>Defines a tiny guest in project lab on <paramref name="d"/> itself (not started).</summary>
     private Task<CliResult> Define(Daemon d, string name) =>
-        d.CliAsync("define", "--project", "lab", d.WriteConfig($"{name}.cfg", Guest.Config(name)), "--host", HostOf(d));
-
-    private string HostOf(Daemon d) => d == _a ? "host-a" : d == _b ? "host-b" : "host-c";
-
-    private static async Task UntilAsync(string what, Func<Task<bool>> done)
-    {
-        DateTime deadline = DateTime.UtcNow + Within;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await done())
-            {
-                return;
-            }
-
-            await Task.Delay(300);
-        }
-
-        Assert.Fail($"{what}: not within {Within.TotalSeconds} s");
-    }
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
-
-    private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
+        d.CliAsync("define", "--project", "lab", d.WriteConfig($"{name}.cfg", Guest.Config(name)), "--host", _lab.NameOf(d));
 }

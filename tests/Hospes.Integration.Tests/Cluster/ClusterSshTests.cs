@@ -1,5 +1,6 @@
 using Hospes.Contracts;
 using Hospes.Testing;
+using static Hospes.Integration.Tests.Cluster.ClusterLab;
 
 namespace Hospes.Integration.Tests.Cluster;
 
@@ -12,42 +13,17 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed class ClusterSshTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
     private const string Subnet = "10.165.7.0/24";
     private static readonly TimeSpan Long = TimeSpan.FromMinutes(3);
-    private readonly List<NetNs> _namespaces = [];
+
+    // Each host decides its accelerator once, in the background; a migration's prepare waits for it otherwise (HostInfo).
+    private readonly ClusterLab _lab = new(image, new() { Hosts = 2, HostInfo = true });
     private Daemon _a = null!;
     private Daemon _b = null!;
 
-    public async Task InitializeAsync()
-    {
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 2; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
-        }
+    public async Task InitializeAsync() => (_a, _b) = await _lab.StartAsync();
 
-        (_a, _b) = (daemons[0], daemons[1]);
-
-        // Each host decides its accelerator once, in the background; a migration's prepare waits for it otherwise.
-        await Task.WhenAll(_a.HostInfoAsync(), _b.HostInfoAsync());
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task TheJoinGivesBTheClustersKey_AGuestMovedFromAToBAnswersSshFromBothWithEachHostsOwnKeyFiles_AndBsOlderGuestStillAnswers()
@@ -62,7 +38,7 @@ public sealed class ClusterSshTests(TinyImage image) : IClassFixture<TinyImage>,
         string ownPublicB = File.ReadAllText(keyB + ".pub").Trim();
         string ownPrivateB = File.ReadAllText(keyB);
 
-        (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
+        await _lab.InitAsync();
         CliResult joined = (await _b.CliAsync("cluster", "join", AddressA, "--token", await TokenAsync(_a))).Ok();
         await ClusterWait.HostsAsync(_b, h => h.Count == 2 && h.All(x => x.State == "up"));
 
@@ -124,13 +100,4 @@ public sealed class ClusterSshTests(TinyImage image) : IClassFixture<TinyImage>,
         d, vm, "for i in $(seq 1 100); do ip -4 addr show eth0 | grep -q 'inet ' && break; sleep 0.2; done; ip -4 addr show eth0 | grep -o 'inet [0-9.]*' | cut -d' ' -f2");
 
     private static string KeyPath(Daemon d) => Path.Combine(d.StateDir, "ssh", "id_ed25519");
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
-
-    private static async Task<string> TokenAsync(Daemon d) => (await d.JsonAsync<HostTokenInfo>("cluster", "token")).Token;
 }

@@ -13,47 +13,20 @@ namespace Hospes.Integration.Tests.Cluster;
 /// </summary>
 public sealed class ClusterTemplateCopyTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(600);
-    private readonly List<NetNs> _namespaces = [];
+    private readonly ClusterLab _lab = new(image);
     private Daemon _a = null!;
     private Daemon _b = null!;
     private Daemon _c = null!;
 
     public async Task InitializeAsync()
     {
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 3; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
-        }
-
-        (_a, _b, _c) = (daemons[0], daemons[1], daemons[2]);
-        (await _a.CliAsync("cluster", "init", "--name", "copies")).Ok();
-        foreach (Daemon d in new[] { _b, _c })
-        {
-            (await d.CliAsync("cluster", "join", AddressA, "--token", (await _a.JsonAsync<HostTokenInfo>("cluster", "token")).Token)).Ok();
-        }
-
+        (_a, _b, _c) = await _lab.StartAsync();
+        await _lab.FormAsync("copies", waitUp: false);
         await AllUpAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b, _c }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-            await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     [Fact]
     public async Task ACloneRunOnACopy_AsksItsHomeFirst_AndACopyWhoseTemplateWasDeletedWhileItsHostWasDown_GoesWhenItIsBack()
@@ -217,18 +190,5 @@ public sealed class ClusterTemplateCopyTests(TinyImage image) : IClassFixture<Ti
     private static async Task<List<string>> AuditAsync(Daemon d, string action) =>
         [.. (await d.JsonAsync<List<AuditEntryInfo>>("audit")).Where(e => e.Action == action).OrderBy(e => e.Time).Select(e => e.Result.Split(' ')[0])];
 
-    private async Task AllUpAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b, _c })
-        {
-            await ClusterWait.HostsAsync(d, h => h.Count == 3 && h.All(x => x.State == "up"), TimeSpan.FromSeconds(120));
-        }
-    }
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
+    private Task AllUpAsync() => _lab.WaitUpAsync(TimeSpan.FromSeconds(120));
 }

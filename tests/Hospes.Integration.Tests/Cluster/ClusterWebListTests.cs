@@ -1,58 +1,30 @@
-using Hospes.Contracts;
 using Hospes.Integration.Tests.Web;
 using Hospes.Testing;
 using Microsoft.Playwright;
+using static Hospes.Integration.Tests.Cluster.ClusterLab;
 
 namespace Hospes.Integration.Tests.Cluster;
 
 /// <summary>
 /// The web UI's VM list of one cluster member follows the VMs of another without a reload (issue 17): two hosts, each a
 /// hospesd in its own namespace on one switch (203.0.113.1-2), in one cluster; chromium inside A's namespace, logged in
-/// to A (the setup of <see cref="ClusterWebTests"/>, copied). The list reads `GET /v1/events?cluster=true`: A's events
+/// to A (<see cref="ClusterLab"/>, as <see cref="ClusterWebTests"/>). The list reads `GET /v1/events?cluster=true`: A's events
 /// and B's, each naming its host.
 /// </summary>
 public sealed class ClusterWebListTests(TinyImage image) : IClassFixture<TinyImage>, IAsyncLifetime
 {
-    private const string AddressA = "203.0.113.1:8443";
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(90);
-    private readonly List<NetNs> _namespaces = [];
+    private readonly ClusterLab _lab = new(image, new() { Hosts = 2, HostInfo = true });
     private Daemon _a = null!;
     private Daemon _b = null!;
 
     public async Task InitializeAsync()
     {
-        NetNs hub = await Ns("hit-sw-");
-        var daemons = new List<Daemon>();
-        for (int i = 1; i <= 2; i++)
-        {
-            NetNs ns = await Ns("hit-");
-            await NetNs.SwitchAsync(hub, ns, $"p{i}", $"203.0.113.{i}/24");
-            daemons.Add(await Daemon.StartAsync(image, ns, "--listen", $"203.0.113.{i}:8443", "--host-name", $"host-{(char)('a' + i - 1)}"));
-        }
-
-        (_a, _b) = (daemons[0], daemons[1]);
-        await Task.WhenAll(_a.HostInfoAsync(), _b.HostInfoAsync());
-        (await _a.CliAsync("cluster", "init", "--name", "course")).Ok();
-        (await _b.CliAsync("cluster", "join", AddressA, "--token", (await _a.JsonAsync<HostTokenInfo>("cluster", "token")).Token)).Ok();
-        foreach (Daemon d in new[] { _a, _b })
-        {
-            await ClusterWait.HostsAsync(d, h => h.Count == 2 && h.All(x => x.State == "up"));
-        }
+        (_a, _b) = await _lab.StartAsync();
+        await _lab.FormAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (Daemon d in new[] { _a, _b }.Where(d => d is not null))
-        {
-            await d.DisposeAsync();
-            await HostProcesses.KillAllAsync(d.Dir + "/", "etcd");
-        }
-
-        foreach (NetNs ns in _namespaces)
-        {
-            await ns.DisposeAsync();
-        }
-    }
+    public Task DisposeAsync() => _lab.DisposeAsync();
 
     /// <summary>
     /// A's list open in the browser; on B's CLI: a VM created (its row comes, Host host-b, running), paused, unpaused,
@@ -125,11 +97,4 @@ public sealed class ClusterWebListTests(TinyImage image) : IClassFixture<TinyIma
         await page.WaitForSelectorAsync(
             $"tr[data-vm='{vm}'][data-state='{state}'] td[data-col='host']:text-is('{host}')",
             new() { Timeout = (float)Within.TotalMilliseconds });
-
-    private async Task<NetNs> Ns(string prefix)
-    {
-        NetNs ns = await NetNs.CreateBareAsync(prefix);
-        _namespaces.Add(ns);
-        return ns;
-    }
 }
