@@ -66,36 +66,52 @@ internal sealed partial class ClusterService
     /// <summary>
     /// Removes this host's own etcd member, asked of that member first (the gateway's order): etcd commits the removal
     /// and the member stops at once, often before it answers ("etcdserver: server stopped"). So a failed call is checked
-    /// with the others (the gateway moves on once this member no longer answers): gone is done.
+    /// with the others (the gateway moves on once this member no longer answers): gone is done. etcd refuses a removal
+    /// while the members left have not all been connected for a few seconds ("etcdserver: unhealthy cluster", its strict
+    /// reconfiguration check; e.g. just after a join): asked again each second, for 30 s at most.
     /// </summary>
     private async Task RemoveOwnMemberAsync(Joined j, ulong id, CancellationToken ct)
     {
-        try
+        for (int tries = 1; ; tries++)
         {
-            await j.Store.RemoveMemberAsync(id, ct).ConfigureAwait(false);
-            return;
-        }
-        catch (ClusterStoreException e)
-        {
-            for (int i = 0; i < 20; i++)
+            try
             {
-                try
-                {
-                    if ((await j.Store.MembersAsync(ct).ConfigureAwait(false)).All(m => m.Id != id))
-                    {
-                        return;
-                    }
-                }
-                catch (ClusterStoreException)
-                {
-                    // This member stopping, the others not asked yet: again.
-                }
+                await j.Store.RemoveMemberAsync(id, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (ClusterStoreException e) when (e.Message.Contains("unhealthy cluster", StringComparison.Ordinal) && tries < 30)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, ct).ConfigureAwait(false);
+            }
+            catch (ClusterStoreException e)
+            {
+                await CheckOwnMemberGoneAsync(j, id, e, _time, ct).ConfigureAwait(false);
+                return;
+            }
+        }
+    }
 
-                await Task.Delay(TimeSpan.FromMilliseconds(500), _time, ct).ConfigureAwait(false);
+    /// <summary>A removal that failed may have been made all the same (the member stopped before answering): gone is done.</summary>
+    private static async Task CheckOwnMemberGoneAsync(Joined j, ulong id, ClusterStoreException failed, TimeProvider time, CancellationToken ct)
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            try
+            {
+                if ((await j.Store.MembersAsync(ct).ConfigureAwait(false)).All(m => m.Id != id))
+                {
+                    return;
+                }
+            }
+            catch (ClusterStoreException)
+            {
+                // This member stopping, the others not asked yet: again.
             }
 
-            throw new ClusterStoreException($"removing this host's etcd member failed and it is still a member after 10 s: {e.Message}", e);
+            await Task.Delay(TimeSpan.FromMilliseconds(500), time, ct).ConfigureAwait(false);
         }
+
+        throw new ClusterStoreException($"removing this host's etcd member failed and it is still a member after 10 s: {failed.Message}", failed);
     }
 
     /// <summary>
