@@ -94,7 +94,7 @@ internal static class ForkDensity
 
                 if (double.IsNaN(idleCpu))
                 {
-                    await ForkLab.SettleAsync(d, [.. mine.Select(m => m.Item1)], clock);
+                    await ForkSettle.SettleAsync(d, [.. mine.Select(m => m.Item1)], clock);
                     (_, _, idleCpu) = await Rollup.MeasureAsync([.. mine.Select(m => m.Item2)], idle);
                 }
 

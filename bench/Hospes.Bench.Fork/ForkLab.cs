@@ -33,12 +33,6 @@ internal sealed partial class ForkLab : IAsyncDisposable
     /// <summary>How long idle CPU is measured over (--idle SECONDS).</summary>
     public static TimeSpan Idle { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>
-    /// What Hospes forks' idle window waits for once all answered (--settle SECONDS): null (the default, -1) until hospesd
-    /// logged every fork's clock step (781 set, 782 failed), which runs after the fork command and costs each fork a
-    /// process; else that long (0: measured at once, as before session 11).
-    /// </summary>
-    public static TimeSpan? Settle { get; set; }
     private readonly Daemon _daemon;
     private readonly List<Process> _plain = [];
     private PlainQemu? _cmd;
@@ -112,7 +106,7 @@ internal sealed partial class ForkLab : IAsyncDisposable
 
         await Task.WhenAll(forked.Forks.Select(f => AnswersAsync(f.Name, f.Name)));
         double seconds = clock.Elapsed.TotalSeconds;
-        await SettleAsync(_daemon, [.. forked.Forks.Select(f => f.Name)], clock);
+        await ForkSettle.SettleAsync(_daemon, [.. forked.Forks.Select(f => f.Name)], clock);
 
         // hospesd's log of the run, for where its time went (timestamps per child): kept beside the bench's output.
         File.Copy(_daemon.LogPath, Path.Combine(Path.GetTempPath(), $"hospes-bench-fork-run{run}.log"), overwrite: true);
@@ -235,45 +229,6 @@ internal sealed partial class ForkLab : IAsyncDisposable
 
     [GeneratedRegex(@"failed: (c\d+-\d+): not started: (host memory holds [^;]+)")]
     private static partial Regex NotStarted();
-
-    [GeneratedRegex(@"\[(781|782)\] ([^:\s]+):")]
-    private static partial Regex ClockStep();
-
-    /// <summary>Waits as <see cref="Settle"/> says before the forks' idle window; says when their clock steps ended.</summary>
-    public static async Task SettleAsync(Daemon daemon, IReadOnlyCollection<string> forks, Stopwatch sinceFork)
-    {
-        if (Settle is { } fixedWait)
-        {
-            await Task.Delay(fixedWait);
-            return;
-        }
-
-        while (true)
-        {
-            var done = new HashSet<string>(StringComparer.Ordinal);
-            int failed = 0;
-            foreach (Match m in ClockStep().Matches(File.ReadAllText(daemon.LogPath)))
-            {
-                if (forks.Contains(m.Groups[2].Value) && done.Add(m.Groups[2].Value) && m.Groups[1].Value == "782")
-                {
-                    failed++;
-                }
-            }
-
-            if (done.Count == forks.Count)
-            {
-                Console.Error.WriteLine($"clock steps of all {forks.Count} forks logged {sinceFork.Elapsed.TotalSeconds:0.0} s after the fork command started ({failed} failed, 782)");
-                return;
-            }
-
-            if (sinceFork.Elapsed > AnswerLimit)
-            {
-                throw new TimeoutException($"hospesd logged the clock step (781/782) of {done.Count} of {forks.Count} forks in {AnswerLimit.TotalMinutes:0} min");
-            }
-
-            await Task.Delay(500);
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {

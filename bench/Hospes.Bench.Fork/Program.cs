@@ -22,7 +22,7 @@ int densityLimit = Args.Int(args, "--density-limit-mib", 8192);
 string? write = Args.Str(args, "--write");
 ForkLab.Idle = TimeSpan.FromSeconds(Args.Int(args, "--idle", 60));
 int settle = Args.Int(args, "--settle", -1);
-ForkLab.Settle = settle < 0 ? null : TimeSpan.FromSeconds(settle);
+ForkSettle.Settle = settle < 0 ? null : TimeSpan.FromSeconds(settle);
 string root = Repo.Root;
 string loadBefore = Machine.LoadAverage();
 
@@ -69,7 +69,7 @@ Row(md, "host memory per fork (PSS of its QEMU), Hospes", [.. hospes.Select(h =>
 Row(md, "host memory per fork (PSS of its QEMU), by hand", [.. plain.Select(p => p.PssMib)], "MiB", "0.0");
 Row(md, "what a fork holds of its own (anonymous memory of its QEMU), Hospes", [.. hospes.Select(h => h.AnonMib)], "MiB", "0.0");
 Row(md, "host memory of the booted parent before the fork (PSS of its QEMU)", [.. booted.Select(b => b.PssMib)], "MiB", "0.0");
-Row(md, $"idle CPU per fork (% of one core, over {ForkLab.Idle.TotalSeconds:0} s{(ForkLab.Settle is { } wait ? $", {wait.TotalSeconds:0} s after all answered" : ", once hospesd set every fork's clock")}), Hospes", [.. hospes.Select(h => h.IdleCpuPercent)], "%", "0.00");
+Row(md, $"idle CPU per fork (% of one core, over {ForkLab.Idle.TotalSeconds:0} s{(ForkSettle.Settle is { } wait ? $", {wait.TotalSeconds:0} s after all answered" : ", once hospesd set every fork's clock")}), Hospes", [.. hospes.Select(h => h.IdleCpuPercent)], "%", "0.00");
 Row(md, $"idle CPU per fork (% of one core, over {ForkLab.Idle.TotalSeconds:0} s), by hand", [.. plain.Select(p => p.IdleCpuPercent)], "%", "0.00");
 Row(md, $"idle CPU of the booted parent (% of one core, over {ForkLab.Idle.TotalSeconds:0} s)", [.. booted.Select(b => b.IdleCpuPercent)], "%", "0.00");
 if (cloned is not null)
