@@ -65,8 +65,11 @@ public sealed class ForkDiskTests(TinyImage image) : IClassFixture<TinyImage>, I
         await Task.Delay(TimeSpan.FromSeconds(6));
         Assert.True(File.Exists(fbase.Path));
         (await _d.CliAsync("disk", "delete", "data")).Ok();
+        // The sweep deletes the base's file, then its fork point's folder: wait for the folder (a poll between the two
+        // saw the file gone and the folder still there).
+        string folder = Path.GetDirectoryName(fbase.Path)!;
         DateTime deadline = DateTime.UtcNow.AddSeconds(30);
-        while (File.Exists(fbase.Path) && DateTime.UtcNow < deadline)
+        while (Directory.Exists(folder) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(200);
         }

@@ -24,6 +24,7 @@ internal sealed record ForkDisk(string Vdev, string Path, string Base, long Volu
 internal sealed class ForkDisks(VolumeStore store, IQemuImg img)
 {
     private readonly ConcurrentDictionary<Guid, int> _held = new();
+    private readonly Lock _sweep = new();
 
     /// <summary>
     /// The writable disks of <paramref name="r"/> and where each one's base goes; refused (naming the disk and the fix)
@@ -212,6 +213,15 @@ internal sealed class ForkDisks(VolumeStore store, IQemuImg img)
     /// <summary>Deletes each fork base no volume stands on and no fork under way holds; their paths.</summary>
     public IReadOnlyList<string> Sweep()
     {
+        // One at a time (the loop, a fork and a delete all sweep): two would both delete the same base and its folder.
+        lock (_sweep)
+        {
+            return SweepOnce();
+        }
+    }
+
+    private List<string> SweepOnce()
+    {
         IReadOnlyList<VolumeRecord> all = store.All();
         var gone = all.Where(v => v.Kind == VolumeKind.ForkBase && !all.Any(x => x.BackingId == v.Id) && !HeldBase(v.Path)).ToList();
         if (gone.Count == 0)
@@ -229,11 +239,7 @@ internal sealed class ForkDisks(VolumeStore store, IQemuImg img)
         foreach (VolumeRecord v in gone)
         {
             StoreFiles.DeleteQuietly(v.Path);
-            string dir = System.IO.Path.GetDirectoryName(v.Path)!;
-            if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
-            {
-                Directory.Delete(dir);
-            }
+            DeleteIfEmpty(System.IO.Path.GetDirectoryName(v.Path)!);
         }
 
         return [.. gone.Select(v => v.Path)];
@@ -269,10 +275,22 @@ internal sealed class ForkDisks(VolumeStore store, IQemuImg img)
         });
         foreach (string dir in plan.Select(d => System.IO.Path.GetDirectoryName(d.Base)!).Distinct(StringComparer.Ordinal))
         {
+            DeleteIfEmpty(dir);
+        }
+    }
+
+    /// <summary>A fork point's folder once its last base went (a folder that is gone already or not empty stays as it is).</summary>
+    private static void DeleteIfEmpty(string dir)
+    {
+        try
+        {
             if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
             {
                 Directory.Delete(dir);
             }
+        }
+        catch (DirectoryNotFoundException)
+        {
         }
     }
 
