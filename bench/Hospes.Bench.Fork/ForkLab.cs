@@ -96,6 +96,7 @@ internal sealed partial class ForkLab : IAsyncDisposable
         (double bPss, double bAnon, double bCpu) = await Rollup.MeasureAsync([ppid], Idle);
         var booted = new ForkUse(0, bPss, bAnon, bCpu);
 
+        double daemonCpu = Rollup.CpuSeconds(_daemon.Pid);
         var clock = Stopwatch.StartNew();
         ForkResult forked = await _daemon.JsonAsync<ForkResult>("fork", parent, $"f{run}-{{i}}", "--count", count.ToString(CultureInfo.InvariantCulture));
         double forkCommand = clock.Elapsed.TotalSeconds;
@@ -107,6 +108,7 @@ internal sealed partial class ForkLab : IAsyncDisposable
         await Task.WhenAll(forked.Forks.Select(f => AnswersAsync(f.Name, f.Name)));
         double seconds = clock.Elapsed.TotalSeconds;
         await ForkSettle.SettleAsync(_daemon, [.. forked.Forks.Select(f => f.Name)], clock);
+        daemonCpu = Rollup.CpuSeconds(_daemon.Pid) - daemonCpu;
 
         // hospesd's log of the run, for where its time went (timestamps per child): kept beside the bench's output.
         File.Copy(_daemon.LogPath, Path.Combine(Path.GetTempPath(), $"hospes-bench-fork-run{run}.log"), overwrite: true);
@@ -116,9 +118,9 @@ internal sealed partial class ForkLab : IAsyncDisposable
             pids.Add((await _daemon.InfoAsync(f.Name)).Pid ?? throw new InvalidOperationException($"{f.Name} has no QEMU"));
         }
 
-        (double pss, double anon, double cpu) = await Rollup.MeasureAsync(pids, Idle);
+        (double pss, double anon, double cpu, double each) = await Rollup.MeasureAllAsync(pids, Idle);
         await HostProcesses.KillAllAsync(_daemon.StateDir + "/", "qemu-system");
-        return (new ForkUse(seconds, pss, anon, cpu), booted, forkCommand);
+        return (new ForkUse(seconds, pss, anon, cpu) { CpuSecondsEach = each, DaemonCpuSeconds = daemonCpu }, booted, forkCommand);
     }
 
     /// <summary>The same recipe with plain QEMU commands: a parent on a shared file, its device state saved with
@@ -175,8 +177,8 @@ internal sealed partial class ForkLab : IAsyncDisposable
                 return child.Id;
             }));
             double seconds = clock.Elapsed.TotalSeconds;
-            (double pss, double anon, double cpu) = await Rollup.MeasureAsync(pids, Idle);
-            return new ForkUse(seconds, pss, anon, cpu);
+            (double pss, double anon, double cpu, double each) = await Rollup.MeasureAllAsync(pids, Idle);
+            return new ForkUse(seconds, pss, anon, cpu) { CpuSecondsEach = each };
         }
         finally
         {

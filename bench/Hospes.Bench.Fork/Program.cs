@@ -38,7 +38,7 @@ for (int i = 1; i <= runs; i++)
     hospes.Add(f);
     booted.Add(b);
     command.Add(c);
-    Console.Error.WriteLine($"run {i}/{runs}: plain {plain[^1].Seconds:0.00} s, hospes fork {f.Seconds:0.00} s (command {c:0.00} s); PSS/fork {f.PssMib:0.0} MiB, anon/fork {f.AnonMib:0.0} MiB, idle CPU/fork {f.IdleCpuPercent:0.00} %; booted guest PSS {b.PssMib:0} MiB, idle {b.IdleCpuPercent:0.00} %; load {Machine.LoadAverage()}");
+    Console.Error.WriteLine($"run {i}/{runs}: plain {plain[^1].Seconds:0.00} s, hospes fork {f.Seconds:0.00} s (command {c:0.00} s); PSS/fork {f.PssMib:0.0} MiB, anon/fork {f.AnonMib:0.0} MiB, idle CPU/fork {f.IdleCpuPercent:0.00} %; CPU-s/fork to settled {f.CpuSecondsEach:0.000} (plain {plain[^1].CpuSecondsEach:0.000} to answered), hospesd {f.DaemonCpuSeconds:0.0} CPU-s; booted guest PSS {b.PssMib:0} MiB, idle {b.IdleCpuPercent:0.00} %; load {Machine.LoadAverage()}");
 }
 
 DensityResult? dense = null;
@@ -69,6 +69,9 @@ Row(md, "host memory per fork (PSS of its QEMU), Hospes", [.. hospes.Select(h =>
 Row(md, "host memory per fork (PSS of its QEMU), by hand", [.. plain.Select(p => p.PssMib)], "MiB", "0.0");
 Row(md, "what a fork holds of its own (anonymous memory of its QEMU), Hospes", [.. hospes.Select(h => h.AnonMib)], "MiB", "0.0");
 Row(md, "host memory of the booted parent before the fork (PSS of its QEMU)", [.. booted.Select(b => b.PssMib)], "MiB", "0.0");
+Row(md, "CPU time per fork from its QEMU's start until it answered and (Hospes) its clock was set", [.. hospes.Select(h => h.CpuSecondsEach)], "s", "0.000");
+Row(md, "CPU time per fork from its QEMU's start until it answered, by hand", [.. plain.Select(p => p.CpuSecondsEach)], "s", "0.000");
+Row(md, "CPU time of hospesd itself, from the fork command until every fork answered and had its clock set", [.. hospes.Select(h => h.DaemonCpuSeconds)], "s", "0.0");
 Row(md, $"idle CPU per fork (% of one core, over {ForkLab.Idle.TotalSeconds:0} s{(ForkSettle.Settle is { } wait ? $", {wait.TotalSeconds:0} s after all answered" : ", once hospesd set every fork's clock")}), Hospes", [.. hospes.Select(h => h.IdleCpuPercent)], "%", "0.00");
 Row(md, $"idle CPU per fork (% of one core, over {ForkLab.Idle.TotalSeconds:0} s), by hand", [.. plain.Select(p => p.IdleCpuPercent)], "%", "0.00");
 Row(md, $"idle CPU of the booted parent (% of one core, over {ForkLab.Idle.TotalSeconds:0} s)", [.. booted.Select(b => b.IdleCpuPercent)], "%", "0.00");

@@ -120,6 +120,20 @@ public sealed partial class QgaClient : IAsyncDisposable
         return ResultOf(await ExecuteAsync("guest-set-time", new JsonObject { ["time"] = ns }, ct).ConfigureAwait(false), _ => true);
     }
 
+    /// <summary>guest-get-time: the guest's system clock.</summary>
+    public async Task<Result<DateTimeOffset>> GetTimeAsync(CancellationToken ct)
+    {
+        Result<JsonNode?> reply = await ExecuteAsync("guest-get-time", null, ct).ConfigureAwait(false);
+        if (!reply.IsOk)
+        {
+            return reply.Error;
+        }
+
+        return reply.Value is JsonValue v && v.TryGetValue(out long ns) && ns >= 0
+            ? DateTimeOffset.UnixEpoch.AddTicks(ns / 100)
+            : Unreadable("guest-get-time", "its answer is not a count of nanoseconds");
+    }
+
     /// <summary>Whether a request failed in a way that ends the connection (no answer in time, a reply it cannot read, closed).</summary>
     public bool IsBroken => _broken is not null;
 

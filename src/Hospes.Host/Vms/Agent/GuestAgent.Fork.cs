@@ -48,23 +48,53 @@ internal sealed partial class GuestAgent
     }
 
     /// <summary>
-    /// The guest's clock to the host's: one guest-exec of `date -u -s @SECONDS` (busybox and GNU date both read it; found
-    /// on the agent's PATH), its status asked at most every 2 s. A fork's clock stands where the parent's stood at the
-    /// fork point until this runs (under TCG the guest's TSC does not advance while a VM is stopped or in a file).
+    /// The guest's clock to the host's. A fork's clock stands where the parent's stood at the fork point until this runs
+    /// (under TCG the guest's TSC does not advance while a VM is stopped or in a file). First guest-set-time: qemu-ga sets
+    /// the system clock itself (settimeofday), then starts `hwclock -w` for the hardware clock; measured on forks of the
+    /// tiny guest it costs about half of a guest-exec of `date` (glib's spawn with pipes, the status polls). A guest whose
+    /// hwclock fails (no /sbin/hwclock, no RTC device) fails only that second part: its clock is read back
+    /// (guest-get-time) and taken as set when it is within <see cref="ClockSlack"/> of the host's. An agent that
+    /// refuses guest-set-time (qemu-ga -b) gets one guest-exec of `date -u -s @SECONDS` (busybox and GNU date both read
+    /// it; found on the agent's PATH), its status asked at most every 2 s.
     /// </summary>
     public Task<Result<bool>> SetClockAsync(IVm vm, CancellationToken ct, TimeSpan? answer = null) =>
         WithAgentAsync<bool>(vm, answer ?? QgaClient.DefaultTimeout, async (a, t) =>
         {
-            long now = time.GetUtcNow().ToUnixTimeSeconds();
-            Result<QgaExecResult> run = await a.ExecAsync("date", ["-u", "-s", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@{now}")], IdentityLimit, t, IdentityLongestPoll).ConfigureAwait(false);
+            Result<bool> set = await a.SetTimeAsync(time.GetUtcNow(), t).ConfigureAwait(false);
+            if (set.IsOk)
+            {
+                return true;
+            }
+
+            if (a.IsBroken)
+            {
+                return set.Error;
+            }
+
+            Result<DateTimeOffset> now = await a.GetTimeAsync(t).ConfigureAwait(false);
+            if (now.IsOk && (now.Value - time.GetUtcNow()).Duration() <= ClockSlack)
+            {
+                return true;
+            }
+
+            if (a.IsBroken)
+            {
+                return now.IsOk ? set.Error : now.Error;
+            }
+
+            long seconds = time.GetUtcNow().ToUnixTimeSeconds();
+            Result<QgaExecResult> run = await a.ExecAsync("date", ["-u", "-s", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"@{seconds}")], IdentityLimit, t, IdentityLongestPoll).ConfigureAwait(false);
             if (!run.IsOk)
             {
-                return run.Error;
+                return run.Error with { Message = $"setting the clock of VM {vm.Record.Name} failed: guest-set-time said: {set.Error.Message}; date -u -s said: {run.Error.Message}" };
             }
 
             return run.Value.ExitCode == 0
                 ? true
                 : HospesError.Unavailable(
-                    $"setting its clock (date -u -s) failed in VM {vm.Record.Name} (exit {(run.Value.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "by signal " + run.Value.Signal)}): {QgaText(Encoding.UTF8.GetString(run.Value.Stderr)).Trim()}");
+                    $"setting its clock failed in VM {vm.Record.Name}: guest-set-time said: {set.Error.Message}; date -u -s (exit {(run.Value.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "by signal " + run.Value.Signal)}): {QgaText(Encoding.UTF8.GetString(run.Value.Stderr)).Trim()}");
         }, ct);
+
+    /// <summary>How far a guest's clock, read back after guest-set-time failed in its hwclock step, may be from the host's and count as set.</summary>
+    private static readonly TimeSpan ClockSlack = TimeSpan.FromSeconds(2);
 }

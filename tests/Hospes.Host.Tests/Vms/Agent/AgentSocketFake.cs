@@ -46,6 +46,15 @@ internal sealed class AgentSocketFake : IAsyncDisposable
     /// <summary>Whether guest-file-open is answered with an error, as an agent run with it disabled (qemu-ga -b) does.</summary>
     public bool RefuseFiles { get; set; }
 
+    /// <summary>The time (ns since the epoch) of every guest-set-time, in order.</summary>
+    public List<long> SetTimes { get; } = [];
+
+    /// <summary>What guest-set-time answers as its error (null: it succeeds), as qemu-ga when hwclock fails or the command is disabled.</summary>
+    public string? SetTimeFails { get; set; }
+
+    /// <summary>What guest-get-time answers (ns since the epoch): the last time set unless given.</summary>
+    public long? GuestTimeNs { get; set; }
+
     /// <summary>What each guest-exec's program exits with.</summary>
     public int ExitCode { get; set; }
 
@@ -129,6 +138,20 @@ internal sealed class AgentSocketFake : IAsyncDisposable
                     }
                 }
 
+                if (command == "guest-set-time")
+                {
+                    lock (Commands)
+                    {
+                        SetTimes.Add((long)request["arguments"]!["time"]!);
+                    }
+
+                    if (SetTimeFails is { } fails)
+                    {
+                        await stream.WriteAsync(Encoding.UTF8.GetBytes(new JsonObject { ["error"] = new JsonObject { ["class"] = "GenericError", ["desc"] = fails } }.ToJsonString() + "\n"));
+                        continue;
+                    }
+                }
+
                 if (command == "guest-file-open" && RefuseFiles)
                 {
                     await stream.WriteAsync(Encoding.UTF8.GetBytes("{\"error\":{\"class\":\"GenericError\",\"desc\":\"The command guest-file-open has been disabled for this instance\"}}\n"));
@@ -157,6 +180,7 @@ internal sealed class AgentSocketFake : IAsyncDisposable
                     "guest-exec" => new JsonObject { ["pid"] = 7 },
                     "guest-exec-status" => new JsonObject { ["exited"] = true, ["exitcode"] = ExitCode },
                     "guest-file-open" => 1000,
+                    "guest-get-time" => GuestTimeNs ?? SetTimes.LastOrDefault(),
                     "guest-file-write" => new JsonObject { ["count"] = wrote, ["eof"] = false },
                     _ => new JsonObject(),
                 };

@@ -11,7 +11,8 @@ namespace Hospes.Host.Tests.Vms.Agent;
 
 /// <summary>
 /// A fork's identity step: one guest-exec (the MACs, the clock and hospes-postfork in one shell, the name an argument); for a
-/// fork without NICs the host name through the agent's file calls, and the clock later in one guest-exec of date.
+/// fork without NICs the host name through the agent's file calls, and the clock later by guest-set-time (one guest-exec of
+/// date where the agent refuses it).
 /// </summary>
 public class ForkIdentityTests
 {
@@ -91,9 +92,43 @@ public class ForkIdentityTests
     }
 
     [Fact]
-    public async Task TheClock_IsOneGuestExecOfDate_WithTheHostsSeconds()
+    public async Task TheClock_IsGuestSetTime_WithTheHostsTime_NoExec()
     {
         await using var agent = new AgentSocketFake();
+        var guests = new GuestAgent(new FixedTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)), NullLogger.Instance);
+
+        Result<bool> set = await guests.SetClockAsync(new AgentVm(agent.SocketPath), CancellationToken.None);
+
+        Assert.True(set.IsOk, set.IsOk ? "" : set.Error.Message);
+        Assert.Equal(["guest-sync-delimited", "guest-set-time"], agent.Commands);
+        Assert.Equal([1_800_000_000_000_000_000L], agent.SetTimes);
+        Assert.Empty(agent.Execs);
+        await guests.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AHwclockThatFails_AfterTheAgentSetTheClock_CountsAsSet_ReadBack()
+    {
+        // qemu-ga sets the system clock, then runs hwclock -w: a guest without an RTC it can write fails only that part.
+        await using var agent = new AgentSocketFake { SetTimeFails = "hwclock failed to set hardware clock to system time" };
+        var guests = new GuestAgent(new FixedTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)), NullLogger.Instance);
+
+        Result<bool> set = await guests.SetClockAsync(new AgentVm(agent.SocketPath), CancellationToken.None);
+
+        Assert.True(set.IsOk, set.IsOk ? "" : set.Error.Message);
+        Assert.Equal(["guest-sync-delimited", "guest-set-time", "guest-get-time"], agent.Commands);
+        Assert.Empty(agent.Execs);
+        await guests.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AnAgentThatRefusesGuestSetTime_GetsOneGuestExecOfDate_WithTheHostsSeconds()
+    {
+        await using var agent = new AgentSocketFake
+        {
+            SetTimeFails = "The command guest-set-time has been disabled for this instance",
+            GuestTimeNs = 1_700_000_000_000_000_000L,
+        };
         var guests = new GuestAgent(new FixedTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)), NullLogger.Instance);
 
         Result<bool> set = await guests.SetClockAsync(new AgentVm(agent.SocketPath), CancellationToken.None);
@@ -102,6 +137,26 @@ public class ForkIdentityTests
         JsonObject exec = Assert.Single(agent.Execs);
         Assert.Equal("date", (string)exec["path"]!);
         Assert.Equal(["-u", "-s", "@1800000000"], [.. exec["arg"]!.AsArray().Select(a => (string)a!)]);
+        await guests.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AClockNeitherWayCanSet_FailsNamingBoth()
+    {
+        await using var agent = new AgentSocketFake
+        {
+            SetTimeFails = "The command guest-set-time has been disabled for this instance",
+            GuestTimeNs = 1_700_000_000_000_000_000L,
+            ExitCode = 1,
+        };
+        var guests = new GuestAgent(new FixedTime(DateTimeOffset.FromUnixTimeSeconds(1_800_000_000)), NullLogger.Instance);
+
+        Result<bool> set = await guests.SetClockAsync(new AgentVm(agent.SocketPath), CancellationToken.None);
+
+        Assert.Equal(ErrorCode.Unavailable, set.Error!.Code);
+        Assert.StartsWith("setting its clock failed in VM f-3: guest-set-time said: ", set.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("disabled for this instance", set.Error.Message, StringComparison.Ordinal);
+        Assert.Contains("date -u -s (exit 1)", set.Error.Message, StringComparison.Ordinal);
         await guests.DisposeAsync();
     }
 
