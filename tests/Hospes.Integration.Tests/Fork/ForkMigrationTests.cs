@@ -54,7 +54,7 @@ public sealed class ForkMigrationTests(TinyImage image) : IAsyncLifetime
         string disk = MemCheck.Disk(_shared);
         await Guest.CreateAsync(_a, "web", $"forkable = 1\ndisk = [ 'file:{disk},xvda,r' ]");
         await GuestShell.RunAsync(_a, "web", MemCheck.Start(16, intervalMs: 200));
-        await _a.WaitForConsoleAsync("web", "memcheck pass 2 ");
+        await MemCheck.WaitForPassAsync(_a, "web", 2);
         ForkResult forked = await _a.JsonAsync<ForkResult>("fork", "web", "web-{i}", "--count", "2");
         Assert.Empty(forked.Failed);
         string forkDir = Assert.Single(ForkDirs(_a));
@@ -148,7 +148,7 @@ public sealed class ForkMigrationTests(TinyImage image) : IAsyncLifetime
     {
         await d.WaitForConsoleAsync(vm, "memcheck pass ");
         int now = MemCheck.Passes(await d.ConsoleLogAsync(vm)).Max();
-        return await d.WaitForConsoleAsync(vm, $"memcheck pass {now + 2} ");
+        return await MemCheck.WaitForPassAsync(d, vm, now + 2);
     }
 
     private static async Task<string> HostNameAsync(Daemon d, string vm) =>

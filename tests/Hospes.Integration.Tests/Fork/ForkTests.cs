@@ -99,7 +99,7 @@ public sealed class ForkTests(TinyImage image) : IClassFixture<TinyImage>, IAsyn
         foreach (string vm in forks)
         {
             int before = MemCheck.Passes(await _d.ConsoleLogAsync(vm)).Max();
-            string log = await _d.WaitForConsoleAsync(vm, $"memcheck pass {before + 2} ");
+            string log = await MemCheck.WaitForPassAsync(_d, vm, before + 2);
             Assert.False(MemCheck.FoundStale(log), log);
         }
 
@@ -192,7 +192,7 @@ public sealed class ForkTests(TinyImage image) : IClassFixture<TinyImage>, IAsyn
         }
 
         await GuestShell.RunAsync(_d, name, MemCheck.Start(16, intervalMs: 200));
-        await _d.WaitForConsoleAsync(name, "memcheck pass 2 ");
+        await MemCheck.WaitForPassAsync(_d, name, 2);
         string own = $"{(await _d.InfoAsync(name)).Uuid:N}.ram";
         Assert.Contains(RamFiles(), f => f.EndsWith(own, StringComparison.Ordinal));
     }

@@ -168,7 +168,7 @@ public sealed partial class MigrationChannelTests(TinyImage image) : IAsyncLifet
         string disk = MemCheck.Disk(_shared);
         await Guest.CreateAsync(_a, name, $"memory = 256\ndisk = [ 'file:{disk},xvda,r'{moreDisks} ]");
         await GuestShell.RunAsync(_a, name, MemCheck.Start(128, intervalMs: 0));
-        await _a.WaitForConsoleAsync(name, "memcheck pass 2 ");
+        await MemCheck.WaitForPassAsync(_a, name, 2);
     }
 
     private Process StartMigrate(string name, params string[] more) => Process.Start(new ProcessStartInfo(Repo.Hospes, ["migrate", name, "host-b", "--downtime-ms", "1", "--timeout", "120", .. more])
@@ -182,7 +182,7 @@ public sealed partial class MigrationChannelTests(TinyImage image) : IAsyncLifet
     {
         Assert.Equal(VmState.Running, (await _a.InfoAsync(name)).State);
         int last = MemCheck.Passes(await _a.ConsoleLogAsync(name)).Max();
-        string log = await _a.WaitForConsoleAsync(name, $"memcheck pass {last + 2} ");
+        string log = await MemCheck.WaitForPassAsync(_a, name, last + 2);
         Assert.False(MemCheck.FoundStale(log), log);
 
         DateTime deadline = DateTime.UtcNow.AddSeconds(30);

@@ -86,7 +86,7 @@ public sealed class PauseSaveRestoreTests(TinyImage image) : IClassFixture<TinyI
         int passes = 3;
         for (int round = 1; round <= 3; round++)
         {
-            await _d.WaitForConsoleAsync("mc", "memcheck pass " + passes.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ");
+            await MemCheck.WaitForPassAsync(_d, "mc", passes);
             string saveFile = Path.Combine(_d.Dir, $"mc{round}.save");
             (await _d.CliAsync("save", "mc", saveFile)).Ok();
             (await _d.CliAsync("restore", saveFile)).Ok();
@@ -94,7 +94,7 @@ public sealed class PauseSaveRestoreTests(TinyImage image) : IClassFixture<TinyI
             passes = MemCheck.Passes(await _d.ConsoleLogAsync("mc")).Max() + 3;
         }
 
-        string log = await _d.WaitForConsoleAsync("mc", "memcheck pass " + passes.ToString(System.Globalization.CultureInfo.InvariantCulture) + " ");
+        string log = await MemCheck.WaitForPassAsync(_d, "mc", passes);
         Assert.False(MemCheck.FoundStale(log), log[Math.Max(0, log.IndexOf("memcheck STALE", StringComparison.Ordinal))..]);
         IReadOnlyList<int> seen = MemCheck.Passes(log);
         Assert.Equal(Enumerable.Range(1, seen.Count), seen);
