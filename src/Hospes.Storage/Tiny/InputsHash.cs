@@ -13,7 +13,7 @@ namespace Hospes.Storage.Tiny;
 internal static class InputsHash
 {
     /// <summary>Bump when the way the image is assembled changes in a way the other inputs do not show.</summary>
-    private const int Format = 2;
+    private const int Format = 3;
 
     public static string Compute(
         string kernelPackage,

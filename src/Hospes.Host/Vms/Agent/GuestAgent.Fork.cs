@@ -60,26 +60,10 @@ internal sealed partial class GuestAgent
     public Task<Result<bool>> SetClockAsync(IVm vm, CancellationToken ct, TimeSpan? answer = null) =>
         WithAgentAsync<bool>(vm, answer ?? QgaClient.DefaultTimeout, async (a, t) =>
         {
-            Result<bool> set = await a.SetTimeAsync(time.GetUtcNow(), t).ConfigureAwait(false);
-            if (set.IsOk)
+            Result<DateTimeOffset> set = await SetTimeReadBackAsync(a, t).ConfigureAwait(false);
+            if (set.IsOk || a.IsBroken)
             {
-                return true;
-            }
-
-            if (a.IsBroken)
-            {
-                return set.Error;
-            }
-
-            Result<DateTimeOffset> now = await a.GetTimeAsync(t).ConfigureAwait(false);
-            if (now.IsOk && (now.Value - time.GetUtcNow()).Duration() <= ClockSlack)
-            {
-                return true;
-            }
-
-            if (a.IsBroken)
-            {
-                return now.IsOk ? set.Error : now.Error;
+                return set.IsOk ? true : set.Error;
             }
 
             long seconds = time.GetUtcNow().ToUnixTimeSeconds();
@@ -94,6 +78,25 @@ internal sealed partial class GuestAgent
                 : HospesError.Unavailable(
                     $"setting its clock failed in VM {vm.Record.Name}: guest-set-time said: {set.Error.Message}; date -u -s (exit {(run.Value.ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "by signal " + run.Value.Signal)}): {QgaText(Encoding.UTF8.GetString(run.Value.Stderr)).Trim()}");
         }, ct);
+
+    /// <summary>
+    /// guest-set-time to the host's clock; answers the time sent. qemu-ga sets the system clock, then runs
+    /// `/sbin/hwclock -w`: when only that fails (the tiny guest has no hwclock; a guest may have no RTC device) the
+    /// guest's clock is read back and counts as set within <see cref="ClockSlack"/> of the host's. Otherwise the
+    /// agent's error (guest-set-time refused, the clock not set).
+    /// </summary>
+    private async Task<Result<DateTimeOffset>> SetTimeReadBackAsync(QgaClient a, CancellationToken t)
+    {
+        DateTimeOffset sent = time.GetUtcNow();
+        Result<bool> set = await a.SetTimeAsync(sent, t).ConfigureAwait(false);
+        if (set.IsOk || a.IsBroken)
+        {
+            return set.IsOk ? sent : set.Error;
+        }
+
+        Result<DateTimeOffset> now = await a.GetTimeAsync(t).ConfigureAwait(false);
+        return now.IsOk && (now.Value - time.GetUtcNow()).Duration() <= ClockSlack ? sent : set.Error;
+    }
 
     /// <summary>How far a guest's clock, read back after guest-set-time failed in its hwclock step, may be from the host's and count as set.</summary>
     private static readonly TimeSpan ClockSlack = TimeSpan.FromSeconds(2);

@@ -79,14 +79,9 @@ internal sealed partial class GuestAgent(TimeProvider time, ILogger log, AgentDi
         return WithAgentAsync(vm, answer ?? QgaClient.DefaultTimeout, (a, t) => a.ExecAsync(command[0], [.. command.Skip(1)], limit, t), ct);
     }
 
-    /// <summary>guest-set-time to the host's clock; answers the time sent.</summary>
+    /// <summary>guest-set-time to the host's clock (an hwclock that fails after the clock was set counts as set); answers the time sent.</summary>
     public Task<Result<DateTimeOffset>> SetTimeAsync(IVm vm, CancellationToken ct) =>
-        WithAgentAsync<DateTimeOffset>(vm, QgaClient.DefaultTimeout, async (a, t) =>
-        {
-            DateTimeOffset now = time.GetUtcNow();
-            Result<bool> set = await a.SetTimeAsync(now, t).ConfigureAwait(false);
-            return set.IsOk ? now : (Result<DateTimeOffset>)set.Error;
-        }, ct);
+        WithAgentAsync(vm, QgaClient.DefaultTimeout, SetTimeReadBackAsync, ct);
 
     /// <summary>
     /// Gives a forked guest its own identity in one guest-exec (the agent answers each request in its turn under TCG, and

@@ -43,8 +43,10 @@ internal static class TinyInitramfs
         layout.Add(CpioEntry.Symlink("init", "/bin/busybox"));
         foreach (string applet in applets)
         {
-            // linuxrc is the initrd-era init; /init plays that part.
-            if (applet != "linuxrc" && !layout.Contains(applet))
+            // linuxrc is the initrd-era init; /init plays that part. No hwclock: the guest's RTC is QEMU's, which follows
+            // the host's clock, and qemu-ga's guest-set-time would start it in every fork whose clock hospesd sets (measured:
+            // 3.5 MiB more translation cache and 0.1 CPU-s per fork under TCG); the agent sets the system clock without it.
+            if (applet is not ("linuxrc" or "sbin/hwclock") && !layout.Contains(applet))
             {
                 layout.Add(CpioEntry.Symlink(applet, "/bin/busybox"));
             }
