@@ -67,9 +67,12 @@ public sealed class ClusterSshJoinTests(TinyImage image) : IClassFixture<TinyIma
         TimeSpan.FromSeconds(120),
         $"no line '{text} … {why}' in {d.LogPath}:\n{d.LogTail(30)}");
 
-    /// <summary>The key blobs in root's authorized keys in the guest, in order.</summary>
+    /// <summary>
+    /// The key blobs in root's authorized keys in the guest, in order. qemu-ga 7.2 writes the file without its last
+    /// newline (and a blank line where the old file ended): the echo ends the output's line.
+    /// </summary>
     private static async Task<List<string>> KeysAsync(Daemon d, string vm) =>
-        [.. (await GuestShell.RunAsync(d, vm, "cat /root/.ssh/authorized_keys")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Blob)];
+        [.. (await GuestShell.RunAsync(d, vm, "cat /root/.ssh/authorized_keys; echo")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Blob)];
 
     private static string Blob(string line) => line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
 
