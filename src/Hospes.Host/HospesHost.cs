@@ -85,13 +85,17 @@ public sealed partial class HospesHost : IAsyncDisposable
         var clones = new CloneService(Volumes, Vms, commands);
         // The guest agents: `hospes guest`, and the identity each fork takes (GuestAgent.SetIdentityAsync).
         GuestAgent = new GuestAgent(time, vmLog);
+        // Guests that booted with another key than this host's (before its join; on the host a migration came from) get it.
+        var hostKeys = new GuestHostKeys(layout);
+        KeyPush = new GuestKeyPush(GuestAgent, Ssh, () => Vms.All, vm => hostKeys.Find(vm.Record.Uuid) is not null, time, vmLog);
+        Cluster.SshKeyTaken += () => KeyPush.PushAllLater("this host took its cluster's key");
         Forks = forks = new ForkService(Vms, commands, GuestAgent, new ForkDisks(Volumes, qemuImg), time, vmLog);
         VmLogs = new VmLogCap(registry, layout, options.VmLogMaxBytes, time, vmLog);
 
         // Floor 5: migration. Floor 6 (here): its destinations are the trusted peers.
         Migrations = new MigrationService(Vms, new PeerMigrationTargets(Peers, peerConnections), new MigrationOfferBuilder(options.StateDir, Balloons), options.HostName, logs);
         var checks = new OfferChecks(options, Runtime, images, Memory, Networks, Vms, time);
-        Incoming = new IncomingMigrations(Vms, layout, storeLayout, launcher, checks, qemuImg, network, time, logs);
+        Incoming = new IncomingMigrations(Vms, layout, storeLayout, launcher, checks, qemuImg, network, time, logs, arrived: vm => KeyPush.PushLater(vm, "it migrated here"));
 
         // Floor 6: what the API may ask, in its own words.
         var objectProjects = new ObjectProjects(Vms, Volumes, Networks);
@@ -189,6 +193,9 @@ public sealed partial class HospesHost : IAsyncDisposable
     /// <summary>The VMs' guest agents; the fork code gives each fork its identity with <see cref="GuestAgent.SetIdentityAsync"/>.</summary>
     internal GuestAgent GuestAgent { get; }
 
+    /// <summary>This host's guest SSH key into running guests that lack it (after a join, a migration's arrival).</summary>
+    internal GuestKeyPush KeyPush { get; }
+
     internal ImageService Images { get; }
 
     internal VolumeStore Volumes { get; }
@@ -275,6 +282,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         await VmLogs.DisposeAsync().ConfigureAwait(false);
         await Forks.DisposeAsync().ConfigureAwait(false);
         Forwarding.Dispose();
+        await KeyPush.DisposeAsync().ConfigureAwait(false);
         await GuestAgent.DisposeAsync().ConfigureAwait(false);
         await Ha.DisposeAsync().ConfigureAwait(false);
         await Cluster.DisposeAsync().ConfigureAwait(false);

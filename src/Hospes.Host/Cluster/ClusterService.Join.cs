@@ -145,6 +145,12 @@ internal sealed partial class ClusterService
     }
 
     /// <summary>
+    /// This host took its cluster's guest SSH key (another than its own): its running guests get it through their agents
+    /// (<see cref="Vms.Agent.GuestKeyPush"/>). Raised in the join, inside its gate: a handler only starts work.
+    /// </summary>
+    public event Action? SshKeyTaken;
+
+    /// <summary>
     /// A member host: the cluster's guest SSH key becomes this host's (<see cref="SshKey.Adopt"/>), its own kept as a
     /// second identity, which its guests from before the join trust. A member older than this hospes sends none: this
     /// host keeps its own, and says so.
@@ -163,6 +169,7 @@ internal sealed partial class ClusterService
             if (_ssh.Adopt(key, line))
             {
                 LogSshKeyTaken(yes.Cluster, fingerprint);
+                SshKeyTaken?.Invoke();
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)

@@ -40,8 +40,14 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
     private readonly ConcurrentDictionary<string, IncomingMigration> _incoming = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
-    public IncomingMigrations(VmManager vms, VmLayout layout, StoreLayout store, VmLauncher launcher, OfferChecks checks, IQemuImg img, INetworkHost network, TimeProvider time, ILoggerFactory logs)
+    /// <summary>Told of each VM that arrived (after its switch-over): its guest gets this host's SSH key (GuestKeyPush).</summary>
+    private readonly Action<VmActor>? _arrived;
+
+    public IncomingMigrations(
+        VmManager vms, VmLayout layout, StoreLayout store, VmLauncher launcher, OfferChecks checks, IQemuImg img, INetworkHost network, TimeProvider time, ILoggerFactory logs,
+        Action<VmActor>? arrived = null)
     {
+        _arrived = arrived;
         _vms = vms;
         _layout = layout;
         _store = store;
@@ -262,6 +268,7 @@ internal sealed partial class IncomingMigrations : IAsyncDisposable
         await _ports.CloseAsync(id).ConfigureAwait(false);
         MigrationJournal.Delete(m.Actor.Layout.MigrationJournal(m.Actor.Record.Uuid));
         LogArrived(_log, m.Actor.Record.Name, m.FromPeer);
+        _arrived?.Invoke(m.Actor);
         return finished;
     }
 

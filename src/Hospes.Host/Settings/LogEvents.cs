@@ -97,6 +97,10 @@ internal static class LogEvents
     // The cluster's guest SSH key: taken by a joining host, or its own kept (issue 17).
     public const int ClusterSshKeyTaken = 945;
     public const int ClusterSshKeyKept = 946;
+    // That key added to the running guests through their agents (at the join, at a migration's arrival), or why not.
+    public const int GuestSshKeyAdded = 957;
+    public const int GuestSshKeyNotAdded = 958;
+    public const int GuestSshKeyPushFailed = 959;
     // A copy checked with its home: refreshed before a clone run, used while the home is down, dropped when the home deleted it.
     public const int ClusterTemplateCopyRefreshed = 940;
     public const int ClusterTemplateHomeDown = 941;

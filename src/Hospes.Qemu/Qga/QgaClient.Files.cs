@@ -11,9 +11,12 @@ public sealed partial class QgaClient
     /// Writes <paramref name="content"/> into <paramref name="path"/> in the guest (mode "w": created or truncated) with
     /// the agent's own file calls: no process starts in the guest. The handle is closed even when the write failed.
     /// </summary>
-    public async Task<Result<bool>> WriteFileAsync(string path, ReadOnlyMemory<byte> content, CancellationToken ct)
+    public Task<Result<bool>> WriteFileAsync(string path, ReadOnlyMemory<byte> content, CancellationToken ct) => PutFileAsync(path, "w", content, ct);
+
+    /// <summary>As <see cref="WriteFileAsync"/> in mode <paramref name="mode"/> of fopen ("w", "a").</summary>
+    private async Task<Result<bool>> PutFileAsync(string path, string mode, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
-        Result<JsonNode?> opened = await ExecuteAsync("guest-file-open", new JsonObject { ["path"] = path, ["mode"] = "w" }, ct).ConfigureAwait(false);
+        Result<JsonNode?> opened = await ExecuteAsync("guest-file-open", new JsonObject { ["path"] = path, ["mode"] = mode }, ct).ConfigureAwait(false);
         if (!opened.IsOk)
         {
             return opened.Error;

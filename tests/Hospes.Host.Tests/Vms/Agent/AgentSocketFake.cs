@@ -7,8 +7,8 @@ namespace Hospes.Host.Tests.Vms.Agent;
 /// <summary>
 /// A guest agent on a real unix socket that counts its connections: it answers guest-sync-delimited and guest-ping on
 /// each (guest-exec with pid 7, whose status is exited with <see cref="ExitCode"/>; guest-file-open/-write/-close, the
-/// writes recorded), and can drop the connection it holds
-/// (as a QEMU that ends does).
+/// writes recorded; guest-file-read of <see cref="Files"/>; guest-ssh-add-authorized-keys, recorded), and can drop the
+/// connection it holds (as a QEMU that ends does).
 /// </summary>
 internal sealed class AgentSocketFake : IAsyncDisposable
 {
@@ -42,6 +42,18 @@ internal sealed class AgentSocketFake : IAsyncDisposable
 
     /// <summary>What each guest-file-write wrote, by the path its handle was opened for (text), in order.</summary>
     public List<(string Path, string Text)> Writes { get; } = [];
+
+    /// <summary>The guest's files guest-file-read gives (path → text); opening another for reading fails as a missing file does.</summary>
+    public Dictionary<string, string> Files { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every guest-file-open's path and mode, in order.</summary>
+    public List<(string Path, string Mode)> Opens { get; } = [];
+
+    /// <summary>The arguments of every guest-ssh-add-authorized-keys, in order.</summary>
+    public List<(string User, string[] Keys, bool Reset)> SshKeysAdded { get; } = [];
+
+    /// <summary>Whether guest-ssh-add-authorized-keys is unknown, as to qemu-ga before 5.2 (CommandNotFound).</summary>
+    public bool LacksSshKeys { get; set; }
 
     /// <summary>Whether guest-file-open is answered with an error, as an agent run with it disabled (qemu-ga -b) does.</summary>
     public bool RefuseFiles { get; set; }
@@ -161,6 +173,32 @@ internal sealed class AgentSocketFake : IAsyncDisposable
                 if (command == "guest-file-open")
                 {
                     opened = (string)request["arguments"]!["path"]!;
+                    string mode = (string?)request["arguments"]!["mode"] ?? "r";
+                    lock (Commands)
+                    {
+                        Opens.Add((opened, mode));
+                    }
+
+                    if (mode == "r" && !Files.ContainsKey(opened))
+                    {
+                        await stream.WriteAsync(Encoding.UTF8.GetBytes($"{{\"error\":{{\"class\":\"GenericError\",\"desc\":\"failed to open file '{opened}' (mode: 'r'): No such file or directory\"}}}}\n"));
+                        continue;
+                    }
+                }
+
+                if (command == "guest-ssh-add-authorized-keys")
+                {
+                    if (LacksSshKeys)
+                    {
+                        await stream.WriteAsync(Encoding.UTF8.GetBytes("{\"error\":{\"class\":\"CommandNotFound\",\"desc\":\"The command guest-ssh-add-authorized-keys has not been found\"}}\n"));
+                        continue;
+                    }
+
+                    JsonNode args = request["arguments"]!;
+                    lock (Commands)
+                    {
+                        SshKeysAdded.Add(((string)args["username"]!, [.. args["keys"]!.AsArray().Select(k => (string)k!)], (bool?)args["reset"] ?? false));
+                    }
                 }
 
                 int wrote = 0;
@@ -182,6 +220,7 @@ internal sealed class AgentSocketFake : IAsyncDisposable
                     "guest-file-open" => 1000,
                     "guest-get-time" => GuestTimeNs ?? SetTimes.LastOrDefault(),
                     "guest-file-write" => new JsonObject { ["count"] = wrote, ["eof"] = false },
+                    "guest-file-read" => new JsonObject { ["count"] = Files[opened].Length, ["buf-b64"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(Files[opened])), ["eof"] = true },
                     _ => new JsonObject(),
                 };
                 byte[] reply = Encoding.UTF8.GetBytes(new JsonObject { ["return"] = value }.ToJsonString() + "\n");
