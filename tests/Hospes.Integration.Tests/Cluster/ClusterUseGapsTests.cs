@@ -56,9 +56,10 @@ public sealed class ClusterUseGapsTests(TinyImage image) : IClassFixture<TinyIma
         (await _a.CliAsync("delete", "v3")).Ok();
         Assert.Equal(0, (await _b.JsonAsync<ProjectInfo>("project", "delete", "lab3")).Usage.Vms);
 
-        // C, in no cluster, holds c1 in its own lab: its join fits (2 + 1 of 3) when A checks it. A defines a2 as soon as
-        // A has C's member record (written after that check, before C's etcd runs and claims c1): only one of the two may
-        // have the third VM. Before, C's claims bumped no counter: both went through and lab had 4 VMs of 3.
+        // C, in no cluster, holds c1 in its own lab: its join fits (2 + 1 of 3) when A checks it. As soon as A has C's
+        // member record (written after that check, before C's etcd runs and claims c1) C's hospesd is stopped (SIGSTOP)
+        // while A defines a2, then continued: only one of the two may have the third VM. Before, C's claims bumped no
+        // counter and were not checked again: both went through and lab had 4 VMs of 3.
         (await _c.CliAsync("project", "create", "lab", "--limit", "vms=3")).Ok();
         (await _c.CliAsync("define", "--project", "lab", _c.WriteConfig("c1.cfg", Guest.Config("c1")))).Ok();
         int membersBefore = (await Etcd(_a, "member", "list")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
@@ -69,12 +70,25 @@ public sealed class ClusterUseGapsTests(TinyImage image) : IClassFixture<TinyIma
             await Task.Delay(50);
         }
 
-        bool seen = !join.IsCompleted;
+        string pid = _c.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        bool held = !join.IsCompleted && (await Run.ProcessAsync("kill", ["-STOP", pid], timeout: TimeSpan.FromSeconds(10))).ExitCode == 0;
+        bool unclaimed = held && await EtcdGetAsync(_a, "/hospes/course/vms/c1") == "";
         CliResult define = await Define(_a, "a2", "lab");
+        if (held)
+        {
+            (await Run.ProcessAsync("kill", ["-CONT", pid], timeout: TimeSpan.FromSeconds(10))).Ok();
+        }
+
         CliResult joined = await join;
-        Console.WriteLine($"join {(joined.ExitCode == 0 ? "won" : "lost")}, define {(define.ExitCode == 0 ? "won" : "lost")} (member record seen before the join ended: {seen})");
+        Console.WriteLine($"join {(joined.ExitCode == 0 ? "won" : "lost")}, define {(define.ExitCode == 0 ? "won" : "lost")} (C held before it claimed c1: {unclaimed})");
 
         Assert.Equal(1, new[] { joined, define }.Count(r => r.ExitCode == 0));
+        if (unclaimed)
+        {
+            // The define came first (C could not claim meanwhile): the join is the one refused.
+            Assert.True(define.ExitCode == 0, define.Stderr);
+        }
+
         ProjectInfo lab = await _a.JsonAsync<ProjectInfo>("project", "show", "lab");
         Assert.Equal(3, lab.Usage.Vms);
         if (joined.ExitCode != 0)
