@@ -123,7 +123,7 @@ public sealed partial class HospesHost : IAsyncDisposable
         AccessApi = new AccessApi(db, Access, time);
         EventsApi = new EventsApi(events, Access, objectProjects);
         ForksApi = new ForksApi(Forks);
-        ProjectsApi = new ProjectsApi(new ProjectService(db, Vms, Volumes, Networks, time));
+        ProjectsApi = new ProjectsApi(new ProjectService(db, Vms, Volumes, Networks, time), AccessWrites);
         GuestApi = new GuestApi(Vms, GuestAgent);
     }
 

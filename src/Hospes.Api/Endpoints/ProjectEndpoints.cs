@@ -16,12 +16,12 @@ internal static class ProjectEndpoints
             Func<string, string, bool> visible = Access.Projects.Filter(access, http);
             return Results.Json(await projects.ListAsync(name => visible(name, name), ct));
         });
-        app.MapPost(Routes.Projects, async (ProjectCreateRequest request, ProjectsApi projects, AccessWrites writes, CancellationToken ct) =>
-            ApiResults.From(await writes.RunAsync(() => projects.Create(request), ct), StatusCodes.Status201Created));
+        app.MapPost(Routes.Projects, async (ProjectCreateRequest request, ProjectsApi projects, CancellationToken ct) =>
+            ApiResults.From(await projects.CreateAsync(request, ct), StatusCodes.Status201Created));
         app.MapGet(Routes.Project, async (string name, ProjectsApi projects, CancellationToken ct) => ApiResults.From(await projects.GetAsync(name, ct)));
-        app.MapPut(Routes.Project, async (string name, ProjectSetRequest request, ProjectsApi projects, AccessWrites writes, CancellationToken ct) =>
-            ApiResults.From(await writes.RunAsync(() => projects.Set(name, request), ct)));
-        app.MapDelete(Routes.Project, async (string name, ProjectsApi projects, AccessWrites writes, CancellationToken ct) =>
-            ApiResults.From(await writes.RunAsync(() => projects.Delete(name), ct)));
+        app.MapPut(Routes.Project, async (string name, ProjectSetRequest request, ProjectsApi projects, CancellationToken ct) =>
+            ApiResults.From(await projects.SetAsync(name, request, ct)));
+        app.MapDelete(Routes.Project, async (string name, ProjectsApi projects, CancellationToken ct) =>
+            ApiResults.From(await projects.DeleteAsync(name, ct)));
     }
 }

@@ -178,6 +178,7 @@ internal sealed partial class ClusterService
             if (claimVms && await ClaimAllAsync(joined, ct).ConfigureAwait(false) is { } clash)
             {
                 await joined.Store.DeleteAsync(joined.Keys.Member(HostName), ct).ConfigureAwait(false);
+                await RemoveJoinedMemberAsync(joined, ct).ConfigureAwait(false);
                 await ForgetAsync(joined).ConfigureAwait(false);
                 return clash;
             }
@@ -226,6 +227,33 @@ internal sealed partial class ClusterService
             }
 
             return HospesError.Unavailable($"cannot start etcd: {e.Message}; is Debian's etcd-server installed (./setup.sh installs it)?");
+        }
+    }
+
+    /// <summary>
+    /// A join refused after its etcd member was added (its VMs' names or limits, checked in the claims' transaction):
+    /// that member goes from the cluster's etcd again, as at a leave, so the others keep their quorum as it was. A removal
+    /// that fails is logged: `etcdctl member remove` on a member finishes it.
+    /// </summary>
+    private async Task RemoveJoinedMemberAsync(Joined joined, CancellationToken ct)
+    {
+        if (joined.Config.External || joined.Config.InitialState != "existing")
+        {
+            return;
+        }
+
+        try
+        {
+            IReadOnlyList<StoreMember> etcd = await joined.Store.MembersAsync(ct).ConfigureAwait(false);
+            if (etcd.Count > 1 && etcd.FirstOrDefault(m => m.PeerUrls.Contains(joined.Config.PeerUrl)) is { } me)
+            {
+                await RemoveOwnMemberAsync(joined, me.Id, ct).ConfigureAwait(false);
+                LogJoinEtcdRemoved(joined.Config.Name, joined.Config.PeerUrl);
+            }
+        }
+        catch (ClusterStoreException e)
+        {
+            LogJoinEtcdLeft(joined.Config.Name, joined.Config.PeerUrl, e.Message);
         }
     }
 

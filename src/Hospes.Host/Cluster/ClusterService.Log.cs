@@ -34,4 +34,10 @@ internal sealed partial class ClusterService
 
     [LoggerMessage(EventId = LogEvents.ClusterSshKeyKept, Level = LogLevel.Warning, Message = "this host keeps its own guest SSH key in cluster {Cluster}: {Why}; `hospes ssh` through another member fails for its guests until they trust that member's key")]
     private partial void LogSshKeyKept(string cluster, string why);
+
+    [LoggerMessage(EventId = LogEvents.ClusterJoinEtcdRemoved, Level = LogLevel.Information, Message = "the join of cluster {Cluster} was refused after this host's etcd member ({PeerUrl}) was added; it is removed again")]
+    private partial void LogJoinEtcdRemoved(string cluster, string peerUrl);
+
+    [LoggerMessage(EventId = LogEvents.ClusterJoinEtcdLeft, Level = LogLevel.Warning, Message = "the join of cluster {Cluster} was refused, and this host's etcd member ({PeerUrl}) could not be removed again: {Why}; `etcdctl member remove` on a member removes it")]
+    private partial void LogJoinEtcdLeft(string cluster, string peerUrl, string why);
 }

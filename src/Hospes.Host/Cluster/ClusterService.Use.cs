@@ -63,16 +63,21 @@ internal sealed partial class ClusterService
     }
 
     /// <summary>This host's VMs as a join offers them: each with its project and what it counts while running (0 when stopped).</summary>
-    private IReadOnlyList<VmUse> JoiningUse()
+    private IReadOnlyList<VmUse> JoiningUse() => [.. JoiningVms().Select(v => v.Use)];
+
+    /// <summary>This host's VMs as a join (or init) claims them: each one's claim, and what it counts while running (0 when stopped).</summary>
+    private IReadOnlyList<JoiningVm> JoiningVms()
     {
+        DateTimeOffset now = _time.GetUtcNow();
         var running = _resources.Use().Running.ToDictionary(r => r.Name, StringComparer.Ordinal);
-        return [.. _resources.Vms().Select(v => running.TryGetValue(v.Name, out RunningUse? r)
-            ? new VmUse(HostName, v.Project, r.MemoryMiB, r.Vcpus)
-            : new VmUse(HostName, v.Project, 0, 0))];
+        return [.. _resources.Vms().Select(v => new JoiningVm(
+            v.Name,
+            new VmOwner(HostName, v.Uuid, now, v.Project),
+            running.TryGetValue(v.Name, out RunningUse? r) ? new VmUse(HostName, v.Project, r.MemoryMiB, r.Vcpus) : new VmUse(HostName, v.Project, 0, 0)))];
     }
 
-    /// <summary>What this host's VMs count over the cluster changed in a way its own figures do not show (a claim moved here).</summary>
-    private void UseMoved() => _joined?.Use.Wake();
+    /// <summary>What this host's VMs count over the cluster changed in a way its own figures do not show (a claim moved here, an HA order given up).</summary>
+    public void UseMoved() => _joined?.Use.Wake();
 
     /// <summary>
     /// `cluster join`, on the member asked: the joining host's VMs (<see cref="ClusterJoinOffer.Use"/>) against the

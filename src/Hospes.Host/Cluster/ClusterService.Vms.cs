@@ -1,4 +1,5 @@
 using Hospes.Core.Errors;
+using Hospes.Host.Access;
 using Hospes.Host.Cluster.Store;
 using Hospes.Host.Settings;
 using Microsoft.Extensions.Logging;
@@ -91,32 +92,34 @@ internal sealed partial class ClusterService
         }
     }
 
-    /// <summary>At join or init: every VM of this host, claimed in one transaction (all or none). Null when done.</summary>
+    /// <summary>
+    /// At join or init: every VM of this host claimed, and its running ones' usage written, in one transaction with the
+    /// bump of their projects' counters (all or none, <see cref="JoinClaims"/>). A join is checked against the cluster's
+    /// project limits (those of its access data) again there: the member asked checked them before, but a define or start
+    /// elsewhere may have taken the room since. Null when done.
+    /// </summary>
     private async Task<HospesError?> ClaimAllAsync(Joined j, CancellationToken ct)
     {
-        IReadOnlyList<(string Name, string Uuid, string Project)> vms = _resources.Vms();
+        IReadOnlyList<JoiningVm> vms = JoiningVms();
         if (vms.Count == 0)
         {
             return null;
         }
 
-        DateTimeOffset now = _time.GetUtcNow();
-        IReadOnlyList<StorePut> puts = [.. vms.Select(v => new StorePut(j.Keys.Vm(v.Name), ClusterMembership.Json(new VmOwner(HostName, v.Uuid, now, v.Project))))];
-        if (await j.Store.CreateAllAsync(puts, ct).ConfigureAwait(false))
+        IReadOnlyList<ProjectRecord>? projects = null;
+        if (j.Config.InitialState != "new" && await j.Store.GetAsync(j.Keys.Access, ct).ConfigureAwait(false) is { } access
+            && Hospes.Host.Cluster.Access.AccessSnapshot.Parse(access.Value) is { } snapshot)
         {
-            return null;
+            projects = [.. snapshot.Tables.Projects.Select(p => new ProjectRecord(p.Name, new ProjectLimits(p.LimitVms, p.LimitMemoryMib, p.LimitVcpus), DateTimeOffset.MinValue))];
         }
 
-        var taken = new List<string>();
-        foreach ((string name, _, _) in vms)
+        (ClaimOutcome outcome, HospesError? refused) = await JoinClaims.ClaimAllAsync(j.Store, j.Keys, j.Config.Name, HostName, vms, projects, ct).ConfigureAwait(false);
+        if (outcome == ClaimOutcome.Refused)
         {
-            if (await j.Store.GetAsync(j.Keys.Vm(name), ct).ConfigureAwait(false) is { } owned)
-            {
-                taken.Add($"{name} (owned by {Read<VmOwner>(owned.Value)?.Host ?? "?"})");
-            }
+            LogJoinOverLimits(HostName, refused!.Message);
         }
 
-        return HospesError.Conflict($"cannot join cluster '{j.Config.Name}': VM names of this host are taken there: {string.Join(", ", taken)}; delete or rename them here first (this host left the cluster again)");
+        return refused;
     }
 
     [LoggerMessage(EventId = LogEvents.ClusterProjectRefused, Level = LogLevel.Information, Message = "VM {Vm} not claimed: project {Project}'s VM limit over the cluster: {Why}")]

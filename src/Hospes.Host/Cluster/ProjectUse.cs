@@ -106,11 +106,11 @@ internal static class ProjectUse
     /// <summary>
     /// `cluster join`, on the member asked: null when the joining host's VMs (<paramref name="joining"/>: each with its
     /// project and what it counts while running) fit in every project's limits together with the cluster's; else the
-    /// refusal naming each project, limit and the cluster's usage by host.
+    /// refusal naming each project, limit and the cluster's usage by host, ending with <paramref name="done"/>.
     /// </summary>
     public static HospesError? JoinRefusal(
         string cluster, string host, IReadOnlyList<VmUse> joining, IReadOnlyList<ProjectRecord> projects,
-        IReadOnlyDictionary<string, ClusterProjectVms> vms, IReadOnlyDictionary<string, ClusterProjectUse> running)
+        IReadOnlyDictionary<string, ClusterProjectVms> vms, IReadOnlyDictionary<string, ClusterProjectUse> running, string done = "nothing was changed")
     {
         var lines = new List<string>();
         foreach (IGrouping<string, VmUse> group in joining.GroupBy(v => v.Project, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -138,7 +138,7 @@ internal static class ProjectUse
             ? null
             : HospesError.Conflict($"host '{host}' cannot join cluster '{cluster}': its VMs would take projects over their limits, which hold for the whole cluster: "
                 + string.Join(". ", lines)
-                + $". Stop or delete those VMs on '{host}', or raise the limits on a member of '{cluster}', and join again; nothing was changed") with
+                + $". Stop or delete those VMs on '{host}', or raise the limits on a member of '{cluster}', and join again; {done}") with
             { Details = lines };
     }
 }

@@ -14,6 +14,7 @@ namespace Hospes.Host.Cluster;
 /// migration or HA), and at least every <see cref="FullEvery"/>. A start's key is written before its QEMU (claim
 /// first); a start that failed, or a hospesd that died in between, leaves a key the next round deletes. A VM whose
 /// claim is another host's (an incoming migration before its switch-over, a source after it) is that host's to count.
+/// A VM with an HA restart order for this host keeps the key the leader's move carried here until the order goes.
 /// </summary>
 internal sealed partial class ProjectUseSync : IAsyncDisposable
 {
@@ -125,6 +126,16 @@ internal sealed partial class ProjectUseSync : IAsyncDisposable
             .ToDictionary(e => ClusterKeys.NameOf(e.Key), e => ClusterService.Read<VmOwner>(e.Value)?.Host, StringComparer.Ordinal);
         var uses = (await _store.ListAsync(_keys.VmUses, ct).ConfigureAwait(false)).ToDictionary(e => ClusterKeys.NameOf(e.Key), StringComparer.Ordinal);
         var counted = new HashSet<string>(local.Starting, StringComparer.Ordinal);
+
+        // A dead host's HA VM the leader moved here (its key moved with its claim): its room is kept until the restart
+        // is admitted (which rewrites the key) or the order is given up (then the key goes).
+        foreach (StoreEntry order in await _store.ListAsync(_keys.HaRestarts, ct).ConfigureAwait(false))
+        {
+            if (ClusterService.Read<Ha.HaRestart>(order.Value)?.Host == _host)
+            {
+                counted.Add(ClusterKeys.NameOf(order.Key));
+            }
+        }
         foreach (RunningUse r in local.Running)
         {
             counted.Add(r.Name);

@@ -122,7 +122,11 @@ internal sealed partial class HaService
         }
     }
 
-    /// <summary>One transaction: the owner becomes the chosen host, and the order to start it is written, only while the dead host still owns it.</summary>
+    /// <summary>
+    /// One transaction (<see cref="HaMove.CommitAsync"/>): the owner becomes the chosen host, the order to start it is
+    /// written and the VM's usage key (what it counted on the dead host) names the chosen host, only while the dead host
+    /// still owns it: the room it takes in its project's limits is kept for the restart.
+    /// </summary>
     private async Task MoveAsync(IClusterStore store, ClusterKeys keys, HaRecord record, StoreEntry owned, VmOwner owner,
         IReadOnlyDictionary<string, HostResources> alive, IReadOnlySet<string> cordoned, string why, TimeSpan deadFor, CancellationToken ct)
     {
@@ -139,9 +143,7 @@ internal sealed partial class HaService
 
         _noTarget.Remove(record.Name);
         DateTimeOffset at = _time.GetUtcNow();
-        StorePut newOwner = new(owned.Key, ClusterMembership.Json(owner with { Host = target, Since = at }));
-        StorePut order = new(keys.HaRestart(record.Name), ClusterMembership.Json(new HaRestart(target, owner.Host, at)));
-        if (await store.PutAllIfAsync(owned.Key, owned.Value, [newOwner, order], ct).ConfigureAwait(false))
+        if (await HaMove.CommitAsync(store, keys, record.Name, owned, owner, target, at, ct).ConfigureAwait(false))
         {
             LogMoved(record.Name, owner.Host, target, why, deadFor.TotalSeconds);
             Tell("move", record.Name, record.Project, $"host {owner.Host} is dead ({why}; dead for {deadFor.TotalSeconds:0.0} s): HA VM {record.Name} now belongs to {target}, which starts it");

@@ -26,8 +26,9 @@ internal sealed partial class HaService
             StoreEntry? owned = await store.GetAsync(keys.Vm(name), ct).ConfigureAwait(false);
             if (owned is null || ClusterService.Read<VmOwner>(owned.Value)?.Host != _cluster.HostName)
             {
-                // Moved on since (or deleted): an order for a VM this host does not own is void.
+                // Moved on since (or deleted): an order for a VM this host does not own is void; a key its move carried here goes with it.
                 await store.DeleteIfAsync(e.Key, e.Value, ct).ConfigureAwait(false);
+                _cluster.UseMoved();
                 continue;
             }
 
@@ -47,6 +48,9 @@ internal sealed partial class HaService
             {
                 await store.DeleteIfAsync(e.Key, e.Value, ct).ConfigureAwait(false);
                 _orderFailures.Remove(name);
+
+                // The room its move kept in its project's limits is given back by this host's next round.
+                _cluster.UseMoved();
                 Tell("start failed", name, null, $"HA VM {name} of dead host {order.From} could not start here ({failures} tries): {started.Error.Message}; this host owns it now, fix the cause and `hospes start {name}`");
             }
         }

@@ -158,4 +158,8 @@ internal static class LogEvents
     public const int ClusterUseSyncFailed = 934;
     public const int ClusterUseUnknown = 935;
     public const int ClusterJoinOverLimits = 936;
+
+    // A refused join's own etcd member, removed again (session 12).
+    public const int ClusterJoinEtcdRemoved = 952;
+    public const int ClusterJoinEtcdLeft = 953;
 }

@@ -48,6 +48,10 @@ internal sealed class ProjectService(StateDb db, VmManager vms, VolumeStore stor
             : found;
     }
 
+    /// <summary><paramref name="v"/> (what a create, set or delete answers) with the cluster's usage, as <see cref="GetAsync"/> shows it.</summary>
+    public async Task<ProjectView> ClusteredAsync(ProjectView v, CancellationToken ct) =>
+        Clustered(v, await vms.Claims.ProjectVmsAsync(ct).ConfigureAwait(false), await vms.Claims.ProjectUseAsync(ct).ConfigureAwait(false));
+
     /// <summary>The cluster's count of the project's VMs (its claims) and running VMs' memory and vCPUs (their `vmuse/` keys) instead of this host's.</summary>
     private static ProjectView Clustered(ProjectView v, IReadOnlyDictionary<string, Cluster.ClusterProjectVms>? cluster, IReadOnlyDictionary<string, Cluster.ClusterProjectUse>? running)
     {

@@ -21,7 +21,7 @@ internal sealed class FakeClusterStore : IClusterStore
 
     public int Grants { get; private set; }
 
-    /// <summary>Runs once, just before the next transaction of <see cref="CreateAllIfAsync"/>, <see cref="CreateAllAsync"/> or <see cref="PutAllIfAsync"/> (another host's write in between).</summary>
+    /// <summary>Runs once, just before the next transaction of <see cref="CreateAllIfAsync"/>, <see cref="CreateAllAsync"/>, <see cref="PutAllIfAsync"/> or <see cref="CommitIfAsync"/> (another host's write in between).</summary>
     public Action? BeforeTransaction { get; set; }
 
     /// <summary>Writes <paramref name="member"/>'s record, as `cluster init` and `join` do before its membership starts; returns it.</summary>
@@ -113,6 +113,24 @@ internal sealed class FakeClusterStore : IClusterStore
 
         _revision++;
         foreach (StorePut p in creates.Concat(puts))
+        {
+            long created = _keys.TryGetValue(p.Key, out StoreEntry? old) ? old.CreateRevision : _revision;
+            Set(new StoreEntry(p.Key, p.Value, created, _revision, p.Lease));
+        }
+
+        return true;
+    });
+
+    public Task<bool> CommitIfAsync(IReadOnlyList<StoreCompare> compares, IReadOnlyList<StorePut> puts, CancellationToken ct) => Do(() =>
+    {
+        Interleave();
+        if (!compares.All(c => c.Value is null ? !_keys.ContainsKey(c.Key) : _keys.TryGetValue(c.Key, out StoreEntry? e) && e.Value == c.Value))
+        {
+            return false;
+        }
+
+        _revision++;
+        foreach (StorePut p in puts)
         {
             long created = _keys.TryGetValue(p.Key, out StoreEntry? old) ? old.CreateRevision : _revision;
             Set(new StoreEntry(p.Key, p.Value, created, _revision, p.Lease));

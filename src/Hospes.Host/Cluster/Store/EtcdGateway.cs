@@ -115,6 +115,16 @@ internal sealed class EtcdGateway : IClusterStore
         return answer["succeeded"]?.GetValue<bool>() == true;
     }
 
+    public async Task<bool> CommitIfAsync(IReadOnlyList<StoreCompare> compares, IReadOnlyList<StorePut> puts, CancellationToken ct)
+    {
+        var compare = new JsonArray([.. compares.Select(c => (JsonNode)(c.Value is null
+            ? new JsonObject { ["key"] = B64(c.Key), ["target"] = "CREATE", ["result"] = "EQUAL", ["create_revision"] = "0" }
+            : new JsonObject { ["key"] = B64(c.Key), ["target"] = "VALUE", ["result"] = "EQUAL", ["value"] = B64(c.Value) }))]);
+        var success = new JsonArray([.. puts.Select(p => (JsonNode)new JsonObject { ["request_put"] = Put(p) })]);
+        JsonObject answer = await CallAsync("/v3/kv/txn", new JsonObject { ["compare"] = compare, ["success"] = success }, ct).ConfigureAwait(false);
+        return answer["succeeded"]?.GetValue<bool>() == true;
+    }
+
     public async Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct)
     {
         JsonObject answer = await CallAsync("/v3/lease/grant", new JsonObject { ["TTL"] = (long)ttl.TotalSeconds }, ct).ConfigureAwait(false);

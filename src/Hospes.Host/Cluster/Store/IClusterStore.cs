@@ -40,6 +40,13 @@ internal interface IClusterStore : IDisposable
     /// </summary>
     Task<bool> CreateAllIfAsync(IReadOnlyList<StorePut> creates, string key, string expected, IReadOnlyList<StorePut> puts, CancellationToken ct);
 
+    /// <summary>
+    /// All or nothing: every put of <paramref name="puts"/> is made only while every one of <paramref name="compares"/>
+    /// holds; false, and nothing written, otherwise (a join's claims with each of its projects' counters; an HA move's
+    /// owner with the VM's usage key).
+    /// </summary>
+    Task<bool> CommitIfAsync(IReadOnlyList<StoreCompare> compares, IReadOnlyList<StorePut> puts, CancellationToken ct);
+
     /// <summary>A new lease of <paramref name="ttl"/>; its id.</summary>
     Task<long> GrantLeaseAsync(TimeSpan ttl, CancellationToken ct);
 
