@@ -139,7 +139,7 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
         MemberRecord member = JsonSerializer.Deserialize<MemberRecord>(current.Value, HospesJson.Options) ?? _member;
 
         // Only over the record read: a `cluster remove` in between wins, and the next round finds it gone.
-        await _store.PutAllIfAsync(current.Key, current.Value, [new StorePut(current.Key, Json(member with { LastSeen = now, Resources = resources }), 0)], ct).ConfigureAwait(false);
+        await _store.PutAllIfAsync(current.Key, current.Value, [new StorePut(current.Key, Json(member with { LastSeen = now, Resources = resources, CertificateSerial = _member.CertificateSerial ?? member.CertificateSerial }), 0)], ct).ConfigureAwait(false);
         return true;
     }
 

@@ -65,6 +65,8 @@ internal sealed partial class EtcdMember : IAsyncDisposable
         "--peer-key-file", files.MemberKey,
         "--peer-client-cert-auth",
         "--peer-trusted-ca-file", files.CaCertificate,
+        "--client-crl-file", files.Crl,
+        "--peer-crl-file", files.Crl,
         "--heartbeat-interval", "200",
         "--election-timeout", "2000",
 

@@ -97,6 +97,11 @@ internal static class LogEvents
     // The cluster's guest SSH key: taken by a joining host, or its own kept (issue 17).
     public const int ClusterSshKeyTaken = 945;
     public const int ClusterSshKeyKept = 946;
+    // A removed host's certificates revoked: refused on the peer channel, revoked, the CRL handed to etcd, a revocation that failed (issue 17).
+    public const int ClusterPeerRevoked = 947;
+    public const int ClusterHostRevoked = 948;
+    public const int ClusterCrlWritten = 949;
+    public const int ClusterRevokeFailed = 950;
     // A copy checked with its home: refreshed before a clone run, used while the home is down, dropped when the home deleted it.
     public const int ClusterTemplateCopyRefreshed = 940;
     public const int ClusterTemplateHomeDown = 941;
