@@ -20,6 +20,7 @@ internal sealed partial class ClusterRevocations : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _lock = new();
     private Task? _loop;
     private volatile RevocationRecord? _current;
     private string? _written;
@@ -54,6 +55,14 @@ internal sealed partial class ClusterRevocations : IAsyncDisposable
     /// <summary>Takes <paramref name="record"/> (this host just wrote it as <paramref name="json"/>, or read it).</summary>
     public void Take(RevocationRecord record, string json)
     {
+        lock (_lock)
+        {
+            TakeLocked(record, json);
+        }
+    }
+
+    private void TakeLocked(RevocationRecord record, string json)
+    {
         _current = record;
         _written = json;
         if (record.Crl.Length == 0 || !File.Exists(_files.CaCertificate))
@@ -74,7 +83,17 @@ internal sealed partial class ClusterRevocations : IAsyncDisposable
             return;
         }
 
-        WriteCrl(_files, der);
+        try
+        {
+            WriteCrl(_files, der);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _written = null; // tried again at the next read
+            LogCrlNotWritten(record.Number, _files.Crl, e.Message);
+            return;
+        }
+
         string hosts = string.Join(", ", record.Hosts.Select(h => h.Host).Distinct(StringComparer.Ordinal));
         LogCrlWritten(record.Number, serials.Count, hosts);
     }
@@ -117,6 +136,9 @@ internal sealed partial class ClusterRevocations : IAsyncDisposable
 
     [LoggerMessage(EventId = Settings.LogEvents.ClusterCrlWritten, Level = LogLevel.Warning, Message = "cluster revocation list {Number} in etcd is not signed by this cluster's CA or does not parse; etcd keeps the last good one")]
     private partial void LogCrlRefused(long number);
+
+    [LoggerMessage(EventId = Settings.LogEvents.ClusterCrlWritten, Level = LogLevel.Warning, Message = "cluster revocation list {Number} not written to {Path}: {Why}; etcd keeps the last one")]
+    private partial void LogCrlNotWritten(long number, string path, string why);
 
     [LoggerMessage(EventId = Settings.LogEvents.ClusterStoreFailed, Level = LogLevel.Warning, Message = "cannot read the cluster's revoked hosts: {Why}")]
     private partial void LogStoreFailed(string why);

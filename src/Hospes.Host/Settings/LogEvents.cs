@@ -102,6 +102,7 @@ internal static class LogEvents
     public const int ClusterHostRevoked = 948;
     public const int ClusterCrlWritten = 949;
     public const int ClusterRevokeFailed = 950;
+    public const int EtcdRestartedForCrl = 951;
     // A copy checked with its home: refreshed before a clone run, used while the home is down, dropped when the home deleted it.
     public const int ClusterTemplateCopyRefreshed = 940;
     public const int ClusterTemplateHomeDown = 941;
