@@ -31,7 +31,7 @@ internal sealed partial class ClusterService
     /// </summary>
     private async Task RevokeAsync(Joined j, MemberRecord member, CancellationToken ct)
     {
-        using ClusterCa ca = ClusterCa.Load(File.ReadAllText(_files.CaCertificate), File.ReadAllText(_files.CaKey));
+        using ClusterCa ca = LoadCa();
         for (int tries = 1; ; tries++)
         {
             StoreEntry? entry = await j.Store.GetAsync(j.Keys.Revoked, ct).ConfigureAwait(false);
@@ -57,6 +57,19 @@ internal sealed partial class ClusterService
             {
                 throw new ClusterStoreException($"the cluster's revoked hosts changed 5 times while '{member.Name}' was being added; try again");
             }
+        }
+    }
+
+    /// <summary>The cluster's CA with its key, which signs the CRL; a failure to read it is told as the store's (nothing was changed).</summary>
+    private ClusterCa LoadCa()
+    {
+        try
+        {
+            return ClusterCa.Load(File.ReadAllText(_files.CaCertificate), File.ReadAllText(_files.CaKey));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            throw new ClusterStoreException($"cannot read the cluster CA's key {_files.CaKey}, which signs the revocation list: {e.Message} (nothing was revoked)", e);
         }
     }
 
