@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
 using Hospes.Contracts;
 using Hospes.Testing;
 using static Hospes.Integration.Tests.Cluster.ClusterLab;
@@ -72,7 +73,7 @@ public sealed class ClusterRevokeTests(TinyImage image) : IClassFixture<TinyImag
         // A's peer channel refuses C's hospesd certificate (A still has it in its trusted hosts), and logs it; B's is taken.
         (string status, string body) = await HelloAsync(_c, backup, "203.0.113.1");
         Assert.Equal("403", status);
-        Assert.Contains("host 'host-c' was removed from cluster 'course'", body, StringComparison.Ordinal);
+        Assert.Contains("host 'host-c' was removed from cluster 'course'", JsonNode.Parse(body)!["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Contains("refused host host-c on the peer channel", await File.ReadAllTextAsync(_a.LogPath), StringComparison.Ordinal);
         Assert.Equal("200", (await HelloAsync(_b, Path.Combine(_b.StateDir, "tls"), "203.0.113.1")).Status);
 
