@@ -1,5 +1,8 @@
 using System.Security.Cryptography.X509Certificates;
+using Hospes.Core.Errors;
 using Hospes.Host.Cluster.Store;
+using Hospes.Host.Peers;
+using Hospes.Host.State;
 using Hospes.Host.Settings;
 using Microsoft.Extensions.Logging;
 
@@ -108,6 +111,34 @@ internal sealed partial class ClusterService
 
         LogPeerRevoked(revoked.Host, fingerprint, j.Config.Name);
         return $"host '{revoked.Host}' was removed from cluster '{j.Config.Name}' ({revoked.At:u}, on {revoked.By}): its certificate is revoked here; `hospes cluster join` makes it a member again";
+    }
+
+    /// <summary>
+    /// While etcd refuses this host: true when a host it trusts refuses it on the peer channel as removed from
+    /// <paramref name="cluster"/> (its certificates revoked there); 10 s for all of them.
+    /// </summary>
+    private async Task<bool> RemovedSayPeersAsync(string cluster, CancellationToken ct)
+    {
+        string removed = $"host '{HostName}' was removed from cluster '{cluster}'";
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            foreach (PeerRecord peer in _peers.List())
+            {
+                Result<PeerIdentity> hello = await _peers.CheckAsync(peer.Name, limit.Token).ConfigureAwait(false);
+                if (!hello.IsOk && hello.Error.Message.Contains(removed, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Out of time: asked again later.
+        }
+
+        return false;
     }
 
     [LoggerMessage(EventId = LogEvents.ClusterPeerRevoked, Level = LogLevel.Warning, Message = "refused host {Host} on the peer channel: its certificate {Fingerprint} is revoked in cluster {Cluster} (it was removed)")]

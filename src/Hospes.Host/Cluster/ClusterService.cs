@@ -186,7 +186,7 @@ internal sealed partial class ClusterService : IVmClaims, IClusterAdmission, IAc
             CertificateSerial = MemberSerial(),
         };
         // Removed while away: its etcd member is gone from etcd too (etcd would only exit and be started again).
-        var membership = new ClusterMembership(store, keys, self, _resources, _time, _log, removed: () => _ = etcd?.StopAsync());
+        var membership = new ClusterMembership(store, keys, self, _resources, _time, _log, removed: () => _ = etcd?.StopAsync(), revokedProbe: ct => RemovedSayPeersAsync(config.Name, ct));
         var access = new ClusterAccess(store, keys.Access, _db, config.Member, _time, _log, () => AccessReplaced?.Invoke());
         var use = new ProjectUseSync(store, keys, HostName, _resources.Use, _time, _log);
         var revocations = new ClusterRevocations(store, keys, _files, _time, _log);

@@ -79,7 +79,7 @@ public sealed class ClusterRevokeTests(TinyImage image) : IClassFixture<TinyImag
 
         // A and B go on: both up, etcd takes their own certificates, a VM is defined and claimed.
         await ClusterWait.HostsAsync(_b, h => h.Count == 2 && h.All(x => x.State == "up"), Limit);
-        (await _b.CliAsync("define", _b.WriteConfig("after.cfg", Guest.Config("after")))).Ok();
+        (await _b.CliAsync("define", _b.WriteConfig("after.cfg", Guest.Config("after")), "--host", "host-b")).Ok();
         Assert.Contains("\"host\":\"host-b\"", await EtcdGetAsync(_a, "/hospes/course/vms/after"), StringComparison.Ordinal);
         Assert.Contains("\"name\":\"host-a\"", await EtcdGetAsync(_b, "/hospes/course/members/host-a"), StringComparison.Ordinal);
 
