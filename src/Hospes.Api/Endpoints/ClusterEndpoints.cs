@@ -47,7 +47,7 @@ internal static class ClusterEndpoints
                 ? ApiResults.From(await store.DeleteTemplateCopyAsync(name, home, forwarding.HostName, http.RequestAborted))
                 : ApiResults.Error(HospesError.Forbidden($"DELETE {Routes.ClusterTemplate} is what member '{home}' sends when it deletes its template; {Access.Callers.Of(http).Display} is not that member's hospesd (`hospes template delete {name}` deletes this host's own)")));
 
-        PeerEndpoints.PeerGroup(app).MapPost(Routes.PeerClusterJoin, async (PeerClusterJoinRequest request, HttpContext http, ClusterApi cluster, CancellationToken ct) =>
+        PeerEndpoints.PeerGroup(app, rejoin: true).MapPost(Routes.PeerClusterJoin, async (PeerClusterJoinRequest request, HttpContext http, ClusterApi cluster, CancellationToken ct) =>
         {
             var peer = (HostPeerInfo)http.Items[PeerEndpoints.PeerItem]!;
             var certificate = await http.Connection.GetClientCertificateAsync(ct);

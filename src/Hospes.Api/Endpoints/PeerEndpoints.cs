@@ -36,16 +36,26 @@ internal static class PeerEndpoints
     /// its <see cref="HostPeerInfo"/> in <c>HttpContext.Items["hospes.peer"]</c>. Add host-to-host endpoints here, with
     /// their whole route (the group adds no prefix, so the routes stay those of <see cref="Routes"/>).
     /// </summary>
-    internal static RouteGroupBuilder PeerGroup(IEndpointRouteBuilder app)
+    /// <remarks>
+    /// A host removed from this host's cluster is refused too (its certificate is revoked there), but where
+    /// <paramref name="rejoin"/>: the cluster join, which its one-time token authenticates.
+    /// </remarks>
+    internal static RouteGroupBuilder PeerGroup(IEndpointRouteBuilder app, bool rejoin = false)
     {
         RouteGroupBuilder group = app.MapGroup("");
         group.AddEndpointFilter(async (context, next) =>
         {
             HttpContext http = context.HttpContext;
             PeersApi peers = http.RequestServices.GetRequiredService<PeersApi>();
-            if (peers.TrustedPeer(await http.Connection.GetClientCertificateAsync(http.RequestAborted)) is not { } peer)
+            var certificate = await http.Connection.GetClientCertificateAsync(http.RequestAborted);
+            if (peers.TrustedPeer(certificate) is not { } peer)
             {
                 return ApiResults.Forbidden("this host does not trust the caller; run `hospes host token` here and `hospes host add` there");
+            }
+
+            if (!rejoin && http.RequestServices.GetRequiredService<ClusterApi>().RevokedPeer(certificate) is { } revoked)
+            {
+                return ApiResults.Forbidden(revoked);
             }
 
             http.Items[PeerItem] = peer;

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -70,6 +71,101 @@ internal sealed class ClusterCa : IDisposable
         // Signed by the key itself: a CA loaded from PEM has its key apart from its certificate.
         using X509Certificate2 cert = request.Create(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(Key), now.AddDays(-1), now.Add(Validity).AddDays(-2), serial);
         return (cert.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem());
+    }
+
+    /// <summary>
+    /// The cluster's certificate revocation list (DER), signed by this CA: <paramref name="serials"/> (hex, as
+    /// <see cref="X509Certificate.GetSerialNumberString"/> gives them) revoked at their times, CRL number
+    /// <paramref name="number"/>; valid until the CA expires (etcd reads the serials only, and no client fetches it).
+    /// </summary>
+    public byte[] RevocationList(IEnumerable<(string Serial, DateTimeOffset At)> serials, long number, DateTimeOffset now)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach ((string serial, DateTimeOffset at) in serials)
+        {
+            builder.AddEntry(Convert.FromHexString(Minimal(serial)), at, X509RevocationReason.CessationOfOperation);
+        }
+
+        DateTimeOffset until = new[] { Certificate.NotAfter.ToUniversalTime(), now.UtcDateTime.AddDays(1) }.Max();
+        return builder.Build(Certificate.SubjectName, X509SignatureGenerator.CreateForECDsa(Key), number, until, HashAlgorithmName.SHA256,
+            X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, includeKeyIdentifier: true, includeIssuerAndSerial: false), now);
+    }
+
+    /// <summary>
+    /// The serials (uppercase hex, minimal) a revocation list <paramref name="der"/> lists, when <paramref name="ca"/>
+    /// signed it; null when it is no list or not the CA's. A member checks this before it hands etcd the file: etcd
+    /// refuses every connection while its CRL file does not parse.
+    /// </summary>
+    public static IReadOnlySet<string>? RevokedSerials(X509Certificate2 ca, byte[] der)
+    {
+        try
+        {
+            CertificateRevocationListBuilder.Load(der, out _);
+            return VerifiesList(ca, der) ? ListedSerials(der).ToHashSet(StringComparer.Ordinal) : null;
+        }
+        catch (Exception e) when (e is CryptographicException or AsnContentException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A serial as DER has it: uppercase hex, no leading zero byte but where the sign needs one.</summary>
+    public static string Minimal(string serialHex)
+    {
+        string hex = serialHex.ToUpperInvariant();
+        while (hex.Length > 2 && hex.StartsWith("00", StringComparison.Ordinal) && hex[2] < '8')
+        {
+            hex = hex[2..];
+        }
+
+        return hex;
+    }
+
+    /// <summary>True when <paramref name="ca"/>'s key signed the list (ECDSA over its TBS part, as RFC 5280 has it).</summary>
+    private static bool VerifiesList(X509Certificate2 ca, byte[] der)
+    {
+        var reader = new AsnReader(der, AsnEncodingRules.DER);
+        AsnReader list = reader.ReadSequence();
+        ReadOnlyMemory<byte> tbs = list.ReadEncodedValue();
+        list.ReadSequence(); // the signature algorithm
+        byte[] signature = list.ReadBitString(out _);
+        using ECDsa? key = ca.GetECDsaPublicKey();
+        return key is not null && key.VerifyData(tbs.Span, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+    }
+
+    /// <summary>The serials of a list's entries, uppercase hex (its TBS: version, signature, issuer, this update, next update?, entries?).</summary>
+    private static List<string> ListedSerials(byte[] der)
+    {
+        var reader = new AsnReader(der, AsnEncodingRules.DER);
+        AsnReader tbs = reader.ReadSequence().ReadSequence();
+        if (tbs.PeekTag().HasSameClassAndValue(Asn1Tag.Integer))
+        {
+            tbs.ReadInteger();
+        }
+
+        tbs.ReadSequence(); // signature algorithm
+        tbs.ReadSequence(); // issuer
+        tbs.ReadEncodedValue(); // this update
+        var serials = new List<string>();
+        while (tbs.HasData)
+        {
+            Asn1Tag tag = tbs.PeekTag();
+            if (tag.HasSameClassAndValue(Asn1Tag.Sequence))
+            {
+                AsnReader entries = tbs.ReadSequence();
+                while (entries.HasData)
+                {
+                    AsnReader entry = entries.ReadSequence();
+                    serials.Add(Minimal(Convert.ToHexString(entry.ReadIntegerBytes().Span)));
+                }
+            }
+            else
+            {
+                tbs.ReadEncodedValue(); // next update, extensions
+            }
+        }
+
+        return serials;
     }
 
     /// <summary>True when <paramref name="ca"/> signed <paramref name="certificate"/> (chain to that root only; names are not checked).</summary>

@@ -15,6 +15,9 @@ internal sealed class ClusterFiles(string stateDir)
 
     public string MemberKey => Path.Combine(Dir, "member.key");
 
+    /// <summary>The cluster's CRL (DER) as etcd reads it at each new connection (`--client-crl-file`, `--peer-crl-file`).</summary>
+    public string Crl => Path.Combine(Dir, "revoked.crl");
+
     /// <summary>An admin's etcd (init --etcd): the CA its server certificate is checked against (none: the system's).</summary>
     public string ExternalCa => Path.Combine(Dir, "etcd-ca.crt");
 

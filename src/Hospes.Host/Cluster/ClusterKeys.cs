@@ -4,7 +4,7 @@ namespace Hospes.Host.Cluster;
 /// The cluster's keys in etcd, all under `/hospes/&lt;cluster&gt;/`: `members/&lt;host&gt;` (a member, until it leaves
 /// or is removed), `hosts/&lt;host&gt;` (on the host's lease: there while it is alive), `vms/&lt;vm&gt;` (the VM's owner,
 /// made by compare-create, never on a lease: a dead host still owns its VMs), `tokens/&lt;sha256&gt;` (a one-time join
-/// token, on a one-hour lease), `election/leader` (part 2), `cordoned/&lt;host&gt;` (an evacuated host), `access` (the access data), `hafrozen/&lt;host&gt;` (a host stopped cleanly with HA VMs running), `alive/&lt;host&gt;` (on the host's lease, written every renewal round: HA's heartbeat), `projectvms/&lt;project&gt;` (a project's usage revision), `vmuse/&lt;vm&gt;` (a running VM's memory and vCPUs).
+/// token, on a one-hour lease), `election/leader` (part 2), `cordoned/&lt;host&gt;` (an evacuated host), `access` (the access data), `hafrozen/&lt;host&gt;` (a host stopped cleanly with HA VMs running), `alive/&lt;host&gt;` (on the host's lease, written every renewal round: HA's heartbeat), `projectvms/&lt;project&gt;` (a project's usage revision), `vmuse/&lt;vm&gt;` (a running VM's memory and vCPUs), `revoked` (removed hosts' certificates).
 /// </summary>
 internal sealed class ClusterKeys(string cluster)
 {
@@ -40,6 +40,9 @@ internal sealed class ClusterKeys(string cluster)
 
     /// <summary>`projectvms/&lt;project&gt;`: a counter bumped by every claim of a VM in the project and every raise of its running VMs' usage, compared by the next (<see cref="ProjectClaims"/>).</summary>
     public string ProjectVms => Root + "projectvms/";
+
+    /// <summary>`revoked`: the hosts removed from the cluster, with the CRL of their etcd certificates (<see cref="RevocationRecord"/>).</summary>
+    public string Revoked => Root + "revoked";
 
     public string ProjectRevision(string project) => ProjectVms + project;
 

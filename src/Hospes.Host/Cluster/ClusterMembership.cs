@@ -34,11 +34,21 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
     private long _acknowledgedAt;
     private long _refreshedAt;
     private readonly Action? _removed;
+    private readonly Func<CancellationToken, Task<bool>>? _revokedProbe;
+    private long _probedAt;
     private long _beats;
 
+    /// <summary>How often, while etcd refuses or does not answer, the members are asked whether this host was removed.</summary>
+    public static readonly TimeSpan ProbeEvery = TimeSpan.FromSeconds(30);
+
     /// <param name="removed">Runs once when this host finds it was removed from the cluster.</param>
-    public ClusterMembership(IClusterStore store, ClusterKeys keys, MemberRecord member, IHostResources resources, TimeProvider time, ILogger log, Action? removed = null)
+    /// <param name="revokedProbe">
+    /// Asked (at most every <see cref="ProbeEvery"/>) while etcd fails: true when the members say this host was removed.
+    /// A removed host's certificate is revoked, so etcd no longer lets it read that its record is gone.
+    /// </param>
+    public ClusterMembership(IClusterStore store, ClusterKeys keys, MemberRecord member, IHostResources resources, TimeProvider time, ILogger log, Action? removed = null, Func<CancellationToken, Task<bool>>? revokedProbe = null)
     {
+        _revokedProbe = revokedProbe;
         _store = store;
         _keys = keys;
         _member = member;
@@ -63,7 +73,30 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
     /// </summary>
     public TimeSpan? SinceAcknowledged => _acknowledgedAt == 0 ? null : _time.GetElapsedTime(_acknowledgedAt);
 
-    public void Start() => _loop = ClusterLoop.RunAsync(TickAsync, KeepAliveEvery, _time, LogStoreFailed, _stop.Token);
+    public void Start() => _loop = ClusterLoop.RunAsync(RoundAsync, KeepAliveEvery, _time, LogStoreFailed, _stop.Token);
+
+    /// <summary>A round; when etcd fails, and the members say this host was removed (its certificate revoked), it stops as a removed host does.</summary>
+    private async Task RoundAsync(CancellationToken ct)
+    {
+        try
+        {
+            await TickAsync(ct).ConfigureAwait(false);
+        }
+        catch (ClusterStoreException) when (_revokedProbe is not null && !Removed)
+        {
+            if (_probedAt == 0 || _time.GetElapsedTime(_probedAt) >= ProbeEvery)
+            {
+                _probedAt = _time.GetTimestamp();
+                if (await _revokedProbe(ct).ConfigureAwait(false))
+                {
+                    await LeaveRemovedAsync(ct).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            throw;
+        }
+    }
 
     /// <summary>One round: a lease when there is none, else a renewal; the heartbeat; the key's value when due. Tests call it directly.</summary>
     public async Task TickAsync(CancellationToken ct)
@@ -139,7 +172,7 @@ internal sealed partial class ClusterMembership : IAsyncDisposable
         MemberRecord member = JsonSerializer.Deserialize<MemberRecord>(current.Value, HospesJson.Options) ?? _member;
 
         // Only over the record read: a `cluster remove` in between wins, and the next round finds it gone.
-        await _store.PutAllIfAsync(current.Key, current.Value, [new StorePut(current.Key, Json(member with { LastSeen = now, Resources = resources }), 0)], ct).ConfigureAwait(false);
+        await _store.PutAllIfAsync(current.Key, current.Value, [new StorePut(current.Key, Json(member with { LastSeen = now, Resources = resources, CertificateSerial = _member.CertificateSerial ?? member.CertificateSerial }), 0)], ct).ConfigureAwait(false);
         return true;
     }
 

@@ -198,6 +198,8 @@ internal sealed partial class ClusterService
 
             joined.Access.Start();
             joined.Use.Start();
+            await joined.Revocations.PollAsync(ct).ConfigureAwait(false);
+            joined.Revocations.Start();
             _joined = joined;
             LogJoined(config.Name, config.ClientUrl, config.InitialState);
             return config;

@@ -244,6 +244,8 @@ internal sealed partial class ClusterService
                     return HospesError.Invalid($"cluster '{cluster}' refused the join token: it is unknown there, expired or was already used; run `hospes cluster token` on a member again");
                 }
 
+                // A host removed before and joining again: the peer channel takes its hospesd certificate again.
+                await ReadmitAsync(j, callerFingerprint, ct).ConfigureAwait(false);
                 var record = new MemberRecord
                 {
                     Name = offer.Name,

@@ -29,9 +29,11 @@ internal sealed partial class ClusterService
             }
 
             Joined j = _joined!;
+            bool others;
             try
             {
                 IReadOnlyList<StoreMember> etcd = j.Config.External ? [] : await j.Store.MembersAsync(ct).ConfigureAwait(false);
+                others = j.Config.External || etcd.Count > 1;
                 StoreMember? me = etcd.FirstOrDefault(m => m.PeerUrls.Contains(j.Config.PeerUrl));
                 if (etcd.Count > 1 && me is { Learner: false })
                 {
@@ -50,6 +52,20 @@ internal sealed partial class ClusterService
             {
                 // Its record may be gone already: rounds keep renewing without writing it back until the leave is tried again.
                 return HospesError.Unavailable($"cannot leave cluster '{j.Config.Name}': {e.Message}");
+            }
+
+            // Revoked last, through the other members (its own etcd member is gone): until then it needs its certificate.
+            // The last member leaving ends the cluster: nothing left to tell.
+            try
+            {
+                if (others)
+                {
+                    await RevokeAsync(j, j.Self with { CertificateSerial = MemberSerial() }, ct).ConfigureAwait(false);
+                }
+            }
+            catch (ClusterStoreException e)
+            {
+                LogRevokeFailed(j.Config.Name, e.Message);
             }
 
             _joined = null;
@@ -148,6 +164,8 @@ internal sealed partial class ClusterService
                     return HospesError.State($"host '{host}' is up; run `hospes cluster leave` on it, or stop its hospesd and wait until `hospes cluster list` shows it down");
                 }
 
+                // Revoked first: a revocation that fails leaves it a member, and `cluster remove` again does the rest.
+                await RevokeAsync(j, member, ct).ConfigureAwait(false);
                 await ForgetHostAsync(j, host, keepHa: true, ct).ConfigureAwait(false);
                 if (!j.Config.External && (await j.Store.MembersAsync(ct).ConfigureAwait(false)).FirstOrDefault(m => m.PeerUrls.Contains(member.PeerUrl)) is { } etcd)
                 {

@@ -68,6 +68,7 @@ internal sealed partial class ClusterService : IVmClaims, IClusterAdmission, IAc
         _joined.Membership.Start();
         _joined.Access.Start();
         _joined.Use.Start();
+        _joined.Revocations.Start();
         LogStarted(config.Name, config.ClientUrl);
     }
 
@@ -167,6 +168,7 @@ internal sealed partial class ClusterService : IVmClaims, IClusterAdmission, IAc
         EtcdMember? etcd = null;
         if (!config.External)
         {
+            ClusterRevocations.EnsureCrl(_files, _time.GetUtcNow());
             etcd = new EtcdMember(_files, config, _log);
             await etcd.StartAsync(ct).ConfigureAwait(false);
         }
@@ -181,12 +183,14 @@ internal sealed partial class ClusterService : IVmClaims, IClusterAdmission, IAc
             PeerUrl = config.PeerUrl,
             ClientUrl = config.ClientUrl,
             JoinedAt = config.JoinedAt,
+            CertificateSerial = MemberSerial(),
         };
         // Removed while away: its etcd member is gone from etcd too (etcd would only exit and be started again).
-        var membership = new ClusterMembership(store, keys, self, _resources, _time, _log, removed: () => _ = etcd?.StopAsync());
+        var membership = new ClusterMembership(store, keys, self, _resources, _time, _log, removed: () => _ = etcd?.StopAsync(), revokedProbe: ct => RemovedSayPeersAsync(config.Name, ct));
         var access = new ClusterAccess(store, keys.Access, _db, config.Member, _time, _log, () => AccessReplaced?.Invoke());
         var use = new ProjectUseSync(store, keys, HostName, _resources.Use, _time, _log);
-        return new Joined(config, etcd, store, keys, membership, access, self, owned) { Use = use };
+        var revocations = new ClusterRevocations(store, keys, _files, _time, _log);
+        return new Joined(config, etcd, store, keys, membership, access, self, owned) { Use = use, Revocations = revocations };
     }
 
     /// <summary>Waits until this host's etcd member answers (a new member needs its peers first).</summary>
@@ -252,8 +256,12 @@ internal sealed partial class ClusterService : IVmClaims, IClusterAdmission, IAc
         /// <summary>This host's running VMs in the projects' memory and vCPU limits over the cluster.</summary>
         public required ProjectUseSync Use { get; init; }
 
+        /// <summary>The cluster's revoked hosts: the CRL handed to etcd, the fingerprints the peer channel refuses.</summary>
+        public required ClusterRevocations Revocations { get; init; }
+
         public async ValueTask DisposeAsync()
         {
+            await Revocations.DisposeAsync().ConfigureAwait(false);
             await Use.DisposeAsync().ConfigureAwait(false);
             await Access.DisposeAsync().ConfigureAwait(false);
             await Membership.DisposeAsync().ConfigureAwait(false);

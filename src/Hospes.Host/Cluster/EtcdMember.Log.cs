@@ -19,4 +19,7 @@ internal sealed partial class EtcdMember
 
     [LoggerMessage(EventId = LogEvents.EtcdWatchFailed, Level = LogLevel.Error, Message = "etcd is no longer watched: {Why}")]
     private partial void LogWatchFailed(string why);
+
+    [LoggerMessage(EventId = LogEvents.EtcdRestartedForCrl, Level = LogLevel.Warning, Message = "etcd (pid {Pid}) runs without the cluster's revocation list (an older hospes started it): starting it again with it")]
+    private partial void LogRestartedForCrl(int pid);
 }

@@ -35,7 +35,17 @@ internal sealed partial class EtcdMember : IAsyncDisposable
         if (ReadPid() is int pid && IsOurs(pid))
         {
             _pid = pid;
-            LogAdopted(pid);
+            if (Arguments(_files, _config).Contains("--client-crl-file") && !CommandLine(pid).Contains("--client-crl-file"))
+            {
+                // Started by an older hospes, without the cluster's CRL: started again with it (each host as it is upgraded).
+                LogRestartedForCrl(pid);
+                await StopProcessAsync().ConfigureAwait(false);
+                await LaunchAsync(ct).ConfigureAwait(false);
+            }
+            else
+            {
+                LogAdopted(pid);
+            }
         }
         else
         {
@@ -65,6 +75,8 @@ internal sealed partial class EtcdMember : IAsyncDisposable
         "--peer-key-file", files.MemberKey,
         "--peer-client-cert-auth",
         "--peer-trusted-ca-file", files.CaCertificate,
+        "--client-crl-file", files.Crl,
+        "--peer-crl-file", files.Crl,
         "--heartbeat-interval", "200",
         "--election-timeout", "2000",
 
@@ -182,6 +194,18 @@ internal sealed partial class EtcdMember : IAsyncDisposable
     private int? ReadPid() =>
         File.Exists(_files.EtcdPid) && int.TryParse(File.ReadAllText(_files.EtcdPid).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int pid) && pid > 0 ? pid : null;
 
+    private static string[] CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
     /// <summary>A live (not zombie) etcd whose command line names this state dir's data dir: never a reused pid.</summary>
     private bool IsOurs(int pid)
     {
@@ -194,7 +218,7 @@ internal sealed partial class EtcdMember : IAsyncDisposable
         {
             string stat = File.ReadAllText($"/proc/{pid}/stat");
             char state = stat[(stat.LastIndexOf(')') + 2)..][0];
-            string[] argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            string[] argv = CommandLine(pid);
             return state is not ('Z' or 'X') && argv.Length > 0 && Path.GetFileName(argv[0]) == "etcd" && argv.Contains(_files.EtcdData);
         }
         catch (IOException)

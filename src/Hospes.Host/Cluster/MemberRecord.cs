@@ -14,6 +14,9 @@ internal sealed record MemberRecord
     /// <summary>Its hospesd's certificate (the pinned peer identity), SHA-256 hex.</summary>
     public required string Fingerprint { get; init; }
 
+    /// <summary>The serial of its cluster certificate (`member.crt`, etcd's client and peer certificate), hex: what its removal revokes.</summary>
+    public string? CertificateSerial { get; init; }
+
     public required string PeerUrl { get; init; }
 
     public required string ClientUrl { get; init; }

@@ -23,6 +23,10 @@ public sealed class ClusterApi
             KeyPem = request.EtcdKey,
         }, ct).ConfigureAwait(false), Info);
 
+    /// <summary>Why the peer channel refuses <paramref name="clientCertificate"/>: a host removed from this cluster (its certificate revoked); null when it does not.</summary>
+    public string? RevokedPeer(X509Certificate2? clientCertificate) =>
+        clientCertificate is null ? null : _cluster.RevokedPeer(HostCertificate.FingerprintOf(clientCertificate));
+
     public Result<ClusterInfo> Show() =>
         _cluster.Config is { } c ? Info(c) : HospesError.NotFound("this host is in no cluster; `hospes cluster init` makes one, `hospes cluster join` joins one");
 

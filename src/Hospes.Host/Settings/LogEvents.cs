@@ -101,6 +101,12 @@ internal static class LogEvents
     public const int GuestSshKeyAdded = 957;
     public const int GuestSshKeyNotAdded = 958;
     public const int GuestSshKeyPushFailed = 959;
+    // A removed host's certificates revoked: refused on the peer channel, revoked, the CRL handed to etcd, a revocation that failed (issue 17).
+    public const int ClusterPeerRevoked = 947;
+    public const int ClusterHostRevoked = 948;
+    public const int ClusterCrlWritten = 949;
+    public const int ClusterRevokeFailed = 950;
+    public const int EtcdRestartedForCrl = 951;
     // A copy checked with its home: refreshed before a clone run, used while the home is down, dropped when the home deleted it.
     public const int ClusterTemplateCopyRefreshed = 940;
     public const int ClusterTemplateHomeDown = 941;

@@ -53,10 +53,13 @@ internal sealed partial class ClusterAccess
                     }
                 }
             }
-            catch (Exception e) when (e is ClusterStoreException or HttpRequestException or IOException or System.Text.Json.JsonException)
+            catch (Exception e) when (e is ClusterStoreException or HttpRequestException or IOException or System.Text.Json.JsonException
+                || (e is OperationCanceledException && !ct.IsCancellationRequested))
             {
-                // The stream ended badly (etcd went, the link was cut, half a line): the poll logs what is wrong with the
-                // store; the watch opens again after a pause.
+                // The stream ended badly (etcd went, the link was cut, half a line, the client's own time limit): the poll
+                // logs what is wrong with the store; the watch opens again after a pause. A cancellation that is not this
+                // loop's must not end it: hospesd's stop and `cluster leave` await it and would fail with "The operation was
+                // canceled." (seen once with a removed host whose etcd calls are refused now).
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
