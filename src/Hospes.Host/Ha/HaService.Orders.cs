@@ -86,12 +86,11 @@ internal sealed partial class HaService
             return defined.Error;
         }
 
-        Result<VmRecord> started = await defined.Value.RunAsync(_vms.Commands.Start(false), ct).ConfigureAwait(false);
-        if (started.IsOk)
-        {
-            revert.Commit();
-        }
-
-        return started;
+        // Defined here, it stays defined whatever its start does: undoing the define would release its claim and delete
+        // its `ha/` record, and the VM would be gone from the cluster after one failed start (the next try would find
+        // no definition). A start that fails leaves it shut off here, owned by this host; the next round (or, after
+        // OrderAttempts, the user: `hospes start`) starts it again.
+        revert.Commit();
+        return await defined.Value.RunAsync(_vms.Commands.Start(false), ct).ConfigureAwait(false);
     }
 }
