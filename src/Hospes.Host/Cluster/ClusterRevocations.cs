@@ -70,7 +70,18 @@ internal sealed partial class ClusterRevocations : IAsyncDisposable
             return;
         }
 
-        byte[] der = Convert.FromBase64String(record.Crl);
+        // What another host wrote: a list that is not base64 is refused as one the CA did not sign (the loop goes on).
+        byte[] der;
+        try
+        {
+            der = Convert.FromBase64String(record.Crl);
+        }
+        catch (FormatException)
+        {
+            LogCrlRefused(record.Number);
+            return;
+        }
+
         using var ca = X509Certificate2.CreateFromPem(File.ReadAllText(_files.CaCertificate));
         if (ClusterCa.RevokedSerials(ca, der) is not { } serials)
         {
@@ -134,10 +145,10 @@ internal sealed partial class ClusterRevocations : IAsyncDisposable
     [LoggerMessage(EventId = Settings.LogEvents.ClusterCrlWritten, Level = LogLevel.Information, Message = "cluster revocation list {Number} handed to etcd: {Serials} revoked certificates (hosts {Hosts})")]
     private partial void LogCrlWritten(long number, int serials, string hosts);
 
-    [LoggerMessage(EventId = Settings.LogEvents.ClusterCrlWritten, Level = LogLevel.Warning, Message = "cluster revocation list {Number} in etcd is not signed by this cluster's CA or does not parse; etcd keeps the last good one")]
+    [LoggerMessage(EventId = Settings.LogEvents.ClusterCrlRefused, Level = LogLevel.Warning, Message = "cluster revocation list {Number} in etcd is not signed by this cluster's CA or does not parse; etcd keeps the last good one")]
     private partial void LogCrlRefused(long number);
 
-    [LoggerMessage(EventId = Settings.LogEvents.ClusterCrlWritten, Level = LogLevel.Warning, Message = "cluster revocation list {Number} not written to {Path}: {Why}; etcd keeps the last one")]
+    [LoggerMessage(EventId = Settings.LogEvents.ClusterCrlNotWritten, Level = LogLevel.Warning, Message = "cluster revocation list {Number} not written to {Path}: {Why}; etcd keeps the last one")]
     private partial void LogCrlNotWritten(long number, string path, string why);
 
     [LoggerMessage(EventId = Settings.LogEvents.ClusterStoreFailed, Level = LogLevel.Warning, Message = "cannot read the cluster's revoked hosts: {Why}")]

@@ -35,7 +35,7 @@ internal sealed partial class EtcdMember : IAsyncDisposable
         if (ReadPid() is int pid && IsOurs(pid))
         {
             _pid = pid;
-            if (Arguments(_files, _config).Contains("--client-crl-file") && !CommandLine(pid).Contains("--client-crl-file"))
+            if (!CommandLine(pid).Contains("--client-crl-file"))
             {
                 // Started by an older hospes, without the cluster's CRL: started again with it (each host as it is upgraded).
                 LogRestartedForCrl(pid);

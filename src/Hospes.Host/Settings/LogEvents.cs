@@ -105,6 +105,8 @@ internal static class LogEvents
     public const int ClusterPeerRevoked = 947;
     public const int ClusterHostRevoked = 948;
     public const int ClusterCrlWritten = 949;
+    public const int ClusterCrlRefused = 954;
+    public const int ClusterCrlNotWritten = 955;
     public const int ClusterRevokeFailed = 950;
     public const int EtcdRestartedForCrl = 951;
     // A copy checked with its home: refreshed before a clone run, used while the home is down, dropped when the home deleted it.

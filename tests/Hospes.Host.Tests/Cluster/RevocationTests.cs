@@ -101,6 +101,11 @@ public sealed class RevocationTests : IDisposable
         await revocations.PollAsync(CancellationToken.None);
         Assert.Equal(["7A01"], ClusterCa.RevokedSerials(_ca.Certificate, await File.ReadAllBytesAsync(files.Crl))!);
         Assert.False(File.Exists(files.Crl + ".new"));
+
+        // Nor one that is not even base64: refused the same way, and the member goes on reading.
+        await store.PutAsync(keys.Revoked, ClusterMembership.Json(forged with { Crl = "not base64!" }), 0, CancellationToken.None);
+        await revocations.PollAsync(CancellationToken.None);
+        Assert.Equal(["7A01"], ClusterCa.RevokedSerials(_ca.Certificate, await File.ReadAllBytesAsync(files.Crl))!);
     }
 
     [Fact]
