@@ -21,6 +21,8 @@ internal static class LogEvents
     public const int VmLogCapFailed = 115;
     public const int VmNoHostKey = 120;
     public const int VmNoCpuCgroup = 121;
+    // A fork's QEMU (no kernel in it) reset or rebooted: the fork boots again in a new QEMU (issue 16).
+    public const int VmBootsInNewQemu = 956;
     public const int ReconcileDone = 200;
     public const int MemoryPolicyAction = 300;
     public const int MemoryKsm = 301;

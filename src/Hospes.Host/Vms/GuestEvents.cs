@@ -133,9 +133,16 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
     public static VmRecord Stopped(VmRecord r, VmState state, string? error = null) =>
         r with { State = state, DomId = null, Pid = null, LastError = error ?? r.LastError, RamFile = null };
 
+    /// <summary>
+    /// Whether the VM's QEMU continues a fork (its RAM is a fork point's file): it may hold no kernel (see
+    /// QemuLaunchSpec.ContinuesForkWithoutKernel), so a reset would boot nothing. Such a VM boots again in a new QEMU,
+    /// which also lets go of the fork point's memory.
+    /// </summary>
+    public static bool BootsInNewQemu(VmRecord r) => r.RamFile is { } ram && Forks.ForkRam.IsForkRam(ram);
+
     private async Task RestartAsync(VmSession vm, Kind what)
     {
-        if (vm.Qmp is { } qmp)
+        if (vm.Qmp is { } qmp && !BootsInNewQemu(vm.Record))
         {
             // The same QEMU, reset: a fresh boot without a new process.
             await qmp.SystemResetAsync().ConfigureAwait(false);
@@ -149,11 +156,32 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
             return;
         }
 
-        Result<VmRecord> started = await launcher.LaunchAsync(vm, incoming: false).ConfigureAwait(false);
+        Result<VmRecord> started = await BootInNewQemuAsync(vm).ConfigureAwait(false);
         if (!started.IsOk)
         {
-            vm.Commit(vm.Record with { State = VmState.Crashed, LastError = $"restart after crash failed: {started.Error.Message}" });
+            string after = what switch { Kind.Crash => "a crash", Kind.Reboot => "a reboot", _ => "a power-off" };
+            vm.Commit(vm.Record with { State = VmState.Crashed, LastError = $"restart after {after} failed: {started.Error.Message}" });
         }
+        else if (what != Kind.Poweroff)
+        {
+            LastReboot = vm.Time.GetUtcNow();
+        }
+    }
+
+    /// <summary>
+    /// Boots the guest from the start in a new QEMU (its QEMU, if any, ended first): a restart whose QEMU is gone, and a
+    /// reset or reboot of a fork (<see cref="BootsInNewQemu"/>), as `hospes trigger VM reset` asks too.
+    /// </summary>
+    public async Task<Result<VmRecord>> BootInNewQemuAsync(VmSession vm)
+    {
+        if (vm.Qemu is not null)
+        {
+            VmLog.BootsInNewQemu(log, vm.Name);
+            await vm.StopQemuAsync().ConfigureAwait(false);
+            vm.Commit(Stopped(vm.Record, VmState.Shutoff));
+        }
+
+        return await launcher.LaunchAsync(vm, incoming: false).ConfigureAwait(false);
     }
 
     /// <summary>A guest that keeps crashing is left crashed instead of restarted forever.</summary>

@@ -62,7 +62,9 @@ internal static class VmLifecycle
 
         if (answered.Value)
         {
-            return actor.Record;
+            // The answer is the record once on_reboot has been applied: it runs in the VM's queue, and a fork boots
+            // again in a new QEMU there (shut off for a moment), so the record is read from behind it in the queue.
+            return await actor.RunAsync(new RecordNow(), CancellationToken.None).ConfigureAwait(false);
         }
 
         string name = actor.Record.Name;
@@ -104,5 +106,13 @@ internal static class VmLifecycle
         }
 
         return false;
+    }
+
+    /// <summary>The record, read in the VM's queue: after every command and guest event queued before it.</summary>
+    private sealed class RecordNow : VmCommand<VmRecord>
+    {
+        public override VmAction Action => VmAction.Any;
+
+        protected override Task<Result<VmRecord>> RunAsync(VmSession vm, CancellationToken ct) => Task.FromResult<Result<VmRecord>>(vm.Record);
     }
 }

@@ -35,6 +35,7 @@ public static class QemuCommandLineBuilder
         }
 
         bool mmio = machine.Value == MachineChooser.Microvm;
+        bool withoutKernel = launch.ContinuesForkWithoutKernel(mmio);
         Result<string> machineOption = MachineOption(launch, machine.Value, mmio);
         if (!machineOption.IsOk)
         {
@@ -66,7 +67,7 @@ public static class QemuCommandLineBuilder
 
             // QEMU pauses instead of exiting when the guest powers off, so hospesd (even after a restart)
             // learns it was a power-off and not a crash, and applies on_poweroff itself.
-            "-action", $"reboot={(spec.OnReboot == LifecycleAction.Restart ? "reset" : "shutdown")},shutdown=pause,panic=pause",
+            "-action", $"reboot={(spec.OnReboot == LifecycleAction.Restart && !withoutKernel ? "reset" : "shutdown")},shutdown=pause,panic=pause",
             "-sandbox", Sandbox(launch.RunAs),
             "-device", "pvpanic",
             "-object", $"rng-random,id={QemuNames.RngObject},filename=/dev/urandom",
@@ -98,7 +99,7 @@ public static class QemuCommandLineBuilder
             a.AddRange(["-incoming", "defer"]);
         }
 
-        if (spec.Kernel is not null)
+        if (spec.Kernel is not null && !withoutKernel)
         {
             a.AddRange(["-kernel", spec.Kernel]);
             if (spec.Ramdisk is not null)

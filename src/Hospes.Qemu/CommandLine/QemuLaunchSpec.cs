@@ -41,4 +41,13 @@ public sealed record QemuLaunchSpec
 
     /// <summary>Start waiting for a restore or an incoming migration instead of booting.</summary>
     public bool Incoming { get; init; }
+
+    /// <summary>
+    /// A QEMU that continues a fork (its guest's RAM is a fork point's file, mapped privately) of a microvm guest booted
+    /// from a kernel: it gets no -kernel, -initrd or -append. QEMU reads the kernel into a buffer of its own for fw_cfg
+    /// (the tiny image's 13.5 MiB, a third of a fork's memory) that only a reset would use; a fork that reboots is
+    /// started again instead, with its kernel (-action reboot=shutdown, whatever on_reboot says; hospesd applies it).
+    /// Microvm only: on pc and q35 the kernel brings its option ROM as a RAM block the fork point's state names.
+    /// </summary>
+    public bool ContinuesForkWithoutKernel(bool microvm) => microvm && Incoming && Ram is { Private: true } && Spec.Kernel is not null;
 }

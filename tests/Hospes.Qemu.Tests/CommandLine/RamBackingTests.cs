@@ -25,8 +25,8 @@ public sealed class RamBackingTests
         MaxMemoryMib = 256,
     };
 
-    private static List<string> Args(VmSpec spec, RamBacking? ram) =>
-        [.. QemuCommandLineBuilder.Build(new QemuLaunchSpec { Spec = spec, Paths = Paths, Accel = Accelerator.Tcg, Ram = ram }).Value];
+    private static List<string> Args(VmSpec spec, RamBacking? ram, bool incoming = false) =>
+        [.. QemuCommandLineBuilder.Build(new QemuLaunchSpec { Spec = spec, Paths = Paths, Accel = Accelerator.Tcg, Ram = ram, Incoming = incoming }).Value];
 
     private static string After(List<string> args, string option) => args[args.IndexOf(option) + 1];
 
@@ -47,6 +47,32 @@ public sealed class RamBackingTests
 
         Assert.Equal("q35,memory-backend=ram0", After(args, "-machine"));
         Assert.Contains("memory-backend-file,id=ram0,size=256M,mem-path=/dev/shm/hospes/x/fork-1/ram,share=off,readonly=on,rom=off", args);
+    }
+
+    [Fact]
+    public void AMicrovmFork_GetsNoKernel_AndItsRebootsComeToHospesd()
+    {
+        var fork = new RamBacking("/dev/shm/hospes/x/fork-1/ram", Private: true);
+        VmSpec spec = Pv with { Ramdisk = "/boot/initrd", OnReboot = LifecycleAction.Restart };
+
+        List<string> child = Args(spec, fork, incoming: true);
+        Assert.DoesNotContain("-kernel", child);
+        Assert.DoesNotContain("-initrd", child);
+        Assert.DoesNotContain("-append", child);
+        Assert.StartsWith("reboot=shutdown,", After(child, "-action"), StringComparison.Ordinal);
+        Assert.Equal("defer", After(child, "-incoming"));
+
+        // Its own RAM file, a boot, a restore into anonymous memory, a fork on q35: the kernel stays.
+        foreach (List<string> args in (List<string>[])[
+            Args(spec, new RamBacking("/dev/shm/hospes/x/1111.ram", Private: false)),
+            Args(spec, fork, incoming: false),
+            Args(spec, ram: null, incoming: true),
+            Args(spec with { Machine = "q35" }, fork, incoming: true)])
+        {
+            Assert.Equal("/boot/vmlinuz", After(args, "-kernel"));
+            Assert.Equal("/boot/initrd", After(args, "-initrd"));
+            Assert.StartsWith("reboot=reset,", After(args, "-action"), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

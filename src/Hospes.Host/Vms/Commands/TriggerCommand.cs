@@ -37,6 +37,12 @@ internal sealed class TriggerCommand(string trigger) : VmCommand<VmRecord>
             return command.Error;
         }
 
+        if (trigger == "reset" && GuestEvents.BootsInNewQemu(vm.Record))
+        {
+            // A fork's QEMU holds no kernel to reset to: the guest boots again in a new QEMU, as a reset would boot it.
+            return await vm.Guest.BootInNewQemuAsync(vm).ConfigureAwait(false);
+        }
+
         try
         {
             await vm.Qmp!.ExecuteAsync(command.Value, (JsonObject?)null, logged: true, ct: ct).ConfigureAwait(false);
