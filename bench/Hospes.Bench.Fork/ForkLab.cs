@@ -370,6 +370,11 @@ internal sealed partial class ForkLab : IAsyncDisposable
             {
                 args.AddRange(["-machine", all[++i] + ",memory-backend=ram0"]);
             }
+            else if (!share && all[i] is "-kernel" or "-initrd" or "-append")
+            {
+                // A child continues a running guest: like a Hospes fork, it gets no kernel (QEMU would keep its own copy).
+                i++;
+            }
             else if (all[i] == "-serial")
             {
                 i++;

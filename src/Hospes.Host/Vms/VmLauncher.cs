@@ -181,7 +181,8 @@ internal sealed class VmLauncher(
         Directory.CreateDirectory(vm.VmDir);
         Directory.CreateDirectory(options.EffectiveRunDir);
         await using var revert = new Reverter();
-        Result<IQemuProcess> started = await qemuLauncher.LaunchAsync(qemu.Value.Path, args.Value, paths, CancellationToken.None).ConfigureAwait(false);
+        // A fork's QEMU runs on small pages: of TCG's translation cache it then holds what it wrote, not whole 2 MiB pages.
+        Result<IQemuProcess> started = await qemuLauncher.LaunchAsync(qemu.Value.Path, args.Value, paths, CancellationToken.None, smallPages: ramFile is { Private: true }).ConfigureAwait(false);
         if (!started.IsOk)
         {
             // A QEMU that failed in its init leaves its sockets behind; sockets that were there before (a conflict) are not ours.

@@ -7,7 +7,8 @@ namespace Hospes.Qemu.Launch;
 public interface IQemuLauncher
 {
     /// <summary>Starts QEMU with <paramref name="arguments"/> and connects QMP; a QEMU that fails says why.</summary>
-    Task<Result<IQemuProcess>> LaunchAsync(string qemuPath, IReadOnlyList<string> arguments, VmRuntimePaths paths, CancellationToken ct);
+    /// <param name="smallPages">QEMU runs with transparent huge pages off (a fork's, see HugePages).</param>
+    Task<Result<IQemuProcess>> LaunchAsync(string qemuPath, IReadOnlyList<string> arguments, VmRuntimePaths paths, CancellationToken ct, bool smallPages = false);
 
     /// <summary>Reconnects to a QEMU started by an earlier hospesd, if it still runs and is the one we started.</summary>
     Task<IQemuProcess?> AttachAsync(int pid, VmRuntimePaths paths, CancellationToken ct);

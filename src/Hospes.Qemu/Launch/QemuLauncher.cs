@@ -16,7 +16,7 @@ public sealed class QemuLauncher(TimeProvider time, long logMaxBytes = (long)Log
 {
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
 
-    public async Task<Result<IQemuProcess>> LaunchAsync(string qemuPath, IReadOnlyList<string> arguments, VmRuntimePaths paths, CancellationToken ct)
+    public async Task<Result<IQemuProcess>> LaunchAsync(string qemuPath, IReadOnlyList<string> arguments, VmRuntimePaths paths, CancellationToken ct, bool smallPages = false)
     {
         // Sockets are named by the VM's whole uuid: one that exists belongs to a QEMU of this VM that still runs, or
         // one whose end nobody saw. Either way it is not ours to delete (finding #21).
@@ -40,7 +40,7 @@ public sealed class QemuLauncher(TimeProvider time, long logMaxBytes = (long)Log
         }
 
         psi.Environment["HOSPES_QEMU_LOG"] = paths.QemuLog;
-        Process process = Process.Start(psi) ?? throw new InvalidOperationException("Process.Start returned null");
+        Process process = HugePages.Start(smallPages, () => Process.Start(psi)) ?? throw new InvalidOperationException("Process.Start returned null");
 
         // Opened while the child cannot have been reaped yet (HasExited below says so), so it is this QEMU's handle.
         PidFd? handle = PidFd.Open(process.Id);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Hospes.Core.Errors;
+using Hospes.Core.Processes;
 using Hospes.Qemu.CommandLine;
 using Hospes.Qemu.Host;
 using Hospes.Qemu.Launch;
@@ -57,6 +58,27 @@ public class QemuLauncherTests
         finally
         {
             ProcFs.Signal(q.Pid, ProcFs.SigKill);
+        }
+    }
+
+    [Fact]
+    public async Task Launch_WithSmallPages_RunsQemuWithHugePagesOff_AndLeavesThemOnForOthersAndForHospesd()
+    {
+        foreach (bool small in (bool[])[true, false])
+        {
+            using var dir = new TempDir();
+            VmRuntimePaths paths = PathsIn(dir);
+            IQemuProcess q = (await Launcher.LaunchAsync(Qemu, NoGuest(paths), paths, CancellationToken.None, smallPages: small)).Value;
+            try
+            {
+                Assert.Equal(small, HugePages.OffFor(q.Pid));
+                Assert.False(HugePages.OffFor(Environment.ProcessId));
+            }
+            finally
+            {
+                ProcFs.Signal(q.Pid, ProcFs.SigKill);
+                await q.DisposeAsync();
+            }
         }
     }
 

@@ -26,7 +26,7 @@ public sealed class FakeQemuLauncher : IQemuLauncher
 
     public int RemovedRuntimeFiles { get; private set; }
 
-    public Task<Result<IQemuProcess>> LaunchAsync(string qemuPath, IReadOnlyList<string> arguments, VmRuntimePaths paths, CancellationToken ct)
+    public Task<Result<IQemuProcess>> LaunchAsync(string qemuPath, IReadOnlyList<string> arguments, VmRuntimePaths paths, CancellationToken ct, bool smallPages = false)
     {
         _launched.Enqueue(arguments);
         if (Failure is { } failure)

@@ -296,6 +296,17 @@ internal sealed partial class ForkService(VmManager vms, VmCommands commands, Gu
         await _sweeps.ConfigureAwait(false);
         await ClocksSetAsync().ConfigureAwait(false);
         _stop.Dispose();
+        // What the last forks deleted before the stop let go of (the loop sweeps every few seconds): not left on tmpfs
+        // until the next start.
+        try
+        {
+            Sweep();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ForkLog.SweepFailed(log, e);
+        }
+
         Ram.RemoveRootIfEmpty();
     }
 
