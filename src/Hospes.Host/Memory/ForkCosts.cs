@@ -70,16 +70,17 @@ internal static class ForkCosts
 
     /// <summary>
     /// What admitting <paramref name="starting"/> adds to <paramref name="running"/>: a fork its estimate, and its file's
-    /// size when no running VM maps that file yet; any other VM its RAM.
+    /// size when no running VM maps that file yet and no fork of it is starting (<paramref name="fileStarting"/>, which
+    /// brought the file already); any other VM its RAM.
     /// </summary>
-    public static long Adds(IReadOnlyList<Commitment> running, Commitment starting)
+    public static long Adds(IReadOnlyList<Commitment> running, Commitment starting, bool fileStarting = false)
     {
         if (!starting.IsFork)
         {
             return starting.BootedBytes;
         }
 
-        bool fileCounted = running.Any(c => string.Equals(c.RamFile, starting.RamFile, StringComparison.Ordinal));
+        bool fileCounted = fileStarting || running.Any(c => string.Equals(c.RamFile, starting.RamFile, StringComparison.Ordinal));
         return Estimate(running, starting.BootedBytes) + (fileCounted ? 0 : starting.BootedBytes);
     }
 }

@@ -19,19 +19,25 @@ internal sealed partial class MemoryService
         lock (_admitGate)
         {
             HostMemorySample host = _reader.Read();
-            long committed = Committed(exclude: vm.Uuid);
+            List<Commitment> running = Commitments(exclude: vm.Uuid);
+            long committed = Committed(vm.Uuid, running);
 
-            // A fork (its record names a fork point's RAM file) commits what it will write, not its RAM (ForkCosts).
+            // A fork (its record names a fork point's RAM file) commits what it will write, not its RAM (ForkCosts), and
+            // its file only when no VM that runs or starts maps that file yet.
             var fork = new Commitment(vm.RamFile, memory, null);
+            long fileBytes = memory;
+            long own = memory;
             if (fork.IsFork)
             {
-                memory = ForkCosts.Adds(Commitments(exclude: vm.Uuid), fork);
+                own = ForkCosts.Estimate(running, memory);
+                bool fileStarting = _starting.Any(s => s.Key != vm.Uuid && string.Equals(s.Value.ForkFile, vm.RamFile, StringComparison.Ordinal));
+                memory = ForkCosts.Adds(running, fork, fileStarting);
                 present = Math.Min(present, memory);
             }
 
             long limit = (long)(host.TotalBytes * _settings.OvercommitRatio);
             long reserve = _settings.ReserveBytes(host.TotalBytes);
-            long starting = _starting.Where(s => s.Key != vm.Uuid).Sum(s => s.Value.Needs);
+            long starting = StartingBytes(vm.Uuid, running, needs: true);
             long canHold = host.AvailableBytes - reserve - starting;
             (long needs, double? share) = fork.IsFork ? (memory, null) : WorkingSet(present);
             string? refusal = null;
@@ -56,7 +62,7 @@ internal sealed partial class MemoryService
                 return HospesError.Unavailable(refusal);
             }
 
-            _starting[vm.Uuid] = (memory, needs);
+            _starting[vm.Uuid] = fork.IsFork ? (own, own, vm.RamFile, fileBytes) : (memory, needs, null, 0);
             return new MemoryReservation(() => _starting.TryRemove(vm.Uuid, out _));
         }
     }
@@ -84,8 +90,23 @@ internal sealed partial class MemoryService
     }
 
     /// <summary>The memory of every VM with a QEMU (forks at what they really cost, see <see cref="ForkCosts"/>), and of VMs admitted but still starting.</summary>
-    private long Committed(Guid? exclude) =>
-        ForkCosts.Committed(Commitments(exclude)) + _starting.Where(s => s.Key != exclude).Sum(s => s.Value.Memory);
+    private long Committed(Guid? exclude) => Committed(exclude, Commitments(exclude));
+
+    private long Committed(Guid? exclude, List<Commitment> running) => ForkCosts.Committed(running) + StartingBytes(exclude, running, needs: false);
+
+    /// <summary>
+    /// What the VMs admitted and still starting were promised (<paramref name="needs"/>: what they take from the host now;
+    /// else what they commit): each its own, and each fork file that no running VM maps once, however many forks of it
+    /// start at once (a frozen parent's forks: nothing runs on that file while the first ones start).
+    /// </summary>
+    private long StartingBytes(Guid? exclude, List<Commitment> running, bool needs)
+    {
+        var entries = _starting.Where(s => s.Key != exclude).Select(s => s.Value).ToList();
+        long files = entries.Where(e => e.ForkFile is not null).GroupBy(e => e.ForkFile!, StringComparer.Ordinal)
+            .Where(g => !running.Any(c => string.Equals(c.RamFile, g.Key, StringComparison.Ordinal)))
+            .Sum(g => g.Max(e => e.FileBytes));
+        return entries.Sum(e => needs ? e.Needs : e.Memory) + files;
+    }
 
     /// <summary>Every VM with a QEMU that is not starting: its RAM file, what QEMU was given, what it holds privately.</summary>
     private List<Commitment> Commitments(Guid? exclude) =>

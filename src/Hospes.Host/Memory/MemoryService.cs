@@ -27,7 +27,9 @@ internal sealed partial class MemoryService : IAsyncDisposable
     private readonly Ksm _ksm;
     private readonly HostEvents _events;
     /// <summary>VMs admitted and still starting: their memory (committed) and the working set promised to them.</summary>
-    private readonly ConcurrentDictionary<Guid, (long Memory, long Needs)> _starting = new();
+    // Admitted, still starting. A fork's entry is its own estimate, and names its fork file with that file's size: the
+    // file is counted once among all of them (StartingBytes), not once per fork starting beside the others.
+    private readonly ConcurrentDictionary<Guid, (long Memory, long Needs, string? ForkFile, long FileBytes)> _starting = new();
     private readonly Lock _admitGate = new();
     private readonly Queue<PolicyAction> _actions = new();
     private readonly CancellationTokenSource _stop = new();

@@ -140,9 +140,17 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
     /// </summary>
     public static bool BootsInNewQemu(VmRecord r) => r.RamFile is { } ram && Forks.ForkRam.IsForkRam(ram);
 
+    /// <summary>
+    /// Whether the VM's QEMU can reset its guest in place: only with `-action reboot=reset` (on_reboot = restart, not a
+    /// fork's QEMU). With reboot=shutdown QEMU turns a system_reset into one more shutdown, and a `cont` after it is
+    /// refused ("Resetting the Virtual Machine is required"): rename-restart, and a power-off restart of a VM whose
+    /// on_reboot is not restart, left the guest shut down while its record said running (found in session 13).
+    /// </summary>
+    public static bool ResetsInPlace(VmRecord r) => r.Spec.OnReboot == LifecycleAction.Restart && !BootsInNewQemu(r);
+
     private async Task RestartAsync(VmSession vm, Kind what)
     {
-        if (vm.Qmp is { } qmp && !BootsInNewQemu(vm.Record))
+        if (vm.Qmp is { } qmp && ResetsInPlace(vm.Record))
         {
             // The same QEMU, reset: a fresh boot without a new process.
             await qmp.SystemResetAsync().ConfigureAwait(false);
@@ -169,14 +177,14 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
     }
 
     /// <summary>
-    /// Boots the guest from the start in a new QEMU (its QEMU, if any, ended first): a restart whose QEMU is gone, and a
-    /// reset or reboot of a fork (<see cref="BootsInNewQemu"/>), as `hospes trigger VM reset` asks too.
+    /// Boots the guest from the start in a new QEMU (its QEMU, if any, ended first): a restart whose QEMU is gone or
+    /// cannot reset in place (<see cref="ResetsInPlace"/>; a fork's holds no kernel).
     /// </summary>
     public async Task<Result<VmRecord>> BootInNewQemuAsync(VmSession vm)
     {
         if (vm.Qemu is not null)
         {
-            VmLog.BootsInNewQemu(log, vm.Name);
+            VmLog.BootsInNewQemu(log, vm.Name, BootsInNewQemu(vm.Record) ? "its QEMU continued a fork and holds no kernel to reset to" : $"on_reboot = {vm.Record.Spec.OnReboot.ToString().ToLowerInvariant()}: its QEMU does not reset in place");
             await vm.StopQemuAsync().ConfigureAwait(false);
             vm.Commit(Stopped(vm.Record, VmState.Shutoff));
         }

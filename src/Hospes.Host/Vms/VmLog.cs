@@ -37,8 +37,8 @@ internal static partial class VmLog
     [LoggerMessage(EventId = LogEvents.VmGuestReset, Level = LogLevel.Information, Message = "{Name}: guest rebooted")]
     public static partial void GuestReset(ILogger log, string name);
 
-    [LoggerMessage(EventId = LogEvents.VmBootsInNewQemu, Level = LogLevel.Information, Message = "{Name}: boots again in a new QEMU (its QEMU continued a fork and holds no kernel to reset to)")]
-    public static partial void BootsInNewQemu(ILogger log, string name);
+    [LoggerMessage(EventId = LogEvents.VmBootsInNewQemu, Level = LogLevel.Information, Message = "{Name}: boots again in a new QEMU ({Why})")]
+    public static partial void BootsInNewQemu(ILogger log, string name, string why);
 
     [LoggerMessage(EventId = LogEvents.VmEventsNotLogged, Level = LogLevel.Warning, Message = "{Name}: {Count} more {What} were not logged (at most 5 a minute are)")]
     public static partial void EventsNotLogged(ILogger log, string name, int count, string what);

@@ -125,6 +125,35 @@ public sealed class AdmissionTests : IAsyncLifetime, IAsyncDisposable
         Assert.Equal(1024 + (20 * 64) + 2048 + 64, _memory.HostStatus().CommittedBytes >> 20);
     }
 
+    [Fact]
+    public void ForksStartingAtOnce_OfAFileNoRunningVmMaps_BringThatFileOnce()
+    {
+        // A frozen parent's forks: nothing runs on the file while the first 16 start at once (ForkService.ChildStarts).
+        // Each brought the whole file before (the third was refused here: 2 × 1088 MiB promised of 2560 MiB).
+        const string file = "/dev/shm/hospes/0123456789abcdef/fork-9c1e/ram";
+        var starting = new List<MemoryReservation>();
+        for (int i = 0; i < 16; i++)
+        {
+            Result<MemoryReservation> admitted = _memory.Admit(Vm($"f{i}", 1024) with { RamFile = file }, ramMib: 1024);
+            Assert.True(admitted.IsOk, admitted.Error?.Message);
+            starting.Add(admitted.Value);
+        }
+
+        Assert.Equal(1024 + (16 * 64), _memory.HostStatus().CommittedBytes >> 20);
+
+        // The host still refuses what it cannot hold: 2560 MiB can hold 1024 + 16 × 64 and then a VM of 512, not one of 1024.
+        Result<MemoryReservation> small = _memory.Admit(Vm("small", 512), ramMib: 512);
+        Assert.True(small.IsOk, small.Error?.Message);
+        small.Value.Dispose();
+        Assert.False(_memory.Admit(Vm("big", 1024), ramMib: 1024).IsOk);
+
+        // The first fork's start ends (it failed): the file is still counted once, by those still starting.
+        starting[0].Dispose();
+        Assert.Equal(1024 + (15 * 64), _memory.HostStatus().CommittedBytes >> 20);
+        starting.ForEach(r => r.Dispose());
+        Assert.Equal(0, _memory.HostStatus().CommittedBytes >> 20);
+    }
+
     private static VmRecord Vm(string name, int memoryMib) => new() { Spec = new VmSpec { Name = name, Uuid = Guid.NewGuid(), MemoryMib = memoryMib, MaxMemoryMib = memoryMib } };
 
     private void Running(string name, int memoryMib) => _vms.Add(new StubVm(Vm(name, memoryMib).Spec, pid: 4242));

@@ -101,6 +101,31 @@ public sealed class ShutdownRebootTests(TinyImage image) : IClassFixture<TinyIma
     }
 
     [Fact]
+    public async Task OnRebootOtherThanRestart_ARebootFromInside_AndTriggerReset_ApplyIt_NotAPausedGuestThatLooksRunning()
+    {
+        // Their QEMU has -action reboot=shutdown: a system_reset there is one more shutdown and cont is refused. Both
+        // guests were left shut down inside a QEMU while their records said running (session 13).
+        await Guest.CreateAsync(_d, "rr", "on_reboot = 'rename-restart'");
+        await Guest.CreateAsync(_d, "rd", "on_reboot = 'destroy'");
+        int pid = (await _d.InfoAsync("rr")).Pid!.Value;
+        await using (GuestConsole console = await _d.OpenConsoleAsync("rr"))
+        {
+            await console.SendLineAsync("reboot -f");
+        }
+
+        (await _d.CliAsync("trigger", "rd", "reset")).Ok();
+
+        await _d.WaitForConsoleAsync("rr", Guest.Ready, count: 2);
+        VmInfo rr = await _d.InfoAsync("rr");
+        Assert.Equal(VmState.Running, rr.State);
+        Assert.NotEqual(pid, rr.Pid);
+        Assert.Equal("rr", (await GuestShell.RunAsync(_d, "rr", "hostname")).Trim());
+        VmInfo rd = await _d.InfoAsync("rd");
+        Assert.Equal(VmState.Shutoff, rd.State);
+        Assert.Single(_d.Qemus());
+    }
+
+    [Fact]
     public async Task GuestPowerOffFromInside_AppliesOnPoweroff()
     {
         await Guest.CreateAsync(_d, "web", "on_poweroff = 'restart'");

@@ -37,10 +37,12 @@ internal sealed class TriggerCommand(string trigger) : VmCommand<VmRecord>
             return command.Error;
         }
 
-        if (trigger == "reset" && GuestEvents.BootsInNewQemu(vm.Record))
+        if (trigger == "reset" && !GuestEvents.ResetsInPlace(vm.Record))
         {
-            // A fork's QEMU holds no kernel to reset to: the guest boots again in a new QEMU, as a reset would boot it.
-            return await vm.Guest.BootInNewQemuAsync(vm).ConfigureAwait(false);
+            // A QEMU with -action reboot=shutdown (on_reboot is not restart, or a fork's, which holds no kernel) would only
+            // pause at a system_reset, unseen: the reset is the guest's reboot, and on_reboot applies (restart: a new QEMU).
+            await vm.Guest.ApplyAsync(vm, GuestEvents.Kind.Reboot).ConfigureAwait(false);
+            return vm.Record;
         }
 
         try
