@@ -21,7 +21,7 @@ internal static class LogEvents
     public const int VmLogCapFailed = 115;
     public const int VmNoHostKey = 120;
     public const int VmNoCpuCgroup = 121;
-    // A fork's QEMU (no kernel in it) reset or rebooted: the fork boots again in a new QEMU (issue 16).
+    // A guest whose QEMU cannot reset in place (a fork's holds no kernel; reboot=shutdown) boots again in a new QEMU (issue 16).
     public const int VmBootsInNewQemu = 956;
     public const int ReconcileDone = 200;
     public const int MemoryPolicyAction = 300;
