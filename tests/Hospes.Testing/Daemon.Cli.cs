@@ -80,7 +80,8 @@ public sealed partial class Daemon
     public IReadOnlyList<string> VmDirs() =>
         Directory.Exists(Path.Combine(StateDir, "vms")) ? Directory.GetDirectories(Path.Combine(StateDir, "vms")) : [];
 
-    private static int Occurrences(string text, string marker)
+    /// <summary>How often <paramref name="marker"/> stands in <paramref name="text"/> (not overlapping).</summary>
+    public static int Occurrences(string text, string marker)
     {
         int n = 0;
         for (int i = text.IndexOf(marker, StringComparison.Ordinal); i >= 0; i = text.IndexOf(marker, i + marker.Length, StringComparison.Ordinal))

@@ -138,7 +138,7 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
     /// QemuLaunchSpec.ContinuesForkWithoutKernel), so a reset would boot nothing. Such a VM boots again in a new QEMU,
     /// which also lets go of the fork point's memory.
     /// </summary>
-    public static bool BootsInNewQemu(VmRecord r) => r.RamFile is { } ram && Forks.ForkRam.IsForkRam(ram);
+    public static bool ContinuesFork(VmRecord r) => ForkFiles.IsForkRam(r.RamFile);
 
     /// <summary>
     /// Whether the VM's QEMU can reset its guest in place: only with `-action reboot=reset` (on_reboot = restart, not a
@@ -146,7 +146,7 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
     /// refused ("Resetting the Virtual Machine is required"): rename-restart, and a power-off restart of a VM whose
     /// on_reboot is not restart, left the guest shut down while its record said running (found in session 13).
     /// </summary>
-    public static bool ResetsInPlace(VmRecord r) => r.Spec.OnReboot == LifecycleAction.Restart && !BootsInNewQemu(r);
+    public static bool ResetsInPlace(VmRecord r) => r.Spec.OnReboot == LifecycleAction.Restart && !ContinuesFork(r);
 
     private async Task RestartAsync(VmSession vm, Kind what)
     {
@@ -184,7 +184,7 @@ internal sealed class GuestEvents(VmLauncher launcher, ILogger log)
     {
         if (vm.Qemu is not null)
         {
-            VmLog.BootsInNewQemu(log, vm.Name, BootsInNewQemu(vm.Record) ? "its QEMU continued a fork and holds no kernel to reset to" : $"on_reboot = {vm.Record.Spec.OnReboot.ToString().ToLowerInvariant()}: its QEMU does not reset in place");
+            VmLog.BootsInNewQemu(log, vm.Name, ContinuesFork(vm.Record) ? "its QEMU continued a fork and holds no kernel to reset to" : $"on_reboot = {vm.Record.Spec.OnReboot.ToString().ToLowerInvariant()}: its QEMU does not reset in place");
             await vm.StopQemuAsync().ConfigureAwait(false);
             vm.Commit(Stopped(vm.Record, VmState.Shutoff));
         }

@@ -16,21 +16,13 @@ public sealed partial class QgaClient
     /// <summary>As <see cref="WriteFileAsync"/> in mode <paramref name="mode"/> of fopen ("w", "a").</summary>
     private async Task<Result<bool>> PutFileAsync(string path, string mode, ReadOnlyMemory<byte> content, CancellationToken ct)
     {
-        Result<JsonNode?> opened = await ExecuteAsync("guest-file-open", new JsonObject { ["path"] = path, ["mode"] = mode }, ct).ConfigureAwait(false);
+        Result<long> opened = await OpenFileAsync(path, mode, ct).ConfigureAwait(false);
         if (!opened.IsOk)
         {
             return opened.Error;
         }
 
-        long handle;
-        try
-        {
-            handle = opened.Value?.GetValue<long>() ?? throw new FormatException("no handle");
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        {
-            return Unreadable("guest-file-open", "it has no handle");
-        }
+        long handle = opened.Value;
 
         Result<JsonNode?> written = await ExecuteAsync("guest-file-write", new JsonObject { ["handle"] = handle, ["buf-b64"] = Convert.ToBase64String(content.Span) }, ct).ConfigureAwait(false);
         Result<JsonNode?> closed = IsBroken ? written : await ExecuteAsync("guest-file-close", new JsonObject { ["handle"] = handle }, ct).ConfigureAwait(false);
@@ -56,5 +48,24 @@ public sealed partial class QgaClient
         }
 
         return closed.IsOk ? true : closed.Error;
+    }
+
+    /// <summary>guest-file-open of <paramref name="path"/> in fopen's <paramref name="mode"/>: the agent's handle.</summary>
+    private async Task<Result<long>> OpenFileAsync(string path, string mode, CancellationToken ct)
+    {
+        Result<JsonNode?> opened = await ExecuteAsync("guest-file-open", new JsonObject { ["path"] = path, ["mode"] = mode }, ct).ConfigureAwait(false);
+        if (!opened.IsOk)
+        {
+            return opened.Error;
+        }
+
+        try
+        {
+            return opened.Value?.GetValue<long>() ?? throw new FormatException("no handle");
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException)
+        {
+            return Unreadable("guest-file-open", "it has no handle");
+        }
     }
 }

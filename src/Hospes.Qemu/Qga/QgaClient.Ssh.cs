@@ -31,21 +31,13 @@ public sealed partial class QgaClient
     /// </summary>
     public async Task<Result<byte[]>> ReadFileAsync(string path, int max, CancellationToken ct)
     {
-        Result<JsonNode?> opened = await ExecuteAsync("guest-file-open", new JsonObject { ["path"] = path, ["mode"] = "r" }, ct).ConfigureAwait(false);
+        Result<long> opened = await OpenFileAsync(path, "r", ct).ConfigureAwait(false);
         if (!opened.IsOk)
         {
             return opened.Error;
         }
 
-        long handle;
-        try
-        {
-            handle = opened.Value?.GetValue<long>() ?? throw new FormatException("no handle");
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException)
-        {
-            return Unreadable("guest-file-open", "it has no handle");
-        }
+        long handle = opened.Value;
 
         Result<byte[]> read = await ReadAllAsync(path, handle, max, ct).ConfigureAwait(false);
         Result<JsonNode?> closed = IsBroken ? Result.Ok<JsonNode?>(null) : await ExecuteAsync("guest-file-close", new JsonObject { ["handle"] = handle }, ct).ConfigureAwait(false);

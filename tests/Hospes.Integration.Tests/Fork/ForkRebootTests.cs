@@ -43,7 +43,7 @@ public sealed class ForkRebootTests(TinyImage image) : IClassFixture<TinyImage>,
         var readyBefore = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (string vm in forks.Append("p"))
         {
-            readyBefore[vm] = Count(await _d.ConsoleLogAsync(vm), Guest.Ready);
+            readyBefore[vm] = Daemon.Occurrences(await _d.ConsoleLogAsync(vm), Guest.Ready);
         }
 
         // From inside (the kernel's reboot: QEMU reports a guest reset), by xl's trigger, by the power button.
@@ -81,17 +81,6 @@ public sealed class ForkRebootTests(TinyImage image) : IClassFixture<TinyImage>,
     }
 
     private static string[] QemuArgs(int pid) => File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
-
-    private static int Count(string text, string marker)
-    {
-        int n = 0;
-        for (int at = text.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = text.IndexOf(marker, at + marker.Length, StringComparison.Ordinal))
-        {
-            n++;
-        }
-
-        return n;
-    }
 
     private List<string> ForkDirs() => Directory.Exists(_d.RamRoot) ? [.. Directory.EnumerateDirectories(_d.RamRoot, "fork-*")] : [];
 }
